@@ -1,0 +1,139 @@
+# bpfsim - build, test, benchmark, install.
+#
+#   make            build ./bpfsim
+#   make demo       install missing packages, build, run the default scenario
+#   make check      install missing packages, build, run every test (unit tests
+#                   and CLI tests under AddressSanitizer + UBSan)
+#   make bench      engine and model benchmarks (see BENCHMARKS.md)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make deps       install missing Debian packages (apt-get, sudo if not root)
+#   V=1             show full commands
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+VERSION := 0.1.0
+
+# Debian packages the build and the tests need.
+DEPS_PKGS := libgsl-dev libyaml-dev libcmocka-dev gnuplot-nox pkg-config
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+# Warnings: everything -Wall -Wextra gives, plus the ones that catch real bugs
+# in C of this kind: shadowed locals, prototypes missing or K&R-style, pointer
+# arithmetic on void, format strings that are not literals, undefined macros in
+# #if, implicit conversions that drop a double to an integer silently.
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wformat=2 -Wundef -Wfloat-conversion -Wvla
+PKGS := gsl yaml-0.1
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+CFLAGS ?= -O2 -g
+BASE_CFLAGS := -std=gnu11 $(WARNINGS) -Isim -Imodels -Iplots -Icalibrate \
+	-D_GNU_SOURCE -DBPFSIM_VERSION='"$(VERSION)"'
+ALL_CFLAGS = $(BASE_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS = $(PKG_LIBS) -lpthread -lm
+
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+LIB_SRCS := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard models/*.c) \
+	$(wildcard plots/*.c)
+MAIN_SRC := sim/main.c
+TEST_SRCS := $(wildcard tests/test_*.c)
+BENCH_SRCS := $(wildcard tests/bench_*.c)
+
+OBJ := $(BUILD)/obj
+SAN := $(BUILD)/asan
+LIB_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(LIB_SRCS))
+SAN_OBJS := $(patsubst %.c,$(SAN)/%.o,$(LIB_SRCS))
+TESTS := $(patsubst tests/%.c,$(SAN)/tests/%,$(TEST_SRCS))
+BENCHES := $(patsubst tests/%.c,$(OBJ)/tests/%,$(BENCH_SRCS))
+
+.PHONY: all demo check unit-tests cli-tests bench install uninstall clean deps \
+	distclean
+all: bpfsim
+
+deps:
+	$(Q)sh scripts/deps.sh $(DEPS_PKGS)
+
+bpfsim: $(OBJ)/sim/main.o $(OBJ)/libbpfsim.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bpfsim-asan: $(SAN)/sim/main.o $(SAN)/libbpfsim.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+$(OBJ)/libbpfsim.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(SAN)/libbpfsim.a: $(SAN_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OBJ)/%.o: %.c
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(SAN)/%.o: %.c
+	$(call msg,CC-SAN,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -c -o $@ $<
+
+$(SAN)/tests/%: $(SAN)/tests/%.o $(SAN)/libbpfsim.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
+
+$(OBJ)/tests/%: $(OBJ)/tests/%.o $(OBJ)/libbpfsim.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory bpfsim
+	./bpfsim compare scenarios/runqslower.yaml --out out/demo
+
+# Unit tests and CLI tests, all under ASan + UBSan; a sanitizer report fails
+# the run (halt_on_error, no recovery).
+check: deps
+	$(Q)$(MAKE) --no-print-directory bpfsim $(BUILD)/bpfsim-asan $(TESTS)
+	$(Q)ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	sh tests/run-tests.sh $(BUILD)/bpfsim-asan $(TESTS)
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory bpfsim $(BENCHES)
+	$(Q)sh tests/bench.sh $(OBJ)/tests
+
+install: bpfsim
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bpfsim/scenarios \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 bpfsim $(DESTDIR)$(PREFIX)/bin/bpfsim
+	cp -R scenarios/. $(DESTDIR)$(PREFIX)/share/bpfsim/scenarios/
+	install -m 644 docs/bpfsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/bpfsim.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/bpfsim $(DESTDIR)$(PREFIX)/share/man/man1/bpfsim.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/bpfsim
+
+clean:
+	rm -rf $(BUILD) bpfsim
+
+distclean: clean
+	rm -rf out
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,78 @@
+/* dist.h - probability distributions for scenario inputs, over GSL samplers.
+ *
+ * Kinds and their text form (durations take ns/us/ms/s; `shape`/`sigma` are
+ * plain numbers):
+ *   constant(v)  or just  v           uniform(lo, hi)
+ *   normal(mean, sd)                   lognormal(median, sigma)   [mu = ln median]
+ *   exponential(mean)                  gamma(shape, scale)
+ *   weibull(scale, shape)              pareto(shape, scale)       [scale = minimum]
+ * and in mapping form, e.g. {dist: normal, mean: 400ns, sd: 10ns}, which also
+ * holds the kinds with list parameters:
+ *   {dist: empirical, edges: [e0, e1, ..., en], counts: [c1, ..., cn]}
+ *       piecewise-uniform over histogram bins (gsl_histogram_pdf);
+ *   {dist: mixture, components: [{weight: 0.9, dist: normal(..)}, ...]}
+ *       weights must sum to 1 (within 1e-6).
+ *
+ * Units: a DIST_DURATION distribution works in nanoseconds; every duration
+ * parameter must carry a unit (a bare 0 is allowed).  A DIST_NUMBER
+ * distribution takes plain numbers.
+ *
+ * Sampling: dist_sample() returns the raw draw.  dist_sample_nonneg() is what
+ * durations use: a negative draw is *resampled* (so a normal(4ns, 1ns) is
+ * truncated at 0, not clipped), giving up after 64 tries and returning 0.
+ * Means/variances reported by dist_mean()/dist_var() are of the raw,
+ * untruncated distribution.
+ *
+ * A dist is immutable after parsing; sampling only mutates the gsl_rng, so one
+ * dist may be shared by threads that each own their generator.
+ */
+#ifndef BPFSIM_DIST_H
+#define BPFSIM_DIST_H
+
+#include <stddef.h>
+#include <gsl/gsl_rng.h>
+#include "err.h"
+#include "ytree.h"
+
+enum dist_kind {
+	DIST_CONSTANT, DIST_UNIFORM, DIST_NORMAL, DIST_LOGNORMAL,
+	DIST_EXPONENTIAL, DIST_GAMMA, DIST_WEIBULL, DIST_PARETO,
+	DIST_EMPIRICAL, DIST_MIXTURE,
+};
+
+enum dist_unit { DIST_DURATION, DIST_NUMBER };
+
+struct dist;
+
+/* Parse from a scenario node (scalar text or mapping).  NULL with e set
+ * (ERR_INPUT, positioned at the offending node) on any error. */
+struct dist *dist_parse(struct ynode *n, enum dist_unit unit, struct err *e);
+/* Parse text form; file/line/col locate `text` for messages (col of its
+ * first character; errors inside point at the offending argument). */
+struct dist *dist_parse_text(const char *text, enum dist_unit unit,
+			     const char *file, int line, int col, struct err *e);
+
+/* Programmatic constructors (tests, models' defaults).  NULL on bad params. */
+struct dist *dist_new(enum dist_kind kind, enum dist_unit unit,
+		      double p0, double p1);
+/* Empirical over n bins: edges[n+1] increasing, counts[n] >= 0, sum > 0. */
+struct dist *dist_new_empirical(enum dist_unit unit, const double *edges,
+				const double *counts, size_t n);
+
+void dist_free(struct dist *d);   /* NULL is fine */
+
+double dist_sample(const struct dist *d, gsl_rng *r);
+double dist_sample_nonneg(const struct dist *d, gsl_rng *r);
+/* Theoretical mean and variance (INFINITY where they do not exist). */
+double dist_mean(const struct dist *d);
+double dist_var(const struct dist *d);
+enum dist_kind dist_kind(const struct dist *d);
+/* True for a constant 0 (models skip work for zero costs). */
+int dist_is_zero(const struct dist *d);
+/* Canonical text form, e.g. "normal(400ns, 10ns)"; returns buf. */
+char *dist_format(const struct dist *d, char *buf, size_t size);
+/* Name of a kind ("normal"), and the list of kind names (NULL-terminated). */
+const char *dist_kind_name(enum dist_kind k);
+extern const char *const dist_kind_names[];
+
+#endif

@@ -1,0 +1,65 @@
+/* model.h - the plug-in interface every simulation model implements.
+ *
+ * A model is a const table of functions in a static registry
+ * (models/registry.c); adding one is one new file and one registry line.
+ *
+ * Lifecycle: configure() reads the model's keys from the scenario's root
+ * mapping once (strict validation through cfg_*; unknown keys are caught
+ * afterwards by ytree_check_unknown), producing an immutable config shared by
+ * all replications and threads.  For each replication: init() builds the run's
+ * state and schedules its first events on the sim; handle() is called for
+ * every live event in (time, seq) order; report() writes the run's metrics;
+ * fini() frees the state.  No global mutable state: everything a run touches
+ * hangs off its struct sim or its state.
+ */
+#ifndef BPFSIM_MODEL_H
+#define BPFSIM_MODEL_H
+
+#include <stddef.h>
+#include "err.h"
+#include "evq.h"
+#include "ytree.h"
+
+struct sim;
+
+/* Documentation of one parameter, for `bpfsim models`. */
+struct model_param {
+	const char *key;      /* dotted path in the scenario */
+	const char *type;     /* "duration", "count", "dist(duration)", ... */
+	const char *def;      /* default in scenario text; NULL = required */
+	const char *help;
+};
+
+/* One reported metric. */
+struct model_metric {
+	const char *name;     /* e.g. "overhead_ratio" */
+	const char *unit;     /* "ns", "ratio", "count", "1/s", ... */
+	const char *help;
+};
+
+struct model {
+	const char *name;
+	const char *summary;
+	const struct model_param *params;    /* terminated by {NULL} */
+	const struct model_metric *metrics;  /* terminated by {NULL} */
+	/* Dotted key that selects a strategy (for `compare`), or NULL. */
+	const char *strategy_key;
+	const char *const *strategies;       /* valid values, NULL-terminated */
+
+	void *(*configure)(struct ynode *root, struct err *e);
+	void (*config_free)(void *cfg);
+	void *(*init)(struct sim *s, const void *cfg, struct err *e);
+	void (*handle)(struct sim *s, void *state, const struct evq_event *ev);
+	void (*report)(struct sim *s, void *state, double *metrics);
+	void (*fini)(void *state);
+};
+
+/* The registry, NULL-terminated. */
+extern const struct model *const model_registry[];
+
+const struct model *model_find(const char *name);
+size_t model_metric_count(const struct model *m);
+/* Index of metric `name`, or -1. */
+int model_metric_index(const struct model *m, const char *name);
+
+#endif

@@ -1,0 +1,87 @@
+/* sim.h - one simulation run: clock, event queue, random streams, caps.
+ *
+ * A struct sim carries everything a replication touches, so replications run
+ * in parallel threads without sharing mutable state.  The clock is uint64_t
+ * nanoseconds and never runs backwards: sim_schedule_at() with a time in the
+ * past schedules at `now` (FIFO after what is already due).
+ *
+ * The loop (sim_run): pop the earliest live event; stop if its time is at or
+ * past `end` or a cap is hit; set now = its time; hand it to the model.
+ * Caps end a run cleanly and mark it SIM_CAPPED: max_events (processed
+ * events), max_wall (wall-clock seconds, checked every 4096 events) and
+ * whatever the model enforces itself (max_live_tasks) via sim_cap().
+ */
+#ifndef BPFSIM_SIM_H
+#define BPFSIM_SIM_H
+
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+#include "err.h"
+#include "evq.h"
+#include "model.h"
+
+enum sim_status { SIM_DONE = 0, SIM_CAPPED = 1, SIM_FAILED = 2 };
+
+struct sim_caps {
+	uint64_t max_events;       /* 0 = none */
+	uint64_t max_live_tasks;   /* 0 = none; enforced by models */
+	double max_wall;           /* seconds; 0 = none */
+};
+
+struct sim_rng_entry {
+	char name[48];
+	gsl_rng *r;
+};
+
+struct sim {
+	uint64_t now;              /* ns */
+	uint64_t end;              /* stop before events at or after this, ns */
+	struct evq q;
+	uint64_t seed, rep;
+	uint64_t events;           /* processed (live) events */
+	struct sim_caps caps;
+	enum sim_status status;
+	const char *cap_reason;    /* which cap ended the run (static string) */
+	int stop;                  /* set by sim_stop() */
+	volatile int *interrupt;   /* optional: non-zero = stop now (signals) */
+	struct sim_rng_entry *rngs;
+	size_t nrngs, caprngs;
+	const struct model *model;
+	void *state;
+	struct err err;            /* first failure inside the run */
+	double wall;               /* seconds the run took */
+};
+
+/* Prepare a run of `model` with config `cfg` for replication `rep`. */
+int sim_init(struct sim *s, const struct model *model, uint64_t seed,
+	     uint64_t rep, uint64_t end, const struct sim_caps *caps);
+/* Run the model to completion; returns the status.  Calls model init,
+ * the loop, and report into metrics[model_metric_count] (NAN-filled on
+ * failure).  s->err holds the reason on SIM_FAILED. */
+enum sim_status sim_run(struct sim *s, const void *cfg, double *metrics);
+void sim_fini(struct sim *s);
+
+/* The stream `name` of this run, created on first use (models fetch their
+ * streams once in init and keep the pointers).  NULL on allocation failure. */
+gsl_rng *sim_rng(struct sim *s, const char *name);
+
+/* Schedule at now + delay / at an absolute time (clamped to now). */
+static inline int sim_schedule(struct sim *s, uint64_t delay, unsigned kind,
+			       uint32_t target, uint64_t data)
+{
+	return evq_push(&s->q, s->now + delay, kind, target, data);
+}
+static inline int sim_schedule_at(struct sim *s, uint64_t t, unsigned kind,
+				  uint32_t target, uint64_t data)
+{
+	return evq_push(&s->q, t < s->now ? s->now : t, kind, target, data);
+}
+/* End the run after the current event (normal completion). */
+static inline void sim_stop(struct sim *s) { s->stop = 1; }
+/* End the run after the current event, marked capped by `reason`. */
+void sim_cap(struct sim *s, const char *reason);
+/* Record a failure (e.g. out of memory) and stop. */
+void sim_fail(struct sim *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,123 @@
+/* stats.h - statistics collected during a run and across replications.
+ *
+ * Within a run:
+ *   stat_tally   - observations (waits, costs): count, mean, variance, min,
+ *                  max over gsl_rstat, plus P^2 quantile estimates (p50, p99)
+ *                  when asked for (gsl_rstat_quantile; O(1) memory).
+ *   stat_gauge   - a piecewise-constant quantity over simulated time (queue
+ *                  length, map occupancy): time-weighted mean and max.
+ *   stat_hist    - log-linear histogram (gsl_histogram) of non-negative
+ *                  values: `sub` linear bins per power of two, for latency
+ *                  and cost distributions.
+ *   stat_series  - windowed series: one row per window of simulated time,
+ *                  ncols columns each summed within the window (a model
+ *                  divides as it needs, e.g. BPF / payload per window).
+ * Across replications:
+ *   stat_summarize - mean, sd and the 95% (or any level) confidence interval
+ *                  from Student's t with n-1 degrees of freedom
+ *                  (gsl_cdf_tdist_Pinv).  Apply it to paired differences for
+ *                  comparisons under common random numbers.
+ *
+ * Units are whatever the caller feeds in (ns for times).  *_fini accept
+ * zeroed structs.  Allocation failures return -1.
+ */
+#ifndef BPFSIM_STATS_H
+#define BPFSIM_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gsl/gsl_histogram.h>
+#include <gsl/gsl_rstat.h>
+
+struct stat_tally {
+	gsl_rstat_workspace *rs;
+	gsl_rstat_quantile_workspace *p50, *p99;   /* NULL unless asked */
+};
+
+int stat_tally_init(struct stat_tally *t, int with_quantiles);
+void stat_tally_fini(struct stat_tally *t);
+void stat_tally_reset(struct stat_tally *t);
+void stat_tally_add(struct stat_tally *t, double x);
+size_t stat_tally_n(const struct stat_tally *t);
+double stat_tally_mean(const struct stat_tally *t);   /* NAN when n = 0 */
+double stat_tally_sd(const struct stat_tally *t);
+double stat_tally_max(const struct stat_tally *t);
+double stat_tally_sum(const struct stat_tally *t);
+double stat_tally_p50(const struct stat_tally *t);    /* NAN without quantiles */
+double stat_tally_p99(const struct stat_tally *t);
+
+struct stat_gauge {
+	double value;      /* current level */
+	uint64_t since;    /* time of last change, ns */
+	uint64_t start;    /* time integration started, ns */
+	double area;       /* integral of value dt, value*ns */
+	double max;
+};
+
+void stat_gauge_init(struct stat_gauge *g, uint64_t now, double value);
+void stat_gauge_set(struct stat_gauge *g, uint64_t now, double value);
+static inline void stat_gauge_add(struct stat_gauge *g, uint64_t now, double d)
+{
+	void stat_gauge_set(struct stat_gauge *, uint64_t, double);
+	stat_gauge_set(g, now, g->value + d);
+}
+/* Restart the integration at `now` (warm-up cut), keeping the level. */
+void stat_gauge_restart(struct stat_gauge *g, uint64_t now);
+double stat_gauge_mean(const struct stat_gauge *g, uint64_t now);
+
+struct stat_hist {
+	gsl_histogram *h;
+	double overflow;   /* count of values beyond the last bin */
+};
+
+/* Bins cover [0, 2^max_pow2) with `sub` linear bins per octave above `sub`
+ * (values < sub get unit-width bins). */
+int stat_hist_init(struct stat_hist *h, unsigned sub, unsigned max_pow2);
+void stat_hist_fini(struct stat_hist *h);
+void stat_hist_add(struct stat_hist *h, double x, double weight);
+/* Add b's counts into a (same binning required; returns -1 otherwise). */
+int stat_hist_merge(struct stat_hist *a, const struct stat_hist *b);
+double stat_hist_total(const struct stat_hist *h);
+double stat_hist_mean(const struct stat_hist *h);
+double stat_hist_quantile(const struct stat_hist *h, double q);
+
+struct stat_series {
+	uint64_t window;   /* ns */
+	size_t ncols;
+	size_t nrows, cap; /* completed rows */
+	double *rows;      /* nrows x ncols, row-major */
+	double *cur;       /* the open window */
+	uint64_t cur_start;
+	size_t max_rows;   /* 0 = unbounded; beyond it rows are not kept */
+};
+
+int stat_series_init(struct stat_series *s, uint64_t window, size_t ncols,
+		     size_t max_rows);
+void stat_series_fini(struct stat_series *s);
+/* Close every window that ended at or before `now` (empty windows give rows of
+ * zeros).  Call before adding values observed at `now`. */
+int stat_series_advance(struct stat_series *s, uint64_t now);
+static inline void stat_series_add(struct stat_series *s, size_t col, double v)
+{
+	s->cur[col] += v;
+}
+/* Row i's value in column c. */
+static inline double stat_series_get(const struct stat_series *s, size_t i,
+				     size_t c)
+{
+	return s->rows[i * s->ncols + c];
+}
+
+struct stat_summary {
+	size_t n;
+	double mean, sd;
+	double half;       /* CI half-width (NAN when n < 2) */
+	double lo, hi;     /* mean -/+ half */
+};
+
+/* Summary of x[0..n) with a two-sided `level` CI (0.95).  Non-finite values
+ * make the summary NAN. */
+void stat_summarize(const double *x, size_t n, double level,
+		    struct stat_summary *out);
+
+#endif

@@ -1,0 +1,25 @@
+/* units.h - parse numbers with units from scenario text.
+ *
+ * Durations: a number followed by ns, us, ms or s ("400ns", "1.5ms", "2s");
+ * the result is in nanoseconds (double, so distribution parameters keep
+ * fractions).  A bare 0 is accepted as a duration; any other bare number is an
+ * error ("missing unit").  Counts and plain numbers accept the SI suffixes k, M
+ * and G (1k = 1000) and scientific notation.  Rates accept "/s" forms too:
+ * "2000/s", "2k/s" (per second; plain numbers are also per second).
+ *
+ * All functions return 0 on success, or -1 and write a short reason (without
+ * position) into why[whylen].
+ */
+#ifndef BPFSIM_UNITS_H
+#define BPFSIM_UNITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int units_parse_duration(const char *s, double *ns, char *why, size_t whylen);
+int units_parse_number(const char *s, double *out, char *why, size_t whylen);
+int units_parse_rate(const char *s, double *per_s, char *why, size_t whylen);
+/* Format ns compactly ("1.5ms", "400ns") into buf; returns buf. */
+char *units_format_duration(double ns, char *buf, size_t size);
+
+#endif
