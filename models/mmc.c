@@ -1,0 +1,328 @@
+/* mmc.c - FIFO M/M/c and M/G/c queue: the model that validates the engine.
+ *
+ * Customers arrive with inter-arrival times from `arrival`, take `service`
+ * time on one of `servers` identical servers, and wait in one FIFO queue
+ * when all are busy.  Its exact results (Erlang C for M/M/c, Pollaczek-
+ * Khinchine for M/G/1) check the event queue, the RNG streams, the samplers
+ * and the statistics together.
+ *
+ * Measurement: the first `warmup` customers are simulated but not measured
+ * (the queue starts empty, a transient); the next `customers` are measured.
+ * Arrivals stop after warmup + customers; the run drains the queue so every
+ * measured customer has a complete time in system.  Time averages
+ * (utilisation, queue length) cover [first measured arrival, last arrival],
+ * so the drain does not bias them.
+ *
+ * Streams: "arrivals" and "service" (independent, CRN-friendly).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "check.h"
+#include "dist.h"
+#include "mmc.h"
+#include "sim.h"
+#include "stats.h"
+
+enum { EV_ARRIVAL = 1, EV_DEPARTURE = 2 };
+
+struct mmc_cfg {
+	uint64_t servers;
+	uint64_t customers, warmup;
+	struct dist *arrival, *service;
+	double wait_exact;    /* NAN when no closed form applies */
+};
+
+struct waiting { uint64_t arrived, index; };
+
+struct mmc_run {
+	const struct mmc_cfg *cfg;
+	gsl_rng *r_arr, *r_svc;
+	uint64_t arrived;          /* customers arrived so far */
+	uint64_t busy;             /* busy servers */
+	uint64_t *free_servers;    /* stack of idle server ids */
+	uint64_t nfree;
+	uint64_t *start_of;        /* per server: arrival time of its customer */
+	uint64_t *index_of;        /* per server: customer index */
+	struct waiting *ring;      /* FIFO queue (ring buffer) */
+	size_t head, len, cap;
+	struct stat_tally wait, sojourn;
+	struct stat_gauge busy_g, queue_g;
+	int measuring;             /* time averages running */
+	uint64_t t_end;            /* time of last arrival */
+};
+
+double mmc_erlang_c(unsigned c, double a)
+{
+	if (!(a < (double)c) || c == 0)
+		return NAN;
+	double b = 1.0;   /* Erlang B, B(0) = 1 */
+	for (unsigned k = 1; k <= c; k++)
+		b = a * b / ((double)k + a * b);
+	return (double)c * b / ((double)c - a * (1.0 - b));
+}
+
+double mmc_wait_mmc(unsigned c, double lambda, double mu)
+{
+	return mmc_erlang_c(c, lambda / mu) / ((double)c * mu - lambda);
+}
+
+double mmc_wait_mg1(double lambda, double mean_s, double var_s)
+{
+	double rho = lambda * mean_s;
+	if (!(rho < 1))
+		return NAN;
+	return lambda * (var_s + mean_s * mean_s) / (2.0 * (1.0 - rho));
+}
+
+static void mmc_config_free(void *p)
+{
+	struct mmc_cfg *c = p;
+	if (!c)
+		return;
+	dist_free(c->arrival);
+	dist_free(c->service);
+	free(c);
+}
+
+static void *mmc_configure(struct ynode *root, struct err *e)
+{
+	struct mmc_cfg *c = calloc(1, sizeof(*c));
+	if (!c) {
+		err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	if (cfg_uint(root, "servers", "1", 1, 1000000, &c->servers, e) ||
+	    cfg_dist(root, "arrival", NULL, DIST_DURATION, &c->arrival, e) ||
+	    cfg_dist(root, "service", NULL, DIST_DURATION, &c->service, e) ||
+	    cfg_uint(root, "customers", "100000", 1, UINT64_C(1) << 40,
+		     &c->customers, e) ||
+	    cfg_uint(root, "warmup", "10000", 0, UINT64_C(1) << 40, &c->warmup, e))
+		goto fail;
+	double ma = dist_mean(c->arrival), ms = dist_mean(c->service);
+	if (!(ma > 0)) {
+		cfg_error(e, ynode_peek(root, "arrival"),
+			  "'arrival' must have a positive mean");
+		goto fail;
+	}
+	double lambda = 1.0 / ma, rho = lambda * ms / (double)c->servers;
+	c->wait_exact = NAN;
+	if (rho < 1) {
+		if (dist_kind(c->arrival) == DIST_EXPONENTIAL &&
+		    dist_kind(c->service) == DIST_EXPONENTIAL)
+			c->wait_exact = mmc_wait_mmc((unsigned)c->servers, lambda,
+						     1.0 / ms);
+		else if (dist_kind(c->arrival) == DIST_EXPONENTIAL &&
+			 c->servers == 1)
+			c->wait_exact = mmc_wait_mg1(lambda, ms,
+						     dist_var(c->service));
+	}
+	return c;
+fail:
+	mmc_config_free(c);
+	return NULL;
+}
+
+static void mmc_fini(void *p)
+{
+	struct mmc_run *r = p;
+	if (!r)
+		return;
+	free(r->free_servers);
+	free(r->start_of);
+	free(r->index_of);
+	free(r->ring);
+	stat_tally_fini(&r->wait);
+	stat_tally_fini(&r->sojourn);
+	free(r);
+}
+
+static void *mmc_init(struct sim *s, const void *cfgp, struct err *e)
+{
+	const struct mmc_cfg *c = cfgp;
+	struct mmc_run *r = calloc(1, sizeof(*r));
+	if (!r)
+		goto oom;
+	r->cfg = c;
+	r->r_arr = sim_rng(s, "arrivals");
+	r->r_svc = sim_rng(s, "service");
+	r->free_servers = malloc(c->servers * sizeof(uint64_t));
+	r->start_of = calloc(c->servers, sizeof(uint64_t));
+	r->index_of = calloc(c->servers, sizeof(uint64_t));
+	r->cap = 1024;
+	r->ring = malloc(r->cap * sizeof(*r->ring));
+	if (!r->r_arr || !r->r_svc || !r->free_servers || !r->start_of ||
+	    !r->index_of || !r->ring || stat_tally_init(&r->wait, 1) ||
+	    stat_tally_init(&r->sojourn, 0))
+		goto oom;
+	/* Server 0 on top of the stack: the lowest free server serves first. */
+	for (uint64_t i = 0; i < c->servers; i++)
+		r->free_servers[i] = c->servers - 1 - i;
+	r->nfree = c->servers;
+	stat_gauge_init(&r->busy_g, 0, 0);
+	stat_gauge_init(&r->queue_g, 0, 0);
+	if (sim_schedule(s, (uint64_t)llround(dist_sample_nonneg(c->arrival,
+								    r->r_arr)),
+			 EV_ARRIVAL, 0, 0))
+		goto oom;
+	return r;
+oom:
+	mmc_fini(r);
+	err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	return NULL;
+}
+
+static int queue_push(struct mmc_run *r, uint64_t t, uint64_t idx)
+{
+	if (r->len == r->cap) {
+		size_t cap = r->cap * 2;
+		struct waiting *n = malloc(cap * sizeof(*n));
+		if (!n)
+			return -1;
+		for (size_t i = 0; i < r->len; i++)
+			n[i] = r->ring[(r->head + i) % r->cap];
+		free(r->ring);
+		r->ring = n;
+		r->head = 0;
+		r->cap = cap;
+	}
+	r->ring[(r->head + r->len++) % r->cap] = (struct waiting){ t, idx };
+	return 0;
+}
+
+/* Put customer (arrived at t, index idx) on a free server now. */
+static void start_service(struct sim *s, struct mmc_run *r, uint64_t t,
+			  uint64_t idx)
+{
+	const struct mmc_cfg *c = r->cfg;
+	uint64_t srv = r->free_servers[--r->nfree];
+	r->busy++;
+	if (r->measuring)
+		stat_gauge_set(&r->busy_g, s->now, (double)r->busy);
+	r->start_of[srv] = t;
+	r->index_of[srv] = idx;
+	if (idx >= c->warmup)
+		stat_tally_add(&r->wait, (double)(s->now - t));
+	uint64_t svc = (uint64_t)llround(dist_sample_nonneg(c->service, r->r_svc));
+	if (sim_schedule(s, svc, EV_DEPARTURE, (uint32_t)srv, 0))
+		sim_fail(s, "out of memory");
+}
+
+static void on_arrival(struct sim *s, struct mmc_run *r)
+{
+	const struct mmc_cfg *c = r->cfg;
+	uint64_t idx = r->arrived++;
+	if (idx == c->warmup) {
+		/* Measurement window opens at the first measured arrival. */
+		r->measuring = 1;
+		stat_gauge_init(&r->busy_g, s->now, (double)r->busy);
+		stat_gauge_init(&r->queue_g, s->now, (double)r->len);
+	}
+	if (r->nfree > 0) {
+		start_service(s, r, s->now, idx);
+	} else {
+		if (queue_push(r, s->now, idx)) {
+			sim_fail(s, "out of memory");
+			return;
+		}
+		if (r->measuring)
+			stat_gauge_set(&r->queue_g, s->now, (double)r->len);
+	}
+	if (r->arrived < c->warmup + c->customers) {
+		uint64_t gap = (uint64_t)llround(dist_sample_nonneg(c->arrival,
+								    r->r_arr));
+		if (sim_schedule(s, gap, EV_ARRIVAL, 0, 0))
+			sim_fail(s, "out of memory");
+	} else {
+		r->t_end = s->now;
+		r->measuring = 0;   /* freeze time averages at the last arrival */
+	}
+}
+
+static void on_departure(struct sim *s, struct mmc_run *r, uint32_t srv)
+{
+	const struct mmc_cfg *c = r->cfg;
+	if (r->index_of[srv] >= c->warmup)
+		stat_tally_add(&r->sojourn, (double)(s->now - r->start_of[srv]));
+	r->free_servers[r->nfree++] = srv;
+	r->busy--;
+	if (r->measuring)
+		stat_gauge_set(&r->busy_g, s->now, (double)r->busy);
+	if (r->len > 0) {
+		struct waiting w = r->ring[r->head];
+		r->head = (r->head + 1) % r->cap;
+		r->len--;
+		if (r->measuring)
+			stat_gauge_set(&r->queue_g, s->now, (double)r->len);
+		start_service(s, r, w.arrived, w.index);
+	}
+}
+
+static void mmc_handle(struct sim *s, void *state, const struct evq_event *ev)
+{
+	struct mmc_run *r = state;
+	switch (evq_kind(ev)) {
+	case EV_ARRIVAL:
+		on_arrival(s, r);
+		break;
+	case EV_DEPARTURE:
+		on_departure(s, r, ev->target);
+		break;
+	default:
+		SIM_CHECK(!"unknown mmc event");
+	}
+}
+
+static void mmc_report(struct sim *s, void *state, double *m)
+{
+	struct mmc_run *r = state;
+	uint64_t t_end = r->t_end ? r->t_end : s->now;
+	m[0] = stat_tally_mean(&r->wait);
+	m[1] = stat_tally_p50(&r->wait);
+	m[2] = stat_tally_p99(&r->wait);
+	m[3] = stat_tally_mean(&r->sojourn);
+	m[4] = stat_gauge_mean(&r->busy_g, t_end) / (double)r->cfg->servers;
+	m[5] = stat_gauge_mean(&r->queue_g, t_end);
+	m[6] = (double)stat_tally_n(&r->sojourn);
+	m[7] = r->cfg->wait_exact;
+}
+
+static const struct model_param mmc_params[] = {
+	{ "servers", "count", "1", "number of identical servers (c)" },
+	{ "arrival", "dist(duration)", NULL,
+	  "inter-arrival time; exponential(m) gives Poisson arrivals at rate 1/m" },
+	{ "service", "dist(duration)", NULL, "service time of one customer" },
+	{ "customers", "count", "100000", "measured customers per replication" },
+	{ "warmup", "count", "10000",
+	  "customers simulated before measurement starts (initial transient)" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static const struct model_metric mmc_metrics[] = {
+	{ "wait_mean", "ns", "mean wait in queue (Wq)" },
+	{ "wait_p50", "ns", "median wait in queue (P^2 estimate)" },
+	{ "wait_p99", "ns", "99th percentile wait in queue (P^2 estimate)" },
+	{ "system_time_mean", "ns", "mean time in system (W = Wq + service)" },
+	{ "utilisation", "ratio", "time-averaged busy servers / servers" },
+	{ "queue_length_mean", "customers", "time-averaged queue length (Lq)" },
+	{ "customers", "count", "measured customers completed" },
+	{ "wait_exact", "ns",
+	  "exact Wq: Erlang C (M/M/c) or Pollaczek-Khinchine (M/G/1); NAN otherwise" },
+	{ NULL, NULL, NULL },
+};
+
+const struct model model_mmc = {
+	.name = "mmc",
+	.summary = "M/M/c and M/G/c FIFO queue; validates the engine against "
+		   "Erlang C and Pollaczek-Khinchine",
+	.params = mmc_params,
+	.metrics = mmc_metrics,
+	.configure = mmc_configure,
+	.config_free = mmc_config_free,
+	.init = mmc_init,
+	.handle = mmc_handle,
+	.report = mmc_report,
+	.fini = mmc_fini,
+};

@@ -1,0 +1,131 @@
+/* cli.c - option parsing and signal handling shared by the subcommands. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+volatile int cli_interrupted;
+
+static void on_signal(int sig)
+{
+	cli_interrupted = sig;
+}
+
+void cli_install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int cli_exit_status(int status)
+{
+	return cli_interrupted ? 128 + cli_interrupted : status;
+}
+
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
+	      struct cli_opts *o)
+{
+	enum { O_REPS = 256, O_SEED, O_THREADS, O_SET, O_OUT, O_FORMAT,
+	       O_STRATEGIES, O_QUIET, O_NO_PLOTS };
+	static const struct option longopts[] = {
+		{ "reps", required_argument, NULL, O_REPS },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "threads", required_argument, NULL, O_THREADS },
+		{ "set", required_argument, NULL, O_SET },
+		{ "out", required_argument, NULL, O_OUT },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "strategies", required_argument, NULL, O_STRATEGIES },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "no-plots", no_argument, NULL, O_NO_PLOTS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	memset(o, 0, sizeof(*o));
+	o->reps = -1;
+	o->seed = -1;
+	o->format = "table";
+	optind = 1;
+	opterr = 0;
+	int c;
+	char *end;
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(cmd->help, stdout);
+			return -1;
+		case O_REPS:
+			o->reps = strtol(optarg, &end, 10);
+			if (*end || o->reps < 1 || o->reps > 1000000) {
+				fprintf(stderr, "bpfsim %s: --reps must be a whole number "
+					"in 1..1000000 (got '%s')\n", cmd->name, optarg);
+				return 2;
+			}
+			break;
+		case O_SEED:
+			o->seed = strtoll(optarg, &end, 0);
+			if (*end || o->seed < 0) {
+				fprintf(stderr, "bpfsim %s: --seed must be a whole number "
+					">= 0 (got '%s')\n", cmd->name, optarg);
+				return 2;
+			}
+			break;
+		case O_THREADS: {
+			long t = strtol(optarg, &end, 10);
+			if (*end || t < 1 || t > 256) {
+				fprintf(stderr, "bpfsim %s: --threads must be in 1..256 "
+					"(got '%s')\n", cmd->name, optarg);
+				return 2;
+			}
+			o->threads = (unsigned)t;
+			break;
+		}
+		case O_SET:
+			if (o->nsets == CLI_MAX_SETS) {
+				fprintf(stderr, "bpfsim %s: at most %d --set options\n",
+					cmd->name, CLI_MAX_SETS);
+				return 2;
+			}
+			o->sets[o->nsets++] = optarg;
+			break;
+		case 'o':
+		case O_OUT:
+			o->out = optarg;
+			break;
+		case O_FORMAT:
+			if (strcmp(optarg, "table") && strcmp(optarg, "csv") &&
+			    strcmp(optarg, "json")) {
+				fprintf(stderr, "bpfsim %s: --format must be table, csv "
+					"or json (got '%s')\n", cmd->name, optarg);
+				return 2;
+			}
+			o->format = optarg;
+			break;
+		case O_STRATEGIES:
+			o->strategies = optarg;
+			break;
+		case O_QUIET:
+			o->quiet = 1;
+			break;
+		case O_NO_PLOTS:
+			o->no_plots = 1;
+			break;
+		default:
+			fprintf(stderr, "bpfsim %s: unknown option '%s' (see bpfsim "
+				"%s --help)\n", cmd->name, argv[optind - 1], cmd->name);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "bpfsim %s: expected one SCENARIO file\n%s",
+			cmd->name, cmd->help);
+		return 2;
+	}
+	o->scenario = argv[optind];
+	return 0;
+}

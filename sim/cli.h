@@ -1,0 +1,56 @@
+/* cli.h - subcommand table and the options most subcommands share.
+ *
+ * Each subcommand is an entry {name, function, one-line summary, help text};
+ * `bpfsim help NAME` and `bpfsim NAME --help` print the help text.
+ * Exit statuses: 0 success, 1 runtime/OS failure, 2 bad input or usage,
+ * 130/143 interrupted by SIGINT/SIGTERM.
+ */
+#ifndef BPFSIM_CLI_H
+#define BPFSIM_CLI_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CLI_MAX_SETS 64
+
+struct cli_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+	const char *help;
+};
+
+extern const struct cli_cmd cli_commands[];
+const struct cli_cmd *cli_find(const char *name);
+
+/* Options shared by run/compare (and later sweep, phase, capacity). */
+struct cli_opts {
+	const char *scenario;
+	const char *sets[CLI_MAX_SETS];
+	size_t nsets;
+	long reps;              /* -1 = scenario's */
+	long long seed;         /* -1 = scenario's */
+	unsigned threads;       /* 0 = all cores */
+	const char *out;        /* NULL = out/<name> */
+	const char *format;     /* table|csv|json */
+	const char *strategies; /* compare */
+	int quiet;
+	int no_plots;
+};
+
+/* Parse argv for `cmd` (argv[0] is the subcommand).  Returns 0, 2 on a usage
+ * error (message printed), or -1 when --help was printed (exit 0). */
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
+	      struct cli_opts *o);
+
+/* Set by the SIGINT/SIGTERM handler: the signal number, 0 when none. */
+extern volatile int cli_interrupted;
+void cli_install_signals(void);
+/* 128 + signal number when interrupted, else `status`. */
+int cli_exit_status(int status);
+
+int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+
+#endif

@@ -1,0 +1,172 @@
+/* cmd_run.c - `bpfsim run` and `bpfsim compare`.
+ *
+ * Both load and fully validate the scenario before creating the output
+ * folder (bad input leaves nothing behind), run strategies x replications as
+ * one job pool, then write the outputs through temp files.  Replication r of
+ * every strategy uses seed (scenario seed, r): common random numbers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "out.h"
+#include "report.h"
+#include "runner.h"
+#include "scenario.h"
+
+struct progress {
+	double t0;
+	const char *what;
+	int last_len;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* One line on stderr, redrawn in place: done/total, elapsed, ETA. */
+static void show_progress(void *ctx, size_t done, size_t total)
+{
+	struct progress *p = ctx;
+	double el = now_s() - p->t0;
+	double eta = done ? el * (double)(total - done) / (double)done : 0;
+	fprintf(stderr, "\r%s: %zu/%zu replications, %.1fs elapsed, ETA %.1fs   ",
+		p->what, done, total, el, eta);
+	if (done == total)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
+static int write_outputs(const char *dir, const struct scenario *sc,
+			 const struct report *rep, struct err *e)
+{
+	struct out_file o;
+	if (out_mkdir_p(dir, e))
+		return e->status;
+	if (out_open(&o, dir, "scenario.resolved.yaml", e))
+		return e->status;
+	scenario_emit(sc, o.f);
+	if (out_commit(&o, e))
+		return e->status;
+	if (out_open(&o, dir, "replications.csv", e))
+		return e->status;
+	report_write_replications_csv(rep, o.f);
+	if (out_commit(&o, e))
+		return e->status;
+	if (out_open(&o, dir, "summary.csv", e))
+		return e->status;
+	report_write_summary_csv(rep, o.f);
+	if (out_commit(&o, e))
+		return e->status;
+	/* summary.json last: its presence means the run's outputs are whole. */
+	if (out_open(&o, dir, "summary.json", e))
+		return e->status;
+	report_write_json(rep, o.f);
+	return out_commit(&o, e);
+}
+
+static int run_common(int argc, char **argv, int compare)
+{
+	const struct cli_cmd *cmd = cli_find(compare ? "compare" : "run");
+	struct cli_opts o;
+	struct err e;
+	struct scenario *sc = NULL;
+	struct runner_job *jobs = NULL;
+	double *metrics = NULL;
+	struct report rep = { 0 };
+	int rc = cli_parse(cmd, argc, argv, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (!compare && o.strategies) {
+		fprintf(stderr, "bpfsim run: --strategies belongs to compare\n");
+		return 2;
+	}
+	err_init(&e);
+	sc = scenario_load(o.scenario, o.sets, o.nsets, compare, o.strategies, &e);
+	if (!sc)
+		goto fail;
+	if (o.reps > 0)
+		sc->replications = (uint64_t)o.reps;
+	if (o.seed >= 0)
+		sc->seed = (uint64_t)o.seed;
+
+	size_t ns = sc->nstrategies, nr = sc->replications;
+	size_t nm = model_metric_count(sc->model);
+	jobs = calloc(ns * nr, sizeof(*jobs));
+	metrics = calloc(ns * nr * nm, sizeof(double));
+	if (!jobs || !metrics) {
+		err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		goto fail;
+	}
+	for (size_t s = 0; s < ns; s++) {
+		for (size_t r = 0; r < nr; r++) {
+			struct runner_job *j = &jobs[s * nr + r];
+			j->model = sc->model;
+			j->cfg = sc->cfg[s];
+			j->seed = sc->seed;
+			j->rep = r;
+			j->end = sc->duration;
+			j->caps = sc->caps;
+			j->metrics = &metrics[(s * nr + r) * nm];
+		}
+	}
+	cli_install_signals();
+	struct progress pr = { .t0 = now_s(), .what = sc->name };
+	int tty = !o.quiet && isatty(STDERR_FILENO);
+	runner_run(jobs, ns * nr, o.threads, &cli_interrupted,
+		   tty ? show_progress : NULL, &pr);
+	if (cli_interrupted && tty)
+		fputs("\r\033[K", stderr);
+	if (report_build(&rep, sc, jobs, ns, nr)) {
+		err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		goto fail;
+	}
+	char dir[4096];
+	if (o.out)
+		snprintf(dir, sizeof(dir), "%s", o.out);
+	else
+		snprintf(dir, sizeof(dir), "out/%s", sc->name);
+	if (write_outputs(dir, sc, &rep, &e))
+		goto fail;
+	if (!strcmp(o.format, "json"))
+		report_write_json(&rep, stdout);
+	else if (!strcmp(o.format, "csv"))
+		report_write_summary_csv(&rep, stdout);
+	else {
+		report_print_table(&rep, stdout);
+		printf("Outputs in %s/\n", dir);
+	}
+	rc = 0;
+	for (size_t i = 0; i < ns; i++)
+		if (rep.nfailed[i])
+			rc = 1;
+	if (cli_interrupted)
+		fprintf(stderr, "bpfsim %s: interrupted; finished replications "
+			"written to %s/ (marked incomplete)\n", cmd->name, dir);
+	goto out;
+fail:
+	err_print(&e);
+	rc = e.status ? e.status : 1;
+out:
+	report_fini(&rep);
+	free(jobs);
+	free(metrics);
+	scenario_free(sc);
+	return cli_exit_status(rc);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	return run_common(argc, argv, 0);
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	return run_common(argc, argv, 1);
+}

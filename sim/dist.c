@@ -1,0 +1,1087 @@
+/* dist.c - scenario distributions: parsing, validation, GSL sampling, moments.
+ *
+ * Why one module: every random input of a model (arrival gaps, work demands,
+ * probe costs) is written by a person in a scenario, so parsing, checking and
+ * explaining mistakes matter as much as sampling.  All sampling is GSL's
+ * (gsl_ran_*, gsl_histogram_pdf, gsl_ran_discrete); this file only maps
+ * parameters, e.g. lognormal(median, sigma) -> gsl_ran_lognormal(ln median,
+ * sigma), normal(mean, sd) -> mean + gsl_ran_gaussian(sd).
+ *
+ * Invariants: a struct dist is immutable once built and every one that exists
+ * has valid parameters (the parser and dist_new() share check_params()), so
+ * sampling never fails.  Mixture components are owned by their mixture and
+ * nest at most DIST_MAX_NESTING deep (a hostile scenario cannot blow the
+ * stack while sampling).  Parameters are finite doubles in ns (DIST_DURATION)
+ * or plain numbers; shape/sigma are always plain numbers.
+ *
+ * Error positions: the text form reports the column of the offending argument
+ * (byte offset from the text's first character).  For quoted YAML scalars the
+ * text is taken to start one column after the opening quote; escapes inside
+ * double quotes can make later columns approximate.
+ *
+ * The empirical pdf: GSL's cumulative sums can end a few ulps below 1 for
+ * many bins; sum[n] is set to exactly 1 after gsl_histogram_pdf_init so a
+ * uniform draw just below 1 always finds a bin.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_histogram.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_gamma.h>
+#include "dist.h"
+#include "units.h"
+
+#define DIST_MAX_NESTING 8       /* mixtures inside mixtures */
+#define DIST_RESAMPLE_TRIES 64   /* dist_sample_nonneg */
+#define DIST_WEIGHT_TOL 1e-6     /* mixture weights must sum to 1 +- this */
+#define DIST_MAX_ARGS 8          /* text form: arguments remembered */
+
+struct dist {
+	enum dist_kind kind;
+	enum dist_unit unit;
+	double p[2];                 /* parameters, in kinds[kind].pname order */
+	size_t n;                    /* empirical bins / mixture components */
+	double *edges;               /* empirical: n + 1, increasing */
+	double *counts;              /* empirical: n, >= 0, positive sum */
+	gsl_histogram_pdf *pdf;      /* empirical sampler */
+	double *w;                   /* mixture: n weights, sum 1 +- 1e-6 */
+	struct dist **comp;          /* mixture: n components (owned) */
+	gsl_ran_discrete_t *table;   /* mixture: component chooser */
+};
+
+/* Per kind: parameter names (text-form order) and which of them are plain
+ * numbers whatever the distribution's unit.  np < 0: list parameters, only
+ * in mapping form. */
+static const struct kind_info {
+	const char *name;
+	int np;
+	const char *pname[2];
+	int plain[2];
+} kinds[] = {
+	[DIST_CONSTANT]    = { "constant", 1, { "value", NULL }, { 0, 0 } },
+	[DIST_UNIFORM]     = { "uniform", 2, { "lo", "hi" }, { 0, 0 } },
+	[DIST_NORMAL]      = { "normal", 2, { "mean", "sd" }, { 0, 0 } },
+	[DIST_LOGNORMAL]   = { "lognormal", 2, { "median", "sigma" }, { 0, 1 } },
+	[DIST_EXPONENTIAL] = { "exponential", 1, { "mean", NULL }, { 0, 0 } },
+	[DIST_GAMMA]       = { "gamma", 2, { "shape", "scale" }, { 1, 0 } },
+	[DIST_WEIBULL]     = { "weibull", 2, { "scale", "shape" }, { 0, 1 } },
+	[DIST_PARETO]      = { "pareto", 2, { "shape", "scale" }, { 1, 0 } },
+	[DIST_EMPIRICAL]   = { "empirical", -1, { "edges", "counts" }, { 0, 1 } },
+	[DIST_MIXTURE]     = { "mixture", -1, { "components", NULL }, { 0, 0 } },
+};
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+const char *const dist_kind_names[] = {
+	"constant", "uniform", "normal", "lognormal", "exponential", "gamma",
+	"weibull", "pareto", "empirical", "mixture", NULL,
+};
+
+const char *dist_kind_name(enum dist_kind k)
+{
+	return (size_t)k < NKINDS ? kinds[k].name : "?";
+}
+
+static int kind_by_name(const char *s, size_t len, enum dist_kind *k)
+{
+	for (size_t i = 0; i < NKINDS; i++) {
+		if (strlen(kinds[i].name) == len &&
+		    memcmp(kinds[i].name, s, len) == 0) {
+			*k = (enum dist_kind)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* ---- formatting helpers ----------------------------------------------- */
+
+/* Shortest %g text that reads back as exactly v. */
+static char *fmt_plain(double v, char *buf, size_t size)
+{
+	for (int p = 1; p <= 17; p++) {
+		snprintf(buf, size, "%.*g", p, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}
+
+static int is_plain(enum dist_kind k, enum dist_unit u, int i)
+{
+	return u == DIST_NUMBER || kinds[k].plain[i];
+}
+
+/* A parameter value as it would be written: "10ns" or "1.5". */
+static char *fmt_param(enum dist_kind k, enum dist_unit u, int i, double v,
+		       char *buf, size_t size)
+{
+	return is_plain(k, u, i) ? fmt_plain(v, buf, size)
+				 : units_format_duration(v, buf, size);
+}
+
+/* ---- construction ----------------------------------------------------- */
+
+/* Which parameter of a one/two-parameter kind is invalid (0 or 1) with the
+ * reason in msg, or -1 when all are valid. */
+static int check_params(enum dist_kind k, enum dist_unit u, const double p[2],
+			char *msg, size_t size)
+{
+	const struct kind_info *ki = &kinds[k];
+	char a[64], b[64];
+	for (int i = 0; i < ki->np; i++) {
+		if (!isfinite(p[i])) {
+			snprintf(msg, size, "%s: %s must be finite", ki->name,
+				 ki->pname[i]);
+			return i;
+		}
+	}
+	int bad = -1;
+	const char *rule = "> 0";
+	switch (k) {
+	case DIST_UNIFORM:
+		if (p[0] > p[1]) {
+			snprintf(msg, size, "uniform: lo must be <= hi (got %s > %s)",
+				 fmt_param(k, u, 0, p[0], a, sizeof(a)),
+				 fmt_param(k, u, 1, p[1], b, sizeof(b)));
+			return 0;
+		}
+		return -1;
+	case DIST_NORMAL:          /* sd >= 0 */
+		if (p[1] < 0) {
+			bad = 1;
+			rule = ">= 0";
+		}
+		break;
+	case DIST_LOGNORMAL:       /* median > 0, sigma >= 0 */
+		if (p[0] <= 0) {
+			bad = 0;
+		} else if (p[1] < 0) {
+			bad = 1;
+			rule = ">= 0";
+		}
+		break;
+	case DIST_EXPONENTIAL:     /* mean > 0 */
+		if (p[0] <= 0)
+			bad = 0;
+		break;
+	case DIST_GAMMA:           /* both parameters > 0 */
+	case DIST_WEIBULL:
+	case DIST_PARETO:
+		if (p[0] <= 0)
+			bad = 0;
+		else if (p[1] <= 0)
+			bad = 1;
+		break;
+	default:
+		break;
+	}
+	if (bad >= 0)
+		snprintf(msg, size, "%s: %s must be %s (got %s)", ki->name,
+			 ki->pname[bad], rule,
+			 fmt_param(k, u, bad, p[bad], a, sizeof(a)));
+	return bad;
+}
+
+static struct dist *dist_alloc(enum dist_kind kind, enum dist_unit unit)
+{
+	struct dist *d = calloc(1, sizeof(*d));
+	if (d) {
+		d->kind = kind;
+		d->unit = unit;
+	}
+	return d;
+}
+
+struct dist *dist_new(enum dist_kind kind, enum dist_unit unit, double p0,
+		      double p1)
+{
+	char msg[160];
+	double p[2] = { p0, p1 };
+	if ((size_t)kind >= NKINDS || kinds[kind].np < 0)
+		return NULL;
+	if (kinds[kind].np < 2)
+		p[1] = 0.0;
+	if (check_params(kind, unit, p, msg, sizeof(msg)) >= 0)
+		return NULL;
+	struct dist *d = dist_alloc(kind, unit);
+	if (d) {
+		d->p[0] = p[0];
+		d->p[1] = p[1];
+	}
+	return d;
+}
+
+/* Why n bins of edges/counts cannot make an empirical distribution, and the
+ * index of the offending edge (*edge) or count (*count), or NULL if they can.
+ * Exactly one of *edge / *count is set (the other is -1) when the problem has
+ * a place; both are -1 for whole-list problems. */
+static const char *check_empirical(enum dist_unit u, const double *edges,
+				   const double *counts, size_t n, char *msg,
+				   size_t size, long *edge, long *count)
+{
+	char a[64], b[64];
+	double sum = 0;
+	*edge = *count = -1;
+	if (n == 0) {
+		snprintf(msg, size, "empirical: needs at least 2 edges (1 bin)");
+		return msg;
+	}
+	for (size_t i = 0; i <= n; i++) {
+		if (!isfinite(edges[i])) {
+			*edge = (long)i;
+			snprintf(msg, size, "empirical: edge %zu must be finite",
+				 i + 1);
+			return msg;
+		}
+		if (i > 0 && !(edges[i] > edges[i - 1])) {
+			*edge = (long)i;
+			snprintf(msg, size, "empirical: edges must be strictly "
+				 "increasing (edge %zu is %s, after %s)", i + 1,
+				 fmt_param(DIST_EMPIRICAL, u, 0, edges[i], a,
+					   sizeof(a)),
+				 fmt_param(DIST_EMPIRICAL, u, 0, edges[i - 1], b,
+					   sizeof(b)));
+			return msg;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(counts[i]) || counts[i] < 0) {
+			*count = (long)i;
+			snprintf(msg, size, "empirical: counts must be >= 0 "
+				 "(count %zu is %s)", i + 1,
+				 fmt_plain(counts[i], a, sizeof(a)));
+			return msg;
+		}
+		sum += counts[i];
+	}
+	if (!(sum > 0) || !isfinite(sum)) {
+		snprintf(msg, size, "empirical: counts must have a positive "
+			 "(finite) sum");
+		return msg;
+	}
+	return NULL;
+}
+
+struct dist *dist_new_empirical(enum dist_unit unit, const double *edges,
+				const double *counts, size_t n)
+{
+	char msg[160];
+	long ie, ic;
+	gsl_histogram *h = NULL;
+	struct dist *d = NULL;
+
+	if (!edges || !counts ||
+	    check_empirical(unit, edges, counts, n, msg, sizeof(msg), &ie, &ic))
+		return NULL;
+	d = dist_alloc(DIST_EMPIRICAL, unit);
+	if (!d)
+		goto fail;
+	d->n = n;
+	d->edges = malloc((n + 1) * sizeof(double));
+	d->counts = malloc(n * sizeof(double));
+	h = gsl_histogram_alloc(n);
+	d->pdf = gsl_histogram_pdf_alloc(n);
+	if (!d->edges || !d->counts || !h || !d->pdf)
+		goto fail;
+	memcpy(d->edges, edges, (n + 1) * sizeof(double));
+	memcpy(d->counts, counts, n * sizeof(double));
+	if (gsl_histogram_set_ranges(h, edges, n + 1))
+		goto fail;
+	for (size_t i = 0; i < n; i++)
+		h->bin[i] = counts[i];
+	if (gsl_histogram_pdf_init(d->pdf, h))
+		goto fail;
+	if (d->pdf->sum[n] < 1.0)
+		d->pdf->sum[n] = 1.0;   /* see the file comment */
+	gsl_histogram_free(h);
+	return d;
+fail:
+	if (h)
+		gsl_histogram_free(h);
+	dist_free(d);
+	return NULL;
+}
+
+/* A mixture taking ownership of comp[0..n) (freed here on failure too). */
+static struct dist *mixture_new(enum dist_unit unit, struct dist **comp,
+				const double *w, size_t n)
+{
+	struct dist *d = dist_alloc(DIST_MIXTURE, unit);
+	if (!d) {
+		for (size_t i = 0; i < n; i++)
+			dist_free(comp[i]);
+		free(comp);
+		return NULL;
+	}
+	d->n = n;
+	d->comp = comp;
+	d->w = malloc(n * sizeof(double));
+	if (!d->w)
+		goto fail;
+	memcpy(d->w, w, n * sizeof(double));
+	d->table = gsl_ran_discrete_preproc(n, w);
+	if (!d->table)
+		goto fail;
+	return d;
+fail:
+	dist_free(d);
+	return NULL;
+}
+
+void dist_free(struct dist *d)
+{
+	if (!d)
+		return;
+	if (d->comp)
+		for (size_t i = 0; i < d->n; i++)
+			dist_free(d->comp[i]);
+	free(d->comp);
+	free(d->w);
+	if (d->table)
+		gsl_ran_discrete_free(d->table);
+	if (d->pdf)
+		gsl_histogram_pdf_free(d->pdf);
+	free(d->edges);
+	free(d->counts);
+	free(d);
+}
+
+/* ---- sampling and moments --------------------------------------------- */
+
+double dist_sample(const struct dist *d, gsl_rng *r)
+{
+	switch (d->kind) {
+	case DIST_CONSTANT:
+		return d->p[0];
+	case DIST_UNIFORM:
+		return gsl_ran_flat(r, d->p[0], d->p[1]);
+	case DIST_NORMAL:
+		return d->p[0] + gsl_ran_gaussian(r, d->p[1]);
+	case DIST_LOGNORMAL:
+		return gsl_ran_lognormal(r, log(d->p[0]), d->p[1]);
+	case DIST_EXPONENTIAL:
+		return gsl_ran_exponential(r, d->p[0]);
+	case DIST_GAMMA:
+		return gsl_ran_gamma(r, d->p[0], d->p[1]);
+	case DIST_WEIBULL:
+		return gsl_ran_weibull(r, d->p[0], d->p[1]);
+	case DIST_PARETO:
+		return gsl_ran_pareto(r, d->p[0], d->p[1]);
+	case DIST_EMPIRICAL:
+		return gsl_histogram_pdf_sample(d->pdf, gsl_rng_uniform(r));
+	case DIST_MIXTURE:
+		return dist_sample(d->comp[gsl_ran_discrete(r, d->table)], r);
+	}
+	return 0.0;
+}
+
+double dist_sample_nonneg(const struct dist *d, gsl_rng *r)
+{
+	for (int i = 0; i < DIST_RESAMPLE_TRIES; i++) {
+		double x = dist_sample(d, r);
+		if (x >= 0)
+			return x;
+	}
+	return 0.0;
+}
+
+/* ln Gamma(x) for x >= 1, or +inf where it would overflow. */
+static double lngamma(double x)
+{
+	gsl_sf_result res;
+	if (!(x < 1e290) || gsl_sf_lngamma_e(x, &res))
+		return INFINITY;
+	return res.val;
+}
+
+double dist_mean(const struct dist *d)
+{
+	const double *p = d->p;
+	double m = 0;
+	switch (d->kind) {
+	case DIST_CONSTANT:
+	case DIST_NORMAL:
+	case DIST_EXPONENTIAL:
+		return p[0];
+	case DIST_UNIFORM:
+		return 0.5 * (p[0] + p[1]);
+	case DIST_LOGNORMAL:
+		return p[0] * exp(0.5 * p[1] * p[1]);
+	case DIST_GAMMA:
+		return p[0] * p[1];
+	case DIST_WEIBULL:
+		return p[0] * exp(lngamma(1.0 + 1.0 / p[1]));
+	case DIST_PARETO:
+		return p[0] > 1 ? p[0] * p[1] / (p[0] - 1) : INFINITY;
+	case DIST_EMPIRICAL: {
+		double sum = 0;
+		for (size_t i = 0; i < d->n; i++) {
+			sum += d->counts[i];
+			m += d->counts[i] * 0.5 * (d->edges[i] + d->edges[i + 1]);
+		}
+		return m / sum;
+	}
+	case DIST_MIXTURE: {
+		double wsum = 0;
+		for (size_t i = 0; i < d->n; i++) {
+			wsum += d->w[i];
+			m += d->w[i] * dist_mean(d->comp[i]);
+		}
+		return m / wsum;   /* weights sum to 1 within 1e-6: renormalise
+				    * as gsl_ran_discrete does */
+	}
+	}
+	return NAN;
+}
+
+double dist_var(const struct dist *d)
+{
+	const double *p = d->p;
+	switch (d->kind) {
+	case DIST_CONSTANT:
+		return 0.0;
+	case DIST_UNIFORM:
+		return (p[1] - p[0]) * (p[1] - p[0]) / 12.0;
+	case DIST_NORMAL:
+		return p[1] * p[1];
+	case DIST_LOGNORMAL: {
+		double s2 = p[1] * p[1];
+		return expm1(s2) * p[0] * p[0] * exp(s2);
+	}
+	case DIST_EXPONENTIAL:
+		return p[0] * p[0];
+	case DIST_GAMMA:
+		return p[0] * p[1] * p[1];
+	case DIST_WEIBULL: {
+		/* scale^2 (G(1 + 2/k) - G(1 + 1/k)^2), with the difference
+		 * taken in log space to keep precision for large shapes. */
+		double g1 = lngamma(1.0 + 1.0 / p[1]);
+		double g2 = lngamma(1.0 + 2.0 / p[1]);
+		if (!isfinite(g2))
+			return INFINITY;
+		return p[0] * p[0] * exp(g2) * -expm1(2.0 * g1 - g2);
+	}
+	case DIST_PARETO:
+		if (p[0] <= 2)
+			return INFINITY;
+		return p[1] * p[1] * p[0] / ((p[0] - 1) * (p[0] - 1) * (p[0] - 2));
+	case DIST_EMPIRICAL: {
+		/* Piecewise uniform: within-bin width^2/12 plus between-bin
+		 * spread of the bin midpoints. */
+		double mean = dist_mean(d), sum = 0, v = 0;
+		for (size_t i = 0; i < d->n; i++) {
+			double w = d->edges[i + 1] - d->edges[i];
+			double mid = 0.5 * (d->edges[i] + d->edges[i + 1]);
+			sum += d->counts[i];
+			v += d->counts[i] * (w * w / 12.0 +
+					     (mid - mean) * (mid - mean));
+		}
+		return v / sum;
+	}
+	case DIST_MIXTURE: {
+		/* Law of total variance: E[Var] + Var[E]. */
+		double mean = dist_mean(d), wsum = 0, v = 0;
+		if (!isfinite(mean))
+			return INFINITY;
+		for (size_t i = 0; i < d->n; i++) {
+			double mi = dist_mean(d->comp[i]);
+			double vi = dist_var(d->comp[i]);
+			if (!isfinite(vi))
+				return INFINITY;
+			wsum += d->w[i];
+			v += d->w[i] * (vi + (mi - mean) * (mi - mean));
+		}
+		return v / wsum;
+	}
+	}
+	return NAN;
+}
+
+enum dist_kind dist_kind(const struct dist *d)
+{
+	return d->kind;
+}
+
+int dist_is_zero(const struct dist *d)
+{
+	return d && d->kind == DIST_CONSTANT && d->p[0] == 0.0;
+}
+
+/* ---- canonical text ---------------------------------------------------- */
+
+struct sbuf {
+	char *buf;
+	size_t size, len;   /* len may exceed size: output was truncated */
+};
+
+static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	size_t room = sb->len < sb->size ? sb->size - sb->len : 0;
+	va_start(ap, fmt);
+	int n = vsnprintf(room ? sb->buf + sb->len : NULL, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb->len += (size_t)n;
+}
+
+static void format_into(const struct dist *d, struct sbuf *sb, int in_flow)
+{
+	const struct kind_info *ki = &kinds[d->kind];
+	char a[64], b[64];
+	switch (d->kind) {
+	case DIST_EMPIRICAL:
+		sb_printf(sb, "{dist: empirical, edges: [");
+		for (size_t i = 0; i <= d->n; i++)
+			sb_printf(sb, "%s%s", i ? ", " : "",
+				  fmt_param(d->kind, d->unit, 0, d->edges[i], a,
+					    sizeof(a)));
+		sb_printf(sb, "], counts: [");
+		for (size_t i = 0; i < d->n; i++)
+			sb_printf(sb, "%s%s", i ? ", " : "",
+				  fmt_plain(d->counts[i], a, sizeof(a)));
+		sb_printf(sb, "]}");
+		return;
+	case DIST_MIXTURE:
+		sb_printf(sb, "{dist: mixture, components: [");
+		for (size_t i = 0; i < d->n; i++) {
+			sb_printf(sb, "%s{weight: %s, dist: ", i ? ", " : "",
+				  fmt_plain(d->w[i], a, sizeof(a)));
+			format_into(d->comp[i], sb, 1);
+			sb_printf(sb, "}");
+		}
+		sb_printf(sb, "]}");
+		return;
+	case DIST_CONSTANT:
+		/* A constant is written as its bare value. */
+		sb_printf(sb, "%s", fmt_param(d->kind, d->unit, 0, d->p[0], a,
+					      sizeof(a)));
+		return;
+	default:
+		/* Inside a YAML flow collection the commas of the text form
+		 * would split the scalar, so it is quoted there. */
+		sb_printf(sb, "%s%s(%s", in_flow ? "\"" : "", ki->name,
+			  fmt_param(d->kind, d->unit, 0, d->p[0], a, sizeof(a)));
+		if (ki->np == 2)
+			sb_printf(sb, ", %s", fmt_param(d->kind, d->unit, 1,
+							d->p[1], b, sizeof(b)));
+		sb_printf(sb, ")%s", in_flow ? "\"" : "");
+		return;
+	}
+}
+
+char *dist_format(const struct dist *d, char *buf, size_t size)
+{
+	struct sbuf sb = { buf, size, 0 };
+	if (!buf || size == 0)
+		return buf;
+	buf[0] = '\0';
+	format_into(d, &sb, 0);
+	return buf;
+}
+
+/* ---- parsing ----------------------------------------------------------- */
+
+/* Where a node's text starts (inside the quotes of a quoted scalar). */
+static int text_col(const struct ynode *n)
+{
+	return n->col + (n->quoted ? 1 : 0);
+}
+
+static int is_ident(char c, int first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	       (!first && c >= '0' && c <= '9');
+}
+
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static void unknown_kind(const char *name, const char *file, int line,
+			 int col, struct err *e)
+{
+	const char *s = ynode_suggest(NULL, name, dist_kind_names);
+	if (s)
+		err_set(e, ERR_INPUT, file, line, col,
+			"unknown distribution '%s' (did you mean '%s'?)", name,
+			s);
+	else
+		err_set(e, ERR_INPUT, file, line, col,
+			"unknown distribution '%s' (expected constant, uniform, "
+			"normal, lognormal, exponential, gamma, weibull, pareto, "
+			"empirical or mixture)", name);
+}
+
+static void list_kind_error(enum dist_kind k, const char *file, int line,
+			    int col, struct err *e)
+{
+	if (k == DIST_EMPIRICAL)
+		err_set(e, ERR_INPUT, file, line, col,
+			"empirical has list parameters: write it as a mapping, "
+			"{dist: empirical, edges: [...], counts: [...]}");
+	else
+		err_set(e, ERR_INPUT, file, line, col,
+			"mixture has list parameters: write it as a mapping, "
+			"{dist: mixture, components: [{weight: ..., dist: ...}, "
+			"...]}");
+}
+
+/* "(mean, sd)" for messages. */
+static const char *param_list(enum dist_kind k, char *buf, size_t size)
+{
+	const struct kind_info *ki = &kinds[k];
+	if (ki->np == 2)
+		snprintf(buf, size, "(%s, %s)", ki->pname[0], ki->pname[1]);
+	else
+		snprintf(buf, size, "(%s)", ki->pname[0]);
+	return buf;
+}
+
+/* Parse one parameter value (parameter i of kind k) from text s. */
+static int parse_param(enum dist_kind k, enum dist_unit u, int i,
+		       const char *s, double *v, const char *file, int line,
+		       int col, struct err *e)
+{
+	char why[200];
+	int rc = is_plain(k, u, i) ? units_parse_number(s, v, why, sizeof(why))
+				   : units_parse_duration(s, v, why,
+							  sizeof(why));
+	if (rc)
+		return err_set(e, ERR_INPUT, file, line, col, "%s", why);
+	return 0;
+}
+
+/* Parse the text form; text may hold a bare value (a constant). */
+struct dist *dist_parse_text(const char *text, enum dist_unit unit,
+			     const char *file, int line, int col, struct err *e)
+{
+	const char *p = text ? text : "";
+	const char *argb[DIST_MAX_ARGS], *arge[DIST_MAX_ARGS];
+	size_t nargs = 0;
+	double v[2] = { 0, 0 };
+	char msg[200], pl[64];
+	enum dist_kind k;
+
+#define COL(ptr) (col + (int)((ptr) - (text ? text : "")))
+	while (is_ws(*p))
+		p++;
+	if (!*p) {
+		err_set(e, ERR_INPUT, file, line, col,
+			"empty distribution (expected e.g. 400ns or "
+			"normal(400ns, 10ns))");
+		return NULL;
+	}
+	if (!is_ident(*p, 1)) {
+		/* A bare value: constant(v). */
+		if (parse_param(DIST_CONSTANT, unit, 0, p, &v[0], file, line,
+				COL(p), e))
+			return NULL;
+		return dist_new(DIST_CONSTANT, unit, v[0], 0);
+	}
+
+	const char *name = p;
+	while (is_ident(*p, 0))
+		p++;
+	size_t nlen = (size_t)(p - name);
+	char nbuf[64];
+	snprintf(nbuf, sizeof(nbuf), "%.*s", (int)nlen, name);
+	if (kind_by_name(name, nlen, &k)) {
+		unknown_kind(nbuf, file, line, COL(name), e);
+		return NULL;
+	}
+	if (kinds[k].np < 0) {
+		list_kind_error(k, file, line, COL(name), e);
+		return NULL;
+	}
+	while (is_ws(*p))
+		p++;
+	if (*p != '(') {
+		err_set(e, ERR_INPUT, file, line, COL(p),
+			"expected '(' after '%s': write %s%s", nbuf, nbuf,
+			param_list(k, pl, sizeof(pl)));
+		return NULL;
+	}
+	const char *open = p++;
+
+	/* Split the arguments at commas up to the closing ')'. */
+	for (;;) {
+		while (is_ws(*p))
+			p++;
+		const char *b = p;
+		while (*p && *p != ',' && *p != ')' && *p != '(')
+			p++;
+		const char *q = p;
+		while (q > b && is_ws(q[-1]))
+			q--;
+		if (nargs < DIST_MAX_ARGS) {
+			argb[nargs] = b;
+			arge[nargs] = q;
+		}
+		nargs++;
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if (*p == ')')
+			break;
+		if (*p == '(')
+			err_set(e, ERR_INPUT, file, line, COL(p),
+				"unexpected '(' in the arguments of %s", nbuf);
+		else
+			err_set(e, ERR_INPUT, file, line, COL(open),
+				"missing ')' after the arguments of %s", nbuf);
+		return NULL;
+	}
+	p++;   /* past ')' */
+	while (is_ws(*p))
+		p++;
+	if (*p) {
+		err_set(e, ERR_INPUT, file, line, COL(p),
+			"unexpected '%s' after %s(...)", p, nbuf);
+		return NULL;
+	}
+	if (nargs == 1 && argb[0] == arge[0])
+		nargs = 0;   /* "normal()" */
+	if (nargs != (size_t)kinds[k].np) {
+		/* Too many: point at the first extra; too few: the name. */
+		const char *at = nargs > (size_t)kinds[k].np
+			? argb[kinds[k].np] : name;
+		err_set(e, ERR_INPUT, file, line, COL(at),
+			"%s takes %d argument%s %s, got %zu", nbuf, kinds[k].np,
+			kinds[k].np == 1 ? "" : "s",
+			param_list(k, pl, sizeof(pl)), nargs);
+		return NULL;
+	}
+	for (int i = 0; i < kinds[k].np; i++) {
+		char abuf[128];
+		size_t alen = (size_t)(arge[i] - argb[i]);
+		if (alen == 0) {
+			err_set(e, ERR_INPUT, file, line, COL(argb[i]),
+				"%s: %s is empty", nbuf, kinds[k].pname[i]);
+			return NULL;
+		}
+		if (alen >= sizeof(abuf)) {
+			err_set(e, ERR_INPUT, file, line, COL(argb[i]),
+				"%s: %s is too long", nbuf, kinds[k].pname[i]);
+			return NULL;
+		}
+		memcpy(abuf, argb[i], alen);
+		abuf[alen] = '\0';
+		if (parse_param(k, unit, i, abuf, &v[i], file, line,
+				COL(argb[i]), e))
+			return NULL;
+	}
+	int bad = check_params(k, unit, v, msg, sizeof(msg));
+	if (bad >= 0) {
+		err_set(e, ERR_INPUT, file, line, COL(argb[bad]), "%s", msg);
+		return NULL;
+	}
+	struct dist *d = dist_new(k, unit, v[0], v[1]);
+	if (!d)
+		err_set(e, ERR_RUNTIME, file, line, col, "out of memory");
+	return d;
+#undef COL
+}
+
+static struct dist *parse_node(struct ynode *n, enum dist_unit unit,
+			       int depth, struct err *e);
+
+/* Positioned error at node n; returns NULL for `return node_err(...)`. */
+static struct dist *node_err(struct err *e, const struct ynode *n,
+			     const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static struct dist *node_err(struct err *e, const struct ynode *n,
+			     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	err_vset(e, ERR_INPUT, n->file, n->line, n->col, fmt, ap);
+	va_end(ap);
+	return NULL;
+}
+
+/* Allocation failure while parsing at node n (a runtime error, not bad
+ * input). */
+static struct dist *oom(struct err *e, const struct ynode *n)
+{
+	err_set(e, ERR_RUNTIME, n->file, n->line, n->col, "out of memory");
+	return NULL;
+}
+
+/* Reject any key of map not in allowed[] (NULL-terminated), suggesting the
+ * nearest allowed one.  `what` prefixes the message ("normal"). */
+static int check_keys(const struct ynode *map, const char *const *allowed,
+		      const char *what, struct err *e)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		const struct ynode *key = map->keys[i];
+		size_t j = 0;
+		while (allowed[j] && strcmp(allowed[j], key->value) != 0)
+			j++;
+		if (allowed[j])
+			continue;
+		const char *s = ynode_suggest(NULL, key->value, allowed);
+		char list[128] = "";
+		size_t len = 0;
+		for (j = 0; allowed[j]; j++) {
+			int w = snprintf(list + len, sizeof(list) - len, "%s%s",
+					 j ? ", " : "", allowed[j]);
+			if (w < 0 || (size_t)w >= sizeof(list) - len)
+				break;
+			len += (size_t)w;
+		}
+		if (s)
+			return err_set(e, ERR_INPUT, key->file, key->line,
+				       key->col, "%s: unknown key '%s' (did you "
+				       "mean '%s'?)", what, key->value, s);
+		return err_set(e, ERR_INPUT, key->file, key->line, key->col,
+			       "%s: unknown key '%s' (expected %s)", what,
+			       key->value, list);
+	}
+	return 0;
+}
+
+/* The scalar value node of a required key, or NULL with e set. */
+static struct ynode *need_key(struct ynode *map, const char *key,
+			      enum ynode_kind kind, const char *what,
+			      struct err *e)
+{
+	static const char *const article[] = {
+		[YN_SCALAR] = "a single value", [YN_MAP] = "a mapping",
+		[YN_SEQ] = "a sequence",
+	};
+	struct ynode *v = ynode_get(map, key);
+	if (!v) {
+		node_err(e, map, "%s: missing '%s'", what, key);
+		return NULL;
+	}
+	if (v->kind != kind) {
+		node_err(e, v, "%s: %s must be %s, got a %s", what, key,
+			 article[kind], ynode_kind_name(v));
+		return NULL;
+	}
+	return v;
+}
+
+static struct dist *parse_empirical(struct ynode *map, enum dist_unit unit,
+				    struct err *e)
+{
+	double *edges = NULL, *counts = NULL;
+	struct dist *d = NULL;
+	char msg[200];
+	long ie, ic;
+	struct ynode *en = need_key(map, "edges", YN_SEQ, "empirical", e);
+	struct ynode *cn = en ? need_key(map, "counts", YN_SEQ, "empirical", e)
+			      : NULL;
+	if (!cn)
+		return NULL;
+	if (en->n < 2)
+		return node_err(e, en, "empirical: needs at least 2 edges "
+				"(1 bin), got %zu", en->n);
+	if (cn->n != en->n - 1)
+		return node_err(e, cn, "empirical: %zu edges need %zu counts, "
+				"got %zu", en->n, en->n - 1, cn->n);
+	edges = malloc(en->n * sizeof(double));
+	counts = malloc(cn->n * sizeof(double));
+	if (!edges || !counts) {
+		oom(e, map);
+		goto out;
+	}
+	for (size_t i = 0; i < en->n + cn->n; i++) {
+		int isedge = i < en->n;
+		size_t j = isedge ? i : i - en->n;
+		struct ynode *it = isedge ? en->items[j] : cn->items[j];
+		if (it->kind != YN_SCALAR) {
+			node_err(e, it, "empirical: %s must be single values, "
+				 "got a %s", isedge ? "edges" : "counts",
+				 ynode_kind_name(it));
+			goto out;
+		}
+		if (parse_param(DIST_EMPIRICAL, unit, isedge ? 0 : 1, it->value,
+				isedge ? &edges[j] : &counts[j], it->file,
+				it->line, text_col(it), e))
+			goto out;
+	}
+	if (check_empirical(unit, edges, counts, cn->n, msg, sizeof(msg), &ie,
+			    &ic)) {
+		const struct ynode *at = ie >= 0 ? en->items[ie]
+				       : ic >= 0 ? cn->items[ic] : cn;
+		node_err(e, at, "%s", msg);
+		goto out;
+	}
+	d = dist_new_empirical(unit, edges, counts, cn->n);
+	if (!d)
+		oom(e, map);
+out:
+	free(edges);
+	free(counts);
+	return d;
+}
+
+static struct dist *parse_mixture(struct ynode *map, enum dist_unit unit,
+				  int depth, struct err *e)
+{
+	static const char *const comp_keys[] = { "weight", "dist", NULL };
+	struct dist **comp = NULL;
+	double *w = NULL, sum = 0;
+	size_t n = 0;
+	struct dist *d = NULL;
+	struct ynode *cn;
+
+	if (depth >= DIST_MAX_NESTING)
+		return node_err(e, map, "mixture: nested more than %d deep",
+				DIST_MAX_NESTING);
+	cn = need_key(map, "components", YN_SEQ, "mixture", e);
+	if (!cn)
+		return NULL;
+	if (cn->n == 0)
+		return node_err(e, cn, "mixture: needs at least one component");
+	comp = calloc(cn->n, sizeof(*comp));
+	w = calloc(cn->n, sizeof(*w));
+	if (!comp || !w) {
+		oom(e, map);
+		goto out;
+	}
+	for (n = 0; n < cn->n; n++) {
+		struct ynode *c = cn->items[n];
+		char why[200];
+		if (c->kind != YN_MAP) {
+			node_err(e, c, "mixture: each component must be a "
+				 "mapping {weight: ..., dist: ...}, got a %s",
+				 ynode_kind_name(c));
+			goto out;
+		}
+		if (check_keys(c, comp_keys, "mixture component", e))
+			goto out;
+		struct ynode *wn = need_key(c, "weight", YN_SCALAR,
+					    "mixture component", e);
+		if (!wn)
+			goto out;
+		if (units_parse_number(wn->value, &w[n], why, sizeof(why))) {
+			err_set(e, ERR_INPUT, wn->file, wn->line, text_col(wn),
+				"%s", why);
+			goto out;
+		}
+		if (!(w[n] > 0)) {
+			char a[64];
+			node_err(e, wn, "mixture: weight must be > 0 (got %s)",
+				 fmt_plain(w[n], a, sizeof(a)));
+			goto out;
+		}
+		struct ynode *dn = ynode_get(c, "dist");
+		if (!dn) {
+			node_err(e, c, "mixture component: missing 'dist'");
+			goto out;
+		}
+		comp[n] = parse_node(dn, unit, depth + 1, e);
+		if (!comp[n])
+			goto out;
+		sum += w[n];
+	}
+	if (!(fabs(sum - 1.0) <= DIST_WEIGHT_TOL)) {
+		char a[64];
+		snprintf(a, sizeof(a), "%g", sum);
+		node_err(e, cn, "mixture weights sum to %s, not 1", a);
+		goto out;
+	}
+	d = mixture_new(unit, comp, w, n);
+	comp = NULL;   /* owned (or freed) by mixture_new */
+	if (!d)
+		oom(e, map);
+out:
+	if (comp)
+		for (size_t i = 0; i < n; i++)
+			dist_free(comp[i]);
+	free(comp);
+	free(w);
+	return d;
+}
+
+static struct dist *parse_map(struct ynode *map, enum dist_unit unit,
+			      int depth, struct err *e)
+{
+	static const char *const dist_only[] = { "dist", NULL };
+	const char *allowed[4] = { "dist", NULL, NULL, NULL };
+	enum dist_kind k;
+	char msg[200];
+	double v[2] = { 0, 0 };
+	struct ynode *vn[2] = { NULL, NULL };
+
+	struct ynode *dn = ynode_get(map, "dist");
+	if (!dn) {
+		/* A misspelt "dist" deserves a suggestion, not "missing". */
+		for (size_t i = 0; i < map->n; i++)
+			if (ynode_suggest(NULL, map->keys[i]->value, dist_only)) {
+				check_keys(map, dist_only, "distribution", e);
+				return NULL;
+			}
+		return node_err(e, map, "distribution mapping needs a 'dist' "
+				"key naming the distribution, e.g. {dist: "
+				"normal, mean: 400ns, sd: 10ns}");
+	}
+	if (dn->kind != YN_SCALAR)
+		return node_err(e, dn, "dist: expected a distribution name, got "
+				"a %s", ynode_kind_name(dn));
+	if (strchr(dn->value, '('))
+		return node_err(e, dn, "dist: expected a distribution name, got "
+				"'%s' (write the text form as the whole value, "
+				"without a mapping)", dn->value);
+	if (kind_by_name(dn->value, strlen(dn->value), &k)) {
+		unknown_kind(dn->value, dn->file, dn->line, text_col(dn), e);
+		return NULL;
+	}
+	const struct kind_info *ki = &kinds[k];
+	allowed[1] = ki->pname[0];
+	allowed[2] = ki->pname[1];
+	if (check_keys(map, allowed, ki->name, e))
+		return NULL;
+	if (k == DIST_EMPIRICAL)
+		return parse_empirical(map, unit, e);
+	if (k == DIST_MIXTURE)
+		return parse_mixture(map, unit, depth, e);
+	for (int i = 0; i < ki->np; i++) {
+		vn[i] = need_key(map, ki->pname[i], YN_SCALAR, ki->name, e);
+		if (!vn[i] || parse_param(k, unit, i, vn[i]->value, &v[i],
+					  vn[i]->file, vn[i]->line,
+					  text_col(vn[i]), e))
+			return NULL;
+	}
+	int bad = check_params(k, unit, v, msg, sizeof(msg));
+	if (bad >= 0)
+		return node_err(e, vn[bad], "%s", msg);
+	struct dist *d = dist_new(k, unit, v[0], v[1]);
+	if (!d)
+		oom(e, map);
+	return d;
+}
+
+static struct dist *parse_node(struct ynode *n, enum dist_unit unit,
+			       int depth, struct err *e)
+{
+	switch (n->kind) {
+	case YN_SCALAR:
+		return dist_parse_text(n->value, unit, n->file, n->line,
+				       text_col(n), e);
+	case YN_MAP:
+		return parse_map(n, unit, depth, e);
+	case YN_SEQ:
+		break;
+	}
+	return node_err(e, n, "expected a distribution (e.g. normal(400ns, "
+			"10ns) or {dist: normal, mean: 400ns, sd: 10ns}), got a "
+			"%s", ynode_kind_name(n));
+}
+
+struct dist *dist_parse(struct ynode *n, enum dist_unit unit, struct err *e)
+{
+	return parse_node(n, unit, 0, e);
+}

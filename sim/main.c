@@ -1,0 +1,184 @@
+/* main.c - the bpfsim command line: subcommand dispatch, help, signals.
+ *
+ * main() is the one place errors become messages and exit statuses.  GSL's
+ * default error handler aborts the process, so it is switched off here and
+ * every GSL return code is checked where it matters.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli.h"
+#include "model.h"
+
+static int cmd_models(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+#define COMMON_RUN_OPTIONS \
+	"  --reps N          replications (default: the scenario's `replications`)\n" \
+	"  --seed S          base seed (default: the scenario's `seed`)\n" \
+	"  --threads T       worker threads (default: all cores); results do not\n" \
+	"                    depend on it\n" \
+	"  --set PATH=VALUE  override a scenario key, e.g. --set servers=8 or\n" \
+	"                    --set workload.lifetime=2ms (repeatable)\n" \
+	"  --out DIR         output folder (default: out/<scenario name>)\n" \
+	"  --format F        what to print: table (default), csv or json\n" \
+	"  --quiet           no progress line\n" \
+	"  -h, --help        this help\n"
+
+const struct cli_cmd cli_commands[] = {
+	{ "run", cmd_run, "run a scenario's replications and summarise them",
+	  "usage: bpfsim run SCENARIO [options]\n\n"
+	  "Runs the scenario's model for R replications (independent seeds) and\n"
+	  "prints every metric's mean with a 95% confidence interval.\n"
+	  "Writes DIR/summary.json, DIR/summary.csv, DIR/replications.csv and\n"
+	  "DIR/scenario.resolved.yaml (each complete or absent).\n\n"
+	  "options:\n" COMMON_RUN_OPTIONS },
+	{ "compare", cmd_compare,
+	  "run several strategies with common random numbers; paired differences",
+	  "usage: bpfsim compare SCENARIO [--strategies A,B,...] [options]\n\n"
+	  "Runs the scenario once per strategy (the model's strategy key, e.g.\n"
+	  "storage), every strategy with the same seeds, so arrivals, demands\n"
+	  "and slices are identical across strategies.  Prints each strategy's\n"
+	  "mean +- CI and the paired difference (strategy - first) +- CI.\n"
+	  "Strategies come from --strategies, else the scenario's `compare:` list,\n"
+	  "else the model's first two.\n\n"
+	  "options:\n"
+	  "  --strategies LIST comma-separated strategies to compare\n"
+	  COMMON_RUN_OPTIONS },
+	{ "models", cmd_models, "list models, their parameters and metrics",
+	  "usage: bpfsim models [NAME]\n\n"
+	  "Lists every model with its scenario keys (type, default, meaning)\n"
+	  "and the metrics it reports.  With NAME, only that model.\n" },
+	{ "help", cmd_help, "help on a subcommand",
+	  "usage: bpfsim help [SUBCOMMAND]\n" },
+	{ "version", cmd_version, "print the version", "usage: bpfsim version\n" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct cli_cmd *cli_find(const char *name)
+{
+	for (const struct cli_cmd *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"bpfsim %s - what will this BPF probe cost on this host?\n\n"
+		"usage: bpfsim SUBCOMMAND [options]\n\nsubcommands:\n",
+		BPFSIM_VERSION);
+	for (const struct cli_cmd *c = cli_commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\n`bpfsim help SUBCOMMAND` or `bpfsim SUBCOMMAND --help` for "
+		   "details; `man bpfsim` and README.md for the scenario format.\n"
+		   "Exit status: 0 ok, 1 runtime failure, 2 bad input, 130/143 "
+		   "interrupted.\n");
+}
+
+static void print_model(const struct model *m)
+{
+	printf("%s - %s\n", m->name, m->summary);
+	if (m->strategy_key) {
+		printf("  strategies (key %s):", m->strategy_key);
+		for (size_t i = 0; m->strategies[i]; i++)
+			printf(" %s", m->strategies[i]);
+		putchar('\n');
+	}
+	printf("  parameters:\n");
+	for (const struct model_param *p = m->params; p->key; p++)
+		printf("    %-28s %-16s %-14s %s\n", p->key, p->type,
+		       p->def ? p->def : "(required)", p->help);
+	printf("  metrics:\n");
+	for (const struct model_metric *mm = m->metrics; mm->name; mm++)
+		printf("    %-28s %-10s %s\n", mm->name, mm->unit, mm->help);
+}
+
+static int cmd_models(int argc, char **argv)
+{
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(cli_find("models")->help, stdout);
+		return 0;
+	}
+	if (argc > 2) {
+		fprintf(stderr, "bpfsim models: expected at most one model name\n");
+		return 2;
+	}
+	int shown = 0;
+	for (size_t i = 0; model_registry[i]; i++) {
+		if (argc == 2 && strcmp(argv[1], model_registry[i]->name))
+			continue;
+		if (shown++)
+			putchar('\n');
+		print_model(model_registry[i]);
+	}
+	if (!shown) {
+		fprintf(stderr, "bpfsim models: unknown model '%s'\n", argv[1]);
+		return 2;
+	}
+	printf("\nCommon scenario keys: model, name, description, seed (1), "
+	       "replications (20),\nduration (0 = until the model ends), "
+	       "caps {max_events, max_live_tasks, max_wall}, compare [strategies].\n");
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	const struct cli_cmd *c = cli_find(argv[1]);
+	if (!c) {
+		fprintf(stderr, "bpfsim help: unknown subcommand '%s'\n", argv[1]);
+		return 2;
+	}
+	fputs(c->help, stdout);
+	return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("bpfsim %s\n", BPFSIM_VERSION);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	gsl_set_error_handler_off();
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+		return cmd_version(0, NULL);
+	const struct cli_cmd *c = cli_find(argv[1]);
+	if (!c) {
+		const char *names[32];
+		size_t k = 0;
+		for (; cli_commands[k].name && k < 31; k++)
+			names[k] = cli_commands[k].name;
+		names[k] = NULL;
+		const char *s = ynode_suggest(NULL, argv[1], names);
+		if (s)
+			fprintf(stderr, "bpfsim: unknown subcommand '%s' (did you mean "
+				"'%s'?)\n", argv[1], s);
+		else
+			fprintf(stderr, "bpfsim: unknown subcommand '%s' (see bpfsim "
+				"--help)\n", argv[1]);
+		return 2;
+	}
+	return c->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,37 @@
+/* out.h - output files that are either complete or absent.
+ *
+ * Every output file is written to "DIR/.NAME.tmp.PID" and renamed to
+ * "DIR/NAME" on out_commit(), so an interrupted or failed run never leaves a
+ * half-written file behind (rename is atomic within a file system).
+ * out_abort() removes the temporary.  Numbers are printed with
+ * out_num() ("%.17g", or "null"/"nan" for non-finite values) so outputs are
+ * exact and byte-identical across runs.
+ */
+#ifndef BPFSIM_OUT_H
+#define BPFSIM_OUT_H
+
+#include <stdio.h>
+#include "err.h"
+
+struct out_file {
+	FILE *f;
+	char tmp[4096];
+	char path[4096];
+};
+
+/* Create DIR and its parents (mode 0755).  ERR_RUNTIME on failure. */
+int out_mkdir_p(const char *dir, struct err *e);
+/* Open DIR/NAME for writing through a temporary file. */
+int out_open(struct out_file *o, const char *dir, const char *name,
+	     struct err *e);
+/* Flush, close and rename into place. */
+int out_commit(struct out_file *o, struct err *e);
+/* Close and delete the temporary (safe on a never-opened zeroed struct). */
+void out_abort(struct out_file *o);
+
+/* Print a double exactly ("%.17g"); non-finite as `nonfinite` ("null"). */
+void out_num(FILE *f, double v, const char *nonfinite);
+/* Print s as a JSON string literal. */
+void out_json_string(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,280 @@
+/* report.c - statistics over replications and the writers that show them.
+ *
+ * Paired differences are computed replication by replication, so with common
+ * random numbers their CI is much narrower than the difference of two
+ * independent CIs.  A replication counts when it finished or was capped and
+ * its metric is finite; failed runs are reported, never averaged.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out.h"
+#include "report.h"
+
+static int usable(const struct runner_job *j)
+{
+	return j->done && j->status != SIM_FAILED;
+}
+
+int report_build(struct report *r, const struct scenario *sc,
+		 struct runner_job *jobs, size_t nstrat, size_t nreps)
+{
+	memset(r, 0, sizeof(*r));
+	r->sc = sc;
+	r->model = sc->model;
+	r->nstrat = nstrat;
+	r->nreps = nreps;
+	r->nmetrics = model_metric_count(sc->model);
+	r->jobs = jobs;
+	r->sum = calloc(nstrat * r->nmetrics, sizeof(*r->sum));
+	r->diff = calloc(nstrat * r->nmetrics, sizeof(*r->diff));
+	r->ndone = calloc(nstrat, sizeof(size_t));
+	r->ncapped = calloc(nstrat, sizeof(size_t));
+	r->nfailed = calloc(nstrat, sizeof(size_t));
+	double *x = malloc((nreps ? nreps : 1) * sizeof(double));
+	if (!r->sum || !r->diff || !r->ndone || !r->ncapped || !r->nfailed || !x) {
+		free(x);
+		report_fini(r);
+		return -1;
+	}
+	for (size_t s = 0; s < nstrat; s++) {
+		for (size_t k = 0; k < nreps; k++) {
+			const struct runner_job *j = &jobs[s * nreps + k];
+			if (!j->done)
+				r->interrupted = 1;
+			else if (j->status == SIM_FAILED)
+				r->nfailed[s]++;
+			else if (j->status == SIM_CAPPED)
+				r->ncapped[s]++;
+			else
+				r->ndone[s]++;
+		}
+		for (size_t m = 0; m < r->nmetrics; m++) {
+			size_t n = 0, nd = 0;
+			for (size_t k = 0; k < nreps; k++) {
+				const struct runner_job *j = &jobs[s * nreps + k];
+				if (usable(j) && isfinite(j->metrics[m]))
+					x[n++] = j->metrics[m];
+			}
+			stat_summarize(x, n, 0.95, &r->sum[s * r->nmetrics + m]);
+			if (s == 0)
+				continue;
+			for (size_t k = 0; k < nreps; k++) {
+				const struct runner_job *a = &jobs[k];
+				const struct runner_job *b = &jobs[s * nreps + k];
+				if (usable(a) && usable(b) && isfinite(a->metrics[m]) &&
+				    isfinite(b->metrics[m]))
+					x[nd++] = b->metrics[m] - a->metrics[m];
+			}
+			stat_summarize(x, nd, 0.95, &r->diff[s * r->nmetrics + m]);
+		}
+	}
+	free(x);
+	return 0;
+}
+
+void report_fini(struct report *r)
+{
+	free(r->sum);
+	free(r->diff);
+	free(r->ndone);
+	free(r->ncapped);
+	free(r->nfailed);
+	memset(r, 0, sizeof(*r));
+}
+
+static const char *strat_label(const struct report *r, size_t s)
+{
+	const char *n = r->sc->strategy[s];
+	return n[0] ? n : "value";
+}
+
+/* "mean ± half", the mean shown to the half-width's second significant
+ * digit (8006 ± 100 prints as "8006 ± 100", 0.89921 ± 0.0012 as
+ * "0.8992 ± 0.0012"); "mean" alone when there is no CI. */
+static void fmt_mean_ci(const struct stat_summary *su, char *buf, size_t size)
+{
+	if (su->n == 0 || !isfinite(su->mean)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	if (!(isfinite(su->half) && su->half > 0)) {
+		snprintf(buf, size, "%.6g", su->mean);
+		return;
+	}
+	int mag = (int)floor(log10(su->half));
+	int dec = 1 - mag;             /* two significant digits of the CI */
+	double big = fmax(fabs(su->mean), su->half);
+	if (big >= 1e7 || big < 1e-4 || dec > 8) {
+		snprintf(buf, size, "%.4g ± %.2g", su->mean, su->half);
+		return;
+	}
+	if (dec < 0)
+		dec = 0;
+	snprintf(buf, size, "%.*f ± %.*f", dec, su->mean, dec, su->half);
+}
+
+void report_print_table(const struct report *r, FILE *f)
+{
+	const struct scenario *sc = r->sc;
+	fprintf(f, "%s: model %s, %zu replication%s, seed %llu\n", sc->name,
+		r->model->name, r->nreps, r->nreps == 1 ? "" : "s",
+		(unsigned long long)sc->seed);
+	for (size_t s = 0; s < r->nstrat; s++) {
+		if (r->ncapped[s] || r->nfailed[s])
+			fprintf(f, "  %s: %zu done, %zu capped, %zu failed\n",
+				strat_label(r, s), r->ndone[s], r->ncapped[s],
+				r->nfailed[s]);
+		for (size_t k = 0; k < r->nreps; k++) {
+			const struct runner_job *j = &r->jobs[s * r->nreps + k];
+			if (j->done && j->status == SIM_FAILED) {
+				fprintf(f, "  %s replication %zu failed: %s\n",
+					strat_label(r, s), k, j->error);
+				break;
+			}
+		}
+	}
+	if (r->interrupted)
+		fprintf(f, "  (interrupted: not every replication ran)\n");
+	fprintf(f, "\n%-24s %-9s", "metric", "unit");
+	for (size_t s = 0; s < r->nstrat; s++)
+		fprintf(f, " %22s", strat_label(r, s));
+	for (size_t s = 1; s < r->nstrat; s++) {
+		char h[64];
+		snprintf(h, sizeof(h), "%s - %s", strat_label(r, s),
+			 strat_label(r, 0));
+		fprintf(f, " %24s", h);
+	}
+	fputc('\n', f);
+	for (size_t m = 0; m < r->nmetrics; m++) {
+		const struct model_metric *mm = &r->model->metrics[m];
+		fprintf(f, "%-24s %-9s", mm->name, mm->unit);
+		char buf[64];
+		for (size_t s = 0; s < r->nstrat; s++) {
+			fmt_mean_ci(&r->sum[s * r->nmetrics + m], buf, sizeof(buf));
+			fprintf(f, " %22s", buf);
+		}
+		for (size_t s = 1; s < r->nstrat; s++) {
+			fmt_mean_ci(&r->diff[s * r->nmetrics + m], buf, sizeof(buf));
+			fprintf(f, " %24s", buf);
+		}
+		fputc('\n', f);
+	}
+	fprintf(f, "\n± is the half-width of the 95%% confidence interval "
+		   "(Student t over replications)%s.\n",
+		r->nstrat > 1 ? "; differences are paired (common random numbers)"
+			      : "");
+}
+
+static void json_summary(FILE *f, const struct stat_summary *su)
+{
+	fprintf(f, "{\"n\": %zu, \"mean\": ", su->n);
+	out_num(f, su->mean, "null");
+	fputs(", \"sd\": ", f);
+	out_num(f, su->sd, "null");
+	fputs(", \"ci_low\": ", f);
+	out_num(f, su->lo, "null");
+	fputs(", \"ci_high\": ", f);
+	out_num(f, su->hi, "null");
+	fputc('}', f);
+}
+
+void report_write_json(const struct report *r, FILE *f)
+{
+	const struct scenario *sc = r->sc;
+	fputs("{\n  \"bpfsim\": ", f);
+	out_json_string(f, BPFSIM_VERSION);
+	fputs(",\n  \"scenario\": ", f);
+	out_json_string(f, sc->name);
+	fputs(",\n  \"model\": ", f);
+	out_json_string(f, r->model->name);
+	fprintf(f, ",\n  \"seed\": %llu,\n  \"replications\": %zu,\n"
+		   "  \"confidence\": 0.95,\n  \"complete\": %s,\n  \"strategies\": [",
+		(unsigned long long)sc->seed, r->nreps,
+		r->interrupted ? "false" : "true");
+	for (size_t s = 0; s < r->nstrat; s++) {
+		fputs(s ? ",\n    {\"strategy\": " : "\n    {\"strategy\": ", f);
+		out_json_string(f, strat_label(r, s));
+		fprintf(f, ", \"done\": %zu, \"capped\": %zu, \"failed\": %zu,\n"
+			   "     \"metrics\": {",
+			r->ndone[s], r->ncapped[s], r->nfailed[s]);
+		for (size_t m = 0; m < r->nmetrics; m++) {
+			fputs(m ? ",\n       " : "\n       ", f);
+			out_json_string(f, r->model->metrics[m].name);
+			fputs(": ", f);
+			json_summary(f, &r->sum[s * r->nmetrics + m]);
+		}
+		fputs("}", f);
+		if (s > 0) {
+			fputs(",\n     \"difference_vs\": ", f);
+			out_json_string(f, strat_label(r, 0));
+			fputs(", \"paired_difference\": {", f);
+			for (size_t m = 0; m < r->nmetrics; m++) {
+				fputs(m ? ",\n       " : "\n       ", f);
+				out_json_string(f, r->model->metrics[m].name);
+				fputs(": ", f);
+				json_summary(f, &r->diff[s * r->nmetrics + m]);
+			}
+			fputs("}", f);
+		}
+		fputs("}", f);
+	}
+	fputs("\n  ]\n}\n", f);
+}
+
+static const char *status_name(const struct runner_job *j)
+{
+	if (!j->done)
+		return "not_run";
+	switch (j->status) {
+	case SIM_DONE: return "done";
+	case SIM_CAPPED: return "capped";
+	default: return "failed";
+	}
+}
+
+void report_write_replications_csv(const struct report *r, FILE *f)
+{
+	fputs("strategy,replication,status,cap,events", f);
+	for (size_t m = 0; m < r->nmetrics; m++)
+		fprintf(f, ",%s", r->model->metrics[m].name);
+	fputc('\n', f);
+	for (size_t s = 0; s < r->nstrat; s++) {
+		for (size_t k = 0; k < r->nreps; k++) {
+			const struct runner_job *j = &r->jobs[s * r->nreps + k];
+			fprintf(f, "%s,%zu,%s,%s,%llu", strat_label(r, s), k,
+				status_name(j), j->cap_reason ? j->cap_reason : "",
+				(unsigned long long)j->events);
+			for (size_t m = 0; m < r->nmetrics; m++) {
+				fputc(',', f);
+				if (j->done)
+					out_num(f, j->metrics[m], "nan");
+				else
+					fputs("nan", f);
+			}
+			fputc('\n', f);
+		}
+	}
+}
+
+void report_write_summary_csv(const struct report *r, FILE *f)
+{
+	fputs("strategy,metric,unit,n,mean,sd,ci_low,ci_high\n", f);
+	for (size_t s = 0; s < r->nstrat; s++) {
+		for (size_t m = 0; m < r->nmetrics; m++) {
+			const struct stat_summary *su = &r->sum[s * r->nmetrics + m];
+			fprintf(f, "%s,%s,%s,%zu,", strat_label(r, s),
+				r->model->metrics[m].name, r->model->metrics[m].unit,
+				su->n);
+			out_num(f, su->mean, "nan");
+			fputc(',', f);
+			out_num(f, su->sd, "nan");
+			fputc(',', f);
+			out_num(f, su->lo, "nan");
+			fputc(',', f);
+			out_num(f, su->hi, "nan");
+			fputc('\n', f);
+		}
+	}
+}

@@ -1,0 +1,47 @@
+/* report.h - summaries of one scenario point: strategies x replications.
+ *
+ * Input: the finished runner jobs of a point, laid out strategy-major
+ * (jobs[s * reps + r]); replication r of every strategy used the same seed,
+ * so differences between strategies are paired (common random numbers).
+ * Output: per strategy and metric, mean, sd and 95% t-based CI over the
+ * replications that completed or were capped (failed ones are left out and
+ * counted); per strategy s > 0 and metric, the CI of the paired difference
+ * (strategy s - strategy 0) over the replications both have.
+ *
+ * Writers: a readable table, summary.json, replications.csv and a summary CSV.
+ * None of them prints wall times, so equal inputs give equal bytes.
+ */
+#ifndef BPFSIM_REPORT_H
+#define BPFSIM_REPORT_H
+
+#include <stdio.h>
+#include "runner.h"
+#include "scenario.h"
+#include "stats.h"
+
+struct report {
+	const struct scenario *sc;
+	const struct model *model;
+	size_t nstrat, nreps, nmetrics;
+	struct runner_job *jobs;          /* borrowed, nstrat * nreps */
+	struct stat_summary *sum;         /* nstrat * nmetrics */
+	struct stat_summary *diff;        /* nstrat * nmetrics (row 0 unused) */
+	size_t *ndone, *ncapped, *nfailed;/* per strategy */
+	int interrupted;                  /* some jobs never ran */
+};
+
+/* Summarise; returns 0 or -1 on allocation failure. */
+int report_build(struct report *r, const struct scenario *sc,
+		 struct runner_job *jobs, size_t nstrat, size_t nreps);
+void report_fini(struct report *r);
+
+/* Human table: metric, unit, mean +- CI half-width per strategy, then the
+ * paired differences when there are several strategies. */
+void report_print_table(const struct report *r, FILE *f);
+void report_write_json(const struct report *r, FILE *f);
+/* One row per strategy x replication: status, events, every metric. */
+void report_write_replications_csv(const struct report *r, FILE *f);
+/* One row per strategy x metric: mean, sd, ci_low, ci_high, n. */
+void report_write_summary_csv(const struct report *r, FILE *f);
+
+#endif

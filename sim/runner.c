@@ -1,0 +1,106 @@
+/* runner.c - a fixed pool of pthreads over an atomic job counter.
+ *
+ * Nothing is shared between jobs but the immutable model config; each job
+ * builds its own struct sim.  The progress callback runs under a mutex so
+ * callers can print without their own locking.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "runner.h"
+
+struct pool {
+	struct runner_job *jobs;
+	size_t n;
+	atomic_size_t next;
+	size_t finished;
+	volatile int *interrupt;
+	runner_progress_fn progress;
+	void *ctx;
+	pthread_mutex_t lock;
+};
+
+unsigned runner_default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+static void run_one(struct runner_job *j, volatile int *interrupt)
+{
+	struct sim s;
+	if (sim_init(&s, j->model, j->seed, j->rep, j->end, &j->caps)) {
+		j->status = SIM_FAILED;
+		snprintf(j->error, sizeof(j->error), "out of memory");
+		j->done = 1;
+		return;
+	}
+	s.interrupt = interrupt;
+	j->status = sim_run(&s, j->cfg, j->metrics);
+	j->cap_reason = s.cap_reason;
+	j->events = s.events;
+	j->wall = s.wall;
+	if (j->status == SIM_FAILED) {
+		char buf[sizeof(j->error)];
+		err_format(&s.err, buf, sizeof(buf));
+		snprintf(j->error, sizeof(j->error), "%s", buf);
+	}
+	j->done = 1;
+	sim_fini(&s);
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		if (p->interrupt && *p->interrupt)
+			break;
+		size_t i = atomic_fetch_add(&p->next, 1);
+		if (i >= p->n)
+			break;
+		run_one(&p->jobs[i], p->interrupt);
+		pthread_mutex_lock(&p->lock);
+		p->finished++;
+		if (p->progress)
+			p->progress(p->ctx, p->finished, p->n);
+		pthread_mutex_unlock(&p->lock);
+	}
+	return NULL;
+}
+
+int runner_run(struct runner_job *jobs, size_t n, unsigned threads,
+	       volatile int *interrupt, runner_progress_fn progress, void *ctx)
+{
+	struct pool p = { .jobs = jobs, .n = n, .interrupt = interrupt,
+			  .progress = progress, .ctx = ctx };
+	atomic_init(&p.next, 0);
+	pthread_mutex_init(&p.lock, NULL);
+	if (threads == 0)
+		threads = runner_default_threads();
+	if (threads > n)
+		threads = n ? (unsigned)n : 1;
+	int rc = 0;
+	if (threads <= 1) {
+		worker(&p);
+	} else {
+		pthread_t tid[256];
+		unsigned started = 0;
+		if (threads > 256)
+			threads = 256;
+		for (; started < threads; started++)
+			if (pthread_create(&tid[started], NULL, worker, &p))
+				break;
+		if (started == 0) {
+			rc = -1;
+			worker(&p);
+		}
+		for (unsigned i = 0; i < started; i++)
+			pthread_join(tid[i], NULL);
+	}
+	pthread_mutex_destroy(&p.lock);
+	return rc;
+}

@@ -1,0 +1,47 @@
+/* runner.h - run independent simulation jobs on a pool of threads.
+ *
+ * A job is one replication of one configured model (one point, one
+ * strategy).  Jobs are independent and write only their own result slot, so
+ * the results are a pure function of the job list: byte-identical output
+ * whatever the thread count or the order jobs happen to finish in.  Threads
+ * pull the next job index from an atomic counter (dynamic assignment: a slow
+ * job does not idle the others).
+ */
+#ifndef BPFSIM_RUNNER_H
+#define BPFSIM_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "model.h"
+#include "sim.h"
+
+struct runner_job {
+	/* in */
+	const struct model *model;
+	const void *cfg;
+	uint64_t seed, rep, end;
+	struct sim_caps caps;
+	/* out */
+	double *metrics;             /* model_metric_count() values, caller-owned */
+	enum sim_status status;
+	const char *cap_reason;      /* static string or NULL */
+	uint64_t events;
+	double wall;                 /* seconds (not part of deterministic output) */
+	char error[256];             /* on SIM_FAILED */
+	int done;                    /* 1 once run (0: interrupted before start) */
+};
+
+/* Called after each finished job (from worker threads, serialised by the
+ * runner's lock): done so far and total. */
+typedef void (*runner_progress_fn)(void *ctx, size_t done, size_t total);
+
+/* Run jobs[0..n) on `threads` workers (0 = all online CPUs).  Stops starting
+ * new jobs once *interrupt becomes non-zero (NULL: never).  Returns 0, or -1
+ * if threads could not be created (jobs then run on the calling thread). */
+int runner_run(struct runner_job *jobs, size_t n, unsigned threads,
+	       volatile int *interrupt, runner_progress_fn progress, void *ctx);
+
+/* Number of online CPUs (>= 1). */
+unsigned runner_default_threads(void);
+
+#endif

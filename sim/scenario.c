@@ -1,0 +1,239 @@
+/* scenario.c - scenario loading: overrides, common keys, model configuration.
+ *
+ * The model is configured once per strategy (each time with the strategy key
+ * set in the tree), so that a `compare` list and the unknown-key check see
+ * every key any strategy reads.  All errors are ERR_INPUT with a position,
+ * and nothing is written to disk here: a bad scenario leaves no output.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "scenario.h"
+
+void scenario_free(struct scenario *sc)
+{
+	if (!sc)
+		return;
+	for (size_t i = 0; i < sc->nstrategies; i++)
+		if (sc->model && sc->cfg[i])
+			sc->model->config_free(sc->cfg[i]);
+	ytree_free(sc->tree);
+	free(sc);
+}
+
+static void base_name(const char *path, char *out, size_t size)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	snprintf(out, size, "%s", b);
+	char *dot = strrchr(out, '.');
+	if (dot && dot != out)
+		*dot = 0;
+}
+
+static int read_caps(struct scenario *sc, struct ynode *root, struct err *e)
+{
+	struct ynode *caps = cfg_section(root, "caps", e);
+	double wall_ns;
+	if (!caps ||
+	    cfg_uint(caps, "max_events", "0", 0, UINT64_MAX / 2,
+		     &sc->caps.max_events, e) ||
+	    cfg_uint(caps, "max_live_tasks", "0", 0, UINT64_MAX / 2,
+		     &sc->caps.max_live_tasks, e) ||
+	    cfg_duration(caps, "max_wall", "0", 0, 1e18, &wall_ns, e))
+		return e->status ? e->status : ERR_INPUT;
+	sc->caps.max_wall = wall_ns * 1e-9;
+	return 0;
+}
+
+/* Add one strategy name (validated against the model's list) at node n. */
+static int add_strategy(struct scenario *sc, const char *name,
+			const struct ynode *n, struct err *e)
+{
+	const struct model *m = sc->model;
+	int ok = 0;
+	for (size_t i = 0; m->strategies[i]; i++)
+		ok |= strcmp(m->strategies[i], name) == 0;
+	if (!ok) {
+		const char *s = ynode_suggest(NULL, name, m->strategies);
+		if (s)
+			return cfg_error(e, n, "unknown strategy '%s' (did you mean '%s'?)",
+					 name, s);
+		return cfg_error(e, n, "unknown strategy '%s' for model %s", name,
+				 m->name);
+	}
+	for (size_t i = 0; i < sc->nstrategies; i++)
+		if (strcmp(sc->strategy[i], name) == 0)
+			return cfg_error(e, n, "strategy '%s' listed twice", name);
+	if (sc->nstrategies == SCENARIO_MAX_STRATEGIES)
+		return cfg_error(e, n, "at most %d strategies",
+				 SCENARIO_MAX_STRATEGIES);
+	snprintf(sc->strategy[sc->nstrategies++], sizeof(sc->strategy[0]), "%s",
+		 name);
+	return 0;
+}
+
+static int read_strategies(struct scenario *sc, struct ynode *root,
+			   int compare, const char *list, struct err *e)
+{
+	const struct model *m = sc->model;
+	struct ynode *cmp = m->strategy_key ? ynode_get(root, "compare")
+					    : ynode_peek(root, "compare");
+	if (!m->strategy_key) {
+		if (cmp)
+			return cfg_error(e, cmp, "model %s has no strategies to compare",
+					 m->name);
+		if (compare || list)
+			return err_set(e, ERR_INPUT, sc->name, 0, 0,
+				       "model %s has no strategies to compare",
+				       m->name);
+		sc->nstrategies = 1;
+		sc->strategy[0][0] = 0;
+		return 0;
+	}
+	if (cmp) {
+		if (cmp->kind != YN_SEQ || cmp->n == 0)
+			return cfg_error(e, cmp,
+					 "'compare' must be a non-empty list of strategies");
+		for (size_t i = 0; i < cmp->n; i++) {
+			if (cmp->items[i]->kind != YN_SCALAR)
+				return cfg_error(e, cmp->items[i],
+						 "a strategy name must be a scalar");
+		}
+	}
+	if (compare && list) {
+		char buf[512];
+		snprintf(buf, sizeof(buf), "%s", list);
+		char *save = NULL;
+		for (char *t = strtok_r(buf, ",", &save); t;
+		     t = strtok_r(NULL, ",", &save)) {
+			struct ynode where = { .file = "--strategies" };
+			if (add_strategy(sc, t, &where, e))
+				return e->status;
+		}
+	} else if (compare && cmp) {
+		for (size_t i = 0; i < cmp->n; i++)
+			if (add_strategy(sc, cmp->items[i]->value, cmp->items[i], e))
+				return e->status;
+	} else if (compare) {
+		for (size_t i = 0; m->strategies[i] && i < 2; i++)
+			add_strategy(sc, m->strategies[i], root, e);
+	} else {
+		/* The scenario's own strategy: configure reads it. */
+		sc->nstrategies = 1;
+		sc->strategy[0][0] = 0;
+	}
+	/* Validate the compare list even when running one strategy. */
+	if (!compare && cmp) {
+		struct scenario tmp = { .model = m };
+		for (size_t i = 0; i < cmp->n; i++)
+			if (add_strategy(&tmp, cmp->items[i]->value, cmp->items[i], e))
+				return e->status;
+	}
+	return 0;
+}
+
+/* Set the strategy key (dotted path) in the tree to `name`. */
+static int set_strategy(struct scenario *sc, const char *name, struct err *e)
+{
+	char assign[256];
+	snprintf(assign, sizeof(assign), "%s=%s", sc->model->strategy_key, name);
+	return ytree_set_path(sc->tree, assign, e);
+}
+
+/* The strategy the scenario itself selects (after configure), for labels. */
+static void own_strategy(struct scenario *sc)
+{
+	struct ynode *n = ytree_find(sc->tree, sc->model->strategy_key);
+	if (n && n->kind == YN_SCALAR)
+		snprintf(sc->strategy[0], sizeof(sc->strategy[0]), "%s", n->value);
+}
+
+struct scenario *scenario_load(const char *path, const char *const *sets,
+			       size_t nsets, int compare, const char *strategies,
+			       struct err *e)
+{
+	struct scenario *sc = calloc(1, sizeof(*sc));
+	if (!sc) {
+		err_set(e, ERR_RUNTIME, path, 0, 0, "out of memory");
+		return NULL;
+	}
+	sc->tree = ytree_load_file(path, e);
+	if (!sc->tree)
+		goto fail;
+	for (size_t i = 0; i < nsets; i++)
+		if (ytree_set_path(sc->tree, sets[i], e))
+			goto fail;
+
+	struct ynode *root = ytree_root(sc->tree);
+	const char *model_name, *name;
+	struct ynode *mn = cfg_node(root, "model", 1, e);
+	if (!mn)
+		goto fail;
+	if (cfg_string(root, "model", NULL, &model_name, e))
+		goto fail;
+	sc->model = model_find(model_name);
+	if (!sc->model) {
+		const char *names[32];
+		size_t k = 0;
+		for (; model_registry[k] && k < 31; k++)
+			names[k] = model_registry[k]->name;
+		names[k] = NULL;
+		const char *s = ynode_suggest(NULL, model_name, names);
+		if (s)
+			cfg_error(e, mn, "unknown model '%s' (did you mean '%s'?)",
+				  model_name, s);
+		else
+			cfg_error(e, mn, "unknown model '%s' (see: bpfsim models)",
+				  model_name);
+		goto fail;
+	}
+	base_name(path, sc->name, sizeof(sc->name));
+	double dur;
+	if (cfg_string(root, "name", sc->name, &name, e) ||
+	    cfg_uint(root, "seed", "1", 0, UINT64_MAX / 2, &sc->seed, e) ||
+	    cfg_uint(root, "replications", "20", 1, 1000000, &sc->replications,
+		     e) ||
+	    cfg_duration(root, "duration", "0", 0, 1.8e19, &dur, e) ||
+	    read_caps(sc, root, e))
+		goto fail;
+	cfg_node(root, "description", 0, e);   /* free text, optional */
+	snprintf(sc->name, sizeof(sc->name), "%s", name);
+	sc->duration = (uint64_t)dur;
+	if (read_strategies(sc, root, compare, strategies, e))
+		goto fail;
+
+	if (sc->model->strategy_key && sc->strategy[0][0]) {
+		/* Configure once per strategy, each with its key set. */
+		for (size_t i = 0; i < sc->nstrategies; i++) {
+			if (set_strategy(sc, sc->strategy[i], e))
+				goto fail;
+			sc->cfg[i] = sc->model->configure(root, e);
+			if (!sc->cfg[i])
+				goto fail;
+		}
+	} else {
+		sc->cfg[0] = sc->model->configure(root, e);
+		if (!sc->cfg[0])
+			goto fail;
+		if (sc->model->strategy_key)
+			own_strategy(sc);
+	}
+	if (ytree_check_unknown(sc->tree, e))
+		goto fail;
+	return sc;
+fail:
+	if (!e->status)
+		err_set(e, ERR_INPUT, path, 0, 0, "invalid scenario");
+	scenario_free(sc);
+	return NULL;
+}
+
+int scenario_emit(const struct scenario *sc, FILE *f)
+{
+	fprintf(f, "# %s: scenario as resolved by bpfsim %s (defaults included)\n",
+		sc->name, BPFSIM_VERSION);
+	return ytree_emit(sc->tree, f);
+}

@@ -1,0 +1,59 @@
+/* scenario.h - a loaded, validated scenario: common keys + the model's config.
+ *
+ * Common top-level keys (every model):
+ *   model         which model runs (required; `bpfsim models` lists them)
+ *   name          label for outputs (default: the file's base name)
+ *   description   free text
+ *   seed          base seed of every random stream (default 1)
+ *   replications  independent runs per point (default 20)
+ *   duration      simulated-time horizon; 0 = until the model ends (default 0)
+ *   caps          {max_events, max_live_tasks, max_wall}: end runs cleanly,
+ *                 marked `capped` (0 = no cap)
+ *   compare       strategies `bpfsim compare` runs (models with a strategy key)
+ * Everything else belongs to the model, which validates it strictly.  After
+ * configuration any key nobody read is an error (with a suggestion).
+ *
+ * Loading order: parse the file, apply --set overrides in order, read the
+ * common keys, configure the model (once per strategy to compare, so each
+ * strategy's keys are known), then reject unknown keys.
+ */
+#ifndef BPFSIM_SCENARIO_H
+#define BPFSIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "err.h"
+#include "model.h"
+#include "sim.h"
+#include "ytree.h"
+
+#define SCENARIO_MAX_STRATEGIES 8
+
+struct scenario {
+	struct ytree *tree;
+	char name[128];
+	const struct model *model;
+	uint64_t seed;
+	uint64_t replications;
+	uint64_t duration;                 /* ns; 0 = none */
+	struct sim_caps caps;
+	/* Strategies to run: for `run`, the scenario's own (nstrategies = 1,
+	 * name "" when the model has none); for `compare`, the list. */
+	size_t nstrategies;
+	char strategy[SCENARIO_MAX_STRATEGIES][48];
+	void *cfg[SCENARIO_MAX_STRATEGIES]; /* model config per strategy */
+};
+
+/* Load `path`, apply sets[0..nsets), validate.  `strategies` (NULL, or a
+ * comma-separated list from --strategies) overrides the scenario's compare
+ * list; `compare` != 0 asks for the compare list (else the scenario's own
+ * strategy only).  Returns NULL with e set. */
+struct scenario *scenario_load(const char *path, const char *const *sets,
+			       size_t nsets, int compare, const char *strategies,
+			       struct err *e);
+void scenario_free(struct scenario *sc);
+
+/* Write the scenario as resolved (every default visible). */
+int scenario_emit(const struct scenario *sc, FILE *f);
+
+#endif

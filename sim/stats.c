@@ -1,0 +1,423 @@
+/* stats.c - tallies, gauges, histograms, windowed series and CI summaries.
+ *
+ * Thin wrappers over GSL (gsl_rstat, gsl_histogram, gsl_statistics, gsl_cdf)
+ * that add what the simulator needs on top: NAN for "no data" instead of
+ * GSL's zeros, a log-linear bin layout, an overflow count, windowing over
+ * uint64 ns time, and the two-sided t confidence interval.
+ *
+ * Invariants:
+ *   - every struct is usable by its _fini when zeroed, and _init leaves it
+ *     zeroed on failure, so callers can `goto cleanup` unconditionally;
+ *   - no GSL call here can raise a GSL error for valid use (ranges are checked
+ *     before gsl_histogram_accumulate, NaN never reaches gsl_rstat), so the
+ *     code does not depend on gsl_set_error_handler_off();
+ *   - feeding NaN to a tally, a negative value to a histogram or a time that
+ *     goes backwards to a gauge is a model bug and trips SIM_CHECK.
+ *
+ * Tuned for per-event updates in a hot loop: tally/gauge/series updates are
+ * O(1); a histogram add is GSL's linear guess then a binary search over a few
+ * hundred edges.  Queries (quantiles, summaries) are O(bins) or O(n) and
+ * happen at report time only.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_histogram.h>
+#include <gsl/gsl_rstat.h>
+#include <gsl/gsl_statistics_double.h>
+#include "check.h"
+#include "stats.h"
+
+/* ---- tally ------------------------------------------------------------ */
+
+int stat_tally_init(struct stat_tally *t, int with_quantiles)
+{
+	memset(t, 0, sizeof(*t));
+	t->rs = gsl_rstat_alloc();
+	if (!t->rs)
+		goto fail;
+	if (with_quantiles) {
+		t->p50 = gsl_rstat_quantile_alloc(0.50);
+		t->p99 = gsl_rstat_quantile_alloc(0.99);
+		if (!t->p50 || !t->p99)
+			goto fail;
+	}
+	return 0;
+fail:
+	stat_tally_fini(t);
+	return -1;
+}
+
+void stat_tally_fini(struct stat_tally *t)
+{
+	/* gsl_rstat_free() dereferences its argument, so guard it. */
+	if (t->rs)
+		gsl_rstat_free(t->rs);
+	gsl_rstat_quantile_free(t->p99);
+	gsl_rstat_quantile_free(t->p50);
+	memset(t, 0, sizeof(*t));
+}
+
+void stat_tally_reset(struct stat_tally *t)
+{
+	gsl_rstat_reset(t->rs);
+	if (t->p50)
+		gsl_rstat_quantile_reset(t->p50);
+	if (t->p99)
+		gsl_rstat_quantile_reset(t->p99);
+}
+
+void stat_tally_add(struct stat_tally *t, double x)
+{
+	/* GSL's P^2 update rejects NaN through the GSL error handler (an abort
+	 * by default) after the moments have already absorbed it; catch it
+	 * here, where the file:line points at the caller's bug. */
+	SIM_CHECK(!isnan(x));
+	gsl_rstat_add(x, t->rs);
+	if (t->p50) {
+		gsl_rstat_quantile_add(x, t->p50);
+		gsl_rstat_quantile_add(x, t->p99);
+	}
+}
+
+size_t stat_tally_n(const struct stat_tally *t)
+{
+	return gsl_rstat_n(t->rs);
+}
+
+double stat_tally_mean(const struct stat_tally *t)
+{
+	return gsl_rstat_n(t->rs) ? gsl_rstat_mean(t->rs) : NAN;
+}
+
+/* Sample sd (n - 1 denominator).  NAN when n < 2, where GSL returns 0: a
+ * single observation says nothing about spread (as in stat_summarize). */
+double stat_tally_sd(const struct stat_tally *t)
+{
+	return gsl_rstat_n(t->rs) >= 2 ? gsl_rstat_sd(t->rs) : NAN;
+}
+
+double stat_tally_max(const struct stat_tally *t)
+{
+	return gsl_rstat_n(t->rs) ? gsl_rstat_max(t->rs) : NAN;
+}
+
+/* Derived, not accumulated: mean * n, so it carries the running mean's
+ * rounding (relative error ~1e-15, not the exact sum).  0 when n = 0. */
+double stat_tally_sum(const struct stat_tally *t)
+{
+	size_t n = gsl_rstat_n(t->rs);
+
+	return n ? gsl_rstat_mean(t->rs) * (double)n : 0.0;
+}
+
+/* P^2 estimate; below 5 observations GSL returns the exact sample quantile
+ * of what it holds.  gsl_stats_quantile_from_sorted_data() is undefined for
+ * n = 0, hence the guard. */
+static double tally_quantile(gsl_rstat_quantile_workspace *w)
+{
+	return (w && w->n) ? gsl_rstat_quantile_get(w) : NAN;
+}
+
+double stat_tally_p50(const struct stat_tally *t)
+{
+	return tally_quantile(t->p50);
+}
+
+double stat_tally_p99(const struct stat_tally *t)
+{
+	return tally_quantile(t->p99);
+}
+
+/* ---- gauge ------------------------------------------------------------ */
+
+void stat_gauge_init(struct stat_gauge *g, uint64_t now, double value)
+{
+	g->value = value;
+	g->since = now;
+	g->start = now;
+	g->area = 0.0;
+	g->max = value;
+}
+
+void stat_gauge_set(struct stat_gauge *g, uint64_t now, double value)
+{
+	SIM_CHECK(now >= g->since);
+	/* The old level held over [since, now): close that rectangle. */
+	g->area += g->value * (double)(now - g->since);
+	g->since = now;
+	g->value = value;
+	if (value > g->max)
+		g->max = value;
+}
+
+/* The warm-up's area and its peak are both dropped: max restarts at the
+ * current level. */
+void stat_gauge_restart(struct stat_gauge *g, uint64_t now)
+{
+	stat_gauge_init(g, now, g->value);
+}
+
+/* Time-weighted mean over [start, now).  NAN when no time has elapsed (no
+ * observation yet, as for an empty tally). */
+double stat_gauge_mean(const struct stat_gauge *g, uint64_t now)
+{
+	SIM_CHECK(now >= g->since);
+	if (now == g->start)
+		return NAN;
+	return (g->area + g->value * (double)(now - g->since)) /
+	       (double)(now - g->start);
+}
+
+/* ---- histogram -------------------------------------------------------- */
+
+/* Edges for `sub` = 2^s: 0, 1, ..., sub (unit bins), then for each octave
+ * [2^k, 2^(k+1)), s <= k < max_pow2, `sub` bins of width 2^k / sub.  Every
+ * edge is an integer times a power of two, so exact in double.  A `sub` that
+ * is not a power of two has no octave boundary to start from, and edges
+ * beyond 2^1023 are not finite: both are rejected (-1), like a failed
+ * allocation, since init's caller already handles -1. */
+int stat_hist_init(struct stat_hist *h, unsigned sub, unsigned max_pow2)
+{
+	double *range = NULL;
+	unsigned s = 0;
+	size_t nbins, i, k, j;
+	int rc = -1;
+
+	memset(h, 0, sizeof(*h));
+	if (sub == 0 || (sub & (sub - 1)) != 0 || max_pow2 > 1023)
+		goto cleanup;
+	while ((1u << s) < sub)
+		s++;
+	if (s > max_pow2)
+		goto cleanup;
+	/* sub <= 2^31 and (max_pow2 - s + 1) <= 1024: fits in 64-bit size_t;
+	 * a huge count just fails to allocate below. */
+	nbins = (size_t)sub * (size_t)(max_pow2 - s + 1);
+	range = malloc((nbins + 1) * sizeof(*range));
+	if (!range)
+		goto cleanup;
+	for (i = 0; i <= sub; i++)
+		range[i] = (double)i;
+	for (k = s; k < max_pow2; k++) {
+		double base = ldexp(1.0, (int)k);
+		double width = base / (double)sub;
+
+		for (j = 1; j <= sub; j++)
+			range[i++] = base + (double)j * width;
+	}
+	SIM_CHECK(i == nbins + 1);
+	h->h = gsl_histogram_alloc(nbins);
+	if (!h->h)
+		goto cleanup;
+	if (gsl_histogram_set_ranges(h->h, range, nbins + 1) != 0)
+		goto cleanup;
+	rc = 0;
+cleanup:
+	free(range);
+	if (rc != 0)
+		stat_hist_fini(h);
+	return rc;
+}
+
+void stat_hist_fini(struct stat_hist *h)
+{
+	gsl_histogram_free(h->h);   /* NULL-safe */
+	h->h = NULL;
+	h->overflow = 0.0;
+}
+
+void stat_hist_add(struct stat_hist *h, double x, double weight)
+{
+	/* Also rejects NaN.  Values >= 2^max_pow2 (and +inf) are counted, not
+	 * binned: GSL would return GSL_EDOM and drop them. */
+	SIM_CHECK(x >= 0.0);
+	if (x >= gsl_histogram_max(h->h))
+		h->overflow += weight;
+	else
+		gsl_histogram_accumulate(h->h, x, weight);
+}
+
+int stat_hist_merge(struct stat_hist *a, const struct stat_hist *b)
+{
+	/* Check first: gsl_histogram_add() reports a mismatch through the
+	 * GSL error handler. */
+	if (!a->h || !b->h || !gsl_histogram_equal_bins_p(a->h, b->h))
+		return -1;
+	if (gsl_histogram_add(a->h, b->h) != 0)
+		return -1;
+	a->overflow += b->overflow;
+	return 0;
+}
+
+/* Binned weight plus overflow. */
+double stat_hist_total(const struct stat_hist *h)
+{
+	return gsl_histogram_sum(h->h) + h->overflow;
+}
+
+/* Mean of bin midpoints, weighted (so up to half a bin width off; for
+ * integer ns below `sub` it reads 0.5 high).  Overflowed values count at
+ * the top edge, which makes the result a lower bound when overflow > 0.
+ * NAN when empty. */
+double stat_hist_mean(const struct stat_hist *h)
+{
+	double in = gsl_histogram_sum(h->h);
+	double total = in + h->overflow;
+
+	if (!(total > 0.0))
+		return NAN;
+	return (gsl_histogram_mean(h->h) * in +
+		gsl_histogram_max(h->h) * h->overflow) / total;
+}
+
+/* Inverse of the cumulative weight, linear inside the bin that crosses
+ * q * total (the same interpolation gsl_histogram_pdf_sample uses).  When
+ * the crossing falls exactly on a bin's upper edge that edge is returned.
+ * Returns +INFINITY when the quantile lies among the overflowed values (it
+ * is >= 2^max_pow2, but how far is unknown), NAN when the histogram is empty
+ * or q is outside [0, 1].  Bins with non-positive weight are skipped. */
+double stat_hist_quantile(const struct stat_hist *h, double q)
+{
+	size_t i, n = gsl_histogram_bins(h->h);
+	double total, target, cum = 0.0;
+
+	if (!(q >= 0.0 && q <= 1.0))
+		return NAN;
+	/* Sum in the same order as the search below, so with no overflow
+	 * q = 1 gives target == the final cum exactly and never reaches the
+	 * INFINITY exit through rounding. */
+	for (i = 0; i < n; i++) {
+		double w = gsl_histogram_get(h->h, i);
+
+		if (w > 0.0)
+			cum += w;
+	}
+	total = cum + h->overflow;
+	if (!(total > 0.0))
+		return NAN;
+	target = q * total;
+	cum = 0.0;
+	for (i = 0; i < n; i++) {
+		double w = gsl_histogram_get(h->h, i);
+		double lo, hi;
+
+		if (!(w > 0.0))
+			continue;
+		if (cum + w >= target) {
+			gsl_histogram_get_range(h->h, i, &lo, &hi);
+			return lo + (target - cum) / w * (hi - lo);
+		}
+		cum += w;
+	}
+	return INFINITY;
+}
+
+/* ---- windowed series ------------------------------------------------- */
+
+/* Window 0 would never close and 0 columns have nothing to hold: both are
+ * rejected with -1, like an allocation failure.  Windows start at t = 0. */
+int stat_series_init(struct stat_series *s, uint64_t window, size_t ncols,
+		     size_t max_rows)
+{
+	memset(s, 0, sizeof(*s));
+	if (window == 0 || ncols == 0)
+		return -1;
+	s->cur = calloc(ncols, sizeof(*s->cur));
+	if (!s->cur)
+		return -1;
+	s->window = window;
+	s->ncols = ncols;
+	s->max_rows = max_rows;
+	return 0;
+}
+
+void stat_series_fini(struct stat_series *s)
+{
+	free(s->rows);
+	free(s->cur);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Make room for `need` completed rows; doubling keeps appends amortised
+ * O(ncols).  On failure nothing changes. */
+static int series_reserve(struct stat_series *s, size_t need)
+{
+	size_t cap = s->cap ? s->cap : 16;
+	double *rows;
+
+	if (need <= s->cap)
+		return 0;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	if (cap > SIZE_MAX / sizeof(double) / s->ncols)
+		return -1;
+	rows = realloc(s->rows, cap * s->ncols * sizeof(double));
+	if (!rows)
+		return -1;
+	s->rows = rows;
+	s->cap = cap;
+	return 0;
+}
+
+/* Closes all k windows that ended by `now` in one step: the open window
+ * becomes one row, the k - 1 after it are empty (zero rows), so a long idle
+ * gap costs one reserve and a memset rather than k iterations.  Beyond
+ * max_rows the rows are dropped but cur_start still moves on.  On -1
+ * (allocation) the series is unchanged and the call can be retried. */
+int stat_series_advance(struct stat_series *s, uint64_t now)
+{
+	uint64_t k;
+	size_t keep, room;
+
+	/* Subtract rather than add, so cur_start + window cannot wrap. */
+	if (now < s->cur_start || now - s->cur_start < s->window)
+		return 0;
+	k = (now - s->cur_start) / s->window;
+	room = SIZE_MAX - s->nrows;
+	if (s->max_rows)
+		room = s->nrows < s->max_rows ? s->max_rows - s->nrows : 0;
+	keep = k < room ? (size_t)k : room;
+	if (keep) {
+		double *row;
+
+		if (series_reserve(s, s->nrows + keep) != 0)
+			return -1;
+		row = s->rows + s->nrows * s->ncols;
+		memcpy(row, s->cur, s->ncols * sizeof(double));
+		memset(row + s->ncols, 0, (keep - 1) * s->ncols * sizeof(double));
+		s->nrows += keep;
+	}
+	memset(s->cur, 0, s->ncols * sizeof(double));
+	s->cur_start += k * s->window;   /* <= now: cannot overflow */
+	return 0;
+}
+
+/* ---- across replications --------------------------------------------- */
+
+void stat_summarize(const double *x, size_t n, double level,
+		    struct stat_summary *out)
+{
+	size_t i;
+
+	out->n = n;
+	out->mean = out->sd = out->half = out->lo = out->hi = NAN;
+	for (i = 0; i < n; i++)
+		if (!isfinite(x[i]))
+			return;   /* one bad replication poisons the row */
+	if (n == 0)
+		return;
+	out->mean = gsl_stats_mean(x, 1, n);
+	if (n < 2)
+		return;
+	out->sd = gsl_stats_sd(x, 1, n);   /* n - 1 denominator */
+	if (!(level > 0.0 && level < 1.0))
+		return;
+	/* Two-sided: P(|T| <= t) = level  <=>  t = Pinv((1 + level) / 2). */
+	out->half = gsl_cdf_tdist_Pinv((1.0 + level) / 2.0, (double)(n - 1)) *
+		    out->sd / sqrt((double)n);
+	out->lo = out->mean - out->half;
+	out->hi = out->mean + out->half;
+}
