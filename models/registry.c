@@ -3,9 +3,13 @@
 #include "model.h"
 
 extern const struct model model_mmc;
+extern const struct model model_runqslower;
+extern const struct model model_classic;
 
 const struct model *const model_registry[] = {
+	&model_runqslower,
 	&model_mmc,
+	&model_classic,
 	NULL,
 };
 

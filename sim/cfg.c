@@ -171,8 +171,8 @@ int cfg_uint(struct ynode *map, const char *key, const char *def, uint64_t lo,
 	if (units_parse_number(n->value, &v, why, sizeof(why)))
 		return cfg_error(e, n, "'%s': %s", key, why);
 	if (v != floor(v) || v < 0)
-		return cfg_error(e, n, "'%s' must be a whole number >= 0 (got %s)",
-				 key, n->value);
+		return cfg_error(e, n, "'%s' must be a whole number >= %llu (got %s)",
+				 key, (unsigned long long)lo, n->value);
 	if (check_range(n, key, v, (double)lo, (double)hi, n->value, e))
 		return e->status;
 	*out = (uint64_t)v;

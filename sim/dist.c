@@ -98,14 +98,17 @@ static int kind_by_name(const char *s, size_t len, enum dist_kind *k)
 
 /* ---- formatting helpers ----------------------------------------------- */
 
-/* Shortest %g text that reads back as exactly v. */
+/* Shortest %g text (over all precisions) that reads back as exactly v. */
 static char *fmt_plain(double v, char *buf, size_t size)
 {
+	char best[40] = "", tmp[40];
 	for (int p = 1; p <= 17; p++) {
-		snprintf(buf, size, "%.*g", p, v);
-		if (strtod(buf, NULL) == v)
-			break;
+		snprintf(tmp, sizeof(tmp), "%.*g", p, v);
+		if (strtod(tmp, NULL) == v &&
+		    (!best[0] || strlen(tmp) < strlen(best)))
+			memcpy(best, tmp, sizeof(best));
 	}
+	snprintf(buf, size, "%s", best[0] ? best : tmp);
 	return buf;
 }
 
@@ -1083,5 +1086,9 @@ static struct dist *parse_node(struct ynode *n, enum dist_unit unit,
 
 struct dist *dist_parse(struct ynode *n, enum dist_unit unit, struct err *e)
 {
+	if (!n) {
+		err_set(e, ERR_INPUT, NULL, 0, 0, "missing distribution");
+		return NULL;
+	}
 	return parse_node(n, unit, 0, e);
 }

@@ -137,7 +137,7 @@ void report_print_table(const struct report *r, FILE *f)
 	}
 	if (r->interrupted)
 		fprintf(f, "  (interrupted: not every replication ran)\n");
-	fprintf(f, "\n%-24s %-9s", "metric", "unit");
+	fprintf(f, "\n%-30s %-9s", "metric", "unit");
 	for (size_t s = 0; s < r->nstrat; s++)
 		fprintf(f, " %22s", strat_label(r, s));
 	for (size_t s = 1; s < r->nstrat; s++) {
@@ -149,7 +149,7 @@ void report_print_table(const struct report *r, FILE *f)
 	fputc('\n', f);
 	for (size_t m = 0; m < r->nmetrics; m++) {
 		const struct model_metric *mm = &r->model->metrics[m];
-		fprintf(f, "%-24s %-9s", mm->name, mm->unit);
+		fprintf(f, "%-30s %-9s", mm->name, mm->unit);
 		char buf[64];
 		for (size_t s = 0; s < r->nstrat; s++) {
 			fmt_mean_ci(&r->sum[s * r->nmetrics + m], buf, sizeof(buf));

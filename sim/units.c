@@ -174,6 +174,8 @@ static double time_unit(const char *b, const char *e)
 /* Report what follows a valid value: "unexpected 'x' after ...". */
 static int trailing(const char *rest, const char *s, char *why, size_t whylen)
 {
+	while (is_space(*rest))
+		rest++;
 	return fail(why, whylen, "unexpected '%s' after the value in '%s'",
 		    rest, s);
 }
@@ -305,9 +307,10 @@ char *units_format_duration(double ns, char *buf, size_t size)
 		snprintf(buf, size, "0ns");
 		return buf;
 	}
-	/* Largest unit the magnitude reaches; then the shortest precision that
-	 * parses back to exactly ns.  Falling back to smaller units ends at
-	 * "ns" with %.17g, which always round-trips. */
+	/* Largest unit the magnitude reaches; then the shortest %g text (over
+	 * all precisions: "400" beats "4e+02") that parses back to exactly ns.
+	 * Falling back to smaller units ends at "ns" with %.17g, which always
+	 * round-trips. */
 	size_t first = 3;
 	for (size_t i = 0; i < 4; i++) {
 		if (a >= u[i].f) {
@@ -316,15 +319,19 @@ char *units_format_duration(double ns, char *buf, size_t size)
 		}
 	}
 	for (size_t i = first; i < 4; i++) {
+		char best[64] = "";
 		for (int p = 1; p <= 17; p++) {
-			double back;
+			double back = NAN;
 			snprintf(tmp, sizeof(tmp), "%.*g%s", p, ns / u[i].f,
 				 u[i].name);
 			if (units_parse_duration(tmp, &back, NULL, 0) == 0 &&
-			    back == ns) {
-				snprintf(buf, size, "%s", tmp);
-				return buf;
-			}
+			    back == ns &&
+			    (!best[0] || strlen(tmp) < strlen(best)))
+				memcpy(best, tmp, sizeof(best));
+		}
+		if (best[0]) {
+			snprintf(buf, size, "%s", best);
+			return buf;
 		}
 	}
 	snprintf(buf, size, "%.17gns", ns);

@@ -269,9 +269,7 @@ static int load_events(struct loader *L, const char *buf, size_t len)
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
 			n = L->stack[--L->depth];
-			rc = attach(L, n);
-			if (rc)
-				node_free(n);
+			rc = attach(L, n);   /* attach frees n on error */
 			break;
 		case YAML_STREAM_END_EVENT:
 			done = 1;

@@ -1,0 +1,1076 @@
+/* runqslower.c - a host's scheduler with runqslower-style BPF probes on it.
+ *
+ * What it models (DESIGN.md "runqslower"): `cpus` CPUs, each with a FIFO
+ * runqueue; tasks spawned by an arrival process with a CPU demand; slices;
+ * optional blocking and wake-up; preemption at slice end when others wait;
+ * exit when the demand is consumed.  BPF programs on sched_wakeup,
+ * sched_wakeup_new, sched_switch (and optionally sched_process_exit) do what
+ * runqslower does - record "runnable since", look it up at switch-in, report
+ * waits over `threshold`, delete - through a storage strategy (storage.h).
+ * Every hook's cost is CPU time on the CPU it fires on: it delays the work
+ * there, so the probe's overhead feeds back into the load.
+ *
+ * CPU time line.  A CPU is IDLE, in a BURST of overhead (hooks, context
+ * switch) that may end by starting a chosen task, or RUNning a task's
+ * segment.  Overhead that fires on a CPU runs at once and pushes whatever
+ * the CPU was doing back by its cost (an interrupt-like insertion): a
+ * running segment ends later, its payload unchanged.  Every nanosecond of a
+ * CPU's committed time line is charged to exactly one of payload, bpf,
+ * switch or idle, which is what the per-CPU conservation check verifies.
+ *
+ * Where the kernel is the reference:
+ *   - wakeup hooks fire on the CPU the task is placed on (the kernel runs
+ *     them in the waker's context, for timer wake-ups usually that CPU);
+ *   - a hook from interrupt context (sched_wakeup) that fires while a BPF
+ *     program runs on the same CPU is skipped by the kernel's recursion
+ *     check (`nesting: skip`, counted as recursion_misses);
+ *   - sched_switch to the idle task (pid 0) returns before the lookup;
+ *   - libbpf-tools runqslower deletes an entry only after reporting it
+ *     (`delete: on_report`): short waits keep their entry, exited tasks leak
+ *     theirs; `delete: always` deletes after every lookup;
+ *   - pids come from a cyclic allocator wrapping at pid_max (to 300, as
+ *     Linux's RESERVED_PIDS), so leaked entries meet reused pids.
+ * A report whose timestamp predates the task's current wait (its record was
+ * skipped or failed and an older entry - its own or a dead task's with the
+ * same pid - was still there) is a bogus wait: counted as a false report.
+ *
+ * Memory: ~48 bytes per possible pid for tasks (grown on demand) plus the
+ * strategy's per-pid table; events: a few per live task.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "cfg.h"
+#include "check.h"
+#include "dist.h"
+#include "runqslower.h"
+#include "sim.h"
+#include "stats.h"
+#include "storage.h"
+
+#define NIL UINT32_MAX
+
+extern const struct model model_runqslower;
+#define RESERVED_PIDS 300
+
+enum { EV_SPAWN = 1, EV_WAKE, EV_CPU };
+enum { CPU_IDLE, CPU_BURST, CPU_RUN };
+enum { T_FREE, T_RUNNABLE, T_RUNNING, T_BLOCKED };
+enum { ARR_BATCH, ARR_POISSON, ARR_INTERVAL, ARR_TRACE };
+enum { PL_LEAST_LOADED, PL_RANDOM, PL_ROUND_ROBIN };
+enum { OUT_PERF, OUT_RINGBUF };
+enum { DEL_ON_REPORT, DEL_ALWAYS };
+enum { PREV_NONE, PREV_PREEMPT, PREV_BLOCK, PREV_EXIT };
+
+static const char *const arrival_names[] = { "batch", "poisson", "interval",
+					     "trace", NULL };
+static const char *const placement_names[] = { "least_loaded", "random",
+					       "round_robin", NULL };
+static const char *const output_names[] = { "perf", "ringbuf", NULL };
+static const char *const delete_names[] = { "on_report", "always", NULL };
+static const char *const nesting_names[] = { "skip", "serialize", NULL };
+const char *const rq_hook_names[RQ_HOOKS] = {
+	"sched_wakeup", "sched_wakeup_new", "sched_switch", "sched_process_exit",
+};
+
+struct rq_cfg {
+	uint64_t cpus, pid_max;
+	int placement;
+	struct dist *ctx_switch;
+	/* workload */
+	int arrival;
+	uint64_t processes, spawns;
+	double rate;                      /* spawns per second */
+	uint64_t *trace_t, *trace_demand; /* ARR_TRACE, ns */
+	size_t trace_n;
+	struct dist *lifetime, *slice, *block_run, *sleep;
+	double block_p;
+	/* probe */
+	int attach, output, del, nesting, cleanup_on_exit;
+	uint64_t threshold;
+	struct dist *hook[RQ_HOOKS];
+	struct dist *out_cost[2];
+	/* storage: every strategy's config (all are validated), one used */
+	int strategy;
+	void *storage_cfg[8];
+};
+
+struct task {
+	uint64_t remaining;    /* CPU demand left, ns */
+	uint64_t enq_time;     /* runnable since (true), ns */
+	uint32_t incarnation;  /* unique per spawned task */
+	uint32_t next;         /* runqueue link */
+	uint32_t cpu;
+	uint8_t state;
+	uint8_t blocks;        /* the current segment ends by blocking */
+};
+
+struct cpu {
+	uint8_t mode;
+	uint32_t cur;          /* RUN: running task */
+	uint32_t next;         /* BURST: task to start at the end */
+	uint64_t seg_start;    /* RUN: start of the segment */
+	uint64_t until;        /* RUN: segment end; BURST: burst end */
+	uint64_t inj;          /* RUN: overhead inserted in the segment */
+	uint64_t idle_since;
+	uint64_t bpf_until;    /* end of the BPF program running here */
+	uint32_t rq_head, rq_tail, rq_len;
+	uint64_t payload, bpf, sw, idle;   /* ns charged */
+};
+
+struct rq_run {
+	const struct rq_cfg *cfg;
+	struct sim *s;
+	struct cpu *cpu;
+	struct task *task;     /* indexed by pid */
+	uint32_t ntask;        /* allocated entries of task[] */
+	uint32_t last_pid;
+	uint32_t rr_next;
+	uint64_t incarnations;
+	const struct storage_ops *sops;
+	void *st;
+	struct storage_env env;
+	struct storage_stats sstats;
+	/* streams */
+	gsl_rng *r_arr, *r_work, *r_slice, *r_block, *r_sleep, *r_place,
+		*r_switch, *r_out, *r_hook[RQ_HOOKS];
+	/* counters */
+	uint64_t spawned, completed, spawn_failures, live, backlog, peak_backlog,
+		peak_live;
+	uint64_t reports, false_reports, missed, recursion_misses;
+	uint64_t hook_n[RQ_HOOKS], hook_ns[RQ_HOOKS];
+	uint64_t out_ns;
+	struct stat_tally wait, probe_wait;
+	struct stat_gauge occupancy;
+	uint64_t occ_max;
+	uint64_t spawn_budget;  /* spawns left (open arrival processes) */
+	size_t trace_i;
+};
+
+/* ---- configuration ---------------------------------------------------- */
+
+static void rq_config_free(void *p)
+{
+	struct rq_cfg *c = p;
+	if (!c)
+		return;
+	dist_free(c->ctx_switch);
+	dist_free(c->lifetime);
+	dist_free(c->slice);
+	dist_free(c->block_run);
+	dist_free(c->sleep);
+	for (int i = 0; i < RQ_HOOKS; i++)
+		dist_free(c->hook[i]);
+	dist_free(c->out_cost[0]);
+	dist_free(c->out_cost[1]);
+	for (size_t i = 0; storage_registry[i]; i++)
+		if (c->storage_cfg[i])
+			storage_registry[i]->config_free(c->storage_cfg[i]);
+	free(c->trace_t);
+	free(c->trace_demand);
+	free(c);
+}
+
+/* Trace CSV: "spawn_ns,demand_ns" per line (integers, ns; '#' comments and a
+ * non-numeric header line are skipped), spawn times non-decreasing. */
+static int load_trace(struct rq_cfg *c, const struct ynode *where,
+		      const char *path, struct err *e)
+{
+	char full[4096];
+	const char *file = where->file ? where->file : "";
+	const char *slash = strrchr(file, '/');
+	if (path[0] != '/' && slash)
+		snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - file), file,
+			 path);
+	else
+		snprintf(full, sizeof(full), "%s", path);
+	FILE *f = fopen(full, "r");
+	if (!f)
+		return cfg_error(e, where, "cannot open trace '%s'", full);
+	char line[512];
+	int lineno = 0, rc = 0;
+	size_t cap = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '#' || *p == '\n' || *p == 0)
+			continue;
+		unsigned long long t, d;
+		char extra;
+		if (sscanf(p, "%llu , %llu %c", &t, &d, &extra) != 2) {
+			if (lineno == 1 && (p[0] < '0' || p[0] > '9'))
+				continue;   /* header */
+			rc = err_set(e, ERR_INPUT, full, lineno, 1,
+				     "expected 'spawn_ns,demand_ns' (two whole numbers)");
+			break;
+		}
+		if (c->trace_n && t < c->trace_t[c->trace_n - 1]) {
+			rc = err_set(e, ERR_INPUT, full, lineno, 1,
+				     "spawn times must not decrease");
+			break;
+		}
+		if (d == 0) {
+			rc = err_set(e, ERR_INPUT, full, lineno, 1,
+				     "demand must be positive");
+			break;
+		}
+		if (c->trace_n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			uint64_t *a = realloc(c->trace_t, cap * sizeof(uint64_t));
+			if (a)
+				c->trace_t = a;
+			uint64_t *b = realloc(c->trace_demand, cap * sizeof(uint64_t));
+			if (b)
+				c->trace_demand = b;
+			if (!a || !b) {
+				rc = err_set(e, ERR_RUNTIME, full, 0, 0, "out of memory");
+				break;
+			}
+		}
+		c->trace_t[c->trace_n] = t;
+		c->trace_demand[c->trace_n++] = d;
+	}
+	fclose(f);
+	if (!rc && c->trace_n == 0)
+		rc = err_set(e, ERR_INPUT, full, 0, 0, "trace has no spawns");
+	return rc;
+}
+
+static int read_workload(struct rq_cfg *c, struct ynode *root, struct err *e)
+{
+	struct ynode *w = cfg_section(root, "workload", e);
+	if (!w)
+		return e->status;
+	if (cfg_enum(w, "arrival", "batch", arrival_names, &c->arrival, e) ||
+	    cfg_uint(w, "processes", "1000", 0, UINT32_MAX - 1, &c->processes, e) ||
+	    cfg_rate(w, "rate", "1000/s", &c->rate, e) ||
+	    cfg_uint(w, "spawns", "0", 0, UINT64_MAX / 2, &c->spawns, e) ||
+	    cfg_dist(w, "lifetime", "exponential(2ms)", DIST_DURATION,
+		     &c->lifetime, e) ||
+	    cfg_dist(w, "slice", "3ms", DIST_DURATION, &c->slice, e))
+		return e->status;
+	const char *trace;
+	if (cfg_string(w, "trace", "", &trace, e))
+		return e->status;
+	if (c->arrival == ARR_TRACE) {
+		if (!trace[0])
+			return cfg_error(e, ynode_peek(w, "arrival"),
+					 "arrival: trace needs workload.trace: FILE.csv");
+		if (load_trace(c, ynode_peek(w, "trace"), trace, e))
+			return e->status;
+	}
+	struct ynode *b = cfg_section(w, "block", e);
+	if (!b ||
+	    cfg_number(b, "probability", "0", 0, 1, &c->block_p, e) ||
+	    cfg_dist(b, "sleep", "exponential(1ms)", DIST_DURATION, &c->sleep, e))
+		return e->status;
+	struct ynode *br = cfg_node(b, "run", 0, e);
+	if (br && !(c->block_run = dist_parse(br, DIST_DURATION, e)))
+		return e->status;
+	return 0;
+}
+
+static int read_probe(struct rq_cfg *c, struct ynode *root, struct err *e)
+{
+	/* Hook base costs: runqslower per-program figures (published-costs.md)
+	 * minus the storage operations the strategies charge. */
+	static const char *const base_def[RQ_HOOKS] = {
+		"normal(60ns, 6ns)", "normal(1250ns, 125ns)", "normal(110ns, 11ns)",
+		"normal(50ns, 5ns)",
+	};
+	struct ynode *p = cfg_section(root, "probe", e);
+	double thr;
+	if (!p ||
+	    cfg_bool(p, "attach", "true", &c->attach, e) ||
+	    cfg_duration(p, "threshold", "10us", 0, 1e15, &thr, e) ||
+	    cfg_enum(p, "output", "perf", output_names, &c->output, e) ||
+	    cfg_enum(p, "delete", "on_report", delete_names, &c->del, e) ||
+	    cfg_enum(p, "nesting", "skip", nesting_names, &c->nesting, e) ||
+	    cfg_bool(p, "cleanup_on_exit", "false", &c->cleanup_on_exit, e))
+		return e->status;
+	c->threshold = (uint64_t)thr;
+	struct ynode *h = cfg_section(p, "hooks", e);
+	if (!h)
+		return e->status;
+	for (int i = 0; i < RQ_HOOKS; i++)
+		if (cfg_dist(h, rq_hook_names[i], base_def[i], DIST_DURATION,
+			     &c->hook[i], e))
+			return e->status;
+	struct ynode *o = cfg_section(p, "output_cost", e);
+	if (!o ||
+	    cfg_dist(o, "perf", "normal(600ns, 60ns)", DIST_DURATION,
+		     &c->out_cost[OUT_PERF], e) ||
+	    cfg_dist(o, "ringbuf", "normal(250ns, 25ns)", DIST_DURATION,
+		     &c->out_cost[OUT_RINGBUF], e))
+		return e->status;
+	return 0;
+}
+
+static void *rq_configure(struct ynode *root, struct err *e)
+{
+	struct rq_cfg *c = calloc(1, sizeof(*c));
+	if (!c) {
+		err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	if (cfg_uint(root, "cpus", "8", 1, 4096, &c->cpus, e) ||
+	    cfg_uint(root, "pid_max", "32768", 2, 4194304, &c->pid_max, e) ||
+	    cfg_enum(root, "placement", "least_loaded", placement_names,
+		     &c->placement, e) ||
+	    cfg_dist(root, "context_switch", "normal(1us, 100ns)", DIST_DURATION,
+		     &c->ctx_switch, e) ||
+	    read_workload(c, root, e) || read_probe(c, root, e))
+		goto fail;
+	struct ynode *st = cfg_section(root, "storage", e);
+	if (!st || cfg_enum(st, "kind", "hash", storage_names, &c->strategy, e))
+		goto fail;
+	for (size_t i = 0; storage_registry[i]; i++) {
+		SIM_CHECK(i < sizeof(c->storage_cfg) / sizeof(c->storage_cfg[0]));
+		struct ynode *sec = cfg_section(st, storage_registry[i]->name, e);
+		if (!sec)
+			goto fail;
+		c->storage_cfg[i] = storage_registry[i]->configure(sec, e);
+		if (!c->storage_cfg[i])
+			goto fail;
+	}
+	if ((c->arrival == ARR_POISSON || c->arrival == ARR_INTERVAL) &&
+	    c->spawns == 0) {
+		/* An open arrival process needs an end: checked against the
+		 * scenario's duration in init (the common key is read later). */
+	}
+	return c;
+fail:
+	rq_config_free(c);
+	return NULL;
+}
+
+/* ---- per-run helpers -------------------------------------------------- */
+
+static uint64_t draw_ns(const struct dist *d, gsl_rng *r)
+{
+	double v = dist_sample_nonneg(d, r);
+	return v >= 1.8e19 ? UINT64_C(18000000000000000000) : (uint64_t)llround(v);
+}
+
+static void resched(struct rq_run *R, uint32_t c)
+{
+	struct sim *s = R->s;
+	evq_cancel(&s->q, c);
+	if (sim_schedule_at(s, R->cpu[c].until, EV_CPU, c, 0))
+		sim_fail(s, "out of memory");
+}
+
+/* Overhead `cost` runs on CPU c now; class: 0 bpf, 1 context switch. */
+static void insert_overhead(struct rq_run *R, uint32_t c, uint64_t cost,
+			    int is_switch)
+{
+	struct cpu *p = &R->cpu[c];
+	uint64_t now = R->s->now;
+	if (cost == 0)
+		return;
+	if (is_switch)
+		p->sw += cost;
+	else
+		p->bpf += cost;
+	switch (p->mode) {
+	case CPU_IDLE:
+		p->idle += now - p->idle_since;
+		p->mode = CPU_BURST;
+		p->next = NIL;
+		p->until = now + cost;
+		break;
+	case CPU_BURST:
+		p->until = (p->until > now ? p->until : now) + cost;
+		break;
+	case CPU_RUN:
+		p->until += cost;
+		p->inj += cost;
+		break;
+	}
+	resched(R, c);
+}
+
+static void rq_push(struct rq_run *R, uint32_t c, uint32_t pid)
+{
+	struct cpu *p = &R->cpu[c];
+	struct task *t = &R->task[pid];
+	t->next = NIL;
+	t->cpu = c;
+	if (p->rq_tail == NIL)
+		p->rq_head = pid;
+	else
+		R->task[p->rq_tail].next = pid;
+	p->rq_tail = pid;
+	p->rq_len++;
+	if (++R->backlog > R->peak_backlog)
+		R->peak_backlog = R->backlog;
+}
+
+static uint32_t rq_pop(struct rq_run *R, uint32_t c)
+{
+	struct cpu *p = &R->cpu[c];
+	uint32_t pid = p->rq_head;
+	if (pid == NIL)
+		return NIL;
+	p->rq_head = R->task[pid].next;
+	if (p->rq_head == NIL)
+		p->rq_tail = NIL;
+	p->rq_len--;
+	R->backlog--;
+	return pid;
+}
+
+static struct storage_key key_of(struct rq_run *R, uint32_t pid)
+{
+	return (struct storage_key){ pid, pid, R->task[pid].incarnation };
+}
+
+static void note_occupancy(struct rq_run *R)
+{
+	uint64_t occ = R->sops->occupancy(R->st);
+	stat_gauge_set(&R->occupancy, R->s->now, (double)occ);
+	if (occ > R->occ_max)
+		R->occ_max = occ;
+}
+
+static uint64_t hook_base(struct rq_run *R, int h)
+{
+	return draw_ns(R->cfg->hook[h], R->r_hook[h]);
+}
+
+/* Charge a hook's total cost to CPU c as BPF time. */
+static void charge_hook(struct rq_run *R, uint32_t c, int h, double cost)
+{
+	uint64_t ns = cost <= 0 ? 0 : (uint64_t)llround(cost);
+	struct cpu *p = &R->cpu[c];
+	uint64_t now = R->s->now;
+	R->hook_n[h]++;
+	R->hook_ns[h] += ns;
+	p->bpf_until = (p->bpf_until > now ? p->bpf_until : now) + ns;
+	insert_overhead(R, c, ns, 0);
+}
+
+/* sched_wakeup / sched_wakeup_new for task pid on CPU c. */
+static void hook_wakeup(struct rq_run *R, uint32_t c, uint32_t pid, int is_new)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	if (!cfg->attach)
+		return;
+	int h = is_new ? RQ_WAKEUP_NEW : RQ_WAKEUP;
+	if (!is_new && cfg->nesting == 0 && R->s->now < R->cpu[c].bpf_until) {
+		/* Fired from interrupt context into a running BPF program:
+		 * the kernel's recursion check skips it. */
+		R->recursion_misses++;
+		return;
+	}
+	struct storage_key k = key_of(R, pid);
+	int ok;
+	double cost = (double)hook_base(R, h);
+	cost += R->sops->record(R->st, &k, R->s->now, &ok);
+	note_occupancy(R);
+	charge_hook(R, c, h, cost);
+}
+
+/* sched_switch(prev, next) on CPU c; prev_runnable: prev was preempted. */
+static void hook_switch(struct rq_run *R, uint32_t c, uint32_t prev,
+			int prev_runnable, uint32_t next)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	uint64_t now = R->s->now;
+	if (!cfg->attach)
+		return;
+	double cost = (double)hook_base(R, RQ_SWITCH);
+	int ok;
+	if (prev != NIL && prev_runnable) {
+		struct storage_key k = key_of(R, prev);
+		cost += R->sops->record(R->st, &k, now, &ok);
+	}
+	if (next != NIL) {
+		struct storage_key k = key_of(R, next);
+		struct storage_lookup lk;
+		cost += R->sops->lookup(R->st, &k, &lk);
+		if (!lk.found) {
+			R->missed++;
+		} else {
+			uint64_t delta = now > lk.ts ? now - lk.ts : 0;
+			stat_tally_add(&R->probe_wait, (double)delta);
+			int reported = 0;
+			if (delta > cfg->threshold) {
+				reported = 1;
+				R->reports++;
+				if (lk.stale || lk.ts < R->task[next].enq_time)
+					R->false_reports++;
+				uint64_t o = draw_ns(cfg->out_cost[cfg->output], R->r_out);
+				R->out_ns += o;
+				cost += (double)o;
+			}
+			if (reported || cfg->del == DEL_ALWAYS)
+				cost += R->sops->remove(R->st, &k);
+		}
+	}
+	note_occupancy(R);
+	charge_hook(R, c, RQ_SWITCH, cost);
+}
+
+static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	struct cpu *p = &R->cpu[c];
+	struct task *t = &R->task[pid];
+	uint64_t now = R->s->now;
+	if (t->state == T_RUNNABLE)
+		stat_tally_add(&R->wait, (double)(now - t->enq_time));
+	t->state = T_RUNNING;
+	t->cpu = c;
+	t->blocks = cfg->block_p > 0 && gsl_rng_uniform(R->r_block) < cfg->block_p;
+	const struct dist *d = t->blocks && cfg->block_run ? cfg->block_run
+							    : cfg->slice;
+	uint64_t seg = draw_ns(d, R->r_slice);
+	if (seg == 0)
+		seg = 1;
+	if (seg > t->remaining)
+		seg = t->remaining;
+	p->mode = CPU_RUN;
+	p->cur = pid;
+	p->seg_start = now;
+	p->inj = 0;
+	p->until = now + seg;
+	resched(R, c);
+}
+
+static void free_task(struct rq_run *R, uint32_t pid)
+{
+	R->task[pid].state = T_FREE;
+	R->live--;
+	R->env.live_tasks = R->live;
+	R->completed++;
+}
+
+/* The task on CPU c leaves it (why: PREV_*); pick the next, run the hooks
+ * and the context switch as one burst. */
+static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	struct cpu *p = &R->cpu[c];
+	struct sim *s = R->s;
+	p->mode = CPU_BURST;
+	p->cur = NIL;
+	p->until = s->now;
+	if (why == PREV_EXIT) {
+		struct storage_key k = key_of(R, prev);
+		double cost = R->sops->task_exit(R->st, &k);
+		int h = RQ_EXIT;
+		if (cfg->attach && cfg->cleanup_on_exit) {
+			cost += (double)hook_base(R, h);
+			cost += R->sops->remove(R->st, &k);
+		}
+		if (cost > 0 || (cfg->attach && cfg->cleanup_on_exit))
+			charge_hook(R, c, h, cost);
+		note_occupancy(R);
+		free_task(R, prev);
+	} else if (why == PREV_BLOCK) {
+		struct task *t = &R->task[prev];
+		t->state = T_BLOCKED;
+		if (sim_schedule(s, draw_ns(cfg->sleep, R->r_sleep), EV_WAKE,
+				 (uint32_t)cfg->cpus + 1 + prev, prev))
+			sim_fail(s, "out of memory");
+	}
+	uint32_t next = rq_pop(R, c);
+	if (why == PREV_PREEMPT) {
+		struct task *t = &R->task[prev];
+		t->state = T_RUNNABLE;
+		t->enq_time = s->now;
+		rq_push(R, c, prev);
+	}
+	hook_switch(R, c, prev, why == PREV_PREEMPT, next);
+	p->next = next;
+	insert_overhead(R, c, draw_ns(cfg->ctx_switch, R->r_switch), 1);
+	if (p->until == s->now)
+		resched(R, c);   /* zero-cost burst: dispatch at once */
+}
+
+static void on_segment_end(struct rq_run *R, uint32_t c)
+{
+	struct cpu *p = &R->cpu[c];
+	uint32_t pid = p->cur;
+	struct task *t = &R->task[pid];
+	uint64_t ran = p->until - p->seg_start - p->inj;
+	p->payload += ran;
+	SIM_CHECK(ran <= t->remaining);
+	t->remaining -= ran;
+	if (t->remaining == 0)
+		switch_out(R, c, pid, PREV_EXIT);
+	else if (t->blocks)
+		switch_out(R, c, pid, PREV_BLOCK);
+	else if (p->rq_len > 0)
+		switch_out(R, c, pid, PREV_PREEMPT);
+	else
+		start_segment(R, c, pid);   /* nobody waits: keep running */
+}
+
+static void on_burst_end(struct rq_run *R, uint32_t c)
+{
+	struct cpu *p = &R->cpu[c];
+	if (p->next != NIL) {
+		uint32_t pid = p->next;
+		p->next = NIL;
+		start_segment(R, c, pid);
+	} else if (p->rq_len > 0) {
+		/* From idle to a task woken during the burst. */
+		uint32_t next = rq_pop(R, c);
+		p->until = R->s->now;
+		hook_switch(R, c, NIL, 0, next);
+		p->next = next;
+		insert_overhead(R, c, draw_ns(R->cfg->ctx_switch, R->r_switch), 1);
+		if (p->until == R->s->now)
+			resched(R, c);
+	} else {
+		p->mode = CPU_IDLE;
+		p->idle_since = R->s->now;
+	}
+}
+
+static uint32_t place(struct rq_run *R)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	uint32_t n = (uint32_t)cfg->cpus;
+	switch (cfg->placement) {
+	case PL_RANDOM:
+		return (uint32_t)gsl_rng_uniform_int(R->r_place, n);
+	case PL_ROUND_ROBIN: {
+		uint32_t c = R->rr_next;
+		R->rr_next = (c + 1) % n;
+		return c;
+	}
+	default: {
+		uint32_t best = 0;
+		uint64_t bl = UINT64_MAX;
+		for (uint32_t c = 0; c < n; c++) {
+			const struct cpu *p = &R->cpu[c];
+			uint64_t load = p->rq_len + (p->cur != NIL || p->next != NIL);
+			if (load < bl) {
+				bl = load;
+				best = c;
+				if (load == 0)
+					break;
+			}
+		}
+		return best;
+	}
+	}
+}
+
+/* Make task pid runnable on a CPU and run its wakeup hook there. */
+static void enqueue_woken(struct rq_run *R, uint32_t pid, int is_new)
+{
+	uint32_t c = place(R);
+	struct cpu *p = &R->cpu[c];
+	struct task *t = &R->task[pid];
+	uint64_t now = R->s->now;
+	t->state = T_RUNNABLE;
+	t->enq_time = now;
+	rq_push(R, c, pid);
+	if (p->mode == CPU_IDLE) {
+		/* Wake the CPU: it dispatches when its burst (the hook) ends. */
+		p->idle += now - p->idle_since;
+		p->mode = CPU_BURST;
+		p->next = NIL;
+		p->until = now;
+		resched(R, c);
+	}
+	hook_wakeup(R, c, pid, is_new);
+}
+
+static int grow_tasks(struct rq_run *R, uint32_t need)
+{
+	if (need <= R->ntask)
+		return 0;
+	uint64_t n = R->ntask ? (uint64_t)R->ntask * 2 : 1024;
+	while (n < need)
+		n *= 2;
+	if (n > R->cfg->pid_max)
+		n = R->cfg->pid_max;
+	struct task *t = realloc(R->task, n * sizeof(*t));
+	if (!t)
+		return -1;
+	memset(t + R->ntask, 0, (n - R->ntask) * sizeof(*t));
+	R->task = t;
+	R->ntask = (uint32_t)n;
+	return 0;
+}
+
+/* Cyclic pid allocation as Linux does: after pid_max wrap to 300. */
+static uint32_t alloc_pid(struct rq_run *R)
+{
+	uint32_t max = (uint32_t)R->cfg->pid_max;
+	uint32_t lo = max > RESERVED_PIDS + 1 ? RESERVED_PIDS : 1;
+	uint32_t pid = R->last_pid;
+	for (uint32_t tries = 0; tries < max; tries++) {
+		pid = pid + 1 >= max ? lo : pid + 1;
+		if (grow_tasks(R, pid + 1))
+			return NIL;
+		if (R->task[pid].state == T_FREE) {
+			R->last_pid = pid;
+			return pid;
+		}
+	}
+	return NIL;
+}
+
+static void spawn_one(struct rq_run *R, uint64_t demand)
+{
+	struct sim *s = R->s;
+	R->spawned++;
+	uint32_t pid = alloc_pid(R);
+	if (pid == NIL) {
+		R->spawn_failures++;   /* fork() fails: EAGAIN */
+		return;
+	}
+	struct task *t = &R->task[pid];
+	t->remaining = demand ? demand : 1;
+	t->incarnation = (uint32_t)++R->incarnations;
+	R->live++;
+	R->env.live_tasks = R->live;
+	if (R->live > R->peak_live)
+		R->peak_live = R->live;
+	if (s->caps.max_live_tasks && R->live > s->caps.max_live_tasks)
+		sim_cap(s, "max_live_tasks");
+	enqueue_woken(R, pid, 1);
+}
+
+static void on_spawn(struct rq_run *R)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	struct sim *s = R->s;
+	uint32_t arr = (uint32_t)cfg->cpus;
+	switch (cfg->arrival) {
+	case ARR_BATCH:
+		for (uint64_t i = 0; i < cfg->processes && !s->stop; i++)
+			spawn_one(R, draw_ns(cfg->lifetime, R->r_work));
+		return;
+	case ARR_TRACE:
+		while (R->trace_i < cfg->trace_n &&
+		       cfg->trace_t[R->trace_i] <= s->now && !s->stop)
+			spawn_one(R, cfg->trace_demand[R->trace_i++]);
+		if (R->trace_i < cfg->trace_n &&
+		    sim_schedule_at(s, cfg->trace_t[R->trace_i], EV_SPAWN, arr, 0))
+			sim_fail(s, "out of memory");
+		return;
+	default:
+		spawn_one(R, draw_ns(cfg->lifetime, R->r_work));
+		if (cfg->spawns && --R->spawn_budget == 0)
+			return;
+		double gap = cfg->arrival == ARR_POISSON
+			? gsl_ran_exponential(R->r_arr, 1e9 / cfg->rate)
+			: 1e9 / cfg->rate;
+		if (sim_schedule(s, (uint64_t)llround(gap), EV_SPAWN, arr, 0))
+			sim_fail(s, "out of memory");
+	}
+}
+
+/* ---- model interface -------------------------------------------------- */
+
+static void rq_fini(void *p)
+{
+	struct rq_run *R = p;
+	if (!R)
+		return;
+	if (R->st)
+		R->sops->fini(R->st);
+	free(R->cpu);
+	free(R->task);
+	stat_tally_fini(&R->wait);
+	stat_tally_fini(&R->probe_wait);
+	free(R);
+}
+
+static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
+{
+	const struct rq_cfg *c = cfgp;
+	struct rq_run *R = calloc(1, sizeof(*R));
+	if (!R)
+		goto oom;
+	R->cfg = c;
+	R->s = s;
+	if ((c->arrival == ARR_POISSON || c->arrival == ARR_INTERVAL) &&
+	    c->spawns == 0 && s->end == UINT64_MAX) {
+		err_set(e, ERR_INPUT, NULL, 0, 0,
+			"workload.arrival: %s never ends: set `duration` or "
+			"workload.spawns", arrival_names[c->arrival]);
+		rq_fini(R);
+		return NULL;
+	}
+	R->cpu = calloc(c->cpus, sizeof(*R->cpu));
+	if (!R->cpu || stat_tally_init(&R->wait, 1) ||
+	    stat_tally_init(&R->probe_wait, 1))
+		goto oom;
+	for (uint64_t i = 0; i < c->cpus; i++) {
+		struct cpu *p = &R->cpu[i];
+		p->cur = p->next = p->rq_head = p->rq_tail = NIL;
+		p->mode = CPU_IDLE;
+	}
+	R->last_pid = RESERVED_PIDS - 1;   /* first pids as after boot */
+	R->r_arr = sim_rng(s, "arrivals");
+	R->r_work = sim_rng(s, "work");
+	R->r_slice = sim_rng(s, "slice");
+	R->r_block = sim_rng(s, "block");
+	R->r_sleep = sim_rng(s, "sleep");
+	R->r_place = sim_rng(s, "placement");
+	R->r_switch = sim_rng(s, "switch");
+	R->r_out = sim_rng(s, "bpf.output");
+	for (int h = 0; h < RQ_HOOKS; h++) {
+		char name[48];
+		snprintf(name, sizeof(name), "bpf.%s", rq_hook_names[h]);
+		if (!(R->r_hook[h] = sim_rng(s, name)))
+			goto oom;
+	}
+	if (!R->r_arr || !R->r_work || !R->r_slice || !R->r_block ||
+	    !R->r_sleep || !R->r_place || !R->r_switch || !R->r_out)
+		goto oom;
+	R->sops = storage_registry[c->strategy];
+	R->env.pid_max = (uint32_t)c->pid_max;
+	R->env.max_slots = (uint32_t)c->pid_max;
+	R->st = R->sops->init(c->storage_cfg[c->strategy], s, &R->env, &R->sstats);
+	if (!R->st)
+		goto oom;
+	stat_gauge_init(&R->occupancy, 0, 0);
+	R->spawn_budget = c->spawns;
+	uint64_t first = 0;
+	if (c->arrival == ARR_TRACE)
+		first = c->trace_t[0];
+	else if (c->arrival == ARR_POISSON)
+		first = (uint64_t)llround(gsl_ran_exponential(R->r_arr, 1e9 / c->rate));
+	if (sim_schedule_at(s, first, EV_SPAWN, (uint32_t)c->cpus, 0))
+		goto oom;
+	return R;
+oom:
+	rq_fini(R);
+	err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	return NULL;
+}
+
+static void rq_handle(struct sim *s, void *state, const struct evq_event *ev)
+{
+	struct rq_run *R = state;
+	(void)s;
+	switch (evq_kind(ev)) {
+	case EV_SPAWN:
+		on_spawn(R);
+		break;
+	case EV_WAKE:
+		enqueue_woken(R, (uint32_t)ev->data, 0);
+		break;
+	case EV_CPU: {
+		struct cpu *p = &R->cpu[ev->target];
+		if (p->mode == CPU_RUN)
+			on_segment_end(R, ev->target);
+		else if (p->mode == CPU_BURST)
+			on_burst_end(R, ev->target);
+		break;
+	}
+	default:
+		SIM_CHECK(!"unknown runqslower event");
+	}
+}
+
+/* Close every CPU's time line at the end of the run; returns the CPU time
+ * the run committed (sum over CPUs).  Checks conservation per CPU. */
+static uint64_t close_cpus(struct rq_run *R, struct rq_totals *tot)
+{
+	uint64_t now = R->s->now, all = 0;
+	memset(tot, 0, sizeof(*tot));
+	for (uint64_t i = 0; i < R->cfg->cpus; i++) {
+		struct cpu *p = &R->cpu[i];
+		uint64_t end, payload = p->payload, idle = p->idle;
+		if (p->mode == CPU_IDLE) {
+			end = now;
+			idle += now - p->idle_since;
+		} else if (p->mode == CPU_RUN) {
+			end = p->until;
+			payload += p->until - p->seg_start - p->inj;
+		} else {
+			end = p->until > now ? p->until : now;
+			idle += end - p->until;   /* a burst that ended at `now` */
+		}
+		/* The invariant: every committed ns is charged exactly once. */
+		SIM_CHECK(payload + p->bpf + p->sw + idle == end);
+		tot->payload += payload;
+		tot->bpf += p->bpf;
+		tot->sw += p->sw;
+		tot->idle += idle;
+		all += end;
+	}
+	tot->elapsed = all;
+	return all;
+}
+
+int rq_totals(void *state, struct rq_totals *tot)
+{
+	close_cpus(state, tot);
+	return 0;
+}
+
+static void rq_report(struct sim *s, void *state, double *m)
+{
+	struct rq_run *R = state;
+	struct rq_totals tot;
+	close_cpus(R, &tot);
+	double secs = (double)s->now * 1e-9;
+	size_t i = 0;
+	m[i++] = tot.bpf > 0 || tot.payload > 0
+		? (double)tot.bpf / (double)tot.payload : 0;
+	m[i++] = tot.elapsed ? (double)tot.bpf / (double)tot.elapsed : 0;
+	m[i++] = (double)tot.payload;
+	m[i++] = (double)tot.bpf;
+	m[i++] = (double)tot.sw;
+	m[i++] = (double)tot.idle;
+	m[i++] = (double)s->now;
+	for (int h = 0; h < RQ_HOOKS; h++)
+		m[i++] = R->hook_n[h] ? (double)R->hook_ns[h] / (double)R->hook_n[h]
+				      : NAN;
+	for (int h = 0; h < RQ_HOOKS; h++)
+		m[i++] = secs > 0 ? (double)R->hook_n[h] / secs : 0;
+	for (int h = 0; h < RQ_HOOKS; h++)
+		m[i++] = (double)R->hook_ns[h];
+	for (int op = 0; op < SOP_COUNT; op++)
+		m[i++] = R->sstats.time[op];
+	m[i++] = (double)R->out_ns;
+	m[i++] = stat_tally_mean(&R->wait);
+	m[i++] = stat_tally_p50(&R->wait);
+	m[i++] = stat_tally_p99(&R->wait);
+	m[i++] = stat_tally_mean(&R->probe_wait);
+	m[i++] = stat_tally_p99(&R->probe_wait);
+	m[i++] = (double)R->reports;
+	m[i++] = (double)R->false_reports;
+	m[i++] = (double)R->missed;
+	m[i++] = (double)R->sstats.failed_updates;
+	m[i++] = (double)R->sstats.evicted;
+	m[i++] = (double)R->recursion_misses;
+	m[i++] = stat_gauge_mean(&R->occupancy, s->now);
+	m[i++] = (double)R->occ_max;
+	m[i++] = (double)R->spawned;
+	m[i++] = (double)R->completed;
+	m[i++] = (double)R->spawn_failures;
+	m[i++] = (double)R->peak_backlog;
+	m[i++] = (double)R->peak_live;
+	SIM_CHECK(i == model_metric_count(&model_runqslower));
+}
+
+static const struct model_param rq_params[] = {
+	{ "cpus", "count", "8", "CPUs, each with its own runqueue" },
+	{ "pid_max", "count", "32768", "pids wrap here (to 300), as kernel.pid_max" },
+	{ "placement", "enum", "least_loaded",
+	  "CPU for a woken task: least_loaded (ties: lowest CPU), random, round_robin" },
+	{ "context_switch", "dist(duration)", "normal(1us, 100ns)",
+	  "cost of a context switch (also to/from idle)" },
+	{ "workload.arrival", "enum", "batch",
+	  "batch (processes at t=0), poisson (rate), interval (1/rate), trace (CSV)" },
+	{ "workload.processes", "count", "1000", "batch size" },
+	{ "workload.rate", "rate", "1000/s", "spawns per second (poisson, interval)" },
+	{ "workload.spawns", "count", "0",
+	  "stop spawning after this many (0: until duration)" },
+	{ "workload.trace", "path", "\"\"",
+	  "CSV of spawn_ns,demand_ns (relative to the scenario file)" },
+	{ "workload.lifetime", "dist(duration)", "exponential(2ms)",
+	  "CPU demand of a task (on-CPU time until exit)" },
+	{ "workload.slice", "dist(duration)", "3ms", "on-CPU time before preemption" },
+	{ "workload.block.probability", "number", "0",
+	  "chance a segment ends by blocking instead of slice expiry" },
+	{ "workload.block.run", "dist(duration)", "(= slice)",
+	  "on-CPU time before blocking" },
+	{ "workload.block.sleep", "dist(duration)", "exponential(1ms)",
+	  "time blocked before the wake-up" },
+	{ "probe.attach", "bool", "true", "false: no BPF at all (the baseline)" },
+	{ "probe.threshold", "duration", "10us", "report waits longer than this" },
+	{ "probe.output", "enum", "perf", "perf (perf buffer) or ringbuf" },
+	{ "probe.delete", "enum", "on_report",
+	  "on_report (runqslower: delete after a report) or always" },
+	{ "probe.nesting", "enum", "skip",
+	  "skip: sched_wakeup during a BPF program on that CPU is dropped "
+	  "(kernel recursion check); serialize" },
+	{ "probe.cleanup_on_exit", "bool", "false",
+	  "attach sched_process_exit and delete the task's entry" },
+	{ "probe.hooks.<hook>", "dist(duration)", "see README",
+	  "program base cost per hook (sched_wakeup, sched_wakeup_new, sched_switch, "
+	  "sched_process_exit)" },
+	{ "probe.output_cost.perf|ringbuf", "dist(duration)", "600ns|250ns",
+	  "cost of emitting one report" },
+	{ "storage.kind", "enum", "hash", "hash, task_storage or lru_hash" },
+	{ "storage.hash.*", "", "see README",
+	  "max_entries, prealloc, update, lookup, delete, alloc, free, "
+	  "full_update_cost, occupancy_factor, active_factor" },
+	{ "storage.lru_hash.*", "", "see README",
+	  "max_entries, evict_batch, evict, update, lookup, delete, "
+	  "occupancy_factor, active_factor" },
+	{ "storage.task_storage.*", "", "see README",
+	  "get, create, delete, free, maps_on_host, active_factor" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+#define HOOK_METRICS(prefix, unit, help) \
+	{ prefix "_sched_wakeup", unit, help }, \
+	{ prefix "_sched_wakeup_new", unit, help }, \
+	{ prefix "_sched_switch", unit, help }, \
+	{ prefix "_sched_process_exit", unit, help }
+
+static const struct model_metric rq_metrics[] = {
+	{ "overhead_ratio", "ratio", "BPF time / payload time" },
+	{ "bpf_cpu_share", "ratio", "BPF time / all CPU time" },
+	{ "payload_time", "ns", "CPU time tasks ran" },
+	{ "bpf_time", "ns", "CPU time in BPF programs (all hooks, storage, output)" },
+	{ "switch_time", "ns", "CPU time in context switches" },
+	{ "idle_time", "ns", "CPU time idle" },
+	{ "elapsed", "ns", "simulated time at the end of the run" },
+	HOOK_METRICS("bpf_per_run", "ns", "mean BPF cost per hook invocation"),
+	HOOK_METRICS("runs_per_s", "1/s", "hook invocations per simulated second"),
+	HOOK_METRICS("bpf_time", "ns", "BPF time in the hook"),
+	{ "op_update_time", "ns", "storage: record (update / get+create)" },
+	{ "op_lookup_time", "ns", "storage: lookup at switch-in" },
+	{ "op_delete_time", "ns", "storage: delete" },
+	{ "op_alloc_time", "ns", "storage: allocation (no-prealloc, task storage)" },
+	{ "op_free_time", "ns", "storage: free at exit" },
+	{ "op_evict_time", "ns", "storage: LRU evictions" },
+	{ "op_failed_update_time", "ns", "storage: updates refused (map full)" },
+	{ "output_time", "ns", "report output (perf/ringbuf)" },
+	{ "wait_mean", "ns", "true runqueue wait (enqueue to running)" },
+	{ "wait_p50", "ns", "true runqueue wait, median" },
+	{ "wait_p99", "ns", "true runqueue wait, 99th percentile" },
+	{ "probe_wait_mean", "ns", "wait as the probe measured it" },
+	{ "probe_wait_p99", "ns", "probe-measured wait, 99th percentile" },
+	{ "reports", "count", "waits over threshold reported" },
+	{ "false_reports", "count", "reports from a stale timestamp (bogus waits)" },
+	{ "missed_samples", "count", "switch-ins with no timestamp to look up" },
+	{ "failed_updates", "count", "records refused by a full map" },
+	{ "evictions", "count", "entries evicted (lru_hash)" },
+	{ "recursion_misses", "count", "hooks skipped: fired inside a BPF program" },
+	{ "map_occupancy_mean", "entries", "time-averaged entries held" },
+	{ "map_occupancy_max", "entries", "most entries held" },
+	{ "tasks_spawned", "count", "spawn attempts" },
+	{ "tasks_completed", "count", "tasks that exited" },
+	{ "spawn_failures", "count", "spawns refused: no free pid" },
+	{ "peak_backlog", "tasks", "most runnable tasks waiting in runqueues" },
+	{ "peak_live_tasks", "tasks", "most tasks alive at once" },
+	{ NULL, NULL, NULL },
+};
+
+const struct model model_runqslower = {
+	.name = "runqslower",
+	.summary = "scheduler with runqslower-style BPF probes; storage "
+		   "strategies; overhead feeds back into the load",
+	.params = rq_params,
+	.metrics = rq_metrics,
+	.strategy_key = "storage.kind",
+	.strategies = storage_names,
+	.configure = rq_configure,
+	.config_free = rq_config_free,
+	.init = rq_init,
+	.handle = rq_handle,
+	.report = rq_report,
+	.fini = rq_fini,
+};

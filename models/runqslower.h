@@ -1,0 +1,25 @@
+/* runqslower.h - the runqslower model's hooks and test hooks.
+ *
+ * The model itself is reached through the registry (model_runqslower).
+ * rq_totals() exposes a finished run's per-host CPU time split so tests can
+ * check conservation and compare strategies without parsing metrics.
+ */
+#ifndef BPFSIM_RUNQSLOWER_H
+#define BPFSIM_RUNQSLOWER_H
+
+#include <stdint.h>
+
+enum rq_hook { RQ_WAKEUP, RQ_WAKEUP_NEW, RQ_SWITCH, RQ_EXIT, RQ_HOOKS };
+extern const char *const rq_hook_names[RQ_HOOKS];
+
+struct rq_totals {
+	uint64_t payload, bpf, sw, idle;   /* ns, summed over CPUs */
+	uint64_t elapsed;                  /* committed CPU time, summed, ns */
+};
+
+/* Close the run's CPU time lines (checking payload + bpf + switch + idle =
+ * elapsed on every CPU, aborting through SIM_CHECK otherwise) and sum them.
+ * `state` is the model's run state (struct sim.state).  Returns 0. */
+int rq_totals(void *state, struct rq_totals *tot);
+
+#endif
