@@ -88,12 +88,50 @@ static int parse_call(const char *s, char *name, size_t nsize, double *arg,
 	return units_parse_number(num, arg, why, wsize);
 }
 
+/* "table(x:f, x:f, ...)": the one-line form of a table. */
+static int parse_text_table(struct ynode *n, struct factor *f, struct err *e)
+{
+	const char *s = n->value + strlen("table(");
+	size_t len = strlen(s);
+	if (len == 0 || s[len - 1] != ')')
+		return cfg_error(e, n, "table(...) needs a closing ')'");
+	double x[256], y[256];
+	size_t k = 0;
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%.*s", (int)(len - 1), s);
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(tok, ':'), why[160];
+		if (!colon)
+			return cfg_error(e, n, "table point '%s' is not x:factor", tok);
+		*colon = 0;
+		if (k == 256)
+			return cfg_error(e, n, "at most 256 table points");
+		if (units_parse_number(tok, &x[k], why, sizeof(why)) ||
+		    units_parse_number(colon + 1, &y[k], why, sizeof(why)))
+			return cfg_error(e, n, "table: %s", why);
+		if (!(y[k] > 0))
+			return cfg_error(e, n, "table: a factor must be > 0");
+		if (k && !(x[k] > x[k - 1]))
+			return cfg_error(e, n, "table: x values must increase");
+		k++;
+	}
+	if (k == 0)
+		return cfg_error(e, n, "table() needs at least one x:factor point");
+	if (factor_table(f, x, y, k))
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	return 0;
+}
+
 int factor_parse(struct ynode *n, struct factor *f, struct err *e)
 {
 	memset(f, 0, sizeof(*f));
 	if (n->kind == YN_SCALAR) {
 		if (strcmp(n->value, "none") == 0)
 			return 0;
+		if (strncmp(n->value, "table(", 6) == 0)
+			return parse_text_table(n, f, e);
 		char name[32], why[160];
 		double k;
 		if (parse_call(n->value, name, sizeof(name), &k, why, sizeof(why)))
@@ -165,4 +203,15 @@ out:
 	free(x);
 	free(y);
 	return rc;
+}
+
+int factor_read(struct ynode *map, const char *key, const char *def,
+		struct factor *f, struct err *e)
+{
+	struct ynode *n = ynode_get(map, key);
+	if (!n && !(n = ynode_set_scalar(map, key, def)))
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	ynode_get(map, key);
+	ynode_mark_used(n);
+	return factor_parse(n, f, e);
 }

@@ -6,7 +6,7 @@
  *   linear(k)              f(x) = 1 + k x
  *   quadratic(scale)       f(x) = 1 + (x / scale)^2      (the reference model:
  *                          scale 1024 on map occupancy)
- *   {table: [[x0, f0], [x1, f1], ...]}
+ *   {table: [[x0, f0], [x1, f1], ...]}  or  table(x0:f0, x1:f1, ...)
  *                          piecewise-linear through the points (GSL
  *                          gsl_interp_linear), constant beyond the ends; the
  *                          form calibration writes.  x strictly increasing,
@@ -34,6 +34,9 @@ struct factor {
 
 /* Parse node into f (zeroed first).  ERR_INPUT with position on error. */
 int factor_parse(struct ynode *n, struct factor *f, struct err *e);
+/* Read map[key] as a factor, writing `def` into the tree when absent. */
+int factor_read(struct ynode *map, const char *key, const char *def,
+		struct factor *f, struct err *e);
 /* Build a table factor from arrays (copied); -1 on bad input/allocation. */
 int factor_table(struct factor *f, const double *x, const double *y, size_t n);
 void factor_fini(struct factor *f);

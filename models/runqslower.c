@@ -281,8 +281,8 @@ static int read_probe(struct rq_cfg *c, struct ynode *root, struct err *e)
 	/* Hook base costs: runqslower per-program figures (published-costs.md)
 	 * minus the storage operations the strategies charge. */
 	static const char *const base_def[RQ_HOOKS] = {
-		"normal(60ns, 6ns)", "normal(1250ns, 125ns)", "normal(110ns, 11ns)",
-		"normal(50ns, 5ns)",
+		"normal(85ns, 8.5ns)", "normal(1255ns, 125.5ns)",
+		"normal(107ns, 10.7ns)", "normal(50ns, 5ns)",
 	};
 	struct ynode *p = cfg_section(root, "probe", e);
 	double thr;

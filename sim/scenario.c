@@ -151,6 +151,52 @@ static void own_strategy(struct scenario *sc)
 		snprintf(sc->strategy[0], sizeof(sc->strategy[0]), "%s", n->value);
 }
 
+/* `include: FILE` or `include: [FILE, ...]`: files (relative to the
+ * including file) whose keys the scenario inherits unless it sets them
+ * itself; earlier files win over later ones; includes may nest (depth 8). */
+static int load_includes(struct ytree *t, const char *path, int depth,
+			 struct err *e)
+{
+	struct ynode *inc = ynode_get(ytree_root(t), "include");
+	if (!inc)
+		return 0;
+	ynode_mark_used(inc);
+	if (depth >= 8)
+		return cfg_error(e, inc, "includes nested deeper than 8 files");
+	size_t n = inc->kind == YN_SEQ ? inc->n : 1;
+	for (size_t i = 0; i < n; i++) {
+		struct ynode *f = inc->kind == YN_SEQ ? inc->items[i] : inc;
+		if (f->kind != YN_SCALAR)
+			return cfg_error(e, f, "'include' takes a file name or a "
+					 "list of file names");
+		char full[4096];
+		const char *slash = strrchr(path, '/');
+		if (f->value[0] != '/' && slash)
+			snprintf(full, sizeof(full), "%.*s/%s",
+				 (int)(slash - path), path, f->value);
+		else
+			snprintf(full, sizeof(full), "%s", f->value);
+		struct err sub_e;
+		err_init(&sub_e);
+		struct ytree *sub = ytree_load_file(full, &sub_e);
+		if (!sub) {
+			if (sub_e.line == 0 && sub_e.file[0] &&
+			    strcmp(sub_e.file, full) == 0)
+				return cfg_error(e, f, "cannot include '%s': %s",
+						 full, sub_e.msg);
+			*e = sub_e;
+			return e->status;
+		}
+		if (load_includes(sub, full, depth + 1, e)) {
+			ytree_free(sub);
+			return e->status;
+		}
+		if (ytree_include(t, sub))
+			return err_set(e, ERR_RUNTIME, path, 0, 0, "out of memory");
+	}
+	return 0;
+}
+
 struct scenario *scenario_load(const char *path, const char *const *sets,
 			       size_t nsets, int compare, const char *strategies,
 			       struct err *e)
@@ -162,6 +208,8 @@ struct scenario *scenario_load(const char *path, const char *const *sets,
 	}
 	sc->tree = ytree_load_file(path, e);
 	if (!sc->tree)
+		goto fail;
+	if (load_includes(sc->tree, path, 0, e))
 		goto fail;
 	for (size_t i = 0; i < nsets; i++)
 		if (ytree_set_path(sc->tree, sets[i], e))

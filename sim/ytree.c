@@ -22,6 +22,8 @@ struct ytree {
 	struct ynode *root;
 	char **extra_files;      /* "--set '...'" names of overridden nodes */
 	size_t nextra;
+	struct ytree **subs;     /* included trees (own the copied nodes' names) */
+	size_t nsubs;
 };
 
 static struct ynode *node_new(struct ytree *t, enum ynode_kind kind, int line,
@@ -393,6 +395,9 @@ void ytree_free(struct ytree *t)
 	for (size_t i = 0; i < t->nextra; i++)
 		free(t->extra_files[i]);
 	free(t->extra_files);
+	for (size_t i = 0; i < t->nsubs; i++)
+		ytree_free(t->subs[i]);
+	free(t->subs);
 	free(t->file);
 	free(t);
 }
@@ -651,6 +656,70 @@ int ytree_set_path(struct ytree *t, const char *assignment, struct err *e)
 		return err_set(e, ERR_RUNTIME, where, 0, 0, "out of memory");
 	}
 	return 0;
+}
+
+/* ---- include --------------------------------------------------------- */
+
+/* Deep copy keeping the source's file name (owned by an included tree). */
+static struct ynode *clone_keep(const struct ynode *src)
+{
+	struct ynode *n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->kind = src->kind;
+	n->file = src->file;
+	n->line = src->line;
+	n->col = src->col;
+	n->quoted = src->quoted;
+	if (src->value && !(n->value = strdup(src->value)))
+		goto fail;
+	for (size_t i = 0; i < src->n; i++) {
+		struct ynode *k = src->keys ? clone_keep(src->keys[i]) : NULL;
+		struct ynode *v = clone_keep(src->items[i]);
+		if ((src->keys && !k) || !v || node_append(n, k, v)) {
+			node_free(k);
+			node_free(v);
+			goto fail;
+		}
+	}
+	return n;
+fail:
+	node_free(n);
+	return NULL;
+}
+
+static int fill_missing(struct ynode *dst, const struct ynode *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		const char *key = src->keys[i]->value;
+		struct ynode *have = ynode_peek(dst, key);
+		if (have) {
+			if (have->kind == YN_MAP && src->items[i]->kind == YN_MAP &&
+			    fill_missing(have, src->items[i]))
+				return -1;
+			continue;
+		}
+		struct ynode *k = clone_keep(src->keys[i]);
+		struct ynode *v = clone_keep(src->items[i]);
+		if (!k || !v || node_append(dst, k, v)) {
+			node_free(k);
+			node_free(v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int ytree_include(struct ytree *t, struct ytree *sub)
+{
+	struct ytree **subs = realloc(t->subs, (t->nsubs + 1) * sizeof(*subs));
+	if (!subs) {
+		ytree_free(sub);
+		return -1;
+	}
+	t->subs = subs;
+	t->subs[t->nsubs++] = sub;
+	return fill_missing(t->root, sub->root);
 }
 
 /* ---- unknown keys ----------------------------------------------------- */

@@ -84,6 +84,12 @@ int ytree_set_path(struct ytree *t, const char *assignment, struct err *e);
 /* The node at dotted path, or NULL (does not mark it used). */
 struct ynode *ytree_find(struct ytree *t, const char *path);
 
+/* Merge `sub` under t as defaults: every key of sub's root missing from t
+ * is copied in (recursively into mappings both have); t's own values win.
+ * Copied nodes keep sub's file name and positions for messages.  t takes
+ * ownership of sub (freed with t), also on failure.  0 or -1 (no memory). */
+int ytree_include(struct ytree *t, struct ytree *sub);
+
 /* Report the first mapping key (document order) no reader asked for. */
 int ytree_check_unknown(struct ytree *t, struct err *e);
 
