@@ -102,6 +102,11 @@ static int parse_text_table(struct ynode *n, struct factor *f, struct err *e)
 	char *save = NULL;
 	for (char *tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
+		/* Trim blanks around the point, so messages quote it as written. */
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		for (size_t l = strlen(tok); l && (tok[l - 1] == ' ' || tok[l - 1] == '\t');)
+			tok[--l] = 0;
 		char *colon = strchr(tok, ':'), why[160];
 		if (!colon)
 			return cfg_error(e, n, "table point '%s' is not x:factor", tok);

@@ -352,12 +352,6 @@ fail:
 
 /* ---- per-run helpers -------------------------------------------------- */
 
-static uint64_t draw_ns(const struct dist *d, gsl_rng *r)
-{
-	double v = dist_sample_nonneg(d, r);
-	return v >= 1.8e19 ? UINT64_C(18000000000000000000) : (uint64_t)llround(v);
-}
-
 static void resched(struct rq_run *R, uint32_t c)
 {
 	struct sim *s = R->s;
@@ -441,7 +435,7 @@ static void note_occupancy(struct rq_run *R)
 
 static uint64_t hook_base(struct rq_run *R, int h)
 {
-	return draw_ns(R->cfg->hook[h], R->r_hook[h]);
+	return dist_sample_ns(R->cfg->hook[h], R->r_hook[h]);
 }
 
 /* Charge a hook's total cost to CPU c as BPF time. */
@@ -506,7 +500,7 @@ static void hook_switch(struct rq_run *R, uint32_t c, uint32_t prev,
 				R->reports++;
 				if (lk.stale || lk.ts < R->task[next].enq_time)
 					R->false_reports++;
-				uint64_t o = draw_ns(cfg->out_cost[cfg->output], R->r_out);
+				uint64_t o = dist_sample_ns(cfg->out_cost[cfg->output], R->r_out);
 				R->out_ns += o;
 				cost += (double)o;
 			}
@@ -531,7 +525,7 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 	t->blocks = cfg->block_p > 0 && gsl_rng_uniform(R->r_block) < cfg->block_p;
 	const struct dist *d = t->blocks && cfg->block_run ? cfg->block_run
 							    : cfg->slice;
-	uint64_t seg = draw_ns(d, R->r_slice);
+	uint64_t seg = dist_sample_ns(d, R->r_slice);
 	if (seg == 0)
 		seg = 1;
 	if (seg > t->remaining)
@@ -577,7 +571,7 @@ static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
 	} else if (why == PREV_BLOCK) {
 		struct task *t = &R->task[prev];
 		t->state = T_BLOCKED;
-		if (sim_schedule(s, draw_ns(cfg->sleep, R->r_sleep), EV_WAKE,
+		if (sim_schedule(s, dist_sample_ns(cfg->sleep, R->r_sleep), EV_WAKE,
 				 (uint32_t)cfg->cpus + 1 + prev, prev))
 			sim_fail(s, "out of memory");
 	}
@@ -590,7 +584,7 @@ static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
 	}
 	hook_switch(R, c, prev, why == PREV_PREEMPT, next);
 	p->next = next;
-	insert_overhead(R, c, draw_ns(cfg->ctx_switch, R->r_switch), 1);
+	insert_overhead(R, c, dist_sample_ns(cfg->ctx_switch, R->r_switch), 1);
 	if (p->until == s->now)
 		resched(R, c);   /* zero-cost burst: dispatch at once */
 }
@@ -627,7 +621,7 @@ static void on_burst_end(struct rq_run *R, uint32_t c)
 		p->until = R->s->now;
 		hook_switch(R, c, NIL, 0, next);
 		p->next = next;
-		insert_overhead(R, c, draw_ns(R->cfg->ctx_switch, R->r_switch), 1);
+		insert_overhead(R, c, dist_sample_ns(R->cfg->ctx_switch, R->r_switch), 1);
 		if (p->until == R->s->now)
 			resched(R, c);
 	} else {
@@ -752,7 +746,7 @@ static void on_spawn(struct rq_run *R)
 	switch (cfg->arrival) {
 	case ARR_BATCH:
 		for (uint64_t i = 0; i < cfg->processes && !s->stop; i++)
-			spawn_one(R, draw_ns(cfg->lifetime, R->r_work));
+			spawn_one(R, dist_sample_ns(cfg->lifetime, R->r_work));
 		return;
 	case ARR_TRACE:
 		while (R->trace_i < cfg->trace_n &&
@@ -763,7 +757,7 @@ static void on_spawn(struct rq_run *R)
 			sim_fail(s, "out of memory");
 		return;
 	default:
-		spawn_one(R, draw_ns(cfg->lifetime, R->r_work));
+		spawn_one(R, dist_sample_ns(cfg->lifetime, R->r_work));
 		if (cfg->spawns && --R->spawn_budget == 0)
 			return;
 		double gap = cfg->arrival == ARR_POISSON

@@ -91,10 +91,19 @@ static int run_common(int argc, char **argv, int compare)
 	sc = scenario_load(o.scenario, o.sets, o.nsets, compare, o.strategies, &e);
 	if (!sc)
 		goto fail;
-	if (o.reps > 0)
+	/* Command-line overrides go into the tree too, so that
+	 * scenario.resolved.yaml reproduces this very run. */
+	char num[32];
+	if (o.reps > 0) {
 		sc->replications = (uint64_t)o.reps;
-	if (o.seed >= 0)
+		snprintf(num, sizeof(num), "%ld", o.reps);
+		ynode_set_scalar(ytree_root(sc->tree), "replications", num);
+	}
+	if (o.seed >= 0) {
 		sc->seed = (uint64_t)o.seed;
+		snprintf(num, sizeof(num), "%lld", o.seed);
+		ynode_set_scalar(ytree_root(sc->tree), "seed", num);
+	}
 
 	size_t ns = sc->nstrategies, nr = sc->replications;
 	size_t nm = model_metric_count(sc->model);

@@ -30,6 +30,7 @@
 #define BPFSIM_DIST_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <gsl/gsl_rng.h>
 #include "err.h"
 #include "ytree.h"
@@ -63,6 +64,10 @@ void dist_free(struct dist *d);   /* NULL is fine */
 
 double dist_sample(const struct dist *d, gsl_rng *r);
 double dist_sample_nonneg(const struct dist *d, gsl_rng *r);
+/* dist_sample_nonneg rounded to whole nanoseconds (half up), saturating at
+ * DIST_NS_MAX: what a model schedules on the integer clock. */
+#define DIST_NS_MAX (UINT64_C(1) << 62)
+uint64_t dist_sample_ns(const struct dist *d, gsl_rng *r);
 /* Theoretical mean and variance (INFINITY where they do not exist). */
 double dist_mean(const struct dist *d);
 double dist_var(const struct dist *d);

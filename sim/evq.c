@@ -1,13 +1,14 @@
 /* evq.c - the pending-event set: an implicit 4-ary min-heap with lazy cancel.
  *
  * Layout: heap[0] is the earliest event; the children of slot i are slots
- * 4i+1 .. 4i+4 and its parent is (i-1)/4.  Four children of 32 bytes are two
- * cache lines, so one level of sift-down costs about two line fills while the
- * tree is a quarter as deep as a binary one: the right shape for 10^7 pending
- * events.  For the tens of events of an M/M/c queue everything sits in L1 and
- * what matters is the instruction count, so the hot paths move a *hole*
- * instead of swapping: each level copies one event, the displaced event is
- * written once at the end.
+ * 4i+1 .. 4i+4 and its parent is (i-1)/4.  Four children of 32 bytes span
+ * two or three cache lines, so a level of sift-down costs a few line fills
+ * while the tree is half as deep as a binary one: the right shape for 10^7
+ * pending events, where every pop is memory-bound.  For the tens of events
+ * of an M/M/c queue everything sits in L1 and what matters is instructions
+ * and mispredicted branches, so both sifts move a *hole* instead of swapping
+ * (one 32-byte copy per level, the displaced event written once at the end)
+ * and the small-heap child scan compiles to cmovs.
  *
  * Order: the key is (time, seqkind).  seqkind = seq << 16 | kind and seq is
  * unique per queue, so comparing the whole word orders equal times by push
@@ -92,13 +93,15 @@ static int heap_grow(struct evq *q)
 	return 0;
 }
 
-/* Make gens[target] valid; new targets start at generation 0. */
+/* Make gens[target] valid; new targets start at generation 0.  Targets
+ * are meant to be dense indices: the table is sized by the largest one. */
 static int gens_grow(struct evq *q, uint32_t target)
 {
-	size_t n = grow_size(q->ngens, (size_t)target + 1, sizeof(*q->gens));
+	size_t need = (size_t)target + 1; /* 0 only where size_t is 32 bits */
+	size_t n = grow_size(q->ngens, need, sizeof(*q->gens));
 	uint32_t *g;
 
-	if (n == 0)
+	if (need == 0 || n == 0)
 		return -1;
 	g = realloc(q->gens, n * sizeof(*g));
 	if (!g)
@@ -130,6 +133,8 @@ void evq_fini(struct evq *q)
 	memset(q, 0, sizeof(*q));
 }
 
+/* Also zeroes the dropped count: a cleared queue is indistinguishable from
+ * a fresh one except for its capacity. */
 void evq_clear(struct evq *q)
 {
 	q->n = 0;
@@ -159,7 +164,9 @@ int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
 	ev.target = target;
 	ev.gen = q->gens[target];
 
-	/* Sift up with a hole: pull parents down until ev fits. */
+	/* Sift up with a hole: pull parents down until ev fits.  In the hold
+	 * pattern of a simulation new events are late and stop after a level
+	 * or two. */
 	h = q->heap;
 	i = q->n++;
 	while (i > 0) {
@@ -184,7 +191,8 @@ int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
  * each level prefetches the 16 grandchildren (8 lines) before it knows which
  * family the hole will enter, and a branchy scan lets the CPU run ahead
  * speculatively where cmovs would serialise on the loads (pop of a 10^7
- * heap: ~410 ns branchy+prefetch, ~540 cmov+prefetch, ~850 cmov alone). */
+ * heap on the development VM: ~410 ns branchy+prefetch, ~540 ns
+ * cmov+prefetch, ~850 ns cmov alone). */
 static inline void sift_down_root(struct evq_event *h, size_t n)
 {
 	const struct evq_event x = h[n];
@@ -276,7 +284,7 @@ uint64_t evq_peek_time(const struct evq *q)
 
 void evq_cancel(struct evq *q, uint32_t target)
 {
-	/* A target never pushed (since init/clear) has no pending events. */
+	/* A target beyond the table was never pushed: nothing to invalidate. */
 	if (target < q->ngens)
 		q->gens[target]++;
 }

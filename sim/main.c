@@ -15,6 +15,7 @@
 #include "model.h"
 
 static int cmd_models(int argc, char **argv);
+static int is_help(const char *a);
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
@@ -55,8 +56,10 @@ const struct cli_cmd cli_commands[] = {
 	  "Lists every model with its scenario keys (type, default, meaning)\n"
 	  "and the metrics it reports.  With NAME, only that model.\n" },
 	{ "help", cmd_help, "help on a subcommand",
-	  "usage: bpfsim help [SUBCOMMAND]\n" },
-	{ "version", cmd_version, "print the version", "usage: bpfsim version\n" },
+	  "usage: bpfsim help [SUBCOMMAND]\n\n"
+	  "Without SUBCOMMAND, lists the subcommands; with it, prints that\n"
+	  "subcommand's options (the same as bpfsim SUBCOMMAND --help).\n" },
+	{ "version", cmd_version, "print the version", "usage: bpfsim version\n\nPrints bpfsim's version (also: bpfsim --version).\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -102,7 +105,7 @@ static void print_model(const struct model *m)
 
 static int cmd_models(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+	if (argc > 1 && is_help(argv[1])) {
 		fputs(cli_find("models")->help, stdout);
 		return 0;
 	}
@@ -128,8 +131,17 @@ static int cmd_models(int argc, char **argv)
 	return 0;
 }
 
+static int is_help(const char *a)
+{
+	return !strcmp(a, "-h") || !strcmp(a, "--help");
+}
+
 static int cmd_help(int argc, char **argv)
 {
+	if (argc >= 2 && is_help(argv[1])) {
+		fputs(cli_find("help")->help, stdout);
+		return 0;
+	}
 	if (argc < 2) {
 		usage(stdout);
 		return 0;
@@ -145,8 +157,10 @@ static int cmd_help(int argc, char **argv)
 
 static int cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc >= 2 && is_help(argv[1])) {
+		fputs(cli_find("version")->help, stdout);
+		return 0;
+	}
 	printf("bpfsim %s\n", BPFSIM_VERSION);
 	return 0;
 }

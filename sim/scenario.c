@@ -247,7 +247,9 @@ struct scenario *scenario_load(const char *path, const char *const *sets,
 	    cfg_duration(root, "duration", "0", 0, 1.8e19, &dur, e) ||
 	    read_caps(sc, root, e))
 		goto fail;
-	cfg_node(root, "description", 0, e);   /* free text, optional */
+	const char *desc;
+	if (cfg_string(root, "description", "", &desc, e))   /* free text */
+		goto fail;
 	snprintf(sc->name, sizeof(sc->name), "%s", name);
 	sc->duration = (uint64_t)dur;
 	if (read_strategies(sc, root, compare, strategies, e))

@@ -39,9 +39,10 @@ int stat_tally_init(struct stat_tally *t, int with_quantiles)
 	if (!t->rs)
 		goto fail;
 	if (with_quantiles) {
-		t->p50 = gsl_rstat_quantile_alloc(0.50);
+		/* p50 is gsl_rstat's running median (it keeps one anyway). */
+		t->quantiles = 1;
 		t->p99 = gsl_rstat_quantile_alloc(0.99);
-		if (!t->p50 || !t->p99)
+		if (!t->p99)
 			goto fail;
 	}
 	return 0;
@@ -56,15 +57,12 @@ void stat_tally_fini(struct stat_tally *t)
 	if (t->rs)
 		gsl_rstat_free(t->rs);
 	gsl_rstat_quantile_free(t->p99);
-	gsl_rstat_quantile_free(t->p50);
 	memset(t, 0, sizeof(*t));
 }
 
 void stat_tally_reset(struct stat_tally *t)
 {
 	gsl_rstat_reset(t->rs);
-	if (t->p50)
-		gsl_rstat_quantile_reset(t->p50);
 	if (t->p99)
 		gsl_rstat_quantile_reset(t->p99);
 }
@@ -76,10 +74,8 @@ void stat_tally_add(struct stat_tally *t, double x)
 	 * here, where the file:line points at the caller's bug. */
 	SIM_CHECK(!isnan(x));
 	gsl_rstat_add(x, t->rs);
-	if (t->p50) {
-		gsl_rstat_quantile_add(x, t->p50);
+	if (t->p99)
 		gsl_rstat_quantile_add(x, t->p99);
-	}
 }
 
 size_t stat_tally_n(const struct stat_tally *t)
@@ -123,7 +119,7 @@ static double tally_quantile(gsl_rstat_quantile_workspace *w)
 
 double stat_tally_p50(const struct stat_tally *t)
 {
-	return tally_quantile(t->p50);
+	return t->quantiles && gsl_rstat_n(t->rs) ? gsl_rstat_median(t->rs) : NAN;
 }
 
 double stat_tally_p99(const struct stat_tally *t)

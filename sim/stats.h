@@ -3,7 +3,8 @@
  * Within a run:
  *   stat_tally   - observations (waits, costs): count, mean, variance, min,
  *                  max over gsl_rstat, plus P^2 quantile estimates (p50, p99)
- *                  when asked for (gsl_rstat_quantile; O(1) memory).
+ *                  when asked for (gsl_rstat's own running median, and one
+ *                  gsl_rstat_quantile for p99; O(1) memory).
  *   stat_gauge   - a piecewise-constant quantity over simulated time (queue
  *                  length, map occupancy): time-weighted mean and max.
  *   stat_hist    - log-linear histogram (gsl_histogram) of non-negative
@@ -31,7 +32,8 @@
 
 struct stat_tally {
 	gsl_rstat_workspace *rs;
-	gsl_rstat_quantile_workspace *p50, *p99;   /* NULL unless asked */
+	gsl_rstat_quantile_workspace *p99;   /* NULL unless asked */
+	int quantiles;     /* p50 (gsl_rstat_median) and p99 reported */
 };
 
 int stat_tally_init(struct stat_tally *t, int with_quantiles);

@@ -181,6 +181,22 @@ static int prescan(struct loader *L, const char *buf, size_t len)
 	return 0;
 }
 
+/* libyaml's reader errors (bad bytes, bad UTF-8) carry a byte offset, not
+ * a mark: turn it into line and column. */
+static void offset_position(const char *buf, size_t off, int *line, int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (buf[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
+			(*col)++;   /* count characters, not UTF-8 continuation bytes */
+		}
+	}
+}
+
 static int load_events(struct loader *L, const char *buf, size_t len)
 {
 	yaml_parser_t parser;
@@ -194,6 +210,9 @@ static int load_events(struct loader *L, const char *buf, size_t len)
 		if (!yaml_parser_parse(&parser, &ev)) {
 			int line = (int)parser.problem_mark.line + 1;
 			int col = (int)parser.problem_mark.column + 1;
+			if (parser.error == YAML_READER_ERROR)
+				offset_position(buf, parser.problem_offset, &line,
+						&col);
 			if (parser.context)
 				rc = load_error(L, line, col, "YAML syntax error: %s %s",
 						parser.problem ? parser.problem : "",
@@ -599,6 +618,17 @@ int ytree_set_path(struct ytree *t, const char *assignment, struct err *e)
 	path[plen] = 0;
 	const char *value = eq + 1;
 
+	/* Nodes made from the command line report errors against the --set
+	 * text: the tree keeps that text as their "file", position unknown. */
+	char **files = realloc(t->extra_files, (t->nextra + 1) * sizeof(*files));
+	if (!files)
+		return err_set(e, ERR_RUNTIME, where, 0, 0, "out of memory");
+	t->extra_files = files;
+	char *name = strdup(where);
+	if (!name)
+		return err_set(e, ERR_RUNTIME, where, 0, 0, "out of memory");
+	t->extra_files[t->nextra++] = name;
+
 	struct ynode *map = t->root;
 	char *save = NULL, *comp = strtok_r(path, ".", &save);
 	while (comp) {
@@ -610,8 +640,13 @@ int ytree_set_path(struct ytree *t, const char *assignment, struct err *e)
 			return err_set(e, ERR_INPUT, where, 0, 0,
 				       "'%s' holds a %s, not a mapping", comp,
 				       ynode_kind_name(child));
-		if (!child && !(child = ynode_ensure_map(map, comp)))
-			return err_set(e, ERR_RUNTIME, where, 0, 0, "out of memory");
+		if (!child) {
+			if (!(child = ynode_ensure_map(map, comp)))
+				return err_set(e, ERR_RUNTIME, where, 0, 0,
+					       "out of memory");
+			relocate(map->keys[map->n - 1], name);
+			relocate(child, name);
+		}
 		map = child;
 		comp = next;
 	}
@@ -626,10 +661,12 @@ int ytree_set_path(struct ytree *t, const char *assignment, struct err *e)
 		if (!doc)
 			return err_set(e, ERR_RUNTIME, where, 0, 0, "out of memory");
 		snprintf(doc, len, "v: %s", value);
-		struct ytree *sub = ytree_load_buffer(where, doc, strlen(doc), e);
+		struct err sub_e;
+		err_init(&sub_e);
+		struct ytree *sub = ytree_load_buffer(where, doc, strlen(doc), &sub_e);
 		free(doc);
 		if (!sub)
-			return ERR_INPUT;
+			return err_set(e, ERR_INPUT, where, 0, 0, "%s", sub_e.msg);
 		n = ynode_clone(t, ynode_peek(sub->root, "v"));
 		ytree_free(sub);
 	} else {
@@ -637,24 +674,14 @@ int ytree_set_path(struct ytree *t, const char *assignment, struct err *e)
 	}
 	if (!n)
 		return err_set(e, ERR_RUNTIME, where, 0, 0, "out of memory");
-	/* Values from the command line report errors against the --set text:
-	 * the tree keeps that text as the nodes' "file", position unknown. */
-	char **files = realloc(t->extra_files, (t->nextra + 1) * sizeof(*files));
-	char *name = strdup(where);
-	if (!files || !name) {
-		if (files)
-			t->extra_files = files;
-		free(name);
-		node_free(n);
-		return err_set(e, ERR_RUNTIME, where, 0, 0, "out of memory");
-	}
-	t->extra_files = files;
-	t->extra_files[t->nextra++] = name;
 	relocate(n, name);
+	int existed = ynode_peek(map, comp) != NULL;
 	if (map_put(map, comp, n)) {
 		node_free(n);
 		return err_set(e, ERR_RUNTIME, where, 0, 0, "out of memory");
 	}
+	if (!existed)
+		relocate(map->keys[map->n - 1], name);
 	return 0;
 }
 
@@ -810,10 +837,13 @@ static int needs_quotes(const char *s)
 	if (!*s || isspace((unsigned char)s[0]) ||
 	    isspace((unsigned char)s[strlen(s) - 1]))
 		return 1;
+	if (!strncmp(s, "---", 3) || !strncmp(s, "...", 3))
+		return 1;
 	if (strchr("-?:,[]{}#&*!|>'\"%@`", s[0]))
 		return s[0] != '-' || s[1] == 0 || s[1] == ' ';
 	for (const char *p = s; *p; p++) {
-		if ((unsigned char)*p < 0x20 || *p == '"' || *p == '\\')
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f ||
+		    *p == '"' || *p == '\\')
 			return 1;
 		if ((p[0] == ':' && (p[1] == ' ' || p[1] == 0)) ||
 		    (p[0] == ' ' && p[1] == '#'))
@@ -836,7 +866,7 @@ static void emit_scalar(const struct ynode *n, FILE *f)
 			fprintf(f, "\\%c", c);
 		else if (c == '\n')
 			fputs("\\n", f);
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\x%02x", c);
 		else
 			fputc(c, f);

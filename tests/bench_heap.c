@@ -38,7 +38,7 @@ static inline uint64_t xs_next(uint64_t *s)
 	return x;
 }
 
-/* Exponential-ish increment, mean ~1.5 us: a uniform mantissa times 2^k with
+/* Exponential-ish increment, mean ~0.8 us: a uniform mantissa times 2^k with
  * k geometric (trailing zeros of a random word, capped at 4).  Skewed like an
  * exponential, a few instructions instead of a log(). */
 static inline uint64_t xs_increment(uint64_t *s)

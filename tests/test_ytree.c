@@ -10,7 +10,9 @@
  * suggestion thresholds; ytree_set_path (override, nested creation, inline
  * flow values, each error naming "--set '...'"); and that ytree_emit is a
  * fixed point: emit, reload, emit again gives identical text and an equal
- * tree, including scalars that need quoting.
+ * tree, including scalars that need quoting.  Reader errors (control
+ * characters, bad UTF-8) should be positioned like the rest: checked, and
+ * skipped as a known, reported bug while they all say 1:1.
  *
  * Does not pin: libyaml's own wording beyond the cases here (a libyaml
  * upgrade may reword syntax errors; the syntax case would then need its
@@ -66,7 +68,7 @@ static void test_load_errors(void **state)
 	EXPECT_LOAD_ERROR("a:\n  b: 1\n\tc: 2\n",
 		"in.yaml:3:1: tab character in indentation (YAML indents with "
 		"spaces)");
-	/* A tab after the indentation is text, not indentation. */
+	/* Spaces then a tab: the tab is still indentation. */
 	EXPECT_LOAD_ERROR("a:\n    \tb: 1\n",
 		"in.yaml:2:5: tab character in indentation (YAML indents with "
 		"spaces)");
@@ -229,6 +231,57 @@ static void test_load_file_errors(void **state)
 	assert_int_equal(e.status, ERR_INPUT);
 	err_format(&e, got, sizeof(got));
 	assert_string_equal(got, "tests/scenarios: not a regular file");
+}
+
+/* libyaml's reader errors (control characters, bad UTF-8) carry a byte
+ * offset, not a mark, and the loader reports them at 1:1 wherever they
+ * are.  Reported; skipped while it shows exactly that, asserted once
+ * fixed. */
+static void test_reader_error_position(void **state)
+{
+	(void)state;
+	static const struct { const char *doc, *want; } cases[] = {
+		{ "a: 1\nb: x\x7fy\n",
+		  "in.yaml:2:5: YAML syntax error: control characters are not "
+		  "allowed" },
+		{ "a: 1\nb: x\xffy\n",
+		  "in.yaml:2:5: YAML syntax error: invalid leading UTF-8 octet" },
+	};
+	int known_bug = 0;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct err e;
+		char got[1024];
+		err_init(&e);
+		assert_null(ytree_load_buffer("in.yaml", cases[i].doc,
+					      strlen(cases[i].doc), &e));
+		assert_int_equal(e.status, ERR_INPUT);
+		err_format(&e, got, sizeof(got));
+		const char *msg = strstr(cases[i].want, "YAML");
+		if (e.line == 1 && e.col == 1 &&
+		    strcmp(got + strlen("in.yaml:1:1: "), msg) == 0) {
+			print_message("# KNOWN BUG (reported): %s\n", got);
+			known_bug = 1;
+			continue;
+		}
+		assert_string_equal(got, cases[i].want);
+	}
+	if (known_bug)
+		skip();
+}
+
+/* Tabs after the indentation are ordinary whitespace and load. */
+static void test_tabs_not_indentation(void **state)
+{
+	(void)state;
+	static const char doc[] = "a: x\ty\nb:\t1\nc: 2\t# c\n";
+	struct err e;
+	err_init(&e);
+	struct ytree *t = ytree_load_buffer("t.yaml", doc, sizeof(doc) - 1, &e);
+	assert_non_null(t);
+	assert_string_equal(ytree_find(t, "a")->value, "x\ty");
+	assert_string_equal(ytree_find(t, "b")->value, "1");
+	assert_string_equal(ytree_find(t, "c")->value, "2");
+	ytree_free(t);
 }
 
 static void test_positions(void **state)
@@ -411,10 +464,10 @@ static void test_set_path(void **state)
 			 "--set 'a.b=1': 'a' holds a scalar, not a mapping");
 	expect_set_error(t, "...=1", "--set '...=1': empty path");
 	expect_set_error(t, "a=[1, 2",
-			 "--set 'a=[1, 2':2:1: YAML syntax error: did not find "
+			 "--set 'a=[1, 2': YAML syntax error: did not find "
 			 "expected ',' or ']' while parsing a flow sequence");
 	expect_set_error(t, "a={x: &y 1}",
-			 "--set 'a={x: &y 1}':1:8: YAML anchors (&y) are not "
+			 "--set 'a={x: &y 1}': YAML anchors (&y) are not "
 			 "supported");
 	/* Failed sets leave the tree as it was. */
 	assert_string_equal(ytree_find(t, "a")->value, "5");
@@ -541,6 +594,8 @@ int main(void)
 		cmocka_unit_test(test_nesting_limit),
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_load_file_errors),
+		cmocka_unit_test(test_reader_error_position),
+		cmocka_unit_test(test_tabs_not_indentation),
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_unknown_keys),
 		cmocka_unit_test(test_suggest),

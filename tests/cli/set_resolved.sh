@@ -7,10 +7,9 @@
 # nested key whose mapping the scenario lacks (caps.max_events) and on the
 # common keys (seed, replications) all show in scenario.resolved.yaml, next
 # to defaults the scenario never wrote (duration, caps.max_wall, name);
-# running the resolved file reproduces summary.json byte for byte; no
-# *.tmp.* file remains in the output folder.  --seed/--reps given as options
-# should show there too: checked, and reported as a known bug while they
-# do not.
+# running the resolved file reproduces summary.json byte for byte, also
+# when --seed and --reps were given as options; no *.tmp.* file remains in
+# the output folder.
 # Does not pin: the order of keys in the resolved file.
 set -u
 : "${BPFSIM:=build/bpfsim-asan}"
@@ -59,18 +58,18 @@ cmp -s "$out/summary.json" again/summary.json ||
 cmp -s "$res" again/scenario.resolved.yaml ||
 	fail "resolving the resolved scenario changed it"
 
-# --seed / --reps options: the resolved file should record what ran.
+# --seed / --reps options are recorded too, so the file reproduces the run.
 "$BPFSIM" run "$root/scenarios/mmc.yaml" --quiet --seed 77 --reps 2 \
 	--set customers=2000 --out opts >/dev/null 2>"$tmp/stderr" ||
 	fail "run --seed 77 --reps 2 failed: $(cat "$tmp/stderr")"
-if ! grep -qx 'seed: 77' opts/scenario.resolved.yaml ||
-   ! grep -qx 'replications: 2' opts/scenario.resolved.yaml; then
-	if grep -qx 'seed: 1' opts/scenario.resolved.yaml; then
-		echo "KNOWN BUG (reported): --seed/--reps are not written to scenario.resolved.yaml"
-	else
-		fail "--seed 77 --reps 2 not in scenario.resolved.yaml"
-	fi
-fi
+grep -qx 'seed: 77' opts/scenario.resolved.yaml ||
+	fail "--seed 77 not in scenario.resolved.yaml"
+grep -qx 'replications: 2' opts/scenario.resolved.yaml ||
+	fail "--reps 2 not in scenario.resolved.yaml"
+"$BPFSIM" run opts/scenario.resolved.yaml --quiet --out opts2 >/dev/null 2>&1 ||
+	fail "running the resolved scenario (from --seed/--reps) failed"
+cmp -s opts/summary.json opts2/summary.json ||
+	fail "the resolved scenario of a --seed/--reps run does not reproduce it"
 
 [ "$fails" -eq 0 ] || exit 1
 echo "ok: --set overrides in scenario.resolved.yaml, which reproduces the run"
