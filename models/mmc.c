@@ -6,9 +6,9 @@
  * Khinchine for M/G/1) check the event queue, the RNG streams, the samplers
  * and the statistics together.
  *
- * Measurement: the first `warmup` customers are simulated but not measured
+ * Measurement: the first `warmup_customers` customers are simulated but not measured
  * (the queue starts empty, a transient); the next `customers` are measured.
- * Arrivals stop after warmup + customers; the run drains the queue so every
+ * Arrivals stop after warmup_customers + customers; the run drains the queue so every
  * measured customer has a complete time in system.  Time averages
  * (utilisation, queue length) cover [first measured arrival, last arrival],
  * so the drain does not bias them.
@@ -104,7 +104,7 @@ static void *mmc_configure(struct ynode *root, struct err *e)
 	    cfg_dist(root, "service", NULL, DIST_DURATION, &c->service, e) ||
 	    cfg_uint(root, "customers", "100000", 1, UINT64_C(1) << 40,
 		     &c->customers, e) ||
-	    cfg_uint(root, "warmup", "10000", 0, UINT64_C(1) << 40, &c->warmup, e) ||
+	    cfg_uint(root, "warmup_customers", "10000", 0, UINT64_C(1) << 40, &c->warmup, e) ||
 	    cfg_bool(root, "quantiles", "true", &c->quantiles, e))
 		goto fail;
 	double ma = dist_mean(c->arrival), ms = dist_mean(c->service);
@@ -305,7 +305,7 @@ static const struct model_param mmc_params[] = {
 	  "inter-arrival time; exponential(m) gives Poisson arrivals at rate 1/m" },
 	{ "service", "dist(duration)", NULL, "service time of one customer" },
 	{ "customers", "count", "100000", "measured customers per replication" },
-	{ "warmup", "count", "10000",
+	{ "warmup_customers", "count", "10000",
 	  "customers simulated before measurement starts (initial transient)" },
 	{ "quantiles", "bool", "true",
 	  "estimate wait p50/p99 (GSL P^2 running quantiles: ~40% of the run time)" },

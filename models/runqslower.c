@@ -109,6 +109,12 @@ struct task {
 	uint8_t blocks;        /* the current segment ends by blocking */
 };
 
+/* A level whose time integral goes into a series column. */
+struct level {
+	double v;
+	uint64_t since;
+};
+
 struct cpu {
 	uint8_t mode;
 	uint32_t cur;          /* RUN: running task */
@@ -147,9 +153,47 @@ struct rq_run {
 	struct stat_tally wait, probe_wait;
 	struct stat_gauge occupancy;
 	uint64_t occ_max;
+	struct level lv_backlog, lv_live, lv_occ;   /* series levels */
 	uint64_t spawn_budget;  /* spawns left (open arrival processes) */
 	size_t trace_i;
 };
+
+/* Windowed series columns (see rq_series_cols).  *_AVG columns hold a level
+ * times ns (a time integral): divided by the window they give the mean. */
+enum {
+	SC_PAYLOAD, SC_BPF, SC_SWITCH, SC_IDLE, SC_BACKLOG_AVG, SC_LIVE_AVG,
+	SC_OCC_AVG, SC_COMPLETED, SC_SPAWNED, SC_REPORTS, SC_WAIT_SUM, SC_WAITS,
+	SC_COUNT
+};
+
+static const char *const rq_series_cols[SC_COUNT + 1] = {
+	"payload_ns", "bpf_ns", "switch_ns", "idle_ns", "backlog_avg",
+	"live_tasks_avg", "map_occupancy_avg", "completed", "spawned", "reports",
+	"wait_sum_ns", "waits", NULL,
+};
+
+static void series_point(struct rq_run *R, int col, double amount)
+{
+	struct sim *s = R->s;
+	if (s->has_series)
+		stat_series_spread(&s->series, (size_t)col, s->now, s->now, amount);
+}
+
+static void series_span(struct rq_run *R, int col, uint64_t a, double amount)
+{
+	struct sim *s = R->s;
+	if (s->has_series)
+		stat_series_spread(&s->series, (size_t)col, a, s->now, amount);
+}
+
+static void level_set(struct rq_run *R, int col, struct level *l, double v)
+{
+	uint64_t now = R->s->now;
+	if (now > l->since)
+		series_span(R, col, l->since, l->v * (double)(now - l->since));
+	l->v = v;
+	l->since = now;
+}
 
 /* ---- configuration ---------------------------------------------------- */
 
@@ -372,9 +416,11 @@ static void insert_overhead(struct rq_run *R, uint32_t c, uint64_t cost,
 		p->sw += cost;
 	else
 		p->bpf += cost;
+	series_point(R, is_switch ? SC_SWITCH : SC_BPF, (double)cost);
 	switch (p->mode) {
 	case CPU_IDLE:
 		p->idle += now - p->idle_since;
+		series_span(R, SC_IDLE, p->idle_since, (double)(now - p->idle_since));
 		p->mode = CPU_BURST;
 		p->next = NIL;
 		p->until = now + cost;
@@ -404,6 +450,7 @@ static void rq_push(struct rq_run *R, uint32_t c, uint32_t pid)
 	p->rq_len++;
 	if (++R->backlog > R->peak_backlog)
 		R->peak_backlog = R->backlog;
+	level_set(R, SC_BACKLOG_AVG, &R->lv_backlog, (double)R->backlog);
 }
 
 static uint32_t rq_pop(struct rq_run *R, uint32_t c)
@@ -417,6 +464,7 @@ static uint32_t rq_pop(struct rq_run *R, uint32_t c)
 		p->rq_tail = NIL;
 	p->rq_len--;
 	R->backlog--;
+	level_set(R, SC_BACKLOG_AVG, &R->lv_backlog, (double)R->backlog);
 	return pid;
 }
 
@@ -429,6 +477,8 @@ static void note_occupancy(struct rq_run *R)
 {
 	uint64_t occ = R->sops->occupancy(R->st);
 	stat_gauge_set(&R->occupancy, R->s->now, (double)occ);
+	if (occ != (uint64_t)R->lv_occ.v)
+		level_set(R, SC_OCC_AVG, &R->lv_occ, (double)occ);
 	if (occ > R->occ_max)
 		R->occ_max = occ;
 }
@@ -498,6 +548,7 @@ static void hook_switch(struct rq_run *R, uint32_t c, uint32_t prev,
 			if (delta > cfg->threshold) {
 				reported = 1;
 				R->reports++;
+				series_point(R, SC_REPORTS, 1);
 				if (lk.stale || lk.ts < R->task[next].enq_time)
 					R->false_reports++;
 				uint64_t o = dist_sample_ns(cfg->out_cost[cfg->output], R->r_out);
@@ -518,8 +569,11 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 	struct cpu *p = &R->cpu[c];
 	struct task *t = &R->task[pid];
 	uint64_t now = R->s->now;
-	if (t->state == T_RUNNABLE)
+	if (t->state == T_RUNNABLE) {
 		stat_tally_add(&R->wait, (double)(now - t->enq_time));
+		series_point(R, SC_WAIT_SUM, (double)(now - t->enq_time));
+		series_point(R, SC_WAITS, 1);
+	}
 	t->state = T_RUNNING;
 	t->cpu = c;
 	t->blocks = cfg->block_p > 0 && gsl_rng_uniform(R->r_block) < cfg->block_p;
@@ -544,6 +598,8 @@ static void free_task(struct rq_run *R, uint32_t pid)
 	R->live--;
 	R->env.live_tasks = R->live;
 	R->completed++;
+	level_set(R, SC_LIVE_AVG, &R->lv_live, (double)R->live);
+	series_point(R, SC_COMPLETED, 1);
 }
 
 /* The task on CPU c leaves it (why: PREV_*); pick the next, run the hooks
@@ -596,6 +652,7 @@ static void on_segment_end(struct rq_run *R, uint32_t c)
 	struct task *t = &R->task[pid];
 	uint64_t ran = p->until - p->seg_start - p->inj;
 	p->payload += ran;
+	series_span(R, SC_PAYLOAD, p->seg_start, (double)ran);
 	SIM_CHECK(ran <= t->remaining);
 	t->remaining -= ran;
 	if (t->remaining == 0)
@@ -673,6 +730,7 @@ static void enqueue_woken(struct rq_run *R, uint32_t pid, int is_new)
 	if (p->mode == CPU_IDLE) {
 		/* Wake the CPU: it dispatches when its burst (the hook) ends. */
 		p->idle += now - p->idle_since;
+		series_span(R, SC_IDLE, p->idle_since, (double)(now - p->idle_since));
 		p->mode = CPU_BURST;
 		p->next = NIL;
 		p->until = now;
@@ -721,6 +779,7 @@ static void spawn_one(struct rq_run *R, uint64_t demand)
 {
 	struct sim *s = R->s;
 	R->spawned++;
+	series_point(R, SC_SPAWNED, 1);
 	uint32_t pid = alloc_pid(R);
 	if (pid == NIL) {
 		R->spawn_failures++;   /* fork() fails: EAGAIN */
@@ -731,6 +790,7 @@ static void spawn_one(struct rq_run *R, uint64_t demand)
 	t->incarnation = (uint32_t)++R->incarnations;
 	R->live++;
 	R->env.live_tasks = R->live;
+	level_set(R, SC_LIVE_AVG, &R->lv_live, (double)R->live);
 	if (R->live > R->peak_live)
 		R->peak_live = R->live;
 	if (s->caps.max_live_tasks && R->live > s->caps.max_live_tasks)
@@ -915,6 +975,10 @@ static void rq_report(struct sim *s, void *state, double *m)
 	struct rq_run *R = state;
 	struct rq_totals tot;
 	close_cpus(R, &tot);
+	/* Flush the levels' integrals up to the end into the series. */
+	level_set(R, SC_BACKLOG_AVG, &R->lv_backlog, R->lv_backlog.v);
+	level_set(R, SC_LIVE_AVG, &R->lv_live, R->lv_live.v);
+	level_set(R, SC_OCC_AVG, &R->lv_occ, R->lv_occ.v);
 	double secs = (double)s->now * 1e-9;
 	size_t i = 0;
 	m[i++] = tot.bpf > 0 || tot.payload > 0
@@ -954,6 +1018,46 @@ static void rq_report(struct sim *s, void *state, double *m)
 	m[i++] = (double)R->peak_backlog;
 	m[i++] = (double)R->peak_live;
 	SIM_CHECK(i == model_metric_count(&model_runqslower));
+}
+
+/* BPF / payload in one window: the observation MSER-5 and the regime
+ * classifier look at.  0 when nothing ran. */
+static double rq_series_value(const struct stat_series *ser, size_t row)
+{
+	double pay = stat_series_get(ser, row, SC_PAYLOAD);
+	double bpf = stat_series_get(ser, row, SC_BPF);
+	return pay > 0 ? bpf / pay : (bpf > 0 ? INFINITY : 0);
+}
+
+/* Steady-state metrics over rows [first, nrows): CPU time split, overhead,
+ * mean wait, reports, mean occupancy.  Quantiles and peaks keep the whole
+ * run (they cannot be recomputed from window sums). */
+static void rq_steady(struct sim *s, void *state, const struct stat_series *ser,
+		      size_t first, double *m)
+{
+	(void)s;
+	(void)state;
+	double sum[SC_COUNT] = { 0 };
+	for (size_t i = first; i < ser->nrows; i++)
+		for (size_t c = 0; c < SC_COUNT; c++)
+			sum[c] += stat_series_get(ser, i, c);
+	double span = (double)(ser->nrows - first) * (double)ser->window;
+	double all = sum[SC_PAYLOAD] + sum[SC_BPF] + sum[SC_SWITCH] + sum[SC_IDLE];
+	const struct model *mo = &model_runqslower;
+	m[model_metric_index(mo, "overhead_ratio")] =
+		sum[SC_PAYLOAD] > 0 ? sum[SC_BPF] / sum[SC_PAYLOAD] : 0;
+	m[model_metric_index(mo, "bpf_cpu_share")] = all > 0 ? sum[SC_BPF] / all : 0;
+	m[model_metric_index(mo, "payload_time")] = sum[SC_PAYLOAD];
+	m[model_metric_index(mo, "bpf_time")] = sum[SC_BPF];
+	m[model_metric_index(mo, "switch_time")] = sum[SC_SWITCH];
+	m[model_metric_index(mo, "idle_time")] = sum[SC_IDLE];
+	m[model_metric_index(mo, "wait_mean")] =
+		sum[SC_WAITS] > 0 ? sum[SC_WAIT_SUM] / sum[SC_WAITS] : NAN;
+	m[model_metric_index(mo, "reports")] = sum[SC_REPORTS];
+	m[model_metric_index(mo, "tasks_completed")] = sum[SC_COMPLETED];
+	m[model_metric_index(mo, "tasks_spawned")] = sum[SC_SPAWNED];
+	m[model_metric_index(mo, "map_occupancy_mean")] =
+		span > 0 ? sum[SC_OCC_AVG] / span : NAN;
 }
 
 static const struct model_param rq_params[] = {
@@ -1061,6 +1165,10 @@ const struct model model_runqslower = {
 	.metrics = rq_metrics,
 	.strategy_key = "storage.kind",
 	.strategies = storage_names,
+	.series_cols = rq_series_cols,
+	.series_value = rq_series_value,
+	.series_value_name = "overhead_ratio",
+	.steady = rq_steady,
 	.configure = rq_configure,
 	.config_free = rq_config_free,
 	.init = rq_init,

@@ -64,6 +64,13 @@ static int write_outputs(const char *dir, const struct scenario *sc,
 	report_write_summary_csv(rep, o.f);
 	if (out_commit(&o, e))
 		return e->status;
+	if (sc->model->series_cols && sc->series.window) {
+		if (out_open(&o, dir, "series.csv", e))
+			return e->status;
+		report_write_series_csv(rep, o.f);
+		if (out_commit(&o, e))
+			return e->status;
+	}
 	/* summary.json last: its presence means the run's outputs are whole. */
 	if (out_open(&o, dir, "summary.json", e))
 		return e->status;
@@ -122,6 +129,8 @@ static int run_common(int argc, char **argv, int compare)
 			j->rep = r;
 			j->end = sc->duration;
 			j->caps = sc->caps;
+			j->scfg = sc->series;
+			j->keep_series = r == 0;   /* series.csv: first replication */
 			j->metrics = &metrics[(s * nr + r) * nm];
 		}
 	}
@@ -164,6 +173,8 @@ fail:
 	rc = e.status ? e.status : 1;
 out:
 	report_fini(&rep);
+	if (jobs)
+		runner_jobs_release(jobs, sc ? sc->nstrategies * sc->replications : 0);
 	free(jobs);
 	free(metrics);
 	scenario_free(sc);

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include "err.h"
 #include "evq.h"
+#include "stats.h"
 #include "ytree.h"
 
 struct sim;
@@ -45,6 +46,18 @@ struct model {
 	/* Dotted key that selects a strategy (for `compare`), or NULL. */
 	const char *strategy_key;
 	const char *const *strategies;       /* valid values, NULL-terminated */
+
+	/* Windowed series (optional, NULL if the model keeps none): column
+	 * names; the model adds to s->series (sim.h) as the run goes. */
+	const char *const *series_cols;
+	/* The steady-state observation of one window, for MSER-5 (e.g. BPF
+	 * time / payload time in the window).  NULL: no warm-up removal. */
+	double (*series_value)(const struct stat_series *ser, size_t row);
+	const char *series_value_name;       /* its column name in series.csv */
+	/* Recompute the steady-state metrics from rows [first, nrows) after a
+	 * warm-up cut (metrics that cannot be recomputed keep the whole run). */
+	void (*steady)(struct sim *s, void *state, const struct stat_series *ser,
+		       size_t first, double *metrics);
 
 	void *(*configure)(struct ynode *root, struct err *e);
 	void (*config_free)(void *cfg);

@@ -32,13 +32,25 @@ int report_build(struct report *r, const struct scenario *sc,
 	r->ndone = calloc(nstrat, sizeof(size_t));
 	r->ncapped = calloc(nstrat, sizeof(size_t));
 	r->nfailed = calloc(nstrat, sizeof(size_t));
+	r->cut_mean = calloc(nstrat, sizeof(double));
 	double *x = malloc((nreps ? nreps : 1) * sizeof(double));
-	if (!r->sum || !r->diff || !r->ndone || !r->ncapped || !r->nfailed || !x) {
+	if (!r->sum || !r->diff || !r->ndone || !r->ncapped || !r->nfailed ||
+	    !r->cut_mean || !x) {
 		free(x);
 		report_fini(r);
 		return -1;
 	}
 	for (size_t s = 0; s < nstrat; s++) {
+		size_t ncut = 0;
+		for (size_t k = 0; k < nreps; k++) {
+			const struct runner_job *j = &jobs[s * nreps + k];
+			if (usable(j)) {
+				r->cut_mean[s] += (double)j->warmup_cut;
+				ncut++;
+			}
+		}
+		if (ncut)
+			r->cut_mean[s] /= (double)ncut;
 		for (size_t k = 0; k < nreps; k++) {
 			const struct runner_job *j = &jobs[s * nreps + k];
 			if (!j->done)
@@ -81,9 +93,11 @@ void report_fini(struct report *r)
 	free(r->ndone);
 	free(r->ncapped);
 	free(r->nfailed);
+	free(r->cut_mean);
 	memset(r, 0, sizeof(*r));
 }
 
+static const char *strat_label(const struct report *r, size_t s);
 static const char *strat_label(const struct report *r, size_t s)
 {
 	const char *n = r->sc->strategy[s];
@@ -137,6 +151,15 @@ void report_print_table(const struct report *r, FILE *f)
 	}
 	if (r->interrupted)
 		fprintf(f, "  (interrupted: not every replication ran)\n");
+	if (sc->series.warmup != WARMUP_NONE) {
+		fprintf(f, "  warm-up removed (%s):", sc->series.warmup == WARMUP_MSER5
+			? "MSER-5" : "fixed");
+		for (size_t s = 0; s < r->nstrat; s++)
+			fprintf(f, " %s %.4g ms%s", strat_label(r, s),
+				r->cut_mean[s] * 1e-6, s + 1 < r->nstrat ? "," : "");
+		fprintf(f, " (mean cut per replication; steady-state metrics "
+			   "cover the rest)\n");
+	}
 	fprintf(f, "\n%-30s %-9s", "metric", "unit");
 	for (size_t s = 0; s < r->nstrat; s++)
 		fprintf(f, " %22s", strat_label(r, s));
@@ -197,8 +220,12 @@ void report_write_json(const struct report *r, FILE *f)
 		fputs(s ? ",\n    {\"strategy\": " : "\n    {\"strategy\": ", f);
 		out_json_string(f, strat_label(r, s));
 		fprintf(f, ", \"done\": %zu, \"capped\": %zu, \"failed\": %zu,\n"
-			   "     \"metrics\": {",
-			r->ndone[s], r->ncapped[s], r->nfailed[s]);
+			   "     \"warmup\": \"%s\", \"warmup_cut_mean_ns\": ",
+			r->ndone[s], r->ncapped[s], r->nfailed[s],
+			sc->series.warmup == WARMUP_MSER5 ? "mser5"
+			: sc->series.warmup == WARMUP_FIXED ? "fixed" : "none");
+		out_num(f, r->cut_mean[s], "null");
+		fputs(",\n     \"metrics\": {", f);
 		for (size_t m = 0; m < r->nmetrics; m++) {
 			fputs(m ? ",\n       " : "\n       ", f);
 			out_json_string(f, r->model->metrics[m].name);
@@ -254,6 +281,49 @@ void report_write_replications_csv(const struct report *r, FILE *f)
 					fputs("nan", f);
 			}
 			fputc('\n', f);
+		}
+	}
+}
+
+void report_write_series_csv(const struct report *r, FILE *f)
+{
+	const struct model *m = r->model;
+	if (!m->series_cols)
+		return;
+	fputs("strategy,replication,window_start_ns", f);
+	for (size_t c = 0; m->series_cols[c]; c++)
+		fprintf(f, ",%s", m->series_cols[c]);
+	if (m->series_value)
+		fprintf(f, ",%s", m->series_value_name ? m->series_value_name
+						       : "value");
+	fputc('\n', f);
+	for (size_t s = 0; s < r->nstrat; s++) {
+		for (size_t k = 0; k < r->nreps; k++) {
+			const struct runner_job *j = &r->jobs[s * r->nreps + k];
+			if (!j->series)
+				continue;
+			struct stat_series view = {
+				.window = j->series_window, .ncols = j->series_cols,
+				.nrows = j->series_rows, .rows = j->series,
+			};
+			for (size_t i = 0; i < j->series_rows; i++) {
+				fprintf(f, "%s,%zu,%llu", strat_label(r, s), k,
+					(unsigned long long)(i * j->series_window));
+				for (size_t c = 0; c < j->series_cols; c++) {
+					double v = stat_series_get(&view, i, c);
+					size_t len = strlen(m->series_cols[c]);
+					if (len > 4 && !strcmp(m->series_cols[c] + len - 4,
+							       "_avg"))
+						v /= (double)j->series_window;
+					fputc(',', f);
+					out_num(f, v, "nan");
+				}
+				if (m->series_value) {
+					fputc(',', f);
+					out_num(f, m->series_value(&view, i), "nan");
+				}
+				fputc('\n', f);
+			}
 		}
 	}
 }

@@ -28,6 +28,7 @@ struct report {
 	struct stat_summary *diff;        /* nstrat * nmetrics (row 0 unused) */
 	size_t *ndone, *ncapped, *nfailed;/* per strategy */
 	int interrupted;                  /* some jobs never ran */
+	double *cut_mean;                 /* per strategy: mean warm-up cut, ns */
 };
 
 /* Summarise; returns 0 or -1 on allocation failure. */
@@ -41,6 +42,10 @@ void report_print_table(const struct report *r, FILE *f);
 void report_write_json(const struct report *r, FILE *f);
 /* One row per strategy x replication: status, events, every metric. */
 void report_write_replications_csv(const struct report *r, FILE *f);
+/* Windowed series of the jobs that kept one: strategy, replication,
+ * window start (ns), the model's columns (time integrals "*_avg" divided by
+ * the window: mean levels), then the model's per-window value. */
+void report_write_series_csv(const struct report *r, FILE *f);
 /* One row per strategy x metric: mean, sd, ci_low, ci_high, n. */
 void report_write_summary_csv(const struct report *r, FILE *f);
 

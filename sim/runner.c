@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,6 +25,14 @@ struct pool {
 	pthread_mutex_t lock;
 };
 
+void runner_jobs_release(struct runner_job *jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(jobs[i].series);
+		jobs[i].series = NULL;
+	}
+}
+
 unsigned runner_default_threads(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -40,7 +49,19 @@ static void run_one(struct runner_job *j, volatile int *interrupt)
 		return;
 	}
 	s.interrupt = interrupt;
+	sim_set_series(&s, &j->scfg);
 	j->status = sim_run(&s, j->cfg, j->metrics);
+	j->warmup_cut = s.warmup_cut;
+	if (j->keep_series && s.has_series && s.series.nrows) {
+		size_t bytes = s.series.nrows * s.series.ncols * sizeof(double);
+		j->series = malloc(bytes);
+		if (j->series) {
+			memcpy(j->series, s.series.rows, bytes);
+			j->series_rows = s.series.nrows;
+			j->series_cols = s.series.ncols;
+			j->series_window = s.series.window;
+		}
+	}
 	j->cap_reason = s.cap_reason;
 	j->events = s.events;
 	j->wall = s.wall;

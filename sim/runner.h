@@ -21,6 +21,8 @@ struct runner_job {
 	const void *cfg;
 	uint64_t seed, rep, end;
 	struct sim_caps caps;
+	struct sim_series_cfg scfg;
+	int keep_series;             /* copy the run's series into the job */
 	/* out */
 	double *metrics;             /* model_metric_count() values, caller-owned */
 	enum sim_status status;
@@ -28,6 +30,10 @@ struct runner_job {
 	uint64_t events;
 	double wall;                 /* seconds (not part of deterministic output) */
 	char error[256];             /* on SIM_FAILED */
+	uint64_t warmup_cut;         /* ns cut as warm-up */
+	double *series;              /* keep_series: nrows x ncols, malloc'd */
+	size_t series_rows, series_cols;
+	uint64_t series_window;
 	int done;                    /* 1 once run (0: interrupted before start) */
 };
 
@@ -40,6 +46,9 @@ typedef void (*runner_progress_fn)(void *ctx, size_t done, size_t total);
  * if threads could not be created (jobs then run on the calling thread). */
 int runner_run(struct runner_job *jobs, size_t n, unsigned threads,
 	       volatile int *interrupt, runner_progress_fn progress, void *ctx);
+
+/* Free what runner_run allocated in jobs (kept series). */
+void runner_jobs_release(struct runner_job *jobs, size_t n);
 
 /* Number of online CPUs (>= 1). */
 unsigned runner_default_threads(void);

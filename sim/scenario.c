@@ -11,6 +11,7 @@
 
 #include "cfg.h"
 #include "scenario.h"
+#include "units.h"
 
 void scenario_free(struct scenario *sc)
 {
@@ -45,6 +46,34 @@ static int read_caps(struct scenario *sc, struct ynode *root, struct err *e)
 	    cfg_duration(caps, "max_wall", "0", 0, 1e18, &wall_ns, e))
 		return e->status ? e->status : ERR_INPUT;
 	sc->caps.max_wall = wall_ns * 1e-9;
+	return 0;
+}
+
+static int read_series(struct scenario *sc, struct ynode *root, struct err *e)
+{
+	double w;
+	const char *wu;
+	if (cfg_duration(root, "window", "1ms", 0, 1e15, &w, e) ||
+	    cfg_string(root, "warmup", "none", &wu, e))
+		return e->status;
+	sc->series.window = (uint64_t)w;
+	sc->series.max_rows = 1000000;   /* 1M windows: bounded memory */
+	struct ynode *n = ynode_peek(root, "warmup");
+	if (!strcmp(wu, "none")) {
+		sc->series.warmup = WARMUP_NONE;
+	} else if (!strcmp(wu, "mser5")) {
+		sc->series.warmup = WARMUP_MSER5;
+	} else {
+		double ns;
+		char why[160];
+		if (units_parse_duration(wu, &ns, why, sizeof(why)))
+			return cfg_error(e, n, "'warmup' is none, mser5 or a duration "
+					 "(%s)", why);
+		sc->series.warmup = ns > 0 ? WARMUP_FIXED : WARMUP_NONE;
+		sc->series.warmup_ns = (uint64_t)ns;
+	}
+	if (sc->series.warmup != WARMUP_NONE && sc->series.window == 0)
+		return cfg_error(e, n, "'warmup' needs a series: set 'window' > 0");
 	return 0;
 }
 
@@ -245,7 +274,7 @@ struct scenario *scenario_load(const char *path, const char *const *sets,
 	    cfg_uint(root, "replications", "20", 1, 1000000, &sc->replications,
 		     e) ||
 	    cfg_duration(root, "duration", "0", 0, 1.8e19, &dur, e) ||
-	    read_caps(sc, root, e))
+	    read_caps(sc, root, e) || read_series(sc, root, e))
 		goto fail;
 	const char *desc;
 	if (cfg_string(root, "description", "", &desc, e))   /* free text */

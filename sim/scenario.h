@@ -10,6 +10,10 @@
  *   caps          {max_events, max_live_tasks, max_wall}: end runs cleanly,
  *                 marked `capped` (0 = no cap)
  *   compare       strategies `bpfsim compare` runs (models with a strategy key)
+ *   window        width of the windowed series (default 1ms; 0 = none), for
+ *                 models that keep one
+ *   warmup        none (default), mser5, or a duration: the start of each run
+ *                 left out of steady-state metrics (see warmup.h)
  * Everything else belongs to the model, which validates it strictly.  After
  * configuration any key nobody read is an error (with a suggestion).
  *
@@ -37,6 +41,7 @@ struct scenario {
 	uint64_t replications;
 	uint64_t duration;                 /* ns; 0 = none */
 	struct sim_caps caps;
+	struct sim_series_cfg series;      /* window, warm-up */
 	/* Strategies to run: for `run`, the scenario's own (nstrategies = 1,
 	 * name "" when the model has none); for `compare`, the list. */
 	size_t nstrategies;

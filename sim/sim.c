@@ -14,6 +14,7 @@
 #include "check.h"
 #include "rng.h"
 #include "sim.h"
+#include "warmup.h"
 
 static double wall_now(void)
 {
@@ -36,8 +37,16 @@ int sim_init(struct sim *s, const struct model *model, uint64_t seed,
 	return evq_init(&s->q, 64);
 }
 
+void sim_set_series(struct sim *s, const struct sim_series_cfg *cfg)
+{
+	s->scfg = *cfg;
+}
+
 void sim_fini(struct sim *s)
 {
+	if (s->has_series)
+		stat_series_fini(&s->series);
+	s->has_series = 0;
 	if (s->state && s->model)
 		s->model->fini(s->state);
 	s->state = NULL;
@@ -90,6 +99,37 @@ void sim_fail(struct sim *s, const char *fmt, ...)
 	s->stop = 1;
 }
 
+/* Close the open window (a last partial row when time has passed in it),
+ * then cut the warm-up and let the model recompute steady-state metrics. */
+static void close_series(struct sim *s, double *metrics)
+{
+	struct stat_series *ser = &s->series;
+	const struct model *m = s->model;
+	if (s->now > ser->cur_start &&
+	    stat_series_advance(ser, ser->cur_start + ser->window)) {
+		sim_fail(s, "out of memory");
+		return;
+	}
+	size_t first = 0;
+	if (s->scfg.warmup == WARMUP_FIXED) {
+		uint64_t w = (s->scfg.warmup_ns + ser->window - 1) / ser->window;
+		first = w < ser->nrows ? (size_t)w : ser->nrows;
+	} else if (s->scfg.warmup == WARMUP_MSER5 && m->series_value) {
+		double *x = malloc((ser->nrows ? ser->nrows : 1) * sizeof(double));
+		if (!x) {
+			sim_fail(s, "out of memory");
+			return;
+		}
+		for (size_t i = 0; i < ser->nrows; i++)
+			x[i] = m->series_value(ser, i);
+		first = warmup_mser5(x, ser->nrows);
+		free(x);
+	}
+	s->warmup_cut = (uint64_t)first * ser->window;
+	if (s->scfg.warmup != WARMUP_NONE && m->steady && first < ser->nrows)
+		m->steady(s, s->state, ser, first, metrics);
+}
+
 enum sim_status sim_run(struct sim *s, const void *cfg, double *metrics)
 {
 	const struct model *m = s->model;
@@ -98,7 +138,20 @@ enum sim_status sim_run(struct sim *s, const void *cfg, double *metrics)
 	double deadline = s->caps.max_wall > 0 ? t0 + s->caps.max_wall : INFINITY;
 	uint64_t max_events = s->caps.max_events ? s->caps.max_events : UINT64_MAX;
 	struct evq_event ev;
+	uint64_t window = 0;
 
+	if (s->scfg.window && m->series_cols) {
+		size_t nc = 0;
+		while (m->series_cols[nc])
+			nc++;
+		if (stat_series_init(&s->series, s->scfg.window, nc,
+				     s->scfg.max_rows)) {
+			sim_fail(s, "out of memory");
+			goto out;
+		}
+		s->has_series = 1;
+		window = s->scfg.window;
+	}
 	s->state = m->init(s, cfg, &s->err);
 	if (!s->state) {
 		s->status = SIM_FAILED;
@@ -115,6 +168,11 @@ enum sim_status sim_run(struct sim *s, const void *cfg, double *metrics)
 		}
 		SIM_CHECK(ev.time >= s->now);
 		s->now = ev.time;
+		if (window && s->now - s->series.cur_start >= window &&
+		    stat_series_advance(&s->series, s->now)) {
+			sim_fail(s, "out of memory");
+			break;
+		}
 		s->events++;
 		m->handle(s, s->state, &ev);
 		if ((s->events & 4095) == 0) {
@@ -139,6 +197,8 @@ out:
 			metrics[i] = NAN;
 	} else {
 		m->report(s, s->state, metrics);
+		if (s->has_series)
+			close_series(s, metrics);
 	}
 	s->wall = wall_now() - t0;
 	return s->status;

@@ -19,6 +19,7 @@
 #include "err.h"
 #include "evq.h"
 #include "model.h"
+#include "stats.h"
 
 enum sim_status { SIM_DONE = 0, SIM_CAPPED = 1, SIM_FAILED = 2 };
 
@@ -26,6 +27,16 @@ struct sim_caps {
 	uint64_t max_events;       /* 0 = none */
 	uint64_t max_live_tasks;   /* 0 = none; enforced by models */
 	double max_wall;           /* seconds; 0 = none */
+};
+
+enum sim_warmup { WARMUP_NONE, WARMUP_FIXED, WARMUP_MSER5 };
+
+/* Windowed series and warm-up removal for one run. */
+struct sim_series_cfg {
+	uint64_t window;           /* ns; 0 = no series */
+	size_t max_rows;           /* rows kept (0 = all) */
+	enum sim_warmup warmup;
+	uint64_t warmup_ns;        /* WARMUP_FIXED */
 };
 
 struct sim_rng_entry {
@@ -48,6 +59,11 @@ struct sim {
 	size_t nrngs, caprngs;
 	const struct model *model;
 	void *state;
+	struct sim_series_cfg scfg;
+	int has_series;            /* series below is live */
+	struct stat_series series; /* the model adds to it; the engine closes
+				      windows as time passes */
+	uint64_t warmup_cut;       /* ns cut as warm-up (after sim_run) */
 	struct err err;            /* first failure inside the run */
 	double wall;               /* seconds the run took */
 };
@@ -55,6 +71,8 @@ struct sim {
 /* Prepare a run of `model` with config `cfg` for replication `rep`. */
 int sim_init(struct sim *s, const struct model *model, uint64_t seed,
 	     uint64_t rep, uint64_t end, const struct sim_caps *caps);
+/* Ask for a windowed series and warm-up removal (before sim_run). */
+void sim_set_series(struct sim *s, const struct sim_series_cfg *cfg);
 /* Run the model to completion; returns the status.  Calls model init,
  * the loop, and report into metrics[model_metric_count] (NAN-filled on
  * failure).  s->err holds the reason on SIM_FAILED. */

@@ -363,6 +363,35 @@ static int series_reserve(struct stat_series *s, size_t need)
  * gap costs one reserve and a memset rather than k iterations.  Beyond
  * max_rows the rows are dropped but cur_start still moves on.  On -1
  * (allocation) the series is unchanged and the call can be retried. */
+void stat_series_spread(struct stat_series *s, size_t col, uint64_t a,
+			uint64_t b, double amount)
+{
+	SIM_CHECK(col < s->ncols && a <= b);
+	if (amount == 0)
+		return;
+	uint64_t w = s->window;
+	/* Window index 0 starts at t = 0; the open window is index nopen. */
+	uint64_t nopen = s->cur_start / w;
+	if (b == a) {
+		uint64_t i = a / w;
+		if (i >= nopen)
+			s->cur[col] += amount;
+		else if (i < s->nrows)
+			s->rows[i * s->ncols + col] += amount;
+		return;
+	}
+	double per_ns = amount / (double)(b - a);
+	for (uint64_t i = a / w; i * w < b; i++) {
+		uint64_t lo = i * w > a ? i * w : a;
+		uint64_t hi = (i + 1) * w < b ? (i + 1) * w : b;
+		double part = per_ns * (double)(hi - lo);
+		if (i >= nopen)
+			s->cur[col] += part;   /* open window (b is within it) */
+		else if (i < s->nrows)
+			s->rows[i * s->ncols + col] += part;
+	}
+}
+
 int stat_series_advance(struct stat_series *s, uint64_t now)
 {
 	uint64_t k;

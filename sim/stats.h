@@ -103,6 +103,14 @@ static inline void stat_series_add(struct stat_series *s, size_t col, double v)
 {
 	s->cur[col] += v;
 }
+/* Add `amount` to column col spread over [a, b) in proportion to each
+ * window's overlap (a zero-length interval goes to a's window).  Windows
+ * before the open one are completed rows and are updated in place; the
+ * interval must end by the open window's end (b <= cur_start + window) and
+ * rows beyond max_rows are not kept.  For quantities that accrue over time:
+ * CPU time by kind, or a level x duration for time-weighted means. */
+void stat_series_spread(struct stat_series *s, size_t col, uint64_t a,
+			uint64_t b, double amount);
 /* Row i's value in column c. */
 static inline double stat_series_get(const struct stat_series *s, size_t i,
 				     size_t c)

@@ -128,7 +128,7 @@ static void *configure(const struct model *m, const struct mmc_case *k,
 	struct err e;
 	snprintf(doc, sizeof(doc),
 		 "servers: %u\narrival: exponential(1us)\nservice: %s\n"
-		 "customers: %d\nwarmup: %d\n",
+		 "customers: %d\nwarmup_customers: %d\n",
 		 k->servers, k->service, CUSTOMERS, WARMUP);
 	err_init(&e);
 	*tree = ytree_load_buffer(k->name, doc, strlen(doc), &e);

@@ -194,7 +194,7 @@ static void test_set_overrides(void **state)
 {
 	(void)state;
 	const char *sets[] = { "servers=8", "service=exponential(4us)",
-			       "customers=50", "warmup=0", "seed=99" };
+			       "customers=50", "warmup_customers=0", "seed=99" };
 	struct scenario *sc = load_ok(FIXTURE("ok_minimal.yaml"), sets, 5);
 	assert_string_equal(ytree_find(sc->tree, "servers")->value, "8");
 	assert_string_equal(ytree_find(sc->tree, "service")->value,
@@ -328,7 +328,7 @@ static void test_defaults_resolved(void **state)
 		{ "replications", "20" }, { "duration", "0" },
 		{ "caps.max_events", "0" }, { "caps.max_live_tasks", "0" },
 		{ "caps.max_wall", "0" }, { "servers", "1" },
-		{ "customers", "100000" }, { "warmup", "10000" },
+		{ "customers", "100000" }, { "warmup_customers", "10000" },
 		{ "arrival", "exponential(1us)" },
 		{ "service", "exponential(500ns)" },
 	};
@@ -349,7 +349,7 @@ static void test_defaults_resolved(void **state)
 	/* The emitted text shows them, and is itself a valid scenario that
 	 * resolves to the same text (a fixed point). */
 	char *one = emit_string(sc);
-	assert_non_null(strstr(one, "\nwarmup: 10000\n"));
+	assert_non_null(strstr(one, "\nwarmup_customers: 10000\n"));
 	assert_non_null(strstr(one, "\ncaps:\n  max_events: 0\n"));
 	assert_non_null(strstr(one, "# ok_minimal: scenario as resolved by "
 				    "bpfsim"));

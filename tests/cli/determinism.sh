@@ -20,7 +20,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 run() {   # run OUTDIR EXTRA-ARGS...
 	d=$1; shift
 	"$BPFSIM" run scenarios/mmc.yaml --reps 8 --set customers=50000 \
-		--set warmup=5000 --out "$tmp/$d" "$@" >"$tmp/$d.stdout" 2>"$tmp/$d.stderr"
+		--set warmup_customers=5000 --out "$tmp/$d" "$@" >"$tmp/$d.stdout" 2>"$tmp/$d.stderr"
 	rc=$?
 	[ "$rc" -eq 0 ] || { fail "run $* exited $rc: $(cat "$tmp/$d.stderr")"; return 1; }
 }

@@ -2,7 +2,7 @@
 # models.sh - `bpfsim models` lists the registry.
 #
 # Pins: `bpfsim models` exits 0 and lists mmc with its parameters (servers,
-# arrival, service, customers, warmup; arrival and service required) and
+# arrival, service, customers, warmup_customers; arrival and service required) and
 # metrics (wait_mean, wait_exact, ...); `bpfsim models mmc` shows only mmc;
 # an unknown model name exits 2 with a message.
 # Does not pin: column layout or help wording.
@@ -19,7 +19,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 "$BPFSIM" models >"$tmp/all" 2>"$tmp/err" || fail "models exited $?"
 [ -s "$tmp/err" ] && fail "models wrote to stderr: $(cat "$tmp/err")"
 grep -q '^mmc - ' "$tmp/all" || fail "models does not list mmc"
-for p in servers arrival service customers warmup \
+for p in servers arrival service customers warmup_customers \
 	wait_mean system_time_mean utilisation queue_length_mean wait_exact; do
 	grep -q "^    $p " "$tmp/all" || fail "models: mmc entry lacks '$p'"
 done

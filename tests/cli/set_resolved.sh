@@ -26,7 +26,7 @@ mkdir "$tmp/work" && cd "$tmp/work" || exit 1
 "$BPFSIM" run "$root/scenarios/mmc.yaml" --quiet \
 	--set servers=2 --set 'service=exponential(1800ns)' \
 	--set caps.max_events=10M --set seed=31 --set replications=4 \
-	--set customers=20000 --set warmup=2000 >"$tmp/stdout" 2>"$tmp/stderr"
+	--set customers=20000 --set warmup_customers=2000 >"$tmp/stdout" 2>"$tmp/stderr"
 rc=$?
 [ "$rc" -eq 0 ] || { fail "run exited $rc: $(cat "$tmp/stderr")"; exit 1; }
 out=out/mmc
@@ -35,7 +35,7 @@ res=$out/scenario.resolved.yaml
 grep -q "Outputs in $out/" "$tmp/stdout" || fail "table does not name $out/"
 
 for line in 'servers: 2' 'service: exponential(1800ns)' 'seed: 31' \
-	'replications: 4' 'customers: 20000' 'warmup: 2000' 'model: mmc' \
+	'replications: 4' 'customers: 20000' 'warmup_customers: 2000' 'model: mmc' \
 	'name: mmc' 'duration: 0' 'arrival: exponential(1us)'; do
 	grep -qx "$line" "$res" || fail "resolved scenario lacks '$line'"
 done
