@@ -49,8 +49,16 @@ LDLIBS = $(PKG_LIBS) -lpthread -lm
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
-LIB_SRCS := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard models/*.c) \
-	$(wildcard plots/*.c)
+# MPI=1: build with mpicc and the MPI job runner (Open MPI from Debian).
+ifeq ($(MPI),1)
+CC := mpicc
+MPI_SRC := sim/mpi_runner.c
+DEPS_PKGS += openmpi-bin libopenmpi-dev
+else
+MPI_SRC := sim/mpi_stub.c
+endif
+LIB_SRCS := $(filter-out sim/main.c sim/mpi_runner.c sim/mpi_stub.c,$(wildcard sim/*.c)) \
+	$(MPI_SRC) $(wildcard models/*.c) $(wildcard plots/*.c)
 MAIN_SRC := sim/main.c
 TEST_SRCS := $(wildcard tests/test_*.c)
 BENCH_SRCS := $(wildcard tests/bench_*.c)

@@ -51,6 +51,7 @@
 #include "sim.h"
 #include "stats.h"
 #include "storage.h"
+#include "units.h"
 
 #define NIL UINT32_MAX
 
@@ -385,8 +386,22 @@ static void *rq_configure(struct ynode *root, struct err *e)
 	}
 	if ((c->arrival == ARR_POISSON || c->arrival == ARR_INTERVAL) &&
 	    c->spawns == 0) {
-		/* An open arrival process needs an end: checked against the
-		 * scenario's duration in init (the common key is read later). */
+		/* An open arrival process needs an end.  scenario_load reads the
+		 * common `duration` (default 0) before configuring the model, so
+		 * a scenario without one is refused here, positioned, as bad
+		 * input; runs configured without a scenario are checked in init. */
+		struct ynode *d = ynode_peek(root, "duration");
+		struct ynode *w = ynode_peek(root, "workload");
+		double ns;
+		char why[160];
+		if (d && d->kind == YN_SCALAR &&
+		    units_parse_duration(d->value, &ns, why, sizeof(why)) == 0 &&
+		    ns == 0) {
+			cfg_error(e, w ? ynode_peek(w, "arrival") : root,
+				  "workload.arrival: %s never ends: set `duration` or "
+				  "workload.spawns", arrival_names[c->arrival]);
+			goto fail;
+		}
 	}
 	return c;
 fail:

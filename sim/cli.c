@@ -32,7 +32,8 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 	      struct cli_opts *o)
 {
 	enum { O_REPS = 256, O_SEED, O_THREADS, O_SET, O_OUT, O_FORMAT,
-	       O_STRATEGIES, O_QUIET, O_NO_PLOTS };
+	       O_STRATEGIES, O_QUIET, O_NO_PLOTS, O_SWEEP, O_MANIFEST, O_SHARD,
+	       O_RESUME };
 	static const struct option longopts[] = {
 		{ "reps", required_argument, NULL, O_REPS },
 		{ "seed", required_argument, NULL, O_SEED },
@@ -43,6 +44,10 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 		{ "strategies", required_argument, NULL, O_STRATEGIES },
 		{ "quiet", no_argument, NULL, O_QUIET },
 		{ "no-plots", no_argument, NULL, O_NO_PLOTS },
+		{ "sweep", required_argument, NULL, O_SWEEP },
+		{ "manifest", no_argument, NULL, O_MANIFEST },
+		{ "shard", required_argument, NULL, O_SHARD },
+		{ "resume", required_argument, NULL, O_RESUME },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -115,11 +120,53 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 		case O_NO_PLOTS:
 			o->no_plots = 1;
 			break;
+		case O_SWEEP:
+		case O_MANIFEST:
+		case O_SHARD:
+		case O_RESUME:
+			if (strcmp(cmd->name, "sweep")) {
+				fprintf(stderr, "bpfsim %s: %s belongs to bpfsim sweep\n",
+					cmd->name, argv[optind - 1]);
+				return 2;
+			}
+			if (c == O_SWEEP) {
+				if (o->nsweeps == 16) {
+					fprintf(stderr, "bpfsim sweep: at most 16 --sweep\n");
+					return 2;
+				}
+				o->sweeps[o->nsweeps++] = optarg;
+			} else if (c == O_MANIFEST) {
+				o->manifest = 1;
+			} else if (c == O_RESUME) {
+				o->resume = optarg;
+			} else {
+				unsigned i, n;
+				char extra;
+				if (sscanf(optarg, "%u/%u%c", &i, &n, &extra) != 2 ||
+				    n == 0 || i == 0 || i > n) {
+					fprintf(stderr, "bpfsim sweep: --shard is I/N with "
+						"1 <= I <= N (got '%s')\n", optarg);
+					return 2;
+				}
+				o->shard_i = i;
+				o->shard_n = n;
+			}
+			break;
 		default:
 			fprintf(stderr, "bpfsim %s: unknown option '%s' (see bpfsim "
 				"%s --help)\n", cmd->name, argv[optind - 1], cmd->name);
 			return 2;
 		}
+	}
+	if (!strcmp(cmd->name, "merge")) {
+		if (optind >= argc) {
+			fprintf(stderr, "bpfsim merge: expected one or more shard "
+				"folders\n%s", cmd->help);
+			return 2;
+		}
+		o->dirs = argv + optind;
+		o->ndirs = argc - optind;
+		return 0;
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "bpfsim %s: expected one SCENARIO file\n%s",

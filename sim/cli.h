@@ -37,6 +37,15 @@ struct cli_opts {
 	const char *strategies; /* compare */
 	int quiet;
 	int no_plots;
+	/* sweep */
+	const char *sweeps[16];
+	size_t nsweeps;
+	int manifest;
+	unsigned shard_i, shard_n;  /* 1-based share i of n; 0 = all */
+	const char *resume;
+	/* merge: the positional arguments */
+	char **dirs;
+	int ndirs;
 };
 
 /* Parse argv for `cmd` (argv[0] is the subcommand).  Returns 0, 2 on a usage
@@ -52,5 +61,7 @@ int cli_exit_status(int status);
 
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 #endif

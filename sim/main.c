@@ -51,6 +51,35 @@ const struct cli_cmd cli_commands[] = {
 	  "options:\n"
 	  "  --strategies LIST comma-separated strategies to compare\n"
 	  COMMON_RUN_OPTIONS },
+	{ "sweep", cmd_sweep,
+	  "run a grid of parameter values (points x strategies x replications)",
+	  "usage: bpfsim sweep SCENARIO [--sweep PATH=VALUES]... [options]\n\n"
+	  "Runs every point of the cartesian product of the sweep axes (the\n"
+	  "scenario's `sweep:` block plus --sweep options) with every strategy\n"
+	  "(compare: list or --strategies) and R replications each, as one pool\n"
+	  "of jobs on all cores.  Writes points.csv (per point and strategy:\n"
+	  "parameters, then mean, CI low, CI high of every metric),\n"
+	  "differences.csv (paired differences between strategies),\n"
+	  "summary.json, jobs.csv (every job's exact result), series.csv and\n"
+	  "scenario.resolved.yaml (the whole experiment).\n\n"
+	  "options:\n"
+	  "  --sweep PATH=V1,V2,...     an axis from a list of values\n"
+	  "  --sweep PATH=LO:HI:N[:log] an axis of N values from LO to HI\n"
+	  "  --strategies LIST          strategies to run at every point\n"
+	  "  --manifest                 print one line per job and exit\n"
+	  "  --shard I/N                run only share I of N of the jobs (for\n"
+	  "                             batch systems); combine with bpfsim merge\n"
+	  "  --resume DIR               reuse the finished jobs in DIR/jobs.csv\n"
+	  COMMON_RUN_OPTIONS
+	  "\nUnder MPI (make MPI=1; mpirun -n K bpfsim sweep ...) rank 0 hands\n"
+	  "jobs to the other ranks; the output is the same bytes.\n" },
+	{ "merge", cmd_merge, "combine the outputs of sweep shards",
+	  "usage: bpfsim merge DIR... [--out OUT]\n\n"
+	  "Reads the jobs of every shard folder (bpfsim sweep --shard I/N --out\n"
+	  "DIR) and writes the outputs a single sweep would have written, byte\n"
+	  "for byte (default folder: out/merged).  Missing jobs mark the output\n"
+	  "incomplete.\n\noptions:\n  --out DIR   output folder\n"
+	  "  -h, --help  this help\n" },
 	{ "models", cmd_models, "list models, their parameters and metrics",
 	  "usage: bpfsim models [NAME]\n\n"
 	  "Lists every model with its scenario keys (type, default, meaning)\n"

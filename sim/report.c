@@ -97,8 +97,7 @@ void report_fini(struct report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static const char *strat_label(const struct report *r, size_t s);
-static const char *strat_label(const struct report *r, size_t s)
+const char *report_strategy_label(const struct report *r, size_t s)
 {
 	const char *n = r->sc->strategy[s];
 	return n[0] ? n : "value";
@@ -138,13 +137,13 @@ void report_print_table(const struct report *r, FILE *f)
 	for (size_t s = 0; s < r->nstrat; s++) {
 		if (r->ncapped[s] || r->nfailed[s])
 			fprintf(f, "  %s: %zu done, %zu capped, %zu failed\n",
-				strat_label(r, s), r->ndone[s], r->ncapped[s],
+				report_strategy_label(r, s), r->ndone[s], r->ncapped[s],
 				r->nfailed[s]);
 		for (size_t k = 0; k < r->nreps; k++) {
 			const struct runner_job *j = &r->jobs[s * r->nreps + k];
 			if (j->done && j->status == SIM_FAILED) {
 				fprintf(f, "  %s replication %zu failed: %s\n",
-					strat_label(r, s), k, j->error);
+					report_strategy_label(r, s), k, j->error);
 				break;
 			}
 		}
@@ -155,18 +154,18 @@ void report_print_table(const struct report *r, FILE *f)
 		fprintf(f, "  warm-up removed (%s):", sc->series.warmup == WARMUP_MSER5
 			? "MSER-5" : "fixed");
 		for (size_t s = 0; s < r->nstrat; s++)
-			fprintf(f, " %s %.4g ms%s", strat_label(r, s),
+			fprintf(f, " %s %.4g ms%s", report_strategy_label(r, s),
 				r->cut_mean[s] * 1e-6, s + 1 < r->nstrat ? "," : "");
 		fprintf(f, " (mean cut per replication; steady-state metrics "
 			   "cover the rest)\n");
 	}
 	fprintf(f, "\n%-30s %-9s", "metric", "unit");
 	for (size_t s = 0; s < r->nstrat; s++)
-		fprintf(f, " %22s", strat_label(r, s));
+		fprintf(f, " %22s", report_strategy_label(r, s));
 	for (size_t s = 1; s < r->nstrat; s++) {
 		char h[64];
-		snprintf(h, sizeof(h), "%s - %s", strat_label(r, s),
-			 strat_label(r, 0));
+		snprintf(h, sizeof(h), "%s - %s", report_strategy_label(r, s),
+			 report_strategy_label(r, 0));
 		fprintf(f, " %24s", h);
 	}
 	fputc('\n', f);
@@ -190,7 +189,7 @@ void report_print_table(const struct report *r, FILE *f)
 			      : "");
 }
 
-static void json_summary(FILE *f, const struct stat_summary *su)
+void report_json_summary(FILE *f, const struct stat_summary *su)
 {
 	fprintf(f, "{\"n\": %zu, \"mean\": ", su->n);
 	out_num(f, su->mean, "null");
@@ -218,7 +217,7 @@ void report_write_json(const struct report *r, FILE *f)
 		r->interrupted ? "false" : "true");
 	for (size_t s = 0; s < r->nstrat; s++) {
 		fputs(s ? ",\n    {\"strategy\": " : "\n    {\"strategy\": ", f);
-		out_json_string(f, strat_label(r, s));
+		out_json_string(f, report_strategy_label(r, s));
 		fprintf(f, ", \"done\": %zu, \"capped\": %zu, \"failed\": %zu,\n"
 			   "     \"warmup\": \"%s\", \"warmup_cut_mean_ns\": ",
 			r->ndone[s], r->ncapped[s], r->nfailed[s],
@@ -230,18 +229,18 @@ void report_write_json(const struct report *r, FILE *f)
 			fputs(m ? ",\n       " : "\n       ", f);
 			out_json_string(f, r->model->metrics[m].name);
 			fputs(": ", f);
-			json_summary(f, &r->sum[s * r->nmetrics + m]);
+			report_json_summary(f, &r->sum[s * r->nmetrics + m]);
 		}
 		fputs("}", f);
 		if (s > 0) {
 			fputs(",\n     \"difference_vs\": ", f);
-			out_json_string(f, strat_label(r, 0));
+			out_json_string(f, report_strategy_label(r, 0));
 			fputs(", \"paired_difference\": {", f);
 			for (size_t m = 0; m < r->nmetrics; m++) {
 				fputs(m ? ",\n       " : "\n       ", f);
 				out_json_string(f, r->model->metrics[m].name);
 				fputs(": ", f);
-				json_summary(f, &r->diff[s * r->nmetrics + m]);
+				report_json_summary(f, &r->diff[s * r->nmetrics + m]);
 			}
 			fputs("}", f);
 		}
@@ -250,7 +249,7 @@ void report_write_json(const struct report *r, FILE *f)
 	fputs("\n  ]\n}\n", f);
 }
 
-static const char *status_name(const struct runner_job *j)
+const char *report_status_name(const struct runner_job *j)
 {
 	if (!j->done)
 		return "not_run";
@@ -270,8 +269,8 @@ void report_write_replications_csv(const struct report *r, FILE *f)
 	for (size_t s = 0; s < r->nstrat; s++) {
 		for (size_t k = 0; k < r->nreps; k++) {
 			const struct runner_job *j = &r->jobs[s * r->nreps + k];
-			fprintf(f, "%s,%zu,%s,%s,%llu", strat_label(r, s), k,
-				status_name(j), j->cap_reason ? j->cap_reason : "",
+			fprintf(f, "%s,%zu,%s,%s,%llu", report_strategy_label(r, s), k,
+				report_status_name(j), j->cap_reason ? j->cap_reason : "",
 				(unsigned long long)j->events);
 			for (size_t m = 0; m < r->nmetrics; m++) {
 				fputc(',', f);
@@ -287,16 +286,27 @@ void report_write_replications_csv(const struct report *r, FILE *f)
 
 void report_write_series_csv(const struct report *r, FILE *f)
 {
+	report_write_series_csv_prefixed(r, f, NULL, NULL, 1);
+}
+
+void report_write_series_csv_prefixed(const struct report *r, FILE *f,
+				      const char *col, const char *value,
+				      int header)
+{
 	const struct model *m = r->model;
 	if (!m->series_cols)
 		return;
-	fputs("strategy,replication,window_start_ns", f);
+	if (header && col)
+		fprintf(f, "%s,", col);
+	if (header)
+		fputs("strategy,replication,window_start_ns", f);
 	for (size_t c = 0; m->series_cols[c]; c++)
 		fprintf(f, ",%s", m->series_cols[c]);
-	if (m->series_value)
+	if (header && m->series_value)
 		fprintf(f, ",%s", m->series_value_name ? m->series_value_name
 						       : "value");
-	fputc('\n', f);
+	if (header)
+		fputc('\n', f);
 	for (size_t s = 0; s < r->nstrat; s++) {
 		for (size_t k = 0; k < r->nreps; k++) {
 			const struct runner_job *j = &r->jobs[s * r->nreps + k];
@@ -307,7 +317,9 @@ void report_write_series_csv(const struct report *r, FILE *f)
 				.nrows = j->series_rows, .rows = j->series,
 			};
 			for (size_t i = 0; i < j->series_rows; i++) {
-				fprintf(f, "%s,%zu,%llu", strat_label(r, s), k,
+				if (value)
+					fprintf(f, "%s,", value);
+				fprintf(f, "%s,%zu,%llu", report_strategy_label(r, s), k,
 					(unsigned long long)(i * j->series_window));
 				for (size_t c = 0; c < j->series_cols; c++) {
 					double v = stat_series_get(&view, i, c);
@@ -334,7 +346,7 @@ void report_write_summary_csv(const struct report *r, FILE *f)
 	for (size_t s = 0; s < r->nstrat; s++) {
 		for (size_t m = 0; m < r->nmetrics; m++) {
 			const struct stat_summary *su = &r->sum[s * r->nmetrics + m];
-			fprintf(f, "%s,%s,%s,%zu,", strat_label(r, s),
+			fprintf(f, "%s,%s,%s,%zu,", report_strategy_label(r, s),
 				r->model->metrics[m].name, r->model->metrics[m].unit,
 				su->n);
 			out_num(f, su->mean, "nan");

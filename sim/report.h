@@ -46,6 +46,17 @@ void report_write_replications_csv(const struct report *r, FILE *f);
  * window start (ns), the model's columns (time integrals "*_avg" divided by
  * the window: mean levels), then the model's per-window value. */
 void report_write_series_csv(const struct report *r, FILE *f);
+/* The same with a leading column `col` = `value` on every row (NULL: none)
+ * and the header only when `header` is set (sweeps write point by point). */
+void report_write_series_csv_prefixed(const struct report *r, FILE *f,
+				      const char *col, const char *value,
+				      int header);
+/* Helpers shared with the sweep writers. */
+const char *report_strategy_label(const struct report *r, size_t s);
+/* {"n": .., "mean": .., "sd": .., "ci_low": .., "ci_high": ..} */
+void report_json_summary(FILE *f, const struct stat_summary *su);
+/* done, capped, failed or not_run */
+const char *report_status_name(const struct runner_job *j);
 /* One row per strategy x metric: mean, sd, ci_low, ci_high, n. */
 void report_write_summary_csv(const struct report *r, FILE *f);
 

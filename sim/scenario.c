@@ -20,6 +20,7 @@ void scenario_free(struct scenario *sc)
 	for (size_t i = 0; i < sc->nstrategies; i++)
 		if (sc->model && sc->cfg[i])
 			sc->model->config_free(sc->cfg[i]);
+	sweep_fini(&sc->sweep);
 	ytree_free(sc->tree);
 	free(sc);
 }
@@ -46,6 +47,38 @@ static int read_caps(struct scenario *sc, struct ynode *root, struct err *e)
 	    cfg_duration(caps, "max_wall", "0", 0, 1e18, &wall_ns, e))
 		return e->status ? e->status : ERR_INPUT;
 	sc->caps.max_wall = wall_ns * 1e-9;
+	return 0;
+}
+
+static int read_precision(struct scenario *sc, struct ynode *root,
+			  struct err *e)
+{
+	sc->precision.metric = -1;
+	struct ynode *p = cfg_node(root, "precision", 0, e);
+	if (!p)
+		return e->status;
+	if (p->kind != YN_MAP)
+		return cfg_error(e, p, "'precision' is {metric: NAME, "
+				 "relative_halfwidth: X, max_reps: N}");
+	const char *metric;
+	if (cfg_string(p, "metric", NULL, &metric, e) ||
+	    cfg_number(p, "relative_halfwidth", NULL, 1e-9, 10,
+		       &sc->precision.rel_half, e) ||
+	    cfg_uint(p, "max_reps", "200", 2, 1000000, &sc->precision.max_reps, e))
+		return e->status;
+	sc->precision.metric = model_metric_index(sc->model, metric);
+	if (sc->precision.metric < 0) {
+		const char *names[256];
+		size_t k = 0;
+		for (; sc->model->metrics[k].name && k < 255; k++)
+			names[k] = sc->model->metrics[k].name;
+		names[k] = NULL;
+		const char *sug = ynode_suggest(NULL, metric, names);
+		return cfg_error(e, ynode_peek(p, "metric"),
+				 sug ? "unknown metric '%s' (did you mean '%s'?)"
+				     : "unknown metric '%s'%s", metric,
+				 sug ? sug : " (see: bpfsim models)");
+	}
 	return 0;
 }
 
@@ -223,6 +256,8 @@ static int load_includes(struct ytree *t, const char *path, int depth,
 		if (ytree_include(t, sub))
 			return err_set(e, ERR_RUNTIME, path, 0, 0, "out of memory");
 	}
+	/* Merged: the resolved scenario stands alone. */
+	ynode_remove(ytree_root(t), "include");
 	return 0;
 }
 
@@ -274,7 +309,8 @@ struct scenario *scenario_load(const char *path, const char *const *sets,
 	    cfg_uint(root, "replications", "20", 1, 1000000, &sc->replications,
 		     e) ||
 	    cfg_duration(root, "duration", "0", 0, 1.8e19, &dur, e) ||
-	    read_caps(sc, root, e) || read_series(sc, root, e))
+	    read_caps(sc, root, e) || read_series(sc, root, e) ||
+	    sweep_from_tree(&sc->sweep, root, e) || read_precision(sc, root, e))
 		goto fail;
 	const char *desc;
 	if (cfg_string(root, "description", "", &desc, e))   /* free text */

@@ -14,6 +14,10 @@
  *                 models that keep one
  *   warmup        none (default), mser5, or a duration: the start of each run
  *                 left out of steady-state metrics (see warmup.h)
+ *   sweep         parameter grid for `bpfsim sweep` (see sweep.h)
+ *   precision     {metric, relative_halfwidth, max_reps}: run-length control,
+ *                 replications are added until the metric's 95% CI half-width
+ *                 is at most relative_halfwidth x |mean| (or max_reps)
  * Everything else belongs to the model, which validates it strictly.  After
  * configuration any key nobody read is an error (with a suggestion).
  *
@@ -29,6 +33,7 @@
 #include "err.h"
 #include "model.h"
 #include "sim.h"
+#include "sweep.h"
 #include "ytree.h"
 
 #define SCENARIO_MAX_STRATEGIES 8
@@ -42,6 +47,12 @@ struct scenario {
 	uint64_t duration;                 /* ns; 0 = none */
 	struct sim_caps caps;
 	struct sim_series_cfg series;      /* window, warm-up */
+	struct sweep sweep;                /* the scenario's `sweep:` axes */
+	struct {
+		int metric;                /* metric index; -1 = no control */
+		double rel_half;           /* target CI half-width / |mean| */
+		uint64_t max_reps;
+	} precision;
 	/* Strategies to run: for `run`, the scenario's own (nstrategies = 1,
 	 * name "" when the model has none); for `compare`, the list. */
 	size_t nstrategies;

@@ -537,6 +537,24 @@ struct ynode *ynode_ensure_map(struct ynode *map, const char *key)
 	return n;
 }
 
+void ynode_remove(struct ynode *map, const char *key)
+{
+	if (!map || map->kind != YN_MAP)
+		return;
+	for (size_t i = 0; i < map->n; i++) {
+		if (strcmp(map->keys[i]->value, key) == 0) {
+			node_free(map->keys[i]);
+			node_free(map->items[i]);
+			memmove(&map->keys[i], &map->keys[i + 1],
+				(map->n - i - 1) * sizeof(*map->keys));
+			memmove(&map->items[i], &map->items[i + 1],
+				(map->n - i - 1) * sizeof(*map->items));
+			map->n--;
+			return;
+		}
+	}
+}
+
 void ynode_mark_used(struct ynode *n)
 {
 	if (!n)

@@ -70,6 +70,8 @@ struct ynode *ynode_set_scalar(struct ynode *map, const char *key,
 /* Ensure map[key] is a mapping (create it empty if absent); NULL if the key
  * holds a non-mapping (caller reports) or on allocation failure. */
 struct ynode *ynode_ensure_map(struct ynode *map, const char *key);
+/* Remove map[key] (and its sub-tree) if present. */
+void ynode_remove(struct ynode *map, const char *key);
 /* Mark every key of map, recursively, as used (for opaque sub-trees). */
 void ynode_mark_used(struct ynode *n);
 /* A deep copy of n into tree t (positions kept); NULL on allocation failure. */

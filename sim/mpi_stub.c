@@ -1,0 +1,27 @@
+/* mpi_stub.c - the single-process stand-in for mpi_runner (default build). */
+#include "mpi_runner.h"
+
+void mpi_begin(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+}
+
+void mpi_end(void)
+{
+}
+
+int mpi_active(void)
+{
+	return 0;
+}
+
+int mpi_rank(void)
+{
+	return 0;
+}
+
+void mpi_run_jobs(struct runner_job *jobs, size_t n, volatile int *interrupt)
+{
+	runner_run(jobs, n, 1, interrupt, NULL, NULL);
+}
