@@ -7,6 +7,8 @@
 #   make bench      engine and model benchmarks (see BENCHMARKS.md)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install missing Debian packages (apt-get, sudo if not root)
+#   MPI=1           build ./bpfsim with mpicc and the MPI job runner (sweeps
+#                   under mpirun; see README)
 #   V=1             show full commands
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -18,8 +20,10 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION := 0.1.0
 
-# Debian packages the build and the tests need.
+# Debian packages the build and the tests need; `make check` also needs
+# Open MPI (tests/cli/mpi.sh) and GNU Parallel (tests/cli/shards.sh).
 DEPS_PKGS := libgsl-dev libyaml-dev libcmocka-dev gnuplot-nox pkg-config
+CHECK_PKGS := openmpi-bin libopenmpi-dev parallel
 
 ifeq ($(V),1)
 Q :=
@@ -50,12 +54,16 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
 # MPI=1: build with mpicc and the MPI job runner (Open MPI from Debian).
+# Its objects live in their own folder, so switching between MPI=1 and the
+# default build never links one flavour's archive into the other.
 ifeq ($(MPI),1)
 CC := mpicc
 MPI_SRC := sim/mpi_runner.c
 DEPS_PKGS += openmpi-bin libopenmpi-dev
+OBJ_DIR := obj-mpi
 else
 MPI_SRC := sim/mpi_stub.c
+OBJ_DIR := obj
 endif
 LIB_SRCS := $(filter-out sim/main.c sim/mpi_runner.c sim/mpi_stub.c,$(wildcard sim/*.c)) \
 	$(MPI_SRC) $(wildcard models/*.c) $(wildcard plots/*.c)
@@ -63,7 +71,7 @@ MAIN_SRC := sim/main.c
 TEST_SRCS := $(wildcard tests/test_*.c)
 BENCH_SRCS := $(wildcard tests/bench_*.c)
 
-OBJ := $(BUILD)/obj
+OBJ := $(BUILD)/$(OBJ_DIR)
 SAN := $(BUILD)/asan
 LIB_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst %.c,$(SAN)/%.o,$(LIB_SRCS))
@@ -71,15 +79,32 @@ TESTS := $(patsubst tests/%.c,$(SAN)/tests/%,$(TEST_SRCS))
 BENCHES := $(patsubst tests/%.c,$(OBJ)/tests/%,$(BENCH_SRCS))
 
 .PHONY: all demo check unit-tests cli-tests bench install uninstall clean deps \
-	distclean
+	check-deps distclean FORCE
 all: bpfsim
 
 deps:
 	$(Q)sh scripts/deps.sh $(DEPS_PKGS)
 
-bpfsim: $(OBJ)/sim/main.o $(OBJ)/libbpfsim.a
+check-deps:
+	$(Q)sh scripts/deps.sh $(sort $(DEPS_PKGS) $(CHECK_PKGS))
+
+bpfsim: $(OBJ)/sim/main.o $(OBJ)/libbpfsim.a $(BUILD)/bpfsim.flavour
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(filter-out %.flavour,$^) $(LDLIBS)
+
+# Which flavour (MPI or not) ./bpfsim was linked as: rewritten only when it
+# changes, so `make` after `make MPI=1` (or the reverse) relinks ./bpfsim.
+$(BUILD)/bpfsim.flavour: FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)echo 'MPI=$(MPI)' | cmp -s - $@ || echo 'MPI=$(MPI)' > $@
+
+# The MPI binary make check runs under mpirun (tests/cli/mpi.sh), built
+# beside ./bpfsim without touching it: `make MPI=1 build/bpfsim-mpi`.
+ifeq ($(MPI),1)
+$(BUILD)/bpfsim-mpi: $(OBJ)/sim/main.o $(OBJ)/libbpfsim.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+endif
 
 $(BUILD)/bpfsim-asan: $(SAN)/sim/main.o $(SAN)/libbpfsim.a
 	$(call msg,LINK,$@)
@@ -117,10 +142,14 @@ demo: deps
 
 # Unit tests and CLI tests, all under ASan + UBSan; a sanitizer report fails
 # the run (halt_on_error, no recovery).
-check: deps
+# The MPI test runs the MPI build (BPFSIM_MPI) without sanitizers: Open MPI
+# itself does not run clean under LeakSanitizer.
+check: check-deps
 	$(Q)$(MAKE) --no-print-directory bpfsim $(BUILD)/bpfsim-asan $(TESTS)
+	$(Q)$(MAKE) --no-print-directory MPI=1 $(BUILD)/bpfsim-mpi
 	$(Q)ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	BPFSIM_MPI=$(BUILD)/bpfsim-mpi \
 	sh tests/run-tests.sh $(BUILD)/bpfsim-asan $(TESTS)
 
 bench: deps

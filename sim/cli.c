@@ -33,7 +33,7 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 {
 	enum { O_REPS = 256, O_SEED, O_THREADS, O_SET, O_OUT, O_FORMAT,
 	       O_STRATEGIES, O_QUIET, O_NO_PLOTS, O_SWEEP, O_MANIFEST, O_SHARD,
-	       O_RESUME };
+	       O_RESUME, O_PARAM, O_RANGE, O_OBJECTIVE, O_PROBES, O_TOL, O_X, O_Y };
 	static const struct option longopts[] = {
 		{ "reps", required_argument, NULL, O_REPS },
 		{ "seed", required_argument, NULL, O_SEED },
@@ -48,6 +48,13 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 		{ "manifest", no_argument, NULL, O_MANIFEST },
 		{ "shard", required_argument, NULL, O_SHARD },
 		{ "resume", required_argument, NULL, O_RESUME },
+		{ "param", required_argument, NULL, O_PARAM },
+		{ "range", required_argument, NULL, O_RANGE },
+		{ "objective", required_argument, NULL, O_OBJECTIVE },
+		{ "probes", required_argument, NULL, O_PROBES },
+		{ "tolerance", required_argument, NULL, O_TOL },
+		{ "x", required_argument, NULL, O_X },
+		{ "y", required_argument, NULL, O_Y },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -120,11 +127,58 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 		case O_NO_PLOTS:
 			o->no_plots = 1;
 			break;
+		case O_PARAM:
+		case O_RANGE:
+		case O_OBJECTIVE:
+		case O_PROBES:
+		case O_TOL:
+			if (strcmp(cmd->name, "capacity")) {
+				fprintf(stderr, "bpfsim %s: %s belongs to bpfsim capacity\n",
+					cmd->name, argv[optind - 1]);
+				return 2;
+			}
+			if (c == O_PARAM)
+				o->cap_param = optarg;
+			else if (c == O_RANGE)
+				o->cap_range = optarg;
+			else if (c == O_OBJECTIVE)
+				o->cap_objective = optarg;
+			else if (c == O_PROBES) {
+				long v = strtol(optarg, &end, 10);
+				if (*end || v < 3 || v > 64) {
+					fprintf(stderr, "bpfsim capacity: --probes must be "
+						"in 3..64 (got '%s')\n", optarg);
+					return 2;
+				}
+				o->cap_probes = (uint64_t)v;
+			} else {
+				double v = strtod(optarg, &end);
+				if (*end || !(v > 0) || v > 10) {
+					fprintf(stderr, "bpfsim capacity: --tolerance must be "
+						"in (0, 10] (got '%s')\n", optarg);
+					return 2;
+				}
+				o->cap_tol = v;
+			}
+			break;
+		case O_X:
+		case O_Y:
+			if (strcmp(cmd->name, "phase")) {
+				fprintf(stderr, "bpfsim %s: %s belongs to bpfsim phase\n",
+					cmd->name, argv[optind - 1]);
+				return 2;
+			}
+			if (c == O_X)
+				o->phase_x = optarg;
+			else
+				o->phase_y = optarg;
+			break;
 		case O_SWEEP:
 		case O_MANIFEST:
 		case O_SHARD:
 		case O_RESUME:
-			if (strcmp(cmd->name, "sweep")) {
+			if (strcmp(cmd->name, "sweep") &&
+			    !(c == O_SWEEP && !strcmp(cmd->name, "phase"))) {
 				fprintf(stderr, "bpfsim %s: %s belongs to bpfsim sweep\n",
 					cmd->name, argv[optind - 1]);
 				return 2;

@@ -43,6 +43,12 @@ struct cli_opts {
 	int manifest;
 	unsigned shard_i, shard_n;  /* 1-based share i of n; 0 = all */
 	const char *resume;
+	/* capacity */
+	const char *cap_param, *cap_range, *cap_objective;
+	uint64_t cap_probes;
+	double cap_tol;
+	/* phase */
+	const char *phase_x, *phase_y;
 	/* merge: the positional arguments */
 	char **dirs;
 	int ndirs;
@@ -63,5 +69,7 @@ int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_capacity(int argc, char **argv);
+int cmd_phase(int argc, char **argv);
 
 #endif

@@ -73,6 +73,26 @@ const struct cli_cmd cli_commands[] = {
 	  COMMON_RUN_OPTIONS
 	  "\nUnder MPI (make MPI=1; mpirun -n K bpfsim sweep ...) rank 0 hands\n"
 	  "jobs to the other ranks; the output is the same bytes.\n" },
+	{ "capacity", cmd_capacity,
+	  "largest parameter value that meets an objective, per strategy",
+	  "usage: bpfsim capacity SCENARIO --param PATH[=TEMPLATE] --range LO:HI\n"
+	  "                       --objective 'METRIC<=X [and ...]' [options]\n\n"
+	  "Bisection in log space between LO and HI (units as in the scenario:\n"
+	  "100/s:1M/s, 1us:10ms, 10:100000), R replications at every probe, for\n"
+	  "every strategy (compare: list or --strategies).  Objective terms:\n"
+	  "METRIC<=X, METRIC>=X, regime!=exploding, joined by `and`.  Prints\n"
+	  "every probe, the estimate and a 95% interval from the probes whose\n"
+	  "whole CI passed/failed; writes capacity.csv.  TEMPLATE puts the value\n"
+	  "into text, e.g. --param 'service=exponential({})'.  The scenario's\n"
+	  "capacity: block gives the defaults.\n\n"
+	  "options:\n"
+	  "  --param PATH[=TEMPLATE]   parameter to search\n"
+	  "  --range LO:HI             search interval (0 < LO < HI)\n"
+	  "  --objective TEXT          what must hold\n"
+	  "  --probes N                most probes per strategy (default 14)\n"
+	  "  --tolerance X             stop when HI/LO <= 1 + X (default 0.02)\n"
+	  "  --strategies LIST         strategies to search\n"
+	  COMMON_RUN_OPTIONS },
 	{ "merge", cmd_merge, "combine the outputs of sweep shards",
 	  "usage: bpfsim merge DIR... [--out OUT]\n\n"
 	  "Reads the jobs of every shard folder (bpfsim sweep --shard I/N --out\n"

@@ -33,9 +33,10 @@ int report_build(struct report *r, const struct scenario *sc,
 	r->ncapped = calloc(nstrat, sizeof(size_t));
 	r->nfailed = calloc(nstrat, sizeof(size_t));
 	r->cut_mean = calloc(nstrat, sizeof(double));
+	r->regimes = calloc(nstrat * (REGIME_COUNT + 1), sizeof(size_t));
 	double *x = malloc((nreps ? nreps : 1) * sizeof(double));
 	if (!r->sum || !r->diff || !r->ndone || !r->ncapped || !r->nfailed ||
-	    !r->cut_mean || !x) {
+	    !r->cut_mean || !r->regimes || !x) {
 		free(x);
 		report_fini(r);
 		return -1;
@@ -47,6 +48,7 @@ int report_build(struct report *r, const struct scenario *sc,
 			if (usable(j)) {
 				r->cut_mean[s] += (double)j->warmup_cut;
 				ncut++;
+				r->regimes[s * (REGIME_COUNT + 1) + (size_t)j->regime]++;
 			}
 		}
 		if (ncut)
@@ -94,7 +96,21 @@ void report_fini(struct report *r)
 	free(r->ncapped);
 	free(r->nfailed);
 	free(r->cut_mean);
+	free(r->regimes);
 	memset(r, 0, sizeof(*r));
+}
+
+int report_regime(const struct report *r, size_t s)
+{
+	const size_t *c = &r->regimes[s * (REGIME_COUNT + 1)];
+	int best = REGIME_UNKNOWN;
+	size_t bn = 0;
+	for (int g = 0; g < REGIME_COUNT; g++)
+		if (c[g] > 0 && c[g] >= bn) {   /* later = more severe wins ties */
+			bn = c[g];
+			best = g;
+		}
+	return best;
 }
 
 const char *report_strategy_label(const struct report *r, size_t s)
@@ -150,6 +166,17 @@ void report_print_table(const struct report *r, FILE *f)
 	}
 	if (r->interrupted)
 		fprintf(f, "  (interrupted: not every replication ran)\n");
+	if (r->model->series_value) {
+		fprintf(f, "  regime:");
+		for (size_t s = 0; s < r->nstrat; s++) {
+			int g = report_regime(r, s);
+			size_t n = r->regimes[s * (REGIME_COUNT + 1) + (size_t)g];
+			fprintf(f, " %s %s (%zu/%zu)%s", report_strategy_label(r, s),
+				regime_names[g], n, r->ndone[s] + r->ncapped[s],
+				s + 1 < r->nstrat ? "," : "");
+		}
+		fputc('\n', f);
+	}
 	if (sc->series.warmup != WARMUP_NONE) {
 		fprintf(f, "  warm-up removed (%s):", sc->series.warmup == WARMUP_MSER5
 			? "MSER-5" : "fixed");
@@ -224,7 +251,12 @@ void report_write_json(const struct report *r, FILE *f)
 			sc->series.warmup == WARMUP_MSER5 ? "mser5"
 			: sc->series.warmup == WARMUP_FIXED ? "fixed" : "none");
 		out_num(f, r->cut_mean[s], "null");
-		fputs(",\n     \"metrics\": {", f);
+		fprintf(f, ",\n     \"regime\": \"%s\", \"regimes\": {",
+			regime_names[report_regime(r, s)]);
+		for (int g = 0; g <= REGIME_COUNT; g++)
+			fprintf(f, "%s\"%s\": %zu", g ? ", " : "", regime_names[g],
+				r->regimes[s * (REGIME_COUNT + 1) + (size_t)g]);
+		fputs("},\n     \"metrics\": {", f);
 		for (size_t m = 0; m < r->nmetrics; m++) {
 			fputs(m ? ",\n       " : "\n       ", f);
 			out_json_string(f, r->model->metrics[m].name);

@@ -29,6 +29,7 @@ struct report {
 	size_t *ndone, *ncapped, *nfailed;/* per strategy */
 	int interrupted;                  /* some jobs never ran */
 	double *cut_mean;                 /* per strategy: mean warm-up cut, ns */
+	size_t *regimes;                  /* nstrat x (REGIME_COUNT + 1) counts */
 };
 
 /* Summarise; returns 0 or -1 on allocation failure. */
@@ -51,6 +52,9 @@ void report_write_series_csv(const struct report *r, FILE *f);
 void report_write_series_csv_prefixed(const struct report *r, FILE *f,
 				      const char *col, const char *value,
 				      int header);
+/* The most frequent regime among strategy s's replications (ties: the
+ * more severe), or REGIME_UNKNOWN when none was classified. */
+int report_regime(const struct report *r, size_t s);
 /* Helpers shared with the sweep writers. */
 const char *report_strategy_label(const struct report *r, size_t s);
 /* {"n": .., "mean": .., "sd": .., "ci_low": .., "ci_high": ..} */

@@ -52,6 +52,7 @@ static void run_one(struct runner_job *j, volatile int *interrupt)
 	sim_set_series(&s, &j->scfg);
 	j->status = sim_run(&s, j->cfg, j->metrics);
 	j->warmup_cut = s.warmup_cut;
+	j->regime = (int)s.regime;
 	if (j->keep_series && s.has_series && s.series.nrows) {
 		size_t bytes = s.series.nrows * s.series.ncols * sizeof(double);
 		j->series = malloc(bytes);

@@ -31,6 +31,7 @@ struct runner_job {
 	double wall;                 /* seconds (not part of deterministic output) */
 	char error[256];             /* on SIM_FAILED */
 	uint64_t warmup_cut;         /* ns cut as warm-up */
+	int regime;                  /* enum regime */
 	double *series;              /* keep_series: nrows x ncols, malloc'd */
 	size_t series_rows, series_cols;
 	uint64_t series_window;

@@ -50,6 +50,39 @@ static int read_caps(struct scenario *sc, struct ynode *root, struct err *e)
 	return 0;
 }
 
+/* The capacity: and phase: blocks, kept as text for their subcommands
+ * (which validate the values); read here so their keys are checked.  Only
+ * written into the resolved scenario when the scenario has them. */
+static int read_explore(struct scenario *sc, struct ynode *root, struct err *e)
+{
+	struct ynode *c = cfg_node(root, "capacity", 0, e);
+	sc->capacity.tmpl = "{}";
+	sc->capacity.probes = 14;
+	sc->capacity.tol = 0.02;
+	if (c) {
+		if (c->kind != YN_MAP)
+			return cfg_error(e, c, "'capacity' is a mapping: {param, "
+					 "range, objective, ...}");
+		if (cfg_string(c, "param", "", &sc->capacity.param, e) ||
+		    cfg_string(c, "template", "{}", &sc->capacity.tmpl, e) ||
+		    cfg_string(c, "range", "", &sc->capacity.range, e) ||
+		    cfg_string(c, "objective", "", &sc->capacity.objective, e) ||
+		    cfg_uint(c, "probes", "14", 3, 64, &sc->capacity.probes, e) ||
+		    cfg_number(c, "tolerance", "0.02", 1e-6, 10, &sc->capacity.tol, e))
+			return e->status;
+	}
+	struct ynode *p = cfg_node(root, "phase", 0, e);
+	if (p) {
+		if (p->kind != YN_MAP)
+			return cfg_error(e, p, "'phase' is a mapping: {x: PATH=lo:hi:n, "
+					 "y: PATH=lo:hi:n}");
+		if (cfg_string(p, "x", "", &sc->phase.x, e) ||
+		    cfg_string(p, "y", "", &sc->phase.y, e))
+			return e->status;
+	}
+	return 0;
+}
+
 static int read_precision(struct scenario *sc, struct ynode *root,
 			  struct err *e)
 {
@@ -105,6 +138,21 @@ static int read_series(struct scenario *sc, struct ynode *root, struct err *e)
 		sc->series.warmup = ns > 0 ? WARMUP_FIXED : WARMUP_NONE;
 		sc->series.warmup_ns = (uint64_t)ns;
 	}
+	regime_defaults(&sc->series.regime);
+	struct ynode *rg = cfg_section(root, "regime", e);
+	struct regime_params *rp = &sc->series.regime;
+	uint64_t minw;
+	if (!rg ||
+	    cfg_number(rg, "tail", "0.5", 0.05, 1, &rp->tail, e) ||
+	    cfg_number(rg, "final", "0.1", 0.01, 1, &rp->final, e) ||
+	    cfg_number(rg, "trend_t", "3", 0, 1e6, &rp->trend_t, e) ||
+	    cfg_number(rg, "growth", "0.5", 0, 1e6, &rp->growth, e) ||
+	    cfg_number(rg, "zero", "0.001", 0, 1e6, &rp->zero, e) ||
+	    cfg_number(rg, "acf", "0.3", 0, 1, &rp->acf, e) ||
+	    cfg_number(rg, "amplitude", "0.05", 0, 1e6, &rp->amplitude, e) ||
+	    cfg_uint(rg, "min_windows", "20", 3, 1000000, &minw, e))
+		return e->status;
+	rp->min_windows = (size_t)minw;
 	if (sc->series.warmup != WARMUP_NONE && sc->series.window == 0)
 		return cfg_error(e, n, "'warmup' needs a series: set 'window' > 0");
 	return 0;
@@ -310,7 +358,8 @@ struct scenario *scenario_load(const char *path, const char *const *sets,
 		     e) ||
 	    cfg_duration(root, "duration", "0", 0, 1.8e19, &dur, e) ||
 	    read_caps(sc, root, e) || read_series(sc, root, e) ||
-	    sweep_from_tree(&sc->sweep, root, e) || read_precision(sc, root, e))
+	    sweep_from_tree(&sc->sweep, root, e) || read_precision(sc, root, e) ||
+	    read_explore(sc, root, e))
 		goto fail;
 	const char *desc;
 	if (cfg_string(root, "description", "", &desc, e))   /* free text */

@@ -15,6 +15,10 @@
  *   warmup        none (default), mser5, or a duration: the start of each run
  *                 left out of steady-state metrics (see warmup.h)
  *   sweep         parameter grid for `bpfsim sweep` (see sweep.h)
+ *   capacity      {param, template, range, objective, probes, tolerance} for
+ *                 `bpfsim capacity`
+ *   phase         {x, y}: the two axes of `bpfsim phase`
+ *   regime        thresholds of the regime classifier (regime.h)
  *   precision     {metric, relative_halfwidth, max_reps}: run-length control,
  *                 replications are added until the metric's 95% CI half-width
  *                 is at most relative_halfwidth x |mean| (or max_reps)
@@ -53,6 +57,15 @@ struct scenario {
 		double rel_half;           /* target CI half-width / |mean| */
 		uint64_t max_reps;
 	} precision;
+	struct {                           /* `capacity:` block (text) */
+		const char *param, *tmpl, *range, *objective;
+		uint64_t probes;
+		double tol;
+	} capacity;
+	struct {                           /* `phase:` block: axes as
+					      PATH=lo:hi:n[:log] */
+		const char *x, *y;
+	} phase;
 	/* Strategies to run: for `run`, the scenario's own (nstrategies = 1,
 	 * name "" when the model has none); for `compare`, the list. */
 	size_t nstrategies;

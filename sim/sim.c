@@ -34,6 +34,8 @@ int sim_init(struct sim *s, const struct model *model, uint64_t seed,
 	if (caps)
 		s->caps = *caps;
 	err_init(&s->err);
+	s->regime = REGIME_UNKNOWN;
+	regime_defaults(&s->scfg.regime);
 	return evq_init(&s->q, 64);
 }
 
@@ -99,6 +101,41 @@ void sim_fail(struct sim *s, const char *fmt, ...)
 	s->stop = 1;
 }
 
+/* The run's regime from its whole series (per-window model value and, when
+ * the model keeps a "backlog_avg" column, the mean backlog). */
+static void classify(struct sim *s)
+{
+	const struct model *m = s->model;
+	const struct stat_series *ser = &s->series;
+	if (!m->series_value || ser->nrows == 0) {
+		s->regime = s->status == SIM_CAPPED ? REGIME_EXPLODING
+						    : REGIME_UNKNOWN;
+		return;
+	}
+	int bcol = -1;
+	for (int c = 0; m->series_cols[c]; c++)
+		if (!strcmp(m->series_cols[c], "backlog_avg"))
+			bcol = c;
+	double *ratio = malloc(ser->nrows * sizeof(double));
+	double *backlog = bcol >= 0 ? malloc(ser->nrows * sizeof(double)) : NULL;
+	if (!ratio || (bcol >= 0 && !backlog)) {
+		free(ratio);
+		free(backlog);
+		s->regime = REGIME_UNKNOWN;
+		return;
+	}
+	for (size_t i = 0; i < ser->nrows; i++) {
+		ratio[i] = m->series_value(ser, i);
+		if (backlog)
+			backlog[i] = stat_series_get(ser, i, (size_t)bcol) /
+				     (double)ser->window;
+	}
+	s->regime = regime_classify(&s->scfg.regime, ratio, backlog, ser->nrows,
+				    s->status == SIM_CAPPED);
+	free(ratio);
+	free(backlog);
+}
+
 /* Close the open window (a last partial row when time has passed in it),
  * then cut the warm-up and let the model recompute steady-state metrics. */
 static void close_series(struct sim *s, double *metrics)
@@ -126,6 +163,7 @@ static void close_series(struct sim *s, double *metrics)
 		free(x);
 	}
 	s->warmup_cut = (uint64_t)first * ser->window;
+	classify(s);
 	if (s->scfg.warmup != WARMUP_NONE && m->steady && first < ser->nrows)
 		m->steady(s, s->state, ser, first, metrics);
 }
@@ -199,6 +237,8 @@ out:
 		m->report(s, s->state, metrics);
 		if (s->has_series)
 			close_series(s, metrics);
+		else if (s->status == SIM_CAPPED)
+			s->regime = REGIME_EXPLODING;
 	}
 	s->wall = wall_now() - t0;
 	return s->status;

@@ -19,6 +19,7 @@
 #include "err.h"
 #include "evq.h"
 #include "model.h"
+#include "regime.h"
 #include "stats.h"
 
 enum sim_status { SIM_DONE = 0, SIM_CAPPED = 1, SIM_FAILED = 2 };
@@ -37,6 +38,7 @@ struct sim_series_cfg {
 	size_t max_rows;           /* rows kept (0 = all) */
 	enum sim_warmup warmup;
 	uint64_t warmup_ns;        /* WARMUP_FIXED */
+	struct regime_params regime;  /* classification thresholds */
 };
 
 struct sim_rng_entry {
@@ -64,6 +66,8 @@ struct sim {
 	struct stat_series series; /* the model adds to it; the engine closes
 				      windows as time passes */
 	uint64_t warmup_cut;       /* ns cut as warm-up (after sim_run) */
+	enum regime regime;        /* after sim_run; REGIME_UNKNOWN without a
+				      series */
 	struct err err;            /* first failure inside the run */
 	double wall;               /* seconds the run took */
 };

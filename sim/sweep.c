@@ -59,8 +59,7 @@ static int is_whole(const char *s)
 	return 1;
 }
 
-/* Kind of a range bound: 0 plain number, 1 duration, 2 rate. */
-static int bound_parse(const char *s, double *v, int *kind, char *why,
+int sweep_bound_parse(const char *s, double *v, int *kind, char *why,
 		       size_t wsize)
 {
 	size_t len = strlen(s);
@@ -74,6 +73,23 @@ static int bound_parse(const char *s, double *v, int *kind, char *why,
 	}
 	*kind = 1;
 	return units_parse_duration(s, v, why, wsize);
+}
+
+void sweep_format_value(double v, int kind, int whole, char *buf, size_t size)
+{
+	if (whole)
+		snprintf(buf, size, "%.0f", round(v));
+	else if (kind == 1)
+		snprintf(buf, size, "%.6gns", v);
+	else if (kind == 2)
+		snprintf(buf, size, "%.6g/s", v);
+	else
+		snprintf(buf, size, "%.6g", v);
+}
+
+int sweep_is_whole(const char *s)
+{
+	return is_whole(s);
 }
 
 static int parse_range(struct sweep_axis *ax, const char *spec,
@@ -92,8 +108,8 @@ static int parse_range(struct sweep_axis *ax, const char *spec,
 			       "range '%s' is not lo:hi:n or lo:hi:n:log", spec);
 	double lo, hi, nn;
 	int klo, khi;
-	if (bound_parse(part[0], &lo, &klo, why, sizeof(why)) ||
-	    bound_parse(part[1], &hi, &khi, why, sizeof(why)))
+	if (sweep_bound_parse(part[0], &lo, &klo, why, sizeof(why)) ||
+	    sweep_bound_parse(part[1], &hi, &khi, why, sizeof(why)))
 		return err_set(e, ERR_INPUT, file, line, col, "range '%s': %s",
 			       spec, why);
 	if (klo != khi)
@@ -120,14 +136,7 @@ static int parse_range(struct sweep_axis *ax, const char *spec,
 		if (i == n - 1 && n > 1)
 			v = hi;
 		char val[64];
-		if (whole)
-			snprintf(val, sizeof(val), "%.0f", round(v));
-		else if (klo == 1)
-			snprintf(val, sizeof(val), "%.6gns", v);
-		else if (klo == 2)
-			snprintf(val, sizeof(val), "%.6g/s", v);
-		else
-			snprintf(val, sizeof(val), "%.6g", v);
+		sweep_format_value(v, klo, whole, val, sizeof(val));
 		if (push_value(ax, val))
 			return err_set(e, ERR_RUNTIME, file, 0, 0, "out of memory");
 	}

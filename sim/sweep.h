@@ -50,6 +50,15 @@ int sweep_add_arg(struct sweep *sw, const char *arg, struct err *e);
 int sweep_axis_parse(struct sweep_axis *ax, const char *path, const char *spec,
 		     const char *file, int line, int col, struct err *e);
 
+/* A range bound with its unit: kind 0 plain number, 1 duration (ns),
+ * 2 rate (per s).  0 or -1 with why. */
+int sweep_bound_parse(const char *s, double *v, int *kind, char *why,
+		      size_t wsize);
+/* Scenario text for value v of that kind (whole: rounded integer). */
+void sweep_format_value(double v, int kind, int whole, char *buf, size_t size);
+/* True for an optionally signed string of decimal digits. */
+int sweep_is_whole(const char *s);
+
 /* Number of points (1 when there are no axes). */
 size_t sweep_npoints(const struct sweep *sw);
 /* Value index of axis a at point p. */

@@ -13,9 +13,9 @@
  *     the same seed - even when the small hash fills and the LRU evicts;
  *   - 1 CPU, Poisson spawns, exponential demand, no slicing, zero costs
  *     including the context switch: the mean runqueue wait matches M/M/1
- *     Wq = rho / (mu - lambda) (mmc_wait_mmc): the 95% CI over 20
- *     replications contains it, and is narrower than 10% of it (so the
- *     check has power);
+ *     Wq = rho / (mu - lambda) (mmc_wait_mmc) at rho = 0.7: the 95% CI
+ *     over 20 replications contains it, and is narrower than 3% of it (so
+ *     the check has power: a 5% bias in the waits fails it);
  *   - time conservation, per CPU (rq_totals aborts through SIM_CHECK) and
  *     summed: payload + bpf + switch + idle = committed elapsed time, on
  *     varied scenarios (blocking, preemption, a horizon that cuts segments,
@@ -49,23 +49,31 @@
  *     numbers them), while random and round_robin spread it;
  *   - caps.max_live_tasks ends the run as SIM_CAPPED ("max_live_tasks");
  *   - an open arrival process (poisson, interval) without duration or
- *     spawns is refused at init with a clear message.
+ *     spawns is refused at init with a clear message, and by scenario_load
+ *     as bad input positioned at the arrival value.
  *
  * Tolerances: everything compared between strategies or against the
  * model's own totals is exact (integer ns, or the same double computation);
- * the M/M/1 check is statistical (95% CI; a correct model misses it for
- * ~5% of seeds).  The default seed is 2, chosen by running the test: of
- * seeds 1..20, seed 1 misses (mean 167,862 +- 3,528 ns against 163,333:
- * 1.3 half-widths high) and the other 19 pass; the mean over seeds 1..11
- * is 163,847 ns (+0.3%), so no bias shows;
+ * the M/M/1 check is statistical (95% CI over 20 replications of 100,000
+ * spawns; a correct model misses it for ~5% of seeds).  The default seed
+ * (1) passes, chosen by running the test: of seeds 1..20, seed 10 misses
+ * (165,814 +- 1,577 ns against 163,333: 1.6 half-widths high) and the
+ * other 19 pass; the mean over the 20 seeds is 163,352 +- 230 (s.e.) ns,
+ * +0.01%, so no bias shows.  Misses on most seeds, or always on one side,
+ * would be a bug;
  * the other comparisons are orderings with margins far outside the
  * replication noise (each states its margin).  Random parts print their
  * seed; set BPFSIM_TEST_SEED to replay or try others.
  *
  * Does not pin: quantile estimates beyond bitwise equality, the exact
  * counts of reports/misses (seed-dependent), the rate at which the
- * recursion check fires, trace arrivals (CLI tests), nor speed.  Runtime
- * ~10 s under ASan on 2 cores.
+ * recursion check fires, trace arrivals (CLI tests), nor speed.  Nor where
+ * false reports come from: in these runs every one comes from a wakeup
+ * skipped by the recursion check while an older entry of the same task
+ * remained (a reused pid's leaked hash entry is always overwritten by the
+ * new task's sched_wakeup_new, which is never skipped and, for a key
+ * present, never refused).  Runtime
+ * ~2 s under ASan on 2 cores.
  */
 #include "test_util.h"
 #include <string.h>
@@ -303,7 +311,7 @@ static void test_zero_cost_identical(void **state)
 /* ---- M/M/1 -------------------------------------------------------------- */
 
 #define MM1_REPS 20
-#define MM1_SPAWNS 20000
+#define MM1_SPAWNS 100000
 
 static void test_mm1(void **state)
 {
@@ -343,7 +351,7 @@ static void test_mm1(void **state)
 		fail_msg("M/M/1 Wq %.1f outside the 95%% CI [%.1f, %.1f]", wq,
 			 sum.lo, sum.hi);
 	/* Power: the CI is tight enough that a wrong wait would miss it. */
-	assert_true(sum.half < 0.1 * wq);
+	assert_true(sum.half < 0.03 * wq);
 	cfg_close(&h);
 }
 
@@ -551,8 +559,12 @@ static void test_quadratic_hash(void **state)
 			double wq = rq.m[mi("bpf_per_run_sched_wakeup")];
 			double wn = rn.m[mi("bpf_per_run_sched_wakeup")];
 			if (p == 0) {
-				/* Thousands of entries: factor 1 + (occ/1024)^2 ~ 10+. */
-				assert_true(rq.m[mi("map_occupancy_mean")] > 2500);
+				/* Thousands of entries (~2,600 on average at seed 1):
+				 * factor 1 + (occ/1024)^2 ~ 7.  Seen at seed 1: BPF
+				 * time 65 ms (hash) vs 29 ms (task storage) vs 20 ms
+				 * (hash without the factor); per wakeup 2,270 vs 340 ns
+				 * without the factor (6.7x, asserted > 5x). */
+				assert_true(rq.m[mi("map_occupancy_mean")] > 1500);
 				assert_true(rq.m[mi("bpf_time")] > rt.m[mi("bpf_time")]);
 				assert_true(rq.m[mi("bpf_time")] > rn.m[mi("bpf_time")]);
 				if (!(wq > 5 * wn))
@@ -872,7 +884,10 @@ static void test_open_arrival_refused(void **state)
 		snprintf(y, sizeof(y), "workload: {arrival: %s, rate: 1000/s}\n",
 			 arr[i]);
 		cfg_open(&h, y, NULL);
-		run_one(h.cfg, SEED, 0, 0, NULL, &r);
+		/* (An events cap, so that a missing refusal fails, not hangs.) */
+		struct sim_caps caps = { 0 };
+		caps.max_events = 100000;
+		run_one(h.cfg, SEED, 0, 0, &caps, &r);
 		assert_int_equal(r.st, SIM_FAILED);
 		assert_int_equal(r.err.status, ERR_INPUT);
 		snprintf(want, sizeof(want), "workload.arrival: %s never ends: set "
@@ -891,11 +906,31 @@ static void test_open_arrival_refused(void **state)
 		assert_same(r.m[mi("tasks_spawned")], 5, "spawns: 5");
 		cfg_close(&h);
 	}
+	/* Through a scenario (where `duration` is known, default 0) it is bad
+	 * input at load time, positioned at the arrival value. */
+	const char *path = FIXTURE("rq-bad-open-arrival.yaml");
+	struct err e;
+	char got[1024];
+	err_init(&e);
+	struct scenario *sc = scenario_load(path, NULL, 0, 0, NULL, &e);
+	assert_null(sc);
+	err_format(&e, got, sizeof(got));
+	assert_int_equal(e.status, ERR_INPUT);
+	assert_string_equal(got, FIXTURE("rq-bad-open-arrival.yaml") ":6:12: "
+			    "workload.arrival: poisson never ends: set `duration` "
+			    "or workload.spawns");
+	static const char *const ends[] = { "duration=1ms", "workload.spawns=3" };
+	for (int i = 0; i < 2; i++) {
+		err_init(&e);
+		sc = scenario_load(path, &ends[i], 1, 0, NULL, &e);
+		assert_non_null(sc);
+		scenario_free(sc);
+	}
 }
 
 int main(void)
 {
-	SEED = test_seed(2);
+	SEED = test_seed(1);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_zero_cost_identical),
 		cmocka_unit_test(test_mm1),

@@ -1,0 +1,421 @@
+/* cmd_capacity.c - `bpfsim capacity`: the largest load that meets an objective.
+ *
+ * Per strategy, bisection in log space over one parameter between lo and
+ * hi (`--param`, `--range`), each probe run with R replications (the
+ * scenario's seeds: common random numbers across probes and strategies).
+ * The bisection follows the point estimate (means, majority regime); the
+ * interval it reports accounts for the confidence intervals:
+ *   low  = the largest probe whose whole CI met the objective,
+ *   high = the smallest probe whose whole CI failed it,
+ * so the capacity lies in [low, high] at the probes' 95% confidence (and
+ * the bisection estimate is between them).  It assumes the objective holds
+ * below the capacity and fails above it (monotone in the parameter).
+ *
+ * Scenario block (each key overridable on the command line):
+ *   capacity: {param: workload.rate, template: "{}", range: 100/s:1M/s,
+ *              objective: "bpf_cpu_share<=0.05", probes: 14, tolerance: 0.02}
+ * `template` builds the scenario value from the probe value, e.g.
+ * "exponential({})" to probe a distribution's mean.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "objective.h"
+#include "out.h"
+#include "report.h"
+#include "runner.h"
+#include "scenario.h"
+
+#define MAX_PROBES 64
+
+struct probe {
+	double value;
+	char text[96];             /* the scenario value */
+	struct objective_eval ev;
+	struct stat_summary sum[OBJ_MAX_TERMS];
+	size_t regimes[REGIME_COUNT + 1];
+	size_t nreps;
+};
+
+struct cap_spec {
+	const char *param, *template_, *range, *objective;
+	uint64_t probes;
+	double tol;
+	double lo, hi;
+	int kind, whole;
+	struct objective obj;
+};
+
+struct cap_result {
+	size_t nprobes;
+	struct probe p[MAX_PROBES];
+	double estimate, low, high;
+	const char *note;          /* "below range", "above range", or NULL */
+};
+
+static void format_probe(const struct cap_spec *c, double v, char *buf,
+			 size_t size)
+{
+	char val[64];
+	sweep_format_value(v, c->kind, c->whole, val, sizeof(val));
+	const char *at = strstr(c->template_, "{}");
+	if (!at)
+		snprintf(buf, size, "%s", val);
+	else
+		snprintf(buf, size, "%.*s%s%s", (int)(at - c->template_),
+			 c->template_, val, at + 2);
+}
+
+/* Run one probe (R replications of strategy s at value v). */
+static int run_probe(const char *path, const struct cli_opts *o,
+		     const struct cap_spec *c, const char *skey,
+		     const char *strategy, double v, struct probe *pr, struct err *e)
+{
+	const char *sets[CLI_MAX_SETS + 4];
+	size_t ns = 0;
+	char pset[256], sset[160], seed_set[64], reps_set[64];
+	for (size_t i = 0; i < o->nsets; i++)
+		sets[ns++] = o->sets[i];
+	memset(pr, 0, sizeof(*pr));
+	pr->value = v;
+	format_probe(c, v, pr->text, sizeof(pr->text));
+	snprintf(pset, sizeof(pset), "%s=%s", c->param, pr->text);
+	sets[ns++] = pset;
+	if (strategy[0]) {
+		snprintf(sset, sizeof(sset), "%s=%s", skey, strategy);
+		sets[ns++] = sset;
+	}
+	if (o->seed >= 0) {
+		snprintf(seed_set, sizeof(seed_set), "seed=%lld", o->seed);
+		sets[ns++] = seed_set;
+	}
+	if (o->reps > 0) {
+		snprintf(reps_set, sizeof(reps_set), "replications=%ld", o->reps);
+		sets[ns++] = reps_set;
+	}
+	struct scenario *sc = scenario_load(path, sets, ns, 0, NULL, e);
+	if (!sc)
+		return e->status;
+	size_t nr = sc->replications, nm = model_metric_count(sc->model);
+	struct runner_job *jobs = calloc(nr, sizeof(*jobs));
+	double *metrics = calloc(nr * nm, sizeof(double));
+	int rc = 0;
+	if (!jobs || !metrics) {
+		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	for (size_t r = 0; r < nr; r++) {
+		struct runner_job *j = &jobs[r];
+		j->model = sc->model;
+		j->cfg = sc->cfg[0];
+		j->seed = sc->seed;
+		j->rep = r;
+		j->end = sc->duration;
+		j->caps = sc->caps;
+		j->scfg = sc->series;
+		j->metrics = &metrics[r * nm];
+	}
+	runner_run(jobs, nr, o->threads, &cli_interrupted, NULL, NULL);
+	struct report rep;
+	if (report_build(&rep, sc, jobs, 1, nr)) {
+		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	struct stat_summary *all = rep.sum;
+	for (size_t i = 0; i < c->obj.n; i++)
+		if (c->obj.t[i].metric >= 0)
+			pr->sum[i] = all[c->obj.t[i].metric];
+	memcpy(pr->regimes, rep.regimes, sizeof(pr->regimes));
+	pr->nreps = rep.ndone[0] + rep.ncapped[0];
+	pr->ev = objective_eval(&c->obj, all, pr->regimes, pr->nreps);
+	if (rep.nfailed[0])
+		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0,
+			     "a replication failed at %s=%s", c->param, pr->text);
+	report_fini(&rep);
+out:
+	if (jobs)
+		runner_jobs_release(jobs, nr);
+	free(jobs);
+	free(metrics);
+	scenario_free(sc);
+	return rc;
+}
+
+static double next_value(const struct cap_spec *c, double a, double b)
+{
+	double m = sqrt(a * b);
+	if (c->whole)
+		m = round(m);
+	return m;
+}
+
+static int search(const char *path, const struct cli_opts *o,
+		  const struct cap_spec *c, const char *skey, const char *strategy,
+		  struct cap_result *res, struct err *e)
+{
+	memset(res, 0, sizeof(*res));
+	size_t maxp = c->probes < MAX_PROBES ? c->probes : MAX_PROBES;
+	struct probe *p = res->p;
+	if (run_probe(path, o, c, skey, strategy, c->lo, &p[0], e) ||
+	    run_probe(path, o, c, skey, strategy, c->hi, &p[1], e))
+		return e->status;
+	res->nprobes = 2;
+	if (!p[0].ev.mean_pass) {
+		res->note = "below range: the objective fails at lo";
+		res->estimate = NAN;
+	} else if (p[1].ev.mean_pass) {
+		res->note = "above range: the objective holds at hi";
+		res->estimate = c->hi;
+	} else {
+		double a = c->lo, b = c->hi;
+		while (res->nprobes < maxp && !cli_interrupted) {
+			if (b / a <= 1 + c->tol || (c->whole && b - a <= 1))
+				break;
+			double m = next_value(c, a, b);
+			if (m <= a || m >= b)
+				break;
+			struct probe *q = &p[res->nprobes];
+			if (run_probe(path, o, c, skey, strategy, m, q, e))
+				return e->status;
+			res->nprobes++;
+			if (q->ev.mean_pass)
+				a = m;
+			else
+				b = m;
+		}
+		res->estimate = a;
+	}
+	/* The interval from the probes' confidence. */
+	res->low = NAN;
+	res->high = NAN;
+	for (size_t i = 0; i < res->nprobes; i++) {
+		if (p[i].ev.sure_pass && (isnan(res->low) || p[i].value > res->low))
+			res->low = p[i].value;
+		if (p[i].ev.sure_fail && (isnan(res->high) || p[i].value < res->high))
+			res->high = p[i].value;
+	}
+	return 0;
+}
+
+static int read_spec(struct scenario *sc, const struct cli_opts *o,
+		     struct cap_spec *c, struct err *e)
+{
+	c->param = o->cap_param ? o->cap_param : sc->capacity.param;
+	c->template_ = sc->capacity.tmpl;
+	c->range = o->cap_range ? o->cap_range : sc->capacity.range;
+	c->objective = o->cap_objective ? o->cap_objective : sc->capacity.objective;
+	c->probes = o->cap_probes ? o->cap_probes : sc->capacity.probes;
+	c->tol = o->cap_tol > 0 ? o->cap_tol : sc->capacity.tol;
+	if (!c->param)
+		c->param = "";
+	if (!c->range)
+		c->range = "";
+	if (!c->objective)
+		c->objective = "";
+	/* --param PATH=TEMPLATE */
+	static char pbuf[256];
+	const char *eq = strchr(c->param, '=');
+	if (eq) {
+		snprintf(pbuf, sizeof(pbuf), "%.*s", (int)(eq - c->param), c->param);
+		c->template_ = eq + 1;
+		c->param = pbuf;
+	}
+	if (!c->param[0] || !c->range[0] || !c->objective[0])
+		return err_set(e, ERR_INPUT, sc->name, 0, 0,
+			       "capacity needs a parameter, a range and an objective: "
+			       "--param PATH --range LO:HI --objective 'METRIC<=X' "
+			       "(or a capacity: block in the scenario)");
+	char r[256], why[160];
+	snprintf(r, sizeof(r), "%s", c->range);
+	char *colon = strchr(r, ':');
+	if (!colon)
+		return err_set(e, ERR_INPUT, "--range", 0, 0,
+			       "expected LO:HI (got '%s')", c->range);
+	*colon = 0;
+	int k2;
+	if (sweep_bound_parse(r, &c->lo, &c->kind, why, sizeof(why)) ||
+	    sweep_bound_parse(colon + 1, &c->hi, &k2, why, sizeof(why)))
+		return err_set(e, ERR_INPUT, "--range", 0, 0, "'%s': %s", c->range,
+			       why);
+	if (k2 != c->kind)
+		return err_set(e, ERR_INPUT, "--range", 0, 0,
+			       "'%s': lo and hi need the same kind of unit", c->range);
+	if (!(c->lo > 0) || !(c->lo < c->hi))
+		return err_set(e, ERR_INPUT, "--range", 0, 0,
+			       "'%s': need 0 < lo < hi (bisection is in log space)",
+			       c->range);
+	c->whole = c->kind == 0 && sweep_is_whole(r) && sweep_is_whole(colon + 1);
+	return objective_parse(&c->obj, c->objective, sc->model, "--objective", e);
+}
+
+static void print_result(const struct cap_spec *c, const char *strategy,
+			 const struct cap_result *res, FILE *f)
+{
+	fprintf(f, "\n%s:\n  %-24s %-6s %-5s %-5s", strategy[0] ? strategy : "value",
+		c->param, "mean", "sure", "sure");
+	for (size_t i = 0; i < c->obj.n; i++)
+		if (c->obj.t[i].metric < 0)
+			fprintf(f, " %22s", "regimes (majority)");
+	fputc('\n', f);
+	for (size_t k = 0; k < res->nprobes; k++) {
+		const struct probe *p = &res->p[k];
+		fprintf(f, "  %-24s %-6s %-5s %-5s", p->text,
+			p->ev.mean_pass ? "meets" : "fails",
+			p->ev.sure_pass ? "pass" : "", p->ev.sure_fail ? "fail" : "");
+		for (size_t i = 0; i < c->obj.n; i++) {
+			if (c->obj.t[i].metric >= 0) {
+				const struct stat_summary *su = &p->sum[i];
+				fprintf(f, "  %.4g [%.4g, %.4g]", su->mean, su->lo, su->hi);
+			} else {
+				int best = REGIME_UNKNOWN;
+				size_t bn = 0;
+				for (int g = 0; g < REGIME_COUNT; g++)
+					if (p->regimes[g] >= bn && p->regimes[g]) {
+						bn = p->regimes[g];
+						best = g;
+					}
+				fprintf(f, "  %s (%zu/%zu)", regime_names[best], bn,
+					p->nreps);
+			}
+		}
+		fputc('\n', f);
+	}
+	char e[64], lo[64], hi[64];
+	if (res->note) {
+		fprintf(f, "  capacity: %s\n", res->note);
+		return;
+	}
+	format_probe(c, res->estimate, e, sizeof(e));
+	if (isnan(res->low))
+		snprintf(lo, sizeof(lo), "below %s", res->p[0].text);
+	else
+		format_probe(c, res->low, lo, sizeof(lo));
+	if (isnan(res->high))
+		snprintf(hi, sizeof(hi), "above %s", res->p[1].text);
+	else
+		format_probe(c, res->high, hi, sizeof(hi));
+	fprintf(f, "  capacity: %s = %s (95%% interval from the probes: %s .. %s)\n",
+		c->param, e, lo, hi);
+}
+
+static void write_csv(const struct cap_spec *c, const char *strategy,
+		      const struct cap_result *res, FILE *f, int header)
+{
+	if (header) {
+		fprintf(f, "strategy,probe,%s,mean_meets,sure_pass,sure_fail", c->param);
+		for (size_t i = 0; i < c->obj.n; i++)
+			if (c->obj.t[i].metric >= 0)
+				fprintf(f, ",term%zu_mean,term%zu_ci_low,term%zu_ci_high",
+					i, i, i);
+		fputs(",estimate,low,high\n", f);
+	}
+	for (size_t k = 0; k < res->nprobes; k++) {
+		const struct probe *p = &res->p[k];
+		fprintf(f, "%s,%zu,", strategy[0] ? strategy : "value", k);
+		out_num(f, p->value, "nan");
+		fprintf(f, ",%d,%d,%d", p->ev.mean_pass, p->ev.sure_pass,
+			p->ev.sure_fail);
+		for (size_t i = 0; i < c->obj.n; i++) {
+			if (c->obj.t[i].metric < 0)
+				continue;
+			fputc(',', f);
+			out_num(f, p->sum[i].mean, "nan");
+			fputc(',', f);
+			out_num(f, p->sum[i].lo, "nan");
+			fputc(',', f);
+			out_num(f, p->sum[i].hi, "nan");
+		}
+		fputc(',', f);
+		out_num(f, res->estimate, "nan");
+		fputc(',', f);
+		out_num(f, res->low, "nan");
+		fputc(',', f);
+		out_num(f, res->high, "nan");
+		fputc('\n', f);
+	}
+}
+
+int cmd_capacity(int argc, char **argv)
+{
+	const struct cli_cmd *cmd = cli_find("capacity");
+	struct cli_opts o;
+	struct err e;
+	struct scenario *sc = NULL;
+	struct cap_result *res = NULL;
+	int rc = cli_parse(cmd, argc, argv, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	err_init(&e);
+	int compare = 0;
+	sc = scenario_load(o.scenario, o.sets, o.nsets, 0, NULL, &e);
+	if (!sc)
+		goto fail;
+	compare = o.strategies || (sc->model->strategy_key &&
+				   ynode_peek(ytree_root(sc->tree), "compare"));
+	if (compare) {
+		scenario_free(sc);
+		sc = scenario_load(o.scenario, o.sets, o.nsets, 1, o.strategies, &e);
+		if (!sc)
+			goto fail;
+	}
+	if (o.reps > 0)
+		sc->replications = (uint64_t)o.reps;
+	if (o.seed >= 0)
+		sc->seed = (uint64_t)o.seed;
+	struct cap_spec c;
+	memset(&c, 0, sizeof(c));
+	if (read_spec(sc, &o, &c, &e))
+		goto fail;
+	res = calloc(sc->nstrategies, sizeof(*res));
+	if (!res) {
+		err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		goto fail;
+	}
+	cli_install_signals();
+	int tty = !o.quiet && isatty(STDERR_FILENO);
+	for (size_t s = 0; s < sc->nstrategies; s++) {
+		if (tty)
+			fprintf(stderr, "\rcapacity: %s ...   ",
+				sc->strategy[s][0] ? sc->strategy[s] : "searching");
+		if (search(o.scenario, &o, &c, sc->model->strategy_key,
+			   sc->strategy[s], &res[s], &e))
+			goto fail;
+		if (cli_interrupted)
+			break;
+	}
+	if (tty)
+		fputs("\r\033[K", stderr);
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", o.out ? o.out : "");
+	if (!dir[0])
+		snprintf(dir, sizeof(dir), "out/%s-capacity", sc->name);
+	struct out_file f;
+	if (out_mkdir_p(dir, &e) || out_open(&f, dir, "capacity.csv", &e))
+		goto fail;
+	for (size_t s = 0; s < sc->nstrategies; s++)
+		write_csv(&c, sc->strategy[s], &res[s], f.f, s == 0);
+	if (out_commit(&f, &e) || out_open(&f, dir, "scenario.resolved.yaml", &e))
+		goto fail;
+	scenario_emit(sc, f.f);
+	if (out_commit(&f, &e))
+		goto fail;
+	printf("%s: largest %s with %s (%llu replications per probe, bisection "
+	       "in log space)\n", sc->name, c.param, c.obj.text,
+	       (unsigned long long)sc->replications);
+	for (size_t s = 0; s < sc->nstrategies; s++)
+		print_result(&c, sc->strategy[s], &res[s], stdout);
+	printf("\n'sure' = the whole 95%% CI passes/fails.  Outputs in %s/\n", dir);
+	rc = 0;
+	goto out;
+fail:
+	err_print(&e);
+	rc = e.status ? e.status : 1;
+out:
+	free(res);
+	scenario_free(sc);
+	return cli_exit_status(rc);
+}

@@ -1,0 +1,155 @@
+/* objective.c - parse and evaluate capacity objectives (see objective.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "objective.h"
+#include "units.h"
+#include "ytree.h"
+
+static char *trim(char *s)
+{
+	while (*s == ' ')
+		s++;
+	size_t n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		s[--n] = 0;
+	return s;
+}
+
+static int parse_term(struct objective *o, char *term, const struct model *m,
+		      const char *where, struct err *e)
+{
+	if (o->n == OBJ_MAX_TERMS)
+		return err_set(e, ERR_INPUT, where, 0, 0, "at most %d terms",
+			       OBJ_MAX_TERMS);
+	char *op;
+	const char *ops[] = { "<=", ">=", "!=", "==" };
+	int k = -1;
+	for (int i = 0; i < 4 && k < 0; i++)
+		if ((op = strstr(term, ops[i])))
+			k = i;
+	if (k < 0)
+		return err_set(e, ERR_INPUT, where, 0, 0,
+			       "term '%s' has no <=, >=, != or ==", term);
+	*op = 0;
+	char *lhs = trim(term), *rhs = trim(op + 2);
+	if (!strcmp(lhs, "regime")) {
+		if (k < 2)
+			return err_set(e, ERR_INPUT, where, 0, 0,
+				       "regime takes != or ==, e.g. regime!=exploding");
+		for (int g = 0; g < REGIME_COUNT; g++) {
+			if (!strcmp(rhs, regime_names[g])) {
+				o->t[o->n].metric = -1;
+				o->t[o->n].regime = g;
+				o->t[o->n].not_equal = k == 2;
+				o->n++;
+				return 0;
+			}
+		}
+		return err_set(e, ERR_INPUT, where, 0, 0,
+			       "unknown regime '%s' (converging, stable, oscillating "
+			       "or exploding)", rhs);
+	}
+	if (k >= 2)
+		return err_set(e, ERR_INPUT, where, 0, 0,
+			       "a metric takes <= or >= (got '%s')", ops[k]);
+	int mi = model_metric_index(m, lhs);
+	if (mi < 0) {
+		const char *names[256];
+		size_t n = 0;
+		for (; m->metrics[n].name && n < 255; n++)
+			names[n] = m->metrics[n].name;
+		names[n] = NULL;
+		const char *s = ynode_suggest(NULL, lhs, names);
+		if (s)
+			return err_set(e, ERR_INPUT, where, 0, 0,
+				       "unknown metric '%s' (did you mean '%s'?)", lhs,
+				       s);
+		return err_set(e, ERR_INPUT, where, 0, 0,
+			       "unknown metric '%s' (see: bpfsim models %s)", lhs,
+			       m->name);
+	}
+	double v;
+	char why[160];
+	if (units_parse_number(rhs, &v, why, sizeof(why)))
+		return err_set(e, ERR_INPUT, where, 0, 0, "'%s': %s", rhs, why);
+	o->t[o->n].metric = mi;
+	o->t[o->n].le = k == 0;
+	o->t[o->n].value = v;
+	o->n++;
+	return 0;
+}
+
+int objective_parse(struct objective *o, const char *text, const struct model *m,
+		    const char *where, struct err *e)
+{
+	memset(o, 0, sizeof(*o));
+	snprintf(o->text, sizeof(o->text), "%s", text);
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", text);
+	/* Split on " and " / "&&". */
+	char *p = buf;
+	for (;;) {
+		char *a = strstr(p, " and "), *b = strstr(p, "&&");
+		char *cut = a && (!b || a < b) ? a : b;
+		size_t skip = cut == a ? 5 : 2;
+		if (cut)
+			*cut = 0;
+		char *term = trim(p);
+		if (!*term)
+			return err_set(e, ERR_INPUT, where, 0, 0,
+				       "empty term in objective '%s'", text);
+		if (parse_term(o, term, m, where, e))
+			return e->status;
+		if (!cut)
+			break;
+		p = cut + skip;
+	}
+	return 0;
+}
+
+struct objective_eval objective_eval(const struct objective *o,
+				     const struct stat_summary *sums,
+				     const size_t *regimes, size_t nreps)
+{
+	struct objective_eval ev = { 1, 1, 0 };
+	for (size_t i = 0; i < o->n; i++) {
+		if (o->t[i].metric < 0) {
+			size_t hit = regimes[o->t[i].regime];
+			size_t good = o->t[i].not_equal ? nreps - hit : hit;
+			if (2 * good <= nreps)
+				ev.mean_pass = 0;
+			if (good < nreps)
+				ev.sure_pass = 0;
+			if (2 * good < nreps)
+				ev.sure_fail = 1;
+			continue;
+		}
+		const struct stat_summary *su = &sums[o->t[i].metric];
+		double v = o->t[i].value;
+		double lo = isfinite(su->lo) ? su->lo : su->mean;
+		double hi = isfinite(su->hi) ? su->hi : su->mean;
+		if (!isfinite(su->mean)) {
+			ev.mean_pass = ev.sure_pass = 0;
+			continue;
+		}
+		if (o->t[i].le) {
+			if (!(su->mean <= v))
+				ev.mean_pass = 0;
+			if (!(hi <= v))
+				ev.sure_pass = 0;
+			if (lo > v)
+				ev.sure_fail = 1;
+		} else {
+			if (!(su->mean >= v))
+				ev.mean_pass = 0;
+			if (!(lo >= v))
+				ev.sure_pass = 0;
+			if (hi < v)
+				ev.sure_fail = 1;
+		}
+	}
+	return ev;
+}
