@@ -10,7 +10,11 @@
  * resume.
  *
  * jobs.csv holds every job's exact result (%.17g round-trips a double);
- * it is what `merge` combines and `--resume` reads back.
+ * it is what `merge` combines and `--resume` reads back.  job_series.csv
+ * does the same for the windowed series the replication-0 jobs keep (raw
+ * values: series.csv is derived from them and cannot be read back exactly).
+ * A job cut short by Ctrl-C is not a result: it is recorded as not run, so
+ * `--resume` runs it again.
  *
  * Run-length control (`precision:`): after each round, a point whose
  * metric CI is wider than asked gets more replications (for every strategy,
@@ -301,8 +305,8 @@ static int read_jobs_csv(struct experiment *x, const char *dir, struct err *e)
 				     "experiment", tok[0], tok[1], tok[2]);
 			break;
 		}
-		if (!strcmp(tok[3], "not_run"))
-			continue;
+		if (!strcmp(tok[3], "not_run") || !strcmp(capf, "interrupted"))
+			continue;   /* to be run (again) */
 		if (cell_grow(x, p, s, r + 1)) {
 			rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 			break;
@@ -328,6 +332,106 @@ static int read_jobs_csv(struct experiment *x, const char *dir, struct err *e)
 		}
 		if (rc)
 			break;
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/* ---- job_series.csv ---------------------------------------------------- */
+
+/* One line per job that kept a series: the job, the window, the shape, then
+ * rows x cols raw values (row-major). */
+static void write_job_series(struct experiment *x, FILE *f)
+{
+	fputs("point,strategy,replication,window_ns,rows,cols,values\n", f);
+	for (size_t p = 0; p < x->np; p++) {
+		for (size_t s = 0; s < x->ns; s++) {
+			struct cell *c = cell_at(x, p, s);
+			for (size_t r = 0; r < c->nreps; r++) {
+				const struct runner_job *j = &c->jobs[r];
+				if (!j->done || !j->series)
+					continue;
+				fprintf(f, "%zu,%s,%zu,%llu,%zu,%zu", p,
+					x->base->strategy[s][0] ? x->base->strategy[s]
+								: "value",
+					r, (unsigned long long)j->series_window,
+					j->series_rows, j->series_cols);
+				for (size_t i = 0; i < j->series_rows * j->series_cols; i++) {
+					fputc(',', f);
+					out_num(f, j->series[i], "nan");
+				}
+				fputc('\n', f);
+			}
+		}
+	}
+}
+
+/* Read DIR/job_series.csv (if there is one) into jobs already read from
+ * DIR/jobs.csv. */
+static int read_job_series(struct experiment *x, const char *dir,
+			   struct err *e)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/job_series.csv", dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return errno == ENOENT ? 0
+		       : err_set(e, ERR_INPUT, path, 0, 0, "cannot read: %s",
+				 strerror(errno));
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0, lineno = 0;
+	while (getline(&line, &cap, f) > 0) {
+		if (++lineno == 1)
+			continue;   /* header */
+		char *save = NULL, *tok[6];
+		tok[0] = strtok_r(line, ",", &save);
+		for (int i = 1; i < 6 && tok[i - 1]; i++)
+			tok[i] = strtok_r(NULL, ",\n", &save);
+		if (!tok[0] || !tok[5]) {
+			rc = err_set(e, ERR_INPUT, path, lineno, 1,
+				     "malformed series line");
+			break;
+		}
+		size_t p = strtoull(tok[0], NULL, 10), r = strtoull(tok[2], NULL, 10);
+		size_t s = strategy_index(x, tok[1]);
+		size_t rows = strtoull(tok[4], NULL, 10), cols = strtoull(tok[5], NULL, 10);
+		struct runner_job *j = p < x->np && s != SIZE_MAX &&
+				       r < cell_at(x, p, s)->nreps
+				       ? &cell_at(x, p, s)->jobs[r] : NULL;
+		if (!j || !j->done || !rows || !cols || rows > (1u << 24) ||
+		    cols > 256) {
+			rc = err_set(e, ERR_INPUT, path, lineno, 1,
+				     "series of job (%s, %s, %s) does not belong "
+				     "to a finished job of this experiment", tok[0],
+				     tok[1], tok[2]);
+			break;
+		}
+		double *v = malloc(rows * cols * sizeof(double));
+		if (!v) {
+			rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+			break;
+		}
+		char *rest = save, *end;
+		for (size_t i = 0; i < rows * cols; i++) {
+			v[i] = rest ? strtod(rest, &end) : 0;
+			if (!rest || end == rest) {
+				rc = err_set(e, ERR_INPUT, path, lineno, 1,
+					     "missing series values");
+				break;
+			}
+			rest = *end == ',' ? end + 1 : end;
+		}
+		if (rc) {
+			free(v);
+			break;
+		}
+		free(j->series);
+		j->series = v;
+		j->series_rows = rows;
+		j->series_cols = cols;
+		j->series_window = strtoull(tok[3], NULL, 10);
 	}
 	free(line);
 	fclose(f);
@@ -395,6 +499,13 @@ static int write_sweep_outputs(struct experiment *x, const char *dir,
 	write_jobs_csv(x, job.f, 0);
 	if (out_commit(&job, e))
 		return e->status;
+	if (m->series_cols && x->base->series.window) {
+		if (out_open(&job, dir, "job_series.csv", e))
+			return e->status;
+		write_job_series(x, job.f);
+		if (out_commit(&job, e))
+			return e->status;
+	}
 	if (out_open(&pts, dir, "points.csv", e) ||
 	    out_open(&diff, dir, "differences.csv", e) ||
 	    out_open(&js, dir, "summary.json", e) ||
@@ -583,8 +694,23 @@ static int run_pending(struct experiment *x, const struct cli_opts *o,
 		runner_run(batch, k, o->threads, &cli_interrupted,
 			   tty ? show_progress : NULL, pr);
 	pr->base_done += k;
-	for (size_t i = 0; i < k; i++)
-		*origin[i] = batch[i];
+	for (size_t i = 0; i < k; i++) {
+		struct runner_job *j = origin[i];
+		*j = batch[i];
+		if (j->done && j->cap_reason && !strcmp(j->cap_reason, "interrupted")) {
+			/* Cut short by Ctrl-C: not a result (it would count as a
+			 * capped replication); run it again on --resume. */
+			j->done = 0;
+			j->status = SIM_DONE;
+			j->cap_reason = NULL;
+			j->events = j->warmup_cut = 0;
+			for (size_t m = 0; m < x->nm; m++)
+				j->metrics[m] = NAN;
+			free(j->series);
+			j->series = NULL;
+			j->series_rows = j->series_cols = 0;
+		}
+	}
 	free(batch);
 	free(origin);
 	return 0;
@@ -697,7 +823,8 @@ static int sweep_main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
-	if (o.resume && read_jobs_csv(&x, o.resume, &e))
+	if (o.resume && (read_jobs_csv(&x, o.resume, &e) ||
+			 read_job_series(&x, o.resume, &e)))
 		goto fail;
 	cli_install_signals();
 	int tty = !o.quiet && isatty(STDERR_FILENO) && mpi_rank() == 0;
@@ -754,6 +881,13 @@ static int sweep_main(int argc, char **argv)
 		write_jobs_csv(&x, f.f, 1);
 		if (out_commit(&f, &e))
 			goto fail;
+		if (x.base->model->series_cols && x.base->series.window) {
+			if (out_open(&f, dir, "job_series.csv", &e))
+				goto fail;
+			write_job_series(&x, f.f);
+			if (out_commit(&f, &e))
+				goto fail;
+		}
 		printf("%s: shard %u/%u written to %s/ (merge the shards with "
 		       "bpfsim merge)\n", x.base->name, o.shard_i, o.shard_n, dir);
 		rc = 0;
@@ -797,7 +931,8 @@ int cmd_merge(int argc, char **argv)
 	if (experiment_load(&x, scen, &lo, &e))
 		goto fail;
 	for (int d = 0; d < o.ndirs; d++)
-		if (read_jobs_csv(&x, o.dirs[d], &e))
+		if (read_jobs_csv(&x, o.dirs[d], &e) ||
+		    read_job_series(&x, o.dirs[d], &e))
 			goto fail;
 	for (size_t p = 0; p < x.np; p++) {
 		for (size_t s = 0; s < x.ns; s++) {
