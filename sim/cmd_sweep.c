@@ -114,7 +114,7 @@ static int cell_grow(struct experiment *x, size_t p, size_t s, size_t n)
 
 /* Load the base scenario and one scenario per point. */
 static int experiment_load(struct experiment *x, const char *path,
-			   const struct cli_opts *o, struct err *e)
+			   const struct cli_opts *o, int phase, struct err *e)
 {
 	memset(x, 0, sizeof(*x));
 	x->path = path;
@@ -136,14 +136,17 @@ static int experiment_load(struct experiment *x, const char *path,
 	struct scenario *probe = scenario_load(path, sets, ns, 0, NULL, e);
 	if (!probe)
 		return e->status;
+	/* phase compares strategies by default (the model's first two). */
 	int compare = o->strategies ||
 		      (probe->model->strategy_key &&
-		       ynode_peek(ytree_root(probe->tree), "compare"));
+		       (phase || ynode_peek(ytree_root(probe->tree), "compare")));
 	scenario_free(probe);
 	x->base = scenario_load(path, sets, ns, compare, o->strategies, e);
 	if (!x->base)
 		return e->status;
 	x->sw = &x->base->sweep;
+	if (phase)
+		sweep_fini(x->sw);   /* a phase diagram has exactly its x and y */
 	for (size_t i = 0; i < o->nsweeps; i++)
 		if (sweep_add_arg(x->sw, o->sweeps[i], e))
 			return e->status;
@@ -367,8 +370,8 @@ static void write_job_series(struct experiment *x, FILE *f)
 	}
 }
 
-/* Read DIR/job_series.csv (if there is one) into jobs already read from
- * DIR/jobs.csv. */
+/* Read DIR/job_series.csv (if there is one) into the jobs already read
+ * from DIR/jobs.csv; series of jobs jobs.csv does not have are ignored. */
 static int read_job_series(struct experiment *x, const char *dir,
 			   struct err *e)
 {
@@ -400,14 +403,14 @@ static int read_job_series(struct experiment *x, const char *dir,
 		struct runner_job *j = p < x->np && s != SIZE_MAX &&
 				       r < cell_at(x, p, s)->nreps
 				       ? &cell_at(x, p, s)->jobs[r] : NULL;
-		if (!j || !j->done || !rows || !cols || rows > (1u << 24) ||
-		    cols > 256) {
+		if (!j || !rows || !cols || rows > (1u << 24) || cols > 256) {
 			rc = err_set(e, ERR_INPUT, path, lineno, 1,
 				     "series of job (%s, %s, %s) does not belong "
-				     "to a finished job of this experiment", tok[0],
-				     tok[1], tok[2]);
+				     "to this experiment", tok[0], tok[1], tok[2]);
 			break;
 		}
+		if (!j->done)
+			continue;   /* not in jobs.csv: the job runs again */
 		double *v = malloc(rows * cols * sizeof(double));
 		if (!v) {
 			rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
@@ -514,7 +517,7 @@ static int write_sweep_outputs(struct experiment *x, const char *dir,
 		goto out;
 	/* headers */
 	csv_axes_header(x, pts.f);
-	fputs(",strategy,replications,done,capped,failed", pts.f);
+	fputs(",strategy,replications,done,capped,failed,regime", pts.f);
 	csv_axes_header(x, diff.f);
 	fputs(",strategy,versus,pairs", diff.f);
 	for (size_t k = 0; k < x->nm; k++) {
@@ -570,8 +573,9 @@ static int write_sweep_outputs(struct experiment *x, const char *dir,
 		for (size_t s = 0; s < x->ns; s++) {
 			const char *lab = report_strategy_label(&rep, s);
 			csv_axes_values(x, pts.f, p);
-			fprintf(pts.f, ",%s,%zu,%zu,%zu,%zu", lab, nr, rep.ndone[s],
-				rep.ncapped[s], rep.nfailed[s]);
+			fprintf(pts.f, ",%s,%zu,%zu,%zu,%zu,%s", lab, nr, rep.ndone[s],
+				rep.ncapped[s], rep.nfailed[s],
+				regime_names[report_regime(&rep, s)]);
 			for (size_t k = 0; k < x->nm; k++)
 				ci_cols(pts.f, &rep.sum[s * x->nm + k]);
 			fputc('\n', pts.f);
@@ -581,7 +585,12 @@ static int write_sweep_outputs(struct experiment *x, const char *dir,
 				      "\"warmup_cut_mean_ns\": ", rep.ndone[s],
 				rep.ncapped[s], rep.nfailed[s]);
 			out_num(js.f, rep.cut_mean[s], "null");
-			fputs(", \"metrics\": {", js.f);
+			fprintf(js.f, ", \"regime\": \"%s\", \"regimes\": {",
+				regime_names[report_regime(&rep, s)]);
+			for (int g = 0; g <= REGIME_COUNT; g++)
+				fprintf(js.f, "%s\"%s\": %zu", g ? ", " : "", regime_names[g],
+					rep.regimes[s * (REGIME_COUNT + 1) + (size_t)g]);
+			fputs("}, \"metrics\": {", js.f);
 			for (size_t k = 0; k < x->nm; k++) {
 				fputs(k ? ", " : "", js.f);
 				out_json_string(js.f, m->metrics[k].name);
@@ -783,7 +792,7 @@ static int sweep_main(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	err_init(&e);
-	if (experiment_load(&x, o.scenario, &o, &e))
+	if (experiment_load(&x, o.scenario, &o, 0, &e))
 		goto fail;
 	if (o.shard_n && x.base->precision.metric >= 0) {
 		err_set(&e, ERR_INPUT, o.scenario, 0, 0,
@@ -928,7 +937,7 @@ int cmd_merge(int argc, char **argv)
 	char scen[4096];
 	snprintf(scen, sizeof(scen), "%s/scenario.resolved.yaml", o.dirs[0]);
 	struct cli_opts lo = { .reps = -1, .seed = -1 };
-	if (experiment_load(&x, scen, &lo, &e))
+	if (experiment_load(&x, scen, &lo, 0, &e))
 		goto fail;
 	for (int d = 0; d < o.ndirs; d++)
 		if (read_jobs_csv(&x, o.dirs[d], &e) ||
@@ -963,4 +972,185 @@ fail:
 out:
 	experiment_free(&x);
 	return rc;
+}
+
+/* ---- phase diagrams ---------------------------------------------------- */
+
+static const char regime_letter[REGIME_COUNT + 1] = { 'C', 'S', 'O', 'E', '?' };
+
+/* phase.csv, the per-strategy maps and boundaries, and the difference map
+ * (cells where strategy 0 explodes and another does not). */
+static int write_phase(struct experiment *x, const char *dir, struct err *e)
+{
+	const struct sweep_axis *ax = &x->sw->axes[0], *ay = &x->sw->axes[1];
+	int oi = model_metric_index(x->base->model, "overhead_ratio");
+	int *reg = calloc(x->np * x->ns, sizeof(int));
+	struct stat_summary *ov = calloc(x->np * x->ns, sizeof(*ov));
+	struct out_file f = { 0 };
+	int rc = 0;
+	if (!reg || !ov) {
+		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	for (size_t p = 0; p < x->np; p++) {
+		size_t nr;
+		struct runner_job *pj = point_jobs(x, p, &nr);
+		struct report rep;
+		if (!pj || report_build(&rep, x->pts[p], pj, x->ns, nr)) {
+			free(pj);
+			rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+			goto out;
+		}
+		for (size_t s = 0; s < x->ns; s++) {
+			reg[p * x->ns + s] = report_regime(&rep, s);
+			if (oi >= 0)
+				ov[p * x->ns + s] = rep.sum[s * x->nm + (size_t)oi];
+		}
+		report_fini(&rep);
+		free(pj);
+	}
+	if (out_open(&f, dir, "phase.csv", e)) {
+		rc = e->status;
+		goto out;
+	}
+	fprintf(f.f, "%s,%s,strategy,regime,overhead_ratio_mean,"
+		     "overhead_ratio_ci_low,overhead_ratio_ci_high\n",
+		ax->path, ay->path);
+	for (size_t p = 0; p < x->np; p++) {
+		for (size_t s = 0; s < x->ns; s++) {
+			const struct stat_summary *su = &ov[p * x->ns + s];
+			fprintf(f.f, "%s,%s,%s,%s", ax->values[sweep_index(x->sw, p, 0)],
+				ay->values[sweep_index(x->sw, p, 1)],
+				x->base->strategy[s][0] ? x->base->strategy[s] : "value",
+				regime_names[reg[p * x->ns + s]]);
+			ci_cols(f.f, su);
+			fputc('\n', f.f);
+		}
+	}
+	if (out_commit(&f, e)) {
+		rc = e->status;
+		goto out;
+	}
+	/* Maps: y down the side (largest on top), x along the bottom. */
+	for (size_t s = 0; s < x->ns; s++) {
+		printf("\n%s (C converging, S stable, O oscillating, E exploding):\n",
+		       x->base->strategy[s][0] ? x->base->strategy[s] : "regimes");
+		for (size_t iy = ay->n; iy-- > 0;) {
+			printf("  %14s |", ay->values[iy]);
+			for (size_t ix = 0; ix < ax->n; ix++) {
+				size_t p = ix * ay->n + iy;
+				printf(" %c", regime_letter[reg[p * x->ns + s]]);
+			}
+			putchar('\n');
+		}
+		printf("  %14s  x: %s from %s to %s (%zu values%s)\n", "", ax->path,
+		       ax->values[0], ax->values[ax->n - 1], ax->n,
+		       ax->log ? ", log" : "");
+		printf("  boundary (smallest %s that explodes, per %s):\n", ax->path,
+		       ay->path);
+		for (size_t iy = 0; iy < ay->n; iy++) {
+			const char *at = NULL;
+			for (size_t ix = 0; ix < ax->n && !at; ix++)
+				if (reg[(ix * ay->n + iy) * x->ns + s] == REGIME_EXPLODING)
+					at = ax->values[ix];
+			printf("    %s = %-12s %s\n", ay->path, ay->values[iy],
+			       at ? at : "none in range");
+		}
+	}
+	for (size_t s = 1; s < x->ns; s++) {
+		size_t n = 0;
+		printf("\n%s explodes where %s does not (*):\n",
+		       x->base->strategy[0], x->base->strategy[s]);
+		for (size_t iy = ay->n; iy-- > 0;) {
+			printf("  %14s |", ay->values[iy]);
+			for (size_t ix = 0; ix < ax->n; ix++) {
+				size_t p = ix * ay->n + iy;
+				int a = reg[p * x->ns] == REGIME_EXPLODING;
+				int b = reg[p * x->ns + s] == REGIME_EXPLODING;
+				printf(" %c", a && !b ? '*' : !a && b ? '+' : '.');
+				n += a && !b;
+			}
+			putchar('\n');
+		}
+		printf("  %zu cell%s (+: the other way round)\n", n, n == 1 ? "" : "s");
+	}
+out:
+	free(reg);
+	free(ov);
+	return rc;
+}
+
+int cmd_phase(int argc, char **argv)
+{
+	const struct cli_cmd *cmd = cli_find("phase");
+	struct cli_opts o;
+	struct err e;
+	struct experiment x = { 0 };
+	int rc = cli_parse(cmd, argc, argv, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	err_init(&e);
+	struct scenario *probe = scenario_load(o.scenario, o.sets, o.nsets, 0, NULL,
+					       &e);
+	if (!probe)
+		goto fail;
+	char xs[512], ys[512];
+	snprintf(xs, sizeof(xs), "%s", o.phase_x ? o.phase_x
+		 : probe->phase.x ? probe->phase.x : "");
+	snprintf(ys, sizeof(ys), "%s", o.phase_y ? o.phase_y
+		 : probe->phase.y ? probe->phase.y : "");
+	scenario_free(probe);
+	if (!xs[0] || !ys[0]) {
+		err_set(&e, ERR_INPUT, o.scenario, 0, 0,
+			"a phase diagram needs two axes: --x PATH=lo:hi:n[:log] "
+			"--y PATH=lo:hi:n[:log] (or a phase: {x, y} block)");
+		goto fail;
+	}
+	struct cli_opts o2 = o;
+	o2.sweeps[0] = xs;
+	o2.sweeps[1] = ys;
+	o2.nsweeps = 2;
+	if (experiment_load(&x, o.scenario, &o2, 1, &e))
+		goto fail;
+	if (x.sw->naxes != 2) {
+		err_set(&e, ERR_INPUT, o.scenario, 0, 0,
+			"--x and --y must name two different parameters");
+		goto fail;
+	}
+	for (size_t p = 0; p < x.np; p++)
+		for (size_t s = 0; s < x.ns; s++)
+			if (cell_grow(&x, p, s, x.pts[p]->replications)) {
+				err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+				goto fail;
+			}
+	cli_install_signals();
+	int tty = !o.quiet && isatty(STDERR_FILENO);
+	size_t total = 0;
+	for (size_t i = 0; i < x.np * x.ns; i++)
+		total += x.cells[i].nreps;
+	struct progress pr = { .t0 = now_s(), .total = total };
+	if (run_pending(&x, &o, &pr, tty, &e))
+		goto fail;
+	if (tty)
+		fputs("\r\033[K", stderr);
+	for (size_t i = 0; i < x.np * x.ns; i++)
+		for (size_t r = 0; r < x.cells[i].nreps; r++)
+			if (!x.cells[i].jobs[r].done)
+				x.interrupted = 1;
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", o.out ? o.out : "");
+	if (!dir[0])
+		snprintf(dir, sizeof(dir), "out/%s-phase", x.base->name);
+	if (write_sweep_outputs(&x, dir, &e) || write_phase(&x, dir, &e))
+		goto fail;
+	putchar('\n');
+	print_summary(&x, dir);
+	rc = 0;
+	goto out;
+fail:
+	err_print(&e);
+	rc = e.status ? e.status : 1;
+out:
+	experiment_free(&x);
+	return cli_exit_status(rc);
 }

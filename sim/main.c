@@ -73,6 +73,23 @@ const struct cli_cmd cli_commands[] = {
 	  COMMON_RUN_OPTIONS
 	  "\nUnder MPI (make MPI=1; mpirun -n K bpfsim sweep ...) rank 0 hands\n"
 	  "jobs to the other ranks; the output is the same bytes.\n" },
+	{ "phase", cmd_phase,
+	  "phase diagram: the regime of every point of a 2-D grid, per strategy",
+	  "usage: bpfsim phase SCENARIO --x PATH=LO:HI:N[:log] --y PATH=LO:HI:N[:log]\n"
+	  "                    [options]\n\n"
+	  "Runs the grid (every strategy: compare: list, --strategies, or the\n"
+	  "model's first two) and classifies every run's trajectory as\n"
+	  "converging, stable, oscillating or exploding (the majority over the\n"
+	  "replications; criteria in README \"Regimes\").  Prints a map per\n"
+	  "strategy, the boundary (smallest x that explodes, per y) and where\n"
+	  "the first strategy explodes and the others do not.  Writes phase.csv\n"
+	  "(x, y, strategy, regime, overhead ratio mean and CI) and everything a\n"
+	  "sweep writes.  The scenario's phase: {x, y} block gives the defaults.\n\n"
+	  "options:\n"
+	  "  --x PATH=LO:HI:N[:log]  the horizontal axis\n"
+	  "  --y PATH=LO:HI:N[:log]  the vertical axis\n"
+	  "  --strategies LIST       strategies to map\n"
+	  COMMON_RUN_OPTIONS },
 	{ "capacity", cmd_capacity,
 	  "largest parameter value that meets an objective, per strategy",
 	  "usage: bpfsim capacity SCENARIO --param PATH[=TEMPLATE] --range LO:HI\n"

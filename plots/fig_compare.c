@@ -1,0 +1,165 @@
+/* fig_compare.c - key metrics per strategy with CI bars (plots/compare.gp).
+ *
+ * Applies to run/compare folders with a summary.csv (strategy, metric, unit,
+ * n, mean, sd, ci_low, ci_high: one row per strategy and metric).  Up to six
+ * metrics, chosen by plot_pick_metrics(): the headline ones first, then
+ * others whose means are finite and differ between strategies (a metric
+ * every strategy has the same value of, such as `elapsed`, tells nothing).
+ * A `run` (one strategy) gets the same figure with one bar per panel.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out.h"
+#include "plot_fig.h"
+
+#define MAX_STRAT 16
+#define MAX_METRICS 256
+#define NPANELS 6
+
+struct cmp {
+	const struct plot_csv *t;
+	int cs, cm, cu, cn, cmean, clo, chi;
+	const char *strat[MAX_STRAT];
+	size_t ns;
+	const char *metric[MAX_METRICS];
+	size_t nm;
+	long row[MAX_METRICS][MAX_STRAT];    /* data row, -1 = absent */
+};
+
+static int usable(void *ctx, size_t m, int key)
+{
+	struct cmp *x = ctx;
+	double first = NAN;
+	int finite = 0, differ = 0;
+	for (size_t s = 0; s < x->ns; s++) {
+		if (x->row[m][s] < 0)
+			continue;
+		double v = plot_csv_num(x->t, (size_t)x->row[m][s], x->cmean);
+		if (!isfinite(v))
+			continue;
+		if (finite++ && v != first)
+			differ = 1;
+		else
+			first = v;
+	}
+	return finite && (key || differ || x->ns == 1);
+}
+
+int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
+			struct err *e)
+{
+	struct plot_csv t;
+	struct out_file o = { 0 };
+	struct cmp *x = NULL;
+	int rc = c->kind == PLOT_RUN ? plot_csv_read(&t, c->dir, "summary.csv", e)
+				     : 0;
+	if (rc != 1)
+		return rc;
+	rc = 0;
+	x = calloc(1, sizeof(*x));
+	if (!x) {
+		err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		rc = -1;
+		goto out;
+	}
+	x->t = &t;
+	x->cs = plot_csv_col(&t, "strategy");
+	x->cm = plot_csv_col(&t, "metric");
+	x->cu = plot_csv_col(&t, "unit");
+	x->cn = plot_csv_col(&t, "n");
+	x->cmean = plot_csv_col(&t, "mean");
+	x->clo = plot_csv_col(&t, "ci_low");
+	x->chi = plot_csv_col(&t, "ci_high");
+	if (x->cs < 0 || x->cm < 0 || x->cu < 0 || x->cmean < 0 || x->clo < 0 ||
+	    x->chi < 0)
+		goto out;
+	memset(x->row, 0xff, sizeof(x->row));   /* all -1 */
+	for (size_t r = 0; r < t.nrows; r++) {
+		const char *s = plot_csv_str(&t, r, x->cs);
+		const char *m = plot_csv_str(&t, r, x->cm);
+		size_t i = 0, k = 0;
+		while (i < x->ns && strcmp(x->strat[i], s))
+			i++;
+		if (i == x->ns) {
+			if (x->ns == MAX_STRAT)
+				continue;
+			x->strat[x->ns++] = s;
+		}
+		while (k < x->nm && strcmp(x->metric[k], m))
+			k++;
+		if (k == x->nm) {
+			if (x->nm == MAX_METRICS)
+				continue;
+			x->metric[x->nm++] = m;
+		}
+		x->row[k][i] = (long)r;
+	}
+	size_t pick[NPANELS];
+	size_t np = plot_pick_metrics(x->metric, x->nm, usable, x, pick, NPANELS);
+	if (np == 0 || x->ns == 0)
+		goto out;
+	rc = -1;
+	if (out_open(&o, c->dir, "compare.dat", e))
+		goto out;
+	fputs("# compare: mean and 95% CI of each metric per strategy "
+	      "(display units)\n"
+	      "# columns: index strategy mean ci_low ci_high; one block per "
+	      "metric\n", o.f);
+	const char *units[NPANELS], *names[NPANELS];
+	struct plot_unit u[NPANELS];
+	double nreps = 0;
+	for (size_t p = 0; p < np; p++) {
+		size_t m = pick[p];
+		double big = 0;
+		const char *unit = "";
+		for (size_t s = 0; s < x->ns; s++) {
+			if (x->row[m][s] < 0)
+				continue;
+			size_t r = (size_t)x->row[m][s];
+			unit = plot_csv_str(&t, r, x->cu);
+			double hi = fmax(fabs(plot_csv_num(&t, r, x->cmean)),
+					 fabs(plot_csv_num(&t, r, x->chi)));
+			if (hi > big)
+				big = hi;
+			double n = plot_csv_num(&t, r, x->cn);
+			if (n > nreps)
+				nreps = n;
+		}
+		plot_unit_pick(unit, big, &u[p]);
+		units[p] = u[p].label;
+		names[p] = x->metric[m];
+		fprintf(o.f, "%s# %s (%s)\n", p ? "\n\n" : "", x->metric[m],
+			u[p].label);
+		for (size_t s = 0; s < x->ns; s++) {
+			size_t r = (size_t)x->row[m][s];
+			fprintf(o.f, "%zu ", s);
+			plot_data_string(o.f, x->strat[s]);
+			for (int col = 0; col < 3; col++) {
+				int cc = col == 0 ? x->cmean : col == 1 ? x->clo : x->chi;
+				fputc(' ', o.f);
+				plot_data_num(o.f, x->row[m][s] < 0 ? NAN
+					      : plot_csv_num(&t, r, cc) * u[p].scale);
+			}
+			fputc('\n', o.f);
+		}
+	}
+	if (out_commit(&o, e))
+		goto out;
+	char title[256];
+	snprintf(title, sizeof(title), "%s%s%s: mean and 95%% CI over %.0f "
+		 "replication%s", c->scenario, c->scenario[0] ? ": " : "",
+		 x->ns > 1 ? "strategies compared" : "key metrics", nreps,
+		 nreps == 1 ? "" : "s");
+	plot_var_str(v, "title", title);
+	plot_var_strs(v, "metrics", names, np);
+	plot_var_strs(v, "units", units, np);
+	plot_var_strs(v, "strategies", x->strat, x->ns);
+	rc = 1;
+out:
+	out_abort(&o);
+	free(x);
+	plot_csv_free(&t);
+	return rc;
+}

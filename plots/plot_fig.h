@@ -1,0 +1,151 @@
+/* plot_fig.h - what a figure preparer receives, and the helpers it uses.
+ *
+ * A preparer (plots/fig_*.c) looks at the output folder described by a
+ * struct plot_ctx, decides whether its figure applies, and if so writes its
+ * data file(s) into the folder (through out.h: whole or absent) and the
+ * script's parameters into a struct plot_vars.  It returns 1 (applies, data
+ * written), 0 (does not apply: its inputs are absent; nothing written) or -1
+ * with e set (a file could not be read or written, or is malformed).
+ *
+ * Helpers: a small CSV table reader (the files bpfsim writes: a header line,
+ * comma-separated cells, no quoting), gnuplot parameter writers (strings are
+ * single-quoted with '' for a quote), display units for metric values, and
+ * the key-metric choice shared by the compare and sweep figures.
+ */
+#ifndef BPFSIM_PLOT_FIG_H
+#define BPFSIM_PLOT_FIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "model.h"
+#include "ytree.h"
+
+enum plot_kind {
+	PLOT_NONE,    /* no summary.json: nothing of its own (maybe subfolders) */
+	PLOT_RUN,     /* run or compare outputs */
+	PLOT_SWEEP,   /* sweep or merge outputs (summary.json has "axes") */
+};
+
+/* One output folder, as the preparers see it. */
+struct plot_ctx {
+	const char *dir;
+	enum plot_kind kind;
+	struct ytree *resolved;       /* scenario.resolved.yaml, or NULL */
+	const struct model *model;    /* its model, or NULL if unknown */
+	char scenario[128];           /* scenario name ("" if unknown) */
+};
+
+/* Read dir's kind and scenario.  0, or -1 with e set (summary.json exists
+ * but cannot be read).  A missing or bad scenario.resolved.yaml leaves
+ * `resolved` and `model` NULL. */
+int plot_ctx_load(struct plot_ctx *c, const char *dir, struct err *e);
+void plot_ctx_fini(struct plot_ctx *c);
+
+/* A figure kind: its name (script NAME.gp, data NAME.dat, figure NAME.png),
+ * the embedded script text, and its preparer. */
+struct plot_vars;
+struct plot_fig {
+	const char *name;
+	const char *script;
+	int (*prepare)(const struct plot_ctx *c, struct plot_vars *v,
+		       struct err *e);
+};
+
+/* ---- script parameters ----------------------------------------------- */
+
+/* gnuplot assignments, one per line, written as defaults at the top of the
+ * folder's copy of the script.  Allocation failure is remembered (`oom`)
+ * and reported once by the driver. */
+struct plot_vars {
+	char *buf;
+	size_t len, cap;
+	int oom;
+};
+
+void plot_vars_fini(struct plot_vars *v);
+void plot_var_str(struct plot_vars *v, const char *name, const char *value);
+void plot_var_num(struct plot_vars *v, const char *name, double value);
+/* `array NAME[n] = [...]` of strings. */
+void plot_var_strs(struct plot_vars *v, const char *name,
+		   const char *const *values, size_t n);
+/* `array NAME[n] = [...]` of numbers. */
+void plot_var_nums(struct plot_vars *v, const char *name, const double *values,
+		   size_t n);
+
+/* ---- CSV ------------------------------------------------------------- */
+
+struct plot_csv {
+	char *text;            /* the file, cut into cells in place */
+	size_t nrows;          /* data rows (the header is not counted) */
+	size_t ncols;          /* header columns */
+	char **cell;           /* (nrows + 1) x ncols; row 0 is the header */
+};
+
+/* Read DIR/NAME.  Returns 1 when read, 0 when the file does not exist, or -1
+ * with e set (unreadable, or a row with a different number of cells). */
+int plot_csv_read(struct plot_csv *t, const char *dir, const char *name,
+		  struct err *e);
+void plot_csv_free(struct plot_csv *t);
+/* Index of the header column `name`, or -1. */
+int plot_csv_col(const struct plot_csv *t, const char *name);
+/* Cell of data row r (0-based) and column c (c < 0: ""). */
+const char *plot_csv_str(const struct plot_csv *t, size_t r, int c);
+/* Its number ("nan", empty or unparsable: NAN). */
+double plot_csv_num(const struct plot_csv *t, size_t r, int c);
+
+/* ---- values ---------------------------------------------------------- */
+
+/* How a metric is shown: value * scale, in unit `label`.  Durations (ns) get
+ * ns/us/ms/s by the largest |value|, ratios become %, others keep their
+ * unit. */
+struct plot_unit {
+	double scale;
+	char label[32];
+};
+void plot_unit_pick(const char *unit, double maxabs, struct plot_unit *u);
+
+/* Scenario text as a number for an axis: plain numbers (k/M/G suffixes),
+ * durations (in ns, *kind 1) or rates (per second, *kind 2); *kind 0 for a
+ * plain number.  0, or -1 when the text is none of these. */
+int plot_axis_number(const char *text, double *v, int *kind);
+
+/* True when the (sorted, positive) values are geometrically but not
+ * arithmetically spaced: a log axis shows them evenly. */
+int plot_is_geometric(const double *v, size_t n);
+
+/* Up to `max` metrics worth showing, by index into names[0..n): the key
+ * metrics (overhead_ratio, bpf_cpu_share, wait_mean, wait_p99, ...) that are
+ * present and `usable`, then the other usable ones in order.  `usable(i)`
+ * says whether metric i has finite values that differ somewhere.  Returns
+ * the count written to pick[]. */
+size_t plot_pick_metrics(const char *const *names, size_t n,
+			 int (*usable)(void *ctx, size_t i, int key), void *ctx,
+			 size_t *pick, size_t max);
+
+/* Write `s` into f as a gnuplot data string ("..." with " removed). */
+void plot_data_string(FILE *f, const char *s);
+/* A number for a data file ("%.9g", "nan" for non-finite). */
+void plot_data_num(FILE *f, double v);
+
+/* Percentile q (0..1) of v[0..n) (sorted in place). */
+double plot_percentile(double *v, size_t n, double q);
+
+/* The figure kinds (plots/fig_*.c). */
+int fig_timeline_prepare(const struct plot_ctx *c, struct plot_vars *v,
+			 struct err *e);
+int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
+			struct err *e);
+int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
+		      struct err *e);
+int fig_validation_prepare(const struct plot_ctx *c, struct plot_vars *v,
+			   struct err *e);
+
+/* Embedded scripts (plots/plot_scripts.c): the text of plots/NAME.gp. */
+extern const char plot_gp_timeline[];
+extern const char plot_gp_compare[];
+extern const char plot_gp_sweep[];
+extern const char plot_gp_validation[];
+
+#endif

@@ -1,0 +1,79 @@
+# sweep.gp - key metrics vs the swept parameter, with 95% CI bands.
+#
+# Small multiples, one panel per metric; in each, one line per series (a
+# strategy, and a value of every further sweep axis) through the means, and a
+# translucent band from CI low to CI high.  Colour = strategy, dash pattern =
+# value of the further axes.  The x axis is logarithmic when the swept
+# values are geometrically spaced (a :log range), a y axis when its values
+# span more than two decades.
+#
+# Parameters (bpfsim writes them at the top of the copy in the output folder):
+#   data        data file: one block per series (gnuplot `index`), rows
+#               x  then mean ci_low ci_high for each metric (display units)
+#   metrics     array of metric names (column groups, in order)
+#   units       array of their display units
+#   ylog        array: 1 = log y axis for that metric
+#   series      array of series labels ("hash", "hash, cpus=4", ...)
+#   colour      array: colour (strategy) index of each series, from 1
+#   dash        array: dash pattern index of each series, from 1
+#   xlabel      x axis label (parameter and unit)
+#   xlog        1 = log x axis
+#   xnames      array of x tic labels when the values are not numbers (x is
+#               then 0, 1, ...); an empty array otherwise
+#   title       figure title
+#   fmt, out    'png' (pngcairo, default) or 'svg'; output file
+
+if (!exists("fmt")) fmt = 'png'
+if (!exists("out")) out = 'sweep.' . fmt
+nmet = |metrics|
+nser = |series|
+ncols = (nmet <= 3) ? nmet : 3
+nrows = (nmet + ncols - 1) / ncols
+height = 150 + 320 * nrows
+if (fmt eq 'svg') {
+	set terminal svg size 1250,height dynamic font 'Sans,12' background rgb 'white'
+} else {
+	set terminal pngcairo size 1250,height font 'Sans,11' background rgb 'white'
+}
+set output out
+set termoption noenhanced
+set encoding utf8
+
+set linetype 1 lc rgb '#0072B2' lw 2
+set linetype 2 lc rgb '#D55E00' lw 2
+set linetype 3 lc rgb '#009E73' lw 2
+set linetype 4 lc rgb '#CC79A7' lw 2
+set linetype 5 lc rgb '#E69F00' lw 2
+set linetype 6 lc rgb '#56B4E9' lw 2
+set linetype 7 lc rgb '#000000' lw 2
+set linetype 8 lc rgb '#F0E442' lw 2
+set linetype cycle 8
+
+set grid xtics ytics mxtics lc rgb '#dddddd' lw 1 dt 1
+set border 3
+set tics nomirror
+set format y '%g'
+set format x '%g'
+set xlabel xlabel
+if (xlog) { set logscale x }
+if (|xnames| > 0) {
+	set xtics ()
+	do for [k=1:|xnames|] { set xtics add (xnames[k] k-1) }
+	set xrange [-0.3:|xnames|-0.7]
+}
+set key top left opaque box lc rgb '#bbbbbb' font ',10'
+
+set multiplot layout nrows,ncols title title font ',14' \
+	margins 0.07,0.98,0.08,0.89 spacing 0.08,0.15
+do for [m=1:nmet] {
+	c = 2 + 3 * (m - 1)
+	set title metrics[m] font ',12'
+	set ylabel units[m]
+	if (ylog[m]) { set logscale y } else { unset logscale y; set yrange [*:*] }
+	if (m > 1) { unset key }
+	plot for [i=1:nser] data index (i-1) using 1:(column(c+1)):(column(c+2)) \
+		with filledcurves lc colour[i] fs transparent solid 0.18 noborder notitle, \
+	     for [i=1:nser] data index (i-1) using 1:(column(c)) \
+		with linespoints lc colour[i] dt dash[i] pt 7 ps 0.7 title series[i]
+}
+unset multiplot
