@@ -30,9 +30,13 @@
  *     theirs; `delete: always` deletes after every lookup;
  *   - pids come from a cyclic allocator wrapping at pid_max (to 300, as
  *     Linux's RESERVED_PIDS), so leaked entries meet reused pids.
- * A report whose timestamp predates the task's current wait (its record was
- * skipped or failed and an older entry - its own or a dead task's with the
- * same pid - was still there) is a bogus wait: counted as a false report.
+ * A report whose timestamp predates the task's current wait is a bogus wait,
+ * counted as a false report.  It needs the record of this wait to be lost
+ * while an older entry stays: a sched_wakeup skipped by the recursion check
+ * after a short wait whose entry `on_report` kept.  Pid reuse alone cannot
+ * do it: sched_wakeup_new always runs, and updating a key that is present
+ * never fails (the kernel swaps in a per-CPU spare element), so a reused
+ * pid overwrites the dead task's leaked entry.
  *
  * Memory: ~48 bytes per possible pid for tasks (grown on demand) plus the
  * strategy's per-pid table; events: a few per live task.
@@ -333,7 +337,7 @@ static int read_probe(struct rq_cfg *c, struct ynode *root, struct err *e)
 	double thr;
 	if (!p ||
 	    cfg_bool(p, "attach", "true", &c->attach, e) ||
-	    cfg_duration(p, "threshold", "10us", 0, 1e15, &thr, e) ||
+	    cfg_duration(p, "threshold", "10ms", 0, 1e15, &thr, e) ||
 	    cfg_enum(p, "output", "perf", output_names, &c->output, e) ||
 	    cfg_enum(p, "delete", "on_report", delete_names, &c->del, e) ||
 	    cfg_enum(p, "nesting", "skip", nesting_names, &c->nesting, e) ||
@@ -1100,7 +1104,8 @@ static const struct model_param rq_params[] = {
 	{ "workload.block.sleep", "dist(duration)", "exponential(1ms)",
 	  "time blocked before the wake-up" },
 	{ "probe.attach", "bool", "true", "false: no BPF at all (the baseline)" },
-	{ "probe.threshold", "duration", "10us", "report waits longer than this" },
+	{ "probe.threshold", "duration", "10ms",
+	  "report waits longer than this (runqslower's default min_us: 10 ms)" },
 	{ "probe.output", "enum", "perf", "perf (perf buffer) or ringbuf" },
 	{ "probe.delete", "enum", "on_report",
 	  "on_report (runqslower: delete after a report) or always" },

@@ -67,7 +67,8 @@ struct plot_vars {
 void plot_vars_fini(struct plot_vars *v);
 void plot_var_str(struct plot_vars *v, const char *name, const char *value);
 void plot_var_num(struct plot_vars *v, const char *name, double value);
-/* `array NAME[n] = [...]` of strings. */
+/* `array NAME[n] = [...]` of strings; nothing when n = 0 (gnuplot has no
+ * empty arrays: scripts test a count first). */
 void plot_var_strs(struct plot_vars *v, const char *name,
 		   const char *const *values, size_t n);
 /* `array NAME[n] = [...]` of numbers. */

@@ -177,35 +177,33 @@ void plot_var_num(struct plot_vars *v, const char *name, double value)
 void plot_var_strs(struct plot_vars *v, const char *name,
 		   const char *const *values, size_t n)
 {
+	if (n == 0)
+		return;    /* gnuplot has no empty arrays */
 	vars_head(v, name);
 	vars_printf(v, "array %s[%zu]", name, n);
-	if (n) {
-		vars_put(v, " = [", 4);
-		for (size_t i = 0; i < n; i++) {
-			if (i)
-				vars_put(v, ", ", 2);
-			vars_quoted(v, values[i]);
-		}
-		vars_put(v, "]", 1);
+	vars_put(v, " = [", 4);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			vars_put(v, ", ", 2);
+		vars_quoted(v, values[i]);
 	}
-	vars_put(v, "\n", 1);
+	vars_put(v, "]\n", 2);
 }
 
 void plot_var_nums(struct plot_vars *v, const char *name, const double *values,
 		   size_t n)
 {
+	if (n == 0)
+		return;    /* gnuplot has no empty arrays */
 	vars_head(v, name);
 	vars_printf(v, "array %s[%zu]", name, n);
-	if (n) {
-		vars_put(v, " = [", 4);
-		for (size_t i = 0; i < n; i++) {
-			if (i)
-				vars_put(v, ", ", 2);
-			vars_num(v, values[i]);
-		}
-		vars_put(v, "]", 1);
+	vars_put(v, " = [", 4);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			vars_put(v, ", ", 2);
+		vars_num(v, values[i]);
 	}
-	vars_put(v, "\n", 1);
+	vars_put(v, "]\n", 2);
 }
 
 /* ---- CSV --------------------------------------------------------------- */

@@ -18,8 +18,9 @@
 #   dash        array: dash pattern index of each series, from 1
 #   xlabel      x axis label (parameter and unit)
 #   xlog        1 = log x axis
-#   xnames      array of x tic labels when the values are not numbers (x is
-#               then 0, 1, ...); an empty array otherwise
+#   nxnames     number of x tic labels: 0 when the values are numbers, else
+#               the number of values (x is then 0, 1, ...), named by
+#   xnames      array of x tic labels (only when nxnames > 0)
 #   title       figure title
 #   fmt, out    'png' (pngcairo, default) or 'svg'; output file
 
@@ -56,10 +57,10 @@ set format y '%g'
 set format x '%g'
 set xlabel xlabel
 if (xlog) { set logscale x }
-if (|xnames| > 0) {
+if (nxnames > 0) {
 	set xtics ()
-	do for [k=1:|xnames|] { set xtics add (xnames[k] k-1) }
-	set xrange [-0.3:|xnames|-0.7]
+	do for [k=1:nxnames] { set xtics add (xnames[k] k-1) }
+	set xrange [-0.3:nxnames-0.7]
 }
 set key top left opaque box lc rgb '#bbbbbb' font ',10'
 

@@ -215,7 +215,7 @@ static int experiment_load(struct experiment *x, const char *path,
 static void write_jobs_csv(struct experiment *x, FILE *f, int only_done)
 {
 	const struct model *m = x->base->model;
-	fputs("point,strategy,replication,status,cap,events,warmup_cut_ns", f);
+	fputs("point,strategy,replication,status,cap,events,warmup_cut_ns,regime", f);
 	for (size_t k = 0; k < x->nm; k++)
 		fprintf(f, ",%s", m->metrics[k].name);
 	fputc('\n', f);
@@ -226,13 +226,14 @@ static void write_jobs_csv(struct experiment *x, FILE *f, int only_done)
 				const struct runner_job *j = &c->jobs[r];
 				if (only_done && !j->done)
 					continue;
-				fprintf(f, "%zu,%s,%zu,%s,%s,%llu,%llu", p,
+				fprintf(f, "%zu,%s,%zu,%s,%s,%llu,%llu,%s", p,
 					x->base->strategy[s][0] ? x->base->strategy[s]
 								: "value",
 					r, report_status_name(j),
 					j->cap_reason ? j->cap_reason : "",
 					(unsigned long long)j->events,
-					(unsigned long long)j->warmup_cut);
+					(unsigned long long)j->warmup_cut,
+					regime_names[j->regime]);
 				for (size_t k = 0; k < x->nm; k++) {
 					fputc(',', f);
 					out_num(f, j->metrics[k], "nan");
@@ -324,6 +325,14 @@ static int read_jobs_csv(struct experiment *x, const char *dir, struct err *e)
 		rest = *end == ',' ? end + 1 : end;
 		j->warmup_cut = strtoull(rest, &end, 10);
 		rest = *end == ',' ? end + 1 : end;
+		j->regime = REGIME_UNKNOWN;
+		for (int g = 0; g < REGIME_COUNT; g++) {
+			size_t len = strlen(regime_names[g]);
+			if (!strncmp(rest, regime_names[g], len) && rest[len] == ',')
+				j->regime = g;
+		}
+		end = strchr(rest, ',');
+		rest = end ? end + 1 : rest + strlen(rest);
 		for (size_t k = 0; k < x->nm; k++) {
 			j->metrics[k] = strtod(rest, &end);
 			if (end == rest) {

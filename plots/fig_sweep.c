@@ -1,0 +1,313 @@
+/* fig_sweep.c - key metrics vs the swept parameter (plots/sweep.gp).
+ *
+ * Applies to sweep folders whose points.csv has at least one axis: columns
+ * point, AXIS..., strategy, replications, done, capped, failed, then
+ * M_mean, M_ci_low, M_ci_high per metric.  The first axis is x; every
+ * strategy, and every combination of the further axes' values, is a series
+ * (a line with a CI band).  x is numeric when every value of the first axis
+ * parses as a number, a duration or a rate (shown in a unit picked by
+ * magnitude); otherwise the values are categories in sweep order.
+ *
+ * Metric units come from the model (scenario.resolved.yaml names it); an
+ * unknown model's metrics are shown unscaled.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out.h"
+#include "plot_fig.h"
+
+#define MAX_SERIES 32
+#define MAX_METRICS 256
+#define NPANELS 6
+
+struct sw {
+	const struct plot_csv *t;
+	int cstrat;
+	size_t naxes;
+	size_t nm;
+	const char *mname[MAX_METRICS];
+	int cmean[MAX_METRICS];         /* column of M_mean; +1 low, +2 high */
+	double *x;                      /* per row */
+	size_t *ser;                    /* per row: series index */
+};
+
+/* Finite somewhere, and (unless a key metric) not the same everywhere. */
+static int usable(void *ctx, size_t m, int key)
+{
+	struct sw *s = ctx;
+	double first = NAN;
+	int finite = 0, differ = 0;
+	for (size_t r = 0; r < s->t->nrows; r++) {
+		double v = plot_csv_num(s->t, r, s->cmean[m]);
+		if (!isfinite(v))
+			continue;
+		if (finite++ && v != first)
+			differ = 1;
+		else
+			first = v;
+	}
+	return finite && (key || differ);
+}
+
+static const char *metric_unit(const struct plot_ctx *c, const char *name)
+{
+	int i = c->model ? model_metric_index(c->model, name) : -1;
+	return i >= 0 ? c->model->metrics[i].unit : "";
+}
+
+int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
+		      struct err *e)
+{
+	struct plot_csv t;
+	struct out_file o = { 0 };
+	struct sw *s = NULL;
+	size_t *order = NULL;
+	char **labels = NULL;
+	int rc = c->kind == PLOT_SWEEP ? plot_csv_read(&t, c->dir, "points.csv", e)
+				       : 0;
+	if (rc != 1)
+		return rc;
+	rc = 0;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		goto oom;
+	s->t = &t;
+	s->cstrat = plot_csv_col(&t, "strategy");
+	if (s->cstrat < 2 || t.nrows == 0 || strcmp(t.cell[0], "point"))
+		goto out;
+	s->naxes = (size_t)s->cstrat - 1;
+	for (size_t col = (size_t)s->cstrat + 1; col < t.ncols && s->nm < MAX_METRICS;
+	     col++) {
+		size_t len = strlen(t.cell[col]);
+		if (len > 5 && !strcmp(t.cell[col] + len - 5, "_mean") &&
+		    col + 2 < t.ncols) {
+			char *name = t.cell[col];
+			name[len - 5] = 0;   /* the header cell becomes the name */
+			s->mname[s->nm] = name;
+			s->cmean[s->nm++] = (int)col;
+		}
+	}
+	s->x = calloc(t.nrows, sizeof(double));
+	s->ser = calloc(t.nrows, sizeof(size_t));
+	order = calloc(t.nrows, sizeof(size_t));
+	labels = calloc(MAX_SERIES, sizeof(char *));
+	if (!s->x || !s->ser || !order || !labels)
+		goto oom;
+
+	/* x: numbers of one kind, else categories in order of appearance. */
+	const char *xnames[1000];
+	size_t nx = 0;
+	int kind = -1, numeric = 1;
+	for (size_t r = 0; r < t.nrows; r++) {
+		const char *txt = plot_csv_str(&t, r, 1);
+		int k;
+		if (plot_axis_number(txt, &s->x[r], &k) || (kind >= 0 && k != kind))
+			numeric = 0;
+		kind = k;
+		size_t i = 0;
+		while (i < nx && strcmp(xnames[i], txt))
+			i++;
+		if (i == nx && nx < 1000)
+			xnames[nx++] = txt;
+	}
+	if (!numeric)
+		for (size_t r = 0; r < t.nrows; r++) {
+			size_t i = 0;
+			while (i < nx && strcmp(xnames[i], plot_csv_str(&t, r, 1)))
+				i++;
+			s->x[r] = (double)i;
+		}
+	/* Distinct x values, sorted: log spacing? unit? */
+	double xs[1000];
+	size_t nxs = 0;
+	for (size_t r = 0; r < t.nrows && numeric; r++) {
+		size_t i = 0;
+		while (i < nxs && xs[i] != s->x[r])
+			i++;
+		if (i == nxs && nxs < 1000)
+			xs[nxs++] = s->x[r];
+	}
+	for (size_t i = 1; i < nxs; i++)     /* insertion sort: few values */
+		for (size_t j = i; j > 0 && xs[j - 1] > xs[j]; j--) {
+			double tmp = xs[j];
+			xs[j] = xs[j - 1];
+			xs[j - 1] = tmp;
+		}
+	int xlog = numeric && plot_is_geometric(xs, nxs);
+	struct plot_unit xu = { 1, "" };
+	if (numeric && kind == 1)
+		plot_unit_pick("ns", fmax(fabs(xs[0]), fabs(xs[nxs - 1])), &xu);
+	else if (numeric && kind == 2)
+		plot_unit_pick("1/s", 0, &xu);
+
+	/* Series: strategy x values of the further axes. */
+	const char *sstrat[MAX_SERIES];
+	double colour[MAX_SERIES], dash[MAX_SERIES];
+	size_t nser = 0, nstrat = 0, ncombo = 0;
+	const char *strat_names[MAX_SERIES];
+	char combos[MAX_SERIES][512];
+	for (size_t r = 0; r < t.nrows; r++) {
+		const char *st = plot_csv_str(&t, r, s->cstrat);
+		char combo[512] = "";
+		for (size_t a = 1; a < s->naxes; a++) {
+			size_t len = strlen(combo);
+			snprintf(combo + len, sizeof(combo) - len, "%s%s=%s",
+				 a > 1 ? ", " : "", t.cell[a + 1],
+				 plot_csv_str(&t, r, (int)a + 1));
+		}
+		size_t si = 0, ci = 0, k = 0;
+		while (si < nstrat && strcmp(strat_names[si], st))
+			si++;
+		if (si == nstrat && nstrat < MAX_SERIES)
+			strat_names[nstrat++] = st;
+		while (ci < ncombo && strcmp(combos[ci], combo))
+			ci++;
+		if (ci == ncombo && ncombo < MAX_SERIES)
+			snprintf(combos[ncombo++], sizeof(combos[0]), "%s", combo);
+		for (k = 0; k < nser; k++)
+			if (colour[k] == (double)si + 1 && dash[k] == (double)ci + 1)
+				break;
+		if (k == nser) {
+			if (nser == MAX_SERIES || si == MAX_SERIES || ci == MAX_SERIES) {
+				s->ser[r] = SIZE_MAX;   /* too many: not drawn */
+				continue;
+			}
+			colour[nser] = (double)si + 1;
+			dash[nser] = (double)ci + 1;
+			sstrat[nser++] = st;
+		}
+		s->ser[r] = k;
+	}
+	for (size_t k = 0; k < nser; k++) {
+		const char *combo = combos[(size_t)dash[k] - 1];
+		/* "value" is the strategy label of a model without strategies. */
+		int show_strat = nstrat > 1 || strcmp(sstrat[k], "value") != 0;
+		char buf[600];
+		snprintf(buf, sizeof(buf), "%s%s%s", show_strat ? sstrat[k] : "",
+			 show_strat && combo[0] ? ", " : "",
+			 combo[0] || show_strat ? combo : "mean");
+		if (!(labels[k] = strdup(buf)))
+			goto oom;
+	}
+
+	size_t pick[NPANELS];
+	size_t np = plot_pick_metrics(s->mname, s->nm, usable, s, pick, NPANELS);
+	if (np == 0 || nser == 0)
+		goto out;
+	struct plot_unit u[NPANELS];
+	const char *units[NPANELS], *names[NPANELS];
+	double ylog[NPANELS];
+	for (size_t p = 0; p < np; p++) {
+		int cm = s->cmean[pick[p]];
+		double big = 0, lo = INFINITY, hi = 0;
+		int positive = 1;
+		for (size_t r = 0; r < t.nrows; r++)
+			for (int d = 0; d < 3; d++) {
+				double val = plot_csv_num(&t, r, cm + d);
+				if (!isfinite(val))
+					continue;
+				big = fmax(big, fabs(val));
+				if (val <= 0 && d < 2)
+					positive = 0;
+				lo = fmin(lo, val);
+				hi = fmax(hi, val);
+			}
+		plot_unit_pick(metric_unit(c, s->mname[pick[p]]), big, &u[p]);
+		units[p] = u[p].label;
+		names[p] = s->mname[pick[p]];
+		ylog[p] = positive && lo > 0 && hi / lo > 100;
+	}
+
+	rc = -1;
+	if (out_open(&o, c->dir, "sweep.dat", e))
+		goto out;
+	fputs("# sweep: x, then mean ci_low ci_high of each metric "
+	      "(display units); one block per series\n# metrics:", o.f);
+	for (size_t p = 0; p < np; p++)
+		fprintf(o.f, " %s (%s)", names[p], units[p]);
+	fputc('\n', o.f);
+	for (size_t k = 0; k < nser; k++) {
+		size_t n = 0;
+		for (size_t r = 0; r < t.nrows; r++)
+			if (s->ser[r] == k)
+				order[n++] = r;
+		for (size_t i = 1; i < n; i++)       /* by x; stable */
+			for (size_t j = i; j > 0 && s->x[order[j - 1]] > s->x[order[j]];
+			     j--) {
+				size_t tmp = order[j];
+				order[j] = order[j - 1];
+				order[j - 1] = tmp;
+			}
+		fprintf(o.f, "%s# %s\n", k ? "\n\n" : "", labels[k]);
+		for (size_t i = 0; i < n; i++) {
+			size_t r = order[i];
+			plot_data_num(o.f, s->x[r] * xu.scale);
+			for (size_t p = 0; p < np; p++)
+				for (int d = 0; d < 3; d++) {
+					fputc(' ', o.f);
+					plot_data_num(o.f, plot_csv_num(&t, r,
+						      s->cmean[pick[p]] + d) * u[p].scale);
+				}
+			fputc('\n', o.f);
+		}
+	}
+	if (out_commit(&o, e))
+		goto out;
+
+	char xlabel[256], title[300];
+	if (xu.label[0])
+		snprintf(xlabel, sizeof(xlabel), "%s (%s)%s", t.cell[1], xu.label,
+			 xlog ? ", log scale" : "");
+	else
+		snprintf(xlabel, sizeof(xlabel), "%s%s", t.cell[1],
+			 xlog ? " (log scale)" : "");
+	int crep = plot_csv_col(&t, "replications");
+	double rmin = INFINITY, rmax = 0;
+	for (size_t r = 0; r < t.nrows; r++) {
+		double n = plot_csv_num(&t, r, crep);
+		if (isfinite(n)) {
+			rmin = fmin(rmin, n);
+			rmax = fmax(rmax, n);
+		}
+	}
+	char reps[64];
+	if (rmin == rmax)
+		snprintf(reps, sizeof(reps), "%.0f replications per point", rmin);
+	else
+		snprintf(reps, sizeof(reps), "%.0f-%.0f replications per point",
+			 rmin, rmax);
+	snprintf(title, sizeof(title), "%s%ssweep of %s: mean and 95%% CI band, %s",
+		 c->scenario, c->scenario[0] ? ": " : "", t.cell[1], reps);
+	plot_var_str(v, "title", title);
+	plot_var_strs(v, "metrics", names, np);
+	plot_var_strs(v, "units", units, np);
+	plot_var_nums(v, "ylog", ylog, np);
+	plot_var_strs(v, "series", (const char *const *)labels, nser);
+	plot_var_nums(v, "colour", colour, nser);
+	plot_var_nums(v, "dash", dash, nser);
+	plot_var_str(v, "xlabel", xlabel);
+	plot_var_num(v, "xlog", xlog);
+	plot_var_num(v, "nxnames", numeric ? 0 : (double)nx);
+	plot_var_strs(v, "xnames", xnames, numeric ? 0 : nx);
+	rc = 1;
+	goto out;
+oom:
+	err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	rc = -1;
+out:
+	out_abort(&o);
+	if (labels)
+		for (size_t k = 0; k < MAX_SERIES; k++)
+			free(labels[k]);
+	free(labels);
+	free(order);
+	if (s) {
+		free(s->x);
+		free(s->ser);
+	}
+	free(s);
+	plot_csv_free(&t);
+	return rc;
+}
