@@ -173,4 +173,44 @@ clean:
 distclean: clean
 	rm -rf out
 
+# plots/plot_scripts.c embeds plots/*.gp with .incbin, which -MMD cannot see.
+$(OBJ)/plots/plot_scripts.o $(SAN)/plots/plot_scripts.o: $(wildcard plots/*.gp)
+
+# ---- fuzzing (libFuzzer) ---------------------------------------------------
+# make fuzz FUZZ_SECONDS=N   build tests/fuzz/fuzz_*.c with clang's
+#                            -fsanitize=fuzzer,address,undefined and run each
+#                            harness N seconds (default 60); seeds from
+#                            scenarios/ and tests/bad/, see tests/fuzz/run.sh.
+# The library is rebuilt with clang's coverage instrumentation in its own
+# folder (sim/ and models/ only: the harnesses need neither plots nor main).
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ := $(BUILD)/fuzz
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+FUZZ_LIB_SRCS := $(filter-out sim/main.c sim/mpi_runner.c,$(wildcard sim/*.c)) \
+	$(wildcard models/*.c)
+FUZZERS := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: fuzz fuzzers
+.SECONDARY: $(patsubst $(FUZZ)/%,$(FUZZ)/tests/fuzz/%.o,$(FUZZERS))
+fuzzers: $(FUZZERS)
+
+fuzz: $(FUZZERS)
+	$(Q)sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+$(FUZZ)/%.o: %.c
+	$(call msg,CC-FUZZ,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(BASE_CFLAGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) \
+		-fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ)/libbpfsim.a: $(patsubst %.c,$(FUZZ)/%.o,$(FUZZ_LIB_SRCS))
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(FUZZ)/libbpfsim.a
+	$(call msg,LINK,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

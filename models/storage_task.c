@@ -163,35 +163,34 @@ static double task_lookup(void *p, const struct storage_key *k,
 			      get_cost(t, t->cfg->get, t->r_get));
 }
 
+/* Drop the task's storage (if any), charging `op` from distribution d. */
+static double release(struct task_run *t, const struct storage_key *k,
+		      enum storage_op op, const struct dist *d)
+{
+	struct slot *x = &t->s[k->slot];
+	if (!x->allocated)
+		return 0;
+	if (x->present)
+		t->n--;
+	x->present = 0;
+	x->allocated = 0;
+	return storage_charge(t->stats, op,
+			      storage_cost(d, t->r_delete, NULL, 0, &t->cfg->act,
+					   (double)t->env->live_tasks));
+}
+
 /* bpf_task_storage_delete frees the storage: the next record allocates. */
 static double task_remove(void *p, const struct storage_key *k)
 {
 	struct task_run *t = p;
-	struct slot *x = &t->s[k->slot];
-	if (!x->allocated)
-		return 0;
-	if (x->present)
-		t->n--;
-	x->present = 0;
-	x->allocated = 0;
-	return storage_charge(t->stats, SOP_DELETE,
-			      storage_cost(t->cfg->del, t->r_delete, NULL, 0,
-					   &t->cfg->act, (double)t->env->live_tasks));
+	return release(t, k, SOP_DELETE, t->cfg->del);
 }
 
+/* The kernel frees a task's storage in do_exit. */
 static double task_exit(void *p, const struct storage_key *k)
 {
 	struct task_run *t = p;
-	struct slot *x = &t->s[k->slot];
-	if (!x->allocated)
-		return 0;
-	if (x->present)
-		t->n--;
-	x->present = 0;
-	x->allocated = 0;
-	return storage_charge(t->stats, SOP_FREE,
-			      storage_cost(t->cfg->free_, t->r_delete, NULL, 0,
-					   &t->cfg->act, (double)t->env->live_tasks));
+	return release(t, k, SOP_FREE, t->cfg->free_);
 }
 
 static uint64_t task_occupancy(const void *p)

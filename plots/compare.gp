@@ -2,7 +2,8 @@
 #
 # Small multiples, one panel per metric; in each, one bar per strategy (its
 # mean over replications) with the 95% CI as an error bar and the mean
-# printed above.  Bars start at zero so that their heights compare honestly;
+# printed above.  (The CI is drawn as a vector with flat heads: gnuplot's
+# yerrorbars style punches a hole around the mean.)  Bars start at zero so that their heights compare honestly;
 # a CI too small to see is a tight CI.
 #
 # Parameters (bpfsim writes them at the top of the copy in the output folder):
@@ -10,6 +11,7 @@
 #               strategy: index "strategy" mean ci_low ci_high (display units)
 #   metrics     array of metric names, in block order
 #   units       array of the metrics' display units ("ms", "%", "count", ...)
+#   helps       array of one-line descriptions (second line of panel titles)
 #   strategies  array of strategy names (row order within a block)
 #   title       figure title
 #   fmt, out    'png' (pngcairo, default) or 'svg'; output file
@@ -54,12 +56,13 @@ set format y '%g'
 unset key
 
 set multiplot layout nrows,ncols title title font ',14' \
-	margins 0.07,0.98,0.08,0.88 spacing 0.08,0.14
+	margins 0.07,0.98,0.08,0.86 spacing 0.08,0.16
 do for [m=1:nmet] {
-	set title metrics[m] font ',12'
+	set title metrics[m] . (strlen(helps[m]) ? "\n" . helps[m] : '') font ',12'
 	set ylabel units[m]
 	plot data index (m-1) using 1:3:($1+1):xtic(2) with boxes lc variable, \
-	     '' index (m-1) using 1:3:4:5 with yerrorbars lc rgb '#222222' lw 1.5 pt 0, \
+	     '' index (m-1) using 1:4:(0):($5-$4) with vectors heads \
+		size screen 0.012,90 lc rgb '#222222' lw 1.5, \
 	     '' index (m-1) using 1:5:(sprintf('%.4g', $3)) with labels \
 		offset 0,0.8 font ',10'
 }

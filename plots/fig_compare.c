@@ -107,7 +107,7 @@ int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	      "(display units)\n"
 	      "# columns: index strategy mean ci_low ci_high; one block per "
 	      "metric\n", o.f);
-	const char *units[NPANELS], *names[NPANELS];
+	const char *units[NPANELS], *names[NPANELS], *helps[NPANELS];
 	struct plot_unit u[NPANELS];
 	double nreps = 0;
 	for (size_t p = 0; p < np; p++) {
@@ -130,6 +130,9 @@ int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		plot_unit_pick(unit, big, &u[p]);
 		units[p] = u[p].label;
 		names[p] = x->metric[m];
+		int mi = c->model ? model_metric_index(c->model, names[p]) : -1;
+		helps[p] = mi >= 0 && c->model->metrics[mi].help
+			   ? c->model->metrics[mi].help : "";
 		fprintf(o.f, "%s# %s (%s)\n", p ? "\n\n" : "", x->metric[m],
 			u[p].label);
 		for (size_t s = 0; s < x->ns; s++) {
@@ -155,6 +158,7 @@ int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	plot_var_str(v, "title", title);
 	plot_var_strs(v, "metrics", names, np);
 	plot_var_strs(v, "units", units, np);
+	plot_var_strs(v, "helps", helps, np);
 	plot_var_strs(v, "strategies", x->strat, x->ns);
 	rc = 1;
 out:

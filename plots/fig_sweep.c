@@ -57,6 +57,12 @@ static const char *metric_unit(const struct plot_ctx *c, const char *name)
 	return i >= 0 ? c->model->metrics[i].unit : "";
 }
 
+static const char *metric_help(const struct plot_ctx *c, const char *name)
+{
+	int i = c->model ? model_metric_index(c->model, name) : -1;
+	return i >= 0 && c->model->metrics[i].help ? c->model->metrics[i].help : "";
+}
+
 int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		      struct err *e)
 {
@@ -197,7 +203,7 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	if (np == 0 || nser == 0)
 		goto out;
 	struct plot_unit u[NPANELS];
-	const char *units[NPANELS], *names[NPANELS];
+	const char *units[NPANELS], *names[NPANELS], *helps[NPANELS];
 	double ylog[NPANELS];
 	for (size_t p = 0; p < np; p++) {
 		int cm = s->cmean[pick[p]];
@@ -217,6 +223,7 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		plot_unit_pick(metric_unit(c, s->mname[pick[p]]), big, &u[p]);
 		units[p] = u[p].label;
 		names[p] = s->mname[pick[p]];
+		helps[p] = metric_help(c, names[p]);
 		ylog[p] = positive && lo > 0 && hi / lo > 100;
 	}
 
@@ -283,12 +290,25 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	plot_var_str(v, "title", title);
 	plot_var_strs(v, "metrics", names, np);
 	plot_var_strs(v, "units", units, np);
+	plot_var_strs(v, "helps", helps, np);
 	plot_var_nums(v, "ylog", ylog, np);
 	plot_var_strs(v, "series", (const char *const *)labels, nser);
 	plot_var_nums(v, "colour", colour, nser);
 	plot_var_nums(v, "dash", dash, nser);
 	plot_var_str(v, "xlabel", xlabel);
 	plot_var_num(v, "xlog", xlog);
+	/* x range: the values plus a margin; tics at the values when few. */
+	double x0 = numeric ? xs[0] * xu.scale : 0, x1 = numeric ? xs[nxs - 1] *
+		    xu.scale : (double)nx - 1;
+	double pad = xlog ? 0 : 0.04 * (x1 - x0);
+	plot_var_num(v, "xmin", xlog ? x0 / 1.12 : x0 - (pad > 0 ? pad : 0.5));
+	plot_var_num(v, "xmax", xlog ? x1 * 1.12 : x1 + (pad > 0 ? pad : 0.5));
+	double ticks[12];
+	size_t nt = numeric && nxs <= 12 ? nxs : 0;
+	for (size_t i = 0; i < nt; i++)
+		ticks[i] = xs[i] * xu.scale;
+	plot_var_num(v, "nxticks", (double)nt);
+	plot_var_nums(v, "xticks", ticks, nt);
 	plot_var_num(v, "nxnames", numeric ? 0 : (double)nx);
 	plot_var_strs(v, "xnames", xnames, numeric ? 0 : nx);
 	rc = 1;

@@ -8,9 +8,10 @@
  *
  * Off-scale windows: the first windows of a run can dwarf the rest (every
  * task is created at t = 0: sched_wakeup_new and map creation for all of
- * them).  When a panel's largest value exceeds 3x its 95th percentile, its
- * axis stops at 1.5x the percentile and the peak is written in the panel,
- * so the steady state stays readable.  Needs 20 windows or more.
+ * them).  When a panel's largest value exceeds 3x its 99th percentile, its
+ * axis stops at 1.3x the percentile and the peak is named in the panel's
+ * title, so the steady state (and a transient longer than 1% of the
+ * windows) stays readable.  Needs 20 windows or more.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -30,8 +31,8 @@ static double axis_cap(double *v, size_t n, double *peak)
 			*peak = v[i];
 	if (n < 20)
 		return 0;
-	double q = plot_percentile(v, n, 0.95);
-	return q > 0 && *peak > 3 * q ? 1.5 * q : 0;
+	double q = plot_percentile(v, n, 0.99);
+	return q > 0 && *peak > 3 * q ? 1.3 * q : 0;
 }
 
 int fig_timeline_prepare(const struct plot_ctx *c, struct plot_vars *v,

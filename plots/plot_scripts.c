@@ -6,7 +6,7 @@
  * terminating NUL) at build time; paths are relative to the directory the
  * compiler runs in, the repository root (the Makefile's).  GNU as and clang's
  * integrated assembler both support it; ELF targets only (.type/.size).
- * The Makefile makes plot_scripts.o depend on plots/*.gp, since the
+ * The Makefile makes plot_scripts.o depend on the .gp files, since the
  * compiler's -MMD does not see .incbin.
  *
  * Adding a figure's script: one PLOT_SCRIPT(name) line and its extern in

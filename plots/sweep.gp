@@ -12,12 +12,16 @@
 #               x  then mean ci_low ci_high for each metric (display units)
 #   metrics     array of metric names (column groups, in order)
 #   units       array of their display units
+#   helps       array of one-line descriptions (second line of panel titles)
 #   ylog        array: 1 = log y axis for that metric
 #   series      array of series labels ("hash", "hash, cpus=4", ...)
 #   colour      array: colour (strategy) index of each series, from 1
 #   dash        array: dash pattern index of each series, from 1
 #   xlabel      x axis label (parameter and unit)
 #   xlog        1 = log x axis
+#   xmin, xmax  x range
+#   nxticks     number of x tics at the swept values (0 = gnuplot's own)
+#   xticks      array of those values (only when nxticks > 0)
 #   nxnames     number of x tic labels: 0 when the values are numbers, else
 #               the number of values (x is then 0, 1, ...), named by
 #   xnames      array of x tic labels (only when nxnames > 0)
@@ -57,20 +61,30 @@ set format y '%g'
 set format x '%g'
 set xlabel xlabel
 if (xlog) { set logscale x }
+set xrange [xmin:xmax]
+if (nxticks > 0) {
+	set xtics ()
+	do for [k=1:nxticks] { set xtics add (sprintf('%g', xticks[k]) xticks[k]) }
+}
 if (nxnames > 0) {
 	set xtics ()
 	do for [k=1:nxnames] { set xtics add (xnames[k] k-1) }
-	set xrange [-0.3:nxnames-0.7]
 }
 set key top left opaque box lc rgb '#bbbbbb' font ',10'
 
 set multiplot layout nrows,ncols title title font ',14' \
-	margins 0.07,0.98,0.08,0.89 spacing 0.08,0.15
+	margins 0.07,0.98,0.08,0.86 spacing 0.08,0.16
 do for [m=1:nmet] {
 	c = 2 + 3 * (m - 1)
-	set title metrics[m] font ',12'
+	set title metrics[m] . (strlen(helps[m]) ? "\n" . helps[m] : '') font ',12'
 	set ylabel units[m]
-	if (ylog[m]) { set logscale y } else { unset logscale y; set yrange [*:*] }
+	if (ylog[m]) {
+		set logscale y
+		set autoscale yfix
+	} else {
+		unset logscale y
+		set autoscale y
+	}
 	if (m > 1) { unset key }
 	plot for [i=1:nser] data index (i-1) using 1:(column(c+1)):(column(c+2)) \
 		with filledcurves lc colour[i] fs transparent solid 0.18 noborder notitle, \

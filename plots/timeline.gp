@@ -14,7 +14,7 @@
 #   title          figure title
 #   window_ms      window width in ms
 #   payload_cap    top of the payload axis in ms (0 = autoscale)
-#   payload_peak   largest payload value in ms (noted when above the cap)
+#   payload_peak   largest payload value in ms (named when above the cap)
 #   bpf_cap, bpf_peak   the same for the BPF panel
 #   fmt            'png' (pngcairo, default) or 'svg'
 #   out            output file (default timeline.png / timeline.svg)
@@ -54,33 +54,22 @@ set xrange [0:*]
 set multiplot layout 2,1 title title font ',14' margins 0.09,0.97,0.09,0.90 spacing 0,0.09
 
 # Top: payload.
-set title sprintf('Payload: CPU time per %s window (all CPUs)', wlabel)
+offscale(cap, peak) = cap > 0 ? sprintf(' - axis cut at %.3g ms, peak %.3g ms', cap, peak) : ''
+set title sprintf('Payload: CPU time per %s window (all CPUs)%s', wlabel, \
+	offscale(payload_cap, payload_peak))
 set ylabel 'payload CPU time (ms)'
 unset xlabel
 set format x '%g'
-unset label 1
-if (payload_cap > 0) {
-	set yrange [0:payload_cap]
-	set label 1 sprintf('off scale: peak %.3g ms', payload_peak) \
-		at graph 0.01, graph 0.96 left front tc rgb '#555555'
-} else {
-	set yrange [0:*]
-}
+if (payload_cap > 0) { set yrange [0:payload_cap] } else { set yrange [0:*] }
 plot for [i=1:nstrat] data index (i-1) using 1:2 with lines lt i \
 	title strategies[i]
 
 # Bottom: BPF bookkeeping.
-set title sprintf('BPF bookkeeping: CPU time per %s window in BPF programs (all CPUs)', wlabel)
+set title sprintf('BPF bookkeeping: CPU time per %s window in BPF programs (all CPUs)%s', \
+	wlabel, offscale(bpf_cap, bpf_peak))
 set ylabel 'BPF CPU time (ms)'
 set xlabel 'simulated time (ms)'
-unset label 1
-if (bpf_cap > 0) {
-	set yrange [0:bpf_cap]
-	set label 1 sprintf('off scale: peak %.3g ms', bpf_peak) \
-		at graph 0.01, graph 0.96 left front tc rgb '#555555'
-} else {
-	set yrange [0:*]
-}
+if (bpf_cap > 0) { set yrange [0:bpf_cap] } else { set yrange [0:*] }
 plot for [i=1:nstrat] data index (i-1) using 1:3 with lines lt i \
 	title strategies[i]
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -33,7 +34,8 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 {
 	enum { O_REPS = 256, O_SEED, O_THREADS, O_SET, O_OUT, O_FORMAT,
 	       O_STRATEGIES, O_QUIET, O_NO_PLOTS, O_SWEEP, O_MANIFEST, O_SHARD,
-	       O_RESUME, O_PARAM, O_RANGE, O_OBJECTIVE, O_PROBES, O_TOL, O_X, O_Y };
+	       O_RESUME, O_PARAM, O_RANGE, O_OBJECTIVE, O_PROBES, O_TOL, O_X, O_Y,
+	       O_PLOT_FORMAT };
 	static const struct option longopts[] = {
 		{ "reps", required_argument, NULL, O_REPS },
 		{ "seed", required_argument, NULL, O_SEED },
@@ -44,6 +46,7 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 		{ "strategies", required_argument, NULL, O_STRATEGIES },
 		{ "quiet", no_argument, NULL, O_QUIET },
 		{ "no-plots", no_argument, NULL, O_NO_PLOTS },
+		{ "plot-format", required_argument, NULL, O_PLOT_FORMAT },
 		{ "sweep", required_argument, NULL, O_SWEEP },
 		{ "manifest", no_argument, NULL, O_MANIFEST },
 		{ "shard", required_argument, NULL, O_SHARD },
@@ -126,6 +129,15 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 			break;
 		case O_NO_PLOTS:
 			o->no_plots = 1;
+			break;
+		case O_PLOT_FORMAT:
+			if (strcmp(optarg, "png") && strcmp(optarg, "svg") &&
+			    strcmp(optarg, "both")) {
+				fprintf(stderr, "bpfsim %s: --plot-format must be png, "
+					"svg or both (got '%s')\n", cmd->name, optarg);
+				return 2;
+			}
+			o->plot_format = optarg;
 			break;
 		case O_PARAM:
 		case O_RANGE:
@@ -229,4 +241,29 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 	}
 	o->scenario = argv[optind];
 	return 0;
+}
+
+double cli_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void cli_progress_show(void *ctx, size_t done, size_t total)
+{
+	struct cli_progress *p = ctx;
+	size_t d = p->base_done + done;
+	size_t all = p->total ? p->total : total;
+	double el = cli_now() - p->t0;
+	double eta = d ? el * (double)(all - d) / (double)d : 0;
+	fprintf(stderr, "\r%s: %zu/%zu %s, %.1fs elapsed, ETA %.1fs   ", p->what,
+		d, all, p->unit, el, eta);
+	fflush(stderr);
+}
+
+void cli_progress_clear(void)
+{
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
 }

@@ -37,6 +37,7 @@ struct cli_opts {
 	const char *strategies; /* compare */
 	int quiet;
 	int no_plots;
+	const char *plot_format;  /* png|svg|both; NULL = png */
 	/* sweep */
 	const char *sweeps[16];
 	size_t nsweeps;
@@ -59,6 +60,19 @@ struct cli_opts {
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 	      struct cli_opts *o);
 
+/* A progress line on stderr, redrawn in place: "WHAT: done/total UNIT,
+ * elapsed, ETA".  base_done counts work finished before this batch.  Use
+ * cli_progress_show as a runner_progress_fn; cli_progress_clear erases the
+ * line.  Callers show it only on a TTY and without --quiet. */
+struct cli_progress {
+	double t0;
+	const char *what, *unit;
+	size_t base_done, total;
+};
+double cli_now(void);
+void cli_progress_show(void *ctx, size_t done, size_t total);
+void cli_progress_clear(void);
+
 /* Set by the SIGINT/SIGTERM handler: the signal number, 0 when none. */
 extern volatile int cli_interrupted;
 void cli_install_signals(void);
@@ -69,6 +83,7 @@ int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 int cmd_capacity(int argc, char **argv);
 int cmd_phase(int argc, char **argv);
 

@@ -388,7 +388,7 @@ int cmd_capacity(int argc, char **argv)
 			break;
 	}
 	if (tty)
-		fputs("\r\033[K", stderr);
+		cli_progress_clear();
 	char dir[4096];
 	snprintf(dir, sizeof(dir), "%s", o.out ? o.out : "");
 	if (!dir[0])

@@ -8,40 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "out.h"
+#include "plot.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
-
-struct progress {
-	double t0;
-	const char *what;
-	int last_len;
-};
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* One line on stderr, redrawn in place: done/total, elapsed, ETA. */
-static void show_progress(void *ctx, size_t done, size_t total)
-{
-	struct progress *p = ctx;
-	double el = now_s() - p->t0;
-	double eta = done ? el * (double)(total - done) / (double)done : 0;
-	fprintf(stderr, "\r%s: %zu/%zu replications, %.1fs elapsed, ETA %.1fs   ",
-		p->what, done, total, el, eta);
-	if (done == total)
-		fputs("\r\033[K", stderr);
-	fflush(stderr);
-}
 
 static int write_outputs(const char *dir, const struct scenario *sc,
 			 const struct report *rep, struct err *e)
@@ -135,12 +109,13 @@ static int run_common(int argc, char **argv, int compare)
 		}
 	}
 	cli_install_signals();
-	struct progress pr = { .t0 = now_s(), .what = sc->name };
+	struct cli_progress pr = { .t0 = cli_now(), .what = sc->name,
+				   .unit = "replications" };
 	int tty = !o.quiet && isatty(STDERR_FILENO);
 	runner_run(jobs, ns * nr, o.threads, &cli_interrupted,
-		   tty ? show_progress : NULL, &pr);
-	if (cli_interrupted && tty)
-		fputs("\r\033[K", stderr);
+		   tty ? cli_progress_show : NULL, &pr);
+	if (tty)
+		cli_progress_clear();
 	if (report_build(&rep, sc, jobs, ns, nr)) {
 		err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 		goto fail;
@@ -160,6 +135,8 @@ static int run_common(int argc, char **argv, int compare)
 		report_print_table(&rep, stdout);
 		printf("Outputs in %s/\n", dir);
 	}
+	if (!o.no_plots && !cli_interrupted)
+		plot_outdir(dir, o.plot_format, NULL, stderr);
 	rc = 0;
 	for (size_t i = 0; i < ns; i++)
 		if (rep.nfailed[i])

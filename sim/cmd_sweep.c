@@ -32,6 +32,7 @@
 #include "cli.h"
 #include "mpi_runner.h"
 #include "out.h"
+#include "plot.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
@@ -109,6 +110,36 @@ static int cell_grow(struct experiment *x, size_t p, size_t s, size_t n)
 			j->metrics[m] = NAN;
 		c->nreps = r + 1;
 	}
+	return 0;
+}
+
+/* Every cell to its point's replications. */
+static int experiment_grow_all(struct experiment *x, struct err *e)
+{
+	for (size_t p = 0; p < x->np; p++)
+		for (size_t s = 0; s < x->ns; s++)
+			if (cell_grow(x, p, s, x->pts[p]->replications))
+				return err_set(e, ERR_RUNTIME, NULL, 0, 0,
+					       "out of memory");
+	return 0;
+}
+
+/* Jobs in the experiment (run or not). */
+static size_t experiment_jobs(const struct experiment *x)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < x->np * x->ns; i++)
+		n += x->cells[i].nreps;
+	return n;
+}
+
+/* True when some job has not run (interrupted, or missing from shards). */
+static int experiment_incomplete(const struct experiment *x)
+{
+	for (size_t i = 0; i < x->np * x->ns; i++)
+		for (size_t r = 0; r < x->cells[i].nreps; r++)
+			if (!x->cells[i].jobs[r].done)
+				return 1;
 	return 0;
 }
 
@@ -652,34 +683,10 @@ out:
 
 /* ---- running ----------------------------------------------------------- */
 
-struct progress {
-	double t0;
-	size_t base_done, total;
-};
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void show_progress(void *ctx, size_t done, size_t total)
-{
-	struct progress *p = ctx;
-	(void)total;
-	size_t d = p->base_done + done;
-	double el = now_s() - p->t0;
-	double eta = d ? el * (double)(p->total - d) / (double)d : 0;
-	fprintf(stderr, "\rsweep: %zu/%zu jobs, %.1fs elapsed, ETA %.1fs   ", d,
-		p->total, el, eta);
-	fflush(stderr);
-}
-
 /* Run every job of the cells not done yet, in job order; shard filters by
  * global job index.  Returns 0 or an err status. */
 static int run_pending(struct experiment *x, const struct cli_opts *o,
-		       struct progress *pr, int tty, struct err *e)
+		       struct cli_progress *pr, int tty, struct err *e)
 {
 	size_t n = 0, idx = 0;
 	for (size_t p = 0; p < x->np; p++)
@@ -710,7 +717,7 @@ static int run_pending(struct experiment *x, const struct cli_opts *o,
 		mpi_run_jobs(batch, k, &cli_interrupted);
 	else
 		runner_run(batch, k, o->threads, &cli_interrupted,
-			   tty ? show_progress : NULL, pr);
+			   tty ? cli_progress_show : NULL, pr);
 	pr->base_done += k;
 	for (size_t i = 0; i < k; i++) {
 		struct runner_job *j = origin[i];
@@ -809,12 +816,8 @@ static int sweep_main(int argc, char **argv)
 			"control needs every replication of a point in one place)");
 		goto fail;
 	}
-	for (size_t p = 0; p < x.np; p++)
-		for (size_t s = 0; s < x.ns; s++)
-			if (cell_grow(&x, p, s, x.pts[p]->replications)) {
-				err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
-				goto fail;
-			}
+	if (experiment_grow_all(&x, &e))
+		goto fail;
 	if (o.manifest) {
 		size_t idx = 0;
 		for (size_t p = 0; p < x.np; p++) {
@@ -846,10 +849,8 @@ static int sweep_main(int argc, char **argv)
 		goto fail;
 	cli_install_signals();
 	int tty = !o.quiet && isatty(STDERR_FILENO) && mpi_rank() == 0;
-	size_t total = 0;
-	for (size_t i = 0; i < x.np * x.ns; i++)
-		total += x.cells[i].nreps;
-	struct progress pr = { .t0 = now_s(), .total = total };
+	struct cli_progress pr = { .t0 = cli_now(), .what = x.base->name,
+				   .unit = "jobs", .total = experiment_jobs(&x) };
 	for (;;) {
 		if (run_pending(&x, &o, &pr, tty, &e))
 			goto fail;
@@ -868,20 +869,15 @@ static int sweep_main(int argc, char **argv)
 		}
 		if (!grew)
 			break;
-		pr.total = 0;
-		for (size_t i = 0; i < x.np * x.ns; i++)
-			pr.total += x.cells[i].nreps;
+		pr.total = experiment_jobs(&x);
 	}
 	if (tty)
-		fputs("\r\033[K", stderr);
+		cli_progress_clear();
 	if (mpi_rank() != 0) {
 		rc = 0;
 		goto out;
 	}
-	for (size_t i = 0; i < x.np * x.ns; i++)
-		for (size_t r = 0; r < x.cells[i].nreps; r++)
-			if (!x.cells[i].jobs[r].done && !o.shard_n)
-				x.interrupted = 1;
+	x.interrupted = !o.shard_n && experiment_incomplete(&x);
 	char dir[4096];
 	snprintf(dir, sizeof(dir), "%s", o.out ? o.out
 		 : o.resume ? o.resume : "");
@@ -914,6 +910,8 @@ static int sweep_main(int argc, char **argv)
 	if (write_sweep_outputs(&x, dir, &e))
 		goto fail;
 	print_summary(&x, dir);
+	if (!o.no_plots && !cli_interrupted)
+		plot_outdir(dir, o.plot_format, NULL, stderr);
 	rc = 0;
 	goto out;
 fail:
@@ -1126,26 +1124,17 @@ int cmd_phase(int argc, char **argv)
 			"--x and --y must name two different parameters");
 		goto fail;
 	}
-	for (size_t p = 0; p < x.np; p++)
-		for (size_t s = 0; s < x.ns; s++)
-			if (cell_grow(&x, p, s, x.pts[p]->replications)) {
-				err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
-				goto fail;
-			}
+	if (experiment_grow_all(&x, &e))
+		goto fail;
 	cli_install_signals();
 	int tty = !o.quiet && isatty(STDERR_FILENO);
-	size_t total = 0;
-	for (size_t i = 0; i < x.np * x.ns; i++)
-		total += x.cells[i].nreps;
-	struct progress pr = { .t0 = now_s(), .total = total };
+	struct cli_progress pr = { .t0 = cli_now(), .what = x.base->name,
+				   .unit = "jobs", .total = experiment_jobs(&x) };
 	if (run_pending(&x, &o, &pr, tty, &e))
 		goto fail;
 	if (tty)
-		fputs("\r\033[K", stderr);
-	for (size_t i = 0; i < x.np * x.ns; i++)
-		for (size_t r = 0; r < x.cells[i].nreps; r++)
-			if (!x.cells[i].jobs[r].done)
-				x.interrupted = 1;
+		cli_progress_clear();
+	x.interrupted = experiment_incomplete(&x);
 	char dir[4096];
 	snprintf(dir, sizeof(dir), "%s", o.out ? o.out : "");
 	if (!dir[0])

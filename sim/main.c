@@ -29,6 +29,8 @@ static int cmd_version(int argc, char **argv);
 	"  --out DIR         output folder (default: out/<scenario name>)\n" \
 	"  --format F        what to print: table (default), csv or json\n" \
 	"  --quiet           no progress line\n" \
+	"  --no-plots        do not draw figures (bpfsim plot DIR draws them later)\n" \
+	"  --plot-format F   figures as png (default), svg or both\n" \
 	"  -h, --help        this help\n"
 
 const struct cli_cmd cli_commands[] = {
@@ -117,6 +119,20 @@ const struct cli_cmd cli_commands[] = {
 	  "for byte (default folder: out/merged).  Missing jobs mark the output\n"
 	  "incomplete.\n\noptions:\n  --out DIR   output folder\n"
 	  "  -h, --help  this help\n" },
+	{ "plot", cmd_plot, "draw the figures of output folders (gnuplot)",
+	  "usage: bpfsim plot OUTDIR... [--plot-format png|svg|both]\n\n"
+	  "Redraws every figure the files in OUTDIR support: timeline (payload\n"
+	  "vs BPF CPU time per window) and compare (metrics with 95% CI per\n"
+	  "strategy) for run/compare folders; sweep (metrics vs the swept\n"
+	  "parameter with CI bands) for sweep folders; validation (mmc mean wait\n"
+	  "vs Erlang C) for mmc sweeps in OUTDIR or its subfolders.  Writes\n"
+	  "NAME.dat and NAME.gp next to NAME.png, so `cd OUTDIR && gnuplot\n"
+	  "NAME.gp` redraws by hand; without gnuplot on PATH only those are\n"
+	  "written (a warning, exit status 0).  run, compare and sweep draw\n"
+	  "their figures themselves unless --no-plots.  Lists the figures written.\n\n"
+	  "options:\n"
+	  "  --plot-format F   png (default), svg or both\n"
+	  "  -h, --help        this help\n" },
 	{ "models", cmd_models, "list models, their parameters and metrics",
 	  "usage: bpfsim models [NAME]\n\n"
 	  "Lists every model with its scenario keys (type, default, meaning)\n"

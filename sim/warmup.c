@@ -1,4 +1,13 @@
-/* warmup.c - MSER-5 truncation point in O(n) with suffix sums. */
+/* warmup.c - MSER-5 truncation point in O(n) with suffix statistics.
+ *
+ * One backward pass over the batch means keeps the mean and the sum of
+ * squared deviations of the suffix y[d..k) (Welford's update, run from the
+ * end), so every candidate cut costs O(1).  Not the one-pass S2 - S1^2/m:
+ * that cancels catastrophically when the spread is small against the level
+ * (a constant series came out with an arbitrary cut from rounding noise, and
+ * a series at 1e6 with noise 1e-4 lost every digit of its spread); Welford's
+ * form is exact for a constant series and accurate to a few ulps otherwise.
+ */
 #include <math.h>
 #include <stdlib.h>
 
@@ -9,7 +18,9 @@
 size_t warmup_mser5(const double *x, size_t n)
 {
 	size_t k = n / BATCH;
-	if (k < 2)
+	/* With 2 batches the only cut keeps 1, whose spread is 0 whatever the
+	 * data: MSER needs at least 3 batches to choose anything. */
+	if (k < 3)
 		return 0;
 	double *y = malloc(k * sizeof(double));
 	if (!y)
@@ -22,38 +33,23 @@ size_t warmup_mser5(const double *x, size_t n)
 		}
 		y[b] = sum / BATCH;
 	}
-	/* Suffix sums of y and y^2 give each candidate's SSE in O(1):
-	 * SSE(d) = S2 - S1^2 / m over the m = k - d batches kept. */
-	double s1 = 0, s2 = 0, best = INFINITY;
+	/* Suffix y[d..k) of m = k - d batches: mean and SSE (sum of squared
+	 * deviations from it), updated as d moves down by one. */
+	double mean = 0, sse = 0, best = INFINITY;
 	size_t best_d = 0;
-	double *suf1 = malloc((k + 1) * sizeof(double));
-	double *suf2 = malloc((k + 1) * sizeof(double));
-	if (!suf1 || !suf2) {
-		free(y);
-		free(suf1);
-		free(suf2);
-		return 0;
-	}
-	suf1[k] = suf2[k] = 0;
-	for (size_t i = k; i-- > 0;) {
-		s1 += y[i];
-		s2 += y[i] * y[i];
-		suf1[i] = s1;
-		suf2[i] = s2;
-	}
-	for (size_t d = 0; d <= k / 2; d++) {
+	for (size_t d = k; d-- > 0;) {
 		double m = (double)(k - d);
-		double sse = suf2[d] - suf1[d] * suf1[d] / m;
-		if (sse < 0)
-			sse = 0;   /* rounding */
+		double delta = y[d] - mean;
+		mean += delta / m;
+		sse += delta * (y[d] - mean);
+		if (d > k / 2)
+			continue;   /* candidates: d <= k/2 */
 		double mser = sse / (m * m);
-		if (mser < best) {
+		if (mser <= best) {   /* <=: the smallest d wins a tie */
 			best = mser;
 			best_d = d;
 		}
 	}
 	free(y);
-	free(suf1);
-	free(suf2);
 	return best_d * BATCH;
 }

@@ -17,7 +17,9 @@
 #include <stddef.h>
 
 /* Number of leading observations of x[0..n) that MSER-5 cuts (a multiple
- * of 5; 0 when n < 10).  Non-finite observations count as 0. */
+ * of 5, at most half of the whole batches; 0 when n < 15, i.e. fewer than 3
+ * batches; among equal minima the smallest cut).  A trailing partial batch
+ * is ignored; non-finite observations count as 0. */
 size_t warmup_mser5(const double *x, size_t n);
 
 #endif

@@ -567,21 +567,23 @@ void ynode_mark_used(struct ynode *n)
 	}
 }
 
-struct ynode *ynode_clone(struct ytree *t, const struct ynode *src)
+/* Deep copy; file NULL keeps every node's own file name (which must then
+ * outlive the copy), else every node gets `file`. */
+static struct ynode *clone_with(const struct ynode *src, const char *file)
 {
 	struct ynode *n = calloc(1, sizeof(*n));
 	if (!n)
 		return NULL;
 	n->kind = src->kind;
-	n->file = t->file;
+	n->file = file ? file : src->file;
 	n->line = src->line;
 	n->col = src->col;
 	n->quoted = src->quoted;
 	if (src->value && !(n->value = strdup(src->value)))
 		goto fail;
 	for (size_t i = 0; i < src->n; i++) {
-		struct ynode *k = src->keys ? ynode_clone(t, src->keys[i]) : NULL;
-		struct ynode *v = ynode_clone(t, src->items[i]);
+		struct ynode *k = src->keys ? clone_with(src->keys[i], file) : NULL;
+		struct ynode *v = clone_with(src->items[i], file);
 		if ((src->keys && !k) || !v || node_append(n, k, v)) {
 			node_free(k);
 			node_free(v);
@@ -592,6 +594,11 @@ struct ynode *ynode_clone(struct ytree *t, const struct ynode *src)
 fail:
 	node_free(n);
 	return NULL;
+}
+
+struct ynode *ynode_clone(struct ytree *t, const struct ynode *src)
+{
+	return clone_with(src, t->file);
 }
 
 struct ynode *ytree_find(struct ytree *t, const char *path)
@@ -705,34 +712,6 @@ int ytree_set_path(struct ytree *t, const char *assignment, struct err *e)
 
 /* ---- include --------------------------------------------------------- */
 
-/* Deep copy keeping the source's file name (owned by an included tree). */
-static struct ynode *clone_keep(const struct ynode *src)
-{
-	struct ynode *n = calloc(1, sizeof(*n));
-	if (!n)
-		return NULL;
-	n->kind = src->kind;
-	n->file = src->file;
-	n->line = src->line;
-	n->col = src->col;
-	n->quoted = src->quoted;
-	if (src->value && !(n->value = strdup(src->value)))
-		goto fail;
-	for (size_t i = 0; i < src->n; i++) {
-		struct ynode *k = src->keys ? clone_keep(src->keys[i]) : NULL;
-		struct ynode *v = clone_keep(src->items[i]);
-		if ((src->keys && !k) || !v || node_append(n, k, v)) {
-			node_free(k);
-			node_free(v);
-			goto fail;
-		}
-	}
-	return n;
-fail:
-	node_free(n);
-	return NULL;
-}
-
 static int fill_missing(struct ynode *dst, const struct ynode *src)
 {
 	for (size_t i = 0; i < src->n; i++) {
@@ -744,8 +723,8 @@ static int fill_missing(struct ynode *dst, const struct ynode *src)
 				return -1;
 			continue;
 		}
-		struct ynode *k = clone_keep(src->keys[i]);
-		struct ynode *v = clone_keep(src->items[i]);
+		struct ynode *k = clone_with(src->keys[i], NULL);
+		struct ynode *v = clone_with(src->items[i], NULL);
 		if (!k || !v || node_append(dst, k, v)) {
 			node_free(k);
 			node_free(v);

@@ -16,3 +16,17 @@ echo "--- runqslower: 30,000 live tasks (memory per live task) ---"
 "$dir/bench_sim" tests/bench/runqslower-big.yaml
 echo "--- runqslower: pid churn, one replication ---"
 "$dir/bench_sim" scenarios/pid-churn.yaml
+echo "--- sweep scaling: 16 points x 2 strategies x 4 replications, --threads 1 vs 2 ---"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+t() {
+	s=$(date +%s.%N)
+	./bpfsim sweep tests/bench/sweep16.yaml --threads "$1" --quiet --no-plots \
+		--out "$tmp/t$1" >/dev/null
+	e=$(date +%s.%N)
+	awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", b - a }' 
+}
+t1=$(t 1)
+t2=$(t 2)
+cmp -s "$tmp/t1/points.csv" "$tmp/t2/points.csv" && same=identical || same=DIFFERENT
+echo "sweep16: 1 thread ${t1} s, 2 threads ${t2} s, speed-up $(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.2f", a / b }')x; points.csv $same"

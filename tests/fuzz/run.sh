@@ -1,0 +1,43 @@
+#!/bin/sh
+# run.sh - run every libFuzzer harness for SECONDS each (make fuzz).
+# Usage: tests/fuzz/run.sh SECONDS FUZZER...   (from the repository root)
+#
+# Seeds: scenarios/, tests/bad/, tests/scenarios/ and the harness's own
+# crash regressions tests/fuzz/regress/NAME/ (read-only); new inputs go to
+# build/fuzz/corpus-NAME (kept between runs).  Crashes, leaks, timeouts and
+# out-of-memory inputs are written as build/fuzz/NAME-crash-* (etc.) and
+# fail the run: fix the bug, then copy the input into tests/fuzz/regress/NAME/.
+# Each harness's log is build/fuzz/NAME.log; its last libFuzzer lines
+# (executions, cov:, ft:, corp:) are printed as the summary.
+# Extra libFuzzer flags: FUZZ_ARGS (e.g. FUZZ_ARGS='-jobs=1').
+set -u
+secs=$1; shift
+dict=tests/fuzz/scenario.dict
+status=0
+for f in "$@"; do
+	name=$(basename "$f")
+	name=${name#fuzz_}
+	corpus=build/fuzz/corpus-$name
+	mkdir -p "$corpus" "tests/fuzz/regress/$name"
+	log=build/fuzz/$name.log
+	echo "== fuzz $name for ${secs}s (log $log)"
+	seeds=
+	for d in "tests/fuzz/regress/$name" scenarios scenarios/costs tests/bad \
+		tests/scenarios; do
+		[ -d "$d" ] && seeds="$seeds $d"
+	done
+	# shellcheck disable=SC2086
+	"$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		-max_len=65536 -print_final_stats=1 -dict="$dict" \
+		-artifact_prefix="build/fuzz/$name-" ${FUZZ_ARGS:-} \
+		"$corpus" $seeds >"$log" 2>&1
+	rc=$?
+	grep -E '^#[0-9]+ +(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -n 1
+	grep -E '^stat::(number_of_executed_units|peak_rss_mb)' "$log"
+	if [ "$rc" -ne 0 ]; then
+		echo "FAIL: fuzz $name exited $rc:"
+		grep -E 'ERROR|SUMMARY|Test unit written' "$log" | head -n 5
+		status=1
+	fi
+done
+exit $status

@@ -1,0 +1,231 @@
+/* test_fit.c - binned maximum-likelihood fits (calibrate/fit.c).
+ *
+ * Pins: for each family (normal, lognormal, gamma, exponential, weibull),
+ * 200,000 synthetic samples with known parameters, recorded exactly as the
+ * kernel records them (integer ns into the log-linear struct hist), fit
+ * back to the known parameters; AIC ranks the true family first - or, when
+ * the truth is an exponential, a gamma/weibull whose shape is 1 (the same
+ * distribution: the families nest and AIC cannot always tell them apart);
+ * the KS distance of the true family is small and that of a wrong family
+ * is larger; a baseline-shifted histogram (uneven bins, a pile at 0) still
+ * fits; fitting refuses fewer than FIT_MIN_COUNT values; fit_format()
+ * writes text sim/dist.h parses back to the same parameters.
+ *
+ * Tolerances: parameters within 2% relative.  The MLE's standard errors at
+ * n = 200,000 are 0.1-0.3% of each parameter here (e.g. sd/sqrt(n) for a
+ * normal mean, sigma/sqrt(2n) for a lognormal sigma), so 2% is > 6 standard
+ * errors plus the optimiser's tolerance (1e-9 in log-parameters).  KS: the
+ * true family's distance is ~1/sqrt(n) = 0.002; we require < 0.01.
+ *
+ * Does not pin: fit speed, parameters of data no family describes, or
+ * which of two equally good wrong families comes second.  Random: prints
+ * its seed (BPFSIM_TEST_SEED replays it).
+ */
+#include "test_util.h"
+#include <string.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include "chist.h"
+#include "dist.h"
+#include "fit.h"
+
+#define N 200000
+
+static uint64_t seed;
+
+struct truth {
+	enum fit_family f;
+	double p[2];
+};
+
+static const struct truth truths[] = {
+	{ FIT_NORMAL, { 400, 40 } },
+	{ FIT_LOGNORMAL, { 2000, 0.5 } },
+	{ FIT_GAMMA, { 3, 100 } },
+	{ FIT_EXPONENTIAL, { 5000, 0 } },
+	{ FIT_WEIBULL, { 1000, 1.5 } },
+};
+
+static double draw(const struct truth *t, gsl_rng *r)
+{
+	switch (t->f) {
+	case FIT_NORMAL:      return t->p[0] + gsl_ran_gaussian(r, t->p[1]);
+	case FIT_LOGNORMAL:   return gsl_ran_lognormal(r, log(t->p[0]), t->p[1]);
+	case FIT_GAMMA:       return gsl_ran_gamma(r, t->p[0], t->p[1]);
+	case FIT_EXPONENTIAL: return gsl_ran_exponential(r, t->p[0]);
+	case FIT_WEIBULL:     return gsl_ran_weibull(r, t->p[0], t->p[1]);
+	default:              return 0;
+	}
+}
+
+/* Samples as the kernel records them: integer ns, negatives redrawn. */
+static void sample_hist(const struct truth *t, uint64_t s, size_t n,
+			struct chist *c)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	struct hist *h = calloc(1, sizeof(*h));
+	assert_non_null(r);
+	assert_non_null(h);
+	gsl_rng_set(r, s);
+	for (size_t i = 0; i < n; i++) {
+		double x;
+		do
+			x = draw(t, r);
+		while (x < 0);
+		hist_record(h, (uint64_t)x);
+	}
+	assert_int_equal(chist_from_hist(c, h), 0);
+	free(h);
+	gsl_rng_free(r);
+}
+
+static void test_recover_parameters(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < sizeof(truths) / sizeof(truths[0]); k++) {
+		const struct truth *t = &truths[k];
+		struct chist c;
+		struct fit_result r;
+		char what[64];
+		sample_hist(t, seed + k, N, &c);
+		assert_int_equal(fit_family(&c, t->f, &r), 0);
+		assert_true(r.ok);
+		for (int i = 0; i < r.np; i++) {
+			snprintf(what, sizeof(what), "%s %s",
+				 fit_family_name(t->f), fit_param_name(t->f, i));
+			assert_rel(r.p[i], t->p[i], 0.02, what);
+		}
+		snprintf(what, sizeof(what), "%s KS", fit_family_name(t->f));
+		assert_true(r.ks < 0.01);
+		assert_true(isfinite(r.aic));
+		chist_fini(&c);
+	}
+}
+
+static void test_aic_picks_family(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < sizeof(truths) / sizeof(truths[0]); k++) {
+		const struct truth *t = &truths[k];
+		struct chist c;
+		struct fit_result r[FIT_NFAMILIES];
+		sample_hist(t, seed + 100 + k, N, &c);
+		assert_int_equal(fit_all(&c, r), FIT_NFAMILIES);
+		for (int i = 1; i < FIT_NFAMILIES; i++)
+			assert_true(r[i - 1].aic <= r[i].aic);
+		if (r[0].family != t->f) {
+			/* Only an exponential may lose, to a family that contains
+			 * it, fitted to shape 1 (the same distribution). */
+			int nested = t->f == FIT_EXPONENTIAL &&
+				     ((r[0].family == FIT_GAMMA &&
+				       fabs(r[0].p[0] - 1) < 0.02) ||
+				      (r[0].family == FIT_WEIBULL &&
+				       fabs(r[0].p[1] - 1) < 0.02));
+			if (!nested)
+				fail_msg("%s data: AIC chose %s (aic %g)",
+					 fit_family_name(t->f),
+					 fit_family_name(r[0].family), r[0].aic);
+		}
+		/* A clearly wrong family fits worse (KS): normal vs skewed data,
+		 * exponential vs the bell-shaped normal. */
+		for (int i = 0; i < FIT_NFAMILIES; i++) {
+			if (r[i].family == t->f)
+				assert_true(r[i].ks < 0.01);
+			if (t->f == FIT_NORMAL && r[i].family == FIT_EXPONENTIAL)
+				assert_true(r[i].ks > 0.2);
+			if (t->f == FIT_EXPONENTIAL && r[i].family == FIT_NORMAL)
+				assert_true(r[i].ks > 0.05);
+		}
+		chist_fini(&c);
+	}
+}
+
+/* A baseline shift leaves uneven bins and a pile at 0: the fit of the
+ * shifted data recovers the shifted distribution (gamma(3, 100) + 40 ns,
+ * shifted back by 40 ns). */
+static void test_shifted(void **state)
+{
+	(void)state;
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	struct hist *h = calloc(1, sizeof(*h));
+	struct chist c;
+	struct fit_result f;
+	assert_non_null(h);
+	gsl_rng_set(r, seed + 7);
+	for (size_t i = 0; i < N; i++)
+		hist_record(h, (uint64_t)(40.0 + gsl_ran_gamma(r, 3, 100)));
+	assert_int_equal(chist_from_hist(&c, h), 0);
+	assert_int_equal(chist_shift(&c, 40), 0);
+	assert_rel(c.edges[0], 0, 0, "first edge after shift");
+	assert_int_equal(fit_family(&c, FIT_GAMMA, &f), 0);
+	assert_rel(f.p[0], 3, 0.03, "shifted gamma shape");
+	assert_rel(f.p[1], 100, 0.03, "shifted gamma scale");
+	assert_rel(fit_mean(&f), 300, 0.02, "shifted gamma mean");
+	assert_rel(chist_mean(&c), 300 - 0.5, 0.01, "exact mean shifted");
+	chist_fini(&c);
+	free(h);
+	gsl_rng_free(r);
+}
+
+static void test_too_few(void **state)
+{
+	(void)state;
+	struct hist *h = calloc(1, sizeof(*h));
+	struct chist c;
+	struct fit_result r[FIT_NFAMILIES];
+	assert_non_null(h);
+	for (int i = 0; i < FIT_MIN_COUNT - 1; i++)
+		hist_record(h, 100 + (uint64_t)i);
+	assert_int_equal(chist_from_hist(&c, h), 0);
+	assert_int_equal(fit_all(&c, r), 0);
+	for (int i = 0; i < FIT_NFAMILIES; i++)
+		assert_false(r[i].ok);
+	chist_fini(&c);
+	/* An empty histogram: nothing to fit, no crash. */
+	memset(h, 0, sizeof(*h));
+	assert_int_equal(chist_from_hist(&c, h), 0);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(fit_all(&c, r), 0);
+	chist_fini(&c);
+	free(h);
+}
+
+/* fit_format() text parses (sim/dist.h) to the same family and, within
+ * the 6 significant digits written, the same mean. */
+static void test_format_parses(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < sizeof(truths) / sizeof(truths[0]); k++) {
+		struct fit_result r = { .family = truths[k].f, .ok = 1,
+					.np = truths[k].f == FIT_EXPONENTIAL ? 1 : 2 };
+		char text[128];
+		struct err e;
+		err_init(&e);
+		memcpy(r.p, truths[k].p, sizeof(r.p));
+		r.p[0] *= 1.0000001234;   /* digits beyond the 6 written */
+		fit_format(&r, text, sizeof(text));
+		struct dist *d = dist_parse_text(text, DIST_DURATION, "t", 1, 1,
+						 &e);
+		if (!d)
+			fail_msg("'%s' does not parse: %s", text, e.msg);
+		assert_string_equal(dist_kind_name(dist_kind(d)),
+				    fit_family_name(r.f));
+		assert_rel(dist_mean(d), fit_mean(&r), 1e-5, text);
+		dist_free(d);
+	}
+}
+
+int main(void)
+{
+	gsl_set_error_handler_off();
+	seed = test_seed(20261122);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_recover_parameters),
+		cmocka_unit_test(test_aic_picks_family),
+		cmocka_unit_test(test_shifted),
+		cmocka_unit_test(test_too_few),
+		cmocka_unit_test(test_format_parses),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
