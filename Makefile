@@ -5,6 +5,10 @@
 #   make check      install missing packages, build, run every test (unit tests
 #                   and CLI tests under AddressSanitizer + UBSan)
 #   make bench      engine and model benchmarks (see BENCHMARKS.md)
+#   make docs-figures  regenerate docs/figures/*.png (demo, validation)
+#   make check-vm   the fentry/fexit calibration path tested for real: Debian's
+#                   kernel under qemu (scripts/check-vm.sh; skips, saying why,
+#                   where qemu cannot be had)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install missing Debian packages (apt-get, sudo if not root)
 #   MPI=1           build ./bpfsim with mpicc and the MPI job runner (sweeps
@@ -22,7 +26,8 @@ VERSION := 0.1.0
 
 # Debian packages the build and the tests need; `make check` also needs
 # Open MPI (tests/cli/mpi.sh) and GNU Parallel (tests/cli/shards.sh).
-DEPS_PKGS := libgsl-dev libyaml-dev libcmocka-dev gnuplot-nox pkg-config
+DEPS_PKGS := libgsl-dev libyaml-dev libcmocka-dev gnuplot-nox pkg-config \
+	libxml2-utils
 CHECK_PKGS := openmpi-bin libopenmpi-dev parallel
 
 ifeq ($(V),1)
@@ -47,7 +52,7 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 CFLAGS ?= -O2 -g
 BASE_CFLAGS := -std=gnu11 $(WARNINGS) -Isim -Imodels -Iplots -Icalibrate \
 	-D_GNU_SOURCE -DBPFSIM_VERSION='"$(VERSION)"'
-ALL_CFLAGS = $(BASE_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_CFLAGS = $(BASE_CFLAGS) $(CALIB_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS = $(PKG_LIBS) -lpthread -lm
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -65,8 +70,15 @@ else
 MPI_SRC := sim/mpi_stub.c
 OBJ_DIR := obj
 endif
+# bpfsim calibrate: the BPF build chain (vmlinux.h, .bpf.o, skeletons) when
+# clang, bpftool, libbpf and the kernel's BTF are there, else a stub that
+# says what is missing (calibrate/calibrate.mk).
+include calibrate/calibrate.mk
+DEPS_PKGS += $(CALIB_DEPS_PKGS)
+LDLIBS += $(CALIB_LIBS)
+
 LIB_SRCS := $(filter-out sim/main.c sim/mpi_runner.c sim/mpi_stub.c,$(wildcard sim/*.c)) \
-	$(MPI_SRC) $(wildcard models/*.c) $(wildcard plots/*.c)
+	$(MPI_SRC) $(wildcard models/*.c) $(wildcard plots/*.c) $(CALIB_SRCS)
 MAIN_SRC := sim/main.c
 TEST_SRCS := $(wildcard tests/test_*.c)
 BENCH_SRCS := $(wildcard tests/bench_*.c)
@@ -176,6 +188,25 @@ distclean: clean
 # plots/plot_scripts.c embeds plots/*.gp with .incbin, which -MMD cannot see.
 $(OBJ)/plots/plot_scripts.o $(SAN)/plots/plot_scripts.o: $(wildcard plots/*.gp)
 
+# The figures README shows, from the shipped scenarios (about 30 s): the demo
+# compare (timeline, compare), a sweep of the demo's process count, and the
+# engine validation (M/M/1 and M/M/8 sweeps, drawn together).
+.PHONY: docs-figures
+docs-figures: bpfsim
+	$(Q)./bpfsim compare scenarios/runqslower.yaml --out out/docs/demo --quiet
+	$(Q)./bpfsim sweep scenarios/runqslower.yaml --quiet --reps 4 \
+		--sweep workload.processes=1000:8000:4:log --out out/docs/demo-sweep
+	$(Q)./bpfsim sweep scenarios/mm1-validation.yaml --quiet --no-plots \
+		--out out/docs/validation/c1
+	$(Q)./bpfsim sweep scenarios/mm8-validation.yaml --quiet --no-plots \
+		--out out/docs/validation/c8
+	$(Q)./bpfsim plot out/docs/validation
+	$(Q)mkdir -p docs/figures
+	cp out/docs/demo/timeline.png docs/figures/demo-timeline.png
+	cp out/docs/demo/compare.png docs/figures/demo-compare.png
+	cp out/docs/demo-sweep/sweep.png docs/figures/demo-sweep.png
+	cp out/docs/validation/validation.png docs/figures/validation.png
+
 # ---- fuzzing (libFuzzer) ---------------------------------------------------
 # make fuzz FUZZ_SECONDS=N   build tests/fuzz/fuzz_*.c with clang's
 #                            -fsanitize=fuzzer,address,undefined and run each
@@ -212,5 +243,48 @@ $(FUZZ)/libbpfsim.a: $(patsubst %.c,$(FUZZ)/%.o,$(FUZZ_LIB_SRCS))
 $(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(FUZZ)/libbpfsim.a
 	$(call msg,LINK,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+# make check-vm: the guest tests of tests/vm/ under Debian's own kernel in qemu
+# (the development hosts are locked down and refuse fentry/fexit).
+# scripts/check-vm.sh installs VM_PKGS (qemu and busybox on the host; the
+# kernel package is only downloaded and unpacked under $(VM)), builds
+# vm-binaries through this Makefile, boots, and reports the guest's results.
+# The guest binaries are static: the initramfs has no libc.  vmtool is the
+# guest's own BPF helper (fentry/fexit smoke test, run_cnt, program list),
+# built from tests/vm/*.bpf.c with skeletons that need no vmlinux.h.
+VM := $(BUILD)/vm
+VM_PKGS := qemu-system-x86 busybox-static cpio python3 clang llvm libbpf-dev \
+	libelf-dev zlib1g-dev bpftool
+VM_TIMEOUT ?= 600
+CLANG ?= clang
+BPFTOOL ?= bpftool
+VM_BPF_CFLAGS := -g -O2 -target bpf -Wall -I/usr/include/$(shell $(CC) -dumpmachine)
+
+.PHONY: check-vm vm-binaries
+check-vm:
+	$(Q)VM_DIR='$(VM)' VM_PKGS='$(VM_PKGS)' VM_TIMEOUT='$(VM_TIMEOUT)' \
+	MAKE='$(MAKE)' sh scripts/check-vm.sh
+
+vm-binaries: $(VM)/bpfsim $(VM)/vmtool
+.SECONDARY: $(VM)/vm_target.bpf.o $(VM)/vm_prof.bpf.o
+
+$(VM)/bpfsim: $(OBJ)/sim/main.o $(OBJ)/libbpfsim.a
+	$(call msg,LINK,$@ (static))
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -static -o $@ $^ $(LDLIBS) -lelf -lz
+
+$(VM)/vmtool: tests/vm/vmtool.c $(VM)/vm_target.skel.h $(VM)/vm_prof.skel.h
+	$(call msg,LINK,$@ (static))
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -I$(VM) -static -o $@ $< \
+		-l:libbpf.a -lelf -lz
+
+$(VM)/%.bpf.o: tests/vm/%.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(VM_BPF_CFLAGS) -c -o $@ $<
+
+$(VM)/%.skel.h: $(VM)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

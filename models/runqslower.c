@@ -41,10 +41,12 @@
  * Memory: ~48 bytes per possible pid for tasks (grown on demand) plus the
  * strategy's per-pid table; events: a few per live task.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -237,14 +239,25 @@ static int load_trace(struct rq_cfg *c, const struct ynode *where,
 			 path);
 	else
 		snprintf(full, sizeof(full), "%s", path);
+	/* A regular file only: /dev/zero or a FIFO would never end. */
+	struct stat st;
+	if (stat(full, &st) == 0 && !S_ISREG(st.st_mode))
+		return cfg_error(e, where, "trace '%s' is not a regular file", full);
 	FILE *f = fopen(full, "r");
 	if (!f)
-		return cfg_error(e, where, "cannot open trace '%s'", full);
+		return cfg_error(e, where, "cannot open trace '%s': %s", full,
+				 strerror(errno));
 	char line[512];
 	int lineno = 0, rc = 0;
 	size_t cap = 0;
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			rc = err_set(e, ERR_INPUT, full, lineno, 1,
+				     "line longer than %zu characters",
+				     sizeof(line) - 2);
+			break;
+		}
 		char *p = line;
 		while (*p == ' ' || *p == '\t')
 			p++;

@@ -2,9 +2,9 @@
 #
 # Small multiples, one panel per metric; in each, one bar per strategy (its
 # mean over replications) with the 95% CI as an error bar and the mean
-# printed above.  (The CI is drawn as a vector with flat heads: gnuplot's
-# yerrorbars style punches a hole around the mean.)  Bars start at zero so that their heights compare honestly;
-# a CI too small to see is a tight CI.
+# printed above.  Bars start at zero so that their heights compare honestly;
+# a CI too small to see is a tight CI.  (The CI is drawn as a vector with
+# flat heads: gnuplot's yerrorbars style leaves a hole around the mean.)
 #
 # Parameters (bpfsim writes them at the top of the copy in the output folder):
 #   data        data file: one block per metric (gnuplot `index`), one row per

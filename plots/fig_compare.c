@@ -100,6 +100,9 @@ int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	size_t np = plot_pick_metrics(x->metric, x->nm, usable, x, pick, NPANELS);
 	if (np == 0 || x->ns == 0)
 		goto out;
+	/* "value" labels the one strategy of a model without strategies. */
+	if (x->ns == 1 && !strcmp(x->strat[0], "value"))
+		x->strat[0] = c->scenario[0] ? c->scenario : "mean";
 	rc = -1;
 	if (out_open(&o, c->dir, "compare.dat", e))
 		goto out;
@@ -130,9 +133,7 @@ int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		plot_unit_pick(unit, big, &u[p]);
 		units[p] = u[p].label;
 		names[p] = x->metric[m];
-		int mi = c->model ? model_metric_index(c->model, names[p]) : -1;
-		helps[p] = mi >= 0 && c->model->metrics[mi].help
-			   ? c->model->metrics[mi].help : "";
+		helps[p] = plot_metric_help(c->model, names[p]);
 		fprintf(o.f, "%s# %s (%s)\n", p ? "\n\n" : "", x->metric[m],
 			u[p].label);
 		for (size_t s = 0; s < x->ns; s++) {

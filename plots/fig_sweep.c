@@ -6,7 +6,9 @@
  * strategy, and every combination of the further axes' values, is a series
  * (a line with a CI band).  x is numeric when every value of the first axis
  * parses as a number, a duration or a rate (shown in a unit picked by
- * magnitude); otherwise the values are categories in sweep order.
+ * magnitude), or as a distribution of one kind (x = its mean: a sweep of
+ * exponential(50ns) ... exponential(950ns)); otherwise the values are
+ * categories in sweep order.
  *
  * Metric units come from the model (scenario.resolved.yaml names it); an
  * unknown model's metrics are shown unscaled.
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dist.h"
 #include "out.h"
 #include "plot_fig.h"
 
@@ -49,18 +52,6 @@ static int usable(void *ctx, size_t m, int key)
 			first = v;
 	}
 	return finite && (key || differ);
-}
-
-static const char *metric_unit(const struct plot_ctx *c, const char *name)
-{
-	int i = c->model ? model_metric_index(c->model, name) : -1;
-	return i >= 0 ? c->model->metrics[i].unit : "";
-}
-
-static const char *metric_help(const struct plot_ctx *c, const char *name)
-{
-	int i = c->model ? model_metric_index(c->model, name) : -1;
-	return i >= 0 && c->model->metrics[i].help ? c->model->metrics[i].help : "";
 }
 
 int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
@@ -117,6 +108,27 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			i++;
 		if (i == nx && nx < 1000)
 			xnames[nx++] = txt;
+	}
+	/* Distributions of one kind ("exponential(50ns)", ...): x is the mean. */
+	char distname[32] = "";
+	if (!numeric) {
+		numeric = 1;
+		for (size_t r = 0; r < t.nrows && numeric; r++) {
+			struct err ignore;
+			err_init(&ignore);
+			struct dist *d = dist_parse_text(plot_csv_str(&t, r, 1),
+							 DIST_DURATION, "", 0, 0, &ignore);
+			const char *dn = d ? dist_kind_name(dist_kind(d)) : "";
+			if (!d || (r && strcmp(dn, distname)))
+				numeric = 0;
+			else
+				s->x[r] = dist_mean(d);
+			snprintf(distname, sizeof(distname), "%s", dn);
+			dist_free(d);
+		}
+		kind = 1;
+		if (!numeric)
+			distname[0] = 0;
 	}
 	if (!numeric)
 		for (size_t r = 0; r < t.nrows; r++) {
@@ -220,10 +232,11 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 				lo = fmin(lo, val);
 				hi = fmax(hi, val);
 			}
-		plot_unit_pick(metric_unit(c, s->mname[pick[p]]), big, &u[p]);
+		plot_unit_pick(plot_metric_unit(c->model, s->mname[pick[p]]), big,
+			       &u[p]);
 		units[p] = u[p].label;
 		names[p] = s->mname[pick[p]];
-		helps[p] = metric_help(c, names[p]);
+		helps[p] = plot_metric_help(c->model, names[p]);
 		ylog[p] = positive && lo > 0 && hi / lo > 100;
 	}
 
@@ -264,7 +277,10 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		goto out;
 
 	char xlabel[256], title[300];
-	if (xu.label[0])
+	if (distname[0])
+		snprintf(xlabel, sizeof(xlabel), "%s: %s mean (%s)%s", t.cell[1],
+			 distname, xu.label, xlog ? ", log scale" : "");
+	else if (xu.label[0])
 		snprintf(xlabel, sizeof(xlabel), "%s (%s)%s", t.cell[1], xu.label,
 			 xlog ? ", log scale" : "");
 	else

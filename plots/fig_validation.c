@@ -259,6 +259,15 @@ int fig_validation_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	char title[256];
 	snprintf(title, sizeof(title), "Engine validation: simulated mean wait "
 		 "vs exact, %.0f replications per point", reps);
+	/* Log axis floor: below the lowest CI that is above zero (the dense
+	 * curve of c = 8 falls to 1e-17 near rho = 0). */
+	double ymin = INFINITY;
+	for (size_t k = 0; k < ng; k++)
+		for (size_t i = 0; i < g[k].n; i++)
+			if (g[k].pt[i].lo > 0 && g[k].pt[i].lo < ymin)
+				ymin = g[k].pt[i].lo;
+	plot_var_num(v, "ymin", isfinite(ymin) ? pow(10, floor(log10(ymin / 2)))
+		     : 1e-3);
 	plot_var_str(v, "title", title);
 	plot_var_strs(v, "groups", labels, ng);
 	rc = 1;

@@ -125,6 +125,12 @@ size_t plot_pick_metrics(const char *const *names, size_t n,
 			 int (*usable)(void *ctx, size_t i, int key), void *ctx,
 			 size_t *pick, size_t max);
 
+/* The model's unit of metric `name` ("" if model or metric unknown). */
+const char *plot_metric_unit(const struct model *m, const char *name);
+/* Its one-line description for a panel title: "" when unknown or longer
+ * than fits above a panel (44 characters). */
+const char *plot_metric_help(const struct model *m, const char *name);
+
 /* Write `s` into f as a gnuplot data string ("..." with " removed). */
 void plot_data_string(FILE *f, const char *s);
 /* A number for a data file ("%.9g", "nan" for non-finite). */

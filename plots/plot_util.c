@@ -245,7 +245,9 @@ int plot_csv_read(struct plot_csv *t, const char *dir, const char *name,
 	}
 	char *p = t->text;
 	size_t row = 0;
+	int lineno = 0;
 	while (*p) {
+		lineno++;
 		char *eol = strchr(p, '\n');
 		char *next = eol ? eol + 1 : p + strlen(p);
 		if (eol)
@@ -264,11 +266,10 @@ int plot_csv_read(struct plot_csv *t, const char *dir, const char *name,
 				q = comma + 1;
 			}
 			if (c + 1 != t->ncols) {
-				int line = (int)row + 1;
-				plot_csv_free(t);
-				err_set(e, ERR_INPUT, path, line, 1,
+				err_set(e, ERR_INPUT, path, lineno, 1,
 					"%zu cells, the header has %zu", c + 1,
 					t->ncols);
+				plot_csv_free(t);
 				return -1;
 			}
 			row++;
@@ -396,6 +397,19 @@ size_t plot_pick_metrics(const char *const *names, size_t n,
 			pick[k++] = i;
 	}
 	return k;
+}
+
+const char *plot_metric_unit(const struct model *m, const char *name)
+{
+	int i = m ? model_metric_index(m, name) : -1;
+	return i >= 0 && m->metrics[i].unit ? m->metrics[i].unit : "";
+}
+
+const char *plot_metric_help(const struct model *m, const char *name)
+{
+	int i = m ? model_metric_index(m, name) : -1;
+	const char *h = i >= 0 ? m->metrics[i].help : NULL;
+	return h && strlen(h) <= 44 ? h : "";
 }
 
 void plot_data_string(FILE *f, const char *s)

@@ -85,7 +85,7 @@ do for [m=1:nmet] {
 		unset logscale y
 		set autoscale y
 	}
-	if (m > 1) { unset key }
+	if (m > 1 || nser == 1) { unset key }
 	plot for [i=1:nser] data index (i-1) using 1:(column(c+1)):(column(c+2)) \
 		with filledcurves lc colour[i] fs transparent solid 0.18 noborder notitle, \
 	     for [i=1:nser] data index (i-1) using 1:(column(c)) \

@@ -47,11 +47,11 @@ wlabel = sprintf('%g ms', window_ms)
 set grid xtics ytics lc rgb '#dddddd' lw 1 dt 1
 set border 3
 set tics nomirror
-set key top right horizontal opaque box lc rgb '#bbbbbb'
+set key outside right top vertical Left reverse box lc rgb '#bbbbbb'
 set yrange [0:*]
 set xrange [0:*]
 
-set multiplot layout 2,1 title title font ',14' margins 0.09,0.97,0.09,0.90 spacing 0,0.09
+set multiplot layout 2,1 title title font ',14' margins 0.08,0.86,0.09,0.90 spacing 0,0.09
 
 # Top: payload.
 offscale(cap, peak) = cap > 0 ? sprintf(' - axis cut at %.3g ms, peak %.3g ms', cap, peak) : ''

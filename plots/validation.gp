@@ -12,7 +12,8 @@
 #            2k-2: rho  sim  sim_lo  sim_hi  exact  ratio  ratio_lo  ratio_hi
 #                  (sim and exact in units of E[S]; ratio = sim / exact)
 #            2k-1: rho  exact  (the dense exact curve; may be empty)
-#   groups   array of group labels ("c = 1", "c = 8")
+#   groups   array of group labels ("M/M/1", "M/M/8")
+#   ymin     bottom of the log axis of the top panel
 #   title    figure title
 #   fmt, out 'png' (pngcairo, default) or 'svg'; output file
 
@@ -56,7 +57,8 @@ set logscale y
 set format y '%g'
 set ylabel 'mean wait in queue / mean service time  (Wq / E[S])'
 set xlabel 'utilisation ρ = λ·E[S] / c'
-set key top left opaque box lc rgb '#bbbbbb' font ',10'
+set yrange [ymin:*]
+set key bottom right opaque box lc rgb '#bbbbbb' font ',10'
 plot for [k=1:ngr] data index (2*k-1) using 1:2 with lines lt k \
 		title groups[k] . ': exact (Erlang C)', \
      for [k=1:ngr] data index (2*k-2) using 1:2:3:4 with yerrorbars lt k \
@@ -69,9 +71,11 @@ unset logscale y
 set format y '%.2f'
 set ylabel 'simulated / exact'
 set yrange [*:*]
-set key top left horizontal opaque box lc rgb '#bbbbbb' font ',10'
+set key bottom right horizontal opaque box lc rgb '#bbbbbb' font ',10'
 set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lc rgb '#555555' dt 2
-plot for [k=1:ngr] data index (2*k-2) using 1:6:7:8 with yerrorbars lt k \
+# Groups side by side at each rho, so that their bars do not hide each other.
+dx(k) = (k - (ngr + 1) / 2.0) * 0.008
+plot for [k=1:ngr] data index (2*k-2) using ($1+dx(k)):6:7:8 with yerrorbars lt k \
 		ps 0.8 title groups[k]
 
 unset multiplot

@@ -125,7 +125,7 @@ struct ynode *cfg_node(struct ynode *map, const char *key, int required,
 
 static void format_num(double v, char *buf, size_t size)
 {
-	snprintf(buf, size, "%.6g", v);
+	snprintf(buf, size, "%.10g", v);   /* limits such as 4194304 exactly */
 }
 
 static int check_range(const struct ynode *n, const char *key, double v,

@@ -201,8 +201,24 @@ static int search(const char *path, const struct cli_opts *o,
 	return 0;
 }
 
+/* An error about a capacity setting names where the setting came from:
+ * the command-line option (as the error already says), or the value in
+ * the scenario's capacity: block, as file:line:col. */
+static int at_setting(struct err *e, const struct scenario *sc,
+		      const char *key, int from_cli)
+{
+	const struct ynode *cap = ynode_peek(ytree_root(sc->tree), "capacity");
+	const struct ynode *n = key ? ynode_peek(cap, key) : cap;
+	if (!from_cli && n && n->line > 0) {
+		snprintf(e->file, sizeof(e->file), "%s", n->file);
+		e->line = n->line;
+		e->col = n->col;
+	}
+	return e->status;
+}
+
 static int read_spec(struct scenario *sc, const struct cli_opts *o,
-		     struct cap_spec *c, struct err *e)
+		     const char *path, struct cap_spec *c, struct err *e)
 {
 	c->param = o->cap_param ? o->cap_param : sc->capacity.param;
 	c->template_ = sc->capacity.tmpl;
@@ -224,32 +240,44 @@ static int read_spec(struct scenario *sc, const struct cli_opts *o,
 		c->template_ = eq + 1;
 		c->param = pbuf;
 	}
-	if (!c->param[0] || !c->range[0] || !c->objective[0])
-		return err_set(e, ERR_INPUT, sc->name, 0, 0,
-			       "capacity needs a parameter, a range and an objective: "
-			       "--param PATH --range LO:HI --objective 'METRIC<=X' "
-			       "(or a capacity: block in the scenario)");
+	if (!c->param[0] || !c->range[0] || !c->objective[0]) {
+		err_set(e, ERR_INPUT, path, 0, 0,
+			"capacity needs a parameter, a range and an objective: "
+			"--param PATH --range LO:HI --objective 'METRIC<=X' "
+			"(or a capacity: block in the scenario)");
+		return at_setting(e, sc, NULL, 0);
+	}
+	int rcli = o->cap_range != NULL;
 	char r[256], why[160];
 	snprintf(r, sizeof(r), "%s", c->range);
 	char *colon = strchr(r, ':');
-	if (!colon)
-		return err_set(e, ERR_INPUT, "--range", 0, 0,
-			       "expected LO:HI (got '%s')", c->range);
+	if (!colon) {
+		err_set(e, ERR_INPUT, "--range", 0, 0, "expected LO:HI (got '%s')",
+			c->range);
+		return at_setting(e, sc, "range", rcli);
+	}
 	*colon = 0;
 	int k2;
 	if (sweep_bound_parse(r, &c->lo, &c->kind, why, sizeof(why)) ||
-	    sweep_bound_parse(colon + 1, &c->hi, &k2, why, sizeof(why)))
-		return err_set(e, ERR_INPUT, "--range", 0, 0, "'%s': %s", c->range,
-			       why);
-	if (k2 != c->kind)
-		return err_set(e, ERR_INPUT, "--range", 0, 0,
-			       "'%s': lo and hi need the same kind of unit", c->range);
-	if (!(c->lo > 0) || !(c->lo < c->hi))
-		return err_set(e, ERR_INPUT, "--range", 0, 0,
-			       "'%s': need 0 < lo < hi (bisection is in log space)",
-			       c->range);
+	    sweep_bound_parse(colon + 1, &c->hi, &k2, why, sizeof(why))) {
+		err_set(e, ERR_INPUT, "--range", 0, 0, "'%s': %s", c->range, why);
+		return at_setting(e, sc, "range", rcli);
+	}
+	if (k2 != c->kind) {
+		err_set(e, ERR_INPUT, "--range", 0, 0,
+			"'%s': lo and hi need the same kind of unit", c->range);
+		return at_setting(e, sc, "range", rcli);
+	}
+	if (!(c->lo > 0) || !(c->lo < c->hi)) {
+		err_set(e, ERR_INPUT, "--range", 0, 0,
+			"'%s': need 0 < lo < hi (bisection is in log space)",
+			c->range);
+		return at_setting(e, sc, "range", rcli);
+	}
 	c->whole = c->kind == 0 && sweep_is_whole(r) && sweep_is_whole(colon + 1);
-	return objective_parse(&c->obj, c->objective, sc->model, "--objective", e);
+	if (objective_parse(&c->obj, c->objective, sc->model, "--objective", e))
+		return at_setting(e, sc, "objective", o->cap_objective != NULL);
+	return 0;
 }
 
 static void print_result(const struct cap_spec *c, const char *strategy,
@@ -368,7 +396,7 @@ int cmd_capacity(int argc, char **argv)
 		sc->seed = (uint64_t)o.seed;
 	struct cap_spec c;
 	memset(&c, 0, sizeof(c));
-	if (read_spec(sc, &o, &c, &e))
+	if (read_spec(sc, &o, o.scenario, &c, &e))
 		goto fail;
 	res = calloc(sc->nstrategies, sizeof(*res));
 	if (!res) {
@@ -382,8 +410,20 @@ int cmd_capacity(int argc, char **argv)
 			fprintf(stderr, "\rcapacity: %s ...   ",
 				sc->strategy[s][0] ? sc->strategy[s] : "searching");
 		if (search(o.scenario, &o, &c, sc->model->strategy_key,
-			   sc->strategy[s], &res[s], &e))
+			   sc->strategy[s], &res[s], &e)) {
+			/* A probe value the model refuses: name the parameter's
+			 * origin, not the internal --set. */
+			char pre[300];
+			snprintf(pre, sizeof(pre), "--set '%s=", c.param);
+			if (!strncmp(e.file, pre, strlen(pre))) {
+				if (o.cap_param)
+					snprintf(e.file, sizeof(e.file), "--param '%s'",
+						 o.cap_param);
+				else
+					at_setting(&e, sc, "param", 0);
+			}
 			goto fail;
+		}
 		if (cli_interrupted)
 			break;
 	}

@@ -143,6 +143,38 @@ static int experiment_incomplete(const struct experiment *x)
 	return 0;
 }
 
+/* Errors about a sweep axis name where the axis came from: its entry in
+ * the scenario's sweep: block (the key for "unknown key" messages, else
+ * the values), or the --sweep option that gave it.  Point scenarios are
+ * loaded with the axis values as internal --set assignments, whose name
+ * must not reach the user. */
+static int axis_origin(const struct experiment *x, const struct cli_opts *o,
+		       size_t a, int whole_key, struct err *e)
+{
+	const struct sweep_axis *ax = &x->sw->axes[a];
+	size_t plen = strlen(ax->path);
+	for (size_t i = o->nsweeps; i-- > 0;) {
+		if (!strncmp(o->sweeps[i], ax->path, plen) &&
+		    o->sweeps[i][plen] == '=') {
+			snprintf(e->file, sizeof(e->file), "--sweep '%s'",
+				 o->sweeps[i]);
+			e->line = e->col = 0;
+			return e->status;
+		}
+	}
+	const struct ynode *sw = ynode_peek(ytree_root(x->base->tree), "sweep");
+	for (size_t i = 0; sw && sw->kind == YN_MAP && i < sw->n; i++) {
+		if (strcmp(sw->keys[i]->value, ax->path))
+			continue;
+		const struct ynode *n = whole_key || !strncmp(e->msg, "unknown key", 11)
+					? sw->keys[i] : sw->items[i];
+		snprintf(e->file, sizeof(e->file), "%s", n->file);
+		e->line = n->line;
+		e->col = n->col;
+	}
+	return e->status;
+}
+
 /* Load the base scenario and one scenario per point. */
 static int experiment_load(struct experiment *x, const char *path,
 			   const struct cli_opts *o, int phase, struct err *e)
@@ -183,11 +215,13 @@ static int experiment_load(struct experiment *x, const char *path,
 			return e->status;
 	const char *skey = x->base->model->strategy_key;
 	for (size_t a = 0; a < x->sw->naxes; a++)
-		if (skey && !strcmp(x->sw->axes[a].path, skey))
-			return err_set(e, ERR_INPUT, path, 0, 0,
-				       "'%s' is the strategy: compare strategies with "
-				       "compare: [...] or --strategies, not as a sweep "
-				       "axis", skey);
+		if (skey && !strcmp(x->sw->axes[a].path, skey)) {
+			err_set(e, ERR_INPUT, path, 0, 0,
+				"'%s' is the strategy: compare strategies with "
+				"compare: [...] or --strategies, not as a sweep "
+				"axis", skey);
+			return axis_origin(x, o, a, 1, e);
+		}
 	x->np = sweep_npoints(x->sw);
 	x->ns = x->base->nstrategies;
 	x->nm = model_metric_count(x->base->model);
@@ -203,8 +237,16 @@ static int experiment_load(struct experiment *x, const char *path,
 			sets[n++] = point_sets[a];
 		}
 		x->pts[p] = scenario_load(path, sets, n, compare, o->strategies, e);
-		if (!x->pts[p])
+		if (!x->pts[p]) {
+			for (size_t a = 0; a < x->sw->naxes; a++) {
+				char where[320];
+				snprintf(where, sizeof(where), "--set '%.300s'",
+					 point_sets[a]);
+				if (!strcmp(e->file, where))
+					return axis_origin(x, o, a, 0, e);
+			}
 			return e->status;
+		}
 	}
 	/* Record the CLI axes and strategies in the base tree, so that its
 	 * resolved form describes the whole experiment (merge reloads it). */
@@ -1087,6 +1129,26 @@ out:
 	return rc;
 }
 
+/* A phase axis error names the axis's origin: --x/--y, or its value in the
+ * scenario's phase: block (key NULL: the block itself). */
+static void phase_origin(struct err *e, struct scenario *probe, const char *key,
+			 const char *opt, const char *cli)
+{
+	if (cli) {
+		snprintf(e->file, sizeof(e->file), "%s '%s'", opt, cli);
+		e->line = e->col = 0;
+		return;
+	}
+	struct ynode *n = ytree_find(probe->tree, "phase");
+	if (key)
+		n = ynode_peek(n, key);
+	if (n && n->line > 0) {
+		snprintf(e->file, sizeof(e->file), "%s", n->file);
+		e->line = n->line;
+		e->col = n->col;
+	}
+}
+
 int cmd_phase(int argc, char **argv)
 {
 	const struct cli_cmd *cmd = cli_find("phase");
@@ -1106,22 +1168,31 @@ int cmd_phase(int argc, char **argv)
 		 : probe->phase.x ? probe->phase.x : "");
 	snprintf(ys, sizeof(ys), "%s", o.phase_y ? o.phase_y
 		 : probe->phase.y ? probe->phase.y : "");
-	scenario_free(probe);
 	if (!xs[0] || !ys[0]) {
 		err_set(&e, ERR_INPUT, o.scenario, 0, 0,
 			"a phase diagram needs two axes: --x PATH=lo:hi:n[:log] "
 			"--y PATH=lo:hi:n[:log] (or a phase: {x, y} block)");
+		phase_origin(&e, probe, NULL, NULL, NULL);
 		goto fail;
 	}
 	struct cli_opts o2 = o;
 	o2.sweeps[0] = xs;
 	o2.sweeps[1] = ys;
 	o2.nsweeps = 2;
-	if (experiment_load(&x, o.scenario, &o2, 1, &e))
+	if (experiment_load(&x, o.scenario, &o2, 1, &e)) {
+		char wx[540], wy[540];
+		snprintf(wx, sizeof(wx), "--sweep '%s'", xs);
+		snprintf(wy, sizeof(wy), "--sweep '%s'", ys);
+		if (!strcmp(e.file, wx))
+			phase_origin(&e, probe, "x", "--x", o.phase_x);
+		else if (!strcmp(e.file, wy))
+			phase_origin(&e, probe, "y", "--y", o.phase_y);
 		goto fail;
+	}
 	if (x.sw->naxes != 2) {
 		err_set(&e, ERR_INPUT, o.scenario, 0, 0,
 			"--x and --y must name two different parameters");
+		phase_origin(&e, probe, "y", "--y", o.phase_y);
 		goto fail;
 	}
 	if (experiment_grow_all(&x, &e))
@@ -1150,5 +1221,6 @@ fail:
 	rc = e.status ? e.status : 1;
 out:
 	experiment_free(&x);
+	scenario_free(probe);
 	return cli_exit_status(rc);
 }

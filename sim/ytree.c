@@ -359,8 +359,14 @@ struct ytree *ytree_load_file(const char *path, struct err *e)
 {
 	struct ytree *t = NULL;
 	char *buf = NULL;
-	FILE *f = fopen(path, "rb");
 	struct stat st;
+	/* Check before opening: opening a FIFO would block until a writer
+	 * comes (the fstat below still guards against a swap in between). */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		err_set(e, ERR_INPUT, path, 0, 0, "not a regular file");
+		return NULL;
+	}
+	FILE *f = fopen(path, "rb");
 
 	if (!f) {
 		err_set(e, ERR_INPUT, path, 0, 0, "cannot open: %s", strerror(errno));

@@ -210,7 +210,7 @@ static void test_format_parses(void **state)
 		if (!d)
 			fail_msg("'%s' does not parse: %s", text, e.msg);
 		assert_string_equal(dist_kind_name(dist_kind(d)),
-				    fit_family_name(r.f));
+				    fit_family_name(r.family));
 		assert_rel(dist_mean(d), fit_mean(&r), 1e-5, text);
 		dist_free(d);
 	}

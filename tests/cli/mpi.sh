@@ -41,7 +41,7 @@ export OMPI_MCA_btl_vader_single_copy_mechanism=none
 MPIRUN="mpirun --allow-run-as-root --oversubscribe"
 
 set -- --sweep workload.processes=500,2000 --sweep workload.lifetime=200us,2ms \
-	--reps 10 --set duration=200ms --quiet
+	--reps 10 --set duration=200ms --quiet --no-plots
 SWEEP="$*"
 FILES="points.csv differences.csv summary.json jobs.csv job_series.csv series.csv scenario.resolved.yaml"
 
@@ -82,7 +82,7 @@ cmp -s "$tmp/t1.out" "$tmp/np3.out" ||
 	fail "mpirun -np 3 printed something else than one process (only rank 0 prints): $(cat "$tmp/np3.stdout")"
 
 # Run-length control: rounds of replications decided on results, on every rank.
-SWEEP="--sweep workload.processes=500,2000 --reps 3 --set duration=50ms --quiet \
+SWEEP="--sweep workload.processes=500,2000 --reps 3 --set duration=50ms --quiet --no-plots \
 --set precision.metric=overhead_ratio --set precision.relative_halfwidth=0.02 \
 --set precision.max_reps=12"
 sweep p1 "$BPFSIM" --threads 2

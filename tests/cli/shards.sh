@@ -10,7 +10,8 @@
 # scenario.resolved.yaml), whatever order the folders are given in; merging
 # only two shards marks the output incomplete and says so; --shard refuses
 # run-length control (precision:) with exit status 2.
-# Does not pin: the numbers.  The sweep is scenarios/runqslower.yaml over
+# Does not pin: the numbers, nor plots (every run here is --no-plots; merge
+# writes none).  The sweep is scenarios/runqslower.yaml over
 # workload.processes x workload.lifetime (2 x 2 points, both strategies, 4
 # replications of 100ms), small enough for ASan.
 # Skips (exit 0, "SKIP: ...") when GNU Parallel is missing; `make check`
@@ -29,7 +30,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 SCEN=scenarios/runqslower.yaml
 SWEEP="--sweep workload.processes=500,2000 --sweep workload.lifetime=200us,2ms \
---reps 4 --set duration=100ms --quiet"
+--reps 4 --set duration=100ms --quiet --no-plots"
 FILES="points.csv differences.csv summary.json jobs.csv job_series.csv series.csv scenario.resolved.yaml"
 NJOBS=32   # 4 points x 2 strategies x 4 replications
 

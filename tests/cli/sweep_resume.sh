@@ -28,8 +28,8 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 SCEN=scenarios/runqslower.yaml
 AXES="--sweep workload.processes=500,2000 --sweep workload.lifetime=200us,2ms"
-SMALL="$AXES --reps 4 --set duration=100ms --quiet --threads 2"
-LONG="$AXES --reps 8 --set duration=1s --quiet --threads 2"
+SMALL="$AXES --reps 4 --set duration=100ms --quiet --no-plots --threads 2"
+LONG="$AXES --reps 8 --set duration=1s --quiet --no-plots --threads 2"
 FILES="points.csv differences.csv summary.json jobs.csv job_series.csv series.csv scenario.resolved.yaml"
 
 sweep() {   # sweep ARGS... : bpfsim sweep SCEN ARGS, output on $tmp/last.*

@@ -35,6 +35,16 @@ static FILE *devnull;
 static char dir[64];
 static char path[128];
 
+/* Remove the private directory at exit (the fuzzer ends with exit()). */
+static void cleanup(void)
+{
+	char link[128];
+	snprintf(link, sizeof(link), "%s/costs", dir);
+	unlink(link);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void setup(void)
 {
 	if (devnull)
@@ -44,6 +54,7 @@ static void setup(void)
 	if (!devnull || !mkdtemp(dir))
 		abort();
 	snprintf(path, sizeof(path), "%s/scenario.yaml", dir);
+	atexit(cleanup);
 	/* Seeds from scenarios/ include costs/published.yaml: make it resolve
 	 * when the fuzzer runs from the repository root (make fuzz). */
 	char *costs = realpath("scenarios/costs", NULL);

@@ -32,7 +32,7 @@ for f in "$@"; do
 		-artifact_prefix="build/fuzz/$name-" ${FUZZ_ARGS:-} \
 		"$corpus" $seeds >"$log" 2>&1
 	rc=$?
-	grep -E '^#[0-9]+ +(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -n 1
+	grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -n 1
 	grep -E '^stat::(number_of_executed_units|peak_rss_mb)' "$log"
 	if [ "$rc" -ne 0 ]; then
 		echo "FAIL: fuzz $name exited $rc:"

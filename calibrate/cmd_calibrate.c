@@ -1,0 +1,246 @@
+/* cmd_calibrate.c - `bpfsim calibrate profile|workload|storage`: options.
+ *
+ * Parses and validates the command line completely before anything touches
+ * the kernel (bad usage exits 2 having loaded nothing), then hands over to
+ * calibrate.h's functions - the live ones or the no-BPF stubs.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calibrate.h"
+#include "cli.h"
+#include "units.h"
+
+const char calibrate_help[] =
+	"usage: bpfsim calibrate profile --prog ID|NAME|bundled:VARIANT [options]\n"
+	"       bpfsim calibrate workload [--load SPEC] [options]\n"
+	"       bpfsim calibrate storage [--occupancy LIST] [--active LIST] "
+	"[options]\n\n"
+	"Measures this host with BPF probes (root, or CAP_BPF + CAP_PERFMON;\n"
+	"a kernel with BTF) and, with -o FILE, writes what it measured into a\n"
+	"calibration file that scenarios use (calibration: FILE, then values\n"
+	"like {from: calibration.storage.hash.update}).  Each subcommand\n"
+	"replaces its own section of FILE and keeps the others.\n\n"
+	"profile   per-run cost of a loaded BPF program (by id or name), via\n"
+	"          fentry/fexit programs attached to it and a histogram in the\n"
+	"          kernel; where the kernel refuses fentry/fexit it says why and\n"
+	"          falls back to bpf_stats (run_time_ns / run_cnt: means only,\n"
+	"          the stats' own cost measured and subtracted).\n"
+	"          bundled:hash or bundled:task loads bpfsim's own\n"
+	"          runqslower-style probes (add :tp_btf or :raw_tp to choose the\n"
+	"          attach type), drives them with a load and profiles them.\n"
+	"workload  runqueue wait, on-CPU time (until preempted / until it\n"
+	"          sleeps), sleep, task lifetime and CPU demand, spawn\n"
+	"          inter-arrival and rate, from probes on sched_wakeup,\n"
+	"          sched_wakeup_new, sched_switch, sched_process_fork and\n"
+	"          sched_process_exit.\n"
+	"storage   the cost of each storage operation of runqslower-style\n"
+	"          probes (hash map, task local storage), timed inside the\n"
+	"          programs with the empty-timer baseline subtracted, against\n"
+	"          map occupancy (hash pre-filled) and active tasks (sleeper\n"
+	"          threads); writes occupancy_factor/active_factor tables and\n"
+	"          each variant's whole-program means (bpf_stats).\n\n"
+	"options:\n"
+	"  -o, --out FILE        calibration file to write or update\n"
+	"  --duration D          measuring time (default 10s; storage: per\n"
+	"                        point, default 2s)\n"
+	"  --load SPEC           load to generate while measuring:\n"
+	"                        spawn:RATE[:WORK] (processes per second, each\n"
+	"                        burning WORK, default 50us), sleepers:N[:RATE]\n"
+	"                        (N threads waking RATE times per second in all,\n"
+	"                        default 20000/s), A+B, or none\n"
+	"  --prog P              profile: program id, name, or bundled:hash,\n"
+	"                        bundled:task[:tp_btf|:raw_tp]\n"
+	"  --occupancy LIST      storage: hash entries pre-filled (default\n"
+	"                        0,1k,8k,64k,256k)\n"
+	"  --active LIST         storage: sleeper threads (default\n"
+	"                        2,64,1024,8192)\n"
+	"  --attach A            auto (default: tp_btf where the kernel has it),\n"
+	"                        tp_btf or raw_tp\n"
+	"  --quiet               no progress lines\n"
+	"  --verbose             show libbpf's messages\n"
+	"  -h, --help            this help\n\n"
+	"Exit status: 0 ok, 1 kernel/OS failure (the message says what and why),\n"
+	"2 bad usage, 130/143 interrupted (probes are detached either way).\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("bpfsim calibrate: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs(" (see bpfsim calibrate --help)\n", stderr);
+	return 2;
+}
+
+/* "0,1k,8k" -> ascending whole numbers in [lo, hi]. */
+static int parse_list(const char *opt, const char *text, double lo, double hi,
+		      double *out, size_t *n)
+{
+	char buf[512], *save = NULL, why[160];
+	*n = 0;
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		double v;
+		if (*n == CALIB_MAX_POINTS) {
+			fprintf(stderr, "bpfsim calibrate: %s takes at most %d values\n",
+				opt, CALIB_MAX_POINTS);
+			return 2;
+		}
+		if (units_parse_number(t, &v, why, sizeof(why)) || v != floor(v) ||
+		    v < lo || v > hi) {
+			fprintf(stderr, "bpfsim calibrate: %s: '%s' is not a whole "
+				"number in %.0f..%.0f\n", opt, t, lo, hi);
+			return 2;
+		}
+		if (*n && v <= out[*n - 1]) {
+			fprintf(stderr, "bpfsim calibrate: %s: values must increase "
+				"('%s')\n", opt, t);
+			return 2;
+		}
+		out[(*n)++] = v;
+	}
+	if (*n == 0) {
+		fprintf(stderr, "bpfsim calibrate: %s needs at least one value\n",
+			opt);
+		return 2;
+	}
+	return 0;
+}
+
+int cmd_calibrate(int argc, char **argv)
+{
+	enum { O_DURATION = 256, O_LOAD, O_PROG, O_OCC, O_ACT, O_ATTACH, O_QUIET,
+	       O_VERBOSE };
+	static const struct option longopts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "duration", required_argument, NULL, O_DURATION },
+		{ "load", required_argument, NULL, O_LOAD },
+		{ "prog", required_argument, NULL, O_PROG },
+		{ "occupancy", required_argument, NULL, O_OCC },
+		{ "active", required_argument, NULL, O_ACT },
+		{ "attach", required_argument, NULL, O_ATTACH },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "verbose", no_argument, NULL, O_VERBOSE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct calib_opts o;
+	const char *sub = NULL, *dur = NULL, *occ = NULL, *act = NULL;
+	char why[256];
+	int c;
+
+	memset(&o, 0, sizeof(o));
+	if (argc >= 2 && argv[1][0] != '-')
+		sub = argv[1];
+	else if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(calibrate_help, stdout);
+		return 0;
+	}
+	if (!sub) {
+		fprintf(stderr, "bpfsim calibrate: expected profile, workload or "
+			"storage\n%s", calibrate_help);
+		return 2;
+	}
+	if (strcmp(sub, "profile") && strcmp(sub, "workload") &&
+	    strcmp(sub, "storage")) {
+		static const char *const subs[] = { "profile", "workload", "storage",
+						    NULL };
+		const char *s = ynode_suggest(NULL, sub, subs);
+		if (s)
+			fprintf(stderr, "bpfsim calibrate: unknown measurement '%s' "
+				"(did you mean '%s'?)\n", sub, s);
+		else
+			fprintf(stderr, "bpfsim calibrate: unknown measurement '%s' "
+				"(expected profile, workload or storage)\n", sub);
+		return 2;
+	}
+	optind = 1;
+	opterr = 0;
+	argc--;
+	argv++;
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(calibrate_help, stdout);
+			return 0;
+		case 'o':
+			o.out = optarg;
+			break;
+		case O_DURATION:
+			dur = optarg;
+			break;
+		case O_LOAD:
+			o.load_text = optarg;
+			o.have_load = 1;
+			if (loadgen_parse(optarg, &o.load, why, sizeof(why)))
+				return usage_error("--load: %s", why);
+			break;
+		case O_PROG:
+			o.prog = optarg;
+			break;
+		case O_OCC:
+			occ = optarg;
+			break;
+		case O_ACT:
+			act = optarg;
+			break;
+		case O_ATTACH:
+			if (!strcmp(optarg, "auto"))
+				o.attach = CALIB_ATTACH_AUTO;
+			else if (!strcmp(optarg, "tp_btf"))
+				o.attach = CALIB_ATTACH_TP_BTF;
+			else if (!strcmp(optarg, "raw_tp"))
+				o.attach = CALIB_ATTACH_RAW_TP;
+			else
+				return usage_error("--attach takes auto, tp_btf or "
+						   "raw_tp (got '%s')", optarg);
+			break;
+		case O_QUIET:
+			o.quiet = 1;
+			break;
+		case O_VERBOSE:
+			o.verbose = 1;
+			break;
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+
+	int is_storage = !strcmp(sub, "storage"), is_profile = !strcmp(sub, "profile");
+	o.duration_ns = is_storage ? 2e9 : 10e9;
+	if (dur && (units_parse_duration(dur, &o.duration_ns, why, sizeof(why)) ||
+		    o.duration_ns < 1e8 || o.duration_ns > 86400e9))
+		return usage_error("--duration takes a time from 100ms to 24h "
+				   "(got '%s')", dur);
+	if (is_profile && !o.prog)
+		return usage_error("profile needs --prog ID|NAME|bundled:VARIANT%s", "");
+	if (!is_profile && o.prog)
+		return usage_error("--prog belongs to calibrate profile%s", "");
+	if (!is_storage && (occ || act))
+		return usage_error("--occupancy and --active belong to calibrate "
+				   "storage%s", "");
+	if (is_storage && o.have_load)
+		return usage_error("calibrate storage drives its own load (sleeper "
+				   "threads, see --active)%s", "");
+	if (is_storage) {
+		int rc;
+		if ((rc = parse_list("--occupancy", occ ? occ : "0,1k,8k,64k,256k",
+				     0, 4194304, o.occ, &o.nocc)) ||
+		    (rc = parse_list("--active", act ? act : "2,64,1024,8192", 1,
+				     LOADGEN_MAX_SLEEPERS, o.act, &o.nact)))
+			return rc;
+	}
+
+	struct err e;
+	err_init(&e);
+	cli_install_signals();
+	int rc = is_profile ? calib_profile(&o, &e)
+		 : is_storage ? calib_storage(&o, &e) : calib_workload(&o, &e);
+	if (rc)
+		err_print(&e);
+	return cli_exit_status(rc);
+}

@@ -1,0 +1,142 @@
+#!/bin/sh
+# plot.sh - `bpfsim plot` and the figures run/compare/sweep draw themselves.
+#
+# Pins, on the fixed output folders under tests/plots/ (copied, never
+# written in place):
+#   - every figure kind is drawn: compare/ -> timeline + compare,
+#     sweep/ -> sweep, validation/ (two mmc sweeps in subfolders) ->
+#     validation; with --plot-format both, each as PNG and SVG;
+#   - a PNG starts with the PNG signature and is > 5 KB; an SVG is well-formed
+#     XML (xmllint if installed - `make deps` installs it - else a check of
+#     the first and last tags) and has at least one <path> in as many plot
+#     groups as the figure has series;
+#   - NAME.dat and NAME.gp are written next to each figure, and
+#     `cd DIR && gnuplot NAME.gp` redraws it by hand;
+#   - without gnuplot on PATH: exit 0, the .dat and .gp files are written, no
+#     figure, exactly one line on stderr, naming gnuplot;
+#   - a gnuplot that fails: exit 1, its message in the warning, no figure and
+#     no temporary file left;
+#   - bad usage (unknown --plot-format, an empty folder) exits 2;
+#   - `run` draws compare.png itself, and not with --no-plots;
+#     --plot-format svg draws only SVG.
+# Does not pin: pixels, the figures' exact layout, or the data values
+# (the derived data's layout is pinned by tests/test_plot.c).
+# Usage: BPFSIM=build/bpfsim-asan sh tests/cli/plot.sh (from the repo root)
+set -u
+: "${BPFSIM:=build/bpfsim-asan}"
+case $BPFSIM in /*) ;; *) BPFSIM=$PWD/$BPFSIM ;; esac
+[ -x "$BPFSIM" ] || { echo "FAIL: BPFSIM=$BPFSIM is not executable"; exit 1; }
+command -v gnuplot >/dev/null || { echo "FAIL: gnuplot is not installed (make deps)"; exit 1; }
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+check_png() {   # check_png FILE
+	[ -s "$1" ] || { fail "$1 missing"; return; }
+	sig=$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')
+	[ "$sig" = 89504e470d0a1a0a ] || fail "$1 does not start with the PNG signature ($sig)"
+	size=$(wc -c <"$1")
+	[ "$size" -gt 5120 ] || fail "$1 is only $size bytes"
+}
+
+# check_svg FILE MIN_SERIES: well-formed, and >= MIN_SERIES plot groups
+# (<g id="gnuplot_plot_N...">, first occurrence: later ones redraw the key)
+# holding a <path> (a line, bar, error bar) or a <polygon> (a CI band).
+check_svg() {
+	[ -s "$1" ] || { fail "$1 missing"; return; }
+	if command -v xmllint >/dev/null; then
+		xmllint --noout "$1" 2>"$tmp/xmllint.err" ||
+			fail "$1 is not well-formed XML: $(head -3 "$tmp/xmllint.err")"
+	else
+		head -c 200 "$1" | grep -q '<svg\|<?xml' || fail "$1: no <svg> at the start"
+		tail -c 20 "$1" | grep -q '</svg>' || fail "$1: no </svg> at the end"
+	fi
+	n=$(awk '
+		/<g id="gnuplot_plot_/ { match($0, /gnuplot_plot_[0-9a-z]+/)
+			cur = substr($0, RSTART, RLENGTH); seen[cur]++; next }
+		/<\/g>/ { }
+		/<path|<polygon/ && cur != "" && seen[cur] == 1 { has[cur] = 1 }
+		END { c = 0; for (k in has) c++; print c }' "$1")
+	[ "$n" -ge "$2" ] || fail "$1: $n plot groups with a path, want >= $2"
+}
+
+# 1. Every figure kind from the fixtures, PNG and SVG.
+cp -R tests/plots "$tmp/fx"
+"$BPFSIM" plot --plot-format both "$tmp/fx/compare" "$tmp/fx/sweep" \
+	"$tmp/fx/validation" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 0 ] || fail "plot exited $rc: $(cat "$tmp/err")"
+[ -s "$tmp/err" ] && fail "unexpected stderr: $(cat "$tmp/err")"
+for f in compare/timeline compare/compare sweep/sweep validation/validation; do
+	grep -qx "$tmp/fx/$f.png" "$tmp/out" || fail "$f.png not listed on stdout"
+	grep -qx "$tmp/fx/$f.svg" "$tmp/out" || fail "$f.svg not listed on stdout"
+	check_png "$tmp/fx/$f.png"
+	[ -s "$tmp/fx/$f.dat" ] || fail "$f.dat missing"
+	[ -s "$tmp/fx/$f.gp" ] || fail "$f.gp missing"
+done
+# Series: timeline 2 strategies x 2 panels; compare bars and CI bars of
+# 6 panels; sweep 2 strategies x (band + line) in 6 panels; validation
+# 2 groups x (curve + points) on top and 2 below.
+check_svg "$tmp/fx/compare/timeline.svg" 4
+check_svg "$tmp/fx/compare/compare.svg" 12
+check_svg "$tmp/fx/sweep/sweep.svg" 24
+check_svg "$tmp/fx/validation/validation.svg" 6
+# The folder's script redraws the figure by hand.
+(cd "$tmp/fx/sweep" && rm -f sweep.png && gnuplot sweep.gp) 2>"$tmp/err" ||
+	fail "gnuplot sweep.gp by hand failed: $(cat "$tmp/err")"
+check_png "$tmp/fx/sweep/sweep.png"
+left=$(find "$tmp/fx" -name '*.tmp.*')
+[ -z "$left" ] || fail "temporary files left behind: $left"
+
+# 2. No gnuplot on PATH: data and scripts, one warning, exit 0.
+cp -R tests/plots/compare "$tmp/nogp"
+PATH=/nonexistent "$BPFSIM" plot "$tmp/nogp" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 0 ] || fail "plot without gnuplot exited $rc"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "want one warning line, got: $(cat "$tmp/err")"
+grep -q 'gnuplot not found' "$tmp/err" || fail "warning does not name gnuplot: $(cat "$tmp/err")"
+for f in timeline.dat timeline.gp compare.dat compare.gp; do
+	[ -s "$tmp/nogp/$f" ] || fail "without gnuplot: $f missing"
+done
+ls "$tmp/nogp"/*.png >/dev/null 2>&1 && fail "without gnuplot: a PNG was written"
+[ -s "$tmp/out" ] && fail "without gnuplot: figures listed: $(cat "$tmp/out")"
+
+# 3. A gnuplot that fails: exit 1, its message shown, nothing half-written.
+mkdir "$tmp/bin"
+printf '#!/bin/sh\ncat >/dev/null\necho "fake gnuplot: broken" >&2\nexit 1\n' >"$tmp/bin/gnuplot"
+chmod +x "$tmp/bin/gnuplot"
+cp -R tests/plots/sweep "$tmp/badgp"
+PATH="$tmp/bin:$PATH" "$BPFSIM" plot "$tmp/badgp" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 1 ] || fail "plot with a failing gnuplot exited $rc, want 1"
+grep -q 'fake gnuplot: broken' "$tmp/err" || fail "gnuplot's message not shown: $(cat "$tmp/err")"
+[ -e "$tmp/badgp/sweep.png" ] && fail "a failing gnuplot left sweep.png"
+left=$(find "$tmp/badgp" -name '*.tmp.*' -o -name '.*log*')
+[ -z "$left" ] || fail "failing gnuplot left: $left"
+
+# 4. Bad usage.
+"$BPFSIM" plot --plot-format jpeg "$tmp/fx/sweep" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "--plot-format jpeg did not exit 2"
+mkdir "$tmp/empty"
+"$BPFSIM" plot "$tmp/empty" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] || fail "plot of an empty folder did not exit 2"
+grep -q 'nothing to plot' "$tmp/err" || fail "empty folder: $(cat "$tmp/err")"
+"$BPFSIM" run scenarios/mmc.yaml --plot-format gif >/dev/null 2>&1
+[ $? -eq 2 ] || fail "run --plot-format gif did not exit 2"
+
+# 5. run draws its figures unless --no-plots.
+small="--reps 3 --set customers=20000 --set warmup_customers=2000 --quiet"
+"$BPFSIM" run scenarios/mmc.yaml $small --out "$tmp/run" >/dev/null 2>"$tmp/err" ||
+	fail "run failed: $(cat "$tmp/err")"
+[ -s "$tmp/err" ] && fail "run: unexpected stderr: $(cat "$tmp/err")"
+check_png "$tmp/run/compare.png"
+"$BPFSIM" run scenarios/mmc.yaml $small --no-plots --out "$tmp/run2" >/dev/null 2>&1
+ls "$tmp/run2"/*.png "$tmp/run2"/*.gp >/dev/null 2>&1 && fail "--no-plots wrote figures"
+"$BPFSIM" run scenarios/mmc.yaml $small --plot-format svg --out "$tmp/run3" >/dev/null 2>&1
+check_svg "$tmp/run3/compare.svg" 1
+[ -e "$tmp/run3/compare.png" ] && fail "--plot-format svg also wrote a PNG"
+
+[ "$fails" -eq 0 ] || exit 1
+echo "ok: bpfsim plot (timeline, compare, sweep, validation; png, svg; no gnuplot; failing gnuplot)"

@@ -1,0 +1,412 @@
+/* test_plot.c - the figure preparers and their helpers (plots/).
+ *
+ * Pins: axis helpers (geometric spacing, display units, axis text as
+ * numbers), the CSV reader's protocol (1 read / 0 absent / -1 malformed with
+ * the line), gnuplot parameter quoting, the key-metric choice, and what
+ * plot_outdir() writes from the fixed folders under tests/plots/ when
+ * gnuplot is not on PATH (so no figure is drawn here): the .dat layout and
+ * values (compare in %, a geometric sweep on a log axis, the validation's
+ * normalised waits and ratios, the timeline's off-scale cut), the .gp
+ * parameters, the single warning and the return codes.
+ * Does not pin: drawing (tests/cli/plot.sh runs gnuplot), layouts.
+ * Tolerances: values are printed with %.9g into the .dat files from
+ * fixtures with 6 significant digits, so 1e-6 relative is exact enough.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "test_util.h"
+#include "plot.h"
+#include "plot_fig.h"
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static void test_geometric(void **state)
+{
+	(void)state;
+	const double dbl[] = { 1000, 2000, 4000, 8000 };
+	const double rounded[] = { 1, 3, 10, 32, 100 };   /* 1:100:5:log */
+	const double lin[] = { 1, 2, 3, 4 };
+	const double near[] = { 100, 101, 102 };          /* both: linear */
+	const double zero[] = { 0, 10, 100 };
+	assert_true(plot_is_geometric(dbl, 4));
+	assert_true(plot_is_geometric(rounded, 5));
+	assert_false(plot_is_geometric(lin, 4));
+	assert_false(plot_is_geometric(near, 3));
+	assert_false(plot_is_geometric(zero, 3));
+	assert_false(plot_is_geometric(dbl, 2));          /* too few to tell */
+}
+
+static void test_units(void **state)
+{
+	(void)state;
+	struct plot_unit u;
+	plot_unit_pick("ns", 999, &u);
+	assert_string_equal(u.label, "ns");
+	assert_rel(u.scale, 1, 0, "ns scale");
+	plot_unit_pick("ns", 1000, &u);
+	assert_string_equal(u.label, "µs");
+	plot_unit_pick("ns", 2.2e7, &u);
+	assert_string_equal(u.label, "ms");
+	assert_rel(u.scale, 1e-6, 0, "ms scale");
+	plot_unit_pick("ns", 5e9, &u);
+	assert_string_equal(u.label, "s");
+	plot_unit_pick("ratio", 0.5, &u);
+	assert_string_equal(u.label, "%");
+	assert_rel(u.scale, 100, 0, "ratio scale");
+	plot_unit_pick("1/s", 10, &u);
+	assert_string_equal(u.label, "per second");
+	plot_unit_pick("count", 10, &u);
+	assert_string_equal(u.label, "count");
+}
+
+static void test_axis_number(void **state)
+{
+	(void)state;
+	double v;
+	int kind;
+	assert_int_equal(plot_axis_number("1000", &v, &kind), 0);
+	assert_int_equal(kind, 0);
+	assert_rel(v, 1000, 0, "1000");
+	assert_int_equal(plot_axis_number("2k", &v, &kind), 0);
+	assert_rel(v, 2000, 0, "2k");
+	assert_int_equal(plot_axis_number("100us", &v, &kind), 0);
+	assert_int_equal(kind, 1);
+	assert_rel(v, 1e5, 0, "100us in ns");
+	assert_int_equal(plot_axis_number("2000/s", &v, &kind), 0);
+	assert_int_equal(kind, 2);
+	assert_rel(v, 2000, 0, "2000/s");
+	assert_int_equal(plot_axis_number("exponential(50ns)", &v, &kind), -1);
+	assert_int_equal(plot_axis_number("hash", &v, &kind), -1);
+}
+
+static char *mkdir_tmp(void)
+{
+	char *d = strdup("/tmp/bpfsim-test-plot.XXXXXX");
+	assert_non_null(d);
+	assert_non_null(mkdtemp(d));
+	return d;
+}
+
+static void rm_rf(const char *dir)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_csv(void **state)
+{
+	(void)state;
+	char *d = mkdir_tmp();
+	struct plot_csv t;
+	struct err e;
+	err_init(&e);
+	assert_int_equal(plot_csv_read(&t, d, "absent.csv", &e), 0);
+	write_file(d, "ok.csv", "a,b,c\n1,x,nan\n\n2.5,,7\n");
+	assert_int_equal(plot_csv_read(&t, d, "ok.csv", &e), 1);
+	assert_int_equal(t.nrows, 2);             /* blank line skipped */
+	assert_int_equal(t.ncols, 3);
+	assert_int_equal(plot_csv_col(&t, "c"), 2);
+	assert_int_equal(plot_csv_col(&t, "d"), -1);
+	assert_string_equal(plot_csv_str(&t, 0, 1), "x");
+	assert_true(isnan(plot_csv_num(&t, 0, 2)));
+	assert_true(isnan(plot_csv_num(&t, 0, 1)));   /* not a number */
+	assert_true(isnan(plot_csv_num(&t, 1, 1)));   /* empty */
+	assert_rel(plot_csv_num(&t, 1, 0), 2.5, 0, "2.5");
+	assert_string_equal(plot_csv_str(&t, 5, 0), "");   /* out of range */
+	plot_csv_free(&t);
+	write_file(d, "bad.csv", "a,b\n\n1,2\n3\n");
+	assert_int_equal(plot_csv_read(&t, d, "bad.csv", &e), -1);
+	assert_int_equal(e.status, ERR_INPUT);
+	assert_int_equal(e.line, 4);               /* the file's line */
+	rm_rf(d);
+	free(d);
+}
+
+static void test_vars(void **state)
+{
+	(void)state;
+	struct plot_vars v = { 0 };
+	const char *names[] = { "a", "it's" };
+	const double nums[] = { 1.5, NAN };
+	plot_var_str(&v, "title", "O'Brien: 5%");
+	plot_var_num(&v, "n", 3);
+	plot_var_strs(&v, "s", names, 2);
+	plot_var_nums(&v, "x", nums, 2);
+	plot_var_strs(&v, "none", names, 0);      /* no empty arrays */
+	assert_false(v.oom);
+	assert_string_equal(v.buf,
+		"if (!exists(\"title\")) title = 'O''Brien: 5%'\n"
+		"if (!exists(\"n\")) n = 3\n"
+		"if (!exists(\"s\")) array s[2] = ['a', 'it''s']\n"
+		"if (!exists(\"x\")) array x[2] = [1.5, NaN]\n");
+	plot_vars_fini(&v);
+}
+
+static int usable_all(void *ctx, size_t i, int key)
+{
+	const int *flags = ctx;      /* 0 unusable, 1 key-only, 2 always */
+	return flags[i] == 2 || (flags[i] == 1 && key);
+}
+
+static void test_pick(void **state)
+{
+	(void)state;
+	const char *names[] = { "elapsed", "wait_mean", "bpf_time", "reports",
+				"overhead_ratio", "idle_time" };
+	const int flags[] = { 1, 2, 2, 0, 1, 2 };
+	size_t pick[4];
+	size_t n = plot_pick_metrics(names, 6, usable_all, (void *)flags, pick, 4);
+	/* Key metrics first in key order (overhead_ratio, wait_mean; reports is
+	 * unusable), then the others in order that are usable as non-key
+	 * (elapsed is not). */
+	assert_int_equal(n, 4);
+	assert_int_equal(pick[0], 4);
+	assert_int_equal(pick[1], 1);
+	assert_int_equal(pick[2], 2);
+	assert_int_equal(pick[3], 5);
+	assert_int_equal(plot_format_check(NULL), 0);
+	assert_int_equal(plot_format_check("both"), 0);
+	assert_int_equal(plot_format_check("jpeg"), -1);
+}
+
+/* ---- plot_outdir on the fixtures, without gnuplot ---------------------- */
+
+static char *slurp(const char *dir, const char *name)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char *buf = calloc(1, 1 << 20);
+	assert_non_null(buf);
+	size_t n = fread(buf, 1, (1 << 20) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+struct fx {
+	char *dir;          /* copy of tests/plots */
+	char *path_env;
+};
+
+static int fx_setup(void **state)
+{
+	struct fx *x = calloc(1, sizeof(*x));
+	assert_non_null(x);
+	x->dir = mkdir_tmp();
+	char cmd[4300];
+	snprintf(cmd, sizeof(cmd), "cp -R tests/plots/. '%s'", x->dir);
+	assert_int_equal(system(cmd), 0);
+	const char *p = getenv("PATH");
+	x->path_env = strdup(p ? p : "");
+	setenv("PATH", "/nonexistent", 1);   /* no gnuplot: data and scripts */
+	*state = x;
+	return 0;
+}
+
+static int fx_teardown(void **state)
+{
+	struct fx *x = *state;
+	setenv("PATH", x->path_env, 1);
+	rm_rf(x->dir);
+	free(x->dir);
+	free(x->path_env);
+	free(x);
+	return 0;
+}
+
+/* Run plot_outdir on DIR/sub; returns its status, the warnings in warn. */
+static int plot_sub(struct fx *x, const char *sub, char *warn, size_t size)
+{
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/%s", x->dir, sub);
+	FILE *w = tmpfile(), *drawn = tmpfile();
+	assert_non_null(w);
+	assert_non_null(drawn);
+	int rc = plot_outdir(dir, NULL, drawn, w);
+	rewind(w);
+	size_t n = fread(warn, 1, size - 1, w);
+	warn[n] = 0;
+	assert_int_equal(ftell(drawn), 0);      /* nothing drawn */
+	fclose(w);
+	fclose(drawn);
+	return rc;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void test_outdir_compare(void **state)
+{
+	struct fx *x = *state;
+	char warn[2048], dir[4200];
+	assert_int_equal(plot_sub(x, "compare", warn, sizeof(warn)), 0);
+	assert_int_equal(count_lines(warn), 1);
+	assert_non_null(strstr(warn, "gnuplot not found on PATH"));
+	assert_non_null(strstr(warn, "timeline.gp compare.gp"));
+	snprintf(dir, sizeof(dir), "%s/compare", x->dir);
+	char *dat = slurp(dir, "compare.dat"), *gp = slurp(dir, "compare.gp");
+	assert_non_null(dat);
+	assert_non_null(gp);
+	/* overhead_ratio first, in %: 0.0174777 -> 1.74777. */
+	assert_non_null(strstr(dat, "# overhead_ratio (%)\n"
+				    "0 \"hash\" 1.74777 1.74366 1.75188\n"
+				    "1 \"task_storage\" 1.33357 1.33074 1.3364\n"));
+	/* The six headline metrics; `elapsed` (the same for both) is not. */
+	assert_non_null(strstr(gp, "array metrics[6] = ['overhead_ratio', "
+				   "'bpf_cpu_share', 'wait_mean', 'wait_p99', "
+				   "'reports', 'missed_samples']"));
+	assert_non_null(strstr(gp, "array units[6] = ['%', '%', 'µs', 'ms', "
+				   "'count', 'count']"));
+	assert_non_null(strstr(gp, "array strategies[2] = ['hash', "
+				   "'task_storage']"));
+	/* The script itself follows its parameters. */
+	assert_non_null(strstr(gp, "\n# compare.gp - key metrics per strategy"));
+	free(dat);
+	free(gp);
+
+	/* Timeline: window midpoints in ms, CPU times in ms; the start-up
+	 * spike (6.38 and 11.25 ms) is cut off the BPF axis. */
+	dat = slurp(dir, "timeline.dat");
+	gp = slurp(dir, "timeline.gp");
+	assert_non_null(dat);
+	assert_non_null(gp);
+	assert_non_null(strstr(dat, "# strategy hash, replication 0\n"
+				    "0.5 1.57617 6.38109\n1.5 "));
+	assert_non_null(strstr(dat, "\n\n\n# strategy task_storage, "
+				    "replication 0\n"));
+	assert_non_null(strstr(gp, "window_ms = 1\n"));
+	assert_non_null(strstr(gp, "payload_cap = 0\n"));
+	assert_non_null(strstr(gp, "bpf_peak = 11.2509\n"));
+	char *cap = strstr(gp, "bpf_cap = ");
+	assert_non_null(cap);
+	double c = strtod(cap + 10, NULL);
+	assert_true(c > 0.2 && c < 0.5);
+	free(dat);
+	free(gp);
+}
+
+static void test_outdir_sweep(void **state)
+{
+	struct fx *x = *state;
+	char warn[2048], dir[4200];
+	assert_int_equal(plot_sub(x, "sweep", warn, sizeof(warn)), 0);
+	assert_int_equal(count_lines(warn), 1);
+	snprintf(dir, sizeof(dir), "%s/sweep", x->dir);
+	char *dat = slurp(dir, "sweep.dat"), *gp = slurp(dir, "sweep.gp");
+	assert_non_null(dat);
+	assert_non_null(gp);
+	assert_null(slurp(dir, "compare.dat"));    /* not a run folder */
+	/* 1000, 2000, 4000, 8000: a log axis with tics at the values. */
+	assert_non_null(strstr(gp, "xlog = 1\n"));
+	assert_non_null(strstr(gp, "array xticks[4] = [1000, 2000, 4000, 8000]"));
+	assert_non_null(strstr(gp, "array series[2] = ['hash', 'task_storage']"));
+	assert_non_null(strstr(gp, "array ylog[6] = [0, 0, 0, 1, 1, 1]"));
+	assert_non_null(strstr(gp, "nxnames = 0\n"));
+	/* Per series, rows by x; overhead_ratio (%) first. */
+	assert_non_null(strstr(dat, "# hash\n1000 1.55322 1.53918 1.56726 "));
+	assert_non_null(strstr(dat, "\n\n\n# task_storage\n1000 "));
+	free(dat);
+	free(gp);
+}
+
+static void test_outdir_validation(void **state)
+{
+	struct fx *x = *state;
+	char warn[2048], dir[4200];
+	assert_int_equal(plot_sub(x, "validation", warn, sizeof(warn)), 0);
+	assert_int_equal(count_lines(warn), 1);
+	snprintf(dir, sizeof(dir), "%s/validation", x->dir);
+	char *dat = slurp(dir, "validation.dat"), *gp = slurp(dir, "validation.gp");
+	assert_non_null(dat);
+	assert_non_null(gp);
+	assert_non_null(strstr(gp, "array groups[2] = ['M/M/1', 'M/M/8']"));
+	/* M/M/1 at rho = 0.05: E[S] = 50 ns, wait 2.6513 ns -> 0.053026;
+	 * exact rho / (1 - rho) = 0.0526316. */
+	char *row = strstr(dat, "# M/M/1: simulated\n");
+	assert_non_null(row);
+	double v[8];
+	row = strchr(row, '\n') + 1;
+	for (int i = 0; i < 8; i++)
+		v[i] = strtod(row, &row);
+	assert_rel(v[0], 0.05, 1e-9, "rho");
+	assert_rel(v[1], 2.6513 / 50, 1e-6, "Wq / E[S]");
+	assert_rel(v[4], 0.05 / 0.95, 1e-6, "exact M/M/1");
+	assert_rel(v[5], v[1] / v[4], 1e-6, "ratio");
+	/* The dense Erlang C curve of c = 8, and the c = 8 points from 0.25. */
+	assert_non_null(strstr(dat, "# M/M/8: exact (Erlang C)\n0.005 "));
+	assert_non_null(strstr(dat, "# M/M/8: simulated\n0.25 "));
+	free(dat);
+	free(gp);
+	/* A subfolder alone draws its own group. */
+	assert_int_equal(plot_sub(x, "validation/c8", warn, sizeof(warn)), 0);
+	snprintf(dir, sizeof(dir), "%s/validation/c8", x->dir);
+	gp = slurp(dir, "validation.gp");
+	assert_non_null(gp);
+	assert_non_null(strstr(gp, "array groups[1] = ['M/M/8']"));
+	free(gp);
+}
+
+static void test_outdir_errors(void **state)
+{
+	struct fx *x = *state;
+	char warn[2048], dir[4200];
+	snprintf(dir, sizeof(dir), "%s/empty", x->dir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(plot_sub(x, "empty", warn, sizeof(warn)), 2);
+	assert_non_null(strstr(warn, "nothing to plot"));
+	/* A malformed summary.csv: that figure fails (1), the others go on. */
+	snprintf(dir, sizeof(dir), "%s/compare", x->dir);
+	write_file(dir, "summary.csv", "strategy,metric,unit,n,mean,sd,ci_low,"
+		   "ci_high\nhash,wait_mean,ns,3\n");
+	assert_int_equal(plot_sub(x, "compare", warn, sizeof(warn)), 1);
+	assert_non_null(strstr(warn, "compare figure: "));
+	assert_non_null(strstr(warn, "summary.csv:2:1: 4 cells, the header has 8"));
+	assert_non_null(strstr(warn, "gnuplot not found"));   /* timeline */
+	FILE *w = tmpfile();
+	assert_int_equal(plot_outdir(dir, "gif", NULL, w), 2);
+	fclose(w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_geometric),
+		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_axis_number),
+		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_vars),
+		cmocka_unit_test(test_pick),
+		cmocka_unit_test_setup_teardown(test_outdir_compare, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_outdir_sweep, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_outdir_validation, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_outdir_errors, fx_setup,
+						fx_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
