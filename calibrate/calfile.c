@@ -477,7 +477,7 @@ static int load_cal(struct resolver *R, const struct ynode *at)
 		*R->e = sub;
 		return R->e->status;
 	}
-	R->cal_path = ytree_file(R->cal);
+	R->cal_path = k->value;   /* as the scenario names it */
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "calibrate.h"
 #include "cli.h"
 #include "units.h"
+#include "ytree.h"
 
 const char calibrate_help[] =
 	"usage: bpfsim calibrate profile --prog ID|NAME|bundled:VARIANT [options]\n"
@@ -66,6 +67,8 @@ const char calibrate_help[] =
 	"Exit status: 0 ok, 1 kernel/OS failure (the message says what and why),\n"
 	"2 bad usage, 130/143 interrupted (probes are detached either way).\n";
 
+static int usage_error(const char *fmt, const char *arg)
+	__attribute__((format(printf, 1, 0)));
 static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("bpfsim calibrate: ", stderr);

@@ -6,10 +6,12 @@
  * most FIT_MAX_BINS bins and a few hundred simplex steps a fit takes
  * milliseconds, the gamma family (incomplete gamma function) the longest.
  *
- * The normal family is fitted truncated at 0 (probabilities divided by
- * 1 - F(0)): scenario durations redraw negative values (dist.h), so the
- * truncated normal is what a fitted normal(mean, sd) will actually produce.
- * Its reported parameters are the untruncated mean and sd, as written.
+ * The normal family is fitted as it is, not truncated at 0: the mass it
+ * puts below 0 (where no cost can be) lowers its likelihood, so AIC picks
+ * a normal only for bell-shaped data well clear of 0 - where the redraw of
+ * negative values that scenario durations do (dist.h) changes nothing.  (A
+ * normal truncated at 0 with a mean far below 0 would mimic an exponential
+ * and win AIC contests it should not.)
  *
  * Probabilities of upper bins are taken from the survival function (Q)
  * rather than 1 - P, so tails keep their precision.
@@ -95,19 +97,8 @@ static double bin_prob(enum fit_family f, const double *p, double a, double b)
 	return cdf_q(f, p, a) - (isinf(b) ? 0 : cdf_q(f, p, b));
 }
 
-/* Mass the family puts on [0, inf): 1 except for the normal. */
-static double support_mass(enum fit_family f, const double *p)
-{
-	return f == FIT_NORMAL ? cdf_q(f, p, 0) : 1;
-}
-
 double fit_cdf(const struct fit_result *r, double x)
 {
-	double m = support_mass(r->family, r->p);
-	if (x <= 0)
-		return 0;
-	if (r->family == FIT_NORMAL)
-		return (cdf_p(r->family, r->p, x) - cdf_p(r->family, r->p, 0)) / m;
 	return cdf_p(r->family, r->p, x);
 }
 
@@ -161,22 +152,19 @@ struct nll_ctx {
 static double loglik(const struct chist *h, enum fit_family f,
 		     const double *p)
 {
-	double ll = 0, lm;
-	double m = support_mass(f, p);
-	if (!(m > 0) || !isfinite(p[0]) || !isfinite(p[1]))
+	double ll = 0;
+	if (!isfinite(p[0]) || !isfinite(p[1]))
 		return -INFINITY;
-	lm = log(m);
 	for (size_t i = 0; i < h->n; i++) {
 		double c = h->counts[i];
 		if (!(c > 0))
 			continue;
 		double pr = bin_prob(f, p, h->edges[i], h->edges[i + 1]);
-		ll += c * ((pr > 0 ? fmax(log(pr), LOG_TINY) : LOG_TINY) - lm);
+		ll += c * (pr > 0 ? fmax(log(pr), LOG_TINY) : LOG_TINY);
 	}
 	if (h->overflow > 0) {
 		double pr = bin_prob(f, p, h->edges[h->n], INFINITY);
-		ll += h->overflow * ((pr > 0 ? fmax(log(pr), LOG_TINY) : LOG_TINY) -
-				     lm);
+		ll += h->overflow * (pr > 0 ? fmax(log(pr), LOG_TINY) : LOG_TINY);
 	}
 	return ll;
 }

@@ -35,6 +35,8 @@ static double mono_s(void)
 /* ---- parsing ------------------------------------------------------------ */
 
 static int bad(char *why, size_t n, const char *fmt, const char *arg)
+	__attribute__((format(printf, 3, 0)));
+static int bad(char *why, size_t n, const char *fmt, const char *arg)
 {
 	snprintf(why, n, fmt, arg);
 	return -1;

@@ -217,6 +217,5 @@ int factor_read(struct ynode *map, const char *key, const char *def,
 	if (!n && !(n = ynode_set_scalar(map, key, def)))
 		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 	ynode_get(map, key);
-	ynode_mark_used(n);
-	return factor_parse(n, f, e);
+	return factor_parse(n, f, e);   /* marks {table: ...} itself */
 }

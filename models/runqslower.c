@@ -232,7 +232,9 @@ static int load_trace(struct rq_cfg *c, const struct ynode *where,
 		      const char *path, struct err *e)
 {
 	char full[4096];
-	const char *file = where->file ? where->file : "";
+	/* Relative to the scenario file; from --set (no position), to the
+	 * working directory. */
+	const char *file = where->file && where->line > 0 ? where->file : "";
 	const char *slash = strrchr(file, '/');
 	if (path[0] != '/' && slash)
 		snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - file), file,

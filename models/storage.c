@@ -5,19 +5,27 @@
 #include "factor.h"
 #include "storage.h"
 
-extern const struct storage_ops storage_hash;
-extern const struct storage_ops storage_lru_hash;
-extern const struct storage_ops storage_task_storage;
+/* The strategies, in registry order.  Adding one: its vtable (a file
+ * defining `const struct storage_ops storage_<name>`) and one line here. */
+#define STORAGE_STRATEGIES(X) \
+	X(hash)               \
+	X(task_storage)       \
+	X(lru_hash)
 
+#define DECLARE(name) extern const struct storage_ops storage_##name;
+STORAGE_STRATEGIES(DECLARE)
+#undef DECLARE
+
+#define ENTRY(name) &storage_##name,
 const struct storage_ops *const storage_registry[] = {
-	&storage_hash,
-	&storage_task_storage,
-	&storage_lru_hash,
-	NULL,
+	STORAGE_STRATEGIES(ENTRY) NULL,
 };
+#undef ENTRY
 
-/* Same order as the registry (the model's `strategies` list). */
-const char *const storage_names[] = { "hash", "task_storage", "lru_hash", NULL };
+/* The model's `strategies` list: the same names, same order. */
+#define NAME(name) #name,
+const char *const storage_names[] = { STORAGE_STRATEGIES(NAME) NULL };
+#undef NAME
 
 const char *const storage_op_names[SOP_COUNT] = {
 	"update", "lookup", "delete", "alloc", "free", "evict", "failed_update",

@@ -88,10 +88,17 @@ int fig_timeline_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	rc = -1;
 	if (out_open(&o, c->dir, "timeline.dat", e))
 		goto out;
-	fputs("# timeline: CPU time per window summed over CPUs, first "
-	      "replication of each strategy\n"
-	      "# columns: time_ms (window midpoint) payload_ms bpf_ms; "
-	      "one block per strategy\n", o.f);
+	/* Time axis in ms, or in s past 10 s of simulated time. */
+	double tmax = 0;
+	for (size_t r = 0; r < t.nrows; r++)
+		if (plot_csv_num(&t, r, cw) > tmax)
+			tmax = plot_csv_num(&t, r, cw);
+	int secs = tmax + window > 1e10;
+	double tscale = secs ? 1e-9 : 1e-6;
+	fprintf(o.f, "# timeline: CPU time per window summed over CPUs, first "
+		"replication of each strategy\n"
+		"# columns: time_%s (window midpoint) payload_ms bpf_ms; "
+		"one block per strategy\n", secs ? "s" : "ms");
 	size_t n = 0;
 	for (size_t k = 0; k < ns; k++) {
 		fprintf(o.f, "%s# strategy %s, replication %s\n", k ? "\n\n" : "",
@@ -100,10 +107,10 @@ int fig_timeline_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			if (strcmp(plot_csv_str(&t, r, cs), strat[k]) ||
 			    strcmp(plot_csv_str(&t, r, cr), rep[k]))
 				continue;
-			double ms = (plot_csv_num(&t, r, cw) + window / 2) * 1e-6;
+			double when = (plot_csv_num(&t, r, cw) + window / 2) * tscale;
 			pay[n] = plot_csv_num(&t, r, cp) * 1e-6;
 			bpf[n] = plot_csv_num(&t, r, cb) * 1e-6;
-			plot_data_num(o.f, ms);
+			plot_data_num(o.f, when);
 			fputc(' ', o.f);
 			plot_data_num(o.f, pay[n]);
 			fputc(' ', o.f);
@@ -121,6 +128,7 @@ int fig_timeline_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	plot_var_str(v, "title", title);
 	plot_var_strs(v, "strategies", strat, ns);
 	plot_var_num(v, "window_ms", window * 1e-6);
+	plot_var_str(v, "tunit", secs ? "s" : "ms");
 	double peak, cap = axis_cap(pay, n, &peak);
 	plot_var_num(v, "payload_cap", cap);
 	plot_var_num(v, "payload_peak", peak);

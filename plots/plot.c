@@ -211,6 +211,12 @@ int plot_outdir(const char *dir, const char *format, FILE *drawn, FILE *warn)
 		fmts[nf++] = "png";
 	if (format && strcmp(format, "png"))
 		fmts[nf++] = "svg";
+	/* "out/demo/" and "out/demo" name the same figures. */
+	char clean[4096];
+	snprintf(clean, sizeof(clean), "%s", dir);
+	for (size_t n = strlen(clean); n > 1 && clean[n - 1] == '/'; n--)
+		clean[n - 1] = 0;
+	dir = clean;
 	err_init(&e);
 	if (plot_ctx_load(&c, dir, &e)) {
 		char msg[1024];

@@ -9,10 +9,11 @@
 # Parameters (bpfsim writes them at the top of the copy in the output folder;
 # by hand: gnuplot -e "data='timeline.dat'; ..." timeline.gp):
 #   data           data file: one block per strategy (gnuplot `index`), rows
-#                  time_ms payload_ms bpf_ms (time = window midpoint)
+#                  time payload_ms bpf_ms (time: window midpoint, in tunit)
 #   strategies     array of strategy names, in block order
 #   title          figure title
 #   window_ms      window width in ms
+#   tunit          unit of the time column: 'ms' (or 's' for long runs)
 #   payload_cap    top of the payload axis in ms (0 = autoscale)
 #   payload_peak   largest payload value in ms (named when above the cap)
 #   bpf_cap, bpf_peak   the same for the BPF panel
@@ -68,7 +69,7 @@ plot for [i=1:nstrat] data index (i-1) using 1:2 with lines lt i \
 set title sprintf('BPF bookkeeping: CPU time per %s window in BPF programs (all CPUs)%s', \
 	wlabel, offscale(bpf_cap, bpf_peak))
 set ylabel 'BPF CPU time (ms)'
-set xlabel 'simulated time (ms)'
+set xlabel sprintf('simulated time (%s)', tunit)
 if (bpf_cap > 0) { set yrange [0:bpf_cap] } else { set yrange [0:*] }
 plot for [i=1:nstrat] data index (i-1) using 1:3 with lines lt i \
 	title strategies[i]

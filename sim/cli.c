@@ -1,4 +1,5 @@
 /* cli.c - option parsing and signal handling shared by the subcommands. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,15 @@ void cli_install_signals(void)
 int cli_exit_status(int status)
 {
 	return cli_interrupted ? 128 + cli_interrupted : status;
+}
+
+/* The long name of option value c (for messages). */
+static const char *opt_name(const struct option *opts, int c)
+{
+	for (; opts->name; opts++)
+		if (opts->val == c)
+			return opts->name;
+	return "?";
 }
 
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
@@ -83,8 +93,9 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 			}
 			break;
 		case O_SEED:
-			o->seed = strtoll(optarg, &end, 0);
-			if (*end || o->seed < 0) {
+			errno = 0;
+			o->seed = strtoll(optarg, &end, 10);
+			if (*end || !*optarg || o->seed < 0 || errno == ERANGE) {
 				fprintf(stderr, "bpfsim %s: --seed must be a whole number "
 					">= 0 (got '%s')\n", cmd->name, optarg);
 				return 2;
@@ -145,8 +156,8 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 		case O_PROBES:
 		case O_TOL:
 			if (strcmp(cmd->name, "capacity")) {
-				fprintf(stderr, "bpfsim %s: %s belongs to bpfsim capacity\n",
-					cmd->name, argv[optind - 1]);
+				fprintf(stderr, "bpfsim %s: --%s belongs to bpfsim "
+					"capacity\n", cmd->name, opt_name(longopts, c));
 				return 2;
 			}
 			if (c == O_PARAM)
@@ -176,8 +187,8 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 		case O_X:
 		case O_Y:
 			if (strcmp(cmd->name, "phase")) {
-				fprintf(stderr, "bpfsim %s: %s belongs to bpfsim phase\n",
-					cmd->name, argv[optind - 1]);
+				fprintf(stderr, "bpfsim %s: --%s belongs to bpfsim phase\n",
+					cmd->name, opt_name(longopts, c));
 				return 2;
 			}
 			if (c == O_X)
@@ -191,8 +202,8 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 		case O_RESUME:
 			if (strcmp(cmd->name, "sweep") &&
 			    !(c == O_SWEEP && !strcmp(cmd->name, "phase"))) {
-				fprintf(stderr, "bpfsim %s: %s belongs to bpfsim sweep\n",
-					cmd->name, argv[optind - 1]);
+				fprintf(stderr, "bpfsim %s: --%s belongs to bpfsim sweep\n",
+					cmd->name, opt_name(longopts, c));
 				return 2;
 			}
 			if (c == O_SWEEP) {

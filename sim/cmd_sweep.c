@@ -815,7 +815,36 @@ static size_t more_reps(struct experiment *x, size_t p)
 	return want;
 }
 
-static void print_summary(struct experiment *x, const char *dir)
+/* After --resume with run-length control: grow each point to the end of
+ * the round its jobs reached.  An uninterrupted run checks the CI only at
+ * the round sizes (R, then + max(n/2, 2) up to max_reps); a point resumed
+ * part-way through a round (Ctrl-C, lost job lines) must finish that round
+ * before it is checked, or it would be checked at another size and could
+ * stop elsewhere.  Returns 0 or -1 (out of memory). */
+static int resume_rounds(struct experiment *x)
+{
+	const struct scenario *sc = x->base;
+	if (sc->precision.metric < 0)
+		return 0;
+	for (size_t p = 0; p < x->np; p++) {
+		size_t have = 0, n = x->pts[p]->replications;
+		for (size_t s = 0; s < x->ns; s++)
+			if (cell_at(x, p, s)->nreps > have)
+				have = cell_at(x, p, s)->nreps;
+		while (n < have && n < sc->precision.max_reps) {
+			size_t add = n / 2 > 2 ? n / 2 : 2;
+			n = n + add < sc->precision.max_reps ? n + add
+							     : sc->precision.max_reps;
+		}
+		for (size_t s = 0; s < x->ns; s++)
+			if (cell_grow(x, p, s, n > have ? n : have))
+				return -1;
+	}
+	return 0;
+}
+
+/* Prints the outcome; returns the number of failed jobs. */
+static size_t print_summary(struct experiment *x, const char *dir)
 {
 	size_t jobs = 0, done = 0, capped = 0, failed = 0;
 	for (size_t i = 0; i < x->np * x->ns; i++) {
@@ -838,6 +867,7 @@ static void print_summary(struct experiment *x, const char *dir)
 	       x->interrupted ? " (interrupted: incomplete)" : "");
 	printf("Outputs in %s/ (points.csv, differences.csv, summary.json, "
 	       "jobs.csv)\n", dir);
+	return failed;
 }
 
 static int sweep_main(int argc, char **argv)
@@ -889,6 +919,10 @@ static int sweep_main(int argc, char **argv)
 	if (o.resume && (read_jobs_csv(&x, o.resume, &e) ||
 			 read_job_series(&x, o.resume, &e)))
 		goto fail;
+	if (o.resume && resume_rounds(&x)) {
+		err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		goto fail;
+	}
 	cli_install_signals();
 	int tty = !o.quiet && isatty(STDERR_FILENO) && mpi_rank() == 0;
 	struct cli_progress pr = { .t0 = cli_now(), .what = x.base->name,
@@ -951,10 +985,9 @@ static int sweep_main(int argc, char **argv)
 	}
 	if (write_sweep_outputs(&x, dir, &e))
 		goto fail;
-	print_summary(&x, dir);
+	rc = print_summary(&x, dir) ? 1 : 0;
 	if (!o.no_plots && !cli_interrupted)
 		plot_outdir(dir, o.plot_format, NULL, stderr);
-	rc = 0;
 	goto out;
 fail:
 	if (mpi_rank() == 0)
@@ -1012,8 +1045,7 @@ int cmd_merge(int argc, char **argv)
 	snprintf(dir, sizeof(dir), "%s", o.out ? o.out : "out/merged");
 	if (write_sweep_outputs(&x, dir, &e))
 		goto fail;
-	print_summary(&x, dir);
-	rc = 0;
+	rc = print_summary(&x, dir) ? 1 : 0;
 	goto out;
 fail:
 	err_print(&e);
@@ -1213,8 +1245,7 @@ int cmd_phase(int argc, char **argv)
 	if (write_sweep_outputs(&x, dir, &e) || write_phase(&x, dir, &e))
 		goto fail;
 	putchar('\n');
-	print_summary(&x, dir);
-	rc = 0;
+	rc = print_summary(&x, dir) ? 1 : 0;
 	goto out;
 fail:
 	err_print(&e);

@@ -26,7 +26,8 @@ static int cmd_version(int argc, char **argv);
 	"                    depend on it\n" \
 	"  --set PATH=VALUE  override a scenario key, e.g. --set servers=8 or\n" \
 	"                    --set workload.lifetime=2ms (repeatable)\n" \
-	"  --out DIR         output folder (default: out/<scenario name>)\n" \
+	"  -o, --out DIR     output folder (default: out/<scenario name>; sweep,\n" \
+	"                    phase, capacity: out/<name>-sweep|-phase|-capacity)\n" \
 	"  --format F        what to print: table (default), csv or json\n" \
 	"  --quiet           no progress line\n" \
 	"  --no-plots        do not draw figures (bpfsim plot DIR draws them later)\n" \
@@ -45,8 +46,10 @@ const struct cli_cmd cli_commands[] = {
 	  "run several strategies with common random numbers; paired differences",
 	  "usage: bpfsim compare SCENARIO [--strategies A,B,...] [options]\n\n"
 	  "Runs the scenario once per strategy (the model's strategy key, e.g.\n"
-	  "storage), every strategy with the same seeds, so arrivals, demands\n"
-	  "and slices are identical across strategies.  Prints each strategy's\n"
+	  "storage), every strategy with the same seeds, so arrivals and CPU\n"
+	  "demands are identical across strategies (slices, sleeps and random\n"
+	  "placements are the same sequences, drawn in event order).  Prints each\n"
+	  "strategy's\n"
 	  "mean +- CI and the paired difference (strategy - first) +- CI.\n"
 	  "Strategies come from --strategies, else the scenario's `compare:` list,\n"
 	  "else the model's first two.\n\n"
@@ -207,9 +210,11 @@ static int cmd_models(int argc, char **argv)
 		fprintf(stderr, "bpfsim models: unknown model '%s'\n", argv[1]);
 		return 2;
 	}
-	printf("\nCommon scenario keys: model, name, description, seed (1), "
-	       "replications (20),\nduration (0 = until the model ends), "
-	       "caps {max_events, max_live_tasks, max_wall}, compare [strategies].\n");
+	printf("\nCommon scenario keys (README \"Scenario format\"): model, name, "
+	       "description, include,\nseed (1), replications (20), duration (0 = "
+	       "until the model ends), caps {max_events,\nmax_live_tasks, max_wall}, "
+	       "compare [strategies], window (1ms), warmup (none),\nregime {...}, "
+	       "sweep {...}, precision {...}, capacity {...}, phase {x, y}.\n");
 	return 0;
 }
 

@@ -71,7 +71,9 @@ static void run_one(struct runner_job *j, volatile int *interrupt)
 		err_format(&s.err, buf, sizeof(buf));
 		snprintf(j->error, sizeof(j->error), "%s", buf);
 	}
-	j->done = 1;
+	/* A run cut short by a signal is not a result: leave it "not run". */
+	j->done = !(j->status == SIM_CAPPED && s.cap_reason &&
+		    !strcmp(s.cap_reason, "interrupted"));
 	sim_fini(&s);
 }
 

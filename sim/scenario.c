@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calfile.h"
 #include "cfg.h"
 #include "scenario.h"
 #include "units.h"
@@ -153,6 +154,10 @@ static int read_series(struct scenario *sc, struct ynode *root, struct err *e)
 	    cfg_uint(rg, "min_windows", "20", 3, 1000000, &minw, e))
 		return e->status;
 	rp->min_windows = (size_t)minw;
+	if (sc->series.warmup != WARMUP_NONE && !sc->model->steady)
+		return cfg_error(e, n, "model %s keeps no windowed series: 'warmup' "
+				 "does not apply (it has its own warm-up keys, see "
+				 "bpfsim models %s)", sc->model->name, sc->model->name);
 	if (sc->series.warmup != WARMUP_NONE && sc->series.window == 0)
 		return cfg_error(e, n, "'warmup' needs a series: set 'window' > 0");
 	return 0;
@@ -326,6 +331,9 @@ struct scenario *scenario_load(const char *path, const char *const *sets,
 	for (size_t i = 0; i < nsets; i++)
 		if (ytree_set_path(sc->tree, sets[i], e))
 			goto fail;
+	/* `calibration: FILE` and {from: calibration.X} values (calfile.h). */
+	if (calfile_resolve(sc->tree, e))
+		goto fail;
 
 	struct ynode *root = ytree_root(sc->tree);
 	const char *model_name, *name;
@@ -370,14 +378,26 @@ struct scenario *scenario_load(const char *path, const char *const *sets,
 		goto fail;
 
 	if (sc->model->strategy_key && sc->strategy[0][0]) {
-		/* Configure once per strategy, each with its key set. */
-		for (size_t i = 0; i < sc->nstrategies; i++) {
-			if (set_strategy(sc, sc->strategy[i], e))
-				goto fail;
-			sc->cfg[i] = sc->model->configure(root, e);
-			if (!sc->cfg[i])
-				goto fail;
+		/* Configure once per strategy, each with its key set, then put
+		 * the scenario's own value back: the resolved scenario must
+		 * say what the file said, not the last strategy compared. */
+		struct ynode *own = ytree_find(sc->tree, sc->model->strategy_key);
+		char *orig = own && own->kind == YN_SCALAR ? strdup(own->value) : NULL;
+		if (own && own->kind == YN_SCALAR && !orig) {
+			err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+			goto fail;
 		}
+		for (size_t i = 0; i < sc->nstrategies; i++) {
+			if (set_strategy(sc, sc->strategy[i], e) ||
+			    !(sc->cfg[i] = sc->model->configure(root, e))) {
+				free(orig);
+				goto fail;
+			}
+		}
+		int rc = orig ? set_strategy(sc, orig, e) : 0;
+		free(orig);
+		if (rc)
+			goto fail;
 	} else {
 		sc->cfg[0] = sc->model->configure(root, e);
 		if (!sc->cfg[0])

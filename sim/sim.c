@@ -162,9 +162,13 @@ static void close_series(struct sim *s, double *metrics)
 		first = warmup_mser5(x, ser->nrows);
 		free(x);
 	}
+	/* A cut that leaves nothing (warm-up >= the run) cannot give steady
+	 * metrics: they stay whole-run and the cut is reported as 0. */
+	if (first >= ser->nrows)
+		first = 0;
 	s->warmup_cut = (uint64_t)first * ser->window;
 	classify(s);
-	if (s->scfg.warmup != WARMUP_NONE && m->steady && first < ser->nrows)
+	if (s->scfg.warmup != WARMUP_NONE && m->steady && first > 0)
 		m->steady(s, s->state, ser, first, metrics);
 }
 

@@ -154,12 +154,16 @@ int sweep_axis_parse(struct sweep_axis *ax, const char *path, const char *spec,
 	if (!*spec)
 		return err_set(e, ERR_INPUT, file, line, col,
 			       "sweep '%s' has no values", path);
-	if (strchr(spec, ':') && !strchr(spec, ','))
+	if (strchr(spec, ':') && !strchr(spec, ',') && !strchr(spec, ';') &&
+	    !strchr(spec, '('))
 		return parse_range(ax, spec, file, line, col, e);
+	/* Values are separated by commas, or by semicolons when a value has
+	 * commas of its own: normal(1us, 100ns);normal(2us, 200ns). */
+	const char *sep = strchr(spec, ';') ? ";" : ",";
 	char buf[4096];
 	snprintf(buf, sizeof(buf), "%s", spec);
 	char *save = NULL;
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+	for (char *t = strtok_r(buf, sep, &save); t; t = strtok_r(NULL, sep, &save)) {
 		while (*t == ' ')
 			t++;
 		size_t len = strlen(t);
@@ -215,14 +219,29 @@ int sweep_from_tree(struct sweep *sw, struct ynode *root, struct err *e)
 		if (v->kind == YN_SCALAR) {
 			snprintf(spec, sizeof(spec), "%s", v->value);
 		} else if (v->kind == YN_SEQ) {
+			/* A YAML list: values taken as they are (commas inside
+			 * a value, e.g. normal(1us, 100ns), are fine). */
+			memset(&ax, 0, sizeof(ax));
+			if (strlen(k->value) >= sizeof(ax.path) || v->n == 0 ||
+			    v->n > SWEEP_MAX_VALUES)
+				return cfg_error(e, v, "sweep '%s' needs 1..%d values",
+						 k->value, SWEEP_MAX_VALUES);
+			snprintf(ax.path, sizeof(ax.path), "%s", k->value);
 			for (size_t j = 0; j < v->n; j++) {
-				if (v->items[j]->kind != YN_SCALAR)
+				if (v->items[j]->kind != YN_SCALAR) {
+					axis_free(&ax);
 					return cfg_error(e, v->items[j],
 							 "sweep values must be scalars");
-				size_t len = strlen(spec);
-				snprintf(spec + len, sizeof(spec) - len, "%s%s",
-					 j ? "," : "", v->items[j]->value);
+				}
+				if (push_value(&ax, v->items[j]->value)) {
+					axis_free(&ax);
+					return err_set(e, ERR_RUNTIME, NULL, 0, 0,
+						       "out of memory");
+				}
 			}
+			if (put_axis(sw, &ax, v->file, v->line, v->col, e))
+				return e->status;
+			continue;
 		} else {
 			return cfg_error(e, v, "sweep '%s': give a list of values or "
 					 "lo:hi:n[:log]", k->value);

@@ -6,6 +6,8 @@
  *       workload.processes: [100, 1000, 10000]
  *       workload.lifetime: 100us:10ms:5:log
  * or on the command line as --sweep PATH=v1,v2,... / --sweep PATH=lo:hi:n[:log]
+ * (values containing commas: separate them with ';' on the command line, or
+ * use a YAML list in the scenario)
  * (a command-line axis replaces the scenario's axis of the same path).
  * A range gives n values from lo to hi, evenly spaced, or geometrically with
  * `log`; lo and hi keep their unit (ns for durations, /s for rates); when

@@ -141,9 +141,9 @@ static void test_aic_picks_family(void **state)
 	}
 }
 
-/* A baseline shift leaves uneven bins and a pile at 0: the fit of the
- * shifted data recovers the shifted distribution (gamma(3, 100) + 40 ns,
- * shifted back by 40 ns). */
+/* A baseline shift leaves uneven, fractional bins: the fit of the shifted
+ * data recovers the distribution under the baseline (gamma(3, 100) + 40.5
+ * ns, shifted back by 40.5 ns). */
 static void test_shifted(void **state)
 {
 	(void)state;
@@ -154,14 +154,15 @@ static void test_shifted(void **state)
 	assert_non_null(h);
 	gsl_rng_set(r, seed + 7);
 	for (size_t i = 0; i < N; i++)
-		hist_record(h, (uint64_t)(40.0 + gsl_ran_gamma(r, 3, 100)));
+		hist_record(h, (uint64_t)(40.5 + gsl_ran_gamma(r, 3, 100)));
 	assert_int_equal(chist_from_hist(&c, h), 0);
-	assert_int_equal(chist_shift(&c, 40), 0);
-	assert_rel(c.edges[0], 0, 0, "first edge after shift");
+	assert_int_equal(chist_shift(&c, 40.5), 0);
+	assert_true(c.edges[0] >= 0);
 	assert_int_equal(fit_family(&c, FIT_GAMMA, &f), 0);
 	assert_rel(f.p[0], 3, 0.03, "shifted gamma shape");
 	assert_rel(f.p[1], 100, 0.03, "shifted gamma scale");
 	assert_rel(fit_mean(&f), 300, 0.02, "shifted gamma mean");
+	/* Recorded values are floored to whole ns: the exact mean is 0.5 low. */
 	assert_rel(chist_mean(&c), 300 - 0.5, 0.01, "exact mean shifted");
 	chist_fini(&c);
 	free(h);

@@ -3,8 +3,10 @@
  * Pins, deterministically:
  *  - axis parsing (sweep_add_arg, sweep_from_tree): lists (trimmed, empty
  *    items skipped, duplicates dropped); ranges lo:hi:n evenly spaced and
- *    lo:hi:n:log geometric, the last value exactly hi; durations written
- *    back in ns ("5.05e+06ns"), rates in /s, plain decimals with %.6g;
+ *    lo:hi:n:log geometric, the last value exactly hi (a spec with '(' is
+ *    a value, not a range; ';' separates values that hold commas; a YAML
+ *    list keeps its items whole); durations written back in ns
+ *    ("5.05e+06ns"), rates in /s, plain decimals with %.6g;
  *    whole-number bounds give whole values, rounded half away from zero,
  *    duplicates dropped (1:3:5 -> 1, 2, 3); n = 1 gives lo.  Errors carry
  *    status 2 and these exact messages: "range '10:1:3' is empty: lo > hi",
@@ -12,9 +14,10 @@
  *    1001), "range '1ms:10:3': lo and hi must have the same kind of unit",
  *    "range '1:10' is not lo:hi:n or lo:hi:n:log", "range '0:10:3:log': a
  *    log range needs lo > 0", the unit parser's reason after "range '...': ",
- *    "sweep 'a' has no values", "expected PATH=v1,v2,... or
- *    PATH=lo:hi:n[:log]", "at most 8 sweep axes"; a --sweep axis replaces
- *    the scenario's axis of the same path.
+ *    "sweep 'a' has no values" ("sweep 'a' needs 1..1000 values" for an
+ *    empty YAML list), "expected PATH=v1,v2,... or PATH=lo:hi:n[:log]",
+ *    "at most 8 sweep axes"; a --sweep axis replaces the scenario's axis of
+ *    the same path.
  *  - point indexing: the cartesian product in axis order, last axis fastest
  *    (mixed radix), against a nested loop; no axes = one point.
  * Pins, statistically (the issue's "CI coverage on mmc"):
@@ -111,6 +114,11 @@ static void test_lists(void **state)
 	EXPECT("service=exponential(1us),constant(2us)", "exponential(1us)",
 	       "constant(2us)");
 	EXPECT("a=1:2,3", "1:2", "3");
+	/* Values with commas of their own: ';' separates instead. */
+	EXPECT("service=normal(1us, 100ns);normal(2us, 200ns)",
+	       "normal(1us, 100ns)", "normal(2us, 200ns)");
+	EXPECT("service=normal(1us, 100ns)", "normal(1us, 100ns)");
+	EXPECT("service=uniform(1us:2us)", "uniform(1us:2us)");   /* not a range */
 }
 
 static void test_ranges(void **state)
@@ -192,7 +200,8 @@ static void test_from_tree(void **state)
 		"sweep:\n"
 		"  workload.processes: [100, 1000]\n"
 		"  workload.lifetime: 1ms:3ms:3\n"
-		"  seed: 1,2\n";
+		"  seed: 1,2\n"
+		"  service: [normal(1us, 100ns), exponential(2us)]\n";
 	struct err e;
 	err_init(&e);
 	struct ytree *t = ytree_load_buffer("s.yaml", doc, strlen(doc), &e);
@@ -200,16 +209,19 @@ static void test_from_tree(void **state)
 	struct sweep sw;
 	sweep_init(&sw);
 	assert_int_equal(sweep_from_tree(&sw, ytree_root(t), &e), 0);
-	assert_int_equal(sw.naxes, 3);
+	assert_int_equal(sw.naxes, 4);
 	assert_string_equal(sw.axes[0].path, "workload.processes");
+	/* A YAML list keeps each item whole, commas and all. */
+	assert_int_equal(sw.axes[3].n, 2);
+	assert_string_equal(sw.axes[3].values[0], "normal(1us, 100ns)");
 	assert_string_equal(sw.axes[0].values[1], "1000");
 	assert_string_equal(sw.axes[1].values[1], "2e+06ns");
 	assert_int_equal(sw.axes[2].n, 2);
 	/* --sweep replaces the scenario's axis of the same path. */
 	assert_int_equal(sweep_add_arg(&sw, "workload.lifetime=5ms", &e), 0);
-	assert_int_equal(sw.naxes, 3);
+	assert_int_equal(sw.naxes, 4);
 	assert_int_equal(sw.axes[1].n, 1);
-	assert_int_equal(sweep_npoints(&sw), 4);
+	assert_int_equal(sweep_npoints(&sw), 8);
 	sweep_fini(&sw);
 	ytree_free(t);
 
@@ -233,7 +245,7 @@ static void test_from_tree(void **state)
 	assert_non_null(t);
 	sweep_init(&sw);
 	assert_int_equal(sweep_from_tree(&sw, ytree_root(t), &e), ERR_INPUT);
-	assert_string_equal(e.msg, "sweep 'a' has no values");
+	assert_string_equal(e.msg, "sweep 'a' needs 1..1000 values");
 	sweep_fini(&sw);
 	ytree_free(t);
 

@@ -1,0 +1,134 @@
+/* live.h - what every live calibration needs (BPF builds only).
+ *
+ * Privileges and kernel features probed at run time (so the user hears
+ * which path was taken and why), libbpf's messages captured (shown with
+ * --verbose, searched for causes such as the verifier's "Cannot
+ * recursively attach"), bpf_stats switched on the preferred way
+ * (BPF_ENABLE_STATS fd; the sysctl only where that is missing, its value
+ * restored), the stats floor (an empty program whose mean run_time_ns is
+ * what stats add to a run), per-CPU histogram reads, the measuring loop
+ * that polls for SIGINT/SIGTERM, host facts, result tables.  Also the
+ * bundled runqslower-style probes (rqslower.c), which storage measures
+ * and profile can load as a target.
+ *
+ * Global state: libbpf's print callback takes no user pointer, so the
+ * captured log (live_log) is file-static in live.c; calibration runs on one
+ * thread.  Every resource is released by its _stop/_free/_off function,
+ * each safe on a zeroed struct and idempotent.
+ */
+#ifndef BPFSIM_CALIB_LIVE_H
+#define BPFSIM_CALIB_LIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "calibrate.h"
+#include "chist.h"
+#include "err.h"
+
+struct live_features {
+	int root;                       /* effective uid 0 */
+	int cap_sys_admin, cap_perfmon, cap_bpf;   /* effective capabilities */
+	int btf;                        /* /sys/kernel/btf/vmlinux readable */
+	int tp_btf, tp_btf_errno;       /* a tp_btf program loads */
+	int raw_tp, raw_tp_errno;       /* a raw_tp program loads */
+	int fentry, fentry_errno;       /* fentry on a kernel function loads */
+	char fentry_func[64];           /* the function it was tried on */
+	int pmu, pmu_errno;             /* hardware cycle counter opens */
+	int task_storage;               /* task storage maps can be created */
+	char lockdown[160];             /* current mode, or why unknown */
+	char kernel[96], machine[32], cpu_model[128];
+	long cpus;
+};
+
+/* Check privileges and BTF (ERR_RUNTIME with the reason when missing),
+ * install the libbpf log capture, probe the features. */
+int live_init(const struct calib_opts *o, struct live_features *f,
+	      struct err *e);
+/* Print the probed features (one line each) to f. */
+void live_print_features(FILE *out, const struct live_features *f);
+/* Short strerror-like name of an errno ("EPERM"). */
+const char *live_errno_name(int err);
+/* Why fentry/fexit loading failed with errno err, in words. */
+void live_fentry_reason(const struct live_features *f, int err, char *buf,
+			size_t size);
+/* libbpf's captured messages (last few KiB), clear, search. */
+const char *live_log(void);
+void live_log_clear(void);
+int live_log_has(const char *needle);
+
+/* tp_btf (0) or raw_tp (1) for o->attach on this kernel; *why says why. */
+int live_use_raw_tp(const struct calib_opts *o, const struct live_features *f,
+		    const char **why);
+
+/* ---- bpf_stats ---------------------------------------------------------- */
+struct live_stats {
+	int fd;              /* BPF_ENABLE_STATS fd, -1 when none */
+	int via_sysctl;      /* enabled through kernel.bpf_stats_enabled */
+	char old[16];        /* the sysctl's previous value (restored) */
+	const char *how;     /* "BPF_ENABLE_STATS fd" / "sysctl" */
+};
+int live_stats_on(struct live_stats *s, struct err *e);
+void live_stats_off(struct live_stats *s);
+struct live_progstat {
+	uint64_t run_ns, runs;
+};
+int live_prog_stat(int prog_fd, struct live_progstat *ps);
+/* Name of a program as the kernel keeps it (15 chars) and its id. */
+int live_prog_info(int prog_fd, char *name, size_t size, uint32_t *id,
+		   uint32_t *type);
+
+/* ---- the stats floor (floor.bpf.c) ---------------------------------------- */
+struct live_floor {
+	void *skel;          /* struct floor_bpf */
+	void *link;          /* struct bpf_link */
+	int fd;
+};
+int live_floor_start(struct live_floor *fl, int raw_tp, struct err *e);
+void live_floor_stop(struct live_floor *fl);
+
+/* ---- per-CPU maps ------------------------------------------------------- */
+/* Sum the CPUs' copies of struct hist at key of a PERCPU_ARRAY. */
+int live_read_hist(int map_fd, uint32_t key, struct hist *out);
+/* Sum the CPUs' copies of a value made of u64 counters. */
+int live_read_counters(int map_fd, uint32_t key, void *out, size_t size);
+/* Zero keys [0, nkeys) of a PERCPU_ARRAY with values of `size` bytes. */
+int live_zero_percpu(int map_fd, uint32_t nkeys, size_t size);
+
+/* ---- waiting ------------------------------------------------------------ */
+/* Called every ~100 ms while waiting (ring buffers, sampling); non-zero
+ * stops the wait. */
+typedef int (*live_tick_fn)(void *ctx);
+/* Wait `seconds`, showing progress on a TTY unless quiet; 1 when
+ * interrupted by SIGINT/SIGTERM (cli_interrupted), else 0. */
+int live_wait(const struct calib_opts *o, double seconds, const char *what,
+	      live_tick_fn tick, void *ctx);
+double live_now(void);   /* CLOCK_MONOTONIC, s */
+
+/* ---- reporting ---------------------------------------------------------- */
+void live_dist_header(FILE *f);
+/* One row: name, n, mean, p50, p99, chosen fit, KS. */
+void live_dist_row(FILE *f, const char *name, const struct chist *c);
+/* "host:\n  kernel: ...\n" (malloc'd; NULL on no memory). */
+char *live_host_yaml(const struct live_features *f, const struct live_stats *s);
+/* ns as "123.4ns" / "1.2us" (6 significant digits). */
+char *live_ns(double ns, char *buf, size_t size);
+
+/* ---- the bundled runqslower probes (rqslower.c) -------------------------- */
+struct rqs;
+struct rqs_params {
+	int task;            /* task storage (1) or hash (0) */
+	int raw_tp;          /* raw_tp programs (hash only) */
+	uint64_t max_entries;    /* hash capacity */
+	uint64_t min_ns;     /* report threshold */
+	int del_always;
+};
+int rqs_load(struct rqs **out, const struct rqs_params *p, struct err *e);
+int rqs_attach(struct rqs *r, struct err *e);
+void rqs_free(struct rqs *r);      /* detaches; NULL is fine */
+/* The loaded programs: fds and names (sched_wakeup, ...), up to max. */
+size_t rqs_progs(struct rqs *r, int *fds, const char **names, size_t max);
+/* Consume reports waiting in the ring buffer (tick function). */
+int rqs_poll(void *r);
+
+#endif

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/* rqslower.bpf.c - runqslower-style probes with timed storage operations
+ * (rqslower.h).  Built twice: RQS_TASK=0 gives rqs_hash (pid-keyed hash map,
+ * libbpf-tools' runqslower), RQS_TASK=1 gives rqs_task (task local storage,
+ * the kernel's tools/bpf/runqslower).
+ *
+ * What the real tools do, per hook (TP_PROTO of include/trace/events/sched.h):
+ *   sched_wakeup(p), sched_wakeup_new(p): store "runnable since now" for p;
+ *   sched_switch(preempt, prev, next, prev_state): store it for prev if prev
+ *   is still runnable (preempted), look up next's stamp, report the wait if
+ *   it exceeds min_ns, delete the stamp (after a report; or always, with
+ *   cfg.del_always, which keeps the map's occupancy where calibration set it).
+ * With ctl.measure each storage operation is timed:
+ *   t0 = ktime; op; t1 = ktime  ->  histogram of t1 - t0
+ * preceded by an empty bracket (ktime; ktime) recorded as RQS_BASE, which
+ * user space subtracts.  Names: tp_btf programs are named after their hook;
+ * the hash variant also has raw_tp programs (handle_<hook>) for kernels
+ * that cannot fentry-profile tp_btf programs.  Task storage needs the task
+ * as a BTF pointer, which raw_tp arguments are not: tp_btf only.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "calib.bpf.h"
+#include "rqslower.h"
+
+#ifndef RQS_TASK
+#define RQS_TASK 0
+#endif
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile struct rqs_cfg cfg = { .min_ns = 10000000 };
+struct rqs_ctl ctl = {};
+
+#if RQS_TASK
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} start SEC(".maps");
+#else
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u32);
+	__type(value, __u64);
+} start SEC(".maps");
+#endif
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RQS_NOPS);
+	__type(key, __u32);
+	__type(value, struct hist);
+} hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rqs_counters);
+} counters SEC(".maps");
+
+static __always_inline struct rqs_counters *cnt(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+#define OP(c, hook, op)                                                    \
+	do {                                                               \
+		if (c)                                                     \
+			(c)->ops[hook][op]++;                              \
+	} while (0)
+
+/* The empty bracket, once per timed operation. */
+static __always_inline void baseline(void)
+{
+	__u64 t0 = bpf_ktime_get_ns();
+	__u64 t1 = bpf_ktime_get_ns();
+	HIST_ADD(hists, RQS_BASE, t1 - t0);
+}
+
+/* Store "runnable since ts" for p (trace_enqueue in the real tools). */
+static __always_inline void record(struct task_struct *p, __u32 hook,
+				   __u64 ts, __u32 measure,
+				   struct rqs_counters *c)
+{
+	__u64 t0, t1;
+#if RQS_TASK
+	__u64 *ptr;
+	if (!measure) {
+		OP(c, hook, RQS_UPDATE);
+		ptr = bpf_task_storage_get(&start, p, 0,
+					   BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (ptr)
+			*ptr = ts;
+		else if (c)
+			c->failed++;
+		return;
+	}
+	baseline();
+	t0 = bpf_ktime_get_ns();
+	ptr = bpf_task_storage_get(&start, p, 0, 0);
+	t1 = bpf_ktime_get_ns();
+	HIST_ADD(hists, RQS_LOOKUP, t1 - t0);
+	OP(c, hook, RQS_LOOKUP);
+	if (!ptr) {
+		baseline();
+		t0 = bpf_ktime_get_ns();
+		ptr = bpf_task_storage_get(&start, p, 0,
+					   BPF_LOCAL_STORAGE_GET_F_CREATE);
+		t1 = bpf_ktime_get_ns();
+		HIST_ADD(hists, RQS_CREATE, t1 - t0);
+		OP(c, hook, RQS_CREATE);
+	}
+	if (ptr)
+		*ptr = ts;
+	else if (c)
+		c->failed++;
+#else
+	__u32 pid = BPF_CORE_READ(p, pid);
+	long err;
+	if (!pid)
+		return;
+	OP(c, hook, RQS_UPDATE);
+	if (!measure) {
+		if (bpf_map_update_elem(&start, &pid, &ts, BPF_ANY) && c)
+			c->failed++;
+		return;
+	}
+	baseline();
+	t0 = bpf_ktime_get_ns();
+	err = bpf_map_update_elem(&start, &pid, &ts, BPF_ANY);
+	t1 = bpf_ktime_get_ns();
+	HIST_ADD(hists, RQS_UPDATE, t1 - t0);
+	if (err && c)
+		c->failed++;
+#endif
+}
+
+static __always_inline int on_wakeup(struct task_struct *p, __u32 hook)
+{
+	__u32 measure = ctl.measure;
+	struct rqs_counters *c = cnt();
+	if (c)
+		c->runs[hook]++;
+	record(p, hook, bpf_ktime_get_ns(), measure, c);
+	return 0;
+}
+
+static __always_inline void report(struct task_struct *next, __u64 delta,
+				   __u32 measure, struct rqs_counters *c)
+{
+	struct rqs_event ev = {};
+	__u64 t0 = 0, t1 = 0;
+	long err;
+	ev.delta_ns = delta;
+	ev.pid = BPF_CORE_READ(next, pid);
+	BPF_CORE_READ_STR_INTO(&ev.comm, next, comm);
+	OP(c, RQS_SWITCH, RQS_OUTPUT);
+	if (measure) {
+		baseline();
+		t0 = bpf_ktime_get_ns();
+	}
+	err = bpf_ringbuf_output(&events, &ev, sizeof(ev), 0);
+	if (measure) {
+		t1 = bpf_ktime_get_ns();
+		HIST_ADD(hists, RQS_OUTPUT, t1 - t0);
+	}
+	if (c) {
+		if (err)
+			c->dropped++;
+		else
+			c->reports++;
+	}
+}
+
+static __always_inline int on_switch(struct task_struct *prev,
+				     struct task_struct *next)
+{
+	__u32 measure = ctl.measure;
+	struct rqs_counters *c = cnt();
+	__u64 t0 = 0, t1 = 0, now, delta, *tsp;
+	int reported = 0;
+
+	if (c)
+		c->runs[RQS_SWITCH]++;
+	if ((task_state(prev) & 0xff) == TASK_RUNNING)
+		record(prev, RQS_SWITCH, bpf_ktime_get_ns(), measure, c);
+#if !RQS_TASK
+	__u32 pid = BPF_CORE_READ(next, pid);
+	if (!pid)
+		return 0;
+#endif
+	OP(c, RQS_SWITCH, RQS_LOOKUP);
+	if (measure) {
+		baseline();
+		t0 = bpf_ktime_get_ns();
+	}
+#if RQS_TASK
+	tsp = bpf_task_storage_get(&start, next, 0, 0);
+#else
+	tsp = bpf_map_lookup_elem(&start, &pid);
+#endif
+	if (measure) {
+		t1 = bpf_ktime_get_ns();
+		HIST_ADD(hists, RQS_LOOKUP, t1 - t0);
+	}
+	if (!tsp)
+		return 0;      /* missed enqueue */
+	now = bpf_ktime_get_ns();
+	delta = now > *tsp ? now - *tsp : 0;
+	if (delta > cfg.min_ns) {
+		report(next, delta, measure, c);
+		reported = 1;
+	}
+	if (!reported && !cfg.del_always)
+		return 0;
+	OP(c, RQS_SWITCH, RQS_DELETE);
+	if (measure) {
+		baseline();
+		t0 = bpf_ktime_get_ns();
+	}
+#if RQS_TASK
+	bpf_task_storage_delete(&start, next);
+#else
+	bpf_map_delete_elem(&start, &pid);
+#endif
+	if (measure) {
+		t1 = bpf_ktime_get_ns();
+		HIST_ADD(hists, RQS_DELETE, t1 - t0);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sched_wakeup, struct task_struct *p)
+{
+	return on_wakeup(p, RQS_WAKEUP);
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+{
+	return on_wakeup(p, RQS_WAKEUP_NEW);
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return on_switch(prev, next);
+}
+
+#if !RQS_TASK
+SEC("raw_tp/sched_wakeup")
+int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
+{
+	return on_wakeup(p, RQS_WAKEUP);
+}
+
+SEC("raw_tp/sched_wakeup_new")
+int BPF_PROG(handle_sched_wakeup_new, struct task_struct *p)
+{
+	return on_wakeup(p, RQS_WAKEUP_NEW);
+}
+
+SEC("raw_tp/sched_switch")
+int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return on_switch(prev, next);
+}
+#endif

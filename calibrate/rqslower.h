@@ -1,0 +1,57 @@
+/* rqslower.h - what rqslower.bpf.c and rqslower.c share (fixed-width only).
+ *
+ * The bundled runqslower-style probes, built twice from one source:
+ * rqs_hash (BPF_MAP_TYPE_HASH keyed by pid, as libbpf-tools' runqslower)
+ * and rqs_task (BPF_MAP_TYPE_TASK_STORAGE, as the kernel's
+ * tools/bpf/runqslower).  With ctl.measure set, every storage operation is
+ * bracketed by bpf_ktime_get_ns() and its bracketed duration recorded; an
+ * empty bracket (two reads back to back) is recorded next to it as the
+ * baseline user space subtracts.  With measure clear they run as plain
+ * runqslower (what bpf_stats' whole-program means are taken of).
+ */
+#ifndef BPFSIM_CALIB_RQSLOWER_H
+#define BPFSIM_CALIB_RQSLOWER_H
+
+/* Bracketed operations (histograms, one per CPU each). */
+enum rqs_op {
+	RQS_BASE,      /* empty bracket: the timer's own cost */
+	RQS_UPDATE,    /* hash: bpf_map_update_elem (new or existing key) */
+	RQS_LOOKUP,    /* hash: bpf_map_lookup_elem; task: storage get (no create) */
+	RQS_DELETE,    /* hash: bpf_map_delete_elem; task: bpf_task_storage_delete */
+	RQS_CREATE,    /* task: storage get with F_CREATE on a task without it */
+	RQS_OUTPUT,    /* bpf_ringbuf_output of a report */
+	RQS_NOPS
+};
+
+enum rqs_hook { RQS_WAKEUP, RQS_WAKEUP_NEW, RQS_SWITCH, RQS_NHOOKS };
+
+/* Per-CPU counts: runs of each hook and the operations each performed. */
+struct rqs_counters {
+	__u64 runs[RQS_NHOOKS];
+	__u64 ops[RQS_NHOOKS][RQS_NOPS];
+	__u64 failed;          /* updates/creates refused (map full, no memory) */
+	__u64 reports;         /* waits over min_ns sent to the ring buffer */
+	__u64 dropped;         /* reports the ring buffer had no room for */
+};
+
+/* A report (runqslower's event). */
+struct rqs_event {
+	__u64 delta_ns;
+	__u32 pid;
+	__u32 pad;
+	char comm[16];
+};
+
+struct rqs_cfg {               /* rodata */
+	__u64 min_ns;          /* report waits longer than this */
+	__u32 del_always;      /* delete after every lookup (else after a
+				  report only, as the real tools do) */
+	__u32 pad;
+};
+
+struct rqs_ctl {               /* bss: changed while running */
+	__u32 measure;         /* bracket and record every operation */
+	__u32 pad;
+};
+
+#endif

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/* workload.bpf.c - the host's scheduling as histograms (workload.h).
+ *
+ * Hooks, TP_PROTO as in include/trace/events/sched.h:
+ *   sched_wakeup(struct task_struct *p), sched_wakeup_new(p)
+ *   sched_switch(bool preempt, struct task_struct *prev,
+ *                struct task_struct *next, unsigned int prev_state)
+ *   sched_process_fork(struct task_struct *parent, struct task_struct *child)
+ *   sched_process_exit(struct task_struct *p[, bool group_dead])
+ * Each exists as a tp_btf program (named after its hook) and a raw_tp one
+ * (handle_<hook>); the loader autoloads one set.  Per-task state lives in
+ * a pid-keyed hash (bounded: max_entries set by the loader; when full the
+ * task is not followed and `lost` counts it), entries go at exit.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "calib.bpf.h"
+#include "workload.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile struct wl_cfg cfg = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, WL_NHIST);
+	__type(key, __u32);
+	__type(value, struct hist);
+} hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wl_counters);
+} counters SEC(".maps");
+
+struct oncpu {
+	__u64 ts;
+	__u32 pid;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct oncpu);
+} cpus SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct wl_task);
+} tasks SEC(".maps");
+
+__u64 last_fork = 0;
+
+static __always_inline struct wl_counters *cnt(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+static __always_inline void set_state(__u32 pid, __u64 now, __u32 state,
+				      struct wl_counters *c)
+{
+	struct wl_task *t = bpf_map_lookup_elem(&tasks, &pid);
+	if (t) {
+		t->ts = now;
+		t->state = state;
+		return;
+	}
+	struct wl_task n = { .ts = now, .state = state };
+	if (bpf_map_update_elem(&tasks, &pid, &n, BPF_ANY) && c)
+		c->lost++;
+}
+
+static __always_inline int on_wakeup(struct task_struct *p, int new)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__u32 pid = BPF_CORE_READ(p, pid);
+	struct wl_counters *c = cnt();
+	if (!pid)
+		return 0;
+	if (c) {
+		if (new)
+			c->wakeups_new++;
+		else
+			c->wakeups++;
+	}
+	struct wl_task *t = bpf_map_lookup_elem(&tasks, &pid);
+	if (t) {
+		if (t->state == WL_T_BLOCKED && now > t->ts)
+			HIST_ADD(hists, WL_SLEEP, now - t->ts);
+		t->ts = now;
+		t->state = WL_T_RUNNABLE;
+		return 0;
+	}
+	set_state(pid, now, WL_T_RUNNABLE, c);
+	return 0;
+}
+
+static __always_inline int on_switch(bool preempt, struct task_struct *prev,
+				     struct task_struct *next)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__u32 zero = 0;
+	__u32 ppid = BPF_CORE_READ(prev, pid), npid = BPF_CORE_READ(next, pid);
+	struct wl_counters *c = cnt();
+	struct oncpu *oc = bpf_map_lookup_elem(&cpus, &zero);
+	long st = task_state(prev);
+
+	if (c)
+		c->switches++;
+	if (ppid) {
+		int runnable = preempt || (st & 0xff) == TASK_RUNNING;
+		int dead = !runnable && (st & TASK_DEAD_BIT);
+		if (oc && oc->pid == ppid && oc->ts && now > oc->ts) {
+			if (runnable)
+				HIST_ADD(hists, WL_SLICE, now - oc->ts);
+			else if (!dead)
+				HIST_ADD(hists, WL_RUN, now - oc->ts);
+		}
+		if (runnable) {
+			if (c)
+				c->preempts++;
+			set_state(ppid, now, WL_T_RUNNABLE, c);
+		} else if (dead) {
+			if (c)
+				c->dead++;
+		} else {
+			if (c)
+				c->blocks++;
+			set_state(ppid, now, WL_T_BLOCKED, c);
+		}
+	}
+	if (npid) {
+		struct wl_task *t = bpf_map_lookup_elem(&tasks, &npid);
+		if (t) {
+			if (t->state == WL_T_RUNNABLE && now > t->ts)
+				HIST_ADD(hists, WL_WAIT, now - t->ts);
+			t->state = WL_T_RUNNING;
+			t->ts = now;
+		}
+	}
+	if (oc) {
+		oc->ts = now;
+		oc->pid = npid;
+	}
+	return 0;
+}
+
+static __always_inline int on_fork(void)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__u64 prev = __sync_lock_test_and_set(&last_fork, now);
+	struct wl_counters *c = cnt();
+	if (c)
+		c->forks++;
+	if (prev && now > prev)
+		HIST_ADD(hists, WL_SPAWN_GAP, now - prev);
+	return 0;
+}
+
+static __always_inline int on_exit(struct task_struct *p)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__u32 pid = BPF_CORE_READ(p, pid);
+	__u64 start = BPF_CORE_READ(p, start_time);
+	struct wl_counters *c = cnt();
+	if (c)
+		c->exits++;
+	if (start >= cfg.start_ns && now > start) {
+		HIST_ADD(hists, WL_LIFETIME, now - start);
+		HIST_ADD(hists, WL_CPU_DEMAND, BPF_CORE_READ(p, se.sum_exec_runtime));
+	} else if (c) {
+		c->exits_old++;
+	}
+	bpf_map_delete_elem(&tasks, &pid);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sched_wakeup, struct task_struct *p)
+{
+	return on_wakeup(p, 0);
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+{
+	return on_wakeup(p, 1);
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return on_switch(preempt, prev, next);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_process_fork, struct task_struct *parent,
+	     struct task_struct *child)
+{
+	return on_fork();
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_process_exit, struct task_struct *p)
+{
+	return on_exit(p);
+}
+
+SEC("raw_tp/sched_wakeup")
+int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
+{
+	return on_wakeup(p, 0);
+}
+
+SEC("raw_tp/sched_wakeup_new")
+int BPF_PROG(handle_sched_wakeup_new, struct task_struct *p)
+{
+	return on_wakeup(p, 1);
+}
+
+SEC("raw_tp/sched_switch")
+int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return on_switch(preempt, prev, next);
+}
+
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(handle_sched_process_fork, struct task_struct *parent,
+	     struct task_struct *child)
+{
+	return on_fork();
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
+{
+	return on_exit(p);
+}
