@@ -16,6 +16,9 @@
 #   V=1             show full commands
 .DELETE_ON_ERROR:
 .SUFFIXES:
+# `make` (and `make MPI=1`) builds ./bpfsim, whatever included makefiles
+# (calibrate/calibrate.mk) define first.
+.DEFAULT_GOAL := all
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -213,14 +216,14 @@ docs-figures: bpfsim
 #                            harness N seconds (default 60); seeds from
 #                            scenarios/ and tests/bad/, see tests/fuzz/run.sh.
 # The library is rebuilt with clang's coverage instrumentation in its own
-# folder (sim/ and models/ only: the harnesses need neither plots nor main).
+# folder (sim/, models/ and calibrate/'s file code: no plots, no BPF, no main).
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ := $(BUILD)/fuzz
 FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_LIB_SRCS := $(filter-out sim/main.c sim/mpi_runner.c,$(wildcard sim/*.c)) \
-	$(wildcard models/*.c)
+	$(wildcard models/*.c) $(CALIB_COMMON)
 FUZZERS := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 .PHONY: fuzz fuzzers

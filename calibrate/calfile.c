@@ -157,20 +157,9 @@ int calfile_emit(const struct ynode *root, FILE *f)
 
 /* ---- writing records ---------------------------------------------------- */
 
-static double round6(double v)
-{
-	char b[40];
-	snprintf(b, sizeof(b), "%.6g", v);
-	return strtod(b, NULL);
-}
-
 static char *fmt_ns(double ns, char *buf, size_t size)
 {
-	if (!isfinite(ns))
-		snprintf(buf, size, "%s", ns > 0 ? "inf" : "nan");
-	else
-		units_format_duration(round6(ns), buf, size);
-	return buf;
+	return fit_format_ns(ns, 6, buf, size);
 }
 
 void calfile_write_ns(FILE *f, int indent, const char *key, double ns)

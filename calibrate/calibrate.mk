@@ -63,7 +63,7 @@ $(BPF_OUT)/vmlinux.h: | $(VMLINUX_BTF)
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 
 $(BPF_OUT)/%.bpf.o: calibrate/%.bpf.c $(BPF_OUT)/vmlinux.h calibrate/hist.h \
-		calibrate/%.h
+		calibrate/calib.bpf.h calibrate/%.h
 	$(call msg,BPF,$@)
 	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp && \
 		$(BPF_STRIP) -g $@.tmp -o $@ 2>/dev/null || mv $@.tmp $@
@@ -71,12 +71,16 @@ $(BPF_OUT)/%.bpf.o: calibrate/%.bpf.c $(BPF_OUT)/vmlinux.h calibrate/hist.h \
 
 # The two runqslower variants from one source.
 $(BPF_OUT)/rqs_hash.bpf.o $(BPF_OUT)/rqs_task.bpf.o: calibrate/rqslower.bpf.c \
-		$(BPF_OUT)/vmlinux.h calibrate/hist.h calibrate/rqslower.h
+		$(BPF_OUT)/vmlinux.h calibrate/hist.h calibrate/calib.bpf.h \
+		calibrate/rqslower.h
 	$(call msg,BPF,$@)
 	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) \
 		-DRQS_TASK=$(if $(findstring rqs_task,$@),1,0) -c $< -o $@.tmp && \
 		$(BPF_STRIP) -g $@.tmp -o $@ 2>/dev/null || mv $@.tmp $@
 	$(Q)rm -f $@.tmp
+
+# Keep the objects (make would delete them as intermediates).
+.SECONDARY: $(patsubst %,$(BPF_OUT)/%.bpf.o,$(CALIB_SKELS))
 
 $(BPF_OUT)/%.skel.h: $(BPF_OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)

@@ -201,3 +201,115 @@ int chist_coarsen(struct chist *c, size_t max_bins)
 	}
 	return 0;
 }
+
+unsigned chist_clock_tick(const struct chist *c)
+{
+	double total = chist_binned(c);
+	double peak[2 * HIST_SUB];
+	size_t np = 0;
+	if (!(total > 0))
+		return 1;
+	/* Local maxima holding >= 1% of the values, among unit-wide bins. */
+	for (size_t i = 0; i < c->n && np < 2 * HIST_SUB; i++) {
+		if (c->edges[i + 1] - c->edges[i] != 1 ||
+		    c->edges[i] >= 2 * HIST_SUB)
+			continue;
+		double w = c->counts[i];
+		double l = i > 0 ? c->counts[i - 1] : 0;
+		double r = i + 1 < c->n ? c->counts[i + 1] : 0;
+		if (w >= 0.01 * total && w >= l && w > r)
+			peak[np++] = c->edges[i];
+	}
+	if (np < 2)
+		return 1;
+	/* Every gap must be the same multiple-free step. */
+	double q = peak[1] - peak[0];
+	for (size_t i = 2; i < np; i++) {
+		double g = peak[i] - peak[i - 1];
+		if (g < q)
+			q = g;
+	}
+	for (size_t i = 1; i < np; i++) {
+		double g = peak[i] - peak[i - 1], k = floor(g / q + 0.5);
+		if (fabs(g - k * q) > 1)
+			return 1;
+	}
+	if (q < 3)
+		return 1;   /* a 2 ns step cannot be told from noise */
+	/* A real tick leaves the bins between the steps (nearly) empty: the
+	 * values on a step or one above it hold >= 90% of the unit bins. */
+	double on = 0, all = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->edges[i + 1] - c->edges[i] != 1 ||
+		    c->edges[i] >= 2 * HIST_SUB)
+			continue;
+		double m = fmod(c->edges[i] - peak[0] + 1000 * q, q);
+		all += c->counts[i];
+		if (m < 0.5 || fabs(m - 1) < 0.5)
+			on += c->counts[i];
+	}
+	return all > 0 && on >= 0.9 * all ? (unsigned)q : 1;
+}
+
+int chist_spread(struct chist *c, unsigned q)
+{
+	enum { K = 16 };   /* points per source bin */
+	if (q <= 1 || c->n == 0)
+		return 0;
+	double half = 0.5 * (double)q;
+	double lo = c->edges[0] - half, hi = c->edges[c->n] + half;
+	if (lo < 0)
+		lo = 0;
+	/* Target edges: the kernel grid over [lo, hi]. */
+	uint32_t a = hist_index((uint64_t)lo), b = hist_index((uint64_t)ceil(hi));
+	if (a >= HIST_NBINS || b >= HIST_NBINS)
+		return 0;   /* beyond the grid: leave as is */
+	if (hist_edge(b) < hi)
+		b++;
+	size_t n = b - a;
+	struct chist t;
+	memset(&t, 0, sizeof(t));
+	t.edges = malloc((n + 1) * sizeof(double));
+	t.counts = calloc(n ? n : 1, sizeof(double));
+	if (!t.edges || !t.counts) {
+		free(t.edges);
+		free(t.counts);
+		return -1;
+	}
+	t.n = n;
+	for (size_t i = 0; i <= n; i++)
+		t.edges[i] = (double)hist_edge(a + (uint32_t)i);
+	size_t j0 = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		double w = c->counts[i];
+		if (!(w > 0))
+			continue;
+		double bl = c->edges[i], bw = c->edges[i + 1] - bl;
+		for (int k = 0; k < K; k++) {
+			/* A point of the bin, spread over [x - q/2, x + q/2). */
+			double x = bl + bw * ((double)k + 0.5) / K;
+			double s0 = x - half, s1 = x + half, mass = w / K;
+			double cut = 0;
+			if (s0 < 0) {        /* below 0: onto the first bin */
+				cut = mass * (0 - s0) / (s1 - s0);
+				s0 = 0;
+			}
+			while (j0 > 0 && t.edges[j0] > s0)
+				j0--;
+			while (j0 + 1 < n && t.edges[j0 + 1] <= s0)
+				j0++;
+			for (size_t j = j0; j < n && t.edges[j] < s1; j++) {
+				double ov = fmin(s1, t.edges[j + 1]) -
+					    fmax(s0, t.edges[j]);
+				if (ov > 0)
+					t.counts[j] += (mass - cut) * ov / (s1 - s0);
+			}
+			t.counts[0] += cut;
+		}
+	}
+	t.overflow = c->overflow;
+	t.mean = c->mean;
+	chist_fini(c);
+	*c = t;
+	return 0;
+}

@@ -62,4 +62,17 @@ int chist_shift(struct chist *c, double delta);
 /* Merge neighbouring bins pairwise until at most max_bins remain. */
 int chist_coarsen(struct chist *c, size_t max_bins);
 
+/* The tick of the clock that made a histogram of short durations, from
+ * the spacing of its peaks among the unit-wide bins (values below
+ * 2 HIST_SUB ns): a clock that advances in steps of q ns puts every
+ * difference of two reads on a multiple of q (+-1).  Returns q >= 2, or 1
+ * when no step shows (fewer than two peaks, or irregular spacing). */
+unsigned chist_clock_tick(const struct chist *c);
+/* Spread every bin's count uniformly over [lo - q/2, hi + q/2): a value
+ * read from a clock ticking every q ns stands for an interval of q ns.
+ * Keeps the total and (away from 0) the mean; the result is on the kernel's
+ * log-linear edges (hist_edge), widened by q/2 at both ends and clipped at
+ * 0.  No-op for q <= 1. */
+int chist_spread(struct chist *c, unsigned q);
+
 #endif

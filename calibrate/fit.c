@@ -27,7 +27,6 @@
 #include <gsl/gsl_sf_gamma.h>
 
 #include "fit.h"
-#include "units.h"
 
 #define LOG_TINY (-690.7755278982137)   /* log(1e-300): an impossible bin */
 
@@ -364,23 +363,33 @@ int fit_all(const struct chist *h, struct fit_result out[FIT_NFAMILIES])
 	return n;
 }
 
-/* v rounded to 6 significant digits. */
-static double round6(double v)
+char *fit_format_ns(double ns, int digits, char *buf, size_t size)
 {
-	char b[40];
-	snprintf(b, sizeof(b), "%.6g", v);
-	return strtod(b, NULL);
+	static const struct { double f; const char *u; } units[] = {
+		{ 1e9, "s" }, { 1e6, "ms" }, { 1e3, "us" }, { 1, "ns" },
+	};
+	double a = fabs(ns);
+	size_t i = 0;
+	if (!isfinite(ns)) {
+		snprintf(buf, size, "%s", isnan(ns) ? "nan" : "inf");
+		return buf;
+	}
+	while (i < 3 && a < units[i].f)
+		i++;
+	if (ns == 0)
+		i = 3;
+	snprintf(buf, size, "%.*g%s", digits, ns / units[i].f, units[i].u);
+	return buf;
 }
 
 char *fit_format(const struct fit_result *r, char *buf, size_t size)
 {
 	char a[2][48];
 	for (int i = 0; i < r->np; i++) {
-		double v = round6(r->p[i]);
 		if (fit_param_is_duration(r->family, i))
-			units_format_duration(v, a[i], sizeof(a[i]));
+			fit_format_ns(r->p[i], 6, a[i], sizeof(a[i]));
 		else
-			snprintf(a[i], sizeof(a[i]), "%.6g", v);
+			snprintf(a[i], sizeof(a[i]), "%.6g", r->p[i]);
 	}
 	if (r->np == 1)
 		snprintf(buf, size, "%s(%s)", fit_family_name(r->family), a[0]);

@@ -61,6 +61,10 @@ double fit_ks(const struct chist *h, const struct fit_result *r);
 /* Text form for a scenario: "lognormal(80.1ns, 0.31)" (6 significant
  * digits).  Returns buf. */
 char *fit_format(const struct fit_result *r, char *buf, size_t size);
+/* A duration in ns as text with `digits` significant digits in the
+ * largest unit that keeps it >= 1 ("43.1677us"); sim/units.h parses it.
+ * Returns buf. */
+char *fit_format_ns(double ns, int digits, char *buf, size_t size);
 /* Parameter names and whether each is a duration (ns) or a plain number,
  * in sim/dist.h's mapping form ({dist: gamma, shape: 2, scale: 40ns}). */
 const char *fit_param_name(enum fit_family f, int i);

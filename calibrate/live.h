@@ -37,7 +37,7 @@ struct live_features {
 	int pmu, pmu_errno;             /* hardware cycle counter opens */
 	int task_storage;               /* task storage maps can be created */
 	char lockdown[160];             /* current mode, or why unknown */
-	char kernel[96], machine[32], cpu_model[128];
+	char kernel[96], machine[72], cpu_model[128];
 	long cpus;
 };
 

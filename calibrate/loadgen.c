@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -175,7 +176,14 @@ static double uniform01(uint64_t *s)
 	return ((double)(*s >> 11) + 0.5) / 9007199254740992.0;
 }
 
-static uint64_t run_spawner(const struct loadgen_part *p)
+static void ready(int wfd)
+{
+	char r = 'R';
+	ssize_t w = write(wfd, &r, 1);
+	(void)w;
+}
+
+static uint64_t run_spawner(const struct loadgen_part *p, int wfd)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -184,6 +192,7 @@ static uint64_t run_spawner(const struct loadgen_part *p)
 	uint64_t rs = (uint64_t)getpid() * 0x9E3779B97F4A7C15ull | 1, n = 0;
 	struct timespec next, now;
 	clock_gettime(CLOCK_MONOTONIC, &next);
+	ready(wfd);
 	while (!child_stop) {
 		ts_add(&next, -log(uniform01(&rs)) / p->rate);
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -239,7 +248,7 @@ static void *sleeper(void *arg)
 	return NULL;
 }
 
-static uint64_t run_sleepers(const struct loadgen_part *p)
+static uint64_t run_sleepers(const struct loadgen_part *p, int wfd)
 {
 	pthread_attr_t at;
 	pthread_t *th = calloc(p->n, sizeof(*th));
@@ -259,6 +268,7 @@ static uint64_t run_sleepers(const struct loadgen_part *p)
 			break;
 		started++;
 	}
+	ready(wfd);
 	/* SIGTERM may land on any thread: poll the flag it sets. */
 	while (!child_stop)
 		usleep(10000);
@@ -291,7 +301,8 @@ static void child_main(const struct loadgen_part *p, int wfd, pid_t parent)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	uint64_t n = p->kind == LOAD_SPAWN ? run_spawner(p) : run_sleepers(p);
+	uint64_t n = p->kind == LOAD_SPAWN ? run_spawner(p, wfd)
+					 : run_sleepers(p, wfd);
 	ssize_t w = write(wfd, &n, sizeof(n));
 	(void)w;
 	_exit(0);
@@ -324,6 +335,16 @@ int loadgen_start(const struct loadgen_spec *s, struct loadgen *g)
 		g->fd[g->n] = pfd[0];
 		g->n++;
 	}
+	/* Wait until every part runs (threads created, first fork due). */
+	for (size_t i = 0; i < g->n; i++) {
+		struct pollfd pf = { .fd = g->fd[i], .events = POLLIN };
+		char r;
+		if (poll(&pf, 1, 30000) != 1 || read(g->fd[i], &r, 1) != 1) {
+			errno = ECHILD;
+			goto fail;
+		}
+	}
+	g->t0 = mono_s();
 	return 0;
 fail:;
 	int err = errno;

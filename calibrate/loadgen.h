@@ -17,7 +17,8 @@
  * outlives bpfsim through it), asks for SIGKILL when its parent dies
  * (PR_SET_PDEATHSIG), and on SIGTERM stops, reaps its own children and
  * exits.  loadgen_stop() sends SIGTERM, waits (SIGKILL after 2 s) and
- * reports what the children did.  Memory: one process per load; sleepers
+ * reports what the children did.  On the pipe each child writes one byte
+ * when it runs, and a uint64_t count when it stops.  Memory: one process per load; sleepers
  * use 64 KiB stacks (8192 sleepers: 512 MiB of address space, little of it
  * touched).
  */
@@ -59,8 +60,9 @@ int loadgen_parse(const char *text, struct loadgen_spec *s, char *why,
 		  size_t whylen);
 /* Text form of a spec into buf ("spawn:2000/s:50us"); returns buf. */
 char *loadgen_format(const struct loadgen_spec *s, char *buf, size_t size);
-/* Start every part (no-op for an empty spec).  0, or -1 with errno set
- * (anything started is stopped again). */
+/* Start every part (no-op for an empty spec) and wait until each runs
+ * (its threads created; at most 30 s).  0, or -1 with errno set (anything
+ * started is stopped again). */
 int loadgen_start(const struct loadgen_spec *s, struct loadgen *g);
 /* Stop and reap; fills done[] and elapsed.  Safe on a zeroed or stopped
  * struct loadgen. */

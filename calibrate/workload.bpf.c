@@ -66,15 +66,16 @@ static __always_inline struct wl_counters *cnt(void)
 }
 
 static __always_inline void set_state(__u32 pid, __u64 now, __u32 state,
-				      struct wl_counters *c)
+				      __u64 ran, struct wl_counters *c)
 {
 	struct wl_task *t = bpf_map_lookup_elem(&tasks, &pid);
 	if (t) {
 		t->ts = now;
 		t->state = state;
+		t->cpu += ran;
 		return;
 	}
-	struct wl_task n = { .ts = now, .state = state };
+	struct wl_task n = { .ts = now, .state = state, .cpu = ran };
 	if (bpf_map_update_elem(&tasks, &pid, &n, BPF_ANY) && c)
 		c->lost++;
 }
@@ -100,7 +101,7 @@ static __always_inline int on_wakeup(struct task_struct *p, int new)
 		t->state = WL_T_RUNNABLE;
 		return 0;
 	}
-	set_state(pid, now, WL_T_RUNNABLE, c);
+	set_state(pid, now, WL_T_RUNNABLE, 0, c);
 	return 0;
 }
 
@@ -119,23 +120,25 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 	if (ppid) {
 		int runnable = preempt || (st & 0xff) == TASK_RUNNING;
 		int dead = !runnable && (st & TASK_DEAD_BIT);
+		__u64 ran = 0;
 		if (oc && oc->pid == ppid && oc->ts && now > oc->ts) {
+			ran = now - oc->ts;
 			if (runnable)
-				HIST_ADD(hists, WL_SLICE, now - oc->ts);
+				HIST_ADD(hists, WL_SLICE, ran);
 			else if (!dead)
-				HIST_ADD(hists, WL_RUN, now - oc->ts);
+				HIST_ADD(hists, WL_RUN, ran);
 		}
 		if (runnable) {
 			if (c)
 				c->preempts++;
-			set_state(ppid, now, WL_T_RUNNABLE, c);
+			set_state(ppid, now, WL_T_RUNNABLE, ran, c);
 		} else if (dead) {
 			if (c)
 				c->dead++;
 		} else {
 			if (c)
 				c->blocks++;
-			set_state(ppid, now, WL_T_BLOCKED, c);
+			set_state(ppid, now, WL_T_BLOCKED, ran, c);
 		}
 	}
 	if (npid) {
@@ -169,14 +172,24 @@ static __always_inline int on_fork(void)
 static __always_inline int on_exit(struct task_struct *p)
 {
 	__u64 now = bpf_ktime_get_ns();
-	__u32 pid = BPF_CORE_READ(p, pid);
+	__u32 pid = BPF_CORE_READ(p, pid), zero = 0;
 	__u64 start = BPF_CORE_READ(p, start_time);
 	struct wl_counters *c = cnt();
+	struct wl_task *t = bpf_map_lookup_elem(&tasks, &pid);
+	struct oncpu *oc = bpf_map_lookup_elem(&cpus, &zero);
 	if (c)
 		c->exits++;
 	if (start >= cfg.start_ns && now > start) {
 		HIST_ADD(hists, WL_LIFETIME, now - start);
-		HIST_ADD(hists, WL_CPU_DEMAND, BPF_CORE_READ(p, se.sum_exec_runtime));
+		if (t) {
+			/* The exiting task is on this CPU: add its last stretch. */
+			__u64 cpu = t->cpu;
+			if (oc && oc->pid == pid && now > oc->ts)
+				cpu += now - oc->ts;
+			HIST_ADD(hists, WL_CPU_DEMAND, cpu);
+		} else if (c) {
+			c->untracked_exits++;
+		}
 	} else if (c) {
 		c->exits_old++;
 	}

@@ -579,7 +579,9 @@ static void hook_switch(struct rq_run *R, uint32_t c, uint32_t prev,
 			uint64_t delta = now > lk.ts ? now - lk.ts : 0;
 			stat_tally_add(&R->probe_wait, (double)delta);
 			int reported = 0;
-			if (delta > cfg->threshold) {
+			/* runqslower: `if (min_us && delta_us <= min_us) return`,
+			 * so min_us 0 reports every wait found, even a zero one. */
+			if (cfg->threshold == 0 || delta > cfg->threshold) {
 				reported = 1;
 				R->reports++;
 				series_point(R, SC_REPORTS, 1);
@@ -797,6 +799,12 @@ static uint32_t alloc_pid(struct rq_run *R)
 	uint32_t max = (uint32_t)R->cfg->pid_max;
 	uint32_t lo = max > RESERVED_PIDS + 1 ? RESERVED_PIDS : 1;
 	uint32_t pid = R->last_pid;
+	/* Every usable pid taken: fail at once.  The scan below would cost
+	 * pid_max steps per refused spawn (4M at the largest pid_max), so a
+	 * storm at pid exhaustion would crawl and starve the max_wall check,
+	 * which the engine makes every 4096 events. */
+	if (R->live >= (uint64_t)(max - lo))
+		return NIL;
 	for (uint32_t tries = 0; tries < max; tries++) {
 		pid = pid + 1 >= max ? lo : pid + 1;
 		if (grow_tasks(R, pid + 1))
@@ -1120,7 +1128,7 @@ static const struct model_param rq_params[] = {
 	  "time blocked before the wake-up" },
 	{ "probe.attach", "bool", "true", "false: no BPF at all (the baseline)" },
 	{ "probe.threshold", "duration", "10ms",
-	  "report waits longer than this (runqslower's default min_us: 10 ms)" },
+	  "report waits longer than this; 0 reports every wait (runqslower's default min_us: 10 ms)" },
 	{ "probe.output", "enum", "perf", "perf (perf buffer) or ringbuf" },
 	{ "probe.delete", "enum", "on_report",
 	  "on_report (runqslower: delete after a report) or always" },

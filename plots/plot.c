@@ -137,7 +137,7 @@ static int draw(const char *dir, const char *gnuplot, const char *name,
 		const char *fmt, FILE *drawn, FILE *warn)
 {
 	char tmp[256], logname[256], qdir[8192], qgp[8192], qlog[1024];
-	char cmd[20000], path[4096], final[4096], why[8400] = "";
+	char cmd[20000], path[4400], final[4400], why[8400] = "";
 	long pid = (long)getpid();
 	snprintf(tmp, sizeof(tmp), ".%s.%s.tmp.%ld", name, fmt, pid);
 	snprintf(logname, sizeof(logname), ".%s.log.tmp.%ld", name, pid);
@@ -170,7 +170,7 @@ static int draw(const char *dir, const char *gnuplot, const char *name,
 			 strerror(errno));
 		ok = 0;
 	}
-	char logpath[4096];
+	char logpath[4400];
 	snprintf(logpath, sizeof(logpath), "%s/%s", dir, logname);
 	if (!ok && !why[0]) {
 		log_tail(logpath, why, sizeof(why));

@@ -8,7 +8,7 @@
  * with e set (a file could not be read or written, or is malformed).
  *
  * Helpers: a small CSV table reader (the files bpfsim writes: a header line,
- * comma-separated cells, no quoting), gnuplot parameter writers (strings are
+ * comma-separated cells, quoted when they hold a comma), gnuplot parameter writers (strings are
  * single-quoted with '' for a quote), display units for metric values, and
  * the key-metric choice shared by the compare and sweep figures.
  */

@@ -1,10 +1,10 @@
 /* plot_util.c - helpers of the figure preparers: folder metadata, CSV
  * tables, gnuplot parameters, display units, metric choice.
  *
- * The CSV reader is for bpfsim's own files only: no quoting, no embedded
- * commas or newlines (scenario text with a comma never reaches a CSV cell:
- * sweep values are split on commas).  It reads the whole file; series.csv of
- * a long run is the largest input (~100 bytes a window and strategy).
+ * The CSV reader is for bpfsim's own files: a header line, one record a
+ * line, cells optionally quoted ("normal(1us, 100ns)", "" for a quote) but
+ * never holding a newline.  It reads the whole file; series.csv of a long run
+ * is the largest input (~100 bytes a window and strategy).
  */
 #include <errno.h>
 #include <math.h>
@@ -208,6 +208,38 @@ void plot_var_nums(struct plot_vars *v, const char *name, const double *values,
 
 /* ---- CSV --------------------------------------------------------------- */
 
+/* Cut line s into cells in place, storing up to max of them; returns how
+ * many there are.  A cell may be quoted ("a, b" with "" for a quote, as in
+ * RFC 4180), so that scenario text with commas survives. */
+static size_t csv_split(char *s, char **cell, size_t max)
+{
+	size_t n = 0;
+	for (;;) {
+		char *start = s, *w = s;
+		if (*s == '"') {
+			for (s++; *s; ) {
+				if (*s == '"' && s[1] != '"') {
+					s++;
+					break;
+				}
+				if (*s == '"')
+					s++;       /* "" is one quote */
+				*w++ = *s++;
+			}
+		}
+		while (*s && *s != ',')
+			*w++ = *s++;
+		char sep = *s;
+		*w = 0;
+		if (n < max)
+			cell[n] = start;
+		n++;
+		if (sep != ',')
+			return n;
+		s++;
+	}
+}
+
 int plot_csv_read(struct plot_csv *t, const char *dir, const char *name,
 		  struct err *e)
 {
@@ -235,8 +267,11 @@ int plot_csv_read(struct plot_csv *t, const char *dir, const char *name,
 	}
 	/* Header: count its columns. */
 	t->ncols = 1;
-	for (const char *p = t->text; *p && *p != '\n'; p++)
-		t->ncols += *p == ',';
+	int quoted = 0;
+	for (const char *p = t->text; *p && *p != '\n'; p++) {
+		quoted ^= *p == '"';
+		t->ncols += *p == ',' && !quoted;
+	}
 	t->cell = malloc(lines * t->ncols * sizeof(char *));
 	if (!t->cell) {
 		plot_csv_free(t);
@@ -255,20 +290,10 @@ int plot_csv_read(struct plot_csv *t, const char *dir, const char *name,
 		if (eol && eol > p && eol[-1] == '\r')
 			eol[-1] = 0;
 		if (*p) {        /* blank lines are skipped */
-			size_t c = 0;
-			for (char *q = p;; c++) {
-				char *comma = strchr(q, ',');
-				if (c < t->ncols)
-					t->cell[row * t->ncols + c] = q;
-				if (!comma)
-					break;
-				*comma = 0;
-				q = comma + 1;
-			}
-			if (c + 1 != t->ncols) {
+			size_t c = csv_split(p, &t->cell[row * t->ncols], t->ncols);
+			if (c != t->ncols) {
 				err_set(e, ERR_INPUT, path, lineno, 1,
-					"%zu cells, the header has %zu", c + 1,
-					t->ncols);
+					"%zu cells, the header has %zu", c, t->ncols);
 				plot_csv_free(t);
 				return -1;
 			}

@@ -16,6 +16,13 @@
  *              objective: "bpf_cpu_share<=0.05", probes: 14, tolerance: 0.02}
  * `template` builds the scenario value from the probe value, e.g.
  * "exponential({})" to probe a distribution's mean.
+ *
+ * Interrupted (SIGINT/SIGTERM): the probe running is dropped (a probe is a
+ * result only when every replication ran), no new probe starts, and
+ * capacity.csv is written with the probes that finished.  Its `complete`
+ * column is 0 for a strategy whose search was cut short (estimate nan: the
+ * bisection did not converge; low/high still hold, as bounds from whole
+ * probes); a strategy that never started has no rows.  Exit 130/143.
  */
 #include <math.h>
 #include <stdio.h>
@@ -39,6 +46,7 @@ struct probe {
 	struct stat_summary sum[OBJ_MAX_TERMS];
 	size_t regimes[REGIME_COUNT + 1];
 	size_t nreps;
+	int cut;                   /* interrupted: some replication did not run */
 };
 
 struct cap_spec {
@@ -55,6 +63,7 @@ struct cap_result {
 	struct probe p[MAX_PROBES];
 	double estimate, low, high;
 	const char *note;          /* "below range", "above range", or NULL */
+	int interrupted;           /* the search was cut short (or not begun) */
 };
 
 static void format_probe(const struct cap_spec *c, double v, char *buf,
@@ -131,6 +140,7 @@ static int run_probe(const char *path, const struct cli_opts *o,
 			pr->sum[i] = all[c->obj.t[i].metric];
 	memcpy(pr->regimes, rep.regimes, sizeof(pr->regimes));
 	pr->nreps = rep.ndone[0] + rep.ncapped[0];
+	pr->cut = rep.interrupted;
 	pr->ev = objective_eval(&c->obj, all, pr->regimes, pr->nreps);
 	if (rep.nfailed[0])
 		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0,
@@ -160,11 +170,14 @@ static int search(const char *path, const struct cli_opts *o,
 	memset(res, 0, sizeof(*res));
 	size_t maxp = c->probes < MAX_PROBES ? c->probes : MAX_PROBES;
 	struct probe *p = res->p;
-	if (run_probe(path, o, c, skey, strategy, c->lo, &p[0], e) ||
-	    run_probe(path, o, c, skey, strategy, c->hi, &p[1], e))
+	if (run_probe(path, o, c, skey, strategy, c->lo, &p[0], e))
 		return e->status;
-	res->nprobes = 2;
-	if (!p[0].ev.mean_pass) {
+	if (!p[0].cut && run_probe(path, o, c, skey, strategy, c->hi, &p[1], e))
+		return e->status;
+	res->nprobes = p[0].cut ? 0 : p[1].cut ? 1 : 2;
+	if (res->nprobes < 2) {
+		res->interrupted = 1;
+	} else if (!p[0].ev.mean_pass) {
 		res->note = "below range: the objective fails at lo";
 		res->estimate = NAN;
 	} else if (p[1].ev.mean_pass) {
@@ -181,6 +194,8 @@ static int search(const char *path, const struct cli_opts *o,
 			struct probe *q = &p[res->nprobes];
 			if (run_probe(path, o, c, skey, strategy, m, q, e))
 				return e->status;
+			if (q->cut)
+				break;   /* not a result */
 			res->nprobes++;
 			if (q->ev.mean_pass)
 				a = m;
@@ -188,6 +203,12 @@ static int search(const char *path, const struct cli_opts *o,
 				b = m;
 		}
 		res->estimate = a;
+		res->interrupted = cli_interrupted != 0 && res->nprobes < maxp &&
+				   !(b / a <= 1 + c->tol || (c->whole && b - a <= 1));
+	}
+	if (res->interrupted) {
+		res->note = "interrupted: the search did not finish";
+		res->estimate = NAN;
 	}
 	/* The interval from the probes' confidence. */
 	res->low = NAN;
@@ -339,7 +360,7 @@ static void write_csv(const struct cap_spec *c, const char *strategy,
 			if (c->obj.t[i].metric >= 0)
 				fprintf(f, ",term%zu_mean,term%zu_ci_low,term%zu_ci_high",
 					i, i, i);
-		fputs(",estimate,low,high\n", f);
+		fputs(",complete,estimate,low,high\n", f);
 	}
 	for (size_t k = 0; k < res->nprobes; k++) {
 		const struct probe *p = &res->p[k];
@@ -357,7 +378,7 @@ static void write_csv(const struct cap_spec *c, const char *strategy,
 			fputc(',', f);
 			out_num(f, p->sum[i].hi, "nan");
 		}
-		fputc(',', f);
+		fprintf(f, ",%d,", !res->interrupted);
 		out_num(f, res->estimate, "nan");
 		fputc(',', f);
 		out_num(f, res->low, "nan");
@@ -427,6 +448,14 @@ int cmd_capacity(int argc, char **argv)
 		if (cli_interrupted)
 			break;
 	}
+	for (size_t s = 0; s < sc->nstrategies; s++) {
+		if (cli_interrupted && !res[s].interrupted && !res[s].nprobes &&
+		    !res[s].note) {
+			res[s].interrupted = 1;   /* never started */
+			res[s].note = "interrupted before this strategy's search";
+			res[s].estimate = res[s].low = res[s].high = NAN;
+		}
+	}
 	if (tty)
 		cli_progress_clear();
 	char dir[4096];
@@ -449,6 +478,9 @@ int cmd_capacity(int argc, char **argv)
 	for (size_t s = 0; s < sc->nstrategies; s++)
 		print_result(&c, sc->strategy[s], &res[s], stdout);
 	printf("\n'sure' = the whole 95%% CI passes/fails.  Outputs in %s/\n", dir);
+	if (cli_interrupted)
+		fprintf(stderr, "bpfsim capacity: interrupted; finished probes "
+			"written to %s/ (marked incomplete: complete=0)\n", dir);
 	rc = 0;
 	goto out;
 fail:

@@ -764,9 +764,10 @@ static int run_pending(struct experiment *x, const struct cli_opts *o,
 	for (size_t i = 0; i < k; i++) {
 		struct runner_job *j = origin[i];
 		*j = batch[i];
-		if (j->done && j->cap_reason && !strcmp(j->cap_reason, "interrupted")) {
-			/* Cut short by Ctrl-C: not a result (it would count as a
-			 * capped replication); run it again on --resume. */
+		if (j->cap_reason && !strcmp(j->cap_reason, "interrupted")) {
+			/* Cut short by Ctrl-C: not a result (the runner leaves it
+			 * not done); clear what it left so jobs.csv says not_run
+			 * and nothing else, and --resume runs it again. */
 			j->done = 0;
 			j->status = SIM_DONE;
 			j->cap_reason = NULL;

@@ -11,6 +11,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "calibrate.h"
 #include "cli.h"
 #include "model.h"
 
@@ -136,6 +137,9 @@ const struct cli_cmd cli_commands[] = {
 	  "options:\n"
 	  "  --plot-format F   png (default), svg or both\n"
 	  "  -h, --help        this help\n" },
+	{ "calibrate", cmd_calibrate,
+	  "measure this host with BPF probes into a calibration file",
+	  calibrate_help },
 	{ "models", cmd_models, "list models, their parameters and metrics",
 	  "usage: bpfsim models [NAME]\n\n"
 	  "Lists every model with its scenario keys (type, default, meaning)\n"

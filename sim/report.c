@@ -332,7 +332,7 @@ void report_write_series_csv_prefixed(const struct report *r, FILE *f,
 		fprintf(f, "%s,", col);
 	if (header)
 		fputs("strategy,replication,window_start_ns", f);
-	for (size_t c = 0; m->series_cols[c]; c++)
+	for (size_t c = 0; header && m->series_cols[c]; c++)
 		fprintf(f, ",%s", m->series_cols[c]);
 	if (header && m->series_value)
 		fprintf(f, ",%s", m->series_value_name ? m->series_value_name

@@ -2,7 +2,7 @@
  *
  * Pins: axis helpers (geometric spacing, display units, axis text as
  * numbers), the CSV reader's protocol (1 read / 0 absent / -1 malformed with
- * the line), gnuplot parameter quoting, the key-metric choice, and what
+ * the line; quoted cells), gnuplot parameter quoting, the key-metric choice, and what
  * plot_outdir() writes from the fixed folders under tests/plots/ when
  * gnuplot is not on PATH (so no figure is drawn here): the .dat layout and
  * values (compare in %, a geometric sweep on a log axis, the validation's
@@ -128,6 +128,18 @@ static void test_csv(void **state)
 	assert_true(isnan(plot_csv_num(&t, 1, 1)));   /* empty */
 	assert_rel(plot_csv_num(&t, 1, 0), 2.5, 0, "2.5");
 	assert_string_equal(plot_csv_str(&t, 5, 0), "");   /* out of range */
+	plot_csv_free(&t);
+	/* Quoted cells: commas and "" inside, a quote mid-cell kept. */
+	write_file(d, "q.csv", "a,\"b,c\"\n\"normal(1us, 2us)\",\"say \"\"hi\"\"\"\n"
+		   "x\"y,\"\"\n");
+	assert_int_equal(plot_csv_read(&t, d, "q.csv", &e), 1);
+	assert_int_equal(t.ncols, 2);
+	assert_int_equal(t.nrows, 2);
+	assert_string_equal(t.cell[1], "b,c");
+	assert_string_equal(plot_csv_str(&t, 0, 0), "normal(1us, 2us)");
+	assert_string_equal(plot_csv_str(&t, 0, 1), "say \"hi\"");
+	assert_string_equal(plot_csv_str(&t, 1, 0), "x\"y");
+	assert_string_equal(plot_csv_str(&t, 1, 1), "");
 	plot_csv_free(&t);
 	write_file(d, "bad.csv", "a,b\n\n1,2\n3\n");
 	assert_int_equal(plot_csv_read(&t, d, "bad.csv", &e), -1);

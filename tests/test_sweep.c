@@ -117,7 +117,7 @@ static void test_lists(void **state)
 	/* Values with commas of their own: ';' separates instead. */
 	EXPECT("service=normal(1us, 100ns);normal(2us, 200ns)",
 	       "normal(1us, 100ns)", "normal(2us, 200ns)");
-	EXPECT("service=normal(1us, 100ns)", "normal(1us, 100ns)");
+	EXPECT("service=normal(1us, 100ns);", "normal(1us, 100ns)");
 	EXPECT("service=uniform(1us:2us)", "uniform(1us:2us)");   /* not a range */
 }
 
@@ -201,7 +201,9 @@ static void test_from_tree(void **state)
 		"  workload.processes: [100, 1000]\n"
 		"  workload.lifetime: 1ms:3ms:3\n"
 		"  seed: 1,2\n"
-		"  service: [normal(1us, 100ns), exponential(2us)]\n";
+		"  service:\n"
+		"    - normal(1us, 100ns)\n"
+		"    - exponential(2us)\n";
 	struct err e;
 	err_init(&e);
 	struct ytree *t = ytree_load_buffer("s.yaml", doc, strlen(doc), &e);

@@ -2,7 +2,7 @@
 # run.sh - run every libFuzzer harness for SECONDS each (make fuzz).
 # Usage: tests/fuzz/run.sh SECONDS FUZZER...   (from the repository root)
 #
-# Seeds: scenarios/, tests/bad/, tests/scenarios/ and the harness's own
+# Seeds: scenarios/ (and costs/), tests/bad/ (and inc/), tests/scenarios/ and the harness's own
 # crash regressions tests/fuzz/regress/NAME/ (read-only); new inputs go to
 # build/fuzz/corpus-NAME (kept between runs).  Crashes, leaks, timeouts and
 # out-of-memory inputs are written as build/fuzz/NAME-crash-* (etc.) and
@@ -22,7 +22,7 @@ for f in "$@"; do
 	log=build/fuzz/$name.log
 	echo "== fuzz $name for ${secs}s (log $log)"
 	seeds=
-	for d in "tests/fuzz/regress/$name" scenarios scenarios/costs tests/bad \
+	for d in "tests/fuzz/regress/$name" scenarios scenarios/costs tests/bad tests/bad/inc \
 		tests/scenarios; do
 		[ -d "$d" ] && seeds="$seeds $d"
 	done

@@ -1,0 +1,691 @@
+/* rqslower.c - the bundled runqslower probes, and `bpfsim calibrate storage`.
+ *
+ * What storage measures, per variant (hash, task storage):
+ *   1. whole-program means: the probes run as plain runqslower (no timing)
+ *      under sleepers + a light spawn load; bpf_stats' run_time_ns/run_cnt
+ *      per program minus the stats floor (live.h) - comparable to the
+ *      published per-program figures;
+ *   2. per-operation costs: with ctl.measure, each storage operation is
+ *      timed inside the program; the empty bracket's mean (same program,
+ *      same moment) is subtracted from each histogram (chist_shift);
+ *   3. against the number of active tasks: N sleeper threads (N from
+ *      --active) each waking 20000/N times a second, so N distinct tasks
+ *      touch the map at the same total event rate;
+ *   4. (hash) against occupancy: the map pre-filled from user space with
+ *      keys no pid can have (0x40000000 + i) to each --occupancy value, at
+ *      the first --active count.
+ * The reference point is (first occupancy, first active count); the
+ * factor tables are the ratio of the summed operation means of one
+ * wake-up-to-switch cycle (update + lookup + delete; task storage: create
+ * + get + delete) at each point to the reference: the model multiplies
+ * every operation by one factor.  Hook base costs (probe.hooks) follow
+ * from the hash variant's program means minus its operations per run.
+ *
+ * Deletes are done after every lookup here (del_always), unlike the real
+ * tools (after a report only): that keeps the occupancy where the pre-fill
+ * put it, and gives task storage a create on every wake-up to measure.
+ * Memory: the hash map is preallocated, ~100 bytes per entry (256k entries:
+ * ~30 MiB of kernel memory, freed at exit).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "calfile.h"
+#include "fit.h"
+#include "cli.h"
+#include "live.h"
+#include "loadgen.h"
+#include "rqslower.h"
+#include "rqs_hash.skel.h"
+#include "rqs_task.skel.h"
+#include "units.h"
+
+#define PREFILL_KEY0 0x40000000u   /* above any pid (pid_max <= 2^22) */
+#define WAKE_RATE 20000.0          /* sleeper wake-ups per second, in all */
+#define SPAWN_RATE 200.0           /* spawns/s during the program means */
+
+static const char *const hook_names[RQS_NHOOKS] = {
+	"sched_wakeup", "sched_wakeup_new", "sched_switch",
+};
+
+struct rqs {
+	struct rqs_hash_bpf *h;
+	struct rqs_task_bpf *t;
+	struct rqs_ctl *ctl;
+	struct bpf_program *prog[RQS_NHOOKS];
+	struct bpf_link *link[RQS_NHOOKS];
+	struct ring_buffer *rb;
+	int hists_fd, counters_fd, start_fd;
+	uint64_t seen;               /* reports read from the ring buffer */
+	struct rqs_params p;
+};
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct rqs *r = ctx;
+	(void)data;
+	(void)size;
+	r->seen++;
+	return 0;
+}
+
+int rqs_poll(void *arg)
+{
+	struct rqs *r = arg;
+	if (r && r->rb)
+		ring_buffer__consume(r->rb);
+	return 0;
+}
+
+void rqs_free(struct rqs *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < RQS_NHOOKS; i++)
+		bpf_link__destroy(r->link[i]);
+	ring_buffer__free(r->rb);
+	rqs_hash_bpf__destroy(r->h);
+	rqs_task_bpf__destroy(r->t);
+	free(r);
+}
+
+int rqs_load(struct rqs **out, const struct rqs_params *p, struct err *e)
+{
+	struct rqs *r = calloc(1, sizeof(*r));
+	struct rqs_cfg *cfg;
+	struct bpf_map *hists, *counters, *start, *events;
+	const char *what = p->task ? "task storage" : "hash";
+	int rc;
+
+	*out = NULL;
+	if (!r)
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	r->p = *p;
+	live_log_clear();
+	if (p->task) {
+		if (p->raw_tp) {
+			rqs_free(r);
+			return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
+				       "the task storage probes exist as tp_btf only "
+				       "(bpf_task_storage_get needs the task as a BTF "
+				       "pointer, which raw_tp arguments are not)");
+		}
+		if (!(r->t = rqs_task_bpf__open()))
+			goto open_fail;
+		cfg = &r->t->rodata->cfg;
+		r->prog[RQS_WAKEUP] = r->t->progs.sched_wakeup;
+		r->prog[RQS_WAKEUP_NEW] = r->t->progs.sched_wakeup_new;
+		r->prog[RQS_SWITCH] = r->t->progs.sched_switch;
+		hists = r->t->maps.hists;
+		counters = r->t->maps.counters;
+		start = r->t->maps.start;
+		events = r->t->maps.events;
+	} else {
+		if (!(r->h = rqs_hash_bpf__open()))
+			goto open_fail;
+		cfg = &r->h->rodata->cfg;
+		struct bpf_program *tp[] = { r->h->progs.sched_wakeup,
+					     r->h->progs.sched_wakeup_new,
+					     r->h->progs.sched_switch };
+		struct bpf_program *raw[] = { r->h->progs.handle_sched_wakeup,
+					      r->h->progs.handle_sched_wakeup_new,
+					      r->h->progs.handle_sched_switch };
+		for (int i = 0; i < RQS_NHOOKS; i++) {
+			bpf_program__set_autoload(tp[i], !p->raw_tp);
+			bpf_program__set_autoload(raw[i], p->raw_tp);
+			r->prog[i] = p->raw_tp ? raw[i] : tp[i];
+		}
+		hists = r->h->maps.hists;
+		counters = r->h->maps.counters;
+		start = r->h->maps.start;
+		events = r->h->maps.events;
+		if (bpf_map__set_max_entries(start, (uint32_t)p->max_entries)) {
+			rqs_free(r);
+			return err_set(e, ERR_RUNTIME, NULL, 0, 0,
+				       "cannot size the hash map");
+		}
+	}
+	cfg->min_ns = p->min_ns;
+	cfg->del_always = (uint32_t)p->del_always;
+	rc = p->task ? rqs_task_bpf__load(r->t) : rqs_hash_bpf__load(r->h);
+	if (rc) {
+		int err = errno;
+		rqs_free(r);
+		return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
+			       "cannot load the bundled %s probes (%s): %s%s", what,
+			       p->raw_tp ? "raw_tp" : "tp_btf", live_errno_name(err),
+			       live_log_has("verifier") || live_log_has("BEGIN PROG")
+			       ? " - the verifier refused them (--verbose shows "
+				 "its log)" : "");
+	}
+	r->ctl = p->task ? &r->t->bss->ctl : &r->h->bss->ctl;
+	r->hists_fd = bpf_map__fd(hists);
+	r->counters_fd = bpf_map__fd(counters);
+	r->start_fd = bpf_map__fd(start);
+	r->rb = ring_buffer__new(bpf_map__fd(events), on_event, r, NULL);
+	if (!r->rb) {
+		rqs_free(r);
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0,
+			       "cannot read the report ring buffer");
+	}
+	*out = r;
+	return 0;
+open_fail:
+	rqs_free(r);
+	return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
+		       "cannot open the bundled %s probes: %s", what,
+		       strerror(errno));
+}
+
+int rqs_attach(struct rqs *r, struct err *e)
+{
+	for (int i = 0; i < RQS_NHOOKS; i++) {
+		r->link[i] = bpf_program__attach(r->prog[i]);
+		if (!r->link[i]) {
+			int err = errno;
+			return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
+				       "cannot attach %s: %s", hook_names[i],
+				       live_errno_name(err));
+		}
+	}
+	return 0;
+}
+
+size_t rqs_progs(struct rqs *r, int *fds, const char **names, size_t max)
+{
+	size_t n = 0;
+	for (int i = 0; i < RQS_NHOOKS && n < max; i++, n++) {
+		fds[n] = bpf_program__fd(r->prog[i]);
+		names[n] = bpf_program__name(r->prog[i]);
+	}
+	return n;
+}
+
+/* ---- storage measurements ------------------------------------------------ */
+
+struct point {
+	double occ, act;
+	struct chist op[RQS_NOPS];      /* baseline subtracted (not RQS_BASE) */
+	double base;                    /* mean empty bracket, ns */
+	unsigned tick;                  /* clock step seen, ns (1: none) */
+	struct rqs_counters cnt;
+};
+
+struct progmean {
+	double mean[RQS_NHOOKS];        /* ns, floor subtracted */
+	double raw[RQS_NHOOKS];
+	uint64_t runs[RQS_NHOOKS];
+	double floor;
+	double cpu_share;               /* of all CPUs' time */
+	struct rqs_counters cnt;
+};
+
+struct variant {
+	int task, done;
+	struct point *pt;               /* active sweep then occupancy sweep */
+	size_t npt;
+	struct progmean pm;
+};
+
+static void point_fini(struct point *p)
+{
+	for (int i = 0; i < RQS_NOPS; i++)
+		chist_fini(&p->op[i]);
+}
+
+static int start_load(const struct calib_opts *o, struct loadgen *g,
+		      unsigned sleepers, double spawn, struct err *e)
+{
+	struct loadgen_spec s;
+	memset(&s, 0, sizeof(s));
+	s.part[0].kind = LOAD_SLEEPERS;
+	s.part[0].n = sleepers;
+	s.part[0].rate = WAKE_RATE;
+	s.part[0].work_ns = 2e3;
+	s.nparts = 1;
+	if (spawn > 0) {
+		s.part[1].kind = LOAD_SPAWN;
+		s.part[1].rate = spawn;
+		s.part[1].work_ns = 20e3;
+		s.nparts = 2;
+	}
+	(void)o;
+	if (loadgen_start(&s, g))
+		return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
+			       "cannot start %u sleeper threads: %s", sleepers,
+			       strerror(errno));
+	return 0;
+}
+
+static int prefill(int fd, uint64_t from, uint64_t to, struct err *e)
+{
+	enum { CHUNK = 8192 };
+	uint32_t *keys = malloc(CHUNK * sizeof(*keys));
+	uint64_t *vals = calloc(CHUNK, sizeof(*vals));
+	int rc = 0;
+	if (!keys || !vals) {
+		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	for (uint64_t i = from; i < to && !rc; i += CHUNK) {
+		uint32_t n = (uint32_t)(to - i < CHUNK ? to - i : CHUNK);
+		for (uint32_t k = 0; k < n; k++)
+			keys[k] = PREFILL_KEY0 + (uint32_t)(i + k);
+		LIBBPF_OPTS(bpf_map_batch_opts, opts);
+		uint32_t count = n;
+		if (bpf_map_update_batch(fd, keys, vals, &count, &opts)) {
+			/* Kernels without batch ops: one by one. */
+			for (uint32_t k = 0; k < n && !rc; k++)
+				if (bpf_map_update_elem(fd, &keys[k], &vals[k],
+							BPF_ANY))
+					rc = err_set(e, ERR_RUNTIME, "bpfsim calibrate",
+						     0, 0, "cannot pre-fill the hash "
+						     "map to %llu entries: %s",
+						     (unsigned long long)to,
+						     live_errno_name(errno));
+		}
+	}
+out:
+	free(keys);
+	free(vals);
+	return rc;
+}
+
+/* Whole-program means (plain runqslower) with bpf_stats. */
+static int program_means(const struct calib_opts *o, struct rqs *r,
+			 const struct live_floor *fl, double dur,
+			 struct progmean *pm, struct err *e)
+{
+	struct loadgen g;
+	struct live_progstat a[RQS_NHOOKS], b[RQS_NHOOKS], fa, fb;
+	int fds[RQS_NHOOKS];
+	const char *names[RQS_NHOOKS];
+	rqs_progs(r, fds, names, RQS_NHOOKS);
+	memset(pm, 0, sizeof(*pm));
+	r->ctl->measure = 0;
+	if (start_load(o, &g, (unsigned)o->act[0], SPAWN_RATE, e))
+		return e->status;
+	live_zero_percpu(r->counters_fd, 1, sizeof(struct rqs_counters));
+	for (int i = 0; i < RQS_NHOOKS; i++)
+		live_prog_stat(fds[i], &a[i]);
+	live_prog_stat(fl->fd, &fa);
+	double t0 = live_now();
+	int intr = live_wait(o, dur, r->p.task ? "task storage: program means"
+			     : "hash: program means", rqs_poll, r);
+	double el = live_now() - t0;
+	for (int i = 0; i < RQS_NHOOKS; i++)
+		live_prog_stat(fds[i], &b[i]);
+	live_prog_stat(fl->fd, &fb);
+	loadgen_stop(&g);
+	live_read_counters(r->counters_fd, 0, &pm->cnt, sizeof(pm->cnt));
+	pm->floor = fb.runs > fa.runs ? (double)(fb.run_ns - fa.run_ns) /
+					(double)(fb.runs - fa.runs) : NAN;
+	double busy = 0;
+	for (int i = 0; i < RQS_NHOOKS; i++) {
+		pm->runs[i] = b[i].runs - a[i].runs;
+		pm->raw[i] = pm->runs[i] ? (double)(b[i].run_ns - a[i].run_ns) /
+					   (double)pm->runs[i] : NAN;
+		pm->mean[i] = pm->raw[i] - (isnan(pm->floor) ? 0 : pm->floor);
+		if (pm->runs[i])
+			busy += (double)(b[i].run_ns - a[i].run_ns);
+	}
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	pm->cpu_share = busy / (el * 1e9 * (double)(cpus > 0 ? cpus : 1));
+	return intr ? -1 : 0;
+}
+
+static int measure_point(const struct calib_opts *o, struct rqs *r,
+			 double occ, double act, struct point *pt,
+			 struct err *e)
+{
+	struct loadgen g;
+	char what[96];
+	memset(pt, 0, sizeof(*pt));
+	pt->occ = occ;
+	pt->act = act;
+	r->ctl->measure = 0;
+	if (start_load(o, &g, (unsigned)act, 0, e))
+		return e->status;
+	live_zero_percpu(r->hists_fd, RQS_NOPS, sizeof(struct hist));
+	live_zero_percpu(r->counters_fd, 1, sizeof(struct rqs_counters));
+	r->ctl->measure = 1;
+	snprintf(what, sizeof(what), "%s: %.0f entries, %.0f active tasks",
+		 r->p.task ? "task storage" : "hash", occ, act);
+	int intr = live_wait(o, o->duration_ns * 1e-9, what, rqs_poll, r);
+	r->ctl->measure = 0;
+	loadgen_stop(&g);
+	struct hist *h = malloc(sizeof(*h));
+	if (!h)
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	for (int i = 0; i < RQS_NOPS; i++) {
+		if (live_read_hist(r->hists_fd, (uint32_t)i, h) ||
+		    chist_from_hist(&pt->op[i], h)) {
+			free(h);
+			return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
+				       "cannot read the probes' histograms");
+		}
+	}
+	free(h);
+	live_read_counters(r->counters_fd, 0, &pt->cnt, sizeof(pt->cnt));
+	/* A clock that ticks every q ns makes every duration a multiple of q:
+	 * spread each value over its tick before fitting (chist.h). */
+	pt->tick = chist_clock_tick(&pt->op[RQS_BASE]);
+	for (int i = 0; i < RQS_NOPS; i++)
+		chist_spread(&pt->op[i], pt->tick);
+	pt->base = chist_mean(&pt->op[RQS_BASE]);
+	if (!isnan(pt->base))
+		for (int i = 0; i < RQS_NOPS; i++)
+			if (i != RQS_BASE)
+				chist_shift(&pt->op[i], pt->base);
+	return intr ? -1 : 0;
+}
+
+/* The operations each variant performs, as the model names them. */
+struct opname {
+	int op;
+	const char *name;
+};
+static const struct opname hash_ops[] = {
+	{ RQS_UPDATE, "update" }, { RQS_LOOKUP, "lookup" },
+	{ RQS_DELETE, "delete" }, { -1, NULL },
+};
+static const struct opname task_ops[] = {
+	{ RQS_LOOKUP, "get" }, { RQS_CREATE, "create" },
+	{ RQS_DELETE, "delete" }, { -1, NULL },
+};
+
+static double cycle_cost(const struct point *p, const struct opname *ops)
+{
+	double s = 0;
+	for (int i = 0; ops[i].name; i++) {
+		double m = chist_mean(&p->op[ops[i].op]);
+		if (!isnan(m))
+			s += m;
+	}
+	return s;
+}
+
+/* "table(x0:f0, x1:f1, ...)" over points [from, to) by axis. */
+static void factor_table(FILE *f, const char *key, const struct variant *v,
+			 const struct opname *ops, const size_t *idx, size_t n,
+			 int occ_axis)
+{
+	double ref = cycle_cost(&v->pt[0], ops);
+	fprintf(f, "    %s: \"table(", key);
+	for (size_t i = 0; i < n; i++) {
+		const struct point *p = &v->pt[idx[i]];
+		double fct = ref > 0 ? cycle_cost(p, ops) / ref : 1;
+		if (!(fct > 0.01))
+			fct = 0.01;
+		fprintf(f, "%s%.0f:%.4g", i ? ", " : "", occ_axis ? p->occ : p->act,
+			fct);
+	}
+	fputs(")\"\n", f);
+}
+
+static void print_point(FILE *out, const struct point *p,
+			const struct opname *ops)
+{
+	char b[32];
+	fprintf(out, "  -- %.0f entries pre-filled, %.0f active tasks (timer "
+		"baseline %s subtracted; clock tick %u ns)\n", p->occ, p->act,
+		live_ns(p->base, b, sizeof(b)), p->tick);
+	for (int i = 0; ops[i].name; i++)
+		live_dist_row(out, ops[i].name, &p->op[ops[i].op]);
+	if (chist_total(&p->op[RQS_OUTPUT]) > 0)
+		live_dist_row(out, "ringbuf output", &p->op[RQS_OUTPUT]);
+}
+
+static void write_point(FILE *f, const struct point *p,
+			const struct opname *ops, double x)
+{
+	fprintf(f, "      \"%.0f\":\n", x);
+	fprintf(f, "        occupancy: %.0f\n        active: %.0f\n", p->occ,
+		p->act);
+	calfile_write_ns(f, 8, "baseline", p->base);
+	for (int i = 0; ops[i].name; i++)
+		calfile_write_dist(f, 8, ops[i].name, &p->op[ops[i].op], p->base);
+}
+
+static void write_variant(FILE *f, const struct calib_opts *o,
+			  const struct variant *v)
+{
+	const struct opname *ops = v->task ? task_ops : hash_ops;
+	const struct point *ref = &v->pt[0];
+	size_t idx[2 * CALIB_MAX_POINTS], n = 0;
+	char b[48];
+
+	fprintf(f, "  %s:\n", v->task ? "task_storage" : "hash");
+	for (int i = 0; ops[i].name; i++)
+		calfile_write_dist(f, 4, ops[i].name, &ref->op[ops[i].op],
+				   ref->base);
+	/* Active sweep: the first nact points. */
+	for (size_t i = 0; i < o->nact && i < v->npt; i++)
+		idx[n++] = i;
+	factor_table(f, "active_factor", v, ops, idx, n, 0);
+	if (!v->task) {
+		n = 0;
+		idx[n++] = 0;
+		for (size_t i = o->nact; i < v->npt; i++)
+			idx[n++] = i;
+		factor_table(f, "occupancy_factor", v, ops, idx, n, 1);
+	}
+	fprintf(f, "    program_mean:\n");
+	for (int h = 0; h < RQS_NHOOKS; h++)
+		fprintf(f, "      %s: %s\n", hook_names[h],
+			v->pm.runs[h] ? live_ns(v->pm.mean[h], b, sizeof(b)) : "null");
+	fprintf(f, "    program_runs: {%s: %llu, %s: %llu, %s: %llu}\n",
+		hook_names[0], (unsigned long long)v->pm.runs[0], hook_names[1],
+		(unsigned long long)v->pm.runs[1], hook_names[2],
+		(unsigned long long)v->pm.runs[2]);
+	calfile_write_ns(f, 4, "stats_floor", v->pm.floor);
+	fprintf(f, "    cpu_share: %.4g\n", v->pm.cpu_share);
+	fprintf(f, "    by_active:\n");
+	for (size_t i = 0; i < o->nact && i < v->npt; i++)
+		write_point(f, &v->pt[i], ops, v->pt[i].act);
+	if (!v->task) {
+		fprintf(f, "    by_occupancy:\n");
+		write_point(f, &v->pt[0], ops, v->pt[0].occ);
+		for (size_t i = o->nact; i < v->npt; i++)
+			write_point(f, &v->pt[i], ops, v->pt[i].occ);
+	}
+}
+
+/* Hook base costs: program mean minus the operations it did per run. */
+static void write_hooks(FILE *f, const struct variant *v)
+{
+	const struct point *ref = &v->pt[0];
+	char m[48], sd[48];
+	fprintf(f, "  hooks:\n");
+	for (int h = 0; h < RQS_NHOOKS; h++) {
+		if (!v->pm.runs[h] || !(v->pm.cnt.runs[h] > 0))
+			continue;
+		double base = v->pm.mean[h];
+		for (int op = RQS_UPDATE; op < RQS_NOPS; op++) {
+			double per = (double)v->pm.cnt.ops[h][op] /
+				     (double)v->pm.cnt.runs[h];
+			double mean = chist_mean(&ref->op[op]);
+			if (per > 0 && !isnan(mean))
+				base -= per * mean;
+		}
+		if (!(base > 1))
+			base = 1;
+		fit_format_ns(base, 4, m, sizeof(m));
+		fit_format_ns(0.1 * base, 3, sd, sizeof(sd));
+		fprintf(f, "    %s: \"normal(%s, %s)\"\n", hook_names[h], m, sd);
+	}
+}
+
+static void free_variant(struct variant *v)
+{
+	for (size_t i = 0; i < v->npt; i++)
+		point_fini(&v->pt[i]);
+	free(v->pt);
+	v->pt = NULL;
+	v->npt = 0;
+}
+
+/* One variant: load, program means, the sweeps.  1 when interrupted. */
+static int run_variant(const struct calib_opts *o, struct variant *v,
+		       int raw_tp, const struct live_floor *fl, struct err *e)
+{
+	struct rqs *r = NULL;
+	struct rqs_params p = {
+		.task = v->task, .raw_tp = v->task ? 0 : raw_tp,
+		.max_entries = (uint64_t)o->occ[o->nocc - 1] + 65536,
+		.min_ns = 100000, .del_always = 1,
+	};
+	int rc = rqs_load(&r, &p, e);
+	if (!rc)
+		rc = rqs_attach(r, e);
+	if (rc)
+		goto out;
+	v->pt = calloc(o->nact + o->nocc, sizeof(*v->pt));
+	if (!v->pt) {
+		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	if ((rc = program_means(o, r, fl, o->duration_ns * 1e-9, &v->pm, e)))
+		goto out;
+	if (!v->task && o->occ[0] > 0 &&
+	    (rc = prefill(r->start_fd, 0, (uint64_t)o->occ[0], e)))
+		goto out;
+	for (size_t i = 0; i < o->nact; i++) {
+		rc = measure_point(o, r, v->task ? 0 : o->occ[0], o->act[i],
+				   &v->pt[v->npt], e);
+		v->npt++;
+		if (rc)
+			goto out;
+	}
+	for (size_t i = 1; !v->task && i < o->nocc; i++) {
+		if ((rc = prefill(r->start_fd, (uint64_t)o->occ[i - 1],
+				  (uint64_t)o->occ[i], e)))
+			goto out;
+		rc = measure_point(o, r, o->occ[i], o->act[0], &v->pt[v->npt], e);
+		v->npt++;
+		if (rc)
+			goto out;
+	}
+	v->done = 1;
+out:
+	rqs_free(r);
+	return rc < 0 ? 1 : rc;
+}
+
+int calib_storage(const struct calib_opts *o, struct err *e)
+{
+	struct live_features f;
+	struct live_stats st = { .fd = -1 };
+	struct live_floor fl = { .fd = -1 };
+	struct variant v[2];
+	const char *why;
+	char *host = NULL, *sec = NULL, b[48];
+	size_t seclen = 0;
+	int rc, intr = 0;
+
+	memset(v, 0, sizeof(v));
+	v[1].task = 1;
+	if ((rc = live_init(o, &f, e)))
+		return rc;
+	int raw_tp = live_use_raw_tp(o, &f, &why);
+	if (!o->quiet)
+		live_print_features(stderr, &f);
+	if ((rc = live_stats_on(&st, e)) || (rc = live_floor_start(&fl, raw_tp, e)))
+		goto out;
+	printf("storage costs: %s programs, %s per point, bpf_stats via %s\n",
+	       why, units_format_duration(o->duration_ns, b, sizeof(b)), st.how);
+	for (int k = 0; k < 2 && !intr; k++) {
+		if (v[k].task && !f.task_storage) {
+			printf("task storage: skipped (this kernel cannot create "
+			       "task storage maps)\n");
+			continue;
+		}
+		rc = run_variant(o, &v[k], raw_tp, &fl, e);
+		if (rc == 1) {
+			intr = 1;
+			rc = 0;
+		}
+		if (rc)
+			goto out;
+	}
+	if (intr)
+		goto out;
+
+	/* Report. */
+	for (int k = 0; k < 2; k++) {
+		if (!v[k].done)
+			continue;
+		const struct opname *ops = v[k].task ? task_ops : hash_ops;
+		printf("\n%s (per operation, ns; timer baseline subtracted)\n",
+		       v[k].task ? "task storage" : "hash map");
+		live_dist_header(stdout);
+		for (size_t i = 0; i < v[k].npt; i++)
+			print_point(stdout, &v[k].pt[i], ops);
+		printf("  whole programs (bpf_stats, stats floor %s subtracted; "
+		       "probes used %.3g%% of the CPUs):\n",
+		       live_ns(v[k].pm.floor, b, sizeof(b)),
+		       100 * v[k].pm.cpu_share);
+		for (int h = 0; h < RQS_NHOOKS; h++)
+			printf("    %-18s %10llu runs  mean %s\n", hook_names[h],
+			       (unsigned long long)v[k].pm.runs[h],
+			       v[k].pm.runs[h] ? live_ns(v[k].pm.mean[h], b, sizeof(b))
+					       : "-");
+	}
+	if (!o->out)
+		goto out;
+
+	FILE *s = open_memstream(&sec, &seclen);
+	if (!s) {
+		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	host = live_host_yaml(&f, &st);
+	fputs(host ? host : "", s);
+	fprintf(s, "storage:\n  meta:\n");
+	fprintf(s, "    duration_per_point: %s\n",
+		units_format_duration(o->duration_ns, b, sizeof(b)));
+	fprintf(s, "    occupancy: [");
+	for (size_t i = 0; i < o->nocc; i++)
+		fprintf(s, "%s%.0f", i ? ", " : "", o->occ[i]);
+	fprintf(s, "]\n    active: [");
+	for (size_t i = 0; i < o->nact; i++)
+		fprintf(s, "%s%.0f", i ? ", " : "", o->act[i]);
+	fprintf(s, "]\n    attach: %s\n", raw_tp ? "raw_tp" : "tp_btf");
+	fprintf(s, "    load: \"sleepers:N:%.0f/s, N = active tasks\"\n", WAKE_RATE);
+	fprintf(s, "    hash_max_entries: %.0f\n", o->occ[o->nocc - 1] + 65536);
+	if (v[0].npt || v[1].npt)
+		fprintf(s, "    clock_tick_ns: %u\n",
+			v[0].npt ? v[0].pt[0].tick : v[1].pt[0].tick);
+	fprintf(s, "    note: \"per-operation costs timed in the program, mean "
+		"empty-timer baseline subtracted, values spread over the clock "
+		"tick; factors are summed operation means relative to the first "
+		"point\"\n");
+	for (int k = 0; k < 2; k++)
+		if (v[k].done)
+			write_variant(s, o, &v[k]);
+	if (v[0].done) {
+		write_hooks(s, &v[0]);
+		fprintf(s, "  output:\n");
+		calfile_write_dist(s, 4, "ringbuf", &v[0].pt[0].op[RQS_OUTPUT],
+				   v[0].pt[0].base);
+		calfile_write_dist(s, 2, "baseline", &v[0].pt[0].op[RQS_BASE], 0);
+	}
+	fclose(s);
+	rc = calfile_merge(o->out, sec, e);
+	if (!rc)
+		printf("\nwrote storage costs to %s\n", o->out);
+out:
+	live_floor_stop(&fl);
+	live_stats_off(&st);
+	free_variant(&v[0]);
+	free_variant(&v[1]);
+	free(host);
+	free(sec);
+	return rc;
+}
