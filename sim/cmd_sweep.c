@@ -553,8 +553,10 @@ static void csv_axes_header(struct experiment *x, FILE *f)
 static void csv_axes_values(struct experiment *x, FILE *f, size_t p)
 {
 	fprintf(f, "%zu", p);
-	for (size_t a = 0; a < x->sw->naxes; a++)
-		fprintf(f, ",%s", x->sw->axes[a].values[sweep_index(x->sw, p, a)]);
+	for (size_t a = 0; a < x->sw->naxes; a++) {
+		fputc(',', f);
+		out_csv_field(f, x->sw->axes[a].values[sweep_index(x->sw, p, a)]);
+	}
 }
 
 static void ci_cols(FILE *f, const struct stat_summary *su)
@@ -1101,8 +1103,10 @@ static int write_phase(struct experiment *x, const char *dir, struct err *e)
 	for (size_t p = 0; p < x->np; p++) {
 		for (size_t s = 0; s < x->ns; s++) {
 			const struct stat_summary *su = &ov[p * x->ns + s];
-			fprintf(f.f, "%s,%s,%s,%s", ax->values[sweep_index(x->sw, p, 0)],
-				ay->values[sweep_index(x->sw, p, 1)],
+			out_csv_field(f.f, ax->values[sweep_index(x->sw, p, 0)]);
+			fputc(',', f.f);
+			out_csv_field(f.f, ay->values[sweep_index(x->sw, p, 1)]);
+			fprintf(f.f, ",%s,%s",
 				x->base->strategy[s][0] ? x->base->strategy[s] : "value",
 				regime_names[reg[p * x->ns + s]]);
 			ci_cols(f.f, su);

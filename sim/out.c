@@ -85,6 +85,21 @@ void out_num(FILE *f, double v, const char *nonfinite)
 		fputs(nonfinite, f);
 }
 
+void out_csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
 void out_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);

@@ -31,6 +31,9 @@ void out_abort(struct out_file *o);
 
 /* Print a double exactly ("%.17g"); non-finite as `nonfinite` ("null"). */
 void out_num(FILE *f, double v, const char *nonfinite);
+/* Print s as one CSV cell: quoted (with "" for ") when it holds a comma,
+ * a quote or a line break, as is otherwise. */
+void out_csv_field(FILE *f, const char *s);
 /* Print s as a JSON string literal. */
 void out_json_string(FILE *f, const char *s);
 
