@@ -28,16 +28,27 @@
 
 /* ---- emitting ------------------------------------------------------------ */
 
-const char *calfile_quote(const char *s, char *buf, size_t size)
+/* Would a plain scalar be read as something else?  In flow context
+ * (inside [...] or {...}) the flow indicators end it too. */
+static int needs_quote(const char *s, int flow)
 {
-	int q = !*s || s[0] == ' ' || s[strlen(s) - 1] == ' ' ||
-		(strchr("-?:,[]{}#&*!|>'\"%@`", s[0]) &&
-		 !(s[0] == '-' && s[1] >= '0' && s[1] <= '9'));
-	for (const char *p = s; *p && !q; p++)
-		q = strchr(",[]{}\"\\", *p) || (unsigned char)*p < 0x20 ||
+	if (!*s || s[0] == ' ' || s[strlen(s) - 1] == ' ')
+		return 1;
+	if (strchr("-?:,[]{}#&*!|>'\"%@`", s[0]) &&
+	    !(s[0] == '-' && s[1] >= '0' && s[1] <= '9'))
+		return 1;
+	for (const char *p = s; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == '"' || *p == '\\' ||
 		    (p[0] == ':' && (p[1] == ' ' || p[1] == 0)) ||
-		    (p[0] == ' ' && p[1] == '#');
-	if (!q) {
+		    (p[0] == ' ' && p[1] == '#') || (flow && strchr(",[]{}", *p)))
+			return 1;
+	}
+	return 0;
+}
+
+static const char *quote(const char *s, int flow, char *buf, size_t size)
+{
+	if (!needs_quote(s, flow)) {
 		snprintf(buf, size, "%s", s);
 		return buf;
 	}
@@ -64,7 +75,12 @@ const char *calfile_quote(const char *s, char *buf, size_t size)
 	return buf;
 }
 
-static void put_scalar(FILE *f, const char *s)
+const char *calfile_quote(const char *s, char *buf, size_t size)
+{
+	return quote(s, 0, buf, size);
+}
+
+static void put_scalar(FILE *f, const char *s, int flow)
 {
 	char b[1024];
 	if (strlen(s) > 900) {   /* long free text: no quoting games */
@@ -77,7 +93,7 @@ static void put_scalar(FILE *f, const char *s)
 		fputc('"', f);
 		return;
 	}
-	fputs(calfile_quote(s, b, sizeof(b)), f);
+	fputs(quote(s, flow, b, sizeof(b)), f);
 }
 
 static int all_scalars(const struct ynode *n)
@@ -106,10 +122,10 @@ static void emit_flow(const struct ynode *n, FILE *f)
 		if (i)
 			fputs(", ", f);
 		if (n->kind == YN_MAP) {
-			put_scalar(f, n->keys[i]->value);
+			put_scalar(f, n->keys[i]->value, 1);
 			fputs(": ", f);
 		}
-		put_scalar(f, n->items[i]->value);
+		put_scalar(f, n->items[i]->value, 1);
 	}
 	fputc(n->kind == YN_MAP ? '}' : ']', f);
 }
@@ -120,7 +136,7 @@ static void emit_value(const struct ynode *v, FILE *f, int indent)
 {
 	if (v->kind == YN_SCALAR) {
 		fputc(' ', f);
-		put_scalar(f, v->value);
+		put_scalar(f, v->value, 0);
 		fputc('\n', f);
 	} else if (v->n == 0) {
 		fputs(v->kind == YN_MAP ? " {}\n" : " []\n", f);
@@ -139,7 +155,7 @@ static void emit_block(const struct ynode *n, FILE *f, int indent)
 	for (size_t i = 0; i < n->n; i++) {
 		fprintf(f, "%*s", indent, "");
 		if (n->kind == YN_MAP) {
-			put_scalar(f, n->keys[i]->value);
+			put_scalar(f, n->keys[i]->value, 0);
 			fputc(':', f);
 		} else {
 			fputc('-', f);
@@ -350,7 +366,7 @@ int calfile_merge(const char *path, const char *sections, struct err *e)
 	for (size_t i = 0; i < root->n; i++) {
 		if (!strcmp(root->keys[i]->value, "host"))
 			continue;
-		put_scalar(o.f, root->keys[i]->value);
+		put_scalar(o.f, root->keys[i]->value, 0);
 		fputc(':', o.f);
 		emit_value(root->items[i], o.f, 0);
 	}

@@ -93,6 +93,15 @@ $(BUILD)/$(OBJ_DIR)/calibrate/nobpf.o $(BUILD)/asan/calibrate/nobpf.o: \
 	CALIB_CFLAGS += -DCALIB_MISSING='"$(CALIB_MISSING)"'
 endif
 
+# A library archive built for the other flavour (stub vs live) would be
+# up to date by its objects' times yet hold the wrong ones: drop it when
+# the flavour changes.
+CALIB_FLAVOUR := $(if $(CALIB_MISSING),stub,live)
+ifneq ($(shell cat $(BUILD)/calib.flavour 2>/dev/null),$(CALIB_FLAVOUR))
+$(shell mkdir -p $(BUILD) && rm -f $(BUILD)/*/libbpfsim.a && \
+	echo $(CALIB_FLAVOUR) > $(BUILD)/calib.flavour)
+endif
+
 .PHONY: calibrate-info
 calibrate-info:
 	@echo "BPF support: $(if $(CALIB_MISSING),no (missing: $(CALIB_MISSING)),yes)"

@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,12 +68,15 @@ const char calibrate_help[] =
 	"Exit status: 0 ok, 1 kernel/OS failure (the message says what and why),\n"
 	"2 bad usage, 130/143 interrupted (probes are detached either way).\n";
 
-static int usage_error(const char *fmt, const char *arg)
-	__attribute__((format(printf, 1, 0)));
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
 {
+	va_list ap;
 	fputs("bpfsim calibrate: ", stderr);
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputs(" (see bpfsim calibrate --help)\n", stderr);
 	return 2;
 }
@@ -220,15 +224,15 @@ int cmd_calibrate(int argc, char **argv)
 		return usage_error("--duration takes a time from 100ms to 24h "
 				   "(got '%s')", dur);
 	if (is_profile && !o.prog)
-		return usage_error("profile needs --prog ID|NAME|bundled:VARIANT%s", "");
+		return usage_error("profile needs --prog ID|NAME|bundled:VARIANT");
 	if (!is_profile && o.prog)
-		return usage_error("--prog belongs to calibrate profile%s", "");
+		return usage_error("--prog belongs to calibrate profile");
 	if (!is_storage && (occ || act))
 		return usage_error("--occupancy and --active belong to calibrate "
-				   "storage%s", "");
+				   "storage");
 	if (is_storage && o.have_load)
 		return usage_error("calibrate storage drives its own load (sleeper "
-				   "threads, see --active)%s", "");
+				   "threads, see --active)");
 	if (is_storage) {
 		int rc;
 		if ((rc = parse_list("--occupancy", occ ? occ : "0,1k,8k,64k,256k",

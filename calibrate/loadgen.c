@@ -10,6 +10,7 @@
  * stdio buffer or sanitizer report of the parent runs twice.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
@@ -35,11 +36,14 @@ static double mono_s(void)
 
 /* ---- parsing ------------------------------------------------------------ */
 
-static int bad(char *why, size_t n, const char *fmt, const char *arg)
-	__attribute__((format(printf, 3, 0)));
-static int bad(char *why, size_t n, const char *fmt, const char *arg)
+static int bad(char *why, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int bad(char *why, size_t n, const char *fmt, ...)
 {
-	snprintf(why, n, fmt, arg);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, n, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -99,8 +103,8 @@ int loadgen_parse(const char *text, struct loadgen_spec *s, char *why,
 	for (char *t = strtok_r(buf, "+", &save); t;
 	     t = strtok_r(NULL, "+", &save)) {
 		if (s->nparts == LOADGEN_MAX_PARTS)
-			return bad(why, whylen, "at most 4 loads joined with '+' "
-				   "(got '%s')", text);
+			return bad(why, whylen, "at most %d loads joined with '+' "
+				   "(got '%s')", LOADGEN_MAX_PARTS, text);
 		if (parse_part(t, &s->part[s->nparts], why, whylen))
 			return -1;
 		s->nparts++;
@@ -132,6 +136,8 @@ char *loadgen_format(const struct loadgen_spec *s, char *buf, size_t size)
 
 /* ---- the children ------------------------------------------------------ */
 
+/* Set by SIGTERM/SIGINT in a load generator child (never in bpfsim itself:
+ * children only).  A signal handler can reach nothing else. */
 static volatile sig_atomic_t child_stop;
 
 static void on_term(int sig)

@@ -311,13 +311,12 @@ static int open_pmu(struct prof *P, struct profile_bpf *s)
 	return 0;
 }
 
-/* Load and attach the fentry/fexit pair on t.  0, or a positive errno. */
-static int fentry_attach(struct prof *P, struct target *t, int pmu,
-			 char *log_out, size_t log_size)
+/* Load and attach the fentry/fexit pair on t.  0, or a positive errno;
+ * on a refusal libbpf has put the verifier's log (if it ran) in live_log. */
+static int fentry_attach(struct prof *P, struct target *t, int pmu)
 {
 	char func[64];
 	struct profile_bpf *s;
-	int err;
 	if (func_name(t->fd, func, sizeof(func)))
 		return ENOENT;
 	s = profile_bpf__open();
@@ -331,17 +330,9 @@ static int fentry_attach(struct prof *P, struct target *t, int pmu,
 	if (bpf_program__set_attach_target(s->progs.bs_fentry, t->fd, func) ||
 	    bpf_program__set_attach_target(s->progs.bs_fexit, t->fd, func))
 		return errno ? errno : EINVAL;
-	char vlog[16384];
-	vlog[0] = 0;
-	bpf_program__set_log_buf(s->progs.bs_fentry, vlog, sizeof(vlog));
-	bpf_program__set_log_level(s->progs.bs_fentry, 1);
 	live_log_clear();
-	if (profile_bpf__load(s)) {
-		err = errno ? errno : EINVAL;
-		snprintf(log_out, log_size, "%s", vlog);
-		return err;
-	}
-	bpf_program__set_log_buf(s->progs.bs_fentry, NULL, 0);
+	if (profile_bpf__load(s))
+		return errno ? errno : EINVAL;
 	if (pmu)
 		open_pmu(P, s);
 	t->lin = bpf_program__attach(s->progs.bs_fentry);
@@ -456,7 +447,7 @@ int calib_profile(const struct calib_opts *o, struct err *e)
 {
 	struct live_features f;
 	struct prof P;
-	char reason[512] = "", vlog[2048] = "", b[48], c2[48], c3[48];
+	char reason[512] = "", b[48], c2[48], c3[48];
 	char *host = NULL, *sec = NULL;
 	size_t seclen = 0;
 	int rc, fentry_ok = 0, err = 0;
@@ -480,26 +471,27 @@ int calib_profile(const struct calib_opts *o, struct err *e)
 	const struct loadgen_spec *ls = o->have_load ? &o->load
 				     : !strncmp(o->prog, "bundled:", 8) ? &def : NULL;
 	if (ls && ls->nparts && loadgen_start(ls, &P.load)) {
-		rc = err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
-			     "cannot start the load generator: %s", strerror(errno));
+		if (!cli_interrupted)
+			rc = err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
+				     "cannot start the load generator: %s",
+				     strerror(errno));
 		goto out;
 	}
 	if ((rc = resolve_targets(&P, &f, e)))
 		goto out;
-	if ((rc = live_floor_start(&P.floor, raw_tp, e)))
+	if ((rc = live_floor_start(&P.floor, f.raw_tp ? 1 : raw_tp, e)))
 		goto out;
 
 	/* fentry/fexit first, on every target, then on the floor program (its
 	 * overhead).  Any refusal: the bpf_stats fallback for all. */
 	for (int attempt = 0; attempt < 2; attempt++) {
 		fentry_ok = 1;
-		vlog[0] = 0;
 		for (size_t i = 0; i < P.n && fentry_ok; i++) {
-			err = fentry_attach(&P, &P.t[i], f.pmu, vlog, sizeof(vlog));
+			err = fentry_attach(&P, &P.t[i], f.pmu);
 			if (err) {
 				fentry_ok = 0;
 				live_fentry_reason(&f, err, reason, sizeof(reason));
-				if (strstr(vlog, "Cannot recursively attach") &&
+				if (live_log_has("Cannot recursively attach") &&
 				    !strstr(reason, "recursively"))
 					snprintf(reason, sizeof(reason), "EINVAL, "
 						 "verifier: \"Cannot recursively attach\": "
@@ -523,11 +515,17 @@ int calib_profile(const struct calib_opts *o, struct err *e)
 			goto out;
 	}
 	if (fentry_ok) {
+		/* The floor program is raw_tp where possible: fentry attaches to
+		 * it on every kernel (not so to a tp_btf one before 2024). */
 		struct target *ov = &P.t[MAX_TARGETS];
 		ov->fd = dup(P.floor.fd);
 		snprintf(ov->name, sizeof(ov->name), "(empty program)");
-		if (ov->fd < 0 || fentry_attach(&P, ov, f.pmu, vlog, sizeof(vlog)))
+		if (ov->fd < 0 || (err = fentry_attach(&P, ov, f.pmu))) {
 			fentry_detach(ov);
+			printf("profile: the fentry/fexit overhead could not be "
+			       "measured (%s): nothing subtracted\n",
+			       live_errno_name(err));
+		}
 	}
 
 	if (fentry_ok) {

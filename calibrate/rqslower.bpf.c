@@ -9,7 +9,7 @@
  *   sched_switch(preempt, prev, next, prev_state): store it for prev if prev
  *   is still runnable (preempted), look up next's stamp, report the wait if
  *   it exceeds min_ns, delete the stamp (after a report; or always, with
- *   cfg.del_always, which keeps the map's occupancy where calibration set it).
+ *   ctl.del_always, which keeps the map's occupancy where calibration set it).
  * With ctl.measure each storage operation is timed:
  *   t0 = ktime; op; t1 = ktime  ->  histogram of t1 - t0
  * preceded by an empty bracket (ktime; ktime) recorded as RQS_BASE, which
@@ -31,8 +31,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-const volatile struct rqs_cfg cfg = { .min_ns = 10000000 };
-struct rqs_ctl ctl = {};
+struct rqs_ctl ctl = { .min_ns = 10000000 };
 
 #if RQS_TASK
 struct {
@@ -219,11 +218,11 @@ static __always_inline int on_switch(struct task_struct *prev,
 		return 0;      /* missed enqueue */
 	now = bpf_ktime_get_ns();
 	delta = now > *tsp ? now - *tsp : 0;
-	if (delta > cfg.min_ns) {
+	if (delta > ctl.min_ns) {
 		report(next, delta, measure, c);
 		reported = 1;
 	}
-	if (!reported && !cfg.del_always)
+	if (!reported && !ctl.del_always)
 		return 0;
 	OP(c, RQS_SWITCH, RQS_DELETE);
 	if (measure) {

@@ -21,9 +21,11 @@
  * every operation by one factor.  Hook base costs (probe.hooks) follow
  * from the hash variant's program means minus its operations per run.
  *
- * Deletes are done after every lookup here (del_always), unlike the real
- * tools (after a report only): that keeps the occupancy where the pre-fill
- * put it, and gives task storage a create on every wake-up to measure.
+ * While timing, deletes are done after every lookup (del_always), unlike
+ * the real tools (after a report only, which step 1 keeps): that holds the
+ * occupancy where the pre-fill put it, and gives task storage a create on
+ * every wake-up to measure; the report threshold is lowered to 100us so
+ * ring buffer outputs are common enough to time.
  * Memory: the hash map is preallocated, ~100 bytes per entry (256k entries:
  * ~30 MiB of kernel memory, freed at exit).
  */
@@ -44,11 +46,12 @@
 #include "rqslower.h"
 #include "rqs_hash.skel.h"
 #include "rqs_task.skel.h"
-#include "units.h"
 
 #define PREFILL_KEY0 0x40000000u   /* above any pid (pid_max <= 2^22) */
 #define WAKE_RATE 20000.0          /* sleeper wake-ups per second, in all */
 #define SPAWN_RATE 200.0           /* spawns/s during the program means */
+#define MEASURE_MIN_NS 100000      /* report threshold while timing: reports
+				      common enough to time the output */
 
 static const char *const hook_names[RQS_NHOOKS] = {
 	"sched_wakeup", "sched_wakeup_new", "sched_switch",
@@ -98,7 +101,6 @@ void rqs_free(struct rqs *r)
 int rqs_load(struct rqs **out, const struct rqs_params *p, struct err *e)
 {
 	struct rqs *r = calloc(1, sizeof(*r));
-	struct rqs_cfg *cfg;
 	struct bpf_map *hists, *counters, *start, *events;
 	const char *what = p->task ? "task storage" : "hash";
 	int rc;
@@ -118,7 +120,6 @@ int rqs_load(struct rqs **out, const struct rqs_params *p, struct err *e)
 		}
 		if (!(r->t = rqs_task_bpf__open()))
 			goto open_fail;
-		cfg = &r->t->rodata->cfg;
 		r->prog[RQS_WAKEUP] = r->t->progs.sched_wakeup;
 		r->prog[RQS_WAKEUP_NEW] = r->t->progs.sched_wakeup_new;
 		r->prog[RQS_SWITCH] = r->t->progs.sched_switch;
@@ -129,7 +130,6 @@ int rqs_load(struct rqs **out, const struct rqs_params *p, struct err *e)
 	} else {
 		if (!(r->h = rqs_hash_bpf__open()))
 			goto open_fail;
-		cfg = &r->h->rodata->cfg;
 		struct bpf_program *tp[] = { r->h->progs.sched_wakeup,
 					     r->h->progs.sched_wakeup_new,
 					     r->h->progs.sched_switch };
@@ -151,8 +151,6 @@ int rqs_load(struct rqs **out, const struct rqs_params *p, struct err *e)
 				       "cannot size the hash map");
 		}
 	}
-	cfg->min_ns = p->min_ns;
-	cfg->del_always = (uint32_t)p->del_always;
 	rc = p->task ? rqs_task_bpf__load(r->t) : rqs_hash_bpf__load(r->h);
 	if (rc) {
 		int err = errno;
@@ -164,7 +162,8 @@ int rqs_load(struct rqs **out, const struct rqs_params *p, struct err *e)
 			       ? " - the verifier refused them (--verbose shows "
 				 "its log)" : "");
 	}
-	r->ctl = p->task ? &r->t->bss->ctl : &r->h->bss->ctl;
+	r->ctl = p->task ? &r->t->data->ctl : &r->h->data->ctl;
+	rqs_set(r, 0, p->del_always, p->min_ns);
 	r->hists_fd = bpf_map__fd(hists);
 	r->counters_fd = bpf_map__fd(counters);
 	r->start_fd = bpf_map__fd(start);
@@ -195,6 +194,27 @@ int rqs_attach(struct rqs *r, struct err *e)
 		}
 	}
 	return 0;
+}
+
+void rqs_set(struct rqs *r, int measure, int del_always, uint64_t min_ns)
+{
+	/* measure last off / first on: the programs read it first. */
+	r->ctl->measure = 0;
+	r->ctl->min_ns = min_ns;
+	r->ctl->del_always = (uint32_t)del_always;
+	r->ctl->measure = (uint32_t)measure;
+}
+
+/* Empty the hash map (what the real tools' plain run leaked). */
+static void rqs_clear(struct rqs *r)
+{
+	uint32_t key, next;
+	int more = !bpf_map_get_next_key(r->start_fd, NULL, &key);
+	while (more) {
+		more = !bpf_map_get_next_key(r->start_fd, &key, &next);
+		bpf_map_delete_elem(r->start_fd, &key);
+		key = next;
+	}
 }
 
 size_t rqs_progs(struct rqs *r, int *fds, const char **names, size_t max)
@@ -256,10 +276,13 @@ static int start_load(const struct calib_opts *o, struct loadgen *g,
 		s.nparts = 2;
 	}
 	(void)o;
-	if (loadgen_start(&s, g))
+	if (loadgen_start(&s, g)) {
+		if (cli_interrupted)
+			return -1;   /* the caller sees an interrupted run */
 		return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
 			       "cannot start %u sleeper threads: %s", sleepers,
 			       strerror(errno));
+	}
 	return 0;
 }
 
@@ -304,13 +327,13 @@ static int program_means(const struct calib_opts *o, struct rqs *r,
 {
 	struct loadgen g;
 	struct live_progstat a[RQS_NHOOKS], b[RQS_NHOOKS], fa, fb;
-	int fds[RQS_NHOOKS];
+	int fds[RQS_NHOOKS], rc;
 	const char *names[RQS_NHOOKS];
 	rqs_progs(r, fds, names, RQS_NHOOKS);
 	memset(pm, 0, sizeof(*pm));
-	r->ctl->measure = 0;
-	if (start_load(o, &g, (unsigned)o->act[0], SPAWN_RATE, e))
-		return e->status;
+	rqs_set(r, 0, 0, 10000000);   /* as the real tools run */
+	if ((rc = start_load(o, &g, (unsigned)o->act[0], SPAWN_RATE, e)))
+		return rc;
 	live_zero_percpu(r->counters_fd, 1, sizeof(struct rqs_counters));
 	for (int i = 0; i < RQS_NHOOKS; i++)
 		live_prog_stat(fds[i], &a[i]);
@@ -349,16 +372,17 @@ static int measure_point(const struct calib_opts *o, struct rqs *r,
 	memset(pt, 0, sizeof(*pt));
 	pt->occ = occ;
 	pt->act = act;
-	r->ctl->measure = 0;
-	if (start_load(o, &g, (unsigned)act, 0, e))
-		return e->status;
+	rqs_set(r, 0, 1, MEASURE_MIN_NS);
+	int rc;
+	if ((rc = start_load(o, &g, (unsigned)act, 0, e)))
+		return rc;
 	live_zero_percpu(r->hists_fd, RQS_NOPS, sizeof(struct hist));
 	live_zero_percpu(r->counters_fd, 1, sizeof(struct rqs_counters));
-	r->ctl->measure = 1;
+	rqs_set(r, 1, 1, MEASURE_MIN_NS);
 	snprintf(what, sizeof(what), "%s: %.0f entries, %.0f active tasks",
 		 r->p.task ? "task storage" : "hash", occ, act);
 	int intr = live_wait(o, o->duration_ns * 1e-9, what, rqs_poll, r);
-	r->ctl->measure = 0;
+	rqs_set(r, 0, 1, MEASURE_MIN_NS);
 	loadgen_stop(&g);
 	struct hist *h = malloc(sizeof(*h));
 	if (!h)
@@ -539,7 +563,7 @@ static int run_variant(const struct calib_opts *o, struct variant *v,
 	struct rqs_params p = {
 		.task = v->task, .raw_tp = v->task ? 0 : raw_tp,
 		.max_entries = (uint64_t)o->occ[o->nocc - 1] + 65536,
-		.min_ns = 100000, .del_always = 1,
+		.min_ns = 10000000, .del_always = 0,
 	};
 	int rc = rqs_load(&r, &p, e);
 	if (!rc)
@@ -553,6 +577,9 @@ static int run_variant(const struct calib_opts *o, struct variant *v,
 	}
 	if ((rc = program_means(o, r, fl, o->duration_ns * 1e-9, &v->pm, e)))
 		goto out;
+	rqs_set(r, 0, 1, MEASURE_MIN_NS);
+	if (!v->task)
+		rqs_clear(r);   /* what the plain run left behind */
 	if (!v->task && o->occ[0] > 0 &&
 	    (rc = prefill(r->start_fd, 0, (uint64_t)o->occ[0], e)))
 		goto out;
@@ -598,8 +625,9 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 		live_print_features(stderr, &f);
 	if ((rc = live_stats_on(&st, e)) || (rc = live_floor_start(&fl, raw_tp, e)))
 		goto out;
-	printf("storage costs: %s programs, %s per point, bpf_stats via %s\n",
-	       why, units_format_duration(o->duration_ns, b, sizeof(b)), st.how);
+	printf("storage costs: %s programs%s, %s per point, bpf_stats via %s\n",
+	       why, raw_tp ? " (task storage: tp_btf, it has no raw_tp variant)" : "",
+	       live_ns(o->duration_ns, b, sizeof(b)), st.how);
 	for (int k = 0; k < 2 && !intr; k++) {
 		if (v[k].task && !f.task_storage) {
 			printf("task storage: skipped (this kernel cannot create "
@@ -648,15 +676,15 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 	host = live_host_yaml(&f, &st);
 	fputs(host ? host : "", s);
 	fprintf(s, "storage:\n  meta:\n");
-	fprintf(s, "    duration_per_point: %s\n",
-		units_format_duration(o->duration_ns, b, sizeof(b)));
+	fprintf(s, "    duration_per_point: %s\n", live_ns(o->duration_ns, b, sizeof(b)));
 	fprintf(s, "    occupancy: [");
 	for (size_t i = 0; i < o->nocc; i++)
 		fprintf(s, "%s%.0f", i ? ", " : "", o->occ[i]);
 	fprintf(s, "]\n    active: [");
 	for (size_t i = 0; i < o->nact; i++)
 		fprintf(s, "%s%.0f", i ? ", " : "", o->act[i]);
-	fprintf(s, "]\n    attach: %s\n", raw_tp ? "raw_tp" : "tp_btf");
+	fprintf(s, "]\n    attach: {hash: %s, task_storage: tp_btf}\n",
+		raw_tp ? "raw_tp" : "tp_btf");
 	fprintf(s, "    load: \"sleepers:N:%.0f/s, N = active tasks\"\n", WAKE_RATE);
 	fprintf(s, "    hash_max_entries: %.0f\n", o->occ[o->nocc - 1] + 65536);
 	if (v[0].npt || v[1].npt)

@@ -42,16 +42,14 @@ struct rqs_event {
 	char comm[16];
 };
 
-struct rqs_cfg {               /* rodata */
+/* Controls user space changes while the probes run (global data, not
+ * rodata: the same loaded programs run plain, as the real tools, for the
+ * whole-program means, then timed with deletes after every lookup). */
+struct rqs_ctl {
 	__u64 min_ns;          /* report waits longer than this */
+	__u32 measure;         /* bracket and record every operation */
 	__u32 del_always;      /* delete after every lookup (else after a
 				  report only, as the real tools do) */
-	__u32 pad;
-};
-
-struct rqs_ctl {               /* bss: changed while running */
-	__u32 measure;         /* bracket and record every operation */
-	__u32 pad;
 };
 
 #endif

@@ -150,8 +150,10 @@ int calib_workload(const struct calib_opts *o, struct err *e)
 	if ((rc = live_stats_on(&st, e)) || (rc = live_floor_start(&fl, raw_tp, e)))
 		goto out;
 	if (o->load.nparts && loadgen_start(&o->load, &w.load)) {
-		rc = err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
-			     "cannot start the load generator: %s", strerror(errno));
+		if (!cli_interrupted)
+			rc = err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
+				     "cannot start the load generator: %s",
+				     strerror(errno));
 		goto out;
 	}
 	if ((rc = wl_start(&w, raw_tp, e)))

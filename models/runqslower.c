@@ -976,7 +976,14 @@ static void rq_handle(struct sim *s, void *state, const struct evq_event *ev)
 }
 
 /* Close every CPU's time line at the end of the run; returns the CPU time
- * the run committed (sum over CPUs).  Checks conservation per CPU. */
+ * the run committed (sum over CPUs).  Checks conservation per CPU.
+ * The run is measured up to `now`: a segment that a horizon (or a cap)
+ * cuts counts the payload it ran before `now`, not its planned length
+ * (which, with a duration shorter than a slice, would count milliseconds
+ * of payload in a microsecond run).  Overhead is charged whole when it
+ * fires, so a CPU's committed time can pass `now` by at most the burst or
+ * insertion in progress; that insertion's payload share is approximate
+ * (taken as after it) by at most its cost. */
 static uint64_t close_cpus(struct rq_run *R, struct rq_totals *tot)
 {
 	uint64_t now = R->s->now, all = 0;
@@ -988,8 +995,12 @@ static uint64_t close_cpus(struct rq_run *R, struct rq_totals *tot)
 			end = now;
 			idle += now - p->idle_since;
 		} else if (p->mode == CPU_RUN) {
-			end = p->until;
-			payload += p->until - p->seg_start - p->inj;
+			uint64_t ran = now > p->seg_start ? now - p->seg_start : 0;
+			uint64_t pay = ran > p->inj ? ran - p->inj : 0;
+			if (pay > p->until - p->seg_start - p->inj)
+				pay = p->until - p->seg_start - p->inj;
+			end = p->seg_start + p->inj + pay;
+			payload += pay;
 		} else {
 			end = p->until > now ? p->until : now;
 			idle += end - p->until;   /* a burst that ended at `now` */

@@ -223,6 +223,18 @@ static int experiment_load(struct experiment *x, const char *path,
 			return axis_origin(x, o, a, 1, e);
 		}
 	x->np = sweep_npoints(x->sw);
+	if (x->np > SWEEP_MAX_POINTS) {
+		char n[32] = "more than 10^19";
+		if (x->np != SIZE_MAX)
+			snprintf(n, sizeof(n), "%zu", x->np);
+		x->np = 0;
+		const struct ynode *at = o->nsweeps ? NULL
+			: ynode_peek(ytree_root(x->base->tree), "sweep");
+		return err_set(e, ERR_INPUT, at ? at->file : path, at ? at->line : 0,
+			       at ? at->col : 0, "the sweep has %s points (the "
+			       "limit is %d): use fewer axes or values", n,
+			       SWEEP_MAX_POINTS);
+	}
 	x->ns = x->base->nstrategies;
 	x->nm = model_metric_count(x->base->model);
 	x->pts = calloc(x->np, sizeof(*x->pts));

@@ -4,6 +4,7 @@
  * scenario with --set overrides: the same validation, the same messages.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,8 +285,11 @@ int sweep_add_arg(struct sweep *sw, const char *arg, struct err *e)
 size_t sweep_npoints(const struct sweep *sw)
 {
 	size_t n = 1;
-	for (size_t a = 0; a < sw->naxes; a++)
+	for (size_t a = 0; a < sw->naxes; a++) {
+		if (sw->axes[a].n && n > SIZE_MAX / sw->axes[a].n)
+			return SIZE_MAX;
 		n *= sw->axes[a].n;
+	}
 	return n;
 }
 

@@ -28,6 +28,7 @@
 
 #define SWEEP_MAX_AXES 8
 #define SWEEP_MAX_VALUES 1000
+#define SWEEP_MAX_POINTS 100000   /* every point is a loaded scenario */
 
 struct sweep_axis {
 	char path[128];
@@ -61,7 +62,8 @@ void sweep_format_value(double v, int kind, int whole, char *buf, size_t size);
 /* True for an optionally signed string of decimal digits. */
 int sweep_is_whole(const char *s);
 
-/* Number of points (1 when there are no axes). */
+/* Number of points (1 when there are no axes); SIZE_MAX when the product
+ * overflows. */
 size_t sweep_npoints(const struct sweep *sw);
 /* Value index of axis a at point p. */
 size_t sweep_index(const struct sweep *sw, size_t p, size_t a);

@@ -21,7 +21,9 @@
  *     varied scenarios (blocking, preemption, a horizon that cuts segments,
  *     heavy BPF with both nesting modes, every placement, no-prealloc,
  *     cleanup_on_exit, a capped run); the metrics equal the totals, and BPF
- *     time is the sum of the per-hook BPF times;
+ *     time is the sum of the per-hook BPF times; runs are measured up to
+ *     the horizon (committed time passes cpus x horizon only by overhead
+ *     in progress, < 100 us per CPU here);
  *   - common random numbers: the demands are the "work" stream's draws
  *     (payload of a drained batch = the sum the test draws itself from that
  *     stream, equal for every strategy) and the Poisson spawn times are the
@@ -365,7 +367,7 @@ static void test_conservation(void **state)
 		unsigned cpus;
 		uint64_t end;             /* ns, 0 = drain */
 		uint64_t max_live;
-		int cut;                  /* the horizon must cut a segment */
+		int cut;                  /* the horizon cuts a segment */
 		const char *yaml;
 	} cases[] = {
 		{ "blocking+preemption, horizon mid-segment", "hash", 4, 20012345,
@@ -408,7 +410,6 @@ static void test_conservation(void **state)
 		  "  block: {probability: 0.5, sleep: exponential(50us)}\n"
 		  "probe:\n" ZERO_HOOKS ZERO_STORAGE },
 	};
-	int cut_seen = 0;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct cfgh h;
 		cfg_open(&h, cases[i].yaml, cases[i].kind);
@@ -424,17 +425,21 @@ static void test_conservation(void **state)
 				assert_true(r.tot.payload > 0);
 			if (cases[i].end)
 				assert_int_equal(r.now, cases[i].end);
-			if (cases[i].cut && r.tot.elapsed > cases[i].cpus * r.now)
-				cut_seen++;
+			/* Measured up to the horizon: a cut segment counts what
+			 * it ran; only overhead charged whole when it fired may
+			 * pass the horizon (at most one burst per CPU here). */
+			if (cases[i].end &&
+			    r.tot.elapsed > cases[i].cpus * r.now + cases[i].cpus * 100000)
+				fail_msg("%s: committed %llu ns, horizon %u x %llu",
+					 cases[i].name,
+					 (unsigned long long)r.tot.elapsed,
+					 cases[i].cpus, (unsigned long long)r.now);
 			if (!cases[i].end && !cases[i].max_live)
 				assert_same(r.m[mi("tasks_completed")],
 					    r.m[mi("tasks_spawned")], cases[i].name);
 		}
 		cfg_close(&h);
 	}
-	/* Some horizon fell inside a running segment (its time committed past
-	 * the horizon is still accounted for). */
-	assert_true(cut_seen > 0);
 }
 
 /* ---- common random numbers ----------------------------------------------- */

@@ -22,7 +22,8 @@ for f in "$@"; do
 	log=build/fuzz/$name.log
 	echo "== fuzz $name for ${secs}s (log $log)"
 	seeds=
-	for d in "tests/fuzz/regress/$name" scenarios scenarios/costs tests/bad tests/bad/inc \
+	for d in "tests/fuzz/regress/$name" scenarios scenarios/costs \
+		scenarios/calibration tests/bad tests/bad/inc \
 		tests/scenarios; do
 		[ -d "$d" ] && seeds="$seeds $d"
 	done

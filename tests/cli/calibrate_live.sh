@@ -1,0 +1,192 @@
+#!/bin/sh
+# calibrate_live.sh - bpfsim calibrate on the live kernel (root + BTF).
+#
+# Pins, each in a few seconds:
+#   - workload under a spawn load measures non-zero runqueue waits, task
+#     lifetimes and CPU demands, a spawn rate, and writes them (version 1);
+#   - storage (occupancies 0 and 8k, 2 active tasks) writes a task storage
+#     get cost, hash update/lookup costs at both occupancies, the factor
+#     tables and the programs' means, merged into the same file as the
+#     workload (which stays);
+#   - profile of the bundled hash probes returns either fentry/fexit
+#     histograms or the bpf_stats fallback, labelled "MEANS ONLY" with the
+#     reason fentry/fexit was refused, and writes the matching record;
+#   - a scenario referring to the file just written runs;
+#   - runs ended by SIGTERM (exit 143) and SIGINT (exit 130) leave none of
+#     our programs loaded (bpftool prog show) and no load generator
+#     running; no run changes kernel.bpf_stats_enabled.
+# Skips, saying why, without root, without kernel BTF, or in a build
+# without BPF support.  Live runs are serialised with a lock file, so two
+# `make check` on one host do not see each other's programs.
+# Does not pin: the values measured (they are this host's).
+set -u
+: "${BPFSIM:=build/bpfsim-asan}"
+case $BPFSIM in /*) ;; *) BPFSIM=$PWD/$BPFSIM ;; esac
+[ -x "$BPFSIM" ] || { echo "FAIL: BPFSIM=$BPFSIM is not executable"; exit 1; }
+skip() { echo "SKIP: live calibration tests: $*"; exit 0; }
+[ "$(id -u)" -eq 0 ] || skip "not root (needs root or CAP_BPF + CAP_PERFMON)"
+[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF (/sys/kernel/btf/vmlinux)"
+exec 9>/tmp/bpfsim-calibrate-live.lock
+flock -w 300 9 || skip "another live calibration test held the lock for 5 minutes"
+# A build without BPF support says so at once (and measures nothing).
+msg=$("$BPFSIM" calibrate workload --duration 100ms --quiet 2>&1)
+case $msg in
+*"built without BPF support"*)
+	skip "the build lacked $(echo "$msg" | sed -n 's/.*the build lacked: \([^.]*\)\..*/\1/p')" ;;
+esac
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+OURS='^[0-9]+: [a-z_]+ +name (sched_wakeup|sched_wakeup_new|sched_switch|sched_process_fork|sched_process_exit|handle_sched_[a-z_]+|stats_floor|stats_floor_raw|bs_fentry|bs_fexit) '
+BPFTOOL=$(command -v bpftool || ls /usr/sbin/bpftool /sbin/bpftool 2>/dev/null | head -1)
+ours_loaded() {
+	[ -n "$BPFTOOL" ] || return 1
+	"$BPFTOOL" prog show 2>/dev/null | grep -E "$OURS"
+}
+# After a run ends the kernel may still hold a detached program for an RCU
+# grace period (raw tracepoint links are freed after one): wait up to 3 s.
+ours_left() {
+	k=0
+	while [ $k -lt 30 ]; do
+		ours_loaded >/dev/null || return 1
+		sleep 0.1
+		k=$((k + 1))
+	done
+	ours_loaded
+}
+stats0=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null)
+
+# yget FILE a.b.c: a block scalar of the calibration file ("key: value").
+yget() {
+	awk -v path="$2" '
+	BEGIN { n = split(path, want, ".") }
+	/^[ ]*(#|$)/ { next }
+	{
+		match($0, /^ */); ind = RLENGTH / 2
+		rest = substr($0, RLENGTH + 1); key = rest
+		sub(/:.*/, "", key); gsub(/"/, "", key)
+		val = ""
+		if (index(rest, ": ")) { val = rest; sub(/^[^:]*: /, "", val) }
+		stack[ind + 1] = key
+		if (ind + 1 == n) {
+			ok = 1
+			for (i = 1; i <= n; i++) if (stack[i] != want[i]) ok = 0
+			if (ok) { print val; exit }
+		}
+	}' "$1"
+}
+positive() { # positive WHAT VALUE: a number (with an optional unit) > 0
+	case $2 in
+	''|0|0ns|-*|nan*|inf*) fail "$1 is '$2', want > 0" ;;
+	[0-9]*) ;;
+	*) fail "$1 is '$2', not a number" ;;
+	esac
+}
+cal=$tmp/cal.yaml
+
+# 1. workload under a spawn load.
+"$BPFSIM" calibrate workload --load spawn:1000 --duration 2s --quiet -o "$cal" \
+	>"$tmp/wl.out" 2>"$tmp/wl.err" || fail "workload exited $?: $(cat "$tmp/wl.err")"
+[ "$(yget "$cal" version)" = 1 ] || fail "calibration file version is not 1"
+positive "workload.wait.n" "$(yget "$cal" workload.wait.n)"
+positive "workload.wait.mean" "$(yget "$cal" workload.wait.mean)"
+positive "workload.lifetime.n" "$(yget "$cal" workload.lifetime.n)"
+positive "workload.lifetime.mean" "$(yget "$cal" workload.lifetime.mean)"
+positive "workload.cpu_demand.mean" "$(yget "$cal" workload.cpu_demand.mean)"
+positive "workload.spawn_rate" "$(yget "$cal" workload.spawn_rate)"
+[ -n "$(yget "$cal" workload.wait.fit)" ] || fail "workload.wait has no fit"
+loaded=$(ours_left) && fail "programs left after workload: $loaded"
+
+# 2. storage at two occupancies, merged into the same file.
+"$BPFSIM" calibrate storage --occupancy 0,8k --active 2 --duration 1s --quiet \
+	-o "$cal" >"$tmp/st.out" 2>"$tmp/st.err" ||
+	fail "storage exited $?: $(cat "$tmp/st.err")"
+positive "storage.task_storage.get.mean" "$(yget "$cal" storage.task_storage.get.mean)"
+positive "storage.task_storage.get.n" "$(yget "$cal" storage.task_storage.get.n)"
+for occ in 0 8000; do
+	for op in update lookup; do
+		positive "storage.hash.by_occupancy.$occ.$op.mean" \
+			"$(yget "$cal" storage.hash.by_occupancy.$occ.$op.mean)"
+	done
+done
+case $(yget "$cal" storage.hash.occupancy_factor) in
+	table\(0:1,\ 8000:*\)) ;;
+	*) fail "occupancy_factor is '$(yget "$cal" storage.hash.occupancy_factor)'" ;;
+esac
+case $(yget "$cal" storage.hash.program_mean) in
+	*"sched_switch: "[1-9]*) ;;
+	*) fail "storage.hash.program_mean is '$(yget "$cal" storage.hash.program_mean)'" ;;
+esac
+positive "workload.wait.n (kept by the merge)" "$(yget "$cal" workload.wait.n)"
+loaded=$(ours_left) && fail "programs left after storage: $loaded"
+
+# 3. profile of the bundled probes: histograms or the labelled fallback.
+"$BPFSIM" calibrate profile --prog bundled:hash --duration 1s --quiet -o "$cal" \
+	>"$tmp/pr.out" 2>"$tmp/pr.err" || fail "profile exited $?: $(cat "$tmp/pr.err")"
+method=$(yget "$cal" profile.hash_sched_switch.method)
+case $method in
+fentry_fexit)
+	positive "profile n" "$(yget "$cal" profile.hash_sched_switch.n)"
+	grep -q "fentry/fexit histograms" "$tmp/pr.out" || fail "profile output does not name its method"
+	;;
+bpf_stats)
+	positive "profile mean" "$(yget "$cal" profile.hash_sched_switch.mean)"
+	grep -q "MEANS ONLY" "$tmp/pr.out" || fail "the fallback is not labelled MEANS ONLY"
+	grep -q "fentry/fexit refused: E[A-Z]* " "$tmp/pr.out" ||
+		fail "the fallback does not say why fentry/fexit was refused"
+	[ -n "$(yget "$cal" profile.hash_sched_switch.reason)" ] ||
+		fail "the fallback record has no reason"
+	echo "note: profile used the bpf_stats fallback: $(grep 'refused' "$tmp/pr.out" | head -1)"
+	;;
+*) fail "profile method is '$method': $(cat "$tmp/pr.out" "$tmp/pr.err")" ;;
+esac
+loaded=$(ours_left) && fail "programs left after profile: $loaded"
+
+# 4. The file drives a scenario.
+cat >"$tmp/sc.yaml" <<EOF
+model: runqslower
+calibration: cal.yaml
+duration: 5ms
+replications: 2
+cpus: {from: calibration.host.cpus}
+workload:
+  arrival: poisson
+  rate: {from: calibration.workload.spawn_rate}
+  lifetime: {from: calibration.workload.cpu_demand, use: empirical}
+storage:
+  kind: task_storage
+  task_storage:
+    get: {from: calibration.storage.task_storage.get}
+    active_factor: {from: calibration.storage.task_storage.active_factor}
+EOF
+"$BPFSIM" run "$tmp/sc.yaml" --quiet --out "$tmp/run" >/dev/null 2>"$tmp/run.err" ||
+	fail "a scenario using the new calibration failed: $(cat "$tmp/run.err")"
+
+# 5. Killed runs clean up: SIGTERM and SIGINT.
+[ -n "$BPFTOOL" ] || echo "SKIP: clean-up checks: no bpftool to list programs"
+for sig in ${BPFTOOL:+TERM INT}; do
+	"$BPFSIM" calibrate workload --load spawn:300+sleepers:8 --duration 30s \
+		--quiet >"$tmp/k.out" 2>&1 &
+	pid=$!
+	n=0
+	while [ $n -lt 50 ] && ! ours_loaded >/dev/null; do sleep 0.1; n=$((n + 1)); done
+	ours_loaded >/dev/null || fail "SIG$sig run: our programs never appeared"
+	kill -$sig $pid
+	wait $pid
+	rc=$?
+	want=143
+	[ $sig = INT ] && want=130
+	[ $rc -eq $want ] || fail "SIG$sig run exited $rc, want $want: $(cat "$tmp/k.out")"
+	loaded=$(ours_left) && fail "programs left after SIG$sig: $loaded"
+	left=$(ps -eo args= | grep -F "calibrate workload --load spawn:300+sleepers:8" |
+		grep -v grep)
+	[ -z "$left" ] || fail "processes of the killed run left: $left"
+done
+stats1=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null)
+[ "$stats0" = "$stats1" ] || fail "kernel.bpf_stats_enabled changed: $stats0 -> $stats1"
+
+[ "$fails" -eq 0 ] || exit 1
+echo "ok: live calibration (workload, storage, profile, clean-up on signals)"
