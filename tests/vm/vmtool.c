@@ -6,10 +6,13 @@
  * of programs (run_cnt, run_time_ns, what is loaded) to check bpfsim
  * against:
  *
- *   vmtool fentry-raw-tp [SECONDS]  fentry/fexit on a raw_tp program: count
- *                                   equals the target's run_cnt delta (1%)
- *   vmtool fentry-tp-btf            fentry on a tp_btf program is refused
- *                                   with "Cannot recursively attach"
+ *   vmtool fentry raw_tp|tp_btf [SECONDS]
+ *                                   fentry/fexit on a program of that kind
+ *                                   under a ping-pong load: the fentry count
+ *                                   equals the target's run_cnt delta (1%);
+ *                                   exit 3 when the load is refused with
+ *                                   "Cannot recursively attach" (tp_btf
+ *                                   targets on kernels before 2024)
  *   vmtool stats ID|NAME            id, type, name, run_cnt, run_time_ns
  *   vmtool progs                    loaded programs: "id type name" lines
  *   vmtool load SECONDS             context-switch load: two processes
@@ -156,21 +159,28 @@ static int cmd_progs(void)
 	return 0;
 }
 
-/* fentry/fexit on the raw_tp target under a ping-pong load.  Holds when the
- * fentry count equals the target's run_cnt delta within 1% (both read around
- * the load; runs between the two reads are the only difference) and the
- * entry-to-exit mean is within a factor 20 of run_time_ns/run_cnt, which
- * also includes the trampoline and, under TCG, is noisy. */
-static int cmd_fentry_raw_tp(double seconds)
+/* fentry/fexit on one of the targets (raw_tp or tp_btf) under a ping-pong
+ * load.  Holds when the fentry count equals the target's run_cnt delta
+ * within 1% (both read around the load; runs between the two reads are the
+ * only difference) and the entry-to-exit mean is within a factor 20 of
+ * run_time_ns/run_cnt, which also includes the trampoline and, under TCG,
+ * is noisy.  Returns 3 when the kernel refuses the load with "Cannot
+ * recursively attach" (a tp_btf target before 2024 kernels). */
+static int cmd_fentry(const char *kind, double seconds)
 {
+	static char log[64 * 1024];
 	struct vm_target *tgt = NULL;
 	struct vm_prof *prof = NULL;
+	struct bpf_program *target;
 	struct bpf_prog_info i0, i1;
-	int stats_fd = -1, tfd, err = 2;
+	int stats_fd = -1, tfd, err = 2, btf = !strcmp(kind, "tp_btf");
 	__u64 e0, e1, x0, x1, ns0, ns1;
 	double runs, got, mean_prof, mean_stats;
+	const char *name;
 	long trips;
 
+	if (!btf && strcmp(kind, "raw_tp"))
+		return 2;
 	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	if (stats_fd < 0) {
 		fprintf(stderr, "vmtool: bpf_enable_stats: %s\n", strerror(errno));
@@ -179,21 +189,38 @@ static int cmd_fentry_raw_tp(double seconds)
 	tgt = vm_target__open();
 	if (!tgt)
 		goto cleanup;
-	bpf_program__set_autoload(tgt->progs.vm_target_btf, false);
-	if (vm_target__load(tgt) ||
-	    !bpf_program__attach(tgt->progs.vm_target_raw)) {
-		fprintf(stderr, "vmtool: target: %s\n", strerror(errno));
+	target = btf ? tgt->progs.vm_target_btf : tgt->progs.vm_target_raw;
+	name = bpf_program__name(target);
+	bpf_program__set_autoload(btf ? tgt->progs.vm_target_raw
+				      : tgt->progs.vm_target_btf, false);
+	if (vm_target__load(tgt) || !bpf_program__attach(target)) {
+		fprintf(stderr, "vmtool: target %s: %s\n", name, strerror(errno));
 		goto cleanup;
 	}
-	tfd = bpf_program__fd(tgt->progs.vm_target_raw);
+	tfd = bpf_program__fd(target);
 	prof = vm_prof__open();
 	if (!prof)
 		goto cleanup;
-	if (bpf_program__set_attach_target(prof->progs.vm_prof_entry, tfd, "vm_target_raw") ||
-	    bpf_program__set_attach_target(prof->progs.vm_prof_exit, tfd, "vm_target_raw") ||
-	    vm_prof__load(prof) || vm_prof__attach(prof)) {
-		fprintf(stderr, "vmtool: fentry/fexit on raw_tp: %s\n", strerror(errno));
-		err = 1;
+	bpf_program__set_log_buf(prof->progs.vm_prof_entry, log, sizeof(log));
+	bpf_program__set_log_level(prof->progs.vm_prof_entry, 1);
+	if (bpf_program__set_attach_target(prof->progs.vm_prof_entry, tfd, name) ||
+	    bpf_program__set_attach_target(prof->progs.vm_prof_exit, tfd, name))
+		goto cleanup;
+	err = 1;
+	if (vm_prof__load(prof)) {
+		if (strstr(log, "Cannot recursively attach")) {
+			printf("fentry on %s (%s): refused: Cannot recursively attach\n",
+			       kind, name);
+			err = 3;
+		} else {
+			printf("fentry on %s (%s): load refused: %s\n", kind, name,
+			       strerror(errno));
+		}
+		goto cleanup;
+	}
+	if (vm_prof__attach(prof)) {
+		printf("fentry on %s (%s): attach refused: %s\n", kind, name,
+		       strerror(errno));
 		goto cleanup;
 	}
 	e0 = prof->bss->entries, x0 = prof->bss->exits, ns0 = prof->bss->total_ns;
@@ -208,18 +235,19 @@ static int cmd_fentry_raw_tp(double seconds)
 	got = (double)(e1 - e0);
 	mean_prof = x1 > x0 ? (double)(ns1 - ns0) / (double)(x1 - x0) : 0;
 	mean_stats = runs > 0 ? (double)(i1.run_time_ns - i0.run_time_ns) / runs : 0;
-	printf("fentry-raw-tp: pingpong=%ld run_cnt_delta=%.0f fentry=%.0f fexit=%llu"
-	       " mean_fentry_ns=%.0f mean_stats_ns=%.0f\n", trips, runs, got,
-	       (unsigned long long)(x1 - x0), mean_prof, mean_stats);
-	err = 1;
+	printf("fentry on %s (%s): pingpong=%ld run_cnt_delta=%.0f fentry=%.0f "
+	       "fexit=%llu mean_fentry_ns=%.0f mean_stats_ns=%.0f\n", kind, name,
+	       trips, runs, got, (unsigned long long)(x1 - x0), mean_prof,
+	       mean_stats);
 	if (trips < 100 || runs < 100)
-		fprintf(stderr, "vmtool: too little load (%ld trips, %.0f runs)\n", trips, runs);
+		printf("too little load (%ld trips, %.0f runs)\n", trips, runs);
 	else if (got < runs * 0.99 || got > runs * 1.01)
-		fprintf(stderr, "vmtool: fentry count %.0f vs run_cnt delta %.0f: off by more than 1%%\n",
-			got, runs);
-	else if (mean_prof <= 0 || mean_prof > mean_stats * 20 || mean_prof < mean_stats / 20)
-		fprintf(stderr, "vmtool: entry-to-exit mean %.0f ns vs stats mean %.0f ns: beyond a factor 20\n",
-			mean_prof, mean_stats);
+		printf("fentry count %.0f vs run_cnt delta %.0f: off by more than 1%%\n",
+		       got, runs);
+	else if (mean_prof <= 0 || mean_prof > mean_stats * 20 ||
+		 mean_prof < mean_stats / 20)
+		printf("entry-to-exit mean %.0f ns vs stats mean %.0f ns: beyond a "
+		       "factor 20\n", mean_prof, mean_stats);
 	else
 		err = 0;
 cleanup:
@@ -227,52 +255,6 @@ cleanup:
 	vm_target__destroy(tgt);
 	if (stats_fd >= 0)
 		close(stats_fd);
-	return err;
-}
-
-/* fentry on the tp_btf target: on kernels before 2024 the load is refused
- * and the verifier log says "Cannot recursively attach". Holds when it is
- * (this is the fact calibrate's fallback is for); fails when the kernel
- * accepts it, so a newer guest kernel is noticed. */
-static int cmd_fentry_tp_btf(void)
-{
-	static char log[64 * 1024];
-	struct vm_target *tgt = NULL;
-	struct vm_prof *prof = NULL;
-	int tfd, err = 2, rc;
-
-	tgt = vm_target__open();
-	if (!tgt)
-		goto cleanup;
-	bpf_program__set_autoload(tgt->progs.vm_target_raw, false);
-	if (vm_target__load(tgt)) {
-		fprintf(stderr, "vmtool: tp_btf target: %s\n", strerror(errno));
-		goto cleanup;
-	}
-	tfd = bpf_program__fd(tgt->progs.vm_target_btf);
-	prof = vm_prof__open();
-	if (!prof)
-		goto cleanup;
-	bpf_program__set_autoload(prof->progs.vm_prof_exit, false);
-	bpf_program__set_log_buf(prof->progs.vm_prof_entry, log, sizeof(log));
-	bpf_program__set_log_level(prof->progs.vm_prof_entry, 1);
-	if (bpf_program__set_attach_target(prof->progs.vm_prof_entry, tfd, "vm_target_btf"))
-		goto cleanup;
-	rc = vm_prof__load(prof);
-	if (!rc) {
-		printf("fentry-tp-btf: loaded (kernel allows nested tracing attach)\n");
-		err = 1;
-	} else if (!strstr(log, "Cannot recursively attach")) {
-		printf("fentry-tp-btf: refused (%d) without \"Cannot recursively attach\": %.200s\n",
-		       rc, log);
-		err = 1;
-	} else {
-		printf("fentry-tp-btf: refused (%d): Cannot recursively attach\n", rc);
-		err = 0;
-	}
-cleanup:
-	vm_prof__destroy(prof);
-	vm_target__destroy(tgt);
 	return err;
 }
 
@@ -310,7 +292,7 @@ cleanup:
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: vmtool fentry-raw-tp [SECONDS] | fentry-tp-btf | stats ID|NAME"
+	fprintf(stderr, "usage: vmtool fentry raw_tp|tp_btf [SECONDS] | stats ID|NAME"
 		" | progs | load SECONDS | hold SECONDS\n");
 	return 2;
 }
@@ -322,10 +304,8 @@ int main(int argc, char **argv)
 	long trips;
 
 	libbpf_set_print(quiet_print);
-	if (!strcmp(cmd, "fentry-raw-tp"))
-		return cmd_fentry_raw_tp(secs);
-	if (!strcmp(cmd, "fentry-tp-btf"))
-		return cmd_fentry_tp_btf();
+	if (!strcmp(cmd, "fentry") && argc >= 3)
+		return cmd_fentry(argv[2], argc > 3 ? atof(argv[3]) : 2.0);
 	if (!strcmp(cmd, "stats") && argc == 3)
 		return cmd_stats(argv[2]);
 	if (!strcmp(cmd, "progs"))
