@@ -191,9 +191,12 @@ distclean: clean
 # plots/plot_scripts.c embeds plots/*.gp with .incbin, which -MMD cannot see.
 $(OBJ)/plots/plot_scripts.o $(SAN)/plots/plot_scripts.o: $(wildcard plots/*.gp)
 
-# The figures README shows, from the shipped scenarios (about 30 s): the demo
-# compare (timeline, compare), a sweep of the demo's process count, and the
-# engine validation (M/M/1 and M/M/8 sweeps, drawn together).
+# The figures README shows, from the shipped scenarios (about a minute): the
+# demo compare (timeline, compare), a sweep of the demo's process count, the
+# engine validation (M/M/1 and M/M/8 sweeps, drawn together), the phase
+# diagram and portrait (scenarios/phase.yaml), the capacity search
+# (scenarios/capacity.yaml) and the shipped calibration file (drawn from a
+# copy, so that scenarios/ stays clean).
 .PHONY: docs-figures
 docs-figures: bpfsim
 	$(Q)./bpfsim compare scenarios/runqslower.yaml --out out/docs/demo --quiet
@@ -209,12 +212,24 @@ docs-figures: bpfsim
 	cp out/docs/demo/compare.png docs/figures/demo-compare.png
 	cp out/docs/demo-sweep/sweep.png docs/figures/demo-sweep.png
 	cp out/docs/validation/validation.png docs/figures/validation.png
+	$(Q)./bpfsim phase scenarios/phase.yaml --quiet --out out/docs/phase >/dev/null
+	$(Q)./bpfsim capacity scenarios/capacity.yaml --quiet --out out/docs/capacity \
+		>/dev/null
+	$(Q)mkdir -p out/docs/calibration
+	$(Q)cp scenarios/calibration/host.yaml out/docs/calibration/host.yaml
+	$(Q)./bpfsim plot out/docs/calibration
+	cp out/docs/phase/phase.png docs/figures/phase.png
+	cp out/docs/phase/portrait.png docs/figures/phase-portrait.png
+	cp out/docs/capacity/capacity.png docs/figures/capacity.png
+	cp out/docs/calibration/calibration-host.png docs/figures/calibration.png
 
 # ---- fuzzing (libFuzzer) ---------------------------------------------------
-# make fuzz FUZZ_SECONDS=N   build tests/fuzz/fuzz_*.c with clang's
-#                            -fsanitize=fuzzer,address,undefined and run each
-#                            harness N seconds (default 60); seeds from
-#                            scenarios/ and tests/bad/, see tests/fuzz/run.sh.
+# make fuzz FUZZ_SECONDS=N   build tests/fuzz/fuzz_*.c (the scenario loader,
+#                            the distribution parser, the calibration file
+#                            loader) with clang's -fsanitize=fuzzer,address,
+#                            undefined and run each harness N seconds
+#                            (default 60); seeds from scenarios/ and
+#                            tests/bad/, see tests/fuzz/run.sh.
 # The library is rebuilt with clang's coverage instrumentation in its own
 # folder (sim/, models/ and calibrate/'s file code: no plots, no BPF, no main).
 FUZZ_CC ?= clang

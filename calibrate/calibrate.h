@@ -12,7 +12,9 @@
  *             on the scheduler's tracepoints; optional built-in load.
  *   storage   the bundled runqslower-style probes (hash and task storage)
  *             with every storage operation timed in the program, against
- *             map occupancy and the number of active tasks.
+ *             map occupancy and the number of active tasks; with have_load
+ *             (bpfsim validate) once, under that load instead of sleeper
+ *             threads, at the first occupancy and active count.
  *
  * Platform split: the live implementation (live.c, workload.c,
  * rqslower.c, profile.c and the *.bpf.c programs) is built only when
@@ -30,6 +32,7 @@
 #define BPFSIM_CALIBRATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "err.h"
 #include "loadgen.h"
 
@@ -48,6 +51,9 @@ struct calib_opts {
 	size_t nocc;
 	double act[CALIB_MAX_POINTS];    /* storage: active task counts */
 	size_t nact;
+	uint64_t max_entries;        /* storage: hash capacity (0: the largest
+					occupancy + 65536) */
+	int variant;                 /* storage: -1 both, 0 hash, 1 task only */
 	enum calib_attach attach;    /* tp_btf, raw_tp or auto */
 	int quiet;                   /* no progress */
 	int verbose;                 /* libbpf's messages on stderr */

@@ -29,8 +29,13 @@ BPF_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 
 CALIB_COMMON := calibrate/chist.c calibrate/fit.c calibrate/calfile.c \
 	calibrate/cmd_calibrate.c calibrate/loadgen.c
+# bpfsim validate: scenario, simulation and tables (validate.c,
+# cmd_validate.c) build everywhere; the measurement (validate_live.c) is
+# live only (nobpf.c stubs it).  Not in CALIB_COMMON: the fuzz library
+# (sim, models, CALIB_COMMON) has no plots.
+CALIB_VALIDATE := calibrate/validate.c calibrate/cmd_validate.c
 CALIB_LIVE := calibrate/live.c calibrate/workload.c calibrate/rqslower.c \
-	calibrate/profile.c
+	calibrate/profile.c calibrate/validate_live.c
 CALIB_SKELS := workload rqs_hash rqs_task profile floor
 
 ifeq ($(BPF),0)
@@ -46,7 +51,7 @@ CALIB_MISSING := $(strip \
 endif
 
 ifeq ($(CALIB_MISSING),)
-CALIB_SRCS := $(CALIB_COMMON) $(CALIB_LIVE)
+CALIB_SRCS := $(CALIB_COMMON) $(CALIB_VALIDATE) $(CALIB_LIVE)
 CALIB_CFLAGS := -I$(BPF_OUT)
 CALIB_LIBS = $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
@@ -86,7 +91,7 @@ $(BPF_OUT)/%.skel.h: $(BPF_OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 else
-CALIB_SRCS := $(CALIB_COMMON) calibrate/nobpf.c
+CALIB_SRCS := $(CALIB_COMMON) $(CALIB_VALIDATE) calibrate/nobpf.c
 CALIB_CFLAGS :=
 CALIB_LIBS :=
 $(BUILD)/$(OBJ_DIR)/calibrate/nobpf.o $(BUILD)/asan/calibrate/nobpf.o: \

@@ -13,6 +13,7 @@
 
 #include "calibrate.h"
 #include "cli.h"
+#include "plot.h"
 #include "units.h"
 #include "ytree.h"
 
@@ -64,6 +65,9 @@ const char calibrate_help[] =
 	"                        tp_btf or raw_tp\n"
 	"  --quiet               no progress lines\n"
 	"  --verbose             show libbpf's messages\n"
+	"  --no-plots            with -o FILE: do not draw calibration-STEM.png\n"
+	"                        (the histograms and fits of FILE) next to FILE\n"
+	"  --plot-format F       that figure as png (default), svg or both\n"
 	"  -h, --help            this help\n\n"
 	"Exit status: 0 ok, 1 kernel/OS failure (the message says what and why),\n"
 	"2 bad usage, 130/143 interrupted (probes are detached either way).\n";
@@ -119,7 +123,7 @@ static int parse_list(const char *opt, const char *text, double lo, double hi,
 int cmd_calibrate(int argc, char **argv)
 {
 	enum { O_DURATION = 256, O_LOAD, O_PROG, O_OCC, O_ACT, O_ATTACH, O_QUIET,
-	       O_VERBOSE };
+	       O_VERBOSE, O_NO_PLOTS, O_PLOT_FORMAT };
 	static const struct option longopts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, O_DURATION },
@@ -130,15 +134,20 @@ int cmd_calibrate(int argc, char **argv)
 		{ "attach", required_argument, NULL, O_ATTACH },
 		{ "quiet", no_argument, NULL, O_QUIET },
 		{ "verbose", no_argument, NULL, O_VERBOSE },
+		{ "no-plots", no_argument, NULL, O_NO_PLOTS },
+		{ "plot-format", required_argument, NULL, O_PLOT_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct calib_opts o;
 	const char *sub = NULL, *dur = NULL, *occ = NULL, *act = NULL;
+	const char *plot_format = NULL;
+	int no_plots = 0;
 	char why[256];
 	int c;
 
 	memset(&o, 0, sizeof(o));
+	o.variant = -1;
 	if (argc >= 2 && argv[1][0] != '-')
 		sub = argv[1];
 	else if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
@@ -210,6 +219,15 @@ int cmd_calibrate(int argc, char **argv)
 		case O_VERBOSE:
 			o.verbose = 1;
 			break;
+		case O_NO_PLOTS:
+			no_plots = 1;
+			break;
+		case O_PLOT_FORMAT:
+			if (plot_format_check(optarg))
+				return usage_error("--plot-format must be %s (got '%s')",
+						   PLOT_FORMATS, optarg);
+			plot_format = optarg;
+			break;
 		default:
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
@@ -249,5 +267,7 @@ int cmd_calibrate(int argc, char **argv)
 		 : is_storage ? calib_storage(&o, &e) : calib_workload(&o, &e);
 	if (rc)
 		err_print(&e);
+	else if (o.out && !no_plots && !cli_interrupted)
+		plot_path(o.out, plot_format, NULL, stderr);
 	return cli_exit_status(rc);
 }

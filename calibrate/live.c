@@ -5,6 +5,7 @@
  * exit) with bpf_prog_load() and close it at once: a probe that fails
  * leaves nothing behind, and the errno it got is what the user is told.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -555,6 +556,124 @@ int live_wait(const struct calib_opts *o, double seconds, const char *what,
 		fflush(stderr);
 	}
 	return cli_interrupted != 0;
+}
+
+/* ---- CPU time from /proc --------------------------------------------------------- */
+
+int live_cpustat_read(struct live_cpustat *s)
+{
+	unsigned long long v[10] = { 0 };
+	char line[512];
+	FILE *f = fopen("/proc/stat", "r");
+	memset(s, 0, sizeof(*s));
+	if (!f)
+		return -errno;
+	int n = 0;
+	if (fgets(line, sizeof(line), f))
+		n = sscanf(line, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+			   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	if (n < 7)
+		return -EINVAL;
+	long hz = sysconf(_SC_CLK_TCK);
+	double tick = 1e9 / (double)(hz > 0 ? hz : 100);
+	/* user nice system idle iowait irq softirq steal */
+	s->busy = (double)(v[0] + v[1] + v[2] + v[5] + v[6]) * tick;
+	s->idle = (double)(v[3] + v[4]) * tick;
+	s->steal = (double)v[7] * tick;
+	return 0;
+}
+
+static int cmp_tid(const void *a, const void *b)
+{
+	int x = ((const struct live_thread *)a)->tid;
+	int y = ((const struct live_thread *)b)->tid;
+	return (x > y) - (x < y);
+}
+
+int live_threads_read(struct live_threads *th)
+{
+	size_t cap = 0;
+	DIR *d = opendir("/proc");
+	memset(th, 0, sizeof(*th));
+	if (!d)
+		return -errno;
+	struct dirent *pe;
+	while ((pe = readdir(d))) {
+		char path[300];
+		if (pe->d_name[0] < '0' || pe->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/task", pe->d_name);
+		DIR *td = opendir(path);
+		if (!td)
+			continue;      /* exited meanwhile */
+		struct dirent *te;
+		while ((te = readdir(td))) {
+			if (te->d_name[0] < '0' || te->d_name[0] > '9')
+				continue;
+			char sp[600];
+			unsigned long long cpu, delay;
+			snprintf(sp, sizeof(sp), "%s/%s/schedstat", path, te->d_name);
+			FILE *f = fopen(sp, "r");
+			if (!f)
+				continue;
+			int ok = fscanf(f, "%llu %llu", &cpu, &delay) == 2;
+			fclose(f);
+			if (!ok)
+				continue;
+			if (th->n == cap) {
+				cap = cap ? 2 * cap : 1024;
+				struct live_thread *nt = realloc(th->t, cap * sizeof(*nt));
+				if (!nt) {
+					closedir(td);
+					closedir(d);
+					live_threads_fini(th);
+					return -ENOMEM;
+				}
+				th->t = nt;
+			}
+			th->t[th->n++] = (struct live_thread){
+				.tid = atoi(te->d_name), .cpu = (double)cpu,
+				.delay = (double)delay };
+		}
+		closedir(td);
+	}
+	closedir(d);
+	if (th->n)
+		qsort(th->t, th->n, sizeof(*th->t), cmp_tid);
+	return 0;
+}
+
+void live_threads_fini(struct live_threads *th)
+{
+	free(th->t);
+	th->t = NULL;
+	th->n = 0;
+}
+
+size_t live_threads_busy(const struct live_threads *a,
+			 const struct live_threads *b, double seconds,
+			 double share, double *cpu)
+{
+	size_t i = 0, j = 0, n = 0;
+	*cpu = 0;
+	while (i < a->n && j < b->n) {
+		if (a->t[i].tid < b->t[j].tid) {
+			i++;
+		} else if (a->t[i].tid > b->t[j].tid) {
+			j++;
+		} else {
+			double c = b->t[j].cpu - a->t[i].cpu;
+			double w = b->t[j].delay - a->t[i].delay;
+			if (c + w >= share * seconds * 1e9) {
+				n++;
+				*cpu += c;
+			}
+			i++;
+			j++;
+		}
+	}
+	return n;
 }
 
 /* ---- reporting ------------------------------------------------------------------ */

@@ -105,6 +105,33 @@ int live_wait(const struct calib_opts *o, double seconds, const char *what,
 	      live_tick_fn tick, void *ctx);
 double live_now(void);   /* CLOCK_MONOTONIC, s */
 
+/* ---- CPU time from /proc -------------------------------------------------- */
+/* Host CPU time from /proc/stat's "cpu" line, in ns summed over CPUs (the
+ * USER_HZ ticks scaled): busy = user + nice + system + irq + softirq
+ * (guest time is inside user), idle = idle + iowait, steal apart. */
+struct live_cpustat {
+	double busy, idle, steal;
+};
+int live_cpustat_read(struct live_cpustat *s);
+/* Every thread's CPU time and runqueue delay (/proc/PID/task/TID/schedstat:
+ * ns), sorted by tid. */
+struct live_thread {
+	int tid;
+	double cpu, delay;     /* ns */
+};
+struct live_threads {
+	struct live_thread *t;
+	size_t n;
+};
+int live_threads_read(struct live_threads *th);
+void live_threads_fini(struct live_threads *th);
+/* Threads present in both snapshots that were runnable (running or waiting
+ * on a runqueue) at least `share` of `seconds`: the host's CPU-bound tasks.
+ * Returns their number; *cpu gets their CPU time (ns) between the two. */
+size_t live_threads_busy(const struct live_threads *a,
+			 const struct live_threads *b, double seconds,
+			 double share, double *cpu);
+
 /* ---- reporting ---------------------------------------------------------- */
 void live_dist_header(FILE *f);
 /* One row: name, n, mean, p50, p99, chosen fit, KS. */
@@ -113,6 +140,25 @@ void live_dist_row(FILE *f, const char *name, const struct chist *c);
 char *live_host_yaml(const struct live_features *f, const struct live_stats *s);
 /* ns as "123.4ns" / "1.2us" (6 significant digits). */
 char *live_ns(double ns, char *buf, size_t size);
+
+/* ---- the workload probes (workload.c), as a session ---------------------- */
+/* calibrate workload is begin, wait, end; bpfsim validate runs a session
+ * beside the probes it measures, so the calibration is of the very window
+ * it validates.  begin loads and attaches the probes (tp_btf, or raw_tp)
+ * and snapshots the counters, CPU times and thread list; end reads
+ * everything, detaches, prints the report to `rep` and, with o->out,
+ * writes the host and workload sections there.  `load` (may be NULL) is
+ * a load generator already stopped, whose counts the report gives;
+ * floor_fd is the stats-floor program's (live_floor).  workload_free
+ * detaches and frees (NULL is fine). */
+struct workload_session;
+struct loadgen;
+int workload_begin(const struct live_features *f, int raw_tp, const char *why,
+		   int floor_fd, struct workload_session **out, struct err *e);
+int workload_end(struct workload_session *ws, const struct calib_opts *o,
+		 const struct loadgen *load, const struct live_stats *st,
+		 FILE *rep, struct err *e);
+void workload_free(struct workload_session *ws);
 
 /* ---- the bundled runqslower probes (rqslower.c) -------------------------- */
 struct rqs;
@@ -133,5 +179,8 @@ void rqs_free(struct rqs *r);      /* detaches; NULL is fine */
 size_t rqs_progs(struct rqs *r, int *fds, const char **names, size_t max);
 /* Consume reports waiting in the ring buffer (tick function). */
 int rqs_poll(void *r);
+/* The programs' counters summed over CPUs (struct rqs_counters of
+ * rqslower.h, passed as void so this header needs no BPF types). */
+int rqs_read_counters(struct rqs *r, void *out, size_t size);
 
 #endif

@@ -44,3 +44,26 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 	(void)o;
 	return missing(e);
 }
+
+/* bpfsim validate's live half (validate_live.c). */
+#include "validate.h"
+
+int validate_check(const struct calib_opts *o, struct err *e)
+{
+	(void)o;
+	return err_set(e, ERR_RUNTIME, "bpfsim validate", 0, 0,
+		       "this bpfsim was built without BPF support; the build "
+		       "lacked: %s.  Install them (Debian: make deps) on a "
+		       "kernel with BTF, then rebuild (make clean all)",
+		       CALIB_MISSING);
+}
+
+int validate_measure(const struct calib_opts *o, int task, const char *calfile,
+		     FILE *rep, struct val_measured *m, struct err *e)
+{
+	(void)task;
+	(void)calfile;
+	(void)rep;
+	(void)m;
+	return validate_check(o, e);
+}

@@ -193,12 +193,22 @@ static __always_inline int on_switch(struct task_struct *prev,
 
 	if (c)
 		c->runs[RQS_SWITCH]++;
-	if ((task_state(prev) & 0xff) == TASK_RUNNING)
+	if ((task_state(prev) & 0xff) == TASK_RUNNING) {
+#if RQS_TASK
+		/* The idle task is TASK_RUNNING: counted apart (the model
+		 * has no idle task to record). */
+		if (c && !BPF_CORE_READ(prev, pid))
+			c->idle_ops[RQS_UPDATE]++;
+#endif
 		record(prev, RQS_SWITCH, bpf_ktime_get_ns(), measure, c);
+	}
 #if !RQS_TASK
 	__u32 pid = BPF_CORE_READ(next, pid);
 	if (!pid)
 		return 0;
+#else
+	if (c && !BPF_CORE_READ(next, pid))
+		c->idle_ops[RQS_LOOKUP]++;
 #endif
 	OP(c, RQS_SWITCH, RQS_LOOKUP);
 	if (measure) {

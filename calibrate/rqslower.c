@@ -14,12 +14,17 @@
  *   4. (hash) against occupancy: the map pre-filled from user space with
  *      keys no pid can have (0x40000000 + i) to each --occupancy value, at
  *      the first --active count.
+ * With o->have_load (bpfsim validate), steps 1 and 2 run under that load
+ * instead (one point, no sweep): costs as they are under the load being
+ * validated.
  * The reference point is (first occupancy, first active count); the
  * factor tables are the ratio of the summed operation means of one
  * wake-up-to-switch cycle (update + lookup + delete; task storage: create
  * + get + delete) at each point to the reference: the model multiplies
- * every operation by one factor.  Hook base costs (probe.hooks) follow
- * from the hash variant's program means minus its operations per run.
+ * every operation by one factor.  Hook base costs follow from each
+ * variant's program means minus what the model charges per run for the
+ * operations the program did (storage.hash.hooks, storage.task_storage.hooks;
+ * storage.hooks is the hash variant's, as before).
  *
  * While timing, deletes are done after every lookup (del_always), unlike
  * the real tools (after a report only, which step 1 keeps): that holds the
@@ -217,6 +222,11 @@ static void rqs_clear(struct rqs *r)
 	}
 }
 
+int rqs_read_counters(struct rqs *r, void *out, size_t size)
+{
+	return live_read_counters(r->counters_fd, 0, out, size);
+}
+
 size_t rqs_progs(struct rqs *r, int *fds, const char **names, size_t max)
 {
 	size_t n = 0;
@@ -275,8 +285,9 @@ static int start_load(const struct calib_opts *o, struct loadgen *g,
 		s.part[1].work_ns = 20e3;
 		s.nparts = 2;
 	}
-	(void)o;
-	if (loadgen_start(&s, g)) {
+	if (o->have_load)
+		s = o->load;      /* validate: the load under test */
+	if (s.nparts && loadgen_start(&s, g)) {
 		if (cli_interrupted)
 			return -1;   /* the caller sees an interrupted run */
 		return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
@@ -325,7 +336,7 @@ static int program_means(const struct calib_opts *o, struct rqs *r,
 			 const struct live_floor *fl, double dur,
 			 struct progmean *pm, struct err *e)
 {
-	struct loadgen g;
+	struct loadgen g = { 0 };
 	struct live_progstat a[RQS_NHOOKS], b[RQS_NHOOKS], fa, fb;
 	int fds[RQS_NHOOKS], rc;
 	const char *names[RQS_NHOOKS];
@@ -367,7 +378,7 @@ static int measure_point(const struct calib_opts *o, struct rqs *r,
 			 double occ, double act, struct point *pt,
 			 struct err *e)
 {
-	struct loadgen g;
+	struct loadgen g = { 0 };
 	char what[96];
 	memset(pt, 0, sizeof(*pt));
 	pt->occ = occ;
@@ -477,6 +488,8 @@ static void write_point(FILE *f, const struct point *p,
 		calfile_write_dist(f, 8, ops[i].name, &p->op[ops[i].op], p->base);
 }
 
+static void write_hooks(FILE *f, int indent, const struct variant *v);
+
 static void write_variant(FILE *f, const struct calib_opts *o,
 			  const struct variant *v)
 {
@@ -510,6 +523,7 @@ static void write_variant(FILE *f, const struct calib_opts *o,
 		(unsigned long long)v->pm.runs[2]);
 	calfile_write_ns(f, 4, "stats_floor", v->pm.floor);
 	fprintf(f, "    cpu_share: %.4g\n", v->pm.cpu_share);
+	write_hooks(f, 4, v);
 	fprintf(f, "    by_active:\n");
 	for (size_t i = 0; i < o->nact && i < v->npt; i++)
 		write_point(f, &v->pt[i], ops, v->pt[i].act);
@@ -521,28 +535,56 @@ static void write_variant(FILE *f, const struct calib_opts *o,
 	}
 }
 
-/* Hook base costs: program mean minus the operations it did per run. */
-static void write_hooks(FILE *f, const struct variant *v)
+/* What the model charges per run of hook h for the operations the plain
+ * program did (counted in pm.cnt).  Hash: each counted operation at its
+ * timed mean.  Task storage, whose plain record is one
+ * get(F_CREATE) (counted as RQS_UPDATE): the model charges a get for
+ * every record and a create (timed as a whole get(F_CREATE) on a task
+ * without storage) for a task's first one - sched_wakeup_new's, for a
+ * new task; elsewhere storage exists except after a report's delete,
+ * which is rare and left out.  sched_switch's operations on the idle task
+ * (task storage records it when it is prev, looks it up when next) stay
+ * in the base: the model has no idle task to operate on. */
+static double model_ops(const struct variant *v, int h)
 {
 	const struct point *ref = &v->pt[0];
+	double runs = (double)v->pm.cnt.runs[h], sum = 0;
+	for (int op = RQS_UPDATE; op < RQS_NOPS; op++) {
+		/* Operations on the idle task stay in the base: the model
+		 * switches to and from no task. */
+		double idle = h == RQS_SWITCH ? (double)v->pm.cnt.idle_ops[op] : 0;
+		double per = ((double)v->pm.cnt.ops[h][op] - idle) / runs;
+		int as = op;
+		if (v->task && op == RQS_UPDATE)
+			as = RQS_LOOKUP;         /* a get */
+		double mean = chist_mean(&ref->op[as]);
+		if (per > 0 && !isnan(mean))
+			sum += per * mean;
+		if (v->task && op == RQS_UPDATE && h == RQS_WAKEUP_NEW) {
+			double cr = chist_mean(&ref->op[RQS_CREATE]);
+			if (per > 0 && !isnan(cr))
+				sum += per * cr;
+		}
+	}
+	return sum;
+}
+
+/* Hook base costs: program mean minus what the model charges for the
+ * operations it did per run (at indent 2 or 4). */
+static void write_hooks(FILE *f, int indent, const struct variant *v)
+{
 	char m[48], sd[48];
-	fprintf(f, "  hooks:\n");
+	fprintf(f, "%*shooks:\n", indent, "");
 	for (int h = 0; h < RQS_NHOOKS; h++) {
 		if (!v->pm.runs[h] || !(v->pm.cnt.runs[h] > 0))
 			continue;
-		double base = v->pm.mean[h];
-		for (int op = RQS_UPDATE; op < RQS_NOPS; op++) {
-			double per = (double)v->pm.cnt.ops[h][op] /
-				     (double)v->pm.cnt.runs[h];
-			double mean = chist_mean(&ref->op[op]);
-			if (per > 0 && !isnan(mean))
-				base -= per * mean;
-		}
+		double base = v->pm.mean[h] - model_ops(v, h);
 		if (!(base > 1))
 			base = 1;
 		fit_format_ns(base, 4, m, sizeof(m));
 		fit_format_ns(0.1 * base, 3, sd, sizeof(sd));
-		fprintf(f, "    %s: \"normal(%s, %s)\"\n", hook_names[h], m, sd);
+		fprintf(f, "%*s%s: \"normal(%s, %s)\"\n", indent + 2, "",
+			hook_names[h], m, sd);
 	}
 }
 
@@ -562,7 +604,8 @@ static int run_variant(const struct calib_opts *o, struct variant *v,
 	struct rqs *r = NULL;
 	struct rqs_params p = {
 		.task = v->task, .raw_tp = v->task ? 0 : raw_tp,
-		.max_entries = (uint64_t)o->occ[o->nocc - 1] + 65536,
+		.max_entries = o->max_entries ? o->max_entries
+			       : (uint64_t)o->occ[o->nocc - 1] + 65536,
 		.min_ns = 10000000, .del_always = 0,
 	};
 	int rc = rqs_load(&r, &p, e);
@@ -629,6 +672,8 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 	       why, raw_tp ? " (task storage: tp_btf, it has no raw_tp variant)" : "",
 	       live_ns(o->duration_ns, b, sizeof(b)), st.how);
 	for (int k = 0; k < 2 && !intr; k++) {
+		if (o->variant >= 0 && o->variant != v[k].task)
+			continue;        /* one variant asked for */
 		if (v[k].task && !f.task_storage) {
 			printf("task storage: skipped (this kernel cannot create "
 			       "task storage maps)\n");
@@ -685,8 +730,16 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 		fprintf(s, "%s%.0f", i ? ", " : "", o->act[i]);
 	fprintf(s, "]\n    attach: {hash: %s, task_storage: tp_btf}\n",
 		raw_tp ? "raw_tp" : "tp_btf");
-	fprintf(s, "    load: \"sleepers:N:%.0f/s, N = active tasks\"\n", WAKE_RATE);
-	fprintf(s, "    hash_max_entries: %.0f\n", o->occ[o->nocc - 1] + 65536);
+	if (o->have_load) {
+		char lt[160], q[200];
+		loadgen_format(&o->load, lt, sizeof(lt));
+		fprintf(s, "    load: %s\n", calfile_quote(lt, q, sizeof(q)));
+	} else {
+		fprintf(s, "    load: \"sleepers:N:%.0f/s, N = active tasks\"\n",
+			WAKE_RATE);
+	}
+	fprintf(s, "    hash_max_entries: %.0f\n", o->max_entries
+		? (double)o->max_entries : o->occ[o->nocc - 1] + 65536);
 	if (v[0].npt || v[1].npt)
 		fprintf(s, "    clock_tick_ns: %u\n",
 			v[0].npt ? v[0].pt[0].tick : v[1].pt[0].tick);
@@ -697,12 +750,16 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 	for (int k = 0; k < 2; k++)
 		if (v[k].done)
 			write_variant(s, o, &v[k]);
-	if (v[0].done) {
-		write_hooks(s, &v[0]);
+	if (v[0].done)
+		write_hooks(s, 2, &v[0]);
+	/* The output and the timer baseline: the hash variant's, or task
+	 * storage's when it ran alone. */
+	const struct variant *ov = v[0].done ? &v[0] : v[1].done ? &v[1] : NULL;
+	if (ov) {
 		fprintf(s, "  output:\n");
-		calfile_write_dist(s, 4, "ringbuf", &v[0].pt[0].op[RQS_OUTPUT],
-				   v[0].pt[0].base);
-		calfile_write_dist(s, 2, "baseline", &v[0].pt[0].op[RQS_BASE], 0);
+		calfile_write_dist(s, 4, "ringbuf", &ov->pt[0].op[RQS_OUTPUT],
+				   ov->pt[0].base);
+		calfile_write_dist(s, 2, "baseline", &ov->pt[0].op[RQS_BASE], 0);
 	}
 	fclose(s);
 	rc = calfile_merge(o->out, sec, e);

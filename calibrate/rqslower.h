@@ -32,6 +32,9 @@ struct rqs_counters {
 	__u64 failed;          /* updates/creates refused (map full, no memory) */
 	__u64 reports;         /* waits over min_ns sent to the ring buffer */
 	__u64 dropped;         /* reports the ring buffer had no room for */
+	__u64 idle_ops[RQS_NOPS];  /* sched_switch's operations on the idle
+				      task (task storage: its record when
+				      it is prev, its lookup when next) */
 };
 
 /* A report (runqslower's event). */

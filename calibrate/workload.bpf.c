@@ -65,19 +65,30 @@ static __always_inline struct wl_counters *cnt(void)
 	return bpf_map_lookup_elem(&counters, &zero);
 }
 
-static __always_inline void set_state(__u32 pid, __u64 now, __u32 state,
-				      __u64 ran, struct wl_counters *c)
+static __always_inline __u32 young_flag(struct task_struct *p)
+{
+	return BPF_CORE_READ(p, start_time) >= cfg.start_ns ? WL_F_YOUNG : 0;
+}
+
+/* Move task pid (p) to `state` at now, adding `ran` ns of CPU; creates its
+ * entry (age decided from p) on first sight.  Returns its flags. */
+static __always_inline __u32 set_state(struct task_struct *p, __u32 pid,
+				       __u64 now, __u32 state, __u64 ran,
+				       struct wl_counters *c)
 {
 	struct wl_task *t = bpf_map_lookup_elem(&tasks, &pid);
 	if (t) {
 		t->ts = now;
 		t->state = state;
 		t->cpu += ran;
-		return;
+		return t->flags;
 	}
-	struct wl_task n = { .ts = now, .state = state, .cpu = ran };
+	struct wl_task n = { .ts = now, .state = state, .cpu = ran,
+			     .burst = state == WL_T_PREEMPTED ? ran : 0,
+			     .flags = young_flag(p) };
 	if (bpf_map_update_elem(&tasks, &pid, &n, BPF_ANY) && c)
 		c->lost++;
+	return n.flags;
 }
 
 static __always_inline int on_wakeup(struct task_struct *p, int new)
@@ -94,14 +105,40 @@ static __always_inline int on_wakeup(struct task_struct *p, int new)
 			c->wakeups++;
 	}
 	struct wl_task *t = bpf_map_lookup_elem(&tasks, &pid);
+	__u32 young;
 	if (t) {
-		if (t->state == WL_T_BLOCKED && now > t->ts)
+		young = t->flags & WL_F_YOUNG;
+		if (t->state == WL_T_BLOCKED && now > t->ts) {
 			HIST_ADD(hists, WL_SLEEP, now - t->ts);
+			HIST_ADD(hists, young ? WL_SLEEP_YOUNG : WL_SLEEP_OLD,
+				 now - t->ts);
+			if (c) {
+				if (young)
+					c->sleeps_young++;
+				else
+					c->sleeps_old++;
+			}
+		}
 		t->ts = now;
 		t->state = WL_T_RUNNABLE;
-		return 0;
+		/* Wake-up to wake-up of a resident: its cycle. */
+		if (!new && !young) {
+			if (t->woke && now > t->woke)
+				HIST_ADD(hists, WL_CYCLE_OLD, now - t->woke);
+			t->woke = now;
+		}
+	} else {
+		young = set_state(p, pid, now, WL_T_RUNNABLE, 0, c) & WL_F_YOUNG;
+		t = bpf_map_lookup_elem(&tasks, &pid);
+		if (t && !new)
+			t->woke = now;
 	}
-	set_state(pid, now, WL_T_RUNNABLE, 0, c);
+	if (c && !new) {
+		if (young)
+			c->wakeups_young++;
+		else
+			c->wakeups_old++;
+	}
 	return 0;
 }
 
@@ -120,6 +157,8 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 	if (ppid) {
 		int runnable = preempt || (st & 0xff) == TASK_RUNNING;
 		int dead = !runnable && (st & TASK_DEAD_BIT);
+		struct wl_task *t = bpf_map_lookup_elem(&tasks, &ppid);
+		__u32 young = t ? t->flags & WL_F_YOUNG : young_flag(prev);
 		__u64 ran = 0;
 		if (oc && oc->pid == ppid && oc->ts && now > oc->ts) {
 			ran = now - oc->ts;
@@ -128,24 +167,58 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 			else if (!dead)
 				HIST_ADD(hists, WL_RUN, ran);
 		}
+		/* The burst: every stretch since the wake-up. */
 		if (runnable) {
-			if (c)
+			if (t)
+				t->burst += ran;
+		} else if (!dead) {
+			__u64 burst = ran;
+			if (t) {
+				burst += t->burst;
+				t->burst = 0;
+			}
+			if (burst)
+				HIST_ADD(hists, young ? WL_RUN_YOUNG : WL_RUN_OLD,
+					 burst);
+		}
+		if (runnable) {
+			if (c) {
 				c->preempts++;
-			set_state(ppid, now, WL_T_RUNNABLE, ran, c);
+				if (young)
+					c->preempts_young++;
+				else
+					c->preempts_old++;
+			}
+			set_state(prev, ppid, now, WL_T_PREEMPTED, ran, c);
 		} else if (dead) {
 			if (c)
 				c->dead++;
 		} else {
-			if (c)
+			if (c) {
 				c->blocks++;
-			set_state(ppid, now, WL_T_BLOCKED, ran, c);
+				if (young)
+					c->blocks_young++;
+				else
+					c->blocks_old++;
+			}
+			set_state(prev, ppid, now, WL_T_BLOCKED, ran, c);
 		}
 	}
 	if (npid) {
 		struct wl_task *t = bpf_map_lookup_elem(&tasks, &npid);
 		if (t) {
-			if (t->state == WL_T_RUNNABLE && now > t->ts)
+			if ((t->state == WL_T_RUNNABLE ||
+			     t->state == WL_T_PREEMPTED) && now > t->ts) {
 				HIST_ADD(hists, WL_WAIT, now - t->ts);
+				if (!ppid) {
+					HIST_ADD(hists, WL_WAIT_IDLE, now - t->ts);
+					if (c)
+						c->from_idle++;
+				} else if (t->state == WL_T_RUNNABLE) {
+					HIST_ADD(hists, WL_WAIT_WOKEN_BUSY,
+						 now - t->ts);
+				}
+			}
 			t->state = WL_T_RUNNING;
 			t->ts = now;
 		}

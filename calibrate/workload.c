@@ -9,6 +9,24 @@
  *   run, sleep, block_probability -> workload.block.{run, sleep, probability}
  *   slice      -> the on-CPU time before preemption
  *   wait       -> what the model's `wait` metric should come out as
+ *   spawned.*  -> workload.block.* of the spawned tasks alone (tasks born
+ *                 while measuring: the spawn load's children, a build's
+ *                 compilers), which rarely behave like the host's others
+ *   resident.* -> workload.resident: the tasks that were there before
+ *                 (daemons, kernel threads, the load generator's sleepers
+ *                 and spawner), which never exit.  Their number is what
+ *                 Little's law gives for the wake-ups they made:
+ *                     tasks = (their wake-ups / s) x (mean time between a
+ *                             task's wake-ups: resident.interval)
+ *                 (when no interval was seen: sleeps / s x (mean burst +
+ *                 mean sleep + mean wait))
+ *                 - a daemon that slept through the whole window adds no
+ *                 wake-ups and should not count as a task that cycles;
+ *                 `busy` counts the threads that were runnable (running or
+ *                 waiting) >= 90% of the window, from /proc's schedstat:
+ *                 CPU-bound tasks the probes may never see switch
+ *   idle_wakeup -> the time an idle CPU takes to run a task woken onto it
+ *   cpu_busy   -> share of all CPUs' time not idle (/proc/stat)
  * The probes' own cost is measured with bpf_stats (run_time_ns, stats
  * floor subtracted) and reported as a share of all CPU time.
  *
@@ -38,7 +56,8 @@
 
 static const char *const hist_names[WL_NHIST] = {
 	"wait", "slice", "run", "sleep", "lifetime", "cpu_demand",
-	"spawn_interarrival",
+	"spawn_interarrival", "resident run", "resident sleep", "spawned run",
+	"spawned sleep", "idle_wakeup", "busy_wakeup", "resident cycle",
 };
 
 static const char *const hist_help[WL_NHIST] = {
@@ -49,7 +68,18 @@ static const char *const hist_help[WL_NHIST] = {
 	"task lifetime, fork to exit (tasks born while measuring)",
 	"CPU time used by those tasks",
 	"time between forks",
+	"CPU burst (wake-up to sleep, all its stretches), resident tasks",
+	"sleep, resident tasks",
+	"CPU burst (wake-up to sleep, all its stretches), spawned tasks",
+	"sleep, spawned tasks",
+	"runqueue wait of tasks switched in from idle: the time an idle CPU "
+	"takes to start a task woken onto it",
+	"runqueue wait of woken tasks switched in from another task: how long "
+	"a wake-up waits for a busy CPU",
+	"wake-up to wake-up of a resident task",
 };
+
+#define BUSY_SHARE 0.9        /* runnable share that makes a thread busy */
 
 enum { NPROGS = 5 };
 static const char *const prog_hooks[NPROGS] = {
@@ -61,7 +91,6 @@ struct wl_run {
 	struct workload_bpf *skel;
 	struct bpf_program *prog[NPROGS];
 	struct bpf_link *link[NPROGS];
-	struct loadgen load;
 };
 
 static void wl_stop(struct wl_run *w)
@@ -72,7 +101,6 @@ static void wl_stop(struct wl_run *w)
 	}
 	workload_bpf__destroy(w->skel);
 	w->skel = NULL;
-	loadgen_stop(&w->load);
 }
 
 static int wl_start(struct wl_run *w, int raw_tp, struct err *e)
@@ -124,50 +152,120 @@ static int wl_start(struct wl_run *w, int raw_tp, struct err *e)
 	return 0;
 }
 
-int calib_workload(const struct calib_opts *o, struct err *e)
+/* What the raw counts say about the model's task classes. */
+struct wl_derived {
+	double young_bp;       /* spawned tasks: blocks / (blocks + preemptions) */
+	double res_rate;       /* resident sleeps completed per second */
+	double res_tasks;      /* Little's law: tasks cycling */
+	double res_wake_rate;  /* resident wake-ups per second */
+	size_t busy;           /* CPU-bound threads */
+	double busy_cpu;       /* their CPU time / elapsed (CPUs) */
+	double cpu_busy;       /* host: busy share of all CPUs */
+};
+
+static void derive(struct wl_derived *d, const struct wl_counters *cnt,
+		   const struct chist *c, double el, const struct live_threads *a,
+		   const struct live_threads *b, const struct live_cpustat *s0,
+		   const struct live_cpustat *s1, long cpus)
 {
-	struct live_features f;
-	struct live_stats st = { .fd = -1 };
-	struct live_floor fl = { .fd = -1 };
+	double yb = (double)cnt->blocks_young, yp = (double)cnt->preempts_young;
+	memset(d, 0, sizeof(*d));
+	d->young_bp = yb + yp > 0 ? yb / (yb + yp) : NAN;
+	d->res_rate = (double)cnt->sleeps_old / el;
+	double cycle = 0;
+	const int parts[] = { WL_RUN_OLD, WL_SLEEP_OLD, WL_WAIT };
+	for (int i = 0; i < 3; i++) {
+		double m = chist_mean(&c[parts[i]]);
+		if (isfinite(m))
+			cycle += m;
+	}
+	d->res_tasks = round(d->res_rate * cycle * 1e-9);
+	/* Better, where the cycles were seen: wake-ups x mean wake-to-wake
+	 * time (every wake-up, also those of tasks already runnable). */
+	double wc = chist_mean(&c[WL_CYCLE_OLD]);
+	d->res_wake_rate = (double)cnt->wakeups_old / el;
+	if (chist_total(&c[WL_CYCLE_OLD]) >= 1 && isfinite(wc))
+		d->res_tasks = round(d->res_wake_rate * wc * 1e-9);
+	if (d->res_tasks < 1 && cnt->sleeps_old > 0)
+		d->res_tasks = 1;
+	double cpu = 0;
+	d->busy = live_threads_busy(a, b, el, BUSY_SHARE, &cpu);
+	d->busy_cpu = cpu / (el * 1e9);
+	double busy = s1->busy - s0->busy, all = busy + s1->idle - s0->idle;
+	d->cpu_busy = all > 0 ? busy / all : NAN;
+	(void)cpus;
+}
+
+/* A measurement in progress (live.h: workload_begin/workload_end). */
+struct workload_session {
 	struct wl_run w;
-	struct live_progstat a[NPROGS], b[NPROGS], fa = { 0 }, fb = { 0 };
+	struct live_features f;
+	int raw_tp;
+	const char *why;
+	int floor_fd;
+	struct live_progstat a[NPROGS], fa;
+	struct live_threads th0;
+	struct live_cpustat cs0;
+	double t0;
+};
+
+void workload_free(struct workload_session *ws)
+{
+	if (!ws)
+		return;
+	wl_stop(&ws->w);
+	live_threads_fini(&ws->th0);
+	free(ws);
+}
+
+int workload_begin(const struct live_features *f, int raw_tp, const char *why,
+		   int floor_fd, struct workload_session **out, struct err *e)
+{
+	struct workload_session *ws = calloc(1, sizeof(*ws));
+	int rc;
+	*out = NULL;
+	if (!ws)
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	ws->f = *f;
+	ws->raw_tp = raw_tp;
+	ws->why = why;
+	ws->floor_fd = floor_fd;
+	if ((rc = wl_start(&ws->w, raw_tp, e))) {
+		workload_free(ws);
+		return rc;
+	}
+	live_threads_read(&ws->th0);
+	for (int i = 0; i < NPROGS; i++)
+		live_prog_stat(bpf_program__fd(ws->w.prog[i]), &ws->a[i]);
+	live_prog_stat(floor_fd, &ws->fa);
+	live_cpustat_read(&ws->cs0);
+	ws->t0 = live_now();
+	*out = ws;
+	return 0;
+}
+
+int workload_end(struct workload_session *ws, const struct calib_opts *o,
+		 const struct loadgen *load, const struct live_stats *st,
+		 FILE *rep, struct err *e)
+{
+	struct live_progstat b[NPROGS], fb = { 0 };
 	struct chist c[WL_NHIST];
 	struct wl_counters cnt;
 	struct hist *h = NULL;
-	const char *why;
+	struct live_threads th1 = { 0 };
+	struct live_cpustat cs1;
 	char *host = NULL, *sec = NULL, buf[160], d[48];
 	size_t seclen = 0;
-	int rc;
+	int rc = 0;
 
-	memset(&w, 0, sizeof(w));
 	memset(c, 0, sizeof(c));
 	memset(&cnt, 0, sizeof(cnt));
-	if ((rc = live_init(o, &f, e)))
-		return rc;
-	int raw_tp = live_use_raw_tp(o, &f, &why);
-	if (!o->quiet)
-		live_print_features(stderr, &f);
-	if ((rc = live_stats_on(&st, e)) || (rc = live_floor_start(&fl, raw_tp, e)))
-		goto out;
-	if (o->load.nparts && loadgen_start(&o->load, &w.load)) {
-		if (!cli_interrupted)
-			rc = err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
-				     "cannot start the load generator: %s",
-				     strerror(errno));
-		goto out;
-	}
-	if ((rc = wl_start(&w, raw_tp, e)))
-		goto out;
+	double el = live_now() - ws->t0;
+	live_cpustat_read(&cs1);
 	for (int i = 0; i < NPROGS; i++)
-		live_prog_stat(bpf_program__fd(w.prog[i]), &a[i]);
-	live_prog_stat(fl.fd, &fa);
-	double t0 = live_now();
-	int intr = live_wait(o, o->duration_ns * 1e-9, "measuring the workload",
-			     NULL, NULL);
-	double el = live_now() - t0;
-	for (int i = 0; i < NPROGS; i++)
-		live_prog_stat(bpf_program__fd(w.prog[i]), &b[i]);
-	live_prog_stat(fl.fd, &fb);
+		live_prog_stat(bpf_program__fd(ws->w.prog[i]), &b[i]);
+	live_prog_stat(ws->floor_fd, &fb);
+	live_threads_read(&th1);
 	/* Read everything, then detach at once. */
 	h = malloc(sizeof(*h));
 	if (!h) {
@@ -175,58 +273,64 @@ int calib_workload(const struct calib_opts *o, struct err *e)
 		goto out;
 	}
 	for (int i = 0; i < WL_NHIST; i++)
-		if (live_read_hist(bpf_map__fd(w.skel->maps.hists), (uint32_t)i, h) ||
-		    chist_from_hist(&c[i], h)) {
+		if (live_read_hist(bpf_map__fd(ws->w.skel->maps.hists), (uint32_t)i,
+				   h) || chist_from_hist(&c[i], h)) {
 			rc = err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
 				     "cannot read the workload histograms");
 			goto out;
 		}
-	live_read_counters(bpf_map__fd(w.skel->maps.counters), 0, &cnt,
+	live_read_counters(bpf_map__fd(ws->w.skel->maps.counters), 0, &cnt,
 			   sizeof(cnt));
-	wl_stop(&w);
-	if (intr)
-		goto out;
+	wl_stop(&ws->w);
 
-	double floor = fb.runs > fa.runs ? (double)(fb.run_ns - fa.run_ns) /
-					   (double)(fb.runs - fa.runs) : 0;
+	double floor = fb.runs > ws->fa.runs ? (double)(fb.run_ns - ws->fa.run_ns) /
+					       (double)(fb.runs - ws->fa.runs) : 0;
 	double busy = 0;
 	double spawn_rate = (double)cnt.forks / el;
 	double bp = cnt.blocks + cnt.preempts > 0
 		? (double)cnt.blocks / (double)(cnt.blocks + cnt.preempts) : NAN;
-	long cpus = f.cpus > 0 ? f.cpus : 1;
+	long cpus = ws->f.cpus > 0 ? ws->f.cpus : 1;
+	struct wl_derived dv;
+	derive(&dv, &cnt, c, el, &ws->th0, &th1, &ws->cs0, &cs1, cpus);
 	char loadtxt[160];
 	loadgen_format(&o->load, loadtxt, sizeof(loadtxt));
-	printf("workload: %s measured with %s programs, load %s\n",
-	       live_ns(el * 1e9, d, sizeof(d)), why, loadtxt);
-	for (size_t i = 0; i < w.load.n; i++)
-		printf("  load generator %zu: %llu %s (%.0f/s)\n", i + 1,
-		       (unsigned long long)w.load.done[i],
-		       o->load.part[i].kind == LOAD_SPAWN ? "spawns" : "wake-ups",
-		       (double)w.load.done[i] / (w.load.elapsed > 0 ? w.load.elapsed : 1));
-	printf("  events: %llu switches, %llu wake-ups, %llu new tasks, %llu forks "
-	       "(%.0f/s), %llu exits\n", (unsigned long long)cnt.switches,
-	       (unsigned long long)cnt.wakeups, (unsigned long long)cnt.wakeups_new,
-	       (unsigned long long)cnt.forks, spawn_rate,
-	       (unsigned long long)cnt.exits);
+	fprintf(rep, "workload: %s measured with %s programs, load %s\n",
+		live_ns(el * 1e9, d, sizeof(d)), ws->why, loadtxt);
+	for (size_t i = 0; load && load->elapsed > 0 && i < load->n; i++)
+		fprintf(rep, "  load generator %zu: %llu %s (%.0f/s)\n", i + 1,
+			(unsigned long long)load->done[i],
+			o->load.part[i].kind == LOAD_SPAWN ? "spawns" : "wake-ups",
+			(double)load->done[i] / load->elapsed);
+	fprintf(rep, "  events: %llu switches, %llu wake-ups, %llu new tasks, "
+		"%llu forks (%.0f/s), %llu exits\n",
+		(unsigned long long)cnt.switches, (unsigned long long)cnt.wakeups,
+		(unsigned long long)cnt.wakeups_new, (unsigned long long)cnt.forks,
+		spawn_rate, (unsigned long long)cnt.exits);
 	if (cnt.lost)
-		printf("  %llu tasks not followed (task map full at %d)\n",
-		       (unsigned long long)cnt.lost, TASKS_MAX);
-	live_dist_header(stdout);
+		fprintf(rep, "  %llu tasks not followed (task map full at %d)\n",
+			(unsigned long long)cnt.lost, TASKS_MAX);
+	live_dist_header(rep);
 	for (int i = 0; i < WL_NHIST; i++)
-		live_dist_row(stdout, hist_names[i], &c[i]);
-	printf("  block probability (sleeps / (sleeps + preemptions)): %.3f\n", bp);
-	printf("  probe overhead (bpf_stats, stats floor %s subtracted):\n",
-	       live_ns(floor, d, sizeof(d)));
+		live_dist_row(rep, hist_names[i], &c[i]);
+	fprintf(rep, "  block probability (sleeps / (sleeps + preemptions)): %.3f; "
+		"spawned tasks: %.3f\n", bp, dv.young_bp);
+	fprintf(rep, "  resident tasks: %.4g wake-ups/s -> %.0f tasks by Little's "
+		"law; %zu busy (runnable >= %.0f%% of the time, %.2f CPUs)\n",
+		dv.res_wake_rate, dv.res_tasks, dv.busy, 100 * BUSY_SHARE,
+		dv.busy_cpu);
+	fprintf(rep, "  CPUs busy: %.1f%% (/proc/stat)\n", 100 * dv.cpu_busy);
+	fprintf(rep, "  probe overhead (bpf_stats, stats floor %s subtracted):\n",
+		live_ns(floor, d, sizeof(d)));
 	for (int i = 0; i < NPROGS; i++) {
-		uint64_t runs = b[i].runs - a[i].runs;
-		double ns = (double)(b[i].run_ns - a[i].run_ns);
+		uint64_t runs = b[i].runs - ws->a[i].runs;
+		double ns = (double)(b[i].run_ns - ws->a[i].run_ns);
 		busy += ns;
-		printf("    %-20s %10llu runs  mean %s\n", prog_hooks[i],
-		       (unsigned long long)runs,
-		       runs ? live_ns(ns / (double)runs - floor, d, sizeof(d)) : "-");
+		fprintf(rep, "    %-20s %10llu runs  mean %s\n", prog_hooks[i],
+			(unsigned long long)runs,
+			runs ? live_ns(ns / (double)runs - floor, d, sizeof(d)) : "-");
 	}
 	double share = busy / (el * 1e9 * (double)cpus);
-	printf("    total: %.3g%% of %ld CPUs\n", 100 * share, cpus);
+	fprintf(rep, "    total: %.3g%% of %ld CPUs\n", 100 * share, cpus);
 	if (!o->out)
 		goto out;
 
@@ -235,12 +339,12 @@ int calib_workload(const struct calib_opts *o, struct err *e)
 		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 		goto out;
 	}
-	host = live_host_yaml(&f, &st);
+	host = live_host_yaml(&ws->f, st);
 	fputs(host ? host : "", s);
 	fprintf(s, "workload:\n  meta:\n");
 	fprintf(s, "    duration: %s\n", live_ns(el * 1e9, d, sizeof(d)));
 	fprintf(s, "    load: %s\n", calfile_quote(loadtxt, buf, sizeof(buf)));
-	fprintf(s, "    attach: %s\n", raw_tp ? "raw_tp" : "tp_btf");
+	fprintf(s, "    attach: %s\n", ws->raw_tp ? "raw_tp" : "tp_btf");
 	fprintf(s, "    switches: %llu\n    wakeups: %llu\n    forks: %llu\n"
 		"    exits: %llu\n    preemptions: %llu\n    sleeps: %llu\n",
 		(unsigned long long)cnt.switches, (unsigned long long)cnt.wakeups,
@@ -249,25 +353,103 @@ int calib_workload(const struct calib_opts *o, struct err *e)
 	fprintf(s, "    probe_cpu_share: %.4g\n", share);
 	fprintf(s, "    note: \"tasks are threads; lifetime and cpu_demand of "
 		"tasks born while measuring\"\n");
+	fprintf(s, "    wakeups_resident: %llu\n    wakeups_spawned: %llu\n"
+		"    sleeps_resident: %llu\n    sleeps_spawned: %llu\n"
+		"    switches_from_idle: %llu\n",
+		(unsigned long long)cnt.wakeups_old,
+		(unsigned long long)cnt.wakeups_young,
+		(unsigned long long)cnt.sleeps_old,
+		(unsigned long long)cnt.sleeps_young,
+		(unsigned long long)cnt.from_idle);
 	fprintf(s, "  spawn_rate: %.6g/s\n", spawn_rate);
 	if (!isnan(bp))
 		fprintf(s, "  block_probability: %.4g\n", bp);
-	for (int i = 0; i < WL_NHIST; i++) {
+	fprintf(s, "  cpu_busy: %.4g\n", dv.cpu_busy);
+	for (int i = 0; i < WL_RUN_OLD; i++) {
 		fprintf(s, "  # %s\n", hist_help[i]);
 		calfile_write_dist(s, 2, hist_names[i], &c[i], 0);
 	}
+	fprintf(s, "  # %s\n", hist_help[WL_WAIT_IDLE]);
+	calfile_write_dist(s, 2, "idle_wakeup", &c[WL_WAIT_IDLE], 0);
+	fprintf(s, "  # %s\n", hist_help[WL_WAIT_WOKEN_BUSY]);
+	calfile_write_dist(s, 2, "busy_wakeup", &c[WL_WAIT_WOKEN_BUSY], 0);
+	fprintf(s, "  # tasks there before the probes loaded (never exit); tasks "
+		"by Little's law: wake-ups/s x mean interval between a task's "
+		"wake-ups\n  resident:\n");
+	fprintf(s, "    tasks: %.0f\n", dv.res_tasks);
+	fprintf(s, "    sleep_rate: %.6g/s\n", dv.res_rate);
+	fprintf(s, "    wakeup_rate: %.6g/s\n", dv.res_wake_rate);
+	fprintf(s, "    busy: %zu\n", dv.busy);
+	fprintf(s, "    busy_cpus: %.4g\n", dv.busy_cpu);
+	calfile_write_dist(s, 4, "run", &c[WL_RUN_OLD], 0);
+	calfile_write_dist(s, 4, "sleep", &c[WL_SLEEP_OLD], 0);
+	fprintf(s, "    # %s\n", hist_help[WL_CYCLE_OLD]);
+	calfile_write_dist(s, 4, "interval", &c[WL_CYCLE_OLD], 0);
+	fprintf(s, "  # tasks born while measuring\n  spawned:\n");
+	fprintf(s, "    rate: %.6g/s\n", spawn_rate);
+	if (!isnan(dv.young_bp))
+		fprintf(s, "    block_probability: %.4g\n", dv.young_bp);
+	calfile_write_dist(s, 4, "run", &c[WL_RUN_YOUNG], 0);
+	calfile_write_dist(s, 4, "sleep", &c[WL_SLEEP_YOUNG], 0);
 	fclose(s);
 	rc = calfile_merge(o->out, sec, e);
 	if (!rc)
-		printf("wrote the workload to %s\n", o->out);
+		fprintf(rep, "wrote the workload to %s\n", o->out);
 out:
-	wl_stop(&w);
-	live_floor_stop(&fl);
-	live_stats_off(&st);
+	wl_stop(&ws->w);
 	for (int i = 0; i < WL_NHIST; i++)
 		chist_fini(&c[i]);
+	live_threads_fini(&th1);
 	free(h);
 	free(host);
 	free(sec);
+	return rc;
+}
+
+int calib_workload(const struct calib_opts *o, struct err *e)
+{
+	struct live_features f;
+	struct live_stats st = { .fd = -1 };
+	struct live_floor fl = { .fd = -1 };
+	struct loadgen load;
+	struct workload_session *ws = NULL;
+	const char *why;
+	int rc;
+
+	memset(&load, 0, sizeof(load));
+	if ((rc = live_init(o, &f, e)))
+		return rc;
+	int raw_tp = live_use_raw_tp(o, &f, &why);
+	if (!o->quiet)
+		live_print_features(stderr, &f);
+	if ((rc = live_stats_on(&st, e)) || (rc = live_floor_start(&fl, raw_tp, e)))
+		goto out;
+	if (o->load.nparts && loadgen_start(&o->load, &load)) {
+		if (!cli_interrupted)
+			rc = err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
+				     "cannot start the load generator: %s",
+				     strerror(errno));
+		goto out;
+	}
+	if ((rc = workload_begin(&f, raw_tp, why, fl.fd, &ws, e)))
+		goto out;
+	int intr = live_wait(o, o->duration_ns * 1e-9, "measuring the workload",
+			     NULL, NULL);
+	if (intr)
+		goto out;
+	/* The load stops first: the report has its counts.  The window's
+	 * end is when workload_end reads the counters. */
+	rc = workload_end(ws, o, NULL, &st, stdout, e);
+	loadgen_stop(&load);
+	for (size_t i = 0; !rc && i < load.n; i++)
+		printf("  load generator %zu: %llu %s (%.0f/s)\n", i + 1,
+		       (unsigned long long)load.done[i],
+		       o->load.part[i].kind == LOAD_SPAWN ? "spawns" : "wake-ups",
+		       (double)load.done[i] / (load.elapsed > 0 ? load.elapsed : 1));
+out:
+	workload_free(ws);
+	loadgen_stop(&load);
+	live_floor_stop(&fl);
+	live_stats_off(&st);
 	return rc;
 }

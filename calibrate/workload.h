@@ -16,24 +16,48 @@
  *                to the exit (the kernel's se.sum_exec_runtime lags: it
  *                is brought up to date at ticks and switches only)
  *   WL_SPAWN_GAP time between consecutive sched_process_fork events
- * Tasks are threads (kernel pids).
+ *   WL_RUN_OLD   CPU burst of resident tasks (born before the probes
+ *                loaded: daemons, kernel threads, the load generator's
+ *                sleepers and its spawner): on-CPU time from a wake-up to
+ *                going to sleep, summed over the stretches preemptions cut
+ *                it into (WL_RUN has the last stretch only)
+ *   WL_SLEEP_OLD WL_SLEEP of resident tasks
+ *   WL_RUN_YOUNG, WL_SLEEP_YOUNG the same of tasks born since (spawned)
+ *   WL_WAIT_IDLE runqueue wait of tasks switched in from the idle task:
+ *                the time an idle CPU takes to start a task woken onto it
+ *                (IPI, exit from the idle state; on a VM, the vCPU being
+ *                run again by the host)
+ *   WL_CYCLE_OLD time between a resident task's consecutive sched_wakeups
+ *                (a timer-driven task's period, whatever it waited and ran)
+ *   WL_WAIT_WOKEN_BUSY runqueue wait of woken tasks switched in from another
+ *                task: how long a wake-up waits for a busy CPU (wake-up
+ *                preemption, or the running task blocking first)
+ * Tasks are threads (kernel pids).  A task is young when its start_time
+ * (CLOCK_MONOTONIC) is at or after wl_cfg.start_ns, decided when the probes
+ * first see it and kept in wl_task.flags.
  */
 #ifndef BPFSIM_CALIB_WORKLOAD_H
 #define BPFSIM_CALIB_WORKLOAD_H
 
 enum wl_hist {
 	WL_WAIT, WL_SLICE, WL_RUN, WL_SLEEP, WL_LIFETIME, WL_CPU_DEMAND,
-	WL_SPAWN_GAP, WL_NHIST
+	WL_SPAWN_GAP, WL_RUN_OLD, WL_SLEEP_OLD, WL_RUN_YOUNG, WL_SLEEP_YOUNG,
+	WL_WAIT_IDLE, WL_WAIT_WOKEN_BUSY, WL_CYCLE_OLD, WL_NHIST
 };
 
-enum wl_state { WL_T_RUNNABLE = 1, WL_T_RUNNING, WL_T_BLOCKED };
+#define WL_F_YOUNG 1u           /* wl_task.flags: born after loading */
+
+/* Runnable after a wake-up (RUNNABLE) or after a preemption (PREEMPTED). */
+enum wl_state { WL_T_RUNNABLE = 1, WL_T_RUNNING, WL_T_BLOCKED, WL_T_PREEMPTED };
 
 /* Per-task state, keyed by pid in the `tasks` hash. */
 struct wl_task {
 	__u64 ts;               /* when it entered `state`, ns */
 	__u64 cpu;              /* on-CPU time seen so far, ns */
+	__u64 burst;            /* on-CPU time since it last woke, ns */
+	__u64 woke;             /* its last sched_wakeup, ns (0: none seen) */
 	__u32 state;            /* enum wl_state */
-	__u32 pad;
+	__u32 flags;            /* WL_F_YOUNG */
 };
 
 /* Per-CPU event counts. */
@@ -42,6 +66,10 @@ struct wl_counters {
 	__u64 forks, exits, exits_old;  /* exits_old: born before loading */
 	__u64 lost;                     /* tasks map full: state not kept */
 	__u64 untracked_exits;          /* exits of tasks not in the map */
+	/* The same events split by task age (old: born before loading). */
+	__u64 wakeups_old, sleeps_old, blocks_old, preempts_old;
+	__u64 wakeups_young, sleeps_young, blocks_young, preempts_young;
+	__u64 from_idle;                /* switches in from the idle task */
 };
 
 /* Read-only settings (rodata), set between open and load. */

@@ -3,7 +3,16 @@
  * What it models (DESIGN.md "runqslower"): `cpus` CPUs, each with a FIFO
  * runqueue; tasks spawned by an arrival process with a CPU demand; slices;
  * optional blocking and wake-up; preemption at slice end when others wait;
- * exit when the demand is consumed.  BPF programs on sched_wakeup,
+ * exit when the demand is consumed.  Besides the spawned tasks, `resident`
+ * tasks live for the whole run (a host's daemons, kernel threads, a
+ * service's threads): `tasks` of them alternate a CPU burst and a sleep,
+ * `busy` ones are CPU-bound (slices, preempted when others wait).  An idle
+ * CPU that gets a task may take `idle_wakeup` to start it: it stays idle
+ * meanwhile, and the hooks charged to it run when it is up.  With
+ * `wakeup_preemption` (EEVDF/CFS wake-up preemption), a task woken onto a
+ * busy CPU with an empty runqueue ends the running segment after the drawn
+ * delay (a cut burst keeps its rest for when the task runs again); without
+ * it the woken task waits for the segment's end (a slice, a burst, exit).  BPF programs on sched_wakeup,
  * sched_wakeup_new, sched_switch (and optionally sched_process_exit) do what
  * runqslower does - record "runnable since", look it up at switch-in, report
  * waits over `threshold`, delete - through a storage strategy (storage.h).
@@ -65,7 +74,9 @@ extern const struct model model_runqslower;
 #define RESERVED_PIDS 300
 
 enum { EV_SPAWN = 1, EV_WAKE, EV_CPU };
-enum { CPU_IDLE, CPU_BURST, CPU_RUN };
+enum { CPU_IDLE, CPU_BURST, CPU_RUN, CPU_WAKING };
+enum { CLS_SPAWNED, CLS_RESIDENT, CLS_BUSY };
+enum { RQ_FIFO, RQ_WOKEN_FIRST };
 enum { T_FREE, T_RUNNABLE, T_RUNNING, T_BLOCKED };
 enum { ARR_BATCH, ARR_POISSON, ARR_INTERVAL, ARR_TRACE };
 enum { PL_LEAST_LOADED, PL_RANDOM, PL_ROUND_ROBIN };
@@ -80,6 +91,7 @@ static const char *const placement_names[] = { "least_loaded", "random",
 static const char *const output_names[] = { "perf", "ringbuf", NULL };
 static const char *const delete_names[] = { "on_report", "always", NULL };
 static const char *const nesting_names[] = { "skip", "serialize", NULL };
+static const char *const runqueue_names[] = { "fifo", "woken_first", NULL };
 const char *const rq_hook_names[RQ_HOOKS] = {
 	"sched_wakeup", "sched_wakeup_new", "sched_switch", "sched_process_exit",
 };
@@ -88,6 +100,10 @@ struct rq_cfg {
 	uint64_t cpus, pid_max;
 	int placement;
 	struct dist *ctx_switch;
+	struct dist *idle_wakeup;         /* NULL: an idle CPU starts at once */
+	struct dist *wakeup_preempt;      /* NULL: wake-ups wait for the slice
+					     end (FIFO) */
+	int runqueue;                     /* RQ_FIFO, RQ_WOKEN_FIRST */
 	/* workload */
 	int arrival;
 	uint64_t processes, spawns;
@@ -96,6 +112,10 @@ struct rq_cfg {
 	size_t trace_n;
 	struct dist *lifetime, *slice, *block_run, *sleep;
 	double block_p;
+	uint64_t res_tasks, res_busy;     /* resident tasks: cycling, CPU-bound */
+	struct dist *res_run, *res_sleep;
+	struct dist *res_interval;        /* NULL: residents sleep `res_sleep`
+					     after each burst (closed loop) */
 	/* probe */
 	int attach, output, del, nesting, cleanup_on_exit;
 	uint64_t threshold;
@@ -114,6 +134,11 @@ struct task {
 	uint32_t cpu;
 	uint8_t state;
 	uint8_t blocks;        /* the current segment ends by blocking */
+	uint8_t cls;           /* CLS_*: spawned, resident or busy resident */
+	uint64_t next_wake;    /* resident with an interval: its next wake-up */
+	uint64_t resume;       /* burst left to run before the task blocks
+				  (cut by a wake-up preemption, or a
+				  resident's burst beyond a slice), ns */
 };
 
 /* A level whose time integral goes into a series column. */
@@ -131,7 +156,11 @@ struct cpu {
 	uint64_t inj;          /* RUN: overhead inserted in the segment */
 	uint64_t idle_since;
 	uint64_t bpf_until;    /* end of the BPF program running here */
+	uint64_t pending;      /* WAKING: overhead charged, run at the wake */
+	uint64_t seg_len;      /* RUN: payload the segment was to run, ns */
+	uint8_t cut;           /* RUN: segment cut short by a wake-up */
 	uint32_t rq_head, rq_tail, rq_len;
+	uint32_t rq_wtail;     /* last woken task queued (woken_first), or NIL */
 	uint64_t payload, bpf, sw, idle;   /* ns charged */
 };
 
@@ -150,7 +179,8 @@ struct rq_run {
 	struct storage_stats sstats;
 	/* streams */
 	gsl_rng *r_arr, *r_work, *r_slice, *r_block, *r_sleep, *r_place,
-		*r_switch, *r_out, *r_hook[RQ_HOOKS];
+		*r_switch, *r_out, *r_hook[RQ_HOOKS], *r_res_run, *r_res_sleep,
+		*r_idle, *r_preempt;
 	/* counters */
 	uint64_t spawned, completed, spawn_failures, live, backlog, peak_backlog,
 		peak_live;
@@ -210,6 +240,11 @@ static void rq_config_free(void *p)
 	if (!c)
 		return;
 	dist_free(c->ctx_switch);
+	dist_free(c->idle_wakeup);
+	dist_free(c->wakeup_preempt);
+	dist_free(c->res_run);
+	dist_free(c->res_sleep);
+	dist_free(c->res_interval);
 	dist_free(c->lifetime);
 	dist_free(c->slice);
 	dist_free(c->block_run);
@@ -337,6 +372,17 @@ static int read_workload(struct rq_cfg *c, struct ynode *root, struct err *e)
 	struct ynode *br = cfg_node(b, "run", 0, e);
 	if (br && !(c->block_run = dist_parse(br, DIST_DURATION, e)))
 		return e->status;
+	struct ynode *r = cfg_section(w, "resident", e);
+	if (!r ||
+	    cfg_uint(r, "tasks", "0", 0, 1000000, &c->res_tasks, e) ||
+	    cfg_uint(r, "busy", "0", 0, 100000, &c->res_busy, e) ||
+	    cfg_dist(r, "run", "20us", DIST_DURATION, &c->res_run, e) ||
+	    cfg_dist(r, "sleep", "exponential(1ms)", DIST_DURATION,
+		     &c->res_sleep, e))
+		return e->status;
+	struct ynode *ri = cfg_node(r, "interval", 0, e);
+	if (ri && !(c->res_interval = dist_parse(ri, DIST_DURATION, e)))
+		return e->status;
 	return 0;
 }
 
@@ -389,8 +435,26 @@ static void *rq_configure(struct ynode *root, struct err *e)
 		     &c->placement, e) ||
 	    cfg_dist(root, "context_switch", "normal(1us, 100ns)", DIST_DURATION,
 		     &c->ctx_switch, e) ||
+	    cfg_dist(root, "idle_wakeup", "0", DIST_DURATION, &c->idle_wakeup, e) ||
+	    cfg_enum(root, "runqueue", "fifo", runqueue_names, &c->runqueue, e) ||
 	    read_workload(c, root, e) || read_probe(c, root, e))
 		goto fail;
+	struct ynode *wp = cfg_node(root, "wakeup_preemption", 0, e);
+	if (wp && !(c->wakeup_preempt = dist_parse(wp, DIST_DURATION, e)))
+		goto fail;
+	if (dist_kind(c->idle_wakeup) == DIST_CONSTANT &&
+	    dist_mean(c->idle_wakeup) == 0) {
+		dist_free(c->idle_wakeup);   /* the default: no latency, no draws */
+		c->idle_wakeup = NULL;
+	}
+	if ((uint64_t)c->res_tasks + c->res_busy >= c->pid_max - RESERVED_PIDS) {
+		struct ynode *w = ynode_peek(root, "workload");
+		cfg_error(e, w ? ynode_peek(w, "resident") : root,
+			  "workload.resident: %llu tasks do not fit below pid_max "
+			  "(%llu)", (unsigned long long)(c->res_tasks + c->res_busy),
+			  (unsigned long long)c->pid_max);
+		goto fail;
+	}
 	struct ynode *st = cfg_section(root, "storage", e);
 	if (!st || cfg_enum(st, "kind", "hash", storage_names, &c->strategy, e))
 		goto fail;
@@ -466,21 +530,40 @@ static void insert_overhead(struct rq_run *R, uint32_t c, uint64_t cost,
 		p->until += cost;
 		p->inj += cost;
 		break;
+	case CPU_WAKING:
+		/* Still idle: the cost runs when the CPU wakes (on_wake_end). */
+		p->pending += cost;
+		return;
 	}
 	resched(R, c);
 }
 
-static void rq_push(struct rq_run *R, uint32_t c, uint32_t pid)
+/* Queue pid on CPU c: at the tail, or with `runqueue: woken_first` and
+ * woken != 0 behind the woken tasks already queued, ahead of the
+ * preempted ones. */
+static void rq_push(struct rq_run *R, uint32_t c, uint32_t pid, int woken)
 {
 	struct cpu *p = &R->cpu[c];
 	struct task *t = &R->task[pid];
 	t->next = NIL;
 	t->cpu = c;
-	if (p->rq_tail == NIL)
+	if (woken && R->cfg->runqueue == RQ_WOKEN_FIRST) {
+		uint32_t after = p->rq_wtail;
+		t->next = after == NIL ? p->rq_head : R->task[after].next;
+		if (after == NIL)
+			p->rq_head = pid;
+		else
+			R->task[after].next = pid;
+		if (t->next == NIL)
+			p->rq_tail = pid;
+		p->rq_wtail = pid;
+	} else if (p->rq_tail == NIL) {
 		p->rq_head = pid;
-	else
+		p->rq_tail = pid;
+	} else {
 		R->task[p->rq_tail].next = pid;
-	p->rq_tail = pid;
+		p->rq_tail = pid;
+	}
 	p->rq_len++;
 	if (++R->backlog > R->peak_backlog)
 		R->peak_backlog = R->backlog;
@@ -496,6 +579,8 @@ static uint32_t rq_pop(struct rq_run *R, uint32_t c)
 	p->rq_head = R->task[pid].next;
 	if (p->rq_head == NIL)
 		p->rq_tail = NIL;
+	if (p->rq_wtail == pid)
+		p->rq_wtail = NIL;
 	p->rq_len--;
 	R->backlog--;
 	level_set(R, SC_BACKLOG_AVG, &R->lv_backlog, (double)R->backlog);
@@ -530,7 +615,8 @@ static void charge_hook(struct rq_run *R, uint32_t c, int h, double cost)
 	uint64_t now = R->s->now;
 	R->hook_n[h]++;
 	R->hook_ns[h] += ns;
-	p->bpf_until = (p->bpf_until > now ? p->bpf_until : now) + ns;
+	if (p->mode != CPU_WAKING)   /* else set when the CPU wakes */
+		p->bpf_until = (p->bpf_until > now ? p->bpf_until : now) + ns;
 	insert_overhead(R, c, ns, 0);
 }
 
@@ -612,10 +698,46 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 	}
 	t->state = T_RUNNING;
 	t->cpu = c;
-	t->blocks = cfg->block_p > 0 && gsl_rng_uniform(R->r_block) < cfg->block_p;
-	const struct dist *d = t->blocks && cfg->block_run ? cfg->block_run
-							    : cfg->slice;
-	uint64_t seg = dist_sample_ns(d, R->r_slice);
+	uint64_t seg = 0, burst = 0;
+	int in_burst = 0;
+	if (t->resume) {
+		burst = t->resume;   /* the rest of a burst cut short */
+		t->resume = 0;
+		in_burst = 1;
+	} else if (t->cls == CLS_RESIDENT) {
+		burst = dist_sample_ns(cfg->res_run, R->r_res_run);
+		in_burst = 1;        /* runs its burst, then sleeps */
+	} else if (t->cls == CLS_BUSY) {
+		t->blocks = 0;       /* CPU-bound: slices until preempted */
+		seg = dist_sample_ns(cfg->slice, R->r_slice);
+	} else {
+		t->blocks = cfg->block_p > 0 &&
+			    gsl_rng_uniform(R->r_block) < cfg->block_p;
+		const struct dist *d = t->blocks && cfg->block_run
+				       ? cfg->block_run : cfg->slice;
+		seg = dist_sample_ns(d, R->r_slice);
+		if (t->blocks) {
+			burst = seg;
+			in_burst = 1;
+		}
+	}
+	if (in_burst) {
+		t->blocks = 1;
+		seg = burst;
+		if (t->cls == CLS_RESIDENT) {
+			/* A resident's burst longer than a slice is preempted
+			 * at the slice end when others wait, as the kernel
+			 * shares a CPU; the rest runs when it is back. */
+			uint64_t sl = dist_sample_ns(cfg->slice, R->r_slice);
+			if (sl == 0)
+				sl = 1;
+			if (burst > sl) {
+				t->resume = burst - sl;
+				t->blocks = 0;
+				seg = sl;
+			}
+		}
+	}
 	if (seg == 0)
 		seg = 1;
 	if (seg > t->remaining)
@@ -625,6 +747,8 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 	p->seg_start = now;
 	p->inj = 0;
 	p->until = now + seg;
+	p->seg_len = seg;
+	p->cut = 0;
 	resched(R, c);
 }
 
@@ -663,8 +787,15 @@ static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
 	} else if (why == PREV_BLOCK) {
 		struct task *t = &R->task[prev];
 		t->state = T_BLOCKED;
-		if (sim_schedule(s, dist_sample_ns(cfg->sleep, R->r_sleep), EV_WAKE,
-				 (uint32_t)cfg->cpus + 1 + prev, prev))
+		uint64_t nap;
+		if (t->cls == CLS_RESIDENT && cfg->res_interval)
+			nap = t->next_wake > s->now ? t->next_wake - s->now : 0;
+		else if (t->cls == CLS_RESIDENT)
+			nap = dist_sample_ns(cfg->res_sleep, R->r_res_sleep);
+		else
+			nap = dist_sample_ns(cfg->sleep, R->r_sleep);
+		if (sim_schedule(s, nap, EV_WAKE, (uint32_t)cfg->cpus + 1 + prev,
+				 prev))
 			sim_fail(s, "out of memory");
 	}
 	uint32_t next = rq_pop(R, c);
@@ -672,7 +803,7 @@ static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
 		struct task *t = &R->task[prev];
 		t->state = T_RUNNABLE;
 		t->enq_time = s->now;
-		rq_push(R, c, prev);
+		rq_push(R, c, prev, 0);
 	}
 	hook_switch(R, c, prev, why == PREV_PREEMPT, next);
 	p->next = next;
@@ -691,10 +822,35 @@ static void on_segment_end(struct rq_run *R, uint32_t c)
 	series_span(R, SC_PAYLOAD, p->seg_start, (double)ran);
 	SIM_CHECK(ran <= t->remaining);
 	t->remaining -= ran;
+	/* A segment that is part of a burst (it blocks at its end, or more of
+	 * the burst follows) keeps what it did not run when cut short. */
+	if (p->cut && (t->blocks || t->resume) && p->seg_len > ran)
+		t->resume += p->seg_len - ran;
 	if (t->remaining == 0)
 		switch_out(R, c, pid, PREV_EXIT);
-	else if (t->blocks)
-		switch_out(R, c, pid, PREV_BLOCK);
+	else if (p->cut && p->rq_len > 0)
+		switch_out(R, c, pid, PREV_PREEMPT);   /* a wake-up preempts */
+	else if (t->resume) {
+		/* More of the burst: preempted when others wait. */
+		if (p->rq_len > 0)
+			switch_out(R, c, pid, PREV_PREEMPT);
+		else
+			start_segment(R, c, pid);
+	} else if (t->blocks) {
+		if (t->cls == CLS_RESIDENT && R->cfg->res_interval &&
+		    t->next_wake <= R->s->now) {
+			/* Its next wake-up is already due: it does not sleep,
+			 * it starts its next burst (no wake-up to hook). */
+			t->next_wake = R->s->now +
+				dist_sample_ns(R->cfg->res_interval, R->r_res_sleep);
+			if (p->rq_len > 0)
+				switch_out(R, c, pid, PREV_PREEMPT);
+			else
+				start_segment(R, c, pid);
+		} else {
+			switch_out(R, c, pid, PREV_BLOCK);
+		}
+	}
 	else if (p->rq_len > 0)
 		switch_out(R, c, pid, PREV_PREEMPT);
 	else
@@ -753,8 +909,9 @@ static uint32_t place(struct rq_run *R)
 	}
 }
 
-/* Make task pid runnable on a CPU and run its wakeup hook there. */
-static void enqueue_woken(struct rq_run *R, uint32_t pid, int is_new)
+/* Make task pid runnable on a CPU and (hook != 0) run its wakeup hook
+ * there. */
+static void enqueue_woken(struct rq_run *R, uint32_t pid, int is_new, int hook)
 {
 	uint32_t c = place(R);
 	struct cpu *p = &R->cpu[c];
@@ -762,17 +919,63 @@ static void enqueue_woken(struct rq_run *R, uint32_t pid, int is_new)
 	uint64_t now = R->s->now;
 	t->state = T_RUNNABLE;
 	t->enq_time = now;
-	rq_push(R, c, pid);
-	if (p->mode == CPU_IDLE) {
-		/* Wake the CPU: it dispatches when its burst (the hook) ends. */
-		p->idle += now - p->idle_since;
-		series_span(R, SC_IDLE, p->idle_since, (double)(now - p->idle_since));
-		p->mode = CPU_BURST;
-		p->next = NIL;
-		p->until = now;
-		resched(R, c);
+	if (hook && t->cls == CLS_RESIDENT && R->cfg->res_interval)
+		t->next_wake = now + dist_sample_ns(R->cfg->res_interval,
+						    R->r_res_sleep);
+	rq_push(R, c, pid, 1);
+	if (hook && p->mode == CPU_RUN && p->rq_len == 1 && !p->cut &&
+	    R->cfg->wakeup_preempt) {
+		/* Wake-up preemption: the running task gives the CPU up after
+		 * the drawn delay, unless its segment ends first. */
+		uint64_t at = now + dist_sample_ns(R->cfg->wakeup_preempt,
+						   R->r_preempt);
+		if (at < p->until) {
+			p->until = at;
+			p->cut = 1;
+			resched(R, c);
+		}
 	}
-	hook_wakeup(R, c, pid, is_new);
+	if (p->mode == CPU_IDLE) {
+		uint64_t lat = R->cfg->idle_wakeup
+			? dist_sample_ns(R->cfg->idle_wakeup, R->r_idle) : 0;
+		if (lat > 0) {
+			/* The CPU stays idle until it has woken up (IPI, exit
+			 * from the idle state); on_wake_end then dispatches. */
+			p->mode = CPU_WAKING;
+			p->pending = 0;
+			p->until = now + lat;
+			resched(R, c);
+		} else {
+			/* Wake the CPU: it dispatches when its burst (the
+			 * hook) ends. */
+			p->idle += now - p->idle_since;
+			series_span(R, SC_IDLE, p->idle_since,
+				    (double)(now - p->idle_since));
+			p->mode = CPU_BURST;
+			p->next = NIL;
+			p->until = now;
+			resched(R, c);
+		}
+	}
+	if (hook)
+		hook_wakeup(R, c, pid, is_new);
+}
+
+/* A waking CPU is up: its idle time ends, the overhead charged meanwhile
+ * runs as a burst, then it dispatches its runqueue (on_burst_end). */
+static void on_wake_end(struct rq_run *R, uint32_t c)
+{
+	struct cpu *p = &R->cpu[c];
+	uint64_t now = R->s->now;
+	p->idle += now - p->idle_since;
+	series_span(R, SC_IDLE, p->idle_since, (double)(now - p->idle_since));
+	p->mode = CPU_BURST;
+	p->next = NIL;
+	p->until = now + p->pending;
+	if (p->pending)
+		p->bpf_until = p->until;
+	p->pending = 0;
+	resched(R, c);
 }
 
 static int grow_tasks(struct rq_run *R, uint32_t need)
@@ -830,6 +1033,7 @@ static void spawn_one(struct rq_run *R, uint64_t demand)
 	struct task *t = &R->task[pid];
 	t->remaining = demand ? demand : 1;
 	t->incarnation = (uint32_t)++R->incarnations;
+	t->cls = CLS_SPAWNED;
 	R->live++;
 	R->env.live_tasks = R->live;
 	level_set(R, SC_LIVE_AVG, &R->lv_live, (double)R->live);
@@ -837,7 +1041,47 @@ static void spawn_one(struct rq_run *R, uint64_t demand)
 		R->peak_live = R->live;
 	if (s->caps.max_live_tasks && R->live > s->caps.max_live_tasks)
 		sim_cap(s, "max_live_tasks");
-	enqueue_woken(R, pid, 1);
+	enqueue_woken(R, pid, 1, 1);
+}
+
+/* The resident tasks, there before the run starts and never exiting:
+ * res_tasks that sleep and wake (each starts asleep, its first wake-up a
+ * uniform share of one sleep draw away, so they do not all wake at once),
+ * then res_busy CPU-bound ones, runnable from t = 0 (placed without a
+ * wake-up hook: the probe attached after they woke).  -1 when pids run
+ * out or on allocation failure. */
+static int add_residents(struct rq_run *R)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	struct sim *s = R->s;
+	uint64_t n = cfg->res_tasks + cfg->res_busy;
+	for (uint64_t i = 0; i < n; i++) {
+		uint32_t pid = alloc_pid(R);
+		if (pid == NIL)
+			return -1;
+		struct task *t = &R->task[pid];
+		t->remaining = UINT64_MAX;     /* never exits */
+		t->incarnation = (uint32_t)++R->incarnations;
+		t->cls = i < cfg->res_tasks ? CLS_RESIDENT : CLS_BUSY;
+		R->live++;
+		R->env.live_tasks = R->live;
+		if (R->live > R->peak_live)
+			R->peak_live = R->live;
+		if (t->cls == CLS_BUSY) {
+			enqueue_woken(R, pid, 0, 0);
+			continue;
+		}
+		t->state = T_BLOCKED;
+		const struct dist *d = cfg->res_interval ? cfg->res_interval
+							 : cfg->res_sleep;
+		double first = (double)dist_sample_ns(d, R->r_res_sleep) *
+			       gsl_rng_uniform(R->r_res_sleep);
+		if (sim_schedule(s, (uint64_t)first, EV_WAKE,
+				 (uint32_t)cfg->cpus + 1 + pid, pid))
+			return -1;
+	}
+	level_set(R, SC_LIVE_AVG, &R->lv_live, (double)R->live);
+	return 0;
 }
 
 static void on_spawn(struct rq_run *R)
@@ -908,7 +1152,7 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 		goto oom;
 	for (uint64_t i = 0; i < c->cpus; i++) {
 		struct cpu *p = &R->cpu[i];
-		p->cur = p->next = p->rq_head = p->rq_tail = NIL;
+		p->cur = p->next = p->rq_head = p->rq_tail = p->rq_wtail = NIL;
 		p->mode = CPU_IDLE;
 	}
 	R->last_pid = RESERVED_PIDS - 1;   /* first pids as after boot */
@@ -920,6 +1164,10 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 	R->r_place = sim_rng(s, "placement");
 	R->r_switch = sim_rng(s, "switch");
 	R->r_out = sim_rng(s, "bpf.output");
+	R->r_res_run = sim_rng(s, "resident.run");
+	R->r_res_sleep = sim_rng(s, "resident.sleep");
+	R->r_idle = sim_rng(s, "idle_wakeup");
+	R->r_preempt = sim_rng(s, "wakeup_preemption");
 	for (int h = 0; h < RQ_HOOKS; h++) {
 		char name[48];
 		snprintf(name, sizeof(name), "bpf.%s", rq_hook_names[h]);
@@ -927,7 +1175,8 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 			goto oom;
 	}
 	if (!R->r_arr || !R->r_work || !R->r_slice || !R->r_block ||
-	    !R->r_sleep || !R->r_place || !R->r_switch || !R->r_out)
+	    !R->r_sleep || !R->r_place || !R->r_switch || !R->r_out ||
+	    !R->r_res_run || !R->r_res_sleep || !R->r_idle || !R->r_preempt)
 		goto oom;
 	R->sops = storage_registry[c->strategy];
 	R->env.pid_max = (uint32_t)c->pid_max;
@@ -937,6 +1186,8 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 		goto oom;
 	stat_gauge_init(&R->occupancy, 0, 0);
 	R->spawn_budget = c->spawns;
+	if (add_residents(R))
+		goto oom;
 	uint64_t first = 0;
 	if (c->arrival == ARR_TRACE)
 		first = c->trace_t[0];
@@ -960,7 +1211,7 @@ static void rq_handle(struct sim *s, void *state, const struct evq_event *ev)
 		on_spawn(R);
 		break;
 	case EV_WAKE:
-		enqueue_woken(R, (uint32_t)ev->data, 0);
+		enqueue_woken(R, (uint32_t)ev->data, 0, 1);
 		break;
 	case EV_CPU: {
 		struct cpu *p = &R->cpu[ev->target];
@@ -968,6 +1219,8 @@ static void rq_handle(struct sim *s, void *state, const struct evq_event *ev)
 			on_segment_end(R, ev->target);
 		else if (p->mode == CPU_BURST)
 			on_burst_end(R, ev->target);
+		else if (p->mode == CPU_WAKING)
+			on_wake_end(R, ev->target);
 		break;
 	}
 	default:
@@ -994,6 +1247,10 @@ static uint64_t close_cpus(struct rq_run *R, struct rq_totals *tot)
 		if (p->mode == CPU_IDLE) {
 			end = now;
 			idle += now - p->idle_since;
+		} else if (p->mode == CPU_WAKING) {
+			/* Idle so far; what was charged meanwhile runs next. */
+			idle += now - p->idle_since;
+			end = now + p->pending;
 		} else if (p->mode == CPU_RUN) {
 			uint64_t ran = now > p->seg_start ? now - p->seg_start : 0;
 			uint64_t pay = ran > p->inj ? ran - p->inj : 0;
@@ -1120,6 +1377,13 @@ static const struct model_param rq_params[] = {
 	  "CPU for a woken task: least_loaded (ties: lowest CPU), random, round_robin" },
 	{ "context_switch", "dist(duration)", "normal(1us, 100ns)",
 	  "cost of a context switch (also to/from idle)" },
+	{ "idle_wakeup", "dist(duration)", "0",
+	  "time an idle CPU takes to start a task woken onto it (IPI, idle exit, vCPU)" },
+	{ "runqueue", "enum", "fifo",
+	  "fifo, or woken_first: woken tasks queue ahead of preempted ones (EEVDF-like)" },
+	{ "wakeup_preemption", "dist(duration)", "(none)",
+	  "a wake-up onto a busy CPU preempts its task after this delay; absent: "
+	  "it waits for the slice end" },
 	{ "workload.arrival", "enum", "batch",
 	  "batch (processes at t=0), poisson (rate), interval (1/rate), trace (CSV)" },
 	{ "workload.processes", "count", "1000", "batch size" },
@@ -1137,6 +1401,16 @@ static const struct model_param rq_params[] = {
 	  "on-CPU time before blocking" },
 	{ "workload.block.sleep", "dist(duration)", "exponential(1ms)",
 	  "time blocked before the wake-up" },
+	{ "workload.resident.tasks", "count", "0",
+	  "tasks there from t=0 that never exit: run a burst, sleep, wake, ..." },
+	{ "workload.resident.busy", "count", "0",
+	  "CPU-bound resident tasks: always runnable, preempted at slice ends" },
+	{ "workload.resident.run", "dist(duration)", "20us",
+	  "a resident task's CPU burst before it sleeps" },
+	{ "workload.resident.sleep", "dist(duration)", "exponential(1ms)",
+	  "a resident task's sleep" },
+	{ "workload.resident.interval", "dist(duration)", "(none)",
+	  "wake-up to next wake-up (timer-driven); replaces sleep: it sleeps until then" },
 	{ "probe.attach", "bool", "true", "false: no BPF at all (the baseline)" },
 	{ "probe.threshold", "duration", "10ms",
 	  "report waits longer than this; 0 reports every wait (runqslower's default min_us: 10 ms)" },

@@ -11,7 +11,8 @@
  * categories in sweep order.
  *
  * Metric units come from the model (scenario.resolved.yaml names it); an
- * unknown model's metrics are shown unscaled.
+ * unknown model's metrics are shown unscaled.  Not drawn for phase folders
+ * (phase.csv beside points.csv): the phase figure shows that grid.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -62,8 +63,10 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	struct sw *s = NULL;
 	size_t *order = NULL;
 	char **labels = NULL;
-	int rc = c->kind == PLOT_SWEEP ? plot_csv_read(&t, c->dir, "points.csv", e)
-				       : 0;
+	/* A phase folder's grid is the phase figure's: as a sweep (x = the
+	 * first axis, one series per strategy and y value) it is a tangle. */
+	int rc = c->kind == PLOT_SWEEP && !plot_has_file(c, "phase.csv")
+		 ? plot_csv_read(&t, c->dir, "points.csv", e) : 0;
 	if (rc != 1)
 		return rc;
 	rc = 0;

@@ -13,6 +13,7 @@
  * dies early must fail the figure, not kill bpfsim.  This is process-wide
  * state; plotting runs after the simulation threads have finished.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -27,12 +28,17 @@
 
 /* The registry, in drawing order.  Adding a figure: one line here. */
 static const struct plot_fig figures[] = {
-	{ "timeline", plot_gp_timeline, fig_timeline_prepare },
-	{ "compare", plot_gp_compare, fig_compare_prepare },
-	{ "sweep", plot_gp_sweep, fig_sweep_prepare },
-	{ "validation", plot_gp_validation, fig_validation_prepare },
+	{ "timeline", plot_gp_timeline, fig_timeline_prepare, 0 },
+	{ "compare", plot_gp_compare, fig_compare_prepare, 0 },
+	{ "sweep", plot_gp_sweep, fig_sweep_prepare, 0 },
+	{ "validation", plot_gp_validation, fig_validation_prepare, 0 },
+	{ "phase", plot_gp_phase, fig_phase_prepare, 0 },
+	{ "portrait", plot_gp_portrait, fig_portrait_prepare, 0 },
+	{ "capacity", plot_gp_capacity, fig_capacity_prepare, 0 },
+	{ "calibration", plot_gp_calibration, fig_calibration_prepare, 1 },
 };
 #define NFIGURES (sizeof(figures) / sizeof(figures[0]))
+#define MAX_CALFILES 64
 
 int plot_format_check(const char *format)
 {
@@ -85,12 +91,13 @@ static int sh_quote(const char *s, char *buf, size_t size)
 }
 
 /* Write DIR/NAME.gp: a header, the parameters as defaults, the script. */
-static int write_script(const char *dir, const struct plot_fig *f,
-			const struct plot_vars *v, struct err *e)
+static int write_script(const char *dir, const char *figname,
+			const struct plot_fig *f, const struct plot_vars *v,
+			struct err *e)
 {
 	struct out_file o;
-	char name[64];
-	snprintf(name, sizeof(name), "%s.gp", f->name);
+	char name[80];
+	snprintf(name, sizeof(name), "%s.gp", figname);
 	if (out_open(&o, dir, name, e))
 		return -1;
 	fprintf(o.f,
@@ -99,9 +106,11 @@ static int write_script(const char *dir, const struct plot_fig *f,
 		"#          gnuplot -e \"fmt='svg'\" %s.gp       (%s.svg)\n"
 		"# The parameters below are defaults: gnuplot -e \"name=value\" "
 		"overrides them.\n"
-		"if (!exists(\"data\")) data = '%s.dat'\n",
-		f->name, BPFSIM_VERSION, f->name, f->name, f->name, f->name,
-		f->name);
+		"if (!exists(\"data\")) data = '%s.dat'\n"
+		"if (!exists(\"fmt\")) fmt = 'png'\n"
+		"if (!exists(\"out\")) out = '%s.' . fmt\n",
+		figname, BPFSIM_VERSION, figname, figname, figname, figname,
+		figname, figname);
 	fwrite(v->buf ? v->buf : "", 1, v->len, o.f);
 	fputs("\n", o.f);
 	fputs(f->script, o.f);
@@ -194,29 +203,152 @@ static int draw(const char *dir, const char *gnuplot, const char *name,
 	return 0;
 }
 
-int plot_outdir(const char *dir, const char *format, FILE *drawn, FILE *warn)
+/* Does DIR/name look like a calibration file?  *.yaml or *.yml (not
+ * scenario.resolved.yaml) whose first 16 KB hold a top-level `version:`
+ * and a top-level host:, workload:, storage: or profile: key.  The
+ * preparer loads it for real (calfile_load) and reports what is wrong. */
+static int looks_like_calfile(const char *dir, const char *name)
+{
+	size_t len = strlen(name);
+	if (!((len > 5 && !strcmp(name + len - 5, ".yaml")) ||
+	      (len > 4 && !strcmp(name + len - 4, ".yml"))) ||
+	    !strcmp(name, "scenario.resolved.yaml") || name[0] == '.')
+		return 0;
+	char path[4400], buf[16385];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	int version = 0, section = 0;
+	for (char *line = buf; line && *line; ) {
+		version |= !strncmp(line, "version:", 8);
+		section |= !strncmp(line, "host:", 5) || !strncmp(line, "workload:", 9) ||
+			   !strncmp(line, "storage:", 8) || !strncmp(line, "profile:", 8);
+		line = strchr(line, '\n');
+		line = line ? line + 1 : NULL;
+	}
+	return version && section;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The calibration files of dir (sorted names, malloc'd); their count. */
+static size_t list_calfiles(const char *dir, char **names, size_t max)
+{
+	size_t n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *de;
+	while ((de = readdir(d)) && n < max)
+		if (looks_like_calfile(dir, de->d_name) &&
+		    (names[n] = strdup(de->d_name)))
+			n++;
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	return n;
+}
+
+/* Figure name of a per-file kind for file `file`: "NAME-STEM" (just NAME
+ * when STEM is NAME); characters other than letters, digits, '.', '_' and
+ * '-' become '_' (the name goes into gnuplot and shell strings). */
+static void instance_name(const char *kind, const char *file, char *buf,
+			  size_t size)
+{
+	char stem[49];
+	snprintf(stem, sizeof(stem), "%s", file);
+	char *dot = strrchr(stem, '.');
+	if (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml")))
+		*dot = 0;
+	for (char *p = stem; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789._-", *p))
+			*p = '_';
+	if (!strcmp(stem, kind))
+		snprintf(buf, size, "%s", kind);
+	else
+		snprintf(buf, size, "%s-%s", kind, stem);
+}
+
+struct run {
+	const char *dir;
+	const char *gnuplot;         /* NULL: not on PATH */
+	const char *fmts[2];
+	size_t nf;
+	FILE *drawn, *warn;
+	char scripts[512];           /* the scripts written, for the warning */
+	int rc, napplied;
+	int bad_input;               /* a preparer failed with ERR_INPUT */
+};
+
+/* Prepare one figure, write its script, draw it. */
+static void one_figure(struct run *R, struct plot_ctx *c,
+		       const struct plot_fig *f, const char *figname,
+		       const char *file)
+{
+	struct plot_vars v = { 0 };
+	struct err e;
+	err_init(&e);
+	c->figname = figname;
+	c->file = file;
+	int applies = f->prepare(c, &v, &e);
+	if (applies > 0 && v.oom) {
+		err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		applies = -1;
+	}
+	if (applies > 0 && write_script(R->dir, figname, f, &v, &e))
+		applies = -1;
+	plot_vars_fini(&v);
+	c->figname = NULL;
+	c->file = NULL;
+	if (applies < 0) {
+		char msg[1024];
+		err_format(&e, msg, sizeof(msg));
+		fprintf(R->warn, "bpfsim plot: %s figure: %s\n", figname, msg);
+		R->rc = 1;
+		R->bad_input |= e.status == ERR_INPUT;
+		return;
+	}
+	if (!applies)
+		return;
+	R->napplied++;
+	size_t len = strlen(R->scripts);
+	snprintf(R->scripts + len, sizeof(R->scripts) - len, " %s.gp", figname);
+	for (size_t k = 0; k < R->nf && R->gnuplot; k++)
+		if (draw(R->dir, R->gnuplot, figname, R->fmts[k], R->drawn, R->warn))
+			R->rc = 1;
+}
+
+/* Every figure of dir, or (only != NULL) the calibration figure of the
+ * file `only` in dir. */
+static int plot_dir(const char *dir, const char *only, const char *format,
+		    FILE *drawn, FILE *warn)
 {
 	struct plot_ctx c;
 	struct err e;
-	char gnuplot[4096], scripts[512] = "";
-	int rc = 0, napplied = 0;
+	char gnuplot[4096];
+	struct run R = { .drawn = drawn, .warn = warn };
 	if (plot_format_check(format)) {
 		fprintf(warn, "bpfsim plot: --plot-format must be %s (got '%s')\n",
 			PLOT_FORMATS, format);
 		return 2;
 	}
-	const char *fmts[2];
-	size_t nf = 0;
 	if (!format || strcmp(format, "svg"))
-		fmts[nf++] = "png";
+		R.fmts[R.nf++] = "png";
 	if (format && strcmp(format, "png"))
-		fmts[nf++] = "svg";
+		R.fmts[R.nf++] = "svg";
 	/* "out/demo/" and "out/demo" name the same figures. */
 	char clean[4096];
 	snprintf(clean, sizeof(clean), "%s", dir);
 	for (size_t n = strlen(clean); n > 1 && clean[n - 1] == '/'; n--)
 		clean[n - 1] = 0;
-	dir = clean;
+	R.dir = dir = clean;
 	err_init(&e);
 	if (plot_ctx_load(&c, dir, &e)) {
 		char msg[1024];
@@ -224,44 +356,70 @@ int plot_outdir(const char *dir, const char *format, FILE *drawn, FILE *warn)
 		fprintf(warn, "bpfsim plot: %s\n", msg);
 		return 1;
 	}
-	int have_gp = !find_on_path("gnuplot", gnuplot, sizeof(gnuplot));
+	R.gnuplot = find_on_path("gnuplot", gnuplot, sizeof(gnuplot)) ? NULL
+								      : gnuplot;
+	char *cal[MAX_CALFILES];
+	size_t ncal = 0;
+	if (only) {
+		if ((cal[0] = strdup(only)))
+			ncal = 1;
+	} else {
+		ncal = list_calfiles(dir, cal, MAX_CALFILES);
+	}
 	for (size_t i = 0; i < NFIGURES; i++) {
 		const struct plot_fig *f = &figures[i];
-		struct plot_vars v = { 0 };
-		err_init(&e);
-		int applies = f->prepare(&c, &v, &e);
-		if (applies > 0 && v.oom) {
-			err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
-			applies = -1;
-		}
-		if (applies > 0 && write_script(dir, f, &v, &e))
-			applies = -1;
-		plot_vars_fini(&v);
-		if (applies < 0) {
-			char msg[1024];
-			err_format(&e, msg, sizeof(msg));
-			fprintf(warn, "bpfsim plot: %s figure: %s\n", f->name, msg);
-			rc = 1;
+		if (!f->per_calfile) {
+			if (!only)
+				one_figure(&R, &c, f, f->name, NULL);
 			continue;
 		}
-		if (!applies)
-			continue;
-		napplied++;
-		size_t len = strlen(scripts);
-		snprintf(scripts + len, sizeof(scripts) - len, " %s.gp", f->name);
-		for (size_t k = 0; k < nf && have_gp; k++)
-			if (draw(dir, gnuplot, f->name, fmts[k], drawn, warn))
-				rc = 1;
+		for (size_t k = 0; k < ncal; k++) {
+			char name[64];
+			instance_name(f->name, cal[k], name, sizeof(name));
+			one_figure(&R, &c, f, name, cal[k]);
+		}
 	}
-	if (!napplied && c.kind == PLOT_NONE && !rc) {
-		fprintf(warn, "bpfsim plot: %s: nothing to plot (no summary.json of "
-			"a run, compare or sweep here or in a subfolder)\n", dir);
-		rc = 2;
-	} else if (napplied && !have_gp) {
+	for (size_t k = 0; k < ncal; k++)
+		free(cal[k]);
+	if (only && R.bad_input && !R.napplied)
+		R.rc = 2;      /* pointed at a file that is not a calibration */
+	if (!R.napplied && !R.rc && (c.kind == PLOT_NONE || only)) {
+		if (only)
+			fprintf(warn, "bpfsim plot: %s/%s: not a calibration file "
+				"with a measured distribution to plot\n", dir, only);
+		else
+			fprintf(warn, "bpfsim plot: %s: nothing to plot (no "
+				"summary.json of a run, compare, sweep or phase, no "
+				"capacity.csv and no calibration file here or in a "
+				"subfolder)\n", dir);
+		R.rc = 2;
+	} else if (R.napplied && !R.gnuplot) {
 		fprintf(warn, "bpfsim plot: gnuplot not found on PATH: figures not "
 			"drawn; their data and scripts are in %s/ (draw them with: "
-			"cd %s && for f in%s; do gnuplot $f; done)\n", dir, dir, scripts);
+			"cd %s && for f in%s; do gnuplot $f; done)\n", dir, dir,
+			R.scripts);
 	}
 	plot_ctx_fini(&c);
-	return rc;
+	return R.rc;
+}
+
+int plot_outdir(const char *dir, const char *format, FILE *drawn, FILE *warn)
+{
+	return plot_dir(dir, NULL, format, drawn, warn);
+}
+
+int plot_path(const char *path, const char *format, FILE *drawn, FILE *warn)
+{
+	struct stat st;
+	if (stat(path, &st) || !S_ISREG(st.st_mode))
+		return plot_dir(path, NULL, format, drawn, warn);
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	return plot_dir(dir, slash ? slash + 1 : path, format, drawn, warn);
 }

@@ -32,13 +32,33 @@
  *   sweep       sweep: key metrics vs the first axis, one line per strategy
  *               (and per value of further axes), 95% CI bands (points.csv);
  *               log x axis when the axis values are geometrically spaced;
+ *               not for phase folders (the phase figure shows that grid);
  *   validation  sweeps of model mmc, in DIR or its immediate subfolders:
  *               simulated mean wait / mean service time with 95% CI bars
  *               over the exact Erlang C curve, one curve per server count,
- *               and simulated/exact below.
- * Which folder is which: summary.json with an "axes" key is a sweep's, any
- * other summary.json a run's or compare's (summary.json is written last, so
- * its presence also means the outputs are whole).
+ *               and simulated/exact below;
+ *   phase       phase folders (phase.csv): the regime of every cell per
+ *               strategy, the overhead ratio per strategy (log colour
+ *               scale), where one strategy explodes and the first does not
+ *               (and the reverse), and the second strategy's overhead ratio
+ *               over the first's;
+ *   portrait    folders whose series.csv has backlog_avg and overhead_ratio
+ *               (runqslower): trajectories in (backlog, overhead ratio)
+ *               space, one per strategy of a run, or up to 6 (point,
+ *               strategy) runs of a sweep or phase spread over the regimes;
+ *               arrows show the direction of time;
+ *   capacity    capacity folders (capacity.csv, capacity.json): the
+ *               objective's metrics vs the searched parameter (log x), CI
+ *               bars per probe, the threshold, each strategy's capacity and
+ *               its interval; a zoom on the capacities beside;
+ *   calibration per calibration file in DIR (or the file plot_path() was
+ *               given): each measured distribution's histogram with the
+ *               chosen fit and the alternatives (AIC, KS in the legend);
+ *               figure calibration-STEM for STEM.yaml.
+ * Which folder is which: summary.json with an "axes" key is a sweep's (or a
+ * phase's: phase.csv beside it), any other summary.json a run's or
+ * compare's (summary.json is written last, so its presence also means the
+ * outputs are whole); capacity.csv a capacity search's.
  *
  * Adding a figure: write plots/NAME.gp (parameters documented at its top,
  * read `data`, `out`, `fmt`), add PLOT_SCRIPT(NAME) to plots/plot_scripts.c,
@@ -67,7 +87,13 @@ int plot_format_check(const char *format);
  * Returns 0 when every applicable figure was drawn, or its data and script
  * written without gnuplot; 1 when writing a file failed or gnuplot failed
  * on some figure (the others are still drawn); 2 when `dir` holds nothing
- * to plot (no summary.json here nor in a subfolder) or `format` is bad. */
+ * to plot (no summary.json, capacity.csv or calibration file here, no
+ * summary.json in a subfolder) or `format` is bad. */
 int plot_outdir(const char *dir, const char *format, FILE *drawn, FILE *warn);
+
+/* plot_outdir() for a folder; for a file, the calibration figure of that
+ * calibration file, drawn in the file's folder (2 when it is not a
+ * calibration file with a measured distribution). */
+int plot_path(const char *path, const char *format, FILE *drawn, FILE *warn);
 
 #endif

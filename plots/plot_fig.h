@@ -35,22 +35,33 @@ struct plot_ctx {
 	struct ytree *resolved;       /* scenario.resolved.yaml, or NULL */
 	const struct model *model;    /* its model, or NULL if unknown */
 	char scenario[128];           /* scenario name ("" if unknown) */
+	/* The figure being prepared: its name (NAME.dat, NAME.gp, NAME.png;
+	 * the figure kind's name, or "calibration-STEM" for a per-file
+	 * figure) and, for per-file figures, the file in dir it is drawn
+	 * from (NULL otherwise).  Set by the driver before each preparer. */
+	const char *figname;
+	const char *file;
 };
 
 /* Read dir's kind and scenario.  0, or -1 with e set (summary.json exists
  * but cannot be read).  A missing or bad scenario.resolved.yaml leaves
- * `resolved` and `model` NULL. */
+ * `resolved` and `model` NULL (it is read with or without summary.json:
+ * capacity folders have none). */
 int plot_ctx_load(struct plot_ctx *c, const char *dir, struct err *e);
 void plot_ctx_fini(struct plot_ctx *c);
 
 /* A figure kind: its name (script NAME.gp, data NAME.dat, figure NAME.png),
- * the embedded script text, and its preparer. */
+ * the embedded script text, and its preparer.  A per-file kind
+ * (per_calfile) is prepared once per calibration file in the folder, as
+ * figure "NAME-STEM" (STEM: the file name without .yaml/.yml; just NAME
+ * when STEM is NAME), with c->file set to the file's name. */
 struct plot_vars;
 struct plot_fig {
 	const char *name;
 	const char *script;
 	int (*prepare)(const struct plot_ctx *c, struct plot_vars *v,
 		       struct err *e);
+	int per_calfile;
 };
 
 /* ---- script parameters ----------------------------------------------- */
@@ -131,6 +142,56 @@ const char *plot_metric_unit(const struct model *m, const char *name);
  * than fits above a panel (44 characters). */
 const char *plot_metric_help(const struct model *m, const char *name);
 
+/* An axis of scenario values (a sweep or phase axis): the distinct values,
+ * as numbers when every one parses as a number of one kind
+ * (plot_axis_number) or as a distribution of one kind (its mean:
+ * exponential(20us) ...), else as categories 0, 1, ... in order of
+ * appearance.  Numbers are sorted; `log` when geometrically spaced; `unit`
+ * is the display unit (ns -> ns/µs/ms/s by magnitude, rates per second). */
+struct plot_axis {
+	size_t n;              /* distinct values */
+	const char **text;     /* [n] their text (the caller's strings) */
+	double *v;             /* [n] value in base units (ns, 1/s), or index */
+	int numeric;           /* 0: categories */
+	int kind;              /* numbers: 0 plain, 1 duration (ns), 2 rate */
+	char dist[32];         /* distribution kind of the values, or "" */
+	int log;               /* geometric spacing: draw on a log axis */
+	struct plot_unit unit; /* display: v * unit.scale, in unit.label */
+};
+/* Build from texts[0..n).  0, or -1 when out of memory. */
+int plot_axis_build(struct plot_axis *a, const char *const *texts, size_t n);
+void plot_axis_free(struct plot_axis *a);
+/* Index of `text` among the distinct values, or -1. */
+long plot_axis_find(const struct plot_axis *a, const char *text);
+/* Display value of distinct value i. */
+double plot_axis_display(const struct plot_axis *a, size_t i);
+/* Cell bounds of value i in display units: halfway to the neighbours
+ * (geometric halfway on a log axis), the ends mirrored. */
+void plot_axis_cell(const struct plot_axis *a, size_t i, double *lo,
+		    double *hi);
+/* Axis label: "NAME (UNIT, log scale)", "NAME: exponential mean (µs)". */
+void plot_axis_label(const struct plot_axis *a, const char *name, char *buf,
+		     size_t size);
+/* v as a short tic label: k/M/G with 3 significant digits from 10000 up
+ * ("20k", "1.5M"), else 4 ("2000", "0.25"). */
+void plot_short_number(double v, char *buf, size_t size);
+/* Scenario text of a value, short: "178k/s" for 177828/s, "43.1 µs" for
+ * 43088.7ns, "1000" for 1000; other text (distributions) as it is. */
+void plot_value_short(const char *text, char *buf, size_t size);
+/* Tics of a linear axis over [lo, hi]: 1-2-5 steps, about 6 of them,
+ * labelled with plot_short_number ("120k").  Returns the count. */
+size_t plot_lin_tics(double lo, double hi, double *v, char (*label)[16],
+		     size_t max);
+/* Tics of a log axis over the display range [lo, hi] (lo > 0): 1-2-5 steps
+ * when it spans under 3 decades, decades (every other one past 8) else;
+ * values into v, labels (plot_short_number) into label.  Returns the count
+ * (at most max; 0 for a bad range: let gnuplot choose). */
+size_t plot_log_tics(double lo, double hi, double *v, char (*label)[16],
+		     size_t max);
+
+/* 1 when DIR/name exists. */
+int plot_has_file(const struct plot_ctx *c, const char *name);
+
 /* Write `s` into f as a gnuplot data string ("..." with " removed). */
 void plot_data_string(FILE *f, const char *s);
 /* A number for a data file ("%.9g", "nan" for non-finite). */
@@ -148,11 +209,23 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		      struct err *e);
 int fig_validation_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			   struct err *e);
+int fig_phase_prepare(const struct plot_ctx *c, struct plot_vars *v,
+		      struct err *e);
+int fig_portrait_prepare(const struct plot_ctx *c, struct plot_vars *v,
+			 struct err *e);
+int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
+			 struct err *e);
+int fig_calibration_prepare(const struct plot_ctx *c, struct plot_vars *v,
+			    struct err *e);
 
 /* Embedded scripts (plots/plot_scripts.c): the text of plots/NAME.gp. */
 extern const char plot_gp_timeline[];
 extern const char plot_gp_compare[];
 extern const char plot_gp_sweep[];
 extern const char plot_gp_validation[];
+extern const char plot_gp_phase[];
+extern const char plot_gp_portrait[];
+extern const char plot_gp_capacity[];
+extern const char plot_gp_calibration[];
 
 #endif

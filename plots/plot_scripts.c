@@ -28,3 +28,7 @@ PLOT_SCRIPT(timeline);
 PLOT_SCRIPT(compare);
 PLOT_SCRIPT(sweep);
 PLOT_SCRIPT(validation);
+PLOT_SCRIPT(phase);
+PLOT_SCRIPT(portrait);
+PLOT_SCRIPT(capacity);
+PLOT_SCRIPT(calibration);

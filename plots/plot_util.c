@@ -11,7 +11,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "dist.h"
 #include "plot_fig.h"
 #include "units.h"
 
@@ -58,17 +60,17 @@ int plot_ctx_load(struct plot_ctx *c, const char *dir, struct err *e)
 	c->dir = dir;
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	char *js = slurp(path, NULL);
-	if (!js) {
-		if (errno != ENOENT) {
-			err_set(e, ERR_RUNTIME, path, 0, 0, "cannot read: %s",
-				strerror(errno));
-			return -1;
-		}
-		return 0;
+	if (!js && errno != ENOENT) {
+		err_set(e, ERR_RUNTIME, path, 0, 0, "cannot read: %s",
+			strerror(errno));
+		return -1;
 	}
-	c->kind = strstr(js, "\n  \"axes\":") ? PLOT_SWEEP : PLOT_RUN;
+	c->kind = !js ? PLOT_NONE : strstr(js, "\n  \"axes\":") ? PLOT_SWEEP
+							       : PLOT_RUN;
 	free(js);
 	snprintf(path, sizeof(path), "%s/scenario.resolved.yaml", dir);
+	if (access(path, F_OK))
+		return 0;
 	struct err sub;
 	err_init(&sub);
 	c->resolved = ytree_load_file(path, &sub);
@@ -435,6 +437,223 @@ const char *plot_metric_help(const struct model *m, const char *name)
 	int i = m ? model_metric_index(m, name) : -1;
 	const char *h = i >= 0 ? m->metrics[i].help : NULL;
 	return h && strlen(h) <= 44 ? h : "";
+}
+
+int plot_has_file(const struct plot_ctx *c, const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", c->dir, name);
+	return access(path, F_OK) == 0;
+}
+
+/* ---- axes of scenario values ------------------------------------------- */
+
+void plot_axis_free(struct plot_axis *a)
+{
+	free(a->text);
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+long plot_axis_find(const struct plot_axis *a, const char *text)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!strcmp(a->text[i], text))
+			return (long)i;
+	return -1;
+}
+
+int plot_axis_build(struct plot_axis *a, const char *const *texts, size_t n)
+{
+	memset(a, 0, sizeof(*a));
+	a->unit.scale = 1;
+	a->text = malloc((n ? n : 1) * sizeof(*a->text));
+	a->v = malloc((n ? n : 1) * sizeof(*a->v));
+	if (!a->text || !a->v) {
+		plot_axis_free(a);
+		return -1;
+	}
+	for (size_t r = 0; r < n; r++)
+		if (plot_axis_find(a, texts[r]) < 0)
+			a->text[a->n++] = texts[r];
+	/* Numbers of one kind? */
+	a->numeric = a->n > 0;
+	for (size_t i = 0; i < a->n && a->numeric; i++) {
+		int k;
+		if (plot_axis_number(a->text[i], &a->v[i], &k) ||
+		    (i && k != a->kind) || !isfinite(a->v[i]))
+			a->numeric = 0;
+		a->kind = k;
+	}
+	/* Distributions of one kind: their means. */
+	if (!a->numeric && a->n > 0) {
+		a->numeric = 1;
+		for (size_t i = 0; i < a->n && a->numeric; i++) {
+			struct err ignore;
+			err_init(&ignore);
+			struct dist *d = dist_parse_text(a->text[i], DIST_DURATION, "",
+							 0, 0, &ignore);
+			const char *dn = d ? dist_kind_name(dist_kind(d)) : "";
+			if (!d || (i && strcmp(dn, a->dist)))
+				a->numeric = 0;
+			else
+				a->v[i] = dist_mean(d);
+			snprintf(a->dist, sizeof(a->dist), "%s", dn);
+			dist_free(d);
+		}
+		a->kind = 1;
+		if (!a->numeric)
+			a->dist[0] = 0;
+	}
+	if (!a->numeric) {
+		a->kind = 0;
+		for (size_t i = 0; i < a->n; i++)
+			a->v[i] = (double)i;
+		return 0;
+	}
+	for (size_t i = 1; i < a->n; i++)      /* insertion sort: few values */
+		for (size_t j = i; j > 0 && a->v[j - 1] > a->v[j]; j--) {
+			double t = a->v[j];
+			const char *tt = a->text[j];
+			a->v[j] = a->v[j - 1];
+			a->text[j] = a->text[j - 1];
+			a->v[j - 1] = t;
+			a->text[j - 1] = tt;
+		}
+	a->log = plot_is_geometric(a->v, a->n);
+	if (a->kind == 1)
+		plot_unit_pick("ns", fmax(fabs(a->v[0]), fabs(a->v[a->n - 1])),
+			       &a->unit);
+	else if (a->kind == 2)
+		plot_unit_pick("1/s", 0, &a->unit);
+	return 0;
+}
+
+double plot_axis_display(const struct plot_axis *a, size_t i)
+{
+	return a->v[i] * (a->numeric ? a->unit.scale : 1);
+}
+
+void plot_axis_cell(const struct plot_axis *a, size_t i, double *lo, double *hi)
+{
+	double x = plot_axis_display(a, i);
+	if (a->n < 2) {
+		*lo = a->log || (a->numeric && x > 0) ? x / 1.5 : x - 0.5;
+		*hi = a->log || (a->numeric && x > 0) ? x * 1.5 : x + 0.5;
+		return;
+	}
+	double prev = i > 0 ? plot_axis_display(a, i - 1) : NAN;
+	double next = i + 1 < a->n ? plot_axis_display(a, i + 1) : NAN;
+	if (a->log) {
+		if (i == 0)
+			prev = x * x / next;
+		if (i + 1 == a->n)
+			next = x * x / prev;
+		*lo = sqrt(prev * x);
+		*hi = sqrt(x * next);
+	} else {
+		if (i == 0)
+			prev = 2 * x - next;
+		if (i + 1 == a->n)
+			next = 2 * x - prev;
+		*lo = (prev + x) / 2;
+		*hi = (x + next) / 2;
+	}
+}
+
+void plot_axis_label(const struct plot_axis *a, const char *name, char *buf,
+		     size_t size)
+{
+	const char *lg = a->log ? ", log scale" : "";
+	if (a->dist[0])
+		snprintf(buf, size, "%s: %s mean (%s%s)", name, a->dist,
+			 a->unit.label, lg);
+	else if (a->numeric && a->unit.label[0])
+		snprintf(buf, size, "%s (%s%s)", name, a->unit.label, lg);
+	else if (a->log)
+		snprintf(buf, size, "%s (log scale)", name);
+	else
+		snprintf(buf, size, "%s", name);
+}
+
+void plot_short_number(double v, char *buf, size_t size)
+{
+	static const struct { double div; const char *sfx; } si[] = {
+		{ 1e9, "G" }, { 1e6, "M" }, { 1e4, "k" },
+	};
+	for (size_t i = 0; i < 3; i++)
+		if (fabs(v) >= si[i].div) {
+			double d = si[i].div == 1e4 ? 1e3 : si[i].div;
+			snprintf(buf, size, "%.3g%s", v / d, si[i].sfx);
+			return;
+		}
+	snprintf(buf, size, "%.4g", v);
+}
+
+void plot_value_short(const char *text, char *buf, size_t size)
+{
+	double v;
+	int kind;
+	char num[32];
+	if (plot_axis_number(text, &v, &kind) || !isfinite(v)) {
+		snprintf(buf, size, "%s", text);
+	} else if (kind == 1) {
+		struct plot_unit u;
+		plot_unit_pick("ns", fabs(v), &u);
+		snprintf(buf, size, "%.3g %s", v * u.scale, u.label);
+	} else {
+		plot_short_number(v, num, sizeof(num));
+		snprintf(buf, size, "%s%s", num, kind == 2 ? "/s" : "");
+	}
+}
+
+size_t plot_lin_tics(double lo, double hi, double *v, char (*label)[16],
+		     size_t max)
+{
+	if (!(hi > lo) || !isfinite(lo) || !isfinite(hi))
+		return 0;
+	double raw = (hi - lo) / 6, p = pow(10, floor(log10(raw))), step = 10 * p;
+	if (raw < 1.5 * p)
+		step = p;
+	else if (raw < 3.5 * p)
+		step = 2 * p;
+	else if (raw < 7.5 * p)
+		step = 5 * p;
+	size_t n = 0;
+	for (double x = ceil(lo / step) * step; x <= hi * (1 + 1e-12) && n < max;
+	     x += step) {
+		v[n] = fabs(x) < step * 1e-9 ? 0 : x;
+		plot_short_number(v[n], label[n], sizeof(label[n]));
+		n++;
+	}
+	return n;
+}
+
+size_t plot_log_tics(double lo, double hi, double *v, char (*label)[16],
+		     size_t max)
+{
+	size_t n = 0;
+	if (!(lo > 0) || !(hi > lo))
+		return 0;
+	double span = log10(hi / lo);
+	static const double m125[] = { 1, 2, 5 }, m1[] = { 1 };
+	const double *m = span < 3 ? m125 : m1;
+	size_t nm = span < 3 ? 3 : 1;
+	int step = span > 8 ? 2 : 1;
+	for (int k = (int)floor(log10(lo)) - 1; k <= (int)ceil(log10(hi)) && n < max;
+	     k++) {
+		if (step > 1 && k % step)
+			continue;
+		for (size_t j = 0; j < nm && n < max; j++) {
+			double x = m[j] * pow(10, k);
+			if (x < lo * (1 - 1e-9) || x > hi * (1 + 1e-9))
+				continue;
+			v[n] = x;
+			plot_short_number(x, label[n], sizeof(label[n]));
+			n++;
+		}
+	}
+	return n;
 }
 
 void plot_data_string(FILE *f, const char *s)

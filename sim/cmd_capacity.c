@@ -23,6 +23,10 @@
  * column is 0 for a strategy whose search was cut short (estimate nan: the
  * bisection did not converge; low/high still hold, as bounds from whole
  * probes); a strategy that never started has no rows.  Exit 130/143.
+ *
+ * Outputs: capacity.csv (every probe), capacity.json (the search and the
+ * objective's terms, for the figure's threshold), scenario.resolved.yaml,
+ * and the capacity figure (plots/) unless --no-plots or interrupted.
  */
 #include <math.h>
 #include <stdio.h>
@@ -33,6 +37,7 @@
 #include "cli.h"
 #include "objective.h"
 #include "out.h"
+#include "plot.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
@@ -388,6 +393,49 @@ static void write_csv(const struct cap_spec *c, const char *strategy,
 	}
 }
 
+/* capacity.json: what capacity.csv cannot say - the search (parameter,
+ * template, range) and the objective's terms, with the capacity.csv column
+ * (termI) of each metric term; what `bpfsim plot` reads for the threshold. */
+static void write_json(const struct cap_spec *c, const struct scenario *sc,
+		       const struct cap_result *res, FILE *f)
+{
+	int complete = 1;
+	for (size_t s = 0; s < sc->nstrategies; s++)
+		complete &= !res[s].interrupted;
+	fputs("{\n  \"bpfsim\": ", f);
+	out_json_string(f, BPFSIM_VERSION);
+	fputs(",\n  \"scenario\": ", f);
+	out_json_string(f, sc->name);
+	fputs(",\n  \"model\": ", f);
+	out_json_string(f, sc->model->name);
+	fputs(",\n  \"param\": ", f);
+	out_json_string(f, c->param);
+	fputs(",\n  \"template\": ", f);
+	out_json_string(f, c->template_);
+	fputs(",\n  \"range\": ", f);
+	out_json_string(f, c->range);
+	fputs(",\n  \"objective\": ", f);
+	out_json_string(f, c->obj.text);
+	fputs(",\n  \"terms\": [", f);
+	for (size_t i = 0; i < c->obj.n; i++) {
+		fputs(i ? ",\n    " : "\n    ", f);
+		if (c->obj.t[i].metric >= 0) {
+			fprintf(f, "{\"column\": \"term%zu\", \"metric\": ", i);
+			out_json_string(f, sc->model->metrics[c->obj.t[i].metric].name);
+			fprintf(f, ", \"op\": \"%s\", \"value\": ",
+				c->obj.t[i].le ? "<=" : ">=");
+			out_num(f, c->obj.t[i].value, "null");
+			fputc('}', f);
+		} else {
+			fprintf(f, "{\"regime\": \"%s\", \"op\": \"%s\"}",
+				regime_names[c->obj.t[i].regime],
+				c->obj.t[i].not_equal ? "!=" : "==");
+		}
+	}
+	fprintf(f, "\n  ],\n  \"replications\": %llu,\n  \"complete\": %s\n}\n",
+		(unsigned long long)sc->replications, complete ? "true" : "false");
+}
+
 int cmd_capacity(int argc, char **argv)
 {
 	const struct cli_cmd *cmd = cli_find("capacity");
@@ -470,6 +518,9 @@ int cmd_capacity(int argc, char **argv)
 	if (out_commit(&f, &e) || out_open(&f, dir, "scenario.resolved.yaml", &e))
 		goto fail;
 	scenario_emit(sc, f.f);
+	if (out_commit(&f, &e) || out_open(&f, dir, "capacity.json", &e))
+		goto fail;
+	write_json(&c, sc, res, f.f);
 	if (out_commit(&f, &e))
 		goto fail;
 	printf("%s: largest %s with %s (%llu replications per probe, bisection "
@@ -481,6 +532,8 @@ int cmd_capacity(int argc, char **argv)
 	if (cli_interrupted)
 		fprintf(stderr, "bpfsim capacity: interrupted; finished probes "
 			"written to %s/ (marked incomplete: complete=0)\n", dir);
+	else if (!o.no_plots)
+		plot_outdir(dir, o.plot_format, NULL, stderr);
 	rc = 0;
 	goto out;
 fail:

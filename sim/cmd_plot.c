@@ -1,8 +1,10 @@
 /* cmd_plot.c - `bpfsim plot OUTDIR...`: redraw the figures of output folders.
  *
  * Reads only what the folder holds (summary.json, summary.csv, series.csv,
- * points.csv, scenario.resolved.yaml), so it works on folders from another
- * machine, from `merge`, or from runs made with --no-plots.  Lists every
+ * points.csv, phase.csv, capacity.csv/.json, calibration files,
+ * scenario.resolved.yaml), so it works on folders from another machine,
+ * from `merge`, or from runs made with --no-plots.  An argument that is a
+ * file is a calibration file: its figure is drawn beside it.  Lists every
  * figure file written on stdout; warnings go to stderr.  Exit status: 0, 1
  * when a figure failed (gnuplot error, unwritable folder), 2 on bad usage or
  * a folder with nothing to plot.  A missing gnuplot is a warning, not an
@@ -53,7 +55,7 @@ int cmd_plot(int argc, char **argv)
 	}
 	int rc = 0;
 	for (int i = optind; i < argc; i++) {
-		int r = plot_outdir(argv[i], format, stdout, stderr);
+		int r = plot_path(argv[i], format, stdout, stderr);
 		if (r > rc)
 			rc = r;
 	}

@@ -1263,6 +1263,8 @@ int cmd_phase(int argc, char **argv)
 		goto fail;
 	putchar('\n');
 	rc = print_summary(&x, dir) ? 1 : 0;
+	if (!o.no_plots && !cli_interrupted)
+		plot_outdir(dir, o.plot_format, NULL, stderr);
 	goto out;
 fail:
 	err_print(&e);

@@ -14,6 +14,7 @@
 #include "calibrate.h"
 #include "cli.h"
 #include "model.h"
+#include "validate.h"
 
 static int cmd_models(int argc, char **argv);
 static int is_help(const char *a);
@@ -124,22 +125,34 @@ const struct cli_cmd cli_commands[] = {
 	  "incomplete.\n\noptions:\n  --out DIR   output folder\n"
 	  "  -h, --help  this help\n" },
 	{ "plot", cmd_plot, "draw the figures of output folders (gnuplot)",
-	  "usage: bpfsim plot OUTDIR... [--plot-format png|svg|both]\n\n"
+	  "usage: bpfsim plot OUTDIR|CALFILE... [--plot-format png|svg|both]\n\n"
 	  "Redraws every figure the files in OUTDIR support: timeline (payload\n"
 	  "vs BPF CPU time per window) and compare (metrics with 95% CI per\n"
 	  "strategy) for run/compare folders; sweep (metrics vs the swept\n"
 	  "parameter with CI bands) for sweep folders; validation (mmc mean wait\n"
-	  "vs Erlang C) for mmc sweeps in OUTDIR or its subfolders.  Writes\n"
-	  "NAME.dat and NAME.gp next to NAME.png, so `cd OUTDIR && gnuplot\n"
+	  "vs Erlang C) for mmc sweeps in OUTDIR or its subfolders; phase\n"
+	  "(regime and overhead ratio heatmaps per strategy, where one explodes\n"
+	  "and not the other) for phase folders; portrait (trajectories in\n"
+	  "backlog x overhead ratio space, arrows for time) where series.csv\n"
+	  "has them; capacity (objective metric vs parameter, threshold,\n"
+	  "capacity and interval per strategy) for capacity folders; and\n"
+	  "calibration-STEM (histograms with the fitted densities, AIC and KS)\n"
+	  "for each calibration file STEM.yaml in OUTDIR.  Given a calibration\n"
+	  "file (CALFILE) instead of a folder, draws its figure next to it.\n"
+	  "Writes NAME.dat and NAME.gp next to NAME.png, so `cd OUTDIR && gnuplot\n"
 	  "NAME.gp` redraws by hand; without gnuplot on PATH only those are\n"
-	  "written (a warning, exit status 0).  run, compare and sweep draw\n"
-	  "their figures themselves unless --no-plots.  Lists the figures written.\n\n"
+	  "written (a warning, exit status 0).  run, compare, sweep, phase,\n"
+	  "capacity and calibrate -o FILE draw their figures themselves unless\n"
+	  "--no-plots.  Lists the figures written.\n\n"
 	  "options:\n"
 	  "  --plot-format F   png (default), svg or both\n"
 	  "  -h, --help        this help\n" },
 	{ "calibrate", cmd_calibrate,
 	  "measure this host with BPF probes into a calibration file",
 	  calibrate_help },
+	{ "validate", cmd_validate,
+	  "measure the bundled probes under loads and compare with the simulation",
+	  validate_help },
 	{ "models", cmd_models, "list models, their parameters and metrics",
 	  "usage: bpfsim models [NAME]\n\n"
 	  "Lists every model with its scenario keys (type, default, meaning)\n"

@@ -136,6 +136,13 @@ static int read_series(struct scenario *sc, struct ynode *root, struct err *e)
 		if (units_parse_duration(wu, &ns, why, sizeof(why)))
 			return cfg_error(e, n, "'warmup' is none, mser5 or a duration "
 					 "(%s)", why);
+		/* In range before the cast to the integer clock. */
+		if (!(ns >= 0))
+			return cfg_error(e, n, "'warmup' must be at least 0ns (got %s)",
+					 wu);
+		if (ns > 1.8e19)
+			return cfg_error(e, n, "'warmup' must be at most 1.8e19ns "
+					 "(got %s)", wu);
 		sc->series.warmup = ns > 0 ? WARMUP_FIXED : WARMUP_NONE;
 		sc->series.warmup_ns = (uint64_t)ns;
 	}

@@ -6,8 +6,12 @@
  * plot_outdir() writes from the fixed folders under tests/plots/ when
  * gnuplot is not on PATH (so no figure is drawn here): the .dat layout and
  * values (compare in %, a geometric sweep on a log axis, the validation's
- * normalised waits and ratios, the timeline's off-scale cut), the .gp
- * parameters, the single warning and the return codes.
+ * normalised waits and ratios, the timeline's off-scale cut, the phase
+ * diagram's cells and difference counts, the portrait's choice of runs, the
+ * capacity's thresholds and intervals, the calibration's densities and
+ * skipped records), the .gp parameters, the single warning and the return
+ * codes; plot_path() on a calibration file and on other files; the axis
+ * helpers (values as numbers, cells, log tics, short labels).
  * Does not pin: drawing (tests/cli/plot.sh runs gnuplot), layouts.
  * Tolerances: values are printed with %.9g into the .dat files from
  * fixtures with 6 significant digits, so 1e-6 relative is exact enough.
@@ -81,6 +85,90 @@ static void test_axis_number(void **state)
 	assert_rel(v, 2000, 0, "2000/s");
 	assert_int_equal(plot_axis_number("exponential(50ns)", &v, &kind), -1);
 	assert_int_equal(plot_axis_number("hash", &v, &kind), -1);
+}
+
+static void test_axis_build(void **state)
+{
+	(void)state;
+	struct plot_axis a;
+	/* Rates, out of order and repeated: sorted, geometric, per second. */
+	const char *rates[] = { "100000/s", "10000/s", "1e+06/s", "10000/s" };
+	assert_int_equal(plot_axis_build(&a, rates, 4), 0);
+	assert_int_equal(a.n, 3);
+	assert_true(a.numeric);
+	assert_int_equal(a.kind, 2);
+	assert_true(a.log);
+	assert_string_equal(a.text[0], "10000/s");
+	assert_int_equal(plot_axis_find(&a, "1e+06/s"), 2);
+	assert_int_equal(plot_axis_find(&a, "5/s"), -1);
+	double lo, hi;
+	plot_axis_cell(&a, 0, &lo, &hi);          /* halfway on a log axis */
+	assert_rel(lo, 10000 / sqrt(10), 1e-12, "first cell low");
+	assert_rel(hi, sqrt(1e9), 1e-12, "first cell high");
+	char buf[128];
+	plot_axis_label(&a, "workload.rate", buf, sizeof(buf));
+	assert_string_equal(buf, "workload.rate (per second, log scale)");
+	plot_axis_free(&a);
+	/* Durations: display in µs, linear cells. */
+	const char *durs[] = { "2us", "4us", "6us" };
+	assert_int_equal(plot_axis_build(&a, durs, 3), 0);
+	assert_int_equal(a.kind, 1);
+	assert_false(a.log);
+	assert_string_equal(a.unit.label, "µs");
+	assert_rel(plot_axis_display(&a, 2), 6, 1e-12, "6 us");
+	plot_axis_cell(&a, 0, &lo, &hi);
+	assert_rel(lo, 1, 1e-12, "mirrored low edge");
+	assert_rel(hi, 3, 1e-12, "halfway");
+	plot_axis_free(&a);
+	/* Distributions of one kind: their means; mixed text: categories. */
+	const char *dists[] = { "exponential(20us)", "exponential(40us)" };
+	assert_int_equal(plot_axis_build(&a, dists, 2), 0);
+	assert_true(a.numeric);
+	assert_string_equal(a.dist, "exponential");
+	assert_rel(a.v[1], 40000, 1e-12, "mean in ns");
+	plot_axis_label(&a, "workload.lifetime", buf, sizeof(buf));
+	assert_string_equal(buf, "workload.lifetime: exponential mean (µs)");
+	plot_axis_free(&a);
+	const char *cats[] = { "hash", "lru_hash", "hash" };
+	assert_int_equal(plot_axis_build(&a, cats, 3), 0);
+	assert_false(a.numeric);
+	assert_int_equal(a.n, 2);
+	assert_rel(a.v[1], 1, 0, "category index");
+	plot_axis_free(&a);
+}
+
+static void test_tics(void **state)
+{
+	(void)state;
+	char buf[32];
+	plot_short_number(177828, buf, sizeof(buf));
+	assert_string_equal(buf, "178k");
+	plot_short_number(1e6, buf, sizeof(buf));
+	assert_string_equal(buf, "1M");
+	plot_short_number(1000, buf, sizeof(buf));
+	assert_string_equal(buf, "1000");
+	plot_short_number(0.25, buf, sizeof(buf));
+	assert_string_equal(buf, "0.25");
+	plot_value_short("43088.7ns", buf, sizeof(buf));
+	assert_string_equal(buf, "43.1 µs");
+	plot_value_short("562341/s", buf, sizeof(buf));
+	assert_string_equal(buf, "562k/s");
+	plot_value_short("exponential(2us)", buf, sizeof(buf));
+	assert_string_equal(buf, "exponential(2us)");
+	double v[40];
+	char l[40][16];
+	/* Under 3 decades: 1-2-5; more: decades only. */
+	size_t n = plot_log_tics(7500, 1.3e6, v, l, 40);
+	assert_int_equal(n, 7);
+	assert_string_equal(l[0], "10k");
+	assert_string_equal(l[6], "1M");
+	n = plot_log_tics(0.01, 1e4, v, l, 40);
+	assert_int_equal(n, 7);
+	assert_string_equal(l[0], "0.01");
+	assert_int_equal(plot_log_tics(0, 10, v, l, 40), 0);
+	n = plot_lin_tics(82000, 208000, v, l, 40);
+	assert_true(n >= 4 && n <= 8);
+	assert_string_equal(l[0], "100k");
 }
 
 static char *mkdir_tmp(void)
@@ -381,6 +469,189 @@ static void test_outdir_validation(void **state)
 	free(gp);
 }
 
+/* The numbers of the data line after the line that starts with `head`. */
+static int data_row(const char *text, const char *head, double *v, int n)
+{
+	const char *at = strstr(text, head);
+	if (!at)
+		return -1;
+	char *p = strchr(at, '\n');
+	if (!p)
+		return -1;
+	p++;
+	for (int i = 0; i < n; i++) {
+		char *end;
+		v[i] = strtod(p, &end);
+		if (end == p)
+			return -1;
+		p = end;
+	}
+	return 0;
+}
+
+static void test_outdir_phase(void **state)
+{
+	struct fx *x = *state;
+	char warn[2048], dir[4200];
+	assert_int_equal(plot_sub(x, "phase", warn, sizeof(warn)), 0);
+	assert_int_equal(count_lines(warn), 1);
+	/* A phase folder: phase and portrait, not the sweep figure. */
+	assert_non_null(strstr(warn, " phase.gp portrait.gp;"));
+	snprintf(dir, sizeof(dir), "%s/phase", x->dir);
+	assert_null(slurp(dir, "sweep.dat"));
+	char *dat = slurp(dir, "phase.dat"), *gp = slurp(dir, "phase.gp");
+	assert_non_null(dat);
+	assert_non_null(gp);
+	/* Cell (10000/s, 2 us) of hash: x in per second, y in µs, cells
+	 * halfway in log; stable (1), overhead ratio in %. */
+	double v[8];
+	assert_int_equal(data_row(dat, "# hash: regime", v, 8), 0);
+	assert_rel(v[0], 10000, 1e-9, "x");
+	assert_rel(v[1], 2, 1e-9, "y (µs)");
+	assert_rel(v[2], 10000 / sqrt(10), 1e-6, "xlo");
+	assert_rel(v[5], sqrt(2 * 4.30887), 1e-6, "yhi");
+	assert_rel(v[6], 1, 0, "stable");
+	assert_rel(v[7], 93.6883, 1e-6, "overhead %");
+	assert_non_null(strstr(dat, " 1 93.6883 \"S\"\n"));
+	/* (1e6/s, 4.31 us): only task_storage explodes (code 3). */
+	assert_non_null(strstr(dat, "\n1000000 4.30887 "));
+	assert_non_null(strstr(gp, "array strategies[2] = ['hash', 'task_storage']"));
+	assert_non_null(strstr(gp, "xlog = 1\n"));
+	assert_non_null(strstr(gp, "ylog = 1\n"));
+	assert_non_null(strstr(gp, "ylabel = 'workload.lifetime (µs, log scale)'"));
+	assert_non_null(strstr(gp, "array dfirst[1] = [0]"));
+	assert_non_null(strstr(gp, "array dother[1] = [1]"));
+	assert_non_null(strstr(gp, "array dboth[1] = [2]"));
+	assert_non_null(strstr(gp, "array present[5] = [0, 1, 0, 1, 0]"));
+	assert_non_null(strstr(gp, "3 replications per cell"));
+	free(dat);
+	free(gp);
+
+	/* Portrait: 6 of the 24 runs, the exploding ones first (3 of 5, evenly
+	 * spaced), then stable ones. */
+	gp = slurp(dir, "portrait.gp");
+	dat = slurp(dir, "portrait.dat");
+	assert_non_null(gp);
+	assert_non_null(dat);
+	assert_non_null(strstr(gp, "array runs[6] = ['task_storage @ rate=1M/s, "
+				   "lifetime=4.31 µs (exploding)', "));
+	assert_non_null(strstr(gp, "6 of 24 runs"));
+	assert_non_null(strstr(gp, "xlog = 1\n"));
+	/* Per run: windows, arrows, first and last window. */
+	assert_non_null(strstr(dat, "(exploding): windows\n"));
+	assert_non_null(strstr(dat, "(exploding): direction of time\n"));
+	assert_non_null(strstr(dat, "(exploding): first and last window\n"));
+	free(gp);
+	free(dat);
+}
+
+static void test_outdir_portrait_run(void **state)
+{
+	struct fx *x = *state;
+	char warn[2048], dir[4200];
+	assert_int_equal(plot_sub(x, "compare", warn, sizeof(warn)), 0);
+	assert_non_null(strstr(warn, "timeline.gp compare.gp portrait.gp;"));
+	snprintf(dir, sizeof(dir), "%s/compare", x->dir);
+	char *gp = slurp(dir, "portrait.gp"), *dat = slurp(dir, "portrait.dat");
+	assert_non_null(gp);
+	assert_non_null(dat);
+	/* One run per strategy; no regime in this summary.json: no label. */
+	assert_non_null(strstr(gp, "array runs[2] = ['hash', 'task_storage']"));
+	/* 60 windows: drawn one by one; the first is the start-up spike. */
+	assert_non_null(strstr(gp, "one point per 1 ms window"));
+	assert_non_null(strstr(dat, "# hash: windows\n3994.84 404.848\n"));
+	assert_non_null(strstr(dat, "# hash: first and last window\n3994.84 404.848\n"));
+	free(gp);
+	free(dat);
+}
+
+static void test_outdir_capacity(void **state)
+{
+	struct fx *x = *state;
+	char warn[2048], dir[4200];
+	assert_int_equal(plot_sub(x, "capacity", warn, sizeof(warn)), 0);
+	assert_int_equal(count_lines(warn), 1);
+	assert_non_null(strstr(warn, " capacity.gp;"));
+	snprintf(dir, sizeof(dir), "%s/capacity", x->dir);
+	char *dat = slurp(dir, "capacity.dat"), *gp = slurp(dir, "capacity.gp");
+	assert_non_null(dat);
+	assert_non_null(gp);
+	/* Probes by rate; bpf_cpu_share in %. */
+	assert_non_null(strstr(dat, "# hash\n1000 1 1 0 0.0238413 0.0226061 "
+				    "0.0250765\n31622.8 1 1 0 "));
+	assert_non_null(strstr(gp, "array thr[1] = [5]"));
+	assert_non_null(strstr(gp, "array names[1] = ['bpf_cpu_share']"));
+	assert_non_null(strstr(gp, "objective: bpf_cpu_share ≤ 5%"));
+	assert_non_null(strstr(gp, "array est[2] = [170774, 118637]"));
+	assert_non_null(strstr(gp, "array low[2] = [170774, 115478]"));
+	assert_non_null(strstr(gp, "'hash: capacity 171k/s (95% interval 171k .. "
+				   "173k/s)'"));
+	assert_non_null(strstr(gp, "zoom = 1\n"));
+	assert_non_null(strstr(gp, "10 replications per probe"));
+	free(dat);
+	free(gp);
+	/* Without capacity.json: the term unnamed, no threshold. */
+	char path[4300];
+	snprintf(path, sizeof(path), "%s/capacity.json", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(plot_sub(x, "capacity", warn, sizeof(warn)), 0);
+	gp = slurp(dir, "capacity.gp");
+	assert_non_null(gp);
+	assert_non_null(strstr(gp, "array names[1] = ['term0']"));
+	assert_non_null(strstr(gp, "array thr[1] = [NaN]"));
+	free(gp);
+}
+
+static void test_outdir_calibration(void **state)
+{
+	struct fx *x = *state;
+	char warn[2048], dir[4200];
+	assert_int_equal(plot_sub(x, "calibration", warn, sizeof(warn)), 0);
+	assert_int_equal(count_lines(warn), 1);
+	assert_non_null(strstr(warn, " calibration-fixture.gp;"));
+	snprintf(dir, sizeof(dir), "%s/calibration", x->dir);
+	char *dat = slurp(dir, "calibration-fixture.dat"),
+	     *gp = slurp(dir, "calibration-fixture.gp");
+	assert_non_null(dat);
+	assert_non_null(gp);
+	/* The by_active record and the mean-only profile have no panel. */
+	assert_non_null(strstr(gp, "array titles[3] = ['workload.wait', "
+				   "'workload.cpu_demand', 'storage.hash.update']"));
+	assert_non_null(strstr(gp, "'lognormal (chosen): AIC 237693, KS 0.151', "
+				   "'weibull: ΔAIC +2803, KS 0.156'"));
+	assert_non_null(strstr(gp, "baseline 42.4 ns subtracted"));
+	assert_non_null(strstr(gp, "array units[3] = ['µs', 'µs', 'ns']"));
+	/* Densities per decade: the bars of workload.wait hold (nearly) all
+	 * of the values. */
+	const char *h = strstr(dat, "# workload.wait: histogram\n");
+	assert_non_null(h);
+	h = strchr(h, '\n') + 1;
+	double mass = 0;
+	while (*h && *h != '\n' && *h != '#') {
+		char *end;
+		double a = strtod(h, &end), b = strtod(end, &end), d = strtod(end, &end);
+		mass += d / 100 * log10(b / a);
+		h = end + 1;
+	}
+	assert_true(mass > 0.98 && mass < 1.0001);
+	free(dat);
+	free(gp);
+	/* plot_path on the file: the same figure; on another file: 2. */
+	char path[4300];
+	snprintf(path, sizeof(path), "%s/fixture.yaml", dir);
+	FILE *w = tmpfile();
+	assert_int_equal(plot_path(path, NULL, NULL, w), 0);
+	snprintf(path, sizeof(path), "%s/phase/phase.csv", x->dir);
+	assert_int_equal(plot_path(path, NULL, NULL, w), 2);
+	fclose(w);
+	/* A calibration file of another version is named, with its line. */
+	write_file(dir, "old.yaml", "version: 2\nhost: {cpus: 2}\n");
+	assert_int_equal(plot_sub(x, "calibration", warn, sizeof(warn)), 1);
+	assert_non_null(strstr(warn, "calibration-old figure: "));
+	assert_non_null(strstr(warn, "old.yaml:1:10: calibration file version 2 "
+				     "is not supported"));
+}
+
 static void test_outdir_errors(void **state)
 {
 	struct fx *x = *state;
@@ -411,11 +682,21 @@ int main(void)
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_vars),
 		cmocka_unit_test(test_pick),
+		cmocka_unit_test(test_axis_build),
+		cmocka_unit_test(test_tics),
 		cmocka_unit_test_setup_teardown(test_outdir_compare, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_outdir_sweep, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_outdir_validation, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_outdir_phase, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_outdir_portrait_run, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_outdir_capacity, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_outdir_calibration, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_outdir_errors, fx_setup,
 						fx_teardown),

@@ -1,11 +1,16 @@
 #!/bin/sh
-# plot.sh - `bpfsim plot` and the figures run/compare/sweep draw themselves.
+# plot.sh - `bpfsim plot` and the figures run/compare/sweep/phase/capacity
+# draw themselves.
 #
 # Pins, on the fixed output folders under tests/plots/ (copied, never
 # written in place):
-#   - every figure kind is drawn: compare/ -> timeline + compare,
-#     sweep/ -> sweep, validation/ (two mmc sweeps in subfolders) ->
-#     validation; with --plot-format both, each as PNG and SVG;
+#   - every figure kind is drawn: compare/ -> timeline + compare +
+#     portrait, sweep/ -> sweep, validation/ (two mmc sweeps in subfolders)
+#     -> validation, phase/ -> phase + portrait (no sweep), capacity/ ->
+#     capacity, calibration/ -> calibration-fixture (from fixture.yaml);
+#     with --plot-format both, each as PNG and SVG;
+#   - `bpfsim plot FILE` on a calibration file draws its figure beside it;
+#     on a file that is not one, exit 2;
 #   - a PNG starts with the PNG signature and is > 5 KB; an SVG is well-formed
 #     XML (xmllint if installed - `make deps` installs it - else a check of
 #     the first and last tags) and has at least one <path> in as many plot
@@ -18,7 +23,9 @@
 #     no temporary file left;
 #   - bad usage (unknown --plot-format, an empty folder) exits 2;
 #   - `run` draws compare.png itself, and not with --no-plots;
-#     --plot-format svg draws only SVG.
+#     --plot-format svg draws only SVG; `phase` draws phase.png and
+#     portrait.png, `capacity` capacity.png (and writes capacity.json),
+#     neither with --no-plots.
 # Does not pin: pixels, the figures' exact layout, or the data values
 # (the derived data's layout is pinned by tests/test_plot.c).
 # Usage: BPFSIM=build/bpfsim-asan sh tests/cli/plot.sh (from the repo root)
@@ -65,11 +72,14 @@ check_svg() {
 # 1. Every figure kind from the fixtures, PNG and SVG.
 cp -R tests/plots "$tmp/fx"
 "$BPFSIM" plot --plot-format both "$tmp/fx/compare" "$tmp/fx/sweep" \
-	"$tmp/fx/validation" >"$tmp/out" 2>"$tmp/err"
+	"$tmp/fx/validation" "$tmp/fx/phase" "$tmp/fx/capacity" \
+	"$tmp/fx/calibration" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 0 ] || fail "plot exited $rc: $(cat "$tmp/err")"
 [ -s "$tmp/err" ] && fail "unexpected stderr: $(cat "$tmp/err")"
-for f in compare/timeline compare/compare sweep/sweep validation/validation; do
+for f in compare/timeline compare/compare compare/portrait sweep/sweep \
+	validation/validation phase/phase phase/portrait capacity/capacity \
+	calibration/calibration-fixture; do
 	grep -qx "$tmp/fx/$f.png" "$tmp/out" || fail "$f.png not listed on stdout"
 	grep -qx "$tmp/fx/$f.svg" "$tmp/out" || fail "$f.svg not listed on stdout"
 	check_png "$tmp/fx/$f.png"
@@ -83,10 +93,25 @@ check_svg "$tmp/fx/compare/timeline.svg" 4
 check_svg "$tmp/fx/compare/compare.svg" 12
 check_svg "$tmp/fx/sweep/sweep.svg" 24
 check_svg "$tmp/fx/validation/validation.svg" 6
+# portrait: a line and arrows per run (2 strategies; 6 runs of the phase);
+# phase: regime cells x 2, overhead cells x 2 (and their grey and hatched
+# layers), the difference and the ratio; capacity: a line and CI bars per
+# strategy in each of the 2 panels; calibration: histogram and 5 fits in
+# each of 3 panels.
+check_svg "$tmp/fx/compare/portrait.svg" 4
+check_svg "$tmp/fx/phase/portrait.svg" 12
+check_svg "$tmp/fx/phase/phase.svg" 10
+check_svg "$tmp/fx/capacity/capacity.svg" 8
+check_svg "$tmp/fx/calibration/calibration-fixture.svg" 18
+[ -e "$tmp/fx/phase/sweep.png" ] && fail "a phase folder got a sweep figure"
 # The folder's script redraws the figure by hand.
 (cd "$tmp/fx/sweep" && rm -f sweep.png && gnuplot sweep.gp) 2>"$tmp/err" ||
 	fail "gnuplot sweep.gp by hand failed: $(cat "$tmp/err")"
 check_png "$tmp/fx/sweep/sweep.png"
+(cd "$tmp/fx/calibration" && rm -f calibration-fixture.png &&
+	gnuplot calibration-fixture.gp) 2>"$tmp/err" ||
+	fail "gnuplot calibration-fixture.gp by hand failed: $(cat "$tmp/err")"
+check_png "$tmp/fx/calibration/calibration-fixture.png"
 left=$(find "$tmp/fx" -name '*.tmp.*')
 [ -z "$left" ] || fail "temporary files left behind: $left"
 
@@ -102,6 +127,29 @@ for f in timeline.dat timeline.gp compare.dat compare.gp; do
 done
 ls "$tmp/nogp"/*.png >/dev/null 2>&1 && fail "without gnuplot: a PNG was written"
 [ -s "$tmp/out" ] && fail "without gnuplot: figures listed: $(cat "$tmp/out")"
+
+cp -R tests/plots/phase "$tmp/nogp-phase"
+PATH=/nonexistent "$BPFSIM" plot "$tmp/nogp-phase" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 0 ] || fail "plot of a phase folder without gnuplot exited $rc"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "phase: want one warning line, got: $(cat "$tmp/err")"
+for f in phase.dat phase.gp portrait.dat portrait.gp; do
+	[ -s "$tmp/nogp-phase/$f" ] || fail "phase without gnuplot: $f missing"
+done
+
+# 2b. A calibration file named directly: its figure beside it; another
+# file: exit 2.
+cp -R tests/plots/calibration "$tmp/cal"
+"$BPFSIM" plot "$tmp/cal/fixture.yaml" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 0 ] || fail "plot of a calibration file exited $rc: $(cat "$tmp/err")"
+grep -qx "$tmp/cal/calibration-fixture.png" "$tmp/out" ||
+	fail "plot FILE did not list calibration-fixture.png: $(cat "$tmp/out")"
+check_png "$tmp/cal/calibration-fixture.png"
+"$BPFSIM" plot "$tmp/fx/capacity/capacity.csv" >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 2 ] || fail "plot of a CSV file exited $rc, want 2"
+grep -q 'capacity.csv' "$tmp/err" || fail "plot of a CSV file: $(cat "$tmp/err")"
 
 # 3. A gnuplot that fails: exit 1, its message shown, nothing half-written.
 mkdir "$tmp/bin"
@@ -138,5 +186,27 @@ ls "$tmp/run2"/*.png "$tmp/run2"/*.gp >/dev/null 2>&1 && fail "--no-plots wrote 
 check_svg "$tmp/run3/compare.svg" 1
 [ -e "$tmp/run3/compare.png" ] && fail "--plot-format svg also wrote a PNG"
 
+# 6. phase and capacity draw their figures unless --no-plots.
+tiny="--reps 2 --set duration=10ms --quiet"
+grid="--x workload.rate=10000/s:1000000/s:2:log --y workload.lifetime=2us:20us:2:log"
+"$BPFSIM" phase scenarios/phase.yaml $grid $tiny --out "$tmp/ph" >/dev/null \
+	2>"$tmp/err" || fail "phase failed: $(cat "$tmp/err")"
+[ -s "$tmp/err" ] && fail "phase: unexpected stderr: $(cat "$tmp/err")"
+check_png "$tmp/ph/phase.png"
+check_png "$tmp/ph/portrait.png"
+"$BPFSIM" phase scenarios/phase.yaml $grid $tiny --no-plots --out "$tmp/ph2" \
+	>/dev/null 2>&1
+ls "$tmp/ph2"/*.png "$tmp/ph2"/*.gp >/dev/null 2>&1 && fail "phase --no-plots wrote figures"
+"$BPFSIM" capacity scenarios/capacity.yaml $tiny --probes 4 --out "$tmp/cap" \
+	>/dev/null 2>"$tmp/err" || fail "capacity failed: $(cat "$tmp/err")"
+[ -s "$tmp/err" ] && fail "capacity: unexpected stderr: $(cat "$tmp/err")"
+check_png "$tmp/cap/capacity.png"
+grep -q '"metric": "bpf_cpu_share", "op": "<=", "value": 0.05' "$tmp/cap/capacity.json" ||
+	fail "capacity.json lacks the objective's term: $(cat "$tmp/cap/capacity.json")"
+"$BPFSIM" capacity scenarios/capacity.yaml $tiny --probes 4 --no-plots \
+	--out "$tmp/cap2" >/dev/null 2>&1
+ls "$tmp/cap2"/*.png "$tmp/cap2"/*.gp >/dev/null 2>&1 && fail "capacity --no-plots wrote figures"
+[ -s "$tmp/cap2/capacity.json" ] || fail "capacity --no-plots: no capacity.json"
+
 [ "$fails" -eq 0 ] || exit 1
-echo "ok: bpfsim plot (timeline, compare, sweep, validation; png, svg; no gnuplot; failing gnuplot)"
+echo "ok: bpfsim plot (timeline, compare, sweep, validation, phase, portrait, capacity, calibration; png, svg; no gnuplot; failing gnuplot)"

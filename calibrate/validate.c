@@ -1,0 +1,466 @@
+/* validate.c - `bpfsim validate` steps 3 and 4: the generated scenario, its
+ * simulation, and measured against predicted (validate.h).
+ *
+ * The scenario takes every input it can from the calibration file through
+ * `{from: calibration.X, use: empirical}` - the measured histograms
+ * themselves, not fits, so a two-mode cost or a heavy-tailed sleep is
+ * simulated as it was measured - and leaves out what the file lacks (a
+ * histogram with no values): the model's default then applies, which the
+ * generated file says in a comment.  Mapping (calibrate workload/storage
+ * -> runqslower):
+ *   workload.spawned.rate            -> workload.rate (Poisson arrivals)
+ *   workload.cpu_demand              -> workload.lifetime
+ *   workload.spawned.block_probability, .run, .sleep -> workload.block.*
+ *   workload.resident.tasks, .busy, .run, .sleep, .interval
+ *                                    -> workload.resident.*
+ *   workload.slice                   -> workload.slice
+ *   workload.idle_wakeup             -> idle_wakeup
+ *   workload.busy_wakeup             -> wakeup_preemption (when asked)
+ *   storage.KIND.update/lookup/delete or get/create/delete -> storage.KIND
+ *   storage.KIND.hooks.HOOK          -> probe.hooks.HOOK
+ *   storage.output.ringbuf           -> probe.output_cost.ringbuf
+ * and runqueue: woken_first (woken tasks ahead of preempted ones, as
+ * EEVDF's lag gives a task that slept), and, as the measured probes ran:
+ * threshold 10 ms, delete on report,
+ * ringbuf output, a 10240-entry hash whose failed updates cost an update;
+ * occupancy and active factors `none` (the costs were measured at this
+ * very load); the host's CPUs and pid_max.
+ *
+ * Per-replication values are derived from the model's metrics (validate.h
+ * defines them) and summarised over the replications with stat_summarize:
+ * mean and 95% Student-t CI.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "calfile.h"
+#include "cli.h"
+#include "fit.h"
+#include "model.h"
+#include "out.h"
+#include "runner.h"
+#include "scenario.h"
+#include "units.h"
+#include "validate.h"
+#include "ytree.h"
+
+const char *const val_hook_names[VAL_NHOOKS] = {
+	"sched_wakeup", "sched_wakeup_new", "sched_switch",
+};
+
+const char *val_metric_name(int m)
+{
+	static const char *const names[VM_COUNT] = {
+		"per_run_sched_wakeup", "per_run_sched_wakeup_new",
+		"per_run_sched_switch", "runs_per_s_sched_wakeup",
+		"runs_per_s_sched_wakeup_new", "runs_per_s_sched_switch",
+		"bpf_share", "overhead_ratio", "wait_p50", "wait_p99", "cpu_busy",
+	};
+	return m >= 0 && m < VM_COUNT ? names[m] : "?";
+}
+
+const char *val_metric_unit(int m)
+{
+	if (m < VM_RUNS_PER_S || m == VM_WAIT_P50 || m == VM_WAIT_P99)
+		return "ns";
+	if (m < VM_BPF_SHARE)
+		return "1/s";
+	return "ratio";
+}
+
+/* ---- measured ------------------------------------------------------------ */
+
+static double tree_ns(struct ytree *t, const char *path)
+{
+	struct ynode *n = t ? ytree_find(t, path) : NULL;
+	double v;
+	char why[128];
+	if (!n || n->kind != YN_SCALAR ||
+	    units_parse_duration(n->value, &v, why, sizeof(why)))
+		return NAN;
+	return v;
+}
+
+static double tree_num(struct ytree *t, const char *path)
+{
+	struct ynode *n = t ? ytree_find(t, path) : NULL;
+	double v;
+	char why[128];
+	if (!n || n->kind != YN_SCALAR)
+		return NAN;
+	if (units_parse_number(n->value, &v, why, sizeof(why)) &&
+	    units_parse_rate(n->value, &v, why, sizeof(why)))
+		return NAN;
+	return v;
+}
+
+int validate_measured_values(const struct val_measured *m, const char *calfile,
+			     double out[VM_COUNT], struct err *e)
+{
+	double bpf = 0, all = (double)m->cpus * m->elapsed * 1e9;
+	for (int i = 0; i < VM_COUNT; i++)
+		out[i] = NAN;
+	for (int h = 0; h < VAL_NHOOKS; h++) {
+		double net = m->run_ns[h] - m->floor * m->runs[h];
+		if (m->runs[h] > 0)
+			out[VM_PER_RUN + h] = net / m->runs[h];
+		out[VM_RUNS_PER_S + h] = m->elapsed > 0 ? m->runs[h] / m->elapsed
+							: NAN;
+		bpf += m->runs[h] > 0 ? net : 0;
+	}
+	if (all > 0) {
+		out[VM_BPF_SHARE] = bpf / all;
+		out[VM_CPU_BUSY] = m->busy / all;
+	}
+	if (m->busy > bpf)
+		out[VM_OVERHEAD] = bpf / (m->busy - bpf);
+	if (calfile) {
+		struct ytree *t = calfile_load(calfile, e);
+		if (!t)
+			return e->status;
+		out[VM_WAIT_P50] = tree_ns(t, "workload.wait.p50");
+		out[VM_WAIT_P99] = tree_ns(t, "workload.wait.p99");
+		ytree_free(t);
+	}
+	return 0;
+}
+
+/* ---- the scenario --------------------------------------------------------- */
+
+/* Values in the record at path (its n), 0 when absent. */
+static double rec_n(struct ytree *t, const char *path)
+{
+	char p[256];
+	snprintf(p, sizeof(p), "%s.n", path);
+	double n = tree_num(t, p);
+	return isfinite(n) ? n : 0;
+}
+
+/* "  key: {from: calibration.PATH, use: empirical}" when the record has
+ * values, else a comment that the default applies. */
+static void ref_dist(FILE *f, struct ytree *t, int indent, const char *key,
+		     const char *path)
+{
+	if (rec_n(t, path) >= 1)
+		fprintf(f, "%*s%s: {from: calibration.%s, use: empirical}\n",
+			indent, "", key, path);
+	else
+		fprintf(f, "%*s# %s: the model's default (%s has no values)\n",
+			indent, "", key, path);
+}
+
+static void ref_scalar(FILE *f, struct ytree *t, int indent, const char *key,
+		       const char *path)
+{
+	if (isfinite(tree_num(t, path)))
+		fprintf(f, "%*s%s: {from: calibration.%s}\n", indent, "", key, path);
+	else
+		fprintf(f, "%*s# %s: the model's default (no %s)\n", indent, "",
+			key, path);
+}
+
+int validate_scenario_write(const char *dir, const char *name,
+			    const char *calname, const char *label, int task,
+			    const struct val_sim_opts *so, struct err *e)
+{
+	char calpath[4096], dur[48];
+	const char *kind = task ? "task_storage" : "hash";
+	struct out_file o = { 0 };
+	snprintf(calpath, sizeof(calpath), "%s/%s", dir, calname);
+	struct ytree *t = calfile_load(calpath, e);
+	if (!t)
+		return e->status;
+	if (out_open(&o, dir, name, e)) {
+		ytree_free(t);
+		return e->status;
+	}
+	FILE *f = o.f;
+	units_format_duration(so->duration_ns, dur, sizeof(dur));
+	fprintf(f, "# Generated by bpfsim validate: the host measured under load %s\n"
+		"# with the %s probes, simulated from the calibration taken under\n"
+		"# the same load (%s).  Rerun: bpfsim run THIS-FILE\n",
+		label, kind, calname);
+	fprintf(f, "model: runqslower\ncalibration: %s\n", calname);
+	fprintf(f, "description: \"validate %s, %s\"\n", label, kind);
+	fprintf(f, "seed: %llu\nreplications: %llu\nduration: %s\nwindow: 0\n",
+		(unsigned long long)so->seed, (unsigned long long)so->reps, dur);
+	fprintf(f, "cpus: %ld\npid_max: %ld\n", so->cpus, so->pid_max);
+	fprintf(f, "runqueue: woken_first\n");
+	ref_dist(f, t, 0, "idle_wakeup", "workload.idle_wakeup");
+	if (so->wakeup_preemption)
+		ref_dist(f, t, 0, "wakeup_preemption", "workload.busy_wakeup");
+	fprintf(f, "workload:\n");
+	double rate = tree_num(t, "workload.spawned.rate");
+	if (isfinite(rate) && rate > 0) {
+		fprintf(f, "  arrival: poisson\n");
+		fprintf(f, "  rate: {from: calibration.workload.spawned.rate}\n");
+	} else {
+		fprintf(f, "  arrival: batch   # nothing was spawned\n"
+			"  processes: 0\n");
+	}
+	ref_dist(f, t, 2, "lifetime", "workload.cpu_demand");
+	ref_dist(f, t, 2, "slice", "workload.slice");
+	fprintf(f, "  block:\n");
+	ref_scalar(f, t, 4, "probability", "workload.spawned.block_probability");
+	ref_dist(f, t, 4, "run", "workload.spawned.run");
+	ref_dist(f, t, 4, "sleep", "workload.spawned.sleep");
+	fprintf(f, "  resident:\n");
+	ref_scalar(f, t, 4, "tasks", "workload.resident.tasks");
+	ref_scalar(f, t, 4, "busy", "workload.resident.busy");
+	ref_dist(f, t, 4, "run", "workload.resident.run");
+	ref_dist(f, t, 4, "sleep", "workload.resident.sleep");
+	ref_dist(f, t, 4, "interval", "workload.resident.interval");
+	fprintf(f, "probe:\n  threshold: 10ms\n  output: ringbuf\n"
+		"  delete: on_report\n  hooks:\n");
+	for (int h = 0; h < VAL_NHOOKS; h++) {
+		char p[128];
+		snprintf(p, sizeof(p), "storage.%s.hooks.%s", kind, val_hook_names[h]);
+		if (ytree_find(t, p))
+			fprintf(f, "    %s: {from: calibration.%s}\n",
+				val_hook_names[h], p);
+		else
+			fprintf(f, "    # %s: the model's default (no %s)\n",
+				val_hook_names[h], p);
+	}
+	fprintf(f, "  output_cost:\n");
+	ref_dist(f, t, 4, "ringbuf", "storage.output.ringbuf");
+	fprintf(f, "storage:\n  kind: %s\n  %s:\n", kind, kind);
+	if (task) {
+		ref_dist(f, t, 4, "get", "storage.task_storage.get");
+		ref_dist(f, t, 4, "create", "storage.task_storage.create");
+		ref_dist(f, t, 4, "delete", "storage.task_storage.delete");
+		fprintf(f, "    active_factor: none\n");
+	} else {
+		fprintf(f, "    max_entries: %d\n", VAL_HASH_ENTRIES);
+		ref_dist(f, t, 4, "update", "storage.hash.update");
+		ref_dist(f, t, 4, "lookup", "storage.hash.lookup");
+		ref_dist(f, t, 4, "delete", "storage.hash.delete");
+		ref_dist(f, t, 4, "full_update_cost", "storage.hash.update");
+		fprintf(f, "    occupancy_factor: none\n    active_factor: none\n");
+	}
+	ytree_free(t);
+	return out_commit(&o, e);
+}
+
+/* ---- simulation -------------------------------------------------------------- */
+
+struct idx {
+	int per_run[VAL_NHOOKS], rate[VAL_NHOOKS], bpf[VAL_NHOOKS];
+	int payload, bpf_all, sw, idle, p50, p99;
+};
+
+static int metric(const struct model *m, const char *prefix, const char *hook)
+{
+	char name[64];
+	snprintf(name, sizeof(name), "%s%s", prefix, hook);
+	return model_metric_index(m, name);
+}
+
+int validate_simulate(const char *scenario, const struct val_sim_opts *so,
+		      struct stat_summary out[VM_COUNT], int *interrupted,
+		      struct err *e)
+{
+	struct scenario *sc = scenario_load(scenario, NULL, 0, 0, NULL, e);
+	struct runner_job *jobs = NULL;
+	double *metrics = NULL, *vals = NULL;
+	int rc = 0;
+	*interrupted = 0;
+	for (int i = 0; i < VM_COUNT; i++)
+		stat_summarize(NULL, 0, 0.95, &out[i]);
+	if (!sc)
+		return e->status;
+	const struct model *m = sc->model;
+	struct idx ix;
+	for (int h = 0; h < VAL_NHOOKS; h++) {
+		ix.per_run[h] = metric(m, "bpf_per_run_", val_hook_names[h]);
+		ix.rate[h] = metric(m, "runs_per_s_", val_hook_names[h]);
+		ix.bpf[h] = metric(m, "bpf_time_", val_hook_names[h]);
+	}
+	ix.payload = metric(m, "payload_time", "");
+	ix.bpf_all = metric(m, "bpf_time", "");
+	ix.sw = metric(m, "switch_time", "");
+	ix.idle = metric(m, "idle_time", "");
+	ix.p50 = metric(m, "wait_p50", "");
+	ix.p99 = metric(m, "wait_p99", "");
+	size_t nr = sc->replications, nm = model_metric_count(m);
+	jobs = calloc(nr, sizeof(*jobs));
+	metrics = calloc(nr * nm, sizeof(double));
+	vals = calloc(nr * VM_COUNT, sizeof(double));
+	if (!jobs || !metrics || !vals) {
+		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	for (size_t r = 0; r < nr; r++) {
+		struct runner_job *j = &jobs[r];
+		j->model = m;
+		j->cfg = sc->cfg[0];
+		j->seed = sc->seed;
+		j->rep = r;
+		j->end = sc->duration;
+		j->caps = sc->caps;
+		j->scfg = sc->series;
+		j->metrics = &metrics[r * nm];
+	}
+	runner_run(jobs, nr, so->threads, &cli_interrupted, NULL, NULL);
+	size_t n = 0;
+	for (size_t r = 0; r < nr; r++) {
+		const double *x = &metrics[r * nm];
+		double *v = &vals[n * VM_COUNT];
+		if (!jobs[r].done) {
+			*interrupted = 1;
+			continue;
+		}
+		if (jobs[r].status == SIM_FAILED) {
+			rc = err_set(e, ERR_RUNTIME, scenario, 0, 0, "replication %zu "
+				     "failed: %s", r, jobs[r].error);
+			goto out;
+		}
+		double bpf = 0;
+		for (int h = 0; h < VAL_NHOOKS; h++) {
+			v[VM_PER_RUN + h] = x[ix.per_run[h]];
+			v[VM_RUNS_PER_S + h] = x[ix.rate[h]];
+			bpf += x[ix.bpf[h]];
+		}
+		double all = x[ix.payload] + x[ix.bpf_all] + x[ix.sw] + x[ix.idle];
+		double busy = all - x[ix.idle];
+		v[VM_BPF_SHARE] = all > 0 ? bpf / all : NAN;
+		v[VM_OVERHEAD] = busy > bpf ? bpf / (busy - bpf) : NAN;
+		v[VM_WAIT_P50] = x[ix.p50];
+		v[VM_WAIT_P99] = x[ix.p99];
+		v[VM_CPU_BUSY] = all > 0 ? busy / all : NAN;
+		n++;
+	}
+	double *col = malloc((n ? n : 1) * sizeof(double));
+	if (!col) {
+		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	for (int k = 0; k < VM_COUNT; k++) {
+		size_t nk = 0;
+		for (size_t r = 0; r < n; r++)
+			if (isfinite(vals[r * VM_COUNT + k]))
+				col[nk++] = vals[r * VM_COUNT + k];
+		stat_summarize(col, nk, 0.95, &out[k]);
+	}
+	free(col);
+out:
+	runner_jobs_release(jobs, jobs ? nr : 0);
+	free(jobs);
+	free(metrics);
+	free(vals);
+	scenario_free(sc);
+	return rc;
+}
+
+/* ---- results --------------------------------------------------------------------- */
+
+void validate_rows(const char *load, int task, const double meas[VM_COUNT],
+		   const struct stat_summary pred[VM_COUNT], double tol,
+		   struct val_row *rows)
+{
+	for (int k = 0; k < VM_COUNT; k++) {
+		struct val_row *r = &rows[k];
+		memset(r, 0, sizeof(*r));
+		snprintf(r->load, sizeof(r->load), "%s", load);
+		r->task = task;
+		r->metric = k;
+		r->measured = meas[k];
+		r->pred = pred[k];
+		r->rel = isfinite(meas[k]) && meas[k] != 0 && isfinite(pred[k].mean)
+			 ? (pred[k].mean - meas[k]) / fabs(meas[k]) : NAN;
+		r->verdict = isfinite(r->rel) ? fabs(r->rel) <= tol : -1;
+	}
+}
+
+/* A value in its unit, 4 significant digits: durations by magnitude,
+ * ratios in %, rates as numbers. */
+static const char *show(double v, const char *unit, char *buf, size_t size)
+{
+	if (!isfinite(v))
+		snprintf(buf, size, "-");
+	else if (!strcmp(unit, "ns"))
+		fit_format_ns(v, 4, buf, size);
+	else if (!strcmp(unit, "ratio"))
+		snprintf(buf, size, "%.4g%%", 100 * v);
+	else
+		snprintf(buf, size, "%.4g/s", v);
+	return buf;
+}
+
+static const char *verdict_name(int v)
+{
+	return v > 0 ? "ok" : v == 0 ? "MISS" : "-";
+}
+
+void validate_print_table(FILE *f, const struct val_row *rows, size_t n,
+			  double tol)
+{
+	const char *last_load = "";
+	int last_task = -1;
+	size_t ok = 0, judged = 0, sok = 0, sjudged = 0;
+	fprintf(f, "%-28s %12s %12s %22s %9s  %s\n", "metric", "measured",
+		"predicted", "95% CI", "error", "verdict");
+	for (size_t i = 0; i < n; i++) {
+		const struct val_row *r = &rows[i];
+		const char *u = val_metric_unit(r->metric);
+		char a[48], b[48], lo[48], hi[48], ci[100], err[32];
+		if (strcmp(r->load, last_load) || r->task != last_task) {
+			fprintf(f, "-- %s, %s\n", r->load,
+				r->task ? "task_storage" : "hash");
+			last_load = r->load;
+			last_task = r->task;
+		}
+		if (isfinite(r->pred.half))
+			snprintf(ci, sizeof(ci), "[%s, %s]",
+				 show(r->pred.lo, u, lo, sizeof(lo)),
+				 show(r->pred.hi, u, hi, sizeof(hi)));
+		else
+			snprintf(ci, sizeof(ci), "-");
+		if (isfinite(r->rel))
+			snprintf(err, sizeof(err), "%+.1f%%", 100 * r->rel);
+		else
+			snprintf(err, sizeof(err), "-");
+		fprintf(f, "  %-26s %12s %12s %22s %9s  %s\n",
+			val_metric_name(r->metric), show(r->measured, u, a, sizeof(a)),
+			show(r->pred.mean, u, b, sizeof(b)), ci, err,
+			verdict_name(r->verdict));
+		if (r->verdict >= 0) {
+			judged++;
+			ok += (size_t)r->verdict;
+			if (r->metric == VM_BPF_SHARE) {
+				sjudged++;
+				sok += (size_t)r->verdict;
+			}
+		}
+	}
+	fprintf(f, "\nwithin +-%.0f%%: %zu of %zu metrics; BPF share of CPU: %zu of "
+		"%zu (load, storage) rows\n", 100 * tol, ok, judged, sok, sjudged);
+}
+
+void validate_write_csv(FILE *f, const struct val_row *rows, size_t n,
+			double tol)
+{
+	fputs("load,storage,metric,unit,measured,predicted,ci_low,ci_high,"
+	      "replications,rel_error,tolerance,verdict\n", f);
+	for (size_t i = 0; i < n; i++) {
+		const struct val_row *r = &rows[i];
+		out_csv_field(f, r->load);
+		fprintf(f, ",%s,%s,%s,", r->task ? "task_storage" : "hash",
+			val_metric_name(r->metric), val_metric_unit(r->metric));
+		out_num(f, r->measured, "nan");
+		fputc(',', f);
+		out_num(f, r->pred.mean, "nan");
+		fputc(',', f);
+		out_num(f, r->pred.lo, "nan");
+		fputc(',', f);
+		out_num(f, r->pred.hi, "nan");
+		fprintf(f, ",%zu,", r->pred.n);
+		out_num(f, r->rel, "nan");
+		fputc(',', f);
+		out_num(f, tol, "nan");
+		fprintf(f, ",%s\n", r->verdict > 0 ? "ok" : r->verdict == 0
+			? "miss" : "none");
+	}
+}
