@@ -262,18 +262,18 @@ $(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(FUZZ)/libbpfsim.a
 	$(call msg,LINK,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
-# make check-vm: the guest tests of tests/vm/ under Debian's own kernel in qemu
-# (the development hosts are locked down and refuse fentry/fexit).
+# make check-vm: the guest tests of tests/vm/ under Debian's own kernels in
+# qemu (the development hosts are locked down and refuse fentry/fexit).
 # scripts/check-vm.sh installs VM_PKGS (qemu and busybox on the host; the
-# kernel package is only downloaded and unpacked under $(VM)), builds
-# vm-binaries through this Makefile, boots, and reports the guest's results.
+# kernel packages are only downloaded and unpacked under $(VM)), builds
+# vm-binaries through this Makefile, boots, and reports the guests' results.
 # The guest binaries are static: the initramfs has no libc.  vmtool is the
-# guest's own BPF helper (fentry/fexit smoke test, run_cnt, program list),
-# built from tests/vm/*.bpf.c with skeletons that need no vmlinux.h.
+# guest's own BPF helper (fentry/fexit smoke test, exact run counts, program
+# list), built from tests/vm/*.bpf.c with skeletons that need no vmlinux.h.
 VM := $(BUILD)/vm
-VM_PKGS := qemu-system-x86 busybox-static cpio python3 clang llvm libbpf-dev \
-	libelf-dev zlib1g-dev bpftool
-VM_TIMEOUT ?= 600
+VM_PKGS := qemu-system-x86 busybox-static cpio python3 zstd clang llvm \
+	libbpf-dev libelf-dev zlib1g-dev bpftool
+VM_TIMEOUT ?= 900
 CLANG ?= clang
 BPFTOOL ?= bpftool
 VM_BPF_CFLAGS := -g -O2 -target bpf -Wall -I/usr/include/$(shell $(CC) -dumpmachine)

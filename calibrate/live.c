@@ -651,31 +651,6 @@ void live_threads_fini(struct live_threads *th)
 	th->n = 0;
 }
 
-size_t live_threads_busy(const struct live_threads *a,
-			 const struct live_threads *b, double seconds,
-			 double share, double *cpu)
-{
-	size_t i = 0, j = 0, n = 0;
-	*cpu = 0;
-	while (i < a->n && j < b->n) {
-		if (a->t[i].tid < b->t[j].tid) {
-			i++;
-		} else if (a->t[i].tid > b->t[j].tid) {
-			j++;
-		} else {
-			double c = b->t[j].cpu - a->t[i].cpu;
-			double w = b->t[j].delay - a->t[i].delay;
-			if (c + w >= share * seconds * 1e9) {
-				n++;
-				*cpu += c;
-			}
-			i++;
-			j++;
-		}
-	}
-	return n;
-}
-
 /* ---- reporting ------------------------------------------------------------------ */
 
 void live_dist_header(FILE *f)

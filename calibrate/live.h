@@ -125,12 +125,6 @@ struct live_threads {
 };
 int live_threads_read(struct live_threads *th);
 void live_threads_fini(struct live_threads *th);
-/* Threads present in both snapshots that were runnable (running or waiting
- * on a runqueue) at least `share` of `seconds`: the host's CPU-bound tasks.
- * Returns their number; *cpu gets their CPU time (ns) between the two. */
-size_t live_threads_busy(const struct live_threads *a,
-			 const struct live_threads *b, double seconds,
-			 double share, double *cpu);
 
 /* ---- reporting ---------------------------------------------------------- */
 void live_dist_header(FILE *f);

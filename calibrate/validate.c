@@ -19,8 +19,9 @@
  *   storage.KIND.update/lookup/delete or get/create/delete -> storage.KIND
  *   storage.KIND.hooks.HOOK          -> probe.hooks.HOOK
  *   storage.output.ringbuf           -> probe.output_cost.ringbuf
- * and runqueue: woken_first (woken tasks ahead of preempted ones, as
- * EEVDF's lag gives a task that slept), and, as the measured probes ran:
+ * and runqueue: fair (the task that has run least runs next, a woken task
+ * placed at most sleeper_credit ahead, wake-up preemption: CFS/EEVDF in
+ * outline), and, as the measured probes ran:
  * threshold 10 ms, delete on report,
  * ringbuf output, a 10240-entry hash whose failed updates cost an update;
  * occupancy and active factors `none` (the costs were measured at this
@@ -187,7 +188,7 @@ int validate_scenario_write(const char *dir, const char *name,
 	fprintf(f, "seed: %llu\nreplications: %llu\nduration: %s\nwindow: 0\n",
 		(unsigned long long)so->seed, (unsigned long long)so->reps, dur);
 	fprintf(f, "cpus: %ld\npid_max: %ld\n", so->cpus, so->pid_max);
-	fprintf(f, "runqueue: woken_first\n");
+	fprintf(f, "runqueue: fair\n");
 	ref_dist(f, t, 0, "idle_wakeup", "workload.idle_wakeup");
 	if (so->wakeup_preemption)
 		ref_dist(f, t, 0, "wakeup_preemption", "workload.busy_wakeup");
@@ -212,6 +213,11 @@ int validate_scenario_write(const char *dir, const char *name,
 	ref_dist(f, t, 4, "run", "workload.resident.run");
 	ref_dist(f, t, 4, "sleep", "workload.resident.sleep");
 	ref_dist(f, t, 4, "interval", "workload.resident.interval");
+	if (rec_n(t, "workload.resident.busy_run") >= 1 &&
+	    rec_n(t, "workload.resident.busy_sleep") >= 1) {
+		ref_dist(f, t, 4, "busy_run", "workload.resident.busy_run");
+		ref_dist(f, t, 4, "busy_sleep", "workload.resident.busy_sleep");
+	}
 	fprintf(f, "probe:\n  threshold: 10ms\n  output: ringbuf\n"
 		"  delete: on_report\n  hooks:\n");
 	for (int h = 0; h < VAL_NHOOKS; h++) {

@@ -105,14 +105,15 @@ static __always_inline int on_wakeup(struct task_struct *p, int new)
 			c->wakeups++;
 	}
 	struct wl_task *t = bpf_map_lookup_elem(&tasks, &pid);
-	__u32 young;
+	__u32 young, hog = 0;
 	if (t) {
 		young = t->flags & WL_F_YOUNG;
+		hog = t->flags & WL_F_HOG;
 		if (t->state == WL_T_BLOCKED && now > t->ts) {
 			HIST_ADD(hists, WL_SLEEP, now - t->ts);
-			HIST_ADD(hists, young ? WL_SLEEP_YOUNG : WL_SLEEP_OLD,
-				 now - t->ts);
-			if (c) {
+			HIST_ADD(hists, hog ? WL_SLEEP_HOG : young ? WL_SLEEP_YOUNG
+				 : WL_SLEEP_OLD, now - t->ts);
+			if (c && !hog) {
 				if (young)
 					c->sleeps_young++;
 				else
@@ -122,7 +123,7 @@ static __always_inline int on_wakeup(struct task_struct *p, int new)
 		t->ts = now;
 		t->state = WL_T_RUNNABLE;
 		/* Wake-up to wake-up of a resident: its cycle. */
-		if (!new && !young) {
+		if (!new && !young && !hog) {
 			if (t->woke && now > t->woke)
 				HIST_ADD(hists, WL_CYCLE_OLD, now - t->woke);
 			t->woke = now;
@@ -134,7 +135,9 @@ static __always_inline int on_wakeup(struct task_struct *p, int new)
 			t->woke = now;
 	}
 	if (c && !new) {
-		if (young)
+		if (hog)
+			c->wakeups_hog++;
+		else if (young)
 			c->wakeups_young++;
 		else
 			c->wakeups_old++;
@@ -159,6 +162,7 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 		int dead = !runnable && (st & TASK_DEAD_BIT);
 		struct wl_task *t = bpf_map_lookup_elem(&tasks, &ppid);
 		__u32 young = t ? t->flags & WL_F_YOUNG : young_flag(prev);
+		__u32 hog = t ? t->flags & WL_F_HOG : 0;
 		__u64 ran = 0;
 		if (oc && oc->pid == ppid && oc->ts && now > oc->ts) {
 			ran = now - oc->ts;
@@ -177,16 +181,25 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 				burst += t->burst;
 				t->burst = 0;
 			}
+			/* A resident that ran this long between two sleeps is
+			 * CPU-bound: counted apart from then on. */
+			if (t && !young && !hog && cfg.hog_burst_ns &&
+			    burst >= cfg.hog_burst_ns) {
+				t->flags |= WL_F_HOG;
+				hog = 1;
+				if (c)
+					c->hogs++;
+			}
 			if (burst)
-				HIST_ADD(hists, young ? WL_RUN_YOUNG : WL_RUN_OLD,
-					 burst);
+				HIST_ADD(hists, hog ? WL_RUN_HOG : young ? WL_RUN_YOUNG
+					 : WL_RUN_OLD, burst);
 		}
 		if (runnable) {
 			if (c) {
 				c->preempts++;
 				if (young)
 					c->preempts_young++;
-				else
+				else if (!hog)
 					c->preempts_old++;
 			}
 			set_state(prev, ppid, now, WL_T_PREEMPTED, ran, c);
@@ -198,7 +211,7 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 				c->blocks++;
 				if (young)
 					c->blocks_young++;
-				else
+				else if (!hog)
 					c->blocks_old++;
 			}
 			set_state(prev, ppid, now, WL_T_BLOCKED, ran, c);

@@ -22,9 +22,13 @@
  *                 mean sleep + mean wait))
  *                 - a daemon that slept through the whole window adds no
  *                 wake-ups and should not count as a task that cycles;
- *                 `busy` counts the threads that were runnable (running or
- *                 waiting) >= 90% of the window, from /proc's schedstat:
- *                 CPU-bound tasks the probes may never see switch
+ *                 `busy` counts the CPU-bound threads: runnable (running
+ *                 or waiting) >= 90% of the window by /proc's schedstat
+ *                 (the probes may never see such a task switch), or
+ *                 seen running 50 ms between two sleeps - whose bursts,
+ *                 sleeps and wake-ups are left out of the resident ones
+ *                 from then on (one 3 s burst among 10^5 of 20 us would
+ *                 double the mean every simulated resident draws from)
  *   idle_wakeup -> the time an idle CPU takes to run a task woken onto it
  *   cpu_busy   -> share of all CPUs' time not idle (/proc/stat)
  * The probes' own cost is measured with bpf_stats (run_time_ns, stats
@@ -58,6 +62,7 @@ static const char *const hist_names[WL_NHIST] = {
 	"wait", "slice", "run", "sleep", "lifetime", "cpu_demand",
 	"spawn_interarrival", "resident run", "resident sleep", "spawned run",
 	"spawned sleep", "idle_wakeup", "busy_wakeup", "resident cycle",
+	"busy run", "busy sleep",
 };
 
 static const char *const hist_help[WL_NHIST] = {
@@ -77,9 +82,12 @@ static const char *const hist_help[WL_NHIST] = {
 	"runqueue wait of woken tasks switched in from another task: how long "
 	"a wake-up waits for a busy CPU",
 	"wake-up to wake-up of a resident task",
+	"CPU burst of a CPU-bound resident (one that ran 50 ms between sleeps)",
+	"sleep of a CPU-bound resident",
 };
 
 #define BUSY_SHARE 0.9        /* runnable share that makes a thread busy */
+#define HOG_BURST_NS 50e6     /* a burst this long makes a resident busy */
 
 enum { NPROGS = 5 };
 static const char *const prog_hooks[NPROGS] = {
@@ -131,6 +139,7 @@ static int wl_start(struct wl_run *w, int raw_tp, struct err *e)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	s->rodata->cfg.start_ns = (uint64_t)now.tv_sec * 1000000000ull +
 				  (uint64_t)now.tv_nsec;
+	s->rodata->cfg.hog_burst_ns = (uint64_t)HOG_BURST_NS;
 	live_log_clear();
 	if (workload_bpf__load(s)) {
 		int err = errno;
@@ -163,10 +172,41 @@ struct wl_derived {
 	double cpu_busy;       /* host: busy share of all CPUs */
 };
 
+static int cmp_int(const void *x, const void *y)
+{
+	int a = *(const int *)x, b = *(const int *)y;
+	return (a > b) - (a < b);
+}
+
+/* Busy threads: runnable >= BUSY_SHARE of the window by schedstat, or
+ * flagged WL_F_HOG by the probes (hogs[0..nh), sorted) and alive at the
+ * end; their number and CPU time (ns). */
+static size_t busy_threads(const struct live_threads *a,
+			   const struct live_threads *b, double el,
+			   const int *hogs, size_t nh, double *cpu)
+{
+	size_t i = 0, n = 0;
+	*cpu = 0;
+	for (size_t j = 0; j < b->n; j++) {
+		const struct live_thread *y = &b->t[j];
+		while (i < a->n && a->t[i].tid < y->tid)
+			i++;
+		int both = i < a->n && a->t[i].tid == y->tid;
+		double c = y->cpu - (both ? a->t[i].cpu : 0);
+		double w = y->delay - (both ? a->t[i].delay : 0);
+		int hog = nh && bsearch(&y->tid, hogs, nh, sizeof(int), cmp_int);
+		if ((both && c + w >= BUSY_SHARE * el * 1e9) || hog) {
+			n++;
+			*cpu += c;
+		}
+	}
+	return n;
+}
+
 static void derive(struct wl_derived *d, const struct wl_counters *cnt,
 		   const struct chist *c, double el, const struct live_threads *a,
 		   const struct live_threads *b, const struct live_cpustat *s0,
-		   const struct live_cpustat *s1, long cpus)
+		   const struct live_cpustat *s1, const int *hogs, size_t nh)
 {
 	double yb = (double)cnt->blocks_young, yp = (double)cnt->preempts_young;
 	memset(d, 0, sizeof(*d));
@@ -189,11 +229,39 @@ static void derive(struct wl_derived *d, const struct wl_counters *cnt,
 	if (d->res_tasks < 1 && cnt->sleeps_old > 0)
 		d->res_tasks = 1;
 	double cpu = 0;
-	d->busy = live_threads_busy(a, b, el, BUSY_SHARE, &cpu);
+	d->busy = busy_threads(a, b, el, hogs, nh, &cpu);
 	d->busy_cpu = cpu / (el * 1e9);
 	double busy = s1->busy - s0->busy, all = busy + s1->idle - s0->idle;
 	d->cpu_busy = all > 0 ? busy / all : NAN;
-	(void)cpus;
+}
+
+/* Tasks the probes flagged CPU-bound (WL_F_HOG), sorted; NULL when none
+ * (or out of memory: then only schedstat decides). */
+static int *hog_tids(int map_fd, size_t *n)
+{
+	uint32_t key, next;
+	struct wl_task v;
+	int *out = NULL;
+	size_t cap = 0;
+	*n = 0;
+	int more = !bpf_map_get_next_key(map_fd, NULL, &key);
+	while (more) {
+		if (!bpf_map_lookup_elem(map_fd, &key, &v) && (v.flags & WL_F_HOG)) {
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 16;
+				int *o = realloc(out, cap * sizeof(*o));
+				if (!o)
+					break;
+				out = o;
+			}
+			out[(*n)++] = (int)key;
+		}
+		more = !bpf_map_get_next_key(map_fd, &key, &next);
+		key = next;
+	}
+	if (*n)
+		qsort(out, *n, sizeof(*out), cmp_int);
+	return out;
 }
 
 /* A measurement in progress (live.h: workload_begin/workload_end). */
@@ -281,6 +349,8 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 		}
 	live_read_counters(bpf_map__fd(ws->w.skel->maps.counters), 0, &cnt,
 			   sizeof(cnt));
+	size_t nhog = 0;
+	int *hogs = hog_tids(bpf_map__fd(ws->w.skel->maps.tasks), &nhog);
 	wl_stop(&ws->w);
 
 	double floor = fb.runs > ws->fa.runs ? (double)(fb.run_ns - ws->fa.run_ns) /
@@ -291,7 +361,8 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 		? (double)cnt.blocks / (double)(cnt.blocks + cnt.preempts) : NAN;
 	long cpus = ws->f.cpus > 0 ? ws->f.cpus : 1;
 	struct wl_derived dv;
-	derive(&dv, &cnt, c, el, &ws->th0, &th1, &ws->cs0, &cs1, cpus);
+	derive(&dv, &cnt, c, el, &ws->th0, &th1, &ws->cs0, &cs1, hogs, nhog);
+	free(hogs);
 	char loadtxt[160];
 	loadgen_format(&o->load, loadtxt, sizeof(loadtxt));
 	fprintf(rep, "workload: %s measured with %s programs, load %s\n",
@@ -315,9 +386,9 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 	fprintf(rep, "  block probability (sleeps / (sleeps + preemptions)): %.3f; "
 		"spawned tasks: %.3f\n", bp, dv.young_bp);
 	fprintf(rep, "  resident tasks: %.4g wake-ups/s -> %.0f tasks by Little's "
-		"law; %zu busy (runnable >= %.0f%% of the time, %.2f CPUs)\n",
-		dv.res_wake_rate, dv.res_tasks, dv.busy, 100 * BUSY_SHARE,
-		dv.busy_cpu);
+		"law; %zu busy (runnable >= %.0f%% of the time, or a %.0f ms "
+		"burst; %.2f CPUs)\n", dv.res_wake_rate, dv.res_tasks, dv.busy,
+		100 * BUSY_SHARE, HOG_BURST_NS * 1e-6, dv.busy_cpu);
 	fprintf(rep, "  CPUs busy: %.1f%% (/proc/stat)\n", 100 * dv.cpu_busy);
 	fprintf(rep, "  probe overhead (bpf_stats, stats floor %s subtracted):\n",
 		live_ns(floor, d, sizeof(d)));
@@ -381,6 +452,10 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 	fprintf(s, "    wakeup_rate: %.6g/s\n", dv.res_wake_rate);
 	fprintf(s, "    busy: %zu\n", dv.busy);
 	fprintf(s, "    busy_cpus: %.4g\n", dv.busy_cpu);
+	fprintf(s, "    busy_wakeup_rate: %.6g/s\n", (double)cnt.wakeups_hog / el);
+	fprintf(s, "    # %s\n", hist_help[WL_RUN_HOG]);
+	calfile_write_dist(s, 4, "busy_run", &c[WL_RUN_HOG], 0);
+	calfile_write_dist(s, 4, "busy_sleep", &c[WL_SLEEP_HOG], 0);
 	calfile_write_dist(s, 4, "run", &c[WL_RUN_OLD], 0);
 	calfile_write_dist(s, 4, "sleep", &c[WL_SLEEP_OLD], 0);
 	fprintf(s, "    # %s\n", hist_help[WL_CYCLE_OLD]);

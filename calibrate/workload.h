@@ -29,6 +29,8 @@
  *                run again by the host)
  *   WL_CYCLE_OLD time between a resident task's consecutive sched_wakeups
  *                (a timer-driven task's period, whatever it waited and ran)
+ *   WL_RUN_HOG, WL_SLEEP_HOG  bursts and sleeps of CPU-bound residents
+ *                (WL_F_HOG), from the burst that flagged them on
  *   WL_WAIT_WOKEN_BUSY runqueue wait of woken tasks switched in from another
  *                task: how long a wake-up waits for a busy CPU (wake-up
  *                preemption, or the running task blocking first)
@@ -42,10 +44,14 @@
 enum wl_hist {
 	WL_WAIT, WL_SLICE, WL_RUN, WL_SLEEP, WL_LIFETIME, WL_CPU_DEMAND,
 	WL_SPAWN_GAP, WL_RUN_OLD, WL_SLEEP_OLD, WL_RUN_YOUNG, WL_SLEEP_YOUNG,
-	WL_WAIT_IDLE, WL_WAIT_WOKEN_BUSY, WL_CYCLE_OLD, WL_NHIST
+	WL_WAIT_IDLE, WL_WAIT_WOKEN_BUSY, WL_CYCLE_OLD, WL_RUN_HOG, WL_SLEEP_HOG,
+	WL_NHIST
 };
 
 #define WL_F_YOUNG 1u           /* wl_task.flags: born after loading */
+#define WL_F_HOG 2u             /* a resident that ran wl_cfg.hog_burst_ns
+				   between two sleeps: CPU-bound, left out of
+				   the resident histograms and counts */
 
 /* Runnable after a wake-up (RUNNABLE) or after a preemption (PREEMPTED). */
 enum wl_state { WL_T_RUNNABLE = 1, WL_T_RUNNING, WL_T_BLOCKED, WL_T_PREEMPTED };
@@ -70,12 +76,15 @@ struct wl_counters {
 	__u64 wakeups_old, sleeps_old, blocks_old, preempts_old;
 	__u64 wakeups_young, sleeps_young, blocks_young, preempts_young;
 	__u64 from_idle;                /* switches in from the idle task */
+	__u64 wakeups_hog, hogs;        /* CPU-bound residents (WL_F_HOG) */
 };
 
 /* Read-only settings (rodata), set between open and load. */
 struct wl_cfg {
 	__u64 start_ns;         /* CLOCK_MONOTONIC at load: lifetimes of tasks
 				   born since */
+	__u64 hog_burst_ns;     /* burst that makes a resident CPU-bound (0:
+				   none) */
 };
 
 #endif

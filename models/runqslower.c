@@ -76,7 +76,7 @@ extern const struct model model_runqslower;
 enum { EV_SPAWN = 1, EV_WAKE, EV_CPU };
 enum { CPU_IDLE, CPU_BURST, CPU_RUN, CPU_WAKING };
 enum { CLS_SPAWNED, CLS_RESIDENT, CLS_BUSY };
-enum { RQ_FIFO, RQ_WOKEN_FIRST };
+enum { RQ_FIFO, RQ_WOKEN_FIRST, RQ_FAIR };
 enum { T_FREE, T_RUNNABLE, T_RUNNING, T_BLOCKED };
 enum { ARR_BATCH, ARR_POISSON, ARR_INTERVAL, ARR_TRACE };
 enum { PL_LEAST_LOADED, PL_RANDOM, PL_ROUND_ROBIN };
@@ -91,7 +91,8 @@ static const char *const placement_names[] = { "least_loaded", "random",
 static const char *const output_names[] = { "perf", "ringbuf", NULL };
 static const char *const delete_names[] = { "on_report", "always", NULL };
 static const char *const nesting_names[] = { "skip", "serialize", NULL };
-static const char *const runqueue_names[] = { "fifo", "woken_first", NULL };
+static const char *const runqueue_names[] = { "fifo", "woken_first", "fair",
+					      NULL };
 const char *const rq_hook_names[RQ_HOOKS] = {
 	"sched_wakeup", "sched_wakeup_new", "sched_switch", "sched_process_exit",
 };
@@ -103,7 +104,11 @@ struct rq_cfg {
 	struct dist *idle_wakeup;         /* NULL: an idle CPU starts at once */
 	struct dist *wakeup_preempt;      /* NULL: wake-ups wait for the slice
 					     end (FIFO) */
-	int runqueue;                     /* RQ_FIFO, RQ_WOKEN_FIRST */
+	int runqueue;                     /* RQ_FIFO, RQ_WOKEN_FIRST, RQ_FAIR */
+	uint64_t fair_credit;             /* fair: most virtual time a woken
+					     task starts ahead, ns */
+	uint64_t fair_gran;               /* fair: lead that makes a wake-up
+					     preempt, ns */
 	/* workload */
 	int arrival;
 	uint64_t processes, spawns;
@@ -116,6 +121,8 @@ struct rq_cfg {
 	struct dist *res_run, *res_sleep;
 	struct dist *res_interval;        /* NULL: residents sleep `res_sleep`
 					     after each burst (closed loop) */
+	struct dist *busy_run, *busy_sleep; /* NULL: busy residents never
+					     sleep */
 	/* probe */
 	int attach, output, del, nesting, cleanup_on_exit;
 	uint64_t threshold;
@@ -136,6 +143,9 @@ struct task {
 	uint8_t blocks;        /* the current segment ends by blocking */
 	uint8_t cls;           /* CLS_*: spawned, resident or busy resident */
 	uint64_t next_wake;    /* resident with an interval: its next wake-up */
+	uint64_t vruntime;     /* fair: virtual runtime (CPU time run), ns */
+	int64_t vlag;          /* fair: vruntime - its CPU's min when it
+				  slept (placement on the next wake-up) */
 	uint64_t resume;       /* burst left to run before the task blocks
 				  (cut by a wake-up preemption, or a
 				  resident's burst beyond a slice), ns */
@@ -145,6 +155,12 @@ struct task {
 struct level {
 	double v;
 	uint64_t since;
+};
+
+/* A fair runqueue entry: smallest (v, seq) runs next. */
+struct rq_ent {
+	uint64_t v, seq;
+	uint32_t pid;
 };
 
 struct cpu {
@@ -161,6 +177,9 @@ struct cpu {
 	uint8_t cut;           /* RUN: segment cut short by a wake-up */
 	uint32_t rq_head, rq_tail, rq_len;
 	uint32_t rq_wtail;     /* last woken task queued (woken_first), or NIL */
+	struct rq_ent *heap;   /* fair: runqueue as a min-heap by vruntime */
+	size_t heap_cap;
+	uint64_t min_v;        /* fair: monotonic minimum vruntime, ns */
 	uint64_t payload, bpf, sw, idle;   /* ns charged */
 };
 
@@ -172,6 +191,7 @@ struct rq_run {
 	uint32_t ntask;        /* allocated entries of task[] */
 	uint32_t last_pid;
 	uint32_t rr_next;
+	uint64_t rq_seq;       /* fair: enqueue order, the heap's tie-break */
 	uint64_t incarnations;
 	const struct storage_ops *sops;
 	void *st;
@@ -245,6 +265,8 @@ static void rq_config_free(void *p)
 	dist_free(c->res_run);
 	dist_free(c->res_sleep);
 	dist_free(c->res_interval);
+	dist_free(c->busy_run);
+	dist_free(c->busy_sleep);
 	dist_free(c->lifetime);
 	dist_free(c->slice);
 	dist_free(c->block_run);
@@ -383,6 +405,28 @@ static int read_workload(struct rq_cfg *c, struct ynode *root, struct err *e)
 	struct ynode *ri = cfg_node(r, "interval", 0, e);
 	if (ri && !(c->res_interval = dist_parse(ri, DIST_DURATION, e)))
 		return e->status;
+	struct ynode *bu = cfg_node(r, "busy_run", 0, e);
+	if (bu && !(c->busy_run = dist_parse(bu, DIST_DURATION, e)))
+		return e->status;
+	if (c->busy_run && cfg_dist(r, "busy_sleep", "exponential(100us)",
+				    DIST_DURATION, &c->busy_sleep, e))
+		return e->status;
+	if (!c->busy_run && ynode_peek(r, "busy_sleep"))
+		return cfg_error(e, ynode_peek(r, "busy_sleep"),
+				 "workload.resident.busy_sleep needs busy_run");
+	return 0;
+}
+
+static int read_fair(struct rq_cfg *c, struct ynode *root, struct err *e)
+{
+	struct ynode *f = cfg_section(root, "fair", e);
+	double credit, gran;
+	if (!f ||
+	    cfg_duration(f, "sleeper_credit", "3ms", 0, 1e12, &credit, e) ||
+	    cfg_duration(f, "wakeup_granularity", "1ms", 0, 1e12, &gran, e))
+		return e->status;
+	c->fair_credit = (uint64_t)credit;
+	c->fair_gran = (uint64_t)gran;
 	return 0;
 }
 
@@ -437,6 +481,7 @@ static void *rq_configure(struct ynode *root, struct err *e)
 		     &c->ctx_switch, e) ||
 	    cfg_dist(root, "idle_wakeup", "0", DIST_DURATION, &c->idle_wakeup, e) ||
 	    cfg_enum(root, "runqueue", "fifo", runqueue_names, &c->runqueue, e) ||
+	    read_fair(c, root, e) ||
 	    read_workload(c, root, e) || read_probe(c, root, e))
 		goto fail;
 	struct ynode *wp = cfg_node(root, "wakeup_preemption", 0, e);
@@ -541,13 +586,36 @@ static void insert_overhead(struct rq_run *R, uint32_t c, uint64_t cost,
 /* Queue pid on CPU c: at the tail, or with `runqueue: woken_first` and
  * woken != 0 behind the woken tasks already queued, ahead of the
  * preempted ones. */
+static int heap_less(const struct rq_ent *a, const struct rq_ent *b)
+{
+	return a->v < b->v || (a->v == b->v && a->seq < b->seq);
+}
+
 static void rq_push(struct rq_run *R, uint32_t c, uint32_t pid, int woken)
 {
 	struct cpu *p = &R->cpu[c];
 	struct task *t = &R->task[pid];
 	t->next = NIL;
 	t->cpu = c;
-	if (woken && R->cfg->runqueue == RQ_WOKEN_FIRST) {
+	if (R->cfg->runqueue == RQ_FAIR) {
+		if (p->rq_len == p->heap_cap) {
+			size_t cap = p->heap_cap ? 2 * p->heap_cap : 16;
+			struct rq_ent *h = realloc(p->heap, cap * sizeof(*h));
+			if (!h) {
+				sim_fail(R->s, "out of memory");
+				return;
+			}
+			p->heap = h;
+			p->heap_cap = cap;
+		}
+		size_t i = p->rq_len;
+		struct rq_ent x = { t->vruntime, R->rq_seq++, pid };
+		while (i > 0 && heap_less(&x, &p->heap[(i - 1) / 2])) {
+			p->heap[i] = p->heap[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		p->heap[i] = x;
+	} else if (woken && R->cfg->runqueue == RQ_WOKEN_FIRST) {
 		uint32_t after = p->rq_wtail;
 		t->next = after == NIL ? p->rq_head : R->task[after].next;
 		if (after == NIL)
@@ -573,7 +641,36 @@ static void rq_push(struct rq_run *R, uint32_t c, uint32_t pid, int woken)
 static uint32_t rq_pop(struct rq_run *R, uint32_t c)
 {
 	struct cpu *p = &R->cpu[c];
-	uint32_t pid = p->rq_head;
+	uint32_t pid;
+	if (R->cfg->runqueue == RQ_FAIR) {
+		if (p->rq_len == 0)
+			return NIL;
+		pid = p->heap[0].pid;
+		if (p->heap[0].v > p->min_v)
+			p->min_v = p->heap[0].v;
+		struct rq_ent x = p->heap[--p->rq_len];
+		size_t i = 0, n = p->rq_len;
+		for (;;) {
+			size_t l = 2 * i + 1, m = i;
+			const struct rq_ent *best = &x;
+			if (l < n && heap_less(&p->heap[l], best)) {
+				m = l;
+				best = &p->heap[l];
+			}
+			if (l + 1 < n && heap_less(&p->heap[l + 1], best))
+				m = l + 1;
+			if (m == i)
+				break;
+			p->heap[i] = p->heap[m];
+			i = m;
+		}
+		if (n)
+			p->heap[i] = x;
+		R->backlog--;
+		level_set(R, SC_BACKLOG_AVG, &R->lv_backlog, (double)R->backlog);
+		return pid;
+	}
+	pid = p->rq_head;
 	if (pid == NIL)
 		return NIL;
 	p->rq_head = R->task[pid].next;
@@ -707,6 +804,9 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 	} else if (t->cls == CLS_RESIDENT) {
 		burst = dist_sample_ns(cfg->res_run, R->r_res_run);
 		in_burst = 1;        /* runs its burst, then sleeps */
+	} else if (t->cls == CLS_BUSY && cfg->busy_run) {
+		burst = dist_sample_ns(cfg->busy_run, R->r_res_run);
+		in_burst = 1;        /* a long burst, a short sleep */
 	} else if (t->cls == CLS_BUSY) {
 		t->blocks = 0;       /* CPU-bound: slices until preempted */
 		seg = dist_sample_ns(cfg->slice, R->r_slice);
@@ -724,7 +824,7 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 	if (in_burst) {
 		t->blocks = 1;
 		seg = burst;
-		if (t->cls == CLS_RESIDENT) {
+		if (t->cls == CLS_RESIDENT || t->cls == CLS_BUSY) {
 			/* A resident's burst longer than a slice is preempted
 			 * at the slice end when others wait, as the kernel
 			 * shares a CPU; the rest runs when it is back. */
@@ -787,11 +887,14 @@ static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
 	} else if (why == PREV_BLOCK) {
 		struct task *t = &R->task[prev];
 		t->state = T_BLOCKED;
+		t->vlag = (int64_t)(t->vruntime - p->min_v);
 		uint64_t nap;
 		if (t->cls == CLS_RESIDENT && cfg->res_interval)
 			nap = t->next_wake > s->now ? t->next_wake - s->now : 0;
 		else if (t->cls == CLS_RESIDENT)
 			nap = dist_sample_ns(cfg->res_sleep, R->r_res_sleep);
+		else if (t->cls == CLS_BUSY)
+			nap = dist_sample_ns(cfg->busy_sleep, R->r_res_sleep);
 		else
 			nap = dist_sample_ns(cfg->sleep, R->r_sleep);
 		if (sim_schedule(s, nap, EV_WAKE, (uint32_t)cfg->cpus + 1 + prev,
@@ -812,6 +915,16 @@ static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
 		resched(R, c);   /* zero-cost burst: dispatch at once */
 }
 
+/* Should the task t running on CPU p give it up to a queued one?  FIFO
+ * runqueues: whenever one waits; fair: when the next has run less. */
+static int others_first(const struct rq_run *R, const struct cpu *p,
+			const struct task *t)
+{
+	if (p->rq_len == 0)
+		return 0;
+	return R->cfg->runqueue != RQ_FAIR || p->heap[0].v < t->vruntime;
+}
+
 static void on_segment_end(struct rq_run *R, uint32_t c)
 {
 	struct cpu *p = &R->cpu[c];
@@ -822,6 +935,7 @@ static void on_segment_end(struct rq_run *R, uint32_t c)
 	series_span(R, SC_PAYLOAD, p->seg_start, (double)ran);
 	SIM_CHECK(ran <= t->remaining);
 	t->remaining -= ran;
+	t->vruntime += ran;
 	/* A segment that is part of a burst (it blocks at its end, or more of
 	 * the burst follows) keeps what it did not run when cut short. */
 	if (p->cut && (t->blocks || t->resume) && p->seg_len > ran)
@@ -832,7 +946,7 @@ static void on_segment_end(struct rq_run *R, uint32_t c)
 		switch_out(R, c, pid, PREV_PREEMPT);   /* a wake-up preempts */
 	else if (t->resume) {
 		/* More of the burst: preempted when others wait. */
-		if (p->rq_len > 0)
+		if (others_first(R, p, t))
 			switch_out(R, c, pid, PREV_PREEMPT);
 		else
 			start_segment(R, c, pid);
@@ -843,7 +957,7 @@ static void on_segment_end(struct rq_run *R, uint32_t c)
 			 * it starts its next burst (no wake-up to hook). */
 			t->next_wake = R->s->now +
 				dist_sample_ns(R->cfg->res_interval, R->r_res_sleep);
-			if (p->rq_len > 0)
+			if (others_first(R, p, t))
 				switch_out(R, c, pid, PREV_PREEMPT);
 			else
 				start_segment(R, c, pid);
@@ -851,7 +965,7 @@ static void on_segment_end(struct rq_run *R, uint32_t c)
 			switch_out(R, c, pid, PREV_BLOCK);
 		}
 	}
-	else if (p->rq_len > 0)
+	else if (others_first(R, p, t))
 		switch_out(R, c, pid, PREV_PREEMPT);
 	else
 		start_segment(R, c, pid);   /* nobody waits: keep running */
@@ -922,13 +1036,40 @@ static void enqueue_woken(struct rq_run *R, uint32_t pid, int is_new, int hook)
 	if (hook && t->cls == CLS_RESIDENT && R->cfg->res_interval)
 		t->next_wake = now + dist_sample_ns(R->cfg->res_interval,
 						    R->r_res_sleep);
+	int fair = R->cfg->runqueue == RQ_FAIR, preempt = 0;
+	if (fair) {
+		/* Placement: a new task at the CPU's minimum; a woken one
+		 * keeps the lag it slept with, at most sleeper_credit ahead. */
+		int64_t lag = is_new || !hook ? 0 : t->vlag;
+		if (lag < -(int64_t)R->cfg->fair_credit)
+			lag = -(int64_t)R->cfg->fair_credit;
+		t->vruntime = lag < 0 && (uint64_t)-lag > p->min_v ? 0
+			      : (uint64_t)((int64_t)p->min_v + lag);
+	}
 	rq_push(R, c, pid, 1);
-	if (hook && p->mode == CPU_RUN && p->rq_len == 1 && !p->cut &&
-	    R->cfg->wakeup_preempt) {
-		/* Wake-up preemption: the running task gives the CPU up after
-		 * the drawn delay, unless its segment ends first. */
-		uint64_t at = now + dist_sample_ns(R->cfg->wakeup_preempt,
-						   R->r_preempt);
+	if (hook && p->mode == CPU_RUN && !p->cut) {
+		if (fair) {
+			/* Wake-up preemption when the woken task has run
+			 * wakeup_granularity less than the running one. */
+			const struct task *cur = &R->task[p->cur];
+			uint64_t done = now > p->seg_start + p->inj
+				? now - p->seg_start - p->inj : 0;
+			preempt = t->vruntime + R->cfg->fair_gran <
+				  cur->vruntime + done;
+		} else {
+			/* First in line (FIFO: alone; woken_first: ahead). */
+			preempt = R->cfg->wakeup_preempt && p->rq_head == pid;
+		}
+	}
+	if (preempt) {
+		/* The running task gives the CPU up after the drawn delay
+		 * (at once without wakeup_preemption), unless its segment
+		 * ends first. */
+		uint64_t at = now + (R->cfg->wakeup_preempt
+			? dist_sample_ns(R->cfg->wakeup_preempt, R->r_preempt) : 0);
+		/* Not before the overhead already inserted has run. */
+		if (at < p->seg_start + p->inj)
+			at = p->seg_start + p->inj;
 		if (at < p->until) {
 			p->until = at;
 			p->cut = 1;
@@ -1123,6 +1264,8 @@ static void rq_fini(void *p)
 		return;
 	if (R->st)
 		R->sops->fini(R->st);
+	for (uint64_t i = 0; R->cpu && i < R->cfg->cpus; i++)
+		free(R->cpu[i].heap);
 	free(R->cpu);
 	free(R->task);
 	stat_tally_fini(&R->wait);
@@ -1409,6 +1552,10 @@ static const struct model_param rq_params[] = {
 	  "a resident task's CPU burst before it sleeps" },
 	{ "workload.resident.sleep", "dist(duration)", "exponential(1ms)",
 	  "a resident task's sleep" },
+	{ "workload.resident.busy_run", "dist(duration)", "(none)",
+	  "busy tasks' CPU burst before a sleep; absent: they never sleep" },
+	{ "workload.resident.busy_sleep", "dist(duration)", "exponential(100us)",
+	  "busy tasks' sleep (with busy_run)" },
 	{ "workload.resident.interval", "dist(duration)", "(none)",
 	  "wake-up to next wake-up (timer-driven); replaces sleep: it sleeps until then" },
 	{ "probe.attach", "bool", "true", "false: no BPF at all (the baseline)" },

@@ -36,7 +36,7 @@ np = |titles|
 ncols = np < 3 ? np : 3
 nrows = (np + ncols - 1) / ncols
 colw = 600.0
-rowh = 420.0
+rowh = 445.0
 top0 = 90.0
 W = ncols * colw
 H = top0 + nrows * rowh
@@ -59,7 +59,7 @@ set linetype cycle 5
 
 L(c) = (c * colw + 75.0) / W
 R(c) = ((c + 1) * colw - 25.0) / W
-T(r) = 1 - (top0 + r * rowh + 48.0) / H
+T(r) = 1 - (top0 + r * rowh + 62.0) / H
 B(r) = 1 - (top0 + (r + 1) * rowh - 58.0) / H
 panel(r, c) = sprintf('set lmargin at screen %.5f; set rmargin at screen %.5f; set tmargin at screen %.5f; set bmargin at screen %.5f', L(c), R(c), T(r), B(r))
 

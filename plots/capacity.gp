@@ -16,7 +16,8 @@
 #   strategies  array of key labels (strategy and capacity)
 #   est, low, high   arrays: each strategy's capacity and interval (x units;
 #               NaN: none / open-ended)
-#   nterm       number of metric terms (0: one panel of `meets`, 0 or 1)
+#   nterm       number of metric terms (0: one panel of `meets`, 0 or 1,
+#               without CI bars)
 #   names, units, thrtext   arrays per panel: metric, display unit,
 #               threshold text for its label ('' = none)
 #   thr         array per panel: the threshold (NaN = none)
@@ -100,8 +101,10 @@ do for [m=1:np] {
 	do for [s=1:ns] { eval band(s, xmin, xmax) }
 	eval threshold(m)
 	plot for [s=1:ns] data index (s-1) using 1:(column(c)) with lines lt s lw 1 notitle, \
-	     for [s=1:ns] data index (s-1) using 1:(column(c)):(column(c+1)):(column(c+2)) \
-		with yerrorbars lt s pt 6 notitle, \
+	     for [s=1:(nterm > 0 ? ns : 0)] data index (s-1) \
+		using 1:(column(c)):(column(c+1)):(column(c+2)) with yerrorbars lt s pt 6 notitle, \
+	     for [s=1:ns] data index (s-1) using ($2 > 0 ? NaN : $1):(column(c)) \
+		with points lt s pt 6 notitle, \
 	     for [s=1:ns] data index (s-1) using ($2 > 0 ? $1 : NaN):(column(c)) \
 		with points lt s pt 7 notitle
 	# Right: the zoom on the capacities.
@@ -122,8 +125,10 @@ do for [m=1:np] {
 		do for [s=1:ns] { eval band(s, zmin, zmax) }
 		eval threshold(m)
 		plot for [s=1:ns] data index (s-1) using 1:(column(c)) with lines lt s lw 1 notitle, \
-		     for [s=1:ns] data index (s-1) using 1:(column(c)):(column(c+1)):(column(c+2)) \
-			with yerrorbars lt s pt 6 notitle, \
+		     for [s=1:(nterm > 0 ? ns : 0)] data index (s-1) \
+			using 1:(column(c)):(column(c+1)):(column(c+2)) with yerrorbars lt s pt 6 notitle, \
+		     for [s=1:ns] data index (s-1) using ($2 > 0 ? NaN : $1):(column(c)) \
+			with points lt s pt 6 notitle, \
 		     for [s=1:ns] data index (s-1) using ($2 > 0 ? $1 : NaN):(column(c)) \
 			with points lt s pt 7 notitle
 	}

@@ -8,7 +8,9 @@
  * and a `histogram: {edges_ns, counts}` - in file order, except those
  * under a `by_*` key (the per-point measurements behind a factor table:
  * the section's own record is the first of them), at most MAX_PANELS.
- * Mean-only records (bpf_stats profiles) have no histogram and no panel.
+ * Mean-only records (bpf_stats profiles) have no histogram and no panel;
+ * nor have records of fewer than FIT_MIN_COUNT values (nothing was fitted;
+ * the subtitle counts them).
  *
  * Scale: durations on a log x axis, in a unit chosen per panel; y is the
  * density per decade of x, in % of the values: a bin [a, b) holding c of n
@@ -50,6 +52,7 @@ struct walk {
 	struct rec r[MAX_PANELS];
 	size_t n;
 	size_t skipped;      /* records beyond MAX_PANELS */
+	size_t few;          /* records of fewer than FIT_MIN_COUNT values */
 };
 
 static const char *scalar(const struct ynode *map, const char *key)
@@ -75,7 +78,9 @@ static void walk(struct walk *w, const struct ynode *n, const char *path)
 	if (n->kind != YN_MAP)
 		return;
 	if (is_dist(n)) {
-		if (w->n < MAX_PANELS) {
+		if (strtod(scalar(n, "n"), NULL) < FIT_MIN_COUNT) {
+			w->few++;        /* nothing to see, nothing fitted */
+		} else if (w->n < MAX_PANELS) {
 			snprintf(w->r[w->n].path, sizeof(w->r[0].path), "%s", path);
 			w->r[w->n++].n = n;
 		} else {
@@ -227,6 +232,11 @@ int fig_calibration_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			lo = 1;
 			hi = 10;
 		}
+		if (hi / lo < 3) {        /* a narrow one: a factor 3 at least */
+			double mid = sqrt(lo * hi);
+			lo = mid / sqrt(3);
+			hi = mid * sqrt(3);
+		}
 		lo /= 1.25;
 		hi *= 1.25;
 		struct plot_unit u;      /* the median reads 1 to 999 */
@@ -349,7 +359,7 @@ int fig_calibration_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		goto out;
 
 	const struct ynode *host = ynode_peek(ytree_root(t), "host");
-	char title[400], sub[400];
+	char title[400], sub[600];
 	snprintf(title, sizeof(title), "Calibration %s: measured distributions "
 		 "and fitted densities", c->file);
 	snprintf(sub, sizeof(sub), "%s%s%s%s%s%s%s%s; bars: histogram, thick: "
@@ -365,6 +375,10 @@ int fig_calibration_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	if (w->skipped)
 		snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub),
 			 " (%zu more distributions not shown)", w->skipped);
+	if (w->few)
+		snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub),
+			 " (%zu with fewer than %d values not shown)", w->few,
+			 FIT_MIN_COUNT);
 	plot_var_str(v, "title", title);
 	plot_var_str(v, "subtitle", sub);
 	plot_var_strs(v, "titles", titles, w->n);

@@ -59,6 +59,7 @@ int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		return rc;
 	rc = 0;
 	int cs = plot_csv_col(&t, "strategy"), cm = plot_csv_col(&t, "mean_meets"),
+	    cdone = plot_csv_col(&t, "complete"),
 	    cest = plot_csv_col(&t, "estimate"), clo = plot_csv_col(&t, "low"),
 	    chi = plot_csv_col(&t, "high");
 	if (cs != 0 || t.ncols < 4 || cm != 3 || cest < 0 || clo < 0 || chi < 0 ||
@@ -179,7 +180,7 @@ int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	if (!nt)
 		fputs(" none (objective met: the meets column)", o.f);
 	fputc('\n', o.f);
-	double est[MAX_STRAT], low[MAX_STRAT], high[MAX_STRAT];
+	double est[MAX_STRAT], low[MAX_STRAT], high[MAX_STRAT], done[MAX_STRAT];
 	for (size_t s = 0; s < ns; s++) {
 		size_t n = 0;
 		for (size_t r = 0; r < t.nrows; r++)
@@ -195,6 +196,7 @@ int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		est[s] = plot_csv_num(&t, order[0], cest) * xu.scale;
 		low[s] = plot_csv_num(&t, order[0], clo) * xu.scale;
 		high[s] = plot_csv_num(&t, order[0], chi) * xu.scale;
+		done[s] = cdone < 0 || plot_csv_num(&t, order[0], cdone) != 0;
 		fprintf(o.f, "%s# %s\n", s ? "\n\n" : "", strat[s]);
 		for (size_t i = 0; i < n; i++) {
 			size_t r = order[i];
@@ -223,7 +225,7 @@ int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	size_t np = nt ? nt : 1;
 	for (size_t i = 0; i < np; i++) {
 		if (!nt) {
-			names[i] = "objective met (1) or not (0), by the means";
+			names[i] = "objective met";
 			units[i] = "";
 			thr[i] = NAN;
 			ylog[i] = 0;
@@ -266,9 +268,18 @@ int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		plot_short_number(est[s], m, sizeof(m));
 		plot_short_number(low[s], a, sizeof(a));
 		plot_short_number(high[s], b, sizeof(b));
-		if (!isfinite(est[s]))
-			snprintf(slabel[s], sizeof(slabel[s]), "%s: no capacity in the "
-				 "range (fails at its low end, or interrupted)", strat[s]);
+		char top[32];
+		plot_short_number(hi_r * xu.scale, top, sizeof(top));
+		if (!done[s])
+			snprintf(slabel[s], sizeof(slabel[s]), "%s: interrupted, no "
+				 "capacity", strat[s]);
+		else if (!isfinite(est[s]))
+			snprintf(slabel[s], sizeof(slabel[s]), "%s: the objective fails "
+				 "already at the low end of the range", strat[s]);
+		else if (!isfinite(high[s]) && est[s] >= hi_r * xu.scale * (1 - 1e-9))
+			snprintf(slabel[s], sizeof(slabel[s]), "%s: the objective holds "
+				 "up to the top of the range (%s%s%s)", strat[s], top, sp,
+				 ul);
 		else if (isfinite(low[s]) && isfinite(high[s]))
 			snprintf(slabel[s], sizeof(slabel[s]), "%s: capacity %s%s%s "
 				 "(95%% interval %s .. %s%s%s)", strat[s], m, sp, ul, a, b,
@@ -277,17 +288,22 @@ int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			snprintf(slabel[s], sizeof(slabel[s]), "%s: capacity %s%s%s "
 				 "(95%% interval from %s%s%s up)", strat[s], m, sp, ul, a,
 				 sp, ul);
+		else if (isfinite(high[s]))
+			snprintf(slabel[s], sizeof(slabel[s]), "%s: capacity %s%s%s "
+				 "(95%% interval up to %s%s%s)", strat[s], m, sp, ul, b,
+				 sp, ul);
 		else
 			snprintf(slabel[s], sizeof(slabel[s]), "%s: capacity %s%s%s",
 				 strat[s], m, sp, ul);
 		slabels[s] = slabel[s];
-		if (isfinite(est[s])) {
+		if (isfinite(est[s]) && isfinite(low[s]) && isfinite(high[s])) {
 			double l = isfinite(low[s]) ? fmin(low[s], est[s]) : est[s];
 			double h = isfinite(high[s]) ? fmax(high[s], est[s]) : est[s];
 			zlo = fmin(zlo, l);
 			zhi = fmax(zhi, h);
 		}
 	}
+	/* A zoom on the closed intervals, if any. */
 	int zoom = zhi > 0 && isfinite(zlo);
 	if (zoom) {
 		double w = fmax(zhi - zlo, 0.05 * zhi);
@@ -335,9 +351,10 @@ int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	snprintf(title, sizeof(title), "%s%sthe largest %s with %s, per "
 		 "strategy", c->scenario, c->scenario[0] ? ": " : "", param,
 		 objective ? objective : "the objective met");
-	snprintf(sub, sizeof(sub), "%s%s95%% CI bars (filled: the probe met "
-		 "the objective); dashed: capacity; band: its interval",
-		 nrep ? nrep : "", nrep ? " replications per probe; " : "");
+	snprintf(sub, sizeof(sub), "%s%s%s(filled: the probe met the "
+		 "objective); dashed: capacity; band: its interval",
+		 nrep ? nrep : "", nrep ? " replications per probe; " : "",
+		 nt ? "95% CI bars " : "probes ");
 	plot_var_str(v, "title", title);
 	plot_var_str(v, "subtitle", sub);
 	plot_var_strs(v, "strategies", slabels, ns);

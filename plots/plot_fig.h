@@ -2,15 +2,25 @@
  *
  * A preparer (plots/fig_*.c) looks at the output folder described by a
  * struct plot_ctx, decides whether its figure applies, and if so writes its
- * data file(s) into the folder (through out.h: whole or absent) and the
+ * data file(s) into the folder (through out.h: whole or absent; named after
+ * c->figname, which is the kind's name except for per-file kinds) and the
  * script's parameters into a struct plot_vars.  It returns 1 (applies, data
  * written), 0 (does not apply: its inputs are absent; nothing written) or -1
  * with e set (a file could not be read or written, or is malformed).
  *
  * Helpers: a small CSV table reader (the files bpfsim writes: a header line,
- * comma-separated cells, quoted when they hold a comma), gnuplot parameter writers (strings are
- * single-quoted with '' for a quote), display units for metric values, and
- * the key-metric choice shared by the compare and sweep figures.
+ * comma-separated cells, quoted when they hold a comma), gnuplot parameter
+ * writers (strings are single-quoted with '' for a quote; control
+ * characters are dropped, so a two-line title is two parameters joined by
+ * "\n" in the script), display units for metric values, the key-metric
+ * choice shared by the compare and sweep figures, axes of scenario values
+ * (numbers, durations, rates, distributions, categories; log spacing; cell
+ * bounds for heatmaps) and tic lists with short labels (10k, 1M).
+ *
+ * Adding a figure kind that is drawn once per file of some sort (like the
+ * calibration figure): set per_calfile in its registry line; the driver
+ * lists the files (plot.c) and calls the preparer once per file.  Other
+ * per-file kinds would need their own listing there.
  */
 #ifndef BPFSIM_PLOT_FIG_H
 #define BPFSIM_PLOT_FIG_H
