@@ -289,7 +289,7 @@ vm-binaries: $(VM)/bpfsim $(VM)/vmtool
 $(VM)/bpfsim: $(OBJ)/sim/main.o $(OBJ)/libbpfsim.a
 	$(call msg,LINK,$@ (static))
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -static -o $@ $^ $(LDLIBS) -lelf -lz
+	$(Q)$(CC) $(ALL_CFLAGS) -static -o $@ $^ $(LDLIBS)
 
 $(VM)/vmtool: tests/vm/vmtool.c $(VM)/vm_target.skel.h $(VM)/vm_prof.skel.h
 	$(call msg,LINK,$@ (static))

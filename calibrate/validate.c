@@ -140,26 +140,30 @@ static double rec_n(struct ytree *t, const char *path)
 }
 
 /* "  key: {from: calibration.PATH, use: empirical}" when the record has
- * values, else a comment that the default applies. */
-static void ref_dist(FILE *f, struct ytree *t, int indent, const char *key,
-		     const char *path)
+ * values (returns 1), else a comment that the default applies (0). */
+static int ref_dist(FILE *f, struct ytree *t, int indent, const char *key,
+		    const char *path)
 {
-	if (rec_n(t, path) >= 1)
+	if (rec_n(t, path) >= 1) {
 		fprintf(f, "%*s%s: {from: calibration.%s, use: empirical}\n",
 			indent, "", key, path);
-	else
-		fprintf(f, "%*s# %s: the model's default (%s has no values)\n",
-			indent, "", key, path);
+		return 1;
+	}
+	fprintf(f, "%*s# %s: the model's default (%s has no values)\n",
+		indent, "", key, path);
+	return 0;
 }
 
-static void ref_scalar(FILE *f, struct ytree *t, int indent, const char *key,
-		       const char *path)
+static int ref_scalar(FILE *f, struct ytree *t, int indent, const char *key,
+		      const char *path)
 {
-	if (isfinite(tree_num(t, path)))
+	if (isfinite(tree_num(t, path))) {
 		fprintf(f, "%*s%s: {from: calibration.%s}\n", indent, "", key, path);
-	else
-		fprintf(f, "%*s# %s: the model's default (no %s)\n", indent, "",
-			key, path);
+		return 1;
+	}
+	fprintf(f, "%*s# %s: the model's default (no %s)\n", indent, "", key,
+		path);
+	return 0;
 }
 
 int validate_scenario_write(const char *dir, const char *name,
@@ -203,10 +207,24 @@ int validate_scenario_write(const char *dir, const char *name,
 	}
 	ref_dist(f, t, 2, "lifetime", "workload.cpu_demand");
 	ref_dist(f, t, 2, "slice", "workload.slice");
-	fprintf(f, "  block:\n");
-	ref_scalar(f, t, 4, "probability", "workload.spawned.block_probability");
-	ref_dist(f, t, 4, "run", "workload.spawned.run");
-	ref_dist(f, t, 4, "sleep", "workload.spawned.sleep");
+	/* `block:` holding only comments would read as a scalar: a flow {}
+	 * then, the comments above it. */
+	char *blk = NULL;
+	size_t blen = 0;
+	FILE *b = open_memstream(&blk, &blen);
+	int keys = 0;
+	if (b) {
+		keys += ref_scalar(b, t, 4, "probability",
+				   "workload.spawned.block_probability");
+		keys += ref_dist(b, t, 4, "run", "workload.spawned.run");
+		keys += ref_dist(b, t, 4, "sleep", "workload.spawned.sleep");
+		fclose(b);
+	}
+	if (keys)
+		fprintf(f, "  block:\n%s", blk ? blk : "");
+	else
+		fprintf(f, "%s  block: {}\n", blk ? blk : "");
+	free(blk);
 	fprintf(f, "  resident:\n");
 	ref_scalar(f, t, 4, "tasks", "workload.resident.tasks");
 	ref_scalar(f, t, 4, "busy", "workload.resident.busy");

@@ -24,7 +24,9 @@
  *                 wake-ups and should not count as a task that cycles;
  *                 `busy` counts the CPU-bound threads: runnable (running
  *                 or waiting) >= 90% of the window by /proc's schedstat
- *                 (the probes may never see such a task switch), or
+ *                 and using >= 10% of a CPU (the probes may never see
+ *                 such a task switch; a task starved on a runqueue is
+ *                 runnable but not CPU-bound), or
  *                 seen running 50 ms between two sleeps - whose bursts,
  *                 sleeps and wake-ups are left out of the resident ones
  *                 from then on (one 3 s burst among 10^5 of 20 us would
@@ -87,6 +89,8 @@ static const char *const hist_help[WL_NHIST] = {
 };
 
 #define BUSY_SHARE 0.9        /* runnable share that makes a thread busy */
+#define BUSY_CPU 0.1          /* ... and CPUs it used (a task starved on a
+				 runqueue is runnable, not CPU-bound) */
 #define HOG_BURST_NS 50e6     /* a burst this long makes a resident busy */
 
 enum { NPROGS = 5 };
@@ -178,7 +182,8 @@ static int cmp_int(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-/* Busy threads: runnable >= BUSY_SHARE of the window by schedstat, or
+/* Busy threads: runnable >= BUSY_SHARE of the window by schedstat while
+ * using at least BUSY_CPU of a CPU, or
  * flagged WL_F_HOG by the probes (hogs[0..nh), sorted) and alive at the
  * end; their number and CPU time (ns). */
 static size_t busy_threads(const struct live_threads *a,
@@ -195,7 +200,8 @@ static size_t busy_threads(const struct live_threads *a,
 		double c = y->cpu - (both ? a->t[i].cpu : 0);
 		double w = y->delay - (both ? a->t[i].delay : 0);
 		int hog = nh && bsearch(&y->tid, hogs, nh, sizeof(int), cmp_int);
-		if ((both && c + w >= BUSY_SHARE * el * 1e9) || hog) {
+		if ((both && c + w >= BUSY_SHARE * el * 1e9 &&
+		     c >= BUSY_CPU * el * 1e9) || hog) {
 			n++;
 			*cpu += c;
 		}

@@ -36,6 +36,7 @@ static const struct plot_fig figures[] = {
 	{ "portrait", plot_gp_portrait, fig_portrait_prepare, 0 },
 	{ "capacity", plot_gp_capacity, fig_capacity_prepare, 0 },
 	{ "calibration", plot_gp_calibration, fig_calibration_prepare, 1 },
+	{ "validate", plot_gp_validate, fig_validate_prepare, 0 },
 };
 #define NFIGURES (sizeof(figures) / sizeof(figures[0]))
 #define MAX_CALFILES 64

@@ -227,6 +227,8 @@ int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			 struct err *e);
 int fig_calibration_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			    struct err *e);
+int fig_validate_prepare(const struct plot_ctx *c, struct plot_vars *v,
+			 struct err *e);
 
 /* Embedded scripts (plots/plot_scripts.c): the text of plots/NAME.gp. */
 extern const char plot_gp_timeline[];
@@ -237,5 +239,6 @@ extern const char plot_gp_phase[];
 extern const char plot_gp_portrait[];
 extern const char plot_gp_capacity[];
 extern const char plot_gp_calibration[];
+extern const char plot_gp_validate[];
 
 #endif

@@ -32,3 +32,4 @@ PLOT_SCRIPT(phase);
 PLOT_SCRIPT(portrait);
 PLOT_SCRIPT(capacity);
 PLOT_SCRIPT(calibration);
+PLOT_SCRIPT(validate);

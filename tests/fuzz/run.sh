@@ -2,14 +2,17 @@
 # run.sh - run every libFuzzer harness for SECONDS each (make fuzz).
 # Usage: tests/fuzz/run.sh SECONDS FUZZER...   (from the repository root)
 #
-# Seeds: scenarios/ (and costs/), tests/bad/ (and inc/), tests/scenarios/ and the harness's own
-# crash regressions tests/fuzz/regress/NAME/ (read-only); new inputs go to
+# Seeds: scenarios/ (and costs/, calibration/), tests/bad/ (and inc/),
+# tests/scenarios/ and the harness's own crash regressions
+# tests/fuzz/regress/NAME/ (read-only: libFuzzer does not recurse into
+# sub-folders, hence the list); new inputs go to
 # build/fuzz/corpus-NAME (kept between runs).  Crashes, leaks, timeouts and
 # out-of-memory inputs are written as build/fuzz/NAME-crash-* (etc.) and
 # fail the run: fix the bug, then copy the input into tests/fuzz/regress/NAME/.
 # Each harness's log is build/fuzz/NAME.log; its last libFuzzer lines
 # (executions, cov:, ft:, corp:) are printed as the summary.
-# Extra libFuzzer flags: FUZZ_ARGS (e.g. FUZZ_ARGS='-jobs=1').
+# Extra libFuzzer flags: FUZZ_ARGS (e.g. FUZZ_ARGS='-seed=1'; with -jobs=N
+# libFuzzer writes each job's log to ./fuzz-JOB.log instead).
 set -u
 secs=$1; shift
 dict=tests/fuzz/scenario.dict
