@@ -56,6 +56,8 @@ struct calib_opts {
 	int variant;                 /* storage: -1 both, 0 hash, 1 task only */
 	enum calib_attach attach;    /* tp_btf, raw_tp or auto */
 	int quiet;                   /* no progress */
+	int brief;                   /* workload report without fits (the
+					file still has them): validate */
 	int verbose;                 /* libbpf's messages on stderr */
 };
 

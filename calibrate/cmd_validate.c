@@ -403,6 +403,7 @@ int cmd_validate(int argc, char **argv)
 		co.load = v.spec[i];
 		co.load_text = v.loads[i];
 		co.quiet = 1;
+		co.brief = 1;      /* the log's tables without fits: faster */
 		slugify(v.loads[i], slug, sizeof(slug));
 		for (size_t k = 0; k < v.nkinds; k++) {
 			int task = v.kinds[k];

@@ -661,10 +661,16 @@ void live_dist_header(FILE *f)
 
 void live_dist_row(FILE *f, const char *name, const struct chist *c)
 {
+	live_dist_row_fit(f, name, c, 1);
+}
+
+void live_dist_row_fit(FILE *f, const char *name, const struct chist *c,
+		       int fits)
+{
 	char m[32], p50[32], p99[32], fit[96] = "-";
 	double ks = NAN;
 	struct fit_result r[FIT_NFAMILIES];
-	if (fit_all(c, r) > 0) {
+	if (fits && fit_all(c, r) > 0) {
 		fit_format(&r[0], fit, sizeof(fit));
 		ks = r[0].ks;
 	}

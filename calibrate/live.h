@@ -128,8 +128,10 @@ void live_threads_fini(struct live_threads *th);
 
 /* ---- reporting ---------------------------------------------------------- */
 void live_dist_header(FILE *f);
-/* One row: name, n, mean, p50, p99, chosen fit, KS. */
+/* One row: name, n, mean, p50, p99, chosen fit, KS (fits == 0: "-"). */
 void live_dist_row(FILE *f, const char *name, const struct chist *c);
+void live_dist_row_fit(FILE *f, const char *name, const struct chist *c,
+		       int fits);
 /* "host:\n  kernel: ...\n" (malloc'd; NULL on no memory). */
 char *live_host_yaml(const struct live_features *f, const struct live_stats *s);
 /* ns as "123.4ns" / "1.2us" (6 significant digits). */

@@ -26,7 +26,8 @@
  *                 or waiting) >= 90% of the window by /proc's schedstat
  *                 and using >= 10% of a CPU (the probes may never see
  *                 such a task switch; a task starved on a runqueue is
- *                 runnable but not CPU-bound), or
+ *                 runnable but not CPU-bound), or born during the window
+ *                 and using >= 25% of a CPU over it, or
  *                 seen running 50 ms between two sleeps - whose bursts,
  *                 sleeps and wake-ups are left out of the resident ones
  *                 from then on (one 3 s burst among 10^5 of 20 us would
@@ -92,6 +93,7 @@ static const char *const hist_help[WL_NHIST] = {
 #define BUSY_CPU 0.1          /* ... and CPUs it used (a task starved on a
 				 runqueue is runnable, not CPU-bound) */
 #define HOG_BURST_NS 50e6     /* a burst this long makes a resident busy */
+#define BUSY_NEW_CPU 0.25     /* CPUs a thread born meanwhile used: busy */
 
 enum { NPROGS = 5 };
 static const char *const prog_hooks[NPROGS] = {
@@ -183,7 +185,8 @@ static int cmp_int(const void *x, const void *y)
 }
 
 /* Busy threads: runnable >= BUSY_SHARE of the window by schedstat while
- * using at least BUSY_CPU of a CPU, or
+ * using at least BUSY_CPU of a CPU, or born meanwhile and using
+ * BUSY_NEW_CPU, or
  * flagged WL_F_HOG by the probes (hogs[0..nh), sorted) and alive at the
  * end; their number and CPU time (ns). */
 static size_t busy_threads(const struct live_threads *a,
@@ -200,8 +203,12 @@ static size_t busy_threads(const struct live_threads *a,
 		double c = y->cpu - (both ? a->t[i].cpu : 0);
 		double w = y->delay - (both ? a->t[i].delay : 0);
 		int hog = nh && bsearch(&y->tid, hogs, nh, sizeof(int), cmp_int);
+		/* A thread born during the window (a VM, a compiler) that
+		 * used a quarter of a CPU over it is busy too: its CPU time
+		 * is in no spawned task's demand unless it exited. */
 		if ((both && c + w >= BUSY_SHARE * el * 1e9 &&
-		     c >= BUSY_CPU * el * 1e9) || hog) {
+		     c >= BUSY_CPU * el * 1e9) ||
+		    (!both && c >= BUSY_NEW_CPU * el * 1e9) || hog) {
 			n++;
 			*cpu += c;
 		}
@@ -388,7 +395,7 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 			(unsigned long long)cnt.lost, TASKS_MAX);
 	live_dist_header(rep);
 	for (int i = 0; i < WL_NHIST; i++)
-		live_dist_row(rep, hist_names[i], &c[i]);
+		live_dist_row_fit(rep, hist_names[i], &c[i], !o->brief);
 	fprintf(rep, "  block probability (sleeps / (sleeps + preemptions)): %.3f; "
 		"spawned tasks: %.3f\n", bp, dv.young_bp);
 	fprintf(rep, "  resident tasks: %.4g wake-ups/s -> %.0f tasks by Little's "

@@ -1,23 +1,46 @@
 /* runqslower.c - a host's scheduler with runqslower-style BPF probes on it.
  *
- * What it models (DESIGN.md "runqslower"): `cpus` CPUs, each with a FIFO
+ * What it models (DESIGN.md "runqslower"): `cpus` CPUs, each with a
  * runqueue; tasks spawned by an arrival process with a CPU demand; slices;
  * optional blocking and wake-up; preemption at slice end when others wait;
- * exit when the demand is consumed.  Besides the spawned tasks, `resident`
- * tasks live for the whole run (a host's daemons, kernel threads, a
- * service's threads): `tasks` of them alternate a CPU burst and a sleep,
- * `busy` ones are CPU-bound (slices, preempted when others wait).  An idle
- * CPU that gets a task may take `idle_wakeup` to start it: it stays idle
- * meanwhile, and the hooks charged to it run when it is up.  With
- * `wakeup_preemption` (EEVDF/CFS wake-up preemption), a task woken onto a
- * busy CPU with an empty runqueue ends the running segment after the drawn
- * delay (a cut burst keeps its rest for when the task runs again); without
- * it the woken task waits for the segment's end (a slice, a burst, exit).  BPF programs on sched_wakeup,
+ * exit when the demand is consumed.  BPF programs on sched_wakeup,
  * sched_wakeup_new, sched_switch (and optionally sched_process_exit) do what
  * runqslower does - record "runnable since", look it up at switch-in, report
  * waits over `threshold`, delete - through a storage strategy (storage.h).
  * Every hook's cost is CPU time on the CPU it fires on: it delays the work
  * there, so the probe's overhead feeds back into the load.
+ *
+ * The rest of the host (added for bpfsim validate; all off by default, so
+ * scenarios without these keys run as before, draw for draw):
+ *   - `workload.resident`: tasks there from t = 0 that never exit - a
+ *     host's daemons, kernel threads, a service's threads.  `tasks` of them
+ *     run a burst (`run`) and sleep, either `sleep` after each burst or,
+ *     with `interval`, until the next wake-up an interval after the last
+ *     (timer-driven: a task whose burst overran its interval runs on without
+ *     sleeping); each starts asleep, its first wake-up a uniform share of
+ *     one draw away.  `busy` more are CPU-bound: runnable from t = 0 (no
+ *     hook), slices until preempted, or with `busy_run` long bursts between
+ *     `busy_sleep`s.  A resident's or busy task's burst longer than a
+ *     slice is preempted at the slice end when others wait and resumes
+ *     later (`resume`); spawned tasks' blocking segments are not (as
+ *     before).
+ *   - `idle_wakeup`: a CPU idle when a task is placed on it stays idle for
+ *     the drawn latency (CPU_WAKING: IPI, exit from the idle state, on a VM
+ *     the vCPU run again); the hooks charged to it meanwhile run as a burst
+ *     when it is up, then it dispatches.
+ *   - `runqueue`: `fifo` (as before); `woken_first`, woken tasks queue
+ *     ahead of preempted ones; `fair`, CFS in outline: each task has a
+ *     virtual runtime (payload run), the least runs next (a binary heap
+ *     per CPU, ties by enqueue order), a woken task is placed where it
+ *     stood against its last CPU's minimum - which moved on while it slept
+ *     - but at most `fair.sleeper_credit` ahead of the new CPU's minimum,
+ *     a new one at the minimum; it preempts the running task at once when
+ *     that one has run `fair.wakeup_granularity` more, and a slice end
+ *     preempts only for a task that has run less.  No weights, no
+ *     EEVDF deadlines or eligibility.
+ *   - `wakeup_preemption` (FIFO queues): a task woken first in line onto a
+ *     busy CPU ends the running segment after the drawn delay (fair: the
+ *     delay of its preemptions; default at once).
  *
  * CPU time line.  A CPU is IDLE, in a BURST of overhead (hooks, context
  * switch) that may end by starting a chosen task, or RUNning a task's
@@ -143,9 +166,8 @@ struct task {
 	uint8_t blocks;        /* the current segment ends by blocking */
 	uint8_t cls;           /* CLS_*: spawned, resident or busy resident */
 	uint64_t next_wake;    /* resident with an interval: its next wake-up */
-	uint64_t vruntime;     /* fair: virtual runtime (CPU time run), ns */
-	int64_t vlag;          /* fair: vruntime - its CPU's min when it
-				  slept (placement on the next wake-up) */
+	uint64_t vruntime;     /* fair: virtual runtime (CPU time run), ns,
+				  on the scale of its CPU (t->cpu) */
 	uint64_t resume;       /* burst left to run before the task blocks
 				  (cut by a wake-up preemption, or a
 				  resident's burst beyond a slice), ns */
@@ -174,6 +196,7 @@ struct cpu {
 	uint64_t bpf_until;    /* end of the BPF program running here */
 	uint64_t pending;      /* WAKING: overhead charged, run at the wake */
 	uint64_t seg_len;      /* RUN: payload the segment was to run, ns */
+	uint64_t got_cpu;      /* RUN: when the running task was dispatched */
 	uint8_t cut;           /* RUN: segment cut short by a wake-up */
 	uint32_t rq_head, rq_tail, rq_len;
 	uint32_t rq_wtail;     /* last woken task queued (woken_first), or NIL */
@@ -591,6 +614,26 @@ static int heap_less(const struct rq_ent *a, const struct rq_ent *b)
 	return a->v < b->v || (a->v == b->v && a->seq < b->seq);
 }
 
+/* fair: bring CPU p's minimum virtual runtime up to date - the least of
+ * the running task's (what it has run of its segment included, or
+ * `running`'s when given) and the queue's first - and return it.  It
+ * never decreases (CFS's min_vruntime). */
+static uint64_t fair_min(struct rq_run *R, struct cpu *p,
+			 const struct task *running)
+{
+	uint64_t m = UINT64_MAX, now = R->s->now;
+	if (running)
+		m = running->vruntime;
+	else if (p->mode == CPU_RUN && p->cur != NIL)
+		m = R->task[p->cur].vruntime +
+		    (now > p->seg_start + p->inj ? now - p->seg_start - p->inj : 0);
+	if (p->rq_len && p->heap[0].v < m)
+		m = p->heap[0].v;
+	if (m != UINT64_MAX && m > p->min_v)
+		p->min_v = m;
+	return p->min_v;
+}
+
 static void rq_push(struct rq_run *R, uint32_t c, uint32_t pid, int woken)
 {
 	struct cpu *p = &R->cpu[c];
@@ -887,7 +930,6 @@ static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
 	} else if (why == PREV_BLOCK) {
 		struct task *t = &R->task[prev];
 		t->state = T_BLOCKED;
-		t->vlag = (int64_t)(t->vruntime - p->min_v);
 		uint64_t nap;
 		if (t->cls == CLS_RESIDENT && cfg->res_interval)
 			nap = t->next_wake > s->now ? t->next_wake - s->now : 0;
@@ -953,10 +995,13 @@ static void on_segment_end(struct rq_run *R, uint32_t c)
 	} else if (t->blocks) {
 		if (t->cls == CLS_RESIDENT && R->cfg->res_interval &&
 		    t->next_wake <= R->s->now) {
-			/* Its next wake-up is already due: it does not sleep,
-			 * it starts its next burst (no wake-up to hook). */
+			/* Its next wake-up came while it ran: it does not
+			 * sleep, it starts its next burst.  The kernel still
+			 * traces the wake-up of a task that is running
+			 * (ttwu_runnable): sched_wakeup runs, no switch. */
 			t->next_wake = R->s->now +
 				dist_sample_ns(R->cfg->res_interval, R->r_res_sleep);
+			hook_wakeup(R, c, pid, 0);
 			if (others_first(R, p, t))
 				switch_out(R, c, pid, PREV_PREEMPT);
 			else
@@ -977,6 +1022,7 @@ static void on_burst_end(struct rq_run *R, uint32_t c)
 	if (p->next != NIL) {
 		uint32_t pid = p->next;
 		p->next = NIL;
+		p->got_cpu = R->s->now;
 		start_segment(R, c, pid);
 	} else if (p->rq_len > 0) {
 		/* From idle to a task woken during the burst. */
@@ -1027,6 +1073,11 @@ static uint32_t place(struct rq_run *R)
  * there. */
 static void enqueue_woken(struct rq_run *R, uint32_t pid, int is_new, int hook)
 {
+	int fair = R->cfg->runqueue == RQ_FAIR, preempt = 0;
+	int64_t rel = 0;
+	if (fair && !is_new && hook)   /* where it stands on its last CPU now */
+		rel = (int64_t)(R->task[pid].vruntime -
+				fair_min(R, &R->cpu[R->task[pid].cpu], NULL));
 	uint32_t c = place(R);
 	struct cpu *p = &R->cpu[c];
 	struct task *t = &R->task[pid];
@@ -1036,26 +1087,31 @@ static void enqueue_woken(struct rq_run *R, uint32_t pid, int is_new, int hook)
 	if (hook && t->cls == CLS_RESIDENT && R->cfg->res_interval)
 		t->next_wake = now + dist_sample_ns(R->cfg->res_interval,
 						    R->r_res_sleep);
-	int fair = R->cfg->runqueue == RQ_FAIR, preempt = 0;
 	if (fair) {
-		/* Placement: a new task at the CPU's minimum; a woken one
-		 * keeps the lag it slept with, at most sleeper_credit ahead. */
-		int64_t lag = is_new || !hook ? 0 : t->vlag;
-		if (lag < -(int64_t)R->cfg->fair_credit)
-			lag = -(int64_t)R->cfg->fair_credit;
-		t->vruntime = lag < 0 && (uint64_t)-lag > p->min_v ? 0
-			      : (uint64_t)((int64_t)p->min_v + lag);
+		/* Placement (CFS's place_entity): a new task at the CPU's
+		 * minimum; a woken one where it stood relative to its last
+		 * CPU's minimum - which went on while it slept - but at most
+		 * sleeper_credit ahead. */
+		uint64_t min = fair_min(R, p, NULL);
+		if (rel < -(int64_t)R->cfg->fair_credit)
+			rel = -(int64_t)R->cfg->fair_credit;
+		t->vruntime = rel < 0 && (uint64_t)-rel > min ? 0
+			      : (uint64_t)((int64_t)min + rel);
 	}
 	rq_push(R, c, pid, 1);
+	uint64_t at = now;
 	if (hook && p->mode == CPU_RUN && !p->cut) {
 		if (fair) {
-			/* Wake-up preemption when the woken task has run
-			 * wakeup_granularity less than the running one. */
+			/* Wake-up preemption when the woken task has run less
+			 * than the running one - which keeps the CPU for
+			 * wakeup_granularity after it got it (EEVDF's run to
+			 * parity, in outline): a short burst finishes first. */
 			const struct task *cur = &R->task[p->cur];
 			uint64_t done = now > p->seg_start + p->inj
 				? now - p->seg_start - p->inj : 0;
-			preempt = t->vruntime + R->cfg->fair_gran <
-				  cur->vruntime + done;
+			preempt = t->vruntime < cur->vruntime + done;
+			if (p->got_cpu + R->cfg->fair_gran > at)
+				at = p->got_cpu + R->cfg->fair_gran;
 		} else {
 			/* First in line (FIFO: alone; woken_first: ahead). */
 			preempt = R->cfg->wakeup_preempt && p->rq_head == pid;
@@ -1065,8 +1121,8 @@ static void enqueue_woken(struct rq_run *R, uint32_t pid, int is_new, int hook)
 		/* The running task gives the CPU up after the drawn delay
 		 * (at once without wakeup_preemption), unless its segment
 		 * ends first. */
-		uint64_t at = now + (R->cfg->wakeup_preempt
-			? dist_sample_ns(R->cfg->wakeup_preempt, R->r_preempt) : 0);
+		at += R->cfg->wakeup_preempt
+			? dist_sample_ns(R->cfg->wakeup_preempt, R->r_preempt) : 0;
 		/* Not before the overhead already inserted has run. */
 		if (at < p->seg_start + p->inj)
 			at = p->seg_start + p->inj;

@@ -46,7 +46,7 @@
 # none, see tests/vm/guest-tests.sh), VM_TIMEOUT (s per guest, default 900),
 # VM_MEM (MiB, default 1024), VM_SMP (default 2), MAKE.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 VM_DIR=${VM_DIR:-build/vm}
 VM_TIMEOUT=${VM_TIMEOUT:-900}

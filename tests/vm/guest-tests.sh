@@ -24,7 +24,7 @@
 #
 # Durations measured here are inflated and noisy (TCG emulation): tests
 # check counts, control flow and plumbing; the one comparison of means
-# allows a wide factor, stated where it is made.
+# (profile_exact) uses bounds that follow from what each side measures.
 
 # --- helpers -----------------------------------------------------------------
 
@@ -59,10 +59,10 @@ rel_within() {
 		exit !(b > 0 && d <= t * b) }'
 }
 
-# factor_within A B F: A / B in [1/F, F]
-factor_within() {
-	awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN {
-		exit !(a > 0 && b > 0 && a / b <= f && b / a <= f) }'
+# ratio_within A B LO HI: A / B in [LO, HI]
+ratio_within() {
+	awk -v a="$1" -v b="$2" -v lo="$3" -v hi="$4" 'BEGIN {
+		exit !(a > 0 && b > 0 && a / b >= lo && a / b <= hi) }'
 }
 
 # Sum of a flow sequence "[1, 2, 3]".
@@ -156,9 +156,13 @@ need_calibrate() {
 # recorded can be checked against the kernel's run_cnt over those runs.
 #   fentry/fexit: recorded invocations = run_cnt delta within 1% (the only
 #     difference: renames by anything else in the window, e.g. a new
-#     kthread); the mean (overhead subtracted) within a factor 3 of
-#     run_time_ns/run_cnt, which also holds the trampoline and both probe
-#     programs (measured ratio 0.6-0.9 here).
+#     kthread); the per-run time before the overhead subtraction (mean +
+#     overhead) between 0.5 and 1.2 times run_time_ns/run_cnt.  The stats'
+#     time encloses the fentry-to-fexit time of every run (it adds the
+#     trampoline and both probe programs), so the ratio is at most 1 (up to
+#     binning); measured 0.82-0.96 here.  The subtracted mean alone is not
+#     compared: the overhead, measured on another (empty) program, swings
+#     from 0.4 to 14 us between runs under emulation.
 #   bpf_stats fallback (tp_btf before 6.9): says "Cannot recursively
 #     attach" and MEANS ONLY; runs = run_cnt delta within 1%; mean_raw within
 #     10% of vmtool's run_time_ns/run_cnt (the same counters, a longer window).
@@ -183,11 +187,13 @@ profile_exact() {
 		n=$(yget /tmp/pe.yaml profile.$prog.n)
 		mean=$(tons "$(yget /tmp/pe.yaml profile.$prog.mean)")
 		over=$(tons "$(yget /tmp/pe.yaml profile.$prog.overhead)")
+		raw=$(awk -v a="$mean" -v b="$over" 'BEGIN { print a + b }')
 		echo "check: recorded n=$n vs run_cnt delta $runs (1%);" \
-			"mean ${mean}ns (overhead ${over}ns subtracted) vs" \
-			"run_time_ns/run_cnt ${stats_mean}ns (factor 3)"
+			"mean ${mean}ns + overhead ${over}ns = ${raw}ns vs" \
+			"run_time_ns/run_cnt ${stats_mean}ns (ratio 0.5-1.2)"
 		rel_within "$n" "$runs" 0.01 || fail "n=$n vs run_cnt delta $runs: beyond 1%"
-		factor_within "$mean" "$stats_mean" 3 || fail "mean beyond a factor 3"
+		ratio_within "$raw" "$stats_mean" 0.5 1.2 ||
+			fail "mean + overhead vs run_time_ns/run_cnt: ratio outside 0.5-1.2"
 	else
 		grep -q 'Cannot recursively attach' /tmp/pe.txt ||
 			fail "no \"Cannot recursively attach\" in the output"
@@ -210,20 +216,36 @@ case_profile_exact_tp_btf() {
 }
 
 # check_fentry_target FILE KEY: a fentry/fexit profile with a non-empty
-# histogram whose counts add up to n; when bpfsim also reports the run_cnt
-# delta of the same window (runs), n equals it within 1%.
+# histogram whose counts add up to n.  Where bpfsim also reports, for the
+# same window, the target's run_cnt delta (runs) and run_time_ns/run_cnt
+# (stats_mean): n equals runs within 1%, and the mean before the overhead
+# subtraction (mean_raw, else mean + overhead) is 0.5-1.2 times stats_mean
+# (as in profile_exact).  bpfsim does not report them in this
+# mode yet: the line says "not reported" and profile_exact makes the exact
+# comparison on a program of its own.
 check_fentry_target() {
 	method=$(yget "$1" profile.$2.method)
 	n=$(yget "$1" profile.$2.n)
 	sum=$(seqsum "$(yget "$1" profile.$2.histogram.counts)")
 	runs=$(yget "$1" profile.$2.runs)
+	smean=$(yget "$1" profile.$2.stats_mean)
 	echo "check: $2: method=$method n=$n histogram total=$sum mean=$(yget "$1" profile.$2.mean)" \
 		"p99=$(yget "$1" profile.$2.p99) fit: $(yget "$1" profile.$2.fit)" \
-		"runs=${runs:-(not reported)}"
+		"runs=${runs:-(not reported)} stats_mean=${smean:-(not reported)}"
 	[ "$method" = fentry_fexit ] || fail "$2: method '$method', expected fentry_fexit"
 	[ -n "$n" ] && [ "$n" -gt 0 ] || fail "$2: no invocations recorded"
 	rel_within "$sum" "$n" 0.001 || fail "$2: histogram total $sum vs n $n"
 	[ -z "$runs" ] || rel_within "$n" "$runs" 0.01 || fail "$2: n=$n vs runs=$runs: beyond 1%"
+	[ -n "$smean" ] || return 0
+	raw=$(yget "$1" profile.$2.mean_raw)
+	if [ -n "$raw" ]; then
+		raw=$(tons "$raw")
+	else
+		raw=$(awk -v a="$(tons "$(yget "$1" profile.$2.mean)")" \
+			-v b="$(tons "$(yget "$1" profile.$2.overhead)")" 'BEGIN { print a + b }')
+	fi
+	ratio_within "$raw" "$(tons "$smean")" 0.5 1.2 ||
+		fail "$2: mean before the overhead subtraction ${raw}ns vs stats_mean $smean: ratio outside 0.5-1.2"
 }
 
 # check_stats_target FILE KEY: the labelled bpf_stats fallback with runs.

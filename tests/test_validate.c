@@ -1,0 +1,366 @@
+/* test_validate.c - bpfsim validate's offline half (calibrate/validate.c) and
+ * the runqslower model's host features it relies on (models/runqslower.c:
+ * resident tasks, idle wake-up latency, wake-up preemption, the fair
+ * runqueue).
+ *
+ * Pins:
+ *   - validate_rows: relative error (predicted - measured) / |measured|,
+ *     verdict ok within the tolerance (inclusive), miss outside, none when
+ *     the measured value is 0 or missing;
+ *   - validate_measured_values: per-run cost = (run_ns - floor x runs) /
+ *     runs, rates per elapsed second, BPF share over cpus x elapsed,
+ *     overhead over busy - BPF, waits read from the calibration file;
+ *   - validate_write_csv: a header and one row per metric, verdict words;
+ *   - validate_scenario_write + validate_simulate on a calibration file
+ *     written here (calfile_write_dist records, calfile_merge): the
+ *     scenario loads, the references resolve, every compared metric comes
+ *     out finite with a CI, sched_wakeup_new runs at the spawn rate (+-10%:
+ *     Poisson counts over 5 replications of 1 s at 200/s), for both
+ *     storage kinds; records without values are left to the model's
+ *     defaults (an empty `block:` is written as {});
+ *   - residents with an interval wake at tasks / interval (within 2%: the
+ *     count per task over 1 s of 10 ms intervals is 100 or 101, their first
+ *     wake-up a uniform share of one interval in);
+ *   - busy residents keep every CPU busy: no idle time, payload = all the
+ *     time not spent on overhead;
+ *   - idle_wakeup: a task woken onto an idle CPU waits at least the
+ *     latency (p50 within [latency, latency + 5 us]: the hook and the
+ *     context switch, ~2 us here, run after it);
+ *   - behind a CPU hog with 3 ms slices, a sleeper's wake-up waits for the
+ *     slice end with a FIFO runqueue (p50 > 300 us), is served within
+ *     ~tens of us with the fair runqueue (p50 < 50 us) and with FIFO plus
+ *     wakeup_preemption of 20 us (p50 in [20, 40] us);
+ *   - per-CPU time conservation (rq_totals aborts on a leak) in all of
+ *     these.
+ * Tolerances are stated per check; the simulations are seeded (seed 1),
+ * deterministic.
+ * Does not pin: the live measurement (tests/cli/validate.sh), how close the
+ * predictions are to a host (that is the README's table).
+ */
+#include "test_util.h"
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "calfile.h"
+#include "chist.h"
+#include "model.h"
+#include "runqslower.h"
+#include "sim.h"
+#include "validate.h"
+#include "ytree.h"
+
+/* ---- rows, measured values, CSV ------------------------------------------ */
+
+static void test_rows(void **state)
+{
+	(void)state;
+	double meas[VM_COUNT];
+	struct stat_summary pred[VM_COUNT];
+	struct val_row rows[VM_COUNT];
+	for (int k = 0; k < VM_COUNT; k++) {
+		meas[k] = 100;
+		double x[3] = { 120, 120, 120 };
+		stat_summarize(x, 3, 0.95, &pred[k]);
+	}
+	meas[1] = 96;     /* 120 / 96 - 1 = 0.25 exactly: ok (inclusive) */
+	meas[2] = 0;      /* no verdict */
+	meas[3] = NAN;
+	pred[4].mean = 130;
+	validate_rows("spawn:500", 1, meas, pred, 0.25, rows);
+	assert_rel(rows[0].rel, 0.2, 1e-12, "relative error");
+	assert_int_equal(rows[0].verdict, 1);
+	assert_int_equal(rows[1].verdict, 1);
+	assert_int_equal(rows[2].verdict, -1);
+	assert_int_equal(rows[3].verdict, -1);
+	assert_int_equal(rows[4].verdict, 0);
+	assert_string_equal(rows[0].load, "spawn:500");
+	assert_int_equal(rows[0].task, 1);
+
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	validate_write_csv(f, rows, VM_COUNT, 0.25);
+	fclose(f);
+	size_t lines = 0;
+	for (size_t i = 0; i < len; i++)
+		lines += buf[i] == '\n';
+	assert_int_equal(lines, VM_COUNT + 1);
+	assert_non_null(strstr(buf, "load,storage,metric,unit,measured,predicted"));
+	assert_non_null(strstr(buf, "spawn:500,task_storage,per_run_sched_wakeup,"
+				    "ns,100,120,"));
+	assert_non_null(strstr(buf, ",miss\n"));
+	assert_non_null(strstr(buf, ",none\n"));
+	free(buf);
+}
+
+/* A calibration file with a workload and both storage kinds.  Durations
+ * in the records: histograms of `n` values spread over [lo, hi) ns. */
+static void rec(FILE *f, int indent, const char *key, double lo, double hi,
+		double n)
+{
+	struct chist c = { 0 };
+	double edges[5], counts[4];
+	for (int i = 0; i <= 4; i++)
+		edges[i] = lo + (hi - lo) * i / 4;
+	for (int i = 0; i < 4; i++)
+		counts[i] = n / 4;
+	assert_int_equal(chist_from_arrays(&c, edges, counts, n > 0 ? 4 : 0, 0), 0);
+	calfile_write_dist(f, indent, key, &c, 0);
+	chist_fini(&c);
+}
+
+static void write_cal(const char *path, double wait_p50_lo)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	struct err e;
+	FILE *f = open_memstream(&buf, &len);
+	fputs("workload:\n  spawn_rate: 200/s\n", f);
+	rec(f, 2, "wait", wait_p50_lo, 2 * wait_p50_lo, 1000);
+	rec(f, 2, "slice", 100e3, 300e3, 1000);
+	rec(f, 2, "cpu_demand", 40e3, 60e3, 1000);
+	rec(f, 2, "idle_wakeup", 2e3, 6e3, 1000);
+	rec(f, 2, "busy_wakeup", 5e3, 15e3, 1000);
+	fputs("  resident:\n    tasks: 20\n    busy: 0\n", f);
+	rec(f, 4, "run", 5e3, 15e3, 1000);
+	rec(f, 4, "sleep", 1e6, 3e6, 1000);
+	rec(f, 4, "interval", 1e6, 3e6, 1000);
+	rec(f, 4, "busy_run", 0, 0, 0);            /* no values */
+	fputs("  spawned:\n    rate: 200/s\n", f);
+	rec(f, 4, "run", 0, 0, 0);                 /* no values: block: {} */
+	rec(f, 4, "sleep", 0, 0, 0);
+	fputs("storage:\n  hash:\n", f);
+	rec(f, 4, "update", 200, 300, 1000);
+	rec(f, 4, "lookup", 50, 100, 1000);
+	rec(f, 4, "delete", 100, 200, 1000);
+	fputs("    hooks:\n      sched_wakeup: \"normal(200ns, 20ns)\"\n"
+	      "      sched_wakeup_new: \"normal(300ns, 30ns)\"\n"
+	      "      sched_switch: \"normal(150ns, 15ns)\"\n", f);
+	fputs("  task_storage:\n", f);
+	rec(f, 4, "get", 50, 100, 1000);
+	rec(f, 4, "create", 400, 600, 1000);
+	rec(f, 4, "delete", 300, 500, 1000);
+	fputs("    hooks:\n      sched_wakeup: \"normal(150ns, 15ns)\"\n"
+	      "      sched_wakeup_new: \"normal(100ns, 10ns)\"\n"
+	      "      sched_switch: \"normal(120ns, 12ns)\"\n", f);
+	fputs("  output:\n", f);
+	rec(f, 4, "ringbuf", 200, 300, 1000);
+	fclose(f);
+	err_init(&e);
+	unlink(path);
+	if (calfile_merge(path, buf, &e)) {
+		char msg[512];
+		err_format(&e, msg, sizeof(msg));
+		fail_msg("calfile_merge: %s", msg);
+	}
+	free(buf);
+}
+
+static void tmpdir(char *dir, size_t size)
+{
+	snprintf(dir, size, "/tmp/bpfsim-test-validate.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+}
+
+static void rmdir_all(const char *dir)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_measured_values(void **state)
+{
+	(void)state;
+	char dir[64], cal[128];
+	struct err e;
+	tmpdir(dir, sizeof(dir));
+	snprintf(cal, sizeof(cal), "%s/cal.yaml", dir);
+	write_cal(cal, 10e3);
+	struct val_measured m = {
+		.elapsed = 2, .cpus = 2,
+		.runs = { 1000, 100, 3000 },
+		.run_ns = { 600e3, 100e3, 1.5e6 },
+		.floor = 100, .busy = 2e9, .idle = 2e9,
+	};
+	double v[VM_COUNT];
+	err_init(&e);
+	assert_int_equal(validate_measured_values(&m, cal, v, &e), 0);
+	/* (600 us - 100 ns x 1000) / 1000 = 500 ns */
+	assert_rel(v[VM_PER_RUN + VAL_WAKEUP], 500, 1e-12, "per run, wakeup");
+	assert_rel(v[VM_PER_RUN + VAL_WAKEUP_NEW], 900, 1e-12, "per run, new");
+	assert_rel(v[VM_PER_RUN + VAL_SWITCH], 400, 1e-12, "per run, switch");
+	assert_rel(v[VM_RUNS_PER_S + VAL_SWITCH], 1500, 1e-12, "runs per s");
+	double bpf = 500e3 + 90e3 + 1.2e6;
+	assert_rel(v[VM_BPF_SHARE], bpf / 4e9, 1e-12, "BPF share");
+	assert_rel(v[VM_OVERHEAD], bpf / (2e9 - bpf), 1e-12, "overhead");
+	assert_rel(v[VM_CPU_BUSY], 0.5, 1e-12, "CPU busy");
+	/* The wait record: 1000 values uniform over [10, 20) us. */
+	assert_rel(v[VM_WAIT_P50], 15e3, 0.01, "wait p50 from the file");
+	assert_true(v[VM_WAIT_P99] > 19e3 && v[VM_WAIT_P99] <= 20e3);
+	rmdir_all(dir);
+}
+
+static void test_scenario_and_simulation(void **state)
+{
+	(void)state;
+	char dir[64], cal[128];
+	struct err e;
+	tmpdir(dir, sizeof(dir));
+	snprintf(cal, sizeof(cal), "%s/cal.yaml", dir);
+	write_cal(cal, 10e3);
+	struct val_sim_opts so = { .cpus = 2, .pid_max = 32768, .duration_ns = 1e9,
+				   .reps = 5, .seed = 1, .threads = 0,
+				   .wakeup_preemption = 1 };
+	for (int task = 0; task <= 1; task++) {
+		char sc[160];
+		struct stat_summary pred[VM_COUNT];
+		int intr = 0;
+		err_init(&e);
+		assert_int_equal(validate_scenario_write(dir, "s.yaml", "cal.yaml",
+							 "spawn:200", task, &so, &e),
+				 0);
+		snprintf(sc, sizeof(sc), "%s/s.yaml", dir);
+		if (validate_simulate(sc, &so, pred, &intr, &e)) {
+			char msg[512];
+			err_format(&e, msg, sizeof(msg));
+			fail_msg("simulate (%s): %s", task ? "task" : "hash", msg);
+		}
+		assert_false(intr);
+		for (int k = 0; k < VM_COUNT; k++) {
+			if (!isfinite(pred[k].mean) || !isfinite(pred[k].half))
+				fail_msg("%s: %s is %g +- %g", task ? "task" : "hash",
+					 val_metric_name(k), pred[k].mean,
+					 pred[k].half);
+			assert_int_equal(pred[k].n, 5);
+		}
+		assert_rel(pred[VM_RUNS_PER_S + VAL_WAKEUP_NEW].mean, 200, 0.1,
+			   "spawn rate");
+		assert_true(pred[VM_BPF_SHARE].mean > 0);
+		/* 20 residents waking every 2 ms on average: ~10000/s. */
+		assert_rel(pred[VM_RUNS_PER_S + VAL_WAKEUP].mean, 10000, 0.05,
+			   "resident wake-ups");
+	}
+	/* What the file lacked is left to the defaults, the block as {}. */
+	struct ytree *t = ytree_load_file(strcat(dir, "/s.yaml"), &e);
+	assert_non_null(t);
+	struct ynode *b = ytree_find(t, "workload.block");
+	assert_non_null(b);
+	assert_int_equal(b->kind, YN_MAP);
+	assert_null(ytree_find(t, "workload.resident.busy_run"));
+	ytree_free(t);
+	dir[strlen(dir) - strlen("/s.yaml")] = 0;
+	rmdir_all(dir);
+}
+
+/* ---- the model's host features ------------------------------------------- */
+
+static const struct model *M;
+
+struct res {
+	double wake_rate, p50, idle, payload, bpf, sw, elapsed;
+};
+
+static void run_yaml(const char *yaml, uint64_t end, struct res *r)
+{
+	struct err e;
+	struct sim s;
+	struct rq_totals tot;
+	double m[128];
+	char msg[1024];
+	err_init(&e);
+	M = model_find("runqslower");
+	assert_true(model_metric_count(M) <= 128);
+	struct ytree *t = ytree_load_buffer("host.yaml", yaml, strlen(yaml), &e);
+	void *cfg = t ? M->configure(ytree_root(t), &e) : NULL;
+	if (!cfg || ytree_check_unknown(t, &e)) {
+		err_format(&e, msg, sizeof(msg));
+		fail_msg("config: %s\n%s", msg, yaml);
+	}
+	assert_int_equal(sim_init(&s, M, 1, 0, end, NULL), 0);
+	assert_int_equal(sim_run(&s, cfg, m), SIM_DONE);
+	rq_totals(s.state, &tot);      /* aborts if a CPU leaks time */
+	r->wake_rate = m[model_metric_index(M, "runs_per_s_sched_wakeup")];
+	r->p50 = m[model_metric_index(M, "wait_p50")];
+	r->idle = (double)tot.idle;
+	r->payload = (double)tot.payload;
+	r->bpf = (double)tot.bpf;
+	r->sw = (double)tot.sw;
+	r->elapsed = (double)tot.elapsed;
+	sim_fini(&s);
+	M->config_free(cfg);
+	ytree_free(t);
+}
+
+static void test_resident_interval(void **state)
+{
+	(void)state;
+	struct res r;
+	run_yaml("cpus: 4\nworkload: {arrival: batch, processes: 0,\n"
+		 "  resident: {tasks: 100, run: 10us, interval: 10ms}}\n",
+		 1000000000, &r);
+	/* 100 tasks x 100 wake-ups a second, each task 100 or 101. */
+	assert_rel(r.wake_rate, 10000, 0.02, "resident wake-up rate");
+}
+
+static void test_busy_residents(void **state)
+{
+	(void)state;
+	struct res r;
+	run_yaml("cpus: 2\nworkload: {arrival: batch, processes: 0, slice: 1ms,\n"
+		 "  resident: {busy: 2}}\n", 100000000, &r);
+	assert_true(r.idle == 0);
+	assert_true(r.payload + r.bpf + r.sw == r.elapsed);
+	assert_true(r.payload > 0.99 * r.elapsed);
+}
+
+static void test_idle_wakeup(void **state)
+{
+	(void)state;
+	struct res r;
+	run_yaml("cpus: 1\nidle_wakeup: 50us\n"
+		 "workload: {arrival: batch, processes: 0,\n"
+		 "  resident: {tasks: 1, run: 10us, interval: 1ms}}\n",
+		 200000000, &r);
+	assert_true(r.p50 >= 50e3 && r.p50 <= 55e3);
+}
+
+static void test_hog_and_sleepers(void **state)
+{
+	(void)state;
+	const char *base =
+		"cpus: 1\n%s\n"
+		"workload: {arrival: batch, processes: 0, slice: 3ms,\n"
+		"  resident: {tasks: 10, busy: 1, run: 10us, interval: 1ms}}\n";
+	char yaml[512];
+	struct res fifo, fair, wp;
+	snprintf(yaml, sizeof(yaml), base, "runqueue: fifo");
+	run_yaml(yaml, 200000000, &fifo);
+	snprintf(yaml, sizeof(yaml), base, "runqueue: fair");
+	run_yaml(yaml, 200000000, &fair);
+	snprintf(yaml, sizeof(yaml), base,
+		 "runqueue: fifo\nwakeup_preemption: 20us");
+	run_yaml(yaml, 200000000, &wp);
+	if (!(fifo.p50 > 300e3))
+		fail_msg("FIFO behind a hog: wait p50 %g ns, want > 300 us",
+			 fifo.p50);
+	if (!(fair.p50 < 50e3))
+		fail_msg("fair: wait p50 %g ns, want < 50 us", fair.p50);
+	if (!(wp.p50 >= 20e3 && wp.p50 <= 40e3))
+		fail_msg("wakeup_preemption 20us: wait p50 %g ns", wp.p50);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_measured_values),
+		cmocka_unit_test(test_scenario_and_simulation),
+		cmocka_unit_test(test_resident_interval),
+		cmocka_unit_test(test_busy_residents),
+		cmocka_unit_test(test_idle_wakeup),
+		cmocka_unit_test(test_hog_and_sleepers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
