@@ -1001,11 +1001,13 @@ static void on_segment_end(struct rq_run *R, uint32_t c)
 			 * (ttwu_runnable): sched_wakeup runs, no switch. */
 			t->next_wake = R->s->now +
 				dist_sample_ns(R->cfg->res_interval, R->r_res_sleep);
-			hook_wakeup(R, c, pid, 0);
 			if (others_first(R, p, t))
 				switch_out(R, c, pid, PREV_PREEMPT);
 			else
 				start_segment(R, c, pid);
+			/* After the CPU has its new state: the hook's cost is
+			 * inserted into the burst or the segment. */
+			hook_wakeup(R, c, pid, 0);
 		} else {
 			switch_out(R, c, pid, PREV_BLOCK);
 		}
