@@ -67,8 +67,7 @@ const char validate_help[] =
 	"  --duration D         each measuring window (default 10s)\n"
 	"  --sim-duration D     simulated time per replication (default: --duration)\n"
 	"  --tolerance X        relative error that passes (default 0.25)\n"
-	"  --wakeup-preemption  simulate wake-up preemption from the measured\n"
-	"                       waits of wake-ups onto busy CPUs (see README)\n"
+
 	"  --reps N             replications per simulation (default 10)\n"
 	"  --seed S             base seed (default 1)\n"
 	"  --threads T          simulation threads (default: all cores)\n"
@@ -125,14 +124,13 @@ static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 {
 	enum { O_STORAGE = 256, O_LOADS, O_DURATION, O_SIMDUR, O_TOL, O_REPS,
 	       O_SEED, O_THREADS, O_ATTACH, O_NOPLOTS, O_PLOTFMT, O_QUIET,
-	       O_VERBOSE, O_WP };
+	       O_VERBOSE };
 	static const struct option longopts[] = {
 		{ "storage", required_argument, NULL, O_STORAGE },
 		{ "loads", required_argument, NULL, O_LOADS },
 		{ "duration", required_argument, NULL, O_DURATION },
 		{ "sim-duration", required_argument, NULL, O_SIMDUR },
 		{ "tolerance", required_argument, NULL, O_TOL },
-		{ "wakeup-preemption", no_argument, NULL, O_WP },
 		{ "reps", required_argument, NULL, O_REPS },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "threads", required_argument, NULL, O_THREADS },
@@ -182,9 +180,6 @@ static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 			    !(v->tol > 0) || v->tol > 100)
 				return usage_error("--tolerance takes a number in "
 						   "(0, 100] (got '%s')", optarg);
-			break;
-		case O_WP:
-			v->so.wakeup_preemption = 1;
 			break;
 		case O_REPS:
 			if (parse_whole("--reps", optarg, 2, 10000, &x))

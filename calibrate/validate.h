@@ -109,7 +109,6 @@ struct val_sim_opts {
 	double duration_ns;          /* simulated time per replication */
 	uint64_t reps, seed;
 	unsigned threads;            /* 0: all cores */
-	int wakeup_preemption;       /* use workload.busy_wakeup */
 };
 
 /* Write the scenario for storage kind `task` at DIR/NAME, taking what it

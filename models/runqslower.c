@@ -34,13 +34,18 @@
  *     per CPU, ties by enqueue order), a woken task is placed where it
  *     stood against its last CPU's minimum - which moved on while it slept
  *     - but at most `fair.sleeper_credit` ahead of the new CPU's minimum,
- *     a new one at the minimum; it preempts the running task at once when
- *     that one has run `fair.wakeup_granularity` more, and a slice end
- *     preempts only for a task that has run less.  No weights, no
- *     EEVDF deadlines or eligibility.
- *   - `wakeup_preemption` (FIFO queues): a task woken first in line onto a
- *     busy CPU ends the running segment after the drawn delay (fair: the
- *     delay of its preemptions; default at once).
+ *     a new one at the minimum; when it has run less than the running
+ *     task it preempts it, though not before that one has had the CPU for
+ *     `fair.wakeup_granularity` (EEVDF's run to parity, in outline: a short
+ *     burst finishes first); a slice end preempts only for a task that has
+ *     run less.  No weights, no EEVDF deadlines or eligibility.
+ *   - `wakeup_preemption`: FIFO queues, a task woken first in line onto a
+ *     busy CPU ends the running segment after the drawn delay; fair, the
+ *     delay is added to the preemptions fair decides (default: none).
+ *   - a resident with an interval whose wake-up came while it ran (burst
+ *     plus waits overran the interval) runs its next burst without
+ *     sleeping; sched_wakeup still fires (ttwu of a running task), no
+ *     switch.
  *
  * CPU time line.  A CPU is IDLE, in a BURST of overhead (hooks, context
  * switch) that may end by starting a chosen task, or RUNning a task's
@@ -130,8 +135,9 @@ struct rq_cfg {
 	int runqueue;                     /* RQ_FIFO, RQ_WOKEN_FIRST, RQ_FAIR */
 	uint64_t fair_credit;             /* fair: most virtual time a woken
 					     task starts ahead, ns */
-	uint64_t fair_gran;               /* fair: lead that makes a wake-up
-					     preempt, ns */
+	uint64_t fair_gran;               /* fair: the running task keeps the
+					     CPU this long after it got it
+					     before a wake-up preempts, ns */
 	/* workload */
 	int arrival;
 	uint64_t processes, spawns;
@@ -1583,8 +1589,12 @@ static const struct model_param rq_params[] = {
 	{ "runqueue", "enum", "fifo",
 	  "fifo, or woken_first: woken tasks queue ahead of preempted ones (EEVDF-like)" },
 	{ "wakeup_preemption", "dist(duration)", "(none)",
-	  "a wake-up onto a busy CPU preempts its task after this delay; absent: "
-	  "it waits for the slice end" },
+	  "fifo: a wake-up onto a busy CPU preempts its task after this delay "
+	  "(absent: it waits for the slice end); fair: delay added to its preemptions" },
+	{ "fair.sleeper_credit", "duration", "3ms",
+	  "fair: most virtual time a woken task is placed ahead of its CPU's minimum" },
+	{ "fair.wakeup_granularity", "duration", "1ms",
+	  "fair: the running task keeps the CPU this long before a wake-up preempts it" },
 	{ "workload.arrival", "enum", "batch",
 	  "batch (processes at t=0), poisson (rate), interval (1/rate), trace (CSV)" },
 	{ "workload.processes", "count", "1000", "batch size" },

@@ -28,8 +28,10 @@
  *     context switch, ~2 us here, run after it);
  *   - behind a CPU hog with 3 ms slices, a sleeper's wake-up waits for the
  *     slice end with a FIFO runqueue (p50 > 300 us), is served within
- *     ~tens of us with the fair runqueue (p50 < 50 us) and with FIFO plus
- *     wakeup_preemption of 20 us (p50 in [20, 40] us);
+ *     ~tens of us with the fair runqueue and no wake-up granularity (p50 <
+ *     50 us), within the 1 ms granularity by default (p50 below 1.05 ms,
+ *     above the former), and with FIFO plus wakeup_preemption of 20 us
+ *     (p50 in [20, 40] us);
  *   - per-CPU time conservation (rq_totals aborts on a leak) in all of
  *     these.
  * Tolerances are stated per check; the simulations are seeded (seed 1),
@@ -211,8 +213,7 @@ static void test_scenario_and_simulation(void **state)
 	snprintf(cal, sizeof(cal), "%s/cal.yaml", dir);
 	write_cal(cal, 10e3);
 	struct val_sim_opts so = { .cpus = 2, .pid_max = 32768, .duration_ns = 1e9,
-				   .reps = 5, .seed = 1, .threads = 0,
-				   .wakeup_preemption = 1 };
+				   .reps = 5, .seed = 1, .threads = 0 };
 	for (int task = 0; task <= 1; task++) {
 		char sc[160];
 		struct stat_summary pred[VM_COUNT];
@@ -326,27 +327,33 @@ static void test_idle_wakeup(void **state)
 	assert_true(r.p50 >= 50e3 && r.p50 <= 55e3);
 }
 
+/* 1 CPU, a CPU hog with 3 ms slices, 10 sleepers of 10 us every 1 ms. */
+static void hog_run(const char *sched, struct res *r)
+{
+	char yaml[512];
+	snprintf(yaml, sizeof(yaml), "cpus: 1\n%s\n"
+		 "workload: {arrival: batch, processes: 0, slice: 3ms,\n"
+		 "  resident: {tasks: 10, busy: 1, run: 10us, interval: 1ms}}\n",
+		 sched);
+	run_yaml(yaml, 200000000, r);
+}
+
 static void test_hog_and_sleepers(void **state)
 {
 	(void)state;
-	const char *base =
-		"cpus: 1\n%s\n"
-		"workload: {arrival: batch, processes: 0, slice: 3ms,\n"
-		"  resident: {tasks: 10, busy: 1, run: 10us, interval: 1ms}}\n";
-	char yaml[512];
-	struct res fifo, fair, wp;
-	snprintf(yaml, sizeof(yaml), base, "runqueue: fifo");
-	run_yaml(yaml, 200000000, &fifo);
-	snprintf(yaml, sizeof(yaml), base, "runqueue: fair");
-	run_yaml(yaml, 200000000, &fair);
-	snprintf(yaml, sizeof(yaml), base,
-		 "runqueue: fifo\nwakeup_preemption: 20us");
-	run_yaml(yaml, 200000000, &wp);
+	struct res fifo, fair, fair1, wp;
+	hog_run("runqueue: fifo", &fifo);
+	hog_run("runqueue: fair\nfair: {wakeup_granularity: 0}", &fair);
+	hog_run("runqueue: fair", &fair1);
+	hog_run("runqueue: fifo\nwakeup_preemption: 20us", &wp);
 	if (!(fifo.p50 > 300e3))
 		fail_msg("FIFO behind a hog: wait p50 %g ns, want > 300 us",
 			 fifo.p50);
 	if (!(fair.p50 < 50e3))
 		fail_msg("fair: wait p50 %g ns, want < 50 us", fair.p50);
+	if (!(fair1.p50 > fair.p50 && fair1.p50 < 1.05e6))
+		fail_msg("fair, 1 ms granularity: wait p50 %g ns, want in (%g ns, "
+			 "1.05 ms)", fair1.p50, fair.p50);
 	if (!(wp.p50 >= 20e3 && wp.p50 <= 40e3))
 		fail_msg("wakeup_preemption 20us: wait p50 %g ns", wp.p50);
 }
