@@ -1587,7 +1587,8 @@ static const struct model_param rq_params[] = {
 	{ "idle_wakeup", "dist(duration)", "0",
 	  "time an idle CPU takes to start a task woken onto it (IPI, idle exit, vCPU)" },
 	{ "runqueue", "enum", "fifo",
-	  "fifo, or woken_first: woken tasks queue ahead of preempted ones (EEVDF-like)" },
+	  "fifo; woken_first: woken tasks ahead of preempted ones; fair: least "
+	  "virtual runtime first, wake-up preemption (CFS/EEVDF in outline)" },
 	{ "wakeup_preemption", "dist(duration)", "(none)",
 	  "fifo: a wake-up onto a busy CPU preempts its task after this delay "
 	  "(absent: it waits for the slice end); fair: delay added to its preemptions" },
