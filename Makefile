@@ -70,7 +70,7 @@ MPI_SRC := sim/mpi_runner.c
 DEPS_PKGS += openmpi-bin libopenmpi-dev
 OBJ_DIR := obj-mpi
 else
-MPI_SRC := sim/mpi_stub.c
+MPI_SRC := sim/mpi_single.c
 OBJ_DIR := obj
 endif
 # bpfsim calibrate: the BPF build chain (vmlinux.h, .bpf.o, skeletons) when
@@ -80,7 +80,7 @@ include calibrate/calibrate.mk
 DEPS_PKGS += $(CALIB_DEPS_PKGS)
 LDLIBS += $(CALIB_LIBS)
 
-LIB_SRCS := $(filter-out sim/main.c sim/mpi_runner.c sim/mpi_stub.c,$(wildcard sim/*.c)) \
+LIB_SRCS := $(filter-out sim/main.c sim/mpi_runner.c sim/mpi_single.c,$(wildcard sim/*.c)) \
 	$(MPI_SRC) $(wildcard models/*.c) $(wildcard plots/*.c) $(CALIB_SRCS)
 MAIN_SRC := sim/main.c
 TEST_SRCS := $(wildcard tests/test_*.c)

@@ -2,7 +2,7 @@
  *
  * Parses and validates the command line completely before anything touches
  * the kernel (bad usage exits 2 having loaded nothing), then hands over to
- * calibrate.h's functions - the live ones or the no-BPF stubs.
+ * calibrate.h's functions - the live ones or the no-BPF stand-ins.
  */
 #include <getopt.h>
 #include <math.h>

@@ -319,17 +319,8 @@ int validate_simulate(const char *scenario, const struct val_sim_opts *so,
 		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 		goto out;
 	}
-	for (size_t r = 0; r < nr; r++) {
-		struct runner_job *j = &jobs[r];
-		j->model = m;
-		j->cfg = sc->cfg[0];
-		j->seed = sc->seed;
-		j->rep = r;
-		j->end = sc->duration;
-		j->caps = sc->caps;
-		j->scfg = sc->series;
-		j->metrics = &metrics[r * nm];
-	}
+	for (size_t r = 0; r < nr; r++)
+		scenario_job(sc, 0, r, &metrics[r * nm], 0, &jobs[r]);
 	runner_run(jobs, nr, so->threads, &cli_interrupted, NULL, NULL);
 	size_t n = 0;
 	for (size_t r = 0; r < nr; r++) {

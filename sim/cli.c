@@ -278,3 +278,17 @@ void cli_progress_clear(void)
 	fputs("\r\033[K", stderr);
 	fflush(stderr);
 }
+
+size_t cli_seed_reps_sets(const struct cli_opts *o, const char **sets,
+			  size_t n, char buf[2][64])
+{
+	if (o->seed >= 0) {
+		snprintf(buf[0], sizeof(buf[0]), "seed=%lld", o->seed);
+		sets[n++] = buf[0];
+	}
+	if (o->reps > 0) {
+		snprintf(buf[1], sizeof(buf[1]), "replications=%ld", o->reps);
+		sets[n++] = buf[1];
+	}
+	return n;
+}

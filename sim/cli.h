@@ -73,6 +73,12 @@ double cli_now(void);
 void cli_progress_show(void *ctx, size_t done, size_t total);
 void cli_progress_clear(void);
 
+/* Append the --seed/--reps overrides to sets[n..] as "seed=S" and
+ * "replications=N" (their text in buf[0] and buf[1]); returns the new
+ * count.  For subcommands that load one scenario per point or probe. */
+size_t cli_seed_reps_sets(const struct cli_opts *o, const char **sets,
+			  size_t n, char buf[2][64]);
+
 /* Set by the SIGINT/SIGTERM handler: the signal number, 0 when none. */
 extern volatile int cli_interrupted;
 void cli_install_signals(void);

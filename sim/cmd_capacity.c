@@ -91,7 +91,7 @@ static int run_probe(const char *path, const struct cli_opts *o,
 {
 	const char *sets[CLI_MAX_SETS + 4];
 	size_t ns = 0;
-	char pset[256], sset[160], seed_set[64], reps_set[64];
+	char pset[256], sset[160], sr[2][64];
 	for (size_t i = 0; i < o->nsets; i++)
 		sets[ns++] = o->sets[i];
 	memset(pr, 0, sizeof(*pr));
@@ -103,14 +103,7 @@ static int run_probe(const char *path, const struct cli_opts *o,
 		snprintf(sset, sizeof(sset), "%s=%s", skey, strategy);
 		sets[ns++] = sset;
 	}
-	if (o->seed >= 0) {
-		snprintf(seed_set, sizeof(seed_set), "seed=%lld", o->seed);
-		sets[ns++] = seed_set;
-	}
-	if (o->reps > 0) {
-		snprintf(reps_set, sizeof(reps_set), "replications=%ld", o->reps);
-		sets[ns++] = reps_set;
-	}
+	ns = cli_seed_reps_sets(o, sets, ns, sr);
 	struct scenario *sc = scenario_load(path, sets, ns, 0, NULL, e);
 	if (!sc)
 		return e->status;
@@ -122,17 +115,8 @@ static int run_probe(const char *path, const struct cli_opts *o,
 		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 		goto out;
 	}
-	for (size_t r = 0; r < nr; r++) {
-		struct runner_job *j = &jobs[r];
-		j->model = sc->model;
-		j->cfg = sc->cfg[0];
-		j->seed = sc->seed;
-		j->rep = r;
-		j->end = sc->duration;
-		j->caps = sc->caps;
-		j->scfg = sc->series;
-		j->metrics = &metrics[r * nm];
-	}
+	for (size_t r = 0; r < nr; r++)
+		scenario_job(sc, 0, r, &metrics[r * nm], 0, &jobs[r]);
 	runner_run(jobs, nr, o->threads, &cli_interrupted, NULL, NULL);
 	struct report rep;
 	if (report_build(&rep, sc, jobs, 1, nr)) {

@@ -96,16 +96,9 @@ static int run_common(int argc, char **argv, int compare)
 	}
 	for (size_t s = 0; s < ns; s++) {
 		for (size_t r = 0; r < nr; r++) {
-			struct runner_job *j = &jobs[s * nr + r];
-			j->model = sc->model;
-			j->cfg = sc->cfg[s];
-			j->seed = sc->seed;
-			j->rep = r;
-			j->end = sc->duration;
-			j->caps = sc->caps;
-			j->scfg = sc->series;
-			j->keep_series = r == 0;   /* series.csv: first replication */
-			j->metrics = &metrics[(s * nr + r) * nm];
+			/* series.csv: the first replication of each strategy */
+			scenario_job(sc, s, r, &metrics[(s * nr + r) * nm], r == 0,
+				     &jobs[s * nr + r]);
 		}
 	}
 	cli_install_signals();

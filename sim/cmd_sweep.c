@@ -94,16 +94,7 @@ static int cell_grow(struct experiment *x, size_t p, size_t s, size_t n)
 	const struct scenario *sc = x->pts[p];
 	for (size_t r = c->nreps; r < n; r++) {
 		struct runner_job *j = &c->jobs[r];
-		memset(j, 0, sizeof(*j));
-		j->model = sc->model;
-		j->cfg = sc->cfg[s];
-		j->seed = sc->seed;
-		j->rep = r;
-		j->end = sc->duration;
-		j->caps = sc->caps;
-		j->scfg = sc->series;
-		j->keep_series = r == 0;
-		j->metrics = malloc(x->nm * sizeof(double));
+		scenario_job(sc, s, r, malloc(x->nm * sizeof(double)), r == 0, j);
 		if (!j->metrics)
 			return -1;
 		for (size_t m = 0; m < x->nm; m++)
@@ -183,17 +174,10 @@ static int experiment_load(struct experiment *x, const char *path,
 	x->path = path;
 	const char *sets[CLI_MAX_SETS + SWEEP_MAX_AXES + 2];
 	size_t ns = 0;
-	char seed_set[64], reps_set[64];
+	char sr[2][64];
 	for (size_t i = 0; i < o->nsets; i++)
 		sets[ns++] = o->sets[i];
-	if (o->seed >= 0) {
-		snprintf(seed_set, sizeof(seed_set), "seed=%lld", o->seed);
-		sets[ns++] = seed_set;
-	}
-	if (o->reps > 0) {
-		snprintf(reps_set, sizeof(reps_set), "replications=%ld", o->reps);
-		sets[ns++] = reps_set;
-	}
+	ns = cli_seed_reps_sets(o, sets, ns, sr);
 	/* Strategies: --strategies, else the compare: list, else the
 	 * scenario's own. */
 	struct scenario *probe = scenario_load(path, sets, ns, 0, NULL, e);

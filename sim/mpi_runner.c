@@ -1,6 +1,6 @@
 /* mpi_runner.c - sweep jobs over MPI ranks: rank 0 dispatches, the rest run.
  *
- * Built instead of mpi_stub.c by `make MPI=1` (mpicc, Open MPI).  Protocol,
+ * Built instead of mpi_single.c by `make MPI=1` (mpicc, Open MPI).  Protocol,
  * all on MPI_COMM_WORLD, per mpi_run_jobs() call:
  *
  *   worker -> 0   TAG_RESULT  header (uint64[HDR_N]): the job index it just

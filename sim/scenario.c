@@ -422,6 +422,21 @@ fail:
 	return NULL;
 }
 
+void scenario_job(const struct scenario *sc, size_t s, uint64_t rep,
+		  double *metrics, int keep_series, struct runner_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->model = sc->model;
+	j->cfg = sc->cfg[s];
+	j->seed = sc->seed;
+	j->rep = rep;
+	j->end = sc->duration;
+	j->caps = sc->caps;
+	j->scfg = sc->series;
+	j->keep_series = keep_series;
+	j->metrics = metrics;
+}
+
 int scenario_emit(const struct scenario *sc, FILE *f)
 {
 	fprintf(f, "# %s: scenario as resolved by bpfsim %s (defaults included)\n",

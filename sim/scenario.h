@@ -37,6 +37,7 @@
 #include "err.h"
 #include "model.h"
 #include "sim.h"
+#include "runner.h"
 #include "sweep.h"
 #include "ytree.h"
 
@@ -81,6 +82,12 @@ struct scenario *scenario_load(const char *path, const char *const *sets,
 			       size_t nsets, int compare, const char *strategies,
 			       struct err *e);
 void scenario_free(struct scenario *sc);
+
+/* Fill *j (zeroed first) for replication `rep` of strategy s: the model,
+ * its config, seed, horizon, caps and series settings; results go to
+ * metrics[model_metric_count()].  keep_series: copy the run's series. */
+void scenario_job(const struct scenario *sc, size_t s, uint64_t rep,
+		  double *metrics, int keep_series, struct runner_job *j);
 
 /* Write the scenario as resolved (every default visible). */
 int scenario_emit(const struct scenario *sc, FILE *f);

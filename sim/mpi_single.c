@@ -1,4 +1,4 @@
-/* mpi_stub.c - the single-process stand-in for mpi_runner (default build). */
+/* mpi_single.c - mpi_runner on one process: jobs go to the thread pool (default build). */
 #include "mpi_runner.h"
 
 void mpi_begin(int *argc, char ***argv)
