@@ -53,7 +53,7 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 CFLAGS ?= -O2 -g
-BASE_CFLAGS := -std=gnu11 $(WARNINGS) -Isim -Imodels -Iplots -Icalibrate \
+BASE_CFLAGS := -std=gnu11 $(WARNINGS) -I. \
 	-D_GNU_SOURCE -DBPFSIM_VERSION='"$(VERSION)"'
 ALL_CFLAGS = $(BASE_CFLAGS) $(CALIB_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS = $(PKG_LIBS) -lpthread -lm
@@ -66,11 +66,11 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 # default build never links one flavour's archive into the other.
 ifeq ($(MPI),1)
 CC := mpicc
-MPI_SRC := sim/mpi_runner.c
+MPI_SRC := sim/exp/mpi_runner.c
 DEPS_PKGS += openmpi-bin libopenmpi-dev
 OBJ_DIR := obj-mpi
 else
-MPI_SRC := sim/mpi_single.c
+MPI_SRC := sim/exp/mpi_single.c
 OBJ_DIR := obj
 endif
 # bpfsim calibrate: the BPF build chain (vmlinux.h, .bpf.o, skeletons) when
@@ -80,9 +80,10 @@ include calibrate/calibrate.mk
 DEPS_PKGS += $(CALIB_DEPS_PKGS)
 LDLIBS += $(CALIB_LIBS)
 
-LIB_SRCS := $(filter-out sim/main.c sim/mpi_runner.c sim/mpi_single.c,$(wildcard sim/*.c)) \
-	$(MPI_SRC) $(wildcard models/*.c) $(wildcard plots/*.c) $(CALIB_SRCS)
-MAIN_SRC := sim/main.c
+LIB_SRCS := $(wildcard sim/*.c) \
+	$(filter-out sim/exp/mpi_runner.c sim/exp/mpi_single.c,$(wildcard sim/exp/*.c)) \
+	$(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c)) $(MPI_SRC) $(wildcard models/*.c models/*/*.c) $(wildcard plots/*.c) $(CALIB_SRCS)
+MAIN_SRC := sim/cli/main.c
 TEST_SRCS := $(wildcard tests/test_*.c)
 BENCH_SRCS := $(wildcard tests/bench_*.c)
 
@@ -103,7 +104,7 @@ deps:
 check-deps:
 	$(Q)sh scripts/deps.sh $(sort $(DEPS_PKGS) $(CHECK_PKGS))
 
-bpfsim: $(OBJ)/sim/main.o $(OBJ)/libbpfsim.a $(BUILD)/bpfsim.flavour
+bpfsim: $(OBJ)/sim/cli/main.o $(OBJ)/libbpfsim.a $(BUILD)/bpfsim.flavour
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(filter-out %.flavour,$^) $(LDLIBS)
 
@@ -116,12 +117,12 @@ $(BUILD)/bpfsim.flavour: FORCE
 # The MPI binary make check runs under mpirun (tests/cli/mpi.sh), built
 # beside ./bpfsim without touching it: `make MPI=1 build/bpfsim-mpi`.
 ifeq ($(MPI),1)
-$(BUILD)/bpfsim-mpi: $(OBJ)/sim/main.o $(OBJ)/libbpfsim.a
+$(BUILD)/bpfsim-mpi: $(OBJ)/sim/cli/main.o $(OBJ)/libbpfsim.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 endif
 
-$(BUILD)/bpfsim-asan: $(SAN)/sim/main.o $(SAN)/libbpfsim.a
+$(BUILD)/bpfsim-asan: $(SAN)/sim/cli/main.o $(SAN)/libbpfsim.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
@@ -237,8 +238,9 @@ FUZZ_SECONDS ?= 60
 FUZZ := $(BUILD)/fuzz
 FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
-FUZZ_LIB_SRCS := $(filter-out sim/main.c sim/mpi_runner.c,$(wildcard sim/*.c)) \
-	$(wildcard models/*.c) $(CALIB_COMMON)
+FUZZ_LIB_SRCS := $(wildcard sim/*.c) \
+	$(filter-out sim/exp/mpi_runner.c,$(wildcard sim/exp/*.c)) \
+	$(wildcard models/*.c models/*/*.c) $(CALIB_COMMON)
 FUZZERS := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 .PHONY: fuzz fuzzers
@@ -286,7 +288,7 @@ check-vm:
 vm-binaries: $(VM)/bpfsim $(VM)/vmtool
 .SECONDARY: $(VM)/vm_target.bpf.o $(VM)/vm_prof.bpf.o
 
-$(VM)/bpfsim: $(OBJ)/sim/main.o $(OBJ)/libbpfsim.a
+$(VM)/bpfsim: $(OBJ)/sim/cli/main.o $(OBJ)/libbpfsim.a
 	$(call msg,LINK,$@ (static))
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -static -o $@ $^ $(LDLIBS)

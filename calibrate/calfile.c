@@ -20,11 +20,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "calfile.h"
-#include "cfg.h"
-#include "fit.h"
-#include "out.h"
-#include "units.h"
+#include "calibrate/calfile.h"
+#include "calibrate/fit.h"
+#include "sim/cfg.h"
+#include "sim/out.h"
+#include "sim/units.h"
 
 /* ---- emitting ------------------------------------------------------------ */
 

@@ -50,9 +50,9 @@
 #define BPFSIM_CALIB_CALFILE_H
 
 #include <stdio.h>
-#include "chist.h"
-#include "err.h"
-#include "ytree.h"
+#include "calibrate/chist.h"
+#include "sim/err.h"
+#include "sim/ytree.h"
 
 #define CALFILE_VERSION 1
 

@@ -13,7 +13,7 @@
 
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
-#include "hist.h"
+#include "calibrate/hist.h"
 
 #ifndef TASK_RUNNING
 #define TASK_RUNNING 0

@@ -23,18 +23,18 @@
  * At run time the live code checks privileges and kernel features itself.
  *
  * Safety: every probe is detached and every map freed on return, error,
- * SIGINT or SIGTERM (cli_interrupted is polled at least every 100 ms);
- * the bpf_stats sysctl, when it had to be used, is restored.  Return
- * values are err statuses (e filled); an interrupted run returns 0 and the
- * caller maps cli_interrupted to 130/143.
+ * SIGINT or SIGTERM (the caller's flag o->interrupted is polled at least
+ * every 100 ms); the bpf_stats sysctl, when it had to be used, is
+ * restored.  Return values are err statuses (e filled); an interrupted run
+ * returns 0 and the caller maps its flag to 130/143.
  */
 #ifndef BPFSIM_CALIBRATE_H
 #define BPFSIM_CALIBRATE_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include "err.h"
-#include "loadgen.h"
+#include "calibrate/loadgen.h"
+#include "sim/err.h"
 
 #define CALIB_MAX_POINTS 16
 
@@ -59,7 +59,15 @@ struct calib_opts {
 	int brief;                   /* workload report without fits (the
 					file still has them): validate */
 	int verbose;                 /* libbpf's messages on stderr */
+	volatile int *interrupted;   /* non-zero: stop now (the caller's signal
+					flag); NULL = never */
 };
+
+/* Whether the caller asked the measurement to stop. */
+static inline int calib_interrupted(const struct calib_opts *o)
+{
+	return o->interrupted && *o->interrupted;
+}
 
 int calib_profile(const struct calib_opts *o, struct err *e);
 int calib_workload(const struct calib_opts *o, struct err *e);
@@ -67,8 +75,5 @@ int calib_storage(const struct calib_opts *o, struct err *e);
 /* NULL when built with BPF support, else what the build lacked. */
 const char *calib_missing(void);
 
-/* The subcommand (cmd_calibrate.c) and its help text. */
-int cmd_calibrate(int argc, char **argv);
-extern const char calibrate_help[];
 
 #endif

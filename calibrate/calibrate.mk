@@ -28,12 +28,12 @@ BPF_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/s390x/s390/' -e 's/riscv64/riscv/')
 
 CALIB_COMMON := calibrate/chist.c calibrate/fit.c calibrate/calfile.c \
-	calibrate/cmd_calibrate.c calibrate/loadgen.c
+	calibrate/loadgen.c
 # bpfsim validate: scenario, simulation and tables (validate.c,
 # cmd_validate.c) build everywhere; the measurement (validate_live.c) is
 # live only (nobpf.c stubs it).  Not in CALIB_COMMON: the fuzz library
 # (sim, models, CALIB_COMMON) has no plots.
-CALIB_VALIDATE := calibrate/validate.c calibrate/cmd_validate.c
+CALIB_VALIDATE := calibrate/validate.c
 CALIB_LIVE := calibrate/live.c calibrate/workload.c calibrate/rqslower.c \
 	calibrate/profile.c calibrate/validate_live.c
 CALIB_SKELS := workload rqs_hash rqs_task profile floor
@@ -55,7 +55,7 @@ CALIB_SRCS := $(CALIB_COMMON) $(CALIB_VALIDATE) $(CALIB_LIVE)
 CALIB_CFLAGS := -I$(BPF_OUT)
 CALIB_LIBS = $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
-	-I$(BPF_OUT) -Icalibrate -Wall -Wno-unused-function
+	-I$(BPF_OUT) -I. -Wall -Wno-unused-function
 CALIB_SKEL_H := $(patsubst %,$(BPF_OUT)/%.skel.h,$(CALIB_SKELS))
 # Every live object needs the skeletons before its first compile; later
 # changes are tracked by the compiler's dependency files.

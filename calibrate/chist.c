@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chist.h"
+#include "calibrate/chist.h"
 
 void hist_merge(struct hist *a, const struct hist *b)
 {

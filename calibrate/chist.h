@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "hist.h"
+#include "calibrate/hist.h"
 
 struct chist {
 	size_t n;          /* bins */

@@ -26,7 +26,7 @@
 #include <gsl/gsl_multimin.h>
 #include <gsl/gsl_sf_gamma.h>
 
-#include "fit.h"
+#include "calibrate/fit.h"
 
 #define LOG_TINY (-690.7755278982137)   /* log(1e-300): an impossible bin */
 

@@ -26,7 +26,7 @@
 #define BPFSIM_CALIB_FIT_H
 
 #include <stddef.h>
-#include "chist.h"
+#include "calibrate/chist.h"
 
 enum fit_family {
 	FIT_NORMAL, FIT_LOGNORMAL, FIT_GAMMA, FIT_EXPONENTIAL, FIT_WEIBULL,

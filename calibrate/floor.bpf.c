@@ -4,7 +4,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#include "floor.h"
+#include "calibrate/floor.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

@@ -22,13 +22,12 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "calfile.h"
-#include "cli.h"
-#include "fit.h"
-#include "floor.h"
+#include "calibrate/calfile.h"
+#include "calibrate/fit.h"
+#include "calibrate/floor.h"
 #include "floor.skel.h"
-#include "live.h"
-#include "units.h"
+#include "calibrate/live.h"
+#include "sim/units.h"
 
 const char *calib_missing(void)
 {
@@ -537,7 +536,7 @@ int live_wait(const struct calib_opts *o, double seconds, const char *what,
 {
 	double t0 = live_now(), end = t0 + seconds;
 	int tty = !o->quiet && isatty(2);
-	while (!cli_interrupted) {
+	while (!calib_interrupted(o)) {
 		double now = live_now();
 		if (now >= end)
 			break;
@@ -555,7 +554,7 @@ int live_wait(const struct calib_opts *o, double seconds, const char *what,
 		fputs("\r\033[K", stderr);
 		fflush(stderr);
 	}
-	return cli_interrupted != 0;
+	return calib_interrupted(o);
 }
 
 /* ---- CPU time from /proc --------------------------------------------------------- */

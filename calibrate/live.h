@@ -22,9 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "calibrate.h"
-#include "chist.h"
-#include "err.h"
+#include "calibrate/calibrate.h"
+#include "calibrate/chist.h"
+#include "sim/err.h"
 
 struct live_features {
 	int root;                       /* effective uid 0 */
@@ -100,7 +100,7 @@ int live_zero_percpu(int map_fd, uint32_t nkeys, size_t size);
  * stops the wait. */
 typedef int (*live_tick_fn)(void *ctx);
 /* Wait `seconds`, showing progress on a TTY unless quiet; 1 when
- * interrupted by SIGINT/SIGTERM (cli_interrupted), else 0. */
+ * interrupted (calib_interrupted(o)), else 0. */
 int live_wait(const struct calib_opts *o, double seconds, const char *what,
 	      live_tick_fn tick, void *ctx);
 double live_now(void);   /* CLOCK_MONOTONIC, s */

@@ -24,8 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "loadgen.h"
-#include "units.h"
+#include "calibrate/loadgen.h"
+#include "sim/units.h"
 
 static double mono_s(void)
 {

@@ -6,7 +6,7 @@
  * Everything else of bpfsim - including scenarios that use an existing
  * calibration file - works without it.
  */
-#include "calibrate.h"
+#include "calibrate/calibrate.h"
 
 #ifndef CALIB_MISSING
 #define CALIB_MISSING "BPF support (unknown reason)"
@@ -46,7 +46,7 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 }
 
 /* bpfsim validate's live half (validate_live.c). */
-#include "validate.h"
+#include "calibrate/validate.h"
 
 int validate_check(const struct calib_opts *o, struct err *e)
 {

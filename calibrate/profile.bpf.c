@@ -7,8 +7,8 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#include "calib.bpf.h"
-#include "profile.h"
+#include "calibrate/calib.bpf.h"
+#include "calibrate/profile.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

@@ -32,12 +32,11 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "calfile.h"
-#include "cli.h"
-#include "fit.h"
-#include "live.h"
-#include "loadgen.h"
-#include "profile.h"
+#include "calibrate/profile.h"
+#include "calibrate/calfile.h"
+#include "calibrate/fit.h"
+#include "calibrate/live.h"
+#include "calibrate/loadgen.h"
 #include "profile.skel.h"
 
 #define MAX_TARGETS 8
@@ -471,7 +470,7 @@ int calib_profile(const struct calib_opts *o, struct err *e)
 	const struct loadgen_spec *ls = o->have_load ? &o->load
 				     : !strncmp(o->prog, "bundled:", 8) ? &def : NULL;
 	if (ls && ls->nparts && loadgen_start(ls, &P.load)) {
-		if (!cli_interrupted)
+		if (!calib_interrupted(o))
 			rc = err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
 				     "cannot start the load generator: %s",
 				     strerror(errno));

@@ -22,8 +22,8 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "calib.bpf.h"
-#include "rqslower.h"
+#include "calibrate/calib.bpf.h"
+#include "calibrate/rqslower.h"
 
 #ifndef RQS_TASK
 #define RQS_TASK 0

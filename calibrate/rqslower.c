@@ -43,12 +43,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "calfile.h"
-#include "fit.h"
-#include "cli.h"
-#include "live.h"
-#include "loadgen.h"
-#include "rqslower.h"
+#include "calibrate/rqslower.h"
+#include "calibrate/calfile.h"
+#include "calibrate/fit.h"
+#include "calibrate/live.h"
+#include "calibrate/loadgen.h"
 #include "rqs_hash.skel.h"
 #include "rqs_task.skel.h"
 
@@ -288,7 +287,7 @@ static int start_load(const struct calib_opts *o, struct loadgen *g,
 	if (o->have_load)
 		s = o->load;      /* validate: the load under test */
 	if (s.nparts && loadgen_start(&s, g)) {
-		if (cli_interrupted)
+		if (calib_interrupted(o))
 			return -1;   /* the caller sees an interrupted run */
 		return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
 			       "cannot start %u sleeper threads: %s", sleepers,

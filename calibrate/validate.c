@@ -40,16 +40,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "calfile.h"
-#include "cli.h"
-#include "fit.h"
-#include "model.h"
-#include "out.h"
-#include "runner.h"
-#include "scenario.h"
-#include "units.h"
-#include "validate.h"
-#include "ytree.h"
+#include "calibrate/validate.h"
+#include "calibrate/calfile.h"
+#include "calibrate/fit.h"
+#include "sim/exp/runner.h"
+#include "sim/exp/scenario.h"
+#include "sim/model.h"
+#include "sim/out.h"
+#include "sim/units.h"
+#include "sim/ytree.h"
 
 const char *const val_hook_names[VAL_NHOOKS] = {
 	"sched_wakeup", "sched_wakeup_new", "sched_switch",
@@ -289,7 +288,7 @@ int validate_simulate(const char *scenario, const struct val_sim_opts *so,
 		      struct stat_summary out[VM_COUNT], int *interrupted,
 		      struct err *e)
 {
-	struct scenario *sc = scenario_load(scenario, NULL, 0, 0, NULL, e);
+	struct scenario *sc = scenario_load(so->env, scenario, NULL, 0, 0, NULL, e);
 	struct runner_job *jobs = NULL;
 	double *metrics = NULL, *vals = NULL;
 	int rc = 0;
@@ -321,7 +320,7 @@ int validate_simulate(const char *scenario, const struct val_sim_opts *so,
 	}
 	for (size_t r = 0; r < nr; r++)
 		scenario_job(sc, 0, r, &metrics[r * nm], 0, &jobs[r]);
-	runner_run(jobs, nr, so->threads, &cli_interrupted, NULL, NULL);
+	runner_run(jobs, nr, so->threads, so->interrupted, NULL, NULL);
 	size_t n = 0;
 	for (size_t r = 0; r < nr; r++) {
 		const double *x = &metrics[r * nm];

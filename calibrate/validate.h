@@ -50,9 +50,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "calibrate.h"
-#include "err.h"
-#include "stats.h"
+#include "calibrate/calibrate.h"
+#include "sim/err.h"
+#include "sim/stats.h"
+
+struct scenario_env;
 
 enum val_hook { VAL_WAKEUP, VAL_WAKEUP_NEW, VAL_SWITCH, VAL_NHOOKS };
 extern const char *const val_hook_names[VAL_NHOOKS];
@@ -109,6 +111,8 @@ struct val_sim_opts {
 	double duration_ns;          /* simulated time per replication */
 	uint64_t reps, seed;
 	unsigned threads;            /* 0: all cores */
+	const struct scenario_env *env;  /* models and reference resolver */
+	volatile int *interrupted;   /* the caller's signal flag, or NULL */
 };
 
 /* Write the scenario for storage kind `task` at DIR/NAME, taking what it
@@ -143,8 +147,5 @@ void validate_print_table(FILE *f, const struct val_row *rows, size_t n,
 void validate_write_csv(FILE *f, const struct val_row *rows, size_t n,
 			double tol);
 
-/* The subcommand (cmd_validate.c). */
-int cmd_validate(int argc, char **argv);
-extern const char validate_help[];
 
 #endif

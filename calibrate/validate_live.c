@@ -28,11 +28,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "live.h"
-#include "loadgen.h"
-#include "rqslower.h"
-#include "validate.h"
+#include "calibrate/live.h"
+#include "calibrate/loadgen.h"
+#include "calibrate/rqslower.h"
+#include "calibrate/validate.h"
 
 #define SETTLE_S 0.5          /* load running before the probes attach */
 #define THRESHOLD_NS 10000000 /* runqslower's default min_us: 10 ms */
@@ -87,7 +86,7 @@ int validate_measure(const struct calib_opts *o, int task, const char *calfile,
 		goto out;
 	getrusage(RUSAGE_CHILDREN, &ru0);
 	if (o->load.nparts && loadgen_start(&o->load, &g)) {
-		if (!cli_interrupted)
+		if (!calib_interrupted(o))
 			rc = err_set(e, ERR_RUNTIME, "bpfsim validate", 0, 0,
 				     "cannot start the load generator: %s",
 				     strerror(errno));

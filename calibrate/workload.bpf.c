@@ -16,8 +16,8 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "calib.bpf.h"
-#include "workload.h"
+#include "calibrate/calib.bpf.h"
+#include "calibrate/workload.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

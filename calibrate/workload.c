@@ -51,12 +51,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "calfile.h"
-#include "cli.h"
-#include "live.h"
-#include "loadgen.h"
-#include "units.h"
-#include "workload.h"
+#include "calibrate/workload.h"
+#include "calibrate/calfile.h"
+#include "calibrate/live.h"
+#include "calibrate/loadgen.h"
+#include "sim/units.h"
 #include "workload.skel.h"
 
 #define TASKS_MAX 131072     /* tasks followed at once (hash entries) */
@@ -513,7 +512,7 @@ int calib_workload(const struct calib_opts *o, struct err *e)
 	if ((rc = live_stats_on(&st, e)) || (rc = live_floor_start(&fl, raw_tp, e)))
 		goto out;
 	if (o->load.nparts && loadgen_start(&o->load, &load)) {
-		if (!cli_interrupted)
+		if (!calib_interrupted(o))
 			rc = err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
 				     "cannot start the load generator: %s",
 				     strerror(errno));

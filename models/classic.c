@@ -66,11 +66,11 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 
-#include "cfg.h"
-#include "check.h"
-#include "classic.h"
-#include "dist.h"
-#include "sim.h"
+#include "models/classic.h"
+#include "sim/cfg.h"
+#include "sim/check.h"
+#include "sim/dist.h"
+#include "sim/sim.h"
 
 enum { STORAGE_HASH, STORAGE_TASK };
 
@@ -489,7 +489,7 @@ static const struct model_param classic_params[] = {
 
 static const struct model_metric classic_metrics[] = {
 	[CLASSIC_M_OVERHEAD_RATIO] = { "overhead_ratio", "ratio",
-		"bpf / run: the published output" },
+		"bpf / run: the published output", 1 },
 	[CLASSIC_M_BPF_TIME] = { "bpf_time", "ns",
 		"BPF accumulator (starts at 1; raw, possibly negative draws)" },
 	[CLASSIC_M_RUN_TIME] = { "run_time", "ns",

@@ -26,9 +26,9 @@
 #define BPFSIM_CLASSIC_H
 
 #include <stdint.h>
-#include "err.h"
-#include "model.h"
-#include "ytree.h"
+#include "sim/err.h"
+#include "sim/model.h"
+#include "sim/ytree.h"
 
 extern const struct model model_classic;
 

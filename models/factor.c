@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfg.h"
-#include "factor.h"
-#include "units.h"
+#include "models/factor.h"
+#include "sim/cfg.h"
+#include "sim/units.h"
 
 void factor_fini(struct factor *f)
 {

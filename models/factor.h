@@ -19,8 +19,8 @@
 
 #include <stddef.h>
 #include <gsl/gsl_interp.h>
-#include "err.h"
-#include "ytree.h"
+#include "sim/err.h"
+#include "sim/ytree.h"
 
 enum factor_kind { FACTOR_NONE, FACTOR_LINEAR, FACTOR_QUADRATIC, FACTOR_TABLE };
 

@@ -19,12 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfg.h"
-#include "check.h"
-#include "dist.h"
-#include "mmc.h"
-#include "sim.h"
-#include "stats.h"
+#include "models/mmc.h"
+#include "sim/cfg.h"
+#include "sim/check.h"
+#include "sim/dist.h"
+#include "sim/sim.h"
+#include "sim/stats.h"
 
 enum { EV_ARRIVAL = 1, EV_DEPARTURE = 2 };
 
@@ -313,12 +313,12 @@ static const struct model_param mmc_params[] = {
 };
 
 static const struct model_metric mmc_metrics[] = {
-	{ "wait_mean", "ns", "mean wait in queue (Wq)" },
+	{ "wait_mean", "ns", "mean wait in queue (Wq)", 3 },
 	{ "wait_p50", "ns", "median wait in queue (P^2 estimate)" },
-	{ "wait_p99", "ns", "99th percentile wait in queue (P^2 estimate)" },
-	{ "system_time_mean", "ns", "mean time in system (W = Wq + service)" },
-	{ "utilisation", "ratio", "time-averaged busy servers / servers" },
-	{ "queue_length_mean", "customers", "time-averaged queue length (Lq)" },
+	{ "wait_p99", "ns", "99th percentile wait in queue (P^2 estimate)", 4 },
+	{ "system_time_mean", "ns", "mean time in system (W = Wq + service)", 11 },
+	{ "utilisation", "ratio", "time-averaged busy servers / servers", 9 },
+	{ "queue_length_mean", "customers", "time-averaged queue length (Lq)", 10 },
 	{ "customers", "count", "measured customers completed" },
 	{ "wait_exact", "ns",
 	  "exact Wq: Erlang C (M/M/c) or Pollaczek-Khinchine (M/G/1); NAN otherwise" },

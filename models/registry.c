@@ -1,6 +1,6 @@
 /* registry.c - the static list of models.  Adding a model: one file, one line. */
 #include <string.h>
-#include "model.h"
+#include "models/registry.h"
 
 extern const struct model model_mmc;
 extern const struct model model_runqslower;
@@ -19,20 +19,4 @@ const struct model *model_find(const char *name)
 		if (strcmp(model_registry[i]->name, name) == 0)
 			return model_registry[i];
 	return NULL;
-}
-
-size_t model_metric_count(const struct model *m)
-{
-	size_t n = 0;
-	while (m->metrics[n].name)
-		n++;
-	return n;
-}
-
-int model_metric_index(const struct model *m, const char *name)
-{
-	for (int i = 0; m->metrics[i].name; i++)
-		if (strcmp(m->metrics[i].name, name) == 0)
-			return i;
-	return -1;
 }

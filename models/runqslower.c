@@ -87,14 +87,14 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "cfg.h"
-#include "check.h"
-#include "dist.h"
-#include "runqslower.h"
-#include "sim.h"
-#include "stats.h"
-#include "storage.h"
-#include "units.h"
+#include "models/runqslower.h"
+#include "models/storage.h"
+#include "sim/cfg.h"
+#include "sim/check.h"
+#include "sim/dist.h"
+#include "sim/sim.h"
+#include "sim/stats.h"
+#include "sim/units.h"
 
 #define NIL UINT32_MAX
 
@@ -1662,8 +1662,8 @@ static const struct model_param rq_params[] = {
 	{ prefix "_sched_process_exit", unit, help }
 
 static const struct model_metric rq_metrics[] = {
-	{ "overhead_ratio", "ratio", "BPF time / payload time" },
-	{ "bpf_cpu_share", "ratio", "BPF time / all CPU time" },
+	{ "overhead_ratio", "ratio", "BPF time / payload time", 1 },
+	{ "bpf_cpu_share", "ratio", "BPF time / all CPU time", 2 },
 	{ "payload_time", "ns", "CPU time tasks ran" },
 	{ "bpf_time", "ns", "CPU time in BPF programs (all hooks, storage, output)" },
 	{ "switch_time", "ns", "CPU time in context switches" },
@@ -1680,15 +1680,15 @@ static const struct model_metric rq_metrics[] = {
 	{ "op_evict_time", "ns", "storage: LRU evictions" },
 	{ "op_failed_update_time", "ns", "storage: updates refused (map full)" },
 	{ "output_time", "ns", "report output (perf/ringbuf)" },
-	{ "wait_mean", "ns", "true runqueue wait (enqueue to running)" },
+	{ "wait_mean", "ns", "true runqueue wait (enqueue to running)", 3 },
 	{ "wait_p50", "ns", "true runqueue wait, median" },
-	{ "wait_p99", "ns", "true runqueue wait, 99th percentile" },
+	{ "wait_p99", "ns", "true runqueue wait, 99th percentile", 4 },
 	{ "probe_wait_mean", "ns", "wait as the probe measured it" },
 	{ "probe_wait_p99", "ns", "probe-measured wait, 99th percentile" },
-	{ "reports", "count", "waits over threshold reported" },
-	{ "false_reports", "count", "reports from a stale timestamp (bogus waits)" },
-	{ "missed_samples", "count", "switch-ins with no timestamp to look up" },
-	{ "failed_updates", "count", "records refused by a full map" },
+	{ "reports", "count", "waits over threshold reported", 5 },
+	{ "false_reports", "count", "reports from a stale timestamp (bogus waits)", 7 },
+	{ "missed_samples", "count", "switch-ins with no timestamp to look up", 6 },
+	{ "failed_updates", "count", "records refused by a full map", 8 },
 	{ "evictions", "count", "entries evicted (lru_hash)" },
 	{ "recursion_misses", "count", "hooks skipped: fired inside a BPF program" },
 	{ "map_occupancy_mean", "entries", "time-averaged entries held" },

@@ -1,9 +1,9 @@
 /* storage.c - the storage strategy registry and shared cost helper. */
 #include <string.h>
 
-#include "dist.h"
-#include "factor.h"
-#include "storage.h"
+#include "models/storage.h"
+#include "models/factor.h"
+#include "sim/dist.h"
 
 /* The strategies, in registry order.  Adding one: its vtable (a file
  * defining `const struct storage_ops storage_<name>`) and one line here. */

@@ -22,9 +22,9 @@
 
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
-#include "err.h"
-#include "sim.h"
-#include "ytree.h"
+#include "sim/err.h"
+#include "sim/sim.h"
+#include "sim/ytree.h"
 
 enum storage_op {
 	SOP_UPDATE,        /* write a timestamp (hash update, task storage get+create) */

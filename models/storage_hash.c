@@ -22,10 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfg.h"
-#include "dist.h"
-#include "factor.h"
-#include "storage.h"
+#include "models/factor.h"
+#include "models/storage.h"
+#include "sim/cfg.h"
+#include "sim/dist.h"
 
 #define NIL UINT32_MAX
 

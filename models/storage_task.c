@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfg.h"
-#include "dist.h"
-#include "factor.h"
-#include "storage.h"
+#include "models/factor.h"
+#include "models/storage.h"
+#include "sim/cfg.h"
+#include "sim/dist.h"
 
 struct task_cfg {
 	struct dist *get, *create, *del, *free_;

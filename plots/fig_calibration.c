@@ -32,11 +32,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calfile.h"
-#include "fit.h"
-#include "out.h"
-#include "plot_fig.h"
-#include "units.h"
+#include "calibrate/calfile.h"
+#include "calibrate/fit.h"
+#include "plots/plot_fig.h"
+#include "sim/out.h"
+#include "sim/units.h"
 
 #define MAX_PANELS 24
 #define MAX_FITS FIT_NFAMILIES

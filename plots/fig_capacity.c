@@ -27,8 +27,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "out.h"
-#include "plot_fig.h"
+#include "plots/plot_fig.h"
+#include "sim/out.h"
 
 #define MAX_STRAT 8
 #define MAX_TERMS 8

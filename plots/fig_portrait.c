@@ -24,9 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "out.h"
-#include "plot_fig.h"
-#include "regime.h"
+#include "plots/plot_fig.h"
+#include "sim/exp/regime.h"
+#include "sim/out.h"
 
 #define MAX_TRAJ 6
 #define MAX_CAND 4096

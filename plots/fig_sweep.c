@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dist.h"
-#include "out.h"
-#include "plot_fig.h"
+#include "plots/plot_fig.h"
+#include "sim/dist.h"
+#include "sim/out.h"
 
 #define MAX_SERIES 32
 #define MAX_METRICS 256

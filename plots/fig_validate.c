@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "out.h"
-#include "plot_fig.h"
+#include "plots/plot_fig.h"
+#include "sim/out.h"
 
 #define MAX_LOADS 16
 

@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dist.h"
-#include "mmc.h"
-#include "out.h"
-#include "plot_fig.h"
+#include "models/mmc.h"
+#include "plots/plot_fig.h"
+#include "sim/dist.h"
+#include "sim/out.h"
 
 #define MAX_GROUPS 8
 #define MAX_POINTS 4096

@@ -22,9 +22,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "out.h"
-#include "plot.h"
-#include "plot_fig.h"
+#include "plots/plot.h"
+#include "plots/plot_fig.h"
+#include "sim/out.h"
 
 /* The registry, in drawing order.  Adding a figure: one line here. */
 static const struct plot_fig figures[] = {

@@ -28,9 +28,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "err.h"
-#include "model.h"
-#include "ytree.h"
+#include "sim/err.h"
+#include "sim/model.h"
+#include "sim/ytree.h"
 
 enum plot_kind {
 	PLOT_NONE,    /* no summary.json: nothing of its own (maybe subfolders) */

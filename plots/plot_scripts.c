@@ -12,7 +12,7 @@
  * Adding a figure's script: one PLOT_SCRIPT(name) line and its extern in
  * plot_fig.h.
  */
-#include "plot_fig.h"
+#include "plots/plot_fig.h"
 
 #define PLOT_SCRIPT(name)                                                   \
 	__asm__(".pushsection .rodata\n"                                    \

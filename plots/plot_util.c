@@ -13,9 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dist.h"
-#include "plot_fig.h"
-#include "units.h"
+#include "models/registry.h"
+#include "plots/plot_fig.h"
+#include "sim/dist.h"
+#include "sim/units.h"
 
 /* ---- folder ------------------------------------------------------------ */
 

@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cfg.h"
-#include "units.h"
+#include "sim/cfg.h"
+#include "sim/units.h"
 
 int cfg_error(struct err *e, const struct ynode *n, const char *fmt, ...)
 {

@@ -14,9 +14,9 @@
 #define BPFSIM_CFG_H
 
 #include <stdint.h>
-#include "dist.h"
-#include "err.h"
-#include "ytree.h"
+#include "sim/dist.h"
+#include "sim/err.h"
+#include "sim/ytree.h"
 
 /* Mapping child (created empty when absent).  NULL with e set when the key
  * holds a scalar or a sequence. */

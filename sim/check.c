@@ -1,7 +1,7 @@
 /* check.c - the single place internal errors are reported. */
 #include <stdio.h>
 #include <stdlib.h>
-#include "check.h"
+#include "sim/check.h"
 
 void sim_check_fail(const char *file, int line, const char *expr)
 {

@@ -31,8 +31,8 @@
 #include <gsl/gsl_histogram.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
-#include "dist.h"
-#include "units.h"
+#include "sim/dist.h"
+#include "sim/units.h"
 
 #define DIST_MAX_NESTING 8       /* mixtures inside mixtures */
 #define DIST_RESAMPLE_TRIES 64   /* dist_sample_nonneg */

@@ -32,8 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
-#include "err.h"
-#include "ytree.h"
+#include "sim/err.h"
+#include "sim/ytree.h"
 
 enum dist_kind {
 	DIST_CONSTANT, DIST_UNIFORM, DIST_NORMAL, DIST_LOGNORMAL,

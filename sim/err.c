@@ -1,7 +1,7 @@
 /* err.c - first-error-wins positioned messages. */
 #include <stdio.h>
 #include <string.h>
-#include "err.h"
+#include "sim/err.h"
 
 void err_init(struct err *e)
 {

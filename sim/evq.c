@@ -30,8 +30,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "check.h"
-#include "evq.h"
+#include "sim/evq.h"
+#include "sim/check.h"
 
 #define EVQ_D 4              /* heap arity */
 #define EVQ_MIN_CAP 16       /* smallest heap allocation, events */

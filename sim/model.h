@@ -1,7 +1,8 @@
 /* model.h - the plug-in interface every simulation model implements.
  *
- * A model is a const table of functions in a static registry
- * (models/registry.c); adding one is one new file and one registry line.
+ * A model is a const table of functions; the list of models lives above
+ * the engine (models/registry.h) and reaches the scenario loader as a
+ * parameter.  Adding one is one new file and one registry line.
  *
  * Lifecycle: configure() reads the model's keys from the scenario's root
  * mapping once (strict validation through cfg_*; unknown keys are caught
@@ -16,10 +17,10 @@
 #define BPFSIM_MODEL_H
 
 #include <stddef.h>
-#include "err.h"
-#include "evq.h"
-#include "stats.h"
-#include "ytree.h"
+#include "sim/err.h"
+#include "sim/evq.h"
+#include "sim/stats.h"
+#include "sim/ytree.h"
 
 struct sim;
 
@@ -31,11 +32,16 @@ struct model_param {
 	const char *help;
 };
 
-/* One reported metric. */
+/* One reported metric.  The table is the model's whole statement about
+ * its metrics: report() fills metrics[i] for the i-th entry, and the
+ * table's order is the order of every output (tables, CSV columns, JSON);
+ * figures draw the headline metrics first, in rank order. */
 struct model_metric {
 	const char *name;     /* e.g. "overhead_ratio" */
 	const char *unit;     /* "ns", "ratio", "count", "1/s", ... */
 	const char *help;
+	int headline;         /* 0: not; 1, 2, ...: figures lead with it, rank 1
+				 first (ranks are shared across models) */
 };
 
 struct model {
@@ -63,14 +69,12 @@ struct model {
 	void (*config_free)(void *cfg);
 	void *(*init)(struct sim *s, const void *cfg, struct err *e);
 	void (*handle)(struct sim *s, void *state, const struct evq_event *ev);
+	/* metrics[i] = the value of metrics table entry i (by position). */
 	void (*report)(struct sim *s, void *state, double *metrics);
 	void (*fini)(void *state);
 };
 
-/* The registry, NULL-terminated. */
-extern const struct model *const model_registry[];
-
-const struct model *model_find(const char *name);
+/* Number of metrics in m->metrics (the length of report()'s array). */
 size_t model_metric_count(const struct model *m);
 /* Index of metric `name`, or -1. */
 int model_metric_index(const struct model *m, const char *name);

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "out.h"
+#include "sim/out.h"
 
 int out_mkdir_p(const char *dir, struct err *e)
 {

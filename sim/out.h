@@ -11,7 +11,7 @@
 #define BPFSIM_OUT_H
 
 #include <stdio.h>
-#include "err.h"
+#include "sim/err.h"
 
 struct out_file {
 	FILE *f;

@@ -27,7 +27,7 @@
  */
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
-#include "rng.h"
+#include "sim/rng.h"
 
 #define FNV64_OFFSET 0xcbf29ce484222325ULL
 #define FNV64_PRIME 0x100000001b3ULL

@@ -11,10 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "check.h"
-#include "rng.h"
-#include "sim.h"
-#include "warmup.h"
+#include "sim/sim.h"
+#include "sim/check.h"
+#include "sim/rng.h"
 
 static double wall_now(void)
 {
@@ -34,8 +33,6 @@ int sim_init(struct sim *s, const struct model *model, uint64_t seed,
 	if (caps)
 		s->caps = *caps;
 	err_init(&s->err);
-	s->regime = REGIME_UNKNOWN;
-	regime_defaults(&s->scfg.regime);
 	return evq_init(&s->q, 64);
 }
 
@@ -101,75 +98,13 @@ void sim_fail(struct sim *s, const char *fmt, ...)
 	s->stop = 1;
 }
 
-/* The run's regime from its whole series (per-window model value and, when
- * the model keeps a "backlog_avg" column, the mean backlog). */
-static void classify(struct sim *s)
-{
-	const struct model *m = s->model;
-	const struct stat_series *ser = &s->series;
-	if (!m->series_value || ser->nrows == 0) {
-		s->regime = s->status == SIM_CAPPED ? REGIME_EXPLODING
-						    : REGIME_UNKNOWN;
-		return;
-	}
-	int bcol = -1;
-	for (int c = 0; m->series_cols[c]; c++)
-		if (!strcmp(m->series_cols[c], "backlog_avg"))
-			bcol = c;
-	double *ratio = malloc(ser->nrows * sizeof(double));
-	double *backlog = bcol >= 0 ? malloc(ser->nrows * sizeof(double)) : NULL;
-	if (!ratio || (bcol >= 0 && !backlog)) {
-		free(ratio);
-		free(backlog);
-		s->regime = REGIME_UNKNOWN;
-		return;
-	}
-	for (size_t i = 0; i < ser->nrows; i++) {
-		ratio[i] = m->series_value(ser, i);
-		if (backlog)
-			backlog[i] = stat_series_get(ser, i, (size_t)bcol) /
-				     (double)ser->window;
-	}
-	s->regime = regime_classify(&s->scfg.regime, ratio, backlog, ser->nrows,
-				    s->status == SIM_CAPPED);
-	free(ratio);
-	free(backlog);
-}
-
-/* Close the open window (a last partial row when time has passed in it),
- * then cut the warm-up and let the model recompute steady-state metrics. */
-static void close_series(struct sim *s, double *metrics)
+/* Close the open window: a last partial row when time has passed in it. */
+static void close_series(struct sim *s)
 {
 	struct stat_series *ser = &s->series;
-	const struct model *m = s->model;
 	if (s->now > ser->cur_start &&
-	    stat_series_advance(ser, ser->cur_start + ser->window)) {
+	    stat_series_advance(ser, ser->cur_start + ser->window))
 		sim_fail(s, "out of memory");
-		return;
-	}
-	size_t first = 0;
-	if (s->scfg.warmup == WARMUP_FIXED) {
-		uint64_t w = (s->scfg.warmup_ns + ser->window - 1) / ser->window;
-		first = w < ser->nrows ? (size_t)w : ser->nrows;
-	} else if (s->scfg.warmup == WARMUP_MSER5 && m->series_value) {
-		double *x = malloc((ser->nrows ? ser->nrows : 1) * sizeof(double));
-		if (!x) {
-			sim_fail(s, "out of memory");
-			return;
-		}
-		for (size_t i = 0; i < ser->nrows; i++)
-			x[i] = m->series_value(ser, i);
-		first = warmup_mser5(x, ser->nrows);
-		free(x);
-	}
-	/* A cut that leaves nothing (warm-up >= the run) cannot give steady
-	 * metrics: they stay whole-run and the cut is reported as 0. */
-	if (first >= ser->nrows)
-		first = 0;
-	s->warmup_cut = (uint64_t)first * ser->window;
-	classify(s);
-	if (s->scfg.warmup != WARMUP_NONE && m->steady && first > 0)
-		m->steady(s, s->state, ser, first, metrics);
 }
 
 enum sim_status sim_run(struct sim *s, const void *cfg, double *metrics)
@@ -240,9 +175,7 @@ out:
 	} else {
 		m->report(s, s->state, metrics);
 		if (s->has_series)
-			close_series(s, metrics);
-		else if (s->status == SIM_CAPPED)
-			s->regime = REGIME_EXPLODING;
+			close_series(s);
 	}
 	s->wall = wall_now() - t0;
 	return s->status;

@@ -16,11 +16,10 @@
 
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
-#include "err.h"
-#include "evq.h"
-#include "model.h"
-#include "regime.h"
-#include "stats.h"
+#include "sim/err.h"
+#include "sim/evq.h"
+#include "sim/model.h"
+#include "sim/stats.h"
 
 enum sim_status { SIM_DONE = 0, SIM_CAPPED = 1, SIM_FAILED = 2 };
 
@@ -30,15 +29,10 @@ struct sim_caps {
 	double max_wall;           /* seconds; 0 = none */
 };
 
-enum sim_warmup { WARMUP_NONE, WARMUP_FIXED, WARMUP_MSER5 };
-
-/* Windowed series and warm-up removal for one run. */
+/* The windowed series of one run (read afterwards by sim/exp/steady.h). */
 struct sim_series_cfg {
 	uint64_t window;           /* ns; 0 = no series */
 	size_t max_rows;           /* rows kept (0 = all) */
-	enum sim_warmup warmup;
-	uint64_t warmup_ns;        /* WARMUP_FIXED */
-	struct regime_params regime;  /* classification thresholds */
 };
 
 struct sim_rng_entry {
@@ -65,9 +59,6 @@ struct sim {
 	int has_series;            /* series below is live */
 	struct stat_series series; /* the model adds to it; the engine closes
 				      windows as time passes */
-	uint64_t warmup_cut;       /* ns cut as warm-up (after sim_run) */
-	enum regime regime;        /* after sim_run; REGIME_UNKNOWN without a
-				      series */
 	struct err err;            /* first failure inside the run */
 	double wall;               /* seconds the run took */
 };
@@ -75,7 +66,7 @@ struct sim {
 /* Prepare a run of `model` with config `cfg` for replication `rep`. */
 int sim_init(struct sim *s, const struct model *model, uint64_t seed,
 	     uint64_t rep, uint64_t end, const struct sim_caps *caps);
-/* Ask for a windowed series and warm-up removal (before sim_run). */
+/* Ask for a windowed series (before sim_run). */
 void sim_set_series(struct sim *s, const struct sim_series_cfg *cfg);
 /* Run the model to completion; returns the status.  Calls model init,
  * the loop, and report into metrics[model_metric_count] (NAN-filled on

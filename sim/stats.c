@@ -27,8 +27,8 @@
 #include <gsl/gsl_histogram.h>
 #include <gsl/gsl_rstat.h>
 #include <gsl/gsl_statistics_double.h>
-#include "check.h"
-#include "stats.h"
+#include "sim/stats.h"
+#include "sim/check.h"
 
 /* ---- tally ------------------------------------------------------------ */
 

@@ -25,7 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "units.h"
+#include "sim/units.h"
 
 static int is_space(char c)
 {

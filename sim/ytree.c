@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
-#include "ytree.h"
+#include "sim/ytree.h"
 
 struct ytree {
 	char *file;

@@ -22,7 +22,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
-#include "err.h"
+#include "sim/err.h"
 
 #define YTREE_MAX_DEPTH 64
 #define YTREE_MAX_BYTES (4u << 20)   /* 4 MiB: scenarios are small */

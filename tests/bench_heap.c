@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <sys/resource.h>
-#include "evq.h"
+#include "sim/evq.h"
 
 #define BIG_POPULATION 1000000
 

@@ -12,9 +12,10 @@
 #include <sys/resource.h>
 #include <gsl/gsl_errno.h>
 
-#include "model.h"
-#include "scenario.h"
-#include "sim.h"
+#include "sim/cli/env.h"
+#include "sim/exp/scenario.h"
+#include "sim/model.h"
+#include "sim/sim.h"
 
 static double peak_rss_mib(void)
 {
@@ -38,7 +39,7 @@ int main(int argc, char **argv)
 	gsl_set_error_handler_off();
 	err_init(&e);
 	double rss0 = peak_rss_mib();
-	struct scenario *sc = scenario_load(argv[1], sets, nsets, 0, NULL, &e);
+	struct scenario *sc = scenario_load(&cli_env, argv[1], sets, nsets, 0, NULL, &e);
 	if (!sc) {
 		err_print(&e);
 		return 2;

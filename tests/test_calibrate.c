@@ -34,12 +34,13 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
-#include "calfile.h"
-#include "chist.h"
-#include "fit.h"
-#include "loadgen.h"
-#include "scenario.h"
-#include "stats.h"
+#include "calibrate/calfile.h"
+#include "calibrate/chist.h"
+#include "calibrate/fit.h"
+#include "calibrate/loadgen.h"
+#include "sim/cli/env.h"
+#include "sim/exp/scenario.h"
+#include "sim/stats.h"
 
 static uint64_t seed;
 static char dir[256];
@@ -342,7 +343,7 @@ static struct scenario *load(const char *name, struct err *e)
 	char path[512];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	err_init(e);
-	return scenario_load(path, NULL, 0, 0, NULL, e);
+	return scenario_load(&cli_env, path, NULL, 0, 0, NULL, e);
 }
 
 static void test_resolve(void **state)

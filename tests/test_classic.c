@@ -27,9 +27,9 @@
 #include "test_util.h"
 
 #include <string.h>
-#include "classic.h"
-#include "sim.h"
-#include "ytree.h"
+#include "models/classic.h"
+#include "sim/sim.h"
+#include "sim/ytree.h"
 
 /* The spec's latency table (mean, sd), ns. */
 static const double spec_mean[CLASSIC_NLAT] = { 4, 3000000, 400, 200, 24, 4 };

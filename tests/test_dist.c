@@ -23,11 +23,11 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_rstat.h>
 #include <gsl/gsl_sf_gamma.h>
-#include "dist.h"
-#include "err.h"
-#include "rng.h"
-#include "units.h"
-#include "ytree.h"
+#include "sim/dist.h"
+#include "sim/err.h"
+#include "sim/rng.h"
+#include "sim/units.h"
+#include "sim/ytree.h"
 
 #define NDRAWS 1000000
 #define NSE 5.0   /* tolerance in standard errors for sample moments */

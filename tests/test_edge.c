@@ -44,10 +44,11 @@
  */
 #include "test_util.h"
 #include <string.h>
-#include "model.h"
-#include "runqslower.h"
-#include "sim.h"
-#include "ytree.h"
+#include "models/registry.h"
+#include "models/runqslower.h"
+#include "sim/model.h"
+#include "sim/sim.h"
+#include "sim/ytree.h"
 
 #define MAXM 96
 

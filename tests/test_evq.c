@@ -18,7 +18,7 @@
  */
 #include <string.h>
 #include "test_util.h"
-#include "evq.h"
+#include "sim/evq.h"
 
 /* splitmix64: the test's own RNG, independent of the code under test. */
 static uint64_t rnd(uint64_t *s)

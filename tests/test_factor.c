@@ -22,8 +22,8 @@
  */
 #include "test_util.h"
 #include <string.h>
-#include "factor.h"
-#include "ytree.h"
+#include "models/factor.h"
+#include "sim/ytree.h"
 
 /* Parse `f: <text>` (text is YAML: a scalar or a flow mapping). */
 static int parse(const char *text, struct factor *f, struct err *e,

@@ -26,9 +26,9 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
-#include "chist.h"
-#include "dist.h"
-#include "fit.h"
+#include "calibrate/chist.h"
+#include "calibrate/fit.h"
+#include "sim/dist.h"
 
 #define N 200000
 

@@ -30,12 +30,13 @@
  * ~6 s under ASan on 2 cores.
  */
 #include "test_util.h"
+#include "models/registry.h"
 #include <string.h>
 #include <gsl/gsl_sf_gamma.h>
-#include "mmc.h"
-#include "runner.h"
-#include "stats.h"
-#include "ytree.h"
+#include "models/mmc.h"
+#include "sim/exp/runner.h"
+#include "sim/stats.h"
+#include "sim/ytree.h"
 
 #define REPS 20
 #define CUSTOMERS 200000

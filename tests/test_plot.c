@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "test_util.h"
-#include "plot.h"
-#include "plot_fig.h"
+#include "plots/plot.h"
+#include "plots/plot_fig.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 

@@ -14,8 +14,8 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "objective.h"
-#include "regime.h"
+#include "sim/exp/objective.h"
+#include "sim/exp/regime.h"
 #include "test_util.h"
 
 #define N 400

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
-#include "rng.h"
+#include "sim/rng.h"
 
 static uint64_t seed;
 

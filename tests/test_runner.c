@@ -16,9 +16,10 @@
 #include "test_util.h"
 #include <string.h>
 #include <unistd.h>
-#include "report.h"
-#include "runner.h"
-#include "scenario.h"
+#include "sim/cli/env.h"
+#include "sim/exp/report.h"
+#include "sim/exp/runner.h"
+#include "sim/exp/scenario.h"
 
 #define FIXTURE(name) "tests/scenarios/" name
 #define REPS 12
@@ -77,7 +78,7 @@ static struct scenario *load(const char *path, const char *const *sets,
 {
 	struct err e;
 	err_init(&e);
-	struct scenario *sc = scenario_load(path, sets, nsets, 0, NULL, &e);
+	struct scenario *sc = scenario_load(&cli_env, path, sets, nsets, 0, NULL, &e);
 	if (!sc) {
 		char msg[1024];
 		err_format(&e, msg, sizeof(msg));

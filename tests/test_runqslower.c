@@ -78,17 +78,19 @@
  * ~2 s under ASan on 2 cores.
  */
 #include "test_util.h"
+#include "models/registry.h"
 #include <string.h>
 #include <gsl/gsl_randist.h>
-#include "dist.h"
-#include "mmc.h"
-#include "runner.h"
-#include "runqslower.h"
-#include "scenario.h"
-#include "sim.h"
-#include "stats.h"
-#include "storage.h"
-#include "ytree.h"
+#include "models/mmc.h"
+#include "models/runqslower.h"
+#include "models/storage.h"
+#include "sim/cli/env.h"
+#include "sim/dist.h"
+#include "sim/exp/runner.h"
+#include "sim/exp/scenario.h"
+#include "sim/sim.h"
+#include "sim/stats.h"
+#include "sim/ytree.h"
 
 #define FIXTURE(name) "tests/scenarios/" name
 #define MAXM 96
@@ -670,7 +672,7 @@ static struct scenario *load_fixture(const char *path, int compare)
 	struct err e;
 	char msg[1024];
 	err_init(&e);
-	struct scenario *sc = scenario_load(path, NULL, 0, compare, NULL, &e);
+	struct scenario *sc = scenario_load(&cli_env, path, NULL, 0, compare, NULL, &e);
 	if (!sc) {
 		err_format(&e, msg, sizeof(msg));
 		fail_msg("%s: %s", path, msg);
@@ -917,7 +919,7 @@ static void test_open_arrival_refused(void **state)
 	struct err e;
 	char got[1024];
 	err_init(&e);
-	struct scenario *sc = scenario_load(path, NULL, 0, 0, NULL, &e);
+	struct scenario *sc = scenario_load(&cli_env, path, NULL, 0, 0, NULL, &e);
 	assert_null(sc);
 	err_format(&e, got, sizeof(got));
 	assert_int_equal(e.status, ERR_INPUT);
@@ -927,7 +929,7 @@ static void test_open_arrival_refused(void **state)
 	static const char *const ends[] = { "duration=1ms", "workload.spawns=3" };
 	for (int i = 0; i < 2; i++) {
 		err_init(&e);
-		sc = scenario_load(path, &ends[i], 1, 0, NULL, &e);
+		sc = scenario_load(&cli_env, path, &ends[i], 1, 0, NULL, &e);
 		assert_non_null(sc);
 		scenario_free(sc);
 	}

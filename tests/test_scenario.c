@@ -19,13 +19,15 @@
  * Run from the repository root (fixtures are read from tests/scenarios/).
  */
 #include "test_util.h"
+#include "models/registry.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "cfg.h"
-#include "mmc.h"
-#include "runner.h"
-#include "scenario.h"
+#include "models/mmc.h"
+#include "sim/cfg.h"
+#include "sim/cli/env.h"
+#include "sim/exp/runner.h"
+#include "sim/exp/scenario.h"
 
 #define FIXTURE(name) "tests/scenarios/" name
 
@@ -35,7 +37,7 @@ static void expect_error_at(const char *path, const char *const *sets,
 	struct err e;
 	char got[1024];
 	err_init(&e);
-	struct scenario *sc = scenario_load(path, sets, nsets, 0, NULL, &e);
+	struct scenario *sc = scenario_load(&cli_env, path, sets, nsets, 0, NULL, &e);
 	if (sc) {
 		scenario_free(sc);
 		print_error("%s loaded without error; wanted: %s\n", path, want);
@@ -181,7 +183,7 @@ static struct scenario *load_ok(const char *path, const char *const *sets,
 {
 	struct err e;
 	err_init(&e);
-	struct scenario *sc = scenario_load(path, sets, nsets, 0, NULL, &e);
+	struct scenario *sc = scenario_load(&cli_env, path, sets, nsets, 0, NULL, &e);
 	if (!sc) {
 		char msg[1024];
 		err_format(&e, msg, sizeof(msg));
@@ -288,7 +290,7 @@ static void test_set_created_nodes(void **state)
 		struct err e;
 		char got[1024], want[1024], buggy[1024];
 		err_init(&e);
-		assert_null(scenario_load(FIXTURE("ok_minimal.yaml"), sets, 1, 0,
+		assert_null(scenario_load(&cli_env, FIXTURE("ok_minimal.yaml"), sets, 1, 0,
 					  NULL, &e));
 		err_format(&e, got, sizeof(got));
 		assert_string_equal(e.msg, cases[i].msg);

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
-#include "stats.h"
+#include "sim/stats.h"
 
 /* One mt19937 stream per random test, seeded via test_seed(). */
 static gsl_rng *rng_new(uint64_t def)

@@ -45,12 +45,13 @@
  * key's insert cost is evaluated at (before or after the insert).
  */
 #include "test_util.h"
+#include "models/registry.h"
 #include <string.h>
 #include <gsl/gsl_rng.h>
-#include "factor.h"
-#include "sim.h"
-#include "storage.h"
-#include "ytree.h"
+#include "models/factor.h"
+#include "models/storage.h"
+#include "sim/sim.h"
+#include "sim/ytree.h"
 
 #define CONST_HASH \
 	"update: 100ns\nlookup: 10ns\ndelete: 20ns\noccupancy_factor: none\n"

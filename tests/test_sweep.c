@@ -51,11 +51,12 @@
  * under ASan on 2 cores.
  */
 #include "test_util.h"
+#include "models/registry.h"
 #include <string.h>
-#include "runner.h"
-#include "stats.h"
-#include "sweep.h"
-#include "ytree.h"
+#include "sim/exp/runner.h"
+#include "sim/exp/sweep.h"
+#include "sim/stats.h"
+#include "sim/ytree.h"
 
 static uint64_t seed;
 

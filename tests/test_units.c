@@ -11,8 +11,8 @@
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
-#include "rng.h"
-#include "units.h"
+#include "sim/rng.h"
+#include "sim/units.h"
 
 static void test_duration_ok(void **state)
 {

@@ -44,13 +44,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "calfile.h"
-#include "chist.h"
-#include "model.h"
-#include "runqslower.h"
-#include "sim.h"
-#include "validate.h"
-#include "ytree.h"
+#include "calibrate/calfile.h"
+#include "calibrate/chist.h"
+#include "calibrate/validate.h"
+#include "models/registry.h"
+#include "models/runqslower.h"
+#include "sim/model.h"
+#include "sim/sim.h"
+#include "sim/ytree.h"
 
 /* ---- rows, measured values, CSV ------------------------------------------ */
 

@@ -31,7 +31,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
-#include "warmup.h"
+#include "sim/exp/warmup.h"
 
 static uint64_t seed;
 

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "ytree.h"
+#include "sim/ytree.h"
 
 #define FIXTURE(name) "tests/scenarios/" name
 

@@ -19,9 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "calfile.h"
-#include "scenario.h"
-#include "ytree.h"
+#include "calibrate/calfile.h"
+#include "sim/cli/env.h"
+#include "sim/exp/scenario.h"
+#include "sim/ytree.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -98,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ytree_free(t);
 	for (size_t i = 0; i < NREFS; i++) {
 		err_init(&e);
-		struct scenario *sc = scenario_load(scen[i], NULL, 0, 0, NULL, &e);
+		struct scenario *sc = scenario_load(&cli_env, scen[i], NULL, 0, 0, NULL, &e);
 		if (!sc) {
 			check_err(&e);
 			continue;

@@ -20,8 +20,8 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 
-#include "dist.h"
-#include "ytree.h"
+#include "sim/dist.h"
+#include "sim/ytree.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

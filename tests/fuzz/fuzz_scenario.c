@@ -25,9 +25,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model.h"
-#include "scenario.h"
-#include "ytree.h"
+#include "models/registry.h"
+#include "sim/cli/env.h"
+#include "sim/exp/scenario.h"
+#include "sim/model.h"
+#include "sim/ytree.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -111,7 +113,7 @@ static void file_path(const uint8_t *data, size_t size)
 	for (int compare = 0; compare <= 1; compare++) {
 		struct err e;
 		err_init(&e);
-		struct scenario *sc = scenario_load(path, NULL, 0, compare, NULL, &e);
+		struct scenario *sc = scenario_load(&cli_env, path, NULL, 0, compare, NULL, &e);
 		if (!sc) {
 			check_err(&e);
 			if (e.status == ERR_INPUT && !compare)

@@ -37,7 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mpi_runner.h"
+#include "sim/exp/mpi_runner.h"
 
 enum { TAG_RESULT = 1, TAG_DOUBLES, TAG_ERROR, TAG_NEXT };
 

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "plot.h"
+#include "plots/plot.h"
+#include "sim/cli/cli.h"
 
 int cmd_plot(int argc, char **argv)
 {

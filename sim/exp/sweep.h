@@ -23,8 +23,8 @@
 #define BPFSIM_SWEEP_H
 
 #include <stddef.h>
-#include "err.h"
-#include "ytree.h"
+#include "sim/err.h"
+#include "sim/ytree.h"
 
 #define SWEEP_MAX_AXES 8
 #define SWEEP_MAX_VALUES 1000

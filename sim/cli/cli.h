@@ -92,5 +92,8 @@ int cmd_merge(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_capacity(int argc, char **argv);
 int cmd_phase(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+extern const char calibrate_help[], validate_help[];
 
 #endif

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "err.h"
-#include "runner.h"
+#include "sim/exp/runner.h"
+#include "sim/err.h"
 
 struct pool {
 	struct runner_job *jobs;
@@ -51,8 +51,10 @@ static void run_one(struct runner_job *j, volatile int *interrupt)
 	s.interrupt = interrupt;
 	sim_set_series(&s, &j->scfg);
 	j->status = sim_run(&s, j->cfg, j->metrics);
-	j->warmup_cut = s.warmup_cut;
-	j->regime = (int)s.regime;
+	enum regime regime;
+	steady_analyse(&s, &j->steady, j->metrics, &j->warmup_cut, &regime);
+	j->status = s.status;
+	j->regime = (int)regime;
 	if (j->keep_series && s.has_series && s.series.nrows) {
 		size_t bytes = s.series.nrows * s.series.ncols * sizeof(double);
 		j->series = malloc(bytes);

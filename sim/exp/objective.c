@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "objective.h"
-#include "units.h"
-#include "ytree.h"
+#include "sim/exp/objective.h"
+#include "sim/units.h"
+#include "sim/ytree.h"
 
 static char *trim(char *s)
 {

@@ -10,12 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "out.h"
-#include "plot.h"
-#include "report.h"
-#include "runner.h"
-#include "scenario.h"
+#include "plots/plot.h"
+#include "sim/cli/cli.h"
+#include "sim/cli/env.h"
+#include "sim/exp/report.h"
+#include "sim/exp/runner.h"
+#include "sim/exp/scenario.h"
+#include "sim/out.h"
 
 static int write_outputs(const char *dir, const struct scenario *sc,
 			 const struct report *rep, struct err *e)
@@ -69,7 +70,7 @@ static int run_common(int argc, char **argv, int compare)
 		return 2;
 	}
 	err_init(&e);
-	sc = scenario_load(o.scenario, o.sets, o.nsets, compare, o.strategies, &e);
+	sc = scenario_load(&cli_env, o.scenario, o.sets, o.nsets, compare, o.strategies, &e);
 	if (!sc)
 		goto fail;
 	/* Command-line overrides go into the tree too, so that

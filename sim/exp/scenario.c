@@ -9,10 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calfile.h"
-#include "cfg.h"
-#include "scenario.h"
-#include "units.h"
+#include "sim/exp/scenario.h"
+#include "sim/cfg.h"
+#include "sim/units.h"
 
 void scenario_free(struct scenario *sc)
 {
@@ -127,9 +126,9 @@ static int read_series(struct scenario *sc, struct ynode *root, struct err *e)
 	sc->series.max_rows = 1000000;   /* 1M windows: bounded memory */
 	struct ynode *n = ynode_peek(root, "warmup");
 	if (!strcmp(wu, "none")) {
-		sc->series.warmup = WARMUP_NONE;
+		sc->steady.warmup = WARMUP_NONE;
 	} else if (!strcmp(wu, "mser5")) {
-		sc->series.warmup = WARMUP_MSER5;
+		sc->steady.warmup = WARMUP_MSER5;
 	} else {
 		double ns;
 		char why[160];
@@ -143,12 +142,12 @@ static int read_series(struct scenario *sc, struct ynode *root, struct err *e)
 		if (ns > 1.8e19)
 			return cfg_error(e, n, "'warmup' must be at most 1.8e19ns "
 					 "(got %s)", wu);
-		sc->series.warmup = ns > 0 ? WARMUP_FIXED : WARMUP_NONE;
-		sc->series.warmup_ns = (uint64_t)ns;
+		sc->steady.warmup = ns > 0 ? WARMUP_FIXED : WARMUP_NONE;
+		sc->steady.warmup_ns = (uint64_t)ns;
 	}
-	regime_defaults(&sc->series.regime);
+	regime_defaults(&sc->steady.regime);
 	struct ynode *rg = cfg_section(root, "regime", e);
-	struct regime_params *rp = &sc->series.regime;
+	struct regime_params *rp = &sc->steady.regime;
 	uint64_t minw;
 	if (!rg ||
 	    cfg_number(rg, "tail", "0.5", 0.05, 1, &rp->tail, e) ||
@@ -161,11 +160,11 @@ static int read_series(struct scenario *sc, struct ynode *root, struct err *e)
 	    cfg_uint(rg, "min_windows", "20", 3, 1000000, &minw, e))
 		return e->status;
 	rp->min_windows = (size_t)minw;
-	if (sc->series.warmup != WARMUP_NONE && !sc->model->steady)
+	if (sc->steady.warmup != WARMUP_NONE && !sc->model->steady)
 		return cfg_error(e, n, "model %s keeps no windowed series: 'warmup' "
 				 "does not apply (it has its own warm-up keys, see "
 				 "bpfsim models %s)", sc->model->name, sc->model->name);
-	if (sc->series.warmup != WARMUP_NONE && sc->series.window == 0)
+	if (sc->steady.warmup != WARMUP_NONE && sc->series.window == 0)
 		return cfg_error(e, n, "'warmup' needs a series: set 'window' > 0");
 	return 0;
 }
@@ -321,7 +320,17 @@ static int load_includes(struct ytree *t, const char *path, int depth,
 	return 0;
 }
 
-struct scenario *scenario_load(const char *path, const char *const *sets,
+static const struct model *find_model(const struct scenario_env *env,
+				      const char *name)
+{
+	for (size_t i = 0; env->models[i]; i++)
+		if (strcmp(env->models[i]->name, name) == 0)
+			return env->models[i];
+	return NULL;
+}
+
+struct scenario *scenario_load(const struct scenario_env *env,
+			       const char *path, const char *const *sets,
 			       size_t nsets, int compare, const char *strategies,
 			       struct err *e)
 {
@@ -338,8 +347,8 @@ struct scenario *scenario_load(const char *path, const char *const *sets,
 	for (size_t i = 0; i < nsets; i++)
 		if (ytree_set_path(sc->tree, sets[i], e))
 			goto fail;
-	/* `calibration: FILE` and {from: calibration.X} values (calfile.h). */
-	if (calfile_resolve(sc->tree, e))
+	/* E.g. `calibration: FILE` and {from: calibration.X} values. */
+	if (env->resolve && env->resolve(sc->tree, e))
 		goto fail;
 
 	struct ynode *root = ytree_root(sc->tree);
@@ -349,12 +358,12 @@ struct scenario *scenario_load(const char *path, const char *const *sets,
 		goto fail;
 	if (cfg_string(root, "model", NULL, &model_name, e))
 		goto fail;
-	sc->model = model_find(model_name);
+	sc->model = find_model(env, model_name);
 	if (!sc->model) {
 		const char *names[32];
 		size_t k = 0;
-		for (; model_registry[k] && k < 31; k++)
-			names[k] = model_registry[k]->name;
+		for (; env->models[k] && k < 31; k++)
+			names[k] = env->models[k]->name;
 		names[k] = NULL;
 		const char *s = ynode_suggest(NULL, model_name, names);
 		if (s)
@@ -433,6 +442,7 @@ void scenario_job(const struct scenario *sc, size_t s, uint64_t rep,
 	j->end = sc->duration;
 	j->caps = sc->caps;
 	j->scfg = sc->series;
+	j->steady = sc->steady;
 	j->keep_series = keep_series;
 	j->metrics = metrics;
 }

@@ -11,10 +11,11 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "calibrate.h"
-#include "cli.h"
-#include "model.h"
-#include "validate.h"
+#include "calibrate/calibrate.h"
+#include "calibrate/validate.h"
+#include "models/registry.h"
+#include "sim/cli/cli.h"
+#include "sim/model.h"
 
 static int cmd_models(int argc, char **argv);
 static int is_help(const char *a);

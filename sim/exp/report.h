@@ -15,9 +15,9 @@
 #define BPFSIM_REPORT_H
 
 #include <stdio.h>
-#include "runner.h"
-#include "scenario.h"
-#include "stats.h"
+#include "sim/exp/runner.h"
+#include "sim/exp/scenario.h"
+#include "sim/stats.h"
 
 struct report {
 	const struct scenario *sc;

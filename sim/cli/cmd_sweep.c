@@ -29,13 +29,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "mpi_runner.h"
-#include "out.h"
-#include "plot.h"
-#include "report.h"
-#include "runner.h"
-#include "scenario.h"
+#include "plots/plot.h"
+#include "sim/cli/cli.h"
+#include "sim/cli/env.h"
+#include "sim/exp/mpi_runner.h"
+#include "sim/exp/report.h"
+#include "sim/exp/runner.h"
+#include "sim/exp/scenario.h"
+#include "sim/out.h"
 
 struct cell {                  /* one point x strategy */
 	size_t nreps, cap;
@@ -180,7 +181,7 @@ static int experiment_load(struct experiment *x, const char *path,
 	ns = cli_seed_reps_sets(o, sets, ns, sr);
 	/* Strategies: --strategies, else the compare: list, else the
 	 * scenario's own. */
-	struct scenario *probe = scenario_load(path, sets, ns, 0, NULL, e);
+	struct scenario *probe = scenario_load(&cli_env, path, sets, ns, 0, NULL, e);
 	if (!probe)
 		return e->status;
 	/* phase compares strategies by default (the model's first two). */
@@ -188,7 +189,7 @@ static int experiment_load(struct experiment *x, const char *path,
 		      (probe->model->strategy_key &&
 		       (phase || ynode_peek(ytree_root(probe->tree), "compare")));
 	scenario_free(probe);
-	x->base = scenario_load(path, sets, ns, compare, o->strategies, e);
+	x->base = scenario_load(&cli_env, path, sets, ns, compare, o->strategies, e);
 	if (!x->base)
 		return e->status;
 	x->sw = &x->base->sweep;
@@ -232,7 +233,7 @@ static int experiment_load(struct experiment *x, const char *path,
 			sweep_point_set(x->sw, p, a, point_sets[a], sizeof(point_sets[a]));
 			sets[n++] = point_sets[a];
 		}
-		x->pts[p] = scenario_load(path, sets, n, compare, o->strategies, e);
+		x->pts[p] = scenario_load(&cli_env, path, sets, n, compare, o->strategies, e);
 		if (!x->pts[p]) {
 			for (size_t a = 0; a < x->sw->naxes; a++) {
 				char where[320];
@@ -1192,7 +1193,7 @@ int cmd_phase(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	err_init(&e);
-	struct scenario *probe = scenario_load(o.scenario, o.sets, o.nsets, 0, NULL,
+	struct scenario *probe = scenario_load(&cli_env, o.scenario, o.sets, o.nsets, 0, NULL,
 					       &e);
 	if (!probe)
 		goto fail;

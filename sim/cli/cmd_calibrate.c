@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calibrate.h"
-#include "cli.h"
-#include "plot.h"
-#include "units.h"
-#include "ytree.h"
+#include "calibrate/calibrate.h"
+#include "plots/plot.h"
+#include "sim/cli/cli.h"
+#include "sim/units.h"
+#include "sim/ytree.h"
 
 const char calibrate_help[] =
 	"usage: bpfsim calibrate profile --prog ID|NAME|bundled:VARIANT [options]\n"
@@ -148,6 +148,7 @@ int cmd_calibrate(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.variant = -1;
+	o.interrupted = &cli_interrupted;
 	if (argc >= 2 && argv[1][0] != '-')
 		sub = argv[1];
 	else if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {

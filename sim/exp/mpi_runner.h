@@ -11,7 +11,7 @@
 #define BPFSIM_MPI_RUNNER_H
 
 #include <stddef.h>
-#include "runner.h"
+#include "sim/exp/runner.h"
 
 /* MPI_Init when built with MPI (no-op otherwise). */
 void mpi_begin(int *argc, char ***argv);

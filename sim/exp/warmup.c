@@ -11,7 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "warmup.h"
+#include "sim/exp/warmup.h"
 
 #define BATCH 5
 

@@ -10,7 +10,7 @@
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "regime.h"
+#include "sim/exp/regime.h"
 
 const char *const regime_names[REGIME_COUNT + 1] = {
 	"converging", "stable", "oscillating", "exploding", "unknown",

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfg.h"
-#include "sweep.h"
-#include "units.h"
+#include "sim/exp/sweep.h"
+#include "sim/cfg.h"
+#include "sim/units.h"
 
 void sweep_init(struct sweep *sw)
 {

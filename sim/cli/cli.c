@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
+#include "sim/cli/cli.h"
 
 volatile int cli_interrupted;
 

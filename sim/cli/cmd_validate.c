@@ -25,12 +25,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "loadgen.h"
-#include "out.h"
-#include "plot.h"
-#include "units.h"
-#include "validate.h"
+#include "calibrate/loadgen.h"
+#include "calibrate/validate.h"
+#include "plots/plot.h"
+#include "sim/cli/cli.h"
+#include "sim/cli/env.h"
+#include "sim/out.h"
+#include "sim/units.h"
 
 #define MAX_LOADS 16
 #define DEFAULT_LOADS "spawn:500,spawn:2000,sleepers:64,sleepers:4096"
@@ -153,6 +154,8 @@ static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 	v->out = "out/validate";
 	v->so.reps = 10;
 	v->so.seed = 1;
+	v->so.env = &cli_env;
+	v->so.interrupted = v->co.interrupted = &cli_interrupted;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {

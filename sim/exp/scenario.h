@@ -34,14 +34,24 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "err.h"
-#include "model.h"
-#include "sim.h"
-#include "runner.h"
-#include "sweep.h"
-#include "ytree.h"
+#include "sim/err.h"
+#include "sim/exp/runner.h"
+#include "sim/exp/sweep.h"
+#include "sim/model.h"
+#include "sim/sim.h"
+#include "sim/ytree.h"
 
 #define SCENARIO_MAX_STRATEGIES 8
+
+/* What the loader needs from the layers above it, which it never names:
+ * the models to choose from and a resolver of references to files outside
+ * the scenario (calibration files), run on the tree after --set and
+ * before any model reads it.  The command layer passes its own
+ * (sim/cli/env.h); tests may pass theirs. */
+struct scenario_env {
+	const struct model *const *models;   /* NULL-terminated */
+	int (*resolve)(struct ytree *t, struct err *e);  /* NULL = none */
+};
 
 struct scenario {
 	struct ytree *tree;
@@ -51,7 +61,8 @@ struct scenario {
 	uint64_t replications;
 	uint64_t duration;                 /* ns; 0 = none */
 	struct sim_caps caps;
-	struct sim_series_cfg series;      /* window, warm-up */
+	struct sim_series_cfg series;      /* window */
+	struct steady_cfg steady;          /* warm-up, regime thresholds */
 	struct sweep sweep;                /* the scenario's `sweep:` axes */
 	struct {
 		int metric;                /* metric index; -1 = no control */
@@ -74,11 +85,12 @@ struct scenario {
 	void *cfg[SCENARIO_MAX_STRATEGIES]; /* model config per strategy */
 };
 
-/* Load `path`, apply sets[0..nsets), validate.  `strategies` (NULL, or a
+/* Load `path` with the models and resolver of env, apply sets[0..nsets), validate.  `strategies` (NULL, or a
  * comma-separated list from --strategies) overrides the scenario's compare
  * list; `compare` != 0 asks for the compare list (else the scenario's own
  * strategy only).  Returns NULL with e set. */
-struct scenario *scenario_load(const char *path, const char *const *sets,
+struct scenario *scenario_load(const struct scenario_env *env,
+			       const char *path, const char *const *sets,
 			       size_t nsets, int compare, const char *strategies,
 			       struct err *e);
 void scenario_free(struct scenario *sc);

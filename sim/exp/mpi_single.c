@@ -1,5 +1,5 @@
 /* mpi_single.c - mpi_runner on one process: jobs go to the thread pool (default build). */
-#include "mpi_runner.h"
+#include "sim/exp/mpi_runner.h"
 
 void mpi_begin(int *argc, char ***argv)
 {

@@ -15,10 +15,10 @@
 #define BPFSIM_OBJECTIVE_H
 
 #include <stddef.h>
-#include "err.h"
-#include "model.h"
-#include "regime.h"
-#include "stats.h"
+#include "sim/err.h"
+#include "sim/exp/regime.h"
+#include "sim/model.h"
+#include "sim/stats.h"
 
 #define OBJ_MAX_TERMS 8
 

@@ -12,8 +12,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "model.h"
-#include "sim.h"
+#include "sim/exp/steady.h"
+#include "sim/model.h"
+#include "sim/sim.h"
 
 struct runner_job {
 	/* in */
@@ -22,6 +23,7 @@ struct runner_job {
 	uint64_t seed, rep, end;
 	struct sim_caps caps;
 	struct sim_series_cfg scfg;
+	struct steady_cfg steady;    /* warm-up cut and regime */
 	int keep_series;             /* copy the run's series into the job */
 	/* out */
 	double *metrics;             /* model_metric_count() values, caller-owned */

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "out.h"
-#include "report.h"
+#include "sim/exp/report.h"
+#include "sim/out.h"
 
 static int usable(const struct runner_job *j)
 {
@@ -177,8 +177,8 @@ void report_print_table(const struct report *r, FILE *f)
 		}
 		fputc('\n', f);
 	}
-	if (sc->series.warmup != WARMUP_NONE) {
-		fprintf(f, "  warm-up removed (%s):", sc->series.warmup == WARMUP_MSER5
+	if (sc->steady.warmup != WARMUP_NONE) {
+		fprintf(f, "  warm-up removed (%s):", sc->steady.warmup == WARMUP_MSER5
 			? "MSER-5" : "fixed");
 		for (size_t s = 0; s < r->nstrat; s++)
 			fprintf(f, " %s %.4g ms%s", report_strategy_label(r, s),
@@ -248,8 +248,8 @@ void report_write_json(const struct report *r, FILE *f)
 		fprintf(f, ", \"done\": %zu, \"capped\": %zu, \"failed\": %zu,\n"
 			   "     \"warmup\": \"%s\", \"warmup_cut_mean_ns\": ",
 			r->ndone[s], r->ncapped[s], r->nfailed[s],
-			sc->series.warmup == WARMUP_MSER5 ? "mser5"
-			: sc->series.warmup == WARMUP_FIXED ? "fixed" : "none");
+			sc->steady.warmup == WARMUP_MSER5 ? "mser5"
+			: sc->steady.warmup == WARMUP_FIXED ? "fixed" : "none");
 		out_num(f, r->cut_mean[s], "null");
 		fprintf(f, ",\n     \"regime\": \"%s\", \"regimes\": {",
 			regime_names[report_regime(r, s)]);

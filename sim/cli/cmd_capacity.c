@@ -34,13 +34,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "objective.h"
-#include "out.h"
-#include "plot.h"
-#include "report.h"
-#include "runner.h"
-#include "scenario.h"
+#include "plots/plot.h"
+#include "sim/cli/cli.h"
+#include "sim/cli/env.h"
+#include "sim/exp/objective.h"
+#include "sim/exp/report.h"
+#include "sim/exp/runner.h"
+#include "sim/exp/scenario.h"
+#include "sim/out.h"
 
 #define MAX_PROBES 64
 
@@ -104,7 +105,7 @@ static int run_probe(const char *path, const struct cli_opts *o,
 		sets[ns++] = sset;
 	}
 	ns = cli_seed_reps_sets(o, sets, ns, sr);
-	struct scenario *sc = scenario_load(path, sets, ns, 0, NULL, e);
+	struct scenario *sc = scenario_load(&cli_env, path, sets, ns, 0, NULL, e);
 	if (!sc)
 		return e->status;
 	size_t nr = sc->replications, nm = model_metric_count(sc->model);
@@ -432,14 +433,14 @@ int cmd_capacity(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	err_init(&e);
 	int compare = 0;
-	sc = scenario_load(o.scenario, o.sets, o.nsets, 0, NULL, &e);
+	sc = scenario_load(&cli_env, o.scenario, o.sets, o.nsets, 0, NULL, &e);
 	if (!sc)
 		goto fail;
 	compare = o.strategies || (sc->model->strategy_key &&
 				   ynode_peek(ytree_root(sc->tree), "compare"));
 	if (compare) {
 		scenario_free(sc);
-		sc = scenario_load(o.scenario, o.sets, o.nsets, 1, o.strategies, &e);
+		sc = scenario_load(&cli_env, o.scenario, o.sets, o.nsets, 1, o.strategies, &e);
 		if (!sc)
 			goto fail;
 	}
