@@ -314,15 +314,15 @@ static const struct model_param mmc_params[] = {
 
 static const struct model_metric mmc_metrics[] = {
 	{ "wait_mean", "ns", "mean wait in queue (Wq)", 3 },
-	{ "wait_p50", "ns", "median wait in queue (P^2 estimate)" },
+	{ "wait_p50", "ns", "median wait in queue (P^2 estimate)", 0 },
 	{ "wait_p99", "ns", "99th percentile wait in queue (P^2 estimate)", 4 },
 	{ "system_time_mean", "ns", "mean time in system (W = Wq + service)", 11 },
 	{ "utilisation", "ratio", "time-averaged busy servers / servers", 9 },
 	{ "queue_length_mean", "customers", "time-averaged queue length (Lq)", 10 },
-	{ "customers", "count", "measured customers completed" },
+	{ "customers", "count", "measured customers completed", 0 },
 	{ "wait_exact", "ns",
-	  "exact Wq: Erlang C (M/M/c) or Pollaczek-Khinchine (M/G/1); NAN otherwise" },
-	{ NULL, NULL, NULL },
+	  "exact Wq: Erlang C (M/M/c) or Pollaczek-Khinchine (M/G/1); NAN otherwise", 0 },
+	{ NULL, NULL, NULL, 0 },
 };
 
 const struct model model_mmc = {

@@ -1656,49 +1656,49 @@ static const struct model_param rq_params[] = {
 };
 
 #define HOOK_METRICS(prefix, unit, help) \
-	{ prefix "_sched_wakeup", unit, help }, \
-	{ prefix "_sched_wakeup_new", unit, help }, \
-	{ prefix "_sched_switch", unit, help }, \
-	{ prefix "_sched_process_exit", unit, help }
+	{ prefix "_sched_wakeup", unit, help, 0 }, \
+	{ prefix "_sched_wakeup_new", unit, help, 0 }, \
+	{ prefix "_sched_switch", unit, help, 0 }, \
+	{ prefix "_sched_process_exit", unit, help, 0 }
 
 static const struct model_metric rq_metrics[] = {
 	{ "overhead_ratio", "ratio", "BPF time / payload time", 1 },
 	{ "bpf_cpu_share", "ratio", "BPF time / all CPU time", 2 },
-	{ "payload_time", "ns", "CPU time tasks ran" },
-	{ "bpf_time", "ns", "CPU time in BPF programs (all hooks, storage, output)" },
-	{ "switch_time", "ns", "CPU time in context switches" },
-	{ "idle_time", "ns", "CPU time idle" },
-	{ "elapsed", "ns", "simulated time at the end of the run" },
+	{ "payload_time", "ns", "CPU time tasks ran", 0 },
+	{ "bpf_time", "ns", "CPU time in BPF programs (all hooks, storage, output)", 0 },
+	{ "switch_time", "ns", "CPU time in context switches", 0 },
+	{ "idle_time", "ns", "CPU time idle", 0 },
+	{ "elapsed", "ns", "simulated time at the end of the run", 0 },
 	HOOK_METRICS("bpf_per_run", "ns", "mean BPF cost per hook invocation"),
 	HOOK_METRICS("runs_per_s", "1/s", "hook invocations per simulated second"),
 	HOOK_METRICS("bpf_time", "ns", "BPF time in the hook"),
-	{ "op_update_time", "ns", "storage: record (update / get+create)" },
-	{ "op_lookup_time", "ns", "storage: lookup at switch-in" },
-	{ "op_delete_time", "ns", "storage: delete" },
-	{ "op_alloc_time", "ns", "storage: allocation (no-prealloc, task storage)" },
-	{ "op_free_time", "ns", "storage: free at exit" },
-	{ "op_evict_time", "ns", "storage: LRU evictions" },
-	{ "op_failed_update_time", "ns", "storage: updates refused (map full)" },
-	{ "output_time", "ns", "report output (perf/ringbuf)" },
+	{ "op_update_time", "ns", "storage: record (update / get+create)", 0 },
+	{ "op_lookup_time", "ns", "storage: lookup at switch-in", 0 },
+	{ "op_delete_time", "ns", "storage: delete", 0 },
+	{ "op_alloc_time", "ns", "storage: allocation (no-prealloc, task storage)", 0 },
+	{ "op_free_time", "ns", "storage: free at exit", 0 },
+	{ "op_evict_time", "ns", "storage: LRU evictions", 0 },
+	{ "op_failed_update_time", "ns", "storage: updates refused (map full)", 0 },
+	{ "output_time", "ns", "report output (perf/ringbuf)", 0 },
 	{ "wait_mean", "ns", "true runqueue wait (enqueue to running)", 3 },
-	{ "wait_p50", "ns", "true runqueue wait, median" },
+	{ "wait_p50", "ns", "true runqueue wait, median", 0 },
 	{ "wait_p99", "ns", "true runqueue wait, 99th percentile", 4 },
-	{ "probe_wait_mean", "ns", "wait as the probe measured it" },
-	{ "probe_wait_p99", "ns", "probe-measured wait, 99th percentile" },
+	{ "probe_wait_mean", "ns", "wait as the probe measured it", 0 },
+	{ "probe_wait_p99", "ns", "probe-measured wait, 99th percentile", 0 },
 	{ "reports", "count", "waits over threshold reported", 5 },
 	{ "false_reports", "count", "reports from a stale timestamp (bogus waits)", 7 },
 	{ "missed_samples", "count", "switch-ins with no timestamp to look up", 6 },
 	{ "failed_updates", "count", "records refused by a full map", 8 },
-	{ "evictions", "count", "entries evicted (lru_hash)" },
-	{ "recursion_misses", "count", "hooks skipped: fired inside a BPF program" },
-	{ "map_occupancy_mean", "entries", "time-averaged entries held" },
-	{ "map_occupancy_max", "entries", "most entries held" },
-	{ "tasks_spawned", "count", "spawn attempts" },
-	{ "tasks_completed", "count", "tasks that exited" },
-	{ "spawn_failures", "count", "spawns refused: no free pid" },
-	{ "peak_backlog", "tasks", "most runnable tasks waiting in runqueues" },
-	{ "peak_live_tasks", "tasks", "most tasks alive at once" },
-	{ NULL, NULL, NULL },
+	{ "evictions", "count", "entries evicted (lru_hash)", 0 },
+	{ "recursion_misses", "count", "hooks skipped: fired inside a BPF program", 0 },
+	{ "map_occupancy_mean", "entries", "time-averaged entries held", 0 },
+	{ "map_occupancy_max", "entries", "most entries held", 0 },
+	{ "tasks_spawned", "count", "spawn attempts", 0 },
+	{ "tasks_completed", "count", "tasks that exited", 0 },
+	{ "spawn_failures", "count", "spawns refused: no free pid", 0 },
+	{ "peak_backlog", "tasks", "most runnable tasks waiting in runqueues", 0 },
+	{ "peak_live_tasks", "tasks", "most tasks alive at once", 0 },
+	{ NULL, NULL, NULL, 0 },
 };
 
 const struct model model_runqslower = {
