@@ -1,5 +1,5 @@
 #!/bin/sh
-# golden.sh - the shipped scenarios' summaries still hash to
+# golden.sh - the shipped scenarios' outputs still hash to
 # tests/golden/summaries.txt.
 #
 # Pins: a change that should move no number (a refactor, a speed-up, a new
@@ -21,4 +21,4 @@ if ! diff -u tests/golden/summaries.txt "$tmp/now"; then
 	echo "FAIL: summaries moved (lines above; regenerate only on purpose)"
 	exit 1
 fi
-echo "golden: $(wc -l < "$tmp/now") summaries unchanged"
+echo "golden: $(wc -l < "$tmp/now") outputs unchanged"
