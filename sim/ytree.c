@@ -607,6 +607,47 @@ struct ynode *ynode_clone(struct ytree *t, const struct ynode *src)
 	return clone_with(src, t->file);
 }
 
+/* Give n and its subtree file names owned by t: each distinct name is
+ * copied once into t->extra_files (a scenario tree has a handful). */
+static int own_names(struct ytree *t, struct ynode *n)
+{
+	const char *mine = NULL;
+	if (n->file && n->file == t->file)
+		mine = t->file;
+	for (size_t i = 0; !mine && n->file && i < t->nextra; i++)
+		if (!strcmp(t->extra_files[i], n->file))
+			mine = t->extra_files[i];
+	if (!mine && n->file) {
+		char **files = realloc(t->extra_files,
+				       (t->nextra + 1) * sizeof(*files));
+		if (!files)
+			return -1;
+		t->extra_files = files;
+		if (!(files[t->nextra] = strdup(n->file)))
+			return -1;
+		mine = files[t->nextra++];
+	}
+	n->file = mine;
+	for (size_t i = 0; i < n->n; i++)
+		if ((n->keys && own_names(t, n->keys[i])) ||
+		    own_names(t, n->items[i]))
+			return -1;
+	return 0;
+}
+
+struct ytree *ytree_clone(const struct ytree *src)
+{
+	struct ytree *t = tree_alloc(src->file);
+	if (!t)
+		return NULL;
+	t->root = clone_with(src->root, NULL);
+	if (!t->root || own_names(t, t->root)) {
+		ytree_free(t);
+		return NULL;
+	}
+	return t;
+}
+
 struct ynode *ytree_find(struct ytree *t, const char *path)
 {
 	char buf[256];

@@ -76,6 +76,10 @@ void ynode_remove(struct ynode *map, const char *key);
 void ynode_mark_used(struct ynode *n);
 /* A deep copy of n into tree t (positions kept); NULL on allocation failure. */
 struct ynode *ynode_clone(struct ytree *t, const struct ynode *n);
+/* A deep copy of the whole tree, independent of src (it owns copies of
+ * every file name its nodes carry, positions kept), with no key marked
+ * used or asked for: as if freshly loaded.  NULL on allocation failure. */
+struct ytree *ytree_clone(const struct ytree *src);
 /* Human name of a node kind: "scalar", "mapping", "sequence". */
 const char *ynode_kind_name(const struct ynode *n);
 

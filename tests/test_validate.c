@@ -48,6 +48,7 @@
 #include "calibrate/chist.h"
 #include "calibrate/validate.h"
 #include "models/registry.h"
+#include "sim/cli/env.h"
 #include "models/runqslower.h"
 #include "sim/model.h"
 #include "sim/sim.h"
@@ -214,7 +215,8 @@ static void test_scenario_and_simulation(void **state)
 	snprintf(cal, sizeof(cal), "%s/cal.yaml", dir);
 	write_cal(cal, 10e3);
 	struct val_sim_opts so = { .cpus = 2, .pid_max = 32768, .duration_ns = 1e9,
-				   .reps = 5, .seed = 1, .threads = 0 };
+				   .reps = 5, .seed = 1, .threads = 0,
+				   .env = &cli_env };
 	for (int task = 0; task <= 1; task++) {
 		char sc[160];
 		struct stat_summary pred[VM_COUNT];

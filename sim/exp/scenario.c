@@ -22,6 +22,7 @@ void scenario_free(struct scenario *sc)
 			sc->model->config_free(sc->cfg[i]);
 	sweep_fini(&sc->sweep);
 	ytree_free(sc->tree);
+	ytree_free(sc->source);
 	free(sc);
 }
 
@@ -329,27 +330,27 @@ static const struct model *find_model(const struct scenario_env *env,
 	return NULL;
 }
 
-struct scenario *scenario_load(const struct scenario_env *env,
-			       const char *path, const char *const *sets,
-			       size_t nsets, int compare, const char *strategies,
-			       struct err *e)
+/* Read the scenario from tree t (owned from here on, freed on failure):
+ * its source is kept as it is now, before any reader writes defaults
+ * into it, for scenario_derive. */
+static struct scenario *from_tree(const struct scenario_env *env,
+				  const char *path, struct ytree *t,
+				  int compare, const char *strategies,
+				  struct err *e)
 {
 	struct scenario *sc = calloc(1, sizeof(*sc));
 	if (!sc) {
+		ytree_free(t);
 		err_set(e, ERR_RUNTIME, path, 0, 0, "out of memory");
 		return NULL;
 	}
-	sc->tree = ytree_load_file(path, e);
-	if (!sc->tree)
+	sc->tree = t;
+	sc->env = env;
+	snprintf(sc->path, sizeof(sc->path), "%s", path);
+	if (!(sc->source = ytree_clone(t))) {
+		err_set(e, ERR_RUNTIME, path, 0, 0, "out of memory");
 		goto fail;
-	if (load_includes(sc->tree, path, 0, e))
-		goto fail;
-	for (size_t i = 0; i < nsets; i++)
-		if (ytree_set_path(sc->tree, sets[i], e))
-			goto fail;
-	/* E.g. `calibration: FILE` and {from: calibration.X} values. */
-	if (env->resolve && env->resolve(sc->tree, e))
-		goto fail;
+	}
 
 	struct ynode *root = ytree_root(sc->tree);
 	const char *model_name, *name;
@@ -429,6 +430,49 @@ fail:
 		err_set(e, ERR_INPUT, path, 0, 0, "invalid scenario");
 	scenario_free(sc);
 	return NULL;
+}
+
+struct scenario *scenario_load(const struct scenario_env *env,
+			       const char *path, const char *const *sets,
+			       size_t nsets, int compare, const char *strategies,
+			       struct err *e)
+{
+	struct ytree *t = ytree_load_file(path, e);
+	if (!t)
+		goto fail;
+	if (load_includes(t, path, 0, e))
+		goto fail;
+	for (size_t i = 0; i < nsets; i++)
+		if (ytree_set_path(t, sets[i], e))
+			goto fail;
+	/* E.g. `calibration: FILE` and {from: calibration.X} values. */
+	if (env->resolve && env->resolve(t, e))
+		goto fail;
+	return from_tree(env, path, t, compare, strategies, e);
+fail:
+	ytree_free(t);
+	if (!e->status)
+		err_set(e, ERR_INPUT, path, 0, 0, "invalid scenario");
+	return NULL;
+}
+
+struct scenario *scenario_derive(const struct scenario *base,
+				 const char *const *sets, size_t nsets,
+				 int compare, const char *strategies,
+				 struct err *e)
+{
+	struct ytree *t = ytree_clone(base->source);
+	if (!t) {
+		err_set(e, ERR_RUNTIME, base->path, 0, 0, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < nsets; i++) {
+		if (ytree_set_path(t, sets[i], e)) {
+			ytree_free(t);
+			return NULL;
+		}
+	}
+	return from_tree(base->env, base->path, t, compare, strategies, e);
 }
 
 void scenario_job(const struct scenario *sc, size_t s, uint64_t rep,

@@ -54,7 +54,11 @@ struct scenario_env {
 };
 
 struct scenario {
-	struct ytree *tree;
+	struct ytree *tree;                /* as read: defaults written in */
+	struct ytree *source;              /* before any reader: includes,
+					      --set and references applied */
+	const struct scenario_env *env;
+	char path[4096];                   /* the file it came from */
 	char name[128];
 	const struct model *model;
 	uint64_t seed;
@@ -94,6 +98,16 @@ struct scenario *scenario_load(const struct scenario_env *env,
 			       size_t nsets, int compare, const char *strategies,
 			       struct err *e);
 void scenario_free(struct scenario *sc);
+
+/* A scenario like base with sets[0..nsets) applied on top of base's own
+ * (a sweep point, a capacity probe): the file is not read again, only
+ * base's source tree copied, so a file changed on disk meanwhile does not
+ * matter.  compare/strategies as for scenario_load.  base may be freed
+ * before the result.  NULL with e set. */
+struct scenario *scenario_derive(const struct scenario *base,
+				 const char *const *sets, size_t nsets,
+				 int compare, const char *strategies,
+				 struct err *e);
 
 /* Fill *j (zeroed first) for replication `rep` of strategy s: the model,
  * its config, seed, horizon, caps and series settings; results go to
