@@ -30,6 +30,16 @@ int cli_exit_status(int status)
 	return cli_interrupted ? 128 + cli_interrupted : status;
 }
 
+/* Whether `name` is one of the space-separated words of `list`. */
+static int cmd_takes(const char *name, const char *list)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; (p = strstr(p, name)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return 1;
+	return 0;
+}
+
 /* The long name of option value c (for messages). */
 static const char *opt_name(const struct option *opts, int c)
 {
@@ -200,10 +210,14 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 		case O_MANIFEST:
 		case O_SHARD:
 		case O_RESUME:
-			if (strcmp(cmd->name, "sweep") &&
-			    !(c == O_SWEEP && !strcmp(cmd->name, "phase"))) {
-				fprintf(stderr, "bpfsim %s: --%s belongs to bpfsim sweep\n",
-					cmd->name, opt_name(longopts, c));
+			if (!cmd_takes(cmd->name, c == O_SWEEP ? "sweep phase"
+				       : c == O_MANIFEST ? "sweep"
+				       : "run compare sweep phase capacity")) {
+				fprintf(stderr, "bpfsim %s: --%s belongs to bpfsim %s\n",
+					cmd->name, opt_name(longopts, c),
+					c == O_MANIFEST ? "sweep" : c == O_SWEEP
+					? "sweep and phase"
+					: "run, compare, sweep, phase and capacity");
 				return 2;
 			}
 			if (c == O_SWEEP) {
@@ -221,8 +235,8 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 				char extra;
 				if (sscanf(optarg, "%u/%u%c", &i, &n, &extra) != 2 ||
 				    n == 0 || i == 0 || i > n) {
-					fprintf(stderr, "bpfsim sweep: --shard is I/N with "
-						"1 <= I <= N (got '%s')\n", optarg);
+					fprintf(stderr, "bpfsim %s: --shard is I/N with "
+						"1 <= I <= N (got '%s')\n", cmd->name, optarg);
 					return 2;
 				}
 				o->shard_i = i;

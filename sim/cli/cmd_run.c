@@ -1,68 +1,66 @@
 /* cmd_run.c - `bpfsim run` and `bpfsim compare`.
  *
- * Both load and fully validate the scenario before creating the output
- * folder (bad input leaves nothing behind), run strategies x replications as
- * one job pool, then write the outputs through temp files.  Replication r of
- * every strategy uses seed (scenario seed, r): common random numbers.
+ * Both are an experiment of one point (experiment.h): the scenario's own
+ * strategy, or the strategies compared, times its replications.  The
+ * scenario is loaded and fully validated before the output folder is
+ * created (bad input leaves nothing behind); the outputs go through temp
+ * files.  Replication r of every strategy uses seed (scenario seed, r):
+ * common random numbers.  Like a sweep: --resume DIR runs only what DIR's
+ * jobs.csv lacks, --shard I/N runs share I for `bpfsim merge`, precision:
+ * adds replications until the CI is tight, and MPI spreads the jobs.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "plots/plot.h"
 #include "sim/cli/cli.h"
-#include "sim/cli/env.h"
+#include "sim/cli/drive.h"
+#include "sim/exp/mpi_runner.h"
 #include "sim/exp/report.h"
-#include "sim/exp/runner.h"
-#include "sim/exp/scenario.h"
-#include "sim/out.h"
 
-static int write_outputs(const char *dir, const struct scenario *sc,
-			 const struct report *rep, struct err *e)
+int run_finish(struct experiment *x, const struct cli_opts *o,
+	       const char *dir, struct err *e)
 {
-	struct out_file o;
-	if (out_mkdir_p(dir, e))
-		return e->status;
-	if (out_open(&o, dir, "scenario.resolved.yaml", e))
-		return e->status;
-	scenario_emit(sc, o.f);
-	if (out_commit(&o, e))
-		return e->status;
-	if (out_open(&o, dir, "replications.csv", e))
-		return e->status;
-	report_write_replications_csv(rep, o.f);
-	if (out_commit(&o, e))
-		return e->status;
-	if (out_open(&o, dir, "summary.csv", e))
-		return e->status;
-	report_write_summary_csv(rep, o.f);
-	if (out_commit(&o, e))
-		return e->status;
-	if (sc->model->series_cols && sc->series.window) {
-		if (out_open(&o, dir, "series.csv", e))
-			return e->status;
-		report_write_series_csv(rep, o.f);
-		if (out_commit(&o, e))
-			return e->status;
+	struct report rep = { 0 };
+	size_t nr;
+	struct runner_job *jobs = exp_point_jobs(x, 0, &nr);
+	int rc = 0;
+	if (!jobs || report_build(&rep, x->pts[0], jobs, x->ns, nr)) {
+		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		goto out;
 	}
-	/* summary.json last: its presence means the run's outputs are whole. */
-	if (out_open(&o, dir, "summary.json", e))
-		return e->status;
-	report_write_json(rep, o.f);
-	return out_commit(&o, e);
+	/* The report speaks for the experiment: its resolved scenario. */
+	rep.sc = x->base;
+	if (exp_write_run(x, &rep, dir, e)) {
+		rc = e->status;
+		goto out;
+	}
+	if (!strcmp(o->format, "json"))
+		report_write_json(&rep, stdout);
+	else if (!strcmp(o->format, "csv"))
+		report_write_summary_csv(&rep, stdout);
+	else {
+		report_print_table(&rep, stdout);
+		printf("Outputs in %s/\n", dir);
+	}
+	if (!o->no_plots && !cli_interrupted)
+		plot_outdir(dir, o->plot_format, NULL, stderr);
+	for (size_t s = 0; s < x->ns; s++)
+		if (rep.nfailed[s])
+			rc = 1;
+out:
+	report_fini(&rep);
+	free(jobs);
+	return rc;
 }
 
-static int run_common(int argc, char **argv, int compare)
+static int run_main(int argc, char **argv, int compare)
 {
 	const struct cli_cmd *cmd = cli_find(compare ? "compare" : "run");
 	struct cli_opts o;
 	struct err e;
-	struct scenario *sc = NULL;
-	struct runner_job *jobs = NULL;
-	double *metrics = NULL;
-	struct report rep = { 0 };
-	int rc = cli_parse(cmd, argc, argv, &o);
+	struct experiment x = { 0 };
+	int rc = cli_parse(cmd, argc, argv, &o), done;
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (!compare && o.strategies) {
@@ -70,94 +68,53 @@ static int run_common(int argc, char **argv, int compare)
 		return 2;
 	}
 	err_init(&e);
-	sc = scenario_load(&cli_env, o.scenario, o.sets, o.nsets, compare, o.strategies, &e);
-	if (!sc)
+	struct scenario *sc = drive_load(&o, NULL, compare, o.strategies, &e);
+	if (exp_init(&x, sc, &e) || drive_record_strategies(x.base, &e) ||
+	    exp_add_base_point(&x, &e) || exp_grow_all(&x, &e))
 		goto fail;
-	/* Command-line overrides go into the tree too, so that
-	 * scenario.resolved.yaml reproduces this very run. */
-	char num[32];
-	if (o.reps > 0) {
-		sc->replications = (uint64_t)o.reps;
-		snprintf(num, sizeof(num), "%ld", o.reps);
-		ynode_set_scalar(ytree_root(sc->tree), "replications", num);
-	}
-	if (o.seed >= 0) {
-		sc->seed = (uint64_t)o.seed;
-		snprintf(num, sizeof(num), "%lld", o.seed);
-		ynode_set_scalar(ytree_root(sc->tree), "seed", num);
-	}
-
-	size_t ns = sc->nstrategies, nr = sc->replications;
-	size_t nm = model_metric_count(sc->model);
-	jobs = calloc(ns * nr, sizeof(*jobs));
-	metrics = calloc(ns * nr * nm, sizeof(double));
-	if (!jobs || !metrics) {
-		err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
-		goto fail;
-	}
-	for (size_t s = 0; s < ns; s++) {
-		for (size_t r = 0; r < nr; r++) {
-			/* series.csv: the first replication of each strategy */
-			scenario_job(sc, s, r, &metrics[(s * nr + r) * nm], r == 0,
-				     &jobs[s * nr + r]);
-		}
-	}
-	cli_install_signals();
-	struct cli_progress pr = { .t0 = cli_now(), .what = sc->name,
-				   .unit = "replications" };
-	int tty = !o.quiet && isatty(STDERR_FILENO);
-	runner_run(jobs, ns * nr, o.threads, &cli_interrupted,
-		   tty ? cli_progress_show : NULL, &pr);
-	if (tty)
-		cli_progress_clear();
-	if (report_build(&rep, sc, jobs, ns, nr)) {
-		err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	if (o.shard_n && x.base->precision.metric >= 0) {
+		err_set(&e, ERR_INPUT, o.scenario, 0, 0,
+			"--shard cannot be combined with precision: (run-length "
+			"control needs every replication in one place)");
 		goto fail;
 	}
 	char dir[4096];
-	if (o.out)
-		snprintf(dir, sizeof(dir), "%s", o.out);
-	else
-		snprintf(dir, sizeof(dir), "out/%s", sc->name);
-	if (write_outputs(dir, sc, &rep, &e))
+	drive_dir(&o, x.base->name, "", dir, sizeof(dir));
+	if (drive_resume(&x, &o, 1, &e) || drive_run(&x, &o, &e) ||
+	    drive_shard(&x, &o, cmd->name, dir, &done, &e))
 		goto fail;
-	if (!strcmp(o.format, "json"))
-		report_write_json(&rep, stdout);
-	else if (!strcmp(o.format, "csv"))
-		report_write_summary_csv(&rep, stdout);
-	else {
-		report_print_table(&rep, stdout);
-		printf("Outputs in %s/\n", dir);
+	if (done || mpi_rank() != 0) {
+		rc = 0;
+		goto out;
 	}
-	if (!o.no_plots && !cli_interrupted)
-		plot_outdir(dir, o.plot_format, NULL, stderr);
-	rc = 0;
-	for (size_t i = 0; i < ns; i++)
-		if (rep.nfailed[i])
-			rc = 1;
-	if (cli_interrupted)
+	rc = run_finish(&x, &o, dir, &e);
+	if (e.status)
+		goto fail;
+	if (x.interrupted)
 		fprintf(stderr, "bpfsim %s: interrupted; finished replications "
 			"written to %s/ (marked incomplete)\n", cmd->name, dir);
 	goto out;
 fail:
-	err_print(&e);
+	if (mpi_rank() == 0)
+		err_print(&e);
 	rc = e.status ? e.status : 1;
 out:
-	report_fini(&rep);
-	if (jobs)
-		runner_jobs_release(jobs, sc ? sc->nstrategies * sc->replications : 0);
-	free(jobs);
-	free(metrics);
-	scenario_free(sc);
+	exp_fini(&x);
 	return cli_exit_status(rc);
 }
 
 int cmd_run(int argc, char **argv)
 {
-	return run_common(argc, argv, 0);
+	mpi_begin(&argc, &argv);
+	int rc = run_main(argc, argv, 0);
+	mpi_end();
+	return rc;
 }
 
 int cmd_compare(int argc, char **argv)
 {
-	return run_common(argc, argv, 1);
+	mpi_begin(&argc, &argv);
+	int rc = run_main(argc, argv, 1);
+	mpi_end();
+	return rc;
 }

@@ -346,6 +346,7 @@ static struct scenario *from_tree(const struct scenario_env *env,
 	}
 	sc->tree = t;
 	sc->env = env;
+	sc->compare = compare;
 	snprintf(sc->path, sizeof(sc->path), "%s", path);
 	if (!(sc->source = ytree_clone(t))) {
 		err_set(e, ERR_RUNTIME, path, 0, 0, "out of memory");

@@ -86,6 +86,8 @@ struct scenario {
 	 * name "" when the model has none); for `compare`, the list. */
 	size_t nstrategies;
 	char strategy[SCENARIO_MAX_STRATEGIES][48];
+	int compare;                       /* loaded as a comparison: the
+					      strategies are a list */
 	void *cfg[SCENARIO_MAX_STRATEGIES]; /* model config per strategy */
 };
 

@@ -10,8 +10,8 @@
 # scenario.resolved.yaml), whatever order the folders are given in; merging
 # only two shards marks the output incomplete and says so; --shard refuses
 # run-length control (precision:) with exit status 2.
-# Does not pin: the numbers, nor plots (every run here is --no-plots; merge
-# writes none).  The sweep is scenarios/runqslower.yaml over
+# Does not pin: the numbers, nor plots (every run here, merge included, is
+# --no-plots).  The sweep is scenarios/runqslower.yaml over
 # workload.processes x workload.lifetime (2 x 2 points, both strategies, 4
 # replications of 100ms), small enough for ASan.
 # Skips (exit 0, "SKIP: ...") when GNU Parallel is missing; `make check`
@@ -69,9 +69,9 @@ done
 tail -q -n +2 "$tmp"/shard_*/jobs.csv | cut -d, -f1-3 | sort | uniq -d >"$tmp/dups"
 [ -s "$tmp/dups" ] && fail "jobs in more than one shard: $(cat "$tmp/dups")"
 
-"$BPFSIM" merge "$tmp/shard_1" "$tmp/shard_2" "$tmp/shard_3" --out "$tmp/merged" \
+"$BPFSIM" merge "$tmp/shard_1" "$tmp/shard_2" "$tmp/shard_3" --out "$tmp/merged" --no-plots \
 	>/dev/null 2>"$tmp/merge.err" || fail "merge exited $?: $(cat "$tmp/merge.err")"
-"$BPFSIM" merge "$tmp/shard_3" "$tmp/shard_1" "$tmp/shard_2" --out "$tmp/merged312" \
+"$BPFSIM" merge "$tmp/shard_3" "$tmp/shard_1" "$tmp/shard_2" --out "$tmp/merged312" --no-plots \
 	>/dev/null 2>&1 || fail "merge 3 1 2 exited $?"
 for f in $FILES; do
 	[ -s "$tmp/single/$f" ] || { fail "single/$f missing or empty"; continue; }
@@ -85,7 +85,7 @@ cmp -s "$tmp/single.ls" "$tmp/merged.ls" ||
 grep -q '"complete": true,' "$tmp/merged/summary.json" || fail "merged summary.json not complete"
 
 # A missing shard: output marked incomplete, with a message.
-"$BPFSIM" merge "$tmp/shard_1" "$tmp/shard_2" --out "$tmp/partial" >/dev/null 2>"$tmp/partial.err" ||
+"$BPFSIM" merge "$tmp/shard_1" "$tmp/shard_2" --out "$tmp/partial" --no-plots >/dev/null 2>"$tmp/partial.err" ||
 	fail "merge of 2 shards exited $?"
 grep -q '"complete": false,' "$tmp/partial/summary.json" 2>/dev/null ||
 	fail "merge of 2 of 3 shards: summary.json not marked incomplete"

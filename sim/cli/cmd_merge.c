@@ -1,0 +1,78 @@
+/* cmd_merge.c - `bpfsim merge DIR...`: finish an experiment run in shards.
+ *
+ * Every shard folder holds the resolved scenario, its jobs.csv (and
+ * job_series.csv) and shard.json naming the command that made it.  merge
+ * reloads the experiment from the first folder's scenario, places every
+ * shard's jobs (a job found twice keeps the later folder's result), and
+ * writes what that command would have written: a run's or comparison's
+ * outputs, a sweep's, a phase diagram's.  Jobs in none of the shards leave
+ * the output marked incomplete; jobs that belong to another experiment are
+ * an error.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/cli/cli.h"
+#include "sim/cli/drive.h"
+#include "sim/cli/sweep_load.h"
+
+int cmd_merge(int argc, char **argv)
+{
+	const struct cli_cmd *cmd = cli_find("merge");
+	struct cli_opts o;
+	struct err e;
+	struct experiment x = { 0 };
+	int rc = cli_parse(cmd, argc, argv, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	err_init(&e);
+	char scen[4096], what[32];
+	snprintf(scen, sizeof(scen), "%s/scenario.resolved.yaml", o.dirs[0]);
+	drive_shard_command(o.dirs[0], what, sizeof(what));
+	/* What the folder's scenario says, nothing from this command line. */
+	struct cli_opts lo = { .reps = -1, .seed = -1, .format = "table",
+			       .no_plots = 1, .quiet = o.quiet };
+	int is_run = !strcmp(what, "run") || !strcmp(what, "compare");
+	if (is_run) {
+		struct scenario *sc = drive_load(&lo, scen, !strcmp(what, "compare"),
+						 NULL, &e);
+		if (exp_init(&x, sc, &e) || exp_add_base_point(&x, &e))
+			goto fail;
+	} else if (!strcmp(what, "sweep") || !strcmp(what, "phase")) {
+		/* A phase diagram's axes are in its resolved sweep: block. */
+		if (sweep_load(&x, scen, &lo, 0, &e))
+			goto fail;
+	} else {
+		err_set(&e, ERR_INPUT, o.dirs[0], 0, 0, "shards of bpfsim %s "
+			"cannot be merged (run, compare, sweep and phase can)", what);
+		goto fail;
+	}
+	for (int d = 0; d < o.ndirs; d++)
+		if (exp_read_jobs(&x, o.dirs[d], &e))
+			goto fail;
+	if (exp_check_saved(&x, &e) || exp_grow_all(&x, &e))
+		goto fail;
+	x.interrupted = exp_incomplete(&x);
+	if (x.interrupted)
+		fprintf(stderr, "bpfsim merge: some jobs are in none of the shards: "
+			"the output is marked incomplete\n");
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", o.out ? o.out : "out/merged");
+	lo.no_plots = o.no_plots;
+	lo.plot_format = o.plot_format;
+	if (is_run)
+		rc = run_finish(&x, &lo, dir, &e);
+	else if (!strcmp(what, "phase"))
+		rc = phase_finish(&x, &lo, dir, &e);
+	else
+		rc = sweep_finish(&x, &lo, dir, &e);
+	if (e.status)
+		goto fail;
+	goto out;
+fail:
+	err_print(&e);
+	rc = e.status ? e.status : 1;
+out:
+	exp_fini(&x);
+	return rc;
+}

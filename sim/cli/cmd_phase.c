@@ -1,0 +1,230 @@
+/* cmd_phase.c - `bpfsim phase`: a regime map over two parameters.
+ *
+ * A sweep over exactly two axes (--x, --y or the scenario's phase: block)
+ * whose outputs add phase.csv (regime and overhead ratio per cell and
+ * strategy) and print, per strategy, the map of regimes, the boundary
+ * where runs start to explode, and where strategy 0 explodes but another
+ * does not.  Strategies are compared by default (the model's first two).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plots/plot.h"
+#include "sim/cli/cli.h"
+#include "sim/cli/drive.h"
+#include "sim/cli/sweep_load.h"
+#include "sim/exp/mpi_runner.h"
+#include "sim/exp/regime.h"
+#include "sim/exp/report.h"
+#include "sim/out.h"
+
+static const char regime_letter[REGIME_COUNT + 1] = { 'C', 'S', 'O', 'E', '?' };
+
+/* phase.csv, the per-strategy maps and boundaries, and the difference map
+ * (cells where strategy 0 explodes and another does not). */
+static int write_phase(struct experiment *x, const char *dir, struct err *e)
+{
+	const struct sweep *sw = &x->base->sweep;
+	const struct sweep_axis *ax = &sw->axes[0], *ay = &sw->axes[1];
+	int oi = model_metric_index(x->base->model, "overhead_ratio");
+	int *reg = calloc(x->np * x->ns, sizeof(int));
+	struct stat_summary *ov = calloc(x->np * x->ns, sizeof(*ov));
+	struct out_file f = { 0 };
+	int rc = 0;
+	if (!reg || !ov) {
+		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	for (size_t p = 0; p < x->np; p++) {
+		size_t nr;
+		struct runner_job *pj = exp_point_jobs(x, p, &nr);
+		struct report rep;
+		if (!pj || report_build(&rep, x->pts[p], pj, x->ns, nr)) {
+			free(pj);
+			rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+			goto out;
+		}
+		for (size_t s = 0; s < x->ns; s++) {
+			reg[p * x->ns + s] = report_regime(&rep, s);
+			if (oi >= 0)
+				ov[p * x->ns + s] = rep.sum[s * x->nm + (size_t)oi];
+		}
+		report_fini(&rep);
+		free(pj);
+	}
+	if (out_open(&f, dir, "phase.csv", e)) {
+		rc = e->status;
+		goto out;
+	}
+	fprintf(f.f, "%s,%s,strategy,regime,overhead_ratio_mean,"
+		     "overhead_ratio_ci_low,overhead_ratio_ci_high\n",
+		ax->path, ay->path);
+	for (size_t p = 0; p < x->np; p++) {
+		for (size_t s = 0; s < x->ns; s++) {
+			const struct stat_summary *su = &ov[p * x->ns + s];
+			out_csv_field(f.f, ax->values[sweep_index(sw, p, 0)]);
+			fputc(',', f.f);
+			out_csv_field(f.f, ay->values[sweep_index(sw, p, 1)]);
+			fprintf(f.f, ",%s,%s",
+				exp_strategy(x, s),
+				regime_names[reg[p * x->ns + s]]);
+			exp_ci_cols(f.f, su);
+			fputc('\n', f.f);
+		}
+	}
+	if (out_commit(&f, e)) {
+		rc = e->status;
+		goto out;
+	}
+	/* Maps: y down the side (largest on top), x along the bottom. */
+	for (size_t s = 0; s < x->ns; s++) {
+		printf("\n%s (C converging, S stable, O oscillating, E exploding):\n",
+		       x->base->strategy[s][0] ? x->base->strategy[s] : "regimes");
+		for (size_t iy = ay->n; iy-- > 0;) {
+			printf("  %14s |", ay->values[iy]);
+			for (size_t ix = 0; ix < ax->n; ix++) {
+				size_t p = ix * ay->n + iy;
+				printf(" %c", regime_letter[reg[p * x->ns + s]]);
+			}
+			putchar('\n');
+		}
+		printf("  %14s  x: %s from %s to %s (%zu values%s)\n", "", ax->path,
+		       ax->values[0], ax->values[ax->n - 1], ax->n,
+		       ax->log ? ", log" : "");
+		printf("  boundary (smallest %s that explodes, per %s):\n", ax->path,
+		       ay->path);
+		for (size_t iy = 0; iy < ay->n; iy++) {
+			const char *at = NULL;
+			for (size_t ix = 0; ix < ax->n && !at; ix++)
+				if (reg[(ix * ay->n + iy) * x->ns + s] == REGIME_EXPLODING)
+					at = ax->values[ix];
+			printf("    %s = %-12s %s\n", ay->path, ay->values[iy],
+			       at ? at : "none in range");
+		}
+	}
+	for (size_t s = 1; s < x->ns; s++) {
+		size_t n = 0;
+		printf("\n%s explodes where %s does not (*):\n",
+		       x->base->strategy[0], x->base->strategy[s]);
+		for (size_t iy = ay->n; iy-- > 0;) {
+			printf("  %14s |", ay->values[iy]);
+			for (size_t ix = 0; ix < ax->n; ix++) {
+				size_t p = ix * ay->n + iy;
+				int a = reg[p * x->ns] == REGIME_EXPLODING;
+				int b = reg[p * x->ns + s] == REGIME_EXPLODING;
+				printf(" %c", a && !b ? '*' : !a && b ? '+' : '.');
+				n += a && !b;
+			}
+			putchar('\n');
+		}
+		printf("  %zu cell%s (+: the other way round)\n", n, n == 1 ? "" : "s");
+	}
+out:
+	free(reg);
+	free(ov);
+	return rc;
+}
+
+/* A phase axis error names the axis's origin: --x/--y, or its value in the
+ * scenario's phase: block (key NULL: the block itself). */
+static void phase_origin(struct err *e, struct scenario *probe, const char *key,
+			 const char *opt, const char *cli)
+{
+	if (cli) {
+		snprintf(e->file, sizeof(e->file), "%s '%s'", opt, cli);
+		e->line = e->col = 0;
+		return;
+	}
+	struct ynode *n = ytree_find(probe->tree, "phase");
+	if (key)
+		n = ynode_peek(n, key);
+	if (n && n->line > 0) {
+		snprintf(e->file, sizeof(e->file), "%s", n->file);
+		e->line = n->line;
+		e->col = n->col;
+	}
+}
+
+int phase_finish(struct experiment *x, const struct cli_opts *o,
+		 const char *dir, struct err *e)
+{
+	if (exp_write_sweep(x, dir, e) || write_phase(x, dir, e))
+		return e->status;
+	putchar('\n');
+	int rc = drive_print_jobs(x, dir, "phase.csv, points.csv, "
+				  "differences.csv, summary.json, jobs.csv") ? 1 : 0;
+	if (!o->no_plots && !cli_interrupted)
+		plot_outdir(dir, o->plot_format, NULL, stderr);
+	return rc;
+}
+
+int cmd_phase(int argc, char **argv)
+{
+	const struct cli_cmd *cmd = cli_find("phase");
+	struct cli_opts o;
+	struct err e;
+	struct experiment x = { 0 };
+	struct scenario *probe = NULL;
+	int rc = cli_parse(cmd, argc, argv, &o), done;
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	err_init(&e);
+	if (!(probe = drive_load(&o, NULL, 0, NULL, &e)))
+		goto fail;
+	char xs[512], ys[512];
+	snprintf(xs, sizeof(xs), "%s", o.phase_x ? o.phase_x
+		 : probe->phase.x ? probe->phase.x : "");
+	snprintf(ys, sizeof(ys), "%s", o.phase_y ? o.phase_y
+		 : probe->phase.y ? probe->phase.y : "");
+	if (!xs[0] || !ys[0]) {
+		err_set(&e, ERR_INPUT, o.scenario, 0, 0,
+			"a phase diagram needs two axes: --x PATH=lo:hi:n[:log] "
+			"--y PATH=lo:hi:n[:log] (or a phase: {x, y} block)");
+		phase_origin(&e, probe, NULL, NULL, NULL);
+		goto fail;
+	}
+	struct cli_opts o2 = o;
+	o2.sweeps[0] = xs;
+	o2.sweeps[1] = ys;
+	o2.nsweeps = 2;
+	if (sweep_load(&x, o.scenario, &o2, 1, &e)) {
+		char wx[540], wy[540];
+		snprintf(wx, sizeof(wx), "--sweep '%s'", xs);
+		snprintf(wy, sizeof(wy), "--sweep '%s'", ys);
+		if (!strcmp(e.file, wx))
+			phase_origin(&e, probe, "x", "--x", o.phase_x);
+		else if (!strcmp(e.file, wy))
+			phase_origin(&e, probe, "y", "--y", o.phase_y);
+		goto fail;
+	}
+	if (x.base->sweep.naxes != 2) {
+		err_set(&e, ERR_INPUT, o.scenario, 0, 0,
+			"--x and --y must name two different parameters");
+		phase_origin(&e, probe, "y", "--y", o.phase_y);
+		goto fail;
+	}
+	if (o.shard_n && x.base->precision.metric >= 0) {
+		err_set(&e, ERR_INPUT, o.scenario, 0, 0,
+			"--shard cannot be combined with precision: (run-length "
+			"control needs every replication of a point in one place)");
+		goto fail;
+	}
+	char dir[4096];
+	drive_dir(&o, x.base->name, "-phase", dir, sizeof(dir));
+	if (exp_grow_all(&x, &e) || drive_resume(&x, &o, 1, &e) ||
+	    drive_run(&x, &o, &e) || drive_shard(&x, &o, "phase", dir, &done, &e))
+		goto fail;
+	rc = done || mpi_rank() != 0 ? 0 : phase_finish(&x, &o, dir, &e);
+	if (e.status)
+		goto fail;
+	goto out;
+fail:
+	if (mpi_rank() == 0)
+		err_print(&e);
+	rc = e.status ? e.status : 1;
+out:
+	exp_fini(&x);
+	scenario_free(probe);
+	return cli_exit_status(rc);
+}

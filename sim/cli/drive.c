@@ -1,0 +1,150 @@
+/* drive.c - the shared body of the subcommands that run experiments
+ * (drive.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/cli/drive.h"
+#include "sim/cli/env.h"
+#include "sim/exp/mpi_runner.h"
+#include "sim/out.h"
+
+struct scenario *drive_load(const struct cli_opts *o, const char *path,
+			    int compare, const char *strategies, struct err *e)
+{
+	const char *sets[CLI_MAX_SETS + 2];
+	char sr[2][64];
+	size_t n = 0;
+	for (size_t i = 0; i < o->nsets; i++)
+		sets[n++] = o->sets[i];
+	n = cli_seed_reps_sets(o, sets, n, sr);
+	return scenario_load(&cli_env, path ? path : o->scenario, sets, n,
+			     compare, strategies, e);
+}
+
+int drive_record_strategies(struct scenario *sc, struct err *e)
+{
+	if (!sc->compare || !sc->model->strategy_key)
+		return 0;
+	char assign[SCENARIO_MAX_STRATEGIES * 50 + 16] = "compare=[";
+	for (size_t s = 0; s < sc->nstrategies; s++) {
+		size_t len = strlen(assign);
+		snprintf(assign + len, sizeof(assign) - len, "%s%s", s ? ", " : "",
+			 sc->strategy[s]);
+	}
+	strncat(assign, "]", sizeof(assign) - strlen(assign) - 1);
+	return ytree_set_path(sc->tree, assign, e);
+}
+
+int drive_resume(struct experiment *x, const struct cli_opts *o, int check,
+		 struct err *e)
+{
+	if (!o->resume)
+		return 0;
+	if (exp_read_jobs(x, o->resume, e) || (check && exp_check_saved(x, e)) ||
+	    exp_resume_rounds(x, e))
+		return e->status;
+	return 0;
+}
+
+void drive_run_opts(const struct cli_opts *o, struct exp_run_opts *ro)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->threads = o->threads;
+	ro->shard_i = o->shard_i;
+	ro->shard_n = o->shard_n;
+	ro->interrupt = &cli_interrupted;
+}
+
+int drive_run(struct experiment *x, const struct cli_opts *o, struct err *e)
+{
+	struct exp_run_opts ro;
+	drive_run_opts(o, &ro);
+	cli_install_signals();
+	int tty = !o->quiet && isatty(STDERR_FILENO) && mpi_rank() == 0;
+	struct cli_progress pr = { .t0 = cli_now(), .what = x->base->name,
+				   .unit = "jobs" };
+	if (tty) {
+		ro.progress = cli_progress_show;
+		ro.progress_ctx = &pr;
+	}
+	int rc = exp_run(x, &ro, e);
+	if (tty)
+		cli_progress_clear();
+	return rc;
+}
+
+void drive_dir(const struct cli_opts *o, const char *name, const char *suffix,
+	       char *dir, size_t size)
+{
+	if (o->out)
+		snprintf(dir, size, "%s", o->out);
+	else if (o->resume)
+		snprintf(dir, size, "%s", o->resume);
+	else
+		snprintf(dir, size, "out/%s%s", name, suffix);
+}
+
+int drive_shard(struct experiment *x, const struct cli_opts *o,
+		const char *command, const char *dir, int *done, struct err *e)
+{
+	*done = 0;
+	if (!o->shard_n)
+		return 0;
+	*done = 1;
+	if (mpi_rank() != 0)
+		return 0;
+	struct out_file f;
+	if (exp_write_shard(x, dir, e) || out_open(&f, dir, "shard.json", e))
+		return e->status;
+	fprintf(f.f, "{\"command\": \"%s\", \"shard\": [%u, %u]}\n", command,
+		o->shard_i, o->shard_n);
+	if (out_commit(&f, e))
+		return e->status;
+	printf("%s: shard %u/%u written to %s/ (merge the shards with bpfsim "
+	       "merge)\n", x->base->name, o->shard_i, o->shard_n, dir);
+	return 0;
+}
+
+void drive_shard_command(const char *dir, char *cmd, size_t size)
+{
+	char path[4096];
+	struct err e;
+	snprintf(cmd, size, "sweep");
+	snprintf(path, sizeof(path), "%s/shard.json", dir);
+	if (access(path, F_OK))
+		return;
+	err_init(&e);
+	struct ytree *t = ytree_load_file(path, &e);
+	struct ynode *c = t ? ynode_peek(ytree_root(t), "command") : NULL;
+	if (c && c->kind == YN_SCALAR)
+		snprintf(cmd, size, "%s", c->value);
+	ytree_free(t);
+}
+
+size_t drive_print_jobs(const struct experiment *x, const char *dir,
+			const char *files)
+{
+	size_t jobs = 0, done = 0, capped = 0, failed = 0;
+	for (size_t i = 0; i < x->np * x->ns; i++) {
+		const struct exp_cell *c = &x->cells[i];
+		for (size_t r = 0; r < c->nreps; r++) {
+			jobs++;
+			if (!c->jobs[r].done)
+				continue;
+			if (c->jobs[r].status == SIM_DONE)
+				done++;
+			else if (c->jobs[r].status == SIM_CAPPED)
+				capped++;
+			else
+				failed++;
+		}
+	}
+	printf("%s: %zu points x %zu strateg%s, %zu jobs: %zu done, %zu capped, "
+	       "%zu failed%s\n", x->base->name, x->np, x->ns, x->ns == 1 ? "y" : "ies",
+	       jobs, done, capped, failed,
+	       x->interrupted ? " (interrupted: incomplete)" : "");
+	printf("Outputs in %s/ (%s)\n", dir, files);
+	return failed;
+}
