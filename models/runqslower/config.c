@@ -266,6 +266,8 @@ void *rq_configure(struct ynode *root, struct err *e)
 	struct ynode *wp = cfg_node(root, "wakeup_preemption", 0, e);
 	if (wp && !(c->wakeup_preempt = dist_parse(wp, DIST_DURATION, e)))
 		goto fail;
+	/* A constant zero latency draws nothing: scenarios that predate
+	 * idle_wakeup keep their RNG draws (and numbers) unchanged. */
 	if (dist_kind(c->idle_wakeup) == DIST_CONSTANT &&
 	    dist_mean(c->idle_wakeup) == 0) {
 		dist_free(c->idle_wakeup);   /* the default: no latency, no draws */
@@ -279,6 +281,9 @@ void *rq_configure(struct ynode *root, struct err *e)
 			  (unsigned long long)c->pid_max);
 		goto fail;
 	}
+	/* Every strategy's section is read and validated, not only the
+	 * selected one: a scenario may tune several for `compare`, and keys
+	 * no reader asked for would be reported as unknown. */
 	struct ynode *st = cfg_section(root, "storage", e);
 	if (!st || cfg_enum(st, "kind", "hash", storage_names, &c->strategy, e))
 		goto fail;

@@ -22,7 +22,7 @@
  * drawn in event order only; event ids keep CPUs (0..cpus-1), the spawner
  * (cpus) and tasks (cpus + 1 + pid) apart.
  *
- * Memory: ~64 bytes per possible pid for tasks (grown on demand) plus the
+ * Memory: ~56 bytes per possible pid for tasks (grown on demand) plus the
  * strategy's per-pid table; events: a few per live task.
  */
 #include <math.h>

@@ -79,6 +79,8 @@ void rq_report(struct sim *s, void *state, double *m)
 	rq_level_set(R, SC_LIVE_AVG, &R->lv_live, R->lv_live.v);
 	rq_level_set(R, SC_OCC_AVG, &R->lv_occ, R->lv_occ.v);
 	double secs = (double)s->now * 1e-9;
+	/* Filled in rq_metrics' order; the count is checked at the end, so a
+	 * metric added to the table without its value here aborts at once. */
 	size_t i = 0;
 	m[i++] = tot.bpf > 0 || tot.payload > 0
 		? (double)tot.bpf / (double)tot.payload : 0;

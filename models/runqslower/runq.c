@@ -39,6 +39,8 @@ void runq_push(struct rq_run *R, uint32_t c, uint32_t pid, int woken)
 	t->next = NIL;
 	t->cpu = c;
 	if (R->cfg->runqueue == RUNQ_FAIR) {
+		/* Sift up.  The key is the vruntime at enqueue: a queued task
+		 * does not run, so its key cannot go stale. */
 		if (p->runq_len == p->heap_cap) {
 			size_t cap = p->heap_cap ? 2 * p->heap_cap : 16;
 			struct runq_ent *h = realloc(p->heap, cap * sizeof(*h));
@@ -57,6 +59,8 @@ void runq_push(struct rq_run *R, uint32_t c, uint32_t pid, int woken)
 		}
 		p->heap[i] = x;
 	} else if (woken && R->cfg->runqueue == RUNQ_WOKEN_FIRST) {
+		/* Insert behind the last woken task still queued (runq_wtail),
+		 * or at the head when none is: the woken form a FIFO prefix. */
 		uint32_t after = p->runq_wtail;
 		t->next = after == NIL ? p->runq_head : R->task[after].next;
 		if (after == NIL)
@@ -87,8 +91,11 @@ uint32_t runq_pop(struct rq_run *R, uint32_t c)
 		if (p->runq_len == 0)
 			return NIL;
 		pid = p->heap[0].pid;
+		/* The leaving minimum may be the CPU's new min_vruntime: a
+		 * task woken later is placed against it. */
 		if (p->heap[0].v > p->min_v)
 			p->min_v = p->heap[0].v;
+		/* Sift the last entry down from the root. */
 		struct runq_ent x = p->heap[--p->runq_len];
 		size_t i = 0, n = p->runq_len;
 		for (;;) {
@@ -117,7 +124,7 @@ uint32_t runq_pop(struct rq_run *R, uint32_t c)
 	p->runq_head = R->task[pid].next;
 	if (p->runq_head == NIL)
 		p->runq_tail = NIL;
-	if (p->runq_wtail == pid)
+	if (p->runq_wtail == pid)   /* the woken prefix is now empty */
 		p->runq_wtail = NIL;
 	p->runq_len--;
 	R->backlog--;

@@ -9,7 +9,7 @@
  *
  * Pids come from a cyclic allocator wrapping at pid_max to RESERVED_PIDS,
  * as Linux's: leaked hash entries meet reused pids.  task[] grows on demand
- * up to pid_max entries (~64 bytes each); an allocation failure is a
+ * up to pid_max entries (56 bytes each); an allocation failure is a
  * refused spawn in world_on_spawn and an error in world_add_residents.
  */
 #ifndef BPFSIM_RUNQSLOWER_WORLD_H
