@@ -1,6 +1,8 @@
 /* runqslower.h - the runqslower model's hooks and test hooks.
  *
- * The model itself is reached through the registry (model_runqslower).
+ * The model itself is reached through the registry (model_runqslower); its
+ * code lives in models/runqslower/ (model.c has the map).  rq_ is the
+ * model's prefix.
  * rq_totals() exposes a finished run's per-host CPU time split so tests can
  * check conservation and compare strategies without parsing metrics.
  */

@@ -1,12 +1,15 @@
-/* storage.c - the storage strategy registry and shared cost helper. */
+/* storage.c - the storage strategy registry and shared helpers. */
 #include <string.h>
 
 #include "models/storage.h"
 #include "models/factor.h"
+#include "sim/check.h"
 #include "sim/dist.h"
 
-/* The strategies, in registry order.  Adding one: its vtable (a file
- * defining `const struct storage_ops storage_<name>`) and one line here. */
+/* The strategies, in registry order.  Adding one: a file defining
+ * `const struct storage_ops storage_<name>` (with its .params table) and
+ * one line here; the model's `storage.kind` values, the validation of
+ * every strategy's section and `bpfsim models` follow from this list. */
 #define STORAGE_STRATEGIES(X) \
 	X(hash)               \
 	X(task_storage)       \
@@ -48,4 +51,18 @@ double storage_cost(const struct dist *d, gsl_rng *r, const struct factor *occ,
 	if (act && act->kind != FACTOR_NONE)
 		c *= factor_eval(act, live);
 	return c;
+}
+
+const char *storage_param_default(const struct model_param *params,
+				  const char *key)
+{
+	size_t n = strlen(key);
+	for (const struct model_param *p = params; p->key; p++) {
+		size_t m = strlen(p->key);
+		if (m > n && p->key[m - n - 1] == '.' &&
+		    strcmp(p->key + m - n, key) == 0)
+			return p->def;
+	}
+	SIM_CHECK(!"storage strategy key missing from its parameter table");
+	return NULL;
 }

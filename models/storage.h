@@ -1,7 +1,11 @@
 /* storage.h - where a runqslower-style probe keeps "runnable since" stamps.
  *
  * A strategy is one const vtable (see storage_registry in storage.c); adding
- * one means writing its vtable and adding one registry line.  The model calls
+ * one means writing its file - the vtable and its parameter table - and
+ * adding one registry line.  The parameter table documents the strategy's
+ * keys (`storage.<name>.<key>`, default, help) for `bpfsim models`, and its
+ * defaults are the ones configure() uses (storage_param_default), so the
+ * documentation cannot drift from the code.  The model calls
  * the operations a real probe performs and gets back each operation's cost
  * in ns, which the model charges to the CPU the hook runs on.  Costs are
  * drawn from the strategy's distributions (own RNG streams, "storage.<op>"),
@@ -23,6 +27,7 @@
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 #include "sim/err.h"
+#include "sim/model.h"
 #include "sim/sim.h"
 #include "sim/ytree.h"
 
@@ -69,6 +74,9 @@ struct storage_env {
 struct storage_ops {
 	const char *name;
 	const char *summary;
+	/* Its keys, full dotted paths (storage.<name>.<key>), terminated by
+	 * {NULL}; every key configure() reads has an entry. */
+	const struct model_param *params;
 	/* Read the strategy's section (strict).  NULL with e set. */
 	void *(*configure)(struct ynode *section, struct err *e);
 	void (*config_free)(void *cfg);
@@ -101,6 +109,11 @@ const struct storage_ops *storage_find(const char *name);
 /* ---- helpers for strategy implementations ---- */
 struct dist;
 struct factor;
+/* The default of `key` (the last component of an entry's dotted path) in
+ * a strategy's parameter table, for its configure().  A key missing from
+ * the table is a bug: SIM_CHECK aborts. */
+const char *storage_param_default(const struct model_param *params,
+				  const char *key);
 /* base draw (truncated at 0) x occupancy factor x active factor */
 double storage_cost(const struct dist *d, gsl_rng *r, const struct factor *occ,
 		    double occupancy, const struct factor *act, double live);

@@ -62,26 +62,45 @@ static void task_config_free(void *p)
 	free(c);
 }
 
+static const struct model_param task_params[] = {
+	{ "storage.task_storage.get", "dist(duration)", "normal(40ns, 4ns)",
+	  "bpf_task_storage_get on storage that exists (record and lookup)" },
+	{ "storage.task_storage.create", "dist(duration)", "normal(1517ns, 151.7ns)",
+	  "get with F_CREATE on a task without storage: allocation (at spawn, "
+	  "and after a delete)" },
+	{ "storage.task_storage.delete", "dist(duration)", "normal(90ns, 9ns)",
+	  "bpf_task_storage_delete (frees: the next record creates)" },
+	{ "storage.task_storage.free", "dist(duration)", "normal(200ns, 20ns)",
+	  "freeing a task's storage when it exits (do_exit)" },
+	{ "storage.task_storage.maps_on_host", "count", "1",
+	  "task-storage maps on the host; past 16 the per-task cache misses and "
+	  "gets slow down (built-in selftest table)" },
+	{ "storage.task_storage.active_factor", "factor", "none",
+	  "cost multiplier vs live tasks on the host (the working set)" },
+	{ NULL, NULL, NULL, NULL },
+};
+
 static void *task_configure(struct ynode *sec, struct err *e)
 {
+	const struct model_param *t = task_params;
+#define DEF(key) storage_param_default(t, key)
 	struct task_cfg *c = calloc(1, sizeof(*c));
 	struct factor maps = { 0 };
 	if (!c) {
 		err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 		return NULL;
 	}
-	if (cfg_dist(sec, "get", "normal(40ns, 4ns)", DIST_DURATION, &c->get,
+	if (cfg_dist(sec, "get", DEF("get"), DIST_DURATION, &c->get, e) ||
+	    cfg_dist(sec, "create", DEF("create"), DIST_DURATION, &c->create,
 		     e) ||
-	    cfg_dist(sec, "create", "normal(1517ns, 151.7ns)", DIST_DURATION,
-		     &c->create, e) ||
-	    cfg_dist(sec, "delete", "normal(90ns, 9ns)", DIST_DURATION, &c->del,
-		     e) ||
-	    cfg_dist(sec, "free", "normal(200ns, 20ns)", DIST_DURATION, &c->free_,
-		     e) ||
-	    cfg_uint(sec, "maps_on_host", "1", 1, 100000, &c->maps_on_host, e))
+	    cfg_dist(sec, "delete", DEF("delete"), DIST_DURATION, &c->del, e) ||
+	    cfg_dist(sec, "free", DEF("free"), DIST_DURATION, &c->free_, e) ||
+	    cfg_uint(sec, "maps_on_host", DEF("maps_on_host"), 1, 100000,
+		     &c->maps_on_host, e))
 		goto fail;
-	if (factor_read(sec, "active_factor", "none", &c->act, e))
+	if (factor_read(sec, "active_factor", DEF("active_factor"), &c->act, e))
 		goto fail;
+#undef DEF
 	if (factor_table(&maps, maps_x, maps_y, sizeof(maps_x) / sizeof(maps_x[0]))) {
 		err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 		goto fail;
@@ -202,6 +221,7 @@ const struct storage_ops storage_task_storage = {
 	.name = "task_storage",
 	.summary = "BPF task local storage (kernel runqslower): per-task, "
 		   "freed at exit",
+	.params = task_params,
 	.configure = task_configure,
 	.config_free = task_config_free,
 	.init = task_init,

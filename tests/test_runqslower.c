@@ -1,4 +1,4 @@
-/* test_runqslower.c - the runqslower model (models/runqslower.c) end to end.
+/* test_runqslower.c - the runqslower model (models/runqslower/) end to end.
  *
  * Scenarios are written as YAML text here (or as fixtures
  * tests/scenarios/rq-*.yaml where the published cost preset is included),

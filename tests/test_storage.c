@@ -8,6 +8,10 @@
  * Pins:
  *   - the registry: storage_names[] is the registry's names in order,
  *     storage_find() finds each and nothing else;
+ *   - self-description: each strategy's parameter table (what `bpfsim
+ *     models` prints) names exactly the keys its configure() reads, as
+ *     storage.<name>.<key>, with the defaults configure() writes into the
+ *     resolved scenario;
  *   - hash: occupancy grows on new keys, not on updates of present keys,
  *     shrinks on remove; a full map (max_entries) refuses new keys (ok = 0,
  *     failed_updates and SOP_FAILED_UPDATE counted, the cost is a
@@ -149,6 +153,45 @@ static void test_registry(void **state)
 	assert_null(storage_find(""));
 	for (int op = 0; op < SOP_COUNT; op++)
 		assert_non_null(storage_op_names[op]);
+}
+
+/* Configure each strategy from an empty section: the defaults it writes
+ * into the tree are its keys, and must be its table's, one for one. */
+static void test_params_documented(void **state)
+{
+	(void)state;
+	for (size_t n = 0; storage_registry[n]; n++) {
+		const struct storage_ops *o = storage_registry[n];
+		struct err e;
+		char prefix[64];
+		err_init(&e);
+		snprintf(prefix, sizeof(prefix), "storage.%s.", o->name);
+		struct ytree *t = ytree_new_empty(o->name);
+		assert_non_null(t);
+		struct ynode *root = ytree_root(t);
+		void *cfg = o->configure(root, &e);
+		assert_non_null(cfg);
+		assert_non_null(o->params);
+		size_t np = 0;
+		for (const struct model_param *p = o->params; p->key; p++, np++) {
+			assert_true(strncmp(p->key, prefix, strlen(prefix)) == 0);
+			assert_non_null(p->type);
+			assert_non_null(p->help);
+			assert_non_null(p->def);
+			const char *k = p->key + strlen(prefix);
+			struct ynode *v = ynode_peek(root, k);
+			if (!v)
+				fail_msg("%s: documented key %s not read", o->name, p->key);
+			assert_int_equal(v->kind, YN_SCALAR);
+			assert_string_equal(v->value, p->def);
+			assert_string_equal(storage_param_default(o->params, k), p->def);
+		}
+		if (root->n != np)
+			fail_msg("%s: configure reads %zu keys, the table documents %zu",
+				 o->name, root->n, np);
+		o->config_free(cfg);
+		ytree_free(t);
+	}
 }
 
 /* ---- hash ---------------------------------------------------------------- */
@@ -764,6 +807,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registry),
+		cmocka_unit_test(test_params_documented),
 		cmocka_unit_test(test_hash_occupancy),
 		cmocka_unit_test(test_hash_full),
 		cmocka_unit_test(test_hash_prealloc),

@@ -1,5 +1,5 @@
 /* test_validate.c - bpfsim validate's offline half (calibrate/validate.c) and
- * the runqslower model's host features it relies on (models/runqslower.c:
+ * the runqslower model's host features it relies on (models/runqslower/:
  * resident tasks, idle wake-up latency, wake-up preemption, the fair
  * runqueue).
  *

@@ -188,6 +188,13 @@ static void usage(FILE *f)
 		   "interrupted.\n");
 }
 
+static void print_params(const struct model_param *p)
+{
+	for (; p->key; p++)
+		printf("    %-28s %-16s %-14s %s\n", p->key, p->type,
+		       p->def ? p->def : "(required)", p->help);
+}
+
 static void print_model(const struct model *m)
 {
 	printf("%s - %s\n", m->name, m->summary);
@@ -198,9 +205,15 @@ static void print_model(const struct model *m)
 		putchar('\n');
 	}
 	printf("  parameters:\n");
-	for (const struct model_param *p = m->params; p->key; p++)
-		printf("    %-28s %-16s %-14s %s\n", p->key, p->type,
-		       p->def ? p->def : "(required)", p->help);
+	print_params(m->params);
+	/* Each strategy's own keys, from its table. */
+	struct model_strategy st;
+	for (size_t i = 0; m->strategy_key && m->strategies[i]; i++)
+		if (model_strategy(m, i, &st) == 0) {
+			printf("  parameters of %s: %s - %s:\n", m->strategy_key,
+			       st.name, st.summary);
+			print_params(st.params);
+		}
 	printf("  metrics:\n");
 	for (const struct model_metric *mm = m->metrics; mm->name; mm++)
 		printf("    %-28s %-10s %s\n", mm->name, mm->unit, mm->help);

@@ -1,0 +1,400 @@
+/* config.c - the runqslower model's scenario keys (config.h).
+ *
+ * Defaults are the reference study's and published-costs.md's figures.
+ * The hook base costs are runqslower's per-program costs minus the storage
+ * operations the strategies charge; they and the output costs are named
+ * once (HOOK_DEF_*, OUTPUT_DEF_*) so the parameter table cannot drift from
+ * what the reader uses.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "models/runqslower/config.h"
+#include "sim/cfg.h"
+#include "sim/check.h"
+#include "sim/units.h"
+
+#define HOOK_DEF_WAKEUP     "normal(85ns, 8.5ns)"
+#define HOOK_DEF_WAKEUP_NEW "normal(1255ns, 125.5ns)"
+#define HOOK_DEF_SWITCH     "normal(107ns, 10.7ns)"
+#define HOOK_DEF_EXIT       "normal(50ns, 5ns)"
+#define OUTPUT_DEF_PERF     "normal(600ns, 60ns)"
+#define OUTPUT_DEF_RINGBUF  "normal(250ns, 25ns)"
+
+const char *const rq_arrival_names[] = { "batch", "poisson", "interval",
+					 "trace", NULL };
+static const char *const placement_names[] = { "least_loaded", "random",
+					       "round_robin", NULL };
+static const char *const output_names[] = { "perf", "ringbuf", NULL };
+static const char *const delete_names[] = { "on_report", "always", NULL };
+static const char *const nesting_names[] = { "skip", "serialize", NULL };
+static const char *const runqueue_names[] = { "fifo", "woken_first", "fair",
+					      NULL };
+
+void rq_config_free(void *p)
+{
+	struct rq_cfg *c = p;
+	if (!c)
+		return;
+	dist_free(c->ctx_switch);
+	dist_free(c->idle_wakeup);
+	dist_free(c->wakeup_preempt);
+	dist_free(c->res_run);
+	dist_free(c->res_sleep);
+	dist_free(c->res_interval);
+	dist_free(c->busy_run);
+	dist_free(c->busy_sleep);
+	dist_free(c->lifetime);
+	dist_free(c->slice);
+	dist_free(c->block_run);
+	dist_free(c->sleep);
+	for (int i = 0; i < RQ_HOOKS; i++)
+		dist_free(c->hook[i]);
+	dist_free(c->out_cost[0]);
+	dist_free(c->out_cost[1]);
+	for (size_t i = 0; storage_registry[i]; i++)
+		if (c->storage_cfg[i])
+			storage_registry[i]->config_free(c->storage_cfg[i]);
+	free(c->trace_t);
+	free(c->trace_demand);
+	free(c);
+}
+
+/* Trace CSV: "spawn_ns,demand_ns" per line (integers, ns; '#' comments and a
+ * non-numeric header line are skipped), spawn times non-decreasing. */
+static int load_trace(struct rq_cfg *c, const struct ynode *where,
+		      const char *path, struct err *e)
+{
+	char full[4096];
+	/* Relative to the scenario file; from --set (no position), to the
+	 * working directory. */
+	const char *file = where->file && where->line > 0 ? where->file : "";
+	const char *slash = strrchr(file, '/');
+	if (path[0] != '/' && slash)
+		snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - file), file,
+			 path);
+	else
+		snprintf(full, sizeof(full), "%s", path);
+	/* A regular file only: /dev/zero or a FIFO would never end. */
+	struct stat st;
+	if (stat(full, &st) == 0 && !S_ISREG(st.st_mode))
+		return cfg_error(e, where, "trace '%s' is not a regular file", full);
+	FILE *f = fopen(full, "r");
+	if (!f)
+		return cfg_error(e, where, "cannot open trace '%s': %s", full,
+				 strerror(errno));
+	char line[512];
+	int lineno = 0, rc = 0;
+	size_t cap = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			rc = err_set(e, ERR_INPUT, full, lineno, 1,
+				     "line longer than %zu characters",
+				     sizeof(line) - 2);
+			break;
+		}
+		char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '#' || *p == '\n' || *p == 0)
+			continue;
+		unsigned long long t, d;
+		char extra;
+		if (sscanf(p, "%llu , %llu %c", &t, &d, &extra) != 2) {
+			if (lineno == 1 && (p[0] < '0' || p[0] > '9'))
+				continue;   /* header */
+			rc = err_set(e, ERR_INPUT, full, lineno, 1,
+				     "expected 'spawn_ns,demand_ns' (two whole numbers)");
+			break;
+		}
+		if (c->trace_n && t < c->trace_t[c->trace_n - 1]) {
+			rc = err_set(e, ERR_INPUT, full, lineno, 1,
+				     "spawn times must not decrease");
+			break;
+		}
+		if (d == 0) {
+			rc = err_set(e, ERR_INPUT, full, lineno, 1,
+				     "demand must be positive");
+			break;
+		}
+		if (c->trace_n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			uint64_t *a = realloc(c->trace_t, cap * sizeof(uint64_t));
+			if (a)
+				c->trace_t = a;
+			uint64_t *b = realloc(c->trace_demand, cap * sizeof(uint64_t));
+			if (b)
+				c->trace_demand = b;
+			if (!a || !b) {
+				rc = err_set(e, ERR_RUNTIME, full, 0, 0, "out of memory");
+				break;
+			}
+		}
+		c->trace_t[c->trace_n] = t;
+		c->trace_demand[c->trace_n++] = d;
+	}
+	fclose(f);
+	if (!rc && c->trace_n == 0)
+		rc = err_set(e, ERR_INPUT, full, 0, 0, "trace has no spawns");
+	return rc;
+}
+
+static int read_workload(struct rq_cfg *c, struct ynode *root, struct err *e)
+{
+	struct ynode *w = cfg_section(root, "workload", e);
+	if (!w)
+		return e->status;
+	if (cfg_enum(w, "arrival", "batch", rq_arrival_names, &c->arrival, e) ||
+	    cfg_uint(w, "processes", "1000", 0, UINT32_MAX - 1, &c->processes, e) ||
+	    cfg_rate(w, "rate", "1000/s", &c->rate, e) ||
+	    cfg_uint(w, "spawns", "0", 0, UINT64_MAX / 2, &c->spawns, e) ||
+	    cfg_dist(w, "lifetime", "exponential(2ms)", DIST_DURATION,
+		     &c->lifetime, e) ||
+	    cfg_dist(w, "slice", "3ms", DIST_DURATION, &c->slice, e))
+		return e->status;
+	const char *trace;
+	if (cfg_string(w, "trace", "", &trace, e))
+		return e->status;
+	if (c->arrival == ARR_TRACE) {
+		if (!trace[0])
+			return cfg_error(e, ynode_peek(w, "arrival"),
+					 "arrival: trace needs workload.trace: FILE.csv");
+		if (load_trace(c, ynode_peek(w, "trace"), trace, e))
+			return e->status;
+	}
+	struct ynode *b = cfg_section(w, "block", e);
+	if (!b ||
+	    cfg_number(b, "probability", "0", 0, 1, &c->block_p, e) ||
+	    cfg_dist(b, "sleep", "exponential(1ms)", DIST_DURATION, &c->sleep, e))
+		return e->status;
+	struct ynode *br = cfg_node(b, "run", 0, e);
+	if (br && !(c->block_run = dist_parse(br, DIST_DURATION, e)))
+		return e->status;
+	struct ynode *r = cfg_section(w, "resident", e);
+	if (!r ||
+	    cfg_uint(r, "tasks", "0", 0, 1000000, &c->res_tasks, e) ||
+	    cfg_uint(r, "busy", "0", 0, 100000, &c->res_busy, e) ||
+	    cfg_dist(r, "run", "20us", DIST_DURATION, &c->res_run, e) ||
+	    cfg_dist(r, "sleep", "exponential(1ms)", DIST_DURATION,
+		     &c->res_sleep, e))
+		return e->status;
+	struct ynode *ri = cfg_node(r, "interval", 0, e);
+	if (ri && !(c->res_interval = dist_parse(ri, DIST_DURATION, e)))
+		return e->status;
+	struct ynode *bu = cfg_node(r, "busy_run", 0, e);
+	if (bu && !(c->busy_run = dist_parse(bu, DIST_DURATION, e)))
+		return e->status;
+	if (c->busy_run && cfg_dist(r, "busy_sleep", "exponential(100us)",
+				    DIST_DURATION, &c->busy_sleep, e))
+		return e->status;
+	if (!c->busy_run && ynode_peek(r, "busy_sleep"))
+		return cfg_error(e, ynode_peek(r, "busy_sleep"),
+				 "workload.resident.busy_sleep needs busy_run");
+	return 0;
+}
+
+static int read_fair(struct rq_cfg *c, struct ynode *root, struct err *e)
+{
+	struct ynode *f = cfg_section(root, "fair", e);
+	double credit, gran;
+	if (!f ||
+	    cfg_duration(f, "sleeper_credit", "3ms", 0, 1e12, &credit, e) ||
+	    cfg_duration(f, "wakeup_granularity", "1ms", 0, 1e12, &gran, e))
+		return e->status;
+	c->fair_credit = (uint64_t)credit;
+	c->fair_gran = (uint64_t)gran;
+	return 0;
+}
+
+static int read_probe(struct rq_cfg *c, struct ynode *root, struct err *e)
+{
+	/* Hook base costs: runqslower per-program figures (published-costs.md)
+	 * minus the storage operations the strategies charge. */
+	static const char *const base_def[RQ_HOOKS] = {
+		HOOK_DEF_WAKEUP, HOOK_DEF_WAKEUP_NEW, HOOK_DEF_SWITCH, HOOK_DEF_EXIT,
+	};
+	struct ynode *p = cfg_section(root, "probe", e);
+	double thr;
+	if (!p ||
+	    cfg_bool(p, "attach", "true", &c->attach, e) ||
+	    cfg_duration(p, "threshold", "10ms", 0, 1e15, &thr, e) ||
+	    cfg_enum(p, "output", "perf", output_names, &c->output, e) ||
+	    cfg_enum(p, "delete", "on_report", delete_names, &c->del, e) ||
+	    cfg_enum(p, "nesting", "skip", nesting_names, &c->nesting, e) ||
+	    cfg_bool(p, "cleanup_on_exit", "false", &c->cleanup_on_exit, e))
+		return e->status;
+	c->threshold = (uint64_t)thr;
+	struct ynode *h = cfg_section(p, "hooks", e);
+	if (!h)
+		return e->status;
+	for (int i = 0; i < RQ_HOOKS; i++)
+		if (cfg_dist(h, rq_hook_names[i], base_def[i], DIST_DURATION,
+			     &c->hook[i], e))
+			return e->status;
+	struct ynode *o = cfg_section(p, "output_cost", e);
+	if (!o ||
+	    cfg_dist(o, "perf", OUTPUT_DEF_PERF, DIST_DURATION,
+		     &c->out_cost[OUT_PERF], e) ||
+	    cfg_dist(o, "ringbuf", OUTPUT_DEF_RINGBUF, DIST_DURATION,
+		     &c->out_cost[OUT_RINGBUF], e))
+		return e->status;
+	return 0;
+}
+
+void *rq_configure(struct ynode *root, struct err *e)
+{
+	struct rq_cfg *c = calloc(1, sizeof(*c));
+	if (!c) {
+		err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	if (cfg_uint(root, "cpus", "8", 1, 4096, &c->cpus, e) ||
+	    cfg_uint(root, "pid_max", "32768", 2, 4194304, &c->pid_max, e) ||
+	    cfg_enum(root, "placement", "least_loaded", placement_names,
+		     &c->placement, e) ||
+	    cfg_dist(root, "context_switch", "normal(1us, 100ns)", DIST_DURATION,
+		     &c->ctx_switch, e) ||
+	    cfg_dist(root, "idle_wakeup", "0", DIST_DURATION, &c->idle_wakeup, e) ||
+	    cfg_enum(root, "runqueue", "fifo", runqueue_names, &c->runqueue, e) ||
+	    read_fair(c, root, e) ||
+	    read_workload(c, root, e) || read_probe(c, root, e))
+		goto fail;
+	struct ynode *wp = cfg_node(root, "wakeup_preemption", 0, e);
+	if (wp && !(c->wakeup_preempt = dist_parse(wp, DIST_DURATION, e)))
+		goto fail;
+	/* A constant zero latency draws nothing: scenarios that predate
+	 * idle_wakeup keep their RNG draws (and numbers) unchanged. */
+	if (dist_kind(c->idle_wakeup) == DIST_CONSTANT &&
+	    dist_mean(c->idle_wakeup) == 0) {
+		dist_free(c->idle_wakeup);   /* the default: no latency, no draws */
+		c->idle_wakeup = NULL;
+	}
+	if ((uint64_t)c->res_tasks + c->res_busy >= c->pid_max - RESERVED_PIDS) {
+		struct ynode *w = ynode_peek(root, "workload");
+		cfg_error(e, w ? ynode_peek(w, "resident") : root,
+			  "workload.resident: %llu tasks do not fit below pid_max "
+			  "(%llu)", (unsigned long long)(c->res_tasks + c->res_busy),
+			  (unsigned long long)c->pid_max);
+		goto fail;
+	}
+	/* Every strategy's section is read and validated, not only the
+	 * selected one: a scenario may tune several for `compare`, and keys
+	 * no reader asked for would be reported as unknown. */
+	struct ynode *st = cfg_section(root, "storage", e);
+	if (!st || cfg_enum(st, "kind", "hash", storage_names, &c->strategy, e))
+		goto fail;
+	for (size_t i = 0; storage_registry[i]; i++) {
+		SIM_CHECK(i < sizeof(c->storage_cfg) / sizeof(c->storage_cfg[0]));
+		struct ynode *sec = cfg_section(st, storage_registry[i]->name, e);
+		if (!sec)
+			goto fail;
+		c->storage_cfg[i] = storage_registry[i]->configure(sec, e);
+		if (!c->storage_cfg[i])
+			goto fail;
+	}
+	if ((c->arrival == ARR_POISSON || c->arrival == ARR_INTERVAL) &&
+	    c->spawns == 0) {
+		/* An open arrival process needs an end.  scenario_load reads the
+		 * common `duration` (default 0) before configuring the model, so
+		 * a scenario without one is refused here, positioned, as bad
+		 * input; runs configured without a scenario are checked in init. */
+		struct ynode *d = ynode_peek(root, "duration");
+		struct ynode *w = ynode_peek(root, "workload");
+		double ns;
+		char why[160];
+		if (d && d->kind == YN_SCALAR &&
+		    units_parse_duration(d->value, &ns, why, sizeof(why)) == 0 &&
+		    ns == 0) {
+			cfg_error(e, w ? ynode_peek(w, "arrival") : root,
+				  "workload.arrival: %s never ends: set `duration` or "
+				  "workload.spawns", rq_arrival_names[c->arrival]);
+			goto fail;
+		}
+	}
+	return c;
+fail:
+	rq_config_free(c);
+	return NULL;
+}
+
+const struct model_param rq_params[] = {
+	{ "cpus", "count", "8", "CPUs, each with its own runqueue" },
+	{ "pid_max", "count", "32768", "pids wrap here (to 300), as kernel.pid_max" },
+	{ "placement", "enum", "least_loaded",
+	  "CPU for a woken task: least_loaded (ties: lowest CPU), random, round_robin" },
+	{ "context_switch", "dist(duration)", "normal(1us, 100ns)",
+	  "cost of a context switch (also to/from idle)" },
+	{ "idle_wakeup", "dist(duration)", "0",
+	  "time an idle CPU takes to start a task woken onto it (IPI, idle exit, vCPU)" },
+	{ "runqueue", "enum", "fifo",
+	  "fifo; woken_first: woken tasks ahead of preempted ones; fair: least "
+	  "virtual runtime first, wake-up preemption (CFS/EEVDF in outline)" },
+	{ "wakeup_preemption", "dist(duration)", "(none)",
+	  "fifo: a wake-up onto a busy CPU preempts its task after this delay "
+	  "(absent: it waits for the slice end); fair: delay added to its preemptions" },
+	{ "fair.sleeper_credit", "duration", "3ms",
+	  "fair: most virtual time a woken task is placed ahead of its CPU's minimum" },
+	{ "fair.wakeup_granularity", "duration", "1ms",
+	  "fair: the running task keeps the CPU this long before a wake-up preempts it" },
+	{ "workload.arrival", "enum", "batch",
+	  "batch (processes at t=0), poisson (rate), interval (1/rate), trace (CSV)" },
+	{ "workload.processes", "count", "1000", "batch size" },
+	{ "workload.rate", "rate", "1000/s", "spawns per second (poisson, interval)" },
+	{ "workload.spawns", "count", "0",
+	  "stop spawning after this many (0: until duration)" },
+	{ "workload.trace", "path", "\"\"",
+	  "CSV of spawn_ns,demand_ns (relative to the scenario file)" },
+	{ "workload.lifetime", "dist(duration)", "exponential(2ms)",
+	  "CPU demand of a task (on-CPU time until exit)" },
+	{ "workload.slice", "dist(duration)", "3ms", "on-CPU time before preemption" },
+	{ "workload.block.probability", "number", "0",
+	  "chance a segment ends by blocking instead of slice expiry" },
+	{ "workload.block.run", "dist(duration)", "(= slice)",
+	  "on-CPU time before blocking" },
+	{ "workload.block.sleep", "dist(duration)", "exponential(1ms)",
+	  "time blocked before the wake-up" },
+	{ "workload.resident.tasks", "count", "0",
+	  "tasks there from t=0 that never exit: run a burst, sleep, wake, ..." },
+	{ "workload.resident.busy", "count", "0",
+	  "CPU-bound resident tasks: always runnable, preempted at slice ends" },
+	{ "workload.resident.run", "dist(duration)", "20us",
+	  "a resident task's CPU burst before it sleeps" },
+	{ "workload.resident.sleep", "dist(duration)", "exponential(1ms)",
+	  "a resident task's sleep" },
+	{ "workload.resident.busy_run", "dist(duration)", "(none)",
+	  "busy tasks' CPU burst before a sleep; absent: they never sleep" },
+	{ "workload.resident.busy_sleep", "dist(duration)", "exponential(100us)",
+	  "busy tasks' sleep (with busy_run)" },
+	{ "workload.resident.interval", "dist(duration)", "(none)",
+	  "wake-up to next wake-up (timer-driven); replaces sleep: it sleeps until then" },
+	{ "probe.attach", "bool", "true", "false: no BPF at all (the baseline)" },
+	{ "probe.threshold", "duration", "10ms",
+	  "report waits longer than this; 0 reports every wait (runqslower's default min_us: 10 ms)" },
+	{ "probe.output", "enum", "perf", "perf (perf buffer) or ringbuf" },
+	{ "probe.delete", "enum", "on_report",
+	  "on_report (runqslower: delete after a report) or always" },
+	{ "probe.nesting", "enum", "skip",
+	  "skip: sched_wakeup during a BPF program on that CPU is dropped "
+	  "(kernel recursion check); serialize" },
+	{ "probe.cleanup_on_exit", "bool", "false",
+	  "attach sched_process_exit and delete the task's entry" },
+	{ "probe.hooks.sched_wakeup", "dist(duration)", HOOK_DEF_WAKEUP,
+	  "program base cost on sched_wakeup (storage operations not included)" },
+	{ "probe.hooks.sched_wakeup_new", "dist(duration)", HOOK_DEF_WAKEUP_NEW,
+	  "program base cost on sched_wakeup_new" },
+	{ "probe.hooks.sched_switch", "dist(duration)", HOOK_DEF_SWITCH,
+	  "program base cost on sched_switch" },
+	{ "probe.hooks.sched_process_exit", "dist(duration)", HOOK_DEF_EXIT,
+	  "program base cost on sched_process_exit (with cleanup_on_exit)" },
+	{ "probe.output_cost.perf", "dist(duration)", OUTPUT_DEF_PERF,
+	  "cost of emitting one report through a perf buffer" },
+	{ "probe.output_cost.ringbuf", "dist(duration)", OUTPUT_DEF_RINGBUF,
+	  "cost of emitting one report through a ring buffer" },
+	{ "storage.kind", "enum", "hash",
+	  "hash, task_storage or lru_hash; each strategy's keys are listed below" },
+	{ NULL, NULL, NULL, NULL },
+};

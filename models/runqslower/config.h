@@ -1,0 +1,23 @@
+/* config.h - reading the runqslower model's scenario keys (struct rq_cfg).
+ *
+ * rq_configure validates every key strictly (positioned errors through
+ * cfg_*, exit status 2 upstream) and writes each default it used into the
+ * tree, so the resolved scenario shows them.  Every storage strategy's
+ * section is read and validated, not only the one selected, so a typo in
+ * an unused strategy's section is still caught.  rq_params documents the
+ * same keys for `bpfsim models`; strategies document their own keys
+ * (storage_ops.params).
+ */
+#ifndef BPFSIM_RUNQSLOWER_CONFIG_H
+#define BPFSIM_RUNQSLOWER_CONFIG_H
+
+#include "models/runqslower/internal.h"
+
+extern const struct model_param rq_params[];
+
+/* The model's configure(): a new struct rq_cfg, or NULL with e set. */
+void *rq_configure(struct ynode *root, struct err *e);
+/* Free a config from rq_configure; accepts NULL. */
+void rq_config_free(void *cfg);
+
+#endif

@@ -1,0 +1,374 @@
+/* cpu.c - CPU time lines, dispatch and preemption (cpu.h).
+ *
+ * Preemption rules: a segment ends at its slice end (or burst end, or
+ * exit); then the task keeps the CPU only if nobody should run first
+ * (runq_others_first).  A resident's burst longer than a slice is split at
+ * the slice ends; spawned tasks' blocking segments are not.  Wake-up
+ * preemption (cpu_task_queued) cuts a segment short: FIFO queues only with
+ * `wakeup_preemption` and only for the task first in line; fair when the
+ * woken task has run less, after `fair.wakeup_granularity`.
+ */
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "models/runqslower/cpu.h"
+#include "models/runqslower/probe.h"
+#include "models/runqslower/runq.h"
+#include "models/runqslower/world.h"
+#include "sim/check.h"
+
+void cpu_resched(struct rq_run *R, uint32_t c)
+{
+	struct sim *s = R->s;
+	evq_cancel(&s->q, c);
+	if (sim_schedule_at(s, R->cpu[c].until, EV_CPU, c, 0))
+		sim_fail(s, "out of memory");
+}
+
+void cpu_insert_overhead(struct rq_run *R, uint32_t c, uint64_t cost,
+			 int is_switch)
+{
+	struct cpu *p = &R->cpu[c];
+	uint64_t now = R->s->now;
+	if (cost == 0)
+		return;
+	if (is_switch)
+		p->sw += cost;
+	else
+		p->bpf += cost;
+	rq_series_point(R, is_switch ? SC_SWITCH : SC_BPF, (double)cost);
+	switch (p->mode) {
+	case CPU_IDLE:
+		p->idle += now - p->idle_since;
+		rq_series_span(R, SC_IDLE, p->idle_since,
+			       (double)(now - p->idle_since));
+		p->mode = CPU_BURST;
+		p->next = NIL;
+		p->until = now + cost;
+		break;
+	case CPU_BURST:
+		p->until = (p->until > now ? p->until : now) + cost;
+		break;
+	case CPU_RUN:
+		p->until += cost;
+		p->inj += cost;
+		break;
+	case CPU_WAKING:
+		/* Still idle: the cost runs when the CPU wakes (on_wake_end). */
+		p->pending += cost;
+		return;
+	}
+	cpu_resched(R, c);
+}
+
+/* Task pid gets CPU c: draw how long it runs before its segment ends (a
+ * slice, a burst before blocking, or the rest of a cut burst). */
+static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	struct cpu *p = &R->cpu[c];
+	struct task *t = &R->task[pid];
+	uint64_t now = R->s->now;
+	if (t->state == T_RUNNABLE) {
+		stat_tally_add(&R->wait, (double)(now - t->enq_time));
+		rq_series_point(R, SC_WAIT_SUM, (double)(now - t->enq_time));
+		rq_series_point(R, SC_WAITS, 1);
+	}
+	t->state = T_RUNNING;
+	t->cpu = c;
+	uint64_t seg = 0, burst = 0;
+	int in_burst = 0;
+	if (t->resume) {
+		burst = t->resume;   /* the rest of a burst cut short */
+		t->resume = 0;
+		in_burst = 1;
+	} else if (t->cls == CLS_RESIDENT) {
+		burst = dist_sample_ns(cfg->res_run, R->r_res_run);
+		in_burst = 1;        /* runs its burst, then sleeps */
+	} else if (t->cls == CLS_BUSY && cfg->busy_run) {
+		burst = dist_sample_ns(cfg->busy_run, R->r_res_run);
+		in_burst = 1;        /* a long burst, a short sleep */
+	} else if (t->cls == CLS_BUSY) {
+		t->blocks = 0;       /* CPU-bound: slices until preempted */
+		seg = dist_sample_ns(cfg->slice, R->r_slice);
+	} else {
+		t->blocks = cfg->block_p > 0 &&
+			    gsl_rng_uniform(R->r_block) < cfg->block_p;
+		const struct dist *d = t->blocks && cfg->block_run
+				       ? cfg->block_run : cfg->slice;
+		seg = dist_sample_ns(d, R->r_slice);
+		if (t->blocks) {
+			burst = seg;
+			in_burst = 1;
+		}
+	}
+	if (in_burst) {
+		t->blocks = 1;
+		seg = burst;
+		if (t->cls == CLS_RESIDENT || t->cls == CLS_BUSY) {
+			/* A resident's burst longer than a slice is preempted
+			 * at the slice end when others wait, as the kernel
+			 * shares a CPU; the rest runs when it is back. */
+			uint64_t sl = dist_sample_ns(cfg->slice, R->r_slice);
+			if (sl == 0)
+				sl = 1;
+			if (burst > sl) {
+				t->resume = burst - sl;
+				t->blocks = 0;
+				seg = sl;
+			}
+		}
+	}
+	if (seg == 0)
+		seg = 1;
+	if (seg > t->remaining)
+		seg = t->remaining;
+	p->mode = CPU_RUN;
+	p->cur = pid;
+	p->seg_start = now;
+	p->inj = 0;
+	p->until = now + seg;
+	p->seg_len = seg;
+	p->cut = 0;
+	cpu_resched(R, c);
+}
+
+/* The task on CPU c leaves it (why: PREV_*); pick the next, run the hooks
+ * and the context switch as one burst. */
+static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	struct cpu *p = &R->cpu[c];
+	struct sim *s = R->s;
+	p->mode = CPU_BURST;
+	p->cur = NIL;
+	p->until = s->now;
+	if (why == PREV_EXIT) {
+		probe_exit(R, c, prev);
+		world_free_task(R, prev);
+	} else if (why == PREV_BLOCK) {
+		world_block(R, prev);
+	}
+	uint32_t next = runq_pop(R, c);
+	if (why == PREV_PREEMPT) {
+		struct task *t = &R->task[prev];
+		t->state = T_RUNNABLE;
+		t->enq_time = s->now;
+		runq_push(R, c, prev, 0);
+	}
+	probe_switch(R, c, prev, why == PREV_PREEMPT, next);
+	p->next = next;
+	cpu_insert_overhead(R, c, dist_sample_ns(cfg->ctx_switch, R->r_switch), 1);
+	if (p->until == s->now)
+		cpu_resched(R, c);   /* zero-cost burst: dispatch at once */
+}
+
+static void on_segment_end(struct rq_run *R, uint32_t c)
+{
+	struct cpu *p = &R->cpu[c];
+	uint32_t pid = p->cur;
+	struct task *t = &R->task[pid];
+	uint64_t ran = p->until - p->seg_start - p->inj;
+	p->payload += ran;
+	rq_series_span(R, SC_PAYLOAD, p->seg_start, (double)ran);
+	SIM_CHECK(ran <= t->remaining);
+	t->remaining -= ran;
+	t->vruntime += ran;
+	/* A segment that is part of a burst (it blocks at its end, or more of
+	 * the burst follows) keeps what it did not run when cut short. */
+	if (p->cut && (t->blocks || t->resume) && p->seg_len > ran)
+		t->resume += p->seg_len - ran;
+	if (t->remaining == 0)
+		switch_out(R, c, pid, PREV_EXIT);
+	else if (p->cut && p->runq_len > 0)
+		switch_out(R, c, pid, PREV_PREEMPT);   /* a wake-up preempts */
+	else if (t->resume) {
+		/* More of the burst: preempted when others wait. */
+		if (runq_others_first(R, p, t))
+			switch_out(R, c, pid, PREV_PREEMPT);
+		else
+			start_segment(R, c, pid);
+	} else if (t->blocks) {
+		if (t->cls == CLS_RESIDENT && R->cfg->res_interval &&
+		    t->next_wake <= R->s->now) {
+			/* Its next wake-up came while it ran: it does not
+			 * sleep, it starts its next burst.  The kernel still
+			 * traces the wake-up of a task that is running
+			 * (ttwu_runnable): sched_wakeup runs, no switch. */
+			t->next_wake = R->s->now +
+				dist_sample_ns(R->cfg->res_interval, R->r_res_sleep);
+			if (runq_others_first(R, p, t))
+				switch_out(R, c, pid, PREV_PREEMPT);
+			else
+				start_segment(R, c, pid);
+			/* After the CPU has its new state: the hook's cost is
+			 * inserted into the burst or the segment. */
+			probe_wakeup(R, c, pid, 0);
+		} else {
+			switch_out(R, c, pid, PREV_BLOCK);
+		}
+	}
+	else if (runq_others_first(R, p, t))
+		switch_out(R, c, pid, PREV_PREEMPT);
+	else
+		start_segment(R, c, pid);   /* nobody waits: keep running */
+}
+
+static void on_burst_end(struct rq_run *R, uint32_t c)
+{
+	struct cpu *p = &R->cpu[c];
+	if (p->next != NIL) {
+		uint32_t pid = p->next;
+		p->next = NIL;
+		p->got_cpu = R->s->now;
+		start_segment(R, c, pid);
+	} else if (p->runq_len > 0) {
+		/* From idle to a task woken during the burst. */
+		uint32_t next = runq_pop(R, c);
+		p->until = R->s->now;
+		probe_switch(R, c, NIL, 0, next);
+		p->next = next;
+		cpu_insert_overhead(R, c,
+				    dist_sample_ns(R->cfg->ctx_switch, R->r_switch), 1);
+		if (p->until == R->s->now)
+			cpu_resched(R, c);
+	} else {
+		p->mode = CPU_IDLE;
+		p->idle_since = R->s->now;
+	}
+}
+
+void cpu_task_queued(struct rq_run *R, uint32_t c, uint32_t pid, int woken)
+{
+	int fair = R->cfg->runqueue == RUNQ_FAIR, preempt = 0;
+	struct cpu *p = &R->cpu[c];
+	const struct task *t = &R->task[pid];
+	uint64_t now = R->s->now;
+	uint64_t at = now;
+	if (woken && p->mode == CPU_RUN && !p->cut) {
+		if (fair) {
+			/* Wake-up preemption when the woken task has run less
+			 * than the running one - which keeps the CPU for
+			 * wakeup_granularity after it got it (EEVDF's run to
+			 * parity, in outline): a short burst finishes first. */
+			const struct task *cur = &R->task[p->cur];
+			uint64_t done = now > p->seg_start + p->inj
+				? now - p->seg_start - p->inj : 0;
+			preempt = t->vruntime < cur->vruntime + done;
+			if (p->got_cpu + R->cfg->fair_gran > at)
+				at = p->got_cpu + R->cfg->fair_gran;
+		} else {
+			/* First in line (FIFO: alone; woken_first: ahead). */
+			preempt = R->cfg->wakeup_preempt && p->runq_head == pid;
+		}
+	}
+	if (preempt) {
+		/* The running task gives the CPU up after the drawn delay
+		 * (at once without wakeup_preemption), unless its segment
+		 * ends first. */
+		at += R->cfg->wakeup_preempt
+			? dist_sample_ns(R->cfg->wakeup_preempt, R->r_preempt) : 0;
+		/* Not before the overhead already inserted has run. */
+		if (at < p->seg_start + p->inj)
+			at = p->seg_start + p->inj;
+		if (at < p->until) {
+			p->until = at;
+			p->cut = 1;
+			cpu_resched(R, c);
+		}
+	}
+	if (p->mode == CPU_IDLE) {
+		uint64_t lat = R->cfg->idle_wakeup
+			? dist_sample_ns(R->cfg->idle_wakeup, R->r_idle) : 0;
+		if (lat > 0) {
+			/* The CPU stays idle until it has woken up (IPI, exit
+			 * from the idle state); on_wake_end then dispatches. */
+			p->mode = CPU_WAKING;
+			p->pending = 0;
+			p->until = now + lat;
+			cpu_resched(R, c);
+		} else {
+			/* Wake the CPU: it dispatches when its burst (the
+			 * hook) ends. */
+			p->idle += now - p->idle_since;
+			rq_series_span(R, SC_IDLE, p->idle_since,
+				       (double)(now - p->idle_since));
+			p->mode = CPU_BURST;
+			p->next = NIL;
+			p->until = now;
+			cpu_resched(R, c);
+		}
+	}
+}
+
+/* A waking CPU is up: its idle time ends, the overhead charged meanwhile
+ * runs as a burst, then it dispatches its runqueue (on_burst_end). */
+static void on_wake_end(struct rq_run *R, uint32_t c)
+{
+	struct cpu *p = &R->cpu[c];
+	uint64_t now = R->s->now;
+	p->idle += now - p->idle_since;
+	rq_series_span(R, SC_IDLE, p->idle_since, (double)(now - p->idle_since));
+	p->mode = CPU_BURST;
+	p->next = NIL;
+	p->until = now + p->pending;
+	if (p->pending)
+		p->bpf_until = p->until;
+	p->pending = 0;
+	cpu_resched(R, c);
+}
+
+void cpu_event(struct rq_run *R, uint32_t c)
+{
+	struct cpu *p = &R->cpu[c];
+	if (p->mode == CPU_RUN)
+		on_segment_end(R, c);
+	else if (p->mode == CPU_BURST)
+		on_burst_end(R, c);
+	else if (p->mode == CPU_WAKING)
+		on_wake_end(R, c);
+}
+
+/* The run is measured up to `now`: a segment that a horizon (or a cap)
+ * cuts counts the payload it ran before `now`, not its planned length
+ * (which, with a duration shorter than a slice, would count milliseconds
+ * of payload in a microsecond run).  Overhead is charged whole when it
+ * fires, so a CPU's committed time can pass `now` by at most the burst or
+ * insertion in progress; that insertion's payload share is approximate
+ * (taken as after it) by at most its cost. */
+void cpu_totals(struct rq_run *R, struct rq_totals *tot)
+{
+	uint64_t now = R->s->now, all = 0;
+	memset(tot, 0, sizeof(*tot));
+	for (uint64_t i = 0; i < R->cfg->cpus; i++) {
+		struct cpu *p = &R->cpu[i];
+		uint64_t end, payload = p->payload, idle = p->idle;
+		if (p->mode == CPU_IDLE) {
+			end = now;
+			idle += now - p->idle_since;
+		} else if (p->mode == CPU_WAKING) {
+			/* Idle so far; what was charged meanwhile runs next. */
+			idle += now - p->idle_since;
+			end = now + p->pending;
+		} else if (p->mode == CPU_RUN) {
+			uint64_t ran = now > p->seg_start ? now - p->seg_start : 0;
+			uint64_t pay = ran > p->inj ? ran - p->inj : 0;
+			if (pay > p->until - p->seg_start - p->inj)
+				pay = p->until - p->seg_start - p->inj;
+			end = p->seg_start + p->inj + pay;
+			payload += pay;
+		} else {
+			end = p->until > now ? p->until : now;
+			idle += end - p->until;   /* a burst that ended at `now` */
+		}
+		/* The invariant: every committed ns is charged exactly once. */
+		SIM_CHECK(payload + p->bpf + p->sw + idle == end);
+		tot->payload += payload;
+		tot->bpf += p->bpf;
+		tot->sw += p->sw;
+		tot->idle += idle;
+		all += end;
+	}
+	tot->elapsed = all;
+}

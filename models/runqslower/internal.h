@@ -1,0 +1,219 @@
+/* internal.h - the runqslower model's shared state, for its files only.
+ *
+ * The model is split by concern (see model.c for the map): the scheduler
+ * world (world.c: tasks, pids, arrivals, wake-ups, placement; cpu.c: each
+ * CPU's time line and dispatch; runq.c: the runqueues), the BPF side
+ * (probe.c: the hooks and what they cost), configuration (config.c) and
+ * the report (report.c).  They share the three structs below.
+ *
+ * Prefixes: rq_ is the model (its config, run state, interface functions
+ * and the public runqslower.h); runq_ is a CPU's runqueue; cpu_, world_
+ * and probe_ are the files above.
+ *
+ * Ownership: struct rq_cfg is built once by rq_configure, immutable
+ * afterwards and shared read-only by every replication and thread; it owns
+ * its distributions, trace arrays and per-strategy storage configs.
+ * struct rq_run is one replication's state, built by rq_init and freed by
+ * rq_fini; it owns cpu[], task[], each CPU's fair heap, the storage
+ * strategy's state and the tallies.  It points at (does not own) its
+ * config and its struct sim.  All times are ns on the simulated clock.
+ */
+#ifndef BPFSIM_RUNQSLOWER_INTERNAL_H
+#define BPFSIM_RUNQSLOWER_INTERNAL_H
+
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+#include "models/runqslower.h"
+#include "models/storage.h"
+#include "sim/dist.h"
+#include "sim/sim.h"
+#include "sim/stats.h"
+
+#define NIL UINT32_MAX
+/* Linux's RESERVED_PIDS: pid allocation wraps from pid_max to here. */
+#define RESERVED_PIDS 300
+
+/* Event kinds.  EV_CPU targets CPU c (its id is c); EV_SPAWN targets id
+ * `cpus`; EV_WAKE targets cpus + 1 + pid, so a task's wake-up never
+ * cancels a CPU's event. */
+enum { EV_SPAWN = 1, EV_WAKE, EV_CPU };
+/* A CPU's mode (cpu.c has the time-line rules). */
+enum { CPU_IDLE, CPU_BURST, CPU_RUN, CPU_WAKING };
+/* Task classes: spawned by arrivals; resident sleepers; CPU-bound residents. */
+enum { CLS_SPAWNED, CLS_RESIDENT, CLS_BUSY };
+/* runqueue: */
+enum { RUNQ_FIFO, RUNQ_WOKEN_FIRST, RUNQ_FAIR };
+enum { T_FREE, T_RUNNABLE, T_RUNNING, T_BLOCKED };
+enum { ARR_BATCH, ARR_POISSON, ARR_INTERVAL, ARR_TRACE };
+enum { PL_LEAST_LOADED, PL_RANDOM, PL_ROUND_ROBIN };
+enum { OUT_PERF, OUT_RINGBUF };
+enum { DEL_ON_REPORT, DEL_ALWAYS };
+/* Why the running task leaves its CPU (cpu.c switch_out). */
+enum { PREV_NONE, PREV_PREEMPT, PREV_BLOCK, PREV_EXIT };
+
+/* The model's table (model.c); report.c sizes its metrics by it. */
+extern const struct model model_runqslower;
+
+/* workload.arrival values, by ARR_* (config.c); init names them in errors. */
+extern const char *const rq_arrival_names[];
+
+struct rq_cfg {
+	uint64_t cpus, pid_max;
+	int placement;                    /* PL_* */
+	struct dist *ctx_switch;
+	struct dist *idle_wakeup;         /* NULL: an idle CPU starts at once */
+	struct dist *wakeup_preempt;      /* NULL: wake-ups wait for the slice
+					     end (FIFO) */
+	int runqueue;                     /* RUNQ_FIFO, RUNQ_WOKEN_FIRST,
+					     RUNQ_FAIR */
+	uint64_t fair_credit;             /* fair: most virtual time a woken
+					     task starts ahead, ns */
+	uint64_t fair_gran;               /* fair: the running task keeps the
+					     CPU this long after it got it
+					     before a wake-up preempts, ns */
+	/* workload */
+	int arrival;                      /* ARR_* */
+	uint64_t processes, spawns;
+	double rate;                      /* spawns per second */
+	uint64_t *trace_t, *trace_demand; /* ARR_TRACE, ns */
+	size_t trace_n;
+	struct dist *lifetime, *slice, *block_run, *sleep;
+	double block_p;
+	uint64_t res_tasks, res_busy;     /* resident tasks: cycling, CPU-bound */
+	struct dist *res_run, *res_sleep;
+	struct dist *res_interval;        /* NULL: residents sleep `res_sleep`
+					     after each burst (closed loop) */
+	struct dist *busy_run, *busy_sleep; /* NULL: busy residents never
+					     sleep */
+	/* probe */
+	int attach, output, del, nesting, cleanup_on_exit;
+	uint64_t threshold;               /* ns */
+	struct dist *hook[RQ_HOOKS];
+	struct dist *out_cost[2];         /* by OUT_* */
+	/* storage: every strategy's config (all are validated), one used */
+	int strategy;                     /* index in storage_registry */
+	void *storage_cfg[8];
+};
+
+struct task {
+	uint64_t remaining;    /* CPU demand left, ns */
+	uint64_t enq_time;     /* runnable since (true), ns */
+	uint32_t incarnation;  /* unique per spawned task */
+	uint32_t next;         /* runqueue link */
+	uint32_t cpu;
+	uint8_t state;         /* T_* */
+	uint8_t blocks;        /* the current segment ends by blocking */
+	uint8_t cls;           /* CLS_*: spawned, resident or busy resident */
+	uint64_t next_wake;    /* resident with an interval: its next wake-up */
+	uint64_t vruntime;     /* fair: virtual runtime (CPU time run), ns,
+				  on the scale of its CPU (t->cpu) */
+	uint64_t resume;       /* burst left to run before the task blocks
+				  (cut by a wake-up preemption, or a
+				  resident's burst beyond a slice), ns */
+};
+
+/* A level whose time integral goes into a series column. */
+struct rq_level {
+	double v;
+	uint64_t since;        /* ns */
+};
+
+/* A fair runqueue entry: smallest (v, seq) runs next. */
+struct runq_ent {
+	uint64_t v, seq;
+	uint32_t pid;
+};
+
+struct cpu {
+	uint8_t mode;          /* CPU_* */
+	uint32_t cur;          /* RUN: running task */
+	uint32_t next;         /* BURST: task to start at the end */
+	uint64_t seg_start;    /* RUN: start of the segment */
+	uint64_t until;        /* RUN: segment end; BURST: burst end */
+	uint64_t inj;          /* RUN: overhead inserted in the segment */
+	uint64_t idle_since;
+	uint64_t bpf_until;    /* end of the BPF program running here */
+	uint64_t pending;      /* WAKING: overhead charged, run at the wake */
+	uint64_t seg_len;      /* RUN: payload the segment was to run, ns */
+	uint64_t got_cpu;      /* RUN: when the running task was dispatched */
+	uint8_t cut;           /* RUN: segment cut short by a wake-up */
+	uint32_t runq_head, runq_tail, runq_len;
+	uint32_t runq_wtail;   /* last woken task queued (woken_first), or NIL */
+	struct runq_ent *heap; /* fair: runqueue as a min-heap by vruntime */
+	size_t heap_cap;
+	uint64_t min_v;        /* fair: monotonic minimum vruntime, ns */
+	uint64_t payload, bpf, sw, idle;   /* ns charged */
+};
+
+struct rq_run {
+	const struct rq_cfg *cfg;
+	struct sim *s;
+	struct cpu *cpu;       /* cfg->cpus */
+	struct task *task;     /* indexed by pid */
+	uint32_t ntask;        /* allocated entries of task[] */
+	uint32_t last_pid;
+	uint32_t rr_next;      /* placement: round_robin's next CPU */
+	uint64_t runq_seq;     /* fair: enqueue order, the heap's tie-break */
+	uint64_t incarnations;
+	const struct storage_ops *sops;
+	void *st;              /* the strategy's run state (owned) */
+	struct storage_env env;
+	struct storage_stats sstats;
+	/* streams (owned by the sim) */
+	gsl_rng *r_arr, *r_work, *r_slice, *r_block, *r_sleep, *r_place,
+		*r_switch, *r_out, *r_hook[RQ_HOOKS], *r_res_run, *r_res_sleep,
+		*r_idle, *r_preempt;
+	/* counters */
+	uint64_t spawned, completed, spawn_failures, live, backlog, peak_backlog,
+		peak_live;
+	uint64_t reports, false_reports, missed, recursion_misses;
+	uint64_t hook_n[RQ_HOOKS], hook_ns[RQ_HOOKS];
+	uint64_t out_ns;
+	struct stat_tally wait, probe_wait;   /* ns */
+	struct stat_gauge occupancy;
+	uint64_t occ_max;
+	struct rq_level lv_backlog, lv_live, lv_occ;   /* series levels */
+	uint64_t spawn_budget;  /* spawns left (open arrival processes) */
+	size_t trace_i;         /* next trace line to spawn */
+};
+
+/* Windowed series columns (names in report.c rq_series_cols).  *_AVG
+ * columns hold a level times ns (a time integral): divided by the window
+ * they give the mean. */
+enum {
+	SC_PAYLOAD, SC_BPF, SC_SWITCH, SC_IDLE, SC_BACKLOG_AVG, SC_LIVE_AVG,
+	SC_OCC_AVG, SC_COMPLETED, SC_SPAWNED, SC_REPORTS, SC_WAIT_SUM, SC_WAITS,
+	SC_COUNT
+};
+
+/* Add `amount` to series column col at now (no-op without series). */
+static inline void rq_series_point(struct rq_run *R, int col, double amount)
+{
+	struct sim *s = R->s;
+	if (s->has_series)
+		stat_series_spread(&s->series, (size_t)col, s->now, s->now, amount);
+}
+
+/* Spread `amount` over [a, now) in column col. */
+static inline void rq_series_span(struct rq_run *R, int col, uint64_t a,
+				  double amount)
+{
+	struct sim *s = R->s;
+	if (s->has_series)
+		stat_series_spread(&s->series, (size_t)col, a, s->now, amount);
+}
+
+/* Level l changes to v now: its integral since the last change goes to
+ * column col. */
+static inline void rq_level_set(struct rq_run *R, int col, struct rq_level *l,
+				double v)
+{
+	uint64_t now = R->s->now;
+	if (now > l->since)
+		rq_series_span(R, col, l->since, l->v * (double)(now - l->since));
+	l->v = v;
+	l->since = now;
+}
+
+#endif

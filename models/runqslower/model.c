@@ -1,0 +1,169 @@
+/* model.c - the runqslower model's table and run lifecycle.
+ *
+ * A host's scheduler with runqslower-style BPF probes on it (DESIGN.md
+ * "runqslower").  The model lives in this folder, one concern per file:
+ *   world.c   tasks: arrivals, pids, residents, blocking, wake-up placement
+ *   cpu.c     each CPU's time line: segments, bursts of overhead, dispatch,
+ *             preemption, idle wake-up latency, conservation
+ *   runq.c    the runqueues: fifo, woken_first, fair (a heap by vruntime)
+ *   probe.c   the BPF programs on the hooks, through a storage strategy
+ *             (models/storage.h), and their cost charged as CPU time
+ *   config.c  scenario keys and their documentation
+ *   report.c  metrics, series columns, steady-state recomputation
+ * internal.h holds the state they share.
+ *
+ * Every hook's cost is CPU time on the CPU it fires on: it delays the work
+ * there, so the probe's overhead feeds back into the load.  The rest of the
+ * host (resident and busy tasks, idle wake-up latency, the runqueue
+ * disciplines, wake-up preemption) is off by default, so scenarios without
+ * those keys run as before, draw for draw.
+ *
+ * Determinism: RNG streams are named (below, and in the strategies) and
+ * drawn in event order only; event ids keep CPUs (0..cpus-1), the spawner
+ * (cpus) and tasks (cpus + 1 + pid) apart.
+ *
+ * Memory: ~56 bytes per possible pid for tasks (grown on demand) plus the
+ * strategy's per-pid table; events: a few per live task.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "models/runqslower/config.h"
+#include "models/runqslower/cpu.h"
+#include "models/runqslower/report.h"
+#include "models/runqslower/world.h"
+#include "sim/check.h"
+
+const char *const rq_hook_names[RQ_HOOKS] = {
+	"sched_wakeup", "sched_wakeup_new", "sched_switch", "sched_process_exit",
+};
+
+static void rq_fini(void *p)
+{
+	struct rq_run *R = p;
+	if (!R)
+		return;
+	if (R->st)
+		R->sops->fini(R->st);
+	for (uint64_t i = 0; R->cpu && i < R->cfg->cpus; i++)
+		free(R->cpu[i].heap);
+	free(R->cpu);
+	free(R->task);
+	stat_tally_fini(&R->wait);
+	stat_tally_fini(&R->probe_wait);
+	free(R);
+}
+
+static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
+{
+	const struct rq_cfg *c = cfgp;
+	struct rq_run *R = calloc(1, sizeof(*R));
+	if (!R)
+		goto oom;
+	R->cfg = c;
+	R->s = s;
+	if ((c->arrival == ARR_POISSON || c->arrival == ARR_INTERVAL) &&
+	    c->spawns == 0 && s->end == UINT64_MAX) {
+		err_set(e, ERR_INPUT, NULL, 0, 0,
+			"workload.arrival: %s never ends: set `duration` or "
+			"workload.spawns", rq_arrival_names[c->arrival]);
+		rq_fini(R);
+		return NULL;
+	}
+	R->cpu = calloc(c->cpus, sizeof(*R->cpu));
+	if (!R->cpu || stat_tally_init(&R->wait, 1) ||
+	    stat_tally_init(&R->probe_wait, 1))
+		goto oom;
+	for (uint64_t i = 0; i < c->cpus; i++) {
+		struct cpu *p = &R->cpu[i];
+		p->cur = p->next = p->runq_head = p->runq_tail = p->runq_wtail = NIL;
+		p->mode = CPU_IDLE;
+	}
+	R->last_pid = RESERVED_PIDS - 1;   /* first pids as after boot */
+	R->r_arr = sim_rng(s, "arrivals");
+	R->r_work = sim_rng(s, "work");
+	R->r_slice = sim_rng(s, "slice");
+	R->r_block = sim_rng(s, "block");
+	R->r_sleep = sim_rng(s, "sleep");
+	R->r_place = sim_rng(s, "placement");
+	R->r_switch = sim_rng(s, "switch");
+	R->r_out = sim_rng(s, "bpf.output");
+	R->r_res_run = sim_rng(s, "resident.run");
+	R->r_res_sleep = sim_rng(s, "resident.sleep");
+	R->r_idle = sim_rng(s, "idle_wakeup");
+	R->r_preempt = sim_rng(s, "wakeup_preemption");
+	for (int h = 0; h < RQ_HOOKS; h++) {
+		char name[48];
+		snprintf(name, sizeof(name), "bpf.%s", rq_hook_names[h]);
+		if (!(R->r_hook[h] = sim_rng(s, name)))
+			goto oom;
+	}
+	if (!R->r_arr || !R->r_work || !R->r_slice || !R->r_block ||
+	    !R->r_sleep || !R->r_place || !R->r_switch || !R->r_out ||
+	    !R->r_res_run || !R->r_res_sleep || !R->r_idle || !R->r_preempt)
+		goto oom;
+	R->sops = storage_registry[c->strategy];
+	R->env.pid_max = (uint32_t)c->pid_max;
+	R->env.max_slots = (uint32_t)c->pid_max;
+	R->st = R->sops->init(c->storage_cfg[c->strategy], s, &R->env, &R->sstats);
+	if (!R->st)
+		goto oom;
+	stat_gauge_init(&R->occupancy, 0, 0);
+	R->spawn_budget = c->spawns;
+	if (world_add_residents(R))
+		goto oom;
+	uint64_t first = 0;
+	if (c->arrival == ARR_TRACE)
+		first = c->trace_t[0];
+	else if (c->arrival == ARR_POISSON)
+		first = (uint64_t)llround(gsl_ran_exponential(R->r_arr, 1e9 / c->rate));
+	if (sim_schedule_at(s, first, EV_SPAWN, (uint32_t)c->cpus, 0))
+		goto oom;
+	return R;
+oom:
+	rq_fini(R);
+	err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	return NULL;
+}
+
+static void rq_handle(struct sim *s, void *state, const struct evq_event *ev)
+{
+	struct rq_run *R = state;
+	(void)s;
+	switch (evq_kind(ev)) {
+	case EV_SPAWN:
+		world_on_spawn(R);
+		break;
+	case EV_WAKE:
+		world_wake(R, (uint32_t)ev->data, 0, 1);
+		break;
+	case EV_CPU:
+		cpu_event(R, ev->target);
+		break;
+	default:
+		SIM_CHECK(!"unknown runqslower event");
+	}
+}
+
+const struct model model_runqslower = {
+	.name = "runqslower",
+	.summary = "scheduler with runqslower-style BPF probes; storage "
+		   "strategies; overhead feeds back into the load",
+	.params = rq_params,
+	.metrics = rq_metrics,
+	.strategy_key = "storage.kind",
+	.strategies = storage_names,
+	.series_cols = rq_series_cols,
+	.series_value = rq_series_value,
+	.series_value_name = "overhead_ratio",
+	.steady = rq_steady,
+	.configure = rq_configure,
+	.config_free = rq_config_free,
+	.init = rq_init,
+	.handle = rq_handle,
+	.report = rq_report,
+	.fini = rq_fini,
+};

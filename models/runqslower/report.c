@@ -1,0 +1,162 @@
+/* report.c - the runqslower model's metrics, series and steady state.
+ *
+ * Units: times in ns of CPU time summed over CPUs; rates per simulated
+ * second; ratios unitless.  A hook that never ran reports NAN as its mean
+ * cost (no data, not zero cost).
+ */
+#include <math.h>
+
+#include "models/runqslower/cpu.h"
+#include "models/runqslower/report.h"
+#include "sim/check.h"
+
+#define HOOK_METRICS(prefix, unit, help) \
+	{ prefix "_sched_wakeup", unit, help, 0 }, \
+	{ prefix "_sched_wakeup_new", unit, help, 0 }, \
+	{ prefix "_sched_switch", unit, help, 0 }, \
+	{ prefix "_sched_process_exit", unit, help, 0 }
+
+const struct model_metric rq_metrics[] = {
+	{ "overhead_ratio", "ratio", "BPF time / payload time", 1 },
+	{ "bpf_cpu_share", "ratio", "BPF time / all CPU time", 2 },
+	{ "payload_time", "ns", "CPU time tasks ran", 0 },
+	{ "bpf_time", "ns", "CPU time in BPF programs (all hooks, storage, output)", 0 },
+	{ "switch_time", "ns", "CPU time in context switches", 0 },
+	{ "idle_time", "ns", "CPU time idle", 0 },
+	{ "elapsed", "ns", "simulated time at the end of the run", 0 },
+	HOOK_METRICS("bpf_per_run", "ns", "mean BPF cost per hook invocation"),
+	HOOK_METRICS("runs_per_s", "1/s", "hook invocations per simulated second"),
+	HOOK_METRICS("bpf_time", "ns", "BPF time in the hook"),
+	{ "op_update_time", "ns", "storage: record (update / get+create)", 0 },
+	{ "op_lookup_time", "ns", "storage: lookup at switch-in", 0 },
+	{ "op_delete_time", "ns", "storage: delete", 0 },
+	{ "op_alloc_time", "ns", "storage: allocation (no-prealloc, task storage)", 0 },
+	{ "op_free_time", "ns", "storage: free at exit", 0 },
+	{ "op_evict_time", "ns", "storage: LRU evictions", 0 },
+	{ "op_failed_update_time", "ns", "storage: updates refused (map full)", 0 },
+	{ "output_time", "ns", "report output (perf/ringbuf)", 0 },
+	{ "wait_mean", "ns", "true runqueue wait (enqueue to running)", 3 },
+	{ "wait_p50", "ns", "true runqueue wait, median", 0 },
+	{ "wait_p99", "ns", "true runqueue wait, 99th percentile", 4 },
+	{ "probe_wait_mean", "ns", "wait as the probe measured it", 0 },
+	{ "probe_wait_p99", "ns", "probe-measured wait, 99th percentile", 0 },
+	{ "reports", "count", "waits over threshold reported", 5 },
+	{ "false_reports", "count", "reports from a stale timestamp (bogus waits)", 7 },
+	{ "missed_samples", "count", "switch-ins with no timestamp to look up", 6 },
+	{ "failed_updates", "count", "records refused by a full map", 8 },
+	{ "evictions", "count", "entries evicted (lru_hash)", 0 },
+	{ "recursion_misses", "count", "hooks skipped: fired inside a BPF program", 0 },
+	{ "map_occupancy_mean", "entries", "time-averaged entries held", 0 },
+	{ "map_occupancy_max", "entries", "most entries held", 0 },
+	{ "tasks_spawned", "count", "spawn attempts", 0 },
+	{ "tasks_completed", "count", "tasks that exited", 0 },
+	{ "spawn_failures", "count", "spawns refused: no free pid", 0 },
+	{ "peak_backlog", "tasks", "most runnable tasks waiting in runqueues", 0 },
+	{ "peak_live_tasks", "tasks", "most tasks alive at once", 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+const char *const rq_series_cols[SC_COUNT + 1] = {
+	"payload_ns", "bpf_ns", "switch_ns", "idle_ns", "backlog_avg",
+	"live_tasks_avg", "map_occupancy_avg", "completed", "spawned", "reports",
+	"wait_sum_ns", "waits", NULL,
+};
+
+/* Public (runqslower.h): tests check conservation through it. */
+int rq_totals(void *state, struct rq_totals *tot)
+{
+	cpu_totals(state, tot);
+	return 0;
+}
+
+void rq_report(struct sim *s, void *state, double *m)
+{
+	struct rq_run *R = state;
+	struct rq_totals tot;
+	cpu_totals(R, &tot);
+	/* Flush the levels' integrals up to the end into the series. */
+	rq_level_set(R, SC_BACKLOG_AVG, &R->lv_backlog, R->lv_backlog.v);
+	rq_level_set(R, SC_LIVE_AVG, &R->lv_live, R->lv_live.v);
+	rq_level_set(R, SC_OCC_AVG, &R->lv_occ, R->lv_occ.v);
+	double secs = (double)s->now * 1e-9;
+	/* Filled in rq_metrics' order; the count is checked at the end, so a
+	 * metric added to the table without its value here aborts at once. */
+	size_t i = 0;
+	m[i++] = tot.bpf > 0 || tot.payload > 0
+		? (double)tot.bpf / (double)tot.payload : 0;
+	m[i++] = tot.elapsed ? (double)tot.bpf / (double)tot.elapsed : 0;
+	m[i++] = (double)tot.payload;
+	m[i++] = (double)tot.bpf;
+	m[i++] = (double)tot.sw;
+	m[i++] = (double)tot.idle;
+	m[i++] = (double)s->now;
+	for (int h = 0; h < RQ_HOOKS; h++)
+		m[i++] = R->hook_n[h] ? (double)R->hook_ns[h] / (double)R->hook_n[h]
+				      : NAN;
+	for (int h = 0; h < RQ_HOOKS; h++)
+		m[i++] = secs > 0 ? (double)R->hook_n[h] / secs : 0;
+	for (int h = 0; h < RQ_HOOKS; h++)
+		m[i++] = (double)R->hook_ns[h];
+	for (int op = 0; op < SOP_COUNT; op++)
+		m[i++] = R->sstats.time[op];
+	m[i++] = (double)R->out_ns;
+	m[i++] = stat_tally_mean(&R->wait);
+	m[i++] = stat_tally_p50(&R->wait);
+	m[i++] = stat_tally_p99(&R->wait);
+	m[i++] = stat_tally_mean(&R->probe_wait);
+	m[i++] = stat_tally_p99(&R->probe_wait);
+	m[i++] = (double)R->reports;
+	m[i++] = (double)R->false_reports;
+	m[i++] = (double)R->missed;
+	m[i++] = (double)R->sstats.failed_updates;
+	m[i++] = (double)R->sstats.evicted;
+	m[i++] = (double)R->recursion_misses;
+	m[i++] = stat_gauge_mean(&R->occupancy, s->now);
+	m[i++] = (double)R->occ_max;
+	m[i++] = (double)R->spawned;
+	m[i++] = (double)R->completed;
+	m[i++] = (double)R->spawn_failures;
+	m[i++] = (double)R->peak_backlog;
+	m[i++] = (double)R->peak_live;
+	SIM_CHECK(i == model_metric_count(&model_runqslower));
+}
+
+/* BPF / payload in one window: the observation MSER-5 and the regime
+ * classifier look at.  0 when nothing ran. */
+double rq_series_value(const struct stat_series *ser, size_t row)
+{
+	double pay = stat_series_get(ser, row, SC_PAYLOAD);
+	double bpf = stat_series_get(ser, row, SC_BPF);
+	return pay > 0 ? bpf / pay : (bpf > 0 ? INFINITY : 0);
+}
+
+/* Steady-state metrics over rows [first, nrows): CPU time split, overhead,
+ * mean wait, reports, mean occupancy.  Quantiles and peaks keep the whole
+ * run (they cannot be recomputed from window sums). */
+void rq_steady(struct sim *s, void *state, const struct stat_series *ser,
+	       size_t first, double *m)
+{
+	(void)s;
+	(void)state;
+	double sum[SC_COUNT] = { 0 };
+	for (size_t i = first; i < ser->nrows; i++)
+		for (size_t c = 0; c < SC_COUNT; c++)
+			sum[c] += stat_series_get(ser, i, c);
+	double span = (double)(ser->nrows - first) * (double)ser->window;
+	double all = sum[SC_PAYLOAD] + sum[SC_BPF] + sum[SC_SWITCH] + sum[SC_IDLE];
+	const struct model *mo = &model_runqslower;
+	m[model_metric_index(mo, "overhead_ratio")] =
+		sum[SC_PAYLOAD] > 0 ? sum[SC_BPF] / sum[SC_PAYLOAD] : 0;
+	m[model_metric_index(mo, "bpf_cpu_share")] = all > 0 ? sum[SC_BPF] / all : 0;
+	m[model_metric_index(mo, "payload_time")] = sum[SC_PAYLOAD];
+	m[model_metric_index(mo, "bpf_time")] = sum[SC_BPF];
+	m[model_metric_index(mo, "switch_time")] = sum[SC_SWITCH];
+	m[model_metric_index(mo, "idle_time")] = sum[SC_IDLE];
+	m[model_metric_index(mo, "wait_mean")] =
+		sum[SC_WAITS] > 0 ? sum[SC_WAIT_SUM] / sum[SC_WAITS] : NAN;
+	m[model_metric_index(mo, "reports")] = sum[SC_REPORTS];
+	m[model_metric_index(mo, "tasks_completed")] = sum[SC_COMPLETED];
+	m[model_metric_index(mo, "tasks_spawned")] = sum[SC_SPAWNED];
+	m[model_metric_index(mo, "map_occupancy_mean")] =
+		span > 0 ? sum[SC_OCC_AVG] / span : NAN;
+}

@@ -1,0 +1,252 @@
+/* world.c - tasks, pids, arrivals, blocking and wake-ups (world.h).
+ *
+ * Fair placement follows CFS's place_entity in outline: a new task starts
+ * at its CPU's minimum vruntime; a woken one keeps its lead or lag against
+ * its last CPU's minimum (which moved on while it slept) but is placed at
+ * most `fair.sleeper_credit` ahead.  No weights, no EEVDF deadlines or
+ * eligibility.  Placement `least_loaded` counts queued plus running or
+ * dispatching tasks per CPU and takes the lowest CPU on ties - it is not
+ * the kernel's select_task_rq_fair (no wake affinity, no LLC domains).
+ *
+ * Resident tasks (`workload.resident`, for bpfsim validate) stand for a
+ * host's daemons, kernel threads, a service's threads.  `tasks` of them run
+ * a burst (`run`) and sleep, either `sleep` after each burst or, with
+ * `interval`, until the next wake-up an interval after the last
+ * (timer-driven: one whose burst overran its interval runs on without
+ * sleeping, cpu.c); each starts asleep, its first wake-up a uniform share
+ * of one draw away.  `busy` more are CPU-bound: runnable from t = 0 (no
+ * hook), slices until preempted, or with `busy_run` long bursts between
+ * `busy_sleep`s.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "models/runqslower/cpu.h"
+#include "models/runqslower/probe.h"
+#include "models/runqslower/runq.h"
+#include "models/runqslower/world.h"
+
+static uint32_t place(struct rq_run *R)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	uint32_t n = (uint32_t)cfg->cpus;
+	switch (cfg->placement) {
+	case PL_RANDOM:
+		return (uint32_t)gsl_rng_uniform_int(R->r_place, n);
+	case PL_ROUND_ROBIN: {
+		uint32_t c = R->rr_next;
+		R->rr_next = (c + 1) % n;
+		return c;
+	}
+	default: {
+		uint32_t best = 0;
+		uint64_t bl = UINT64_MAX;
+		for (uint32_t c = 0; c < n; c++) {
+			const struct cpu *p = &R->cpu[c];
+			uint64_t load = p->runq_len + (p->cur != NIL || p->next != NIL);
+			if (load < bl) {
+				bl = load;
+				best = c;
+				if (load == 0)
+					break;
+			}
+		}
+		return best;
+	}
+	}
+}
+
+void world_wake(struct rq_run *R, uint32_t pid, int is_new, int hook)
+{
+	int fair = R->cfg->runqueue == RUNQ_FAIR;
+	int64_t rel = 0;
+	if (fair && !is_new && hook)   /* where it stands on its last CPU now */
+		rel = (int64_t)(R->task[pid].vruntime -
+				runq_fair_min(R, &R->cpu[R->task[pid].cpu], NULL));
+	uint32_t c = place(R);
+	struct cpu *p = &R->cpu[c];
+	struct task *t = &R->task[pid];
+	uint64_t now = R->s->now;
+	t->state = T_RUNNABLE;
+	t->enq_time = now;
+	if (hook && t->cls == CLS_RESIDENT && R->cfg->res_interval)
+		t->next_wake = now + dist_sample_ns(R->cfg->res_interval,
+						    R->r_res_sleep);
+	if (fair) {
+		uint64_t min = runq_fair_min(R, p, NULL);
+		if (rel < -(int64_t)R->cfg->fair_credit)
+			rel = -(int64_t)R->cfg->fair_credit;
+		t->vruntime = rel < 0 && (uint64_t)-rel > min ? 0
+			      : (uint64_t)((int64_t)min + rel);
+	}
+	runq_push(R, c, pid, 1);
+	cpu_task_queued(R, c, pid, hook);
+	if (hook)
+		probe_wakeup(R, c, pid, is_new);
+}
+
+void world_block(struct rq_run *R, uint32_t pid)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	struct sim *s = R->s;
+	struct task *t = &R->task[pid];
+	t->state = T_BLOCKED;
+	uint64_t nap;
+	if (t->cls == CLS_RESIDENT && cfg->res_interval)
+		nap = t->next_wake > s->now ? t->next_wake - s->now : 0;
+	else if (t->cls == CLS_RESIDENT)
+		nap = dist_sample_ns(cfg->res_sleep, R->r_res_sleep);
+	else if (t->cls == CLS_BUSY)
+		nap = dist_sample_ns(cfg->busy_sleep, R->r_res_sleep);
+	else
+		nap = dist_sample_ns(cfg->sleep, R->r_sleep);
+	if (sim_schedule(s, nap, EV_WAKE, (uint32_t)cfg->cpus + 1 + pid, pid))
+		sim_fail(s, "out of memory");
+}
+
+void world_free_task(struct rq_run *R, uint32_t pid)
+{
+	R->task[pid].state = T_FREE;
+	R->live--;
+	R->env.live_tasks = R->live;
+	R->completed++;
+	rq_level_set(R, SC_LIVE_AVG, &R->lv_live, (double)R->live);
+	rq_series_point(R, SC_COMPLETED, 1);
+}
+
+static int grow_tasks(struct rq_run *R, uint32_t need)
+{
+	if (need <= R->ntask)
+		return 0;
+	uint64_t n = R->ntask ? (uint64_t)R->ntask * 2 : 1024;
+	while (n < need)
+		n *= 2;
+	if (n > R->cfg->pid_max)
+		n = R->cfg->pid_max;
+	struct task *t = realloc(R->task, n * sizeof(*t));
+	if (!t)
+		return -1;
+	memset(t + R->ntask, 0, (n - R->ntask) * sizeof(*t));
+	R->task = t;
+	R->ntask = (uint32_t)n;
+	return 0;
+}
+
+/* Cyclic pid allocation as Linux does: after pid_max wrap to 300. */
+static uint32_t alloc_pid(struct rq_run *R)
+{
+	uint32_t max = (uint32_t)R->cfg->pid_max;
+	uint32_t lo = max > RESERVED_PIDS + 1 ? RESERVED_PIDS : 1;
+	uint32_t pid = R->last_pid;
+	/* Every usable pid taken: fail at once.  The scan below would cost
+	 * pid_max steps per refused spawn (4M at the largest pid_max), so a
+	 * storm at pid exhaustion would crawl and starve the max_wall check,
+	 * which the engine makes every 4096 events. */
+	if (R->live >= (uint64_t)(max - lo))
+		return NIL;
+	for (uint32_t tries = 0; tries < max; tries++) {
+		pid = pid + 1 >= max ? lo : pid + 1;
+		if (grow_tasks(R, pid + 1))
+			return NIL;
+		if (R->task[pid].state == T_FREE) {
+			R->last_pid = pid;
+			return pid;
+		}
+	}
+	return NIL;
+}
+
+static void spawn_one(struct rq_run *R, uint64_t demand)
+{
+	struct sim *s = R->s;
+	R->spawned++;
+	rq_series_point(R, SC_SPAWNED, 1);
+	uint32_t pid = alloc_pid(R);
+	if (pid == NIL) {
+		R->spawn_failures++;   /* fork() fails: EAGAIN */
+		return;
+	}
+	struct task *t = &R->task[pid];
+	t->remaining = demand ? demand : 1;
+	t->incarnation = (uint32_t)++R->incarnations;
+	t->cls = CLS_SPAWNED;
+	R->live++;
+	R->env.live_tasks = R->live;
+	rq_level_set(R, SC_LIVE_AVG, &R->lv_live, (double)R->live);
+	if (R->live > R->peak_live)
+		R->peak_live = R->live;
+	if (s->caps.max_live_tasks && R->live > s->caps.max_live_tasks)
+		sim_cap(s, "max_live_tasks");
+	world_wake(R, pid, 1, 1);
+}
+
+/* res_tasks that sleep and wake (each starts asleep, its first wake-up a
+ * uniform share of one sleep draw away, so they do not all wake at once),
+ * then res_busy CPU-bound ones, runnable from t = 0 (placed without a
+ * wake-up hook: the probe attached after they woke). */
+int world_add_residents(struct rq_run *R)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	struct sim *s = R->s;
+	uint64_t n = cfg->res_tasks + cfg->res_busy;
+	for (uint64_t i = 0; i < n; i++) {
+		uint32_t pid = alloc_pid(R);
+		if (pid == NIL)
+			return -1;
+		struct task *t = &R->task[pid];
+		t->remaining = UINT64_MAX;     /* never exits */
+		t->incarnation = (uint32_t)++R->incarnations;
+		t->cls = i < cfg->res_tasks ? CLS_RESIDENT : CLS_BUSY;
+		R->live++;
+		R->env.live_tasks = R->live;
+		if (R->live > R->peak_live)
+			R->peak_live = R->live;
+		if (t->cls == CLS_BUSY) {
+			world_wake(R, pid, 0, 0);
+			continue;
+		}
+		t->state = T_BLOCKED;
+		const struct dist *d = cfg->res_interval ? cfg->res_interval
+							 : cfg->res_sleep;
+		double first = (double)dist_sample_ns(d, R->r_res_sleep) *
+			       gsl_rng_uniform(R->r_res_sleep);
+		if (sim_schedule(s, (uint64_t)first, EV_WAKE,
+				 (uint32_t)cfg->cpus + 1 + pid, pid))
+			return -1;
+	}
+	rq_level_set(R, SC_LIVE_AVG, &R->lv_live, (double)R->live);
+	return 0;
+}
+
+void world_on_spawn(struct rq_run *R)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	struct sim *s = R->s;
+	uint32_t arr = (uint32_t)cfg->cpus;
+	switch (cfg->arrival) {
+	case ARR_BATCH:
+		for (uint64_t i = 0; i < cfg->processes && !s->stop; i++)
+			spawn_one(R, dist_sample_ns(cfg->lifetime, R->r_work));
+		return;
+	case ARR_TRACE:
+		while (R->trace_i < cfg->trace_n &&
+		       cfg->trace_t[R->trace_i] <= s->now && !s->stop)
+			spawn_one(R, cfg->trace_demand[R->trace_i++]);
+		if (R->trace_i < cfg->trace_n &&
+		    sim_schedule_at(s, cfg->trace_t[R->trace_i], EV_SPAWN, arr, 0))
+			sim_fail(s, "out of memory");
+		return;
+	default:
+		spawn_one(R, dist_sample_ns(cfg->lifetime, R->r_work));
+		if (cfg->spawns && --R->spawn_budget == 0)
+			return;
+		double gap = cfg->arrival == ARR_POISSON
+			? gsl_ran_exponential(R->r_arr, 1e9 / cfg->rate)
+			: 1e9 / cfg->rate;
+		if (sim_schedule(s, (uint64_t)llround(gap), EV_SPAWN, arr, 0))
+			sim_fail(s, "out of memory");
+	}
+}

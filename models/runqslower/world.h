@@ -1,0 +1,35 @@
+/* world.h - the runqslower model's tasks: arrivals, pids, wake-ups.
+ *
+ * Tasks are indexed by pid.  Spawned tasks come from the arrival process
+ * (`workload.arrival`) with a CPU demand and exit when it is consumed;
+ * resident tasks are there from t = 0 and never exit.  A task that blocks
+ * gets an EV_WAKE (target cpus + 1 + pid) after its drawn sleep; a wake-up
+ * places it on a CPU, queues it, lets that CPU react (cpu_task_queued) and
+ * then runs the wakeup hook there (probe_wakeup).
+ *
+ * Pids come from a cyclic allocator wrapping at pid_max to RESERVED_PIDS,
+ * as Linux's: leaked hash entries meet reused pids.  task[] grows on demand
+ * up to pid_max entries (56 bytes each); an allocation failure is a
+ * refused spawn in world_on_spawn and an error in world_add_residents.
+ */
+#ifndef BPFSIM_RUNQSLOWER_WORLD_H
+#define BPFSIM_RUNQSLOWER_WORLD_H
+
+#include "models/runqslower/internal.h"
+
+/* Make task pid runnable on a CPU chosen by `placement`; is_new: it was
+ * just spawned; hook: a wake-up the probe sees (0 for tasks runnable from
+ * t = 0, placed before the probe attached). */
+void world_wake(struct rq_run *R, uint32_t pid, int is_new, int hook);
+/* Task pid has left its CPU to sleep: schedule its wake-up. */
+void world_block(struct rq_run *R, uint32_t pid);
+/* Task pid has exited: free its pid (after probe_exit). */
+void world_free_task(struct rq_run *R, uint32_t pid);
+/* Create the resident tasks at t = 0.  -1 when pids run out or on
+ * allocation failure. */
+int world_add_residents(struct rq_run *R);
+/* EV_SPAWN: spawn the batch, the trace lines now due, or one task of an
+ * open arrival process, and schedule the next. */
+void world_on_spawn(struct rq_run *R);
+
+#endif
