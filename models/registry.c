@@ -1,7 +1,6 @@
 /* registry.c - the static list of models.  Adding a model: one file, one line. */
 #include <string.h>
 #include "models/registry.h"
-#include "models/storage.h"
 
 extern const struct model model_mmc;
 extern const struct model model_runqslower;
@@ -20,14 +19,4 @@ const struct model *model_find(const char *name)
 		if (strcmp(model_registry[i]->name, name) == 0)
 			return model_registry[i];
 	return NULL;
-}
-
-int model_strategy(const struct model *m, size_t i, struct model_strategy *out)
-{
-	if (m->strategies != storage_names || !storage_registry[i])
-		return -1;
-	out->name = storage_registry[i]->name;
-	out->summary = storage_registry[i]->summary;
-	out->params = storage_registry[i]->params;
-	return 0;
 }

@@ -32,6 +32,14 @@ struct model_param {
 	const char *help;
 };
 
+/* One strategy as it documents itself, for `bpfsim models`: its name, a
+ * one-line summary, its keys ({NULL}-terminated). */
+struct model_strategy {
+	const char *name;
+	const char *summary;
+	const struct model_param *params;
+};
+
 /* One reported metric.  The table is the model's whole statement about
  * its metrics: report() fills metrics[i] for the i-th entry, and the
  * table's order is the order of every output (tables, CSV columns, JSON);
@@ -52,6 +60,9 @@ struct model {
 	/* Dotted key that selects a strategy (for `compare`), or NULL. */
 	const char *strategy_key;
 	const char *const *strategies;       /* valid values, NULL-terminated */
+	/* Strategy i's own documentation: 0 and *out filled, or -1 when it
+	 * has none.  NULL: no strategy documents itself. */
+	int (*strategy_doc)(size_t i, struct model_strategy *out);
 
 	/* Windowed series (optional, NULL if the model keeps none): column
 	 * names; the model adds to s->series (sim.h) as the run goes. */

@@ -148,6 +148,18 @@ static void rq_handle(struct sim *s, void *state, const struct evq_event *ev)
 	}
 }
 
+/* The storage strategies document themselves (models/storage.h). */
+static int rq_strategy_doc(size_t i, struct model_strategy *out)
+{
+	const struct storage_ops *ops = storage_registry[i];
+	if (!ops)
+		return -1;
+	out->name = ops->name;
+	out->summary = ops->summary;
+	out->params = ops->params;
+	return 0;
+}
+
 const struct model model_runqslower = {
 	.name = "runqslower",
 	.summary = "scheduler with runqslower-style BPF probes; storage "
@@ -156,6 +168,7 @@ const struct model model_runqslower = {
 	.metrics = rq_metrics,
 	.strategy_key = "storage.kind",
 	.strategies = storage_names,
+	.strategy_doc = rq_strategy_doc,
 	.series_cols = rq_series_cols,
 	.series_value = rq_series_value,
 	.series_value_name = "overhead_ratio",

@@ -209,7 +209,7 @@ static void print_model(const struct model *m)
 	/* Each strategy's own keys, from its table. */
 	struct model_strategy st;
 	for (size_t i = 0; m->strategy_key && m->strategies[i]; i++)
-		if (model_strategy(m, i, &st) == 0) {
+		if (m->strategy_doc && m->strategy_doc(i, &st) == 0) {
 			printf("  parameters of %s: %s - %s:\n", m->strategy_key,
 			       st.name, st.summary);
 			print_params(st.params);
