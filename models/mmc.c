@@ -31,7 +31,7 @@ enum { EV_ARRIVAL = 1, EV_DEPARTURE = 2 };
 struct mmc_cfg {
 	uint64_t servers;
 	uint64_t customers, warmup;
-	int quantiles;        /* wait p50/p99 (GSL running quantiles) */
+	int quantiles;        /* wait p50/p99 (log-linear histogram) */
 	struct dist *arrival, *service;
 	double wait_exact;    /* NAN when no closed form applies */
 };
@@ -308,14 +308,14 @@ static const struct model_param mmc_params[] = {
 	{ "warmup_customers", "count", "10000",
 	  "customers simulated before measurement starts (initial transient)" },
 	{ "quantiles", "bool", "true",
-	  "estimate wait p50/p99 (GSL P^2 running quantiles: ~40% of the run time)" },
+	  "report wait p50/p99 (log-linear histogram, relative error < 0.4%)" },
 	{ NULL, NULL, NULL, NULL },
 };
 
 static const struct model_metric mmc_metrics[] = {
 	{ "wait_mean", "ns", "mean wait in queue (Wq)", 3 },
-	{ "wait_p50", "ns", "median wait in queue (P^2 estimate)", 0 },
-	{ "wait_p99", "ns", "99th percentile wait in queue (P^2 estimate)", 4 },
+	{ "wait_p50", "ns", "median wait in queue (histogram, rel. error < 0.4%)", 0 },
+	{ "wait_p99", "ns", "99th percentile wait in queue (histogram, rel. error < 0.4%)", 4 },
 	{ "system_time_mean", "ns", "mean time in system (W = Wq + service)", 11 },
 	{ "utilisation", "ratio", "time-averaged busy servers / servers", 9 },
 	{ "queue_length_mean", "customers", "time-averaged queue length (Lq)", 10 },

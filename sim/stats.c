@@ -1,21 +1,23 @@
 /* stats.c - tallies, gauges, histograms, windowed series and CI summaries.
  *
- * Thin wrappers over GSL (gsl_rstat, gsl_histogram, gsl_statistics, gsl_cdf)
- * that add what the simulator needs on top: NAN for "no data" instead of
- * GSL's zeros, a log-linear bin layout, an overflow count, windowing over
- * uint64 ns time, and the two-sided t confidence interval.
+ * Thin wrappers over GSL (gsl_histogram, gsl_statistics, gsl_cdf) and
+ * sim/hist.h that add what the simulator needs on top: NAN for "no data"
+ * instead of GSL's zeros, a log-linear bin layout, an overflow count,
+ * windowing over uint64 ns time, and the two-sided t confidence interval.
  *
  * Invariants:
  *   - every struct is usable by its _fini when zeroed, and _init leaves it
  *     zeroed on failure, so callers can `goto cleanup` unconditionally;
  *   - no GSL call here can raise a GSL error for valid use (ranges are checked
- *     before gsl_histogram_accumulate, NaN never reaches gsl_rstat), so the
- *     code does not depend on gsl_set_error_handler_off();
- *   - feeding NaN to a tally, a negative value to a histogram or a time that
- *     goes backwards to a gauge is a model bug and trips SIM_CHECK.
+ *     before gsl_histogram_accumulate), so the code does not depend on
+ *     gsl_set_error_handler_off();
+ *   - feeding NaN to a tally, a negative value to a histogram or to a tally
+ *     with quantiles, or a time that goes backwards to a gauge is a model
+ *     bug and trips SIM_CHECK.
  *
  * Tuned for per-event updates in a hot loop: tally/gauge/series updates are
- * O(1); a histogram add is GSL's linear guess then a binary search over a few
+ * O(1) (a tally's quantiles are one lhist_add: a clz, a shift, an increment);
+ * a stat_hist add is GSL's linear guess then a binary search over a few
  * hundred edges.  Queries (quantiles, summaries) are O(bins) or O(n) and
  * happen at report time only.
  */
@@ -25,7 +27,6 @@
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_histogram.h>
-#include <gsl/gsl_rstat.h>
 #include <gsl/gsl_statistics_double.h>
 #include "sim/stats.h"
 #include "sim/check.h"
@@ -35,96 +36,95 @@
 int stat_tally_init(struct stat_tally *t, int with_quantiles)
 {
 	memset(t, 0, sizeof(*t));
-	t->rs = gsl_rstat_alloc();
-	if (!t->rs)
-		goto fail;
 	if (with_quantiles) {
-		/* p50 is gsl_rstat's running median (it keeps one anyway). */
+		if (lhist_init(&t->h) != 0)
+			return -1;   /* lhist_init left t->h zeroed */
 		t->quantiles = 1;
-		t->p99 = gsl_rstat_quantile_alloc(0.99);
-		if (!t->p99)
-			goto fail;
 	}
 	return 0;
-fail:
-	stat_tally_fini(t);
-	return -1;
 }
 
 void stat_tally_fini(struct stat_tally *t)
 {
-	/* gsl_rstat_free() dereferences its argument, so guard it. */
-	if (t->rs)
-		gsl_rstat_free(t->rs);
-	gsl_rstat_quantile_free(t->p99);
+	lhist_fini(&t->h);   /* zeroed-safe */
 	memset(t, 0, sizeof(*t));
 }
 
 void stat_tally_reset(struct stat_tally *t)
 {
-	gsl_rstat_reset(t->rs);
-	if (t->p99)
-		gsl_rstat_quantile_reset(t->p99);
+	t->n = 0;
+	t->mean = t->m2 = t->max = 0.0;
+	if (t->quantiles)
+		lhist_reset(&t->h);
 }
 
+/* The moments are gsl_rstat_add's update written out, operation for
+ * operation (tests/test_stats.c checks the bits against gsl_rstat), minus
+ * what no caller reads: min, M3, M4 and the P^2 running median gsl_rstat
+ * keeps on every add, which cost as much as the rest of the model. */
 void stat_tally_add(struct stat_tally *t, double x)
 {
-	/* GSL's P^2 update rejects NaN through the GSL error handler (an abort
-	 * by default) after the moments have already absorbed it; catch it
-	 * here, where the file:line points at the caller's bug. */
+	double delta, delta_n, n;
+
+	/* NaN would poison the moments silently; a negative or huge value has
+	 * no histogram bucket.  Both are the caller's bug. */
 	SIM_CHECK(!isnan(x));
-	gsl_rstat_add(x, t->rs);
-	if (t->p99)
-		gsl_rstat_quantile_add(x, t->p99);
+	delta = x - t->mean;
+	if (t->n == 0 || x > t->max)
+		t->max = x;
+	n = (double)++t->n;
+	delta_n = delta / n;
+	t->mean += delta_n;
+	t->m2 += delta * delta_n * (n - 1.0);
+	if (t->quantiles) {
+		uint64_t v;
+
+		SIM_CHECK(x >= 0.0 && x < 0x1p64);
+		/* Round half up: x - v is exact, unlike x + 0.5. */
+		v = (uint64_t)x;
+		if (x - (double)v >= 0.5)
+			v++;
+		lhist_add(&t->h, v);
+	}
 }
 
 size_t stat_tally_n(const struct stat_tally *t)
 {
-	return gsl_rstat_n(t->rs);
+	return t->n;
 }
 
 double stat_tally_mean(const struct stat_tally *t)
 {
-	return gsl_rstat_n(t->rs) ? gsl_rstat_mean(t->rs) : NAN;
+	return t->n ? t->mean : NAN;
 }
 
-/* Sample sd (n - 1 denominator).  NAN when n < 2, where GSL returns 0: a
- * single observation says nothing about spread (as in stat_summarize). */
+/* Sample sd (n - 1 denominator).  NAN when n < 2: a single observation says
+ * nothing about spread (as in stat_summarize). */
 double stat_tally_sd(const struct stat_tally *t)
 {
-	return gsl_rstat_n(t->rs) >= 2 ? gsl_rstat_sd(t->rs) : NAN;
+	return t->n >= 2 ? sqrt(t->m2 / ((double)t->n - 1.0)) : NAN;
 }
 
 double stat_tally_max(const struct stat_tally *t)
 {
-	return gsl_rstat_n(t->rs) ? gsl_rstat_max(t->rs) : NAN;
+	return t->n ? t->max : NAN;
 }
 
 /* Derived, not accumulated: mean * n, so it carries the running mean's
  * rounding (relative error ~1e-15, not the exact sum).  0 when n = 0. */
 double stat_tally_sum(const struct stat_tally *t)
 {
-	size_t n = gsl_rstat_n(t->rs);
-
-	return n ? gsl_rstat_mean(t->rs) * (double)n : 0.0;
-}
-
-/* P^2 estimate; below 5 observations GSL returns the exact sample quantile
- * of what it holds.  gsl_stats_quantile_from_sorted_data() is undefined for
- * n = 0, hence the guard. */
-static double tally_quantile(gsl_rstat_quantile_workspace *w)
-{
-	return (w && w->n) ? gsl_rstat_quantile_get(w) : NAN;
+	return t->n ? t->mean * (double)t->n : 0.0;
 }
 
 double stat_tally_p50(const struct stat_tally *t)
 {
-	return t->quantiles && gsl_rstat_n(t->rs) ? gsl_rstat_median(t->rs) : NAN;
+	return t->quantiles ? lhist_quantile(&t->h, 0.50) : NAN;
 }
 
 double stat_tally_p99(const struct stat_tally *t)
 {
-	return tally_quantile(t->p99);
+	return t->quantiles ? lhist_quantile(&t->h, 0.99) : NAN;
 }
 
 /* ---- gauge ------------------------------------------------------------ */

@@ -40,7 +40,7 @@
  * them, compared exactly (assert_same), except the round-robin and closed
  * form mean waits, which are a sum of integers divided by their count and
  * compared at 1e-12 relative (the tally's running mean rounds).
- * Does not pin: quantiles (P^2 estimates), speed.
+ * Does not pin: quantiles (sim/hist.h, pinned by test_hist.c), speed.
  */
 #include "test_util.h"
 #include <string.h>

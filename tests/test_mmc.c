@@ -25,8 +25,8 @@
  * Utilisation and Little's law are checked with wide deterministic
  * tolerances (stated below), not CIs.
  *
- * Does not pin: quantiles (wait_p50/p99 are P^2 estimates with no exact
- * reference here), M/G/c for c > 1 (no closed form), or speed.  Runtime is
+ * Does not pin: quantiles (wait_p50/p99 come from sim/hist.h, pinned by
+ * test_hist.c; the M/M/1 p99 CI by tests/cli/mmc_quantiles.sh), M/G/c for c > 1 (no closed form), or speed.  Runtime is
  * ~6 s under ASan on 2 cores.
  */
 #include "test_util.h"

@@ -1,7 +1,10 @@
 /* test_stats.c - cmocka tests for sim/stats.c.
  *
- * Pins: tally moments against a two-pass reference the test computes itself;
- * P^2 p50/p99 on uniform data within a stated tolerance; exact gauge
+ * Pins: tally moments against a two-pass reference the test computes itself
+ * and bit for bit against gsl_rstat (whose update the tally copies, so
+ * means in golden outputs do not move); tally p50/p99 are the histogram's
+ * (sim/hist.h, tested in test_hist.c): exact on small integers, within
+ * 2^-8 of the order statistic on random waits; exact gauge
  * integration of a hand-made step function; the log-linear bin edges, the
  * overflow count, merge and the interpolated histogram quantile; series
  * windowing (empty windows, long gaps, max_rows, growth); stat_summarize
@@ -18,6 +21,7 @@
 #include <string.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_rstat.h>
 #include "sim/stats.h"
 
 /* One mt19937 stream per random test, seeded via test_seed(). */
@@ -99,45 +103,109 @@ static void test_tally_empty_and_reset(void **state)
 	assert_true(stat_tally_max(&t) == 7.0);
 	assert_true(isnan(stat_tally_sd(&t)));
 
-	/* Below five values GSL's P^2 returns the exact sample quantile. */
+	/* Small integers have unit-wide buckets: the quantiles are exact
+	 * nearest-rank order statistics ({1, 4, 7}: rank ceil(1.5) = 2). */
 	stat_tally_add(&t, 1.0);
 	stat_tally_add(&t, 4.0);
 	assert_true(stat_tally_p50(&t) == 4.0);
-	stat_tally_add(&t, 2.0);   /* add after a get (which sorts in place) */
-	assert_true(stat_tally_p50(&t) == 3.0);
+	stat_tally_add(&t, 2.0);   /* add after a get */
+	assert_true(stat_tally_p50(&t) == 2.0);   /* {1, 2, 4, 7}: rank 2 */
+	assert_true(stat_tally_p99(&t) == 7.0);
 	assert_true(stat_tally_sum(&t) == 14.0);
+	/* Non-integers are rounded to the nearest ns for the histogram only. */
+	stat_tally_add(&t, 2.5);
+	stat_tally_add(&t, 2.49);
+	assert_true(stat_tally_p50(&t) == 2.0);   /* {1,2,2,3,4,7}: rank 3 */
+	assert_true(stat_tally_max(&t) == 7.0);
 
 	stat_tally_reset(&t);
 	assert_int_equal(stat_tally_n(&t), 0);
 	assert_true(isnan(stat_tally_mean(&t)));
 	assert_true(isnan(stat_tally_p50(&t)));
+	stat_tally_add(&t, 3.0);
+	assert_true(stat_tally_mean(&t) == 3.0);
+	assert_true(stat_tally_max(&t) == 3.0);
+	assert_true(stat_tally_p99(&t) == 3.0);
+	stat_tally_fini(&t);
+	assert_null(t.h.counts);
+	stat_tally_fini(&t);   /* fini twice is harmless */
+
+	/* Without quantiles any non-NaN value goes, negative ones included. */
+	assert_int_equal(stat_tally_init(&t, 0), 0);
 	stat_tally_add(&t, -3.0);
 	assert_true(stat_tally_mean(&t) == -3.0);
 	assert_true(stat_tally_max(&t) == -3.0);
-	assert_true(stat_tally_p99(&t) == -3.0);
-
 	stat_tally_fini(&t);
-	assert_null(t.rs);
-	stat_tally_fini(&t);   /* fini twice is harmless */
+}
+
+/* The tally's moments are gsl_rstat_add's arithmetic copied: same mean and
+ * sd to the bit (0 tolerance), over values of mixed scale and sign, after a
+ * reset too.  This is what keeps wait_mean in the golden summaries fixed
+ * when P^2 went away. */
+static void test_tally_matches_gsl_rstat(void **state)
+{
+	enum { N = 50000 };
+	struct stat_tally t;
+	gsl_rstat_workspace *w = gsl_rstat_alloc();
+	gsl_rng *r = rng_new(3);
+	size_t i;
+	int pass;
+
+	(void)state;
+	assert_non_null(w);
+	assert_int_equal(stat_tally_init(&t, 0), 0);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < N; i++) {
+			double x = gsl_ran_lognormal(r, 8.0, 2.0);
+
+			if (i % 7 == 0)
+				x = -x;
+			stat_tally_add(&t, x);
+			gsl_rstat_add(x, w);
+			if (i % 997 == 0 || i == N - 1) {
+				assert_true(stat_tally_mean(&t) == gsl_rstat_mean(w));
+				if (i > 0)
+					assert_true(stat_tally_sd(&t) == gsl_rstat_sd(w));
+				assert_true(stat_tally_max(&t) == gsl_rstat_max(w));
+			}
+		}
+		stat_tally_reset(&t);
+		gsl_rstat_reset(w);
+	}
+	stat_tally_fini(&t);
+	gsl_rstat_free(w);
+	gsl_rng_free(r);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
 }
 
 static void test_tally_quantiles(void **state)
 {
 	enum { N = 100000 };
+	static double x[N];
 	struct stat_tally t;
 	gsl_rng *r = rng_new(2);
 	size_t i;
 
 	(void)state;
 	assert_int_equal(stat_tally_init(&t, 1), 0);
-	for (i = 0; i < N; i++)
-		stat_tally_add(&t, gsl_rng_uniform(r));
-	/* P^2 is an estimator, not an order statistic.  The sample quantile
-	 * itself has sd sqrt(p(1-p)/N) (~0.0016 at p50, ~0.0003 at p99 for
-	 * uniform(0,1)); 0.01 leaves room for P^2's interpolation error while
-	 * still catching a wrong p (0.95 instead of 0.99) or a swapped pair. */
-	assert_abs(stat_tally_p50(&t), 0.50, 0.01, "P^2 p50 of uniform(0,1)");
-	assert_abs(stat_tally_p99(&t), 0.99, 0.01, "P^2 p99 of uniform(0,1)");
+	/* The histogram is exact only to 2^-8 relative, so the test compares
+	 * against the order statistics of the rounded samples, sorted here. */
+	for (i = 0; i < N; i++) {
+		x[i] = gsl_ran_exponential(r, 8100.0);   /* M/M/1-like waits */
+		stat_tally_add(&t, x[i]);
+		x[i] = floor(x[i] + 0.5);   /* as the tally rounds, ties aside */
+	}
+	qsort(x, N, sizeof(x[0]), cmp_double);
+	/* Nearest rank: k = ceil(q N), 1-based.  Tolerance: the bound. */
+	assert_rel(stat_tally_p50(&t), x[N / 2 - 1], 1.0 / 256, "tally p50");
+	assert_rel(stat_tally_p99(&t), x[N / 100 * 99 - 1], 1.0 / 256,
+		   "tally p99");
 	stat_tally_fini(&t);
 	gsl_rng_free(r);
 }
@@ -537,6 +605,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tally_moments),
 		cmocka_unit_test(test_tally_empty_and_reset),
+		cmocka_unit_test(test_tally_matches_gsl_rstat),
 		cmocka_unit_test(test_tally_quantiles),
 		cmocka_unit_test(test_gauge),
 		cmocka_unit_test(test_hist_layout),
