@@ -25,8 +25,20 @@
  * probes); a strategy that never started has no rows.  Exit 130/143.
  *
  * Outputs: capacity.csv (every probe), capacity.json (the search and the
- * objective's terms, for the figure's threshold), scenario.resolved.yaml,
- * and the capacity figure (plots/) unless --no-plots or interrupted.
+ * objective's terms, for the figure's threshold), scenario.resolved.yaml
+ * (with the search's settings in its capacity: block), jobs.csv, and the
+ * capacity figure (plots/) unless --no-plots or interrupted.
+ *
+ * The probes are points of one experiment (experiment.h), a probe value
+ * shared by strategies being one point.  --resume DIR takes every job DIR's
+ * jobs.csv has and runs the rest, so an interrupted search picks up where
+ * it stopped.  The search is sequential - each probe depends on the last -
+ * so shards cannot split it as it goes: `--shard I/N` instead runs share I
+ * of the first SHARD_DEPTH levels of every strategy's bisection tree (lo,
+ * hi, then the midpoints the search can visit: up to 2^SHARD_DEPTH + 1
+ * probes, about twice the work of a search's first levels, spread over N
+ * machines), and `bpfsim merge` of the shards runs the search over their
+ * jobs, running itself only the probes deeper than the tree.
  */
 #include <math.h>
 #include <stdio.h>
@@ -36,14 +48,14 @@
 
 #include "plots/plot.h"
 #include "sim/cli/cli.h"
-#include "sim/cli/env.h"
+#include "sim/cli/drive.h"
+#include "sim/exp/experiment.h"
 #include "sim/exp/objective.h"
 #include "sim/exp/report.h"
-#include "sim/exp/runner.h"
-#include "sim/exp/scenario.h"
 #include "sim/out.h"
 
 #define MAX_PROBES 64
+#define SHARD_DEPTH 5
 
 struct probe {
 	double value;
@@ -85,45 +97,60 @@ static void format_probe(const struct cap_spec *c, double v, char *buf,
 			 c->template_, val, at + 2);
 }
 
-/* Run one probe (R replications of strategy s at value v). */
-static int run_probe(const char *path, const struct cli_opts *o,
-		     const struct cap_spec *c, const char *skey,
-		     const char *strategy, double v, struct probe *pr, struct err *e)
+/* The search's experiment: a point per probe value (its text is the key:
+ * strategies probing the same value share it). */
+struct cap_exp {
+	struct experiment x;
+	const struct cap_spec *c;
+	struct exp_run_opts ro;
+	char (*text)[96];          /* per point */
+	size_t cap;
+};
+
+/* The point of probe value v, added on first use; *p its index. */
+static int probe_point(struct cap_exp *ce, double v, size_t *p, struct err *e)
 {
-	const char *sets[CLI_MAX_SETS + 4];
-	size_t ns = 0;
-	char pset[256], sset[160], sr[2][64];
-	for (size_t i = 0; i < o->nsets; i++)
-		sets[ns++] = o->sets[i];
+	char text[96], set[300];
+	format_probe(ce->c, v, text, sizeof(text));
+	for (size_t i = 0; i < ce->x.np; i++)
+		if (!strcmp(ce->text[i], text)) {
+			*p = i;
+			return 0;
+		}
+	if (ce->x.np == ce->cap) {
+		size_t cap = ce->cap ? 2 * ce->cap : 64;
+		char (*t)[96] = realloc(ce->text, cap * sizeof(*t));
+		if (!t)
+			return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		ce->text = t;
+		ce->cap = cap;
+	}
+	snprintf(set, sizeof(set), "%s=%s", ce->c->param, text);
+	const char *sets[1] = { set };
+	if (exp_add_point(&ce->x, sets, 1, p, e))
+		return e->status;
+	snprintf(ce->text[*p], sizeof(ce->text[0]), "%s", text);
+	return 0;
+}
+
+/* Run one probe: R replications of strategy s at value v (only the ones
+ * not run yet: a resumed or merged search finds the others done). */
+static int run_probe(struct cap_exp *ce, size_t s, double v, struct probe *pr,
+		     struct err *e)
+{
+	const struct cap_spec *c = ce->c;
+	size_t p;
 	memset(pr, 0, sizeof(*pr));
 	pr->value = v;
 	format_probe(c, v, pr->text, sizeof(pr->text));
-	snprintf(pset, sizeof(pset), "%s=%s", c->param, pr->text);
-	sets[ns++] = pset;
-	if (strategy[0]) {
-		snprintf(sset, sizeof(sset), "%s=%s", skey, strategy);
-		sets[ns++] = sset;
-	}
-	ns = cli_seed_reps_sets(o, sets, ns, sr);
-	struct scenario *sc = scenario_load(&cli_env, path, sets, ns, 0, NULL, e);
-	if (!sc)
+	if (probe_point(ce, v, &p, e) ||
+	    exp_grow(&ce->x, p, s, ce->x.pts[p]->replications, e) ||
+	    exp_run_pending(&ce->x, &ce->ro, e))
 		return e->status;
-	size_t nr = sc->replications, nm = model_metric_count(sc->model);
-	struct runner_job *jobs = calloc(nr, sizeof(*jobs));
-	double *metrics = calloc(nr * nm, sizeof(double));
-	int rc = 0;
-	if (!jobs || !metrics) {
-		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
-		goto out;
-	}
-	for (size_t r = 0; r < nr; r++)
-		scenario_job(sc, 0, r, &metrics[r * nm], 0, &jobs[r]);
-	runner_run(jobs, nr, o->threads, &cli_interrupted, NULL, NULL);
+	struct exp_cell *cell = exp_cell(&ce->x, p, s);
 	struct report rep;
-	if (report_build(&rep, sc, jobs, 1, nr)) {
-		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
-		goto out;
-	}
+	if (report_build(&rep, ce->x.pts[p], cell->jobs, 1, cell->nreps))
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 	struct stat_summary *all = rep.sum;
 	for (size_t i = 0; i < c->obj.n; i++)
 		if (c->obj.t[i].metric >= 0)
@@ -132,16 +159,11 @@ static int run_probe(const char *path, const struct cli_opts *o,
 	pr->nreps = rep.ndone[0] + rep.ncapped[0];
 	pr->cut = rep.interrupted;
 	pr->ev = objective_eval(&c->obj, all, pr->regimes, pr->nreps);
+	int rc = 0;
 	if (rep.nfailed[0])
 		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0,
 			     "a replication failed at %s=%s", c->param, pr->text);
 	report_fini(&rep);
-out:
-	if (jobs)
-		runner_jobs_release(jobs, nr);
-	free(jobs);
-	free(metrics);
-	scenario_free(sc);
 	return rc;
 }
 
@@ -153,16 +175,16 @@ static double next_value(const struct cap_spec *c, double a, double b)
 	return m;
 }
 
-static int search(const char *path, const struct cli_opts *o,
-		  const struct cap_spec *c, const char *skey, const char *strategy,
-		  struct cap_result *res, struct err *e)
+static int search(struct cap_exp *ce, size_t s, struct cap_result *res,
+		  struct err *e)
 {
+	const struct cap_spec *c = ce->c;
 	memset(res, 0, sizeof(*res));
 	size_t maxp = c->probes < MAX_PROBES ? c->probes : MAX_PROBES;
 	struct probe *p = res->p;
-	if (run_probe(path, o, c, skey, strategy, c->lo, &p[0], e))
+	if (run_probe(ce, s, c->lo, &p[0], e))
 		return e->status;
-	if (!p[0].cut && run_probe(path, o, c, skey, strategy, c->hi, &p[1], e))
+	if (!p[0].cut && run_probe(ce, s, c->hi, &p[1], e))
 		return e->status;
 	res->nprobes = p[0].cut ? 0 : p[1].cut ? 1 : 2;
 	if (res->nprobes < 2) {
@@ -182,7 +204,7 @@ static int search(const char *path, const struct cli_opts *o,
 			if (m <= a || m >= b)
 				break;
 			struct probe *q = &p[res->nprobes];
-			if (run_probe(path, o, c, skey, strategy, m, q, e))
+			if (run_probe(ce, s, m, q, e))
 				return e->status;
 			if (q->cut)
 				break;   /* not a result */
@@ -421,61 +443,162 @@ static void write_json(const struct cap_spec *c, const struct scenario *sc,
 		(unsigned long long)sc->replications, complete ? "true" : "false");
 }
 
-int cmd_capacity(int argc, char **argv)
+/* Set cap.key to *text and point *text at the tree's copy (text may
+ * point into the node it replaces). */
+static int record_one(struct ynode *cap, const char *key, const char **text)
 {
-	const struct cli_cmd *cmd = cli_find("capacity");
-	struct cli_opts o;
+	char *dup = strdup(*text);
+	struct ynode *n = dup ? ynode_set_scalar(cap, key, dup) : NULL;
+	free(dup);
+	if (!n)
+		return -1;
+	*text = n->value;
+	return 0;
+}
+
+/* The search's settings into the resolved scenario's capacity: block, so
+ * that the folder says what ran and `merge` can finish a sharded search. */
+static int record_spec(struct scenario *sc, struct cap_spec *c, struct err *e)
+{
+	struct ynode *cap = ynode_ensure_map(ytree_root(sc->tree), "capacity");
+	char probes[32], tol[32];
+	const char *pp = probes, *tp = tol;
+	snprintf(probes, sizeof(probes), "%llu", (unsigned long long)c->probes);
+	snprintf(tol, sizeof(tol), "%g", c->tol);
+	if (!cap || record_one(cap, "param", &c->param) ||
+	    record_one(cap, "template", &c->template_) ||
+	    record_one(cap, "range", &c->range) ||
+	    record_one(cap, "objective", &c->objective) ||
+	    record_one(cap, "probes", &pp) || record_one(cap, "tolerance", &tp))
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	return 0;
+}
+
+/* The probes a search of strategy s can visit in its first `depth`
+ * bisection steps between a and b, as jobs (for --shard). */
+static int add_tree(struct cap_exp *ce, size_t s, double a, double b,
+		    int depth, struct err *e)
+{
+	const struct cap_spec *c = ce->c;
+	if (depth == 0 || b / a <= 1 + c->tol || (c->whole && b - a <= 1))
+		return 0;
+	double m = next_value(c, a, b);
+	size_t p;
+	if (m <= a || m >= b)
+		return 0;
+	if (probe_point(ce, m, &p, e) ||
+	    exp_grow(&ce->x, p, s, ce->x.pts[p]->replications, e))
+		return e->status;
+	return add_tree(ce, s, a, m, depth - 1, e) ||
+	       add_tree(ce, s, m, b, depth - 1, e) ? e->status : 0;
+}
+
+static int shard_tree(struct cap_exp *ce, struct err *e)
+{
+	const struct cap_spec *c = ce->c;
+	size_t maxp = c->probes < MAX_PROBES ? c->probes : MAX_PROBES;
+	int depth = maxp - 2 < SHARD_DEPTH ? (int)maxp - 2 : SHARD_DEPTH;
+	for (size_t s = 0; s < ce->x.ns; s++) {
+		size_t p;
+		if (probe_point(ce, c->lo, &p, e) ||
+		    exp_grow(&ce->x, p, s, ce->x.pts[p]->replications, e) ||
+		    probe_point(ce, c->hi, &p, e) ||
+		    exp_grow(&ce->x, p, s, ce->x.pts[p]->replications, e) ||
+		    add_tree(ce, s, c->lo, c->hi, depth, e))
+			return e->status;
+	}
+	return 0;
+}
+
+/* A probe value the model refuses: name the parameter's origin, not the
+ * internal --set. */
+static void param_origin(struct err *e, const struct scenario *sc,
+			 const struct cap_spec *c, const struct cli_opts *o)
+{
+	char pre[300];
+	snprintf(pre, sizeof(pre), "--set '%s=", c->param);
+	if (strncmp(e->file, pre, strlen(pre)))
+		return;
+	if (o->cap_param)
+		snprintf(e->file, sizeof(e->file), "--param '%s'", o->cap_param);
+	else
+		at_setting(e, sc, "param", 0);
+}
+
+static int write_outputs(struct cap_exp *ce, const struct cap_result *res,
+			 const char *dir, struct err *e)
+{
+	const struct scenario *sc = ce->x.base;
+	struct out_file f;
+	if (out_mkdir_p(dir, e) || out_open(&f, dir, "capacity.csv", e))
+		return e->status;
+	for (size_t s = 0; s < sc->nstrategies; s++)
+		write_csv(ce->c, sc->strategy[s], &res[s], f.f, s == 0);
+	if (out_commit(&f, e) || out_open(&f, dir, "scenario.resolved.yaml", e))
+		return e->status;
+	scenario_emit(sc, f.f);
+	if (out_commit(&f, e) || exp_write_job_files(&ce->x, dir, 1, e) ||
+	    out_open(&f, dir, "capacity.json", e))
+		return e->status;
+	write_json(ce->c, sc, res, f.f);
+	return out_commit(&f, e);
+}
+
+/* capacity on o->scenario, or (merge) on a shard folder's resolved
+ * scenario with every shard's jobs: dirs[0..ndirs) are read as --resume. */
+static int capacity_main(const struct cli_opts *o, char **dirs, int ndirs)
+{
 	struct err e;
-	struct scenario *sc = NULL;
+	struct cap_exp ce = { 0 };
 	struct cap_result *res = NULL;
-	int rc = cli_parse(cmd, argc, argv, &o);
-	if (rc)
-		return rc < 0 ? 0 : rc;
+	struct cap_spec c;
+	int rc = 0, done;
 	err_init(&e);
-	int compare = 0;
-	sc = scenario_load(&cli_env, o.scenario, o.sets, o.nsets, 0, NULL, &e);
+	memset(&c, 0, sizeof(c));
+	struct scenario *sc = drive_load(o, NULL, 0, NULL, &e);
 	if (!sc)
 		goto fail;
-	compare = o.strategies || (sc->model->strategy_key &&
-				   ynode_peek(ytree_root(sc->tree), "compare"));
-	if (compare) {
+	if (o->strategies || (sc->model->strategy_key &&
+			      ynode_peek(ytree_root(sc->tree), "compare"))) {
+		struct scenario *cmp = scenario_derive(sc, NULL, 0, 1,
+						       o->strategies, &e);
 		scenario_free(sc);
-		sc = scenario_load(&cli_env, o.scenario, o.sets, o.nsets, 1, o.strategies, &e);
-		if (!sc)
+		if (!(sc = cmp))
 			goto fail;
 	}
-	if (o.reps > 0)
-		sc->replications = (uint64_t)o.reps;
-	if (o.seed >= 0)
-		sc->seed = (uint64_t)o.seed;
-	struct cap_spec c;
-	memset(&c, 0, sizeof(c));
-	if (read_spec(sc, &o, o.scenario, &c, &e))
+	if (exp_init(&ce.x, sc, &e) || read_spec(ce.x.base, o, o->scenario, &c, &e) ||
+	    record_spec(ce.x.base, &c, &e) ||
+	    drive_record_strategies(ce.x.base, &e))
 		goto fail;
+	ce.c = &c;
+	ce.x.keep_series = 0;
+	drive_run_opts(o, &ce.ro);
+	for (int d = 0; d < ndirs; d++)
+		if (exp_read_jobs(&ce.x, dirs[d], &e))
+			goto fail;
+	cli_install_signals();
+	char dir[4096];
+	drive_dir(o, ce.x.base->name, "-capacity", dir, sizeof(dir));
+	if (o->shard_n) {
+		if (shard_tree(&ce, &e) || exp_run_pending(&ce.x, &ce.ro, &e) ||
+		    drive_shard(&ce.x, o, "capacity", dir, &done, &e)) {
+			param_origin(&e, ce.x.base, &c, o);
+			goto fail;
+		}
+		goto out;
+	}
 	res = calloc(sc->nstrategies, sizeof(*res));
 	if (!res) {
 		err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 		goto fail;
 	}
-	cli_install_signals();
-	int tty = !o.quiet && isatty(STDERR_FILENO);
+	int tty = !o->quiet && isatty(STDERR_FILENO);
 	for (size_t s = 0; s < sc->nstrategies; s++) {
 		if (tty)
 			fprintf(stderr, "\rcapacity: %s ...   ",
 				sc->strategy[s][0] ? sc->strategy[s] : "searching");
-		if (search(o.scenario, &o, &c, sc->model->strategy_key,
-			   sc->strategy[s], &res[s], &e)) {
-			/* A probe value the model refuses: name the parameter's
-			 * origin, not the internal --set. */
-			char pre[300];
-			snprintf(pre, sizeof(pre), "--set '%s=", c.param);
-			if (!strncmp(e.file, pre, strlen(pre))) {
-				if (o.cap_param)
-					snprintf(e.file, sizeof(e.file), "--param '%s'",
-						 o.cap_param);
-				else
-					at_setting(&e, sc, "param", 0);
-			}
+		if (search(&ce, s, &res[s], &e)) {
+			param_origin(&e, ce.x.base, &c, o);
 			goto fail;
 		}
 		if (cli_interrupted)
@@ -491,22 +614,7 @@ int cmd_capacity(int argc, char **argv)
 	}
 	if (tty)
 		cli_progress_clear();
-	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s", o.out ? o.out : "");
-	if (!dir[0])
-		snprintf(dir, sizeof(dir), "out/%s-capacity", sc->name);
-	struct out_file f;
-	if (out_mkdir_p(dir, &e) || out_open(&f, dir, "capacity.csv", &e))
-		goto fail;
-	for (size_t s = 0; s < sc->nstrategies; s++)
-		write_csv(&c, sc->strategy[s], &res[s], f.f, s == 0);
-	if (out_commit(&f, &e) || out_open(&f, dir, "scenario.resolved.yaml", &e))
-		goto fail;
-	scenario_emit(sc, f.f);
-	if (out_commit(&f, &e) || out_open(&f, dir, "capacity.json", &e))
-		goto fail;
-	write_json(&c, sc, res, f.f);
-	if (out_commit(&f, &e))
+	if (write_outputs(&ce, res, dir, &e))
 		goto fail;
 	printf("%s: largest %s with %s (%llu replications per probe, bisection "
 	       "in log space)\n", sc->name, c.param, c.obj.text,
@@ -517,15 +625,31 @@ int cmd_capacity(int argc, char **argv)
 	if (cli_interrupted)
 		fprintf(stderr, "bpfsim capacity: interrupted; finished probes "
 			"written to %s/ (marked incomplete: complete=0)\n", dir);
-	else if (!o.no_plots)
-		plot_outdir(dir, o.plot_format, NULL, stderr);
-	rc = 0;
+	else if (!o->no_plots)
+		plot_outdir(dir, o->plot_format, NULL, stderr);
 	goto out;
 fail:
 	err_print(&e);
 	rc = e.status ? e.status : 1;
 out:
 	free(res);
-	scenario_free(sc);
+	free(ce.text);
+	exp_fini(&ce.x);
 	return cli_exit_status(rc);
+}
+
+int capacity_merge(const struct cli_opts *o, char **dirs, int ndirs)
+{
+	return capacity_main(o, dirs, ndirs);
+}
+
+int cmd_capacity(int argc, char **argv)
+{
+	const struct cli_cmd *cmd = cli_find("capacity");
+	struct cli_opts o;
+	int rc = cli_parse(cmd, argc, argv, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	char *resume[1] = { (char *)o.resume };
+	return capacity_main(&o, resume, o.resume ? 1 : 0);
 }

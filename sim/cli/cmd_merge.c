@@ -5,7 +5,8 @@
  * reloads the experiment from the first folder's scenario, places every
  * shard's jobs (a job found twice keeps the later folder's result), and
  * writes what that command would have written: a run's or comparison's
- * outputs, a sweep's, a phase diagram's.  Jobs in none of the shards leave
+ * outputs, a sweep's, a phase diagram's; for a capacity search, it runs
+ * the search over the shards' probes (running the deeper ones itself).  Jobs in none of the shards leave
  * the output marked incomplete; jobs that belong to another experiment are
  * an error.
  */
@@ -32,6 +33,16 @@ int cmd_merge(int argc, char **argv)
 	/* What the folder's scenario says, nothing from this command line. */
 	struct cli_opts lo = { .reps = -1, .seed = -1, .format = "table",
 			       .no_plots = 1, .quiet = o.quiet };
+	if (!strcmp(what, "capacity")) {
+		/* The search itself, over the shards' probes. */
+		struct cli_opts co = o;
+		co.scenario = scen;
+		co.out = o.out ? o.out : "out/merged";
+		co.reps = co.seed = -1;
+		co.nsets = 0;
+		co.strategies = NULL;
+		return capacity_merge(&co, o.dirs, o.ndirs);
+	}
 	int is_run = !strcmp(what, "run") || !strcmp(what, "compare");
 	if (is_run) {
 		struct scenario *sc = drive_load(&lo, scen, !strcmp(what, "compare"),
@@ -44,7 +55,8 @@ int cmd_merge(int argc, char **argv)
 			goto fail;
 	} else {
 		err_set(&e, ERR_INPUT, o.dirs[0], 0, 0, "shards of bpfsim %s "
-			"cannot be merged (run, compare, sweep and phase can)", what);
+			"cannot be merged (run, compare, sweep, phase and capacity "
+			"can)", what);
 		goto fail;
 	}
 	for (int d = 0; d < o.ndirs; d++)

@@ -66,5 +66,9 @@ int sweep_finish(struct experiment *x, const struct cli_opts *o,
 		 const char *dir, struct err *e);
 int phase_finish(struct experiment *x, const struct cli_opts *o,
 		 const char *dir, struct err *e);
+/* A capacity search over the jobs of shard folders dirs[0..n) (running
+ * the probes they lack), on o->scenario = the first folder's resolved
+ * scenario; the exit status. */
+int capacity_merge(const struct cli_opts *o, char **dirs, int ndirs);
 
 #endif

@@ -39,9 +39,12 @@ void exp_fini(struct experiment *x)
 		free(c->jobs);
 	}
 	free(x->cells);
-	for (size_t p = 0; x->pts && p < x->np; p++)
+	for (size_t p = 0; x->pts && p < x->np; p++) {
 		scenario_free(x->pts[p]);
+		free(x->settings[p]);
+	}
 	free(x->pts);
+	free(x->settings);
 	exp_saved_free(x->saved);
 	scenario_free(x->base);
 	memset(x, 0, sizeof(*x));
@@ -67,6 +70,10 @@ static int reserve_point(struct experiment *x)
 	if (!pts)
 		return -1;
 	x->pts = pts;
+	char **set = realloc(x->settings, cap * sizeof(*set));
+	if (!set)
+		return -1;
+	x->settings = set;
 	struct exp_cell *cells = realloc(x->cells, cap * x->ns * sizeof(*cells));
 	if (!cells)
 		return -1;
@@ -75,14 +82,16 @@ static int reserve_point(struct experiment *x)
 	return 0;
 }
 
-static int push_point(struct experiment *x, struct scenario *sc, size_t *p,
-		      struct err *e)
+static int push_point(struct experiment *x, struct scenario *sc,
+		      char *settings, size_t *p, struct err *e)
 {
 	if (reserve_point(x)) {
 		scenario_free(sc);
+		free(settings);
 		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 	}
 	x->pts[x->np] = sc;
+	x->settings[x->np] = settings;
 	memset(&x->cells[x->np * x->ns], 0, x->ns * sizeof(*x->cells));
 	*p = x->np++;
 	return exp_saved_place(x, *p, e);
@@ -98,11 +107,25 @@ int exp_add_point(struct experiment *x, const char *const *sets, size_t n,
 		snprintf(list + len, sizeof(list) - len, "%s%s", s ? "," : "",
 			 b->strategy[s]);
 	}
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(sets[i]) + 1;
+	char *settings = malloc(len);
+	if (!settings)
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	settings[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(settings, " ");
+		strcat(settings, sets[i]);
+	}
 	struct scenario *sc = scenario_derive(b, sets, n, b->compare,
 					      b->compare ? list : NULL, e);
-	if (!sc)
+	if (!sc) {
+		free(settings);
 		return e->status;
-	return push_point(x, sc, p, e);
+	}
+	return push_point(x, sc, settings, p, e);
 }
 
 int exp_add_base_point(struct experiment *x, struct err *e)

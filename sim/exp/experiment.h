@@ -46,6 +46,9 @@ struct experiment {
 	size_t np, ns, nm;         /* points, strategies, metrics */
 	size_t capp;
 	struct scenario **pts;     /* owned, per point */
+	char **settings;           /* owned, per point: its settings joined by
+				      spaces ("" for the base): its identity
+				      in job files */
 	struct exp_cell *cells;    /* np x ns */
 	struct exp_saved *saved;
 	int keep_series;           /* replication 0 keeps its series (1) */
@@ -107,8 +110,15 @@ int exp_run(struct experiment *x, const struct exp_run_opts *o,
 /* Write every job (only_done: the ones that ran) / every kept series. */
 void exp_write_jobs(struct experiment *x, FILE *f, int only_done);
 void exp_write_job_series(struct experiment *x, FILE *f);
-/* Read DIR/jobs.csv and DIR/job_series.csv (if any); the jobs of points
- * that exist are placed now, the others when their point is added. */
+/* The job files into dir: jobs.csv, job_points.csv (point index ->
+ * settings: a job belongs to the point with the same settings, whatever
+ * its index), job_series.csv when the model keeps a series. */
+int exp_write_job_files(struct experiment *x, const char *dir, int only_done,
+			struct err *e);
+/* Read DIR/jobs.csv, DIR/job_points.csv and DIR/job_series.csv (the last
+ * two if there); the jobs of points that exist are placed now, the others
+ * when their point is added.  With job_points.csv a job goes to the point
+ * of the same settings; without, to the point of the same index. */
 int exp_read_jobs(struct experiment *x, const char *dir, struct err *e);
 /* After reading every job file: jobs whose point never came do not belong
  * (ERR_INPUT naming the first); capacity, whose probes may differ from a

@@ -8,6 +8,12 @@
  * shape, then rows x cols raw values (series.csv is derived from them and
  * cannot be read back exactly).
  *
+ * job_points.csv: "point,settings", each point's settings (the --set
+ * assignments that made it from the base scenario): a job belongs to the
+ * point with the same settings in the experiment that reads it, whatever
+ * its index there (a resumed or merged capacity search adds its probes in
+ * another order than the shards that ran them).
+ *
  * Reading keeps the rows (struct exp_saved) until their point exists:
  * a sweep has every point before it reads, a resumed capacity search
  * adds its probes as it goes.  Rows are placed in file order, so a job
@@ -27,6 +33,8 @@ struct saved_row {
 	size_t p, s, r;
 	int skip;                  /* not run (or cut short): nothing to place */
 	int placed;
+	char *settings;            /* its point's (job_points.csv), or NULL:
+				      the point of index p */
 	int line;                  /* in jobs.csv, for messages */
 	size_t file;               /* index into exp_saved.files */
 	enum sim_status status;
@@ -53,6 +61,7 @@ void exp_saved_free(struct exp_saved *sv)
 	for (size_t i = 0; i < sv->n; i++) {
 		free(sv->rows[i].metrics);
 		free(sv->rows[i].series);
+		free(sv->rows[i].settings);
 	}
 	free(sv->rows);
 	for (size_t i = 0; i < sv->nfiles; i++)
@@ -118,6 +127,124 @@ void exp_write_job_series(struct experiment *x, FILE *f)
 			}
 		}
 	}
+}
+
+static void write_job_points(struct experiment *x, FILE *f)
+{
+	fputs("point,settings\n", f);
+	for (size_t p = 0; p < x->np; p++) {
+		fprintf(f, "%zu,", p);
+		out_csv_field(f, x->settings[p]);
+		fputc('\n', f);
+	}
+}
+
+int exp_write_job_files(struct experiment *x, const char *dir, int only_done,
+			struct err *e)
+{
+	struct out_file f;
+	if (out_open(&f, dir, "jobs.csv", e))
+		return e->status;
+	exp_write_jobs(x, f.f, only_done);
+	if (out_commit(&f, e) || out_open(&f, dir, "job_points.csv", e))
+		return e->status;
+	write_job_points(x, f.f);
+	if (out_commit(&f, e))
+		return e->status;
+	if (x->base->model->series_cols && x->base->series.window) {
+		if (out_open(&f, dir, "job_series.csv", e))
+			return e->status;
+		exp_write_job_series(x, f.f);
+		if (out_commit(&f, e))
+			return e->status;
+	}
+	return 0;
+}
+
+/* The second field of a "N,FIELD" line, CSV-unquoted in place. */
+static char *csv_second(char *line)
+{
+	char *s = strchr(line, ',');
+	if (!s)
+		return NULL;
+	s++;
+	s[strcspn(s, "\r\n")] = 0;
+	if (*s != '"')
+		return s;
+	char *w = s, *r = s + 1;
+	for (; *r; r++) {
+		if (*r == '"' && r[1] == '"')
+			r++;
+		else if (*r == '"')
+			break;
+		*w++ = *r;
+	}
+	*w = 0;
+	return s;
+}
+
+/* DIR/job_points.csv, if any: the settings of the rows read from DIR. */
+static int read_job_points(struct exp_saved *sv, size_t from, const char *dir,
+			   struct err *e)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/job_points.csv", dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return errno == ENOENT ? 0
+		       : err_set(e, ERR_INPUT, path, 0, 0, "cannot read: %s",
+				 strerror(errno));
+	char *line = NULL, **set = NULL;
+	size_t cap = 0, n = 0;
+	int rc = 0, lineno = 0;
+	while (!rc && getline(&line, &cap, f) > 0) {
+		if (++lineno == 1)
+			continue;   /* header */
+		char *end, *val = csv_second(line);
+		size_t p = strtoull(line, &end, 10);
+		if (!val || *end != ',' || p != n) {
+			rc = err_set(e, ERR_INPUT, path, lineno, 1, "expected "
+				     "'%zu,SETTINGS'", n);
+			break;
+		}
+		char **grown = realloc(set, (n + 1) * sizeof(*set));
+		if (!grown || !(grown[n] = strdup(val))) {
+			set = grown ? grown : set;
+			rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+			break;
+		}
+		set = grown;
+		n++;
+	}
+	for (size_t i = from; !rc && i < sv->n; i++) {
+		struct saved_row *row = &sv->rows[i];
+		if (row->p >= n) {
+			rc = err_set(e, ERR_INPUT, path, 0, 0, "has no point %zu "
+				     "(jobs.csv line %d)", row->p, row->line);
+			break;
+		}
+		if (!(row->settings = strdup(set[row->p])))
+			rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		free(set[i]);
+	free(set);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/* The point a row belongs to, or SIZE_MAX while there is none (yet). */
+static size_t row_point(const struct experiment *x, const struct saved_row *row)
+{
+	if (!row->settings)
+		return row->p < x->np ? row->p : SIZE_MAX;
+	if (row->p < x->np && !strcmp(x->settings[row->p], row->settings))
+		return row->p;   /* the common case: the same experiment */
+	for (size_t p = 0; p < x->np; p++)
+		if (!strcmp(x->settings[p], row->settings))
+			return p;
+	return SIZE_MAX;
 }
 
 /* Cap reasons are static strings in the engine; map text back to them. */
@@ -345,14 +472,15 @@ static int read_job_series(struct experiment *x, struct exp_saved *sv,
 	return rc;
 }
 
-static int place_row(struct experiment *x, struct saved_row *row)
+/* Put row's result into job (p, row's strategy, row's replication). */
+static int place_row(struct experiment *x, struct saved_row *row, size_t p)
 {
 	row->placed = 1;
 	if (row->skip)
 		return 0;
-	if (exp_cell_reserve(x, row->p, row->s, row->r + 1))
+	if (exp_cell_reserve(x, p, row->s, row->r + 1))
 		return -1;
-	struct runner_job *j = &exp_cell(x, row->p, row->s)->jobs[row->r];
+	struct runner_job *j = &exp_cell(x, p, row->s)->jobs[row->r];
 	j->done = 1;
 	j->status = row->status;
 	j->cap_reason = row->cap_reason;
@@ -373,8 +501,8 @@ int exp_saved_place(struct experiment *x, size_t p, struct err *e)
 {
 	struct exp_saved *sv = x->saved;
 	for (size_t i = 0; sv && i < sv->n; i++)
-		if (!sv->rows[i].placed && sv->rows[i].p == p &&
-		    place_row(x, &sv->rows[i]))
+		if (!sv->rows[i].placed && row_point(x, &sv->rows[i]) == p &&
+		    place_row(x, &sv->rows[i], p))
 			return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 	return 0;
 }
@@ -385,11 +513,14 @@ int exp_read_jobs(struct experiment *x, const char *dir, struct err *e)
 		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 	struct exp_saved *sv = x->saved;
 	size_t from = sv->n;
-	if (read_jobs_csv(x, sv, dir, e) || read_job_series(x, sv, from, dir, e))
+	if (read_jobs_csv(x, sv, dir, e) || read_job_points(sv, from, dir, e) ||
+	    read_job_series(x, sv, from, dir, e))
 		return e->status;
-	for (size_t i = from; i < sv->n; i++)
-		if (sv->rows[i].p < x->np && place_row(x, &sv->rows[i]))
+	for (size_t i = from; i < sv->n; i++) {
+		size_t p = row_point(x, &sv->rows[i]);
+		if (p != SIZE_MAX && place_row(x, &sv->rows[i], p))
 			return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	}
 	return 0;
 }
 
@@ -413,17 +544,7 @@ int exp_write_shard(struct experiment *x, const char *dir, struct err *e)
 	if (out_mkdir_p(dir, e) || out_open(&f, dir, "scenario.resolved.yaml", e))
 		return e->status;
 	scenario_emit(x->base, f.f);
-	if (out_commit(&f, e) || out_open(&f, dir, "jobs.csv", e))
-		return e->status;
-	exp_write_jobs(x, f.f, 1);
 	if (out_commit(&f, e))
 		return e->status;
-	if (x->base->model->series_cols && x->base->series.window) {
-		if (out_open(&f, dir, "job_series.csv", e))
-			return e->status;
-		exp_write_job_series(x, f.f);
-		if (out_commit(&f, e))
-			return e->status;
-	}
-	return 0;
+	return exp_write_job_files(x, dir, 1, e);
 }

@@ -18,18 +18,12 @@ int exp_write_run(struct experiment *x, const struct report *rep,
 	if (out_commit(&o, e) || out_open(&o, dir, "summary.csv", e))
 		return e->status;
 	report_write_summary_csv(rep, o.f);
-	if (out_commit(&o, e) || out_open(&o, dir, "jobs.csv", e))
-		return e->status;
-	exp_write_jobs(x, o.f, 0);
-	if (out_commit(&o, e))
+	if (out_commit(&o, e) || exp_write_job_files(x, dir, 0, e))
 		return e->status;
 	if (sc->model->series_cols && sc->series.window) {
 		if (out_open(&o, dir, "series.csv", e))
 			return e->status;
 		report_write_series_csv(rep, o.f);
-		if (out_commit(&o, e) || out_open(&o, dir, "job_series.csv", e))
-			return e->status;
-		exp_write_job_series(x, o.f);
 		if (out_commit(&o, e))
 			return e->status;
 	}

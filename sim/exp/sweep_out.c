@@ -47,25 +47,15 @@ int exp_write_sweep(struct experiment *x, const char *dir, struct err *e)
 	const struct sweep *sw = &x->base->sweep;
 	const struct model *m = x->base->model;
 	struct out_file pts = { 0 }, diff = { 0 }, js = { 0 }, ser = { 0 },
-			job = { 0 }, res = { 0 };
+			res = { 0 };
 	int rc = ERR_RUNTIME;
 	if (out_mkdir_p(dir, e) || out_open(&res, dir, "scenario.resolved.yaml", e))
 		return e->status;
 	scenario_emit(x->base, res.f);
 	if (out_commit(&res, e))
 		return e->status;
-	if (out_open(&job, dir, "jobs.csv", e))
+	if (exp_write_job_files(x, dir, 0, e))
 		return e->status;
-	exp_write_jobs(x, job.f, 0);
-	if (out_commit(&job, e))
-		return e->status;
-	if (m->series_cols && x->base->series.window) {
-		if (out_open(&job, dir, "job_series.csv", e))
-			return e->status;
-		exp_write_job_series(x, job.f);
-		if (out_commit(&job, e))
-			return e->status;
-	}
 	if (out_open(&pts, dir, "points.csv", e) ||
 	    out_open(&diff, dir, "differences.csv", e) ||
 	    out_open(&js, dir, "summary.json", e) ||

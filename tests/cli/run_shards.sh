@@ -21,7 +21,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 SCEN=scenarios/runqslower.yaml
 OPTS="--reps 4 --set duration=100ms --set workload.processes=500 --quiet --no-plots"
-FILES="summary.csv summary.json replications.csv jobs.csv series.csv scenario.resolved.yaml"
+FILES="summary.csv summary.json replications.csv jobs.csv job_points.csv series.csv scenario.resolved.yaml"
 t0=$(date +%s)
 # shellcheck disable=SC2086
 "$BPFSIM" compare $SCEN $OPTS --out "$tmp/single" >/dev/null 2>"$tmp/err" ||
