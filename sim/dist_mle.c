@@ -10,8 +10,8 @@
  * The optimiser works on theta: a parameter whose range is DIST_R_ANY (a
  * location such as normal's mean) as it is, every other one as its log, so
  * scales stay positive.  Guard rails keep it out of ranges where CDFs
- * under/overflow: |theta[1]| <= 30, and |theta[0]| <= 60 when parameter 0
- * is on the log scale.  A location parameter's first step is 0.2 x the
+ * under/overflow: |theta[1]| <= 30 and |theta[0]| <= 60 for parameters on
+ * the log scale.  A location parameter's first step is 0.2 x the
  * second parameter (its spread), the restart's 0.05 x the fitted spread;
  * every other step is 0.2 in theta.
  *
@@ -116,7 +116,8 @@ static double nll_f(const gsl_vector *v, void *arg)
 	double t[2] = { gsl_vector_get(v, 0), 0 }, p[2];
 	if (v->size > 1)
 		t[1] = gsl_vector_get(v, 1);
-	if (fabs(t[1]) > 30 || (on_log(c->f, 0) && fabs(t[0]) > 60))
+	if ((c->f->np > 1 && on_log(c->f, 1) && fabs(t[1]) > 30) ||
+	    (on_log(c->f, 0) && fabs(t[0]) > 60))
 		return HUGE_VAL;
 	to_natural(c->f, t, p);
 	c->evals++;
