@@ -611,7 +611,8 @@ static int parse_param(const struct dist_family *f, enum dist_unit u, int i,
 }
 
 /* The family a bare value stands for (constant), or NULL. */
-static const struct dist_family *bare_family(const struct dist_family *const *reg)
+static const struct dist_family *bare_family(
+	const struct dist_family *const *reg)
 {
 	for (reg = registry(reg); *reg; reg++)
 		if ((*reg)->bare)
