@@ -188,14 +188,14 @@ void calfile_write_ns(FILE *f, int indent, const char *key, double ns)
  * callers can append aic/ks. */
 static void put_fit(FILE *f, const struct fit_result *r)
 {
-	fprintf(f, "{dist: %s", fit_family_name(r->family));
+	fprintf(f, "{dist: %s", r->family->name);
 	for (int i = 0; i < r->np; i++) {
 		char b[48];
 		if (fit_param_is_duration(r->family, i))
 			fmt_ns(r->p[i], b, sizeof(b));
 		else
 			snprintf(b, sizeof(b), "%.6g", r->p[i]);
-		fprintf(f, ", %s: %s", fit_param_name(r->family, i), b);
+		fprintf(f, ", %s: %s", r->family->param[i].name, b);
 	}
 }
 
@@ -213,7 +213,7 @@ void calfile_write_dist(FILE *f, int indent, const char *key,
 	calfile_write_ns(f, in, "p50", chist_quantile(h, 0.5));
 	calfile_write_ns(f, in, "p90", chist_quantile(h, 0.9));
 	calfile_write_ns(f, in, "p99", chist_quantile(h, 0.99));
-	struct fit_result r[FIT_NFAMILIES];
+	struct fit_result r[FIT_MAX_FAMILIES];
 	int nfit = fit_all(h, r);
 	if (nfit > 0) {
 		fprintf(f, "%*sfit: ", in, "");
@@ -386,10 +386,21 @@ struct resolver {
 	int nrefs;
 };
 
-static const char *const use_names[] = {
-	"fit", "empirical", "mean", "normal", "lognormal", "gamma",
-	"exponential", "weibull", NULL,
-};
+/* What `use:` takes: fit, empirical, mean, or a fitted family's name
+ * (those of the registry with a fit hook).  names[] gets room for
+ * 3 + FIT_MAX_FAMILIES + 1 entries, NULL-terminated. */
+#define USE_FIXED 3
+static void use_names(const char **names)
+{
+	size_t n = 0;
+	names[n++] = "fit";
+	names[n++] = "empirical";
+	names[n++] = "mean";
+	for (size_t i = 0; dist_families[i]; i++)
+		if (dist_families[i]->fit && n < USE_FIXED + FIT_MAX_FAMILIES)
+			names[n++] = dist_families[i]->name;
+	names[n] = NULL;
+}
 
 /* Keys of map as a NULL-terminated list (for suggestions); caller frees. */
 static const char **key_list(const struct ynode *map)
@@ -576,16 +587,22 @@ static int resolve_ref(struct resolver *R, struct ynode *parent,
 		if (usen->kind != YN_SCALAR)
 			return node_error(R->e, usen, "'use' takes one of fit, "
 					  "empirical, mean or a family name");
+		const char *names[USE_FIXED + FIT_MAX_FAMILIES + 1];
+		char list[256];
 		use = usen->value;
+		use_names(names);
 		size_t i = 0;
-		while (use_names[i] && strcmp(use_names[i], use))
+		while (names[i] && strcmp(names[i], use))
 			i++;
-		if (!use_names[i]) {
-			const char *s = ynode_suggest(NULL, use, use_names);
-			return node_error(R->e, usen, s ? "unknown use '%s' (did you "
-					  "mean '%s'?)" : "unknown use '%s' (expected "
-					  "fit, empirical, mean, normal, lognormal, gamma, "
-					  "exponential or weibull)%s", use, s ? s : "");
+		if (!names[i]) {
+			const char *s = ynode_suggest(NULL, use, names);
+			if (s)
+				return node_error(R->e, usen, "unknown use '%s' (did "
+						  "you mean '%s'?)", use, s);
+			return node_error(R->e, usen, "unknown use '%s' (expected "
+					  "fit, empirical, mean, %s)", use,
+					  dist_family_list(NULL, 1, list,
+							   sizeof(list)));
 		}
 	}
 	if (load_cal(R, from))

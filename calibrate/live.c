@@ -668,7 +668,7 @@ void live_dist_row_fit(FILE *f, const char *name, const struct chist *c,
 {
 	char m[32], p50[32], p99[32], fit[96] = "-";
 	double ks = NAN;
-	struct fit_result r[FIT_NFAMILIES];
+	struct fit_result r[FIT_MAX_FAMILIES];
 	if (fits && fit_all(c, r) > 0) {
 		fit_format(&r[0], fit, sizeof(fit));
 		ks = r[0].ks;

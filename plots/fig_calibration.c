@@ -39,7 +39,7 @@
 #include "sim/units.h"
 
 #define MAX_PANELS 24
-#define MAX_FITS FIT_NFAMILIES
+#define MAX_FITS FIT_MAX_FAMILIES
 #define NCURVE 240
 #define MAX_BINS 4096
 
@@ -106,15 +106,12 @@ static int read_fit(const struct ynode *m, struct fit_result *r)
 	memset(r, 0, sizeof(*r));
 	if (!d)
 		return -1;
-	int f = 0;
-	while (f < FIT_NFAMILIES && strcmp(fit_family_name((enum fit_family)f), d))
-		f++;
-	if (f == FIT_NFAMILIES)
+	r->family = dist_family_find(NULL, d, strlen(d));
+	if (!r->family || !r->family->fit)
 		return -1;
-	r->family = (enum fit_family)f;
-	r->np = r->family == FIT_EXPONENTIAL ? 1 : 2;
+	r->np = r->family->np;
 	for (int i = 0; i < r->np; i++) {
-		const char *pn = fit_param_name(r->family, i), *txt = scalar(m, pn);
+		const char *pn = r->family->param[i].name, *txt = scalar(m, pn);
 		char why[160];
 		if (!txt || (fit_param_is_duration(r->family, i)
 			     ? units_parse_duration(txt, &r->p[i], why, sizeof(why))
@@ -323,15 +320,15 @@ int fig_calibration_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			ymax[p] = 1;
 		for (size_t j = 0; j < MAX_FITS; j++) {
 			size_t q = p * MAX_FITS + j;
-			fam[q] = j < nf ? (double)f[j].family + 1 : 0;
+			fam[q] = j < nf ? fit_family_index(f[j].family) + 1.0 : 0;
 			kbuf[q][0] = 0;
 			if (j == 0 && nf)
 				snprintf(kbuf[q], sizeof(kbuf[q]), "%s (chosen): AIC %.0f, "
-					 "KS %.3g", fit_family_name(f[0].family), f[0].aic,
+					 "KS %.3g", f[0].family->name, f[0].aic,
 					 f[0].ks);
 			else if (j < nf)
 				snprintf(kbuf[q], sizeof(kbuf[q]), "%s: ΔAIC %+.0f, KS %.3g",
-					 fit_family_name(f[j].family), f[j].aic - f[0].aic,
+					 f[j].family->name, f[j].aic - f[0].aic,
 					 f[j].ks);
 			keys[q] = kbuf[q];
 		}

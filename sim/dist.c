@@ -1,5 +1,10 @@
 /* dist.c - scenario distributions: parsing, validation, GSL sampling, moments.
  *
+ * Family-independent: every parametric family is a table (dist_family.h,
+ * one file each, listed in dist_registry.c) and this file only reads the
+ * tables.  The special forms empirical and mixture (list parameters) are
+ * implemented here; they are recognised by their (hook-less) tables.
+ *
  * Why one module: every random input of a model (arrival gaps, work demands,
  * probe costs) is written by a person in a scenario, so parsing, checking and
  * explaining mistakes matter as much as sampling.  All sampling is GSL's
@@ -32,6 +37,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
 #include "sim/dist.h"
+#include "sim/dist_family.h"
 #include "sim/units.h"
 
 #define DIST_MAX_NESTING 8       /* mixtures inside mixtures */
@@ -39,10 +45,25 @@
 #define DIST_WEIGHT_TOL 1e-6     /* mixture weights must sum to 1 +- this */
 #define DIST_MAX_ARGS 8          /* text form: arguments remembered */
 
+/* The special forms: tables with names and mapping keys only. */
+const struct dist_family dist_family_empirical = {
+	.name = "empirical",
+	.np = DIST_LIST_PARAMS,
+	.param = { { "edges", 0, DIST_R_ANY },
+		   { "counts", DIST_P_PLAIN, DIST_R_ANY } },
+};
+const struct dist_family dist_family_mixture = {
+	.name = "mixture",
+	.np = DIST_LIST_PARAMS,
+	.param = { { "components", 0, DIST_R_ANY } },
+};
+#define EMPIRICAL (&dist_family_empirical)
+#define MIXTURE (&dist_family_mixture)
+
 struct dist {
-	enum dist_kind kind;
+	const struct dist_family *fam;
 	enum dist_unit unit;
-	double p[2];                 /* parameters, in kinds[kind].pname order */
+	double p[DIST_MAX_PARAMS];   /* parameters, in fam->param order */
 	size_t n;                    /* empirical bins / mixture components */
 	double *edges;               /* empirical: n + 1, increasing */
 	double *counts;              /* empirical: n, >= 0, positive sum */
@@ -52,48 +73,57 @@ struct dist {
 	gsl_ran_discrete_t *table;   /* mixture: component chooser */
 };
 
-/* Per kind: parameter names (text-form order) and which of them are plain
- * numbers whatever the distribution's unit.  np < 0: list parameters, only
- * in mapping form. */
-static const struct kind_info {
-	const char *name;
-	int np;
-	const char *pname[2];
-	int plain[2];
-} kinds[] = {
-	[DIST_CONSTANT]    = { "constant", 1, { "value", NULL }, { 0, 0 } },
-	[DIST_UNIFORM]     = { "uniform", 2, { "lo", "hi" }, { 0, 0 } },
-	[DIST_NORMAL]      = { "normal", 2, { "mean", "sd" }, { 0, 0 } },
-	[DIST_LOGNORMAL]   = { "lognormal", 2, { "median", "sigma" }, { 0, 1 } },
-	[DIST_EXPONENTIAL] = { "exponential", 1, { "mean", NULL }, { 0, 0 } },
-	[DIST_GAMMA]       = { "gamma", 2, { "shape", "scale" }, { 1, 0 } },
-	[DIST_WEIBULL]     = { "weibull", 2, { "scale", "shape" }, { 0, 1 } },
-	[DIST_PARETO]      = { "pareto", 2, { "shape", "scale" }, { 1, 0 } },
-	[DIST_EMPIRICAL]   = { "empirical", -1, { "edges", "counts" }, { 0, 1 } },
-	[DIST_MIXTURE]     = { "mixture", -1, { "components", NULL }, { 0, 0 } },
-};
-#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+static const struct dist_family *const *registry(
+	const struct dist_family *const *reg)
+{
+	return reg ? reg : dist_families;
+}
 
-const char *const dist_kind_names[] = {
-	"constant", "uniform", "normal", "lognormal", "exponential", "gamma",
-	"weibull", "pareto", "empirical", "mixture", NULL,
-};
+size_t dist_family_count(const struct dist_family *const *reg)
+{
+	size_t n = 0;
+	for (reg = registry(reg); reg[n]; n++)
+		;
+	return n;
+}
 
 const char *dist_kind_name(enum dist_kind k)
 {
-	return (size_t)k < NKINDS ? kinds[k].name : "?";
+	return k >= 0 && (size_t)k < dist_family_count(NULL)
+		? dist_families[k]->name : "?";
 }
 
-static int kind_by_name(const char *s, size_t len, enum dist_kind *k)
+const struct dist_family *dist_family_find(const struct dist_family *const *reg,
+					   const char *s, size_t len)
 {
-	for (size_t i = 0; i < NKINDS; i++) {
-		if (strlen(kinds[i].name) == len &&
-		    memcmp(kinds[i].name, s, len) == 0) {
-			*k = (enum dist_kind)i;
-			return 0;
-		}
+	for (reg = registry(reg); *reg; reg++)
+		if (strlen((*reg)->name) == len &&
+		    memcmp((*reg)->name, s, len) == 0)
+			return *reg;
+	return NULL;
+}
+
+char *dist_family_list(const struct dist_family *const *reg, int fitted_only,
+		       char *buf, size_t size)
+{
+	size_t n = 0, len = 0, k = 0;
+	reg = registry(reg);
+	for (size_t i = 0; reg[i]; i++)
+		n += !fitted_only || reg[i]->fit;
+	if (size)
+		buf[0] = '\0';
+	for (size_t i = 0; reg[i] && len < size; i++) {
+		if (fitted_only && !reg[i]->fit)
+			continue;
+		int w = snprintf(buf + len, size - len, "%s%s",
+				 k == 0 ? "" : k + 1 == n ? " or " : ", ",
+				 reg[i]->name);
+		if (w < 0)
+			break;
+		len += (size_t)w;
+		k++;
 	}
-	return -1;
+	return buf;
 }
 
 /* ---- formatting helpers ----------------------------------------------- */
@@ -112,109 +142,85 @@ static char *fmt_plain(double v, char *buf, size_t size)
 	return buf;
 }
 
-static int is_plain(enum dist_kind k, enum dist_unit u, int i)
+int dist_param_is_plain(const struct dist_family *f, enum dist_unit u, int i)
 {
-	return u == DIST_NUMBER || kinds[k].plain[i];
+	return u == DIST_NUMBER || (f->param[i].flags & DIST_P_PLAIN);
 }
 
 /* A parameter value as it would be written: "10ns" or "1.5". */
-static char *fmt_param(enum dist_kind k, enum dist_unit u, int i, double v,
-		       char *buf, size_t size)
+char *dist_param_format(const struct dist_family *f, enum dist_unit u, int i,
+			double v, char *buf, size_t size)
 {
-	return is_plain(k, u, i) ? fmt_plain(v, buf, size)
-				 : units_format_duration(v, buf, size);
+	return dist_param_is_plain(f, u, i) ? fmt_plain(v, buf, size)
+					    : units_format_duration(v, buf,
+								    size);
 }
 
 /* ---- construction ----------------------------------------------------- */
 
-/* Which parameter of a one/two-parameter kind is invalid (0 or 1) with the
- * reason in msg, or -1 when all are valid. */
-static int check_params(enum dist_kind k, enum dist_unit u, const double p[2],
-			char *msg, size_t size)
+/* Which parameter of a parametric family is invalid with the reason in
+ * msg, or -1 when all are valid: finite first, then each one's range, then
+ * the family's own check. */
+static int check_params(const struct dist_family *f, enum dist_unit u,
+			const double *p, char *msg, size_t size)
 {
-	const struct kind_info *ki = &kinds[k];
-	char a[64], b[64];
-	for (int i = 0; i < ki->np; i++) {
+	char a[64];
+	for (int i = 0; i < f->np; i++) {
 		if (!isfinite(p[i])) {
-			snprintf(msg, size, "%s: %s must be finite", ki->name,
-				 ki->pname[i]);
+			snprintf(msg, size, "%s: %s must be finite", f->name,
+				 f->param[i].name);
 			return i;
 		}
 	}
-	int bad = -1;
-	const char *rule = "> 0";
-	switch (k) {
-	case DIST_UNIFORM:
-		if (p[0] > p[1]) {
-			snprintf(msg, size, "uniform: lo must be <= hi (got %s > %s)",
-				 fmt_param(k, u, 0, p[0], a, sizeof(a)),
-				 fmt_param(k, u, 1, p[1], b, sizeof(b)));
-			return 0;
+	for (int i = 0; i < f->np; i++) {
+		enum dist_range r = f->param[i].range;
+		if ((r == DIST_R_POS && !(p[i] > 0)) ||
+		    (r == DIST_R_NONNEG && !(p[i] >= 0))) {
+			snprintf(msg, size, "%s: %s must be %s (got %s)",
+				 f->name, f->param[i].name,
+				 r == DIST_R_POS ? "> 0" : ">= 0",
+				 dist_param_format(f, u, i, p[i], a, sizeof(a)));
+			return i;
 		}
-		return -1;
-	case DIST_NORMAL:          /* sd >= 0 */
-		if (p[1] < 0) {
-			bad = 1;
-			rule = ">= 0";
-		}
-		break;
-	case DIST_LOGNORMAL:       /* median > 0, sigma >= 0 */
-		if (p[0] <= 0) {
-			bad = 0;
-		} else if (p[1] < 0) {
-			bad = 1;
-			rule = ">= 0";
-		}
-		break;
-	case DIST_EXPONENTIAL:     /* mean > 0 */
-		if (p[0] <= 0)
-			bad = 0;
-		break;
-	case DIST_GAMMA:           /* both parameters > 0 */
-	case DIST_WEIBULL:
-	case DIST_PARETO:
-		if (p[0] <= 0)
-			bad = 0;
-		else if (p[1] <= 0)
-			bad = 1;
-		break;
-	default:
-		break;
 	}
-	if (bad >= 0)
-		snprintf(msg, size, "%s: %s must be %s (got %s)", ki->name,
-			 ki->pname[bad], rule,
-			 fmt_param(k, u, bad, p[bad], a, sizeof(a)));
-	return bad;
+	return f->check ? f->check(p, u, msg, size) : -1;
 }
 
-static struct dist *dist_alloc(enum dist_kind kind, enum dist_unit unit)
+static struct dist *dist_alloc(const struct dist_family *fam,
+			       enum dist_unit unit)
 {
 	struct dist *d = calloc(1, sizeof(*d));
 	if (d) {
-		d->kind = kind;
+		d->fam = fam;
 		d->unit = unit;
 	}
+	return d;
+}
+
+struct dist *dist_new_family(const struct dist_family *f, enum dist_unit unit,
+			     const double *p)
+{
+	char msg[160];
+	double v[DIST_MAX_PARAMS] = { 0 };
+	if (!f || f->np < 0 || f->np > DIST_MAX_PARAMS || !f->sample)
+		return NULL;
+	for (int i = 0; i < f->np; i++)
+		v[i] = p[i];
+	if (check_params(f, unit, v, msg, sizeof(msg)) >= 0)
+		return NULL;
+	struct dist *d = dist_alloc(f, unit);
+	if (d)
+		memcpy(d->p, v, sizeof(v));
 	return d;
 }
 
 struct dist *dist_new(enum dist_kind kind, enum dist_unit unit, double p0,
 		      double p1)
 {
-	char msg[160];
 	double p[2] = { p0, p1 };
-	if ((size_t)kind >= NKINDS || kinds[kind].np < 0)
+	if (kind < 0 || (size_t)kind >= dist_family_count(NULL))
 		return NULL;
-	if (kinds[kind].np < 2)
-		p[1] = 0.0;
-	if (check_params(kind, unit, p, msg, sizeof(msg)) >= 0)
-		return NULL;
-	struct dist *d = dist_alloc(kind, unit);
-	if (d) {
-		d->p[0] = p[0];
-		d->p[1] = p[1];
-	}
-	return d;
+	return dist_new_family(dist_families[kind], unit, p);
 }
 
 /* Why n bins of edges/counts cannot make an empirical distribution, and the
@@ -243,9 +249,9 @@ static const char *check_empirical(enum dist_unit u, const double *edges,
 			*edge = (long)i;
 			snprintf(msg, size, "empirical: edges must be strictly "
 				 "increasing (edge %zu is %s, after %s)", i + 1,
-				 fmt_param(DIST_EMPIRICAL, u, 0, edges[i], a,
+				 dist_param_format(EMPIRICAL, u, 0, edges[i], a,
 					   sizeof(a)),
-				 fmt_param(DIST_EMPIRICAL, u, 0, edges[i - 1], b,
+				 dist_param_format(EMPIRICAL, u, 0, edges[i - 1], b,
 					   sizeof(b)));
 			return msg;
 		}
@@ -279,7 +285,7 @@ struct dist *dist_new_empirical(enum dist_unit unit, const double *edges,
 	if (!edges || !counts ||
 	    check_empirical(unit, edges, counts, n, msg, sizeof(msg), &ie, &ic))
 		return NULL;
-	d = dist_alloc(DIST_EMPIRICAL, unit);
+	d = dist_alloc(EMPIRICAL, unit);
 	if (!d)
 		goto fail;
 	d->n = n;
@@ -312,7 +318,7 @@ fail:
 static struct dist *mixture_new(enum dist_unit unit, struct dist **comp,
 				const double *w, size_t n)
 {
-	struct dist *d = dist_alloc(DIST_MIXTURE, unit);
+	struct dist *d = dist_alloc(MIXTURE, unit);
 	if (!d) {
 		for (size_t i = 0; i < n; i++)
 			dist_free(comp[i]);
@@ -356,33 +362,11 @@ void dist_free(struct dist *d)
 
 double dist_sample(const struct dist *d, gsl_rng *r)
 {
-	switch (d->kind) {
-	case DIST_CONSTANT:
-		return d->p[0];
-	case DIST_UNIFORM:
-		return gsl_ran_flat(r, d->p[0], d->p[1]);
-	case DIST_NORMAL:
-		return d->p[0] + gsl_ran_gaussian(r, d->p[1]);
-	case DIST_LOGNORMAL:
-		return gsl_ran_lognormal(r, log(d->p[0]), d->p[1]);
-	case DIST_EXPONENTIAL:
-		/* Inversion, as gsl_ran_exponential does, but with log(U) on
-		 * U in (0,1) instead of log1p(-U) on [0,1): the same
-		 * distribution, and glibc's log is ~3x cheaper than log1p
-		 * (this draw is the hottest call of M/M/c; see BENCHMARKS.md). */
-		return -d->p[0] * log(gsl_rng_uniform_pos(r));
-	case DIST_GAMMA:
-		return gsl_ran_gamma(r, d->p[0], d->p[1]);
-	case DIST_WEIBULL:
-		return gsl_ran_weibull(r, d->p[0], d->p[1]);
-	case DIST_PARETO:
-		return gsl_ran_pareto(r, d->p[0], d->p[1]);
-	case DIST_EMPIRICAL:
+	if (d->fam == EMPIRICAL)
 		return gsl_histogram_pdf_sample(d->pdf, gsl_rng_uniform(r));
-	case DIST_MIXTURE:
+	if (d->fam == MIXTURE)
 		return dist_sample(d->comp[gsl_ran_discrete(r, d->table)], r);
-	}
-	return 0.0;
+	return d->fam->sample(d->p, r);
 }
 
 double dist_sample_nonneg(const struct dist *d, gsl_rng *r)
@@ -395,90 +379,34 @@ double dist_sample_nonneg(const struct dist *d, gsl_rng *r)
 	return 0.0;
 }
 
-/* ln Gamma(x) for x >= 1, or +inf where it would overflow. */
-static double lngamma(double x)
-{
-	gsl_sf_result res;
-	if (!(x < 1e290) || gsl_sf_lngamma_e(x, &res))
-		return INFINITY;
-	return res.val;
-}
-
 double dist_mean(const struct dist *d)
 {
-	const double *p = d->p;
-	double m = 0;
-	switch (d->kind) {
-	case DIST_CONSTANT:
-	case DIST_NORMAL:
-	case DIST_EXPONENTIAL:
-		return p[0];
-	case DIST_UNIFORM:
-		return 0.5 * (p[0] + p[1]);
-	case DIST_LOGNORMAL:
-		return p[0] * exp(0.5 * p[1] * p[1]);
-	case DIST_GAMMA:
-		return p[0] * p[1];
-	case DIST_WEIBULL:
-		return p[0] * exp(lngamma(1.0 + 1.0 / p[1]));
-	case DIST_PARETO:
-		return p[0] > 1 ? p[0] * p[1] / (p[0] - 1) : INFINITY;
-	case DIST_EMPIRICAL: {
-		double sum = 0;
+	double m = 0, sum = 0;
+	if (d->fam == EMPIRICAL) {
 		for (size_t i = 0; i < d->n; i++) {
 			sum += d->counts[i];
 			m += d->counts[i] * 0.5 * (d->edges[i] + d->edges[i + 1]);
 		}
 		return m / sum;
 	}
-	case DIST_MIXTURE: {
-		double wsum = 0;
+	if (d->fam == MIXTURE) {
 		for (size_t i = 0; i < d->n; i++) {
-			wsum += d->w[i];
+			sum += d->w[i];
 			m += d->w[i] * dist_mean(d->comp[i]);
 		}
-		return m / wsum;   /* weights sum to 1 within 1e-6: renormalise
+		return m / sum;    /* weights sum to 1 within 1e-6: renormalise
 				    * as gsl_ran_discrete does */
 	}
-	}
-	return NAN;
+	return d->fam->mean(d->p);
 }
 
 double dist_var(const struct dist *d)
 {
-	const double *p = d->p;
-	switch (d->kind) {
-	case DIST_CONSTANT:
-		return 0.0;
-	case DIST_UNIFORM:
-		return (p[1] - p[0]) * (p[1] - p[0]) / 12.0;
-	case DIST_NORMAL:
-		return p[1] * p[1];
-	case DIST_LOGNORMAL: {
-		double s2 = p[1] * p[1];
-		return expm1(s2) * p[0] * p[0] * exp(s2);
-	}
-	case DIST_EXPONENTIAL:
-		return p[0] * p[0];
-	case DIST_GAMMA:
-		return p[0] * p[1] * p[1];
-	case DIST_WEIBULL: {
-		/* scale^2 (G(1 + 2/k) - G(1 + 1/k)^2), with the difference
-		 * taken in log space to keep precision for large shapes. */
-		double g1 = lngamma(1.0 + 1.0 / p[1]);
-		double g2 = lngamma(1.0 + 2.0 / p[1]);
-		if (!isfinite(g2))
-			return INFINITY;
-		return p[0] * p[0] * exp(g2) * -expm1(2.0 * g1 - g2);
-	}
-	case DIST_PARETO:
-		if (p[0] <= 2)
-			return INFINITY;
-		return p[1] * p[1] * p[0] / ((p[0] - 1) * (p[0] - 1) * (p[0] - 2));
-	case DIST_EMPIRICAL: {
+	double mean, sum = 0, v = 0;
+	if (d->fam == EMPIRICAL) {
 		/* Piecewise uniform: within-bin width^2/12 plus between-bin
 		 * spread of the bin midpoints. */
-		double mean = dist_mean(d), sum = 0, v = 0;
+		mean = dist_mean(d);
 		for (size_t i = 0; i < d->n; i++) {
 			double w = d->edges[i + 1] - d->edges[i];
 			double mid = 0.5 * (d->edges[i] + d->edges[i + 1]);
@@ -488,9 +416,9 @@ double dist_var(const struct dist *d)
 		}
 		return v / sum;
 	}
-	case DIST_MIXTURE: {
+	if (d->fam == MIXTURE) {
 		/* Law of total variance: E[Var] + Var[E]. */
-		double mean = dist_mean(d), wsum = 0, v = 0;
+		mean = dist_mean(d);
 		if (!isfinite(mean))
 			return INFINITY;
 		for (size_t i = 0; i < d->n; i++) {
@@ -498,23 +426,30 @@ double dist_var(const struct dist *d)
 			double vi = dist_var(d->comp[i]);
 			if (!isfinite(vi))
 				return INFINITY;
-			wsum += d->w[i];
+			sum += d->w[i];
 			v += d->w[i] * (vi + (mi - mean) * (mi - mean));
 		}
-		return v / wsum;
+		return v / sum;
 	}
-	}
-	return NAN;
+	return d->fam->var(d->p);
 }
 
 enum dist_kind dist_kind(const struct dist *d)
 {
-	return d->kind;
+	for (size_t i = 0; dist_families[i]; i++)
+		if (dist_families[i] == d->fam)
+			return (enum dist_kind)i;
+	return DIST_OTHER;
+}
+
+const struct dist_family *dist_family(const struct dist *d)
+{
+	return d->fam;
 }
 
 int dist_is_zero(const struct dist *d)
 {
-	return d && d->kind == DIST_CONSTANT && d->p[0] == 0.0;
+	return d && d->fam->bare && d->p[0] == 0.0;
 }
 
 /* ---- canonical text ---------------------------------------------------- */
@@ -540,22 +475,20 @@ static void sb_printf(struct sbuf *sb, const char *fmt, ...)
 
 static void format_into(const struct dist *d, struct sbuf *sb, int in_flow)
 {
-	const struct kind_info *ki = &kinds[d->kind];
-	char a[64], b[64];
-	switch (d->kind) {
-	case DIST_EMPIRICAL:
+	const struct dist_family *f = d->fam;
+	char a[64];
+	if (f == EMPIRICAL) {
 		sb_printf(sb, "{dist: empirical, edges: [");
 		for (size_t i = 0; i <= d->n; i++)
 			sb_printf(sb, "%s%s", i ? ", " : "",
-				  fmt_param(d->kind, d->unit, 0, d->edges[i], a,
+				  dist_param_format(f, d->unit, 0, d->edges[i], a,
 					    sizeof(a)));
 		sb_printf(sb, "], counts: [");
 		for (size_t i = 0; i < d->n; i++)
 			sb_printf(sb, "%s%s", i ? ", " : "",
 				  fmt_plain(d->counts[i], a, sizeof(a)));
 		sb_printf(sb, "]}");
-		return;
-	case DIST_MIXTURE:
+	} else if (f == MIXTURE) {
 		sb_printf(sb, "{dist: mixture, components: [");
 		for (size_t i = 0; i < d->n; i++) {
 			sb_printf(sb, "%s{weight: %s, dist: ", i ? ", " : "",
@@ -564,22 +497,19 @@ static void format_into(const struct dist *d, struct sbuf *sb, int in_flow)
 			sb_printf(sb, "}");
 		}
 		sb_printf(sb, "]}");
-		return;
-	case DIST_CONSTANT:
+	} else if (f->bare) {
 		/* A constant is written as its bare value. */
-		sb_printf(sb, "%s", fmt_param(d->kind, d->unit, 0, d->p[0], a,
+		sb_printf(sb, "%s", dist_param_format(f, d->unit, 0, d->p[0], a,
 					      sizeof(a)));
-		return;
-	default:
+	} else {
 		/* Inside a YAML flow collection the commas of the text form
 		 * would split the scalar, so it is quoted there. */
-		sb_printf(sb, "%s%s(%s", in_flow ? "\"" : "", ki->name,
-			  fmt_param(d->kind, d->unit, 0, d->p[0], a, sizeof(a)));
-		if (ki->np == 2)
-			sb_printf(sb, ", %s", fmt_param(d->kind, d->unit, 1,
-							d->p[1], b, sizeof(b)));
+		sb_printf(sb, "%s%s(", in_flow ? "\"" : "", f->name);
+		for (int i = 0; i < f->np; i++)
+			sb_printf(sb, "%s%s", i ? ", " : "",
+				  dist_param_format(f, d->unit, i, d->p[i], a,
+					    sizeof(a)));
 		sb_printf(sb, ")%s", in_flow ? "\"" : "");
-		return;
 	}
 }
 
@@ -612,25 +542,33 @@ static int is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static void unknown_kind(const char *name, const char *file, int line,
+#define MAX_FAMILIES 64   /* names offered as suggestions */
+
+static void unknown_kind(const struct dist_family *const *reg,
+			 const char *name, const char *file, int line,
 			 int col, struct err *e)
 {
-	const char *s = ynode_suggest(NULL, name, dist_kind_names);
+	const char *names[MAX_FAMILIES + 1];
+	char list[512];
+	size_t n = 0;
+	for (reg = registry(reg); reg[n] && n < MAX_FAMILIES; n++)
+		names[n] = reg[n]->name;
+	names[n] = NULL;
+	const char *s = ynode_suggest(NULL, name, names);
 	if (s)
 		err_set(e, ERR_INPUT, file, line, col,
 			"unknown distribution '%s' (did you mean '%s'?)", name,
 			s);
 	else
 		err_set(e, ERR_INPUT, file, line, col,
-			"unknown distribution '%s' (expected constant, uniform, "
-			"normal, lognormal, exponential, gamma, weibull, pareto, "
-			"empirical or mixture)", name);
+			"unknown distribution '%s' (expected %s)", name,
+			dist_family_list(reg, 0, list, sizeof(list)));
 }
 
-static void list_kind_error(enum dist_kind k, const char *file, int line,
-			    int col, struct err *e)
+static void list_kind_error(const struct dist_family *f, const char *file,
+			    int line, int col, struct err *e)
 {
-	if (k == DIST_EMPIRICAL)
+	if (f == EMPIRICAL)
 		err_set(e, ERR_INPUT, file, line, col,
 			"empirical has list parameters: write it as a mapping, "
 			"{dist: empirical, edges: [...], counts: [...]}");
@@ -642,40 +580,64 @@ static void list_kind_error(enum dist_kind k, const char *file, int line,
 }
 
 /* "(mean, sd)" for messages. */
-static const char *param_list(enum dist_kind k, char *buf, size_t size)
+static const char *param_list(const struct dist_family *f, char *buf,
+			      size_t size)
 {
-	const struct kind_info *ki = &kinds[k];
-	if (ki->np == 2)
-		snprintf(buf, size, "(%s, %s)", ki->pname[0], ki->pname[1]);
-	else
-		snprintf(buf, size, "(%s)", ki->pname[0]);
+	size_t len = 0;
+	for (int i = 0; i < f->np && len < size; i++) {
+		int w = snprintf(buf + len, size - len, "%s%s",
+				 i ? ", " : "(", f->param[i].name);
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	if (len < size)
+		snprintf(buf + len, size - len, ")");
 	return buf;
 }
 
-/* Parse one parameter value (parameter i of kind k) from text s. */
-static int parse_param(enum dist_kind k, enum dist_unit u, int i,
+/* Parse one parameter value (parameter i of family f) from text s. */
+static int parse_param(const struct dist_family *f, enum dist_unit u, int i,
 		       const char *s, double *v, const char *file, int line,
 		       int col, struct err *e)
 {
 	char why[200];
-	int rc = is_plain(k, u, i) ? units_parse_number(s, v, why, sizeof(why))
-				   : units_parse_duration(s, v, why,
-							  sizeof(why));
+	int rc = dist_param_is_plain(f, u, i)
+		? units_parse_number(s, v, why, sizeof(why))
+		: units_parse_duration(s, v, why, sizeof(why));
 	if (rc)
 		return err_set(e, ERR_INPUT, file, line, col, "%s", why);
 	return 0;
 }
 
-/* Parse the text form; text may hold a bare value (a constant). */
+/* The family a bare value stands for (constant), or NULL. */
+static const struct dist_family *bare_family(
+	const struct dist_family *const *reg)
+{
+	for (reg = registry(reg); *reg; reg++)
+		if ((*reg)->bare)
+			return *reg;
+	return NULL;
+}
+
 struct dist *dist_parse_text(const char *text, enum dist_unit unit,
 			     const char *file, int line, int col, struct err *e)
+{
+	return dist_parse_text_with(NULL, text, unit, file, line, col, e);
+}
+
+/* Parse the text form; text may hold a bare value (a constant). */
+struct dist *dist_parse_text_with(const struct dist_family *const *reg,
+				  const char *text, enum dist_unit unit,
+				  const char *file, int line, int col,
+				  struct err *e)
 {
 	const char *p = text ? text : "";
 	const char *argb[DIST_MAX_ARGS], *arge[DIST_MAX_ARGS];
 	size_t nargs = 0;
-	double v[2] = { 0, 0 };
-	char msg[200], pl[64];
-	enum dist_kind k;
+	double v[DIST_MAX_PARAMS] = { 0 };
+	char msg[200], pl[128];
+	const struct dist_family *k;
 
 #define COL(ptr) (col + (int)((ptr) - (text ? text : "")))
 	while (is_ws(*p))
@@ -686,12 +648,11 @@ struct dist *dist_parse_text(const char *text, enum dist_unit unit,
 			"normal(400ns, 10ns))");
 		return NULL;
 	}
-	if (!is_ident(*p, 1)) {
+	if (!is_ident(*p, 1) && (k = bare_family(reg)) != NULL) {
 		/* A bare value: constant(v). */
-		if (parse_param(DIST_CONSTANT, unit, 0, p, &v[0], file, line,
-				COL(p), e))
+		if (parse_param(k, unit, 0, p, &v[0], file, line, COL(p), e))
 			return NULL;
-		return dist_new(DIST_CONSTANT, unit, v[0], 0);
+		return dist_new_family(k, unit, v);
 	}
 
 	const char *name = p;
@@ -700,11 +661,11 @@ struct dist *dist_parse_text(const char *text, enum dist_unit unit,
 	size_t nlen = (size_t)(p - name);
 	char nbuf[64];
 	snprintf(nbuf, sizeof(nbuf), "%.*s", (int)nlen, name);
-	if (kind_by_name(name, nlen, &k)) {
-		unknown_kind(nbuf, file, line, COL(name), e);
+	if (!(k = dist_family_find(reg, name, nlen))) {
+		unknown_kind(reg, nbuf, file, line, COL(name), e);
 		return NULL;
 	}
-	if (kinds[k].np < 0) {
+	if (k->np < 0) {
 		list_kind_error(k, file, line, COL(name), e);
 		return NULL;
 	}
@@ -757,27 +718,26 @@ struct dist *dist_parse_text(const char *text, enum dist_unit unit,
 	}
 	if (nargs == 1 && argb[0] == arge[0])
 		nargs = 0;   /* "normal()" */
-	if (nargs != (size_t)kinds[k].np) {
+	if (nargs != (size_t)k->np) {
 		/* Too many: point at the first extra; too few: the name. */
-		const char *at = nargs > (size_t)kinds[k].np
-			? argb[kinds[k].np] : name;
+		const char *at = nargs > (size_t)k->np ? argb[k->np] : name;
 		err_set(e, ERR_INPUT, file, line, COL(at),
-			"%s takes %d argument%s %s, got %zu", nbuf, kinds[k].np,
-			kinds[k].np == 1 ? "" : "s",
+			"%s takes %d argument%s %s, got %zu", nbuf, k->np,
+			k->np == 1 ? "" : "s",
 			param_list(k, pl, sizeof(pl)), nargs);
 		return NULL;
 	}
-	for (int i = 0; i < kinds[k].np; i++) {
+	for (int i = 0; i < k->np; i++) {
 		char abuf[128];
 		size_t alen = (size_t)(arge[i] - argb[i]);
 		if (alen == 0) {
 			err_set(e, ERR_INPUT, file, line, COL(argb[i]),
-				"%s: %s is empty", nbuf, kinds[k].pname[i]);
+				"%s: %s is empty", nbuf, k->param[i].name);
 			return NULL;
 		}
 		if (alen >= sizeof(abuf)) {
 			err_set(e, ERR_INPUT, file, line, COL(argb[i]),
-				"%s: %s is too long", nbuf, kinds[k].pname[i]);
+				"%s: %s is too long", nbuf, k->param[i].name);
 			return NULL;
 		}
 		memcpy(abuf, argb[i], alen);
@@ -791,14 +751,15 @@ struct dist *dist_parse_text(const char *text, enum dist_unit unit,
 		err_set(e, ERR_INPUT, file, line, COL(argb[bad]), "%s", msg);
 		return NULL;
 	}
-	struct dist *d = dist_new(k, unit, v[0], v[1]);
+	struct dist *d = dist_new_family(k, unit, v);
 	if (!d)
 		err_set(e, ERR_RUNTIME, file, line, col, "out of memory");
 	return d;
 #undef COL
 }
 
-static struct dist *parse_node(struct ynode *n, enum dist_unit unit,
+static struct dist *parse_node(const struct dist_family *const *reg,
+			       struct ynode *n, enum dist_unit unit,
 			       int depth, struct err *e);
 
 /* Positioned error at node n; returns NULL for `return node_err(...)`. */
@@ -913,7 +874,7 @@ static struct dist *parse_empirical(struct ynode *map, enum dist_unit unit,
 				 ynode_kind_name(it));
 			goto out;
 		}
-		if (parse_param(DIST_EMPIRICAL, unit, isedge ? 0 : 1, it->value,
+		if (parse_param(EMPIRICAL, unit, isedge ? 0 : 1, it->value,
 				isedge ? &edges[j] : &counts[j], it->file,
 				it->line, text_col(it), e))
 			goto out;
@@ -934,7 +895,8 @@ out:
 	return d;
 }
 
-static struct dist *parse_mixture(struct ynode *map, enum dist_unit unit,
+static struct dist *parse_mixture(const struct dist_family *const *reg,
+				  struct ynode *map, enum dist_unit unit,
 				  int depth, struct err *e)
 {
 	static const char *const comp_keys[] = { "weight", "dist", NULL };
@@ -989,7 +951,7 @@ static struct dist *parse_mixture(struct ynode *map, enum dist_unit unit,
 			node_err(e, c, "mixture component: missing 'dist'");
 			goto out;
 		}
-		comp[n] = parse_node(dn, unit, depth + 1, e);
+		comp[n] = parse_node(reg, dn, unit, depth + 1, e);
 		if (!comp[n])
 			goto out;
 		sum += w[n];
@@ -1013,15 +975,16 @@ out:
 	return d;
 }
 
-static struct dist *parse_map(struct ynode *map, enum dist_unit unit,
+static struct dist *parse_map(const struct dist_family *const *reg,
+			      struct ynode *map, enum dist_unit unit,
 			      int depth, struct err *e)
 {
 	static const char *const dist_only[] = { "dist", NULL };
-	const char *allowed[4] = { "dist", NULL, NULL, NULL };
-	enum dist_kind k;
+	const char *allowed[DIST_MAX_PARAMS + 2] = { "dist" };
+	const struct dist_family *k;
 	char msg[200];
-	double v[2] = { 0, 0 };
-	struct ynode *vn[2] = { NULL, NULL };
+	double v[DIST_MAX_PARAMS] = { 0 };
+	struct ynode *vn[DIST_MAX_PARAMS] = { NULL };
 
 	struct ynode *dn = ynode_get(map, "dist");
 	if (!dn) {
@@ -1042,21 +1005,21 @@ static struct dist *parse_map(struct ynode *map, enum dist_unit unit,
 		return node_err(e, dn, "dist: expected a distribution name, got "
 				"'%s' (write the text form as the whole value, "
 				"without a mapping)", dn->value);
-	if (kind_by_name(dn->value, strlen(dn->value), &k)) {
-		unknown_kind(dn->value, dn->file, dn->line, text_col(dn), e);
+	if (!(k = dist_family_find(reg, dn->value, strlen(dn->value)))) {
+		unknown_kind(reg, dn->value, dn->file, dn->line, text_col(dn),
+			     e);
 		return NULL;
 	}
-	const struct kind_info *ki = &kinds[k];
-	allowed[1] = ki->pname[0];
-	allowed[2] = ki->pname[1];
-	if (check_keys(map, allowed, ki->name, e))
+	for (int i = 0; i < DIST_MAX_PARAMS; i++)
+		allowed[i + 1] = k->param[i].name;
+	if (check_keys(map, allowed, k->name, e))
 		return NULL;
-	if (k == DIST_EMPIRICAL)
+	if (k == EMPIRICAL)
 		return parse_empirical(map, unit, e);
-	if (k == DIST_MIXTURE)
-		return parse_mixture(map, unit, depth, e);
-	for (int i = 0; i < ki->np; i++) {
-		vn[i] = need_key(map, ki->pname[i], YN_SCALAR, ki->name, e);
+	if (k == MIXTURE)
+		return parse_mixture(reg, map, unit, depth, e);
+	for (int i = 0; i < k->np; i++) {
+		vn[i] = need_key(map, k->param[i].name, YN_SCALAR, k->name, e);
 		if (!vn[i] || parse_param(k, unit, i, vn[i]->value, &v[i],
 					  vn[i]->file, vn[i]->line,
 					  text_col(vn[i]), e))
@@ -1065,21 +1028,22 @@ static struct dist *parse_map(struct ynode *map, enum dist_unit unit,
 	int bad = check_params(k, unit, v, msg, sizeof(msg));
 	if (bad >= 0)
 		return node_err(e, vn[bad], "%s", msg);
-	struct dist *d = dist_new(k, unit, v[0], v[1]);
+	struct dist *d = dist_new_family(k, unit, v);
 	if (!d)
 		oom(e, map);
 	return d;
 }
 
-static struct dist *parse_node(struct ynode *n, enum dist_unit unit,
+static struct dist *parse_node(const struct dist_family *const *reg,
+			       struct ynode *n, enum dist_unit unit,
 			       int depth, struct err *e)
 {
 	switch (n->kind) {
 	case YN_SCALAR:
-		return dist_parse_text(n->value, unit, n->file, n->line,
-				       text_col(n), e);
+		return dist_parse_text_with(reg, n->value, unit, n->file,
+					    n->line, text_col(n), e);
 	case YN_MAP:
-		return parse_map(n, unit, depth, e);
+		return parse_map(reg, n, unit, depth, e);
 	case YN_SEQ:
 		break;
 	}
@@ -1088,13 +1052,20 @@ static struct dist *parse_node(struct ynode *n, enum dist_unit unit,
 			"%s", ynode_kind_name(n));
 }
 
-struct dist *dist_parse(struct ynode *n, enum dist_unit unit, struct err *e)
+struct dist *dist_parse_with(const struct dist_family *const *reg,
+			     struct ynode *n, enum dist_unit unit,
+			     struct err *e)
 {
 	if (!n) {
 		err_set(e, ERR_INPUT, NULL, 0, 0, "missing distribution");
 		return NULL;
 	}
-	return parse_node(n, unit, 0, e);
+	return parse_node(reg, n, unit, 0, e);
+}
+
+struct dist *dist_parse(struct ynode *n, enum dist_unit unit, struct err *e)
+{
+	return dist_parse_with(NULL, n, unit, e);
 }
 
 uint64_t dist_sample_ns(const struct dist *d, gsl_rng *r)

@@ -23,6 +23,12 @@
  * Means/variances reported by dist_mean()/dist_var() are of the raw,
  * untruncated distribution.
  *
+ * Families: every parametric family (constant ... pareto above) is one
+ * table, struct dist_family in sim/dist_family.h, in its own file
+ * sim/dist_NAME.c, listed once in sim/dist_registry.c; this module parses,
+ * checks, prints, samples and describes them from the table alone.
+ * empirical and mixture are special forms handled here (list parameters).
+ *
  * A dist is immutable after parsing; sampling only mutates the gsl_rng, so one
  * dist may be shared by threads that each own their generator.
  */
@@ -35,15 +41,22 @@
 #include "sim/err.h"
 #include "sim/ytree.h"
 
+/* Names for the built-in families' positions in dist_families[]
+ * (sim/dist_registry.c), for callers that test for one kind (M/M/c needs
+ * exponentials).  Not a list of families: a new family needs no constant
+ * here (its dist_kind() is DIST_OTHER unless it is built in, then its
+ * registry position); compare dist_family() pointers or names instead. */
 enum dist_kind {
+	DIST_OTHER = -1,
 	DIST_CONSTANT, DIST_UNIFORM, DIST_NORMAL, DIST_LOGNORMAL,
-	DIST_EXPONENTIAL, DIST_GAMMA, DIST_WEIBULL, DIST_PARETO,
+	DIST_GAMMA, DIST_EXPONENTIAL, DIST_WEIBULL, DIST_PARETO,
 	DIST_EMPIRICAL, DIST_MIXTURE,
 };
 
 enum dist_unit { DIST_DURATION, DIST_NUMBER };
 
 struct dist;
+struct dist_family;
 
 /* Parse from a scenario node (scalar text or mapping).  NULL with e set
  * (ERR_INPUT, positioned at the offending node) on any error. */
@@ -52,10 +65,24 @@ struct dist *dist_parse(struct ynode *n, enum dist_unit unit, struct err *e);
  * first character; errors inside point at the offending argument). */
 struct dist *dist_parse_text(const char *text, enum dist_unit unit,
 			     const char *file, int line, int col, struct err *e);
+/* The same with the families of reg (NULL-terminated; NULL: the built-in
+ * dist_families[]), e.g. the built-ins plus a test's own family.  Mixture
+ * components are parsed with reg too. */
+struct dist *dist_parse_with(const struct dist_family *const *reg,
+			     struct ynode *n, enum dist_unit unit,
+			     struct err *e);
+struct dist *dist_parse_text_with(const struct dist_family *const *reg,
+				  const char *text, enum dist_unit unit,
+				  const char *file, int line, int col,
+				  struct err *e);
 
-/* Programmatic constructors (tests, models' defaults).  NULL on bad params. */
+/* Programmatic constructors (tests, models' defaults).  NULL on bad params
+ * or for a special form (empirical, mixture). */
 struct dist *dist_new(enum dist_kind kind, enum dist_unit unit,
 		      double p0, double p1);
+/* Family f with parameters p[0..f->np). */
+struct dist *dist_new_family(const struct dist_family *f, enum dist_unit unit,
+			     const double *p);
 /* Empirical over n bins: edges[n+1] increasing, counts[n] >= 0, sum > 0. */
 struct dist *dist_new_empirical(enum dist_unit unit, const double *edges,
 				const double *counts, size_t n);
@@ -71,13 +98,15 @@ uint64_t dist_sample_ns(const struct dist *d, gsl_rng *r);
 /* Theoretical mean and variance (INFINITY where they do not exist). */
 double dist_mean(const struct dist *d);
 double dist_var(const struct dist *d);
+/* Position of d's family in the built-in registry, or DIST_OTHER. */
 enum dist_kind dist_kind(const struct dist *d);
+/* d's family table (special forms too: their tables have no hooks). */
+const struct dist_family *dist_family(const struct dist *d);
 /* True for a constant 0 (models skip work for zero costs). */
 int dist_is_zero(const struct dist *d);
 /* Canonical text form, e.g. "normal(400ns, 10ns)"; returns buf. */
 char *dist_format(const struct dist *d, char *buf, size_t size);
-/* Name of a kind ("normal"), and the list of kind names (NULL-terminated). */
+/* Name of a built-in kind ("normal"); "?" for DIST_OTHER. */
 const char *dist_kind_name(enum dist_kind k);
-extern const char *const dist_kind_names[];
 
 #endif

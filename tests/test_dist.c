@@ -10,7 +10,12 @@
  *    goes negative and has the truncated-normal mean and variance;
  *  - text and mapping forms parse to the same thing, dist_format() output
  *    parses back to an identical distribution (random differential test);
- *  - each user-facing error: exact message text and file:line:col.
+ *  - each user-facing error: exact message text and file:line:col;
+ *  - a family defined here alone (a struct dist_family, "dummy": a
+ *    symmetric triangle) and passed in a registry parses in text and
+ *    mapping form and inside a mixture, samples with the right moments,
+ *    prints, reports its errors and fits from a histogram: adding a family
+ *    needs its table and a registry entry, nothing else.
  * Does not pin: the exact draws (GSL's samplers may change between
  * releases), nor speed.  Seeds print via test_seed() and can be replayed with
  * BPFSIM_TEST_SEED.
@@ -24,6 +29,7 @@
 #include <gsl/gsl_rstat.h>
 #include <gsl/gsl_sf_gamma.h>
 #include "sim/dist.h"
+#include "sim/dist_family.h"
 #include "sim/err.h"
 #include "sim/rng.h"
 #include "sim/units.h"
@@ -328,10 +334,17 @@ static void test_new_and_zero(void **state)
 	assert_null(dist_parse(NULL, DIST_DURATION, &e));
 	assert_int_equal(e.status, ERR_INPUT);
 
-	for (int k = DIST_CONSTANT; k <= DIST_MIXTURE; k++)
-		assert_string_equal(dist_kind_name((enum dist_kind)k),
-				    dist_kind_names[k]);
-	assert_null(dist_kind_names[DIST_MIXTURE + 1]);
+	/* enum dist_kind names the built-in registry's positions. */
+	static const char *const names[] = {
+		"constant", "uniform", "normal", "lognormal", "gamma",
+		"exponential", "weibull", "pareto", "empirical", "mixture",
+	};
+	for (int k = DIST_CONSTANT; k <= DIST_MIXTURE; k++) {
+		assert_string_equal(dist_kind_name((enum dist_kind)k), names[k]);
+		assert_string_equal(dist_families[k]->name, names[k]);
+	}
+	assert_null(dist_families[DIST_MIXTURE + 1]);
+	assert_string_equal(dist_kind_name(DIST_OTHER), "?");
 }
 
 /* ---- round trips -------------------------------------------------------- */
@@ -494,7 +507,7 @@ static void test_text_errors(void **state)
 		 "unknown distribution 'Normal' (did you mean 'normal'?)");
 	text_err("foo(1)", D, 10,
 		 "unknown distribution 'foo' (expected constant, uniform, "
-		 "normal, lognormal, exponential, gamma, weibull, pareto, "
+		 "normal, lognormal, gamma, exponential, weibull, pareto, "
 		 "empirical or mixture)");
 	text_err("normal(1ns)", D, 10,
 		 "normal takes 2 arguments (mean, sd), got 1");
@@ -556,7 +569,7 @@ static void test_text_errors(void **state)
 		 "expected a duration such as 400ns, got 'nan'");
 	text_err("inf", D, 10,
 		 "unknown distribution 'inf' (expected constant, uniform, "
-		 "normal, lognormal, exponential, gamma, weibull, pareto, "
+		 "normal, lognormal, gamma, exponential, weibull, pareto, "
 		 "empirical or mixture)");
 	text_err("normal(1e999s, 1ns)", D, 17,
 		 "number out of range in '1e999s'");
@@ -705,6 +718,161 @@ static void test_mixture_nesting(void **state)
 	}
 }
 
+/* ---- a family added through the table alone ----------------------------- */
+
+/* dummy(mode, halfwidth): the symmetric triangle on mode +- halfwidth,
+ * drawn as mode + halfwidth (U1 + U2 - 1). */
+static const struct dist_family dummy_family;
+
+static double dummy_sample(const double *p, gsl_rng *r)
+{
+	double u1 = gsl_rng_uniform(r), u2 = gsl_rng_uniform(r);
+	return p[0] + p[1] * (u1 + u2 - 1);
+}
+
+static double dummy_mean(const double *p)
+{
+	return p[0];
+}
+
+static double dummy_var(const double *p)
+{
+	return p[1] * p[1] / 6;
+}
+
+static double dummy_cdf(const double *p, double x)
+{
+	double z = (x - p[0]) / p[1];
+	if (z <= -1)
+		return 0;
+	if (z >= 1)
+		return 1;
+	return z < 0 ? 0.5 * (1 + z) * (1 + z) : 1 - 0.5 * (1 - z) * (1 - z);
+}
+
+static int dummy_fit(const struct dist_hist *h, double *p, double *loglik,
+		     size_t *evals)
+{
+	double m, sd, lm, lsd;
+	dist_hist_moments(h, &m, &sd, &lm, &lsd);
+	double start[2] = { m, sd * sqrt(6) };
+	return dist_mle_binned(&dummy_family, h, start, p, loglik, evals);
+}
+
+static const struct dist_family dummy_family = {
+	.name = "dummy",
+	.np = 2,
+	.param = { { "mode", 0, DIST_R_ANY }, { "halfwidth", 0, DIST_R_POS } },
+	.sample = dummy_sample,
+	.mean = dummy_mean,
+	.var = dummy_var,
+	.cdf = dummy_cdf,
+	.fit = dummy_fit,
+};
+
+static void test_family_added_by_table(void **state)
+{
+	const struct dist_family *reg[32];
+	size_t n = 0;
+	char buf[256];
+	struct err e;
+	(void)state;
+	while (dist_families[n] && n < 30) {
+		reg[n] = dist_families[n];
+		n++;
+	}
+	reg[n++] = &dummy_family;
+	reg[n] = NULL;
+	assert_ptr_equal(dist_family_find(reg, "dummy", 5), &dummy_family);
+	assert_null(dist_family_find(NULL, "dummy", 5));
+
+	/* Text form: parses, prints, reports its own family. */
+	err_init(&e);
+	struct dist *d = dist_parse_text_with(reg, "dummy(1us, 2us)",
+					      DIST_DURATION, "t", 1, 1, &e);
+	assert_non_null(d);
+	assert_ptr_equal(dist_family(d), &dummy_family);
+	assert_int_equal(dist_kind(d), DIST_OTHER);
+	assert_string_equal(dist_format(d, buf, sizeof(buf)), "dummy(1us, 2us)");
+	assert_rel(dist_mean(d), 1000, 1e-15, "dummy mean");
+	assert_rel(dist_var(d), 4e6 / 6, 1e-15, "dummy var");
+
+	/* Samples: moments within NSE standard errors, on the table's
+	 * sampler; draws are binned for the fit below (25 ns bins). */
+	enum { NB = 240 };
+	double edges[NB + 1], counts[NB] = { 0 };
+	for (int i = 0; i <= NB; i++)
+		edges[i] = -1000 + 25.0 * i;
+	gsl_rng *r = rng_stream_new(seed, 0, "test.dist.dummy");
+	gsl_rstat_workspace *w = gsl_rstat_alloc();
+	for (int i = 0; i < NDRAWS / 10; i++) {
+		double x = dist_sample(d, r);
+		gsl_rstat_add(x, w);
+		int b = (int)floor((x + 1000) / 25);
+		assert_true(b >= 0 && b < NB);
+		counts[b]++;
+	}
+	double se = sqrt(dist_var(d) / (NDRAWS / 10));
+	assert_true(fabs(gsl_rstat_mean(w) - 1000) < NSE * se);
+	assert_rel(gsl_rstat_variance(w), dist_var(d), 0.02, "dummy sample var");
+	gsl_rstat_free(w);
+	gsl_rng_free(r);
+
+	/* Fit from the histogram through the table's fit hook. */
+	struct dist_hist h = { NB, edges, counts, 0 };
+	double p[2], ll = 0;
+	size_t evals = 0;
+	assert_int_equal(dummy_family.fit(&h, p, &ll, &evals), 0);
+	assert_rel(p[0], 1000, 0.01, "dummy fitted mode");
+	assert_rel(p[1], 2000, 0.01, "dummy fitted halfwidth");
+	assert_true(evals > 0 && isfinite(ll));
+	assert_true(ll >= dist_hist_loglik(&dummy_family, &h,
+					   (double[]){ 1100, 2000 }));
+	dist_free(d);
+
+	/* Mapping form, and a mixture component, with the same registry. */
+	static const char *const docs[] = {
+		"d: {dist: dummy, mode: 1us, halfwidth: 2us}",
+		"d: {dist: mixture, components: [{weight: 1, dist: "
+		"\"dummy(1us, 2us)\"}]}",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		err_init(&e);
+		struct ytree *t = ytree_load_buffer("s.yaml", docs[i],
+						    strlen(docs[i]), &e);
+		assert_non_null(t);
+		d = dist_parse_with(reg, ynode_get(ytree_root(t), "d"),
+				    DIST_DURATION, &e);
+		if (!d)
+			fail_msg("%s: %s", docs[i], e.msg);
+		assert_rel(dist_mean(d), 1000, 1e-12, docs[i]);
+		dist_free(d);
+		ytree_free(t);
+	}
+
+	/* Its errors read like every family's. */
+	static const struct { const char *text, *msg; } bad[] = {
+		{ "dummy(1us)", "dummy takes 2 arguments (mode, halfwidth), got 1" },
+		{ "dummy(1us, 0)", "dummy: halfwidth must be > 0 (got 0ns)" },
+		{ "dummy(1us, 2)", "missing unit (ns, us, ms or s) in '2'" },
+		{ "dumy(1us, 2us)", "unknown distribution 'dumy' (did you mean "
+		  "'dummy'?)" },
+		{ "zipf(1)", "unknown distribution 'zipf' (expected constant, "
+		  "uniform, normal, lognormal, gamma, exponential, weibull, "
+		  "pareto, empirical, mixture or dummy)" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err_init(&e);
+		assert_null(dist_parse_text_with(reg, bad[i].text, DIST_DURATION,
+						 "t", 1, 1, &e));
+		assert_string_equal(e.msg, bad[i].msg);
+	}
+	/* Without it in the registry, dummy does not exist. */
+	err_init(&e);
+	assert_null(dist_parse_text("dummy(1us, 2us)", DIST_DURATION, "t", 1,
+				    1, &e));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -718,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_text_errors),
 		cmocka_unit_test(test_mapping_errors),
 		cmocka_unit_test(test_mixture_nesting),
+		cmocka_unit_test(test_family_added_by_table),
 	};
 	gsl_set_error_handler_off();
 	seed = test_seed(20240601);

@@ -35,28 +35,35 @@
 static uint64_t seed;
 
 struct truth {
-	enum fit_family f;
+	const char *name;        /* a fitted family of the registry */
 	double p[2];
 };
 
 static const struct truth truths[] = {
-	{ FIT_NORMAL, { 400, 40 } },
-	{ FIT_LOGNORMAL, { 2000, 0.5 } },
-	{ FIT_GAMMA, { 3, 100 } },
-	{ FIT_EXPONENTIAL, { 5000, 0 } },
-	{ FIT_WEIBULL, { 1000, 1.5 } },
+	{ "normal", { 400, 40 } },
+	{ "lognormal", { 2000, 0.5 } },
+	{ "gamma", { 3, 100 } },
+	{ "exponential", { 5000, 0 } },
+	{ "weibull", { 1000, 1.5 } },
 };
 
+static const struct dist_family *fam(const char *name)
+{
+	const struct dist_family *f = dist_family_find(NULL, name,
+						       strlen(name));
+	assert_non_null(f);
+	return f;
+}
+
+static int is(const struct dist_family *f, const char *name)
+{
+	return f == fam(name);
+}
+
+/* A draw from the truth, by its family's own sampler. */
 static double draw(const struct truth *t, gsl_rng *r)
 {
-	switch (t->f) {
-	case FIT_NORMAL:      return t->p[0] + gsl_ran_gaussian(r, t->p[1]);
-	case FIT_LOGNORMAL:   return gsl_ran_lognormal(r, log(t->p[0]), t->p[1]);
-	case FIT_GAMMA:       return gsl_ran_gamma(r, t->p[0], t->p[1]);
-	case FIT_EXPONENTIAL: return gsl_ran_exponential(r, t->p[0]);
-	case FIT_WEIBULL:     return gsl_ran_weibull(r, t->p[0], t->p[1]);
-	default:              return 0;
-	}
+	return fam(t->name)->sample(t->p, r);
 }
 
 /* Samples as the kernel records them: integer ns, negatives redrawn. */
@@ -89,14 +96,14 @@ static void test_recover_parameters(void **state)
 		struct fit_result r;
 		char what[64];
 		sample_hist(t, seed + k, N, &c);
-		assert_int_equal(fit_family(&c, t->f, &r), 0);
+		assert_int_equal(fit_family(&c, fam(t->name), &r), 0);
 		assert_true(r.ok);
 		for (int i = 0; i < r.np; i++) {
-			snprintf(what, sizeof(what), "%s %s",
-				 fit_family_name(t->f), fit_param_name(t->f, i));
+			snprintf(what, sizeof(what), "%s %s", t->name,
+				 r.family->param[i].name);
 			assert_rel(r.p[i], t->p[i], 0.02, what);
 		}
-		snprintf(what, sizeof(what), "%s KS", fit_family_name(t->f));
+		snprintf(what, sizeof(what), "%s KS", t->name);
 		assert_true(r.ks < 0.01);
 		assert_true(isfinite(r.aic));
 		chist_fini(&c);
@@ -109,32 +116,34 @@ static void test_aic_picks_family(void **state)
 	for (size_t k = 0; k < sizeof(truths) / sizeof(truths[0]); k++) {
 		const struct truth *t = &truths[k];
 		struct chist c;
-		struct fit_result r[FIT_NFAMILIES];
+		struct fit_result r[FIT_MAX_FAMILIES];
 		sample_hist(t, seed + 100 + k, N, &c);
-		assert_int_equal(fit_all(&c, r), FIT_NFAMILIES);
-		for (int i = 1; i < FIT_NFAMILIES; i++)
+		assert_int_equal(fit_count(), 5);
+		assert_int_equal(fit_all(&c, r), fit_count());
+		for (int i = 1; i < fit_count(); i++)
 			assert_true(r[i - 1].aic <= r[i].aic);
-		if (r[0].family != t->f) {
+		if (!is(r[0].family, t->name)) {
 			/* Only an exponential may lose, to a family that contains
 			 * it, fitted to shape 1 (the same distribution). */
-			int nested = t->f == FIT_EXPONENTIAL &&
-				     ((r[0].family == FIT_GAMMA &&
+			int nested = !strcmp(t->name, "exponential") &&
+				     ((is(r[0].family, "gamma") &&
 				       fabs(r[0].p[0] - 1) < 0.02) ||
-				      (r[0].family == FIT_WEIBULL &&
+				      (is(r[0].family, "weibull") &&
 				       fabs(r[0].p[1] - 1) < 0.02));
 			if (!nested)
 				fail_msg("%s data: AIC chose %s (aic %g)",
-					 fit_family_name(t->f),
-					 fit_family_name(r[0].family), r[0].aic);
+					 t->name, r[0].family->name, r[0].aic);
 		}
 		/* A clearly wrong family fits worse (KS): normal vs skewed data,
 		 * exponential vs the bell-shaped normal. */
-		for (int i = 0; i < FIT_NFAMILIES; i++) {
-			if (r[i].family == t->f)
+		for (int i = 0; i < fit_count(); i++) {
+			if (is(r[i].family, t->name))
 				assert_true(r[i].ks < 0.01);
-			if (t->f == FIT_NORMAL && r[i].family == FIT_EXPONENTIAL)
+			if (!strcmp(t->name, "normal") &&
+			    is(r[i].family, "exponential"))
 				assert_true(r[i].ks > 0.2);
-			if (t->f == FIT_EXPONENTIAL && r[i].family == FIT_NORMAL)
+			if (!strcmp(t->name, "exponential") &&
+			    is(r[i].family, "normal"))
 				assert_true(r[i].ks > 0.05);
 		}
 		chist_fini(&c);
@@ -158,7 +167,7 @@ static void test_shifted(void **state)
 	assert_int_equal(chist_from_hist(&c, h), 0);
 	assert_int_equal(chist_shift(&c, 40.5), 0);
 	assert_true(c.edges[0] >= 0);
-	assert_int_equal(fit_family(&c, FIT_GAMMA, &f), 0);
+	assert_int_equal(fit_family(&c, fam("gamma"), &f), 0);
 	assert_rel(f.p[0], 3, 0.03, "shifted gamma shape");
 	assert_rel(f.p[1], 100, 0.03, "shifted gamma scale");
 	assert_rel(fit_mean(&f), 300, 0.02, "shifted gamma mean");
@@ -174,13 +183,13 @@ static void test_too_few(void **state)
 	(void)state;
 	struct hist *h = calloc(1, sizeof(*h));
 	struct chist c;
-	struct fit_result r[FIT_NFAMILIES];
+	struct fit_result r[FIT_MAX_FAMILIES];
 	assert_non_null(h);
 	for (int i = 0; i < FIT_MIN_COUNT - 1; i++)
 		hist_record(h, 100 + (uint64_t)i);
 	assert_int_equal(chist_from_hist(&c, h), 0);
 	assert_int_equal(fit_all(&c, r), 0);
-	for (int i = 0; i < FIT_NFAMILIES; i++)
+	for (int i = 0; i < fit_count(); i++)
 		assert_false(r[i].ok);
 	chist_fini(&c);
 	/* An empty histogram: nothing to fit, no crash. */
@@ -198,8 +207,8 @@ static void test_format_parses(void **state)
 {
 	(void)state;
 	for (size_t k = 0; k < sizeof(truths) / sizeof(truths[0]); k++) {
-		struct fit_result r = { .family = truths[k].f, .ok = 1,
-					.np = truths[k].f == FIT_EXPONENTIAL ? 1 : 2 };
+		const struct dist_family *f = fam(truths[k].name);
+		struct fit_result r = { .family = f, .ok = 1, .np = f->np };
 		char text[128];
 		struct err e;
 		err_init(&e);
@@ -211,7 +220,7 @@ static void test_format_parses(void **state)
 		if (!d)
 			fail_msg("'%s' does not parse: %s", text, e.msg);
 		assert_string_equal(dist_kind_name(dist_kind(d)),
-				    fit_family_name(r.family));
+				    r.family->name);
 		assert_rel(dist_mean(d), fit_mean(&r), 1e-5, text);
 		dist_free(d);
 	}

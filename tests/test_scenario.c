@@ -90,7 +90,7 @@ static void test_bad_fixtures(void **state)
 		  "'exponential'?)" },
 		{ "bad_unknown_dist_far.yaml",
 		  "2:10: unknown distribution 'zipf' (expected constant, uniform, "
-		  "normal, lognormal, exponential, gamma, weibull, pareto, "
+		  "normal, lognormal, gamma, exponential, weibull, pareto, "
 		  "empirical or mixture)" },
 		{ "bad_unknown_model.yaml",
 		  "1:8: unknown model 'mmk' (did you mean 'mmc'?)" },
