@@ -43,7 +43,7 @@
 #include "calibrate/validate.h"
 #include "calibrate/calfile.h"
 #include "calibrate/fit.h"
-#include "sim/exp/runner.h"
+#include "sim/exp/experiment.h"
 #include "sim/exp/scenario.h"
 #include "sim/model.h"
 #include "sim/out.h"
@@ -289,14 +289,20 @@ int validate_simulate(const char *scenario, const struct val_sim_opts *so,
 		      struct err *e)
 {
 	struct scenario *sc = scenario_load(so->env, scenario, NULL, 0, 0, NULL, e);
-	struct runner_job *jobs = NULL;
-	double *metrics = NULL, *vals = NULL;
+	struct experiment x;
+	double *vals = NULL;
 	int rc = 0;
 	*interrupted = 0;
 	for (int i = 0; i < VM_COUNT; i++)
 		stat_summarize(NULL, 0, 0.95, &out[i]);
-	if (!sc)
+	/* One point, the scenario's replications: the experiment engine
+	 * (threads, MPI, precision: when the scenario asks). */
+	if (exp_init(&x, sc, e) || exp_add_base_point(&x, e) ||
+	    exp_grow_all(&x, e)) {
+		exp_fini(&x);
 		return e->status;
+	}
+	x.keep_series = 0;
 	const struct model *m = sc->model;
 	struct idx ix;
 	for (int h = 0; h < VAL_NHOOKS; h++) {
@@ -310,20 +316,23 @@ int validate_simulate(const char *scenario, const struct val_sim_opts *so,
 	ix.idle = metric(m, "idle_time", "");
 	ix.p50 = metric(m, "wait_p50", "");
 	ix.p99 = metric(m, "wait_p99", "");
-	size_t nr = sc->replications, nm = model_metric_count(m);
-	jobs = calloc(nr, sizeof(*jobs));
-	metrics = calloc(nr * nm, sizeof(double));
+	struct exp_run_opts ro = { .threads = so->threads,
+				   .interrupt = so->interrupted };
+	if (exp_run(&x, &ro, e)) {
+		rc = e->status;
+		goto out;
+	}
+	const struct exp_cell *cell = exp_cell(&x, 0, 0);
+	const struct runner_job *jobs = cell->jobs;
+	size_t nr = cell->nreps;
 	vals = calloc(nr * VM_COUNT, sizeof(double));
-	if (!jobs || !metrics || !vals) {
+	if (!vals) {
 		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 		goto out;
 	}
-	for (size_t r = 0; r < nr; r++)
-		scenario_job(sc, 0, r, &metrics[r * nm], 0, &jobs[r]);
-	runner_run(jobs, nr, so->threads, so->interrupted, NULL, NULL);
 	size_t n = 0;
 	for (size_t r = 0; r < nr; r++) {
-		const double *x = &metrics[r * nm];
+		const double *xm = jobs[r].metrics;
 		double *v = &vals[n * VM_COUNT];
 		if (!jobs[r].done) {
 			*interrupted = 1;
@@ -336,16 +345,16 @@ int validate_simulate(const char *scenario, const struct val_sim_opts *so,
 		}
 		double bpf = 0;
 		for (int h = 0; h < VAL_NHOOKS; h++) {
-			v[VM_PER_RUN + h] = x[ix.per_run[h]];
-			v[VM_RUNS_PER_S + h] = x[ix.rate[h]];
-			bpf += x[ix.bpf[h]];
+			v[VM_PER_RUN + h] = xm[ix.per_run[h]];
+			v[VM_RUNS_PER_S + h] = xm[ix.rate[h]];
+			bpf += xm[ix.bpf[h]];
 		}
-		double all = x[ix.payload] + x[ix.bpf_all] + x[ix.sw] + x[ix.idle];
-		double busy = all - x[ix.idle];
+		double all = xm[ix.payload] + xm[ix.bpf_all] + xm[ix.sw] + xm[ix.idle];
+		double busy = all - xm[ix.idle];
 		v[VM_BPF_SHARE] = all > 0 ? bpf / all : NAN;
 		v[VM_OVERHEAD] = busy > bpf ? bpf / (busy - bpf) : NAN;
-		v[VM_WAIT_P50] = x[ix.p50];
-		v[VM_WAIT_P99] = x[ix.p99];
+		v[VM_WAIT_P50] = xm[ix.p50];
+		v[VM_WAIT_P99] = xm[ix.p99];
 		v[VM_CPU_BUSY] = all > 0 ? busy / all : NAN;
 		n++;
 	}
@@ -363,11 +372,8 @@ int validate_simulate(const char *scenario, const struct val_sim_opts *so,
 	}
 	free(col);
 out:
-	runner_jobs_release(jobs, jobs ? nr : 0);
-	free(jobs);
-	free(metrics);
 	free(vals);
-	scenario_free(sc);
+	exp_fini(&x);
 	return rc;
 }
 
