@@ -30,57 +30,254 @@ int cli_exit_status(int status)
 	return cli_interrupted ? 128 + cli_interrupted : status;
 }
 
-/* Whether `name` is one of the space-separated words of `list`. */
-static int cmd_takes(const char *name, const char *list)
+/* The shared options: parsed, checked and documented here once.  `doc`
+ * is the help line ("" for options a subcommand documents itself, in its
+ * own words); its continuation lines are indented by the caller. */
+struct opt_spec {
+	const char *name;
+	int has_arg;
+	const char *arg;       /* its placeholder in help, or NULL */
+	const char *doc;
+};
+
+static const struct opt_spec specs[CLI_NOPTS] = {
+	[CLI_REPS] = { "reps", 1, "N",
+		"replications (default: the scenario's `replications`)" },
+	[CLI_SEED] = { "seed", 1, "S", "base seed (default: the scenario's `seed`)" },
+	[CLI_THREADS] = { "threads", 1, "T", "worker threads (default: all "
+		"cores); results do not\ndepend on it" },
+	[CLI_SET] = { "set", 1, "PATH=VALUE", "override a scenario key, e.g. "
+		"--set servers=8 or\n--set workload.lifetime=2ms (repeatable)" },
+	[CLI_OUT] = { "out", 1, "DIR", "output folder (default: out/<scenario "
+		"name>; sweep,\nphase, capacity: out/<name>-sweep|-phase|-capacity)" },
+	[CLI_FORMAT] = { "format", 1, "F", "what to print: table (default), csv "
+		"or json" },
+	[CLI_STRATEGIES] = { "strategies", 1, "LIST", "" },
+	[CLI_QUIET] = { "quiet", 0, NULL, "no progress line" },
+	[CLI_NO_PLOTS] = { "no-plots", 0, NULL, "do not draw figures (bpfsim "
+		"plot DIR draws them later)" },
+	[CLI_PLOT_FORMAT] = { "plot-format", 1, "F", "figures as png (default), "
+		"svg or both" },
+	[CLI_SHARD] = { "shard", 1, "I/N", "run only share I of N of the jobs "
+		"(batch systems,\nseveral machines); bpfsim merge DIR... finishes" },
+	[CLI_RESUME] = { "resume", 1, "DIR", "reuse the finished jobs in "
+		"DIR/jobs.csv, run the rest\n(default output folder: DIR)" },
+	[CLI_SWEEP] = { "sweep", 1, "AXIS", "" },
+	[CLI_MANIFEST] = { "manifest", 0, NULL, "" },
+	[CLI_PARAM] = { "param", 1, "PATH", "" },
+	[CLI_RANGE] = { "range", 1, "LO:HI", "" },
+	[CLI_OBJECTIVE] = { "objective", 1, "TEXT", "" },
+	[CLI_PROBES] = { "probes", 1, "N", "" },
+	[CLI_TOL] = { "tolerance", 1, "X", "" },
+	[CLI_X] = { "x", 1, "AXIS", "" },
+	[CLI_Y] = { "y", 1, "AXIS", "" },
+};
+
+const struct cli_cmd *cli_find(const char *name)
 {
-	size_t n = strlen(name);
-	for (const char *p = list; (p = strstr(p, name)); p += n)
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
-			return 1;
-	return 0;
+	for (size_t i = 0; cli_commands[i]; i++)
+		if (strcmp(cli_commands[i]->name, name) == 0)
+			return cli_commands[i];
+	return NULL;
 }
 
-/* The long name of option value c (for messages). */
-static const char *opt_name(const struct option *opts, int c)
+int cli_is_help(const char *a)
 {
-	for (; opts->name; opts++)
-		if (opts->val == c)
-			return opts->name;
-	return "?";
+	return !strcmp(a, "-h") || !strcmp(a, "--help");
+}
+
+void cli_print_help(const struct cli_cmd *cmd, FILE *f)
+{
+	fputs(cmd->help, f);
+	if (cmd->args == CLI_ARGS_OWN)
+		return;   /* the subcommand's help says everything */
+	fputs("\noptions:\n", f);
+	if (cmd->options)
+		fputs(cmd->options, f);
+	for (int i = 0; i < CLI_NOPTS; i++) {
+		if (!(cmd->opts & CLI_OPT(i)) || !specs[i].doc[0])
+			continue;
+		char head[40];
+		snprintf(head, sizeof(head), "--%s%s%s", specs[i].name,
+			 specs[i].arg ? " " : "", specs[i].arg ? specs[i].arg : "");
+		if (i == CLI_OUT)
+			snprintf(head, sizeof(head), "-o, --out DIR");
+		fprintf(f, "  %-17s ", head);
+		for (const char *c = specs[i].doc; *c; c++) {
+			fputc(*c, f);
+			if (*c == '\n')
+				fprintf(f, "  %-17s ", "");
+		}
+		fputc('\n', f);
+	}
+	fprintf(f, "  %-17s %s\n", "-h, --help", "this help");
+	if (cmd->epilogue)
+		fprintf(f, "\n%s", cmd->epilogue);
+}
+
+/* The subcommands that take option i, for "belongs to" messages. */
+static void takers(int i, char *buf, size_t size)
+{
+	size_t n = 0, len = 0;
+	buf[0] = 0;
+	for (size_t k = 0; cli_commands[k]; k++)
+		n += (cli_commands[k]->opts & CLI_OPT(i)) != 0;
+	for (size_t k = 0, j = 0; cli_commands[k] && len < size; k++) {
+		if (!(cli_commands[k]->opts & CLI_OPT(i)))
+			continue;
+		j++;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+					j == 1 ? "" : j == n ? " and " : ", ",
+					cli_commands[k]->name);
+	}
+}
+
+/* Parse one option's argument into o; 0 or 2 (message printed). */
+static int parse_one(const struct cli_cmd *cmd, int i, char *arg,
+		     struct cli_opts *o)
+{
+	char *end;
+	switch (i) {
+	case CLI_REPS:
+		o->reps = strtol(arg, &end, 10);
+		if (*end || o->reps < 1 || o->reps > 1000000) {
+			fprintf(stderr, "bpfsim %s: --reps must be a whole number "
+				"in 1..1000000 (got '%s')\n", cmd->name, arg);
+			return 2;
+		}
+		return 0;
+	case CLI_SEED:
+		errno = 0;
+		o->seed = strtoll(arg, &end, 10);
+		if (*end || !*arg || o->seed < 0 || errno == ERANGE) {
+			fprintf(stderr, "bpfsim %s: --seed must be a whole number "
+				">= 0 (got '%s')\n", cmd->name, arg);
+			return 2;
+		}
+		return 0;
+	case CLI_THREADS: {
+		long t = strtol(arg, &end, 10);
+		if (*end || t < 1 || t > 256) {
+			fprintf(stderr, "bpfsim %s: --threads must be in 1..256 "
+				"(got '%s')\n", cmd->name, arg);
+			return 2;
+		}
+		o->threads = (unsigned)t;
+		return 0;
+	}
+	case CLI_SET:
+		if (o->nsets == CLI_MAX_SETS) {
+			fprintf(stderr, "bpfsim %s: at most %d --set options\n",
+				cmd->name, CLI_MAX_SETS);
+			return 2;
+		}
+		o->sets[o->nsets++] = arg;
+		return 0;
+	case CLI_OUT:
+		o->out = arg;
+		return 0;
+	case CLI_FORMAT:
+		if (strcmp(arg, "table") && strcmp(arg, "csv") && strcmp(arg, "json")) {
+			fprintf(stderr, "bpfsim %s: --format must be table, csv "
+				"or json (got '%s')\n", cmd->name, arg);
+			return 2;
+		}
+		o->format = arg;
+		return 0;
+	case CLI_STRATEGIES:
+		o->strategies = arg;
+		return 0;
+	case CLI_QUIET:
+		o->quiet = 1;
+		return 0;
+	case CLI_NO_PLOTS:
+		o->no_plots = 1;
+		return 0;
+	case CLI_PLOT_FORMAT:
+		if (strcmp(arg, "png") && strcmp(arg, "svg") && strcmp(arg, "both")) {
+			fprintf(stderr, "bpfsim %s: --plot-format must be png, "
+				"svg or both (got '%s')\n", cmd->name, arg);
+			return 2;
+		}
+		o->plot_format = arg;
+		return 0;
+	case CLI_SHARD: {
+		unsigned si, sn;
+		char extra;
+		if (sscanf(arg, "%u/%u%c", &si, &sn, &extra) != 2 || sn == 0 ||
+		    si == 0 || si > sn) {
+			fprintf(stderr, "bpfsim %s: --shard is I/N with 1 <= I <= N "
+				"(got '%s')\n", cmd->name, arg);
+			return 2;
+		}
+		o->shard_i = si;
+		o->shard_n = sn;
+		return 0;
+	}
+	case CLI_RESUME:
+		o->resume = arg;
+		return 0;
+	case CLI_SWEEP:
+		if (o->nsweeps == 16) {
+			fprintf(stderr, "bpfsim %s: at most 16 --sweep\n", cmd->name);
+			return 2;
+		}
+		o->sweeps[o->nsweeps++] = arg;
+		return 0;
+	case CLI_MANIFEST:
+		o->manifest = 1;
+		return 0;
+	case CLI_PARAM:
+		o->cap_param = arg;
+		return 0;
+	case CLI_RANGE:
+		o->cap_range = arg;
+		return 0;
+	case CLI_OBJECTIVE:
+		o->cap_objective = arg;
+		return 0;
+	case CLI_PROBES: {
+		long v = strtol(arg, &end, 10);
+		if (*end || v < 3 || v > 64) {
+			fprintf(stderr, "bpfsim %s: --probes must be in 3..64 "
+				"(got '%s')\n", cmd->name, arg);
+			return 2;
+		}
+		o->cap_probes = (uint64_t)v;
+		return 0;
+	}
+	case CLI_TOL: {
+		double v = strtod(arg, &end);
+		if (*end || !(v > 0) || v > 10) {
+			fprintf(stderr, "bpfsim %s: --tolerance must be in (0, 10] "
+				"(got '%s')\n", cmd->name, arg);
+			return 2;
+		}
+		o->cap_tol = v;
+		return 0;
+	}
+	case CLI_X:
+		o->phase_x = arg;
+		return 0;
+	case CLI_Y:
+		o->phase_y = arg;
+		return 0;
+	}
+	return 2;
 }
 
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 	      struct cli_opts *o)
 {
-	enum { O_REPS = 256, O_SEED, O_THREADS, O_SET, O_OUT, O_FORMAT,
-	       O_STRATEGIES, O_QUIET, O_NO_PLOTS, O_SWEEP, O_MANIFEST, O_SHARD,
-	       O_RESUME, O_PARAM, O_RANGE, O_OBJECTIVE, O_PROBES, O_TOL, O_X, O_Y,
-	       O_PLOT_FORMAT };
-	static const struct option longopts[] = {
-		{ "reps", required_argument, NULL, O_REPS },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "threads", required_argument, NULL, O_THREADS },
-		{ "set", required_argument, NULL, O_SET },
-		{ "out", required_argument, NULL, O_OUT },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "strategies", required_argument, NULL, O_STRATEGIES },
-		{ "quiet", no_argument, NULL, O_QUIET },
-		{ "no-plots", no_argument, NULL, O_NO_PLOTS },
-		{ "plot-format", required_argument, NULL, O_PLOT_FORMAT },
-		{ "sweep", required_argument, NULL, O_SWEEP },
-		{ "manifest", no_argument, NULL, O_MANIFEST },
-		{ "shard", required_argument, NULL, O_SHARD },
-		{ "resume", required_argument, NULL, O_RESUME },
-		{ "param", required_argument, NULL, O_PARAM },
-		{ "range", required_argument, NULL, O_RANGE },
-		{ "objective", required_argument, NULL, O_OBJECTIVE },
-		{ "probes", required_argument, NULL, O_PROBES },
-		{ "tolerance", required_argument, NULL, O_TOL },
-		{ "x", required_argument, NULL, O_X },
-		{ "y", required_argument, NULL, O_Y },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	/* Every option is known (so that one of another subcommand gets a
+	 * clear message); this subcommand's table decides which it takes. */
+	struct option longopts[CLI_NOPTS + 2];
+	for (int i = 0; i < CLI_NOPTS; i++)
+		longopts[i] = (struct option){ specs[i].name, specs[i].has_arg ?
+					       required_argument : no_argument,
+					       NULL, 256 + i };
+	longopts[CLI_NOPTS] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[CLI_NOPTS + 1] = (struct option){ NULL, 0, NULL, 0 };
 	memset(o, 0, sizeof(*o));
 	o->reps = -1;
 	o->seed = -1;
@@ -88,171 +285,32 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 	optind = 1;
 	opterr = 0;
 	int c;
-	char *end;
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(cmd->help, stdout);
+		int i = c == 'o' ? CLI_OUT : c - 256;
+		if (c == 'h') {
+			cli_print_help(cmd, stdout);
 			return -1;
-		case O_REPS:
-			o->reps = strtol(optarg, &end, 10);
-			if (*end || o->reps < 1 || o->reps > 1000000) {
-				fprintf(stderr, "bpfsim %s: --reps must be a whole number "
-					"in 1..1000000 (got '%s')\n", cmd->name, optarg);
-				return 2;
-			}
-			break;
-		case O_SEED:
-			errno = 0;
-			o->seed = strtoll(optarg, &end, 10);
-			if (*end || !*optarg || o->seed < 0 || errno == ERANGE) {
-				fprintf(stderr, "bpfsim %s: --seed must be a whole number "
-					">= 0 (got '%s')\n", cmd->name, optarg);
-				return 2;
-			}
-			break;
-		case O_THREADS: {
-			long t = strtol(optarg, &end, 10);
-			if (*end || t < 1 || t > 256) {
-				fprintf(stderr, "bpfsim %s: --threads must be in 1..256 "
-					"(got '%s')\n", cmd->name, optarg);
-				return 2;
-			}
-			o->threads = (unsigned)t;
-			break;
 		}
-		case O_SET:
-			if (o->nsets == CLI_MAX_SETS) {
-				fprintf(stderr, "bpfsim %s: at most %d --set options\n",
-					cmd->name, CLI_MAX_SETS);
-				return 2;
-			}
-			o->sets[o->nsets++] = optarg;
-			break;
-		case 'o':
-		case O_OUT:
-			o->out = optarg;
-			break;
-		case O_FORMAT:
-			if (strcmp(optarg, "table") && strcmp(optarg, "csv") &&
-			    strcmp(optarg, "json")) {
-				fprintf(stderr, "bpfsim %s: --format must be table, csv "
-					"or json (got '%s')\n", cmd->name, optarg);
-				return 2;
-			}
-			o->format = optarg;
-			break;
-		case O_STRATEGIES:
-			o->strategies = optarg;
-			break;
-		case O_QUIET:
-			o->quiet = 1;
-			break;
-		case O_NO_PLOTS:
-			o->no_plots = 1;
-			break;
-		case O_PLOT_FORMAT:
-			if (strcmp(optarg, "png") && strcmp(optarg, "svg") &&
-			    strcmp(optarg, "both")) {
-				fprintf(stderr, "bpfsim %s: --plot-format must be png, "
-					"svg or both (got '%s')\n", cmd->name, optarg);
-				return 2;
-			}
-			o->plot_format = optarg;
-			break;
-		case O_PARAM:
-		case O_RANGE:
-		case O_OBJECTIVE:
-		case O_PROBES:
-		case O_TOL:
-			if (strcmp(cmd->name, "capacity")) {
-				fprintf(stderr, "bpfsim %s: --%s belongs to bpfsim "
-					"capacity\n", cmd->name, opt_name(longopts, c));
-				return 2;
-			}
-			if (c == O_PARAM)
-				o->cap_param = optarg;
-			else if (c == O_RANGE)
-				o->cap_range = optarg;
-			else if (c == O_OBJECTIVE)
-				o->cap_objective = optarg;
-			else if (c == O_PROBES) {
-				long v = strtol(optarg, &end, 10);
-				if (*end || v < 3 || v > 64) {
-					fprintf(stderr, "bpfsim capacity: --probes must be "
-						"in 3..64 (got '%s')\n", optarg);
-					return 2;
-				}
-				o->cap_probes = (uint64_t)v;
-			} else {
-				double v = strtod(optarg, &end);
-				if (*end || !(v > 0) || v > 10) {
-					fprintf(stderr, "bpfsim capacity: --tolerance must be "
-						"in (0, 10] (got '%s')\n", optarg);
-					return 2;
-				}
-				o->cap_tol = v;
-			}
-			break;
-		case O_X:
-		case O_Y:
-			if (strcmp(cmd->name, "phase")) {
-				fprintf(stderr, "bpfsim %s: --%s belongs to bpfsim phase\n",
-					cmd->name, opt_name(longopts, c));
-				return 2;
-			}
-			if (c == O_X)
-				o->phase_x = optarg;
-			else
-				o->phase_y = optarg;
-			break;
-		case O_SWEEP:
-		case O_MANIFEST:
-		case O_SHARD:
-		case O_RESUME:
-			if (!cmd_takes(cmd->name, c == O_SWEEP ? "sweep phase"
-				       : c == O_MANIFEST ? "sweep"
-				       : "run compare sweep phase capacity")) {
-				fprintf(stderr, "bpfsim %s: --%s belongs to bpfsim %s\n",
-					cmd->name, opt_name(longopts, c),
-					c == O_MANIFEST ? "sweep" : c == O_SWEEP
-					? "sweep and phase"
-					: "run, compare, sweep, phase and capacity");
-				return 2;
-			}
-			if (c == O_SWEEP) {
-				if (o->nsweeps == 16) {
-					fprintf(stderr, "bpfsim sweep: at most 16 --sweep\n");
-					return 2;
-				}
-				o->sweeps[o->nsweeps++] = optarg;
-			} else if (c == O_MANIFEST) {
-				o->manifest = 1;
-			} else if (c == O_RESUME) {
-				o->resume = optarg;
-			} else {
-				unsigned i, n;
-				char extra;
-				if (sscanf(optarg, "%u/%u%c", &i, &n, &extra) != 2 ||
-				    n == 0 || i == 0 || i > n) {
-					fprintf(stderr, "bpfsim %s: --shard is I/N with "
-						"1 <= I <= N (got '%s')\n", cmd->name, optarg);
-					return 2;
-				}
-				o->shard_i = i;
-				o->shard_n = n;
-			}
-			break;
-		default:
+		if (c == '?' || i < 0 || i >= CLI_NOPTS) {
 			fprintf(stderr, "bpfsim %s: unknown option '%s' (see bpfsim "
 				"%s --help)\n", cmd->name, argv[optind - 1], cmd->name);
 			return 2;
 		}
+		if (!(cmd->opts & CLI_OPT(i))) {
+			char who[256];
+			takers(i, who, sizeof(who));
+			fprintf(stderr, "bpfsim %s: --%s belongs to bpfsim %s\n",
+				cmd->name, specs[i].name, who[0] ? who : "none");
+			return 2;
+		}
+		if (parse_one(cmd, i, optarg, o))
+			return 2;
 	}
-	if (!strcmp(cmd->name, "merge")) {
+	if (cmd->args == CLI_ARGS_DIRS) {
 		if (optind >= argc) {
-			fprintf(stderr, "bpfsim merge: expected one or more shard "
-				"folders\n%s", cmd->help);
+			fprintf(stderr, "bpfsim %s: expected one or more folders\n",
+				cmd->name);
+			cli_print_help(cmd, stderr);
 			return 2;
 		}
 		o->dirs = argv + optind;
@@ -260,8 +318,8 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 		return 0;
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "bpfsim %s: expected one SCENARIO file\n%s",
-			cmd->name, cmd->help);
+		fprintf(stderr, "bpfsim %s: expected one SCENARIO file\n", cmd->name);
+		cli_print_help(cmd, stderr);
 		return 2;
 	}
 	o->scenario = argv[optind];

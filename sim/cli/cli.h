@@ -1,7 +1,9 @@
-/* cli.h - subcommand table and the options most subcommands share.
+/* cli.h - the subcommand registry and the option parser they share.
  *
- * Each subcommand is an entry {name, function, one-line summary, help text};
- * `bpfsim help NAME` and `bpfsim NAME --help` print the help text.
+ * Each subcommand is a struct cli_cmd in its own file: name, function,
+ * summary, help, and the options it takes from the shared table (cli.c),
+ * which parses, range-checks and documents each option once.
+ * `bpfsim help NAME` and `bpfsim NAME --help` print cli_print_help().
  * Exit statuses: 0 success, 1 runtime/OS failure, 2 bad input or usage,
  * 130/143 interrupted by SIGINT/SIGTERM.
  */
@@ -11,20 +13,56 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define CLI_MAX_SETS 64
 
+/* Every option the shared parser knows; a subcommand takes a subset
+ * (struct cli_cmd.opts, a bit per option). */
+enum cli_opt {
+	CLI_REPS, CLI_SEED, CLI_THREADS, CLI_SET, CLI_OUT, CLI_FORMAT,
+	CLI_STRATEGIES, CLI_QUIET, CLI_NO_PLOTS, CLI_PLOT_FORMAT, CLI_SHARD,
+	CLI_RESUME, CLI_SWEEP, CLI_MANIFEST, CLI_PARAM, CLI_RANGE,
+	CLI_OBJECTIVE, CLI_PROBES, CLI_TOL, CLI_X, CLI_Y, CLI_NOPTS
+};
+#define CLI_OPT(o) (1u << (o))
+/* What every subcommand that runs an experiment takes (drive.h). */
+#define CLI_EXPERIMENT_OPTS (CLI_OPT(CLI_REPS) | CLI_OPT(CLI_SEED) | \
+	CLI_OPT(CLI_THREADS) | CLI_OPT(CLI_SET) | CLI_OPT(CLI_OUT) | \
+	CLI_OPT(CLI_FORMAT) | CLI_OPT(CLI_QUIET) | CLI_OPT(CLI_NO_PLOTS) | \
+	CLI_OPT(CLI_PLOT_FORMAT) | CLI_OPT(CLI_SHARD) | CLI_OPT(CLI_RESUME))
+
+/* What follows the options: one SCENARIO file, one or more folders, or
+ * whatever the subcommand parses itself (it gets argv untouched). */
+enum cli_args { CLI_ARGS_SCENARIO, CLI_ARGS_DIRS, CLI_ARGS_OWN };
+
+/* A subcommand: one file sim/cli/cmd_NAME.c defines it, one line in
+ * sim/cli/commands.c lists it.  `help` is its usage and description;
+ * `options` the lines of its own options; the shared options it takes
+ * (opts) are documented from the parser's table after them. */
 struct cli_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 	const char *help;
+	const char *options;   /* "  --x ...  what\n" lines, or NULL */
+	unsigned opts;         /* CLI_OPT() bits the shared parser accepts */
+	enum cli_args args;
+	const char *epilogue;  /* text after the options, or NULL */
 };
 
-extern const struct cli_cmd cli_commands[];
+/* The registry (sim/cli/commands.c), NULL-terminated. */
+extern const struct cli_cmd *const cli_commands[];
 const struct cli_cmd *cli_find(const char *name);
+/* The whole help of cmd: help, "options:", its own options, the shared
+ * ones it takes, "-h, --help", the epilogue. */
+void cli_print_help(const struct cli_cmd *cmd, FILE *f);
+/* "-h"/"--help" */
+int cli_is_help(const char *arg);
+/* `bpfsim --help`: the subcommands and their summaries. */
+void cli_usage(FILE *f);
 
-/* Options shared by run/compare (and later sweep, phase, capacity). */
+/* The parsed command line of a subcommand (what its cmd->opts allow). */
 struct cli_opts {
 	const char *scenario;
 	const char *sets[CLI_MAX_SETS];
@@ -50,13 +88,15 @@ struct cli_opts {
 	double cap_tol;
 	/* phase */
 	const char *phase_x, *phase_y;
-	/* merge: the positional arguments */
+	/* CLI_ARGS_DIRS: the positional arguments */
 	char **dirs;
 	int ndirs;
 };
 
-/* Parse argv for `cmd` (argv[0] is the subcommand).  Returns 0, 2 on a usage
- * error (message printed), or -1 when --help was printed (exit 0). */
+/* Parse argv for `cmd` (argv[0] is the subcommand): the options its table
+ * allows, then its positional arguments.  Returns 0, 2 on a usage error
+ * (message printed: an option of another subcommand says which), or -1
+ * when --help was printed (exit 0). */
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 	      struct cli_opts *o);
 
@@ -85,15 +125,6 @@ void cli_install_signals(void);
 /* 128 + signal number when interrupted, else `status`. */
 int cli_exit_status(int status);
 
-int cmd_run(int argc, char **argv);
-int cmd_compare(int argc, char **argv);
-int cmd_sweep(int argc, char **argv);
-int cmd_merge(int argc, char **argv);
-int cmd_plot(int argc, char **argv);
-int cmd_capacity(int argc, char **argv);
-int cmd_phase(int argc, char **argv);
-int cmd_calibrate(int argc, char **argv);
-int cmd_validate(int argc, char **argv);
-extern const char calibrate_help[], validate_help[];
+
 
 #endif

@@ -17,7 +17,9 @@
 #include "sim/units.h"
 #include "sim/ytree.h"
 
-const char calibrate_help[] =
+static int cmd_calibrate(int argc, char **argv);
+
+static const char calibrate_help[] =
 	"usage: bpfsim calibrate profile --prog ID|NAME|bundled:VARIANT [options]\n"
 	"       bpfsim calibrate workload [--load SPEC] [options]\n"
 	"       bpfsim calibrate storage [--occupancy LIST] [--active LIST] "
@@ -120,7 +122,7 @@ static int parse_list(const char *opt, const char *text, double lo, double hi,
 	return 0;
 }
 
-int cmd_calibrate(int argc, char **argv)
+static int cmd_calibrate(int argc, char **argv)
 {
 	enum { O_DURATION = 256, O_LOAD, O_PROG, O_OCC, O_ACT, O_ATTACH, O_QUIET,
 	       O_VERBOSE, O_NO_PLOTS, O_PLOT_FORMAT };
@@ -272,3 +274,9 @@ int cmd_calibrate(int argc, char **argv)
 		plot_path(o.out, plot_format, NULL, stderr);
 	return cli_exit_status(rc);
 }
+
+const struct cli_cmd cli_cmd_calibrate = {
+	"calibrate", cmd_calibrate,
+	"measure this host with BPF probes into a calibration file",
+	calibrate_help, NULL, 0, CLI_ARGS_OWN, NULL,
+};

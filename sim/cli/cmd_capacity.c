@@ -643,9 +643,11 @@ int capacity_merge(const struct cli_opts *o, char **dirs, int ndirs)
 	return capacity_main(o, dirs, ndirs);
 }
 
-int cmd_capacity(int argc, char **argv)
+extern const struct cli_cmd cli_cmd_capacity;
+
+static int cmd_capacity(int argc, char **argv)
 {
-	const struct cli_cmd *cmd = cli_find("capacity");
+	const struct cli_cmd *cmd = &cli_cmd_capacity;
 	struct cli_opts o;
 	int rc = cli_parse(cmd, argc, argv, &o);
 	if (rc)
@@ -653,3 +655,29 @@ int cmd_capacity(int argc, char **argv)
 	char *resume[1] = { (char *)o.resume };
 	return capacity_main(&o, resume, o.resume ? 1 : 0);
 }
+
+const struct cli_cmd cli_cmd_capacity = {
+	"capacity", cmd_capacity,
+	"largest parameter value that meets an objective, per strategy",
+	"usage: bpfsim capacity SCENARIO --param PATH[=TEMPLATE] --range LO:HI\n"
+	"                       --objective 'METRIC<=X [and ...]' [options]\n\n"
+	"Bisection in log space between LO and HI (units as in the scenario:\n"
+	"100/s:1M/s, 1us:10ms, 10:100000), R replications at every probe, for\n"
+	"every strategy (compare: list or --strategies).  Objective terms:\n"
+	"METRIC<=X, METRIC>=X, regime!=exploding, joined by `and`.  Prints\n"
+	"every probe, the estimate and a 95% interval from the probes whose\n"
+	"whole CI passed/failed; writes capacity.csv.  TEMPLATE puts the value\n"
+	"into text, e.g. --param 'service=exponential({})'.  The scenario's\n"
+	"capacity: block gives the defaults.  --resume continues a search;\n"
+	"--shard I/N runs share I of the first 5 levels of every strategy's\n"
+	"bisection tree, and bpfsim merge of the shards finishes the search.\n",
+	"  --param PATH[=TEMPLATE]   parameter to search\n"
+	"  --range LO:HI             search interval (0 < LO < HI)\n"
+	"  --objective TEXT          what must hold\n"
+	"  --probes N                most probes per strategy (default 14)\n"
+	"  --tolerance X             stop when HI/LO <= 1 + X (default 0.02)\n"
+	"  --strategies LIST         strategies to search\n",
+	CLI_EXPERIMENT_OPTS | CLI_OPT(CLI_STRATEGIES) | CLI_OPT(CLI_PARAM) |
+	CLI_OPT(CLI_RANGE) | CLI_OPT(CLI_OBJECTIVE) | CLI_OPT(CLI_PROBES) |
+	CLI_OPT(CLI_TOL), CLI_ARGS_SCENARIO, NULL,
+};

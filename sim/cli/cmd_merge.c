@@ -17,9 +17,11 @@
 #include "sim/cli/drive.h"
 #include "sim/cli/sweep_load.h"
 
-int cmd_merge(int argc, char **argv)
+extern const struct cli_cmd cli_cmd_merge;
+
+static int cmd_merge(int argc, char **argv)
 {
-	const struct cli_cmd *cmd = cli_find("merge");
+	const struct cli_cmd *cmd = &cli_cmd_merge;
 	struct cli_opts o;
 	struct err e;
 	struct experiment x = { 0 };
@@ -32,6 +34,7 @@ int cmd_merge(int argc, char **argv)
 	drive_shard_command(o.dirs[0], what, sizeof(what));
 	/* What the folder's scenario says, nothing from this command line. */
 	struct cli_opts lo = { .reps = -1, .seed = -1, .format = "table",
+			       .threads = o.threads,
 			       .no_plots = 1, .quiet = o.quiet };
 	if (!strcmp(what, "capacity")) {
 		/* The search itself, over the shards' probes. */
@@ -88,3 +91,16 @@ out:
 	exp_fini(&x);
 	return rc;
 }
+
+const struct cli_cmd cli_cmd_merge = {
+	"merge", cmd_merge, "finish an experiment run in shards (--shard I/N)",
+	"usage: bpfsim merge DIR... [--out OUT]\n\n"
+	"Reads the jobs of every shard folder (bpfsim run, compare, sweep,\n"
+	"phase or capacity with --shard I/N --out DIR) and writes the outputs\n"
+	"the command would have written in one go, byte for byte (default\n"
+	"folder: out/merged); for capacity it finishes the search, running\n"
+	"the probes deeper than the shards' tree.  Missing jobs mark the\n"
+	"output incomplete.\n",
+	NULL, CLI_OPT(CLI_OUT) | CLI_OPT(CLI_QUIET) | CLI_OPT(CLI_NO_PLOTS) |
+	CLI_OPT(CLI_PLOT_FORMAT) | CLI_OPT(CLI_THREADS), CLI_ARGS_DIRS, NULL,
+};

@@ -159,9 +159,11 @@ int phase_finish(struct experiment *x, const struct cli_opts *o,
 	return rc;
 }
 
-int cmd_phase(int argc, char **argv)
+extern const struct cli_cmd cli_cmd_phase;
+
+static int cmd_phase(int argc, char **argv)
 {
-	const struct cli_cmd *cmd = cli_find("phase");
+	const struct cli_cmd *cmd = &cli_cmd_phase;
 	struct cli_opts o;
 	struct err e;
 	struct experiment x = { 0 };
@@ -228,3 +230,23 @@ out:
 	scenario_free(probe);
 	return cli_exit_status(rc);
 }
+
+const struct cli_cmd cli_cmd_phase = {
+	"phase", cmd_phase,
+	"phase diagram: the regime of every point of a 2-D grid, per strategy",
+	"usage: bpfsim phase SCENARIO --x PATH=LO:HI:N[:log] --y PATH=LO:HI:N[:log]\n"
+	"                    [options]\n\n"
+	"Runs the grid (every strategy: compare: list, --strategies, or the\n"
+	"model's first two) and classifies every run's trajectory as\n"
+	"converging, stable, oscillating or exploding (the majority over the\n"
+	"replications; criteria in README \"Regimes\").  Prints a map per\n"
+	"strategy, the boundary (smallest x that explodes, per y) and where\n"
+	"the first strategy explodes and the others do not.  Writes phase.csv\n"
+	"(x, y, strategy, regime, overhead ratio mean and CI) and everything a\n"
+	"sweep writes.  The scenario's phase: {x, y} block gives the defaults.\n",
+	"  --x PATH=LO:HI:N[:log]  the horizontal axis\n"
+	"  --y PATH=LO:HI:N[:log]  the vertical axis\n"
+	"  --strategies LIST       strategies to map\n",
+	CLI_EXPERIMENT_OPTS | CLI_OPT(CLI_STRATEGIES) | CLI_OPT(CLI_X) |
+	CLI_OPT(CLI_Y), CLI_ARGS_SCENARIO, NULL,
+};

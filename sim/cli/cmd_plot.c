@@ -10,52 +10,46 @@
  * a folder with nothing to plot.  A missing gnuplot is a warning, not an
  * error: the data and scripts are written for later.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "plots/plot.h"
 #include "sim/cli/cli.h"
 
-int cmd_plot(int argc, char **argv)
+static int cmd_plot(int argc, char **argv);
+
+const struct cli_cmd cli_cmd_plot = {
+	"plot", cmd_plot, "draw the figures of output folders (gnuplot)",
+	"usage: bpfsim plot OUTDIR|CALFILE... [--plot-format png|svg|both]\n\n"
+	"Redraws every figure the files in OUTDIR support: timeline (payload\n"
+	"vs BPF CPU time per window) and compare (metrics with 95% CI per\n"
+	"strategy) for run/compare folders; sweep (metrics vs the swept\n"
+	"parameter with CI bands) for sweep folders; validation (mmc mean wait\n"
+	"vs Erlang C) for mmc sweeps in OUTDIR or its subfolders; phase\n"
+	"(regime and overhead ratio heatmaps per strategy, where one explodes\n"
+	"and not the other) for phase folders; portrait (trajectories in\n"
+	"backlog x overhead ratio space, arrows for time) where series.csv\n"
+	"has them; capacity (objective metric vs parameter, threshold,\n"
+	"capacity and interval per strategy) for capacity folders; and\n"
+	"calibration-STEM (histograms with the fitted densities, AIC and KS)\n"
+	"for each calibration file STEM.yaml in OUTDIR.  Given a calibration\n"
+	"file (CALFILE) instead of a folder, draws its figure next to it.\n"
+	"Writes NAME.dat and NAME.gp next to NAME.png, so `cd OUTDIR && gnuplot\n"
+	"NAME.gp` redraws by hand; without gnuplot on PATH only those are\n"
+	"written (a warning, exit status 0).  run, compare, sweep, phase,\n"
+	"capacity and calibrate -o FILE draw their figures themselves unless\n"
+	"--no-plots.  Lists the figures written.\n",
+	NULL, CLI_OPT(CLI_PLOT_FORMAT), CLI_ARGS_DIRS, NULL,
+};
+
+static int cmd_plot(int argc, char **argv)
 {
-	const struct cli_cmd *cmd = cli_find("plot");
-	static const struct option longopts[] = {
-		{ "plot-format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *format = NULL;
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(cmd->help, stdout);
-			return 0;
-		case 'f':
-			if (plot_format_check(optarg)) {
-				fprintf(stderr, "bpfsim plot: --plot-format must be %s "
-					"(got '%s')\n", PLOT_FORMATS, optarg);
-				return 2;
-			}
-			format = optarg;
-			break;
-		default:
-			fprintf(stderr, "bpfsim plot: unknown option '%s' (see bpfsim "
-				"plot --help)\n", argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "bpfsim plot: expected an output folder\n%s",
-			cmd->help);
-		return 2;
-	}
-	int rc = 0;
-	for (int i = optind; i < argc; i++) {
-		int r = plot_path(argv[i], format, stdout, stderr);
+	struct cli_opts o;
+	int rc = cli_parse(&cli_cmd_plot, argc, argv, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	for (int i = 0; i < o.ndirs; i++) {
+		int r = plot_path(o.dirs[i], o.plot_format, stdout, stderr);
 		if (r > rc)
 			rc = r;
 	}

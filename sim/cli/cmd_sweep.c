@@ -57,9 +57,11 @@ int sweep_finish(struct experiment *x, const struct cli_opts *o,
 	return rc;
 }
 
+extern const struct cli_cmd cli_cmd_sweep;
+
 static int sweep_main(int argc, char **argv)
 {
-	const struct cli_cmd *cmd = cli_find("sweep");
+	const struct cli_cmd *cmd = &cli_cmd_sweep;
 	struct cli_opts o;
 	struct err e;
 	struct experiment x = { 0 };
@@ -104,10 +106,33 @@ out:
 	return cli_exit_status(rc);
 }
 
-int cmd_sweep(int argc, char **argv)
+static int cmd_sweep(int argc, char **argv)
 {
 	mpi_begin(&argc, &argv);
 	int rc = sweep_main(argc, argv);
 	mpi_end();
 	return rc;
 }
+
+const struct cli_cmd cli_cmd_sweep = {
+	"sweep", cmd_sweep,
+	"run a grid of parameter values (points x strategies x replications)",
+	"usage: bpfsim sweep SCENARIO [--sweep PATH=VALUES]... [options]\n\n"
+	"Runs every point of the cartesian product of the sweep axes (the\n"
+	"scenario's `sweep:` block plus --sweep options) with every strategy\n"
+	"(compare: list or --strategies) and R replications each, as one pool\n"
+	"of jobs on all cores.  Writes points.csv (per point and strategy:\n"
+	"parameters, then mean, CI low, CI high of every metric),\n"
+	"differences.csv (paired differences between strategies),\n"
+	"summary.json, jobs.csv (every job's exact result), series.csv and\n"
+	"scenario.resolved.yaml (the whole experiment).\n",
+	"  --sweep PATH=V1,V2,...     an axis from a list of values\n"
+	"  --sweep PATH=LO:HI:N[:log] an axis of N values from LO to HI\n"
+	"  --strategies LIST          strategies to run at every point\n"
+	"  --manifest                 print one line per job and exit\n",
+	CLI_EXPERIMENT_OPTS | CLI_OPT(CLI_STRATEGIES) | CLI_OPT(CLI_SWEEP) |
+	CLI_OPT(CLI_MANIFEST), CLI_ARGS_SCENARIO,
+	"Under MPI (make MPI=1; mpirun -n K bpfsim sweep ...) rank 0 hands\n"
+	"jobs to the other ranks; the output is the same bytes (so for run,\n"
+	"compare, phase and capacity).\n",
+};

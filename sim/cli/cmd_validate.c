@@ -36,7 +36,9 @@
 #define MAX_LOADS 16
 #define DEFAULT_LOADS "spawn:500,spawn:2000,sleepers:64,sleepers:4096"
 
-const char validate_help[] =
+static int cmd_validate(int argc, char **argv);
+
+static const char validate_help[] =
 	"usage: bpfsim validate [--storage hash|task_storage|both] [--loads LIST]\n"
 	"                       [--duration D] [--tolerance X] [-o DIR] [options]\n\n"
 	"Closes the loop on this host: for each load, runs the bundled\n"
@@ -356,7 +358,7 @@ static void write_measured(FILE *f, const char *load,
 	fputc('\n', f);
 }
 
-int cmd_validate(int argc, char **argv)
+static int cmd_validate(int argc, char **argv)
 {
 	struct vopts v;
 	struct err e;
@@ -487,3 +489,9 @@ out:
 	free(rows);
 	return cli_exit_status(rc);
 }
+
+const struct cli_cmd cli_cmd_validate = {
+	"validate", cmd_validate,
+	"measure the bundled probes under loads and compare with the simulation",
+	validate_help, NULL, 0, CLI_ARGS_OWN, NULL,
+};
