@@ -53,7 +53,7 @@ int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	struct plot_csv t;
 	struct out_file o = { 0 };
 	struct cmp *x = NULL;
-	int rc = c->kind == PLOT_RUN ? plot_csv_read(&t, c->dir, "summary.csv", e)
+	int rc = c->kind == PLOT_RUN ? plot_csv_read(&t, c->dir, OUTDIR_SUMMARY_CSV, e)
 				     : 0;
 	if (rc != 1)
 		return rc;
@@ -65,13 +65,13 @@ int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		goto out;
 	}
 	x->t = &t;
-	x->cs = plot_csv_col(&t, "strategy");
-	x->cm = plot_csv_col(&t, "metric");
-	x->cu = plot_csv_col(&t, "unit");
-	x->cn = plot_csv_col(&t, "n");
-	x->cmean = plot_csv_col(&t, "mean");
-	x->clo = plot_csv_col(&t, "ci_low");
-	x->chi = plot_csv_col(&t, "ci_high");
+	x->cs = plot_csv_col(&t, OUTDIR_COL_STRATEGY);
+	x->cm = plot_csv_col(&t, OUTDIR_COL_METRIC);
+	x->cu = plot_csv_col(&t, OUTDIR_COL_UNIT);
+	x->cn = plot_csv_col(&t, OUTDIR_COL_N);
+	x->cmean = plot_csv_col(&t, OUTDIR_COL_MEAN);
+	x->clo = plot_csv_col(&t, OUTDIR_COL_CI_LOW);
+	x->chi = plot_csv_col(&t, OUTDIR_COL_CI_HIGH);
 	if (x->cs < 0 || x->cm < 0 || x->cu < 0 || x->cmean < 0 || x->clo < 0 ||
 	    x->chi < 0)
 		goto out;
@@ -97,7 +97,8 @@ int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		x->row[k][i] = (long)r;
 	}
 	size_t pick[NPANELS];
-	size_t np = plot_pick_metrics(x->metric, x->nm, usable, x, pick, NPANELS);
+	size_t np = plot_pick_metrics(c->model, x->metric, x->nm, usable, x, pick,
+				      NPANELS);
 	if (np == 0 || x->ns == 0)
 		goto out;
 	/* "value" labels the one strategy of a model without strategies. */

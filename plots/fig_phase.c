@@ -108,11 +108,11 @@ int fig_phase_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	const char **tx = NULL, **ty = NULL;
 	int *reg = NULL;
 	double *ov = NULL;
-	int rc = plot_csv_read(&t, c->dir, "phase.csv", e);
+	int rc = plot_csv_read(&t, c->dir, OUTDIR_PHASE_CSV, e);
 	if (rc != 1)
 		return rc;
 	rc = 0;
-	int cs = plot_csv_col(&t, "strategy"), cg = plot_csv_col(&t, "regime"),
+	int cs = plot_csv_col(&t, OUTDIR_COL_STRATEGY), cg = plot_csv_col(&t, OUTDIR_COL_REGIME),
 	    co = plot_csv_col(&t, "overhead_ratio_mean");
 	if (cs != 2 || cg < 0 || t.nrows == 0)
 		goto out;
@@ -257,8 +257,8 @@ int fig_phase_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	struct plot_csv p;
 	struct err ignore;
 	err_init(&ignore);
-	if (plot_csv_read(&p, c->dir, "points.csv", &ignore) == 1) {
-		int cr = plot_csv_col(&p, "replications");
+	if (plot_csv_read(&p, c->dir, OUTDIR_POINTS_CSV, &ignore) == 1) {
+		int cr = plot_csv_col(&p, OUTDIR_COL_REPLICATIONS);
 		double rmin = INFINITY, rtop = 0;
 		for (size_t r = 0; r < p.nrows && cr >= 0; r++) {
 			double n = plot_csv_num(&p, r, cr);

@@ -65,8 +65,8 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	char **labels = NULL;
 	/* A phase folder's grid is the phase figure's: as a sweep (x = the
 	 * first axis, one series per strategy and y value) it is a tangle. */
-	int rc = c->kind == PLOT_SWEEP && !plot_has_file(c, "phase.csv")
-		 ? plot_csv_read(&t, c->dir, "points.csv", e) : 0;
+	int rc = c->kind == PLOT_SWEEP && !plot_has_file(c, OUTDIR_PHASE_CSV)
+		 ? plot_csv_read(&t, c->dir, OUTDIR_POINTS_CSV, e) : 0;
 	if (rc != 1)
 		return rc;
 	rc = 0;
@@ -74,7 +74,7 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	if (!s)
 		goto oom;
 	s->t = &t;
-	s->cstrat = plot_csv_col(&t, "strategy");
+	s->cstrat = plot_csv_col(&t, OUTDIR_COL_STRATEGY);
 	if (s->cstrat < 2 || t.nrows == 0 || strcmp(t.cell[0], "point"))
 		goto out;
 	s->naxes = (size_t)s->cstrat - 1;
@@ -214,7 +214,8 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	}
 
 	size_t pick[NPANELS];
-	size_t np = plot_pick_metrics(s->mname, s->nm, usable, s, pick, NPANELS);
+	size_t np = plot_pick_metrics(c->model, s->mname, s->nm, usable, s, pick,
+				      NPANELS);
 	if (np == 0 || nser == 0)
 		goto out;
 	struct plot_unit u[NPANELS];
@@ -289,7 +290,7 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	else
 		snprintf(xlabel, sizeof(xlabel), "%s%s", t.cell[1],
 			 xlog ? " (log scale)" : "");
-	int crep = plot_csv_col(&t, "replications");
+	int crep = plot_csv_col(&t, OUTDIR_COL_REPLICATIONS);
 	double rmin = INFINITY, rmax = 0;
 	for (size_t r = 0; r < t.nrows; r++) {
 		double n = plot_csv_num(&t, r, crep);

@@ -30,6 +30,7 @@
 
 #include "sim/err.h"
 #include "sim/model.h"
+#include "sim/outdir.h"
 #include "sim/ytree.h"
 
 enum plot_kind {
@@ -42,6 +43,7 @@ enum plot_kind {
 struct plot_ctx {
 	const char *dir;
 	enum plot_kind kind;
+	struct ytree *summary;        /* summary.json (parsed), or NULL */
 	struct ytree *resolved;       /* scenario.resolved.yaml, or NULL */
 	const struct model *model;    /* its model, or NULL if unknown */
 	char scenario[128];           /* scenario name ("" if unknown) */
@@ -54,7 +56,8 @@ struct plot_ctx {
 };
 
 /* Read dir's kind and scenario.  0, or -1 with e set (summary.json exists
- * but cannot be read).  A missing or bad scenario.resolved.yaml leaves
+ * but cannot be read or is not JSON: "file:line:col: not JSON ..."; c is
+ * then empty, plot_ctx_fini is still safe).  A missing or bad scenario.resolved.yaml leaves
  * `resolved` and `model` NULL (it is read with or without summary.json:
  * capacity folders have none). */
 int plot_ctx_load(struct plot_ctx *c, const char *dir, struct err *e);
@@ -137,14 +140,16 @@ int plot_axis_number(const char *text, double *v, int *kind);
  * arithmetically spaced: a log axis shows them evenly. */
 int plot_is_geometric(const double *v, size_t n);
 
-/* Up to `max` metrics worth showing, by index into names[0..n): the key
- * metrics (overhead_ratio, bpf_cpu_share, wait_mean, wait_p99, ...) that are
- * present and `usable`, then the other usable ones in order.  `usable(i)`
- * says whether metric i has finite values that differ somewhere.  Returns
- * the count written to pick[]. */
-size_t plot_pick_metrics(const char *const *names, size_t n,
-			 int (*usable)(void *ctx, size_t i, int key), void *ctx,
-			 size_t *pick, size_t max);
+/* Up to `max` metrics worth showing, by index into names[0..n) (metric
+ * names as a file has them): the model's headline metrics
+ * (m->metrics[].headline, rank 1 first; ties in names' order) that are
+ * present and `usable`, then the other usable ones in order.  `usable(i,
+ * key)` says whether metric i has finite values that differ somewhere (key:
+ * it is a headline metric, which may be shown even when constant).  A NULL
+ * m (unknown model) has no headlines.  Returns the count written to pick[]. */
+size_t plot_pick_metrics(const struct model *m, const char *const *names,
+			 size_t n, int (*usable)(void *ctx, size_t i, int key),
+			 void *ctx, size_t *pick, size_t max);
 
 /* The model's unit of metric `name` ("" if model or metric unknown). */
 const char *plot_metric_unit(const struct model *m, const char *name);

@@ -16,6 +16,7 @@
 #include "models/registry.h"
 #include "plots/plot_fig.h"
 #include "sim/dist.h"
+#include "sim/outdir.h"
 #include "sim/units.h"
 
 /* ---- folder ------------------------------------------------------------ */
@@ -59,17 +60,13 @@ int plot_ctx_load(struct plot_ctx *c, const char *dir, struct err *e)
 	char path[4096];
 	memset(c, 0, sizeof(*c));
 	c->dir = dir;
-	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	char *js = slurp(path, NULL);
-	if (!js && errno != ENOENT) {
-		err_set(e, ERR_RUNTIME, path, 0, 0, "cannot read: %s",
-			strerror(errno));
+	int rc = outdir_json_load(dir, OUTDIR_SUMMARY_JSON, &c->summary, e);
+	if (rc < 0)
 		return -1;
-	}
-	c->kind = !js ? PLOT_NONE : strstr(js, "\n  \"axes\":") ? PLOT_SWEEP
-							       : PLOT_RUN;
-	free(js);
-	snprintf(path, sizeof(path), "%s/scenario.resolved.yaml", dir);
+	c->kind = !c->summary ? PLOT_NONE
+		: ynode_peek(ytree_root(c->summary), OUTDIR_KEY_AXES) ? PLOT_SWEEP
+								      : PLOT_RUN;
+	snprintf(path, sizeof(path), "%s/" OUTDIR_RESOLVED_YAML, dir);
 	if (access(path, F_OK))
 		return 0;
 	struct err sub;
@@ -89,6 +86,7 @@ int plot_ctx_load(struct plot_ctx *c, const char *dir, struct err *e)
 void plot_ctx_fini(struct plot_ctx *c)
 {
 	ytree_free(c->resolved);
+	ytree_free(c->summary);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -399,31 +397,40 @@ int plot_is_geometric(const double *v, size_t n)
 	return geo && !arith;
 }
 
-size_t plot_pick_metrics(const char *const *names, size_t n,
-			 int (*usable)(void *ctx, size_t i, int key), void *ctx,
-			 size_t *pick, size_t max)
+/* Headline rank of metric `name` in model m (0: not a headline, or
+ * unknown). */
+static int headline_rank(const struct model *m, const char *name)
 {
-	/* The headline metrics of the models, most telling first. */
-	static const char *const key[] = {
-		"overhead_ratio", "bpf_cpu_share", "wait_mean", "wait_p99",
-		"reports", "missed_samples", "false_reports", "failed_updates",
-		"utilisation", "queue_length_mean", "system_time_mean", NULL,
-	};
+	for (size_t i = 0; m && m->metrics[i].name; i++)
+		if (!strcmp(m->metrics[i].name, name))
+			return m->metrics[i].headline > 0 ? m->metrics[i].headline : 0;
+	return 0;
+}
+
+size_t plot_pick_metrics(const struct model *m, const char *const *names,
+			 size_t n, int (*usable)(void *ctx, size_t i, int key),
+			 void *ctx, size_t *pick, size_t max)
+{
 	size_t k = 0;
-	for (size_t j = 0; key[j] && k < max; j++)
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(names[i], key[j]) && usable(ctx, i, 1))
+	/* Headline metrics by rank (ties: file order), each once. */
+	for (int last = 0; k < max; ) {
+		int best = 0;
+		for (size_t i = 0; i < n; i++) {
+			int r = headline_rank(m, names[i]);
+			if (r > last && (!best || r < best))
+				best = r;
+		}
+		if (!best)
+			break;
+		for (size_t i = 0; i < n && k < max; i++)
+			if (headline_rank(m, names[i]) == best && usable(ctx, i, 1))
 				pick[k++] = i;
-	for (size_t i = 0; i < n && k < max; i++) {
-		int taken = 0;
-		for (size_t j = 0; j < k; j++)
-			taken |= pick[j] == i;
-		int is_key = 0;
-		for (size_t j = 0; key[j]; j++)
-			is_key |= !strcmp(names[i], key[j]);
-		if (!taken && !is_key && usable(ctx, i, 0))
-			pick[k++] = i;
+		last = best;
 	}
+	/* Then the others, in order. */
+	for (size_t i = 0; i < n && k < max; i++)
+		if (!headline_rank(m, names[i]) && usable(ctx, i, 0))
+			pick[k++] = i;
 	return k;
 }
 

@@ -17,6 +17,7 @@
 #include "sim/exp/runner.h"
 #include "sim/exp/scenario.h"
 #include "sim/out.h"
+#include "sim/outdir.h"
 
 static int write_outputs(const char *dir, const struct scenario *sc,
 			 const struct report *rep, struct err *e)
@@ -24,30 +25,30 @@ static int write_outputs(const char *dir, const struct scenario *sc,
 	struct out_file o;
 	if (out_mkdir_p(dir, e))
 		return e->status;
-	if (out_open(&o, dir, "scenario.resolved.yaml", e))
+	if (out_open(&o, dir, OUTDIR_RESOLVED_YAML, e))
 		return e->status;
 	scenario_emit(sc, o.f);
 	if (out_commit(&o, e))
 		return e->status;
-	if (out_open(&o, dir, "replications.csv", e))
+	if (out_open(&o, dir, OUTDIR_REPLICATIONS_CSV, e))
 		return e->status;
 	report_write_replications_csv(rep, o.f);
 	if (out_commit(&o, e))
 		return e->status;
-	if (out_open(&o, dir, "summary.csv", e))
+	if (out_open(&o, dir, OUTDIR_SUMMARY_CSV, e))
 		return e->status;
 	report_write_summary_csv(rep, o.f);
 	if (out_commit(&o, e))
 		return e->status;
 	if (sc->model->series_cols && sc->series.window) {
-		if (out_open(&o, dir, "series.csv", e))
+		if (out_open(&o, dir, OUTDIR_SERIES_CSV, e))
 			return e->status;
 		report_write_series_csv(rep, o.f);
 		if (out_commit(&o, e))
 			return e->status;
 	}
 	/* summary.json last: its presence means the run's outputs are whole. */
-	if (out_open(&o, dir, "summary.json", e))
+	if (out_open(&o, dir, OUTDIR_SUMMARY_JSON, e))
 		return e->status;
 	report_write_json(rep, o.f);
 	return out_commit(&o, e);
