@@ -107,15 +107,9 @@ int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	}
 	/* Strategies; values' ranges. */
 	const char *strat[MAX_STRAT];
-	size_t ns = 0;
+	size_t ns = plot_csv_distinct(&t, cs, strat, NULL, MAX_STRAT);
 	double pmin = INFINITY, pmax = 0;
 	for (size_t r = 0; r < t.nrows; r++) {
-		const char *s = plot_csv_str(&t, r, cs);
-		size_t k = 0;
-		while (k < ns && strcmp(strat[k], s))
-			k++;
-		if (k == ns && ns < MAX_STRAT)
-			strat[ns++] = s;
 		double x = plot_csv_num(&t, r, 2);
 		if (x > 0 && isfinite(x)) {
 			pmin = fmin(pmin, x);
@@ -374,27 +368,10 @@ int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	plot_var_num(v, "zmax", zoom ? zhi : 1);
 	plot_var_nums(v, "zymin", zy0, np);
 	plot_var_nums(v, "zymax", zy1, np);
-	{
-		double zv[40];
-		char zl[40][16];
-		const char *zls[40];
-		size_t nz = zoom ? plot_lin_tics(zlo, zhi, zv, zl, 40) : 0;
-		for (size_t i = 0; i < nz; i++)
-			zls[i] = zl[i];
-		plot_var_num(v, "nzt", (double)nz);
-		plot_var_nums(v, "ztv", zv, nz);
-		plot_var_strs(v, "ztl", zls, nz);
-	}
-	double tv[40];
-	char tl[40][16];
-	const char *tls[40];
-	size_t n = plot_log_tics(lo_r * xu.scale / 1.25, hi_r * xu.scale * 1.25, tv,
-				 tl, 40);
-	for (size_t i = 0; i < n; i++)
-		tls[i] = tl[i];
-	plot_var_num(v, "nxt", (double)n);
-	plot_var_nums(v, "xtv", tv, n);
-	plot_var_strs(v, "xtl", tls, n);
+	plot_var_range_tics(v, "z", zoom ? PLOT_TICS_LIN : PLOT_TICS_NONE, zlo,
+			    zhi);
+	plot_var_range_tics(v, "x", PLOT_TICS_LOG, lo_r * xu.scale / 1.25,
+			    hi_r * xu.scale * 1.25);
 	rc = 1;
 out:
 	out_abort(&o);

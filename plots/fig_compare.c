@@ -31,20 +31,12 @@ struct cmp {
 static int usable(void *ctx, size_t m, int key)
 {
 	struct cmp *x = ctx;
-	double first = NAN;
-	int finite = 0, differ = 0;
-	for (size_t s = 0; s < x->ns; s++) {
-		if (x->row[m][s] < 0)
-			continue;
-		double v = plot_csv_num(x->t, (size_t)x->row[m][s], x->cmean);
-		if (!isfinite(v))
-			continue;
-		if (finite++ && v != first)
-			differ = 1;
-		else
-			first = v;
-	}
-	return finite && (key || differ || x->ns == 1);
+	struct plot_spread sp = { 0 };
+	for (size_t s = 0; s < x->ns; s++)
+		if (x->row[m][s] >= 0)
+			plot_spread_add(&sp, plot_csv_num(x->t, (size_t)x->row[m][s],
+							  x->cmean));
+	return sp.finite && (key || sp.differ || x->ns == 1);
 }
 
 int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,

@@ -377,21 +377,8 @@ int fig_portrait_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	plot_var_num(v, "xmax", x1);
 	plot_var_num(v, "ymin", y0);
 	plot_var_num(v, "ymax", y1);
-	double tv[40];
-	char tl[40][16];
-	const char *tls[40];
-	size_t n = xlog ? plot_log_tics(x0, x1, tv, tl, 40) : 0;
-	for (size_t i = 0; i < n; i++)
-		tls[i] = tl[i];
-	plot_var_num(v, "nxt", (double)n);
-	plot_var_nums(v, "xtv", tv, n);
-	plot_var_strs(v, "xtl", tls, n);
-	n = ylog ? plot_log_tics(y0, y1, tv, tl, 40) : 0;
-	for (size_t i = 0; i < n; i++)
-		tls[i] = tl[i];
-	plot_var_num(v, "nyt", (double)n);
-	plot_var_nums(v, "ytv", tv, n);
-	plot_var_strs(v, "ytl", tls, n);
+	plot_var_range_tics(v, "x", xlog ? PLOT_TICS_LOG : PLOT_TICS_NONE, x0, x1);
+	plot_var_range_tics(v, "y", ylog ? PLOT_TICS_LOG : PLOT_TICS_NONE, y0, y1);
 	rc = 1;
 	goto out;
 oom:

@@ -41,18 +41,10 @@ struct sw {
 static int usable(void *ctx, size_t m, int key)
 {
 	struct sw *s = ctx;
-	double first = NAN;
-	int finite = 0, differ = 0;
-	for (size_t r = 0; r < s->t->nrows; r++) {
-		double v = plot_csv_num(s->t, r, s->cmean[m]);
-		if (!isfinite(v))
-			continue;
-		if (finite++ && v != first)
-			differ = 1;
-		else
-			first = v;
-	}
-	return finite && (key || differ);
+	struct plot_spread sp = { 0 };
+	for (size_t r = 0; r < s->t->nrows; r++)
+		plot_spread_add(&sp, plot_csv_num(s->t, r, s->cmean[m]));
+	return sp.finite && (key || sp.differ);
 }
 
 int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,

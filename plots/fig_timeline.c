@@ -59,17 +59,10 @@ int fig_timeline_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	}
 	/* Strategies in order of appearance, each with its first replication. */
 	const char *strat[MAX_STRAT], *rep[MAX_STRAT];
-	size_t ns = 0;
-	for (size_t r = 0; r < t.nrows; r++) {
-		const char *s = plot_csv_str(&t, r, cs);
-		size_t k = 0;
-		while (k < ns && strcmp(strat[k], s))
-			k++;
-		if (k == ns && ns < MAX_STRAT) {
-			strat[ns] = s;
-			rep[ns++] = plot_csv_str(&t, r, cr);
-		}
-	}
+	size_t first[MAX_STRAT];
+	size_t ns = plot_csv_distinct(&t, cs, strat, first, MAX_STRAT);
+	for (size_t k = 0; k < ns; k++)
+		rep[k] = plot_csv_str(&t, first[k], cr);
 	/* Window width: the step between a strategy's first two windows. */
 	double window = NAN;
 	for (size_t r = 1; r < t.nrows && !isfinite(window); r++)
