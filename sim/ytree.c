@@ -268,12 +268,13 @@ static int load_events(struct loader *L, const char *buf, size_t len)
 			if (parser.error == YAML_READER_ERROR)
 				offset_position(buf, parser.problem_offset, &line,
 						&col);
+			const char *lang = L->json ? "JSON" : "YAML";
 			if (parser.context)
-				rc = load_error(L, line, col, "YAML syntax error: %s %s",
-						parser.problem ? parser.problem : "",
+				rc = load_error(L, line, col, "%s syntax error: %s %s",
+						lang, parser.problem ? parser.problem : "",
 						parser.context);
 			else
-				rc = load_error(L, line, col, "YAML syntax error: %s",
+				rc = load_error(L, line, col, "%s syntax error: %s", lang,
 						parser.problem ? parser.problem
 							       : "unknown");
 			break;

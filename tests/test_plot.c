@@ -2,7 +2,8 @@
  *
  * Pins: axis helpers (geometric spacing, display units, axis text as
  * numbers), the CSV reader's protocol (1 read / 0 absent / -1 malformed with
- * the line; quoted cells), gnuplot parameter quoting, the key-metric choice, and what
+ * the line; quoted cells), gnuplot parameter quoting, the headline-metric choice (by the model
+ * table's ranks), and what
  * plot_outdir() writes from the fixed folders under tests/plots/ when
  * gnuplot is not on PATH (so no figure is drawn here): the .dat layout and
  * values (compare in %, a geometric sweep on a log axis, the validation's
@@ -266,19 +267,37 @@ static int usable_all(void *ctx, size_t i, int key)
 static void test_pick(void **state)
 {
 	(void)state;
+	/* Headline ranks from the model table: overhead_ratio 1, wait_mean
+	 * 3, reports 5, bpf_time 0 (not a headline); names not in the table
+	 * are not headlines either. */
+	static const struct model_metric metrics[] = {
+		{ "bpf_time", "ns", "", 0 },
+		{ "reports", "count", "", 5 },
+		{ "wait_mean", "ns", "", 3 },
+		{ "overhead_ratio", "ratio", "", 1 },
+		{ NULL, NULL, NULL, 0 },
+	};
+	const struct model m = { .name = "fake", .metrics = metrics };
 	const char *names[] = { "elapsed", "wait_mean", "bpf_time", "reports",
 				"overhead_ratio", "idle_time" };
 	const int flags[] = { 1, 2, 2, 0, 1, 2 };
 	size_t pick[4];
-	size_t n = plot_pick_metrics(names, 6, usable_all, (void *)flags, pick, 4);
-	/* Key metrics first in key order (overhead_ratio, wait_mean; reports is
-	 * unusable), then the others in order that are usable as non-key
-	 * (elapsed is not). */
+	size_t n = plot_pick_metrics(&m, names, 6, usable_all, (void *)flags, pick,
+				     4);
+	/* Headline metrics first by rank (overhead_ratio, wait_mean; reports
+	 * is unusable), then the others in order that are usable as
+	 * non-headline (elapsed is not). */
 	assert_int_equal(n, 4);
 	assert_int_equal(pick[0], 4);
 	assert_int_equal(pick[1], 1);
 	assert_int_equal(pick[2], 2);
 	assert_int_equal(pick[3], 5);
+	/* Unknown model: no headlines, file order of the usable ones. */
+	n = plot_pick_metrics(NULL, names, 6, usable_all, (void *)flags, pick, 4);
+	assert_int_equal(n, 3);
+	assert_int_equal(pick[0], 1);
+	assert_int_equal(pick[1], 2);
+	assert_int_equal(pick[2], 5);
 	assert_int_equal(plot_format_check(NULL), 0);
 	assert_int_equal(plot_format_check("both"), 0);
 	assert_int_equal(plot_format_check("jpeg"), -1);
