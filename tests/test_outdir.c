@@ -31,31 +31,6 @@
 #include "plots/plot.h"
 #include "sim/outdir.h"
 
-static char *tmp_dir(void)
-{
-	char *d = strdup("/tmp/bpfsim-test-outdir.XXXXXX");
-	assert_non_null(d);
-	assert_non_null(mkdtemp(d));
-	return d;
-}
-
-static void rm_rf(const char *dir)
-{
-	char cmd[4200];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
-
-static void put(const char *dir, const char *name, const char *text)
-{
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 /* The whole file (malloc'd, NUL-terminated), *len its size; NULL if absent. */
 static char *slurp(const char *path, size_t *len)
 {
@@ -84,7 +59,7 @@ static char *slurp(const char *path, size_t *len)
 /* Load `text` as DIR/t.json; the tree, or NULL with e set. */
 static struct ytree *load(const char *dir, const char *text, struct err *e)
 {
-	put(dir, "t.json", text);
+	test_put_file(dir, "t.json", text);
 	struct ytree *t = NULL;
 	err_init(e);
 	int rc = outdir_json_load(dir, "t.json", &t, e);
@@ -95,7 +70,7 @@ static struct ytree *load(const char *dir, const char *text, struct err *e)
 static void test_json_accepts(void **state)
 {
 	(void)state;
-	char *dir = tmp_dir();
+	char *dir = test_tmpdir("outdir");
 	struct err e;
 	static const char *const ok[] = {
 		"{\"a\":1,\"b\":[1,2,{\"c\":\"d\"}],\"e\":1e-05,\"f\":null}",
@@ -137,14 +112,14 @@ static void test_json_accepts(void **state)
 	assert_int_equal(outdir_json_load(dir, "absent.json", &t, &e), 0);
 	assert_null(t);
 	assert_int_equal(e.status, ERR_OK);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 
 static void test_json_rejects(void **state)
 {
 	(void)state;
-	char *dir = tmp_dir();
+	char *dir = test_tmpdir("outdir");
 	static const struct {
 		const char *text, *msg;
 		int line, col;
@@ -173,7 +148,7 @@ static void test_json_rejects(void **state)
 		}
 		assert_non_null(strstr(e.file, "t.json"));
 	}
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 
@@ -252,7 +227,7 @@ static int reformat_tree(const char *dir, int indent)
 		} else if (len > 5 && !strcmp(de->d_name + len - 5, ".json")) {
 			char *text = slurp(path, NULL), *re = reformat(text, indent);
 			assert_true(strcmp(text, re) != 0);    /* it did change */
-			put(dir, de->d_name, re);
+			test_put_file(dir, de->d_name, re);
 			free(text);
 			free(re);
 			count++;
@@ -340,14 +315,14 @@ static int plot_no_gnuplot(const char *dir, FILE *w)
  * and run plot_outdir on each of json_dirs without gnuplot. */
 static char *plot_copy(int indent)
 {
-	char *dir = tmp_dir(), cmd[4300];
+	char *dir = test_tmpdir("outdir"), cmd[4300];
 	snprintf(cmd, sizeof(cmd), "cp -R tests/plots/. '%s'", dir);
 	assert_int_equal(system(cmd), 0);
 	/* The compare fixture's summary.json has no strategies; give it
 	 * regimes (bpfsim's layout) so the portrait labels come from it. */
 	char sub[4300];
 	snprintf(sub, sizeof(sub), "%s/compare", dir);
-	put(sub, OUTDIR_SUMMARY_JSON, run_summary);
+	test_put_file(sub, OUTDIR_SUMMARY_JSON, run_summary);
 	if (indent >= 0)
 		assert_int_equal(reformat_tree(dir, indent), 6);
 	for (size_t i = 0; i < NDIRS; i++) {
@@ -384,9 +359,9 @@ static void test_reformatted_plot_same(void **state)
 	assert_non_null(gp);
 	assert_non_null(strstr(gp, "'hash (exploding)', 'task_storage (stable)'"));
 	free(gp);
-	rm_rf(ref);
-	rm_rf(compact);
-	rm_rf(indented);
+	test_rm_rf(ref);
+	test_rm_rf(compact);
+	test_rm_rf(indented);
 	free(ref);
 	free(compact);
 	free(indented);
@@ -395,7 +370,7 @@ static void test_reformatted_plot_same(void **state)
 static void test_bad_summary_fails(void **state)
 {
 	(void)state;
-	char *dir = tmp_dir(), cmd[4300];
+	char *dir = test_tmpdir("outdir"), cmd[4300];
 	snprintf(cmd, sizeof(cmd), "cp -R tests/plots/compare/. '%s'", dir);
 	assert_int_equal(system(cmd), 0);
 	char path[4300];
@@ -404,7 +379,7 @@ static void test_bad_summary_fails(void **state)
 	char *text = slurp(path, &len);
 	assert_non_null(text);
 	text[len / 2] = 0;                   /* truncated half-way */
-	put(dir, OUTDIR_SUMMARY_JSON, text);
+	test_put_file(dir, OUTDIR_SUMMARY_JSON, text);
 	free(text);
 	FILE *w = tmpfile();
 	assert_non_null(w);
@@ -420,7 +395,7 @@ static void test_bad_summary_fails(void **state)
 	snprintf(path, sizeof(path), "%s/compare.dat", dir);
 	assert_int_not_equal(access(path, F_OK), 0);
 	/* Not JSON at all: the same. */
-	put(dir, OUTDIR_SUMMARY_JSON, "strategies: [hash]\n");
+	test_put_file(dir, OUTDIR_SUMMARY_JSON, "strategies: [hash]\n");
 	w = tmpfile();
 	assert_non_null(w);
 	assert_int_equal(plot_no_gnuplot(dir, w), 1);
@@ -428,7 +403,7 @@ static void test_bad_summary_fails(void **state)
 	msg[fread(msg, 1, sizeof(msg) - 1, w)] = 0;
 	fclose(w);
 	assert_non_null(strstr(msg, "summary.json:1:1: not JSON"));
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 
