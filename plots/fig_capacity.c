@@ -41,11 +41,6 @@ struct term {
 	struct plot_unit u;
 };
 
-static const char *scalar(struct ynode *map, const char *key)
-{
-	struct ynode *n = map ? ynode_peek(map, key) : NULL;
-	return n && n->kind == YN_SCALAR ? n->value : NULL;
-}
 
 int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			 struct err *e)
@@ -54,69 +49,67 @@ int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	struct out_file o = { 0 };
 	struct ytree *js = NULL;
 	size_t *order = NULL;
-	int rc = plot_csv_read(&t, c->dir, "capacity.csv", e);
+	int rc = plot_csv_read(&t, c->dir, OUTDIR_CAPACITY_CSV, e);
 	if (rc != 1)
 		return rc;
 	rc = 0;
-	int cs = plot_csv_col(&t, "strategy"), cm = plot_csv_col(&t, "mean_meets"),
-	    cdone = plot_csv_col(&t, "complete"),
-	    cest = plot_csv_col(&t, "estimate"), clo = plot_csv_col(&t, "low"),
-	    chi = plot_csv_col(&t, "high");
+	int cs = plot_csv_col(&t, OUTDIR_COL_STRATEGY), cm = plot_csv_col(&t, OUTDIR_COL_MEAN_MEETS),
+	    cdone = plot_csv_col(&t, OUTDIR_COL_COMPLETE),
+	    cest = plot_csv_col(&t, OUTDIR_COL_ESTIMATE), clo = plot_csv_col(&t, OUTDIR_COL_LOW),
+	    chi = plot_csv_col(&t, OUTDIR_COL_HIGH);
 	if (cs != 0 || t.ncols < 4 || cm != 3 || cest < 0 || clo < 0 || chi < 0 ||
 	    t.nrows == 0)
 		goto out;
 	const char *param = t.cell[2];
 
-	/* capacity.json: the terms' metrics and thresholds, the search. */
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/capacity.json", c->dir);
-	struct err ignore;
-	err_init(&ignore);
-	js = access(path, F_OK) ? NULL : ytree_load_file(path, &ignore);
+	/* capacity.json: the terms' metrics and thresholds, the search.  A
+	 * malformed one is an error (a figure without its threshold would
+	 * look right and be wrong); an absent one leaves them out. */
+	if (outdir_json_load(c->dir, OUTDIR_CAPACITY_JSON, &js, e) < 0) {
+		rc = -1;
+		goto out;
+	}
 	struct ynode *root = js ? ytree_root(js) : NULL;
-	const char *tmpl = scalar(root, "template"), *range = scalar(root, "range"),
-		   *objective = scalar(root, "objective"),
-		   *nrep = scalar(root, "replications");
-	struct ynode *jterms = root ? ynode_peek(root, "terms") : NULL;
+	const char *tmpl = outdir_json_str(root, OUTDIR_KEY_TEMPLATE),
+		   *range = outdir_json_str(root, OUTDIR_KEY_RANGE),
+		   *objective = outdir_json_str(root, OUTDIR_KEY_OBJECTIVE),
+		   *nrep = outdir_json_str(root, OUTDIR_KEY_REPLICATIONS);
+	struct ynode *jterms = root ? ynode_peek(root, OUTDIR_KEY_TERMS) : NULL;
 
 	struct term term[MAX_TERMS];
 	size_t nt = 0;
 	for (size_t col = 6; col + 2 < t.ncols && nt < MAX_TERMS; col++) {
 		const char *h = t.cell[col];
 		size_t len = strlen(h);
-		if (strncmp(h, "term", 4) || len < 10 || strcmp(h + len - 5, "_mean"))
+		size_t lt = strlen(OUTDIR_COL_TERM), lm = strlen(OUTDIR_SUFFIX_MEAN);
+		if (strncmp(h, OUTDIR_COL_TERM, lt) || len < lt + 1 + lm ||
+		    strcmp(h + len - lm, OUTDIR_SUFFIX_MEAN))
 			continue;
 		struct term *q = &term[nt++];
 		memset(q, 0, sizeof(*q));
 		q->col = (int)col;
 		q->value = NAN;
-		snprintf(q->name, sizeof(q->name), "%.*s", (int)(len - 5), h);
+		snprintf(q->name, sizeof(q->name), "%.*s", (int)(len - lm), h);
 		for (size_t j = 0; jterms && jterms->kind == YN_SEQ && j < jterms->n;
 		     j++) {
 			struct ynode *it = jterms->items[j];
-			const char *cl = it->kind == YN_MAP ? scalar(it, "column") : NULL;
+			const char *cl = outdir_json_str(it, OUTDIR_KEY_COLUMN);
 			if (!cl || strcmp(cl, q->name))
 				continue;
-			const char *mt = scalar(it, "metric"), *op = scalar(it, "op"),
-				   *val = scalar(it, "value");
+			const char *mt = outdir_json_str(it, OUTDIR_KEY_METRIC),
+				   *op = outdir_json_str(it, OUTDIR_KEY_OP);
 			if (mt)
 				snprintf(q->name, sizeof(q->name), "%s", mt);
 			if (op)
 				snprintf(q->op, sizeof(q->op), "%s", op);
-			q->value = val ? strtod(val, NULL) : NAN;
+			q->value = outdir_json_num(it, OUTDIR_KEY_VALUE);
 		}
 	}
 	/* Strategies; values' ranges. */
 	const char *strat[MAX_STRAT];
-	size_t ns = 0;
+	size_t ns = plot_csv_distinct(&t, cs, strat, NULL, MAX_STRAT);
 	double pmin = INFINITY, pmax = 0;
 	for (size_t r = 0; r < t.nrows; r++) {
-		const char *s = plot_csv_str(&t, r, cs);
-		size_t k = 0;
-		while (k < ns && strcmp(strat[k], s))
-			k++;
-		if (k == ns && ns < MAX_STRAT)
-			strat[ns++] = s;
 		double x = plot_csv_num(&t, r, 2);
 		if (x > 0 && isfinite(x)) {
 			pmin = fmin(pmin, x);
@@ -375,27 +368,10 @@ int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	plot_var_num(v, "zmax", zoom ? zhi : 1);
 	plot_var_nums(v, "zymin", zy0, np);
 	plot_var_nums(v, "zymax", zy1, np);
-	{
-		double zv[40];
-		char zl[40][16];
-		const char *zls[40];
-		size_t nz = zoom ? plot_lin_tics(zlo, zhi, zv, zl, 40) : 0;
-		for (size_t i = 0; i < nz; i++)
-			zls[i] = zl[i];
-		plot_var_num(v, "nzt", (double)nz);
-		plot_var_nums(v, "ztv", zv, nz);
-		plot_var_strs(v, "ztl", zls, nz);
-	}
-	double tv[40];
-	char tl[40][16];
-	const char *tls[40];
-	size_t n = plot_log_tics(lo_r * xu.scale / 1.25, hi_r * xu.scale * 1.25, tv,
-				 tl, 40);
-	for (size_t i = 0; i < n; i++)
-		tls[i] = tl[i];
-	plot_var_num(v, "nxt", (double)n);
-	plot_var_nums(v, "xtv", tv, n);
-	plot_var_strs(v, "xtl", tls, n);
+	plot_var_range_tics(v, "z", zoom ? PLOT_TICS_LIN : PLOT_TICS_NONE, zlo,
+			    zhi);
+	plot_var_range_tics(v, "x", PLOT_TICS_LOG, lo_r * xu.scale / 1.25,
+			    hi_r * xu.scale * 1.25);
 	rc = 1;
 out:
 	out_abort(&o);

@@ -31,20 +31,12 @@ struct cmp {
 static int usable(void *ctx, size_t m, int key)
 {
 	struct cmp *x = ctx;
-	double first = NAN;
-	int finite = 0, differ = 0;
-	for (size_t s = 0; s < x->ns; s++) {
-		if (x->row[m][s] < 0)
-			continue;
-		double v = plot_csv_num(x->t, (size_t)x->row[m][s], x->cmean);
-		if (!isfinite(v))
-			continue;
-		if (finite++ && v != first)
-			differ = 1;
-		else
-			first = v;
-	}
-	return finite && (key || differ || x->ns == 1);
+	struct plot_spread sp = { 0 };
+	for (size_t s = 0; s < x->ns; s++)
+		if (x->row[m][s] >= 0)
+			plot_spread_add(&sp, plot_csv_num(x->t, (size_t)x->row[m][s],
+							  x->cmean));
+	return sp.finite && (key || sp.differ || x->ns == 1);
 }
 
 int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
@@ -53,7 +45,7 @@ int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	struct plot_csv t;
 	struct out_file o = { 0 };
 	struct cmp *x = NULL;
-	int rc = c->kind == PLOT_RUN ? plot_csv_read(&t, c->dir, "summary.csv", e)
+	int rc = c->kind == PLOT_RUN ? plot_csv_read(&t, c->dir, OUTDIR_SUMMARY_CSV, e)
 				     : 0;
 	if (rc != 1)
 		return rc;
@@ -65,13 +57,13 @@ int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		goto out;
 	}
 	x->t = &t;
-	x->cs = plot_csv_col(&t, "strategy");
-	x->cm = plot_csv_col(&t, "metric");
-	x->cu = plot_csv_col(&t, "unit");
-	x->cn = plot_csv_col(&t, "n");
-	x->cmean = plot_csv_col(&t, "mean");
-	x->clo = plot_csv_col(&t, "ci_low");
-	x->chi = plot_csv_col(&t, "ci_high");
+	x->cs = plot_csv_col(&t, OUTDIR_COL_STRATEGY);
+	x->cm = plot_csv_col(&t, OUTDIR_COL_METRIC);
+	x->cu = plot_csv_col(&t, OUTDIR_COL_UNIT);
+	x->cn = plot_csv_col(&t, OUTDIR_COL_N);
+	x->cmean = plot_csv_col(&t, OUTDIR_COL_MEAN);
+	x->clo = plot_csv_col(&t, OUTDIR_COL_CI_LOW);
+	x->chi = plot_csv_col(&t, OUTDIR_COL_CI_HIGH);
 	if (x->cs < 0 || x->cm < 0 || x->cu < 0 || x->cmean < 0 || x->clo < 0 ||
 	    x->chi < 0)
 		goto out;
@@ -97,7 +89,8 @@ int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		x->row[k][i] = (long)r;
 	}
 	size_t pick[NPANELS];
-	size_t np = plot_pick_metrics(x->metric, x->nm, usable, x, pick, NPANELS);
+	size_t np = plot_pick_metrics(c->model, x->metric, x->nm, usable, x, pick,
+				      NPANELS);
 	if (np == 0 || x->ns == 0)
 		goto out;
 	/* "value" labels the one strategy of a model without strategies. */

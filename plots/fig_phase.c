@@ -28,7 +28,7 @@
 #include "sim/out.h"
 
 #define MAX_STRAT 8
-#define MAX_TICS 40
+#define MAX_TICS PLOT_MAX_TICS
 
 /* Regime code of a name: regime_names order, unknown for anything else. */
 static int regime_code(const char *name)
@@ -75,18 +75,15 @@ static void grid_axis(struct plot_axis *a)
 
 /* Tics of an axis: log tics over [lo, hi], linear ones, or the values. */
 static void axis_tics(struct plot_vars *v, const struct plot_axis *a,
-		      const char *nname, const char *vname, const char *lname,
-		      double lo, double hi)
+		      const char *axis, double lo, double hi)
 {
 	double tv[MAX_TICS];
 	char tl[MAX_TICS][16], vals[MAX_TICS][48];
 	const char *labels[MAX_TICS];
 	size_t n = 0;
 	if (a->numeric) {
-		n = a->log ? plot_log_tics(lo, hi, tv, tl, MAX_TICS)
-			   : plot_lin_tics(lo, hi, tv, tl, MAX_TICS);
-		for (size_t i = 0; i < n; i++)
-			labels[i] = tl[i];
+		n = plot_tics(a->log ? PLOT_TICS_LOG : PLOT_TICS_LIN, lo, hi, tv, tl,
+			      labels, MAX_TICS);
 	} else {
 		for (; n < a->n && n < MAX_TICS; n++) {
 			tv[n] = (double)n;
@@ -94,9 +91,7 @@ static void axis_tics(struct plot_vars *v, const struct plot_axis *a,
 			labels[n] = vals[n];
 		}
 	}
-	plot_var_num(v, nname, (double)n);
-	plot_var_nums(v, vname, tv, n);
-	plot_var_strs(v, lname, labels, n);
+	plot_var_tics(v, axis, tv, labels, n);
 }
 
 int fig_phase_prepare(const struct plot_ctx *c, struct plot_vars *v,
@@ -108,11 +103,11 @@ int fig_phase_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	const char **tx = NULL, **ty = NULL;
 	int *reg = NULL;
 	double *ov = NULL;
-	int rc = plot_csv_read(&t, c->dir, "phase.csv", e);
+	int rc = plot_csv_read(&t, c->dir, OUTDIR_PHASE_CSV, e);
 	if (rc != 1)
 		return rc;
 	rc = 0;
-	int cs = plot_csv_col(&t, "strategy"), cg = plot_csv_col(&t, "regime"),
+	int cs = plot_csv_col(&t, OUTDIR_COL_STRATEGY), cg = plot_csv_col(&t, OUTDIR_COL_REGIME),
 	    co = plot_csv_col(&t, "overhead_ratio_mean");
 	if (cs != 2 || cg < 0 || t.nrows == 0)
 		goto out;
@@ -129,15 +124,7 @@ int fig_phase_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	grid_axis(&ax);
 	grid_axis(&ay);
 	const char *strat[MAX_STRAT];
-	size_t ns = 0;
-	for (size_t r = 0; r < t.nrows; r++) {
-		const char *s = plot_csv_str(&t, r, cs);
-		size_t k = 0;
-		while (k < ns && strcmp(strat[k], s))
-			k++;
-		if (k == ns && ns < MAX_STRAT)
-			strat[ns++] = s;
-	}
+	size_t ns = plot_csv_distinct(&t, cs, strat, NULL, MAX_STRAT);
 	size_t nx = ax.n, ny = ay.n, ncell = nx * ny;
 	reg = malloc(ns * ncell * sizeof(*reg));
 	ov = malloc(ns * ncell * sizeof(*ov));
@@ -257,8 +244,8 @@ int fig_phase_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	struct plot_csv p;
 	struct err ignore;
 	err_init(&ignore);
-	if (plot_csv_read(&p, c->dir, "points.csv", &ignore) == 1) {
-		int cr = plot_csv_col(&p, "replications");
+	if (plot_csv_read(&p, c->dir, OUTDIR_POINTS_CSV, &ignore) == 1) {
+		int cr = plot_csv_col(&p, OUTDIR_COL_REPLICATIONS);
 		double rmin = INFINITY, rtop = 0;
 		for (size_t r = 0; r < p.nrows && cr >= 0; r++) {
 			double n = plot_csv_num(&p, r, cr);
@@ -288,8 +275,8 @@ int fig_phase_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	plot_var_num(v, "xmax", xmax);
 	plot_var_num(v, "ymin", ymin);
 	plot_var_num(v, "ymax", ymax);
-	axis_tics(v, &ax, "nxt", "xtv", "xtl", xmin, xmax);
-	axis_tics(v, &ay, "nyt", "ytv", "ytl", ymin, ymax);
+	axis_tics(v, &ax, "x", xmin, xmax);
+	axis_tics(v, &ay, "y", ymin, ymax);
 	plot_var_num(v, "letters", nx <= 16 && ny <= 16);
 	plot_var_nums(v, "present", present, REGIME_COUNT + 1);
 	/* Overhead ratio colour scale (%, log): the finite positive values. */
@@ -305,19 +292,15 @@ int fig_phase_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		double tv[MAX_TICS];
 		char tl[MAX_TICS][16];
 		const char *labels[MAX_TICS];
-		size_t n = has_ov ? plot_log_tics(cbmin, cbmax, tv, tl, MAX_TICS) : 0;
-		for (size_t i = 0; i < n; i++)
-			labels[i] = tl[i];
-		plot_var_num(v, "ncbt", (double)n);
-		plot_var_nums(v, "cbtv", tv, n);
-		plot_var_strs(v, "cbtl", labels, n);
+		plot_var_range_tics(v, "cb", has_ov ? PLOT_TICS_LOG : PLOT_TICS_NONE,
+				    cbmin, cbmax);
 		/* A round bound, and tics at both ends and 1 at least. */
 		static const double nice[] = { 1.1, 1.25, 1.5, 2, 3, 5, 10 };
 		size_t k = 0;
 		while (k < 7 && nice[k] < rmax * (1 - 1e-9))
 			k++;
 		rmax = k < 7 ? nice[k] : pow(10, ceil(log10(rmax)));
-		n = plot_log_tics(1 / rmax, rmax, tv, tl, MAX_TICS - 2);
+		size_t n = plot_log_tics(1 / rmax, rmax, tv, tl, MAX_TICS - 2);
 		double ends[2] = { 1 / rmax, rmax };
 		for (int j = 0; j < 2; j++) {
 			size_t i = 0;
@@ -332,9 +315,7 @@ int fig_phase_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		for (size_t i = 0; i < n; i++)
 			labels[i] = tl[i];
 		plot_var_num(v, "rmax", rmax);
-		plot_var_num(v, "nrt", (double)n);
-		plot_var_nums(v, "rtv", tv, n);
-		plot_var_strs(v, "rtl", labels, n);
+		plot_var_tics(v, "r", tv, labels, n);
 	}
 	if (ns > 1) {
 		plot_var_nums(v, "dfirst", dfirst, ns - 1);

@@ -27,6 +27,7 @@
 #include "plots/plot_fig.h"
 #include "sim/exp/regime.h"
 #include "sim/out.h"
+#include "sim/outdir.h"
 
 #define MAX_TRAJ 6
 #define MAX_CAND 4096
@@ -50,30 +51,13 @@ static int regime_code(const char *name)
 }
 
 /* A run folder's regime of strategy s, from summary.json (unknown when it
- * cannot be found). */
+ * does not say). */
 static int run_regime(const struct plot_ctx *c, const char *strat)
 {
-	char path[4096], key[200];
-	snprintf(path, sizeof(path), "%s/summary.json", c->dir);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return REGIME_COUNT;
-	static char buf[1 << 16];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	snprintf(key, sizeof(key), "{\"strategy\": \"%s\"", strat);
-	const char *at = strstr(buf, key);
-	const char *rg = at ? strstr(at, "\"regime\": \"") : NULL;
-	if (!rg)
-		return REGIME_COUNT;
-	rg += 11;
-	for (int g = 0; g < REGIME_COUNT; g++) {
-		size_t len = strlen(regime_names[g]);
-		if (!strncmp(rg, regime_names[g], len) && rg[len] == '"')
-			return g;
-	}
-	return REGIME_COUNT;
+	const struct ynode *js = c->summary ? ytree_root(c->summary) : NULL;
+	const char *rg = outdir_json_str(outdir_json_strategy(js, strat),
+					 OUTDIR_KEY_REGIME);
+	return rg ? regime_code(rg) : REGIME_COUNT;
 }
 
 /* Sweep folders: regime and label of each candidate from points.csv. */
@@ -82,9 +66,9 @@ static void sweep_labels(const struct plot_ctx *c, struct cand *k, size_t nk)
 	struct plot_csv p;
 	struct err ignore;
 	err_init(&ignore);
-	int ok = plot_csv_read(&p, c->dir, "points.csv", &ignore) == 1;
-	int cs = ok ? plot_csv_col(&p, "strategy") : -1,
-	    cg = ok ? plot_csv_col(&p, "regime") : -1;
+	int ok = plot_csv_read(&p, c->dir, OUTDIR_POINTS_CSV, &ignore) == 1;
+	int cs = ok ? plot_csv_col(&p, OUTDIR_COL_STRATEGY) : -1,
+	    cg = ok ? plot_csv_col(&p, OUTDIR_COL_REGIME) : -1;
 	for (size_t i = 0; i < nk; i++) {
 		snprintf(k[i].label, sizeof(k[i].label), "%s, point %s", k[i].strat,
 			 k[i].point);
@@ -160,13 +144,13 @@ int fig_portrait_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	struct cand *k = NULL;
 	if (c->kind != PLOT_RUN && c->kind != PLOT_SWEEP)
 		return 0;
-	int rc = plot_csv_read(&t, c->dir, "series.csv", e);
+	int rc = plot_csv_read(&t, c->dir, OUTDIR_SERIES_CSV, e);
 	if (rc != 1)
 		return rc;
 	rc = 0;
-	int cp = plot_csv_col(&t, "point"), cs = plot_csv_col(&t, "strategy"),
-	    cr = plot_csv_col(&t, "replication"),
-	    cw = plot_csv_col(&t, "window_start_ns"),
+	int cp = plot_csv_col(&t, OUTDIR_COL_POINT), cs = plot_csv_col(&t, OUTDIR_COL_STRATEGY),
+	    cr = plot_csv_col(&t, OUTDIR_COL_REPLICATION),
+	    cw = plot_csv_col(&t, OUTDIR_COL_WINDOW_START_NS),
 	    cb = plot_csv_col(&t, "backlog_avg"),
 	    co = plot_csv_col(&t, "overhead_ratio");
 	int sweep = c->kind == PLOT_SWEEP;
@@ -393,21 +377,8 @@ int fig_portrait_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	plot_var_num(v, "xmax", x1);
 	plot_var_num(v, "ymin", y0);
 	plot_var_num(v, "ymax", y1);
-	double tv[40];
-	char tl[40][16];
-	const char *tls[40];
-	size_t n = xlog ? plot_log_tics(x0, x1, tv, tl, 40) : 0;
-	for (size_t i = 0; i < n; i++)
-		tls[i] = tl[i];
-	plot_var_num(v, "nxt", (double)n);
-	plot_var_nums(v, "xtv", tv, n);
-	plot_var_strs(v, "xtl", tls, n);
-	n = ylog ? plot_log_tics(y0, y1, tv, tl, 40) : 0;
-	for (size_t i = 0; i < n; i++)
-		tls[i] = tl[i];
-	plot_var_num(v, "nyt", (double)n);
-	plot_var_nums(v, "ytv", tv, n);
-	plot_var_strs(v, "ytl", tls, n);
+	plot_var_range_tics(v, "x", xlog ? PLOT_TICS_LOG : PLOT_TICS_NONE, x0, x1);
+	plot_var_range_tics(v, "y", ylog ? PLOT_TICS_LOG : PLOT_TICS_NONE, y0, y1);
 	rc = 1;
 	goto out;
 oom:

@@ -41,18 +41,10 @@ struct sw {
 static int usable(void *ctx, size_t m, int key)
 {
 	struct sw *s = ctx;
-	double first = NAN;
-	int finite = 0, differ = 0;
-	for (size_t r = 0; r < s->t->nrows; r++) {
-		double v = plot_csv_num(s->t, r, s->cmean[m]);
-		if (!isfinite(v))
-			continue;
-		if (finite++ && v != first)
-			differ = 1;
-		else
-			first = v;
-	}
-	return finite && (key || differ);
+	struct plot_spread sp = { 0 };
+	for (size_t r = 0; r < s->t->nrows; r++)
+		plot_spread_add(&sp, plot_csv_num(s->t, r, s->cmean[m]));
+	return sp.finite && (key || sp.differ);
 }
 
 int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
@@ -65,8 +57,8 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	char **labels = NULL;
 	/* A phase folder's grid is the phase figure's: as a sweep (x = the
 	 * first axis, one series per strategy and y value) it is a tangle. */
-	int rc = c->kind == PLOT_SWEEP && !plot_has_file(c, "phase.csv")
-		 ? plot_csv_read(&t, c->dir, "points.csv", e) : 0;
+	int rc = c->kind == PLOT_SWEEP && !plot_has_file(c, OUTDIR_PHASE_CSV)
+		 ? plot_csv_read(&t, c->dir, OUTDIR_POINTS_CSV, e) : 0;
 	if (rc != 1)
 		return rc;
 	rc = 0;
@@ -74,7 +66,7 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	if (!s)
 		goto oom;
 	s->t = &t;
-	s->cstrat = plot_csv_col(&t, "strategy");
+	s->cstrat = plot_csv_col(&t, OUTDIR_COL_STRATEGY);
 	if (s->cstrat < 2 || t.nrows == 0 || strcmp(t.cell[0], "point"))
 		goto out;
 	s->naxes = (size_t)s->cstrat - 1;
@@ -214,7 +206,8 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	}
 
 	size_t pick[NPANELS];
-	size_t np = plot_pick_metrics(s->mname, s->nm, usable, s, pick, NPANELS);
+	size_t np = plot_pick_metrics(c->model, s->mname, s->nm, usable, s, pick,
+				      NPANELS);
 	if (np == 0 || nser == 0)
 		goto out;
 	struct plot_unit u[NPANELS];
@@ -289,7 +282,7 @@ int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	else
 		snprintf(xlabel, sizeof(xlabel), "%s%s", t.cell[1],
 			 xlog ? " (log scale)" : "");
-	int crep = plot_csv_col(&t, "replications");
+	int crep = plot_csv_col(&t, OUTDIR_COL_REPLICATIONS);
 	double rmin = INFINITY, rmax = 0;
 	for (size_t r = 0; r < t.nrows; r++) {
 		double n = plot_csv_num(&t, r, crep);

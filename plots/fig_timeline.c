@@ -45,31 +45,24 @@ int fig_timeline_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	struct plot_csv t;
 	struct out_file o = { 0 };
 	double *pay = NULL, *bpf = NULL;
-	int rc = c->kind == PLOT_RUN ? plot_csv_read(&t, c->dir, "series.csv", e)
+	int rc = c->kind == PLOT_RUN ? plot_csv_read(&t, c->dir, OUTDIR_SERIES_CSV, e)
 				     : 0;
 	if (rc != 1)
 		return rc;
-	int cs = plot_csv_col(&t, "strategy"), cr = plot_csv_col(&t, "replication"),
-	    cw = plot_csv_col(&t, "window_start_ns"),
+	int cs = plot_csv_col(&t, OUTDIR_COL_STRATEGY), cr = plot_csv_col(&t, OUTDIR_COL_REPLICATION),
+	    cw = plot_csv_col(&t, OUTDIR_COL_WINDOW_START_NS),
 	    cp = plot_csv_col(&t, "payload_ns"), cb = plot_csv_col(&t, "bpf_ns");
 	if (cs < 0 || cr < 0 || cw < 0 || cp < 0 || cb < 0 || t.nrows == 0 ||
-	    plot_csv_col(&t, "point") >= 0) {
+	    plot_csv_col(&t, OUTDIR_COL_POINT) >= 0) {
 		rc = 0;
 		goto out;
 	}
 	/* Strategies in order of appearance, each with its first replication. */
 	const char *strat[MAX_STRAT], *rep[MAX_STRAT];
-	size_t ns = 0;
-	for (size_t r = 0; r < t.nrows; r++) {
-		const char *s = plot_csv_str(&t, r, cs);
-		size_t k = 0;
-		while (k < ns && strcmp(strat[k], s))
-			k++;
-		if (k == ns && ns < MAX_STRAT) {
-			strat[ns] = s;
-			rep[ns++] = plot_csv_str(&t, r, cr);
-		}
-	}
+	size_t first[MAX_STRAT];
+	size_t ns = plot_csv_distinct(&t, cs, strat, first, MAX_STRAT);
+	for (size_t k = 0; k < ns; k++)
+		rep[k] = plot_csv_str(&t, first[k], cr);
 	/* Window width: the step between a strategy's first two windows. */
 	double window = NAN;
 	for (size_t r = 1; r < t.nrows && !isfinite(window); r++)

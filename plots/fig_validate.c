@@ -66,13 +66,13 @@ int fig_validate_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	};
 	const char *loads[MAX_LOADS];
 	size_t nloads = 0;
-	int rc = plot_csv_read(&t, c->dir, "validation.csv", e);
+	int rc = plot_csv_read(&t, c->dir, OUTDIR_VALIDATION_CSV, e);
 	if (rc != 1)
 		return rc;
 	int cl = plot_csv_col(&t, "load"), cs = plot_csv_col(&t, "storage"),
-	    cm = plot_csv_col(&t, "metric"), cx = plot_csv_col(&t, "measured"),
-	    cy = plot_csv_col(&t, "predicted"), clo = plot_csv_col(&t, "ci_low"),
-	    chi = plot_csv_col(&t, "ci_high");
+	    cm = plot_csv_col(&t, OUTDIR_COL_METRIC), cx = plot_csv_col(&t, "measured"),
+	    cy = plot_csv_col(&t, "predicted"), clo = plot_csv_col(&t, OUTDIR_COL_CI_LOW),
+	    chi = plot_csv_col(&t, OUTDIR_COL_CI_HIGH);
 	rc = 0;
 	if (cl < 0 || cs < 0 || cm < 0 || cx < 0 || cy < 0 || !t.nrows)
 		goto out;

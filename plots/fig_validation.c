@@ -71,13 +71,13 @@ static int add_source(const struct plot_ctx *src, struct group *g, size_t *ng,
 		      double *reps, struct err *e)
 {
 	struct plot_csv t;
-	int rc = plot_csv_read(&t, src->dir, "points.csv", e);
+	int rc = plot_csv_read(&t, src->dir, OUTDIR_POINTS_CSV, e);
 	if (rc != 1)
 		return rc;
-	int cs = plot_csv_col(&t, "strategy"),
+	int cs = plot_csv_col(&t, OUTDIR_COL_STRATEGY),
 	    cw = plot_csv_col(&t, "wait_mean_mean"),
 	    cx = plot_csv_col(&t, "wait_exact_mean"),
-	    cr = plot_csv_col(&t, "replications");
+	    cr = plot_csv_col(&t, OUTDIR_COL_REPLICATIONS);
 	if (cs < 1 || cw < 0 || cw + 2 >= (int)t.ncols) {
 		plot_csv_free(&t);
 		return 0;

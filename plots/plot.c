@@ -213,7 +213,7 @@ static int looks_like_calfile(const char *dir, const char *name)
 	size_t len = strlen(name);
 	if (!((len > 5 && !strcmp(name + len - 5, ".yaml")) ||
 	      (len > 4 && !strcmp(name + len - 4, ".yml"))) ||
-	    !strcmp(name, "scenario.resolved.yaml") || name[0] == '.')
+	    !strcmp(name, OUTDIR_RESOLVED_YAML) || name[0] == '.')
 		return 0;
 	char path[4400], buf[16385];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);

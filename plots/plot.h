@@ -58,7 +58,11 @@
  * Which folder is which: summary.json with an "axes" key is a sweep's (or a
  * phase's: phase.csv beside it), any other summary.json a run's or
  * compare's (summary.json is written last, so its presence also means the
- * outputs are whole); capacity.csv a capacity search's.
+ * outputs are whole); capacity.csv a capacity search's.  File names, JSON
+ * keys and CSV columns come from sim/outdir.h; JSON files are parsed
+ * (ytree_load_json), so a summary.json re-saved by jq or python plots the
+ * same, and one that is not JSON fails the folder (status 1, "summary.json:
+ * LINE:COL: ...") instead of drawing nothing.
  *
  * Adding a figure: write plots/NAME.gp (parameters documented at its top,
  * read `data`, `out`, `fmt`), add PLOT_SCRIPT(NAME) to plots/plot_scripts.c,

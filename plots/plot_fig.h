@@ -30,6 +30,7 @@
 
 #include "sim/err.h"
 #include "sim/model.h"
+#include "sim/outdir.h"
 #include "sim/ytree.h"
 
 enum plot_kind {
@@ -42,6 +43,7 @@ enum plot_kind {
 struct plot_ctx {
 	const char *dir;
 	enum plot_kind kind;
+	struct ytree *summary;        /* summary.json (parsed), or NULL */
 	struct ytree *resolved;       /* scenario.resolved.yaml, or NULL */
 	const struct model *model;    /* its model, or NULL if unknown */
 	char scenario[128];           /* scenario name ("" if unknown) */
@@ -54,7 +56,8 @@ struct plot_ctx {
 };
 
 /* Read dir's kind and scenario.  0, or -1 with e set (summary.json exists
- * but cannot be read).  A missing or bad scenario.resolved.yaml leaves
+ * but cannot be read or is not JSON: "file:line:col: not JSON ..."; c is
+ * then empty, plot_ctx_fini is still safe).  A missing or bad scenario.resolved.yaml leaves
  * `resolved` and `model` NULL (it is read with or without summary.json:
  * capacity folders have none). */
 int plot_ctx_load(struct plot_ctx *c, const char *dir, struct err *e);
@@ -112,6 +115,11 @@ int plot_csv_read(struct plot_csv *t, const char *dir, const char *name,
 void plot_csv_free(struct plot_csv *t);
 /* Index of the header column `name`, or -1. */
 int plot_csv_col(const struct plot_csv *t, const char *name);
+/* The distinct cells of column col in order of appearance (pointers into
+ * t), up to max, into out[]; first[k] (NULL: not wanted) is the row where
+ * out[k] first appears.  Returns the count. */
+size_t plot_csv_distinct(const struct plot_csv *t, int col, const char **out,
+			 size_t *first, size_t max);
 /* Cell of data row r (0-based) and column c (c < 0: ""). */
 const char *plot_csv_str(const struct plot_csv *t, size_t r, int c);
 /* Its number ("nan", empty or unparsable: NAN). */
@@ -137,14 +145,25 @@ int plot_axis_number(const char *text, double *v, int *kind);
  * arithmetically spaced: a log axis shows them evenly. */
 int plot_is_geometric(const double *v, size_t n);
 
-/* Up to `max` metrics worth showing, by index into names[0..n): the key
- * metrics (overhead_ratio, bpf_cpu_share, wait_mean, wait_p99, ...) that are
- * present and `usable`, then the other usable ones in order.  `usable(i)`
- * says whether metric i has finite values that differ somewhere.  Returns
- * the count written to pick[]. */
-size_t plot_pick_metrics(const char *const *names, size_t n,
-			 int (*usable)(void *ctx, size_t i, int key), void *ctx,
-			 size_t *pick, size_t max);
+/* Up to `max` metrics worth showing, by index into names[0..n) (metric
+ * names as a file has them): the model's headline metrics
+ * (m->metrics[].headline, rank 1 first; ties in names' order) that are
+ * present and `usable`, then the other usable ones in order.  `usable(i,
+ * key)` says whether metric i has finite values that differ somewhere (key:
+ * it is a headline metric, which may be shown even when constant).  A NULL
+ * m (unknown model) has no headlines.  Returns the count written to pick[]. */
+size_t plot_pick_metrics(const struct model *m, const char *const *names,
+			 size_t n, int (*usable)(void *ctx, size_t i, int key),
+			 void *ctx, size_t *pick, size_t max);
+
+/* Whether a metric's values are finite somewhere and differ (what a
+ * `usable` callback asks): zero-initialise, add every value. */
+struct plot_spread {
+	double first;          /* the first finite value */
+	size_t finite;         /* finite values seen */
+	int differ;            /* some finite value != first */
+};
+void plot_spread_add(struct plot_spread *s, double v);
 
 /* The model's unit of metric `name` ("" if model or metric unknown). */
 const char *plot_metric_unit(const struct model *m, const char *name);
@@ -198,6 +217,23 @@ size_t plot_lin_tics(double lo, double hi, double *v, char (*label)[16],
  * (at most max; 0 for a bad range: let gnuplot choose). */
 size_t plot_log_tics(double lo, double hi, double *v, char (*label)[16],
 		     size_t max);
+
+/* Which tics plot_tics() computes. */
+enum plot_tics { PLOT_TICS_NONE, PLOT_TICS_LIN, PLOT_TICS_LOG };
+#define PLOT_MAX_TICS 40
+/* Tics over [lo, hi] of the kind asked (PLOT_TICS_NONE: none), as
+ * plot_lin_tics()/plot_log_tics() make them; labels[i] (NULL: not wanted)
+ * points at tl[i].  Returns the count (<= max). */
+size_t plot_tics(enum plot_tics kind, double lo, double hi, double *tv,
+		 char (*tl)[16], const char **labels, size_t max);
+/* An axis' tics as the scripts read them, for axis name A ("x", "cb"):
+ * nAt = n, array Atv[n] (positions), array Atl[n] (labels). */
+void plot_var_tics(struct plot_vars *v, const char *axis, const double *tv,
+		   const char *const *labels, size_t n);
+/* plot_tics() over [lo, hi] (at most PLOT_MAX_TICS), written by
+ * plot_var_tics(). */
+void plot_var_range_tics(struct plot_vars *v, const char *axis,
+			 enum plot_tics kind, double lo, double hi);
 
 /* 1 when DIR/name exists. */
 int plot_has_file(const struct plot_ctx *c, const char *name);

@@ -16,6 +16,7 @@
 #include "models/registry.h"
 #include "plots/plot_fig.h"
 #include "sim/dist.h"
+#include "sim/outdir.h"
 #include "sim/units.h"
 
 /* ---- folder ------------------------------------------------------------ */
@@ -59,17 +60,13 @@ int plot_ctx_load(struct plot_ctx *c, const char *dir, struct err *e)
 	char path[4096];
 	memset(c, 0, sizeof(*c));
 	c->dir = dir;
-	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	char *js = slurp(path, NULL);
-	if (!js && errno != ENOENT) {
-		err_set(e, ERR_RUNTIME, path, 0, 0, "cannot read: %s",
-			strerror(errno));
+	int rc = outdir_json_load(dir, OUTDIR_SUMMARY_JSON, &c->summary, e);
+	if (rc < 0)
 		return -1;
-	}
-	c->kind = !js ? PLOT_NONE : strstr(js, "\n  \"axes\":") ? PLOT_SWEEP
-							       : PLOT_RUN;
-	free(js);
-	snprintf(path, sizeof(path), "%s/scenario.resolved.yaml", dir);
+	c->kind = !c->summary ? PLOT_NONE
+		: ynode_peek(ytree_root(c->summary), OUTDIR_KEY_AXES) ? PLOT_SWEEP
+								      : PLOT_RUN;
+	snprintf(path, sizeof(path), "%s/" OUTDIR_RESOLVED_YAML, dir);
 	if (access(path, F_OK))
 		return 0;
 	struct err sub;
@@ -89,6 +86,7 @@ int plot_ctx_load(struct plot_ctx *c, const char *dir, struct err *e)
 void plot_ctx_fini(struct plot_ctx *c)
 {
 	ytree_free(c->resolved);
+	ytree_free(c->summary);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -177,8 +175,10 @@ void plot_var_num(struct plot_vars *v, const char *name, double value)
 	vars_put(v, "\n", 1);
 }
 
-void plot_var_strs(struct plot_vars *v, const char *name,
-		   const char *const *values, size_t n)
+/* `array NAME[n] = [item, ...]`, each item written by put(v, values, i). */
+static void vars_array(struct plot_vars *v, const char *name, size_t n,
+		       void (*put)(struct plot_vars *v, const void *values,
+				   size_t i), const void *values)
 {
 	if (n == 0)
 		return;    /* gnuplot has no empty arrays */
@@ -188,25 +188,31 @@ void plot_var_strs(struct plot_vars *v, const char *name,
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			vars_put(v, ", ", 2);
-		vars_quoted(v, values[i]);
+		put(v, values, i);
 	}
 	vars_put(v, "]\n", 2);
+}
+
+static void put_str(struct plot_vars *v, const void *values, size_t i)
+{
+	vars_quoted(v, ((const char *const *)values)[i]);
+}
+
+static void put_num(struct plot_vars *v, const void *values, size_t i)
+{
+	vars_num(v, ((const double *)values)[i]);
+}
+
+void plot_var_strs(struct plot_vars *v, const char *name,
+		   const char *const *values, size_t n)
+{
+	vars_array(v, name, n, put_str, values);
 }
 
 void plot_var_nums(struct plot_vars *v, const char *name, const double *values,
 		   size_t n)
 {
-	if (n == 0)
-		return;    /* gnuplot has no empty arrays */
-	vars_head(v, name);
-	vars_printf(v, "array %s[%zu]", name, n);
-	vars_put(v, " = [", 4);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			vars_put(v, ", ", 2);
-		vars_num(v, values[i]);
-	}
-	vars_put(v, "]\n", 2);
+	vars_array(v, name, n, put_num, values);
 }
 
 /* ---- CSV --------------------------------------------------------------- */
@@ -315,12 +321,33 @@ void plot_csv_free(struct plot_csv *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* Index of s among a[0..n), or -1. */
+static long str_index(const char *const *a, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(a[i], s))
+			return (long)i;
+	return -1;
+}
+
 int plot_csv_col(const struct plot_csv *t, const char *name)
 {
-	for (size_t c = 0; c < t->ncols; c++)
-		if (!strcmp(t->cell[c], name))
-			return (int)c;
-	return -1;
+	return (int)str_index((const char *const *)t->cell, t->ncols, name);
+}
+
+size_t plot_csv_distinct(const struct plot_csv *t, int col, const char **out,
+			 size_t *first, size_t max)
+{
+	size_t n = 0;
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *s = plot_csv_str(t, r, col);
+		if (n < max && str_index(out, n, s) < 0) {
+			if (first)
+				first[n] = r;
+			out[n++] = s;
+		}
+	}
+	return n;
 }
 
 const char *plot_csv_str(const struct plot_csv *t, size_t r, int c)
@@ -399,31 +426,40 @@ int plot_is_geometric(const double *v, size_t n)
 	return geo && !arith;
 }
 
-size_t plot_pick_metrics(const char *const *names, size_t n,
-			 int (*usable)(void *ctx, size_t i, int key), void *ctx,
-			 size_t *pick, size_t max)
+/* Headline rank of metric `name` in model m (0: not a headline, or
+ * unknown). */
+static int headline_rank(const struct model *m, const char *name)
 {
-	/* The headline metrics of the models, most telling first. */
-	static const char *const key[] = {
-		"overhead_ratio", "bpf_cpu_share", "wait_mean", "wait_p99",
-		"reports", "missed_samples", "false_reports", "failed_updates",
-		"utilisation", "queue_length_mean", "system_time_mean", NULL,
-	};
+	for (size_t i = 0; m && m->metrics[i].name; i++)
+		if (!strcmp(m->metrics[i].name, name))
+			return m->metrics[i].headline > 0 ? m->metrics[i].headline : 0;
+	return 0;
+}
+
+size_t plot_pick_metrics(const struct model *m, const char *const *names,
+			 size_t n, int (*usable)(void *ctx, size_t i, int key),
+			 void *ctx, size_t *pick, size_t max)
+{
 	size_t k = 0;
-	for (size_t j = 0; key[j] && k < max; j++)
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(names[i], key[j]) && usable(ctx, i, 1))
+	/* Headline metrics by rank (ties: file order), each once. */
+	for (int last = 0; k < max; ) {
+		int best = 0;
+		for (size_t i = 0; i < n; i++) {
+			int r = headline_rank(m, names[i]);
+			if (r > last && (!best || r < best))
+				best = r;
+		}
+		if (!best)
+			break;
+		for (size_t i = 0; i < n && k < max; i++)
+			if (headline_rank(m, names[i]) == best && usable(ctx, i, 1))
 				pick[k++] = i;
-	for (size_t i = 0; i < n && k < max; i++) {
-		int taken = 0;
-		for (size_t j = 0; j < k; j++)
-			taken |= pick[j] == i;
-		int is_key = 0;
-		for (size_t j = 0; key[j]; j++)
-			is_key |= !strcmp(names[i], key[j]);
-		if (!taken && !is_key && usable(ctx, i, 0))
-			pick[k++] = i;
+		last = best;
 	}
+	/* Then the others, in order. */
+	for (size_t i = 0; i < n && k < max; i++)
+		if (!headline_rank(m, names[i]) && usable(ctx, i, 0))
+			pick[k++] = i;
 	return k;
 }
 
@@ -458,10 +494,7 @@ void plot_axis_free(struct plot_axis *a)
 
 long plot_axis_find(const struct plot_axis *a, const char *text)
 {
-	for (size_t i = 0; i < a->n; i++)
-		if (!strcmp(a->text[i], text))
-			return (long)i;
-	return -1;
+	return str_index(a->text, a->n, text);
 }
 
 int plot_axis_build(struct plot_axis *a, const char *const *texts, size_t n)
@@ -690,4 +723,46 @@ double plot_percentile(double *v, size_t n, double q)
 	if (i + 1 >= n)
 		return v[n - 1];
 	return v[i] + (pos - (double)i) * (v[i + 1] - v[i]);
+}
+
+void plot_var_tics(struct plot_vars *v, const char *axis, const double *tv,
+		   const char *const *labels, size_t n)
+{
+	char name[32];
+	snprintf(name, sizeof(name), "n%st", axis);
+	plot_var_num(v, name, (double)n);
+	snprintf(name, sizeof(name), "%stv", axis);
+	plot_var_nums(v, name, tv, n);
+	snprintf(name, sizeof(name), "%stl", axis);
+	plot_var_strs(v, name, labels, n);
+}
+
+size_t plot_tics(enum plot_tics kind, double lo, double hi, double *tv,
+		 char (*tl)[16], const char **labels, size_t max)
+{
+	size_t n = kind == PLOT_TICS_LOG ? plot_log_tics(lo, hi, tv, tl, max)
+		 : kind == PLOT_TICS_LIN ? plot_lin_tics(lo, hi, tv, tl, max) : 0;
+	for (size_t i = 0; labels && i < n; i++)
+		labels[i] = tl[i];
+	return n;
+}
+
+void plot_var_range_tics(struct plot_vars *v, const char *axis,
+			 enum plot_tics kind, double lo, double hi)
+{
+	double tv[PLOT_MAX_TICS];
+	char tl[PLOT_MAX_TICS][16];
+	const char *labels[PLOT_MAX_TICS];
+	size_t n = plot_tics(kind, lo, hi, tv, tl, labels, PLOT_MAX_TICS);
+	plot_var_tics(v, axis, tv, labels, n);
+}
+
+void plot_spread_add(struct plot_spread *s, double v)
+{
+	if (!isfinite(v))
+		return;
+	if (s->finite++ && v != s->first)
+		s->differ = 1;
+	else
+		s->first = v;
 }

@@ -99,6 +99,7 @@ struct loader {
 	struct ynode *pending_key[YTREE_MAX_DEPTH + 2];  /* map awaiting value */
 	int depth;
 	int docs;
+	int json;                /* ytree_load_json: JSON only, tabs allowed */
 };
 
 static int load_error(struct loader *L, int line, int col, const char *fmt,
@@ -171,7 +172,7 @@ static int prescan(struct loader *L, const char *buf, size_t len)
 			at_indent = 1;
 			continue;
 		}
-		if (at_indent && c == '\t')
+		if (at_indent && c == '\t' && !L->json)
 			return load_error(L, line, col,
 					  "tab character in indentation (YAML indents with spaces)");
 		if (c != ' ' && c != '\t')
@@ -197,6 +198,60 @@ static void offset_position(const char *buf, size_t off, int *line, int *col)
 	}
 }
 
+/* JSON's scalars: a double-quoted string, or a plain number, true, false
+ * or null; mapping keys are strings.  YAML accepts more (plain words,
+ * single quotes, block scalars), and a JSON reader must not. */
+static int json_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		while (*s >= '0' && *s <= '9')
+			s++;
+	else
+		return 0;
+	if (*s == '.') {
+		s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == 0;
+}
+
+static int json_scalar_bad(struct loader *L, const struct ynode *n,
+			   yaml_scalar_style_t style)
+{
+	struct ynode *p = L->depth ? L->stack[L->depth - 1] : NULL;
+	int is_key = p && p->kind == YN_MAP && !L->pending_key[L->depth - 1];
+	if (style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+		return 0;
+	if (style != YAML_PLAIN_SCALAR_STYLE)
+		return load_error(L, n->line, n->col, "not JSON: strings are "
+				  "written in double quotes");
+	if (is_key)
+		return load_error(L, n->line, n->col, "not JSON: key '%.64s' is "
+				  "not a double-quoted string", n->value);
+	if (!json_number(n->value) && strcmp(n->value, "true") &&
+	    strcmp(n->value, "false") && strcmp(n->value, "null"))
+		return load_error(L, n->line, n->col, "not JSON: '%.64s' is not a "
+				  "number, true, false, null or a quoted string",
+				  n->value);
+	return 0;
+}
+
 static int load_events(struct loader *L, const char *buf, size_t len)
 {
 	yaml_parser_t parser;
@@ -213,12 +268,13 @@ static int load_events(struct loader *L, const char *buf, size_t len)
 			if (parser.error == YAML_READER_ERROR)
 				offset_position(buf, parser.problem_offset, &line,
 						&col);
+			const char *lang = L->json ? "JSON" : "YAML";
 			if (parser.context)
-				rc = load_error(L, line, col, "YAML syntax error: %s %s",
-						parser.problem ? parser.problem : "",
+				rc = load_error(L, line, col, "%s syntax error: %s %s",
+						lang, parser.problem ? parser.problem : "",
 						parser.context);
 			else
-				rc = load_error(L, line, col, "YAML syntax error: %s",
+				rc = load_error(L, line, col, "%s syntax error: %s", lang,
 						parser.problem ? parser.problem
 							       : "unknown");
 			break;
@@ -257,6 +313,11 @@ static int load_events(struct loader *L, const char *buf, size_t len)
 				break;
 			}
 			n->quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+			if (L->json && json_scalar_bad(L, n, ev.data.scalar.style)) {
+				node_free(n);
+				rc = -1;
+				break;
+			}
 			rc = attach(L, n);
 			break;
 		case YAML_SEQUENCE_START_EVENT:
@@ -268,6 +329,16 @@ static int load_events(struct loader *L, const char *buf, size_t len)
 				rc = load_error(L, line, col,
 						"YAML anchors (&%s) are not supported",
 						(const char *)anchor);
+				break;
+			}
+			int flow = ev.type == YAML_MAPPING_START_EVENT
+				? ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+				: ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+			if (L->json && !flow) {
+				rc = load_error(L, line, col, "not JSON: a YAML block "
+						"%s (JSON writes {...} and [...])",
+						ev.type == YAML_MAPPING_START_EVENT
+						? "mapping" : "sequence");
 				break;
 			}
 			if (L->depth >= YTREE_MAX_DEPTH) {
@@ -323,29 +394,31 @@ static struct ytree *tree_alloc(const char *name)
 	return t;
 }
 
-struct ytree *ytree_load_buffer(const char *name, const char *buf, size_t len,
-				struct err *e)
+static struct ytree *load_buffer(const char *name, const char *buf, size_t len,
+				 size_t max, int json, struct err *e)
 {
 	struct ytree *t = tree_alloc(name);
 	if (!t) {
 		err_set(e, ERR_RUNTIME, name, 0, 0, "out of memory");
 		return NULL;
 	}
-	struct loader L = { .t = t, .e = e };
-	if (len > YTREE_MAX_BYTES) {
-		load_error(&L, 0, 0, "file too large (%zu bytes; the limit is %u)",
-			   len, (unsigned)YTREE_MAX_BYTES);
+	struct loader L = { .t = t, .e = e, .json = json };
+	if (len > max) {
+		load_error(&L, 0, 0, "file too large (%zu bytes; the limit is %zu)",
+			   len, max);
 		goto fail;
 	}
 	if (prescan(&L, buf, len) || load_events(&L, buf, len))
 		goto fail;
 	if (!t->root) {
-		load_error(&L, 1, 1, "empty file: expected a YAML mapping");
+		load_error(&L, 1, 1, json ? "empty file: expected a JSON object"
+					  : "empty file: expected a YAML mapping");
 		goto fail;
 	}
 	if (t->root->kind != YN_MAP) {
-		load_error(&L, t->root->line, t->root->col,
-			   "expected a mapping of keys at the top level, found a %s",
+		load_error(&L, t->root->line, t->root->col, json
+			   ? "expected a JSON object at the top level, found a %s"
+			   : "expected a mapping of keys at the top level, found a %s",
 			   ynode_kind_name(t->root));
 		goto fail;
 	}
@@ -355,7 +428,14 @@ fail:
 	return NULL;
 }
 
-struct ytree *ytree_load_file(const char *path, struct err *e)
+struct ytree *ytree_load_buffer(const char *name, const char *buf, size_t len,
+				struct err *e)
+{
+	return load_buffer(name, buf, len, YTREE_MAX_BYTES, 0, e);
+}
+
+static struct ytree *load_file(const char *path, size_t max, int json,
+			       struct err *e)
 {
 	struct ytree *t = NULL;
 	char *buf = NULL;
@@ -376,10 +456,10 @@ struct ytree *ytree_load_file(const char *path, struct err *e)
 		err_set(e, ERR_INPUT, path, 0, 0, "not a regular file");
 		goto out;
 	}
-	if ((uint64_t)st.st_size > YTREE_MAX_BYTES) {
+	if ((uint64_t)st.st_size > max) {
 		err_set(e, ERR_INPUT, path, 0, 0,
-			"file too large (%lld bytes; the limit is %u)",
-			(long long)st.st_size, (unsigned)YTREE_MAX_BYTES);
+			"file too large (%lld bytes; the limit is %zu)",
+			(long long)st.st_size, max);
 		goto out;
 	}
 	buf = malloc((size_t)st.st_size + 1);
@@ -392,11 +472,21 @@ struct ytree *ytree_load_file(const char *path, struct err *e)
 		err_set(e, ERR_INPUT, path, 0, 0, "read error: %s", strerror(errno));
 		goto out;
 	}
-	t = ytree_load_buffer(path, buf, len, e);
+	t = load_buffer(path, buf, len, max, json, e);
 out:
 	free(buf);
 	fclose(f);
 	return t;
+}
+
+struct ytree *ytree_load_file(const char *path, struct err *e)
+{
+	return load_file(path, YTREE_MAX_BYTES, 0, e);
+}
+
+struct ytree *ytree_load_json(const char *path, struct err *e)
+{
+	return load_file(path, YTREE_JSON_MAX_BYTES, 1, e);
 }
 
 struct ytree *ytree_new_empty(const char *name)

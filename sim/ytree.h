@@ -26,6 +26,9 @@
 
 #define YTREE_MAX_DEPTH 64
 #define YTREE_MAX_BYTES (4u << 20)   /* 4 MiB: scenarios are small */
+/* JSON outputs of big sweeps are larger (summary.json: ~150 bytes per
+ * point, strategy and metric). */
+#define YTREE_JSON_MAX_BYTES ((size_t)1 << 30)
 
 enum ynode_kind { YN_SCALAR, YN_MAP, YN_SEQ };
 
@@ -50,6 +53,17 @@ struct ytree;
 struct ytree *ytree_load_file(const char *path, struct err *e);
 struct ytree *ytree_load_buffer(const char *name, const char *buf, size_t len,
 				struct err *e);
+/* Load a JSON file (bpfsim's own summary.json, capacity.json, or one
+ * re-saved by jq or python).  libyaml parses it (JSON is YAML 1.2 flow
+ * syntax), with the YAML loader's rules (duplicate keys and nesting deeper
+ * than YTREE_MAX_DEPTH are errors) plus JSON's: the root is an object,
+ * collections are {...}/[...], strings double-quoted, keys strings, other
+ * scalars a JSON number, true, false or null; tabs are whitespace like any
+ * other.  Scalars keep their text: numbers are read with strtod
+ * ("1e-05"), `null` (non-finite values, out_num) is the scalar "null" with
+ * quoted == 0.  Limit YTREE_JSON_MAX_BYTES.  NULL with e set (ERR_INPUT,
+ * "file:line:col: not JSON: ...") on any error. */
+struct ytree *ytree_load_json(const char *path, struct err *e);
 /* An empty tree whose root is an empty mapping. */
 struct ytree *ytree_new_empty(const char *name);
 void ytree_free(struct ytree *t);

@@ -2,7 +2,8 @@
  *
  * Pins: axis helpers (geometric spacing, display units, axis text as
  * numbers), the CSV reader's protocol (1 read / 0 absent / -1 malformed with
- * the line; quoted cells), gnuplot parameter quoting, the key-metric choice, and what
+ * the line; quoted cells), gnuplot parameter quoting, the headline-metric choice (by the model
+ * table's ranks), and what
  * plot_outdir() writes from the fixed folders under tests/plots/ when
  * gnuplot is not on PATH (so no figure is drawn here): the .dat layout and
  * values (compare in %, a geometric sweep on a log axis, the validation's
@@ -171,40 +172,15 @@ static void test_tics(void **state)
 	assert_string_equal(l[0], "100k");
 }
 
-static char *mkdir_tmp(void)
-{
-	char *d = strdup("/tmp/bpfsim-test-plot.XXXXXX");
-	assert_non_null(d);
-	assert_non_null(mkdtemp(d));
-	return d;
-}
-
-static void rm_rf(const char *dir)
-{
-	char cmd[4200];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static void test_csv(void **state)
 {
 	(void)state;
-	char *d = mkdir_tmp();
+	char *d = test_tmpdir("plot");
 	struct plot_csv t;
 	struct err e;
 	err_init(&e);
 	assert_int_equal(plot_csv_read(&t, d, "absent.csv", &e), 0);
-	write_file(d, "ok.csv", "a,b,c\n1,x,nan\n\n2.5,,7\n");
+	test_put_file(d, "ok.csv", "a,b,c\n1,x,nan\n\n2.5,,7\n");
 	assert_int_equal(plot_csv_read(&t, d, "ok.csv", &e), 1);
 	assert_int_equal(t.nrows, 2);             /* blank line skipped */
 	assert_int_equal(t.ncols, 3);
@@ -218,7 +194,7 @@ static void test_csv(void **state)
 	assert_string_equal(plot_csv_str(&t, 5, 0), "");   /* out of range */
 	plot_csv_free(&t);
 	/* Quoted cells: commas and "" inside, a quote mid-cell kept. */
-	write_file(d, "q.csv", "a,\"b,c\"\n\"normal(1us, 2us)\",\"say \"\"hi\"\"\"\n"
+	test_put_file(d, "q.csv", "a,\"b,c\"\n\"normal(1us, 2us)\",\"say \"\"hi\"\"\"\n"
 		   "x\"y,\"\"\n");
 	assert_int_equal(plot_csv_read(&t, d, "q.csv", &e), 1);
 	assert_int_equal(t.ncols, 2);
@@ -229,11 +205,11 @@ static void test_csv(void **state)
 	assert_string_equal(plot_csv_str(&t, 1, 0), "x\"y");
 	assert_string_equal(plot_csv_str(&t, 1, 1), "");
 	plot_csv_free(&t);
-	write_file(d, "bad.csv", "a,b\n\n1,2\n3\n");
+	test_put_file(d, "bad.csv", "a,b\n\n1,2\n3\n");
 	assert_int_equal(plot_csv_read(&t, d, "bad.csv", &e), -1);
 	assert_int_equal(e.status, ERR_INPUT);
 	assert_int_equal(e.line, 4);               /* the file's line */
-	rm_rf(d);
+	test_rm_rf(d);
 	free(d);
 }
 
@@ -266,19 +242,37 @@ static int usable_all(void *ctx, size_t i, int key)
 static void test_pick(void **state)
 {
 	(void)state;
+	/* Headline ranks from the model table: overhead_ratio 1, wait_mean
+	 * 3, reports 5, bpf_time 0 (not a headline); names not in the table
+	 * are not headlines either. */
+	static const struct model_metric metrics[] = {
+		{ "bpf_time", "ns", "", 0 },
+		{ "reports", "count", "", 5 },
+		{ "wait_mean", "ns", "", 3 },
+		{ "overhead_ratio", "ratio", "", 1 },
+		{ NULL, NULL, NULL, 0 },
+	};
+	const struct model m = { .name = "fake", .metrics = metrics };
 	const char *names[] = { "elapsed", "wait_mean", "bpf_time", "reports",
 				"overhead_ratio", "idle_time" };
 	const int flags[] = { 1, 2, 2, 0, 1, 2 };
 	size_t pick[4];
-	size_t n = plot_pick_metrics(names, 6, usable_all, (void *)flags, pick, 4);
-	/* Key metrics first in key order (overhead_ratio, wait_mean; reports is
-	 * unusable), then the others in order that are usable as non-key
-	 * (elapsed is not). */
+	size_t n = plot_pick_metrics(&m, names, 6, usable_all, (void *)flags, pick,
+				     4);
+	/* Headline metrics first by rank (overhead_ratio, wait_mean; reports
+	 * is unusable), then the others in order that are usable as
+	 * non-headline (elapsed is not). */
 	assert_int_equal(n, 4);
 	assert_int_equal(pick[0], 4);
 	assert_int_equal(pick[1], 1);
 	assert_int_equal(pick[2], 2);
 	assert_int_equal(pick[3], 5);
+	/* Unknown model: no headlines, file order of the usable ones. */
+	n = plot_pick_metrics(NULL, names, 6, usable_all, (void *)flags, pick, 4);
+	assert_int_equal(n, 3);
+	assert_int_equal(pick[0], 1);
+	assert_int_equal(pick[1], 2);
+	assert_int_equal(pick[2], 5);
 	assert_int_equal(plot_format_check(NULL), 0);
 	assert_int_equal(plot_format_check("both"), 0);
 	assert_int_equal(plot_format_check("jpeg"), -1);
@@ -310,7 +304,7 @@ static int fx_setup(void **state)
 {
 	struct fx *x = calloc(1, sizeof(*x));
 	assert_non_null(x);
-	x->dir = mkdir_tmp();
+	x->dir = test_tmpdir("plot");
 	char cmd[4300];
 	snprintf(cmd, sizeof(cmd), "cp -R tests/plots/. '%s'", x->dir);
 	assert_int_equal(system(cmd), 0);
@@ -325,7 +319,7 @@ static int fx_teardown(void **state)
 {
 	struct fx *x = *state;
 	setenv("PATH", x->path_env, 1);
-	rm_rf(x->dir);
+	test_rm_rf(x->dir);
 	free(x->dir);
 	free(x->path_env);
 	free(x);
@@ -645,7 +639,7 @@ static void test_outdir_calibration(void **state)
 	assert_int_equal(plot_path(path, NULL, NULL, w), 2);
 	fclose(w);
 	/* A calibration file of another version is named, with its line. */
-	write_file(dir, "old.yaml", "version: 2\nhost: {cpus: 2}\n");
+	test_put_file(dir, "old.yaml", "version: 2\nhost: {cpus: 2}\n");
 	assert_int_equal(plot_sub(x, "calibration", warn, sizeof(warn)), 1);
 	assert_non_null(strstr(warn, "calibration-old figure: "));
 	assert_non_null(strstr(warn, "old.yaml:1:10: calibration file version 2 "
@@ -662,7 +656,7 @@ static void test_outdir_errors(void **state)
 	assert_non_null(strstr(warn, "nothing to plot"));
 	/* A malformed summary.csv: that figure fails (1), the others go on. */
 	snprintf(dir, sizeof(dir), "%s/compare", x->dir);
-	write_file(dir, "summary.csv", "strategy,metric,unit,n,mean,sd,ci_low,"
+	test_put_file(dir, "summary.csv", "strategy,metric,unit,n,mean,sd,ci_low,"
 		   "ci_high\nhash,wait_mean,ns,3\n");
 	assert_int_equal(plot_sub(x, "compare", warn, sizeof(warn)), 1);
 	assert_non_null(strstr(warn, "compare figure: "));

@@ -125,8 +125,8 @@ static void test_too_short(void **state)
 
 /* A stand-in model with three metrics, for objective parsing. */
 static const struct model_metric metrics[] = {
-	{ "overhead_ratio", "ratio", "" }, { "bpf_cpu_share", "ratio", "" },
-	{ "wait_p99", "ns", "" }, { NULL, NULL, NULL },
+	{ "overhead_ratio", "ratio", "", 0 }, { "bpf_cpu_share", "ratio", "", 0 },
+	{ "wait_p99", "ns", "", 0 }, { NULL, NULL, NULL, 0 },
 };
 static const struct model fake = { .name = "fake", .metrics = metrics };
 

@@ -5,7 +5,8 @@
  * compared when it fails.  Every caller states its tolerance and why.
  * test_seed() returns the seed random tests use: BPFSIM_TEST_SEED from the
  * environment, or the given default; tests print it so a failure can be
- * replayed.
+ * replayed.  test_tmpdir()/test_rm_rf()/test_put_file(): scratch folders
+ * for tests that write files (tmpdir's name is malloc'd: free it).
  */
 #ifndef BPFSIM_TEST_UTIL_H
 #define BPFSIM_TEST_UTIL_H
@@ -17,6 +18,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #define assert_rel(a, b, tol, what) \
@@ -56,6 +58,38 @@ static inline uint64_t test_seed(uint64_t def)
 	fprintf(stderr, "# seed %llu (set BPFSIM_TEST_SEED to replay)\n",
 		(unsigned long long)seed);
 	return seed;
+}
+
+/* A new folder /tmp/bpfsim-test-TAG.XXXXXX (malloc'd name). */
+static inline char *test_tmpdir(const char *tag)
+{
+	char *d = malloc(strlen(tag) + 32);
+	assert_non_null(d);
+	sprintf(d, "/tmp/bpfsim-test-%s.XXXXXX", tag);
+	assert_non_null(mkdtemp(d));
+	return d;
+}
+
+/* rm -rf dir (a name test_tmpdir made: no quote in it). */
+static inline void test_rm_rf(const char *dir)
+{
+	char *cmd = NULL;
+	assert_true(asprintf(&cmd, "rm -rf '%s'", dir) > 0);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* Write text to DIR/NAME. */
+static inline void test_put_file(const char *dir, const char *name,
+				 const char *text)
+{
+	char *path = NULL;
+	assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+	FILE *f = fopen(path, "w");
+	free(path);
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
 }
 
 #endif

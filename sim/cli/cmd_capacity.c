@@ -53,6 +53,7 @@
 #include "sim/exp/objective.h"
 #include "sim/exp/report.h"
 #include "sim/out.h"
+#include "sim/outdir.h"
 
 #define MAX_PROBES 64
 #define SHARD_DEPTH 5
@@ -530,15 +531,15 @@ static int write_outputs(struct cap_exp *ce, const struct cap_result *res,
 {
 	const struct scenario *sc = ce->x.base;
 	struct out_file f;
-	if (out_mkdir_p(dir, e) || out_open(&f, dir, "capacity.csv", e))
+	if (out_mkdir_p(dir, e) || out_open(&f, dir, OUTDIR_CAPACITY_CSV, e))
 		return e->status;
 	for (size_t s = 0; s < sc->nstrategies; s++)
 		write_csv(ce->c, sc->strategy[s], &res[s], f.f, s == 0);
-	if (out_commit(&f, e) || out_open(&f, dir, "scenario.resolved.yaml", e))
+	if (out_commit(&f, e) || out_open(&f, dir, OUTDIR_RESOLVED_YAML, e))
 		return e->status;
 	scenario_emit(sc, f.f);
 	if (out_commit(&f, e) || exp_write_job_files(&ce->x, dir, 1, e) ||
-	    out_open(&f, dir, "capacity.json", e))
+	    out_open(&f, dir, OUTDIR_CAPACITY_JSON, e))
 		return e->status;
 	write_json(ce->c, sc, res, f.f);
 	return out_commit(&f, e);

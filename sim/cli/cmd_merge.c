@@ -16,6 +16,7 @@
 #include "sim/cli/cli.h"
 #include "sim/cli/drive.h"
 #include "sim/cli/sweep_load.h"
+#include "sim/outdir.h"
 
 extern const struct cli_cmd cli_cmd_merge;
 
@@ -30,7 +31,7 @@ static int cmd_merge(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	err_init(&e);
 	char scen[4096], what[32];
-	snprintf(scen, sizeof(scen), "%s/scenario.resolved.yaml", o.dirs[0]);
+	snprintf(scen, sizeof(scen), "%s/" OUTDIR_RESOLVED_YAML, o.dirs[0]);
 	drive_shard_command(o.dirs[0], what, sizeof(what));
 	/* What the folder's scenario says, nothing from this command line. */
 	struct cli_opts lo = { .reps = -1, .seed = -1, .format = "table",

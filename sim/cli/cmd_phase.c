@@ -18,6 +18,7 @@
 #include "sim/exp/regime.h"
 #include "sim/exp/report.h"
 #include "sim/out.h"
+#include "sim/outdir.h"
 
 static const char regime_letter[REGIME_COUNT + 1] = { 'C', 'S', 'O', 'E', '?' };
 
@@ -53,7 +54,7 @@ static int write_phase(struct experiment *x, const char *dir, struct err *e)
 		report_fini(&rep);
 		free(pj);
 	}
-	if (out_open(&f, dir, "phase.csv", e)) {
+	if (out_open(&f, dir, OUTDIR_PHASE_CSV, e)) {
 		rc = e->status;
 		goto out;
 	}

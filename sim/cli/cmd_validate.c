@@ -31,6 +31,7 @@
 #include "sim/cli/cli.h"
 #include "sim/cli/env.h"
 #include "sim/out.h"
+#include "sim/outdir.h"
 #include "sim/units.h"
 
 #define MAX_LOADS 16
@@ -376,7 +377,7 @@ static int cmd_validate(int argc, char **argv)
 		goto fail;
 	snprintf(dir, sizeof(dir), "%s", v.out);
 	if (out_mkdir_p(dir, &e) || out_open(&logf, dir, "calibrate.log", &e) ||
-	    out_open(&mf, dir, "measured.csv", &e))
+	    out_open(&mf, dir, OUTDIR_MEASURED_CSV, &e))
 		goto fail;
 	fputs("load,storage,attach,cpus,elapsed_s,runs_sched_wakeup,"
 	      "run_ns_sched_wakeup,runs_sched_wakeup_new,run_ns_sched_wakeup_new,"
@@ -461,7 +462,7 @@ static int cmd_validate(int argc, char **argv)
 	}
 interrupted:
 	if (out_commit(&logf, &e) || out_commit(&mf, &e) ||
-	    out_open(&of, dir, "validation.csv", &e))
+	    out_open(&of, dir, OUTDIR_VALIDATION_CSV, &e))
 		goto fail;
 	validate_write_csv(of.f, rows, nrows, v.tol);
 	if (out_commit(&of, &e))

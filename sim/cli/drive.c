@@ -9,6 +9,7 @@
 #include "sim/cli/env.h"
 #include "sim/exp/mpi_runner.h"
 #include "sim/out.h"
+#include "sim/outdir.h"
 
 struct scenario *drive_load(const struct cli_opts *o, const char *path,
 			    int compare, const char *strategies, struct err *e)
@@ -96,7 +97,7 @@ int drive_shard(struct experiment *x, const struct cli_opts *o,
 	if (mpi_rank() != 0)
 		return 0;
 	struct out_file f;
-	if (exp_write_shard(x, dir, e) || out_open(&f, dir, "shard.json", e))
+	if (exp_write_shard(x, dir, e) || out_open(&f, dir, OUTDIR_SHARD_JSON, e))
 		return e->status;
 	fprintf(f.f, "{\"command\": \"%s\", \"shard\": [%u, %u]}\n", command,
 		o->shard_i, o->shard_n);
@@ -112,7 +113,7 @@ void drive_shard_command(const char *dir, char *cmd, size_t size)
 	char path[4096];
 	struct err e;
 	snprintf(cmd, size, "sweep");
-	snprintf(path, sizeof(path), "%s/shard.json", dir);
+	snprintf(path, sizeof(path), "%s/" OUTDIR_SHARD_JSON, dir);
 	if (access(path, F_OK))
 		return;
 	err_init(&e);

@@ -28,6 +28,7 @@
 #include "sim/exp/regime.h"
 #include "sim/exp/report.h"
 #include "sim/out.h"
+#include "sim/outdir.h"
 
 struct saved_row {
 	size_t p, s, r;
@@ -143,16 +144,16 @@ int exp_write_job_files(struct experiment *x, const char *dir, int only_done,
 			struct err *e)
 {
 	struct out_file f;
-	if (out_open(&f, dir, "jobs.csv", e))
+	if (out_open(&f, dir, OUTDIR_JOBS_CSV, e))
 		return e->status;
 	exp_write_jobs(x, f.f, only_done);
-	if (out_commit(&f, e) || out_open(&f, dir, "job_points.csv", e))
+	if (out_commit(&f, e) || out_open(&f, dir, OUTDIR_JOB_POINTS_CSV, e))
 		return e->status;
 	write_job_points(x, f.f);
 	if (out_commit(&f, e))
 		return e->status;
 	if (x->base->model->series_cols && x->base->series.window) {
-		if (out_open(&f, dir, "job_series.csv", e))
+		if (out_open(&f, dir, OUTDIR_JOB_SERIES_CSV, e))
 			return e->status;
 		exp_write_job_series(x, f.f);
 		if (out_commit(&f, e))
@@ -188,7 +189,7 @@ static int read_job_points(struct exp_saved *sv, size_t from, const char *dir,
 			   struct err *e)
 {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/job_points.csv", dir);
+	snprintf(path, sizeof(path), "%s/" OUTDIR_JOB_POINTS_CSV, dir);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return errno == ENOENT ? 0
@@ -366,7 +367,7 @@ static int read_jobs_csv(struct experiment *x, struct exp_saved *sv,
 			 const char *dir, struct err *e)
 {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/jobs.csv", dir);
+	snprintf(path, sizeof(path), "%s/" OUTDIR_JOBS_CSV, dir);
 	char **files = realloc(sv->files, (sv->nfiles + 1) * sizeof(*files));
 	if (!files)
 		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
@@ -409,7 +410,7 @@ static int read_job_series(struct experiment *x, struct exp_saved *sv,
 			   size_t from, const char *dir, struct err *e)
 {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/job_series.csv", dir);
+	snprintf(path, sizeof(path), "%s/" OUTDIR_JOB_SERIES_CSV, dir);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return errno == ENOENT ? 0
@@ -541,7 +542,7 @@ int exp_check_saved(struct experiment *x, struct err *e)
 int exp_write_shard(struct experiment *x, const char *dir, struct err *e)
 {
 	struct out_file f;
-	if (out_mkdir_p(dir, e) || out_open(&f, dir, "scenario.resolved.yaml", e))
+	if (out_mkdir_p(dir, e) || out_open(&f, dir, OUTDIR_RESOLVED_YAML, e))
 		return e->status;
 	scenario_emit(x->base, f.f);
 	if (out_commit(&f, e))

@@ -11,6 +11,7 @@
 
 #include "sim/exp/report.h"
 #include "sim/out.h"
+#include "sim/outdir.h"
 
 static int usable(const struct runner_job *j)
 {
@@ -216,64 +217,89 @@ void report_print_table(const struct report *r, FILE *f)
 			      : "");
 }
 
+/* `sep` then `"key": ` (every key comes from outdir.h). */
+static void jkey(FILE *f, const char *sep, const char *key)
+{
+	fprintf(f, "%s\"%s\": ", sep, key);
+}
+
 void report_json_summary(FILE *f, const struct stat_summary *su)
 {
-	fprintf(f, "{\"n\": %zu, \"mean\": ", su->n);
+	jkey(f, "{", OUTDIR_KEY_N);
+	fprintf(f, "%zu", su->n);
+	jkey(f, ", ", OUTDIR_KEY_MEAN);
 	out_num(f, su->mean, "null");
-	fputs(", \"sd\": ", f);
+	jkey(f, ", ", OUTDIR_KEY_SD);
 	out_num(f, su->sd, "null");
-	fputs(", \"ci_low\": ", f);
+	jkey(f, ", ", OUTDIR_KEY_CI_LOW);
 	out_num(f, su->lo, "null");
-	fputs(", \"ci_high\": ", f);
+	jkey(f, ", ", OUTDIR_KEY_CI_HIGH);
 	out_num(f, su->hi, "null");
 	fputc('}', f);
+}
+
+/* {"metric": summary, ...} of one strategy's row of `sum`. */
+static void json_metrics(const struct report *r, FILE *f,
+			 const struct stat_summary *sum)
+{
+	for (size_t m = 0; m < r->nmetrics; m++) {
+		fputs(m ? ",\n       " : "\n       ", f);
+		out_json_string(f, r->model->metrics[m].name);
+		fputs(": ", f);
+		report_json_summary(f, &sum[m]);
+	}
 }
 
 void report_write_json(const struct report *r, FILE *f)
 {
 	const struct scenario *sc = r->sc;
-	fputs("{\n  \"bpfsim\": ", f);
+	jkey(f, "{\n  ", OUTDIR_KEY_BPFSIM);
 	out_json_string(f, BPFSIM_VERSION);
-	fputs(",\n  \"scenario\": ", f);
+	jkey(f, ",\n  ", OUTDIR_KEY_SCENARIO);
 	out_json_string(f, sc->name);
-	fputs(",\n  \"model\": ", f);
+	jkey(f, ",\n  ", OUTDIR_KEY_MODEL);
 	out_json_string(f, r->model->name);
-	fprintf(f, ",\n  \"seed\": %llu,\n  \"replications\": %zu,\n"
-		   "  \"confidence\": 0.95,\n  \"complete\": %s,\n  \"strategies\": [",
-		(unsigned long long)sc->seed, r->nreps,
-		r->interrupted ? "false" : "true");
+	jkey(f, ",\n  ", OUTDIR_KEY_SEED);
+	fprintf(f, "%llu", (unsigned long long)sc->seed);
+	jkey(f, ",\n  ", OUTDIR_KEY_REPLICATIONS);
+	fprintf(f, "%zu", r->nreps);
+	jkey(f, ",\n  ", OUTDIR_KEY_CONFIDENCE);
+	fputs("0.95", f);
+	jkey(f, ",\n  ", OUTDIR_KEY_COMPLETE);
+	fputs(r->interrupted ? "false" : "true", f);
+	jkey(f, ",\n  ", OUTDIR_KEY_STRATEGIES);
+	fputc('[', f);
 	for (size_t s = 0; s < r->nstrat; s++) {
-		fputs(s ? ",\n    {\"strategy\": " : "\n    {\"strategy\": ", f);
+		jkey(f, s ? ",\n    {" : "\n    {", OUTDIR_KEY_STRATEGY);
 		out_json_string(f, report_strategy_label(r, s));
-		fprintf(f, ", \"done\": %zu, \"capped\": %zu, \"failed\": %zu,\n"
-			   "     \"warmup\": \"%s\", \"warmup_cut_mean_ns\": ",
-			r->ndone[s], r->ncapped[s], r->nfailed[s],
-			sc->steady.warmup == WARMUP_MSER5 ? "mser5"
+		jkey(f, ", ", OUTDIR_KEY_DONE);
+		fprintf(f, "%zu", r->ndone[s]);
+		jkey(f, ", ", OUTDIR_KEY_CAPPED);
+		fprintf(f, "%zu", r->ncapped[s]);
+		jkey(f, ", ", OUTDIR_KEY_FAILED);
+		fprintf(f, "%zu", r->nfailed[s]);
+		jkey(f, ",\n     ", OUTDIR_KEY_WARMUP);
+		fprintf(f, "\"%s\"", sc->steady.warmup == WARMUP_MSER5 ? "mser5"
 			: sc->steady.warmup == WARMUP_FIXED ? "fixed" : "none");
+		jkey(f, ", ", OUTDIR_KEY_WARMUP_CUT);
 		out_num(f, r->cut_mean[s], "null");
-		fprintf(f, ",\n     \"regime\": \"%s\", \"regimes\": {",
-			regime_names[report_regime(r, s)]);
+		jkey(f, ",\n     ", OUTDIR_KEY_REGIME);
+		fprintf(f, "\"%s\"", regime_names[report_regime(r, s)]);
+		jkey(f, ", ", OUTDIR_KEY_REGIMES);
+		fputc('{', f);
 		for (int g = 0; g <= REGIME_COUNT; g++)
 			fprintf(f, "%s\"%s\": %zu", g ? ", " : "", regime_names[g],
 				r->regimes[s * (REGIME_COUNT + 1) + (size_t)g]);
-		fputs("},\n     \"metrics\": {", f);
-		for (size_t m = 0; m < r->nmetrics; m++) {
-			fputs(m ? ",\n       " : "\n       ", f);
-			out_json_string(f, r->model->metrics[m].name);
-			fputs(": ", f);
-			report_json_summary(f, &r->sum[s * r->nmetrics + m]);
-		}
+		jkey(f, "},\n     ", OUTDIR_KEY_METRICS);
+		fputc('{', f);
+		json_metrics(r, f, &r->sum[s * r->nmetrics]);
 		fputs("}", f);
 		if (s > 0) {
-			fputs(",\n     \"difference_vs\": ", f);
+			jkey(f, ",\n     ", OUTDIR_KEY_DIFF_VS);
 			out_json_string(f, report_strategy_label(r, 0));
-			fputs(", \"paired_difference\": {", f);
-			for (size_t m = 0; m < r->nmetrics; m++) {
-				fputs(m ? ",\n       " : "\n       ", f);
-				out_json_string(f, r->model->metrics[m].name);
-				fputs(": ", f);
-				report_json_summary(f, &r->diff[s * r->nmetrics + m]);
-			}
+			jkey(f, ", ", OUTDIR_KEY_PAIRED_DIFF);
+			fputc('{', f);
+			json_metrics(r, f, &r->diff[s * r->nmetrics]);
 			fputs("}", f);
 		}
 		fputs("}", f);
@@ -294,7 +320,7 @@ const char *report_status_name(const struct runner_job *j)
 
 void report_write_replications_csv(const struct report *r, FILE *f)
 {
-	fputs("strategy,replication,status,cap,events", f);
+	fputs(OUTDIR_REPLICATIONS_CSV_HEADER, f);
 	for (size_t m = 0; m < r->nmetrics; m++)
 		fprintf(f, ",%s", r->model->metrics[m].name);
 	fputc('\n', f);
@@ -331,7 +357,7 @@ void report_write_series_csv_prefixed(const struct report *r, FILE *f,
 	if (header && col)
 		fprintf(f, "%s,", col);
 	if (header)
-		fputs("strategy,replication,window_start_ns", f);
+		fputs(OUTDIR_SERIES_CSV_HEADER, f);
 	for (size_t c = 0; header && m->series_cols[c]; c++)
 		fprintf(f, ",%s", m->series_cols[c]);
 	if (header && m->series_value)
@@ -374,7 +400,7 @@ void report_write_series_csv_prefixed(const struct report *r, FILE *f,
 
 void report_write_summary_csv(const struct report *r, FILE *f)
 {
-	fputs("strategy,metric,unit,n,mean,sd,ci_low,ci_high\n", f);
+	fputs(OUTDIR_SUMMARY_CSV_HEADER "\n", f);
 	for (size_t s = 0; s < r->nstrat; s++) {
 		for (size_t m = 0; m < r->nmetrics; m++) {
 			const struct stat_summary *su = &r->sum[s * r->nmetrics + m];

@@ -15,6 +15,7 @@
 #include "sim/exp/regime.h"
 #include "sim/exp/report.h"
 #include "sim/out.h"
+#include "sim/outdir.h"
 
 static void csv_axes_header(const struct sweep *sw, FILE *f)
 {
@@ -49,18 +50,18 @@ int exp_write_sweep(struct experiment *x, const char *dir, struct err *e)
 	struct out_file pts = { 0 }, diff = { 0 }, js = { 0 }, ser = { 0 },
 			res = { 0 };
 	int rc = ERR_RUNTIME;
-	if (out_mkdir_p(dir, e) || out_open(&res, dir, "scenario.resolved.yaml", e))
+	if (out_mkdir_p(dir, e) || out_open(&res, dir, OUTDIR_RESOLVED_YAML, e))
 		return e->status;
 	scenario_emit(x->base, res.f);
 	if (out_commit(&res, e))
 		return e->status;
 	if (exp_write_job_files(x, dir, 0, e))
 		return e->status;
-	if (out_open(&pts, dir, "points.csv", e) ||
-	    out_open(&diff, dir, "differences.csv", e) ||
-	    out_open(&js, dir, "summary.json", e) ||
+	if (out_open(&pts, dir, OUTDIR_POINTS_CSV, e) ||
+	    out_open(&diff, dir, OUTDIR_DIFFERENCES_CSV, e) ||
+	    out_open(&js, dir, OUTDIR_SUMMARY_JSON, e) ||
 	    (m->series_cols && x->base->series.window &&
-	     out_open(&ser, dir, "series.csv", e)))
+	     out_open(&ser, dir, OUTDIR_SERIES_CSV, e)))
 		goto out;
 	/* headers */
 	csv_axes_header(sw, pts.f);

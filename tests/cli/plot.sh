@@ -22,6 +22,10 @@
 #   - a gnuplot that fails: exit 1, its message in the warning, no figure and
 #     no temporary file left;
 #   - bad usage (unknown --plot-format, an empty folder) exits 2;
+#   - summary.json/capacity.json re-saved compact or re-indented (python3's
+#     json, when installed) give byte-identical .dat and .gp files; a
+#     truncated summary.json exits 1 with "summary.json:LINE:COL: JSON
+#     syntax error" and writes no figure data;
 #   - `run` draws compare.png itself, and not with --no-plots;
 #     --plot-format svg draws only SVG; `phase` draws phase.png and
 #     portrait.png, `capacity` capacity.png (and writes capacity.json),
@@ -208,5 +212,49 @@ grep -q '"metric": "bpf_cpu_share", "op": "<=", "value": 0.05' "$tmp/cap/capacit
 ls "$tmp/cap2"/*.png "$tmp/cap2"/*.gp >/dev/null 2>&1 && fail "capacity --no-plots wrote figures"
 [ -s "$tmp/cap2/capacity.json" ] || fail "capacity --no-plots: no capacity.json"
 
+# 7. summary.json / capacity.json re-saved by a JSON tool (jq -c, jq .,
+# python's json.tool) plot the same .dat and .gp files; a summary.json that
+# is not JSON: exit 1 and a message naming the file, no figure data.
+if command -v python3 >/dev/null; then
+	for d in compare sweep phase capacity; do
+		for style in compact indent; do
+			cp -R "tests/plots/$d" "$tmp/js-$d-$style"
+			for j in "$tmp/js-$d-$style"/*.json; do
+				python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+c = sys.argv[2] == "compact"
+s = json.dumps(d, separators=(",", ":")) if c else json.dumps(d, indent="\t")
+open(sys.argv[1], "w").write(s + "\n")' "$j" "$style" ||
+					fail "python3 could not re-save $j"
+			done
+		done
+		cp -R "tests/plots/$d" "$tmp/js-$d-orig"
+		for v in orig compact indent; do
+			PATH=/nonexistent "$BPFSIM" plot "$tmp/js-$d-$v" >/dev/null \
+				2>"$tmp/err" || fail "plot of $d ($v JSON) failed: $(cat "$tmp/err")"
+		done
+		n=0
+		for f in "$tmp/js-$d-orig"/*.dat "$tmp/js-$d-orig"/*.gp; do
+			b=$(basename "$f")
+			for v in compact indent; do
+				cmp -s "$f" "$tmp/js-$d-$v/$b" ||
+					fail "$d/$b differs when the JSON is re-saved $v"
+			done
+			n=$((n + 1))
+		done
+		[ "$n" -ge 2 ] || fail "$d: only $n figure files to compare"
+	done
+else
+	echo "note: python3 not installed: re-saved JSON not checked here (tests/test_outdir.c does)"
+fi
+cp -R tests/plots/compare "$tmp/badjson"
+size=$(wc -c < tests/plots/compare/summary.json)
+head -c $((size / 2)) tests/plots/compare/summary.json > "$tmp/badjson/summary.json"
+PATH=/nonexistent "$BPFSIM" plot "$tmp/badjson" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "plot of a truncated summary.json did not exit 1"
+grep -q 'summary.json:[0-9]*:[0-9]*: JSON syntax error' "$tmp/err" ||
+	fail "truncated summary.json: no positioned message: $(cat "$tmp/err")"
+ls "$tmp/badjson"/*.dat >/dev/null 2>&1 && fail "truncated summary.json: figure data written"
+
 [ "$fails" -eq 0 ] || exit 1
-echo "ok: bpfsim plot (timeline, compare, sweep, validation, phase, portrait, capacity, calibration; png, svg; no gnuplot; failing gnuplot)"
+echo "ok: bpfsim plot (timeline, compare, sweep, validation, phase, portrait, capacity, calibration; png, svg; no gnuplot; failing gnuplot; re-saved and bad JSON)"
