@@ -189,8 +189,9 @@ clean:
 distclean: clean
 	rm -rf out
 
-# plots/plot_scripts.c embeds plots/*.gp with .incbin, which -MMD cannot see.
-$(OBJ)/plots/plot_scripts.o $(SAN)/plots/plot_scripts.o: $(wildcard plots/*.gp)
+# plots/fig_NAME.c embeds plots/NAME.gp with .incbin, which -MMD cannot see.
+FIGS := $(patsubst plots/fig_%.c,%,$(wildcard plots/fig_*.c))
+$(foreach f,$(FIGS),$(eval $(OBJ)/plots/fig_$(f).o $(SAN)/plots/fig_$(f).o: plots/$(f).gp))
 
 # The figures README shows, from the shipped scenarios (about a minute): the
 # demo compare (timeline, compare), a sweep of the demo's process count, the

@@ -150,7 +150,7 @@ static void tics_text(double lo, double hi, double scale, char *buf, size_t size
 		snprintf(buf + len, size - len, ")");
 }
 
-int fig_calibration_prepare(const struct plot_ctx *c, struct plot_vars *v,
+static int fig_calibration_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			    struct err *e)
 {
 	if (!c->file)
@@ -399,3 +399,5 @@ out:
 	ytree_free(t);
 	return rc;
 }
+
+PLOT_FIGURE(calibration, fig_calibration_prepare, 1);

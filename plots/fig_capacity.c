@@ -42,7 +42,7 @@ struct term {
 };
 
 
-int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
+static int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			 struct err *e)
 {
 	struct plot_csv t;
@@ -380,3 +380,5 @@ out:
 	plot_csv_free(&t);
 	return rc;
 }
+
+PLOT_FIGURE(capacity, fig_capacity_prepare, 0);

@@ -39,7 +39,7 @@ static int usable(void *ctx, size_t m, int key)
 	return sp.finite && (key || sp.differ || x->ns == 1);
 }
 
-int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
+static int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			struct err *e)
 {
 	struct plot_csv t;
@@ -161,3 +161,5 @@ out:
 	plot_csv_free(&t);
 	return rc;
 }
+
+PLOT_FIGURE(compare, fig_compare_prepare, 0);

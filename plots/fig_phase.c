@@ -94,7 +94,7 @@ static void axis_tics(struct plot_vars *v, const struct plot_axis *a,
 	plot_var_tics(v, axis, tv, labels, n);
 }
 
-int fig_phase_prepare(const struct plot_ctx *c, struct plot_vars *v,
+static int fig_phase_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		      struct err *e)
 {
 	struct plot_csv t;
@@ -338,3 +338,5 @@ out:
 	plot_csv_free(&t);
 	return rc;
 }
+
+PLOT_FIGURE(phase, fig_phase_prepare, 0);

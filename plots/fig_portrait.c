@@ -136,7 +136,7 @@ static size_t choose(const struct cand *k, size_t nk, size_t *pick)
 	return n;
 }
 
-int fig_portrait_prepare(const struct plot_ctx *c, struct plot_vars *v,
+static int fig_portrait_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			 struct err *e)
 {
 	struct plot_csv t;
@@ -390,3 +390,5 @@ out:
 	plot_csv_free(&t);
 	return rc;
 }
+
+PLOT_FIGURE(portrait, fig_portrait_prepare, 0);

@@ -47,7 +47,7 @@ static int usable(void *ctx, size_t m, int key)
 	return sp.finite && (key || sp.differ);
 }
 
-int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
+static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		      struct err *e)
 {
 	struct plot_csv t;
@@ -343,3 +343,5 @@ out:
 	plot_csv_free(&t);
 	return rc;
 }
+
+PLOT_FIGURE(sweep, fig_sweep_prepare, 0);

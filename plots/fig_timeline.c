@@ -39,7 +39,7 @@ static double axis_cap(double *v, size_t n, double *peak)
 	return q > 0 && *peak > 3 * q ? 1.3 * q : 0;
 }
 
-int fig_timeline_prepare(const struct plot_ctx *c, struct plot_vars *v,
+static int fig_timeline_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			 struct err *e)
 {
 	struct plot_csv t;
@@ -136,3 +136,5 @@ out:
 	plot_csv_free(&t);
 	return rc;
 }
+
+PLOT_FIGURE(timeline, fig_timeline_prepare, 0);

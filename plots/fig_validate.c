@@ -52,7 +52,7 @@ static int panel_of(const char *metric, const char **label)
 	return -1;
 }
 
-int fig_validate_prepare(const struct plot_ctx *c, struct plot_vars *v,
+static int fig_validate_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			 struct err *e)
 {
 	struct plot_csv t;
@@ -166,3 +166,5 @@ out:
 	plot_csv_free(&t);
 	return rc;
 }
+
+PLOT_FIGURE(validate, fig_validate_prepare, 0);

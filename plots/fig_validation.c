@@ -197,7 +197,7 @@ static int collect(const struct plot_ctx *c, struct group *g, size_t *ng,
 	return rc < 0 ? rc : 0;
 }
 
-int fig_validation_prepare(const struct plot_ctx *c, struct plot_vars *v,
+static int fig_validation_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			   struct err *e)
 {
 	struct group g[MAX_GROUPS];
@@ -277,3 +277,5 @@ out:
 		free(g[k].pt);
 	return rc;
 }
+
+PLOT_FIGURE(validation, fig_validation_prepare, 0);

@@ -26,18 +26,15 @@
 #include "plots/plot_fig.h"
 #include "sim/out.h"
 
-/* The registry, in drawing order.  Adding a figure: one line here. */
-static const struct plot_fig figures[] = {
-	{ "timeline", plot_gp_timeline, fig_timeline_prepare, 0 },
-	{ "compare", plot_gp_compare, fig_compare_prepare, 0 },
-	{ "sweep", plot_gp_sweep, fig_sweep_prepare, 0 },
-	{ "validation", plot_gp_validation, fig_validation_prepare, 0 },
-	{ "phase", plot_gp_phase, fig_phase_prepare, 0 },
-	{ "portrait", plot_gp_portrait, fig_portrait_prepare, 0 },
-	{ "capacity", plot_gp_capacity, fig_capacity_prepare, 0 },
-	{ "calibration", plot_gp_calibration, fig_calibration_prepare, 1 },
-	{ "validate", plot_gp_validate, fig_validate_prepare, 0 },
-};
+/* The registry, in drawing order.  Adding a figure: its file
+ * plots/fig_NAME.c (with PLOT_FIGURE, plot_fig.h), its script
+ * plots/NAME.gp, and one X(NAME) here. */
+#define FIGURES(X) X(timeline) X(compare) X(sweep) X(validation) X(phase) \
+	X(portrait) X(capacity) X(calibration) X(validate)
+#define DECLARE(n) extern const struct plot_fig plot_fig_##n;
+FIGURES(DECLARE)
+#define ENTRY(n) &plot_fig_##n,
+static const struct plot_fig *const figures[] = { FIGURES(ENTRY) };
 #define NFIGURES (sizeof(figures) / sizeof(figures[0]))
 #define MAX_CALFILES 64
 
@@ -368,7 +365,7 @@ static int plot_dir(const char *dir, const char *only, const char *format,
 		ncal = list_calfiles(dir, cal, MAX_CALFILES);
 	}
 	for (size_t i = 0; i < NFIGURES; i++) {
-		const struct plot_fig *f = &figures[i];
+		const struct plot_fig *f = figures[i];
 		if (!f->per_calfile) {
 			if (!only)
 				one_figure(&R, &c, f, f->name, NULL);

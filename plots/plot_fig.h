@@ -246,35 +246,33 @@ void plot_data_num(FILE *f, double v);
 /* Percentile q (0..1) of v[0..n) (sorted in place). */
 double plot_percentile(double *v, size_t n, double q);
 
-/* The figure kinds (plots/fig_*.c). */
-int fig_timeline_prepare(const struct plot_ctx *c, struct plot_vars *v,
-			 struct err *e);
-int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
-			struct err *e);
-int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
-		      struct err *e);
-int fig_validation_prepare(const struct plot_ctx *c, struct plot_vars *v,
-			   struct err *e);
-int fig_phase_prepare(const struct plot_ctx *c, struct plot_vars *v,
-		      struct err *e);
-int fig_portrait_prepare(const struct plot_ctx *c, struct plot_vars *v,
-			 struct err *e);
-int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
-			 struct err *e);
-int fig_calibration_prepare(const struct plot_ctx *c, struct plot_vars *v,
-			    struct err *e);
-int fig_validate_prepare(const struct plot_ctx *c, struct plot_vars *v,
-			 struct err *e);
+/* A figure is one file plots/fig_NAME.c that ends with
+ *     PLOT_FIGURE(NAME, fig_NAME_prepare, per_calfile);
+ * (its script plots/NAME.gp embedded, its struct plot_fig defined) and one
+ * line in plot.c's FIGURES list.
+ *
+ * Why embed: `bpfsim plot` must work from an installed binary, and the
+ * output folder gets a copy of each script it uses, so the text travels
+ * with the program.  The assembler's .incbin includes plots/NAME.gp
+ * verbatim (plus a terminating NUL) at build time; the path is relative to
+ * the directory the compiler runs in, the repository root (the
+ * Makefile's, which also makes fig_NAME.o depend on NAME.gp: -MMD does not
+ * see .incbin).  GNU as and clang's integrated assembler both support it;
+ * ELF targets only (.type/.size). */
+#define PLOT_SCRIPT(name)                                                   \
+	__asm__(".pushsection .rodata\n"                                    \
+		".global plot_gp_" #name "\n"                               \
+		".type plot_gp_" #name ", @object\n"                        \
+		"plot_gp_" #name ":\n"                                      \
+		".incbin \"plots/" #name ".gp\"\n"                          \
+		".byte 0\n"                                                 \
+		".size plot_gp_" #name ", . - plot_gp_" #name "\n"          \
+		".popsection\n")
 
-/* Embedded scripts (plots/plot_scripts.c): the text of plots/NAME.gp. */
-extern const char plot_gp_timeline[];
-extern const char plot_gp_compare[];
-extern const char plot_gp_sweep[];
-extern const char plot_gp_validation[];
-extern const char plot_gp_phase[];
-extern const char plot_gp_portrait[];
-extern const char plot_gp_capacity[];
-extern const char plot_gp_calibration[];
-extern const char plot_gp_validate[];
+#define PLOT_FIGURE(name, prepare, per_calfile)                             \
+	PLOT_SCRIPT(name);                                                  \
+	extern const char plot_gp_##name[];                                 \
+	const struct plot_fig plot_fig_##name = { #name, plot_gp_##name,    \
+						  prepare, per_calfile }
 
 #endif
