@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plots/plot.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/drive.h"
 #include "sim/cli/sweep_load.h"
@@ -147,17 +146,21 @@ static void phase_origin(struct err *e, struct scenario *probe, const char *key,
 	}
 }
 
-int phase_finish(struct experiment *x, const struct cli_opts *o,
-		 const char *dir, struct err *e)
+/* A phase diagram's folder: a sweep's, phase.csv and the maps. */
+static int write_all(struct experiment *x, const char *dir, struct err *e)
 {
 	if (exp_write_sweep(x, dir, e) || write_phase(x, dir, e))
 		return e->status;
 	putchar('\n');
-	int rc = drive_print_jobs(x, dir, "phase.csv, points.csv, "
-				  "differences.csv, summary.json, jobs.csv") ? 1 : 0;
-	if (!o->no_plots && !cli_interrupted)
-		plot_outdir(dir, o->plot_format, NULL, stderr);
-	return rc;
+	return 0;
+}
+
+int phase_finish(struct experiment *x, const struct cli_opts *o,
+		 const char *dir, struct err *e)
+{
+	return drive_finish_folder(x, o, dir, "phase.csv, points.csv, "
+				   "differences.csv, summary.json, jobs.csv",
+				   write_all, e);
 }
 
 extern const struct cli_cmd cli_cmd_phase;
@@ -169,7 +172,7 @@ static int cmd_phase(int argc, char **argv)
 	struct err e;
 	struct experiment x = { 0 };
 	struct scenario *probe = NULL;
-	int rc = cli_parse(cmd, argc, argv, &o), done;
+	int rc = cli_parse(cmd, argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	err_init(&e);
@@ -207,29 +210,13 @@ static int cmd_phase(int argc, char **argv)
 		phase_origin(&e, probe, "y", "--y", o.phase_y);
 		goto fail;
 	}
-	if (o.shard_n && x.base->precision.metric >= 0) {
-		err_set(&e, ERR_INPUT, o.scenario, 0, 0,
-			"--shard cannot be combined with precision: (run-length "
-			"control needs every replication of a point in one place)");
-		goto fail;
-	}
-	char dir[4096];
-	drive_dir(&o, x.base->name, "-phase", dir, sizeof(dir));
-	if (exp_grow_all(&x, &e) || drive_resume(&x, &o, 1, &e) ||
-	    drive_run(&x, &o, &e) || drive_shard(&x, &o, "phase", dir, &done, &e))
-		goto fail;
-	rc = done || mpi_rank() != 0 ? 0 : phase_finish(&x, &o, dir, &e);
-	if (e.status)
-		goto fail;
+	rc = drive_experiment(&x, &o, "phase", "-phase", phase_finish, &e);
 	goto out;
 fail:
-	if (mpi_rank() == 0)
-		err_print(&e);
-	rc = e.status ? e.status : 1;
+	rc = 1;
 out:
-	exp_fini(&x);
 	scenario_free(probe);
-	return cli_exit_status(rc);
+	return drive_exit(&x, &e, rc);
 }
 
 const struct cli_cmd cli_cmd_phase = {

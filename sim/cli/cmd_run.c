@@ -52,6 +52,10 @@ int run_finish(struct experiment *x, const struct cli_opts *o,
 	for (size_t s = 0; s < x->ns; s++)
 		if (rep.nfailed[s])
 			rc = 1;
+	if (x->interrupted)
+		fprintf(stderr, "bpfsim %s: interrupted; finished replications "
+			"written to %s/ (marked incomplete)\n",
+			x->base->compare ? "compare" : "run", dir);
 out:
 	report_fini(&rep);
 	free(jobs);
@@ -64,43 +68,16 @@ static int run_main(int argc, char **argv, int compare)
 	struct cli_opts o;
 	struct err e;
 	struct experiment x = { 0 };
-	int rc = cli_parse(cmd, argc, argv, &o), done;
+	int rc = cli_parse(cmd, argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	err_init(&e);
 	struct scenario *sc = drive_load(&o, NULL, compare, o.strategies, &e);
 	if (exp_init(&x, sc, &e) || drive_record_strategies(x.base, &e) ||
-	    exp_add_base_point(&x, &e) || exp_grow_all(&x, &e))
-		goto fail;
-	if (o.shard_n && x.base->precision.metric >= 0) {
-		err_set(&e, ERR_INPUT, o.scenario, 0, 0,
-			"--shard cannot be combined with precision: (run-length "
-			"control needs every replication in one place)");
-		goto fail;
-	}
-	char dir[4096];
-	drive_dir(&o, x.base->name, "", dir, sizeof(dir));
-	if (drive_resume(&x, &o, 1, &e) || drive_run(&x, &o, &e) ||
-	    drive_shard(&x, &o, cmd->name, dir, &done, &e))
-		goto fail;
-	if (done || mpi_rank() != 0) {
-		rc = 0;
-		goto out;
-	}
-	rc = run_finish(&x, &o, dir, &e);
-	if (e.status)
-		goto fail;
-	if (x.interrupted)
-		fprintf(stderr, "bpfsim %s: interrupted; finished replications "
-			"written to %s/ (marked incomplete)\n", cmd->name, dir);
-	goto out;
-fail:
-	if (mpi_rank() == 0)
-		err_print(&e);
-	rc = e.status ? e.status : 1;
-out:
-	exp_fini(&x);
-	return cli_exit_status(rc);
+	    exp_add_base_point(&x, &e))
+		return drive_exit(&x, &e, 1);
+	rc = drive_experiment(&x, &o, cmd->name, "", run_finish, &e);
+	return drive_exit(&x, &e, rc);
 }
 
 static int cmd_run(int argc, char **argv)

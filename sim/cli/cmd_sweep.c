@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "plots/plot.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/drive.h"
 #include "sim/cli/sweep_load.h"
@@ -48,62 +47,29 @@ static void print_manifest(struct experiment *x, const struct cli_opts *o)
 int sweep_finish(struct experiment *x, const struct cli_opts *o,
 		 const char *dir, struct err *e)
 {
-	if (exp_write_sweep(x, dir, e))
-		return e->status;
-	int rc = drive_print_jobs(x, dir, "points.csv, differences.csv, "
-				  "summary.json, jobs.csv") ? 1 : 0;
-	if (!o->no_plots && !cli_interrupted)
-		plot_outdir(dir, o->plot_format, NULL, stderr);
-	return rc;
+	return drive_finish_folder(x, o, dir, "points.csv, differences.csv, "
+				   "summary.json, jobs.csv", exp_write_sweep, e);
 }
 
 extern const struct cli_cmd cli_cmd_sweep;
 
 static int sweep_main(int argc, char **argv)
 {
-	const struct cli_cmd *cmd = &cli_cmd_sweep;
 	struct cli_opts o;
 	struct err e;
 	struct experiment x = { 0 };
-	int rc = cli_parse(cmd, argc, argv, &o), done;
+	int rc = cli_parse(&cli_cmd_sweep, argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	err_init(&e);
-	if (sweep_load(&x, o.scenario, &o, 0, &e))
-		goto fail;
-	if (o.shard_n && x.base->precision.metric >= 0) {
-		err_set(&e, ERR_INPUT, o.scenario, 0, 0,
-			"--shard cannot be combined with precision: (run-length "
-			"control needs every replication of a point in one place)");
-		goto fail;
-	}
-	if (exp_grow_all(&x, &e))
-		goto fail;
+	if (sweep_load(&x, o.scenario, &o, 0, &e) || exp_grow_all(&x, &e))
+		return drive_exit(&x, &e, 1);
 	if (o.manifest) {
 		print_manifest(&x, &o);
-		rc = 0;
-		goto out;
+		return drive_exit(&x, &e, 0);
 	}
-	char dir[4096];
-	drive_dir(&o, x.base->name, "-sweep", dir, sizeof(dir));
-	if (drive_resume(&x, &o, 1, &e) || drive_run(&x, &o, &e) ||
-	    drive_shard(&x, &o, "sweep", dir, &done, &e))
-		goto fail;
-	if (done || mpi_rank() != 0) {
-		rc = 0;
-		goto out;
-	}
-	rc = sweep_finish(&x, &o, dir, &e);
-	if (e.status)
-		goto fail;
-	goto out;
-fail:
-	if (mpi_rank() == 0)
-		err_print(&e);
-	rc = e.status ? e.status : 1;
-out:
-	exp_fini(&x);
-	return cli_exit_status(rc);
+	rc = drive_experiment(&x, &o, "sweep", "-sweep", sweep_finish, &e);
+	return drive_exit(&x, &e, rc);
 }
 
 static int cmd_sweep(int argc, char **argv)

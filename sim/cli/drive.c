@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "plots/plot.h"
 #include "sim/cli/drive.h"
 #include "sim/cli/env.h"
 #include "sim/exp/mpi_runner.h"
@@ -148,4 +149,47 @@ size_t drive_print_jobs(const struct experiment *x, const char *dir,
 	       x->interrupted ? " (interrupted: incomplete)" : "");
 	printf("Outputs in %s/ (%s)\n", dir, files);
 	return failed;
+}
+
+int drive_experiment(struct experiment *x, const struct cli_opts *o,
+		     const char *command, const char *suffix,
+		     drive_finish_fn finish, struct err *e)
+{
+	int done;
+	char dir[4096];
+	if (o->shard_n && x->base->precision.metric >= 0)
+		return err_set(e, ERR_INPUT, o->scenario, 0, 0, "--shard cannot be "
+			       "combined with precision: (run-length control "
+			       "needs every replication of a point in one place)");
+	drive_dir(o, x->base->name, suffix, dir, sizeof(dir));
+	if (exp_grow_all(x, e) || drive_resume(x, o, 1, e) || drive_run(x, o, e) ||
+	    drive_shard(x, o, command, dir, &done, e))
+		return e->status;
+	if (done || mpi_rank() != 0)
+		return 0;
+	return finish(x, o, dir, e);
+}
+
+int drive_exit(struct experiment *x, struct err *e, int rc)
+{
+	if (e->status) {
+		if (mpi_rank() == 0)
+			err_print(e);
+		rc = e->status;
+	}
+	exp_fini(x);
+	return cli_exit_status(rc);
+}
+
+int drive_finish_folder(struct experiment *x, const struct cli_opts *o,
+			const char *dir, const char *files,
+			int (*write)(struct experiment *x, const char *dir,
+				     struct err *e), struct err *e)
+{
+	if (write(x, dir, e))
+		return e->status;
+	int rc = drive_print_jobs(x, dir, files) ? 1 : 0;
+	if (!o->no_plots && !cli_interrupted)
+		plot_outdir(dir, o->plot_format, NULL, stderr);
+	return rc;
 }

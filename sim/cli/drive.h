@@ -56,6 +56,31 @@ void drive_shard_command(const char *dir, char *cmd, size_t size);
 size_t drive_print_jobs(const struct experiment *x, const char *dir,
 			const char *files);
 
+/* What a command does once its jobs have run; see below. */
+typedef int (*drive_finish_fn)(struct experiment *x, const struct cli_opts *o,
+			       const char *dir, struct err *e);
+
+/* The rest of every command that runs an experiment, once x is loaded:
+ * refuse --shard with precision control, grow every cell to its
+ * replications, --resume, run, then write the shard folder (--shard) or
+ * call finish (rank 0) on the output folder (--out, --resume's, or
+ * out/NAME`suffix`).  Returns the exit status; e set on an error. */
+int drive_experiment(struct experiment *x, const struct cli_opts *o,
+		     const char *command, const char *suffix,
+		     drive_finish_fn finish, struct err *e);
+
+/* A command's end: print e when set (rank 0), free x; the exit status
+ * (rc, e's status, or 128 + the signal). */
+int drive_exit(struct experiment *x, struct err *e, int rc);
+
+/* Write a sweep-like folder with `write`, print the job counts naming
+ * `files`, draw the figures (not after a signal or with --no-plots); 1
+ * when a job failed. */
+int drive_finish_folder(struct experiment *x, const struct cli_opts *o,
+			const char *dir, const char *files,
+			int (*write)(struct experiment *x, const char *dir,
+				     struct err *e), struct err *e);
+
 /* What each command does once its jobs have run (also what `merge` does
  * with a command's shards): write its outputs, print its result, draw
  * its figures; the exit status (1 when a job failed).  e is set on an

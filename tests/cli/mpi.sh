@@ -89,5 +89,13 @@ sweep p1 "$BPFSIM" --threads 2
 sweep pnp3 "$MPIRUN -np 3 $BPFSIM_MPI"
 same p1 pnp3 points.csv differences.csv summary.json jobs.csv
 
+# compare and capacity run through the same engine under MPI.
+timeout 300 "$BPFSIM" compare scenarios/runqslower.yaml --reps 4 --set duration=100ms \
+	--quiet --no-plots --out "$tmp/c1" >/dev/null 2>&1 || fail "compare exited $?"
+# shellcheck disable=SC2086
+timeout 300 $MPIRUN -np 2 "$BPFSIM_MPI" compare scenarios/runqslower.yaml --reps 4 \
+	--set duration=100ms --quiet --no-plots --out "$tmp/c2" >/dev/null 2>&1 ||
+	fail "mpirun compare exited $?"
+same c1 c2 summary.csv summary.json replications.csv jobs.csv
 [ "$fails" -eq 0 ] || exit 1
-echo "ok: mpirun -np 2 and -np 3 write the bytes of --threads 1 and 2 ($(( $(date +%s) - t0 ))s)"
+echo "ok: mpirun -np 2 and -np 3 write the bytes of --threads 1 and 2 (sweep; compare too) ($(( $(date +%s) - t0 ))s)"
