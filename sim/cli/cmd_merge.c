@@ -82,15 +82,9 @@ static int cmd_merge(int argc, char **argv)
 		rc = phase_finish(&x, &lo, dir, &e);
 	else
 		rc = sweep_finish(&x, &lo, dir, &e);
-	if (e.status)
-		goto fail;
-	goto out;
+	return drive_exit(&x, &e, rc);
 fail:
-	err_print(&e);
-	rc = e.status ? e.status : 1;
-out:
-	exp_fini(&x);
-	return rc;
+	return drive_exit(&x, &e, 1);
 }
 
 const struct cli_cmd cli_cmd_merge = {

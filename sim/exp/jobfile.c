@@ -162,6 +162,19 @@ int exp_write_job_files(struct experiment *x, const char *dir, int only_done,
 	return 0;
 }
 
+/* DIR/NAME for reading into *f, or *f = NULL when it does not exist (the
+ * job files other than jobs.csv are optional); path gets its name. */
+static int open_optional(const char *dir, const char *name, char *path,
+			 size_t size, FILE **f, struct err *e)
+{
+	snprintf(path, size, "%s/%s", dir, name);
+	*f = fopen(path, "r");
+	if (!*f && errno != ENOENT)
+		return err_set(e, ERR_INPUT, path, 0, 0, "cannot read: %s",
+			       strerror(errno));
+	return 0;
+}
+
 /* The second field of a "N,FIELD" line, CSV-unquoted in place. */
 static char *csv_second(char *line)
 {
@@ -189,12 +202,10 @@ static int read_job_points(struct exp_saved *sv, size_t from, const char *dir,
 			   struct err *e)
 {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/" OUTDIR_JOB_POINTS_CSV, dir);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return errno == ENOENT ? 0
-		       : err_set(e, ERR_INPUT, path, 0, 0, "cannot read: %s",
-				 strerror(errno));
+	FILE *f;
+	if (open_optional(dir, OUTDIR_JOB_POINTS_CSV, path, sizeof(path), &f, e) ||
+	    !f)
+		return e->status;
 	char *line = NULL, **set = NULL;
 	size_t cap = 0, n = 0;
 	int rc = 0, lineno = 0;
@@ -410,12 +421,10 @@ static int read_job_series(struct experiment *x, struct exp_saved *sv,
 			   size_t from, const char *dir, struct err *e)
 {
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/" OUTDIR_JOB_SERIES_CSV, dir);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return errno == ENOENT ? 0
-		       : err_set(e, ERR_INPUT, path, 0, 0, "cannot read: %s",
-				 strerror(errno));
+	FILE *f;
+	if (open_optional(dir, OUTDIR_JOB_SERIES_CSV, path, sizeof(path), &f, e) ||
+	    !f)
+		return e->status;
 	char *line = NULL;
 	size_t cap = 0;
 	int rc = 0, lineno = 0;
