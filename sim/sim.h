@@ -78,11 +78,17 @@ void sim_fini(struct sim *s);
  * streams once in init and keep the pointers).  NULL on allocation failure. */
 gsl_rng *sim_rng(struct sim *s, const char *name);
 
-/* Schedule at now + delay / at an absolute time (clamped to now). */
+/* Schedule at now + delay / at an absolute time (clamped to now).  The
+ * sum saturates at UINT64_MAX ("never", past any horizon) instead of
+ * wrapping to a time in the past: a draw of years from a heavy-tailed
+ * distribution must not abort the run. */
 static inline int sim_schedule(struct sim *s, uint64_t delay, unsigned kind,
 			       uint32_t target, uint64_t data)
 {
-	return evq_push(&s->q, s->now + delay, kind, target, data);
+	uint64_t t = s->now + delay;
+	if (t < s->now)
+		t = UINT64_MAX;
+	return evq_push(&s->q, t, kind, target, data);
 }
 static inline int sim_schedule_at(struct sim *s, uint64_t t, unsigned kind,
 				  uint32_t target, uint64_t data)
