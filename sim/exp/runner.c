@@ -49,7 +49,14 @@ static void run_one(struct runner_job *j, volatile int *interrupt)
 		return;
 	}
 	s.interrupt = interrupt;
-	sim_set_series(&s, &j->scfg);
+	struct sim_series_cfg scfg = j->scfg;
+	scfg.warmup = 0;
+	if (j->steady.warmup == WARMUP_MSER5)
+		scfg.warmup = SIM_WARMUP_LATER;
+	else if (j->steady.warmup == WARMUP_FIXED && scfg.window)
+		scfg.warmup = (j->steady.warmup_ns + scfg.window - 1) /
+			      scfg.window * scfg.window;
+	sim_set_series(&s, &scfg);
 	j->status = sim_run(&s, j->cfg, j->metrics);
 	enum regime regime;
 	steady_analyse(&s, &j->steady, j->metrics, &j->warmup_cut, &regime);
