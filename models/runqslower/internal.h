@@ -171,7 +171,7 @@ struct rq_run {
 		*r_idle, *r_preempt, *r_res_start;
 	/* counters */
 	uint64_t spawned, completed, spawn_failures, live, backlog, peak_backlog,
-		peak_live;
+		peak_live, pid_wraps;
 	uint64_t reports, false_reports, missed, recursion_misses;
 	uint64_t hook_n[RQ_HOOKS], hook_ns[RQ_HOOKS];
 	uint64_t out_ns;

@@ -53,6 +53,7 @@ const struct model_metric rq_metrics[] = {
 	{ "spawn_failures", "count", "spawns refused: no free pid", 0 },
 	{ "peak_backlog", "tasks", "most runnable tasks waiting in runqueues", 0 },
 	{ "peak_live_tasks", "tasks", "most tasks alive at once", 0 },
+	{ "pid_wraps", "count", "times pid allocation wrapped at pid_max (pids reused after)", 0 },
 	{ NULL, NULL, NULL, 0 },
 };
 
@@ -118,6 +119,7 @@ void rq_report(struct sim *s, void *state, double *m)
 	m[i++] = (double)R->spawn_failures;
 	m[i++] = (double)R->peak_backlog;
 	m[i++] = (double)R->peak_live;
+	m[i++] = (double)R->pid_wraps;
 	SIM_CHECK(i == model_metric_count(&model_runqslower));
 }
 

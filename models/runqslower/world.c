@@ -150,7 +150,12 @@ static uint32_t alloc_pid(struct rq_run *R)
 	if (R->live >= (uint64_t)(max - lo))
 		return NIL;
 	for (uint32_t tries = 0; tries < max; tries++) {
-		pid = pid + 1 >= max ? lo : pid + 1;
+		if (pid + 1 >= max) {
+			pid = lo;
+			R->pid_wraps++;   /* pids from here on are reused */
+		} else {
+			pid++;
+		}
 		if (grow_tasks(R, pid + 1))
 			return NIL;
 		if (R->task[pid].state == T_FREE) {

@@ -59,7 +59,8 @@ static void run_one(struct runner_job *j, volatile int *interrupt)
 	sim_set_series(&s, &scfg);
 	j->status = sim_run(&s, j->cfg, j->metrics);
 	enum regime regime;
-	steady_analyse(&s, &j->steady, j->metrics, &j->warmup_cut, &regime);
+	steady_analyse(&s, &j->steady, j->metrics, &j->warmup_cut, &regime,
+		       &j->transient, &j->transient_up);
 	j->status = s.status;
 	j->regime = (int)regime;
 	if (j->keep_series && s.has_series && s.series.nrows) {
