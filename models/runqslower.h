@@ -24,4 +24,15 @@ struct rq_totals {
  * `state` is the model's run state (struct sim.state).  Returns 0. */
 int rq_totals(void *state, struct rq_totals *tot);
 
+/* How the sleeping/waking residents started (workload.start), recorded at
+ * t = 0 for tests of the equilibrium start: how many started asleep and
+ * the sum of their first wake-up times; how many started mid-burst and the
+ * sum of the bursts they had left. */
+struct rq_census {
+	uint64_t asleep, running;          /* residents */
+	double wake_sum, burst_sum;        /* ns */
+};
+/* The run's census (state: struct sim.state, after init).  Returns 0. */
+int rq_start_census(const void *state, struct rq_census *c);
+
 #endif

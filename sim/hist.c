@@ -84,6 +84,67 @@ void lhist_merge(struct lhist *a, const struct lhist *b)
 		a->max = b->max;
 }
 
+int lhist_snap_take(struct lhist_snap *snap, const struct lhist *h)
+{
+	size_t nb = used(h);
+	uint64_t *c = snap->counts;
+
+	if (nb > snap->nb) {
+		c = realloc(snap->counts, nb * sizeof(*c));
+		if (!c)
+			return -1;
+	}
+	if (nb)
+		memcpy(c, h->counts, nb * sizeof(*c));
+	snap->counts = c;
+	snap->nb = nb;
+	snap->n = h->n;
+	snap->sum = h->sum;
+	return 0;
+}
+
+void lhist_snap_fini(struct lhist_snap *snap)
+{
+	free(snap->counts);
+	memset(snap, 0, sizeof(*snap));
+}
+
+/* Integer midpoint of bucket i (what lhist_quantile reports for it). */
+static uint64_t bucket_mid(size_t i)
+{
+	return lhist_bucket_lo(i) + (lhist_bucket_width(i) - 1) / 2;
+}
+
+void lhist_sub(struct lhist *a, const struct lhist_snap *snap)
+{
+	size_t i, nb = used(a), first = SIZE_MAX, last = 0;
+
+	SIM_CHECK(snap->nb <= nb || snap->n == 0);
+	SIM_CHECK(snap->n <= a->n && snap->sum <= a->sum);
+	for (i = 0; i < snap->nb; i++) {
+		SIM_CHECK(snap->counts[i] <= a->counts[i]);
+		a->counts[i] -= snap->counts[i];
+	}
+	a->n -= snap->n;
+	a->sum -= snap->sum;
+	for (i = 0; i < nb; i++)
+		if (a->counts[i]) {
+			if (first == SIZE_MAX)
+				first = i;
+			last = i;
+		}
+	if (first == SIZE_MAX) {
+		SIM_CHECK(a->n == 0);
+		/* Empty, but buckets up to the old max may hold stale zeros
+		 * only: used() is 0 from here. */
+		a->min = UINT64_MAX;
+		a->max = 0;
+		return;
+	}
+	a->min = bucket_mid(first);
+	a->max = bucket_mid(last);
+}
+
 double lhist_quantile(const struct lhist *h, double q)
 {
 	size_t i, nb = used(h);

@@ -113,6 +113,32 @@ static inline void lhist_add(struct lhist *h, uint64_t v)
  * both histograms' samples to one histogram gives. */
 void lhist_merge(struct lhist *a, const struct lhist *b);
 
+/* A frozen copy of a histogram (its used buckets only), to subtract later:
+ * cumulative snapshots at a few instants give the histogram of the samples
+ * after any of them (warm-up cuts, sim/histmark.h).  Caller-owned storage;
+ * counts on the heap, nb = buckets up to the largest value then seen
+ * (8 bytes each, at most LHIST_NBUCKETS). */
+struct lhist_snap {
+	uint64_t *counts;      /* nb counts, heap (NULL when nb = 0) */
+	size_t nb;
+	uint64_t n;
+	unsigned __int128 sum;
+};
+
+/* Copy h into snap (replacing what snap held).  0, or -1 when out of
+ * memory (snap then unchanged). */
+int lhist_snap_take(struct lhist_snap *snap, const struct lhist *h);
+/* Free the counts and zero the struct; accepts a zeroed struct. */
+void lhist_snap_fini(struct lhist_snap *snap);
+/* a -= snap, where snap was taken of a earlier (a only grew since:
+ * SIM_CHECK on every count).  Afterwards a holds exactly the samples added
+ * after the snapshot, bucket for bucket, in n and in sum.  Their exact min
+ * and max are not known: a's min and max become the integer midpoints of
+ * the first and last non-empty buckets, so lhist_quantile keeps its bound
+ * (relative error < 2^-8, k = 1 and k = n included, no longer exact) and
+ * lhist_min / lhist_max are within it. */
+void lhist_sub(struct lhist *a, const struct lhist_snap *snap);
+
 /* q-quantile, 0 <= q <= 1: the integer midpoint of the bucket holding the
  * k-th smallest sample, k = max(1, ceil(q * n)), clamped to [min, max] (min
  * itself for k = 1, max for k = n); relative error < 2^-8 against that exact

@@ -80,6 +80,9 @@
 #define OUTDIR_KEY_WARMUP_CUT    "warmup_cut_mean_ns"
 #define OUTDIR_KEY_REGIME        "regime"        /* regime_names[] */
 #define OUTDIR_KEY_REGIMES       "regimes"       /* {regime: count} */
+#define OUTDIR_KEY_TRANSIENT     "transient"     /* replications ending in a
+						    transient */
+#define OUTDIR_KEY_TRANSIENT_WHY "transient_reasons" /* [reason, ...] */
 #define OUTDIR_KEY_METRICS       "metrics"       /* {metric: summary} */
 #define OUTDIR_KEY_DIFF_VS       "difference_vs"
 #define OUTDIR_KEY_PAIRED_DIFF   "paired_difference"

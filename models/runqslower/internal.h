@@ -27,6 +27,7 @@
 #include "models/runqslower.h"
 #include "models/storage.h"
 #include "sim/dist.h"
+#include "sim/histmark.h"
 #include "sim/sim.h"
 #include "sim/stats.h"
 
@@ -47,6 +48,8 @@ enum { RUNQ_FIFO, RUNQ_WOKEN_FIRST, RUNQ_FAIR };
 enum { T_FREE, T_RUNNABLE, T_RUNNING, T_BLOCKED };
 enum { ARR_BATCH, ARR_POISSON, ARR_INTERVAL, ARR_TRACE };
 enum { PL_LEAST_LOADED, PL_RANDOM, PL_ROUND_ROBIN };
+/* workload.start: how resident tasks begin (world.c). */
+enum { START_EQUILIBRIUM, START_BATCH };
 enum { OUT_PERF, OUT_RINGBUF };
 enum { DEL_ON_REPORT, DEL_ALWAYS };
 /* Why the running task leaves its CPU (cpu.c switch_out). */
@@ -86,6 +89,8 @@ struct rq_cfg {
 					     after each burst (closed loop) */
 	struct dist *busy_run, *busy_sleep; /* NULL: busy residents never
 					     sleep */
+	int start;                        /* START_*: residents at t = 0
+					     (read by world_read_start) */
 	/* probe */
 	int attach, output, del, nesting, cleanup_on_exit;
 	uint64_t threshold;               /* ns */
@@ -163,19 +168,22 @@ struct rq_run {
 	/* streams (owned by the sim) */
 	gsl_rng *r_arr, *r_work, *r_slice, *r_block, *r_sleep, *r_place,
 		*r_switch, *r_out, *r_hook[RQ_HOOKS], *r_res_run, *r_res_sleep,
-		*r_idle, *r_preempt;
+		*r_idle, *r_preempt, *r_res_start;
 	/* counters */
 	uint64_t spawned, completed, spawn_failures, live, backlog, peak_backlog,
-		peak_live;
+		peak_live, pid_wraps;
 	uint64_t reports, false_reports, missed, recursion_misses;
 	uint64_t hook_n[RQ_HOOKS], hook_ns[RQ_HOOKS];
 	uint64_t out_ns;
 	struct stat_tally wait, probe_wait;   /* ns */
+	struct hmark marks;    /* wait, probe_wait histograms at warm-up
+				  marks (report.c rq_steady) */
 	struct stat_gauge occupancy;
 	uint64_t occ_max;
 	struct rq_level lv_backlog, lv_live, lv_occ;   /* series levels */
 	uint64_t spawn_budget;  /* spawns left (open arrival processes) */
 	size_t trace_i;         /* next trace line to spawn */
+	struct rq_census census; /* residents' state at t = 0 (tests) */
 };
 
 /* Windowed series columns (names in report.c rq_series_cols).  *_AVG

@@ -54,6 +54,7 @@ static void rq_fini(void *p)
 	free(R->task);
 	stat_tally_fini(&R->wait);
 	stat_tally_fini(&R->probe_wait);
+	hmark_fini(&R->marks);
 	free(R);
 }
 
@@ -77,6 +78,16 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 	if (!R->cpu || stat_tally_init(&R->wait, 1) ||
 	    stat_tally_init(&R->probe_wait, 1))
 		goto oom;
+	/* Quantiles past a warm-up cut: copies of the wait histograms at the
+	 * fixed cut, or spread over the first half of the run for MSER-5. */
+	if (s->scfg.warmup == SIM_WARMUP_LATER)
+		hmark_init_spread(&R->marks, s->scfg.window, s->end);
+	else if (s->scfg.warmup)
+		hmark_init_at(&R->marks, s->scfg.warmup);
+	else
+		hmark_init_none(&R->marks);
+	hmark_track(&R->marks, &R->wait.h);
+	hmark_track(&R->marks, &R->probe_wait.h);
 	for (uint64_t i = 0; i < c->cpus; i++) {
 		struct cpu *p = &R->cpu[i];
 		p->cur = p->next = p->runq_head = p->runq_tail = p->runq_wtail = NIL;
@@ -95,6 +106,7 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 	R->r_res_sleep = sim_rng(s, "resident.sleep");
 	R->r_idle = sim_rng(s, "idle_wakeup");
 	R->r_preempt = sim_rng(s, "wakeup_preemption");
+	R->r_res_start = sim_rng(s, "resident.start");
 	for (int h = 0; h < RQ_HOOKS; h++) {
 		char name[48];
 		snprintf(name, sizeof(name), "bpf.%s", rq_hook_names[h]);
@@ -103,7 +115,8 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 	}
 	if (!R->r_arr || !R->r_work || !R->r_slice || !R->r_block ||
 	    !R->r_sleep || !R->r_place || !R->r_switch || !R->r_out ||
-	    !R->r_res_run || !R->r_res_sleep || !R->r_idle || !R->r_preempt)
+	    !R->r_res_run || !R->r_res_sleep || !R->r_idle || !R->r_preempt ||
+	    !R->r_res_start)
 		goto oom;
 	R->sops = storage_registry[c->strategy];
 	R->env.pid_max = (uint32_t)c->pid_max;
@@ -132,7 +145,11 @@ oom:
 static void rq_handle(struct sim *s, void *state, const struct evq_event *ev)
 {
 	struct rq_run *R = state;
-	(void)s;
+	/* Before anything is tallied at this time (histmark.h). */
+	if (hmark_tick(&R->marks, s->now)) {
+		sim_fail(s, "out of memory");
+		return;
+	}
 	switch (evq_kind(ev)) {
 	case EV_SPAWN:
 		world_on_spawn(R);
@@ -146,6 +163,25 @@ static void rq_handle(struct sim *s, void *state, const struct evq_event *ev)
 	default:
 		SIM_CHECK(!"unknown runqslower event");
 	}
+}
+
+/* rq_configure (config.c) plus the keys read beside it: workload.start
+ * (world.c). */
+static void *rq_configure_all(struct ynode *root, struct err *e)
+{
+	struct rq_cfg *c = rq_configure(root, e);
+	if (c && world_read_start(c, root, e)) {
+		rq_config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+int rq_start_census(const void *state, struct rq_census *c)
+{
+	const struct rq_run *R = state;
+	*c = R->census;
+	return 0;
 }
 
 /* The storage strategies document themselves (models/storage.h). */
@@ -173,7 +209,7 @@ const struct model model_runqslower = {
 	.series_value = rq_series_value,
 	.series_value_name = "overhead_ratio",
 	.steady = rq_steady,
-	.configure = rq_configure,
+	.configure = rq_configure_all,
 	.config_free = rq_config_free,
 	.init = rq_init,
 	.handle = rq_handle,

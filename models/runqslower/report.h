@@ -3,7 +3,8 @@
  * rq_metrics is the model's whole statement about its metrics: rq_report
  * fills them by position, in table order (SIM_CHECK on the count).
  * rq_series_cols names the SC_* columns of internal.h.  rq_steady
- * recomputes what window sums allow after a warm-up cut.
+ * recomputes steady-state metrics after a warm-up cut (window sums;
+ * quantiles from histogram marks).
  */
 #ifndef BPFSIM_RUNQSLOWER_REPORT_H
 #define BPFSIM_RUNQSLOWER_REPORT_H

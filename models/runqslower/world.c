@@ -13,10 +13,11 @@
  * a burst (`run`) and sleep, either `sleep` after each burst or, with
  * `interval`, until the next wake-up an interval after the last
  * (timer-driven: one whose burst overran its interval runs on without
- * sleeping, cpu.c); each starts asleep, its first wake-up a uniform share
- * of one draw away.  `busy` more are CPU-bound: runnable from t = 0 (no
- * hook), slices until preempted, or with `busy_run` long bursts between
- * `busy_sleep`s.
+ * sleeping, cpu.c).  `workload.start` says where they are at t = 0:
+ * `equilibrium` (default) as if the host had run forever (see
+ * world_add_residents), `batch` all runnable at once (a start-up herd).
+ * `busy` more are CPU-bound: runnable from t = 0 (no hook), slices until
+ * preempted, or with `busy_run` long bursts between `busy_sleep`s.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #include "models/runqslower/probe.h"
 #include "models/runqslower/runq.h"
 #include "models/runqslower/world.h"
+#include "sim/cfg.h"
 
 static uint32_t place(struct rq_run *R)
 {
@@ -148,7 +150,12 @@ static uint32_t alloc_pid(struct rq_run *R)
 	if (R->live >= (uint64_t)(max - lo))
 		return NIL;
 	for (uint32_t tries = 0; tries < max; tries++) {
-		pid = pid + 1 >= max ? lo : pid + 1;
+		if (pid + 1 >= max) {
+			pid = lo;
+			R->pid_wraps++;   /* pids from here on are reused */
+		} else {
+			pid++;
+		}
 		if (grow_tasks(R, pid + 1))
 			return NIL;
 		if (R->task[pid].state == T_FREE) {
@@ -183,14 +190,117 @@ static void spawn_one(struct rq_run *R, uint64_t demand)
 	world_wake(R, pid, 1, 1);
 }
 
-/* res_tasks that sleep and wake (each starts asleep, its first wake-up a
- * uniform share of one sleep draw away, so they do not all wake at once),
- * then res_busy CPU-bound ones, runnable from t = 0 (placed without a
- * wake-up hook: the probe attached after they woke). */
+static const char *const start_names[] = { "equilibrium", "batch", NULL };
+
+int world_read_start(struct rq_cfg *c, struct ynode *root, struct err *e)
+{
+	struct ynode *w = cfg_section(root, "workload", e);
+	if (!w || cfg_enum(w, "start", "equilibrium", start_names, &c->start, e))
+		return e->status;
+	return 0;
+}
+
+/* Draws an interval of d picks for a length-biased one (below). */
+#define RESIDUAL_DRAWS 64
+
+/* One draw of the equilibrium residual life of a renewal process whose
+ * intervals follow d: the time from a random instant to the end of the
+ * interval that covers it.  Renewal theory: the covering interval is
+ * length-biased (density x f(x) / E[X]: long intervals cover more instants)
+ * and the instant is uniform in it, so residual = U * X*, with mean
+ * E[X^2] / (2 E[X]).
+ *   exponential  memoryless: the residual is a fresh draw (exact);
+ *   constant c   U * c (exact);
+ *   otherwise    X* by sampling-importance-resampling: RESIDUAL_DRAWS
+ *                draws x_i, one picked with probability x_i / sum x_j,
+ *                then U * x_i.  Exact as the draw count grows; with 64 the
+ *                mean's bias is O(var / (64 E[X]^2)) relative (< 2% for a
+ *                coefficient of variation up to 1).  An infinite-mean d
+ *                (pareto, a <= 1) has no equilibrium; this still returns a
+ *                finite draw.
+ * Draws only from r (GSL). */
+static uint64_t residual_ns(const struct dist *d, gsl_rng *r)
+{
+	if (dist_kind(d) == DIST_EXPONENTIAL)
+		return dist_sample_ns(d, r);
+	if (dist_kind(d) == DIST_CONSTANT)
+		return (uint64_t)(gsl_rng_uniform(r) * (double)dist_sample_ns(d, r));
+	double x[RESIDUAL_DRAWS], total = 0;
+	for (int i = 0; i < RESIDUAL_DRAWS; i++)
+		total += x[i] = (double)dist_sample_ns(d, r);
+	double u = gsl_rng_uniform(r) * total, pick = x[RESIDUAL_DRAWS - 1];
+	for (int i = 0; i < RESIDUAL_DRAWS; i++) {
+		if (u < x[i]) {
+			pick = x[i];
+			break;
+		}
+		u -= x[i];
+	}
+	return (uint64_t)(gsl_rng_uniform(r) * pick);
+}
+
+/* Where one sleeping/waking resident is at t = 0.
+ *
+ * start: batch - runnable now (placed without a hook: the probe attached
+ * after they woke); every resident at once is a start-up herd.
+ *
+ * start: equilibrium - a resident alternates sleep S and burst B (waiting
+ * W for a CPU in between), an alternating renewal process; at a random
+ * instant long after its start it is asleep with probability
+ *     p = E[S] / (E[S] + E[B] + E[W]),
+ * and the time left in its current phase is that phase's residual life
+ * (residual_ns).  E[W] is taken as 0: on a host that is not overloaded it
+ * is microseconds against milliseconds of sleep, and after t = 0 the
+ * system finds its own wait anyway.  So, from the stream
+ * "resident.start" (its own, so no other stream's draws move):
+ *   with probability p: asleep, first wake-up at residual(S);
+ *   otherwise: mid-burst, runnable now (no hook, as above) with residual(B)
+ *   of its burst left to run.
+ * A timer-driven resident (`interval` I, wake-up to wake-up) starts
+ * asleep, its first wake-up at residual(I); the share E[B] / E[I] of them
+ * that would be mid-burst start asleep too (a simplification: their burst
+ * moves to their next wake-up).
+ * Returns -1 when out of memory. */
+static int start_resident(struct rq_run *R, uint32_t pid)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	struct task *t = &R->task[pid];
+	gsl_rng *r = R->r_res_start;
+	if (cfg->start == START_BATCH) {
+		R->census.running++;
+		world_wake(R, pid, 0, 0);
+		return 0;
+	}
+	const struct dist *nap = cfg->res_interval ? cfg->res_interval
+						   : cfg->res_sleep;
+	int asleep = 1;
+	if (!cfg->res_interval) {
+		double es = dist_mean(cfg->res_sleep), eb = dist_mean(cfg->res_run);
+		double p = !isfinite(es) ? 1 : es + eb > 0 ? es / (es + eb) : 0;
+		asleep = gsl_rng_uniform(r) < p;
+	}
+	if (!asleep) {
+		uint64_t left = residual_ns(cfg->res_run, r);
+		t->resume = left ? left : 1;
+		R->census.running++;
+		R->census.burst_sum += (double)t->resume;
+		world_wake(R, pid, 0, 0);
+		return 0;
+	}
+	t->state = T_BLOCKED;
+	uint64_t first = residual_ns(nap, r);
+	R->census.asleep++;
+	R->census.wake_sum += (double)first;
+	return sim_schedule(R->s, first, EV_WAKE,
+			    (uint32_t)cfg->cpus + 1 + pid, pid);
+}
+
+/* res_tasks that sleep and wake (start_resident), then res_busy CPU-bound
+ * ones, runnable from t = 0 (placed without a wake-up hook: the probe
+ * attached after they woke). */
 int world_add_residents(struct rq_run *R)
 {
 	const struct rq_cfg *cfg = R->cfg;
-	struct sim *s = R->s;
 	uint64_t n = cfg->res_tasks + cfg->res_busy;
 	for (uint64_t i = 0; i < n; i++) {
 		uint32_t pid = alloc_pid(R);
@@ -204,17 +314,9 @@ int world_add_residents(struct rq_run *R)
 		R->env.live_tasks = R->live;
 		if (R->live > R->peak_live)
 			R->peak_live = R->live;
-		if (t->cls == CLS_BUSY) {
+		if (t->cls == CLS_BUSY)
 			world_wake(R, pid, 0, 0);
-			continue;
-		}
-		t->state = T_BLOCKED;
-		const struct dist *d = cfg->res_interval ? cfg->res_interval
-							 : cfg->res_sleep;
-		double first = (double)dist_sample_ns(d, R->r_res_sleep) *
-			       gsl_rng_uniform(R->r_res_sleep);
-		if (sim_schedule(s, (uint64_t)first, EV_WAKE,
-				 (uint32_t)cfg->cpus + 1 + pid, pid))
+		else if (start_resident(R, pid))
 			return -1;
 	}
 	rq_level_set(R, SC_LIVE_AVG, &R->lv_live, (double)R->live);

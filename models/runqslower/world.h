@@ -25,7 +25,10 @@ void world_wake(struct rq_run *R, uint32_t pid, int is_new, int hook);
 void world_block(struct rq_run *R, uint32_t pid);
 /* Task pid has exited: free its pid (after probe_exit). */
 void world_free_task(struct rq_run *R, uint32_t pid);
-/* Create the resident tasks at t = 0.  -1 when pids run out or on
+/* Read workload.start (equilibrium | batch) into c: kept out of config.c,
+ * called by the model's configure after rq_configure.  0 or e->status. */
+int world_read_start(struct rq_cfg *c, struct ynode *root, struct err *e);
+/* Create the resident tasks at t = 0, placed as workload.start says.  -1 when pids run out or on
  * allocation failure. */
 int world_add_residents(struct rq_run *R);
 /* EV_SPAWN: spawn the batch, the trace lines now due, or one task of an

@@ -131,3 +131,26 @@ out:
 	free(r);
 	return g;
 }
+
+int regime_trend(const struct regime_params *p, const double *y, size_t n,
+		 double rel, double min_abs)
+{
+	if (n < p->min_windows)
+		return 0;
+	size_t nt = (size_t)ceil(p->tail * (double)n);
+	if (nt < 3)
+		nt = 3;
+	double *t = malloc(nt * sizeof(double));
+	if (!t)
+		return 0;
+	for (size_t i = 0; i < nt; i++)
+		t[i] = isfinite(y[n - nt + i]) ? y[n - nt + i] : 0;
+	struct trend tr = fit(t, nt);
+	double level = fabs(gsl_stats_mean(t, 1, nt));
+	free(t);
+	double change = tr.last - tr.first;
+	if (fabs(tr.t) < p->trend_t || fabs(change) < min_abs ||
+	    fabs(change) < rel * level)
+		return 0;
+	return change > 0 ? 1 : -1;
+}

@@ -52,4 +52,12 @@ void regime_defaults(struct regime_params *p);
 enum regime regime_classify(const struct regime_params *p, const double *ratio,
 			    const double *backlog, size_t n, int capped);
 
+/* Is y[0..n) still moving over its tail (the final p->tail fraction)?
+ * +1 rising, -1 falling, 0 neither.  Moving: the least-squares line over
+ * the tail has |t| >= p->trend_t and changes by at least `rel` x the tail's
+ * mean level and by at least `min_abs` from its first to its last window.
+ * Fewer than p->min_windows values: 0.  Non-finite values count as 0. */
+int regime_trend(const struct regime_params *p, const double *y, size_t n,
+		 double rel, double min_abs);
+
 #endif

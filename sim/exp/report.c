@@ -35,9 +35,13 @@ int report_build(struct report *r, const struct scenario *sc,
 	r->nfailed = calloc(nstrat, sizeof(size_t));
 	r->cut_mean = calloc(nstrat, sizeof(double));
 	r->regimes = calloc(nstrat * (REGIME_COUNT + 1), sizeof(size_t));
+	r->ntransient = calloc(nstrat, sizeof(size_t));
+	r->tr_up = calloc(nstrat, sizeof(unsigned));
+	r->tr_down = calloc(nstrat, sizeof(unsigned));
 	double *x = malloc((nreps ? nreps : 1) * sizeof(double));
 	if (!r->sum || !r->diff || !r->ndone || !r->ncapped || !r->nfailed ||
-	    !r->cut_mean || !r->regimes || !x) {
+	    !r->cut_mean || !r->regimes || !r->ntransient || !r->tr_up ||
+	    !r->tr_down || !x) {
 		free(x);
 		report_fini(r);
 		return -1;
@@ -50,6 +54,10 @@ int report_build(struct report *r, const struct scenario *sc,
 				r->cut_mean[s] += (double)j->warmup_cut;
 				ncut++;
 				r->regimes[s * (REGIME_COUNT + 1) + (size_t)j->regime]++;
+				if (j->transient)
+					r->ntransient[s]++;
+				r->tr_up[s] |= j->transient & j->transient_up;
+				r->tr_down[s] |= j->transient & ~j->transient_up;
 			}
 		}
 		if (ncut)
@@ -98,6 +106,9 @@ void report_fini(struct report *r)
 	free(r->nfailed);
 	free(r->cut_mean);
 	free(r->regimes);
+	free(r->ntransient);
+	free(r->tr_up);
+	free(r->tr_down);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -112,6 +123,22 @@ int report_regime(const struct report *r, size_t s)
 			best = g;
 		}
 	return best;
+}
+
+void report_transient_reasons(const struct report *r, size_t s, char *buf,
+			      size_t size)
+{
+	size_t len = 0;
+	buf[0] = 0;
+	for (int b = 0; b < STEADY_TR_COUNT; b++)
+		for (int dir = 1; dir >= -1; dir -= 2) {
+			unsigned set = dir > 0 ? r->tr_up[s] : r->tr_down[s];
+			if (!(set & (1u << b)) || len >= size)
+				continue;
+			len += (size_t)snprintf(buf + len, size - len, "%s%s",
+						len ? ", " : "",
+						steady_transient_reason(b, dir));
+		}
 }
 
 const char *report_strategy_label(const struct report *r, size_t s)
@@ -177,6 +204,16 @@ void report_print_table(const struct report *r, FILE *f)
 				s + 1 < r->nstrat ? "," : "");
 		}
 		fputc('\n', f);
+	}
+	for (size_t s = 0; s < r->nstrat; s++) {
+		char why[160];
+		if (!r->ntransient[s])
+			continue;
+		report_transient_reasons(r, s, why, sizeof(why));
+		fprintf(f, "  warning: %s: %zu of %zu replications end inside a "
+			"transient (%s): lengthen `duration` before reading its "
+			"steady state\n", report_strategy_label(r, s),
+			r->ntransient[s], r->ndone[s] + r->ncapped[s], why);
 	}
 	if (sc->steady.warmup != WARMUP_NONE) {
 		fprintf(f, "  warm-up removed (%s):", sc->steady.warmup == WARMUP_MSER5
@@ -290,7 +327,19 @@ void report_write_json(const struct report *r, FILE *f)
 		for (int g = 0; g <= REGIME_COUNT; g++)
 			fprintf(f, "%s\"%s\": %zu", g ? ", " : "", regime_names[g],
 				r->regimes[s * (REGIME_COUNT + 1) + (size_t)g]);
-		jkey(f, "},\n     ", OUTDIR_KEY_METRICS);
+		jkey(f, "},\n     ", OUTDIR_KEY_TRANSIENT);
+		fprintf(f, "%zu", r->ntransient[s]);
+		jkey(f, ", ", OUTDIR_KEY_TRANSIENT_WHY);
+		fputc('[', f);
+		for (int b = 0, k = 0; b < STEADY_TR_COUNT; b++)
+			for (int dir = 1; dir >= -1; dir -= 2) {
+				unsigned set = dir > 0 ? r->tr_up[s] : r->tr_down[s];
+				if (!(set & (1u << b)))
+					continue;
+				fputs(k++ ? ", " : "", f);
+				out_json_string(f, steady_transient_reason(b, dir));
+			}
+		jkey(f, "],\n     ", OUTDIR_KEY_METRICS);
 		fputc('{', f);
 		json_metrics(r, f, &r->sum[s * r->nmetrics]);
 		fputs("}", f);

@@ -30,6 +30,10 @@ struct report {
 	int interrupted;                  /* some jobs never ran */
 	double *cut_mean;                 /* per strategy: mean warm-up cut, ns */
 	size_t *regimes;                  /* nstrat x (REGIME_COUNT + 1) counts */
+	size_t *ntransient;               /* per strategy: replications that end
+					     inside a transient (steady.h) */
+	unsigned *tr_up, *tr_down;        /* per strategy: STEADY_TR_* bits seen
+					     rising / falling */
 };
 
 /* Summarise; returns 0 or -1 on allocation failure. */
@@ -55,6 +59,9 @@ void report_write_series_csv_prefixed(const struct report *r, FILE *f,
 /* The most frequent regime among strategy s's replications (ties: the
  * more severe), or REGIME_UNKNOWN when none was classified. */
 int report_regime(const struct report *r, size_t s);
+/* Strategy s's transient reasons joined by ", " into buf ("" if none). */
+void report_transient_reasons(const struct report *r, size_t s, char *buf,
+			      size_t size);
 /* Helpers shared with the sweep writers. */
 const char *report_strategy_label(const struct report *r, size_t s);
 /* {"n": .., "mean": .., "sd": .., "ci_low": .., "ci_high": ..} */

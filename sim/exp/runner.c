@@ -49,10 +49,18 @@ static void run_one(struct runner_job *j, volatile int *interrupt)
 		return;
 	}
 	s.interrupt = interrupt;
-	sim_set_series(&s, &j->scfg);
+	struct sim_series_cfg scfg = j->scfg;
+	scfg.warmup = 0;
+	if (j->steady.warmup == WARMUP_MSER5)
+		scfg.warmup = SIM_WARMUP_LATER;
+	else if (j->steady.warmup == WARMUP_FIXED && scfg.window)
+		scfg.warmup = (j->steady.warmup_ns + scfg.window - 1) /
+			      scfg.window * scfg.window;
+	sim_set_series(&s, &scfg);
 	j->status = sim_run(&s, j->cfg, j->metrics);
 	enum regime regime;
-	steady_analyse(&s, &j->steady, j->metrics, &j->warmup_cut, &regime);
+	steady_analyse(&s, &j->steady, j->metrics, &j->warmup_cut, &regime,
+		       &j->transient, &j->transient_up);
 	j->status = s.status;
 	j->regime = (int)regime;
 	if (j->keep_series && s.has_series && s.series.nrows) {

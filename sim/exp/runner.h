@@ -34,6 +34,10 @@ struct runner_job {
 	char error[256];             /* on SIM_FAILED */
 	uint64_t warmup_cut;         /* ns cut as warm-up */
 	int regime;                  /* enum regime */
+	unsigned transient;          /* STEADY_TR_* bits still trending at the
+					end (steady.h); 0: none.  Not kept in
+					jobs.csv: resumed jobs read 0 */
+	unsigned transient_up;       /* of those, the rising ones */
 	double *series;              /* keep_series: nrows x ncols, malloc'd */
 	size_t series_rows, series_cols;
 	uint64_t series_window;

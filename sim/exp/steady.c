@@ -45,6 +45,62 @@ out:
 	return r;
 }
 
+const char *const steady_transient_names[STEADY_TR_COUNT] = {
+	"backlog", "map", "live tasks",
+};
+
+const char *steady_transient_reason(int bit, int dir)
+{
+	static const char *const up[STEADY_TR_COUNT] = {
+		"backlog still growing", "map still filling",
+		"live tasks still rising",
+	};
+	static const char *const down[STEADY_TR_COUNT] = {
+		"backlog still draining", "map still emptying",
+		"live tasks still falling",
+	};
+	return bit >= 0 && bit < STEADY_TR_COUNT ? (dir > 0 ? up : down)[bit] : "?";
+}
+
+/* The level columns still trending at the end of the run (steady.h). */
+static void transient(const struct sim *s, const struct steady_cfg *c,
+		      unsigned *bits, unsigned *rising)
+{
+	static const char *const cols[STEADY_TR_COUNT] = {
+		"backlog_avg", "map_occupancy_avg", "live_tasks_avg",
+	};
+	const struct model *m = s->model;
+	const struct stat_series *ser = &s->series;
+	*bits = *rising = 0;
+	if (!s->has_series || !m->series_cols || ser->nrows == 0)
+		return;
+	double *y = malloc(ser->nrows * sizeof(double));
+	if (!y)
+		return;
+	for (int b = 0; b < STEADY_TR_COUNT; b++) {
+		int col = -1;
+		for (int k = 0; m->series_cols[k]; k++)
+			if (!strcmp(m->series_cols[k], cols[b]))
+				col = k;
+		if (col < 0)
+			continue;
+		for (size_t i = 0; i < ser->nrows; i++)
+			y[i] = stat_series_get(ser, i, (size_t)col) /
+			       (double)ser->window;
+		/* A last partial window holds a partial integral: leave it out. */
+		size_t n = ser->nrows;
+		if (s->now % ser->window && n > 1)
+			n--;
+		int d = regime_trend(&c->regime, y, n, STEADY_TRANSIENT_REL, 1.0);
+		if (d) {
+			*bits |= 1u << b;
+			if (d > 0)
+				*rising |= 1u << b;
+		}
+	}
+	free(y);
+}
+
 /* Leading windows to cut, or SIZE_MAX on allocation failure. */
 static size_t warmup_windows(const struct sim *s, const struct steady_cfg *c)
 {
@@ -69,13 +125,16 @@ static size_t warmup_windows(const struct sim *s, const struct steady_cfg *c)
 }
 
 void steady_analyse(struct sim *s, const struct steady_cfg *c, double *metrics,
-		    uint64_t *cut, enum regime *regime)
+		    uint64_t *cut, enum regime *regime, unsigned *tr,
+		    unsigned *rising)
 {
 	const struct model *m = s->model;
 	*cut = 0;
 	*regime = REGIME_UNKNOWN;
+	*tr = *rising = 0;
 	if (s->status == SIM_FAILED)
 		return;
+	transient(s, c, tr, rising);
 	if (!s->has_series) {
 		*regime = classify(s, c);
 		return;
