@@ -343,6 +343,10 @@ const struct model_param rq_params[] = {
 	{ "workload.arrival", "enum", "batch",
 	  "batch (processes at t=0), poisson (rate), interval (1/rate), trace (CSV)" },
 	{ "workload.processes", "count", "1000", "batch size" },
+	{ "workload.start", "enum", "equilibrium",
+	  "residents at t=0: equilibrium (each mid-cycle: asleep w.p. "
+	  "E[sleep]/(E[sleep]+E[run]), first wake at the residual sleep) or "
+	  "batch (all runnable: a start-up herd)" },
 	{ "workload.rate", "rate", "1000/s", "spawns per second (poisson, interval)" },
 	{ "workload.spawns", "count", "0",
 	  "stop spawning after this many (0: until duration)" },

@@ -233,6 +233,7 @@ static void forget_job(struct experiment *x, struct runner_job *j)
 	j->status = SIM_DONE;
 	j->cap_reason = NULL;
 	j->events = j->warmup_cut = 0;
+	j->transient = j->transient_up = 0;
 	for (size_t m = 0; m < x->nm; m++)
 		j->metrics[m] = NAN;
 	free(j->series);

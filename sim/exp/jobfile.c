@@ -2,7 +2,8 @@
  * (experiment.h).
  *
  * jobs.csv: header "point,strategy,replication,status,cap,events,
- * warmup_cut_ns,regime,METRIC..." (the model's metrics in table order),
+ * warmup_cut_ns,regime,transient,transient_up,METRIC..." (transient: the
+ * steady.h bits still trending at the end, and which of them rise) (the model's metrics in table order),
  * then one row per job; %.17g round-trips a double.  job_series.csv: one
  * line per job that kept a windowed series: the job, the window, the
  * shape, then rows x cols raw values (series.csv is derived from them and
@@ -42,6 +43,7 @@ struct saved_row {
 	const char *cap_reason;
 	uint64_t events, warmup_cut;
 	int regime;
+	unsigned transient, transient_up;
 	double *metrics;           /* nm values */
 	double *series;            /* rows x cols, or NULL */
 	size_t series_rows, series_cols;
@@ -74,7 +76,8 @@ void exp_saved_free(struct exp_saved *sv)
 static void write_header(struct experiment *x, FILE *f)
 {
 	const struct model *m = x->base->model;
-	fputs("point,strategy,replication,status,cap,events,warmup_cut_ns,regime", f);
+	fputs("point,strategy,replication,status,cap,events,warmup_cut_ns,regime,"
+	      "transient,transient_up", f);
 	for (size_t k = 0; k < x->nm; k++)
 		fprintf(f, ",%s", m->metrics[k].name);
 	fputc('\n', f);
@@ -90,12 +93,13 @@ void exp_write_jobs(struct experiment *x, FILE *f, int only_done)
 				const struct runner_job *j = &c->jobs[r];
 				if (only_done && !j->done)
 					continue;
-				fprintf(f, "%zu,%s,%zu,%s,%s,%llu,%llu,%s", p,
+				fprintf(f, "%zu,%s,%zu,%s,%s,%llu,%llu,%s,%u,%u", p,
 					exp_strategy(x, s), r, report_status_name(j),
 					j->cap_reason ? j->cap_reason : "",
 					(unsigned long long)j->events,
 					(unsigned long long)j->warmup_cut,
-					regime_names[j->regime]);
+					regime_names[j->regime], j->transient,
+					j->transient_up);
 				for (size_t k = 0; k < x->nm; k++) {
 					fputc(',', f);
 					out_num(f, j->metrics[k], "nan");
@@ -364,6 +368,10 @@ static int parse_job(struct experiment *x, struct exp_saved *sv, char *line,
 	}
 	end = strchr(rest, ',');
 	rest = end ? end + 1 : rest + strlen(rest);
+	row->transient = (unsigned)strtoul(rest, &end, 10);
+	rest = *end == ',' ? end + 1 : end;
+	row->transient_up = (unsigned)strtoul(rest, &end, 10);
+	rest = *end == ',' ? end + 1 : end;
 	for (size_t k = 0; k < x->nm; k++) {
 		row->metrics[k] = strtod(rest, &end);
 		if (end == rest)
@@ -497,6 +505,8 @@ static int place_row(struct experiment *x, struct saved_row *row, size_t p)
 	j->events = row->events;
 	j->warmup_cut = row->warmup_cut;
 	j->regime = row->regime;
+	j->transient = row->transient;
+	j->transient_up = row->transient_up;
 	memcpy(j->metrics, row->metrics, x->nm * sizeof(double));
 	free(j->series);
 	j->series = row->series;        /* moved */

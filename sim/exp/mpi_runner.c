@@ -42,12 +42,13 @@
 enum { TAG_RESULT = 1, TAG_DOUBLES, TAG_ERROR, TAG_NEXT };
 
 /* Header fields of a worker's message. */
-enum { H_JOB, H_STATUS, H_CAP, H_EVENTS, H_CUT, H_REGIME, H_ROWS, H_COLS,
-       H_WINDOW, H_INTERRUPT, HDR_N };
+enum { H_JOB, H_STATUS, H_CAP, H_EVENTS, H_CUT, H_REGIME, H_TRANSIENT,
+       H_ROWS, H_COLS, H_WINDOW, H_INTERRUPT, HDR_N };
 #define NO_JOB UINT64_MAX
 
 /* Per-job fields of the final broadcast. */
-enum { B_DONE, B_STATUS, B_CAP, B_EVENTS, B_CUT, B_REGIME, B_N };
+enum { B_DONE, B_STATUS, B_CAP, B_EVENTS, B_CUT, B_REGIME, B_TRANSIENT,
+       B_N };
 
 /* Every cap reason the engine and the models pass to sim_cap(). */
 static const char *const cap_reasons[] = { "max_events", "max_wall",
@@ -131,6 +132,7 @@ static void send_result(const struct runner_job *j, uint64_t idx,
 	h[H_EVENTS] = j->events;
 	h[H_CUT] = j->warmup_cut;
 	h[H_REGIME] = (uint64_t)j->regime;
+	h[H_TRANSIENT] = (uint64_t)j->transient | (uint64_t)j->transient_up << 32;
 	h[H_ROWS] = nser ? j->series_rows : 0;
 	h[H_COLS] = nser ? j->series_cols : 0;
 	h[H_WINDOW] = j->series_window;
@@ -192,6 +194,8 @@ static void store_result(struct runner_job *jobs, size_t n, const uint64_t *h,
 	j->events = h[H_EVENTS];
 	j->warmup_cut = h[H_CUT];
 	j->regime = (int)h[H_REGIME];
+	j->transient = (unsigned)(h[H_TRANSIENT] & 0xffffffffu);
+	j->transient_up = (unsigned)(h[H_TRANSIENT] >> 32);
 	memcpy(j->metrics, d, nm * sizeof(double));
 	j->wall = d[nm];
 	free(j->series);
@@ -260,6 +264,8 @@ static void share_results(struct runner_job *jobs, size_t n,
 			b[i * B_N + B_EVENTS] = j->events;
 			b[i * B_N + B_CUT] = j->warmup_cut;
 			b[i * B_N + B_REGIME] = (uint64_t)j->regime;
+			b[i * B_N + B_TRANSIENT] = (uint64_t)j->transient |
+						   (uint64_t)j->transient_up << 32;
 			memcpy(d + k, j->metrics, nm * sizeof(double));
 			k += nm;
 		}
@@ -284,6 +290,9 @@ static void share_results(struct runner_job *jobs, size_t n,
 			j->events = b[i * B_N + B_EVENTS];
 			j->warmup_cut = b[i * B_N + B_CUT];
 			j->regime = (int)b[i * B_N + B_REGIME];
+			j->transient = (unsigned)(b[i * B_N + B_TRANSIENT] &
+						  0xffffffffu);
+			j->transient_up = (unsigned)(b[i * B_N + B_TRANSIENT] >> 32);
 			memcpy(j->metrics, d + k, nm * sizeof(double));
 			k += nm;
 		}
