@@ -114,3 +114,11 @@ void out_json_string(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+
+void out_csv_nums(FILE *f, const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		fputc(',', f);
+		out_num(f, v[i], "nan");
+	}
+}

@@ -31,6 +31,9 @@ void out_abort(struct out_file *o);
 
 /* Print a double exactly ("%.17g"); non-finite as `nonfinite` ("null"). */
 void out_num(FILE *f, double v, const char *nonfinite);
+/* ",v0,v1,..." : n CSV cells after a leading comma (out_num, "nan" for
+ * non-finite values). */
+void out_csv_nums(FILE *f, const double *v, size_t n);
 /* Print s as one CSV cell: quoted (with "" for ") when it holds a comma,
  * a quote or a line break, as is otherwise. */
 void out_csv_field(FILE *f, const char *s);

@@ -384,19 +384,11 @@ static void write_csv(const struct cap_spec *c, const char *strategy,
 		for (size_t i = 0; i < c->obj.n; i++) {
 			if (c->obj.t[i].metric < 0)
 				continue;
-			fputc(',', f);
-			out_num(f, p->sum[i].mean, "nan");
-			fputc(',', f);
-			out_num(f, p->sum[i].lo, "nan");
-			fputc(',', f);
-			out_num(f, p->sum[i].hi, "nan");
+			exp_ci_cols(f, &p->sum[i]);
 		}
-		fprintf(f, ",%d,", !res->interrupted);
-		out_num(f, res->estimate, "nan");
-		fputc(',', f);
-		out_num(f, res->low, "nan");
-		fputc(',', f);
-		out_num(f, res->high, "nan");
+		fprintf(f, ",%d", !res->interrupted);
+		out_csv_nums(f, (const double[]){ res->estimate, res->low,
+						  res->high }, 3);
 		fputc('\n', f);
 	}
 }

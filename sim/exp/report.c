@@ -457,12 +457,7 @@ void report_write_summary_csv(const struct report *r, FILE *f)
 				r->model->metrics[m].name, r->model->metrics[m].unit,
 				su->n);
 			out_num(f, su->mean, "nan");
-			fputc(',', f);
-			out_num(f, su->sd, "nan");
-			fputc(',', f);
-			out_num(f, su->lo, "nan");
-			fputc(',', f);
-			out_num(f, su->hi, "nan");
+			out_csv_nums(f, (const double[]){ su->sd, su->lo, su->hi }, 3);
 			fputc('\n', f);
 		}
 	}

@@ -35,12 +35,19 @@ static void csv_axes_values(const struct sweep *sw, FILE *f, size_t p)
 
 void exp_ci_cols(FILE *f, const struct stat_summary *su)
 {
-	fputc(',', f);
-	out_num(f, su->mean, "nan");
-	fputc(',', f);
-	out_num(f, su->lo, "nan");
-	fputc(',', f);
-	out_num(f, su->hi, "nan");
+	out_csv_nums(f, (const double[]){ su->mean, su->lo, su->hi }, 3);
+}
+
+/* "NAME": {summary}, ... for every metric of the model. */
+static void json_metrics(FILE *f, const struct model *m,
+			 const struct stat_summary *sum, size_t nm)
+{
+	for (size_t k = 0; k < nm; k++) {
+		fputs(k ? ", " : "", f);
+		out_json_string(f, m->metrics[k].name);
+		fputs(": ", f);
+		report_json_summary(f, &sum[k]);
+	}
 }
 
 int exp_write_sweep(struct experiment *x, const char *dir, struct err *e)
@@ -139,12 +146,7 @@ int exp_write_sweep(struct experiment *x, const char *dir, struct err *e)
 				fprintf(js.f, "%s\"%s\": %zu", g ? ", " : "", regime_names[g],
 					rep.regimes[s * (REGIME_COUNT + 1) + (size_t)g]);
 			fputs("}, \"metrics\": {", js.f);
-			for (size_t k = 0; k < x->nm; k++) {
-				fputs(k ? ", " : "", js.f);
-				out_json_string(js.f, m->metrics[k].name);
-				fputs(": ", js.f);
-				report_json_summary(js.f, &rep.sum[s * x->nm + k]);
-			}
+			json_metrics(js.f, m, &rep.sum[s * x->nm], x->nm);
 			fputc('}', js.f);
 			if (s > 0) {
 				csv_axes_values(sw, diff.f, p);
@@ -155,12 +157,7 @@ int exp_write_sweep(struct experiment *x, const char *dir, struct err *e)
 					exp_ci_cols(diff.f, &rep.diff[s * x->nm + k]);
 				fputc('\n', diff.f);
 				fputs(", \"paired_difference\": {", js.f);
-				for (size_t k = 0; k < x->nm; k++) {
-					fputs(k ? ", " : "", js.f);
-					out_json_string(js.f, m->metrics[k].name);
-					fputs(": ", js.f);
-					report_json_summary(js.f, &rep.diff[s * x->nm + k]);
-				}
+				json_metrics(js.f, m, &rep.diff[s * x->nm], x->nm);
 				fputc('}', js.f);
 			}
 			fputc('}', js.f);
