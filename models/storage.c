@@ -1,8 +1,11 @@
 /* storage.c - the storage strategy registry and shared helpers. */
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/storage.h"
 #include "models/factor.h"
+#include "sim/cfg.h"
 #include "sim/check.h"
 #include "sim/dist.h"
 
@@ -42,15 +45,82 @@ const struct storage_ops *storage_find(const char *name)
 	return NULL;
 }
 
-double storage_cost(const struct dist *d, gsl_rng *r, const struct factor *occ,
-		    double occupancy, const struct factor *act, double live)
+double storage_factor(const struct factor *f, double x)
 {
-	double c = dist_sample_nonneg(d, r);
-	if (occ && occ->kind != FACTOR_NONE)
-		c *= factor_eval(occ, occupancy);
-	if (act && act->kind != FACTOR_NONE)
-		c *= factor_eval(act, live);
-	return c;
+	return f && f->kind != FACTOR_NONE ? factor_eval(f, x) : 1.0;
+}
+
+double storage_cost(const struct dist *d, gsl_rng *r, double mult,
+		    double occ_extra)
+{
+	double b = dist_sample_nonneg(d, r);
+	return b * mult + b * occ_extra;
+}
+
+int storage_ws_init(struct storage_ws *ws, uint32_t ncpu, uint32_t nkeys,
+		    double window_ns)
+{
+	memset(ws, 0, sizeof(*ws));
+	ws->window = window_ns;
+	ws->ncpu = ncpu ? ncpu : 1;
+	ws->nkeys = nkeys;
+	ws->w = calloc(ws->ncpu, sizeof(*ws->w));
+	ws->cpu_t = calloc(ws->ncpu, sizeof(*ws->cpu_t));
+	ws->key_t = calloc(nkeys ? nkeys : 1, sizeof(*ws->key_t));
+	ws->key_cpu = malloc((nkeys ? nkeys : 1) * sizeof(*ws->key_cpu));
+	if (!ws->w || !ws->cpu_t || !ws->key_t || !ws->key_cpu)
+		return -1;
+	for (uint32_t k = 0; k < nkeys; k++)
+		ws->key_cpu[k] = UINT32_MAX;
+	return 0;
+}
+
+void storage_ws_fini(struct storage_ws *ws)
+{
+	free(ws->w);
+	free(ws->cpu_t);
+	free(ws->key_t);
+	free(ws->key_cpu);
+	memset(ws, 0, sizeof(*ws));
+}
+
+/* Bring CPU c's sum to now. */
+static double ws_decay(struct storage_ws *ws, uint32_t c, uint64_t now)
+{
+	if (now > ws->cpu_t[c]) {
+		ws->w[c] *= exp(-(double)(now - ws->cpu_t[c]) / ws->window);
+		ws->cpu_t[c] = now;
+	}
+	return ws->w[c];
+}
+
+double storage_ws_get(struct storage_ws *ws, uint32_t cpu, uint64_t now)
+{
+	SIM_CHECK(cpu < ws->ncpu);
+	return ws->window > 0 ? ws_decay(ws, cpu, now) : 0;
+}
+
+double storage_ws_touch(struct storage_ws *ws, uint32_t key, uint32_t cpu,
+			uint64_t now)
+{
+	SIM_CHECK(cpu < ws->ncpu && key < ws->nkeys);
+	if (!(ws->window > 0))
+		return 0;
+	uint32_t old = ws->key_cpu[key];
+	if (old != UINT32_MAX) {
+		/* Take the key's decayed term off the CPU that holds it. */
+		double term = now > ws->key_t[key]
+			? exp(-(double)(now - ws->key_t[key]) / ws->window) : 1.0;
+		ws_decay(ws, old, now);
+		ws->w[old] -= term;
+		if (ws->w[old] < 0)        /* rounding */
+			ws->w[old] = 0;
+	}
+	double w = ws_decay(ws, cpu, now);
+	ws->w[cpu] = w + 1;
+	ws->key_t[key] = now;
+	ws->key_cpu[key] = cpu;
+	return w;
 }
 
 const char *storage_param_default(const struct model_param *params,
@@ -65,4 +135,16 @@ const char *storage_param_default(const struct model_param *params,
 	}
 	SIM_CHECK(!"storage strategy key missing from its parameter table");
 	return NULL;
+}
+
+int storage_alias(struct ynode *sec, const char *key, struct dist **out,
+		  struct err *e)
+{
+	struct ynode *n = ynode_peek(sec, key);
+	const char *word;
+	*out = NULL;
+	if (!n || (n->kind == YN_SCALAR && n->value &&
+		   strcmp(n->value, STORAGE_CLASSES) == 0))
+		return cfg_string(sec, key, STORAGE_CLASSES, &word, e);
+	return cfg_dist(sec, key, STORAGE_CLASSES, DIST_DURATION, out, e);
 }

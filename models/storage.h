@@ -7,10 +7,30 @@
  * defaults are the ones configure() uses (storage_param_default), so the
  * documentation cannot drift from the code.  The model calls
  * the operations a real probe performs and gets back each operation's cost
- * in ns, which the model charges to the CPU the hook runs on.  Costs are
- * drawn from the strategy's distributions (own RNG streams, "storage.<op>"),
- * times the occupancy factor (entries in the map) and the active factor
- * (live tasks on the host), as the strategy defines.
+ * in ns, which the model charges to the CPU the hook runs on.
+ *
+ * Cost model (every strategy):
+ *
+ *     cost = base(class) x f_side(W) x f_act(live) + base(class) x (f_occ(N) - 1)
+ *
+ *   - base(class): a draw from the operation's own class - hash insert
+ *     (new key) vs replace (key present), lookup hit vs miss, delete; task
+ *     storage first create vs re-create after delete, get on the wake side
+ *     vs on the switch side, delete - each its own distribution and RNG
+ *     stream ("storage.<op>");
+ *   - W, the working set: distinct keys (pids, tasks) this strategy touched
+ *     on the operation's CPU recently, an exponentially decayed count with
+ *     window T (struct storage_ws below).  f_side is the side's factor:
+ *     the wake side (sched_wakeup/_new, on the wakee: its task_struct, its
+ *     element, its storage are cold once W outgrows the cache) and the
+ *     switch side (sched_switch on prev/next: just touched by the
+ *     scheduler, hot);
+ *   - N: entries held (static occupancy); f_occ(N) - 1 is a small additive
+ *     term (idle keys lengthen bucket chains and spread the map's memory,
+ *     they are not touched: on the reference host <= ~50 ns at 262,144);
+ *   - f_act(live): legacy multiplier on live tasks (calibration files
+ *     before the working-set model); applied to wake-side operations only.
+ * Operations without a side (exit) take f_side = f_act = 1.
  *
  * Keys: a hash keys by pid (pids are reused: a leaked entry can meet a new
  * task with the same pid), task storage keys by the task itself (slot and
@@ -19,7 +39,9 @@
  * real one.
  *
  * Operation costs are also accumulated per operation kind in
- * struct storage_stats (count and total ns) for the report.
+ * struct storage_stats (count and total ns) for the report: insert and
+ * replace are both SOP_UPDATE, hit and miss SOP_LOOKUP, first create and
+ * re-create SOP_ALLOC.
  */
 #ifndef BPFSIM_STORAGE_H
 #define BPFSIM_STORAGE_H
@@ -69,6 +91,17 @@ struct storage_env {
 	uint64_t live_tasks;
 	uint32_t pid_max;
 	uint32_t max_slots;        /* task slots the model may use */
+	uint32_t cpus;             /* CPUs (0 reads as 1) */
+};
+
+/* Where an operation runs: which side of the scheduler fired the program
+ * (its cost class and working-set factor) and on which CPU (its working
+ * set).  STORAGE_EXIT: sched_process_exit and kernel work at task exit. */
+enum storage_side { STORAGE_WAKE, STORAGE_SWITCH, STORAGE_EXIT };
+
+struct storage_at {
+	enum storage_side side;
+	uint32_t cpu;              /* < storage_env.cpus */
 };
 
 struct storage_ops {
@@ -84,15 +117,18 @@ struct storage_ops {
 	void *(*init)(const void *cfg, struct sim *s, const struct storage_env *env,
 		      struct storage_stats *stats);
 	void (*fini)(void *st);
-	/* Record "runnable since ts" for the task.  Returns the cost (ns).
-	 * *ok = 0 when the record was refused (map full). */
-	double (*record)(void *st, const struct storage_key *k, uint64_t ts,
-			 int *ok);
-	/* Look up the task's timestamp.  Returns the cost. */
+	/* Record "runnable since ts" for the task, at `at` (the wake side for
+	 * sched_wakeup/_new, the switch side for a preempted prev).  Returns
+	 * the cost (ns).  *ok = 0 when the record was refused (map full). */
+	double (*record)(void *st, const struct storage_key *k,
+			 const struct storage_at *at, uint64_t ts, int *ok);
+	/* Look up the task's timestamp (sched_switch's next).  Returns the
+	 * cost. */
 	double (*lookup)(void *st, const struct storage_key *k,
-			 struct storage_lookup *out);
+			 const struct storage_at *at, struct storage_lookup *out);
 	/* Delete the task's entry (no-op cost 0 when absent).  Returns cost. */
-	double (*remove)(void *st, const struct storage_key *k);
+	double (*remove)(void *st, const struct storage_key *k,
+			 const struct storage_at *at);
 	/* A task was spawned / exits: strategies that allocate per task do it
 	 * here (task storage allocates at first use, i.e. the spawn's record;
 	 * frees at exit).  Returns cost. */
@@ -114,9 +150,56 @@ struct factor;
  * the table is a bug: SIM_CHECK aborts. */
 const char *storage_param_default(const struct model_param *params,
 				  const char *key);
-/* base draw (truncated at 0) x occupancy factor x active factor */
-double storage_cost(const struct dist *d, gsl_rng *r, const struct factor *occ,
-		    double occupancy, const struct factor *act, double live);
+/* An alias key standing for several cost classes (hash `update` = insert
+ * and replace, task storage `get` = get_wake and get_switch; the keys of
+ * scenarios and calibration files from before the classes).  Its default
+ * is the word STORAGE_CLASSES ("classes": use the classes' own keys),
+ * written into the tree when absent; *out is then NULL, else the alias's
+ * distribution (caller frees). */
+#define STORAGE_CLASSES "classes"
+int storage_alias(struct ynode *sec, const char *key, struct dist **out,
+		  struct err *e);
+/* f(x), 1 for a NULL or `none` factor. */
+double storage_factor(const struct factor *f, double x);
+/* One draw b of d (truncated at 0), returned as b x mult + b x occ_extra:
+ * mult = f_side(W) x f_act(live), occ_extra = f_occ(N) - 1 (see above). */
+double storage_cost(const struct dist *d, gsl_rng *r, double mult,
+		    double occ_extra);
+
+/* ---- the working set ----
+ *
+ * W_c(t) = sum over keys k last touched on CPU c of exp(-(t - t_k) / T):
+ * the distinct keys touched on c, each weighted by how recently (a key
+ * touched again is counted once, at its latest touch; a key touched on
+ * another CPU moves there, as its cache lines do).  Exact and O(1) per
+ * touch: the CPU's sum decays in place, the key's old term is taken off
+ * the CPU that held it and 1 is added to this one.  Deterministic (no RNG).
+ * In a steady load where N tasks are touched at a total rate R over P
+ * CPUs, W_c ~ (R T / P)(1 - exp(-N / (R T))): it grows with the distinct
+ * keys actually touched and saturates at the touch rate x T; keys merely
+ * held (idle entries) never enter it.
+ * Memory: 12 bytes per key plus 16 per CPU. */
+struct storage_ws {
+	double window;             /* T, ns (0: W is always 0) */
+	uint32_t ncpu, nkeys;
+	double *w;                 /* per CPU: W_c at cpu_t[c] */
+	uint64_t *cpu_t;           /* per CPU: ns */
+	uint64_t *key_t;           /* per key: last touch, ns */
+	uint32_t *key_cpu;         /* per key: CPU of the last touch, or UINT32_MAX */
+};
+
+/* Allocate for nkeys keys on ncpu CPUs (0 reads as 1); -1 on allocation
+ * failure (ws then safe to fini). */
+int storage_ws_init(struct storage_ws *ws, uint32_t ncpu, uint32_t nkeys,
+		    double window_ns);
+void storage_ws_fini(struct storage_ws *ws);
+/* Key `key` is touched on CPU cpu at time now (non-decreasing across
+ * calls).  Returns the working set the touch competes with: W_c of the
+ * other keys (this key's own earlier term excluded), before adding it. */
+double storage_ws_touch(struct storage_ws *ws, uint32_t key, uint32_t cpu,
+			uint64_t now);
+/* W_c at now, without touching anything. */
+double storage_ws_get(struct storage_ws *ws, uint32_t cpu, uint64_t now);
 /* Add cost to stats under op; returns cost. */
 static inline double storage_charge(struct storage_stats *s, enum storage_op op,
 				    double cost)

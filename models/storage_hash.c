@@ -1,15 +1,39 @@
 /* storage_hash.c - BPF hash map and LRU hash map keyed by pid.
  *
  * The map is an array indexed by pid (pids are < pid_max), so every
- * operation is O(1) whatever the occupancy; the *simulated* cost grows with
- * occupancy through the occupancy factor, which is the point of the model.
+ * operation is O(1) whatever the occupancy; the *simulated* cost follows
+ * the cost model of storage.h: a class per operation, the working-set
+ * factor of its side, and a small static-occupancy term.
  *
- * hash (BPF_MAP_TYPE_HASH): an update of a key already present always
- * succeeds (the kernel swaps in a per-CPU spare element); a new key on a map
- * holding max_entries entries fails (-E2BIG): the sample is missed and the
- * failing update costs `full_update_cost` (tens of microseconds on kernels
- * before the 2022 fix, see published-costs.md).  With prealloc: false every
- * insert of a new key also pays `alloc` and every delete `free`.
+ * Cost classes, as the kernel runs them (kernel/bpf/hashtab.c):
+ *   - insert: htab_map_update_elem on a new key.  lookup_elem_raw walks the
+ *     bucket and finds nothing; alloc_htab_elem takes an element from the
+ *     preallocated per-CPU freelist (__pcpu_freelist_pop: -E2BIG when
+ *     empty, i.e. the map holds max_entries) or, with BPF_F_NO_PREALLOC,
+ *     allocates one (`alloc`: bpf_mem_cache_alloc on kernels >= 6.1,
+ *     kmalloc before - costs/linux-5.x-2021.yaml);
+ *   - replace: htab_map_update_elem on a key present.  With prealloc,
+ *     alloc_htab_elem swaps in the per-CPU spare (htab->extra_elems) for
+ *     the old element: no freelist, never fails, even on a full map;
+ *   - lookup hit / miss: htab_map_lookup_elem (__htab_map_lookup_elem:
+ *     hash, select bucket, lookup_nulls_elem_raw).  A miss walks the
+ *     bucket to its end and copies nothing;
+ *   - delete: htab_map_delete_elem (unlink under the bucket lock, the
+ *     element back to the freelist; without prealloc `free`).
+ * The wake side (sched_wakeup/_new) writes the wakee's key: its bucket and
+ * element lines are cold once the CPU's working set is large (wake_factor);
+ * the switch side reads/deletes `next`'s entry just written by the wake-up
+ * (switch_factor, default none: flat on the reference host).  Keys held but
+ * not touched add only the static term occupancy_factor - 1 (lengthened
+ * chains, a larger map): on the reference host <= ~50 ns up to 262,144
+ * entries, where the 2024 selftest figures the old default came from vary
+ * the keys *touched*.
+ *
+ * hash (BPF_MAP_TYPE_HASH): a new key on a map holding max_entries entries
+ * fails (-E2BIG): the sample is missed and the failing update costs
+ * `full_update_cost` (tens of microseconds on kernels before the 2022 fix,
+ * see costs/old-kernel.yaml).  With prealloc: false every insert of a new
+ * key also pays `alloc` and every delete `free`.
  *
  * lru_hash (BPF_MAP_TYPE_LRU_HASH): never fails; inserting a new key into a
  * full map first evicts `evict_batch` least-recently-used entries (the kernel
@@ -17,7 +41,7 @@
  * timestamp can be evicted before it is read: a missed sample.  Lookups and
  * updates refresh an entry's recency.
  *
- * Memory: 24 bytes per possible pid (32768 pids: 768 KiB per run).
+ * Memory: 36 bytes per possible pid (32768 pids: 1.2 MiB per run).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +58,11 @@ struct hash_cfg {
 	uint64_t max_entries;
 	int prealloc;
 	uint64_t evict_batch;
-	struct dist *update, *lookup, *del, *alloc, *free_, *full, *evict;
-	struct factor occ, act;
+	struct dist *insert, *replace, *lookup, *miss, *del, *alloc, *free_,
+		*full, *evict;
+	struct dist *update;       /* the alias: both update classes, or NULL */
+	struct factor occ, act, wake, sw;
+	double window;             /* working-set window T, ns */
 };
 
 struct entry {
@@ -49,8 +76,10 @@ struct hash_run {
 	const struct hash_cfg *cfg;
 	const struct storage_env *env;
 	struct storage_stats *stats;
+	struct sim *s;             /* for the clock */
 	gsl_rng *r_update, *r_lookup, *r_delete, *r_alloc, *r_evict;
 	struct entry *e;           /* pid_max entries */
+	struct storage_ws ws;      /* keyed by pid */
 	uint64_t n;                /* occupancy */
 	uint32_t head, tail;       /* LRU list ends */
 };
@@ -60,8 +89,11 @@ static void hash_config_free(void *p)
 	struct hash_cfg *c = p;
 	if (!c)
 		return;
+	dist_free(c->insert);
+	dist_free(c->replace);
 	dist_free(c->update);
 	dist_free(c->lookup);
+	dist_free(c->miss);
 	dist_free(c->del);
 	dist_free(c->alloc);
 	dist_free(c->free_);
@@ -69,42 +101,66 @@ static void hash_config_free(void *p)
 	dist_free(c->evict);
 	factor_fini(&c->occ);
 	factor_fini(&c->act);
+	factor_fini(&c->wake);
+	factor_fini(&c->sw);
 	free(c);
 }
 
-/* Hash lookup cost vs keys, kernel selftest local_storage_bench (2024),
- * relative to 10 keys: 67.7, 81.8, 138.5, 198.5, 365.2 ns at 10, 1k, 10k,
- * 100k, 4M keys. */
-#define HASH_OCCUPANCY_DEFAULT \
-	"table(0:1, 10:1, 1000:1.208, 10000:2.046, 100000:2.932, 4194304:5.394)"
+/* Defaults: this host (scenarios/calibration/host.yaml, Linux 6.18, AMD
+ * EPYC), else estimates; each with its source in costs/linux-6.x.yaml,
+ * which spells these defaults out.
+ *
+ * Static occupancy: host.yaml storage.hash.by_occupancy, 2 live tasks:
+ * update 248/246/243/240/278 ns and lookup 93/97/98/100/102 ns at 0/1k/8k/
+ * 64k/256k idle keys: + ~3% to 64k, + ~12% at 256k (<= ~30 ns). */
+#define HASH_OCCUPANCY_DEFAULT "table(0:1, 1000:1.01, 64000:1.03, 262144:1.13)"
+/* Wake side: host.yaml storage.hash.by_active update (every update there is
+ * an insert: calibrate deletes after every lookup) 248/263/442/432 ns at
+ * 2/64/1,024/8,192 sleepers woken 20,000 times/s on 2 CPUs, i.e. a working
+ * set of ~1/31/320/500 keys per CPU with the default 50 ms window. */
+#define HASH_WAKE_DEFAULT "table(0:1, 1:1, 31:1.06, 320:1.77, 500:1.77)"
 
-/* Keys both map types read.  Defaults: published-costs.md, hash
- * preallocated, runqslower per-program figures decomposed (see
- * scenarios/costs/published.yaml for the sums). */
+/* Keys both map types read. */
 #define COMMON_PARAMS(kind) \
 	{ "storage." kind ".max_entries", "count", "10240", \
 	  "map size (libbpf-tools runqslower: 10240)" }, \
-	{ "storage." kind ".update", "dist(duration)", "normal(255ns, 25.5ns)", \
-	  "bpf_map_update_elem, before the factors" }, \
-	{ "storage." kind ".lookup", "dist(duration)", "normal(75ns, 7.5ns)", \
-	  "bpf_map_lookup_elem at switch-in" }, \
-	{ "storage." kind ".delete", "dist(duration)", "normal(90ns, 9ns)", \
+	{ "storage." kind ".insert", "dist(duration)", "lognormal(235ns, 0.245)", \
+	  "bpf_map_update_elem of a new key (freelist pop), before factors" }, \
+	{ "storage." kind ".replace", "dist(duration)", "normal(220ns, 22ns)", \
+	  "bpf_map_update_elem of a key present (per-CPU spare swap)" }, \
+	{ "storage." kind ".update", "dist(duration)", STORAGE_CLASSES, \
+	  "one distribution for insert and replace (older scenarios); " \
+	  "'classes' uses insert/replace" }, \
+	{ "storage." kind ".lookup", "dist(duration)", "lognormal(81.9ns, 0.243)", \
+	  "bpf_map_lookup_elem that finds the key (switch-in)" }, \
+	{ "storage." kind ".miss", "dist(duration)", "normal(80ns, 8ns)", \
+	  "bpf_map_lookup_elem that walks the bucket and finds nothing" }, \
+	{ "storage." kind ".delete", "dist(duration)", "lognormal(167.8ns, 0.231)", \
 	  "bpf_map_delete_elem" }, \
+	{ "storage." kind ".working_set_window", "duration", "50ms", \
+	  "T: the working set W counts distinct pids touched per CPU, " \
+	  "weighted exp(-age/T)" }, \
+	{ "storage." kind ".wake_factor", "factor", HASH_WAKE_DEFAULT, \
+	  "wake-side (insert/replace at sched_wakeup/_new) cost multiplier " \
+	  "vs W" }, \
+	{ "storage." kind ".switch_factor", "factor", "none", \
+	  "switch-side (sched_switch) cost multiplier vs W" }, \
 	{ "storage." kind ".occupancy_factor", "factor", HASH_OCCUPANCY_DEFAULT, \
-	  "cost multiplier vs entries held (none, linear(k), quadratic(s), " \
-	  "table(x:f, ...))" }, \
+	  "static term vs entries held: adds base x (f - 1) (none, " \
+	  "linear(k), quadratic(s), table(x:f, ...))" }, \
 	{ "storage." kind ".active_factor", "factor", "none", \
-	  "cost multiplier vs live tasks on the host (the working set)" }
+	  "legacy: wake-side multiplier vs live tasks on the host" }
 
 static const struct model_param hash_params[] = {
 	COMMON_PARAMS("hash"),
 	{ "storage.hash.prealloc", "bool", "true",
 	  "false (BPF_F_NO_PREALLOC): a new key pays alloc, a delete pays free" },
-	{ "storage.hash.alloc", "dist(duration)", "normal(2784ns, 278.4ns)",
-	  "element allocation without prealloc" },
-	{ "storage.hash.free", "dist(duration)", "normal(530ns, 53ns)",
+	{ "storage.hash.alloc", "dist(duration)", "normal(350ns, 35ns)",
+	  "element allocation without prealloc (bpf_mem_cache_alloc)" },
+	{ "storage.hash.free", "dist(duration)", "normal(70ns, 7ns)",
 	  "element free without prealloc" },
-	{ "storage.hash.full_update_cost", "dist(duration)", "normal(255ns, 25.5ns)",
+	{ "storage.hash.full_update_cost", "dist(duration)",
+	  "lognormal(235ns, 0.245)",
 	  "an update refused by a full map (-E2BIG, a missed sample; tens of "
 	  "us on kernels before the 2022 fix)" },
 	{ NULL, NULL, NULL, NULL },
@@ -129,15 +185,25 @@ static void *configure(struct ynode *sec, struct err *e, int lru)
 		return NULL;
 	}
 	c->lru = lru;
+	double window;
 	if (cfg_uint(sec, "max_entries", DEF("max_entries"), 1, UINT32_MAX - 1,
 		     &c->max_entries, e) ||
-	    cfg_dist(sec, "update", DEF("update"), DIST_DURATION, &c->update, e) ||
+	    cfg_dist(sec, "insert", DEF("insert"), DIST_DURATION, &c->insert, e) ||
+	    cfg_dist(sec, "replace", DEF("replace"), DIST_DURATION, &c->replace,
+		     e) ||
+	    storage_alias(sec, "update", &c->update, e) ||
 	    cfg_dist(sec, "lookup", DEF("lookup"), DIST_DURATION, &c->lookup, e) ||
+	    cfg_dist(sec, "miss", DEF("miss"), DIST_DURATION, &c->miss, e) ||
 	    cfg_dist(sec, "delete", DEF("delete"), DIST_DURATION, &c->del, e) ||
+	    cfg_duration(sec, "working_set_window", DEF("working_set_window"), 0,
+			 1e12, &window, e) ||
+	    factor_read(sec, "wake_factor", DEF("wake_factor"), &c->wake, e) ||
+	    factor_read(sec, "switch_factor", DEF("switch_factor"), &c->sw, e) ||
 	    factor_read(sec, "occupancy_factor", DEF("occupancy_factor"), &c->occ,
 			e) ||
 	    factor_read(sec, "active_factor", DEF("active_factor"), &c->act, e))
 		goto fail;
+	c->window = window;
 	if (lru) {
 		if (cfg_uint(sec, "evict_batch", DEF("evict_batch"), 1, 1u << 20,
 			     &c->evict_batch, e) ||
@@ -177,6 +243,7 @@ static void hash_fini(void *p)
 	struct hash_run *h = p;
 	if (!h)
 		return;
+	storage_ws_fini(&h->ws);
 	free(h->e);
 	free(h);
 }
@@ -191,13 +258,15 @@ static void *hash_init(const void *cfgp, struct sim *s,
 	h->cfg = c;
 	h->env = env;
 	h->stats = stats;
+	h->s = s;
 	h->e = calloc(env->pid_max, sizeof(*h->e));
 	h->r_update = sim_rng(s, "storage.update");
 	h->r_lookup = sim_rng(s, "storage.lookup");
 	h->r_delete = sim_rng(s, "storage.delete");
 	h->r_alloc = sim_rng(s, "storage.alloc");
 	h->r_evict = sim_rng(s, "storage.evict");
-	if (!h->e || !h->r_update || !h->r_lookup || !h->r_delete ||
+	if (storage_ws_init(&h->ws, env->cpus, env->pid_max, c->window) ||
+	    !h->e || !h->r_update || !h->r_lookup || !h->r_delete ||
 	    !h->r_alloc || !h->r_evict) {
 		hash_fini(h);
 		return NULL;
@@ -206,10 +275,26 @@ static void *hash_init(const void *cfgp, struct sim *s,
 	return h;
 }
 
-static double cost(struct hash_run *h, const struct dist *d, gsl_rng *r)
+/* The working set the operation on pid competes with (and the touch). */
+static double touch(struct hash_run *h, uint32_t pid,
+		    const struct storage_at *at)
 {
-	return storage_cost(d, r, &h->cfg->occ, (double)h->n, &h->cfg->act,
-			    (double)h->env->live_tasks);
+	return storage_ws_touch(&h->ws, pid, at->cpu, h->s->now);
+}
+
+/* A class's cost at `at` with working set w (storage.h's formula); a NULL
+ * `at` (allocation, eviction, refusal) takes no side factor. */
+static double cost(struct hash_run *h, const struct dist *d, gsl_rng *r,
+		   const struct storage_at *at, double w)
+{
+	const struct hash_cfg *c = h->cfg;
+	double mult = 1;
+	if (at && at->side == STORAGE_WAKE)
+		mult = storage_factor(&c->wake, w) *
+		       storage_factor(&c->act, (double)h->env->live_tasks);
+	else if (at && at->side == STORAGE_SWITCH)
+		mult = storage_factor(&c->sw, w);
+	return storage_cost(d, r, mult, storage_factor(&c->occ, (double)h->n) - 1);
 }
 
 static void lru_unlink(struct hash_run *h, uint32_t pid)
@@ -245,27 +330,31 @@ static void drop(struct hash_run *h, uint32_t pid)
 	h->n--;
 }
 
-static double hash_record(void *p, const struct storage_key *k, uint64_t ts,
-			  int *ok)
+static double hash_record(void *p, const struct storage_key *k,
+			  const struct storage_at *at, uint64_t ts, int *ok)
 {
 	struct hash_run *h = p;
 	const struct hash_cfg *c = h->cfg;
 	struct entry *x = &h->e[k->pid];
+	double w = touch(h, k->pid, at);
 	double t = 0;
+	const struct dist *d;
 	*ok = 1;
 	if (!x->present) {
+		d = c->update ? c->update : c->insert;
 		if (h->n >= c->max_entries) {
 			if (!c->lru) {
 				/* -E2BIG: the sample is lost. */
 				*ok = 0;
 				h->stats->failed_updates++;
 				return storage_charge(h->stats, SOP_FAILED_UPDATE,
-						      cost(h, c->full, h->r_update));
+						      cost(h, c->full, h->r_update,
+							   NULL, 0));
 			}
 			uint64_t nev = c->evict_batch < h->n ? c->evict_batch : h->n;
 			double ev = 0;
 			for (uint64_t i = 0; i < nev; i++) {
-				ev += cost(h, c->evict, h->r_evict);
+				ev += cost(h, c->evict, h->r_evict, NULL, 0);
 				drop(h, h->head);
 			}
 			h->stats->evicted += nev;
@@ -273,26 +362,30 @@ static double hash_record(void *p, const struct storage_key *k, uint64_t ts,
 		}
 		if (!c->prealloc)
 			t += storage_charge(h->stats, SOP_ALLOC,
-					    cost(h, c->alloc, h->r_alloc));
+					    cost(h, c->alloc, h->r_alloc, NULL, 0));
 		x->present = 1;
 		h->n++;
 		if (c->lru)
 			lru_append(h, k->pid);
-	} else if (c->lru) {
-		lru_unlink(h, k->pid);
-		lru_append(h, k->pid);
+	} else {
+		d = c->update ? c->update : c->replace;
+		if (c->lru) {
+			lru_unlink(h, k->pid);
+			lru_append(h, k->pid);
+		}
 	}
 	x->ts = ts;
 	x->incarnation = k->incarnation;
 	return t + storage_charge(h->stats, SOP_UPDATE,
-				  cost(h, c->update, h->r_update));
+				  cost(h, d, h->r_update, at, w));
 }
 
 static double hash_lookup(void *p, const struct storage_key *k,
-			  struct storage_lookup *out)
+			  const struct storage_at *at, struct storage_lookup *out)
 {
 	struct hash_run *h = p;
 	struct entry *x = &h->e[k->pid];
+	double w = touch(h, k->pid, at);
 	out->found = (int)x->present;
 	out->ts = x->ts;
 	out->stale = x->present && x->incarnation != k->incarnation;
@@ -301,20 +394,23 @@ static double hash_lookup(void *p, const struct storage_key *k,
 		lru_append(h, k->pid);
 	}
 	return storage_charge(h->stats, SOP_LOOKUP,
-			      cost(h, h->cfg->lookup, h->r_lookup));
+			      cost(h, x->present ? h->cfg->lookup : h->cfg->miss,
+				   h->r_lookup, at, w));
 }
 
-static double hash_remove(void *p, const struct storage_key *k)
+static double hash_remove(void *p, const struct storage_key *k,
+			  const struct storage_at *at)
 {
 	struct hash_run *h = p;
 	const struct hash_cfg *c = h->cfg;
 	if (!h->e[k->pid].present)
 		return 0;
+	double w = touch(h, k->pid, at);
 	double t = storage_charge(h->stats, SOP_DELETE,
-				  cost(h, c->del, h->r_delete));
+				  cost(h, c->del, h->r_delete, at, w));
 	if (!c->prealloc && !c->lru)
 		t += storage_charge(h->stats, SOP_FREE,
-				    cost(h, c->free_, h->r_delete));
+				    cost(h, c->free_, h->r_delete, NULL, 0));
 	drop(h, k->pid);
 	return t;
 }

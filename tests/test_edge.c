@@ -130,10 +130,10 @@ static void assert_same_impl(double a, double b, const char *what,
 	"          sched_process_exit: 0}\n" \
 	"  output_cost: {perf: 0, ringbuf: 0}\n" \
 	"storage:\n" \
-	"  hash: {update: 0, lookup: 0, delete: 0, alloc: 0, free: 0,\n" \
+	"  hash: {update: 0, lookup: 0, miss: 0, delete: 0, alloc: 0, free: 0,\n" \
 	"         full_update_cost: 0, occupancy_factor: quadratic(1)}\n" \
-	"  task_storage: {get: 0, create: 0, delete: 0, free: 0}\n" \
-	"  lru_hash: {update: 0, lookup: 0, delete: 0, evict: 0}\n"
+	"  task_storage: {get: 0, create: 0, recreate: 0, delete: 0, free: 0}\n" \
+	"  lru_hash: {update: 0, lookup: 0, miss: 0, delete: 0, evict: 0}\n"
 
 /* ---- zero-cost BPF ------------------------------------------------------- */
 
@@ -322,7 +322,8 @@ static void test_equal_times(void **state)
 		"          sched_switch: 50ns, sched_process_exit: 10ns}\n"
 		"  output_cost: {perf: 600ns, ringbuf: 250ns}\n"
 		"storage:\n  hash: {update: 30ns, lookup: 20ns, delete: 10ns,\n"
-		"         occupancy_factor: none, active_factor: none}\n";
+		"         occupancy_factor: none, active_factor: none,\n"
+		"         wake_factor: none}\n";
 	struct run a, b;
 	run_yaml(yaml, "hash", 1, UINT64_MAX, &a);
 	run_yaml(yaml, "hash", 2, UINT64_MAX, &b);

@@ -38,11 +38,13 @@
  *     always`: no false reports, no failed updates, the map never fills,
  *     and every missed sample is a wakeup skipped by the recursion check;
  *     lru_hash evicts instead of failing; task storage never fails;
- *   - with the published cost preset (scenarios/costs/published.yaml), a
+ *   - with the 2021 cost preset (scenarios/costs/published.yaml), a
  *     pure spawn storm costs less per sched_wakeup_new with the
- *     preallocated hash, steady wake-ups cost less per sched_wakeup with
- *     task storage; and the preset equals the built-in defaults (bitwise
- *     identical runs with and without the include);
+ *     preallocated hash; with the default preset (costs/linux-6.x.yaml)
+ *     steady wake-ups of a small working set cost less per sched_wakeup
+ *     with task storage; and that preset's storage section equals the
+ *     built-in storage defaults (bitwise identical runs with and without
+ *     the include, the fixture repeating the preset's probe costs);
  *   - pid allocation wraps at pid_max (to 300): with all pids busy spawns
  *     fail (spawn_failures), pids are reused (more completions than pids);
  *   - least_loaded placement breaks ties towards CPU 0: one task on 4 CPUs
@@ -240,11 +242,11 @@ static void check_totals(const struct run *r, unsigned cpus, const char *what)
 	"  output_cost: {perf: 0, ringbuf: 0}\n"
 #define ZERO_STORAGE \
 	"storage:\n" \
-	"  hash: {update: 0, lookup: 0, delete: 0, alloc: 0, free: 0,\n" \
+	"  hash: {update: 0, lookup: 0, miss: 0, delete: 0, alloc: 0, free: 0,\n" \
 	"         full_update_cost: 0, max_entries: 64}\n" \
-	"  lru_hash: {update: 0, lookup: 0, delete: 0, evict: 0,\n" \
+	"  lru_hash: {update: 0, lookup: 0, miss: 0, delete: 0, evict: 0,\n" \
 	"             max_entries: 64, evict_batch: 8}\n" \
-	"  task_storage: {get: 0, create: 0, delete: 0, free: 0}\n"
+	"  task_storage: {get: 0, create: 0, recreate: 0, delete: 0, free: 0}\n"
 
 static const char *const kinds[] = { "hash", "task_storage", "lru_hash" };
 #define NKINDS 3
@@ -544,7 +546,7 @@ static void test_quadratic_hash(void **state)
 	"  block: {probability: 1, run: exponential(50us),\n" \
 	"          sleep: exponential(%s)}\n" \
 	"probe: {threshold: 100us}\n" \
-	"storage:\n  hash: {occupancy_factor: %s}\n"
+	"storage:\n  hash: {occupancy_factor: %s, wake_factor: none}\n"
 	struct {
 		int n;
 		const char *sleep;

@@ -50,6 +50,7 @@
  */
 #include "test_util.h"
 #include "models/registry.h"
+#include <math.h>
 #include <string.h>
 #include <gsl/gsl_rng.h>
 #include "models/factor.h"
@@ -58,10 +59,12 @@
 #include "sim/ytree.h"
 
 #define CONST_HASH \
-	"update: 100ns\nlookup: 10ns\ndelete: 20ns\noccupancy_factor: none\n"
+	"update: 100ns\nlookup: 10ns\nmiss: 10ns\ndelete: 20ns\n" \
+	"occupancy_factor: none\n"
 #define CONST_HASH_ONLY \
 	"alloc: 2000ns\nfree: 500ns\nfull_update_cost: 7us\n"
-#define CONST_TASK "get: 40ns\ncreate: 1000ns\ndelete: 90ns\nfree: 200ns\n"
+#define CONST_TASK \
+	"get: 40ns\ncreate: 1000ns\nrecreate: 300ns\ndelete: 90ns\nfree: 200ns\n"
 
 struct rig {
 	struct sim s;
@@ -70,6 +73,7 @@ struct rig {
 	void *cfg, *st;
 	struct storage_env env;
 	struct storage_stats stats;
+	struct storage_at at;      /* where the rig's operations run */
 };
 
 static void rig_open(struct rig *g, const char *kind, const char *yaml,
@@ -92,6 +96,9 @@ static void rig_open(struct rig *g, const char *kind, const char *yaml,
 	}
 	g->env.pid_max = pid_max;
 	g->env.max_slots = pid_max;
+	g->env.cpus = 2;
+	/* The switch side: no working-set factor by default. */
+	g->at = (struct storage_at){ STORAGE_SWITCH, 0 };
 	g->st = g->ops->init(g->cfg, &g->s, &g->env, &g->stats);
 	assert_non_null(g->st);
 }
@@ -111,7 +118,7 @@ static struct storage_key key(uint32_t pid, uint32_t slot, uint32_t inc)
 
 static double rec(struct rig *g, struct storage_key k, uint64_t ts, int *ok)
 {
-	return g->ops->record(g->st, &k, ts, ok);
+	return g->ops->record(g->st, &k, &g->at, ts, ok);
 }
 
 static struct storage_lookup look(struct rig *g, struct storage_key k,
@@ -119,7 +126,7 @@ static struct storage_lookup look(struct rig *g, struct storage_key k,
 {
 	struct storage_lookup out;
 	memset(&out, 0xa5, sizeof(out));
-	double c = g->ops->lookup(g->st, &k, &out);
+	double c = g->ops->lookup(g->st, &k, &g->at, &out);
 	if (cost)
 		*cost = c;
 	return out;
@@ -220,12 +227,12 @@ static void test_hash_occupancy(void **state)
 	assert_int_equal(lk.ts, 777);
 	assert_rel(c, 10, 0, "lookup cost");
 	/* Remove shrinks; removing an absent key is free and changes nothing. */
-	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 1002, 1002, 3 }), 20,
+	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 1002, 1002, 3 }, &g.at), 20,
 		   0, "delete cost");
 	assert_int_equal(occ(&g), 4);
-	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 1002, 1002, 3 }), 0,
+	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 1002, 1002, 3 }, &g.at), 0,
 		   0, "delete of an absent key");
-	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 5, 5, 9 }), 0, 0,
+	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 5, 5, 9 }, &g.at), 0, 0,
 		   "delete of a never-seen key");
 	assert_int_equal(occ(&g), 4);
 	lk = look(&g, key(1002, 1002, 3), NULL);
@@ -276,7 +283,7 @@ static void test_hash_full(void **state)
 	assert_int_equal(lk.ts, 333);
 	assert_int_equal(g.stats.failed_updates, 1);
 	/* Room again after a delete. */
-	g.ops->remove(g.st, &(struct storage_key){ 2, 2, 2 });
+	g.ops->remove(g.st, &(struct storage_key){ 2, 2, 2 }, &g.at);
 	rec(&g, key(5, 5, 5), 55, &ok);
 	assert_int_equal(ok, 1);
 	assert_int_equal(occ(&g), 4);
@@ -315,9 +322,9 @@ static void test_hash_prealloc(void **state)
 		   "no-prealloc insert = alloc + update");
 	assert_rel(rec(&g, key(10, 10, 1), 1, &ok), 100, 0,
 		   "no-prealloc update of a present key: no alloc");
-	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 10, 10, 1 }), 520, 0,
+	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 10, 10, 1 }, &g.at), 520, 0,
 		   "no-prealloc delete = delete + free");
-	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 10, 10, 1 }), 0, 0,
+	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 10, 10, 1 }, &g.at), 0, 0,
 		   "delete of an absent key");
 	assert_rel(rec(&g, key(10, 10, 1), 2, &ok), 2100, 0, "re-insert allocs");
 	assert_int_equal(g.stats.count[SOP_ALLOC], 2);
@@ -328,7 +335,7 @@ static void test_hash_prealloc(void **state)
 
 	rig_open(&g, "hash", "prealloc: true\n" CONST_HASH CONST_HASH_ONLY, 4096);
 	assert_rel(rec(&g, key(10, 10, 1), 0, &ok), 100, 0, "prealloc insert");
-	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 10, 10, 1 }), 20, 0,
+	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 10, 10, 1 }, &g.at), 20, 0,
 		   "prealloc delete");
 	assert_int_equal(g.stats.count[SOP_ALLOC] + g.stats.count[SOP_FREE], 0);
 	rig_close(&g);
@@ -378,33 +385,39 @@ static void test_factors_applied(void **state)
 	assert_rel(c, 10 * 4, 0, "lookup at occupancy 6");
 	assert_rel(rec(&g, key(3, 3, 3), 1, &ok), 100 * 4, 0,
 		   "present-key update at occupancy 6");
-	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 3, 3, 3 }), 20 * 4, 0,
+	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 3, 3, 3 }, &g.at), 20 * 4, 0,
 		   "delete at occupancy 6 (before it)");
 	look(&g, key(1, 1, 1), &c);
 	assert_rel(c, 10 * 3.5, 0, "lookup at occupancy 5");
 	rig_close(&g);
 
-	/* Active factor, read live from the env the model updates. */
-	rig_open(&g, "hash", CONST_HASH "active_factor: linear(0.01)\n", 4096);
+	/* Active factor (legacy), read live from the env the model updates:
+	 * wake-side operations only. */
+	rig_open(&g, "hash", CONST_HASH "active_factor: linear(0.01)\n"
+		 "wake_factor: none\n", 4096);
 	g.env.live_tasks = 100;
-	rec(&g, key(1, 1, 1), 0, &ok);
-	look(&g, key(1, 1, 1), &c);
-	assert_rel(c, 10 * 2, 0, "hash lookup, 100 live tasks");
+	g.at.side = STORAGE_WAKE;
+	assert_rel(rec(&g, key(1, 1, 1), 0, &ok), 100 * 2, 0,
+		   "hash wake-side insert, 100 live tasks");
 	g.env.live_tasks = 300;
+	assert_rel(rec(&g, key(1, 1, 1), 0, &ok), 100 * 4, 0,
+		   "hash wake-side replace, 300 live tasks");
+	g.at.side = STORAGE_SWITCH;
 	look(&g, key(1, 1, 1), &c);
-	assert_rel(c, 10 * 4, 0, "hash lookup, 300 live tasks");
+	assert_rel(c, 10, 0, "hash switch-side lookup: no active factor");
 	rig_close(&g);
 
-	rig_open(&g, "task_storage", CONST_TASK "active_factor: linear(0.01)\n",
-		 4096);
+	rig_open(&g, "task_storage", CONST_TASK "active_factor: linear(0.01)\n"
+		 "wake_factor: none\n", 4096);
 	g.env.live_tasks = 100;
-	assert_rel(rec(&g, key(1, 1, 1), 0, &ok), (1000 + 40) * 2, 0,
-		   "task storage create + get, 100 live tasks");
+	g.at.side = STORAGE_WAKE;
+	assert_rel(rec(&g, key(1, 1, 1), 0, &ok), 1000 + 40 * 2, 0,
+		   "task storage create (unscaled) + wake get, 100 live tasks");
+	g.at.side = STORAGE_SWITCH;
 	look(&g, key(1, 1, 1), &c);
-	assert_rel(c, 40 * 2, 0, "task storage get, 100 live tasks");
-	g.env.live_tasks = 0;
-	look(&g, key(1, 1, 1), &c);
-	assert_rel(c, 40, 0, "task storage get, no live tasks");
+	assert_rel(c, 40, 0, "task storage switch get: no active factor");
+	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 1, 1, 1 }, &g.at),
+		   90, 0, "delete: no active factor");
 	rig_close(&g);
 
 	/* Task storage ignores map occupancy however many tasks hold storage. */
@@ -442,27 +455,253 @@ static void test_factors_applied(void **state)
 static void test_hash_default_occupancy(void **state)
 {
 	(void)state;
-	/* With the default occupancy table, a lookup at n keys costs the
-	 * published ns-per-lookup ratio to 10 keys (local_storage_bench). */
+	/* The default static-occupancy term is small (this host: idle keys
+	 * add <= ~50 ns up to 262,144): base x (f - 1) added, f = 1.03 at
+	 * 64,000 keys, 1.13 at 262,144. */
 	struct rig g;
 	int ok;
 	double c;
-	rig_open(&g, "hash", "max_entries: 20000\nlookup: 100ns\n", 20000);
+	rig_open(&g, "hash", "max_entries: 300000\nlookup: 100ns\nmiss: 100ns\n",
+		 300000);
 	look(&g, key(1, 1, 1), &c);
 	assert_rel(c, 100, 0, "empty map");
 	uint32_t p = 0;
-	static const struct { uint32_t n; double ns; } pts[] = {
-		{ 10, 67.7 }, { 1000, 81.8 }, { 10000, 138.5 },
+	static const struct { uint32_t n; double f; } pts[] = {
+		{ 64000, 1.03 }, { 262144, 1.13 },
 	};
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 2; i++) {
 		for (; p < pts[i].n; p++)
 			rec(&g, key(p, p, p + 1), 0, &ok);
 		assert_int_equal(occ(&g), pts[i].n);
 		look(&g, key(1, 1, 2), &c);
-		assert_rel(c / 100, pts[i].ns / 67.7, 1e-3,
-			   "default occupancy factor vs published lookup cost");
+		assert_rel(c, 100 * pts[i].f, 1e-12, "default occupancy term");
 	}
 	rig_close(&g);
+}
+
+/* ---- cost classes and sides -------------------------------------------- */
+
+static void test_hash_classes(void **state)
+{
+	(void)state;
+	struct rig g;
+	int ok;
+	double c;
+	rig_open(&g, "hash", "insert: 100ns\nreplace: 60ns\nlookup: 10ns\n"
+		 "miss: 7ns\ndelete: 20ns\noccupancy_factor: none\n"
+		 "wake_factor: none\n", 64);
+	assert_rel(rec(&g, key(3, 3, 1), 0, &ok), 100, 0, "insert (new key)");
+	assert_rel(rec(&g, key(3, 3, 1), 1, &ok), 60, 0, "replace (key present)");
+	g.at.side = STORAGE_WAKE;
+	assert_rel(rec(&g, key(3, 3, 1), 2, &ok), 60, 0, "replace, wake side");
+	assert_rel(rec(&g, key(4, 4, 1), 2, &ok), 100, 0, "insert, wake side");
+	g.at.side = STORAGE_SWITCH;
+	assert_int_equal(look(&g, key(3, 3, 1), &c).found, 1);
+	assert_rel(c, 10, 0, "lookup hit");
+	assert_int_equal(look(&g, key(9, 9, 1), &c).found, 0);
+	assert_rel(c, 7, 0, "lookup miss");
+	assert_rel(g.ops->remove(g.st, &(struct storage_key){ 3, 3, 1 }, &g.at),
+		   20, 0, "delete");
+	assert_rel(rec(&g, key(3, 3, 1), 3, &ok), 100, 0,
+		   "insert again after delete");
+	assert_int_equal(g.stats.count[SOP_UPDATE], 5);
+	assert_rel(g.stats.time[SOP_UPDATE], 100 + 60 + 60 + 100 + 100, 0,
+		   "update time: both classes");
+	assert_int_equal(g.stats.count[SOP_LOOKUP], 2);
+	assert_rel(g.stats.time[SOP_LOOKUP], 17, 0, "lookup time: hit + miss");
+	rig_close(&g);
+
+	/* The alias `update` stands for insert and replace. */
+	rig_open(&g, "hash", "update: 42ns\ninsert: 100ns\nreplace: 60ns\n"
+		 "occupancy_factor: none\n", 64);
+	assert_rel(rec(&g, key(3, 3, 1), 0, &ok), 42, 0, "alias: insert");
+	assert_rel(rec(&g, key(3, 3, 1), 0, &ok), 42, 0, "alias: replace");
+	rig_close(&g);
+}
+
+static void test_task_classes(void **state)
+{
+	(void)state;
+	struct rig g;
+	int ok;
+	double c;
+	rig_open(&g, "task_storage", "get_wake: 50ns\nget_switch: 5ns\n"
+		 "create: 2000ns\nrecreate: 230ns\ndelete: 90ns\nfree: 200ns\n"
+		 "wake_factor: none\n", 64);
+	struct storage_key k = key(7, 7, 1);
+	g.at.side = STORAGE_WAKE;
+	assert_rel(rec(&g, k, 0, &ok), 2000 + 50, 0,
+		   "first create (storage + element) + wake-side get");
+	assert_rel(rec(&g, k, 1, &ok), 50, 0, "wake-side get");
+	g.at.side = STORAGE_SWITCH;
+	assert_rel(rec(&g, k, 2, &ok), 5, 0, "switch-side get (prev's record)");
+	look(&g, k, &c);
+	assert_rel(c, 5, 0, "switch-side get (next's lookup)");
+	assert_rel(g.ops->remove(g.st, &k, &g.at), 90, 0, "delete");
+	g.at.side = STORAGE_WAKE;
+	assert_rel(rec(&g, k, 3, &ok), 230 + 50, 0,
+		   "re-create after delete: element only");
+	assert_int_equal(g.stats.count[SOP_ALLOC], 2);
+	assert_rel(g.stats.time[SOP_ALLOC], 2230, 0, "create + recreate time");
+	/* Exit frees the storage; the slot's next task creates it anew. */
+	assert_rel(g.ops->task_exit(g.st, &k), 200, 0, "free at exit");
+	assert_rel(rec(&g, key(7, 7, 2), 4, &ok), 2000 + 50, 0,
+		   "a new task: first create");
+	rig_close(&g);
+}
+
+/* ---- the working set ------------------------------------------------------ */
+
+static void test_ws_tracker(void **state)
+{
+	(void)state;
+	struct storage_ws ws;
+	assert_int_equal(storage_ws_init(&ws, 2, 100, 1000.0), 0);
+	/* The same key again and again: competes with nothing. */
+	for (int i = 0; i < 5; i++)
+		assert_rel(storage_ws_touch(&ws, 1, 0, 0), 0, 0, "one key");
+	/* n distinct keys at one instant: the n-th competes with n - 1. */
+	for (uint32_t k = 2; k <= 10; k++)
+		assert_rel(storage_ws_touch(&ws, k, 0, 0), (double)(k - 1), 0,
+			   "distinct keys at t = 0");
+	/* Touching a key already counted does not grow W. */
+	assert_rel(storage_ws_touch(&ws, 5, 0, 0), 9, 0, "re-touch");
+	assert_rel(storage_ws_get(&ws, 0, 0), 10, 0, "W = 10 keys");
+	/* Decay: exp(-t/T). */
+	assert_rel(storage_ws_get(&ws, 0, 1000), 10 * exp(-1.0), 1e-12,
+		   "one window later");
+	/* A key moving to CPU 1 leaves CPU 0's sum. */
+	assert_rel(storage_ws_touch(&ws, 3, 1, 1000), 0, 0, "CPU 1 was empty");
+	assert_rel(storage_ws_get(&ws, 0, 1000), 9 * exp(-1.0), 1e-12,
+		   "CPU 0 lost key 3");
+	assert_rel(storage_ws_get(&ws, 1, 1000), 1, 0, "CPU 1 holds key 3");
+	storage_ws_fini(&ws);
+
+	/* Differential: against the definition, summed over every key. */
+	uint64_t seed = test_seed(3);
+	gsl_rng *rnd = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rnd, (unsigned long)seed);
+	enum { NK = 40, NC = 3 };
+	uint64_t last[NK];
+	int where[NK];
+	assert_int_equal(storage_ws_init(&ws, NC, NK, 5000.0), 0);
+	for (int k = 0; k < NK; k++)
+		where[k] = -1;
+	uint64_t now = 0;
+	for (int step = 0; step < 5000; step++) {
+		now += gsl_rng_uniform_int(rnd, 400);
+		uint32_t k = (uint32_t)gsl_rng_uniform_int(rnd, NK);
+		uint32_t cpu = (uint32_t)gsl_rng_uniform_int(rnd, NC);
+		double want = 0;
+		for (int j = 0; j < NK; j++)
+			if (j != (int)k && where[j] == (int)cpu)
+				want += exp(-(double)(now - last[j]) / 5000.0);
+		double got = storage_ws_touch(&ws, k, cpu, now);
+		/* Running sums against fresh ones: 1e-9 absolute. */
+		if (fabs(got - want) > 1e-9)
+			fail_msg("step %d: W %.12g, reference %.12g (seed %llu)",
+				 step, got, want, (unsigned long long)seed);
+		last[k] = now;
+		where[k] = (int)cpu;
+	}
+	storage_ws_fini(&ws);
+	gsl_rng_free(rnd);
+}
+
+/* Mean wake-side cost of cycling through `keys` distinct pids for `rounds`
+ * rounds, one touch every `gap` ns, after `idle` other keys were inserted
+ * long before (held, never touched again). */
+static double ws_cycle_cost(const char *kind, uint32_t keys, uint32_t idle,
+			    int rounds, uint64_t gap)
+{
+	struct rig g;
+	int ok;
+	char yaml[256];
+	snprintf(yaml, sizeof(yaml),
+		 "max_entries: 200000\ninsert: 100ns\nreplace: 100ns\n"
+		 "wake_factor: linear(0.01)\n");
+	if (strcmp(kind, "hash") == 0)
+		rig_open(&g, "hash", yaml, 200000);
+	else
+		rig_open(&g, "task_storage",
+			 "get_wake: 100ns\nwake_factor: linear(0.01)\n", 200000);
+	g.at.side = STORAGE_WAKE;
+	for (uint32_t p = 0; p < idle; p++)
+		rec(&g, key(100000 + p, 100000 + p, 1), 0, &ok);
+	g.s.now = 10ULL * 1000000000ULL;      /* 10 s: 200 windows later */
+	double sum = 0;
+	int n = 0;
+	for (int r = 0; r < rounds; r++)
+		for (uint32_t p = 0; p < keys; p++) {
+			g.s.now += gap;
+			double c = rec(&g, key(p, p, 1), g.s.now, &ok);
+			if (r > 0) {         /* every key present: no create */
+				sum += c;
+				n++;
+			}
+		}
+	rig_close(&g);
+	return sum / n;
+}
+
+static void test_ws_factor(void **state)
+{
+	(void)state;
+	/* One touch per us, window 50 ms: cycling through K keys, each key's
+	 * competitors are the K - 1 others (all within the window: W ~ K - 1,
+	 * a little less for the decay), so the cost is ~100 x (1 + 0.01 (K-1)). */
+	double c1 = ws_cycle_cost("hash", 1, 0, 20, 1000);
+	double c10 = ws_cycle_cost("hash", 10, 0, 20, 1000);
+	double c100 = ws_cycle_cost("hash", 100, 0, 20, 1000);
+	/* (the default static term at 1 key: 1 + 0.01 / 1000) */
+	assert_rel(c1, 100, 2e-5, "one key: no competitors");
+	assert_rel(c10, 100 * (1 + 0.09), 2e-3, "10 keys");
+	assert_rel(c100, 100 * (1 + 0.99), 2e-3, "100 keys");
+	/* 100,000 idle keys held, a working set of 4: the same as an empty
+	 * map but for the static term (default occupancy factor: 1.03 at
+	 * 64,000, 1.13 at 262,144: ~1.067 at 100,000). */
+	double e4 = ws_cycle_cost("hash", 4, 0, 20, 1000);
+	double i4 = ws_cycle_cost("hash", 4, 100000, 20, 1000);
+	double fo = 1.03 + (1.13 - 1.03) * (100004.0 - 64000) / (262144 - 64000);
+	/* (e4 itself carries the static term of 4 keys: 100 x 0.01 x 4/1000) */
+	assert_rel(i4, e4 - 100 * 0.01 * 4 / 1000 + 100 * (fo - 1), 1e-9,
+		   "idle keys: static term only, no working-set growth");
+	assert_true(i4 - e4 < 10);
+	/* Task storage: the wake-side get grows with tasks touched, not held. */
+	double t1 = ws_cycle_cost("task", 1, 0, 20, 1000);
+	double t100 = ws_cycle_cost("task", 100, 0, 20, 1000);
+	double ti = ws_cycle_cost("task", 1, 100000, 20, 1000);
+	assert_rel(t1, 100, 0, "task storage, one task");
+	assert_rel(t100, 100 * (1 + 0.99), 2e-3, "task storage, 100 tasks");
+	assert_rel(ti, t1, 0, "task storage: idle tasks add nothing");
+	/* Sparse touches (one per 50 ms window): the working set decays. */
+	double sparse = ws_cycle_cost("hash", 100, 0, 5, 50000000);
+	assert_true(sparse < 100 * (1 + 0.02));
+}
+
+/* The default presets' wake-side tables: the reference host's figures. */
+static void test_ws_defaults(void **state)
+{
+	(void)state;
+	struct rig g;
+	int ok;
+	double c;
+	/* Task storage, default classes: a cold wake-side get at W ~ 500 is
+	 * ~470 ns mean, the switch side stays ~20 ns. */
+	rig_open(&g, "task_storage", "maps_on_host: 1\n", 4096);
+	g.at.side = STORAGE_WAKE;
+	for (uint32_t p = 0; p < 501; p++)
+		rec(&g, key(p, p, 1), 0, &ok);
+	double sum = 0;
+	for (int i = 0; i < 200; i++)
+		sum += rec(&g, key(600 + i, 600 + i, 1), 0, &ok) -
+		       0;   /* includes the first create */
+	g.at.side = STORAGE_SWITCH;
+	look(&g, key(3, 3, 1), &c);
+	assert_true(c > 10 && c < 30);
+	rig_close(&g);
+	/* 200 wake records at W >= 501: create (2000) + get (20 x 23.5). */
+	assert_rel(sum / 200, 2000 + 470, 0.03, "default wake-side cold record");
 }
 
 /* ---- lru_hash ------------------------------------------------------------ */
@@ -512,7 +751,7 @@ static void test_lru(void **state)
 	assert_int_equal(look(&g, key(5, 5, 5), NULL).found, 1);
 	assert_int_equal(look(&g, key(8, 8, 8), NULL).found, 1);
 	/* Delete unlinks cleanly (a later eviction must not revisit it). */
-	g.ops->remove(g.st, &(struct storage_key){ 8, 8, 8 });
+	g.ops->remove(g.st, &(struct storage_key){ 8, 8, 8 }, &g.at);
 	assert_int_equal(occ(&g), 5);
 	assert_int_equal(g.stats.count[SOP_FREE] + g.stats.count[SOP_ALLOC], 0);
 	/* Never refuses, never holds more than max_entries. */
@@ -561,12 +800,13 @@ static void test_task_storage(void **state)
 	assert_int_equal(lk.stale, 0);
 	assert_rel(c, 40, 0, "lookup (get)");
 	/* Delete frees the storage: the next record allocates again. */
-	assert_rel(g.ops->remove(g.st, &k), 90, 0, "delete");
+	assert_rel(g.ops->remove(g.st, &k, &g.at), 90, 0, "delete");
 	assert_int_equal(occ(&g), 0);
-	assert_rel(g.ops->remove(g.st, &k), 0, 0, "delete without storage");
+	assert_rel(g.ops->remove(g.st, &k, &g.at), 0, 0, "delete without storage");
 	assert_int_equal(g.stats.count[SOP_DELETE], 1);
 	assert_int_equal(look(&g, k, NULL).found, 0);
-	assert_rel(rec(&g, k, 30, &ok), 1040, 0, "record after delete allocates");
+	assert_rel(rec(&g, k, 30, &ok), 340, 0,
+		   "record after delete re-creates (element only)");
 	assert_int_equal(g.stats.count[SOP_ALLOC], 2);
 	/* Exit frees, once. */
 	assert_rel(g.ops->task_exit(g.st, &k), 200, 0, "free at exit");
@@ -574,14 +814,18 @@ static void test_task_storage(void **state)
 	assert_int_equal(g.stats.count[SOP_FREE], 1);
 	assert_rel(g.ops->task_exit(g.st, &k), 0, 0, "second exit: nothing");
 	assert_int_equal(g.stats.count[SOP_FREE], 1);
-	/* A task that never recorded (or deleted its storage) frees nothing. */
+	/* A task that never recorded frees nothing; one that deleted its
+	 * element still has its storage, freed with the task. */
 	assert_rel(g.ops->task_exit(g.st, &(struct storage_key){ 1, 9, 99 }), 0, 0,
 		   "exit without storage");
 	rec(&g, key(5, 5, 5), 0, &ok);
-	g.ops->remove(g.st, &(struct storage_key){ 5, 5, 5 });
-	assert_rel(g.ops->task_exit(g.st, &(struct storage_key){ 5, 5, 5 }), 0, 0,
-		   "exit after delete");
-	assert_int_equal(g.stats.count[SOP_FREE], 1);
+	g.ops->remove(g.st, &(struct storage_key){ 5, 5, 5 }, &g.at);
+	assert_rel(g.ops->task_exit(g.st, &(struct storage_key){ 5, 5, 5 }), 200, 0,
+		   "exit after delete frees the storage");
+	assert_int_equal(g.stats.count[SOP_FREE], 2);
+	/* After exit the slot's next task creates from scratch. */
+	assert_rel(rec(&g, key(5, 5, 6), 0, &ok), 1040, 0,
+		   "a new task in the slot: first create");
 	assert_int_equal(g.stats.count[SOP_FAILED_UPDATE] +
 			 g.stats.count[SOP_EVICT] + g.stats.failed_updates, 0);
 	rig_close(&g);
@@ -754,7 +998,7 @@ static void differential(const char *kind, const char *yaml, uint64_t max,
 				assert_int_equal(lk.stale, 0);
 			}
 		} else if (op < 9) {
-			returned += g.ops->remove(g.st, &k);
+			returned += g.ops->remove(g.st, &k, &g.at);
 			if (r.present[i]) {
 				r.present[i] = 0;
 				r.n--;
@@ -814,6 +1058,11 @@ int main(void)
 		cmocka_unit_test(test_hash_stale),
 		cmocka_unit_test(test_factors_applied),
 		cmocka_unit_test(test_hash_default_occupancy),
+		cmocka_unit_test(test_hash_classes),
+		cmocka_unit_test(test_task_classes),
+		cmocka_unit_test(test_ws_tracker),
+		cmocka_unit_test(test_ws_factor),
+		cmocka_unit_test(test_ws_defaults),
 		cmocka_unit_test(test_lru),
 		cmocka_unit_test(test_task_storage),
 		cmocka_unit_test(test_task_storage_keys),

@@ -121,6 +121,7 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 	R->sops = storage_registry[c->strategy];
 	R->env.pid_max = (uint32_t)c->pid_max;
 	R->env.max_slots = (uint32_t)c->pid_max;
+	R->env.cpus = (uint32_t)c->cpus;
 	R->st = R->sops->init(c->storage_cfg[c->strategy], s, &R->env, &R->sstats);
 	if (!R->st)
 		goto oom;

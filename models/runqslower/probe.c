@@ -75,7 +75,9 @@ void probe_wakeup(struct rq_run *R, uint32_t c, uint32_t pid, int is_new)
 	struct storage_key k = key_of(R, pid);
 	int ok;
 	double cost = (double)hook_base(R, h);
-	cost += R->sops->record(R->st, &k, R->s->now, &ok);
+	cost += R->sops->record(R->st, &k,
+				&(struct storage_at){ STORAGE_WAKE, c },
+				R->s->now, &ok);
 	note_occupancy(R);
 	charge_hook(R, c, h, cost);
 }
@@ -91,12 +93,16 @@ void probe_switch(struct rq_run *R, uint32_t c, uint32_t prev,
 	int ok;
 	if (prev != NIL && prev_runnable) {
 		struct storage_key k = key_of(R, prev);
-		cost += R->sops->record(R->st, &k, now, &ok);
+		cost += R->sops->record(R->st, &k,
+					&(struct storage_at){ STORAGE_SWITCH, c },
+					now, &ok);
 	}
 	if (next != NIL) {
 		struct storage_key k = key_of(R, next);
 		struct storage_lookup lk;
-		cost += R->sops->lookup(R->st, &k, &lk);
+		cost += R->sops->lookup(R->st, &k,
+					&(struct storage_at){ STORAGE_SWITCH, c },
+					&lk);
 		if (!lk.found) {
 			R->missed++;
 		} else {
@@ -116,7 +122,8 @@ void probe_switch(struct rq_run *R, uint32_t c, uint32_t prev,
 				cost += (double)o;
 			}
 			if (reported || cfg->del == DEL_ALWAYS)
-				cost += R->sops->remove(R->st, &k);
+				cost += R->sops->remove(R->st, &k,
+					&(struct storage_at){ STORAGE_SWITCH, c });
 		}
 	}
 	note_occupancy(R);
@@ -131,7 +138,8 @@ void probe_exit(struct rq_run *R, uint32_t c, uint32_t pid)
 	int h = RQ_EXIT;
 	if (cfg->attach && cfg->cleanup_on_exit) {
 		cost += (double)hook_base(R, h);
-		cost += R->sops->remove(R->st, &k);
+		cost += R->sops->remove(R->st, &k,
+					&(struct storage_at){ STORAGE_EXIT, c });
 	}
 	/* The strategy's free at exit is kernel work, but it is charged here,
 	 * as BPF time under sched_process_exit, even with the probe's exit
