@@ -77,15 +77,35 @@ int drive_run(struct experiment *x, const struct cli_opts *o, struct err *e)
 	return rc;
 }
 
+/* A scenario's name as one folder name: letters, digits, '-', '_' and '.'
+ * kept, anything else (a '/', a control character) becomes '_', and a
+ * leading '.' too, so "../../x" or ".." cannot leave out/; an empty name
+ * is "scenario".  A name is a label: only --out chooses a location. */
+static void safe_name(const char *name, char *buf, size_t size)
+{
+	size_t n = 0;
+	for (const char *c = name; *c && n + 1 < size; c++, n++) {
+		int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			 (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' ||
+			 (*c == '.' && n > 0);
+		buf[n] = ok ? *c : '_';
+	}
+	buf[n] = 0;
+	if (!n)
+		snprintf(buf, size, "scenario");
+}
+
 void drive_dir(const struct cli_opts *o, const char *name, const char *suffix,
 	       char *dir, size_t size)
 {
+	char safe[256];
+	safe_name(name, safe, sizeof(safe));
 	if (o->out)
 		snprintf(dir, size, "%s", o->out);
 	else if (o->resume)
 		snprintf(dir, size, "%s", o->resume);
 	else
-		snprintf(dir, size, "out/%s%s", name, suffix);
+		snprintf(dir, size, "out/%s%s", safe, suffix);
 }
 
 int drive_shard(struct experiment *x, const struct cli_opts *o,

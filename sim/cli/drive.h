@@ -38,7 +38,8 @@ void drive_run_opts(const struct cli_opts *o, struct exp_run_opts *ro);
 /* Signals, progress (TTY, not --quiet, rank 0), exp_run. */
 int drive_run(struct experiment *x, const struct cli_opts *o, struct err *e);
 
-/* The output folder: --out, else --resume's folder, else out/NAME`suffix`. */
+/* The output folder: --out, else --resume's folder, else out/NAME`suffix`
+ * with NAME made a safe folder name (no '/', no leading '.', not empty). */
 void drive_dir(const struct cli_opts *o, const char *name, const char *suffix,
 	       char *dir, size_t size);
 
