@@ -204,10 +204,11 @@ static int parse_one(const struct cli_cmd *cmd, int i, char *arg,
 	case CLI_SHARD: {
 		unsigned si, sn;
 		char extra;
-		if (sscanf(arg, "%u/%u%c", &si, &sn, &extra) != 2 || sn == 0 ||
-		    si == 0 || si > sn) {
+		if (strspn(arg, "0123456789/") != strlen(arg) ||
+		    sscanf(arg, "%u/%u%c", &si, &sn, &extra) != 2 || sn == 0 ||
+		    si == 0 || si > sn || sn > 1000000) {
 			fprintf(stderr, "bpfsim %s: --shard is I/N with 1 <= I <= N "
-				"(got '%s')\n", cmd->name, arg);
+				"<= 1000000 (got '%s')\n", cmd->name, arg);
 			return 2;
 		}
 		o->shard_i = si;

@@ -235,6 +235,10 @@ static int read_strategies(struct scenario *sc, struct ynode *root,
 			if (add_strategy(sc, t, &where, e))
 				return e->status;
 		}
+		if (sc->nstrategies == 0)
+			return err_set(e, ERR_INPUT, "--strategies", 0, 0,
+				       "names no strategy (expected A,B,...: %s)",
+				       "see bpfsim models");
 	} else if (compare && cmp) {
 		for (size_t i = 0; i < cmp->n; i++)
 			if (add_strategy(sc, cmp->items[i]->value, cmp->items[i], e))

@@ -77,6 +77,14 @@ expect2 runn
 grep -qx "bpfsim: unknown subcommand 'runn' (did you mean 'run'?)" "$tmp/err" ||
 	fail "near-miss subcommand message: $(cat "$tmp/err")"
 expect2 help frobnicate
+# Arguments that used to wrap or run nothing.
+expect2 run scenarios/mmc.yaml --shard 1/-1
+expect2 run scenarios/mmc.yaml --shard 0/3
+expect2 compare scenarios/runqslower.yaml --strategies ''
+grep -q 'names no strategy' "$tmp/err" || fail "--strategies '': $(cat "$tmp/err")"
+expect2 compare scenarios/runqslower.yaml --strategies ,
+expect2 run scenarios/mmc.yaml --x a=1:2:3
+grep -q 'belongs to bpfsim phase' "$tmp/err" || fail "--x with run: $(cat "$tmp/err")"
 
 [ "$fails" -eq 0 ] || exit 1
 echo "ok: help on every subcommand; usage errors exit 2"
