@@ -92,9 +92,64 @@ const char *ynode_kind_name(const struct ynode *n)
 
 /* ---- loading ---------------------------------------------------------- */
 
+/* The keys of a mapping being loaded, hashed, so that the duplicate-key
+ * check is O(1) per key: a 4 MiB file of one flat mapping stays linear.
+ * Small mappings (KEYSET_MIN keys or fewer) are scanned instead. */
+#define KEYSET_MIN 16
+struct keyset {
+	const struct ynode **slot;   /* open addressing, NULL = free */
+	size_t cap, n;               /* cap a power of two, n <= cap / 2 */
+};
+
+static size_t key_hash(const char *s)
+{
+	size_t h = 1469598103934665603u;   /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The key equal to k already in the set, else NULL after adding k; -1
+ * cast to a pointer when out of memory. */
+static const struct ynode *keyset_add(struct keyset *ks, const struct ynode *k)
+{
+	if (2 * (ks->n + 1) > ks->cap) {
+		size_t cap = ks->cap ? 2 * ks->cap : 64;
+		const struct ynode **slot = calloc(cap, sizeof(*slot));
+		if (!slot)
+			return (const struct ynode *)-1;
+		for (size_t i = 0; i < ks->cap; i++) {
+			if (!ks->slot[i])
+				continue;
+			size_t j = key_hash(ks->slot[i]->value) & (cap - 1);
+			while (slot[j])
+				j = (j + 1) & (cap - 1);
+			slot[j] = ks->slot[i];
+		}
+		free(ks->slot);
+		ks->slot = slot;
+		ks->cap = cap;
+	}
+	size_t j = key_hash(k->value) & (ks->cap - 1);
+	for (; ks->slot[j]; j = (j + 1) & (ks->cap - 1))
+		if (!strcmp(ks->slot[j]->value, k->value))
+			return ks->slot[j];
+	ks->slot[j] = k;
+	ks->n++;
+	return NULL;
+}
+
+static void keyset_clear(struct keyset *ks)
+{
+	if (ks->n)
+		memset(ks->slot, 0, ks->cap * sizeof(*ks->slot));
+	ks->n = 0;
+}
+
 struct loader {
 	struct ytree *t;
 	struct err *e;
+	struct keyset keys[YTREE_MAX_DEPTH + 2];  /* per depth: the map's keys */
 	struct ynode *stack[YTREE_MAX_DEPTH + 2];
 	struct ynode *pending_key[YTREE_MAX_DEPTH + 2];  /* map awaiting value */
 	int depth;
@@ -133,20 +188,37 @@ static int attach(struct loader *L, struct ynode *n)
 			return load_error(L, line, col,
 					  "a mapping key must be a plain scalar");
 		}
-		for (size_t i = 0; i < p->n; i++) {
-			if (strcmp(p->keys[i]->value, n->value) == 0) {
-				int line = n->line, col = n->col;
-				int pl = p->keys[i]->line;
-				char name[128];
-				snprintf(name, sizeof(name), "%s", n->value);
-				node_free(n);
-				return load_error(L, line, col,
-						  "duplicate key '%s' (first at line %d)",
-						  name, pl);
-			}
+		const struct ynode *first = NULL;
+		struct keyset *ks = &L->keys[L->depth - 1];
+		if (p->n < KEYSET_MIN) {
+			for (size_t i = 0; i < p->n && !first; i++)
+				if (strcmp(p->keys[i]->value, n->value) == 0)
+					first = p->keys[i];
+		} else {
+			if (ks->n == 0)   /* now large: hash what came before */
+				for (size_t i = 0; i < p->n; i++)
+					if (keyset_add(ks, p->keys[i]) ==
+					    (const struct ynode *)-1)
+						goto oom;
+			first = keyset_add(ks, n);
+			if (first == (const struct ynode *)-1)
+				goto oom;
+		}
+		if (first) {
+			int line = n->line, col = n->col;
+			int pl = first->line;
+			char name[128];
+			snprintf(name, sizeof(name), "%s", n->value);
+			node_free(n);
+			return load_error(L, line, col,
+					  "duplicate key '%s' (first at line %d)",
+					  name, pl);
 		}
 		L->pending_key[L->depth - 1] = n;
 		return 0;
+oom:
+		node_free(n);
+		return load_error(L, 0, 0, "out of memory");
 	}
 	L->pending_key[L->depth - 1] = NULL;
 	if (node_append(p, key, n)) {
@@ -355,6 +427,7 @@ static int load_events(struct loader *L, const char *buf, size_t len)
 			}
 			L->stack[L->depth] = n;
 			L->pending_key[L->depth] = NULL;
+			keyset_clear(&L->keys[L->depth]);
 			L->depth++;
 			break;
 		}
@@ -378,6 +451,10 @@ static int load_events(struct loader *L, const char *buf, size_t len)
 		node_free(L->stack[L->depth]);
 	}
 	yaml_parser_delete(&parser);
+	for (int d = 0; d < YTREE_MAX_DEPTH + 2; d++) {
+		free(L->keys[d].slot);
+		L->keys[d] = (struct keyset){ 0 };
+	}
 	return rc;
 }
 

@@ -123,6 +123,37 @@ static char *nested(int k)
 	return s;
 }
 
+/* Large mappings: the duplicate check is hashed past 16 keys; it must
+ * name the same first occurrence, in nested maps too, and a key that
+ * repeats in a sibling map is no duplicate. */
+static void test_duplicates_large(void **state)
+{
+	(void)state;
+	size_t cap = 1 << 20, len = 0;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	len += (size_t)snprintf(buf + len, cap - len, "m:\n");
+	for (int i = 0; i < 5000; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "  k%d: %d\n", i, i);
+	len += (size_t)snprintf(buf + len, cap - len, "n:\n  k1: 1\n  k2: 2\n");
+	struct err e;
+	err_init(&e);
+	struct ytree *t = ytree_load_buffer("in.yaml", buf, len, &e);
+	assert_non_null(t);   /* k1 in m and in n: no duplicate */
+	ytree_free(t);
+	/* k3 again at the end of m (line 5004), first at line 5. */
+	len = 0;
+	len += (size_t)snprintf(buf + len, cap - len, "m:\n");
+	for (int i = 0; i < 5000; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "  k%d: %d\n", i, i);
+	len += (size_t)snprintf(buf + len, cap - len, "  k3: again\n");
+	err_init(&e);
+	assert_null(ytree_load_buffer("in.yaml", buf, len, &e));
+	assert_string_equal(e.msg, "duplicate key 'k3' (first at line 5)");
+	assert_int_equal(e.line, 5002);
+	free(buf);
+}
+
 static void test_nesting_limit(void **state)
 {
 	(void)state;
@@ -592,6 +623,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_nesting_limit),
+		cmocka_unit_test(test_duplicates_large),
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_load_file_errors),
 		cmocka_unit_test(test_reader_error_position),
