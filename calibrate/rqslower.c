@@ -188,16 +188,7 @@ open_fail:
 
 int rqs_attach(struct rqs *r, struct err *e)
 {
-	for (int i = 0; i < RQS_NHOOKS; i++) {
-		r->link[i] = bpf_program__attach(r->prog[i]);
-		if (!r->link[i]) {
-			int err = errno;
-			return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
-				       "cannot attach %s: %s", hook_names[i],
-				       live_errno_name(err));
-		}
-	}
-	return 0;
+	return live_attach_all(r->prog, r->link, RQS_NHOOKS, hook_names, e);
 }
 
 void rqs_set(struct rqs *r, int measure, int del_always, uint64_t min_ns)
@@ -250,6 +241,7 @@ struct progmean {
 	double mean[RQS_NHOOKS];        /* ns, floor subtracted */
 	double raw[RQS_NHOOKS];
 	uint64_t runs[RQS_NHOOKS];
+	uint64_t misses[RQS_NHOOKS];    /* recursion_misses in the window */
 	double floor;
 	double cpu_share;               /* of all CPUs' time */
 	struct rqs_counters cnt;
@@ -286,13 +278,8 @@ static int start_load(const struct calib_opts *o, struct loadgen *g,
 	}
 	if (o->have_load)
 		s = o->load;      /* validate: the load under test */
-	if (s.nparts && loadgen_start(&s, g)) {
-		if (calib_interrupted(o))
-			return -1;   /* the caller sees an interrupted run */
-		return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
-			       "cannot start %u sleeper threads: %s", sleepers,
-			       strerror(errno));
-	}
+	if (live_load_start(o, &s, g, "bpfsim calibrate", e))
+		return e->status ? e->status : -1;   /* -1: interrupted */
 	return 0;
 }
 
@@ -362,6 +349,7 @@ static int program_means(const struct calib_opts *o, struct rqs *r,
 	double busy = 0;
 	for (int i = 0; i < RQS_NHOOKS; i++) {
 		pm->runs[i] = b[i].runs - a[i].runs;
+		pm->misses[i] = b[i].misses - a[i].misses;
 		pm->raw[i] = pm->runs[i] ? (double)(b[i].run_ns - a[i].run_ns) /
 					   (double)pm->runs[i] : NAN;
 		pm->mean[i] = pm->raw[i] - (isnan(pm->floor) ? 0 : pm->floor);
@@ -489,6 +477,16 @@ static void write_point(FILE *f, const struct point *p,
 
 static void write_hooks(FILE *f, int indent, const struct variant *v);
 
+/* "    key: {sched_wakeup: N, sched_wakeup_new: N, sched_switch: N}" */
+static void write_counts(FILE *f, const char *key, const uint64_t *n)
+{
+	fprintf(f, "    %s: {", key);
+	for (int h = 0; h < RQS_NHOOKS; h++)
+		fprintf(f, "%s%s: %llu", h ? ", " : "", hook_names[h],
+			(unsigned long long)n[h]);
+	fputs("}\n", f);
+}
+
 static void write_variant(FILE *f, const struct calib_opts *o,
 			  const struct variant *v)
 {
@@ -516,10 +514,10 @@ static void write_variant(FILE *f, const struct calib_opts *o,
 	for (int h = 0; h < RQS_NHOOKS; h++)
 		fprintf(f, "      %s: %s\n", hook_names[h],
 			v->pm.runs[h] ? live_ns(v->pm.mean[h], b, sizeof(b)) : "null");
-	fprintf(f, "    program_runs: {%s: %llu, %s: %llu, %s: %llu}\n",
-		hook_names[0], (unsigned long long)v->pm.runs[0], hook_names[1],
-		(unsigned long long)v->pm.runs[1], hook_names[2],
-		(unsigned long long)v->pm.runs[2]);
+	write_counts(f, "program_runs", v->pm.runs);
+	/* Runs the kernel skipped (a program already running on the CPU):
+	 * ~0 for these hooks; more means program_runs undercounts events. */
+	write_counts(f, "recursion_misses", v->pm.misses);
 	calfile_write_ns(f, 4, "stats_floor", v->pm.floor);
 	fprintf(f, "    cpu_share: %.4g\n", v->pm.cpu_share);
 	write_hooks(f, 4, v);
@@ -654,8 +652,7 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 	struct live_floor fl = { .fd = -1 };
 	struct variant v[2];
 	const char *why;
-	char *host = NULL, *sec = NULL, b[48];
-	size_t seclen = 0;
+	char b[48];
 	int rc, intr = 0;
 
 	memset(v, 0, sizeof(v));
@@ -704,21 +701,20 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 		       live_ns(v[k].pm.floor, b, sizeof(b)),
 		       100 * v[k].pm.cpu_share);
 		for (int h = 0; h < RQS_NHOOKS; h++)
-			printf("    %-18s %10llu runs  mean %s\n", hook_names[h],
+			printf("    %-18s %10llu runs  mean %-10s  recursion_misses "
+			       "%llu\n", hook_names[h],
 			       (unsigned long long)v[k].pm.runs[h],
 			       v[k].pm.runs[h] ? live_ns(v[k].pm.mean[h], b, sizeof(b))
-					       : "-");
+					       : "-",
+			       (unsigned long long)v[k].pm.misses[h]);
 	}
 	if (!o->out)
 		goto out;
 
-	FILE *s = open_memstream(&sec, &seclen);
-	if (!s) {
-		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	struct live_section sec;
+	if ((rc = live_section_open(&sec, &f, &st, e)))
 		goto out;
-	}
-	host = live_host_yaml(&f, &st);
-	fputs(host ? host : "", s);
+	FILE *s = sec.f;
 	fprintf(s, "storage:\n  meta:\n");
 	fprintf(s, "    duration_per_point: %s\n", live_ns(o->duration_ns, b, sizeof(b)));
 	fprintf(s, "    occupancy: [");
@@ -760,16 +756,12 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 				   ov->pt[0].base);
 		calfile_write_dist(s, 2, "baseline", &ov->pt[0].op[RQS_BASE], 0);
 	}
-	fclose(s);
-	rc = calfile_merge(o->out, sec, e);
-	if (!rc)
-		printf("\nwrote storage costs to %s\n", o->out);
+	putchar('\n');
+	rc = live_section_commit(&sec, o->out, "storage costs", stdout, e);
 out:
 	live_floor_stop(&fl);
 	live_stats_off(&st);
 	free_variant(&v[0]);
 	free_variant(&v[1]);
-	free(host);
-	free(sec);
 	return rc;
 }

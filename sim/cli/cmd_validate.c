@@ -10,7 +10,7 @@
  * DIR/calibrate.log, not the terminal - write DIR/scenario-SLUG-KIND.yaml
  * and simulate it.  Then
  * DIR/validation.csv (the rows), DIR/measured.csv (the raw counts of step
- * 1), the table on stdout and the figure (plots/fig_validate.c).  Every
+ * 1, the programs' recursion_misses among them), the table on stdout and the figure (plots/fig_validate.c).  Every
  * file goes through a temporary and a rename (out.h; calfile_merge).
  * SIGINT/SIGTERM stop after the step in progress (probes detached, load
  * reaped); the rows finished so far are written; exit 130/143.
@@ -54,7 +54,10 @@ static const char validate_help[] =
 	"  BPF time per invocation and invocations per second of each hook,\n"
 	"  BPF share of all CPU time, overhead ratio BPF / (busy - BPF),\n"
 	"  runqueue wait p50 and p99 (measured by the workload probes),\n"
-	"  CPU busy share.\n"
+	"  CPU busy share;\n"
+	"and, per row, the recursion_misses of the programs behind it (runs the\n"
+	"kernel skipped because a program was already running on that CPU;\n"
+	"expected 0 for these hooks, bpf_prog_info since kernel 5.12).\n"
 	"The workload is calibrated in the very window the probes are measured\n"
 	"in (its probes run beside them), the storage costs right after.\n"
 	"Needs root (or CAP_BPF + CAP_PERFMON) and a kernel with BTF; takes\n"
@@ -351,7 +354,7 @@ static void write_measured(FILE *f, const char *load,
 	double v[] = { m->elapsed, m->runs[0], m->run_ns[0], m->runs[1],
 		       m->run_ns[1], m->runs[2], m->run_ns[2], m->floor, m->busy,
 		       m->idle, m->steal, m->load_cpu, m->load_elapsed, m->reports,
-		       m->failed };
+		       m->failed, m->misses[0], m->misses[1], m->misses[2] };
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		fputc(',', f);
 		out_num(f, v[i], "nan");
@@ -383,7 +386,9 @@ static int cmd_validate(int argc, char **argv)
 	      "run_ns_sched_wakeup,runs_sched_wakeup_new,run_ns_sched_wakeup_new,"
 	      "runs_sched_switch,run_ns_sched_switch,stats_floor_ns,busy_ns,"
 	      "idle_ns,steal_ns,load_cpu_ns,load_elapsed_s,reports,"
-	      "failed_updates\n", mf.f);
+	      "failed_updates,recursion_misses_sched_wakeup,"
+	      "recursion_misses_sched_wakeup_new,recursion_misses_sched_switch\n",
+	      mf.f);
 	rows = calloc(v.nloads * v.nkinds * VM_COUNT, sizeof(*rows));
 	if (!rows) {
 		err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
@@ -455,8 +460,8 @@ static int cmd_validate(int argc, char **argv)
 				goto fail;
 			if (intr || cli_interrupted)
 				goto interrupted;
-			validate_rows(v.loads[i], task, meas, pred, v.tol,
-				      &rows[nrows]);
+			validate_rows(v.loads[i], task, meas, m.misses, pred,
+				      v.tol, &rows[nrows]);
 			nrows += VM_COUNT;
 		}
 	}
