@@ -448,6 +448,21 @@ int live_prog_info(int prog_fd, char *name, size_t size, uint32_t *id,
 
 /* ---- attaching and loads ---------------------------------------------------- */
 
+int live_start(const struct calib_opts *o, struct live_features *f,
+	       struct live_stats *st, struct live_floor *fl, int *raw_tp,
+	       const char **why, struct err *e)
+{
+	int rc = live_init(o, f, e);
+	if (rc)
+		return rc;
+	*raw_tp = live_use_raw_tp(o, f, why);
+	if (!o->quiet)
+		live_print_features(stderr, f);
+	if ((rc = live_stats_on(st, e)))
+		return rc;
+	return live_floor_start(fl, *raw_tp, e);
+}
+
 int live_attach_all(struct bpf_program *const *progs, struct bpf_link **links,
 		    int n, const char *const *hooks, struct err *e)
 {

@@ -114,6 +114,15 @@ struct live_floor {
 int live_floor_start(struct live_floor *fl, int raw_tp, struct err *e);
 void live_floor_stop(struct live_floor *fl);
 
+/* The start workload and storage share: live_init, the attach type
+ * (live_use_raw_tp: *raw_tp, *why), the features on stderr unless
+ * o->quiet, bpf_stats on (st) and the stats floor attached (fl).  The
+ * caller stops fl and st on every path (safe when they never started:
+ * initialise them with fd -1). */
+int live_start(const struct calib_opts *o, struct live_features *f,
+	       struct live_stats *st, struct live_floor *fl, int *raw_tp,
+	       const char **why, struct err *e);
+
 /* ---- per-CPU maps ------------------------------------------------------- */
 /* Sum the CPUs' copies of struct hist at key of a PERCPU_ARRAY. */
 int live_read_hist(int map_fd, uint32_t key, struct hist *out);

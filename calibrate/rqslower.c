@@ -657,12 +657,8 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 
 	memset(v, 0, sizeof(v));
 	v[1].task = 1;
-	if ((rc = live_init(o, &f, e)))
-		return rc;
-	int raw_tp = live_use_raw_tp(o, &f, &why);
-	if (!o->quiet)
-		live_print_features(stderr, &f);
-	if ((rc = live_stats_on(&st, e)) || (rc = live_floor_start(&fl, raw_tp, e)))
+	int raw_tp = 0;
+	if ((rc = live_start(o, &f, &st, &fl, &raw_tp, &why, e)))
 		goto out;
 	printf("storage costs: %s programs%s, %s per point, bpf_stats via %s\n",
 	       why, raw_tp ? " (task storage: tp_btf, it has no raw_tp variant)" : "",

@@ -494,12 +494,8 @@ int calib_workload(const struct calib_opts *o, struct err *e)
 	int rc;
 
 	memset(&load, 0, sizeof(load));
-	if ((rc = live_init(o, &f, e)))
-		return rc;
-	int raw_tp = live_use_raw_tp(o, &f, &why);
-	if (!o->quiet)
-		live_print_features(stderr, &f);
-	if ((rc = live_stats_on(&st, e)) || (rc = live_floor_start(&fl, raw_tp, e)))
+	int raw_tp = 0;
+	if ((rc = live_start(o, &f, &st, &fl, &raw_tp, &why, e)))
 		goto out;
 	if (live_load_start(o, &o->load, &load, "bpfsim calibrate", e)) {
 		rc = e->status;

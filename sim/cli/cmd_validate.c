@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calibrate/calopt.h"
 #include "calibrate/loadgen.h"
 #include "calibrate/validate.h"
 #include "plots/plot.h"
@@ -103,28 +104,7 @@ struct vopts {
 	struct val_sim_opts so;
 };
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("bpfsim validate: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (see bpfsim validate --help)\n", stderr);
-	return 2;
-}
-
-static int parse_whole(const char *opt, const char *text, double lo, double hi,
-		       double *v)
-{
-	char why[128];
-	if (units_parse_number(text, v, why, sizeof(why)) || *v != floor(*v) ||
-	    *v < lo || *v > hi)
-		return usage_error("%s takes a whole number in %.0f..%.0f (got '%s')",
-				   opt, lo, hi, text);
-	return 0;
-}
+#define usage_error(...) calopt_usage("validate", __VA_ARGS__)
 
 static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 		 size_t loadsize)
@@ -191,30 +171,26 @@ static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 						   "(0, 100] (got '%s')", optarg);
 			break;
 		case O_REPS:
-			if (parse_whole("--reps", optarg, 2, 10000, &x))
+			if (calopt_whole("validate", "--reps", optarg, 2, 10000,
+					 &x))
 				return 2;
 			v->so.reps = (uint64_t)x;
 			break;
 		case O_SEED:
-			if (parse_whole("--seed", optarg, 0, 9007199254740992.0, &x))
+			if (calopt_whole("validate", "--seed", optarg, 0, 9007199254740992.0,
+					 &x))
 				return 2;
 			v->so.seed = (uint64_t)x;
 			break;
 		case O_THREADS:
-			if (parse_whole("--threads", optarg, 1, 4096, &x))
+			if (calopt_whole("validate", "--threads", optarg, 1, 4096,
+					 &x))
 				return 2;
 			v->so.threads = (unsigned)x;
 			break;
 		case O_ATTACH:
-			if (!strcmp(optarg, "auto"))
-				v->co.attach = CALIB_ATTACH_AUTO;
-			else if (!strcmp(optarg, "tp_btf"))
-				v->co.attach = CALIB_ATTACH_TP_BTF;
-			else if (!strcmp(optarg, "raw_tp"))
-				v->co.attach = CALIB_ATTACH_RAW_TP;
-			else
-				return usage_error("--attach takes auto, tp_btf or "
-						   "raw_tp (got '%s')", optarg);
+			if (calopt_attach("validate", optarg, &v->co.attach))
+				return 2;
 			break;
 		case O_NOPLOTS:
 			v->no_plots = 1;
@@ -249,16 +225,13 @@ static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 		return usage_error("--storage takes hash, task_storage or both (got "
 				   "'%s')", storage);
 	}
-	if (units_parse_duration(dur, &v->co.duration_ns, why, sizeof(why)) ||
-	    v->co.duration_ns < 1e8 || v->co.duration_ns > 3600e9)
-		return usage_error("--duration takes a time from 100ms to 1h (got "
-				   "'%s')", dur);
+	if (calopt_duration("validate", "--duration", dur, 1e8, 3600e9,
+			    "100ms to 1h", &v->co.duration_ns))
+		return 2;
 	v->so.duration_ns = v->co.duration_ns;
-	if (simdur && (units_parse_duration(simdur, &v->so.duration_ns, why,
-					    sizeof(why)) ||
-		       v->so.duration_ns < 1e6 || v->so.duration_ns > 3600e9))
-		return usage_error("--sim-duration takes a time from 1ms to 1h "
-				   "(got '%s')", simdur);
+	if (simdur && calopt_duration("validate", "--sim-duration", simdur, 1e6,
+				      3600e9, "1ms to 1h", &v->so.duration_ns))
+		return 2;
 	if (snprintf(loadbuf, loadsize, "%s", loads) >= (int)loadsize)
 		return usage_error("--loads is too long");
 	char *save = NULL;
