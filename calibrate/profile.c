@@ -14,6 +14,8 @@
  *                 BPF_ENABLE_STATS, sampled every 200 ms, minus the stats
  *                 floor (an empty program's mean run_time_ns).  Means only,
  *                 and labelled so.
+ * Either way each target's recursion_misses (bpf_prog_info: runs the kernel
+ * skipped) over the window is reported and written (~0 expected).
  * Targets: a program id, a name (the kernel's 15-character name or the full
  * BTF name; must be unique), or bundled:hash / bundled:task[:tp_btf|raw_tp]
  * - bpfsim's own runqslower probes, loaded, attached and driven by a load

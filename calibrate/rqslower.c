@@ -4,7 +4,8 @@
  *   1. whole-program means: the probes run as plain runqslower (no timing)
  *      under sleepers + a light spawn load; bpf_stats' run_time_ns/run_cnt
  *      per program minus the stats floor (live.h) - comparable to the
- *      published per-program figures;
+ *      published per-program figures - and each program's
+ *      recursion_misses over the same window (~0 expected);
  *   2. per-operation costs: with ctl.measure, each storage operation is
  *      timed inside the program; the empty bracket's mean (same program,
  *      same moment) is subtracted from each histogram (chist_shift);

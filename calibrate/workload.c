@@ -35,7 +35,8 @@
  *   idle_wakeup -> the time an idle CPU takes to run a task woken onto it
  *   cpu_busy   -> share of all CPUs' time not idle (/proc/stat)
  * The probes' own cost is measured with bpf_stats (run_time_ns, stats
- * floor subtracted) and reported as a share of all CPU time.
+ * floor subtracted) and reported as a share of all CPU time, with each
+ * program's recursion_misses (~0 expected).
  *
  * The load generator starts before the probes load, so its first spawns
  * are not mistaken for a start-up burst; its children close every
