@@ -6,7 +6,7 @@
  * task across kernels (task_struct::__state since 5.14, ::state before),
  * through CO-RE.  All reads of task fields use BPF_CORE_READ so the same
  * code works in tp_btf programs (BTF pointers) and raw_tp programs (plain
- * kernel addresses).
+ * kernel addresses).  PERCPU_ARRAY() defines the per-CPU maps they keep.
  */
 #ifndef BPFSIM_CALIB_BPF_H
 #define BPFSIM_CALIB_BPF_H
@@ -30,6 +30,18 @@ static __always_inline long task_state(struct task_struct *t)
 		return BPF_CORE_READ(t, __state);
 	return BPF_CORE_READ((struct task_struct___pre514 *)t, state);
 }
+
+/* A BPF_MAP_TYPE_PERCPU_ARRAY of n values of type T at keys 0..n-1: the
+ * histogram, counter and scratch maps of every probe (user space sums the
+ * CPUs' copies: live_read_hist, live_read_counters).  Only the map's
+ * definition: the programs name and use it as usual. */
+#define PERCPU_ARRAY(name, n, T)                                          \
+	struct {                                                           \
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                   \
+		__uint(max_entries, n);                                    \
+		__type(key, __u32);                                        \
+		__type(value, T);                                          \
+	} name SEC(".maps")
 
 /* Record v (ns, or a counter difference) into histogram `which` of map. */
 #define HIST_ADD(map, which, v)                                            \

@@ -28,6 +28,7 @@ BPF_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/s390x/s390/' -e 's/riscv64/riscv/')
 
 CALIB_COMMON := calibrate/chist.c calibrate/fit.c calibrate/calfile.c \
+	calibrate/calopt.c \
 	calibrate/loadgen.c
 # bpfsim validate: scenario, simulation and tables (validate.c,
 # cmd_validate.c) build everywhere; the measurement (validate_live.c) is

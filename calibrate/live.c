@@ -415,7 +415,18 @@ int live_prog_stat(int prog_fd, struct live_progstat *ps)
 		return -errno;
 	ps->run_ns = info.run_time_ns;
 	ps->runs = info.run_cnt;
+	/* The kernel fills what it knows and zeroes the rest of our struct:
+	 * before 5.12 recursion_misses reads 0. */
+	ps->misses = info.recursion_misses;
 	return 0;
+}
+
+struct live_progstat live_progstat_diff(const struct live_progstat *b,
+					const struct live_progstat *a)
+{
+	struct live_progstat d = { b->run_ns - a->run_ns, b->runs - a->runs,
+				   b->misses - a->misses };
+	return d;
 }
 
 int live_prog_info(int prog_fd, char *name, size_t size, uint32_t *id,
@@ -433,6 +444,52 @@ int live_prog_info(int prog_fd, char *name, size_t size, uint32_t *id,
 	if (type)
 		*type = info.type;
 	return 0;
+}
+
+/* ---- attaching and loads ---------------------------------------------------- */
+
+int live_start(const struct calib_opts *o, struct live_features *f,
+	       struct live_stats *st, struct live_floor *fl, int *raw_tp,
+	       const char **why, struct err *e)
+{
+	int rc = live_init(o, f, e);
+	if (rc)
+		return rc;
+	*raw_tp = live_use_raw_tp(o, f, why);
+	if (!o->quiet)
+		live_print_features(stderr, f);
+	if ((rc = live_stats_on(st, e)))
+		return rc;
+	return live_floor_start(fl, *raw_tp, e);
+}
+
+int live_attach_all(struct bpf_program *const *progs, struct bpf_link **links,
+		    int n, const char *const *hooks, struct err *e)
+{
+	for (int i = 0; i < n; i++) {
+		links[i] = bpf_program__attach(progs[i]);
+		if (!links[i]) {
+			int err = errno;
+			return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
+				       "cannot attach %s: %s", hooks[i],
+				       live_errno_name(err));
+		}
+	}
+	return 0;
+}
+
+int live_load_start(const struct calib_opts *o, const struct loadgen_spec *spec,
+		    struct loadgen *g, const char *who, struct err *e)
+{
+	char text[160];
+	if (!spec || !spec->nparts || !loadgen_start(spec, g))
+		return 0;
+	if (calib_interrupted(o))
+		return 1;
+	int err = errno;
+	loadgen_format(spec, text, sizeof(text));
+	return err_set(e, ERR_RUNTIME, who, 0, 0, "cannot start the load "
+		       "generator (%s): %s", text, strerror(err));
 }
 
 /* ---- stats floor ---------------------------------------------------------- */
@@ -679,15 +736,12 @@ void live_dist_row_fit(FILE *f, const char *name, const struct chist *c,
 		live_ns(chist_quantile(c, 0.99), p99, sizeof(p99)), fit, ks);
 }
 
-char *live_host_yaml(const struct live_features *f, const struct live_stats *s)
+static void host_yaml(FILE *o, const struct live_features *f,
+		      const struct live_stats *s)
 {
-	char *buf = NULL, q[256], date[64];
-	size_t len = 0;
+	char q[256], date[64];
 	time_t now = time(NULL);
 	struct tm tm;
-	FILE *o = open_memstream(&buf, &len);
-	if (!o)
-		return NULL;
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	fprintf(o, "host:\n");
@@ -707,6 +761,32 @@ char *live_host_yaml(const struct live_features *f, const struct live_stats *s)
 	fprintf(o, "  pmu: %s\n", f->pmu ? "true" : "false");
 	if (s && s->how)
 		fprintf(o, "  bpf_stats: %s\n", calfile_quote(s->how, q, sizeof(q)));
-	fclose(o);
-	return buf;
 }
+
+int live_section_open(struct live_section *s, const struct live_features *f,
+		      const struct live_stats *st, struct err *e)
+{
+	memset(s, 0, sizeof(*s));
+	s->f = open_memstream(&s->buf, &s->len);
+	if (!s->f)
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	host_yaml(s->f, f, st);
+	return 0;
+}
+
+int live_section_commit(struct live_section *s, const char *path,
+			const char *what, FILE *rep, struct err *e)
+{
+	int rc = 0;
+	if (s->f && fclose(s->f))
+		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	s->f = NULL;
+	if (!rc)
+		rc = calfile_merge(path, s->buf ? s->buf : "", e);
+	if (!rc)
+		fprintf(rep, "wrote %s to %s\n", what, path);
+	free(s->buf);
+	s->buf = NULL;
+	return rc;
+}
+

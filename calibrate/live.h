@@ -70,13 +70,40 @@ struct live_stats {
 };
 int live_stats_on(struct live_stats *s, struct err *e);
 void live_stats_off(struct live_stats *s);
+/* A program's counters as bpf_prog_info has them: run_time_ns and
+ * run_cnt grow only while bpf_stats is on; recursion_misses (kernel 5.12+)
+ * always - the runs the kernel skipped because a program of the same
+ * kind was already running on that CPU (bpf_prog_inc_misses_counter:
+ * tracepoint programs in __bpf_trace_run, fentry/fexit in the
+ * trampoline).  Take the difference over a window; expected ~0 for the
+ * scheduler hooks measured here, and non-zero means the runs counted miss
+ * some events the model assumes were handled. */
 struct live_progstat {
 	uint64_t run_ns, runs;
+	uint64_t misses;     /* recursion_misses (0 before kernel 5.12) */
 };
 int live_prog_stat(int prog_fd, struct live_progstat *ps);
+/* b - a of every counter (each window's difference). */
+struct live_progstat live_progstat_diff(const struct live_progstat *b,
+					const struct live_progstat *a);
 /* Name of a program as the kernel keeps it (15 chars) and its id. */
 int live_prog_info(int prog_fd, char *name, size_t size, uint32_t *id,
 		   uint32_t *type);
+
+/* ---- attaching and loads ------------------------------------------------- */
+struct bpf_program;
+struct bpf_link;
+/* Attach progs[0..n) into links[0..n) (each NULL before); the first
+ * refusal is an ERR_RUNTIME naming hooks[i].  The caller destroys the
+ * links it got, on success and failure alike. */
+int live_attach_all(struct bpf_program *const *progs, struct bpf_link **links,
+		    int n, const char *const *hooks, struct err *e);
+/* Start the load generator on spec (a spec without parts: nothing).
+ * Non-zero when it did not start: an ERR_RUNTIME from `who` in e, unless
+ * o was interrupted meanwhile (then e stays clear and the caller ends as
+ * an interrupted run). */
+int live_load_start(const struct calib_opts *o, const struct loadgen_spec *spec,
+		    struct loadgen *g, const char *who, struct err *e);
 
 /* ---- the stats floor (floor.bpf.c) ---------------------------------------- */
 struct live_floor {
@@ -86,6 +113,15 @@ struct live_floor {
 };
 int live_floor_start(struct live_floor *fl, int raw_tp, struct err *e);
 void live_floor_stop(struct live_floor *fl);
+
+/* The start workload and storage share: live_init, the attach type
+ * (live_use_raw_tp: *raw_tp, *why), the features on stderr unless
+ * o->quiet, bpf_stats on (st) and the stats floor attached (fl).  The
+ * caller stops fl and st on every path (safe when they never started:
+ * initialise them with fd -1). */
+int live_start(const struct calib_opts *o, struct live_features *f,
+	       struct live_stats *st, struct live_floor *fl, int *raw_tp,
+	       const char **why, struct err *e);
 
 /* ---- per-CPU maps ------------------------------------------------------- */
 /* Sum the CPUs' copies of struct hist at key of a PERCPU_ARRAY. */
@@ -132,8 +168,23 @@ void live_dist_header(FILE *f);
 void live_dist_row(FILE *f, const char *name, const struct chist *c);
 void live_dist_row_fit(FILE *f, const char *name, const struct chist *c,
 		       int fits);
-/* "host:\n  kernel: ...\n" (malloc'd; NULL on no memory). */
-char *live_host_yaml(const struct live_features *f, const struct live_stats *s);
+/* ---- calibration file sections ------------------------------------------ */
+/* Each measurement writes its section the same way: live_section_open
+ * starts a memory buffer holding the host: block (kernel, CPU, features;
+ * st's bpf_stats method, st may be NULL), the caller writes its section
+ * to s->f, live_section_commit merges the text into the file at `path`
+ * (calfile_merge: the other sections stay) and says "wrote WHAT to PATH"
+ * on rep.  open fails only without memory (then nothing to free); commit
+ * always frees the buffer. */
+struct live_section {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+int live_section_open(struct live_section *s, const struct live_features *f,
+		      const struct live_stats *st, struct err *e);
+int live_section_commit(struct live_section *s, const char *path,
+			const char *what, FILE *rep, struct err *e);
 /* ns as "123.4ns" / "1.2us" (6 significant digits). */
 char *live_ns(double ns, char *buf, size_t size);
 

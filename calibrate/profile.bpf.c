@@ -14,26 +14,11 @@ char LICENSE[] SEC("license") = "GPL";
 
 const volatile struct prof_cfg cfg = {};
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct prof_start);
-} starts SEC(".maps");
+PERCPU_ARRAY(starts, 1, struct prof_start);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, PROF_NHIST);
-	__type(key, __u32);
-	__type(value, struct hist);
-} hists SEC(".maps");
+PERCPU_ARRAY(hists, PROF_NHIST, struct hist);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct prof_counters);
-} counters SEC(".maps");
+PERCPU_ARRAY(counters, 1, struct prof_counters);
 
 /* One perf event per CPU each (max_entries set to the CPU count). */
 struct {

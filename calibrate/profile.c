@@ -14,6 +14,8 @@
  *                 BPF_ENABLE_STATS, sampled every 200 ms, minus the stats
  *                 floor (an empty program's mean run_time_ns).  Means only,
  *                 and labelled so.
+ * Either way each target's recursion_misses (bpf_prog_info: runs the kernel
+ * skipped) over the window is reported and written (~0 expected).
  * Targets: a program id, a name (the kernel's 15-character name or the full
  * BTF name; must be unique), or bundled:hash / bundled:task[:tp_btf|raw_tp]
  * - bpfsim's own runqslower probes, loaded, attached and driven by a load
@@ -52,7 +54,7 @@ struct target {
 	struct bpf_link *lin, *lout;
 	struct chist ns, cyc, ins;
 	uint64_t runs;
-	/* bpf_stats */
+	/* bpf_stats (recursion_misses with both methods) */
 	struct live_progstat first, last;
 	double n, mean, m2;      /* interval means: Welford */
 	struct live_progstat prev;
@@ -440,6 +442,17 @@ static void write_target_common(FILE *s, const struct target *t)
 	fprintf(s, "    program: {id: %u, name: %s, type: %s}\n", t->id,
 		calfile_quote(t->name, q, sizeof(q)),
 		calfile_quote(prog_type_name(t->type), q2, sizeof(q2)));
+	/* Runs of the target the kernel skipped over the window (a program
+	 * already running on the CPU): ~0 expected; they are in no mean. */
+	fprintf(s, "    recursion_misses: %llu\n",
+		(unsigned long long)(t->last.misses - t->first.misses));
+}
+
+/* Every target's counters at the window's start (first) or end (last). */
+static void snap_targets(struct prof *P, int end)
+{
+	for (size_t i = 0; i < P->n; i++)
+		live_prog_stat(P->t[i].fd, end ? &P->t[i].last : &P->t[i].first);
 }
 
 int calib_profile(const struct calib_opts *o, struct err *e)
@@ -447,8 +460,6 @@ int calib_profile(const struct calib_opts *o, struct err *e)
 	struct live_features f;
 	struct prof P;
 	char reason[512] = "", b[48], c2[48], c3[48];
-	char *host = NULL, *sec = NULL;
-	size_t seclen = 0;
 	int rc, fentry_ok = 0, err = 0;
 	const char *why;
 
@@ -469,11 +480,8 @@ int calib_profile(const struct calib_opts *o, struct err *e)
 	loadgen_parse("sleepers:64+spawn:500", &def, tmp, sizeof(tmp));
 	const struct loadgen_spec *ls = o->have_load ? &o->load
 				     : !strncmp(o->prog, "bundled:", 8) ? &def : NULL;
-	if (ls && ls->nparts && loadgen_start(ls, &P.load)) {
-		if (!calib_interrupted(o))
-			rc = err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
-				     "cannot start the load generator: %s",
-				     strerror(errno));
+	if (live_load_start(o, ls, &P.load, "bpfsim calibrate", e)) {
+		rc = e->status;
 		goto out;
 	}
 	if ((rc = resolve_targets(&P, &f, e)))
@@ -531,8 +539,10 @@ int calib_profile(const struct calib_opts *o, struct err *e)
 		printf("profile: fentry/fexit histograms%s, %s\n",
 		       f.pmu ? " with cycles and instructions" : " (no PMU: ns only)",
 		       live_ns(o->duration_ns, b, sizeof(b)));
+		snap_targets(&P, 0);
 		int intr = live_wait(o, o->duration_ns * 1e-9, "profiling",
 				     P.bundled ? rqs_poll : NULL, P.bundled);
+		snap_targets(&P, 1);
 		for (size_t i = 0; i <= MAX_TARGETS; i++)
 			if (P.t[i].skel && fentry_read(&P.t[i])) {
 				rc = err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
@@ -559,15 +569,18 @@ int calib_profile(const struct calib_opts *o, struct err *e)
 				live_dist_row(stdout, "  instructions", &P.t[i].ins);
 			}
 		}
+		printf("  recursion_misses (runs the kernel skipped):");
+		for (size_t i = 0; i < P.n; i++)
+			printf("%s %s %llu", i ? "," : "", P.t[i].name,
+			       (unsigned long long)(P.t[i].last.misses -
+						    P.t[i].first.misses));
+		putchar('\n');
 		if (!o->out)
 			goto out;
-		FILE *s = open_memstream(&sec, &seclen);
-		if (!s) {
-			rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		struct live_section sec;
+		if ((rc = live_section_open(&sec, &f, NULL, e)))
 			goto out;
-		}
-		host = live_host_yaml(&f, NULL);
-		fputs(host ? host : "", s);
+		FILE *s = sec.f;
 		fprintf(s, "profile:\n");
 		for (size_t i = 0; i < P.n; i++) {
 			calfile_write_dist(s, 2, P.t[i].key, &P.t[i].ns, over);
@@ -581,10 +594,7 @@ int calib_profile(const struct calib_opts *o, struct err *e)
 					chist_mean(&P.t[i].ins));
 			}
 		}
-		fclose(s);
-		rc = calfile_merge(o->out, sec, e);
-		if (!rc)
-			printf("wrote the profile to %s\n", o->out);
+		rc = live_section_commit(&sec, o->out, "the profile", stdout, e);
 		goto out;
 	}
 
@@ -594,16 +604,14 @@ int calib_profile(const struct calib_opts *o, struct err *e)
 		goto out;
 	printf("profile: falling back to bpf_stats (run_time_ns / run_cnt via "
 	       "%s): MEANS ONLY, no distribution\n", P.stats.how);
-	for (size_t i = 0; i < P.n; i++) {
-		live_prog_stat(P.t[i].fd, &P.t[i].first);
+	snap_targets(&P, 0);
+	for (size_t i = 0; i < P.n; i++)
 		P.t[i].prev = P.t[i].first;
-	}
 	live_prog_stat(P.floor.fd, &P.floor0);
 	struct sampler sm = { &P, live_now() + SAMPLE_S };
 	int intr = live_wait(o, o->duration_ns * 1e-9, "profiling (bpf_stats)",
 			     sample_tick, &sm);
-	for (size_t i = 0; i < P.n; i++)
-		live_prog_stat(P.t[i].fd, &P.t[i].last);
+	snap_targets(&P, 1);
 	live_prog_stat(P.floor.fd, &P.floor1);
 	if (intr)
 		goto out;
@@ -612,28 +620,26 @@ int calib_profile(const struct calib_opts *o, struct err *e)
 		  (double)(P.floor1.runs - P.floor0.runs) : 0;
 	printf("  stats floor (empty program's mean run_time_ns, subtracted): %s\n",
 	       live_ns(floor, b, sizeof(b)));
-	printf("  %-22s %6s %10s %10s %10s %12s\n", "program", "id", "runs",
-	       "raw mean", "mean", "interval sd");
+	printf("  %-22s %6s %10s %10s %10s %12s %17s\n", "program", "id", "runs",
+	       "raw mean", "mean", "interval sd", "recursion_misses");
 	for (size_t i = 0; i < P.n; i++) {
 		struct target *t = &P.t[i];
 		uint64_t runs = t->last.runs - t->first.runs;
 		double raw = runs ? (double)(t->last.run_ns - t->first.run_ns) /
 				    (double)runs : NAN;
 		double sd = t->n > 1 ? sqrt(t->m2 / (t->n - 1)) : NAN;
-		printf("  %-22s %6u %10llu %10s %10s %12s\n", t->name, t->id,
-		       (unsigned long long)runs, live_ns(raw, b, sizeof(b)),
+		printf("  %-22s %6u %10llu %10s %10s %12s %17llu\n", t->name,
+		       t->id, (unsigned long long)runs, live_ns(raw, b, sizeof(b)),
 		       live_ns(raw - floor, c2, sizeof(c2)),
-		       live_ns(sd, c3, sizeof(c3)));
+		       live_ns(sd, c3, sizeof(c3)),
+		       (unsigned long long)(t->last.misses - t->first.misses));
 	}
 	if (!o->out)
 		goto out;
-	FILE *s = open_memstream(&sec, &seclen);
-	if (!s) {
-		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	struct live_section sec;
+	if ((rc = live_section_open(&sec, &f, &P.stats, e)))
 		goto out;
-	}
-	host = live_host_yaml(&f, &P.stats);
-	fputs(host ? host : "", s);
+	FILE *s = sec.f;
 	fprintf(s, "profile:\n");
 	for (size_t i = 0; i < P.n; i++) {
 		struct target *t = &P.t[i];
@@ -656,13 +662,8 @@ int calib_profile(const struct calib_opts *o, struct err *e)
 		fprintf(s, "    note: \"mean only: fentry/fexit refused, "
 			"run_time_ns/run_cnt with the stats floor subtracted\"\n");
 	}
-	fclose(s);
-	rc = calfile_merge(o->out, sec, e);
-	if (!rc)
-		printf("wrote the profile to %s\n", o->out);
+	rc = live_section_commit(&sec, o->out, "the profile", stdout, e);
 out:
 	prof_fini(&P);
-	free(host);
-	free(sec);
 	return rc;
 }

@@ -54,19 +54,9 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, RQS_NOPS);
-	__type(key, __u32);
-	__type(value, struct hist);
-} hists SEC(".maps");
+PERCPU_ARRAY(hists, RQS_NOPS, struct hist);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct rqs_counters);
-} counters SEC(".maps");
+PERCPU_ARRAY(counters, 1, struct rqs_counters);
 
 static __always_inline struct rqs_counters *cnt(void)
 {

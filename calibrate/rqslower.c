@@ -4,7 +4,8 @@
  *   1. whole-program means: the probes run as plain runqslower (no timing)
  *      under sleepers + a light spawn load; bpf_stats' run_time_ns/run_cnt
  *      per program minus the stats floor (live.h) - comparable to the
- *      published per-program figures;
+ *      published per-program figures - and each program's
+ *      recursion_misses over the same window (~0 expected);
  *   2. per-operation costs: with ctl.measure, each storage operation is
  *      timed inside the program; the empty bracket's mean (same program,
  *      same moment) is subtracted from each histogram (chist_shift);
@@ -188,16 +189,7 @@ open_fail:
 
 int rqs_attach(struct rqs *r, struct err *e)
 {
-	for (int i = 0; i < RQS_NHOOKS; i++) {
-		r->link[i] = bpf_program__attach(r->prog[i]);
-		if (!r->link[i]) {
-			int err = errno;
-			return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
-				       "cannot attach %s: %s", hook_names[i],
-				       live_errno_name(err));
-		}
-	}
-	return 0;
+	return live_attach_all(r->prog, r->link, RQS_NHOOKS, hook_names, e);
 }
 
 void rqs_set(struct rqs *r, int measure, int del_always, uint64_t min_ns)
@@ -250,6 +242,7 @@ struct progmean {
 	double mean[RQS_NHOOKS];        /* ns, floor subtracted */
 	double raw[RQS_NHOOKS];
 	uint64_t runs[RQS_NHOOKS];
+	uint64_t misses[RQS_NHOOKS];    /* recursion_misses in the window */
 	double floor;
 	double cpu_share;               /* of all CPUs' time */
 	struct rqs_counters cnt;
@@ -286,13 +279,8 @@ static int start_load(const struct calib_opts *o, struct loadgen *g,
 	}
 	if (o->have_load)
 		s = o->load;      /* validate: the load under test */
-	if (s.nparts && loadgen_start(&s, g)) {
-		if (calib_interrupted(o))
-			return -1;   /* the caller sees an interrupted run */
-		return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
-			       "cannot start %u sleeper threads: %s", sleepers,
-			       strerror(errno));
-	}
+	if (live_load_start(o, &s, g, "bpfsim calibrate", e))
+		return e->status ? e->status : -1;   /* -1: interrupted */
 	return 0;
 }
 
@@ -362,6 +350,7 @@ static int program_means(const struct calib_opts *o, struct rqs *r,
 	double busy = 0;
 	for (int i = 0; i < RQS_NHOOKS; i++) {
 		pm->runs[i] = b[i].runs - a[i].runs;
+		pm->misses[i] = b[i].misses - a[i].misses;
 		pm->raw[i] = pm->runs[i] ? (double)(b[i].run_ns - a[i].run_ns) /
 					   (double)pm->runs[i] : NAN;
 		pm->mean[i] = pm->raw[i] - (isnan(pm->floor) ? 0 : pm->floor);
@@ -489,6 +478,16 @@ static void write_point(FILE *f, const struct point *p,
 
 static void write_hooks(FILE *f, int indent, const struct variant *v);
 
+/* "    key: {sched_wakeup: N, sched_wakeup_new: N, sched_switch: N}" */
+static void write_counts(FILE *f, const char *key, const uint64_t *n)
+{
+	fprintf(f, "    %s: {", key);
+	for (int h = 0; h < RQS_NHOOKS; h++)
+		fprintf(f, "%s%s: %llu", h ? ", " : "", hook_names[h],
+			(unsigned long long)n[h]);
+	fputs("}\n", f);
+}
+
 static void write_variant(FILE *f, const struct calib_opts *o,
 			  const struct variant *v)
 {
@@ -516,10 +515,10 @@ static void write_variant(FILE *f, const struct calib_opts *o,
 	for (int h = 0; h < RQS_NHOOKS; h++)
 		fprintf(f, "      %s: %s\n", hook_names[h],
 			v->pm.runs[h] ? live_ns(v->pm.mean[h], b, sizeof(b)) : "null");
-	fprintf(f, "    program_runs: {%s: %llu, %s: %llu, %s: %llu}\n",
-		hook_names[0], (unsigned long long)v->pm.runs[0], hook_names[1],
-		(unsigned long long)v->pm.runs[1], hook_names[2],
-		(unsigned long long)v->pm.runs[2]);
+	write_counts(f, "program_runs", v->pm.runs);
+	/* Runs the kernel skipped (a program already running on the CPU):
+	 * ~0 for these hooks; more means program_runs undercounts events. */
+	write_counts(f, "recursion_misses", v->pm.misses);
 	calfile_write_ns(f, 4, "stats_floor", v->pm.floor);
 	fprintf(f, "    cpu_share: %.4g\n", v->pm.cpu_share);
 	write_hooks(f, 4, v);
@@ -654,18 +653,13 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 	struct live_floor fl = { .fd = -1 };
 	struct variant v[2];
 	const char *why;
-	char *host = NULL, *sec = NULL, b[48];
-	size_t seclen = 0;
+	char b[48];
 	int rc, intr = 0;
 
 	memset(v, 0, sizeof(v));
 	v[1].task = 1;
-	if ((rc = live_init(o, &f, e)))
-		return rc;
-	int raw_tp = live_use_raw_tp(o, &f, &why);
-	if (!o->quiet)
-		live_print_features(stderr, &f);
-	if ((rc = live_stats_on(&st, e)) || (rc = live_floor_start(&fl, raw_tp, e)))
+	int raw_tp = 0;
+	if ((rc = live_start(o, &f, &st, &fl, &raw_tp, &why, e)))
 		goto out;
 	printf("storage costs: %s programs%s, %s per point, bpf_stats via %s\n",
 	       why, raw_tp ? " (task storage: tp_btf, it has no raw_tp variant)" : "",
@@ -704,21 +698,20 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 		       live_ns(v[k].pm.floor, b, sizeof(b)),
 		       100 * v[k].pm.cpu_share);
 		for (int h = 0; h < RQS_NHOOKS; h++)
-			printf("    %-18s %10llu runs  mean %s\n", hook_names[h],
+			printf("    %-18s %10llu runs  mean %-10s  recursion_misses "
+			       "%llu\n", hook_names[h],
 			       (unsigned long long)v[k].pm.runs[h],
 			       v[k].pm.runs[h] ? live_ns(v[k].pm.mean[h], b, sizeof(b))
-					       : "-");
+					       : "-",
+			       (unsigned long long)v[k].pm.misses[h]);
 	}
 	if (!o->out)
 		goto out;
 
-	FILE *s = open_memstream(&sec, &seclen);
-	if (!s) {
-		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	struct live_section sec;
+	if ((rc = live_section_open(&sec, &f, &st, e)))
 		goto out;
-	}
-	host = live_host_yaml(&f, &st);
-	fputs(host ? host : "", s);
+	FILE *s = sec.f;
 	fprintf(s, "storage:\n  meta:\n");
 	fprintf(s, "    duration_per_point: %s\n", live_ns(o->duration_ns, b, sizeof(b)));
 	fprintf(s, "    occupancy: [");
@@ -760,16 +753,12 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 				   ov->pt[0].base);
 		calfile_write_dist(s, 2, "baseline", &ov->pt[0].op[RQS_BASE], 0);
 	}
-	fclose(s);
-	rc = calfile_merge(o->out, sec, e);
-	if (!rc)
-		printf("\nwrote storage costs to %s\n", o->out);
+	putchar('\n');
+	rc = live_section_commit(&sec, o->out, "storage costs", stdout, e);
 out:
 	live_floor_stop(&fl);
 	live_stats_off(&st);
 	free_variant(&v[0]);
 	free_variant(&v[1]);
-	free(host);
-	free(sec);
 	return rc;
 }

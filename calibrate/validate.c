@@ -379,7 +379,23 @@ out:
 
 /* ---- results --------------------------------------------------------------------- */
 
+/* The recursion_misses behind metric k: its hook's program, or all. */
+static double row_misses(int k, const double misses[VAL_NHOOKS])
+{
+	double all = 0;
+	if (!misses)
+		return NAN;
+	if (k >= VM_PER_RUN && k < VM_RUNS_PER_S)
+		return misses[k - VM_PER_RUN];
+	if (k >= VM_RUNS_PER_S && k < VM_BPF_SHARE)
+		return misses[k - VM_RUNS_PER_S];
+	for (int h = 0; h < VAL_NHOOKS; h++)
+		all += misses[h];
+	return all;
+}
+
 void validate_rows(const char *load, int task, const double meas[VM_COUNT],
+		   const double misses[VAL_NHOOKS],
 		   const struct stat_summary pred[VM_COUNT], double tol,
 		   struct val_row *rows)
 {
@@ -394,6 +410,7 @@ void validate_rows(const char *load, int task, const double meas[VM_COUNT],
 		r->rel = isfinite(meas[k]) && meas[k] != 0 && isfinite(pred[k].mean)
 			 ? (pred[k].mean - meas[k]) / fabs(meas[k]) : NAN;
 		r->verdict = isfinite(r->rel) ? fabs(r->rel) <= tol : -1;
+		r->misses = row_misses(k, misses);
 	}
 }
 
@@ -423,8 +440,8 @@ void validate_print_table(FILE *f, const struct val_row *rows, size_t n,
 	const char *last_load = "";
 	int last_task = -1;
 	size_t ok = 0, judged = 0, sok = 0, sjudged = 0;
-	fprintf(f, "%-28s %12s %12s %22s %9s  %s\n", "metric", "measured",
-		"predicted", "95% CI", "error", "verdict");
+	fprintf(f, "%-28s %12s %12s %22s %9s  %-7s  %s\n", "metric", "measured",
+		"predicted", "95% CI", "error", "verdict", "recursion_misses");
 	for (size_t i = 0; i < n; i++) {
 		const struct val_row *r = &rows[i];
 		const char *u = val_metric_unit(r->metric);
@@ -445,10 +462,13 @@ void validate_print_table(FILE *f, const struct val_row *rows, size_t n,
 			snprintf(err, sizeof(err), "%+.1f%%", 100 * r->rel);
 		else
 			snprintf(err, sizeof(err), "-");
-		fprintf(f, "  %-26s %12s %12s %22s %9s  %s\n",
+		char miss[32] = "-";
+		if (isfinite(r->misses))
+			snprintf(miss, sizeof(miss), "%.0f", r->misses);
+		fprintf(f, "  %-26s %12s %12s %22s %9s  %-7s  %s\n",
 			val_metric_name(r->metric), show(r->measured, u, a, sizeof(a)),
 			show(r->pred.mean, u, b, sizeof(b)), ci, err,
-			verdict_name(r->verdict));
+			verdict_name(r->verdict), miss);
 		if (r->verdict >= 0) {
 			judged++;
 			ok += (size_t)r->verdict;
@@ -466,7 +486,7 @@ void validate_write_csv(FILE *f, const struct val_row *rows, size_t n,
 			double tol)
 {
 	fputs("load,storage,metric,unit,measured,predicted,ci_low,ci_high,"
-	      "replications,rel_error,tolerance,verdict\n", f);
+	      "replications,rel_error,tolerance,verdict,recursion_misses\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct val_row *r = &rows[i];
 		out_csv_field(f, r->load);
@@ -483,7 +503,9 @@ void validate_write_csv(FILE *f, const struct val_row *rows, size_t n,
 		out_num(f, r->rel, "nan");
 		fputc(',', f);
 		out_num(f, tol, "nan");
-		fprintf(f, ",%s\n", r->verdict > 0 ? "ok" : r->verdict == 0
+		fprintf(f, ",%s,", r->verdict > 0 ? "ok" : r->verdict == 0
 			? "miss" : "none");
+		out_num(f, r->misses, "nan");
+		fputc('\n', f);
 	}
 }

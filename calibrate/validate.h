@@ -5,7 +5,8 @@
  *      (rqslower.h) loaded and attached as the real tools run them -
  *      deletes after a report only, 10 ms threshold, hash of 10240
  *      entries - under the load; bpf_stats gives each program's
- *      run_time_ns and run_cnt over the window (the stats floor, an empty
+ *      run_time_ns, run_cnt and recursion_misses over the window (the
+ *      last expected 0: runs the kernel skipped; the stats floor, an empty
  *      program's mean, subtracted per run as calibrate does); /proc/stat
  *      gives the host's busy and idle CPU time; getrusage(RUSAGE_CHILDREN)
  *      the load generator's own CPU time (its children are reaped, so
@@ -67,6 +68,10 @@ struct val_measured {
 	double elapsed;              /* s, the bpf_stats window */
 	long cpus;                   /* online CPUs */
 	double runs[VAL_NHOOKS];     /* program runs in the window */
+	double misses[VAL_NHOOKS];   /* their recursion_misses in the window:
+					runs the kernel skipped because a
+					program was already running on the
+					CPU; expected 0 for these hooks */
 	double run_ns[VAL_NHOOKS];   /* their run_time_ns, floor included */
 	double floor;                /* stats floor: mean ns per run */
 	double busy, idle, steal;    /* /proc/stat deltas, ns over all CPUs */
@@ -135,13 +140,22 @@ struct val_row {
 	struct stat_summary pred;
 	double rel;                  /* (predicted - measured) / measured */
 	int verdict;                 /* 1 ok, 0 miss, -1 no verdict */
+	double misses;               /* recursion_misses behind the measured
+					value: the hook's program for the
+					per-hook metrics, all three for the
+					others; NAN when unknown */
 };
 
-/* Fill rows[0..VM_COUNT) of one (load, kind). */
+/* Fill rows[0..VM_COUNT) of one (load, kind); misses[] the programs'
+ * recursion_misses in val_hook order (val_measured.misses), NULL when
+ * unknown. */
 void validate_rows(const char *load, int task, const double meas[VM_COUNT],
+		   const double misses[VAL_NHOOKS],
 		   const struct stat_summary pred[VM_COUNT], double tol,
 		   struct val_row *rows);
-/* The table on f (grouped by load and kind), and validation.csv's text. */
+/* The table on f (grouped by load and kind), and validation.csv's text
+ * (the columns of the table, then replications, tolerance, verdict and
+ * recursion_misses last). */
 void validate_print_table(FILE *f, const struct val_row *rows, size_t n,
 			  double tol);
 void validate_write_csv(FILE *f, const struct val_row *rows, size_t n,

@@ -85,11 +85,8 @@ int validate_measure(const struct calib_opts *o, int task, const char *calfile,
 	if ((rc = live_stats_on(&st, e)) || (rc = live_floor_start(&fl, raw_tp, e)))
 		goto out;
 	getrusage(RUSAGE_CHILDREN, &ru0);
-	if (o->load.nparts && loadgen_start(&o->load, &g)) {
-		if (!calib_interrupted(o))
-			rc = err_set(e, ERR_RUNTIME, "bpfsim validate", 0, 0,
-				     "cannot start the load generator: %s",
-				     strerror(errno));
+	if (live_load_start(o, &o->load, &g, "bpfsim validate", e)) {
+		rc = e->status;
 		goto out;
 	}
 	if (live_wait(o, SETTLE_S, "load settling", NULL, NULL))
@@ -146,6 +143,7 @@ int validate_measure(const struct calib_opts *o, int task, const char *calfile,
 	for (int h = 0; h < RQS_NHOOKS && h < VAL_NHOOKS; h++) {
 		m->runs[h] = (double)(b[h].runs - a[h].runs);
 		m->run_ns[h] = (double)(b[h].run_ns - a[h].run_ns);
+		m->misses[h] = (double)(b[h].misses - a[h].misses);
 	}
 	m->floor = fb.runs > fa.runs ? (double)(fb.run_ns - fa.run_ns) /
 				       (double)(fb.runs - fa.runs) : 0;

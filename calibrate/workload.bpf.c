@@ -23,19 +23,9 @@ char LICENSE[] SEC("license") = "GPL";
 
 const volatile struct wl_cfg cfg = {};
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, WL_NHIST);
-	__type(key, __u32);
-	__type(value, struct hist);
-} hists SEC(".maps");
+PERCPU_ARRAY(hists, WL_NHIST, struct hist);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct wl_counters);
-} counters SEC(".maps");
+PERCPU_ARRAY(counters, 1, struct wl_counters);
 
 struct oncpu {
 	__u64 ts;
@@ -43,12 +33,7 @@ struct oncpu {
 	__u32 pad;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct oncpu);
-} cpus SEC(".maps");
+PERCPU_ARRAY(cpus, 1, struct oncpu);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

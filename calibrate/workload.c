@@ -35,7 +35,8 @@
  *   idle_wakeup -> the time an idle CPU takes to run a task woken onto it
  *   cpu_busy   -> share of all CPUs' time not idle (/proc/stat)
  * The probes' own cost is measured with bpf_stats (run_time_ns, stats
- * floor subtracted) and reported as a share of all CPU time.
+ * floor subtracted) and reported as a share of all CPU time, with each
+ * program's recursion_misses (~0 expected).
  *
  * The load generator starts before the probes load, so its first spawns
  * are not mistaken for a start-up burst; its children close every
@@ -154,16 +155,7 @@ static int wl_start(struct wl_run *w, int raw_tp, struct err *e)
 			       live_log_has("BEGIN PROG") ? " - the verifier "
 			       "refused them (--verbose shows its log)" : "");
 	}
-	for (int i = 0; i < NPROGS; i++) {
-		w->link[i] = bpf_program__attach(w->prog[i]);
-		if (!w->link[i]) {
-			int err = errno;
-			return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
-				       "cannot attach %s: %s", prog_hooks[i],
-				       live_errno_name(err));
-		}
-	}
-	return 0;
+	return live_attach_all(w->prog, w->link, NPROGS, prog_hooks, e);
 }
 
 /* What the raw counts say about the model's task classes. */
@@ -334,8 +326,7 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 	struct hist *h = NULL;
 	struct live_threads th1 = { 0 };
 	struct live_cpustat cs1;
-	char *host = NULL, *sec = NULL, buf[160], d[48];
-	size_t seclen = 0;
+	char buf[160], d[48];
 	int rc = 0;
 
 	memset(c, 0, sizeof(c));
@@ -404,26 +395,26 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 	fprintf(rep, "  CPUs busy: %.1f%% (/proc/stat)\n", 100 * dv.cpu_busy);
 	fprintf(rep, "  probe overhead (bpf_stats, stats floor %s subtracted):\n",
 		live_ns(floor, d, sizeof(d)));
+	struct live_progstat dp[NPROGS];
 	for (int i = 0; i < NPROGS; i++) {
-		uint64_t runs = b[i].runs - ws->a[i].runs;
-		double ns = (double)(b[i].run_ns - ws->a[i].run_ns);
+		dp[i] = live_progstat_diff(&b[i], &ws->a[i]);
+		double ns = (double)dp[i].run_ns;
 		busy += ns;
-		fprintf(rep, "    %-20s %10llu runs  mean %s\n", prog_hooks[i],
-			(unsigned long long)runs,
-			runs ? live_ns(ns / (double)runs - floor, d, sizeof(d)) : "-");
+		fprintf(rep, "    %-20s %10llu runs  mean %-10s  recursion_misses "
+			"%llu\n", prog_hooks[i], (unsigned long long)dp[i].runs,
+			dp[i].runs ? live_ns(ns / (double)dp[i].runs - floor, d,
+					     sizeof(d)) : "-",
+			(unsigned long long)dp[i].misses);
 	}
 	double share = busy / (el * 1e9 * (double)cpus);
 	fprintf(rep, "    total: %.3g%% of %ld CPUs\n", 100 * share, cpus);
 	if (!o->out)
 		goto out;
 
-	FILE *s = open_memstream(&sec, &seclen);
-	if (!s) {
-		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	struct live_section sec;
+	if ((rc = live_section_open(&sec, &ws->f, st, e)))
 		goto out;
-	}
-	host = live_host_yaml(&ws->f, st);
-	fputs(host ? host : "", s);
+	FILE *s = sec.f;
 	fprintf(s, "workload:\n  meta:\n");
 	fprintf(s, "    duration: %s\n", live_ns(el * 1e9, d, sizeof(d)));
 	fprintf(s, "    load: %s\n", calfile_quote(loadtxt, buf, sizeof(buf)));
@@ -434,6 +425,11 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 		(unsigned long long)cnt.forks, (unsigned long long)cnt.exits,
 		(unsigned long long)cnt.preempts, (unsigned long long)cnt.blocks);
 	fprintf(s, "    probe_cpu_share: %.4g\n", share);
+	fprintf(s, "    recursion_misses: {");
+	for (int i = 0; i < NPROGS; i++)
+		fprintf(s, "%s%s: %llu", i ? ", " : "", prog_hooks[i],
+			(unsigned long long)dp[i].misses);
+	fputs("}\n", s);
 	fprintf(s, "    note: \"tasks are threads; lifetime and cpu_demand of "
 		"tasks born while measuring\"\n");
 	fprintf(s, "    wakeups_resident: %llu\n    wakeups_spawned: %llu\n"
@@ -478,18 +474,13 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 		fprintf(s, "    block_probability: %.4g\n", dv.young_bp);
 	calfile_write_dist(s, 4, "run", &c[WL_RUN_YOUNG], 0);
 	calfile_write_dist(s, 4, "sleep", &c[WL_SLEEP_YOUNG], 0);
-	fclose(s);
-	rc = calfile_merge(o->out, sec, e);
-	if (!rc)
-		fprintf(rep, "wrote the workload to %s\n", o->out);
+	rc = live_section_commit(&sec, o->out, "the workload", rep, e);
 out:
 	wl_stop(&ws->w);
 	for (int i = 0; i < WL_NHIST; i++)
 		chist_fini(&c[i]);
 	live_threads_fini(&th1);
 	free(h);
-	free(host);
-	free(sec);
 	return rc;
 }
 
@@ -504,18 +495,11 @@ int calib_workload(const struct calib_opts *o, struct err *e)
 	int rc;
 
 	memset(&load, 0, sizeof(load));
-	if ((rc = live_init(o, &f, e)))
-		return rc;
-	int raw_tp = live_use_raw_tp(o, &f, &why);
-	if (!o->quiet)
-		live_print_features(stderr, &f);
-	if ((rc = live_stats_on(&st, e)) || (rc = live_floor_start(&fl, raw_tp, e)))
+	int raw_tp = 0;
+	if ((rc = live_start(o, &f, &st, &fl, &raw_tp, &why, e)))
 		goto out;
-	if (o->load.nparts && loadgen_start(&o->load, &load)) {
-		if (!calib_interrupted(o))
-			rc = err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
-				     "cannot start the load generator: %s",
-				     strerror(errno));
+	if (live_load_start(o, &o->load, &load, "bpfsim calibrate", e)) {
+		rc = e->status;
 		goto out;
 	}
 	if ((rc = workload_begin(&f, raw_tp, why, fl.fd, &ws, e)))

@@ -10,7 +10,8 @@
  *   - validate_measured_values: per-run cost = (run_ns - floor x runs) /
  *     runs, rates per elapsed second, BPF share over cpus x elapsed,
  *     overhead over busy - BPF, waits read from the calibration file;
- *   - validate_write_csv: a header and one row per metric, verdict words;
+ *   - validate_write_csv: a header and one row per metric, verdict words,
+ *     recursion_misses last (the hook's program, or the three summed);
  *   - validate_scenario_write + validate_simulate on a calibration file
  *     written here (calfile_write_dist records, calfile_merge): the
  *     scenario loads, the references resolve, every compared metric comes
@@ -71,7 +72,8 @@ static void test_rows(void **state)
 	meas[2] = 0;      /* no verdict */
 	meas[3] = NAN;
 	pred[4].mean = 130;
-	validate_rows("spawn:500", 1, meas, pred, 0.25, rows);
+	double misses[VAL_NHOOKS] = { 0, 2, 5 };
+	validate_rows("spawn:500", 1, meas, misses, pred, 0.25, rows);
 	assert_rel(rows[0].rel, 0.2, 1e-12, "relative error");
 	assert_int_equal(rows[0].verdict, 1);
 	assert_int_equal(rows[1].verdict, 1);
@@ -80,6 +82,15 @@ static void test_rows(void **state)
 	assert_int_equal(rows[4].verdict, 0);
 	assert_string_equal(rows[0].load, "spawn:500");
 	assert_int_equal(rows[0].task, 1);
+	/* recursion_misses: the hook's program for the per-hook metrics,
+	 * all three summed for the others; unknown (NULL) is NAN. */
+	assert_true(rows[VM_PER_RUN + VAL_WAKEUP].misses == 0);
+	assert_true(rows[VM_PER_RUN + VAL_WAKEUP_NEW].misses == 2);
+	assert_true(rows[VM_RUNS_PER_S + VAL_SWITCH].misses == 5);
+	assert_true(rows[VM_BPF_SHARE].misses == 7);
+	struct val_row unk[VM_COUNT];
+	validate_rows("x", 0, meas, NULL, pred, 0.25, unk);
+	assert_true(isnan(unk[0].misses));
 
 	char *buf = NULL;
 	size_t len = 0;
@@ -91,10 +102,13 @@ static void test_rows(void **state)
 		lines += buf[i] == '\n';
 	assert_int_equal(lines, VM_COUNT + 1);
 	assert_non_null(strstr(buf, "load,storage,metric,unit,measured,predicted"));
+	assert_non_null(strstr(buf, ",verdict,recursion_misses\n"));
 	assert_non_null(strstr(buf, "spawn:500,task_storage,per_run_sched_wakeup,"
 				    "ns,100,120,"));
-	assert_non_null(strstr(buf, ",miss\n"));
-	assert_non_null(strstr(buf, ",none\n"));
+	assert_non_null(strstr(buf, ",ok,0\n"));
+	assert_non_null(strstr(buf, ",ok,2\n"));
+	assert_non_null(strstr(buf, ",miss,"));
+	assert_non_null(strstr(buf, ",none,"));
 	free(buf);
 }
 

@@ -5,16 +5,14 @@
  * calibrate.h's functions - the live ones or the no-BPF stand-ins.
  */
 #include <getopt.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "calibrate/calibrate.h"
+#include "calibrate/calopt.h"
 #include "plots/plot.h"
 #include "sim/cli/cli.h"
-#include "sim/units.h"
 #include "sim/ytree.h"
 
 static int cmd_calibrate(int argc, char **argv);
@@ -74,51 +72,28 @@ static const char calibrate_help[] =
 	"Exit status: 0 ok, 1 kernel/OS failure (the message says what and why),\n"
 	"2 bad usage, 130/143 interrupted (probes are detached either way).\n";
 
-static int usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("bpfsim calibrate: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (see bpfsim calibrate --help)\n", stderr);
-	return 2;
-}
+#define usage_error(...) calopt_usage("calibrate", __VA_ARGS__)
 
 /* "0,1k,8k" -> ascending whole numbers in [lo, hi]. */
 static int parse_list(const char *opt, const char *text, double lo, double hi,
 		      double *out, size_t *n)
 {
-	char buf[512], *save = NULL, why[160];
+	char buf[512], *save = NULL;
 	*n = 0;
 	snprintf(buf, sizeof(buf), "%s", text);
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		double v;
-		if (*n == CALIB_MAX_POINTS) {
-			fprintf(stderr, "bpfsim calibrate: %s takes at most %d values\n",
-				opt, CALIB_MAX_POINTS);
+		if (*n == CALIB_MAX_POINTS)
+			return usage_error("%s takes at most %d values", opt,
+					   CALIB_MAX_POINTS);
+		if (calopt_whole("calibrate", opt, t, lo, hi, &v))
 			return 2;
-		}
-		if (units_parse_number(t, &v, why, sizeof(why)) || v != floor(v) ||
-		    v < lo || v > hi) {
-			fprintf(stderr, "bpfsim calibrate: %s: '%s' is not a whole "
-				"number in %.0f..%.0f\n", opt, t, lo, hi);
-			return 2;
-		}
-		if (*n && v <= out[*n - 1]) {
-			fprintf(stderr, "bpfsim calibrate: %s: values must increase "
-				"('%s')\n", opt, t);
-			return 2;
-		}
+		if (*n && v <= out[*n - 1])
+			return usage_error("%s: values must increase ('%s')", opt, t);
 		out[(*n)++] = v;
 	}
-	if (*n == 0) {
-		fprintf(stderr, "bpfsim calibrate: %s needs at least one value\n",
-			opt);
-		return 2;
-	}
+	if (*n == 0)
+		return usage_error("%s needs at least one value", opt);
 	return 0;
 }
 
@@ -206,15 +181,8 @@ static int cmd_calibrate(int argc, char **argv)
 			act = optarg;
 			break;
 		case O_ATTACH:
-			if (!strcmp(optarg, "auto"))
-				o.attach = CALIB_ATTACH_AUTO;
-			else if (!strcmp(optarg, "tp_btf"))
-				o.attach = CALIB_ATTACH_TP_BTF;
-			else if (!strcmp(optarg, "raw_tp"))
-				o.attach = CALIB_ATTACH_RAW_TP;
-			else
-				return usage_error("--attach takes auto, tp_btf or "
-						   "raw_tp (got '%s')", optarg);
+			if (calopt_attach("calibrate", optarg, &o.attach))
+				return 2;
 			break;
 		case O_QUIET:
 			o.quiet = 1;
@@ -240,10 +208,9 @@ static int cmd_calibrate(int argc, char **argv)
 
 	int is_storage = !strcmp(sub, "storage"), is_profile = !strcmp(sub, "profile");
 	o.duration_ns = is_storage ? 2e9 : 10e9;
-	if (dur && (units_parse_duration(dur, &o.duration_ns, why, sizeof(why)) ||
-		    o.duration_ns < 1e8 || o.duration_ns > 86400e9))
-		return usage_error("--duration takes a time from 100ms to 24h "
-				   "(got '%s')", dur);
+	if (dur && calopt_duration("calibrate", "--duration", dur, 1e8, 86400e9,
+				   "100ms to 24h", &o.duration_ns))
+		return 2;
 	if (is_profile && !o.prog)
 		return usage_error("profile needs --prog ID|NAME|bundled:VARIANT");
 	if (!is_profile && o.prog)

@@ -10,7 +10,7 @@
  * DIR/calibrate.log, not the terminal - write DIR/scenario-SLUG-KIND.yaml
  * and simulate it.  Then
  * DIR/validation.csv (the rows), DIR/measured.csv (the raw counts of step
- * 1), the table on stdout and the figure (plots/fig_validate.c).  Every
+ * 1, the programs' recursion_misses among them), the table on stdout and the figure (plots/fig_validate.c).  Every
  * file goes through a temporary and a rename (out.h; calfile_merge).
  * SIGINT/SIGTERM stop after the step in progress (probes detached, load
  * reaped); the rows finished so far are written; exit 130/143.
@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calibrate/calopt.h"
 #include "calibrate/loadgen.h"
 #include "calibrate/validate.h"
 #include "plots/plot.h"
@@ -54,7 +55,10 @@ static const char validate_help[] =
 	"  BPF time per invocation and invocations per second of each hook,\n"
 	"  BPF share of all CPU time, overhead ratio BPF / (busy - BPF),\n"
 	"  runqueue wait p50 and p99 (measured by the workload probes),\n"
-	"  CPU busy share.\n"
+	"  CPU busy share;\n"
+	"and, per row, the recursion_misses of the programs behind it (runs the\n"
+	"kernel skipped because a program was already running on that CPU;\n"
+	"expected 0 for these hooks, bpf_prog_info since kernel 5.12).\n"
 	"The workload is calibrated in the very window the probes are measured\n"
 	"in (its probes run beside them), the storage costs right after.\n"
 	"Needs root (or CAP_BPF + CAP_PERFMON) and a kernel with BTF; takes\n"
@@ -100,28 +104,7 @@ struct vopts {
 	struct val_sim_opts so;
 };
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("bpfsim validate: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (see bpfsim validate --help)\n", stderr);
-	return 2;
-}
-
-static int parse_whole(const char *opt, const char *text, double lo, double hi,
-		       double *v)
-{
-	char why[128];
-	if (units_parse_number(text, v, why, sizeof(why)) || *v != floor(*v) ||
-	    *v < lo || *v > hi)
-		return usage_error("%s takes a whole number in %.0f..%.0f (got '%s')",
-				   opt, lo, hi, text);
-	return 0;
-}
+#define usage_error(...) calopt_usage("validate", __VA_ARGS__)
 
 static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 		 size_t loadsize)
@@ -188,30 +171,26 @@ static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 						   "(0, 100] (got '%s')", optarg);
 			break;
 		case O_REPS:
-			if (parse_whole("--reps", optarg, 2, 10000, &x))
+			if (calopt_whole("validate", "--reps", optarg, 2, 10000,
+					 &x))
 				return 2;
 			v->so.reps = (uint64_t)x;
 			break;
 		case O_SEED:
-			if (parse_whole("--seed", optarg, 0, 9007199254740992.0, &x))
+			if (calopt_whole("validate", "--seed", optarg, 0, 9007199254740992.0,
+					 &x))
 				return 2;
 			v->so.seed = (uint64_t)x;
 			break;
 		case O_THREADS:
-			if (parse_whole("--threads", optarg, 1, 4096, &x))
+			if (calopt_whole("validate", "--threads", optarg, 1, 4096,
+					 &x))
 				return 2;
 			v->so.threads = (unsigned)x;
 			break;
 		case O_ATTACH:
-			if (!strcmp(optarg, "auto"))
-				v->co.attach = CALIB_ATTACH_AUTO;
-			else if (!strcmp(optarg, "tp_btf"))
-				v->co.attach = CALIB_ATTACH_TP_BTF;
-			else if (!strcmp(optarg, "raw_tp"))
-				v->co.attach = CALIB_ATTACH_RAW_TP;
-			else
-				return usage_error("--attach takes auto, tp_btf or "
-						   "raw_tp (got '%s')", optarg);
+			if (calopt_attach("validate", optarg, &v->co.attach))
+				return 2;
 			break;
 		case O_NOPLOTS:
 			v->no_plots = 1;
@@ -246,16 +225,13 @@ static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 		return usage_error("--storage takes hash, task_storage or both (got "
 				   "'%s')", storage);
 	}
-	if (units_parse_duration(dur, &v->co.duration_ns, why, sizeof(why)) ||
-	    v->co.duration_ns < 1e8 || v->co.duration_ns > 3600e9)
-		return usage_error("--duration takes a time from 100ms to 1h (got "
-				   "'%s')", dur);
+	if (calopt_duration("validate", "--duration", dur, 1e8, 3600e9,
+			    "100ms to 1h", &v->co.duration_ns))
+		return 2;
 	v->so.duration_ns = v->co.duration_ns;
-	if (simdur && (units_parse_duration(simdur, &v->so.duration_ns, why,
-					    sizeof(why)) ||
-		       v->so.duration_ns < 1e6 || v->so.duration_ns > 3600e9))
-		return usage_error("--sim-duration takes a time from 1ms to 1h "
-				   "(got '%s')", simdur);
+	if (simdur && calopt_duration("validate", "--sim-duration", simdur, 1e6,
+				      3600e9, "1ms to 1h", &v->so.duration_ns))
+		return 2;
 	if (snprintf(loadbuf, loadsize, "%s", loads) >= (int)loadsize)
 		return usage_error("--loads is too long");
 	char *save = NULL;
@@ -351,7 +327,7 @@ static void write_measured(FILE *f, const char *load,
 	double v[] = { m->elapsed, m->runs[0], m->run_ns[0], m->runs[1],
 		       m->run_ns[1], m->runs[2], m->run_ns[2], m->floor, m->busy,
 		       m->idle, m->steal, m->load_cpu, m->load_elapsed, m->reports,
-		       m->failed };
+		       m->failed, m->misses[0], m->misses[1], m->misses[2] };
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		fputc(',', f);
 		out_num(f, v[i], "nan");
@@ -383,7 +359,9 @@ static int cmd_validate(int argc, char **argv)
 	      "run_ns_sched_wakeup,runs_sched_wakeup_new,run_ns_sched_wakeup_new,"
 	      "runs_sched_switch,run_ns_sched_switch,stats_floor_ns,busy_ns,"
 	      "idle_ns,steal_ns,load_cpu_ns,load_elapsed_s,reports,"
-	      "failed_updates\n", mf.f);
+	      "failed_updates,recursion_misses_sched_wakeup,"
+	      "recursion_misses_sched_wakeup_new,recursion_misses_sched_switch\n",
+	      mf.f);
 	rows = calloc(v.nloads * v.nkinds * VM_COUNT, sizeof(*rows));
 	if (!rows) {
 		err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
@@ -455,8 +433,8 @@ static int cmd_validate(int argc, char **argv)
 				goto fail;
 			if (intr || cli_interrupted)
 				goto interrupted;
-			validate_rows(v.loads[i], task, meas, pred, v.tol,
-				      &rows[nrows]);
+			validate_rows(v.loads[i], task, meas, m.misses, pred,
+				      v.tol, &rows[nrows]);
 			nrows += VM_COUNT;
 		}
 	}

@@ -43,7 +43,7 @@ usage "unknown measurement 'storag' (did you mean 'storage'?)" storag
 usage "profile needs --prog" profile
 usage "--prog belongs to calibrate profile" workload --prog 3
 usage "--occupancy: values must increase" storage --occupancy 0,8k,1k
-usage "--active: '0' is not a whole number" storage --active 0,2
+usage "--active takes a whole number in 1.." storage --active 0,2
 usage "--load: unknown load 'forks'" workload --load forks:3
 usage "--duration takes a time from 100ms to 24h" workload --duration 5
 usage "unknown option '--bogus'" workload --bogus

@@ -11,6 +11,9 @@
 #   - profile of the bundled hash probes returns either fentry/fexit
 #     histograms or the bpf_stats fallback, labelled "MEANS ONLY" with the
 #     reason fentry/fexit was refused, and writes the matching record;
+#   - storage, workload and profile write each program's recursion_misses
+#     (bpf_prog_info) and say it in the report: present and at most 100
+#     (~0 expected for these hooks);
 #   - a scenario referring to the file just written runs;
 #   - runs ended by SIGTERM (exit 143) and SIGINT (exit 130) leave none of
 #     our programs loaded (bpftool prog show) and no load generator
@@ -121,6 +124,30 @@ case $(yget "$cal" storage.hash.program_mean) in
 	*) fail "storage.hash.program_mean is '$(yget "$cal" storage.hash.program_mean)'" ;;
 esac
 positive "workload.wait.n (kept by the merge)" "$(yget "$cal" workload.wait.n)"
+# recursion_misses per program (bpf_prog_info): present, and ~0 for these
+# hooks (a few would mean the kernel skipped runs: looked at, not failed).
+misses0() { # misses0 WHAT TEXT: TEXT lists "name: N" counts, all present
+	case $2 in
+	*[0-9]*) ;;
+	*) fail "$1 is '$2', want counts"; return ;;
+	esac
+	big=$(echo "$2" | tr -c '0-9\n' ' ' | tr ' ' '\n' | awk '$1 > 100')
+	[ -z "$big" ] || fail "$1: more than 100 recursion misses: $2"
+}
+for kind in hash task_storage; do
+	m=$(yget "$cal" storage.$kind.recursion_misses)
+	case $m in
+	*sched_wakeup:*sched_wakeup_new:*sched_switch:*) misses0 "storage.$kind.recursion_misses" "$m" ;;
+	*) fail "storage.$kind.recursion_misses is '$m'" ;;
+	esac
+done
+m=$(yget "$cal" workload.meta.recursion_misses)
+case $m in
+*sched_process_exit:*) misses0 workload.meta.recursion_misses "$m" ;;
+*) fail "workload.meta.recursion_misses is '$m'" ;;
+esac
+grep -q "sched_switch .*recursion_misses [0-9]" "$tmp/st.out" ||
+	fail "the storage report has no recursion_misses: $(cat "$tmp/st.out")"
 loaded=$(ours_left) && fail "programs left after storage: $loaded"
 
 # 3. profile of the bundled probes: histograms or the labelled fallback.
@@ -143,6 +170,9 @@ bpf_stats)
 	;;
 *) fail "profile method is '$method': $(cat "$tmp/pr.out" "$tmp/pr.err")" ;;
 esac
+misses0 profile.hash_sched_switch.recursion_misses \
+	"$(yget "$cal" profile.hash_sched_switch.recursion_misses)"
+grep -q "recursion_misses" "$tmp/pr.out" || fail "the profile report has no recursion_misses"
 loaded=$(ours_left) && fail "programs left after profile: $loaded"
 
 # 4. The file drives a scenario.

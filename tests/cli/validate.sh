@@ -14,7 +14,9 @@
 #     with a row per metric and kind (22) whose measured and predicted
 #     columns are finite for the BPF time per run and the rate of
 #     sched_wakeup and sched_switch, the BPF share, the overhead ratio and
-#     the waits; measured.csv, both calibration files and both scenarios;
+#     the waits, and a recursion_misses count (<= 100: ~0 expected) last;
+#     measured.csv with the three programs' recursion_misses, both
+#     calibration files and both scenarios;
 #     the table on stdout; `bpfsim run` reruns a generated scenario; none
 #     of our programs stays loaded; kernel.bpf_stats_enabled is unchanged;
 #   - `bpfsim plot` of the folder writes validate.dat and validate.gp
@@ -119,6 +121,15 @@ for kind in hash task_storage; do
 		done
 	done
 done
+# recursion_misses: the last column of validation.csv, three in
+# measured.csv; counts (~0 for these hooks: at most 100 passes).
+head -1 "$out/validation.csv" | grep -q ',verdict,recursion_misses$' ||
+	fail "validation.csv has no recursion_misses column: $(head -1 "$out/validation.csv")"
+bad=$(awk -F, 'NR > 1 && !($NF ~ /^[0-9]+$/ && $NF <= 100)' "$out/validation.csv")
+[ -z "$bad" ] || fail "recursion_misses not a count near 0: $bad"
+head -1 "$out/measured.csv" | grep -q 'recursion_misses_sched_wakeup,recursion_misses_sched_wakeup_new,recursion_misses_sched_switch$' ||
+	fail "measured.csv lacks the recursion_misses columns"
+grep -q 'verdict  recursion_misses' "$tmp/v.out" || fail "the table has no recursion_misses column"
 grep -q 'BPF share of CPU: [0-9]* of 2' "$tmp/v.out" || fail "no summary line: $(cat "$tmp/v.out")"
 grep -q '^-- spawn:300, task_storage' "$tmp/v.out" || fail "the table lacks task storage"
 "$BPFSIM" run "$out/scenario-spawn-300-hash.yaml" --reps 2 --quiet --no-plots \

@@ -1,0 +1,62 @@
+/* calopt.c - the options `bpfsim calibrate` and `bpfsim validate` share
+ * (calopt.h).  The messages name the option and echo what was given, as
+ * tests/cli/calibrate.sh and validate.sh expect them. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calibrate/calopt.h"
+#include "sim/units.h"
+
+int calopt_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "bpfsim %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see bpfsim %s --help)\n", cmd);
+	return 2;
+}
+
+int calopt_attach(const char *cmd, const char *text, enum calib_attach *out)
+{
+	static const struct {
+		const char *name;
+		enum calib_attach a;
+	} kinds[] = {
+		{ "auto", CALIB_ATTACH_AUTO },
+		{ "tp_btf", CALIB_ATTACH_TP_BTF },
+		{ "raw_tp", CALIB_ATTACH_RAW_TP },
+	};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(text, kinds[i].name)) {
+			*out = kinds[i].a;
+			return 0;
+		}
+	return calopt_usage(cmd, "--attach takes auto, tp_btf or raw_tp (got "
+			    "'%s')", text);
+}
+
+int calopt_duration(const char *cmd, const char *opt, const char *text,
+		    double lo_ns, double hi_ns, const char *range, double *ns)
+{
+	char why[160];
+	if (units_parse_duration(text, ns, why, sizeof(why)) || *ns < lo_ns ||
+	    *ns > hi_ns)
+		return calopt_usage(cmd, "%s takes a time from %s (got '%s')", opt,
+				    range, text);
+	return 0;
+}
+
+int calopt_whole(const char *cmd, const char *opt, const char *text,
+		 double lo, double hi, double *v)
+{
+	char why[160];
+	if (units_parse_number(text, v, why, sizeof(why)) || *v != floor(*v) ||
+	    *v < lo || *v > hi)
+		return calopt_usage(cmd, "%s takes a whole number in %.0f..%.0f "
+				    "(got '%s')", opt, lo, hi, text);
+	return 0;
+}
