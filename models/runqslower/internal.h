@@ -49,6 +49,16 @@ enum { ARR_BATCH, ARR_POISSON, ARR_INTERVAL, ARR_TRACE };
 enum { PL_LEAST_LOADED, PL_RANDOM, PL_ROUND_ROBIN };
 enum { OUT_PERF, OUT_RINGBUF };
 enum { DEL_ON_REPORT, DEL_ALWAYS };
+/* probe.nesting (probe.c has the kernel's checks): NEST_PER_PROGRAM, a
+ * program is skipped only when it is itself already running on the CPU
+ * (tp_btf/raw_tp: __bpf_trace_run's prog->active); NEST_ANY_PROGRAM, a
+ * wake-up hook is skipped when any BPF program runs on the CPU
+ * (kprobe/perf-event tracepoint programs: trace_call_bpf's per-CPU
+ * bpf_prog_active); NEST_SERIALIZE, every hook runs after the program in
+ * progress. */
+enum { NEST_PER_PROGRAM, NEST_ANY_PROGRAM, NEST_SERIALIZE };
+/* What overhead inserted into a CPU's time line is (cpu_insert_overhead). */
+enum { OH_BPF, OH_SWITCH, OH_KERNEL };
 /* Why the running task leaves its CPU (cpu.c switch_out). */
 enum { PREV_NONE, PREV_PREEMPT, PREV_BLOCK, PREV_EXIT };
 
@@ -87,7 +97,8 @@ struct rq_cfg {
 	struct dist *busy_run, *busy_sleep; /* NULL: busy residents never
 					     sleep */
 	/* probe */
-	int attach, output, del, nesting, cleanup_on_exit;
+	int attach, output, del, cleanup_on_exit;
+	int nesting;                      /* NEST_* */
 	uint64_t threshold;               /* ns */
 	struct dist *hook[RQ_HOOKS];
 	struct dist *out_cost[2];         /* by OUT_* */
@@ -111,6 +122,9 @@ struct task {
 	uint64_t resume;       /* burst left to run before the task blocks
 				  (cut by a wake-up preemption, or a
 				  resident's burst beyond a slice), ns */
+	uint32_t timer_cpu;    /* 1 + the CPU it last blocked on, where its
+				  wake-up timer was armed and fires; 0: it
+				  has not blocked yet (world_block) */
 };
 
 /* A level whose time integral goes into a series column. */
@@ -143,7 +157,9 @@ struct cpu {
 	struct runq_ent *heap; /* fair: runqueue as a min-heap by vruntime */
 	size_t heap_cap;
 	uint64_t min_v;        /* fair: monotonic minimum vruntime, ns */
-	uint64_t payload, bpf, sw, idle;   /* ns charged */
+	uint64_t payload, bpf, sw, kern, idle;   /* ns charged; kern: kernel
+					      work for the probe outside BPF
+					      programs (task-storage free) */
 };
 
 struct rq_run {
@@ -171,6 +187,8 @@ struct rq_run {
 	uint64_t hook_n[RQ_HOOKS], hook_ns[RQ_HOOKS];
 	uint64_t out_ns;
 	struct stat_tally wait, probe_wait;   /* ns */
+	int idle_lookup;        /* sched_switch to idle looks up pid 0 (the
+				   pid-keyed maps: libbpf-tools runqslower) */
 	struct stat_gauge occupancy;
 	uint64_t occ_max;
 	struct rq_level lv_backlog, lv_live, lv_occ;   /* series levels */
@@ -184,7 +202,7 @@ struct rq_run {
 enum {
 	SC_PAYLOAD, SC_BPF, SC_SWITCH, SC_IDLE, SC_BACKLOG_AVG, SC_LIVE_AVG,
 	SC_OCC_AVG, SC_COMPLETED, SC_SPAWNED, SC_REPORTS, SC_WAIT_SUM, SC_WAITS,
-	SC_COUNT
+	SC_KERNEL, SC_COUNT
 };
 
 /* Add `amount` to series column col at now (no-op without series). */
