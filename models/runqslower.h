@@ -4,7 +4,8 @@
  * code lives in models/runqslower/ (model.c has the map).  rq_ is the
  * model's prefix.
  * rq_totals() exposes a finished run's per-host CPU time split so tests can
- * check conservation and compare strategies without parsing metrics.
+ * check conservation and compare strategies without parsing metrics;
+ * rq_cpu_totals() one CPU's, so tests can see where a hook's cost landed.
  */
 #ifndef BPFSIM_RUNQSLOWER_H
 #define BPFSIM_RUNQSLOWER_H
@@ -16,13 +17,20 @@ extern const char *const rq_hook_names[RQ_HOOKS];
 
 struct rq_totals {
 	uint64_t payload, bpf, sw, idle;   /* ns, summed over CPUs */
+	uint64_t kern;                     /* kernel work for the probe outside
+					      BPF programs (task-storage free
+					      in free_task), ns */
 	uint64_t elapsed;                  /* committed CPU time, summed, ns */
 };
 
-/* Close the run's CPU time lines (checking payload + bpf + switch + idle =
- * elapsed on every CPU, aborting through SIM_CHECK otherwise) and sum them.
- * `state` is the model's run state (struct sim.state).  Returns 0. */
+/* Close the run's CPU time lines (checking payload + bpf + switch + kernel
+ * + idle = elapsed on every CPU, aborting through SIM_CHECK otherwise) and
+ * sum them.  `state` is the model's run state (struct sim.state).
+ * Returns 0. */
 int rq_totals(void *state, struct rq_totals *tot);
+/* The same split for CPU `cpu` alone (checked the same way).  Returns 0,
+ * or -1 when there is no such CPU. */
+int rq_cpu_totals(void *state, uint32_t cpu, struct rq_totals *tot);
 
 /* How the sleeping/waking residents started (workload.start), recorded at
  * t = 0 for tests of the equilibrium start: how many started asleep and

@@ -30,7 +30,9 @@ static const char *const placement_names[] = { "least_loaded", "random",
 					       "round_robin", NULL };
 static const char *const output_names[] = { "perf", "ringbuf", NULL };
 static const char *const delete_names[] = { "on_report", "always", NULL };
-static const char *const nesting_names[] = { "skip", "serialize", NULL };
+/* By NEST_*; "skip" (the former default's name) is any_program. */
+static const char *const nesting_names[] = { "per_program", "any_program",
+					     "serialize", "skip", NULL };
 static const char *const runqueue_names[] = { "fifo", "woken_first", "fair",
 					      NULL };
 
@@ -224,9 +226,11 @@ static int read_probe(struct rq_cfg *c, struct ynode *root, struct err *e)
 	    cfg_duration(p, "threshold", "10ms", 0, 1e15, &thr, e) ||
 	    cfg_enum(p, "output", "perf", output_names, &c->output, e) ||
 	    cfg_enum(p, "delete", "on_report", delete_names, &c->del, e) ||
-	    cfg_enum(p, "nesting", "skip", nesting_names, &c->nesting, e) ||
+	    cfg_enum(p, "nesting", "per_program", nesting_names, &c->nesting, e) ||
 	    cfg_bool(p, "cleanup_on_exit", "false", &c->cleanup_on_exit, e))
 		return e->status;
+	if (c->nesting == 3)
+		c->nesting = NEST_ANY_PROGRAM;   /* "skip" */
 	c->threshold = (uint64_t)thr;
 	struct ynode *h = cfg_section(p, "hooks", e);
 	if (!h)
@@ -381,9 +385,13 @@ const struct model_param rq_params[] = {
 	{ "probe.output", "enum", "perf", "perf (perf buffer) or ringbuf" },
 	{ "probe.delete", "enum", "on_report",
 	  "on_report (runqslower: delete after a report) or always" },
-	{ "probe.nesting", "enum", "skip",
-	  "skip: sched_wakeup during a BPF program on that CPU is dropped "
-	  "(kernel recursion check); serialize" },
+	{ "probe.nesting", "enum", "per_program",
+	  "per_program: a program is skipped only when it is already running "
+	  "on its CPU (tp_btf/raw_tp, __bpf_trace_run's prog->active; "
+	  "runqslower's hooks: never); any_program: sched_wakeup is skipped "
+	  "while any BPF program runs on its CPU (kprobe/perf-event "
+	  "programs, trace_call_bpf; `skip` is its former name); serialize: "
+	  "never skipped" },
 	{ "probe.cleanup_on_exit", "bool", "false",
 	  "attach sched_process_exit and delete the task's entry" },
 	{ "probe.hooks.sched_wakeup", "dist(duration)", HOOK_DEF_WAKEUP,

@@ -26,18 +26,27 @@ void cpu_resched(struct rq_run *R, uint32_t c)
 		sim_fail(s, "out of memory");
 }
 
+int cpu_is_idle(const struct rq_run *R, uint32_t c)
+{
+	const struct cpu *p = &R->cpu[c];
+	return p->cur == NIL && p->next == NIL && p->runq_len == 0;
+}
+
 void cpu_insert_overhead(struct rq_run *R, uint32_t c, uint64_t cost,
-			 int is_switch)
+			 int what)
 {
 	struct cpu *p = &R->cpu[c];
 	uint64_t now = R->s->now;
 	if (cost == 0)
 		return;
-	if (is_switch)
+	if (what == OH_SWITCH)
 		p->sw += cost;
+	else if (what == OH_KERNEL)
+		p->kern += cost;
 	else
 		p->bpf += cost;
-	rq_series_point(R, is_switch ? SC_SWITCH : SC_BPF, (double)cost);
+	rq_series_point(R, what == OH_SWITCH ? SC_SWITCH
+			   : what == OH_KERNEL ? SC_KERNEL : SC_BPF, (double)cost);
 	switch (p->mode) {
 	case CPU_IDLE:
 		p->idle += now - p->idle_since;
@@ -71,12 +80,17 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 	struct task *t = &R->task[pid];
 	uint64_t now = R->s->now;
 	if (t->state == T_RUNNABLE) {
-		stat_tally_add(&R->wait, (double)(now - t->enq_time));
-		rq_series_point(R, SC_WAIT_SUM, (double)(now - t->enq_time));
+		/* The wait ends when __schedule picks the task (the kernel's
+		 * run_delay: sched_info_arrive, next to the sched_switch
+		 * tracepoint), not after the context switch that follows. */
+		uint64_t end = t->picked >= t->enq_time ? t->picked : now;
+		stat_tally_add(&R->wait, (double)(end - t->enq_time));
+		rq_series_point(R, SC_WAIT_SUM, (double)(end - t->enq_time));
 		rq_series_point(R, SC_WAITS, 1);
 	}
 	t->state = T_RUNNING;
 	t->cpu = c;
+	t->woken = 0;
 	uint64_t seg = 0, burst = 0;
 	int in_burst = 0;
 	if (t->resume) {
@@ -131,6 +145,19 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 	p->until = now + seg;
 	p->seg_len = seg;
 	p->cut = 0;
+	/* FIFO with wakeup_preemption: a task woken while another ran, now
+	 * first in line behind this one, gets the preemption check against
+	 * the task that took the CPU (check_preempt_curr on the next tick or
+	 * reschedule), or it would wait out a whole slice. */
+	if (cfg->runqueue != RUNQ_FAIR && cfg->wakeup_preempt &&
+	    p->runq_head != NIL && R->task[p->runq_head].woken) {
+		uint64_t at = now + dist_sample_ns(cfg->wakeup_preempt,
+						   R->r_preempt);
+		if (at < p->until) {
+			p->until = at;
+			p->cut = 1;
+		}
+	}
 	cpu_resched(R, c);
 }
 
@@ -151,6 +178,8 @@ static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
 		world_block(R, prev);
 	}
 	uint32_t next = runq_pop(R, c);
+	if (next != NIL)
+		R->task[next].picked = s->now;
 	if (why == PREV_PREEMPT) {
 		struct task *t = &R->task[prev];
 		t->state = T_RUNNABLE;
@@ -159,7 +188,8 @@ static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
 	}
 	probe_switch(R, c, prev, why == PREV_PREEMPT, next);
 	p->next = next;
-	cpu_insert_overhead(R, c, dist_sample_ns(cfg->ctx_switch, R->r_switch), 1);
+	cpu_insert_overhead(R, c, dist_sample_ns(cfg->ctx_switch, R->r_switch),
+			    OH_SWITCH);
 	if (p->until == s->now)
 		cpu_resched(R, c);   /* zero-cost burst: dispatch at once */
 }
@@ -193,18 +223,26 @@ static void on_segment_end(struct rq_run *R, uint32_t c)
 		if (t->cls == CLS_RESIDENT && R->cfg->res_interval &&
 		    t->next_wake <= R->s->now) {
 			/* Its next wake-up came while it ran: it does not
-			 * sleep, it starts its next burst.  The kernel still
-			 * traces the wake-up of a task that is running
-			 * (ttwu_runnable): sched_wakeup runs, no switch. */
+			 * sleep, it starts its next burst - and nothing is
+			 * woken, so no sched_wakeup.  The timer expired while
+			 * the task was TASK_RUNNING: a timerfd's or a
+			 * clock_nanosleep(TIMER_ABSTIME)'s wait returns at
+			 * once, and a wake-up aimed at a running task stops
+			 * in try_to_wake_up at ttwu_state_match before any
+			 * tracepoint.  (kernel/sched/core.c ttwu_runnable -
+			 * sched_wakeup for a task still on its runqueue -
+			 * needs a task that has set a sleeping state and not
+			 * yet left the runqueue: the window between
+			 * set_current_state() and schedule(), or EEVDF's
+			 * delayed dequeue.  This model blocks a task at its
+			 * segment end in one step and has no delayed dequeue,
+			 * so that wake-up cannot occur here.) */
 			t->next_wake = R->s->now +
 				dist_sample_ns(R->cfg->res_interval, R->r_res_sleep);
 			if (runq_others_first(R, p, t))
 				switch_out(R, c, pid, PREV_PREEMPT);
 			else
 				start_segment(R, c, pid);
-			/* After the CPU has its new state: the hook's cost is
-			 * inserted into the burst or the segment. */
-			probe_wakeup(R, c, pid, 0);
 		} else {
 			switch_out(R, c, pid, PREV_BLOCK);
 		}
@@ -226,11 +264,13 @@ static void on_burst_end(struct rq_run *R, uint32_t c)
 	} else if (p->runq_len > 0) {
 		/* From idle to a task woken during the burst. */
 		uint32_t next = runq_pop(R, c);
+		R->task[next].picked = R->s->now;
 		p->until = R->s->now;
 		probe_switch(R, c, NIL, 0, next);
 		p->next = next;
 		cpu_insert_overhead(R, c,
-				    dist_sample_ns(R->cfg->ctx_switch, R->r_switch), 1);
+				    dist_sample_ns(R->cfg->ctx_switch, R->r_switch),
+				    OH_SWITCH);
 		if (p->until == R->s->now)
 			cpu_resched(R, c);
 	} else {
@@ -337,38 +377,50 @@ void cpu_event(struct rq_run *R, uint32_t c)
  * fires, so a CPU's committed time can pass `now` by at most the burst or
  * insertion in progress; that insertion's payload share is approximate
  * (taken as after it) by at most its cost. */
+void cpu_split(struct rq_run *R, uint32_t c, struct rq_totals *tot)
+{
+	uint64_t now = R->s->now;
+	struct cpu *p = &R->cpu[c];
+	uint64_t end, payload = p->payload, idle = p->idle;
+	if (p->mode == CPU_IDLE) {
+		end = now;
+		idle += now - p->idle_since;
+	} else if (p->mode == CPU_WAKING) {
+		/* Idle so far; what was charged meanwhile runs next. */
+		idle += now - p->idle_since;
+		end = now + p->pending;
+	} else if (p->mode == CPU_RUN) {
+		uint64_t ran = now > p->seg_start ? now - p->seg_start : 0;
+		uint64_t pay = ran > p->inj ? ran - p->inj : 0;
+		if (pay > p->until - p->seg_start - p->inj)
+			pay = p->until - p->seg_start - p->inj;
+		end = p->seg_start + p->inj + pay;
+		payload += pay;
+	} else {
+		end = p->until > now ? p->until : now;
+		idle += end - p->until;   /* a burst that ended at `now` */
+	}
+	/* The invariant: every committed ns is charged exactly once. */
+	SIM_CHECK(payload + p->bpf + p->sw + p->kern + idle == end);
+	tot->payload = payload;
+	tot->bpf = p->bpf;
+	tot->sw = p->sw;
+	tot->kern = p->kern;
+	tot->idle = idle;
+	tot->elapsed = end;
+}
+
 void cpu_totals(struct rq_run *R, struct rq_totals *tot)
 {
-	uint64_t now = R->s->now, all = 0;
 	memset(tot, 0, sizeof(*tot));
 	for (uint64_t i = 0; i < R->cfg->cpus; i++) {
-		struct cpu *p = &R->cpu[i];
-		uint64_t end, payload = p->payload, idle = p->idle;
-		if (p->mode == CPU_IDLE) {
-			end = now;
-			idle += now - p->idle_since;
-		} else if (p->mode == CPU_WAKING) {
-			/* Idle so far; what was charged meanwhile runs next. */
-			idle += now - p->idle_since;
-			end = now + p->pending;
-		} else if (p->mode == CPU_RUN) {
-			uint64_t ran = now > p->seg_start ? now - p->seg_start : 0;
-			uint64_t pay = ran > p->inj ? ran - p->inj : 0;
-			if (pay > p->until - p->seg_start - p->inj)
-				pay = p->until - p->seg_start - p->inj;
-			end = p->seg_start + p->inj + pay;
-			payload += pay;
-		} else {
-			end = p->until > now ? p->until : now;
-			idle += end - p->until;   /* a burst that ended at `now` */
-		}
-		/* The invariant: every committed ns is charged exactly once. */
-		SIM_CHECK(payload + p->bpf + p->sw + idle == end);
-		tot->payload += payload;
-		tot->bpf += p->bpf;
-		tot->sw += p->sw;
-		tot->idle += idle;
-		all += end;
+		struct rq_totals one;
+		cpu_split(R, (uint32_t)i, &one);
+		tot->payload += one.payload;
+		tot->bpf += one.bpf;
+		tot->sw += one.sw;
+		tot->kern += one.kern;
+		tot->idle += one.idle;
+		tot->elapsed += one.elapsed;
 	}
-	tot->elapsed = all;
 }

@@ -6,8 +6,8 @@
  * Overhead that fires on a CPU runs at once and pushes whatever the CPU was
  * doing back by its cost (an interrupt-like insertion): a running segment
  * ends later, its payload unchanged.  Every nanosecond of a CPU's committed
- * time line is charged to exactly one of payload, bpf, switch or idle;
- * cpu_totals checks it (SIM_CHECK, on in release builds).
+ * time line is charged to exactly one of payload, bpf, switch, kernel or
+ * idle; cpu_totals checks it (SIM_CHECK, on in release builds).
  *
  * A CPU has at most one pending EV_CPU event (target = the CPU's index), at
  * cpu.until; cpu_resched replaces it.
@@ -19,10 +19,15 @@
 
 /* (Re)schedule CPU c's event at its `until`, cancelling the pending one. */
 void cpu_resched(struct rq_run *R, uint32_t c);
-/* Overhead `cost` ns runs on CPU c now: BPF time, or with is_switch a
- * context switch.  Charged whole at once (a waking CPU runs it when up). */
+/* Overhead `cost` ns of kind `what` (OH_BPF: BPF programs; OH_SWITCH: a
+ * context switch; OH_KERNEL: kernel work done for the probe outside BPF
+ * programs) runs on CPU c now.  Charged whole at once (a waking CPU runs
+ * it when up). */
 void cpu_insert_overhead(struct rq_run *R, uint32_t c, uint64_t cost,
-			 int is_switch);
+			 int what);
+/* Does CPU c run nothing but its idle task - no task running, being
+ * switched to, or queued (the kernel's rq->nr_running == 0)? */
+int cpu_is_idle(const struct rq_run *R, uint32_t c);
 /* Task pid has just been queued on CPU c (runq_push).  With `woken` (a
  * wake-up that runs the hook): cut the running segment short if wake-up
  * preemption applies.  An idle CPU is woken up (at once, or WAKING for the
@@ -33,5 +38,7 @@ void cpu_event(struct rq_run *R, uint32_t c);
 /* Close every CPU's time line at `now` without changing the run, check
  * conservation per CPU, and sum the split into tot. */
 void cpu_totals(struct rq_run *R, struct rq_totals *tot);
+/* The same for CPU c alone. */
+void cpu_split(struct rq_run *R, uint32_t c, struct rq_totals *tot);
 
 #endif

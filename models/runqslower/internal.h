@@ -52,6 +52,16 @@ enum { PL_LEAST_LOADED, PL_RANDOM, PL_ROUND_ROBIN };
 enum { START_EQUILIBRIUM, START_BATCH };
 enum { OUT_PERF, OUT_RINGBUF };
 enum { DEL_ON_REPORT, DEL_ALWAYS };
+/* probe.nesting (probe.c has the kernel's checks): NEST_PER_PROGRAM, a
+ * program is skipped only when it is itself already running on the CPU
+ * (tp_btf/raw_tp: __bpf_trace_run's prog->active); NEST_ANY_PROGRAM, a
+ * wake-up hook is skipped when any BPF program runs on the CPU
+ * (kprobe/perf-event tracepoint programs: trace_call_bpf's per-CPU
+ * bpf_prog_active); NEST_SERIALIZE, every hook runs after the program in
+ * progress. */
+enum { NEST_PER_PROGRAM, NEST_ANY_PROGRAM, NEST_SERIALIZE };
+/* What overhead inserted into a CPU's time line is (cpu_insert_overhead). */
+enum { OH_BPF, OH_SWITCH, OH_KERNEL };
 /* Why the running task leaves its CPU (cpu.c switch_out). */
 enum { PREV_NONE, PREV_PREEMPT, PREV_BLOCK, PREV_EXIT };
 
@@ -92,7 +102,8 @@ struct rq_cfg {
 	int start;                        /* START_*: residents at t = 0
 					     (read by world_read_start) */
 	/* probe */
-	int attach, output, del, nesting, cleanup_on_exit;
+	int attach, output, del, cleanup_on_exit;
+	int nesting;                      /* NEST_* */
 	uint64_t threshold;               /* ns */
 	struct dist *hook[RQ_HOOKS];
 	struct dist *out_cost[2];         /* by OUT_* */
@@ -104,18 +115,23 @@ struct rq_cfg {
 struct task {
 	uint64_t remaining;    /* CPU demand left, ns */
 	uint64_t enq_time;     /* runnable since (true), ns */
+	uint64_t picked;       /* when a CPU took it off its runqueue, ns */
 	uint32_t incarnation;  /* unique per spawned task */
 	uint32_t next;         /* runqueue link */
 	uint32_t cpu;
 	uint8_t state;         /* T_* */
 	uint8_t blocks;        /* the current segment ends by blocking */
 	uint8_t cls;           /* CLS_*: spawned, resident or busy resident */
+	uint8_t woken;         /* queued by a wake-up, not yet on a CPU */
 	uint64_t next_wake;    /* resident with an interval: its next wake-up */
 	uint64_t vruntime;     /* fair: virtual runtime (CPU time run), ns,
 				  on the scale of its CPU (t->cpu) */
 	uint64_t resume;       /* burst left to run before the task blocks
 				  (cut by a wake-up preemption, or a
 				  resident's burst beyond a slice), ns */
+	uint32_t timer_cpu;    /* 1 + the CPU it last blocked on, where its
+				  wake-up timer was armed and fires; 0: it
+				  has not blocked yet (world_block) */
 };
 
 /* A level whose time integral goes into a series column. */
@@ -148,7 +164,9 @@ struct cpu {
 	struct runq_ent *heap; /* fair: runqueue as a min-heap by vruntime */
 	size_t heap_cap;
 	uint64_t min_v;        /* fair: monotonic minimum vruntime, ns */
-	uint64_t payload, bpf, sw, idle;   /* ns charged */
+	uint64_t payload, bpf, sw, kern, idle;   /* ns charged; kern: kernel
+					      work for the probe outside BPF
+					      programs (task-storage free) */
 };
 
 struct rq_run {
@@ -178,6 +196,8 @@ struct rq_run {
 	struct stat_tally wait, probe_wait;   /* ns */
 	struct hmark marks;    /* wait, probe_wait histograms at warm-up
 				  marks (report.c rq_steady) */
+	int idle_lookup;        /* sched_switch to idle looks up pid 0 (the
+				   pid-keyed maps: libbpf-tools runqslower) */
 	struct stat_gauge occupancy;
 	uint64_t occ_max;
 	struct rq_level lv_backlog, lv_live, lv_occ;   /* series levels */
@@ -192,7 +212,7 @@ struct rq_run {
 enum {
 	SC_PAYLOAD, SC_BPF, SC_SWITCH, SC_IDLE, SC_BACKLOG_AVG, SC_LIVE_AVG,
 	SC_OCC_AVG, SC_COMPLETED, SC_SPAWNED, SC_REPORTS, SC_WAIT_SUM, SC_WAITS,
-	SC_COUNT
+	SC_KERNEL, SC_COUNT
 };
 
 /* Add `amount` to series column col at now (no-op without series). */

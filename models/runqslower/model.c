@@ -12,8 +12,10 @@
  *   report.c  metrics, series columns, steady-state recomputation
  * internal.h holds the state they share.
  *
- * Every hook's cost is CPU time on the CPU it fires on: it delays the work
- * there, so the probe's overhead feeds back into the load.  The rest of the
+ * Every hook's cost is CPU time on the CPU the kernel runs it on (for a
+ * wake-up the waker's, see world.c): it delays the work there, so the
+ * probe's overhead feeds back into the load.  Kernel work done for the
+ * probe outside BPF programs (task-storage free) is its own bucket.  The rest of the
  * host (resident and busy tasks, idle wake-up latency, the runqueue
  * disciplines, wake-up preemption) is off by default, so scenarios without
  * those keys run as before, draw for draw.
@@ -28,6 +30,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -125,6 +128,10 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 	R->st = R->sops->init(c->storage_cfg[c->strategy], s, &R->env, &R->sstats);
 	if (!R->st)
 		goto oom;
+	/* The pid-keyed maps are libbpf-tools runqslower's, which looks up
+	 * pid 0 on a switch to idle; task storage is the kernel's
+	 * tools/bpf/runqslower, which returns first (probe.c). */
+	R->idle_lookup = strcmp(R->sops->name, "task_storage") != 0;
 	stat_gauge_init(&R->occupancy, 0, 0);
 	R->spawn_budget = c->spawns;
 	if (world_add_residents(R))

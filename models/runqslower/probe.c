@@ -1,22 +1,45 @@
 /* probe.c - runqslower's BPF programs on the scheduler hooks (probe.h).
  *
  * Where the kernel is the reference:
- *   - wakeup hooks fire on the CPU the task is placed on (the kernel runs
- *     them in the waker's context, for timer wake-ups usually that CPU);
- *   - a hook from interrupt context (sched_wakeup) that fires while a BPF
- *     program runs on the same CPU is skipped by the kernel's recursion
- *     check (`nesting: skip`, counted as recursion_misses);
- *   - sched_switch to the idle task (pid 0) returns before the lookup;
+ *   - the caller picks the CPU a hook runs on: sched_wakeup on the waker's
+ *     CPU (a sleeper's timer CPU), on the target only through the wake list
+ *     (world.c hook_cpu: try_to_wake_up, ttwu_queue_cond); sched_switch and
+ *     the exit on the task's CPU;
+ *   - recursion (`probe.nesting`): runqslower's programs are tp_btf, and
+ *     kernel/trace/bpf_trace.c __bpf_trace_run skips a program only when
+ *     that same program is already active on the CPU
+ *     (this_cpu_inc_return(*(prog->active)) != 1, counted by
+ *     bpf_prog_inc_misses_counter).  sched_wakeup, sched_wakeup_new and
+ *     sched_switch fire with interrupts off (under the runqueue lock, or
+ *     p->pi_lock), so none of them can interrupt a runqslower program on
+ *     its CPU: with `per_program` (the default) nothing is skipped.
+ *     `any_program` is the rule of kprobe and perf-event tracepoint
+ *     programs (trace_call_bpf's per-CPU bpf_prog_active: any BPF program
+ *     running on the CPU makes the hook skip): a sched_wakeup that fires
+ *     on a CPU while a BPF program runs there is skipped.  `serialize`: it
+ *     runs after the program in progress (for runqslower's hooks the same
+ *     as per_program).  Skips count as recursion_misses;
+ *   - sched_switch to the idle task: libbpf-tools runqslower
+ *     (handle__sched_switch) looks up next->pid, 0 for the idle task, in its
+ *     pid-keyed hash - a lookup that misses; the kernel's
+ *     tools/bpf/runqslower (task storage) returns before its
+ *     bpf_task_storage_get when !pid.  A switch from idle records nothing
+ *     (trace_enqueue returns on pid 0) in both;
  *   - libbpf-tools runqslower deletes an entry only after reporting it
  *     (`delete: on_report`): short waits keep their entry, exited tasks leak
- *     theirs; `delete: always` deletes after every lookup.
+ *     theirs; `delete: always` deletes after every lookup;
+ *   - task-storage free is kernel work, not BPF time: kernel/fork.c
+ *     free_task calls bpf_task_storage_free when the task_struct is freed
+ *     (after it is reaped, via RCU).  It is charged as kernel time on the
+ *     exiting task's CPU at its exit (the RCU delay is not modelled), with
+ *     or without a program attached; bpf_stats never sees it.
  * A report whose timestamp predates the task's current wait is a bogus wait,
  * counted as a false report.  It needs the record of this wait to be lost
  * while an older entry stays: a sched_wakeup skipped by the recursion check
- * after a short wait whose entry `on_report` kept.  Pid reuse alone cannot
- * do it: sched_wakeup_new always runs, and updating a key that is present
- * never fails (the kernel swaps in a per-CPU spare element), so a reused
- * pid overwrites the dead task's leaked entry.
+ * (`any_program`) after a short wait whose entry `on_report` kept.  Pid
+ * reuse alone cannot do it: sched_wakeup_new always runs, and updating a
+ * key that is present never fails (the kernel swaps in a per-CPU spare
+ * element), so a reused pid overwrites the dead task's leaked entry.
  *
  * Draw order matters for common random numbers: per hook, the base cost is
  * drawn first, then the storage operations in program order, then output.
@@ -57,7 +80,7 @@ static void charge_hook(struct rq_run *R, uint32_t c, int h, double cost)
 	R->hook_ns[h] += ns;
 	if (p->mode != CPU_WAKING)   /* else set when the CPU wakes */
 		p->bpf_until = (p->bpf_until > now ? p->bpf_until : now) + ns;
-	cpu_insert_overhead(R, c, ns, 0);
+	cpu_insert_overhead(R, c, ns, OH_BPF);
 }
 
 void probe_wakeup(struct rq_run *R, uint32_t c, uint32_t pid, int is_new)
@@ -66,9 +89,14 @@ void probe_wakeup(struct rq_run *R, uint32_t c, uint32_t pid, int is_new)
 	if (!cfg->attach)
 		return;
 	int h = is_new ? RQ_WAKEUP_NEW : RQ_WAKEUP;
-	if (!is_new && cfg->nesting == 0 && R->s->now < R->cpu[c].bpf_until) {
-		/* Fired from interrupt context into a running BPF program:
-		 * the kernel's recursion check skips it. */
+	/* per_program never skips here: a runqslower program cannot be
+	 * re-entered on its CPU (the hooks run with interrupts off); what
+	 * overlaps in the model's time line is serialized, as the kernel
+	 * runs it. */
+	if (!is_new && cfg->nesting == NEST_ANY_PROGRAM &&
+	    R->s->now < R->cpu[c].bpf_until) {
+		/* kprobe/perf-event style: any BPF program running on this CPU
+		 * makes the hook skip (trace_call_bpf, bpf_prog_active). */
 		R->recursion_misses++;
 		return;
 	}
@@ -97,7 +125,16 @@ void probe_switch(struct rq_run *R, uint32_t c, uint32_t prev,
 					&(struct storage_at){ STORAGE_SWITCH, c },
 					now, &ok);
 	}
-	if (next != NIL) {
+	if (next == NIL && R->idle_lookup) {
+		/* libbpf-tools: `pid = next->pid` is 0 for the idle task and
+		 * bpf_map_lookup_elem(&start, &pid) misses (pid 0 is never
+		 * recorded).  Not a missed sample: nobody waited. */
+		struct storage_key k = { 0, 0, 0 };
+		struct storage_lookup lk;
+		cost += R->sops->lookup(R->st, &k,
+					&(struct storage_at){ STORAGE_SWITCH, c },
+					&lk);
+	} else if (next != NIL) {
 		struct storage_key k = key_of(R, next);
 		struct storage_lookup lk;
 		cost += R->sops->lookup(R->st, &k,
@@ -134,17 +171,21 @@ void probe_exit(struct rq_run *R, uint32_t c, uint32_t pid)
 {
 	const struct rq_cfg *cfg = R->cfg;
 	struct storage_key k = key_of(R, pid);
-	double cost = R->sops->task_exit(R->st, &k);
-	int h = RQ_EXIT;
+	/* In kernel order: sched_process_exit fires in do_exit, long before
+	 * free_task frees what the program left (a storage its delete freed
+	 * is not freed again). */
 	if (cfg->attach && cfg->cleanup_on_exit) {
-		cost += (double)hook_base(R, h);
+		double cost = (double)hook_base(R, RQ_EXIT);
 		cost += R->sops->remove(R->st, &k,
 					&(struct storage_at){ STORAGE_EXIT, c });
+		charge_hook(R, c, RQ_EXIT, cost);
 	}
-	/* The strategy's free at exit is kernel work, but it is charged here,
-	 * as BPF time under sched_process_exit, even with the probe's exit
-	 * program not attached. */
-	if (cost > 0 || (cfg->attach && cfg->cleanup_on_exit))
-		charge_hook(R, c, h, cost);
+	/* Kernel work, not a program: kernel/fork.c free_task calls
+	 * bpf_task_storage_free (kernel/bpf/bpf_task_storage.c) once the task
+	 * is reaped and its RCU grace period has passed.  Charged at the
+	 * exit, on the exiting task's CPU. */
+	double kern = R->sops->task_exit(R->st, &k);
+	if (kern > 0)
+		cpu_insert_overhead(R, c, (uint64_t)llround(kern), OH_KERNEL);
 	note_occupancy(R);
 }

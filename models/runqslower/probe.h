@@ -4,10 +4,11 @@
  * the tracepoints; each one does what libbpf-tools runqslower's program on
  * that hook does, through the storage strategy (models/storage.h), and
  * charges its whole cost - program base cost drawn per hook, storage
- * operations, report output - as BPF time on CPU c, inserted into whatever
- * that CPU is doing (cpu_insert_overhead).  With `probe.attach: false`
- * nothing is charged except what the kernel does for the strategy at task
- * exit (probe_exit).
+ * operations, report output - as BPF time on CPU c, the CPU where the kernel
+ * runs that hook (the caller's choice), inserted into whatever that CPU is
+ * doing (cpu_insert_overhead).  With `probe.attach: false` nothing is
+ * charged except what the kernel does for the strategy when a task is
+ * freed (probe_exit), and that is kernel time, not BPF time.
  *
  * Counted here: hook runs and ns, reports, false reports (a timestamp older
  * than the task's current wait), missed samples (no timestamp at switch-in),
@@ -19,20 +20,23 @@
 #include "models/runqslower/internal.h"
 
 /* sched_wakeup (is_new 0) or sched_wakeup_new (1) for task pid, run on CPU
- * c: record "runnable since now".  A sched_wakeup that fires while a BPF
- * program runs on c is skipped with `nesting: skip` (the kernel's recursion
- * check; counted in recursion_misses). */
+ * c (for sched_wakeup the waker's or the timer's CPU, or the target's via
+ * the wake list: world.c decides): record "runnable since now".  Skipped
+ * only with `nesting: any_program`, when a BPF program runs on c (counted
+ * in recursion_misses); the default per_program never skips these hooks. */
 void probe_wakeup(struct rq_run *R, uint32_t c, uint32_t pid, int is_new);
 
 /* sched_switch(prev, next) on CPU c (prev or next NIL for the idle task);
  * prev_runnable: prev was preempted, so its wait starts now.  Looks next
- * up, reports a wait over the threshold and deletes per `probe.delete`. */
+ * up (pid 0 for the idle task with a pid-keyed map: a miss), reports a
+ * wait over the threshold and deletes per `probe.delete`. */
 void probe_switch(struct rq_run *R, uint32_t c, uint32_t prev,
 		  int prev_runnable, uint32_t next);
 
-/* Task pid exits on CPU c: the strategy releases per-task storage (kernel
- * work in do_exit) and, with cleanup_on_exit, sched_process_exit deletes
- * the entry.  Call before the task's slot is freed. */
+/* Task pid exits on CPU c: with cleanup_on_exit, sched_process_exit
+ * deletes the entry (BPF time); the strategy releases per-task storage
+ * (free_task's bpf_task_storage_free), charged as kernel time on c.  Call
+ * before the task's slot is freed. */
 void probe_exit(struct rq_run *R, uint32_t c, uint32_t pid);
 
 #endif

@@ -7,6 +7,8 @@
  * eligibility.  Placement `least_loaded` counts queued plus running or
  * dispatching tasks per CPU and takes the lowest CPU on ties - it is not
  * the kernel's select_task_rq_fair (no wake affinity, no LLC domains).
+ * A wake-up's sched_wakeup runs on the waker's CPU (a sleeper's timer CPU:
+ * where it blocked), on the target only through the wake list (hook_cpu).
  *
  * Resident tasks (`workload.resident`, for bpfsim validate) stand for a
  * host's daemons, kernel threads, a service's threads.  `tasks` of them run
@@ -61,6 +63,39 @@ static uint32_t place(struct rq_run *R)
 	}
 }
 
+/* The CPU where the wake-up hook of task pid, placed on CPU c, runs.
+ *
+ * kernel/sched/core.c try_to_wake_up runs on the waker's CPU; it picks the
+ * target (select_task_rq) and, in ttwu_queue, either queues the task on
+ * the target's wake list (ttwu_queue_wakelist, when ttwu_queue_cond
+ * holds), so that the target CPU itself runs ttwu_do_activate - and
+ * trace_sched_wakeup - from its IPI or its idle loop (sched_ttwu_pending),
+ * or locks the target's runqueue and runs ttwu_do_activate on the waker's
+ * CPU.  ttwu_queue_cond: a target in another LLC domain always takes the
+ * wake list; in the same LLC only when it is not the waker's CPU and its
+ * runqueue is empty (nr_running == 0: an idle target).
+ *
+ * The waker of a sleeper is its timer: it was armed on the CPU where the
+ * task blocked (hrtimer_start_range_ns on the current CPU; the CPU is busy
+ * then - the task itself - so timer migration leaves it there) and its
+ * interrupt fires there.  Simplifications: every CPU shares one LLC (no
+ * topology yet), so a wake-up takes the wake list exactly when its target
+ * is another, idle CPU; a resident that has not blocked yet (its first
+ * wake-up, armed before the run started) and sched_wakeup_new (in the
+ * parent's wake_up_new_task: the model has no parent task) run the hook on
+ * the target CPU, as before. */
+static uint32_t hook_cpu(const struct rq_run *R, uint32_t pid, int is_new,
+			 uint32_t c)
+{
+	const struct task *t = &R->task[pid];
+	if (is_new || t->timer_cpu == 0)
+		return c;
+	uint32_t waker = t->timer_cpu - 1;
+	if (waker != c && cpu_is_idle(R, c))
+		return c;      /* ttwu_queue_wakelist: the target runs it */
+	return waker;
+}
+
 void world_wake(struct rq_run *R, uint32_t pid, int is_new, int hook)
 {
 	int fair = R->cfg->runqueue == RUNQ_FAIR;
@@ -74,6 +109,7 @@ void world_wake(struct rq_run *R, uint32_t pid, int is_new, int hook)
 	uint64_t now = R->s->now;
 	t->state = T_RUNNABLE;
 	t->enq_time = now;
+	t->woken = (uint8_t)hook;
 	if (hook && t->cls == CLS_RESIDENT && R->cfg->res_interval)
 		t->next_wake = now + dist_sample_ns(R->cfg->res_interval,
 						    R->r_res_sleep);
@@ -84,10 +120,11 @@ void world_wake(struct rq_run *R, uint32_t pid, int is_new, int hook)
 		t->vruntime = rel < 0 && (uint64_t)-rel > min ? 0
 			      : (uint64_t)((int64_t)min + rel);
 	}
+	uint32_t run_on = hook ? hook_cpu(R, pid, is_new, c) : c;
 	runq_push(R, c, pid, 1);
 	cpu_task_queued(R, c, pid, hook);
 	if (hook)
-		probe_wakeup(R, c, pid, is_new);
+		probe_wakeup(R, run_on, pid, is_new);
 }
 
 void world_block(struct rq_run *R, uint32_t pid)
@@ -96,6 +133,7 @@ void world_block(struct rq_run *R, uint32_t pid)
 	struct sim *s = R->s;
 	struct task *t = &R->task[pid];
 	t->state = T_BLOCKED;
+	t->timer_cpu = t->cpu + 1;   /* its wake-up timer is armed here */
 	uint64_t nap;
 	if (t->cls == CLS_RESIDENT && cfg->res_interval)
 		nap = t->next_wake > s->now ? t->next_wake - s->now : 0;

@@ -277,11 +277,16 @@ static void own_strategy(struct scenario *sc)
 		snprintf(sc->strategy[0], sizeof(sc->strategy[0]), "%s", n->value);
 }
 
+/* Every include of one scenario, all levels together: a fan-out cannot
+ * multiply the loads (8 files x 8 levels would be 16.7 M). */
+#define SCENARIO_MAX_INCLUDES 64
+
 /* `include: FILE` or `include: [FILE, ...]`: files (relative to the
  * including file) whose keys the scenario inherits unless it sets them
- * itself; earlier files win over later ones; includes may nest (depth 8). */
+ * itself; earlier files win over later ones; includes may nest (depth 8),
+ * at most SCENARIO_MAX_INCLUDES files in all (*left counts down). */
 static int load_includes(struct ytree *t, const char *path, int depth,
-			 struct err *e)
+			 int *left, struct err *e)
 {
 	struct ynode *inc = ynode_get(ytree_root(t), "include");
 	if (!inc)
@@ -295,6 +300,9 @@ static int load_includes(struct ytree *t, const char *path, int depth,
 		if (f->kind != YN_SCALAR)
 			return cfg_error(e, f, "'include' takes a file name or a "
 					 "list of file names");
+		if (--*left < 0)
+			return cfg_error(e, f, "more than %d included files in all",
+					 SCENARIO_MAX_INCLUDES);
 		char full[4096];
 		const char *slash = strrchr(path, '/');
 		if (f->value[0] != '/' && slash)
@@ -313,7 +321,7 @@ static int load_includes(struct ytree *t, const char *path, int depth,
 			*e = sub_e;
 			return e->status;
 		}
-		if (load_includes(sub, full, depth + 1, e)) {
+		if (load_includes(sub, full, depth + 1, left, e)) {
 			ytree_free(sub);
 			return e->status;
 		}
@@ -445,7 +453,8 @@ struct scenario *scenario_load(const struct scenario_env *env,
 	struct ytree *t = ytree_load_file(path, e);
 	if (!t)
 		goto fail;
-	if (load_includes(t, path, 0, e))
+	int left = SCENARIO_MAX_INCLUDES;
+	if (load_includes(t, path, 0, &left, e))
 		goto fail;
 	for (size_t i = 0; i < nsets; i++)
 		if (ytree_set_path(t, sets[i], e))
