@@ -381,14 +381,18 @@ void stat_series_spread(struct stat_series *s, size_t col, uint64_t a,
 		return;
 	}
 	double per_ns = amount / (double)(b - a);
-	for (uint64_t i = a / w; i * w < b; i++) {
+	/* Only windows that exist: the rows kept (those past max_rows were
+	 * dropped) and the open one.  A span of years over 1 ms windows is
+	 * then at most max_rows steps, not 10^13. */
+	uint64_t kept = nopen < s->nrows ? nopen : s->nrows;
+	for (uint64_t i = a / w; i < kept && i * w < b; i++) {
 		uint64_t lo = i * w > a ? i * w : a;
 		uint64_t hi = (i + 1) * w < b ? (i + 1) * w : b;
-		double part = per_ns * (double)(hi - lo);
-		if (i >= nopen)
-			s->cur[col] += part;   /* open window (b is within it) */
-		else if (i < s->nrows)
-			s->rows[i * s->ncols + col] += part;
+		s->rows[i * s->ncols + col] += per_ns * (double)(hi - lo);
+	}
+	if (b > s->cur_start) {   /* the open window (b is within it) */
+		uint64_t lo = s->cur_start > a ? s->cur_start : a;
+		s->cur[col] += per_ns * (double)(b - lo);
 	}
 }
 

@@ -477,6 +477,20 @@ static void test_series_windows(void **state)
 	assert_int_equal(s.nrows, 3);
 	assert_true(s.cur_start == 1000 && s.cur[0] == 0.0);
 	stat_series_fini(&s);
+
+	/* A span of 2^62 ns over 10 ns windows, max_rows 3: only the kept
+	 * rows and the open window get their share (this used to walk 4e17
+	 * windows inside one event).  Rate 1 per ns: each kept window 10,
+	 * the open one what lies in it. */
+	assert_int_equal(stat_series_init(&s, 10, 1, 3), 0);
+	uint64_t far = (uint64_t)1 << 62;
+	assert_int_equal(stat_series_advance(&s, far), 0);
+	stat_series_spread(&s, 0, 0, far, (double)far);
+	assert_int_equal(s.nrows, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_true(fabs(s.rows[i] - 10.0) < 1e-3);
+	assert_true(fabs(s.cur[0] - (double)(far - s.cur_start)) < 1e-3);
+	stat_series_fini(&s);
 }
 
 static void test_series_growth(void **state)

@@ -38,7 +38,7 @@ const struct model_metric rq_metrics[] = {
 	{ "op_evict_time", "ns", "storage: LRU evictions", 0 },
 	{ "op_failed_update_time", "ns", "storage: updates refused (map full)", 0 },
 	{ "output_time", "ns", "report output (perf/ringbuf)", 0 },
-	{ "wait_mean", "ns", "true runqueue wait (enqueue to running)", 3 },
+	{ "wait_mean", "ns", "true runqueue wait (enqueue to being picked: run_delay)", 3 },
 	{ "wait_p50", "ns", "true runqueue wait, median", 0 },
 	{ "wait_p99", "ns", "true runqueue wait, 99th percentile", 4 },
 	{ "probe_wait_mean", "ns", "wait as the probe measured it", 0 },
