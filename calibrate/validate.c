@@ -274,7 +274,7 @@ int validate_scenario_write(const char *dir, const char *name,
 
 struct idx {
 	int per_run[VAL_NHOOKS], rate[VAL_NHOOKS], bpf[VAL_NHOOKS];
-	int payload, bpf_all, sw, idle, p50, p99;
+	int payload, bpf_all, sw, kern, idle, p50, p99;
 };
 
 static int metric(const struct model *m, const char *prefix, const char *hook)
@@ -314,6 +314,7 @@ int validate_simulate(const char *scenario, const struct val_sim_opts *so,
 	ix.bpf_all = metric(m, "bpf_time", "");
 	ix.sw = metric(m, "switch_time", "");
 	ix.idle = metric(m, "idle_time", "");
+	ix.kern = metric(m, "kernel_time", "");
 	ix.p50 = metric(m, "wait_p50", "");
 	ix.p99 = metric(m, "wait_p99", "");
 	struct exp_run_opts ro = { .threads = so->threads,
@@ -349,7 +350,9 @@ int validate_simulate(const char *scenario, const struct val_sim_opts *so,
 			v[VM_RUNS_PER_S + h] = xm[ix.rate[h]];
 			bpf += xm[ix.bpf[h]];
 		}
-		double all = xm[ix.payload] + xm[ix.bpf_all] + xm[ix.sw] + xm[ix.idle];
+		/* Every CPU nanosecond: kernel time (the task-storage free) too. */
+		double all = xm[ix.payload] + xm[ix.bpf_all] + xm[ix.sw] +
+			     (ix.kern >= 0 ? xm[ix.kern] : 0) + xm[ix.idle];
 		double busy = all - xm[ix.idle];
 		v[VM_BPF_SHARE] = all > 0 ? bpf / all : NAN;
 		v[VM_OVERHEAD] = busy > bpf ? bpf / (busy - bpf) : NAN;
