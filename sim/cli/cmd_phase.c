@@ -37,11 +37,8 @@ static int write_phase(struct experiment *x, const char *dir, struct err *e)
 		goto out;
 	}
 	for (size_t p = 0; p < x->np; p++) {
-		size_t nr;
-		struct runner_job *pj = exp_point_jobs(x, p, &nr);
 		struct report rep;
-		if (!pj || report_build(&rep, x->pts[p], pj, x->ns, nr)) {
-			free(pj);
+		if (exp_point_report(x, p, &rep)) {
 			rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 			goto out;
 		}
@@ -51,7 +48,6 @@ static int write_phase(struct experiment *x, const char *dir, struct err *e)
 				ov[p * x->ns + s] = rep.sum[s * x->nm + (size_t)oi];
 		}
 		report_fini(&rep);
-		free(pj);
 	}
 	if (out_open(&f, dir, OUTDIR_PHASE_CSV, e)) {
 		rc = e->status;

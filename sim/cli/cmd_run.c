@@ -26,10 +26,8 @@ int run_finish(struct experiment *x, const struct cli_opts *o,
 	       const char *dir, struct err *e)
 {
 	struct report rep = { 0 };
-	size_t nr;
-	struct runner_job *jobs = exp_point_jobs(x, 0, &nr);
 	int rc = 0;
-	if (!jobs || report_build(&rep, x->pts[0], jobs, x->ns, nr)) {
+	if (exp_point_report(x, 0, &rep)) {
 		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 		goto out;
 	}
@@ -58,7 +56,6 @@ int run_finish(struct experiment *x, const struct cli_opts *o,
 			x->base->compare ? "compare" : "run", dir);
 out:
 	report_fini(&rep);
-	free(jobs);
 	return rc;
 }
 

@@ -195,21 +195,24 @@ int exp_incomplete(const struct experiment *x)
 	return 0;
 }
 
-struct runner_job *exp_point_jobs(struct experiment *x, size_t p,
-				  size_t *nreps)
+int exp_point_report(struct experiment *x, size_t p, struct report *rep)
 {
 	size_t n = SIZE_MAX;
 	for (size_t s = 0; s < x->ns; s++)
 		if (exp_cell(x, p, s)->nreps < n)
 			n = exp_cell(x, p, s)->nreps;
-	*nreps = n;
 	struct runner_job *a = calloc(x->ns * (n ? n : 1), sizeof(*a));
 	if (!a)
-		return NULL;
+		return -1;
 	for (size_t s = 0; s < x->ns; s++)
 		for (size_t r = 0; r < n; r++)
 			a[s * n + r] = exp_cell(x, p, s)->jobs[r];
-	return a;
+	if (report_build(rep, x->pts[p], a, x->ns, n)) {
+		free(a);
+		return -1;
+	}
+	rep->owned_jobs = a;
+	return 0;
 }
 
 /* Progress over the whole experiment, not one batch. */
@@ -290,14 +293,11 @@ static size_t more_reps(struct experiment *x, size_t p)
 	const struct scenario *sc = x->base;
 	if (sc->precision.metric < 0)
 		return 0;
-	size_t nr;
-	struct runner_job *pj = exp_point_jobs(x, p, &nr);
 	struct report rep;
 	size_t want = 0;
-	if (!pj || report_build(&rep, x->pts[p], pj, x->ns, nr)) {
-		free(pj);
+	if (exp_point_report(x, p, &rep))
 		return 0;
-	}
+	size_t nr = rep.nreps;
 	int tight = 1;
 	for (size_t s = 0; s < x->ns; s++) {
 		const struct stat_summary *su =
@@ -312,7 +312,6 @@ static size_t more_reps(struct experiment *x, size_t p)
 							 : sc->precision.max_reps;
 	}
 	report_fini(&rep);
-	free(pj);
 	return want;
 }
 

@@ -89,10 +89,11 @@ int exp_incomplete(const struct experiment *x);       /* a job not run */
 /* Strategy label of s ("value" for models without strategies). */
 const char *exp_strategy(const struct experiment *x, size_t s);
 
-/* Point p's jobs laid out strategy-major for report_build (a shallow
- * copy: free() it, not its jobs); *nreps = the smallest cell. */
-struct runner_job *exp_point_jobs(struct experiment *x, size_t p,
-				  size_t *nreps);
+struct report;
+/* Summarise point p: its cells laid out strategy-major (a shallow copy the
+ * report owns; report_fini frees it), over the smallest cell's
+ * replications.  0, or -1 when out of memory (nothing to fini). */
+int exp_point_report(struct experiment *x, size_t p, struct report *rep);
 
 /* Run every job not run yet, in job order (under MPI: over the ranks);
  * with a shard, only share i of n by global job index. */

@@ -109,6 +109,7 @@ void report_fini(struct report *r)
 	free(r->ntransient);
 	free(r->tr_up);
 	free(r->tr_down);
+	free(r->owned_jobs);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -24,6 +24,8 @@ struct report {
 	const struct model *model;
 	size_t nstrat, nreps, nmetrics;
 	struct runner_job *jobs;          /* borrowed, nstrat * nreps */
+	struct runner_job *owned_jobs;    /* freed by report_fini (a shallow
+					     copy laid out for it), or NULL */
 	struct stat_summary *sum;         /* nstrat * nmetrics */
 	struct stat_summary *diff;        /* nstrat * nmetrics (row 0 unused) */
 	size_t *ndone, *ncapped, *nfailed;/* per strategy */

@@ -105,14 +105,12 @@ int exp_write_sweep(struct experiment *x, const char *dir, struct err *e)
 	fputs("],\n  \"points\": [", js.f);
 	int header_done = 0;
 	for (size_t p = 0; p < x->np; p++) {
-		size_t nr;
-		struct runner_job *pj = exp_point_jobs(x, p, &nr);
 		struct report rep;
-		if (!pj || report_build(&rep, x->pts[p], pj, x->ns, nr)) {
-			free(pj);
+		if (exp_point_report(x, p, &rep)) {
 			err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 			goto out;
 		}
+		size_t nr = rep.nreps;
 		fprintf(js.f, "%s\n    {\"point\": %zu, \"values\": {", p ? "," : "",
 			p);
 		for (size_t a = 0; a < sw->naxes; a++) {
@@ -171,7 +169,6 @@ int exp_write_sweep(struct experiment *x, const char *dir, struct err *e)
 			header_done = 1;
 		}
 		report_fini(&rep);
-		free(pj);
 	}
 	fputs("\n  ]\n}\n", js.f);
 	if (out_commit(&pts, e) || out_commit(&diff, e) ||
