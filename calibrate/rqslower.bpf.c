@@ -183,23 +183,19 @@ static __always_inline int on_switch(struct task_struct *prev,
 
 	if (c)
 		c->runs[RQS_SWITCH]++;
-	if ((task_state(prev) & 0xff) == TASK_RUNNING) {
-#if RQS_TASK
-		/* The idle task is TASK_RUNNING: counted apart (the model
-		 * has no idle task to record). */
-		if (c && !BPF_CORE_READ(prev, pid))
-			c->idle_ops[RQS_UPDATE]++;
-#endif
+	/* Both tools' trace_enqueue return on pid 0: the idle task is
+	 * TASK_RUNNING when it switches out, and is never recorded. */
+	if ((task_state(prev) & 0xff) == TASK_RUNNING && BPF_CORE_READ(prev, pid))
 		record(prev, RQS_SWITCH, bpf_ktime_get_ns(), measure, c);
-	}
-#if !RQS_TASK
 	__u32 pid = BPF_CORE_READ(next, pid);
+#if RQS_TASK
+	/* tools/bpf/runqslower: `if (!pid) return 0` saves the get. */
 	if (!pid)
 		return 0;
-#else
-	if (c && !BPF_CORE_READ(next, pid))
-		c->idle_ops[RQS_LOOKUP]++;
 #endif
+	/* libbpf-tools' handle_switch looks next's pid up even when it is 0
+	 * (the idle task) and misses: an ordinary lookup, which the model
+	 * charges too. */
 	OP(c, RQS_SWITCH, RQS_LOOKUP);
 	if (measure) {
 		baseline();

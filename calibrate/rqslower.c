@@ -540,9 +540,10 @@ static void write_variant(FILE *f, const struct calib_opts *o,
  * every record and a create (timed as a whole get(F_CREATE) on a task
  * without storage) for a task's first one - sched_wakeup_new's, for a
  * new task; elsewhere storage exists except after a report's delete,
- * which is rare and left out.  sched_switch's operations on the idle task
- * (task storage records it when it is prev, looks it up when next) stay
- * in the base: the model has no idle task to operate on. */
+ * which is rare and left out.  On the idle task the probes do what the
+ * tools do (neither records it; libbpf-tools' hash looks pid 0 up, an
+ * ordinary lookup the model charges; the kernel's task-storage tool
+ * returns first), so idle_ops stay 0. */
 static double model_ops(const struct variant *v, int h)
 {
 	const struct point *ref = &v->pt[0];

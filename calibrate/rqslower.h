@@ -33,8 +33,9 @@ struct rqs_counters {
 	__u64 reports;         /* waits over min_ns sent to the ring buffer */
 	__u64 dropped;         /* reports the ring buffer had no room for */
 	__u64 idle_ops[RQS_NOPS];  /* sched_switch's operations on the idle
-				      task (task storage: its record when
-				      it is prev, its lookup when next) */
+				      task the model does not charge: none
+				      since the probes do what the tools do
+				      (kept for the layout; always 0) */
 };
 
 /* A report (runqslower's event). */
