@@ -73,7 +73,8 @@ void rq_config_free(void *p)
 
 /* One whole number of a trace line at *pp (blanks before it skipped),
  * *pp moved past it.  Negative numbers and numbers beyond 2^64-1 are
- * refused at their column rather than wrapped or clamped by strtoull. */
+ * refused at their column rather than wrapped or clamped by strtoull; a
+ * line of another shape is refused at column 1. */
 static int trace_field(const char **pp, const char *what,
 		       unsigned long long *v, const char *file, int lineno,
 		       const char *line, struct err *e)
@@ -87,7 +88,7 @@ static int trace_field(const char **pp, const char *what,
 	if (*p == '+')
 		p++;
 	if (*p < '0' || *p > '9')
-		return err_set(e, ERR_INPUT, file, lineno, col, "expected "
+		return err_set(e, ERR_INPUT, file, lineno, 1, "expected "
 			       "'spawn_ns,demand_ns' (two whole numbers)");
 	char *end;
 	errno = 0;
@@ -147,7 +148,7 @@ static int load_trace(struct rq_cfg *c, const struct ynode *where,
 		while (*q == ' ' || *q == '\t')
 			q++;
 		if (*q != ',') {
-			rc = err_set(e, ERR_INPUT, full, lineno, (int)(q - line) + 1,
+			rc = err_set(e, ERR_INPUT, full, lineno, 1,
 				     "expected 'spawn_ns,demand_ns' (two whole numbers)");
 			break;
 		}
@@ -156,7 +157,7 @@ static int load_trace(struct rq_cfg *c, const struct ynode *where,
 			break;
 		q += strspn(q, " \t\r\n");
 		if (*q) {
-			rc = err_set(e, ERR_INPUT, full, lineno, (int)(q - line) + 1,
+			rc = err_set(e, ERR_INPUT, full, lineno, 1,
 				     "expected 'spawn_ns,demand_ns' (two whole numbers)");
 			break;
 		}
