@@ -1,9 +1,12 @@
 /* calopt.c - the options `bpfsim calibrate` and `bpfsim validate` share
  * (calopt.h).  The messages name the option and echo what was given, as
  * tests/cli/calibrate.sh and validate.sh expect them. */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "calibrate/calopt.h"
@@ -58,5 +61,23 @@ int calopt_whole(const char *cmd, const char *opt, const char *text,
 	    *v < lo || *v > hi)
 		return calopt_usage(cmd, "%s takes a whole number in %.0f..%.0f "
 				    "(got '%s')", opt, lo, hi, text);
+	return 0;
+}
+
+int calopt_prog(const char *cmd, const char *text)
+{
+	if (!text[0])
+		return calopt_usage(cmd, "--prog takes a program id, a name or "
+				    "bundled:VARIANT (got '')");
+	const char *digits = text + (text[0] == '-' || text[0] == '+');
+	if (!*digits || digits[strspn(digits, "0123456789")])
+		return 0;     /* a name (or bundled:VARIANT) */
+	char *end;
+	errno = 0;
+	unsigned long long id = strtoull(digits, &end, 10);
+	if (digits != text || errno == ERANGE || id < 1 || id > UINT32_MAX)
+		return calopt_usage(cmd, "--prog takes a program id in "
+				    "1..%u, a name or bundled:VARIANT (got "
+				    "'%s')", (unsigned)UINT32_MAX, text);
 	return 0;
 }

@@ -27,4 +27,11 @@ int calopt_duration(const char *cmd, const char *opt, const char *text,
 int calopt_whole(const char *cmd, const char *opt, const char *text,
 		 double lo, double hi, double *v);
 
+/* --prog of calibrate profile: bundled:VARIANT and names pass (profile.c
+ * reads them); digits alone or after a '-' or '+' must be
+ * a decimal program id in 1..4294967295 (the kernel's ids are u32, 0 is
+ * never given), so "-5" or "4294967296" is refused here rather than
+ * wrapped to another program's id.  Checked before anything needs root. */
+int calopt_prog(const char *cmd, const char *text);
+
 #endif

@@ -269,8 +269,10 @@ static int resolve_targets(struct prof *P, const struct live_features *f,
 		return load_bundled(P, raw_tp, e);
 	}
 	char *end;
+	errno = 0;
 	unsigned long id = strtoul(prog, &end, 10);
-	if (*prog && !*end) {
+	if (*prog >= '0' && *prog <= '9' && !*end && errno != ERANGE &&
+	    id <= UINT32_MAX) {   /* calopt_prog refused the rest */
 		int fd = bpf_prog_get_fd_by_id((uint32_t)id);
 		if (fd < 0)
 			return err_set(e, ERR_RUNTIME, "--prog", 0, 0, "no BPF "

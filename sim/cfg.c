@@ -7,9 +7,11 @@
  * key 'arival' (did you mean 'arrival'?)" names the real mistake, and
  * "missing key 'arrival'" would not.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/cfg.h"
@@ -173,9 +175,25 @@ int cfg_uint(struct ynode *map, const char *key, const char *def, uint64_t lo,
 	if (v != floor(v) || v < 0)
 		return cfg_error(e, n, "'%s' must be a whole number >= %llu (got %s)",
 				 key, (unsigned long long)lo, n->value);
-	if (check_range(n, key, v, (double)lo, (double)hi, n->value, e))
-		return e->status;
-	*out = (uint64_t)v;
+	/* Compared as integers: a double cannot tell 2^63 from 2^63-1.  Plain
+	 * digits are read exactly; "1k" and "1e18" forms through the double. */
+	uint64_t u;
+	const char *t = n->value + strspn(n->value, " \t");
+	if (t[0] >= '0' && t[0] <= '9' && !t[strspn(t, "0123456789")]) {
+		errno = 0;
+		u = strtoull(t, NULL, 10);
+		if (errno == ERANGE)
+			u = UINT64_MAX;
+	} else {
+		u = v >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)v;
+	}
+	if (u < lo)
+		return cfg_error(e, n, "'%s' must be >= %llu (got %s)", key,
+				 (unsigned long long)lo, n->value);
+	if (u > hi)
+		return cfg_error(e, n, "'%s' must be <= %llu (got %s)", key,
+				 (unsigned long long)hi, n->value);
+	*out = u;
 	return 0;
 }
 
@@ -188,6 +206,11 @@ int cfg_duration(struct ynode *map, const char *key, const char *def, double lo,
 	char why[160];
 	if (units_parse_duration(n->value, ns, why, sizeof(why)))
 		return cfg_error(e, n, "'%s': %s", key, why);
+	/* The clock counts whole ns: a positive value that rounds to 0 would
+	 * become 0, which for some keys means "none" (duration: no horizon). */
+	if (*ns > 0 && *ns < 0.5)
+		return cfg_error(e, n, "'%s' is %s, which rounds to 0ns (the "
+				 "clock counts whole nanoseconds)", key, n->value);
 	if (*ns < lo) {
 		char b[64];
 		if (lo > 0 && lo <= 1)

@@ -245,6 +245,14 @@ static const char *check_empirical(enum dist_unit u, const double *edges,
 				 i + 1);
 			return msg;
 		}
+		if (u == DIST_DURATION && edges[i] < 0) {
+			*edge = (long)i;
+			snprintf(msg, size, "empirical: duration edges must be "
+				 ">= 0 (edge %zu is %s)", i + 1,
+				 dist_param_format(EMPIRICAL, u, 0, edges[i], a,
+					   sizeof(a)));
+			return msg;
+		}
 		if (i > 0 && !(edges[i] > edges[i - 1])) {
 			*edge = (long)i;
 			snprintf(msg, size, "empirical: edges must be strictly "

@@ -83,7 +83,8 @@ struct dist *dist_new(enum dist_kind kind, enum dist_unit unit,
 /* Family f with parameters p[0..f->np). */
 struct dist *dist_new_family(const struct dist_family *f, enum dist_unit unit,
 			     const double *p);
-/* Empirical over n bins: edges[n+1] increasing, counts[n] >= 0, sum > 0. */
+/* Empirical over n bins: edges[n+1] increasing (>= 0 for DIST_DURATION),
+ * counts[n] >= 0, sum > 0. */
 struct dist *dist_new_empirical(enum dist_unit unit, const double *edges,
 				const double *counts, size_t n);
 

@@ -10,7 +10,8 @@
  *    goes negative and has the truncated-normal mean and variance;
  *  - text and mapping forms parse to the same thing, dist_format() output
  *    parses back to an identical distribution (random differential test);
- *  - each user-facing error: exact message text and file:line:col;
+ *  - each user-facing error: exact message text and file:line:col
+ *    (among them: an empirical duration with a negative edge);
  *  - a family defined here alone (a struct dist_family, "dummy": a
  *    symmetric triangle) and passed in a registry parses in text and
  *    mapping form and inside a mixture, samples with the right moments,
@@ -323,6 +324,11 @@ static void test_new_and_zero(void **state)
 	assert_non_null(d);
 	assert_rel(dist_mean(d), 0.5 * 0.5 + 0.5 * 2, 1e-15, "emp mean");
 	dist_free(d);
+	double below[] = { -1, 1, 3 };
+	d = dist_new_empirical(DIST_NUMBER, below, counts, 2);
+	assert_non_null(d);
+	dist_free(d);
+	assert_null(dist_new_empirical(DIST_DURATION, below, counts, 2));
 	double bad_edges[] = { 0, 1, 1 }, neg[] = { 1, -1 }, zero[] = { 0, 0 };
 	assert_null(dist_new_empirical(DIST_NUMBER, bad_edges, counts, 2));
 	assert_null(dist_new_empirical(DIST_NUMBER, edges, neg, 2));
@@ -637,6 +643,14 @@ static void test_mapping_errors(void **state)
 		 "after 2us)");
 	yaml_err("d: {dist: empirical, edges: [0, 1us, 2us], counts: [1, -1]}",
 		 1, 56, "empirical: counts must be >= 0 (count 2 is -1)");
+	/* Durations have no negative edges (first edge, then a later one);
+	 * plain numbers may. */
+	yaml_err("d: {dist: empirical, edges: [-5ns, 1us], counts: [1]}",
+		 1, 30, "empirical: duration edges must be >= 0 (edge 1 is "
+		 "-5ns)");
+	yaml_err("d: {dist: empirical, edges: [-2us, -1us, 1us], counts: "
+		 "[1, 1]}", 1, 30, "empirical: duration edges must be >= 0 "
+		 "(edge 1 is -2us)");
 	yaml_err("d: {dist: empirical, edges: [0, 1us, 2us], counts: [0, 0]}",
 		 1, 52, "empirical: counts must have a positive (finite) sum");
 	yaml_err("d: {dist: empirical, edges: [0, 1us, 2us], counts: [1, 2, "

@@ -7,6 +7,7 @@
  * what the reader uses.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,35 @@ void rq_config_free(void *p)
 	free(c);
 }
 
+/* One whole number of a trace line at *pp (blanks before it skipped),
+ * *pp moved past it.  Negative numbers and numbers beyond 2^64-1 are
+ * refused at their column rather than wrapped or clamped by strtoull; a
+ * line of another shape is refused at column 1. */
+static int trace_field(const char **pp, const char *what,
+		       unsigned long long *v, const char *file, int lineno,
+		       const char *line, struct err *e)
+{
+	const char *start = *pp + strspn(*pp, " \t"), *p = start;
+	int col = (int)(start - line) + 1;
+	int len = (int)strspn(start, "+-0123456789");
+	if (*p == '-')
+		return err_set(e, ERR_INPUT, file, lineno, col, "%s must not be "
+			       "negative (got '%.*s')", what, len, start);
+	if (*p == '+')
+		p++;
+	if (*p < '0' || *p > '9')
+		return err_set(e, ERR_INPUT, file, lineno, 1, "expected "
+			       "'spawn_ns,demand_ns' (two whole numbers)");
+	char *end;
+	errno = 0;
+	*v = strtoull(p, &end, 10);
+	if (errno == ERANGE)
+		return err_set(e, ERR_INPUT, file, lineno, col, "%s '%.*s' is "
+			       "beyond %llu", what, len, start, ULLONG_MAX);
+	*pp = end;
+	return 0;
+}
+
 /* Trace CSV: "spawn_ns,demand_ns" per line (integers, ns; '#' comments and a
  * non-numeric header line are skipped), spawn times non-decreasing. */
 static int load_trace(struct rq_cfg *c, const struct ynode *where,
@@ -109,11 +139,24 @@ static int load_trace(struct rq_cfg *c, const struct ynode *where,
 			p++;
 		if (*p == '#' || *p == '\n' || *p == 0)
 			continue;
+		if (lineno == 1 && !strchr("0123456789+-", *p))
+			continue;   /* header */
 		unsigned long long t, d;
-		char extra;
-		if (sscanf(p, "%llu , %llu %c", &t, &d, &extra) != 2) {
-			if (lineno == 1 && (p[0] < '0' || p[0] > '9'))
-				continue;   /* header */
+		const char *q = p;
+		if ((rc = trace_field(&q, "spawn_ns", &t, full, lineno, line, e)))
+			break;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q != ',') {
+			rc = err_set(e, ERR_INPUT, full, lineno, 1,
+				     "expected 'spawn_ns,demand_ns' (two whole numbers)");
+			break;
+		}
+		q++;
+		if ((rc = trace_field(&q, "demand_ns", &d, full, lineno, line, e)))
+			break;
+		q += strspn(q, " \t\r\n");
+		if (*q) {
 			rc = err_set(e, ERR_INPUT, full, lineno, 1,
 				     "expected 'spawn_ns,demand_ns' (two whole numbers)");
 			break;

@@ -151,7 +151,8 @@ static int parse_one(const struct cli_cmd *cmd, int i, char *arg,
 		o->seed = strtoll(arg, &end, 10);
 		if (*end || !*arg || o->seed < 0 || errno == ERANGE) {
 			fprintf(stderr, "bpfsim %s: --seed must be a whole number "
-				">= 0 (got '%s')\n", cmd->name, arg);
+				"in 0..%lld (got '%s')\n", cmd->name,
+				(long long)INT64_MAX, arg);
 			return 2;
 		}
 		return 0;

@@ -172,6 +172,8 @@ static int cmd_calibrate(int argc, char **argv)
 				return usage_error("--load: %s", why);
 			break;
 		case O_PROG:
+			if (calopt_prog("calibrate", optarg))
+				return 2;
 			o.prog = optarg;
 			break;
 		case O_OCC:

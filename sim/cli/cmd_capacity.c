@@ -281,6 +281,14 @@ static int read_spec(struct scenario *sc, const struct cli_opts *o,
 			"(or a capacity: block in the scenario)");
 		return at_setting(e, sc, NULL, 0);
 	}
+	/* Without {} the probe value would never reach the scenario. */
+	if (!strstr(c->template_, "{}")) {
+		int pcli = eq && o->cap_param;
+		err_set(e, ERR_INPUT, pcli ? "" : path, 0, 0,
+			"%s template has no {} for the probe value (got '%s')",
+			pcli ? "--param" : "capacity", c->template_);
+		return at_setting(e, sc, eq ? "param" : "template", pcli);
+	}
 	int rcli = o->cap_range != NULL;
 	char r[256], why[160];
 	snprintf(r, sizeof(r), "%s", c->range);

@@ -4,7 +4,13 @@
  * error handler aborts the process, so it is switched off here and every
  * GSL return code is checked where it matters.  The subcommands are listed
  * in sim/cli/commands.c.
+ *
+ * Standard output is checked once, at the end (finish): a report that could
+ * not be written (a full disk, /dev/full, a closed pipe's EIO) is an error,
+ * status 1, unless the command already failed with its own status (2 for
+ * bad input, 128+N for signal N), which is kept.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +18,19 @@
 
 #include "sim/cli/cli.h"
 #include "sim/ytree.h"
+
+/* Flush stdout and fold a write error into the exit status. */
+static int finish(int status)
+{
+	errno = 0;
+	int flushed = fflush(stdout);
+	int why = errno;
+	if (flushed == 0 && !ferror(stdout))
+		return status;
+	fprintf(stderr, "bpfsim: cannot write to standard output: %s\n",
+		strerror(why ? why : EIO));
+	return status ? status : 1;
+}
 
 int main(int argc, char **argv)
 {
@@ -22,11 +41,11 @@ int main(int argc, char **argv)
 	}
 	if (cli_is_help(argv[1])) {
 		cli_usage(stdout);
-		return 0;
+		return finish(0);
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("bpfsim %s\n", BPFSIM_VERSION);
-		return 0;
+		return finish(0);
 	}
 	const struct cli_cmd *c = cli_find(argv[1]);
 	if (!c) {
@@ -44,5 +63,5 @@ int main(int argc, char **argv)
 				"--help)\n", argv[1]);
 		return 2;
 	}
-	return c->fn(argc - 1, argv + 1);
+	return finish(c->fn(argc - 1, argv + 1));
 }

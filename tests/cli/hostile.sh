@@ -1,0 +1,116 @@
+#!/bin/sh
+# hostile.sh - hostile input is refused, never wrapped, clamped or ignored
+# (issue 20, classes 6 and 7).
+#
+# Pins: a report written to a full device (/dev/full) exits 1 with
+# "cannot write to standard output" on stderr, for run and for --version;
+# calibrate profile --prog with a negative, zero or out-of-u32 id exits 2
+# with a usage message before anything is loaded; a trace line holding a
+# negative number or one beyond 2^64-1 exits 2 with "file:line:col:" at
+# that trace line; seed 2^63 (scenario key and --seed) exits 2, 2^63-1 is
+# accepted; a capacity --param template without {} exits 2; a duration that
+# rounds to 0ns exits 2 with "rounds to 0ns"; an empirical duration with a
+# negative edge exits 2 with the edge's position.
+# Does not pin: the whole wording of the messages, the output folder's
+# contents.
+set -u
+: "${BPFSIM:=build/bpfsim-asan}"
+case $BPFSIM in /*) ;; *) BPFSIM=$PWD/$BPFSIM ;; esac
+[ -x "$BPFSIM" ] || { echo "FAIL: BPFSIM=$BPFSIM is not executable"; exit 1; }
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+root=$PWD
+
+# expect STATUS STDERR-PART CMD ARGS...: run, check status and stderr
+# (an empty STDERR-PART checks the status only).
+expect() {
+	want_rc=$1 want=$2; shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq "$want_rc" ] || fail "$*: exit $rc, want $want_rc: $(head -c 400 "$tmp/err")"
+	[ -z "$want" ] || grep -qF -- "$want" "$tmp/err" ||
+		fail "$*: stderr lacks '$want': $(head -c 400 "$tmp/err")"
+}
+
+# 1. Standard output on a full device.
+if [ -c /dev/full ]; then
+	"$BPFSIM" run "$root/scenarios/mmc.yaml" --reps 2 --quiet --no-plots \
+		--out "$tmp/full" --format json >/dev/full 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "run >/dev/full exited $rc, want 1"
+	grep -q "bpfsim: cannot write to standard output: " "$tmp/err" ||
+		fail "run >/dev/full: stderr lacks the write error: $(cat "$tmp/err")"
+	"$BPFSIM" --version >/dev/full 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "--version >/dev/full exited $rc, want 1"
+	"$BPFSIM" run "$root/scenarios/mmc.yaml" --bogus >/dev/full 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 2 ] || fail "bad option >/dev/full exited $rc, want 2 (kept)"
+else
+	echo "skip: /dev/full is missing, stdout write errors not tested"
+fi
+
+# 2. calibrate profile --prog: ids are u32 and never 0; checked first.
+for id in -5 0 +7 4294967296 99999999999999999999999; do
+	expect 2 "--prog takes a program id in 1..4294967295" \
+		"$BPFSIM" calibrate profile --prog "$id"
+done
+
+mmc() { # mmc FILE EXTRA-LINES: a small M/M/1 scenario
+	{ printf 'model: mmc\nservers: 1\narrival: exponential(1us)\n'
+	  printf 'service: exponential(500ns)\ncustomers: 100\n'
+	  printf 'warmup_customers: 10\nreplications: 2\n'
+	  [ -n "$2" ] && printf '%s\n' "$2"; } >"$1"
+}
+cd "$tmp" || exit 1
+
+# 3. Trace lines: no wrapping of -5, no clamping at 2^64-1.
+printf 'model: runqslower\nduration: 10ms\nreplications: 2\nworkload:\n  arrival: trace\n  trace: t.csv\n' >trace.yaml
+printf 'spawn_ns,demand_ns\n0,1000\n5,-5\n' >t.csv
+expect 2 "t.csv:3:3: demand_ns must not be negative" \
+	"$BPFSIM" run trace.yaml --quiet --no-plots --out o3a
+printf '0,1000\n99999999999999999999999,1000\n' >t.csv
+expect 2 "t.csv:2:1: spawn_ns '99999999999999999999999' is beyond" \
+	"$BPFSIM" run trace.yaml --quiet --no-plots --out o3b
+printf -- '-5,1000\n' >t.csv
+expect 2 "t.csv:1:1: spawn_ns must not be negative" \
+	"$BPFSIM" run trace.yaml --quiet --no-plots --out o3c
+printf '0 , 1000 \n10,2000\r\n' >t.csv
+expect 0 "" "$BPFSIM" run trace.yaml --quiet --no-plots --out o3d
+
+# 4. Seeds: 0..2^63-1 for the scenario key and for --seed alike.
+mmc seed.yaml 'seed: 9223372036854775808'
+expect 2 "seed.yaml:8:7: 'seed' must be <= 9223372036854775807" \
+	"$BPFSIM" run seed.yaml --quiet --no-plots --out o4a
+mmc seed.yaml 'seed: 9223372036854775807'
+expect 0 "" "$BPFSIM" run seed.yaml --quiet --no-plots --out o4b
+mmc plain.yaml ''
+expect 2 "--seed must be a whole number in 0..9223372036854775807" \
+	"$BPFSIM" run plain.yaml --seed 9223372036854775808 --quiet --no-plots --out o4c
+expect 0 "" "$BPFSIM" run plain.yaml --seed 9223372036854775807 --quiet \
+	--no-plots --out o4d
+
+# 5. A capacity template must hold {} for the probe value.
+expect 2 "--param template has no {} for the probe value" \
+	"$BPFSIM" capacity "$root/scenarios/mmc.yaml" \
+	--param 'service=exponential(1us)' --range 100ns:10us \
+	--objective 'utilisation<=0.5' --quiet --no-plots --out o5
+
+# 6. A positive duration that rounds to 0ns is not "no horizon".
+mmc dur.yaml 'duration: 0.4ns'
+expect 2 "dur.yaml:8:11: 'duration' is 0.4ns, which rounds to 0ns" \
+	"$BPFSIM" run dur.yaml --quiet --no-plots --out o6
+
+# 7. Empirical durations: no negative edges.
+printf 'model: mmc\nservers: 1\narrival: exponential(1us)\nservice: {dist: empirical, edges: [-5ns, 100ns, 1us], counts: [1, 2]}\ncustomers: 100\nwarmup_customers: 10\nreplications: 2\n' >emp.yaml
+expect 2 "emp.yaml:4:36: empirical: duration edges must be >= 0 (edge 1 is -5ns)" \
+	"$BPFSIM" run emp.yaml --quiet --no-plots --out o7
+
+for d in o3a o3b o3c o4a o4c o5 o6 o7; do
+	[ -e "$d" ] && fail "refused input still wrote $d"
+done
+[ "$fails" -eq 0 ] || exit 1
+echo "ok: hostile input refused (stdout errors, --prog, trace numbers, seed, capacity template, 0ns durations, empirical edges)"
