@@ -58,10 +58,12 @@ double storage_cost(const struct dist *d, gsl_rng *r, double mult,
 }
 
 int storage_ws_init(struct storage_ws *ws, uint32_t ncpu, uint32_t nkeys,
-		    double window_ns)
+		    double window_ns, const struct factor *wake,
+		    const struct factor *sw)
 {
 	memset(ws, 0, sizeof(*ws));
-	ws->window = window_ns;
+	ws->window = wake->kind == FACTOR_NONE && sw->kind == FACTOR_NONE
+		     ? 0 : window_ns;
 	ws->ncpu = ncpu ? ncpu : 1;
 	ws->nkeys = nkeys;
 	ws->w = calloc(ws->ncpu, sizeof(*ws->w));

@@ -189,9 +189,12 @@ struct storage_ws {
 };
 
 /* Allocate for nkeys keys on ncpu CPUs (0 reads as 1); -1 on allocation
- * failure (ws then safe to fini). */
+ * failure (ws then safe to fini).  W only feeds the side factors: when
+ * both `wake` and `sw` are none, tracking is off (every touch returns 0 at
+ * once: no exp() on the storage operations' path). */
 int storage_ws_init(struct storage_ws *ws, uint32_t ncpu, uint32_t nkeys,
-		    double window_ns);
+		    double window_ns, const struct factor *wake,
+		    const struct factor *sw);
 void storage_ws_fini(struct storage_ws *ws);
 /* Key `key` is touched on CPU cpu at time now (non-decreasing across
  * calls).  Returns the working set the touch competes with: W_c of the

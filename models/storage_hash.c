@@ -265,7 +265,8 @@ static void *hash_init(const void *cfgp, struct sim *s,
 	h->r_delete = sim_rng(s, "storage.delete");
 	h->r_alloc = sim_rng(s, "storage.alloc");
 	h->r_evict = sim_rng(s, "storage.evict");
-	if (storage_ws_init(&h->ws, env->cpus, env->pid_max, c->window) ||
+	if (storage_ws_init(&h->ws, env->cpus, env->pid_max, c->window,
+			    &c->wake, &c->sw) ||
 	    !h->e || !h->r_update || !h->r_lookup || !h->r_delete ||
 	    !h->r_alloc || !h->r_evict) {
 		hash_fini(h);

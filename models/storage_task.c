@@ -204,7 +204,8 @@ static void *task_init(const void *cfgp, struct sim *s,
 	t->r_get = sim_rng(s, "storage.lookup");
 	t->r_alloc = sim_rng(s, "storage.alloc");
 	t->r_delete = sim_rng(s, "storage.delete");
-	if (storage_ws_init(&t->ws, env->cpus, env->max_slots, c->window) ||
+	if (storage_ws_init(&t->ws, env->cpus, env->max_slots, c->window,
+			    &c->wake, &c->sw) ||
 	    !t->sl || !t->r_get || !t->r_alloc || !t->r_delete) {
 		task_fini(t);
 		return NULL;

@@ -552,11 +552,15 @@ static void test_task_classes(void **state)
 
 /* ---- the working set ------------------------------------------------------ */
 
+/* A side factor that is on (its shape does not matter to the tracker). */
+static const struct factor ws_on = { .kind = FACTOR_LINEAR, .k = 1 };
+static const struct factor ws_off = { .kind = FACTOR_NONE };
+
 static void test_ws_tracker(void **state)
 {
 	(void)state;
 	struct storage_ws ws;
-	assert_int_equal(storage_ws_init(&ws, 2, 100, 1000.0), 0);
+	assert_int_equal(storage_ws_init(&ws, 2, 100, 1000.0, &ws_on, &ws_off), 0);
 	/* The same key again and again: competes with nothing. */
 	for (int i = 0; i < 5; i++)
 		assert_rel(storage_ws_touch(&ws, 1, 0, 0), 0, 0, "one key");
@@ -577,6 +581,13 @@ static void test_ws_tracker(void **state)
 	assert_rel(storage_ws_get(&ws, 1, 1000), 1, 0, "CPU 1 holds key 3");
 	storage_ws_fini(&ws);
 
+	/* Both side factors none: W feeds nothing, tracking is off. */
+	assert_int_equal(storage_ws_init(&ws, 2, 100, 1000.0, &ws_off, &ws_off), 0);
+	for (uint32_t k = 0; k < 10; k++)
+		assert_rel(storage_ws_touch(&ws, k, 0, 0), 0, 0, "tracking off");
+	assert_rel(storage_ws_get(&ws, 0, 0), 0, 0, "tracking off: W = 0");
+	storage_ws_fini(&ws);
+
 	/* Differential: against the definition, summed over every key. */
 	uint64_t seed = test_seed(3);
 	gsl_rng *rnd = gsl_rng_alloc(gsl_rng_mt19937);
@@ -584,7 +595,7 @@ static void test_ws_tracker(void **state)
 	enum { NK = 40, NC = 3 };
 	uint64_t last[NK];
 	int where[NK];
-	assert_int_equal(storage_ws_init(&ws, NC, NK, 5000.0), 0);
+	assert_int_equal(storage_ws_init(&ws, NC, NK, 5000.0, &ws_off, &ws_on), 0);
 	for (int k = 0; k < NK; k++)
 		where[k] = -1;
 	uint64_t now = 0;
