@@ -178,8 +178,6 @@ static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
 		world_block(R, prev);
 	}
 	uint32_t next = runq_pop(R, c);
-	if (next != NIL)
-		R->task[next].picked = s->now;
 	if (why == PREV_PREEMPT) {
 		struct task *t = &R->task[prev];
 		t->state = T_RUNNABLE;
@@ -264,7 +262,6 @@ static void on_burst_end(struct rq_run *R, uint32_t c)
 	} else if (p->runq_len > 0) {
 		/* From idle to a task woken during the burst. */
 		uint32_t next = runq_pop(R, c);
-		R->task[next].picked = R->s->now;
 		p->until = R->s->now;
 		probe_switch(R, c, NIL, 0, next);
 		p->next = next;

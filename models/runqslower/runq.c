@@ -116,6 +116,7 @@ uint32_t runq_pop(struct rq_run *R, uint32_t c)
 			p->heap[i] = x;
 		R->backlog--;
 		rq_level_set(R, SC_BACKLOG_AVG, &R->lv_backlog, (double)R->backlog);
+		R->task[pid].picked = R->s->now;
 		return pid;
 	}
 	pid = p->runq_head;
@@ -129,6 +130,7 @@ uint32_t runq_pop(struct rq_run *R, uint32_t c)
 	p->runq_len--;
 	R->backlog--;
 	rq_level_set(R, SC_BACKLOG_AVG, &R->lv_backlog, (double)R->backlog);
+	R->task[pid].picked = R->s->now;   /* its wait ends here (run_delay) */
 	return pid;
 }
 

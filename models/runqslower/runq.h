@@ -18,7 +18,8 @@
 /* Queue task pid on CPU c (sets its cpu); woken != 0: it was woken (for
  * woken_first), 0: it was preempted or is CPU-bound from t = 0. */
 void runq_push(struct rq_run *R, uint32_t c, uint32_t pid, int woken);
-/* Take the next task off CPU c's runqueue; NIL when empty. */
+/* Take the next task off CPU c's runqueue (its `picked` time is now: the
+ * end of its wait, as the kernel's run_delay); NIL when empty. */
 uint32_t runq_pop(struct rq_run *R, uint32_t c);
 /* fair: bring CPU p's minimum virtual runtime up to date and return it. */
 uint64_t runq_fair_min(struct rq_run *R, struct cpu *p,
