@@ -83,7 +83,8 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 		/* The wait ends when __schedule picks the task (the kernel's
 		 * run_delay: sched_info_arrive, next to the sched_switch
 		 * tracepoint), not after the context switch that follows. */
-		uint64_t end = t->picked >= t->enq_time ? t->picked : now;
+		uint64_t end = t->picked;   /* set by runq_pop */
+		SIM_CHECK(end >= t->enq_time && end <= now);
 		stat_tally_add(&R->wait, (double)(end - t->enq_time));
 		rq_series_point(R, SC_WAIT_SUM, (double)(end - t->enq_time));
 		rq_series_point(R, SC_WAITS, 1);
