@@ -32,7 +32,8 @@ static int cmd_merge(int argc, char **argv)
 	err_init(&e);
 	char scen[4096], what[32];
 	snprintf(scen, sizeof(scen), "%s/" OUTDIR_RESOLVED_YAML, o.dirs[0]);
-	drive_shard_command(o.dirs[0], what, sizeof(what));
+	if (drive_shard_command(o.dirs[0], what, sizeof(what), &e))
+		goto fail;
 	/* What the folder's scenario says, nothing from this command line. */
 	struct cli_opts lo = { .reps = -1, .seed = -1, .format = "table",
 			       .threads = o.threads,

@@ -129,20 +129,22 @@ int drive_shard(struct experiment *x, const struct cli_opts *o,
 	return 0;
 }
 
-void drive_shard_command(const char *dir, char *cmd, size_t size)
+int drive_shard_command(const char *dir, char *cmd, size_t size,
+			struct err *e)
 {
-	char path[4096];
-	struct err e;
+	struct ytree *t = NULL;
 	snprintf(cmd, size, "sweep");
-	snprintf(path, sizeof(path), "%s/" OUTDIR_SHARD_JSON, dir);
-	if (access(path, F_OK))
-		return;
-	err_init(&e);
-	struct ytree *t = ytree_load_file(path, &e);
-	struct ynode *c = t ? ynode_peek(ytree_root(t), "command") : NULL;
-	if (c && c->kind == YN_SCALAR)
-		snprintf(cmd, size, "%s", c->value);
+	int got = outdir_json_load(dir, OUTDIR_SHARD_JSON, &t, e);
+	if (got < 0)
+		return e->status;
+	const char *c = got ? outdir_json_str(ytree_root(t), "command") : "sweep";
+	if (!c)
+		err_set(e, ERR_INPUT, dir, 0, 0, OUTDIR_SHARD_JSON " has no "
+			"\"command\"");
+	else
+		snprintf(cmd, size, "%s", c);
 	ytree_free(t);
+	return e->status;
 }
 
 size_t drive_print_jobs(const struct experiment *x, const char *dir,

@@ -49,8 +49,10 @@ int drive_shard(struct experiment *x, const struct cli_opts *o,
 		const char *command, const char *dir, int *done, struct err *e);
 
 /* The command a shard folder came from ("sweep" when it has no
- * shard.json: shards of older versions were sweeps). */
-void drive_shard_command(const char *dir, char *cmd, size_t size);
+ * shard.json: shards of older versions were sweeps).  A shard.json that is
+ * not JSON or names no command is an error (e set). */
+int drive_shard_command(const char *dir, char *cmd, size_t size,
+			struct err *e);
 
 /* "NAME: P points x S strategies, J jobs: ... done, capped, failed" and
  * where the outputs are; returns the number of failed jobs. */

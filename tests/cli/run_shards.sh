@@ -44,6 +44,15 @@ for f in $FILES; do
 	cmp -s "$tmp/single/$f" "$tmp/resumed/$f" || fail "$f: resume of shard 1 differs"
 done
 
+# A shard folder whose shard.json is not JSON is refused, not taken for a
+# sweep's.
+cp -r "$tmp/s1" "$tmp/bad"
+echo '{"command": ' >"$tmp/bad/shard.json"
+"$BPFSIM" merge "$tmp/bad" "$tmp/s2" --no-plots --out "$tmp/badm" >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" = 2 ] && grep -q 'shard.json' "$tmp/err" ||
+	fail "merge with a broken shard.json: exit $rc: $(cat "$tmp/err")"
+
 # run --resume of a whole run: nothing left to run, the same bytes.
 # shellcheck disable=SC2086
 "$BPFSIM" run scenarios/mmc.yaml --reps 3 --quiet --no-plots --out "$tmp/r" >/dev/null &&
