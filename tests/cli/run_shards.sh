@@ -6,8 +6,9 @@
 # comparison byte for byte (summary.csv, summary.json, replications.csv,
 # jobs.csv, series.csv, scenario.resolved.yaml); `compare --resume SHARD`
 # runs only the other half and also equals it; `run --resume` of a whole
-# run runs nothing new and rewrites the same files; the resolved scenario
-# of `compare --strategies hash,lru_hash` lists hash, lru_hash under compare:.
+# run runs nothing new and rewrites the same files; a shard.json that is not
+# JSON makes merge exit 2; the resolved scenario of `compare --strategies
+# hash,lru_hash` lists hash, lru_hash under compare:.
 # Does not pin: the numbers (golden.sh does), plots (--no-plots).
 set -u
 : "${BPFSIM:=build/bpfsim-asan}"
