@@ -125,6 +125,10 @@ int exp_add_point(struct experiment *x, const char *const *sets, size_t n,
 		free(settings);
 		return e->status;
 	}
+	/* Points are never derived from: their source copy is dead weight
+	 * (one tree per point of a 10^5-point sweep). */
+	ytree_free(sc->source);
+	sc->source = NULL;
 	return push_point(x, sc, settings, p, e);
 }
 

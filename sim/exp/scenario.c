@@ -11,6 +11,7 @@
 
 #include "sim/exp/scenario.h"
 #include "sim/cfg.h"
+#include "sim/check.h"
 #include "sim/units.h"
 
 void scenario_free(struct scenario *sc)
@@ -475,6 +476,7 @@ struct scenario *scenario_derive(const struct scenario *base,
 				 int compare, const char *strategies,
 				 struct err *e)
 {
+	SIM_CHECK(base->source);   /* not a point of an experiment */
 	struct ytree *t = ytree_clone(base->source);
 	if (!t) {
 		err_set(e, ERR_RUNTIME, base->path, 0, 0, "out of memory");

@@ -56,7 +56,9 @@ struct scenario_env {
 struct scenario {
 	struct ytree *tree;                /* as read: defaults written in */
 	struct ytree *source;              /* before any reader: includes,
-					      --set and references applied */
+					      --set and references applied;
+					      NULL in an experiment's points
+					      (never derived from) */
 	const struct scenario_env *env;
 	char path[4096];                   /* the file it came from */
 	char name[128];
