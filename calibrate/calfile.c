@@ -353,7 +353,7 @@ int calfile_merge(const char *path, const char *sections, struct err *e)
 	}
 	fprintf(o.f, "# bpfsim calibration file: what `bpfsim calibrate` measured "
 		"on a host.\n# Scenarios use it with `calibration: FILE` and "
-		"values such as\n#   {from: calibration.storage.hash.update}\n"
+		"values such as\n#   {from: calibration.storage.hash.insert}\n"
 		"# Durations are ns unless written with a unit.  Rewritten by each "
 		"calibrate\n# run that writes here (comments are not kept).\n");
 	fprintf(o.f, "version: %d\n", CALFILE_VERSION);
@@ -582,7 +582,7 @@ static int resolve_ref(struct resolver *R, struct ynode *parent,
 	if (from->kind != YN_SCALAR || strncmp(from->value, "calibration.", 12) ||
 	    !from->value[12])
 		return node_error(R->e, from, "'from' takes calibration.PATH, e.g. "
-				  "from: calibration.storage.hash.update");
+				  "from: calibration.storage.hash.insert");
 	if (usen) {
 		if (usen->kind != YN_SCALAR)
 			return node_error(R->e, usen, "'use' takes one of fit, "

@@ -214,13 +214,14 @@ struct rqs_params {
 	int raw_tp;          /* raw_tp programs (hash only) */
 	uint64_t max_entries;    /* hash capacity */
 	uint64_t min_ns;     /* report threshold (rqs_set changes it) */
-	int del_always;      /* initial; rqs_set changes it */
+	int del_one_in;      /* initial; rqs_set changes it */
 };
 int rqs_load(struct rqs **out, const struct rqs_params *p, struct err *e);
 int rqs_attach(struct rqs *r, struct err *e);
-/* Switch timing, deletes after every lookup and the report threshold (ns)
+/* Switch timing, deletes (after reports only: 0; also after one lookup in
+ * del_one_in) and the report threshold (ns)
  * while the programs run. */
-void rqs_set(struct rqs *r, int measure, int del_always, uint64_t min_ns);
+void rqs_set(struct rqs *r, int measure, int del_one_in, uint64_t min_ns);
 void rqs_free(struct rqs *r);      /* detaches; NULL is fine */
 /* The loaded programs: fds and names (sched_wakeup, ...), up to max. */
 size_t rqs_progs(struct rqs *r, int *fds, const char **names, size_t max);

@@ -8,8 +8,9 @@
  *   sched_wakeup(p), sched_wakeup_new(p): store "runnable since now" for p;
  *   sched_switch(preempt, prev, next, prev_state): store it for prev if prev
  *   is still runnable (preempted), look up next's stamp, report the wait if
- *   it exceeds min_ns, delete the stamp (after a report; or always, with
- *   ctl.del_always, which keeps the map's occupancy where calibration set it).
+ *   it exceeds min_ns, delete the stamp (after a report; with
+ *   ctl.del_one_in = k also after one lookup in k, so that records meet
+ *   both present and absent entries: every cost class gets values).
  * With ctl.measure each storage operation is timed:
  *   t0 = ktime; op; t1 = ktime  ->  histogram of t1 - t0
  * preceded by an empty bracket (ktime; ktime) recorded as RQS_BASE, which
@@ -78,16 +79,70 @@ static __always_inline void baseline(void)
 	HIST_ADD(hists, RQS_BASE, t1 - t0);
 }
 
-/* Store "runnable since ts" for p (trace_enqueue in the real tools). */
+/* Time `stmt` into histogram `op` (after an empty bracket for the
+ * baseline user space subtracts). */
+#define TIMED(op, stmt)                                                    \
+	do {                                                               \
+		__u64 t0_, t1_;                                            \
+		baseline();                                                \
+		t0_ = bpf_ktime_get_ns();                                  \
+		stmt;                                                      \
+		t1_ = bpf_ktime_get_ns();                                  \
+		HIST_ADD(hists, op, t1_ - t0_);                            \
+	} while (0)
+
+#if RQS_TASK
+/* Tasks that have had storage in `start` (pid -> start_time, so a reused
+ * pid is a new task): tells a first create from a re-create after delete.
+ * Read before the bracket, written after it; touched in measure mode only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u64);
+} seen SEC(".maps");
+#else
+/* Which pids have a key in `start` (value: gen << 32 | pid at
+ * pid & 0xffff): tells an insert from a replace without touching the hash
+ * map before the bracket.  Read before the bracket, written after it;
+ * touched in measure mode only; a pid sharing the low 16 bits with another
+ * live one can be misclassified (rare). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u64);
+} present SEC(".maps");
+
+static __always_inline void mark(__u32 pid, int on)
+{
+	__u32 k = pid & 0xffff;
+	__u64 *v = bpf_map_lookup_elem(&present, &k);
+	if (v)
+		*v = on ? ((__u64)ctl.gen << 32 | pid) : 0;
+}
+
+static __always_inline int marked(__u32 pid)
+{
+	__u32 k = pid & 0xffff;
+	__u64 *v = bpf_map_lookup_elem(&present, &k);
+	return v && *v == ((__u64)ctl.gen << 32 | pid);
+}
+#endif
+
+/* Store "runnable since ts" for p (trace_enqueue in the real tools), on the
+ * wake side (hook sched_wakeup/_new) or the switch side (a preempted prev). */
 static __always_inline void record(struct task_struct *p, __u32 hook,
 				   __u64 ts, __u32 measure,
 				   struct rqs_counters *c)
 {
-	__u64 t0, t1;
+	int wake = hook != RQS_SWITCH;
 #if RQS_TASK
 	__u64 *ptr;
 	if (!measure) {
-		OP(c, hook, RQS_UPDATE);
+		/* One get(F_CREATE), as the tool: counted as a get of its
+		 * side (user space adds the creates it implies). */
+		OP(c, hook, wake ? RQS_GET_WAKE : RQS_LOOKUP);
 		ptr = bpf_task_storage_get(&start, p, 0,
 					   BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (ptr)
@@ -96,20 +151,34 @@ static __always_inline void record(struct task_struct *p, __u32 hook,
 			c->failed++;
 		return;
 	}
+	/* The get is timed as a get when it finds the storage; when it
+	 * misses, the get(F_CREATE) that follows is timed as the create
+	 * (the model charges a create plus a get for it). */
+	__u64 t0, t1;
 	baseline();
 	t0 = bpf_ktime_get_ns();
 	ptr = bpf_task_storage_get(&start, p, 0, 0);
 	t1 = bpf_ktime_get_ns();
-	HIST_ADD(hists, RQS_LOOKUP, t1 - t0);
-	OP(c, hook, RQS_LOOKUP);
+	if (ptr) {
+		HIST_ADD(hists, wake ? RQS_GET_WAKE : RQS_LOOKUP, t1 - t0);
+		OP(c, hook, wake ? RQS_GET_WAKE : RQS_LOOKUP);
+	}
 	if (!ptr) {
-		baseline();
-		t0 = bpf_ktime_get_ns();
-		ptr = bpf_task_storage_get(&start, p, 0,
-					   BPF_LOCAL_STORAGE_GET_F_CREATE);
-		t1 = bpf_ktime_get_ns();
-		HIST_ADD(hists, RQS_CREATE, t1 - t0);
-		OP(c, hook, RQS_CREATE);
+		__u32 pid = BPF_CORE_READ(p, pid);
+		__u64 born = BPF_CORE_READ(p, start_time);
+		__u64 *had = bpf_map_lookup_elem(&seen, &pid);
+		int again = had && *had == born;
+		if (again)
+			TIMED(RQS_RECREATE,
+			      ptr = bpf_task_storage_get(&start, p, 0,
+					BPF_LOCAL_STORAGE_GET_F_CREATE));
+		else
+			TIMED(RQS_CREATE,
+			      ptr = bpf_task_storage_get(&start, p, 0,
+					BPF_LOCAL_STORAGE_GET_F_CREATE));
+		OP(c, hook, again ? RQS_RECREATE : RQS_CREATE);
+		if (!again)
+			bpf_map_update_elem(&seen, &pid, &born, BPF_ANY);
 	}
 	if (ptr)
 		*ptr = ts;
@@ -120,17 +189,20 @@ static __always_inline void record(struct task_struct *p, __u32 hook,
 	long err;
 	if (!pid)
 		return;
-	OP(c, hook, RQS_UPDATE);
 	if (!measure) {
+		/* BPF_ANY, as the tool: counted as an insert (wake side) or
+		 * a switch-side update. */
+		OP(c, hook, wake ? RQS_INSERT : RQS_UPDATE_SW);
 		if (bpf_map_update_elem(&start, &pid, &ts, BPF_ANY) && c)
 			c->failed++;
 		return;
 	}
-	baseline();
-	t0 = bpf_ktime_get_ns();
-	err = bpf_map_update_elem(&start, &pid, &ts, BPF_ANY);
-	t1 = bpf_ktime_get_ns();
-	HIST_ADD(hists, RQS_UPDATE, t1 - t0);
+	/* BPF_ANY, as the tool, classed by the `present` marks. */
+	int op = wake ? (marked(pid) ? RQS_REPLACE : RQS_INSERT) : RQS_UPDATE_SW;
+	TIMED(op, err = bpf_map_update_elem(&start, &pid, &ts, BPF_ANY));
+	OP(c, hook, op);
+	if (!err)
+		mark(pid, 1);
 	if (err && c)
 		c->failed++;
 #endif
@@ -194,9 +266,8 @@ static __always_inline int on_switch(struct task_struct *prev,
 		return 0;
 #endif
 	/* libbpf-tools' handle_switch looks next's pid up even when it is 0
-	 * (the idle task) and misses: an ordinary lookup, which the model
+	 * (the idle task) and misses: an ordinary miss, which the model
 	 * charges too. */
-	OP(c, RQS_SWITCH, RQS_LOOKUP);
 	if (measure) {
 		baseline();
 		t0 = bpf_ktime_get_ns();
@@ -206,10 +277,14 @@ static __always_inline int on_switch(struct task_struct *prev,
 #else
 	tsp = bpf_map_lookup_elem(&start, &pid);
 #endif
-	if (measure) {
+	if (measure)
 		t1 = bpf_ktime_get_ns();
-		HIST_ADD(hists, RQS_LOOKUP, t1 - t0);
-	}
+	/* Task storage: a get of the switch side, found or not; hash: a hit
+	 * or a miss (the model's two lookup classes). */
+	int op = RQS_TASK || tsp ? RQS_LOOKUP : RQS_MISS;
+	if (measure)
+		HIST_ADD(hists, op, t1 - t0);
+	OP(c, RQS_SWITCH, op);
 	if (!tsp)
 		return 0;      /* missed enqueue */
 	now = bpf_ktime_get_ns();
@@ -218,7 +293,8 @@ static __always_inline int on_switch(struct task_struct *prev,
 		report(next, delta, measure, c);
 		reported = 1;
 	}
-	if (!reported && !ctl.del_always)
+	__u32 k = ctl.del_one_in;
+	if (!reported && !(k && bpf_get_prandom_u32() % k == 0))
 		return 0;
 	OP(c, RQS_SWITCH, RQS_DELETE);
 	if (measure) {
@@ -233,6 +309,9 @@ static __always_inline int on_switch(struct task_struct *prev,
 	if (measure) {
 		t1 = bpf_ktime_get_ns();
 		HIST_ADD(hists, RQS_DELETE, t1 - t0);
+#if !RQS_TASK
+		mark(pid, 0);
+#endif
 	}
 	return 0;
 }

@@ -7,31 +7,43 @@
  *      published per-program figures - and each program's
  *      recursion_misses over the same window (~0 expected);
  *   2. per-operation costs: with ctl.measure, each storage operation is
- *      timed inside the program; the empty bracket's mean (same program,
- *      same moment) is subtracted from each histogram (chist_shift);
- *   3. against the number of active tasks: N sleeper threads (N from
- *      --active) each waking 20000/N times a second, so N distinct tasks
- *      touch the map at the same total event rate;
+ *      timed inside the program, one histogram per cost class and side of
+ *      the model (rqslower.h: hash insert / replace on the wake side, hit /
+ *      miss lookups and deletes on the switch side; task storage get on
+ *      the wake side / on the switch side, first create / re-create after
+ *      delete, delete); the empty bracket's mean (same program, same
+ *      moment) is subtracted from each histogram (chist_shift);
+ *   3. against the working set: N sleeper threads (N from --active) each
+ *      waking 20000/N times a second, so N distinct tasks touch the map at
+ *      the same total event rate; each point's working set W per CPU is
+ *      computed from N and the wake-up rate measured (working_set());
  *   4. (hash) against occupancy: the map pre-filled from user space with
  *      keys no pid can have (0x40000000 + i) to each --occupancy value, at
- *      the first --active count.
+ *      the first --active count: idle keys, held but never touched.
  * With o->have_load (bpfsim validate), steps 1 and 2 run under that load
  * instead (one point, no sweep): costs as they are under the load being
  * validated.
- * The reference point is (first occupancy, first active count); the
- * factor tables are the ratio of the summed operation means of one
- * wake-up-to-switch cycle (update + lookup + delete; task storage: create
- * + get + delete) at each point to the reference: the model multiplies
- * every operation by one factor.  Hook base costs follow from each
- * variant's program means minus what the model charges per run for the
- * operations the program did (storage.hash.hooks, storage.task_storage.hooks;
- * storage.hooks is the hash variant's, as before).
+ * The fit, in the model's form (models/storage.h): each class's
+ * distribution at the reference point (first occupancy, first active
+ * count: W ~ 1, the hot cost; a class with too few values there is taken
+ * where it has them, class_point()); wake_factor(W) the wake-side class's
+ * mean (hash insert, task-storage get_wake) at each point of the active
+ * sweep over its mean at the reference, switch_factor(W) the same for the
+ * switch side's lookup (hash hit, task-storage get_switch);
+ * occupancy_factor(M) (hash) the summed insert + lookup + delete means
+ * against idle keys M, relative to the reference.  Hook base costs follow
+ * from each variant's program means minus what the model charges per run
+ * for the operations the program did (storage.hash.hooks,
+ * storage.task_storage.hooks; storage.hooks is the hash variant's).
  *
- * While timing, deletes are done after every lookup (del_always), unlike
- * the real tools (after a report only, which step 1 keeps): that holds the
- * occupancy where the pre-fill put it, and gives task storage a create on
- * every wake-up to measure; the report threshold is lowered to 100us so
- * ring buffer outputs are common enough to time.
+ * While timing, deletes are done after one lookup in DEL_ONE_IN (at
+ * random) besides those after reports: the real tools delete after a
+ * report only, so their records mostly meet a present entry (a hash
+ * replace, a task-storage get that finds its storage); the extra deletes
+ * give the absent-entry classes (insert, re-create) values too.  Each hash
+ * point starts from a map holding only its pre-filled keys (rqs_clear);
+ * the active tasks add at most their own N.  The report threshold is
+ * lowered to 100us so ring buffer outputs are common enough to time.
  * Memory: the hash map is preallocated, ~100 bytes per entry (256k entries:
  * ~30 MiB of kernel memory, freed at exit).
  */
@@ -55,6 +67,12 @@
 #define PREFILL_KEY0 0x40000000u   /* above any pid (pid_max <= 2^22) */
 #define WAKE_RATE 20000.0          /* sleeper wake-ups per second, in all */
 #define SPAWN_RATE 200.0           /* spawns/s during the program means */
+#define WS_WINDOW_NS 50e6          /* storage.*.working_set_window default */
+#define DEL_ONE_IN 4               /* while timing: delete after one lookup in
+				      4, so 3 records in 4 meet a present
+				      entry (hash replace, task-storage get)
+				      and 1 in 4 an absent one (insert,
+				      re-create) */
 #define MEASURE_MIN_NS 100000      /* report threshold while timing: reports
 				      common enough to time the output */
 
@@ -168,7 +186,7 @@ int rqs_load(struct rqs **out, const struct rqs_params *p, struct err *e)
 				 "its log)" : "");
 	}
 	r->ctl = p->task ? &r->t->data->ctl : &r->h->data->ctl;
-	rqs_set(r, 0, p->del_always, p->min_ns);
+	rqs_set(r, 0, p->del_one_in, p->min_ns);
 	r->hists_fd = bpf_map__fd(hists);
 	r->counters_fd = bpf_map__fd(counters);
 	r->start_fd = bpf_map__fd(start);
@@ -192,25 +210,29 @@ int rqs_attach(struct rqs *r, struct err *e)
 	return live_attach_all(r->prog, r->link, RQS_NHOOKS, hook_names, e);
 }
 
-void rqs_set(struct rqs *r, int measure, int del_always, uint64_t min_ns)
+void rqs_set(struct rqs *r, int measure, int del_one_in, uint64_t min_ns)
 {
 	/* measure last off / first on: the programs read it first. */
 	r->ctl->measure = 0;
 	r->ctl->min_ns = min_ns;
-	r->ctl->del_always = (uint32_t)del_always;
+	r->ctl->del_one_in = (uint32_t)del_one_in;
 	r->ctl->measure = (uint32_t)measure;
 }
 
-/* Empty the hash map (what the real tools' plain run leaked). */
+/* Empty the hash map of pids' keys (what the plain run and the previous
+ * point left behind; the pre-filled keys stay) and forget the probes'
+ * `present` marks. */
 static void rqs_clear(struct rqs *r)
 {
 	uint32_t key, next;
 	int more = !bpf_map_get_next_key(r->start_fd, NULL, &key);
 	while (more) {
 		more = !bpf_map_get_next_key(r->start_fd, &key, &next);
-		bpf_map_delete_elem(r->start_fd, &key);
+		if (key < PREFILL_KEY0)
+			bpf_map_delete_elem(r->start_fd, &key);
 		key = next;
 	}
+	r->ctl->gen++;
 }
 
 int rqs_read_counters(struct rqs *r, void *out, size_t size)
@@ -232,6 +254,7 @@ size_t rqs_progs(struct rqs *r, int *fds, const char **names, size_t max)
 
 struct point {
 	double occ, act;
+	double ws;                      /* working set W per CPU (see below) */
 	struct chist op[RQS_NOPS];      /* baseline subtracted (not RQS_BASE) */
 	double base;                    /* mean empty bracket, ns */
 	unsigned tick;                  /* clock step seen, ns (1: none) */
@@ -362,6 +385,20 @@ static int program_means(const struct calib_opts *o, struct rqs *r,
 	return intr ? -1 : 0;
 }
 
+/* The model's working set W (models/storage.h, storage_ws) at a point:
+ * n distinct tasks woken at `rate` a second in all, spread over the CPUs,
+ * each wake-up touching its task (the switch-in that follows touches it
+ * again, counted once): W ~ (R T / P)(1 - exp(-n / (R T))) with the
+ * model's default window T (WS_WINDOW_NS). */
+static double working_set(double n, double rate)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	double rt = rate * WS_WINDOW_NS * 1e-9;
+	if (!(rt > 0) || !(n > 0))
+		return 0;
+	return rt / (double)(cpus > 0 ? cpus : 1) * -expm1(-n / rt);
+}
+
 static int measure_point(const struct calib_opts *o, struct rqs *r,
 			 double occ, double act, struct point *pt,
 			 struct err *e)
@@ -371,17 +408,23 @@ static int measure_point(const struct calib_opts *o, struct rqs *r,
 	memset(pt, 0, sizeof(*pt));
 	pt->occ = occ;
 	pt->act = act;
-	rqs_set(r, 0, 1, MEASURE_MIN_NS);
+	rqs_set(r, 0, DEL_ONE_IN, MEASURE_MIN_NS);
+	if (!r->p.task)
+		rqs_clear(r);
 	int rc;
 	if ((rc = start_load(o, &g, (unsigned)act, 0, e)))
 		return rc;
 	live_zero_percpu(r->hists_fd, RQS_NOPS, sizeof(struct hist));
 	live_zero_percpu(r->counters_fd, 1, sizeof(struct rqs_counters));
-	rqs_set(r, 1, 1, MEASURE_MIN_NS);
+	rqs_set(r, 1, DEL_ONE_IN, MEASURE_MIN_NS);
 	snprintf(what, sizeof(what), "%s: %.0f entries, %.0f active tasks",
 		 r->p.task ? "task storage" : "hash", occ, act);
+	double t0 = live_now();
 	int intr = live_wait(o, o->duration_ns * 1e-9, what, rqs_poll, r);
-	rqs_set(r, 0, 1, MEASURE_MIN_NS);
+	double el = live_now() - t0;
+	if (!(el > 0))
+		el = o->duration_ns * 1e-9;
+	rqs_set(r, 0, DEL_ONE_IN, MEASURE_MIN_NS);
 	loadgen_stop(&g);
 	struct hist *h = malloc(sizeof(*h));
 	if (!h)
@@ -396,6 +439,8 @@ static int measure_point(const struct calib_opts *o, struct rqs *r,
 	}
 	free(h);
 	live_read_counters(r->counters_fd, 0, &pt->cnt, sizeof(pt->cnt));
+	pt->ws = working_set(act, (double)(pt->cnt.runs[RQS_WAKEUP] +
+					   pt->cnt.runs[RQS_WAKEUP_NEW]) / el);
 	/* A clock that ticks every q ns makes every duration a multiple of q:
 	 * spread each value over its tick before fitting (chist.h). */
 	pt->tick = chist_clock_tick(&pt->op[RQS_BASE]);
@@ -409,46 +454,100 @@ static int measure_point(const struct calib_opts *o, struct rqs *r,
 	return intr ? -1 : 0;
 }
 
-/* The operations each variant performs, as the model names them. */
+/* The cost classes each variant measures, under the model's key names
+ * (models/storage_hash.c, storage_task.c). */
 struct opname {
 	int op;
 	const char *name;
 };
 static const struct opname hash_ops[] = {
-	{ RQS_UPDATE, "update" }, { RQS_LOOKUP, "lookup" },
-	{ RQS_DELETE, "delete" }, { -1, NULL },
+	{ RQS_INSERT, "insert" }, { RQS_REPLACE, "replace" },
+	{ RQS_LOOKUP, "lookup" }, { RQS_MISS, "miss" },
+	{ RQS_DELETE, "delete" }, { RQS_UPDATE_SW, "update_switch" },
+	{ -1, NULL },
 };
 static const struct opname task_ops[] = {
-	{ RQS_LOOKUP, "get" }, { RQS_CREATE, "create" },
+	{ RQS_GET_WAKE, "get_wake" }, { RQS_LOOKUP, "get_switch" },
+	{ RQS_CREATE, "create" }, { RQS_RECREATE, "recreate" },
 	{ RQS_DELETE, "delete" }, { -1, NULL },
 };
 
-static double cycle_cost(const struct point *p, const struct opname *ops)
+/* Values below this make no factor (a class's mean over so few is noise). */
+#define MIN_FACTOR_N 100
+
+/* The op's mean at p, NAN with fewer than MIN_FACTOR_N values. */
+static double op_mean(const struct point *p, int op)
 {
-	double s = 0;
-	for (int i = 0; ops[i].name; i++) {
-		double m = chist_mean(&p->op[ops[i].op]);
-		if (!isnan(m))
-			s += m;
-	}
-	return s;
+	return chist_total(&p->op[op]) >= MIN_FACTOR_N ? chist_mean(&p->op[op])
+						       : NAN;
 }
 
-/* "table(x0:f0, x1:f1, ...)" over points [from, to) by axis. */
-static void factor_table(FILE *f, const char *key, const struct variant *v,
-			 const struct opname *ops, const size_t *idx, size_t n,
-			 int occ_axis)
+/* The mean of the classes in ops[] (ending in -1) at p, weighted by
+ * their counts; NAN with fewer than min_n values in all. */
+static double pooled_mean(const struct point *p, const int *ops, double min_n)
 {
-	double ref = cycle_cost(&v->pt[0], ops);
+	double n = 0, sum = 0;
+	for (int i = 0; ops[i] >= 0; i++) {
+		double k = chist_total(&p->op[ops[i]]);
+		double m = chist_mean(&p->op[ops[i]]);
+		if (k > 0 && !isnan(m)) {
+			n += k;
+			sum += k * m;
+		}
+	}
+	return n >= min_n && n > 0 ? sum / n : NAN;
+}
+
+/* What a factor table is a ratio of. */
+enum factor_y {
+	Y_CLASSES,     /* the pooled mean of a side's classes */
+	Y_CYCLE,       /* hash insert + lookup + delete (static occupancy) */
+};
+
+static double factor_y(const struct point *p, enum factor_y y, const int *ops)
+{
+	if (y == Y_CYCLE)
+		return op_mean(p, RQS_INSERT) + op_mean(p, RQS_LOOKUP) +
+		       op_mean(p, RQS_DELETE);
+	return pooled_mean(p, ops, MIN_FACTOR_N);
+}
+
+/* "key: table(x0:f0, ...)": the factor f = y(point) / y(first point) over
+ * the points idx[0..n), x the working set (ws_axis) or the pre-filled
+ * entries.  On the working-set axis the first point is at W ~ 1 (one
+ * task): the table starts at 0:1.  Idle keys cannot make an operation
+ * cheaper: on the occupancy axis a ratio under 1 (noise, drift between
+ * points) is written as 1 (the measured means stay in by_occupancy). */
+static void factor_table(FILE *f, const char *key, const struct variant *v,
+			 enum factor_y yk, const int *ops, const size_t *idx,
+			 size_t n, int ws_axis)
+{
+	double ref = NAN;
+	int any = 0;
 	fprintf(f, "    %s: \"table(", key);
+	if (ws_axis) {
+		fputs("0:1", f);
+		any = 1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct point *p = &v->pt[idx[i]];
-		double fct = ref > 0 ? cycle_cost(p, ops) / ref : 1;
+		double y = factor_y(p, yk, ops);
+		if (isnan(ref))
+			ref = y;
+		double x = ws_axis ? p->ws : p->occ;
+		if (!(y > 0) || !(ref > 0) || (ws_axis && !(x > 0)))
+			continue;
+		double fct = y / ref;
+		if (!ws_axis && fct < 1)
+			fct = 1;
 		if (!(fct > 0.01))
 			fct = 0.01;
-		fprintf(f, "%s%.0f:%.4g", i ? ", " : "", occ_axis ? p->occ : p->act,
-			fct);
+		fprintf(f, ws_axis ? "%s%.1f:%.4g" : "%s%.0f:%.4g",
+			any ? ", " : "", x, fct);
+		any = 1;
 	}
+	if (!any)
+		fputs("0:1", f);
 	fputs(")\"\n", f);
 }
 
@@ -456,11 +555,13 @@ static void print_point(FILE *out, const struct point *p,
 			const struct opname *ops)
 {
 	char b[32];
-	fprintf(out, "  -- %.0f entries pre-filled, %.0f active tasks (timer "
-		"baseline %s subtracted; clock tick %u ns)\n", p->occ, p->act,
-		live_ns(p->base, b, sizeof(b)), p->tick);
+	fprintf(out, "  -- %.0f entries pre-filled, %.0f active tasks, working "
+		"set %.3g per CPU (timer baseline %s subtracted; clock tick %u "
+		"ns)\n", p->occ, p->act, p->ws, live_ns(p->base, b, sizeof(b)),
+		p->tick);
 	for (int i = 0; ops[i].name; i++)
-		live_dist_row(out, ops[i].name, &p->op[ops[i].op]);
+		if (chist_total(&p->op[ops[i].op]) > 0)
+			live_dist_row(out, ops[i].name, &p->op[ops[i].op]);
 	if (chist_total(&p->op[RQS_OUTPUT]) > 0)
 		live_dist_row(out, "ringbuf output", &p->op[RQS_OUTPUT]);
 }
@@ -469,8 +570,8 @@ static void write_point(FILE *f, const struct point *p,
 			const struct opname *ops, double x)
 {
 	fprintf(f, "      \"%.0f\":\n", x);
-	fprintf(f, "        occupancy: %.0f\n        active: %.0f\n", p->occ,
-		p->act);
+	fprintf(f, "        occupancy: %.0f\n        active: %.0f\n"
+		"        working_set: %.4g\n", p->occ, p->act, p->ws);
 	calfile_write_ns(f, 8, "baseline", p->base);
 	for (int i = 0; ops[i].name; i++)
 		calfile_write_dist(f, 8, ops[i].name, &p->op[ops[i].op], p->base);
@@ -488,28 +589,56 @@ static void write_counts(FILE *f, const char *key, const uint64_t *n)
 	fputs("}\n", f);
 }
 
+/* The point whose `op` record stands for the class: the first of the
+ * active sweep with MIN_FACTOR_N values (a class the reference point
+ * rarely sees, e.g. first creates with 2 sleepers), else the one with the
+ * most values. */
+static const struct point *class_point(const struct calib_opts *o,
+				       const struct variant *v, int op)
+{
+	const struct point *best = &v->pt[0];
+	for (size_t i = 0; i < o->nact && i < v->npt; i++) {
+		if (chist_total(&v->pt[i].op[op]) >= MIN_FACTOR_N)
+			return &v->pt[i];
+		if (chist_total(&v->pt[i].op[op]) > chist_total(&best->op[op]))
+			best = &v->pt[i];
+	}
+	return best;
+}
+
 static void write_variant(FILE *f, const struct calib_opts *o,
 			  const struct variant *v)
 {
 	const struct opname *ops = v->task ? task_ops : hash_ops;
-	const struct point *ref = &v->pt[0];
 	size_t idx[2 * CALIB_MAX_POINTS], n = 0;
 	char b[48];
 
 	fprintf(f, "  %s:\n", v->task ? "task_storage" : "hash");
-	for (int i = 0; ops[i].name; i++)
-		calfile_write_dist(f, 4, ops[i].name, &ref->op[ops[i].op],
-				   ref->base);
-	/* Active sweep: the first nact points. */
+	/* Each class at the reference point (few tasks, W ~ 1: the hot
+	 * cost the factors multiply), or where it has values. */
+	for (int i = 0; ops[i].name; i++) {
+		const struct point *p = class_point(o, v, ops[i].op);
+		calfile_write_dist(f, 4, ops[i].name, &p->op[ops[i].op], p->base);
+	}
+	calfile_write_ns(f, 4, "working_set_window", WS_WINDOW_NS);
+	/* Active sweep: the first nact points, on the working-set axis. */
 	for (size_t i = 0; i < o->nact && i < v->npt; i++)
 		idx[n++] = i;
-	factor_table(f, "active_factor", v, ops, idx, n, 0);
+	/* The wake side's record: hash insert and replace pooled (the real
+	 * tool's are mostly replaces, calibration's 3 in 4), task storage's
+	 * get; the switch side's lookup hit (task: get). */
+	static const int wake_hash[] = { RQS_INSERT, RQS_REPLACE, -1 };
+	static const int wake_task[] = { RQS_GET_WAKE, -1 };
+	static const int sw[] = { RQS_LOOKUP, -1 };
+	factor_table(f, "wake_factor", v, Y_CLASSES,
+		     v->task ? wake_task : wake_hash, idx, n, 1);
+	factor_table(f, "switch_factor", v, Y_CLASSES, sw, idx, n, 1);
 	if (!v->task) {
 		n = 0;
 		idx[n++] = 0;
 		for (size_t i = o->nact; i < v->npt; i++)
 			idx[n++] = i;
-		factor_table(f, "occupancy_factor", v, ops, idx, n, 1);
+		factor_table(f, "occupancy_factor", v, Y_CYCLE, NULL, idx, n, 0);
 	}
 	fprintf(f, "    program_mean:\n");
 	for (int h = 0; h < RQS_NHOOKS; h++)
@@ -534,34 +663,43 @@ static void write_variant(FILE *f, const struct calib_opts *o,
 }
 
 /* What the model charges per run of hook h for the operations the plain
- * program did (counted in pm.cnt).  Hash: each counted operation at its
- * timed mean.  Task storage, whose plain record is one
- * get(F_CREATE) (counted as RQS_UPDATE): the model charges a get for
- * every record and a create (timed as a whole get(F_CREATE) on a task
- * without storage) for a task's first one - sched_wakeup_new's, for a
- * new task; elsewhere storage exists except after a report's delete,
- * which is rare and left out.  On the idle task the probes do what the
- * tools do (neither records it; libbpf-tools' hash looks pid 0 up, an
- * ordinary lookup the model charges; the kernel's task-storage tool
- * returns first), so idle_ops stay 0. */
+ * program did (counted in pm.cnt under its class or side), each at its
+ * timed mean at the reference point.  Hash: an update (BPF_ANY) at the
+ * pooled insert/replace mean (the switch side's own when timed); task
+ * storage, whose plain record is one get(F_CREATE): a get of its side for
+ * every record and a first create for sched_wakeup_new's (a new task);
+ * elsewhere storage exists except after a report's delete, which is rare
+ * and left out.  On the idle task the probes do what the tools do
+ * (libbpf-tools' hash looks pid 0 up and misses, an ordinary miss the
+ * model charges; the kernel's task-storage tool returns first). */
 static double model_ops(const struct variant *v, int h)
 {
+	static const int upd[] = { RQS_INSERT, RQS_REPLACE, -1 };
+	static const int upd_sw[] = { RQS_UPDATE_SW, RQS_INSERT, RQS_REPLACE, -1 };
 	const struct point *ref = &v->pt[0];
 	double runs = (double)v->pm.cnt.runs[h], sum = 0;
-	for (int op = RQS_UPDATE; op < RQS_NOPS; op++) {
-		/* Operations on the idle task stay in the base: the model
-		 * switches to and from no task. */
-		double idle = h == RQS_SWITCH ? (double)v->pm.cnt.idle_ops[op] : 0;
-		double per = ((double)v->pm.cnt.ops[h][op] - idle) / runs;
-		int as = op;
-		if (v->task && op == RQS_UPDATE)
-			as = RQS_LOOKUP;         /* a get */
-		double mean = chist_mean(&ref->op[as]);
-		if (per > 0 && !isnan(mean))
+	for (int op = RQS_INSERT; op < RQS_NOPS; op++) {
+		double per = (double)v->pm.cnt.ops[h][op] / runs;
+		if (!(per > 0))
+			continue;
+		int one[] = { op, -1 };
+		const int *cls = one;
+		if (!v->task && op == RQS_INSERT)
+			cls = upd;
+		else if (!v->task && op == RQS_UPDATE_SW)
+			cls = chist_total(&ref->op[RQS_UPDATE_SW]) > 0 ? one : upd_sw;
+		double mean = pooled_mean(ref, cls, 1);
+		if (!isnan(mean))
 			sum += per * mean;
-		if (v->task && op == RQS_UPDATE && h == RQS_WAKEUP_NEW) {
-			double cr = chist_mean(&ref->op[RQS_CREATE]);
-			if (per > 0 && !isnan(cr))
+		if (v->task && op == RQS_GET_WAKE && h == RQS_WAKEUP_NEW) {
+			/* first creates are few at the reference point */
+			const struct point *pc = ref;
+			for (size_t i = 1; i < v->npt; i++)
+				if (chist_total(&v->pt[i].op[RQS_CREATE]) >
+				    chist_total(&pc->op[RQS_CREATE]))
+					pc = &v->pt[i];
+			double cr = chist_mean(&pc->op[RQS_CREATE]);
+			if (!isnan(cr))
 				sum += per * cr;
 		}
 	}
@@ -605,7 +743,7 @@ static int run_variant(const struct calib_opts *o, struct variant *v,
 		.task = v->task, .raw_tp = v->task ? 0 : raw_tp,
 		.max_entries = o->max_entries ? o->max_entries
 			       : (uint64_t)o->occ[o->nocc - 1] + 65536,
-		.min_ns = 10000000, .del_always = 0,
+		.min_ns = 10000000, .del_one_in = 0,
 	};
 	int rc = rqs_load(&r, &p, e);
 	if (!rc)
@@ -619,9 +757,7 @@ static int run_variant(const struct calib_opts *o, struct variant *v,
 	}
 	if ((rc = program_means(o, r, fl, o->duration_ns * 1e-9, &v->pm, e)))
 		goto out;
-	rqs_set(r, 0, 1, MEASURE_MIN_NS);
-	if (!v->task)
-		rqs_clear(r);   /* what the plain run left behind */
+	rqs_set(r, 0, DEL_ONE_IN, MEASURE_MIN_NS);
 	if (!v->task && o->occ[0] > 0 &&
 	    (rc = prefill(r->start_fd, 0, (uint64_t)o->occ[0], e)))
 		goto out;
@@ -736,10 +872,17 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 	if (v[0].npt || v[1].npt)
 		fprintf(s, "    clock_tick_ns: %u\n",
 			v[0].npt ? v[0].pt[0].tick : v[1].pt[0].tick);
-	fprintf(s, "    note: \"per-operation costs timed in the program, mean "
-		"empty-timer baseline subtracted, values spread over the clock "
-		"tick; factors are summed operation means relative to the first "
-		"point\"\n");
+	fprintf(s, "    note: \"per-operation costs timed in the program by "
+		"cost class and side, mean empty-timer baseline subtracted, "
+		"values spread over the clock tick; each class's record is the "
+		"reference point's (W ~ 1); wake_factor and switch_factor are a "
+		"side's class mean (hash insert / lookup hit, task storage "
+		"get_wake / get_switch) over the working set W per CPU relative "
+		"to the reference; occupancy_factor the summed hash insert + "
+		"lookup + delete means over idle keys\"\n");
+	fprintf(s, "    working_set: \"W per CPU = (R T / P)(1 - exp(-N / (R T))), "
+		"N active tasks woken R times a second in all on P CPUs, T = "
+		"working_set_window\"\n");
 	for (int k = 0; k < 2; k++)
 		if (v[k].done)
 			write_variant(s, o, &v[k]);

@@ -12,13 +12,23 @@
 #ifndef BPFSIM_CALIB_RQSLOWER_H
 #define BPFSIM_CALIB_RQSLOWER_H
 
-/* Bracketed operations (histograms, one per CPU each). */
+/* Bracketed operations (histograms, one per CPU each), one per cost class
+ * of the model (models/storage.h) and side of the scheduler: the wake side
+ * (sched_wakeup, sched_wakeup_new, on the wakee) and the switch side
+ * (sched_switch, on prev and next). */
 enum rqs_op {
 	RQS_BASE,      /* empty bracket: the timer's own cost */
-	RQS_UPDATE,    /* hash: bpf_map_update_elem (new or existing key) */
-	RQS_LOOKUP,    /* hash: bpf_map_lookup_elem; task: storage get (no create) */
+	RQS_INSERT,    /* hash, wake side: update of an absent key */
+	RQS_REPLACE,   /* hash, wake side: update of a present key (timed as a
+			  refused BPF_NOEXIST update plus a BPF_EXIST one) */
+	RQS_UPDATE_SW, /* hash, switch side: update of a preempted prev */
+	RQS_LOOKUP,    /* hash: lookup that finds the key (switch side);
+			  task: storage get (no create) on the switch side */
+	RQS_MISS,      /* hash: lookup that misses (switch side) */
+	RQS_GET_WAKE,  /* task: storage get (no create) on the wake side */
 	RQS_DELETE,    /* hash: bpf_map_delete_elem; task: bpf_task_storage_delete */
-	RQS_CREATE,    /* task: storage get with F_CREATE on a task without it */
+	RQS_CREATE,    /* task: get with F_CREATE, first storage of this task */
+	RQS_RECREATE,  /* task: get with F_CREATE after a delete */
 	RQS_OUTPUT,    /* bpf_ringbuf_output of a report */
 	RQS_NOPS
 };
@@ -32,10 +42,6 @@ struct rqs_counters {
 	__u64 failed;          /* updates/creates refused (map full, no memory) */
 	__u64 reports;         /* waits over min_ns sent to the ring buffer */
 	__u64 dropped;         /* reports the ring buffer had no room for */
-	__u64 idle_ops[RQS_NOPS];  /* sched_switch's operations on the idle
-				      task the model does not charge: none
-				      since the probes do what the tools do
-				      (kept for the layout; always 0) */
 };
 
 /* A report (runqslower's event). */
@@ -48,12 +54,17 @@ struct rqs_event {
 
 /* Controls user space changes while the probes run (global data, not
  * rodata: the same loaded programs run plain, as the real tools, for the
- * whole-program means, then timed with deletes after every lookup). */
+ * whole-program means, then timed). */
 struct rqs_ctl {
 	__u64 min_ns;          /* report waits longer than this */
 	__u32 measure;         /* bracket and record every operation */
-	__u32 del_always;      /* delete after every lookup (else after a
-				  report only, as the real tools do) */
+	__u32 del_one_in;      /* 0: delete after a report only, as the real
+				  tools do; k: also after one lookup in k
+				  (at random), so records meet both a
+				  present entry and an absent one */
+	__u32 gen;             /* hash: user space bumps it when it empties
+				  the map (rqs_clear), which forgets every
+				  `present` mark */
 };
 
 #endif

@@ -16,7 +16,9 @@
  *   workload.slice                   -> workload.slice
  *   workload.idle_wakeup             -> idle_wakeup
  *   workload.busy_wakeup             -> wakeup_preemption
- *   storage.KIND.update/lookup/delete or get/create/delete -> storage.KIND
+ *   storage.KIND.<class> (hash insert/replace/lookup/miss/delete, task
+ *   storage get_wake/get_switch/create/recreate/delete; older files:
+ *   update, get, create stand for the classes they cover) -> storage.KIND
  *   storage.KIND.hooks.HOOK          -> probe.hooks.HOOK
  *   storage.output.ringbuf           -> probe.output_cost.ringbuf
  * and runqueue: fair (the task that has run least runs next, a woken task
@@ -157,6 +159,16 @@ static int ref_dist(FILE *f, struct ytree *t, int indent, const char *key,
 	return 0;
 }
 
+/* ref_dist of `path`, or of `old` (a calibration file from before the
+ * cost classes) when path has no values. */
+static int ref_class(FILE *f, struct ytree *t, int indent, const char *key,
+		     const char *path, const char *old)
+{
+	if (old && rec_n(t, path) < 1 && rec_n(t, old) >= 1)
+		path = old;
+	return ref_dist(f, t, indent, key, path);
+}
+
 static int ref_scalar(FILE *f, struct ytree *t, int indent, const char *key,
 		      const char *path)
 {
@@ -255,23 +267,32 @@ int validate_scenario_write(const char *dir, const char *name,
 	fprintf(f, "storage:\n  kind: %s\n  %s:\n", kind, kind);
 	/* The costs were timed under this very load, so they already hold
 	 * its working set: no factor on top (wake_factor, switch_factor and
-	 * the legacy active_factor off), and one measured class stands for
-	 * the classes calibrate does not yet tell apart (a create for first
-	 * create and re-create, a lookup for hit and miss). */
+	 * the legacy active_factor off).  Each class from its own record;
+	 * a calibration file from before the classes has one record for
+	 * several (update, get, create), which then stands for each. */
 	if (task) {
-		ref_dist(f, t, 4, "get", "storage.task_storage.get");
-		ref_dist(f, t, 4, "create", "storage.task_storage.create");
-		ref_dist(f, t, 4, "recreate", "storage.task_storage.create");
-		ref_dist(f, t, 4, "delete", "storage.task_storage.delete");
+		ref_class(f, t, 4, "get_wake", "storage.task_storage.get_wake",
+			  "storage.task_storage.get");
+		ref_class(f, t, 4, "get_switch", "storage.task_storage.get_switch",
+			  "storage.task_storage.get");
+		ref_class(f, t, 4, "create", "storage.task_storage.create", NULL);
+		ref_class(f, t, 4, "recreate", "storage.task_storage.recreate",
+			  "storage.task_storage.create");
+		ref_class(f, t, 4, "delete", "storage.task_storage.delete", NULL);
 		fprintf(f, "    active_factor: none\n    wake_factor: none\n"
 			   "    switch_factor: none\n");
 	} else {
 		fprintf(f, "    max_entries: %d\n", VAL_HASH_ENTRIES);
-		ref_dist(f, t, 4, "update", "storage.hash.update");
-		ref_dist(f, t, 4, "lookup", "storage.hash.lookup");
-		ref_dist(f, t, 4, "miss", "storage.hash.lookup");
-		ref_dist(f, t, 4, "delete", "storage.hash.delete");
-		ref_dist(f, t, 4, "full_update_cost", "storage.hash.update");
+		ref_class(f, t, 4, "insert", "storage.hash.insert",
+			  "storage.hash.update");
+		ref_class(f, t, 4, "replace", "storage.hash.replace",
+			  "storage.hash.update");
+		ref_class(f, t, 4, "lookup", "storage.hash.lookup", NULL);
+		ref_class(f, t, 4, "miss", "storage.hash.miss",
+			  "storage.hash.lookup");
+		ref_class(f, t, 4, "delete", "storage.hash.delete", NULL);
+		ref_class(f, t, 4, "full_update_cost", "storage.hash.insert",
+			  "storage.hash.update");
 		fprintf(f, "    occupancy_factor: none\n    active_factor: none\n"
 			   "    wake_factor: none\n    switch_factor: none\n");
 	}

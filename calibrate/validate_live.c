@@ -93,7 +93,7 @@ int validate_measure(const struct calib_opts *o, int task, const char *calfile,
 		goto out;
 	struct rqs_params p = {
 		.task = task, .raw_tp = raw_tp, .max_entries = VAL_HASH_ENTRIES,
-		.min_ns = THRESHOLD_NS, .del_always = 0,
+		.min_ns = THRESHOLD_NS, .del_one_in = 0,
 	};
 	if ((rc = rqs_load(&r, &p, e)) || (rc = rqs_attach(r, e)))
 		goto out;

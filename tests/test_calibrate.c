@@ -433,7 +433,7 @@ static void test_resolve_errors(void **state)
 	expect_error("    update: {from: calibration.storage.hash.update}\n",
 		     "    update: {from: storage.hash.update}\n",
 		     "bad.yaml:13:20: 'from' takes calibration.PATH, e.g. from: "
-		     "calibration.storage.hash.update");
+		     "calibration.storage.hash.insert");
 	expect_error("    update: {from: calibration.storage.hash.update}\n",
 		     "    update: {from: calibration.storage.hash.update, use: fitt}\n",
 		     "bad.yaml:13:58: unknown use 'fitt' (did you mean 'fit'?)");

@@ -328,7 +328,8 @@ static void test_equal_times(void **state)
 		"  output_cost: {perf: 600ns, ringbuf: 250ns}\n"
 		"storage:\n  hash: {update: 30ns, lookup: 20ns, miss: 20ns,\n"
 		"         delete: 10ns, occupancy_factor: none,\n"
-		"         active_factor: none, wake_factor: none}\n";
+		"         active_factor: none, wake_factor: none,\n"
+		"         switch_factor: none}\n";
 	struct run a, b;
 	run_yaml(yaml, "hash", 1, UINT64_MAX, &a);
 	run_yaml(yaml, "hash", 2, UINT64_MAX, &b);

@@ -128,7 +128,9 @@ static void rec(FILE *f, int indent, const char *key, double lo, double hi,
 	chist_fini(&c);
 }
 
-static void write_cal(const char *path, double wait_p50_lo)
+/* classes: the storage records as `calibrate storage` writes them now
+ * (one per cost class) instead of the older update/get/create. */
+static void write_cal_as(const char *path, double wait_p50_lo, int classes)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -149,14 +151,26 @@ static void write_cal(const char *path, double wait_p50_lo)
 	rec(f, 4, "run", 0, 0, 0);                 /* no values: block: {} */
 	rec(f, 4, "sleep", 0, 0, 0);
 	fputs("storage:\n  hash:\n", f);
-	rec(f, 4, "update", 200, 300, 1000);
+	if (classes) {
+		rec(f, 4, "insert", 200, 300, 1000);
+		rec(f, 4, "replace", 250, 350, 1000);
+		rec(f, 4, "miss", 30, 60, 1000);
+	} else {
+		rec(f, 4, "update", 200, 300, 1000);
+	}
 	rec(f, 4, "lookup", 50, 100, 1000);
 	rec(f, 4, "delete", 100, 200, 1000);
 	fputs("    hooks:\n      sched_wakeup: \"normal(200ns, 20ns)\"\n"
 	      "      sched_wakeup_new: \"normal(300ns, 30ns)\"\n"
 	      "      sched_switch: \"normal(150ns, 15ns)\"\n", f);
 	fputs("  task_storage:\n", f);
-	rec(f, 4, "get", 50, 100, 1000);
+	if (classes) {
+		rec(f, 4, "get_wake", 50, 100, 1000);
+		rec(f, 4, "get_switch", 20, 40, 1000);
+		rec(f, 4, "recreate", 200, 300, 1000);
+	} else {
+		rec(f, 4, "get", 50, 100, 1000);
+	}
 	rec(f, 4, "create", 400, 600, 1000);
 	rec(f, 4, "delete", 300, 500, 1000);
 	fputs("    hooks:\n      sched_wakeup: \"normal(150ns, 15ns)\"\n"
@@ -173,6 +187,11 @@ static void write_cal(const char *path, double wait_p50_lo)
 		fail_msg("calfile_merge: %s", msg);
 	}
 	free(buf);
+}
+
+static void write_cal(const char *path, double wait_p50_lo)
+{
+	write_cal_as(path, wait_p50_lo, 0);
 }
 
 static void tmpdir(char *dir, size_t size)
@@ -270,6 +289,66 @@ static void test_scenario_and_simulation(void **state)
 	ytree_free(t);
 	dir[strlen(dir) - strlen("/s.yaml")] = 0;
 	rmdir_all(dir);
+}
+
+/* The scenario validate writes takes each storage cost class from its own
+ * record, and from the one older record (update, get, create) that stood
+ * for several classes when the file predates them. */
+static void test_scenario_classes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *key, *now, *old;
+	} want[] = {
+		{ "storage.hash.insert", "storage.hash.insert", "storage.hash.update" },
+		{ "storage.hash.replace", "storage.hash.replace", "storage.hash.update" },
+		{ "storage.hash.miss", "storage.hash.miss", "storage.hash.lookup" },
+		{ "storage.hash.lookup", "storage.hash.lookup", "storage.hash.lookup" },
+		{ "storage.hash.full_update_cost", "storage.hash.insert",
+		  "storage.hash.update" },
+		{ "storage.task_storage.get_wake", "storage.task_storage.get_wake",
+		  "storage.task_storage.get" },
+		{ "storage.task_storage.get_switch", "storage.task_storage.get_switch",
+		  "storage.task_storage.get" },
+		{ "storage.task_storage.recreate", "storage.task_storage.recreate",
+		  "storage.task_storage.create" },
+		{ "storage.task_storage.create", "storage.task_storage.create",
+		  "storage.task_storage.create" },
+	};
+	struct val_sim_opts so = { .cpus = 2, .pid_max = 32768, .duration_ns = 1e9,
+				   .reps = 1, .seed = 1, .env = &cli_env };
+	for (int classes = 0; classes <= 1; classes++) {
+		char dir[64], cal[128], sc[2][160];
+		struct err e;
+		tmpdir(dir, sizeof(dir));
+		snprintf(cal, sizeof(cal), "%s/cal.yaml", dir);
+		write_cal_as(cal, 10e3, classes);
+		for (int task = 0; task <= 1; task++) {
+			err_init(&e);
+			assert_int_equal(validate_scenario_write(dir, task ? "t.yaml"
+								 : "h.yaml", "cal.yaml",
+								 "spawn:200", task, &so, &e),
+					 0);
+			snprintf(sc[task], sizeof(sc[task]), "%s/%s", dir,
+				 task ? "t.yaml" : "h.yaml");
+		}
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			int task = !strncmp(want[i].key, "storage.task", 12);
+			struct ytree *t = ytree_load_file(sc[task], &e);
+			assert_non_null(t);
+			char path[160];
+			snprintf(path, sizeof(path), "%s.from", want[i].key);
+			struct ynode *n = ytree_find(t, path);
+			if (!n)
+				fail_msg("%s: no reference for %s", sc[task], want[i].key);
+			char expect[160];
+			snprintf(expect, sizeof(expect), "calibration.%s",
+				 classes ? want[i].now : want[i].old);
+			assert_string_equal(n->value, expect);
+			ytree_free(t);
+		}
+		rmdir_all(dir);
+	}
 }
 
 /* ---- the model's host features ------------------------------------------- */
@@ -381,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_measured_values),
 		cmocka_unit_test(test_scenario_and_simulation),
+		cmocka_unit_test(test_scenario_classes),
 		cmocka_unit_test(test_resident_interval),
 		cmocka_unit_test(test_busy_residents),
 		cmocka_unit_test(test_idle_wakeup),

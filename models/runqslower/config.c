@@ -23,9 +23,9 @@
  * the bracketed storage operations; the ringbuf output fit; perf output
  * not measured, taken as the ringbuf's).  The 2021 published figures are
  * scenarios/costs/linux-5.x-2021.yaml. */
-#define HOOK_DEF_WAKEUP     "normal(161.6ns, 16.2ns)"
-#define HOOK_DEF_WAKEUP_NEW "normal(450ns, 45ns)"
-#define HOOK_DEF_SWITCH     "normal(216.8ns, 21.7ns)"
+#define HOOK_DEF_WAKEUP     "normal(100ns, 10ns)"
+#define HOOK_DEF_WAKEUP_NEW "normal(840ns, 84ns)"
+#define HOOK_DEF_SWITCH     "normal(80ns, 8ns)"
 #define HOOK_DEF_EXIT       "normal(50ns, 5ns)"
 #define OUTPUT_DEF_PERF     "lognormal(398.5ns, 1.807)"
 #define OUTPUT_DEF_RINGBUF  "lognormal(398.5ns, 1.807)"

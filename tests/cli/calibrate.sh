@@ -84,13 +84,13 @@ grep -q "v2/calibration/host.yaml:$line:10: calibration file version 2 is not su
 [ -e v2out ] && fail "a refused scenario left an output folder"
 
 # A reference to a key the calibration does not have.
-sed 's/calibration.storage.hash.update}/calibration.storage.hash.updat}/' \
+sed 's/calibration.storage.hash.insert}/calibration.storage.hash.insrt}/' \
 	"$root/scenarios/calibrated.yaml" >v2/typo.yaml
 cp "$root/scenarios/calibration/host.yaml" v2/calibration/host.yaml
 "$BPFSIM" run v2/typo.yaml --quiet --out typo >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 2 ] || fail "typo reference: exit $rc, want 2"
-grep -q "v2/typo.yaml:[0-9]*:[0-9]*: calibration.storage.hash.updat: calibration/host.yaml has no 'updat' under storage.hash (did you mean 'update'?)" "$tmp/err" ||
+grep -q "v2/typo.yaml:[0-9]*:[0-9]*: calibration.storage.hash.insrt: calibration/host.yaml has no 'insrt' under storage.hash (did you mean 'insert'?)" "$tmp/err" ||
 	fail "typo reference: message is '$(cat "$tmp/err")'"
 
 [ "$fails" -eq 0 ] || exit 1

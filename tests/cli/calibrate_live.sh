@@ -4,10 +4,11 @@
 # Pins, each in a few seconds:
 #   - workload under a spawn load measures non-zero runqueue waits, task
 #     lifetimes and CPU demands, a spawn rate, and writes them (version 1);
-#   - storage (occupancies 0 and 8k, 2 active tasks) writes a task storage
-#     get cost, hash update/lookup costs at both occupancies, the factor
-#     tables and the programs' means, merged into the same file as the
-#     workload (which stays);
+#   - storage (occupancies 0 and 8k, 2 active tasks) writes each cost
+#     class (task storage get_wake/get_switch/recreate/delete, hash
+#     insert/replace/lookup/miss/delete), hash insert/lookup at both
+#     occupancies, the factor tables and the programs' means, merged into
+#     the same file as the workload (which stays);
 #   - profile of the bundled hash probes returns either fentry/fexit
 #     histograms or the bpf_stats fallback, labelled "MEANS ONLY" with the
 #     reason fentry/fexit was refused, and writes the matching record;
@@ -107,10 +108,15 @@ loaded=$(ours_left) && fail "programs left after workload: $loaded"
 "$BPFSIM" calibrate storage --occupancy 0,8k --active 2 --duration 1s --quiet \
 	-o "$cal" >"$tmp/st.out" 2>"$tmp/st.err" ||
 	fail "storage exited $?: $(cat "$tmp/st.err")"
-positive "storage.task_storage.get.mean" "$(yget "$cal" storage.task_storage.get.mean)"
-positive "storage.task_storage.get.n" "$(yget "$cal" storage.task_storage.get.n)"
+for cls in get_wake get_switch recreate delete; do
+	positive "storage.task_storage.$cls.mean" "$(yget "$cal" storage.task_storage.$cls.mean)"
+	positive "storage.task_storage.$cls.n" "$(yget "$cal" storage.task_storage.$cls.n)"
+done
+for cls in insert replace lookup miss delete; do
+	positive "storage.hash.$cls.mean" "$(yget "$cal" storage.hash.$cls.mean)"
+done
 for occ in 0 8000; do
-	for op in update lookup; do
+	for op in insert lookup; do
 		positive "storage.hash.by_occupancy.$occ.$op.mean" \
 			"$(yget "$cal" storage.hash.by_occupancy.$occ.$op.mean)"
 	done
@@ -189,8 +195,10 @@ workload:
 storage:
   kind: task_storage
   task_storage:
-    get: {from: calibration.storage.task_storage.get}
-    active_factor: {from: calibration.storage.task_storage.active_factor}
+    get_wake: {from: calibration.storage.task_storage.get_wake}
+    get_switch: {from: calibration.storage.task_storage.get_switch}
+    recreate: {from: calibration.storage.task_storage.recreate}
+    wake_factor: {from: calibration.storage.task_storage.wake_factor}
 EOF
 "$BPFSIM" run "$tmp/sc.yaml" --quiet --out "$tmp/run" >/dev/null 2>"$tmp/run.err" ||
 	fail "a scenario using the new calibration failed: $(cat "$tmp/run.err")"

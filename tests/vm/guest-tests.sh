@@ -389,7 +389,7 @@ case_calibrate_storage() {
 	rc=$?
 	nonblank /tmp/s.txt
 	[ $rc -eq 0 ] || fail "bpfsim exit status $rc"
-	for p in hash.update hash.lookup hash.delete task_storage.get task_storage.create; do
+	for p in hash.insert hash.replace hash.lookup hash.delete task_storage.get_wake task_storage.get_switch task_storage.recreate; do
 		n=$(yget /tmp/s.yaml storage.$p.n)
 		echo "check: storage.$p: n=$n mean=$(yget /tmp/s.yaml storage.$p.mean)"
 		[ -n "$n" ] && [ "$n" -gt 0 ] || fail "storage.$p: nothing measured"
