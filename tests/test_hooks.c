@@ -141,7 +141,7 @@ static void run_yaml(const char *yaml, const char *kind, uint64_t rep,
 /* Pid churn with heavy programs (the published costs' scale times ~20), so
  * wake-ups often fire on a CPU while a program's time runs there. */
 #define CHURN \
-	"cpus: 2\npid_max: 4096\nworkload:\n  arrival: poisson\n" \
+	"cpus: 2\npid_max: 4096\nworkload:\n  arrival: poisson\n  spawner: none\n" \
 	"  rate: 8000/s\n  lifetime: exponential(100us)\n" \
 	"  block: {probability: 0.8, run: exponential(30us),\n" \
 	"          sleep: exponential(200us)}\n" \

@@ -43,10 +43,17 @@
  *   - with the 2021 cost preset (scenarios/costs/published.yaml), a
  *     pure spawn storm costs less per sched_wakeup_new with the
  *     preallocated hash; with the default preset (costs/linux-6.x.yaml)
- *     steady wake-ups of a small working set cost less per sched_wakeup
- *     with task storage; and that preset's storage section equals the
- *     built-in storage defaults (bitwise identical runs with and without
- *     the include, the fixture repeating the preset's probe costs);
+ *     steady wake-ups of 200 threads (W ~ 50 per CPU) cost less per
+ *     sched_wakeup with the hash and less per sched_switch with task
+ *     storage; and that preset equals the built-in defaults (bitwise
+ *     identical runs with and without the include);
+ *   - parents (workload.spawner: task): each fork is `fork` of the
+ *     parent's CPU time, counted as payload (a drained run's payload =
+ *     children's demands + forks, exactly, with constant costs); every
+ *     request is forked; sched_wakeup_new runs in the parent's stretch, so
+ *     a dear hook slows the parent and fewer children are forked by a
+ *     horizon than with spawner: none (the open loop keeps the arrival
+ *     times); time is conserved with several parents;
  *   - pid allocation wraps at pid_max (to 300): with all pids busy spawns
  *     fail (spawn_failures), pids are reused (more completions than pids);
  *   - least_loaded placement breaks ties towards CPU 0: one task on 4 CPUs
@@ -260,7 +267,7 @@ static const char *const kinds[] = { "hash", "task_storage", "lru_hash" };
 #define CHURN_WORKLOAD \
 	"cpus: 4\n" \
 	"workload:\n" \
-	"  arrival: poisson\n" \
+	"  arrival: poisson\n  spawner: none\n" \
 	"  rate: 12000/s\n" \
 	"  lifetime: exponential(200us)\n" \
 	"  slice: 50us\n" \
@@ -333,7 +340,7 @@ static void test_mm1(void **state)
 		 "cpus: 1\n"
 		 "context_switch: 0\n"
 		 "workload:\n"
-		 "  arrival: poisson\n"
+		 "  arrival: poisson\n  spawner: none\n"
 		 "  rate: 10000/s\n"
 		 "  spawns: %d\n"
 		 "  lifetime: exponential(70us)\n"
@@ -380,7 +387,7 @@ static void test_conservation(void **state)
 	} cases[] = {
 		{ "blocking+preemption, horizon mid-segment", "hash", 4, 20012345,
 		  0, 1,
-		  "cpus: 4\nworkload:\n  arrival: poisson\n  rate: 30000/s\n"
+		  "cpus: 4\nworkload:\n  arrival: poisson\n  spawner: none\n  rate: 30000/s\n"
 		  "  lifetime: exponential(300us)\n  slice: 100us\n"
 		  "  block: {probability: 0.4, sleep: exponential(200us)}\n" },
 		{ "batch drained, task storage", "task_storage", 3, 0, 0, 0,
@@ -389,7 +396,7 @@ static void test_conservation(void **state)
 		  "  block: {probability: 0.2, run: exponential(30us),\n"
 		  "          sleep: exponential(300us)}\n" },
 		{ "heavy BPF, serialize, small lru", "lru_hash", 2, 30000000, 0, 0,
-		  "cpus: 2\nworkload:\n  arrival: interval\n  rate: 5000/s\n"
+		  "cpus: 2\nworkload:\n  arrival: interval\n  spawner: none\n  rate: 5000/s\n"
 		  "  lifetime: exponential(200us)\n  slice: 50us\n"
 		  "  block: {probability: 0.5, sleep: exponential(50us)}\n"
 		  "probe:\n  nesting: serialize\n  threshold: 1us\n"
@@ -397,7 +404,7 @@ static void test_conservation(void **state)
 		  "storage:\n  lru_hash: {max_entries: 16, evict_batch: 4}\n" },
 		{ "heavy BPF, any_program, random placement", "task_storage", 4,
 		  30000000, 0, 0,
-		  "cpus: 4\nplacement: random\nworkload:\n  arrival: poisson\n"
+		  "cpus: 4\nplacement: random\nworkload:\n  arrival: poisson\n  spawner: none\n"
 		  "  rate: 20000/s\n  lifetime: exponential(100us)\n  slice: 30us\n"
 		  "  block: {probability: 0.6, sleep: exponential(40us)}\n"
 		  "probe:\n  nesting: any_program\n  threshold: 1us\n"
@@ -405,14 +412,14 @@ static void test_conservation(void **state)
 		{ "heavy BPF, per_program, wake-ups on idle wakers", "task_storage",
 		  4, 30000000, 0, 0,
 		  "cpus: 4\nplacement: random\nidle_wakeup: 5us\n"
-		  "workload:\n  arrival: poisson\n"
+		  "workload:\n  arrival: poisson\n  spawner: none\n"
 		  "  rate: 20000/s\n  lifetime: exponential(100us)\n  slice: 30us\n"
 		  "  block: {probability: 0.6, sleep: exponential(40us)}\n"
 		  "probe:\n  threshold: 1us\n"
 		  "  hooks: {sched_wakeup: 4us, sched_switch: 2us}\n" },
 		{ "round robin, no-prealloc, cleanup on exit", "hash", 3, 25000000,
 		  0, 0,
-		  "cpus: 3\nplacement: round_robin\nworkload:\n  arrival: poisson\n"
+		  "cpus: 3\nplacement: round_robin\nworkload:\n  arrival: poisson\n  spawner: none\n"
 		  "  rate: 15000/s\n  lifetime: exponential(100us)\n  slice: 40us\n"
 		  "  block: {probability: 0.3, sleep: exponential(100us)}\n"
 		  "probe: {cleanup_on_exit: true, output: ringbuf}\n"
@@ -421,7 +428,7 @@ static void test_conservation(void **state)
 		  "cpus: 2\nworkload:\n  processes: 500\n  lifetime: 1ms\n"
 		  "  slice: 100us\n" },
 		{ "1 CPU, free switches, zero costs", "hash", 1, 5000000, 0, 0,
-		  "cpus: 1\ncontext_switch: 0\nworkload:\n  arrival: poisson\n"
+		  "cpus: 1\ncontext_switch: 0\nworkload:\n  arrival: poisson\n  spawner: none\n"
 		  "  rate: 8000/s\n  lifetime: exponential(100us)\n  slice: 20us\n"
 		  "  block: {probability: 0.5, sleep: exponential(50us)}\n"
 		  "probe:\n" ZERO_HOOKS ZERO_STORAGE },
@@ -512,7 +519,7 @@ static void test_crn(void **state)
 		"storage:\n  hash: {occupancy_factor: quadratic(64)}\n";
 	/* Spawn times: Poisson to a horizon. */
 	const char *open =
-		"cpus: 2\nworkload:\n  arrival: poisson\n  rate: 25000/s\n"
+		"cpus: 2\nworkload:\n  arrival: poisson\n  spawner: none\n  rate: 25000/s\n"
 		"  lifetime: exponential(50us)\n"
 		"  block: {probability: 0.5, sleep: exponential(30us)}\n"
 		"storage:\n  hash: {max_entries: 100}\n";
@@ -610,7 +617,7 @@ static void test_delete_policy(void **state)
 {
 	(void)state;
 #define CHURN_FMT \
-	"cpus: 2\npid_max: 2048\nworkload:\n  arrival: poisson\n" \
+	"cpus: 2\npid_max: 2048\nworkload:\n  arrival: poisson\n  spawner: none\n" \
 	"  rate: 8000/s\n  lifetime: exponential(100us)\n" \
 	"  block: {probability: 0.8, run: exponential(30us),\n" \
 	"          sleep: exponential(200us)}\n" \
@@ -795,7 +802,7 @@ static void test_pid_wrap(void **state)
 	(void)state;
 	/* pid_max 310: pids 300..309, ten of them. */
 	const char *y =
-		"cpus: 2\npid_max: 310\nworkload:\n  arrival: poisson\n"
+		"cpus: 2\npid_max: 310\nworkload:\n  arrival: poisson\n  spawner: none\n"
 		"  rate: 50000/s\n  spawns: 3000\n  lifetime: exponential(100us)\n"
 		"  block: {probability: 0.3, sleep: exponential(100us)}\n";
 	for (int k = 0; k < NKINDS; k++) {
@@ -818,7 +825,7 @@ static void test_pid_wrap(void **state)
 	/* pid_max 2: a single pid (1). */
 	struct cfgh h;
 	struct run r;
-	cfg_open(&h, "pid_max: 2\nworkload:\n  arrival: poisson\n  rate: 50000/s\n"
+	cfg_open(&h, "pid_max: 2\nworkload:\n  arrival: poisson\n  spawner: none\n  rate: 50000/s\n"
 		 "  spawns: 200\n  lifetime: exponential(100us)\n", NULL);
 	run_one(h.cfg, SEED, 0, 0, NULL, &r);
 	assert_same(r.m[mi("peak_live_tasks")], 1, "one pid");
@@ -918,6 +925,68 @@ static void test_cap_live_tasks(void **state)
 	cfg_close(&h);
 }
 
+/* ---- parents that fork ---------------------------------------------------- */
+
+static void test_spawner(void **state)
+{
+	(void)state;
+	/* Constant costs, 200 requests at 10,000/s, drained: payload is
+	 * exactly 200 x (fork 30 us + demand 50 us). */
+#define DRAIN_FMT \
+	"cpus: 2\ncontext_switch: 1us\nworkload:\n  arrival: poisson\n" \
+	"  rate: 10000/s\n  spawns: 200\n  spawners: %s\n" \
+	"  fork: 30us\n  lifetime: 50us\n" \
+	"probe:\n  hooks: {sched_wakeup: 100ns, sched_wakeup_new: 2us,\n" \
+	"          sched_switch: 100ns, sched_process_exit: 0}\n"
+	const char *n[] = { "1", "3" };
+	for (int i = 0; i < 2; i++) {
+		char y[1024];
+		snprintf(y, sizeof(y), DRAIN_FMT, n[i]);
+		for (int k = 0; k < NKINDS; k++) {
+			struct cfgh h;
+			struct run r;
+			cfg_open(&h, y, kinds[k]);
+			run_one(h.cfg, SEED, 0, 0, NULL, &r);
+			assert_int_equal(r.st, SIM_DONE);
+			check_totals(&r, 2, "parents");
+			assert_same(r.m[mi("tasks_spawned")], 200, "every request forked");
+			assert_same(r.m[mi("tasks_completed")], 200, "drained");
+			assert_same(r.m[mi("payload_time")], 200 * (30000.0 + 50000),
+				    "payload = forks + children's demands");
+			assert_same(r.m[mi("peak_live_tasks")] >= atof(n[i]) + 1, 1,
+				    "parents are live tasks");
+			cfg_close(&h);
+		}
+	}
+	/* A 100 us sched_wakeup_new in the parent's fork (10 us of work):
+	 * one parent forks at most ~9,000/s, not the 20,000/s requested; with
+	 * spawner: none the children come at the arrival times. */
+#define SLOW_FMT \
+	"cpus: 4\nworkload:\n  arrival: poisson\n  rate: 20000/s\n" \
+	"  spawner: %s\n  fork: 10us\n  lifetime: 20us\n" \
+	"probe:\n  hooks: {sched_wakeup_new: 100us}\n"
+	char yt[512], yn[512];
+	snprintf(yt, sizeof(yt), SLOW_FMT, "task");
+	snprintf(yn, sizeof(yn), SLOW_FMT, "none");
+	const uint64_t end = 100000000;   /* 100 ms: ~2,000 requests */
+	struct cfgh ht, hn;
+	struct run rt, rn;
+	cfg_open(&ht, yt, "hash");
+	cfg_open(&hn, yn, "hash");
+	run_one(ht.cfg, SEED, 0, end, NULL, &rt);
+	run_one(hn.cfg, SEED, 0, end, NULL, &rn);
+	check_totals(&rt, 4, "slow hook, parent");
+	check_totals(&rn, 4, "slow hook, no parent");
+	double st = rt.m[mi("tasks_spawned")], sn = rn.m[mi("tasks_spawned")];
+	assert_same(sn, (double)count_poisson(SEED, 0, 20000, end),
+		    "no parent: the arrival times");
+	if (!(st < 0.5 * sn && st > 0.35 * sn))
+		fail_msg("parent with a 100 us hook forked %.0f, open loop %.0f: "
+			 "want ~110 us per fork (0.35-0.5 x)", st, sn);
+	cfg_close(&ht);
+	cfg_close(&hn);
+}
+
 static void test_open_arrival_refused(void **state)
 {
 	(void)state;
@@ -989,6 +1058,7 @@ int main(void)
 		cmocka_unit_test(test_least_loaded_ties),
 		cmocka_unit_test(test_cap_live_tasks),
 		cmocka_unit_test(test_open_arrival_refused),
+		cmocka_unit_test(test_spawner),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -298,7 +298,7 @@ static void test_transient_flag(void **state)
 	struct runner_job j;
 	double m[MAXM];
 	/* pid-churn stopped at 300 ms: its leaking hash map still fills. */
-	run_job("cpus: 8\nworkload:\n  arrival: poisson\n  rate: 20000/s\n"
+	run_job("cpus: 8\nworkload:\n  arrival: poisson\n  spawner: none\n  rate: 20000/s\n"
 		"  lifetime: exponential(100us)\n  block:\n    probability: 0.5\n"
 		"    run: exponential(30us)\n    sleep: exponential(200us)\n"
 		"probe:\n  threshold: 10us\n",

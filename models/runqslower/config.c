@@ -56,6 +56,7 @@ void rq_config_free(void *p)
 	dist_free(c->busy_run);
 	dist_free(c->busy_sleep);
 	dist_free(c->lifetime);
+	dist_free(c->fork);
 	dist_free(c->slice);
 	dist_free(c->block_run);
 	dist_free(c->sleep);
@@ -395,6 +396,15 @@ const struct model_param rq_params[] = {
 	{ "workload.arrival", "enum", "batch",
 	  "batch (processes at t=0), poisson (rate), interval (1/rate), trace (CSV)" },
 	{ "workload.processes", "count", "1000", "batch size" },
+	{ "workload.spawner", "enum", "task",
+	  "poisson/interval: task (parent tasks fork each arrival; "
+	  "sched_wakeup_new runs in the parent's fork() on its CPU) or none "
+	  "(children appear on their own, the hook on the child's CPU)" },
+	{ "workload.spawners", "count", "1",
+	  "parent tasks sharing the fork requests round-robin (spawner: task)" },
+	{ "workload.fork", "dist(duration)", "lognormal(140us, 0.25)",
+	  "a parent's CPU time per fork (this host: 145-155 us mean for a small "
+	  "C parent)" },
 	{ "workload.start", "enum", "equilibrium",
 	  "residents at t=0: equilibrium (each mid-cycle: asleep w.p. "
 	  "E[sleep]/(E[sleep]+E[run]), first wake at the residual sleep) or "

@@ -15,6 +15,7 @@
 #include "models/runqslower/cpu.h"
 #include "models/runqslower/probe.h"
 #include "models/runqslower/runq.h"
+#include "models/runqslower/spawner.h"
 #include "models/runqslower/world.h"
 #include "sim/check.h"
 
@@ -101,6 +102,9 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 	} else if (t->cls == CLS_RESIDENT) {
 		burst = dist_sample_ns(cfg->res_run, R->r_res_run);
 		in_burst = 1;        /* runs its burst, then sleeps */
+	} else if (t->cls == CLS_SPAWNER) {
+		burst = spawner_fork_ns(R);
+		in_burst = 1;        /* one fork, then the child (spawner.c) */
 	} else if (t->cls == CLS_BUSY && cfg->busy_run) {
 		burst = dist_sample_ns(cfg->busy_run, R->r_res_run);
 		in_burst = 1;        /* a long burst, a short sleep */
@@ -121,7 +125,7 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 	if (in_burst) {
 		t->blocks = 1;
 		seg = burst;
-		if (t->cls == CLS_RESIDENT || t->cls == CLS_BUSY) {
+		if (t->cls != CLS_SPAWNED) {
 			/* A resident's burst longer than a slice is preempted
 			 * at the slice end when others wait, as the kernel
 			 * shares a CPU; the rest runs when it is back. */
@@ -208,6 +212,30 @@ static void on_segment_end(struct rq_run *R, uint32_t c)
 	 * the burst follows) keeps what it did not run when cut short. */
 	if (p->cut && (t->blocks || t->resume) && p->seg_len > ran)
 		t->resume += p->seg_len - ran;
+	if (t->cls == CLS_SPAWNER) {
+		switch (spawner_segment_end(R, c, pid)) {
+		case SPN_WAIT:
+			return;
+		case SPN_BLOCK:
+			switch_out(R, c, pid, PREV_BLOCK);
+			return;
+		case SPN_NEXT:
+			/* The next fork in the same stretch: the parent
+			 * yields only to a wake-up preemption or, once it has
+			 * run a mean slice since it got the CPU, to others
+			 * waiting first. */
+			if ((p->cut && p->runq_len > 0) ||
+			    (R->s->now - p->got_cpu >=
+			     (uint64_t)dist_mean(R->cfg->slice) &&
+			     runq_others_first(R, p, t)))
+				switch_out(R, c, pid, PREV_PREEMPT);
+			else
+				start_segment(R, c, pid);
+			return;
+		default:
+			break;   /* a fork cut short: the rules below */
+		}
+	}
 	if (t->remaining == 0)
 		switch_out(R, c, pid, PREV_EXIT);
 	else if (p->cut && p->runq_len > 0)

@@ -41,8 +41,11 @@
 enum { EV_SPAWN = 1, EV_WAKE, EV_CPU };
 /* A CPU's mode (cpu.c has the time-line rules). */
 enum { CPU_IDLE, CPU_BURST, CPU_RUN, CPU_WAKING };
-/* Task classes: spawned by arrivals; resident sleepers; CPU-bound residents. */
-enum { CLS_SPAWNED, CLS_RESIDENT, CLS_BUSY };
+/* Task classes: spawned by arrivals; resident sleepers; CPU-bound
+ * residents; the parents that fork the spawned tasks (spawner.c). */
+enum { CLS_SPAWNED, CLS_RESIDENT, CLS_BUSY, CLS_SPAWNER };
+/* workload.spawner (spawner.h). */
+enum { SPAWNER_TASK, SPAWNER_NONE };
 /* runqueue: */
 enum { RUNQ_FIFO, RUNQ_WOKEN_FIRST, RUNQ_FAIR };
 enum { T_FREE, T_RUNNABLE, T_RUNNING, T_BLOCKED };
@@ -89,6 +92,9 @@ struct rq_cfg {
 	int arrival;                      /* ARR_* */
 	uint64_t processes, spawns;
 	double rate;                      /* spawns per second */
+	int spawner;                      /* SPAWNER_* */
+	uint64_t spawners;                /* parent tasks (SPAWNER_TASK) */
+	struct dist *fork;                /* a parent's CPU time per fork */
 	uint64_t *trace_t, *trace_demand; /* ARR_TRACE, ns */
 	size_t trace_n;
 	struct dist *lifetime, *slice, *block_run, *sleep;
@@ -132,6 +138,8 @@ struct task {
 	uint32_t timer_cpu;    /* 1 + the CPU it last blocked on, where its
 				  wake-up timer was armed and fires; 0: it
 				  has not blocked yet (world_block) */
+	uint8_t forked;        /* a parent: its fork is done, the child's
+				  sched_wakeup_new runs in its stretch */
 };
 
 /* A level whose time integral goes into a series column. */
@@ -169,6 +177,12 @@ struct cpu {
 					      programs (task-storage free) */
 };
 
+/* A parent task and the fork requests queued with it. */
+struct spawner {
+	uint32_t pid;
+	uint64_t pending;
+};
+
 struct rq_run {
 	const struct rq_cfg *cfg;
 	struct sim *s;
@@ -186,7 +200,7 @@ struct rq_run {
 	/* streams (owned by the sim) */
 	gsl_rng *r_arr, *r_work, *r_slice, *r_block, *r_sleep, *r_place,
 		*r_switch, *r_out, *r_hook[RQ_HOOKS], *r_res_run, *r_res_sleep,
-		*r_idle, *r_preempt, *r_res_start;
+		*r_idle, *r_preempt, *r_res_start, *r_fork;
 	/* counters */
 	uint64_t spawned, completed, spawn_failures, live, backlog, peak_backlog,
 		peak_live, pid_wraps;
@@ -202,6 +216,10 @@ struct rq_run {
 	uint64_t occ_max;
 	struct rq_level lv_backlog, lv_live, lv_occ;   /* series levels */
 	uint64_t spawn_budget;  /* spawns left (open arrival processes) */
+	struct spawner *spawner; /* the parents (spawner.c), or NULL */
+	uint32_t nspawners, spawn_rr;
+	uint32_t fork_cpu;      /* the forking parent's CPU while it spawns a
+				   child, else NIL */
 	size_t trace_i;         /* next trace line to spawn */
 	struct rq_census census; /* residents' state at t = 0 (tests) */
 };

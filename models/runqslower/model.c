@@ -38,6 +38,7 @@
 #include "models/runqslower/cpu.h"
 #include "models/runqslower/report.h"
 #include "models/runqslower/world.h"
+#include "models/runqslower/spawner.h"
 #include "sim/check.h"
 
 const char *const rq_hook_names[RQ_HOOKS] = {
@@ -55,6 +56,7 @@ static void rq_fini(void *p)
 		free(R->cpu[i].heap);
 	free(R->cpu);
 	free(R->task);
+	spawner_fini(R);
 	stat_tally_fini(&R->wait);
 	stat_tally_fini(&R->probe_wait);
 	hmark_fini(&R->marks);
@@ -110,6 +112,7 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 	R->r_idle = sim_rng(s, "idle_wakeup");
 	R->r_preempt = sim_rng(s, "wakeup_preemption");
 	R->r_res_start = sim_rng(s, "resident.start");
+	R->r_fork = sim_rng(s, "fork");
 	for (int h = 0; h < RQ_HOOKS; h++) {
 		char name[48];
 		snprintf(name, sizeof(name), "bpf.%s", rq_hook_names[h]);
@@ -119,7 +122,7 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 	if (!R->r_arr || !R->r_work || !R->r_slice || !R->r_block ||
 	    !R->r_sleep || !R->r_place || !R->r_switch || !R->r_out ||
 	    !R->r_res_run || !R->r_res_sleep || !R->r_idle || !R->r_preempt ||
-	    !R->r_res_start)
+	    !R->r_res_start || !R->r_fork)
 		goto oom;
 	R->sops = storage_registry[c->strategy];
 	R->env.pid_max = (uint32_t)c->pid_max;
@@ -134,7 +137,7 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 	R->idle_lookup = strcmp(R->sops->name, "task_storage") != 0;
 	stat_gauge_init(&R->occupancy, 0, 0);
 	R->spawn_budget = c->spawns;
-	if (world_add_residents(R))
+	if (world_add_residents(R) || spawner_init(R))
 		goto oom;
 	uint64_t first = 0;
 	if (c->arrival == ARR_TRACE)
@@ -178,7 +181,7 @@ static void rq_handle(struct sim *s, void *state, const struct evq_event *ev)
 static void *rq_configure_all(struct ynode *root, struct err *e)
 {
 	struct rq_cfg *c = rq_configure(root, e);
-	if (c && world_read_start(c, root, e)) {
+	if (c && (world_read_start(c, root, e) || spawner_read(c, root, e))) {
 		rq_config_free(c);
 		return NULL;
 	}

@@ -30,6 +30,7 @@
 #include "models/runqslower/cpu.h"
 #include "models/runqslower/probe.h"
 #include "models/runqslower/runq.h"
+#include "models/runqslower/spawner.h"
 #include "models/runqslower/world.h"
 #include "sim/cfg.h"
 
@@ -81,14 +82,17 @@ static uint32_t place(struct rq_run *R)
  * interrupt fires there.  Simplifications: every CPU shares one LLC (no
  * topology yet), so a wake-up takes the wake list exactly when its target
  * is another, idle CPU; a resident that has not blocked yet (its first
- * wake-up, armed before the run started) and sched_wakeup_new (in the
- * parent's wake_up_new_task: the model has no parent task) run the hook on
- * the target CPU, as before. */
+ * wake-up, armed before the run started) runs the hook on the target CPU.
+ * sched_wakeup_new runs in the parent's wake_up_new_task, on the parent's
+ * CPU (spawner.c); without a parent (workload.spawner: none, batch and
+ * trace arrivals) on the child's. */
 static uint32_t hook_cpu(const struct rq_run *R, uint32_t pid, int is_new,
 			 uint32_t c)
 {
 	const struct task *t = &R->task[pid];
-	if (is_new || t->timer_cpu == 0)
+	if (is_new)   /* in the parent's fork(), when there is a parent */
+		return R->fork_cpu != NIL ? R->fork_cpu : c;
+	if (t->timer_cpu == 0)
 		return c;
 	uint32_t waker = t->timer_cpu - 1;
 	if (waker != c && cpu_is_idle(R, c))
@@ -141,6 +145,8 @@ void world_block(struct rq_run *R, uint32_t pid)
 		nap = dist_sample_ns(cfg->res_sleep, R->r_res_sleep);
 	else if (t->cls == CLS_BUSY)
 		nap = dist_sample_ns(cfg->busy_sleep, R->r_res_sleep);
+	else if (t->cls == CLS_SPAWNER)
+		return;   /* asleep until a fork request (spawner_request) */
 	else
 		nap = dist_sample_ns(cfg->sleep, R->r_sleep);
 	if (sim_schedule(s, nap, EV_WAKE, (uint32_t)cfg->cpus + 1 + pid, pid))
@@ -202,6 +208,31 @@ static uint32_t alloc_pid(struct rq_run *R)
 		}
 	}
 	return NIL;
+}
+
+static void spawn_one(struct rq_run *R, uint64_t demand);
+
+void world_spawn(struct rq_run *R)
+{
+	spawn_one(R, dist_sample_ns(R->cfg->lifetime, R->r_work));
+}
+
+uint32_t world_add_parent(struct rq_run *R)
+{
+	uint32_t pid = alloc_pid(R);
+	if (pid == NIL)
+		return NIL;
+	struct task *t = &R->task[pid];
+	t->remaining = UINT64_MAX;     /* never exits */
+	t->incarnation = (uint32_t)++R->incarnations;
+	t->cls = CLS_SPAWNER;
+	t->state = T_BLOCKED;
+	R->live++;
+	R->env.live_tasks = R->live;
+	if (R->live > R->peak_live)
+		R->peak_live = R->live;
+	rq_level_set(R, SC_LIVE_AVG, &R->lv_live, (double)R->live);
+	return pid;
 }
 
 static void spawn_one(struct rq_run *R, uint64_t demand)
@@ -380,7 +411,10 @@ void world_on_spawn(struct rq_run *R)
 			sim_fail(s, "out of memory");
 		return;
 	default:
-		spawn_one(R, dist_sample_ns(cfg->lifetime, R->r_work));
+		if (R->spawner)
+			spawner_request(R);
+		else
+			spawn_one(R, dist_sample_ns(cfg->lifetime, R->r_work));
 		if (cfg->spawns && --R->spawn_budget == 0)
 			return;
 		double gap = cfg->arrival == ARR_POISSON

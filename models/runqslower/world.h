@@ -31,8 +31,17 @@ int world_read_start(struct rq_cfg *c, struct ynode *root, struct err *e);
 /* Create the resident tasks at t = 0, placed as workload.start says.  -1 when pids run out or on
  * allocation failure. */
 int world_add_residents(struct rq_run *R);
+/* A parent task for spawner.c (class CLS_SPAWNER, never exits), asleep
+ * at t = 0 with no wake-up scheduled.  Its pid, or NIL when pids run out
+ * or on allocation failure. */
+uint32_t world_add_parent(struct rq_run *R);
+/* Spawn one task with a CPU demand drawn from workload.lifetime; its
+ * sched_wakeup_new runs on R->fork_cpu (the parent's) when set, else on
+ * the child's CPU. */
+void world_spawn(struct rq_run *R);
 /* EV_SPAWN: spawn the batch, the trace lines now due, or one task of an
- * open arrival process, and schedule the next. */
+ * open arrival process (with parents: queue a fork request, spawner.h),
+ * and schedule the next. */
 void world_on_spawn(struct rq_run *R);
 
 #endif

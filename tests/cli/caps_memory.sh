@@ -50,6 +50,7 @@ window: 0
 caps: $1
 workload:
   arrival: poisson
+  spawner: none        # arrivals on their own: a parent would self-limit
   rate: 1000000/s
   lifetime: 10ms
 storage:
