@@ -45,6 +45,15 @@ size_t hmark_track(struct hmark *m, const struct lhist *h)
 	return m->nh++;
 }
 
+void hmark_track_values(struct hmark *m, size_t n,
+			void (*gather)(void *ctx, double *out), void *ctx)
+{
+	SIM_CHECK(n <= HMARK_VALS && m->n == 0);
+	m->nv = n;
+	m->gather = gather;
+	m->gctx = ctx;
+}
+
 void hmark_fini(struct hmark *m)
 {
 	for (size_t k = 0; k < HMARK_MAX; k++)
@@ -60,6 +69,7 @@ static void thin(struct hmark *m)
 	size_t j = 0;
 	for (size_t k = 1; k < m->n; k += 2, j++) {
 		m->at[j] = m->at[k];
+		memcpy(m->val[j], m->val[k], m->nv * sizeof(double));
 		for (size_t i = 0; i < m->nh; i++) {
 			struct lhist_snap t = m->snap[j][i];
 			m->snap[j][i] = m->snap[k][i];
@@ -85,6 +95,8 @@ int hmark_take(struct hmark *m, uint64_t now)
 		for (size_t i = 0; i < m->nh; i++)
 			if (lhist_snap_take(&m->snap[m->n][i], m->h[i]))
 				return -1;
+		if (m->nv)
+			m->gather(m->gctx, m->val[m->n]);
 		m->at[m->n++] = m->next;
 		m->next = m->next > UINT64_MAX - m->step ? UINT64_MAX
 							  : m->next + m->step;
@@ -104,6 +116,19 @@ int hmark_since(const struct hmark *m, size_t i, uint64_t cut,
 		lhist_reset(out);
 		lhist_merge(out, m->h[i]);
 		lhist_sub(out, &m->snap[k][i]);
+		*used = m->at[k];
+		return 0;
+	}
+	return -1;
+}
+
+int hmark_values_since(const struct hmark *m, uint64_t cut, double *out,
+		       uint64_t *used)
+{
+	for (size_t k = 0; k < m->n; k++) {
+		if (m->at[k] < cut)
+			continue;
+		memcpy(out, m->val[k], m->nv * sizeof(double));
 		*used = m->at[k];
 		return 0;
 	}

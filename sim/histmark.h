@@ -39,6 +39,11 @@
  * well under 1 MiB (two histograms of waits below a millisecond: 32 x 2 x
  * 14 KiB = 0.9 MiB).  Copying costs O(buckets used) per mark.
  *
+ * Counters.  A model's other whole-run counters (hook runs, ns, counts)
+ * come back the same way: hmark_track_values registers a gather function
+ * that writes up to HMARK_VALS doubles, called at every mark; the value
+ * after the cut is the final value minus the copy (hmark_values_since).
+ *
  * Ownership: caller-owned struct; the tracked histograms are borrowed and
  * must outlive it.  Allocation failure in hmark_tick returns -1 (the caller
  * fails its run).
@@ -51,6 +56,7 @@
 
 #define HMARK_MAX 32     /* marks kept */
 #define HMARK_HISTS 4    /* histograms tracked */
+#define HMARK_VALS 48    /* counters copied at each mark */
 
 struct hmark {
 	uint64_t step;          /* ns between marks (spread) */
@@ -59,6 +65,10 @@ struct hmark {
 	int thin;               /* no known end: halve the marks when full */
 	size_t nh, n;           /* histograms tracked; marks taken */
 	const struct lhist *h[HMARK_HISTS];
+	size_t nv;              /* counters gathered at each mark */
+	void (*gather)(void *ctx, double *out);
+	void *gctx;
+	double val[HMARK_MAX][HMARK_VALS];
 	uint64_t at[HMARK_MAX];                        /* mark times, ns */
 	struct lhist_snap snap[HMARK_MAX][HMARK_HISTS];
 };
@@ -72,6 +82,10 @@ void hmark_init_at(struct hmark *m, uint64_t t);
 void hmark_init_spread(struct hmark *m, uint64_t window, uint64_t end);
 /* Track h (at most HMARK_HISTS, before the first tick); its index. */
 size_t hmark_track(struct hmark *m, const struct lhist *h);
+/* Copy n (<= HMARK_VALS) counters at every mark, written by gather(ctx,
+ * out) (before the first tick). */
+void hmark_track_values(struct hmark *m, size_t n,
+			void (*gather)(void *ctx, double *out), void *ctx);
 void hmark_fini(struct hmark *m);
 
 int hmark_take(struct hmark *m, uint64_t now);
@@ -86,5 +100,10 @@ static inline int hmark_tick(struct hmark *m, uint64_t now)
  * when no mark is at or after the cut (out untouched). */
 int hmark_since(const struct hmark *m, size_t i, uint64_t cut,
 		struct lhist *out, uint64_t *used);
+
+/* out[0..nv) = the counters copied at the first mark at or after `cut`;
+ * *used = that mark's time.  0, or -1 when no mark is at or after it. */
+int hmark_values_since(const struct hmark *m, uint64_t cut, double *out,
+		       uint64_t *used);
 
 #endif

@@ -16,7 +16,10 @@
  *   - through the model: a start-up herd with a fixed warm-up reports a
  *     steady-state wait p99 (under 1 ms) where the whole run's is > 10 ms;
  *   - the transient flag: a pid-churn run stopped while its hash map fills
- *     is flagged (map, rising); a resident population at equilibrium is not.
+ *     is flagged (map, rising); a resident population at equilibrium is not;
+ *   - counters after a fixed cut (missed samples, failed updates, hook runs
+ *     and BPF time, storage op times, ...) equal the whole run's minus the
+ *     same run stopped at the cut; rates are per second after the cut.
  * Does not pin: the exact numbers of any scenario (tests/golden does), the
  * MSER-5 cut itself (test_warmup.c).
  */
@@ -292,6 +295,49 @@ static void test_herd_quantiles_after_warmup(void **state)
 	assert_true(steady[p99] < 1e6);
 }
 
+/* Counters after a fixed cut = the whole run's minus those of the same
+ * run stopped at the cut (events before it are the same: the horizon
+ * only stops processing).  A pid-churn-like load with a small hash, so
+ * every counter moves: missed samples, failed updates, per-hook runs. */
+#define CHURN "cpus: 4\npid_max: 4096\nworkload:\n  arrival: poisson\n" \
+	"  spawner: none\n  rate: 20000/s\n  lifetime: exponential(100us)\n" \
+	"  block:\n    probability: 0.5\n    run: exponential(30us)\n" \
+	"    sleep: exponential(200us)\n" \
+	"probe:\n  threshold: 10us\nstorage:\n  hash: {max_entries: 512}\n"
+
+static void test_counters_after_warmup(void **state)
+{
+	(void)state;
+	struct runner_job j;
+	double whole[MAXM], head[MAXM], steady[MAXM];
+	const uint64_t cut = 100000000, end = 300000000;
+	run_job(CHURN, end, WARMUP_NONE, 0, &j, whole);
+	run_job(CHURN, cut, WARMUP_NONE, 0, &j, head);
+	run_job(CHURN, end, WARMUP_FIXED, cut, &j, steady);
+	assert_int_equal(j.warmup_cut, cut);
+	static const char *const counts[] = {
+		"missed_samples", "failed_updates", "false_reports",
+		"recursion_misses", "spawn_failures", "output_time",
+		"op_update_time", "op_lookup_time", "bpf_time_sched_switch",
+		"bpf_time_sched_wakeup_new",
+	};
+	for (size_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
+		int i = model_metric_index(M, counts[k]);
+		assert_rel(steady[i], whole[i] - head[i], 1e-9, counts[k]);
+	}
+	assert_true(steady[model_metric_index(M, "failed_updates")] > 0);
+	assert_true(steady[model_metric_index(M, "failed_updates")] <
+		    whole[model_metric_index(M, "failed_updates")]);
+	/* Rates over the 200 ms after the cut; per-run means of the rest. */
+	int r = model_metric_index(M, "runs_per_s_sched_switch");
+	int t = model_metric_index(M, "bpf_time_sched_switch");
+	int pr = model_metric_index(M, "bpf_per_run_sched_switch");
+	double n = whole[r] * 0.3 - head[r] * 0.1;
+	assert_rel(steady[r], n / 0.2, 1e-9, "switches per second after the cut");
+	assert_rel(steady[pr], (whole[t] - head[t]) / n, 1e-9,
+		   "BPF per switch after the cut");
+}
+
 static void test_transient_flag(void **state)
 {
 	(void)state;
@@ -325,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_marks_fixed),
 		cmocka_unit_test(test_herd_quantiles_after_warmup),
 		cmocka_unit_test(test_transient_flag),
+		cmocka_unit_test(test_counters_after_warmup),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -93,6 +93,7 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 		hmark_init_none(&R->marks);
 	hmark_track(&R->marks, &R->wait.h);
 	hmark_track(&R->marks, &R->probe_wait.h);
+	hmark_track_values(&R->marks, RQ_NVALS, rq_gather, R);
 	for (uint64_t i = 0; i < c->cpus; i++) {
 		struct cpu *p = &R->cpu[i];
 		p->cur = p->next = p->runq_head = p->runq_tail = p->runq_wtail = NIL;

@@ -171,12 +171,71 @@ static void steady_quantiles(struct sim *s, struct rq_run *R, uint64_t cut,
 	lhist_fini(&h);
 }
 
+void rq_gather(void *state, double *out)
+{
+	const struct rq_run *R = state;
+	size_t i = 0;
+	for (int h = 0; h < RQ_HOOKS; h++)
+		out[i++] = (double)R->hook_n[h];
+	for (int h = 0; h < RQ_HOOKS; h++)
+		out[i++] = (double)R->hook_ns[h];
+	for (int op = 0; op < SOP_COUNT; op++)
+		out[i++] = R->sstats.time[op];
+	out[i++] = (double)R->out_ns;
+	out[i++] = (double)R->false_reports;
+	out[i++] = (double)R->missed;
+	out[i++] = (double)R->sstats.failed_updates;
+	out[i++] = (double)R->sstats.evicted;
+	out[i++] = (double)R->recursion_misses;
+	out[i++] = (double)R->spawn_failures;
+	out[i++] = (double)R->pid_wraps;
+	SIM_CHECK(i == RQ_NVALS);
+}
+
+/* The counters' share after the cut: the final value minus the copy at
+ * the first mark at or after it (the quantiles' mark: the cut itself for
+ * a fixed warm-up, up to ~1/62 of the run later for MSER-5); rates per
+ * second over the time since that mark.  No mark: whole-run values. */
+static void steady_counters(struct sim *s, struct rq_run *R, uint64_t cut,
+			    double *m)
+{
+	const struct model *mo = &model_runqslower;
+	double v0[RQ_NVALS], v1[RQ_NVALS], d[RQ_NVALS];
+	uint64_t used;
+	if (hmark_values_since(&R->marks, cut, v0, &used))
+		return;
+	rq_gather(R, v1);
+	for (size_t k = 0; k < RQ_NVALS; k++)
+		d[k] = v1[k] - v0[k];
+	double secs = s->now > used ? (double)(s->now - used) * 1e-9 : 0;
+	/* Hook metrics are in table order from "bpf_per_run_<first hook>". */
+	size_t per_run = model_metric_index(mo, "bpf_per_run_sched_wakeup");
+	for (int h = 0; h < RQ_HOOKS; h++) {
+		double n = d[h], ns = d[RQ_HOOKS + h];
+		m[per_run + (size_t)h] = n > 0 ? ns / n : NAN;
+		m[per_run + RQ_HOOKS + (size_t)h] = secs > 0 ? n / secs : 0;
+		m[per_run + 2 * RQ_HOOKS + (size_t)h] = ns;
+	}
+	size_t i = 2 * RQ_HOOKS;
+	size_t op = model_metric_index(mo, "op_update_time");
+	for (int k = 0; k < SOP_COUNT; k++)
+		m[op + (size_t)k] = d[i++];
+	static const char *const counts[] = {
+		"output_time", "false_reports", "missed_samples",
+		"failed_updates", "evictions", "recursion_misses",
+		"spawn_failures", "pid_wraps",
+	};
+	for (size_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++)
+		m[model_metric_index(mo, counts[k])] = d[i++];
+	SIM_CHECK(i == RQ_NVALS);
+}
+
 /* Steady-state metrics over rows [first, nrows): CPU time split, overhead,
  * mean wait, reports, mean occupancy from the window sums; the wait
  * quantiles and the probe's mean wait from histogram marks
- * (steady_quantiles).  Peaks (map_occupancy_max, peak_backlog,
- * peak_live_tasks) and the event counts without a series column
- * (false_reports, missed_samples, ...) keep the whole run. */
+ * (steady_quantiles); the other counters from the marks' copies
+ * (steady_counters).  Peaks (map_occupancy_max, peak_backlog,
+ * peak_live_tasks) keep the whole run. */
 void rq_steady(struct sim *s, void *state, const struct stat_series *ser,
 	       size_t first, double *m)
 {
@@ -204,4 +263,5 @@ void rq_steady(struct sim *s, void *state, const struct stat_series *ser,
 	m[model_metric_index(mo, "map_occupancy_mean")] =
 		span > 0 ? sum[SC_OCC_AVG] / span : NAN;
 	steady_quantiles(s, state, (uint64_t)first * ser->window, m);
+	steady_counters(s, state, (uint64_t)first * ser->window, m);
 }
