@@ -9,6 +9,8 @@
  * generated file says in a comment.  Mapping (calibrate workload/storage
  * -> runqslower):
  *   workload.spawned.rate            -> workload.rate (Poisson arrivals)
+ *   workload.spawned.parents         -> workload.spawners (spawner: task;
+ *                                       their wake-ups are not residents')
  *   workload.cpu_demand              -> workload.lifetime
  *   workload.spawned.block_probability, .run, .sleep -> workload.block.*
  *   workload.resident.tasks, .busy, .run, .sleep, .interval
@@ -215,6 +217,15 @@ int validate_scenario_write(const char *dir, const char *name,
 	if (isfinite(rate) && rate > 0) {
 		fprintf(f, "  arrival: poisson\n");
 		fprintf(f, "  rate: {from: calibration.workload.spawned.rate}\n");
+		/* Forked by the parents seen forking (left out of the
+		 * residents); a file from before they were counted: one. */
+		double parents = tree_num(t, "workload.spawned.parents");
+		fprintf(f, "  spawner: task\n");
+		if (isfinite(parents) && parents >= 1)
+			fprintf(f, "  spawners: {from: calibration.workload."
+				"spawned.parents}\n");
+		else
+			fprintf(f, "  spawners: 1   # no parents counted\n");
 	} else {
 		fprintf(f, "  arrival: batch   # nothing was spawned\n"
 			"  processes: 0\n");

@@ -90,15 +90,18 @@ static __always_inline int on_wakeup(struct task_struct *p, int new)
 			c->wakeups++;
 	}
 	struct wl_task *t = bpf_map_lookup_elem(&tasks, &pid);
-	__u32 young, hog = 0;
+	__u32 young, hog = 0, parent = 0;
 	if (t) {
 		young = t->flags & WL_F_YOUNG;
 		hog = t->flags & WL_F_HOG;
+		parent = t->flags & WL_F_PARENT;
 		if (t->state == WL_T_BLOCKED && now > t->ts) {
 			HIST_ADD(hists, WL_SLEEP, now - t->ts);
-			HIST_ADD(hists, hog ? WL_SLEEP_HOG : young ? WL_SLEEP_YOUNG
-				 : WL_SLEEP_OLD, now - t->ts);
-			if (c && !hog) {
+			if (!parent)
+				HIST_ADD(hists, hog ? WL_SLEEP_HOG : young
+					 ? WL_SLEEP_YOUNG : WL_SLEEP_OLD,
+					 now - t->ts);
+			if (c && !hog && !parent) {
 				if (young)
 					c->sleeps_young++;
 				else
@@ -108,7 +111,7 @@ static __always_inline int on_wakeup(struct task_struct *p, int new)
 		t->ts = now;
 		t->state = WL_T_RUNNABLE;
 		/* Wake-up to wake-up of a resident: its cycle. */
-		if (!new && !young && !hog) {
+		if (!new && !young && !hog && !parent) {
 			if (t->woke && now > t->woke)
 				HIST_ADD(hists, WL_CYCLE_OLD, now - t->woke);
 			t->woke = now;
@@ -120,7 +123,9 @@ static __always_inline int on_wakeup(struct task_struct *p, int new)
 			t->woke = now;
 	}
 	if (c && !new) {
-		if (hog)
+		if (parent)
+			c->wakeups_parent++;
+		else if (hog)
 			c->wakeups_hog++;
 		else if (young)
 			c->wakeups_young++;
@@ -148,6 +153,7 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 		struct wl_task *t = bpf_map_lookup_elem(&tasks, &ppid);
 		__u32 young = t ? t->flags & WL_F_YOUNG : young_flag(prev);
 		__u32 hog = t ? t->flags & WL_F_HOG : 0;
+		__u32 parent = t ? t->flags & WL_F_PARENT : 0;
 		__u64 ran = 0;
 		if (oc && oc->pid == ppid && oc->ts && now > oc->ts) {
 			ran = now - oc->ts;
@@ -168,14 +174,14 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 			}
 			/* A resident that ran this long between two sleeps is
 			 * CPU-bound: counted apart from then on. */
-			if (t && !young && !hog && cfg.hog_burst_ns &&
+			if (t && !young && !hog && !parent && cfg.hog_burst_ns &&
 			    burst >= cfg.hog_burst_ns) {
 				t->flags |= WL_F_HOG;
 				hog = 1;
 				if (c)
 					c->hogs++;
 			}
-			if (burst)
+			if (burst && !parent)
 				HIST_ADD(hists, hog ? WL_RUN_HOG : young ? WL_RUN_YOUNG
 					 : WL_RUN_OLD, burst);
 		}
@@ -184,7 +190,7 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 				c->preempts++;
 				if (young)
 					c->preempts_young++;
-				else if (!hog)
+				else if (!hog && !parent)
 					c->preempts_old++;
 			}
 			set_state(prev, ppid, now, WL_T_PREEMPTED, ran, c);
@@ -196,7 +202,7 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 				c->blocks++;
 				if (young)
 					c->blocks_young++;
-				else if (!hog)
+				else if (!hog && !parent)
 					c->blocks_old++;
 			}
 			set_state(prev, ppid, now, WL_T_BLOCKED, ran, c);
@@ -228,13 +234,27 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 	return 0;
 }
 
-static __always_inline int on_fork(void)
+static __always_inline int on_fork(struct task_struct *p)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u64 prev = __sync_lock_test_and_set(&last_fork, now);
+	__u32 pid = BPF_CORE_READ(p, pid);
 	struct wl_counters *c = cnt();
 	if (c)
 		c->forks++;
+	/* The forking task is a parent from now on (it is running). */
+	if (pid) {
+		struct wl_task *t = bpf_map_lookup_elem(&tasks, &pid);
+		if (!t) {
+			set_state(p, pid, now, WL_T_RUNNING, 0, c);
+			t = bpf_map_lookup_elem(&tasks, &pid);
+		}
+		if (t && !(t->flags & WL_F_PARENT)) {
+			t->flags |= WL_F_PARENT;
+			if (c)
+				c->parents++;
+		}
+	}
 	if (prev && now > prev)
 		HIST_ADD(hists, WL_SPAWN_GAP, now - prev);
 	return 0;
@@ -291,7 +311,7 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sched_process_fork, struct task_struct *parent,
 	     struct task_struct *child)
 {
-	return on_fork();
+	return on_fork(parent);
 }
 
 SEC("tp_btf/sched_process_exit")
@@ -323,7 +343,7 @@ SEC("raw_tp/sched_process_fork")
 int BPF_PROG(handle_sched_process_fork, struct task_struct *parent,
 	     struct task_struct *child)
 {
-	return on_fork();
+	return on_fork(parent);
 }
 
 SEC("raw_tp/sched_process_exit")

@@ -13,8 +13,12 @@
  *                 while measuring: the spawn load's children, a build's
  *                 compilers), which rarely behave like the host's others
  *   resident.* -> workload.resident: the tasks that were there before
- *                 (daemons, kernel threads, the load generator's sleepers
- *                 and spawner), which never exit.  Their number is what
+ *                 (daemons, kernel threads, the load generator's
+ *                 sleepers), which never exit - not the tasks that fork
+ *                 while measuring (spawned.parents: the spawn load's
+ *                 parent, flagged WL_F_PARENT at its first fork, whose
+ *                 wake-ups follow the spawns; the model has it as a
+ *                 parent task, workload.spawner).  Their number is what
  *                 Little's law gives for the wake-ups they made:
  *                     tasks = (their wake-ups / s) x (mean time between a
  *                             task's wake-ups: resident.interval)
@@ -388,6 +392,9 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 		live_dist_row_fit(rep, hist_names[i], &c[i], !o->brief);
 	fprintf(rep, "  block probability (sleeps / (sleeps + preemptions)): %.3f; "
 		"spawned tasks: %.3f\n", bp, dv.young_bp);
+	fprintf(rep, "  parents (tasks that forked): %llu, %.4g wake-ups/s, left "
+		"out of the residents\n", (unsigned long long)cnt.parents,
+		(double)cnt.wakeups_parent / el);
 	fprintf(rep, "  resident tasks: %.4g wake-ups/s -> %.0f tasks by Little's "
 		"law; %zu busy (runnable >= %.0f%% of the time, or a %.0f ms "
 		"burst; %.2f CPUs)\n", dv.res_wake_rate, dv.res_tasks, dv.busy,
@@ -470,6 +477,10 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 	calfile_write_dist(s, 4, "interval", &c[WL_CYCLE_OLD], 0);
 	fprintf(s, "  # tasks born while measuring\n  spawned:\n");
 	fprintf(s, "    rate: %.6g/s\n", spawn_rate);
+	fprintf(s, "    # tasks that forked them (left out of the residents)\n");
+	fprintf(s, "    parents: %llu\n", (unsigned long long)cnt.parents);
+	fprintf(s, "    parent_wakeup_rate: %.6g/s\n",
+		(double)cnt.wakeups_parent / el);
 	if (!isnan(dv.young_bp))
 		fprintf(s, "    block_probability: %.4g\n", dv.young_bp);
 	calfile_write_dist(s, 4, "run", &c[WL_RUN_YOUNG], 0);

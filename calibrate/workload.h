@@ -18,7 +18,8 @@
  *   WL_SPAWN_GAP time between consecutive sched_process_fork events
  *   WL_RUN_OLD   CPU burst of resident tasks (born before the probes
  *                loaded: daemons, kernel threads, the load generator's
- *                sleepers and its spawner): on-CPU time from a wake-up to
+ *                sleepers; not a task that forked while measuring,
+ *                WL_F_PARENT): on-CPU time from a wake-up to
  *                going to sleep, summed over the stretches preemptions cut
  *                it into (WL_RUN has the last stretch only)
  *   WL_SLEEP_OLD WL_SLEEP of resident tasks
@@ -52,6 +53,10 @@ enum wl_hist {
 #define WL_F_HOG 2u             /* a resident that ran wl_cfg.hog_burst_ns
 				   between two sleeps: CPU-bound, left out of
 				   the resident histograms and counts */
+#define WL_F_PARENT 4u          /* a task that forked while measuring (the
+				   spawn load's parent): its wake-ups, bursts
+				   and sleeps are left out of the residents'
+				   (the model has it as a parent task) */
 
 /* Runnable after a wake-up (RUNNABLE) or after a preemption (PREEMPTED). */
 enum wl_state { WL_T_RUNNABLE = 1, WL_T_RUNNING, WL_T_BLOCKED, WL_T_PREEMPTED };
@@ -77,6 +82,7 @@ struct wl_counters {
 	__u64 wakeups_young, sleeps_young, blocks_young, preempts_young;
 	__u64 from_idle;                /* switches in from the idle task */
 	__u64 wakeups_hog, hogs;        /* CPU-bound residents (WL_F_HOG) */
+	__u64 wakeups_parent, parents;  /* forking tasks (WL_F_PARENT) */
 };
 
 /* Read-only settings (rodata), set between open and load. */
