@@ -30,6 +30,7 @@ int sim_init(struct sim *s, const struct model *model, uint64_t seed,
 	s->seed = seed;
 	s->rep = rep;
 	s->end = end ? end : UINT64_MAX;
+	s->deadline = INFINITY;
 	if (caps)
 		s->caps = *caps;
 	err_init(&s->err);
@@ -107,12 +108,21 @@ static void close_series(struct sim *s)
 		sim_fail(s, "out of memory");
 }
 
+int sim_poll_slow(struct sim *s)
+{
+	if (s->interrupt && *s->interrupt)
+		sim_cap(s, "interrupted");
+	else if (wall_now() > s->deadline)
+		sim_cap(s, "max_wall");
+	return s->stop;
+}
+
 enum sim_status sim_run(struct sim *s, const void *cfg, double *metrics)
 {
 	const struct model *m = s->model;
 	size_t nm = model_metric_count(m);
 	double t0 = wall_now();
-	double deadline = s->caps.max_wall > 0 ? t0 + s->caps.max_wall : INFINITY;
+	s->deadline = s->caps.max_wall > 0 ? t0 + s->caps.max_wall : INFINITY;
 	uint64_t max_events = s->caps.max_events ? s->caps.max_events : UINT64_MAX;
 	struct evq_event ev;
 	uint64_t window = 0;
@@ -152,16 +162,8 @@ enum sim_status sim_run(struct sim *s, const void *cfg, double *metrics)
 		}
 		s->events++;
 		m->handle(s, s->state, &ev);
-		if ((s->events & 4095) == 0) {
-			if (s->interrupt && *s->interrupt) {
-				sim_cap(s, "interrupted");
-				break;
-			}
-			if (wall_now() > deadline) {
-				sim_cap(s, "max_wall");
-				break;
-			}
-		}
+		if ((s->events & 4095) == 0 && sim_poll_slow(s))
+			break;
 	}
 	/* A run that ran out of events before `end` ends at its last event; a
 	 * run with an explicit horizon is measured up to the horizon. */

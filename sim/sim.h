@@ -67,6 +67,7 @@ struct sim {
 				      windows as time passes */
 	struct err err;            /* first failure inside the run */
 	double wall;               /* seconds the run took */
+	double deadline;           /* wall-clock end (caps.max_wall), s */
 };
 
 /* Prepare a run of `model` with config `cfg` for replication `rep`. */
@@ -74,6 +75,16 @@ int sim_init(struct sim *s, const struct model *model, uint64_t seed,
 	     uint64_t rep, uint64_t end, const struct sim_caps *caps);
 /* Ask for a windowed series (before sim_run). */
 void sim_set_series(struct sim *s, const struct sim_series_cfg *cfg);
+/* For a model's loop that can be long inside one event (a batch of
+ * millions of spawns): every 4,096 calls, checks the interrupt flag and
+ * caps.max_wall as the engine does between events, capping the run
+ * ("interrupted", "max_wall").  Returns non-zero when the run should stop
+ * (s->stop). */
+int sim_poll_slow(struct sim *s);
+static inline int sim_poll(struct sim *s, uint64_t i)
+{
+	return s->stop || ((i & 4095) == 4095 && sim_poll_slow(s));
+}
 /* Run the model to completion; returns the status.  Calls model init,
  * the loop, and report into metrics[model_metric_count] (NAN-filled on
  * failure).  s->err holds the reason on SIM_FAILED. */

@@ -328,7 +328,7 @@ static void test_defaults_resolved(void **state)
 	static const struct { const char *path, *value; } defs[] = {
 		{ "model", "mmc" }, { "name", "ok_minimal" }, { "seed", "1" },
 		{ "replications", "20" }, { "duration", "0" },
-		{ "caps.max_events", "0" }, { "caps.max_live_tasks", "0" },
+		{ "caps.max_events", "1G" }, { "caps.max_live_tasks", "0" },
 		{ "caps.max_wall", "0" }, { "servers", "1" },
 		{ "customers", "100000" }, { "warmup_customers", "10000" },
 		{ "arrival", "exponential(1us)" },
@@ -352,7 +352,7 @@ static void test_defaults_resolved(void **state)
 	 * resolves to the same text (a fixed point). */
 	char *one = emit_string(sc);
 	assert_non_null(strstr(one, "\nwarmup_customers: 10000\n"));
-	assert_non_null(strstr(one, "\ncaps:\n  max_events: 0\n"));
+	assert_non_null(strstr(one, "\ncaps:\n  max_events: 1G\n"));
 	assert_non_null(strstr(one, "# ok_minimal: scenario as resolved by "
 				    "bpfsim"));
 	char path[64];

@@ -399,7 +399,9 @@ void world_on_spawn(struct rq_run *R)
 	uint32_t arr = (uint32_t)cfg->cpus;
 	switch (cfg->arrival) {
 	case ARR_BATCH:
-		for (uint64_t i = 0; i < cfg->processes && !s->stop; i++)
+		/* Millions of spawns in one event: signals and the wall cap
+		 * are polled here too. */
+		for (uint64_t i = 0; i < cfg->processes && !sim_poll(s, i); i++)
 			spawn_one(R, dist_sample_ns(cfg->lifetime, R->r_work));
 		return;
 	case ARR_TRACE:

@@ -42,7 +42,7 @@ static int read_caps(struct scenario *sc, struct ynode *root, struct err *e)
 	struct ynode *caps = cfg_section(root, "caps", e);
 	double wall_ns;
 	if (!caps ||
-	    cfg_uint(caps, "max_events", "0", 0, UINT64_MAX / 2,
+	    cfg_uint(caps, "max_events", "1G", 0, UINT64_MAX / 2,
 		     &sc->caps.max_events, e) ||
 	    cfg_uint(caps, "max_live_tasks", "0", 0, UINT64_MAX / 2,
 		     &sc->caps.max_live_tasks, e) ||

@@ -10,7 +10,8 @@
 # that trace line; seed 2^63 (scenario key and --seed) exits 2, 2^63-1 is
 # accepted; a capacity --param template without {} exits 2; a duration that
 # rounds to 0ns exits 2 with "rounds to 0ns"; an empirical duration with a
-# negative edge exits 2 with the edge's position.
+# negative edge exits 2 with the edge's position; a batch of 4e9 spawns
+# (one event) stops on SIGINT (130) and on caps.max_wall (capped).
 # Does not pin: the whole wording of the messages, the output folder's
 # contents.
 set -u
@@ -109,8 +110,35 @@ printf 'model: mmc\nservers: 1\narrival: exponential(1us)\nservice: {dist: empir
 expect 2 "emp.yaml:4:36: empirical: duration edges must be >= 0 (edge 1 is -5ns)" \
 	"$BPFSIM" run emp.yaml --quiet --no-plots --out o7
 
+# 8. A batch of 4 billion spawns inside one event still answers SIGINT
+#    (exit 130) and caps.max_wall (capped) within seconds.
+printf 'model: runqslower\ncpus: 2\nreplications: 1\nworkload:\n  processes: 4000000000\n' >batch.yaml
+"$BPFSIM" run batch.yaml --quiet --no-plots --out o8 >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -INT "$pid"
+i=0
+while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if kill -0 "$pid" 2>/dev/null; then
+	fail "a 4e9-spawn batch ignored SIGINT for 5 s"
+	kill -KILL "$pid"
+fi
+wait "$pid"
+rc=$?
+[ "$rc" -eq 130 ] || fail "a 4e9-spawn batch after SIGINT: exit $rc, want 130"
+t0=$(date +%s)
+"$BPFSIM" run batch.yaml --quiet --no-plots --set caps.max_wall=1s --out o9 \
+	>/dev/null 2>"$tmp/err"
+rc=$?
+t1=$(date +%s)
+[ "$rc" -eq 0 ] || fail "max_wall over a 4e9-spawn batch: exit $rc"
+grep -q ',capped,max_wall,' o9/replications.csv 2>/dev/null ||
+	fail "max_wall over a 4e9-spawn batch: not capped by max_wall"
+[ $((t1 - t0)) -le 10 ] || fail "max_wall 1s took $((t1 - t0)) s"
+rm -rf o8 o9
+
 for d in o3a o3b o3c o4a o4c o5 o6 o7; do
 	[ -e "$d" ] && fail "refused input still wrote $d"
 done
 [ "$fails" -eq 0 ] || exit 1
-echo "ok: hostile input refused (stdout errors, --prog, trace numbers, seed, capacity template, 0ns durations, empirical edges)"
+echo "ok: hostile input refused (stdout errors, --prog, trace numbers, seed, capacity template, 0ns durations, empirical edges); a one-event batch obeys SIGINT and max_wall"
