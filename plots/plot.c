@@ -7,7 +7,7 @@
  *     cd 'DIR' && exec '/usr/bin/gnuplot' 2>'.NAME.log.tmp.PID'
  *     fmt = 'png'; out = '.NAME.png.tmp.PID'; load 'NAME.gp'
  * and renames the temporary figure into place when gnuplot exited 0 and
- * wrote something.  A figure failing does not stop the others.
+ * wrote a whole figure (plot_figure_complete: PNG IEND, SVG </svg>).  A figure failing does not stop the others.
  *
  * SIGPIPE is ignored while a pipe is open (restored after): a gnuplot that
  * dies early must fail the figure, not kill bpfsim.  This is process-wide
@@ -139,6 +139,36 @@ static void log_tail(const char *path, char *buf, size_t size)
 	}
 }
 
+/* 0 when the file at path is a whole figure of format fmt: a PNG that
+ * ends with its IEND chunk (length 0, "IEND", CRC AE 42 60 82), an SVG
+ * whose last tag is </svg>.  gnuplot can exit 0 having written a
+ * truncated file (a full disk); such a figure is not published. */
+int plot_figure_complete(const char *path, const char *fmt)
+{
+	static const unsigned char iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D',
+						0xAE, 0x42, 0x60, 0x82 };
+	unsigned char tail[64];
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	long n = 0;
+	if (fseek(f, 0, SEEK_END) == 0) {
+		long size = ftell(f);
+		n = size < (long)sizeof(tail) ? size : (long)sizeof(tail);
+		if (n <= 0 || fseek(f, size - n, SEEK_SET) ||
+		    fread(tail, 1, (size_t)n, f) != (size_t)n)
+			n = 0;
+	}
+	fclose(f);
+	if (strcmp(fmt, "png") == 0)
+		return n >= 12 && !memcmp(tail + n - 12, iend, 12) ? 0 : -1;
+	/* SVG: trailing white space, then "</svg>". */
+	while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == ' ' ||
+			 tail[n - 1] == '\r' || tail[n - 1] == '\t'))
+		n--;
+	return n >= 6 && !memcmp(tail + n - 6, "</svg>", 6) ? 0 : -1;
+}
+
 /* Run gnuplot on DIR/NAME.gp for one format; 0 when NAME.FMT was drawn. */
 static int draw(const char *dir, const char *gnuplot, const char *name,
 		const char *fmt, FILE *drawn, FILE *warn)
@@ -172,6 +202,11 @@ static int draw(const char *dir, const char *gnuplot, const char *name,
 	struct stat st;
 	int ok = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 		 !stat(path, &st) && st.st_size > 0;
+	if (ok && plot_figure_complete(path, fmt)) {
+		snprintf(why, sizeof(why), "gnuplot exited 0 but the %s is "
+			 "truncated (a full disk?)", fmt);
+		ok = 0;
+	}
 	if (ok && rename(path, final)) {
 		snprintf(why, sizeof(why), "cannot rename %s: %s", path,
 			 strerror(errno));

@@ -83,6 +83,9 @@
 
 /* 0 if `format` is NULL, "png", "svg" or "both"; -1 otherwise. */
 int plot_format_check(const char *format);
+/* 0 when path holds a whole figure of format fmt ("png": ends with the
+ * IEND chunk; "svg": ends with </svg>), -1 when truncated or unreadable. */
+int plot_figure_complete(const char *path, const char *fmt);
 
 /* Draw every figure the files in `dir` support, in `format` (NULL = png).
  * The name of each figure file written goes to `drawn` (NULL: not listed);

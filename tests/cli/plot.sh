@@ -20,7 +20,8 @@
 #   - without gnuplot on PATH: exit 0, the .dat and .gp files are written, no
 #     figure, exactly one line on stderr, naming gnuplot;
 #   - a gnuplot that fails: exit 1, its message in the warning, no figure and
-#     no temporary file left;
+#     no temporary file left; one that exits 0 with a truncated PNG (no IEND
+#     chunk): exit 1, "truncated", the figure not published;
 #   - bad usage (unknown --plot-format, an empty folder) exits 2;
 #   - summary.json/capacity.json re-saved compact or re-indented (python3's
 #     json, when installed) give byte-identical .dat and .gp files; a
@@ -167,6 +168,25 @@ grep -q 'fake gnuplot: broken' "$tmp/err" || fail "gnuplot's message not shown: 
 [ -e "$tmp/badgp/sweep.png" ] && fail "a failing gnuplot left sweep.png"
 left=$(find "$tmp/badgp" -name '*.tmp.*' -o -name '.*log*')
 [ -z "$left" ] || fail "failing gnuplot left: $left"
+
+# 3b. A gnuplot that exits 0 having written a truncated PNG (a full disk):
+#     the figure is not published.
+mkdir "$tmp/bin2"
+cat >"$tmp/bin2/gnuplot" <<'EOT'
+#!/bin/sh
+out=$(sed -n "s/^out = '\(.*\)'\$/\1/p")
+printf '\211PNG\r\n\032\n0000' >"$out"
+exit 0
+EOT
+chmod +x "$tmp/bin2/gnuplot"
+cp -R tests/plots/sweep "$tmp/truncgp"
+PATH="$tmp/bin2:$PATH" "$BPFSIM" plot "$tmp/truncgp" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 1 ] || fail "plot with a truncating gnuplot exited $rc, want 1"
+grep -q 'truncated' "$tmp/err" || fail "truncated PNG not reported: $(cat "$tmp/err")"
+[ -e "$tmp/truncgp/sweep.png" ] && fail "a truncated sweep.png was published"
+left=$(find "$tmp/truncgp" -name '*.tmp.*' -o -name '.*log*')
+[ -z "$left" ] || fail "truncating gnuplot left: $left"
 
 # 4. Bad usage.
 "$BPFSIM" plot --plot-format jpeg "$tmp/fx/sweep" >/dev/null 2>&1
