@@ -18,7 +18,8 @@
  * Reading keeps the rows (struct exp_saved) until their point exists:
  * a sweep has every point before it reads, a resumed capacity search
  * adds its probes as it goes.  Rows are placed in file order, so a job
- * found twice (two shards) keeps the later result.
+ * found twice (two shards, or a journal: journal.h) keeps the later
+ * result.
  *
  * Files read back are input like any other: every count and index is
  * bounded before it sizes anything.  A point index is below
@@ -672,6 +673,130 @@ int exp_check_saved(struct experiment *x, struct err *e)
 				       exp_strategy(x, row->s), row->r);
 	}
 	return 0;
+}
+
+/* ---- a journal's first state (journal.h) -------------------------------- */
+
+/* A saved row as the job it would be placed into (for writing). */
+static void row_job(const struct saved_row *row, struct runner_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->done = 1;
+	j->status = row->status;
+	j->cap_reason = row->cap_reason;
+	j->events = row->events;
+	j->warmup_cut = row->warmup_cut;
+	j->regime = row->regime;
+	j->transient = row->transient;
+	j->transient_up = row->transient_up;
+	j->metrics = row->metrics;
+	j->series = row->series;
+	j->series_rows = row->series_rows;
+	j->series_cols = row->series_cols;
+	j->series_window = row->series_window;
+}
+
+/* Saved rows with a result whose point has not come (capacity: probes
+ * the search has not reached yet); they keep their settings. */
+static int row_waits(const struct saved_row *row)
+{
+	return !row->placed && !row->skip && row->settings;
+}
+
+/* The settings of the waiting rows, each once, in first-seen order: their
+ * points in the snapshot are np + their index here. */
+static int waiting_settings(const struct exp_saved *sv, const char ***set,
+			    size_t *n)
+{
+	*set = NULL;
+	*n = 0;
+	for (size_t i = 0; sv && i < sv->n; i++) {
+		if (!row_waits(&sv->rows[i]))
+			continue;
+		size_t k = 0;
+		while (k < *n && strcmp((*set)[k], sv->rows[i].settings))
+			k++;
+		if (k < *n)
+			continue;
+		const char **grown = realloc(*set, (*n + 1) * sizeof(**set));
+		if (!grown)
+			return -1;
+		*set = grown;
+		(*set)[(*n)++] = sv->rows[i].settings;
+	}
+	return 0;
+}
+
+static size_t waiting_index(const char **set, size_t n, const char *settings)
+{
+	size_t k = 0;
+	while (k < n && strcmp(set[k], settings))
+		k++;
+	return k;
+}
+
+/* One of the snapshot's files: the experiment's jobs (as exp_write_*),
+ * then the waiting rows under their snapshot points. */
+static void snapshot_jobs(struct experiment *x, FILE *f, int series,
+			  const char **set, size_t nset)
+{
+	const struct exp_saved *sv = x->saved;
+	if (series)
+		exp_write_job_series(x, f);
+	else
+		exp_write_jobs(x, f, 1);
+	for (size_t i = 0; sv && i < sv->n; i++) {
+		const struct saved_row *row = &sv->rows[i];
+		if (!row_waits(row) || (series && !row->series))
+			continue;
+		struct runner_job j;
+		size_t pi = x->np + waiting_index(set, nset, row->settings);
+		row_job(row, &j);
+		if (series)
+			exp_job_series_line(x, f, pi, row->s, row->r, &j);
+		else
+			exp_job_line(x, f, pi, row->s, row->r, &j);
+	}
+}
+
+static int snapshot_files(struct experiment *x, const char *dir,
+			  const char **set, size_t nset, struct err *e)
+{
+	struct out_file f;
+	if (out_open(&f, dir, OUTDIR_JOBS_CSV, e))
+		return e->status;
+	snapshot_jobs(x, f.f, 0, set, nset);
+	if (out_commit(&f, e) || out_open(&f, dir, OUTDIR_JOB_POINTS_CSV, e))
+		return e->status;
+	write_job_points(x, f.f);
+	for (size_t k = 0; k < nset; k++)
+		exp_job_point_line(f.f, x->np + k, set[k]);
+	if (out_commit(&f, e))
+		return e->status;
+	if (!has_series_file(x))
+		return 0;
+	if (out_open(&f, dir, OUTDIR_JOB_SERIES_CSV, e))
+		return e->status;
+	snapshot_jobs(x, f.f, 1, set, nset);
+	return out_commit(&f, e);
+}
+
+int exp_write_job_snapshot(struct experiment *x, const char *dir,
+			   size_t *npoints, struct err *e)
+{
+	const char **set;
+	size_t nset;
+	if (waiting_settings(x->saved, &set, &nset))
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	int rc = snapshot_files(x, dir, set, nset, e);
+	*npoints = x->np + nset;
+	free(set);
+	return rc;
+}
+
+int exp_has_job_series(const struct experiment *x)
+{
+	return has_series_file(x);
 }
 
 int exp_write_shard(struct experiment *x, const char *dir, struct err *e)
