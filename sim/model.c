@@ -17,3 +17,11 @@ int model_metric_index(const struct model *m, const char *name)
 			return i;
 	return -1;
 }
+
+size_t model_series_count(const struct model *m)
+{
+	size_t n = 0;
+	while (m->series_cols && m->series_cols[n])
+		n++;
+	return n;
+}

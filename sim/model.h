@@ -89,5 +89,7 @@ struct model {
 size_t model_metric_count(const struct model *m);
 /* Index of metric `name`, or -1. */
 int model_metric_index(const struct model *m, const char *name);
+/* Number of columns of m's windowed series (0: it keeps none). */
+size_t model_series_count(const struct model *m);
 
 #endif

@@ -1,16 +1,22 @@
-/* outdir.c - reading the JSON files of an output folder (outdir.h).
+/* outdir.c - reading the JSON files of an output folder, and its lock
+ * (outdir.h).
  *
  * The names themselves are macros in outdir.h; what lives here is the
  * reader side: load a JSON file with the YAML tree (libyaml in JSON mode)
  * and look values up by key.  Files are small next to the runs that made
- * them; a full tree per file is fine.
+ * them; a full tree per file is fine.  The lock is flock() on DIR/.lock,
+ * released by the kernel when the process ends, however it ends (a
+ * SIGKILL leaves no stale lock, only the file).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim/outdir.h"
 
@@ -60,4 +66,57 @@ const struct ynode *outdir_json_strategy(const struct ynode *map,
 			return a->items[i];
 	}
 	return NULL;
+}
+
+/* The pid another writer left in the lock file, or 0. */
+static long lock_holder(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	return strtol(buf, NULL, 10);
+}
+
+int outdir_lock(const char *dir, int *fd, struct err *e)
+{
+	char path[4200], pid[32];
+	snprintf(path, sizeof(path), "%s/" OUTDIR_LOCK, dir);
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (*fd < 0)
+		return err_set(e, ERR_RUNTIME, path, 0, 0, "cannot open: %s",
+			       strerror(errno));
+	if (flock(*fd, LOCK_EX | LOCK_NB)) {
+		int busy = errno == EWOULDBLOCK;
+		long holder = busy ? lock_holder(*fd) : 0;
+		int saved = errno;
+		close(*fd);
+		*fd = -1;
+		if (!busy)
+			return err_set(e, ERR_RUNTIME, path, 0, 0, "cannot lock: %s",
+				       strerror(saved));
+		if (holder > 0)
+			snprintf(pid, sizeof(pid), " (pid %ld)", holder);
+		else
+			pid[0] = 0;
+		return err_set(e, ERR_INPUT, dir, 0, 0, "the folder is in use by "
+			       "another bpfsim%s: one run per output folder; wait "
+			       "for it to end or choose another --out", pid);
+	}
+	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(*fd, 0) || pwrite(*fd, pid, (size_t)len, 0) != len) {
+		int saved = errno;
+		outdir_unlock(*fd);
+		*fd = -1;
+		return err_set(e, ERR_RUNTIME, path, 0, 0, "cannot write: %s",
+			       strerror(saved));
+	}
+	return 0;
+}
+
+void outdir_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);   /* closing the last descriptor releases the flock */
 }

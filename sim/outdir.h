@@ -12,6 +12,9 @@
  * are the same as when the literals stood in the writers.
  *
  * What a folder holds (each file is whole or absent: out.h):
+ *   every folder of run, compare, sweep, phase, capacity (and their
+ *                  shards): manifest.json (its identity, written first:
+ *                  manifest.h), .lock (held while a bpfsim writes it);
  *   run / compare  scenario.resolved.yaml, replications.csv, summary.csv,
  *                  series.csv (models with a series), summary.json (last:
  *                  its presence means the outputs are whole);
@@ -54,6 +57,8 @@
 #define OUTDIR_CAPACITY_JSON     "capacity.json"
 #define OUTDIR_MEASURED_CSV      "measured.csv"
 #define OUTDIR_VALIDATION_CSV    "validation.csv"
+#define OUTDIR_MANIFEST_JSON     "manifest.json"
+#define OUTDIR_LOCK              ".lock"         /* flock()ed by the writer */
 
 /* ---- JSON keys -------------------------------------------------------- */
 
@@ -102,6 +107,13 @@
 #define OUTDIR_KEY_METRIC        "metric"
 #define OUTDIR_KEY_OP            "op"
 #define OUTDIR_KEY_VALUE         "value"
+
+/* manifest.json (manifest.h): the folder's identity. */
+#define OUTDIR_KEY_FORMAT        "format"        /* MANIFEST_FORMAT */
+#define OUTDIR_KEY_COMMAND       "command"       /* also shard.json's */
+#define OUTDIR_KEY_SCENARIO_HASH "scenario_fnv1a64" /* 16 hex digits */
+/* and bpfsim, scenario, model, seed, replications, strategies (a list of
+ * names), axes (as summary.json's), metrics (a list of names). */
 
 /* ---- CSV columns ------------------------------------------------------ */
 
@@ -171,5 +183,18 @@ double outdir_json_num(const struct ynode *map, const char *key);
  * `strategy`, or NULL. */
 const struct ynode *outdir_json_strategy(const struct ynode *map,
 					 const char *strategy);
+
+/* ---- the lock --------------------------------------------------------- */
+
+/* Take DIR/.lock (created if needed) with flock(LOCK_EX | LOCK_NB) and
+ * write this process's id into it: one writer per folder.  *fd is the
+ * lock (release: outdir_unlock, or the process's end).  A folder another
+ * process holds is ERR_INPUT naming it (and its pid); an OS failure is
+ * ERR_RUNTIME.  The file stays: removing it would race with the next
+ * writer.  flock is advisory and local: processes that do not ask are not
+ * stopped, and over NFS it is only as good as the server's locks. */
+int outdir_lock(const char *dir, int *fd, struct err *e);
+/* Release a lock taken by outdir_lock (fd < 0: none). */
+void outdir_unlock(int fd);
 
 #endif

@@ -13,7 +13,9 @@
  * differential test: the reference is the figure data of the files as
  * bpfsim wrote them); a summary.json that is not JSON makes plot_outdir()
  * fail (status 1) with the file's position in the message, and writes no
- * figure data.
+ * figure data.  The folder's lock (outdir_lock): a second taker, even in
+ * the same process (flock locks belong to the open file), is refused with
+ * ERR_INPUT naming the holder's pid; once released it can be taken again.
  * Does not pin: the figures' values (tests/test_plot.c), drawing
  * (tests/cli/plot.sh).  The re-formatter below is the test's own: it
  * changes only whitespace outside strings, which is all a JSON re-save
@@ -407,6 +409,31 @@ static void test_bad_summary_fails(void **state)
 	free(dir);
 }
 
+/* ---- the lock ----------------------------------------------------------- */
+
+static void test_lock(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir("outdir");
+	struct err e;
+	int a, b;
+	char want[64];
+	err_init(&e);
+	assert_int_equal(outdir_lock(dir, &a, &e), 0);
+	assert_true(a >= 0);
+	assert_int_equal(outdir_lock(dir, &b, &e), ERR_INPUT);
+	assert_int_equal(b, -1);
+	snprintf(want, sizeof(want), "in use by another bpfsim (pid %ld)",
+		 (long)getpid());
+	assert_non_null(strstr(e.msg, want));
+	outdir_unlock(a);
+	err_init(&e);
+	assert_int_equal(outdir_lock(dir, &b, &e), 0);
+	outdir_unlock(b);
+	test_rm_rf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_json_rejects),
 		cmocka_unit_test(test_reformatted_plot_same),
 		cmocka_unit_test(test_bad_summary_fails),
+		cmocka_unit_test(test_lock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,7 +49,9 @@ static const struct opt_spec specs[CLI_NOPTS] = {
 	[CLI_SET] = { "set", 1, "PATH=VALUE", "override a scenario key, e.g. "
 		"--set servers=8 or\n--set workload.lifetime=2ms (repeatable)" },
 	[CLI_OUT] = { "out", 1, "DIR", "output folder (default: out/<scenario "
-		"name>; sweep,\nphase, capacity: out/<name>-sweep|-phase|-capacity)" },
+		"name>; sweep,\nphase, capacity: out/<name>-sweep|-phase|-capacity);"
+		"\nlocked while written (a second run into it exits 2),\n"
+		"manifest.json says what it holds, jobs.csv grows as\njobs finish" },
 	[CLI_FORMAT] = { "format", 1, "F", "what to print: table (default), csv "
 		"or json" },
 	[CLI_STRATEGIES] = { "strategies", 1, "LIST", "" },
@@ -61,7 +63,9 @@ static const struct opt_spec specs[CLI_NOPTS] = {
 	[CLI_SHARD] = { "shard", 1, "I/N", "run only share I of N of the jobs "
 		"(batch systems,\nseveral machines); bpfsim merge DIR... finishes" },
 	[CLI_RESUME] = { "resume", 1, "DIR", "reuse the finished jobs in "
-		"DIR/jobs.csv, run the rest\n(default output folder: DIR)" },
+		"DIR/jobs.csv, run the rest\n(default output folder: DIR); "
+		"DIR/manifest.json must be\nthis experiment's (same scenario, "
+		"seed, replications,\nstrategies, axes), else exit 2" },
 	[CLI_SWEEP] = { "sweep", 1, "AXIS", "" },
 	[CLI_MANIFEST] = { "manifest", 0, NULL, "" },
 	[CLI_PARAM] = { "param", 1, "PATH", "" },

@@ -50,6 +50,7 @@
 #include "sim/cli/cli.h"
 #include "sim/cli/drive.h"
 #include "sim/exp/experiment.h"
+#include "sim/exp/journal.h"
 #include "sim/exp/objective.h"
 #include "sim/exp/report.h"
 #include "sim/out.h"
@@ -545,62 +546,65 @@ static int write_outputs(struct cap_exp *ce, const struct cap_result *res,
 	return out_commit(&f, e);
 }
 
-/* capacity on o->scenario, or (merge) on a shard folder's resolved
- * scenario with every shard's jobs: dirs[0..ndirs) are read as --resume. */
-static int capacity_main(const struct cli_opts *o, char **dirs, int ndirs)
+/* The search's experiment and spec from o, with the jobs of dirs[0..n)
+ * (--resume or merge's shards: `use`), each folder's manifest checked
+ * first. */
+static int load_search(struct cap_exp *ce, struct cap_spec *c,
+		       const struct cli_opts *o, char **dirs, int ndirs,
+		       const char *use, struct err *e)
 {
-	struct err e;
-	struct cap_exp ce = { 0 };
-	struct cap_result *res = NULL;
-	struct cap_spec c;
-	int rc = 0, done;
-	err_init(&e);
-	memset(&c, 0, sizeof(c));
-	struct scenario *sc = drive_load(o, NULL, 0, NULL, &e);
+	struct scenario *sc = drive_load(o, NULL, 0, NULL, e);
 	if (!sc)
-		goto fail;
+		return e->status;
 	if (o->strategies || (sc->model->strategy_key &&
 			      ynode_peek(ytree_root(sc->tree), "compare"))) {
 		struct scenario *cmp = scenario_derive(sc, NULL, 0, 1,
-						       o->strategies, &e);
+						       o->strategies, e);
 		scenario_free(sc);
 		if (!(sc = cmp))
-			goto fail;
+			return e->status;
 	}
-	if (exp_init(&ce.x, sc, &e) || read_spec(ce.x.base, o, o->scenario, &c, &e) ||
-	    record_spec(ce.x.base, &c, &e) ||
-	    drive_record_strategies(ce.x.base, &e))
-		goto fail;
-	ce.c = &c;
-	ce.x.keep_series = 0;
-	drive_run_opts(o, &ce.ro);
+	if (exp_init(&ce->x, sc, e) || read_spec(ce->x.base, o, o->scenario, c, e) ||
+	    record_spec(ce->x.base, c, e) ||
+	    drive_record_strategies(ce->x.base, e))
+		return e->status;
+	ce->c = c;
+	ce->x.keep_series = 0;
+	drive_run_opts(o, &ce->ro);
 	for (int d = 0; d < ndirs; d++)
-		if (exp_read_jobs(&ce.x, dirs[d], &e))
-			goto fail;
-	cli_install_signals();
-	char dir[4096];
-	drive_dir(o, ce.x.base->name, "-capacity", dir, sizeof(dir));
-	if (o->shard_n) {
-		if (shard_tree(&ce, &e) || exp_run_pending(&ce.x, &ce.ro, &e) ||
-		    drive_shard(&ce.x, o, "capacity", dir, &done, &e)) {
-			param_origin(&e, ce.x.base, &c, o);
-			goto fail;
-		}
-		goto out;
-	}
-	res = calloc(sc->nstrategies, sizeof(*res));
-	if (!res) {
-		err_set(&e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
-		goto fail;
-	}
+		if (drive_check_folder(&ce->x, "capacity", dirs[d], use, e))
+			return e->status;
+	for (int d = 0; d < ndirs; d++)
+		if (exp_read_jobs(&ce->x, dirs[d], e))
+			return e->status;
+	return 0;
+}
+
+/* Every search starts at lo and hi: their points now, so that a --param
+ * the model refuses (or a value it refuses there) is an error before any
+ * folder exists. */
+static int first_probes(struct cap_exp *ce, const struct cli_opts *o,
+			struct err *e)
+{
+	size_t p;
+	if (probe_point(ce, ce->c->lo, &p, e) || probe_point(ce, ce->c->hi, &p, e))
+		param_origin(e, ce->x.base, ce->c, o);
+	return e->status;
+}
+
+/* Every strategy's search, until done or interrupted. */
+static int search_all(struct cap_exp *ce, struct cap_result *res,
+		      const struct cli_opts *o, struct err *e)
+{
+	const struct scenario *sc = ce->x.base;
 	int tty = !o->quiet && isatty(STDERR_FILENO);
 	for (size_t s = 0; s < sc->nstrategies; s++) {
 		if (tty)
 			fprintf(stderr, "\rcapacity: %s ...   ",
 				sc->strategy[s][0] ? sc->strategy[s] : "searching");
-		if (search(&ce, s, &res[s], &e)) {
-			param_origin(&e, ce.x.base, &c, o);
-			goto fail;
+		if (search(ce, s, &res[s], e)) {
+			param_origin(e, ce->x.base, ce->c, o);
+			return e->status;
 		}
 		if (cli_interrupted)
 			break;
@@ -615,25 +619,89 @@ static int capacity_main(const struct cli_opts *o, char **dirs, int ndirs)
 	}
 	if (tty)
 		cli_progress_clear();
-	if (write_outputs(&ce, res, dir, &e))
-		goto fail;
+	return 0;
+}
+
+static void print_results(const struct cap_exp *ce, const struct cap_result *res,
+			  const struct cli_opts *o, const char *dir)
+{
+	const struct scenario *sc = ce->x.base;
 	printf("%s: largest %s with %s (%llu replications per probe, bisection "
-	       "in log space)\n", sc->name, c.param, c.obj.text,
+	       "in log space)\n", sc->name, ce->c->param, ce->c->obj.text,
 	       (unsigned long long)sc->replications);
 	for (size_t s = 0; s < sc->nstrategies; s++)
-		print_result(&c, sc->strategy[s], &res[s], stdout);
+		print_result(ce->c, sc->strategy[s], &res[s], stdout);
 	printf("\n'sure' = the whole 95%% CI passes/fails.  Outputs in %s/\n", dir);
 	if (cli_interrupted)
 		fprintf(stderr, "bpfsim capacity: interrupted; finished probes "
 			"written to %s/ (marked incomplete: complete=0)\n", dir);
 	else if (!o->no_plots)
 		plot_outdir(dir, o->plot_format, NULL, stderr);
+}
+
+/* The search (or a shard's share of its tree) into dir, journaled. */
+static int run_search(struct cap_exp *ce, const struct cli_opts *o,
+		      const char *dir, struct drive_folder *df, struct err *e)
+{
+	struct cap_result *res = NULL;
+	struct err je;   /* the journal's: reported after the outputs */
+	int done;
+	err_init(&je);
+	ce->ro.on_job = journal_job;
+	ce->ro.on_job_ctx = df->journal;
+	if (o->shard_n) {
+		if (shard_tree(ce, e) || exp_run_pending(&ce->x, &ce->ro, e)) {
+			param_origin(e, ce->x.base, ce->c, o);
+			return e->status;
+		}
+		drive_folder_end_journal(df, &je);
+		if (!drive_shard(&ce->x, o, "capacity", dir, &done, e) && je.status)
+			*e = je;
+		return e->status;
+	}
+	res = calloc(ce->x.base->nstrategies, sizeof(*res));
+	if (!res)
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	if (!search_all(ce, res, o, e)) {
+		drive_folder_end_journal(df, &je);
+		if (!write_outputs(ce, res, dir, e)) {
+			print_results(ce, res, o, dir);
+			if (je.status)
+				*e = je;
+		}
+	}
+	free(res);
+	return e->status;
+}
+
+/* capacity on o->scenario, or (merge) on a shard folder's resolved
+ * scenario with every shard's jobs: dirs[0..ndirs) are read as `use`
+ * (--resume, merge). */
+static int capacity_main(const struct cli_opts *o, char **dirs, int ndirs,
+			 const char *use)
+{
+	struct err e;
+	struct cap_exp ce = { 0 };
+	struct cap_spec c;
+	struct drive_folder df = DRIVE_FOLDER_INIT;
+	char dir[4096];
+	int rc = 0;
+	err_init(&e);
+	memset(&c, 0, sizeof(c));
+	if (load_search(&ce, &c, o, dirs, ndirs, use, &e))
+		goto fail;
+	cli_install_signals();
+	drive_dir(o, ce.x.base->name, "-capacity", dir, sizeof(dir));
+	if (first_probes(&ce, o, &e) ||
+	    drive_folder_open(&df, &ce.x, "capacity", dir, 1, &e) ||
+	    run_search(&ce, o, dir, &df, &e))
+		goto fail;
 	goto out;
 fail:
 	err_print(&e);
 	rc = e.status ? e.status : 1;
 out:
-	free(res);
+	drive_folder_close(&df);
 	free(ce.text);
 	exp_fini(&ce.x);
 	return cli_exit_status(rc);
@@ -641,7 +709,7 @@ out:
 
 int capacity_merge(const struct cli_opts *o, char **dirs, int ndirs)
 {
-	return capacity_main(o, dirs, ndirs);
+	return capacity_main(o, dirs, ndirs, "merge");
 }
 
 extern const struct cli_cmd cli_cmd_capacity;
@@ -654,7 +722,7 @@ static int cmd_capacity(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	char *resume[1] = { (char *)o.resume };
-	return capacity_main(&o, resume, o.resume ? 1 : 0);
+	return capacity_main(&o, resume, o.resume ? 1 : 0, "--resume");
 }
 
 const struct cli_cmd cli_cmd_capacity = {

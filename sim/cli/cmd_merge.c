@@ -6,9 +6,11 @@
  * shard's jobs (a job found twice keeps the later folder's result), and
  * writes what that command would have written: a run's or comparison's
  * outputs, a sweep's, a phase diagram's; for a capacity search, it runs
- * the search over the shards' probes (running the deeper ones itself).  Jobs in none of the shards leave
- * the output marked incomplete; jobs that belong to another experiment are
- * an error.
+ * the search over the shards' probes (running the deeper ones itself).
+ * Jobs in none of the shards leave the output marked incomplete; a folder
+ * whose manifest.json is not this experiment's (or that has none), and
+ * jobs that belong to another experiment, are errors (exit 2).  The output
+ * folder is locked and gets its manifest like any other (drive.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +28,7 @@ static int cmd_merge(int argc, char **argv)
 	struct cli_opts o;
 	struct err e;
 	struct experiment x = { 0 };
+	struct drive_folder df = DRIVE_FOLDER_INIT;
 	int rc = cli_parse(cmd, argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
@@ -64,6 +67,11 @@ static int cmd_merge(int argc, char **argv)
 			"can)", what);
 		goto fail;
 	}
+	/* Every folder's manifest first: nothing of another experiment is
+	 * read, and the message names what differs. */
+	for (int d = 0; d < o.ndirs; d++)
+		if (drive_check_folder(&x, what, o.dirs[d], "merge", &e))
+			goto fail;
 	for (int d = 0; d < o.ndirs; d++)
 		if (exp_read_jobs(&x, o.dirs[d], &e))
 			goto fail;
@@ -77,14 +85,18 @@ static int cmd_merge(int argc, char **argv)
 	snprintf(dir, sizeof(dir), "%s", o.out ? o.out : "out/merged");
 	lo.no_plots = o.no_plots;
 	lo.plot_format = o.plot_format;
+	if (drive_folder_open(&df, &x, what, dir, 0, &e))
+		goto fail;
 	if (is_run)
 		rc = run_finish(&x, &lo, dir, &e);
 	else if (!strcmp(what, "phase"))
 		rc = phase_finish(&x, &lo, dir, &e);
 	else
 		rc = sweep_finish(&x, &lo, dir, &e);
+	drive_folder_close(&df);
 	return drive_exit(&x, &e, rc);
 fail:
+	drive_folder_close(&df);
 	return drive_exit(&x, &e, 1);
 }
 
@@ -96,7 +108,9 @@ const struct cli_cmd cli_cmd_merge = {
 	"the command would have written in one go, byte for byte (default\n"
 	"folder: out/merged); for capacity it finishes the search, running\n"
 	"the probes deeper than the shards' tree.  Missing jobs mark the\n"
-	"output incomplete.\n",
+	"output incomplete.  Every folder's manifest.json must be that of\n"
+	"the same experiment (scenario, seed, replications, strategies, axes,\n"
+	"metrics): a mismatch or a folder without one exits 2.\n",
 	NULL, CLI_OPT(CLI_OUT) | CLI_OPT(CLI_QUIET) | CLI_OPT(CLI_NO_PLOTS) |
 	CLI_OPT(CLI_PLOT_FORMAT) | CLI_OPT(CLI_THREADS), CLI_ARGS_DIRS, NULL,
 };

@@ -1,5 +1,6 @@
 /* drive.c - the shared body of the subcommands that run experiments
  * (drive.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,8 @@
 #include "plots/plot.h"
 #include "sim/cli/drive.h"
 #include "sim/cli/env.h"
+#include "sim/exp/journal.h"
+#include "sim/exp/manifest.h"
 #include "sim/exp/mpi_runner.h"
 #include "sim/out.h"
 #include "sim/outdir.h"
@@ -39,15 +42,95 @@ int drive_record_strategies(struct scenario *sc, struct err *e)
 	return ytree_set_path(sc->tree, assign, e);
 }
 
-int drive_resume(struct experiment *x, const struct cli_opts *o, int check,
-		 struct err *e)
+const struct sweep *drive_axes(const struct experiment *x,
+			       const char *command)
+{
+	int swept = !strcmp(command, "sweep") || !strcmp(command, "phase");
+	return swept ? &x->base->sweep : NULL;
+}
+
+int drive_check_folder(const struct experiment *x, const char *command,
+		       const char *dir, const char *use, struct err *e)
+{
+	return manifest_check(x, drive_axes(x, command), dir, use, e);
+}
+
+int drive_resume(struct experiment *x, const struct cli_opts *o,
+		 const char *command, int check, struct err *e)
 {
 	if (!o->resume)
 		return 0;
-	if (exp_read_jobs(x, o->resume, e) || (check && exp_check_saved(x, e)) ||
+	if (drive_check_folder(x, command, o->resume, "--resume", e) ||
+	    exp_read_jobs(x, o->resume, e) || (check && exp_check_saved(x, e)) ||
 	    exp_resume_rounds(x, e))
 		return e->status;
 	return 0;
+}
+
+/* Remove DIR/NAME if there (a marker of the last run's whole outputs). */
+static int remove_marker(const char *dir, const char *name, struct err *e)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (unlink(path) && errno != ENOENT)
+		return err_set(e, ERR_RUNTIME, path, 0, 0, "cannot remove: %s",
+			       strerror(errno));
+	return 0;
+}
+
+/* DIR/scenario.resolved.yaml: what the folder runs, from its start (a
+ * folder cut short by a crash still says it; merge reads it). */
+static int write_resolved(const struct experiment *x, const char *dir,
+			  struct err *e)
+{
+	struct out_file f;
+	if (out_open(&f, dir, OUTDIR_RESOLVED_YAML, e))
+		return e->status;
+	scenario_emit(x->base, f.f);
+	return out_commit(&f, e);
+}
+
+/* drive_folder_open on rank 0. */
+static int folder_open(struct drive_folder *df, struct experiment *x,
+		       const char *command, const char *dir, int journal,
+		       struct err *e)
+{
+	if (out_mkdir_p(dir, e) || outdir_lock(dir, &df->lock, e) ||
+	    manifest_write(x, drive_axes(x, command), command, dir, e) ||
+	    write_resolved(x, dir, e) ||
+	    remove_marker(dir, OUTDIR_SUMMARY_JSON, e) ||
+	    remove_marker(dir, OUTDIR_CAPACITY_JSON, e) ||
+	    (journal && journal_open(&df->journal, x, dir, e)))
+		return e->status;
+	return 0;
+}
+
+int drive_folder_open(struct drive_folder *df, struct experiment *x,
+		      const char *command, const char *dir, int journal,
+		      struct err *e)
+{
+	int rc = mpi_rank() == 0 ? folder_open(df, x, command, dir, journal, e)
+				 : 0;
+	rc = mpi_share_status(rc);
+	if (rc && !e->status)   /* another rank: rank 0 says why */
+		err_set(e, rc, NULL, 0, 0, "the output folder could not be "
+			"opened on rank 0");
+	return rc;
+}
+
+int drive_folder_end_journal(struct drive_folder *df, struct err *e)
+{
+	int rc = journal_close(df->journal, e);
+	df->journal = NULL;
+	return rc;
+}
+
+void drive_folder_close(struct drive_folder *df)
+{
+	journal_close(df->journal, NULL);
+	df->journal = NULL;
+	outdir_unlock(df->lock);
+	df->lock = -1;
 }
 
 void drive_run_opts(const struct cli_opts *o, struct exp_run_opts *ro)
@@ -59,10 +142,15 @@ void drive_run_opts(const struct cli_opts *o, struct exp_run_opts *ro)
 	ro->interrupt = &cli_interrupted;
 }
 
-int drive_run(struct experiment *x, const struct cli_opts *o, struct err *e)
+int drive_run(struct experiment *x, const struct cli_opts *o,
+	      struct journal *jn, struct err *e)
 {
 	struct exp_run_opts ro;
 	drive_run_opts(o, &ro);
+	if (jn) {
+		ro.on_job = journal_job;
+		ro.on_job_ctx = jn;
+	}
 	cli_install_signals();
 	int tty = !o->quiet && isatty(STDERR_FILENO) && mpi_rank() == 0;
 	struct cli_progress pr = { .t0 = cli_now(), .what = x->base->name,
@@ -137,7 +225,16 @@ int drive_shard_command(const char *dir, char *cmd, size_t size,
 	int got = outdir_json_load(dir, OUTDIR_SHARD_JSON, &t, e);
 	if (got < 0)
 		return e->status;
-	const char *c = got ? outdir_json_str(ytree_root(t), "command") : "sweep";
+	if (!got) {   /* a shard cut short: its manifest names the command */
+		got = outdir_json_load(dir, OUTDIR_MANIFEST_JSON, &t, e);
+		const char *c = got > 0 ? outdir_json_str(ytree_root(t),
+							  OUTDIR_KEY_COMMAND) : NULL;
+		if (c)
+			snprintf(cmd, size, "%s", c);
+		ytree_free(t);
+		return got < 0 ? e->status : 0;
+	}
+	const char *c = outdir_json_str(ytree_root(t), OUTDIR_KEY_COMMAND);
 	if (!c)
 		err_set(e, ERR_INPUT, dir, 0, 0, OUTDIR_SHARD_JSON " has no "
 			"\"command\"");
@@ -177,19 +274,30 @@ int drive_experiment(struct experiment *x, const struct cli_opts *o,
 		     const char *command, const char *suffix,
 		     drive_finish_fn finish, struct err *e)
 {
-	int done;
+	int done = 0, rc = 0;
 	char dir[4096];
+	struct drive_folder df = DRIVE_FOLDER_INIT;
+	struct err je;   /* the journal's: reported after the outputs */
 	if (o->shard_n && x->base->precision.metric >= 0)
 		return err_set(e, ERR_INPUT, o->scenario, 0, 0, "--shard cannot be "
 			       "combined with precision: (run-length control "
 			       "needs every replication of a point in one place)");
+	err_init(&je);
 	drive_dir(o, x->base->name, suffix, dir, sizeof(dir));
-	if (exp_grow_all(x, e) || drive_resume(x, o, 1, e) || drive_run(x, o, e) ||
-	    drive_shard(x, o, command, dir, &done, e))
-		return e->status;
-	if (done || mpi_rank() != 0)
-		return 0;
-	return finish(x, o, dir, e);
+	if (exp_grow_all(x, e) || drive_resume(x, o, command, 1, e) ||
+	    drive_folder_open(&df, x, command, dir, 1, e) ||
+	    drive_run(x, o, df.journal, e))
+		goto out;
+	drive_folder_end_journal(&df, &je);
+	if (drive_shard(x, o, command, dir, &done, e))
+		goto out;
+	if (!done && mpi_rank() == 0)
+		rc = finish(x, o, dir, e);
+	if (je.status && !e->status)
+		*e = je;
+out:
+	drive_folder_close(&df);
+	return e->status ? e->status : rc;
 }
 
 int drive_exit(struct experiment *x, struct err *e, int rc)

@@ -8,6 +8,13 @@
  * n]}): `bpfsim merge` reads it to finish the experiment the way the
  * command would (a run's outputs, a sweep's, a phase diagram's, a
  * capacity search's).
+ *
+ * The output folder protocol (README "Output folders: manifest, lock,
+ * journal"): a folder read by --resume or merge must carry the manifest of
+ * this experiment (manifest.h), checked before any job is read; the
+ * folder written is created only once the input is known good, then
+ * locked (outdir_lock), given its manifest, and journaled while jobs run
+ * (journal.h); the lock is held until the outputs are written.
  */
 #ifndef BPFSIM_CLI_DRIVE_H
 #define BPFSIM_CLI_DRIVE_H
@@ -15,6 +22,8 @@
 #include <stddef.h>
 #include "sim/cli/cli.h"
 #include "sim/exp/experiment.h"
+
+struct journal;
 
 /* The scenario of o->scenario (or `path` when not NULL) with --set, then
  * --seed and --reps applied as settings (so scenario.resolved.yaml
@@ -26,17 +35,54 @@ struct scenario *drive_load(const struct cli_opts *o, const char *path,
  * that its resolved form says which ran (--strategies included). */
 int drive_record_strategies(struct scenario *sc, struct err *e);
 
-/* --resume DIR: read DIR's jobs (check: jobs of points that never came are
- * an error), then finish the rounds the jobs reached. */
-int drive_resume(struct experiment *x, const struct cli_opts *o, int check,
-		 struct err *e);
+/* The sweep axes `command` runs: x's for sweep and phase, NULL (none) for
+ * run, compare and capacity, which do not run a scenario's sweep: block. */
+const struct sweep *drive_axes(const struct experiment *x,
+			       const char *command);
+
+/* Refuse folder dir, read by `use` ("--resume", "merge"), unless its
+ * manifest.json is that of x as `command` runs it (ERR_INPUT naming what
+ * differs, or that it has none). */
+int drive_check_folder(const struct experiment *x, const char *command,
+		       const char *dir, const char *use, struct err *e);
+
+/* --resume DIR: check DIR's manifest, read DIR's jobs (check: jobs of
+ * points that never came are an error), then finish the rounds the jobs
+ * reached. */
+int drive_resume(struct experiment *x, const struct cli_opts *o,
+		 const char *command, int check, struct err *e);
+
+/* An output folder being written: its lock and, while jobs run, its
+ * journal. */
+struct drive_folder {
+	int lock;                  /* outdir_lock's descriptor; -1: none */
+	struct journal *journal;   /* NULL: none */
+};
+#define DRIVE_FOLDER_INIT { -1, NULL }
+
+/* Open dir for x as `command` writes it: create it, take its lock (a
+ * folder another bpfsim writes is ERR_INPUT), write manifest.json and
+ * scenario.resolved.yaml, remove
+ * the last run's summary.json and capacity.json (they say the outputs are
+ * whole; they come back at the end), and with `journal`, start the
+ * journal with the jobs known so far.  Rank 0 does it; every rank gets its
+ * status. */
+int drive_folder_open(struct drive_folder *df, struct experiment *x,
+		      const char *command, const char *dir, int journal,
+		      struct err *e);
+/* Close the journal (its first failed append into e); the lock stays. */
+int drive_folder_end_journal(struct drive_folder *df, struct err *e);
+/* Close the journal if open and release the lock. */
+void drive_folder_close(struct drive_folder *df);
 
 /* Run options from the command line: threads, shard, the signal flag; no
- * progress (drive_run adds it). */
+ * progress (drive_run adds it), no journal. */
 void drive_run_opts(const struct cli_opts *o, struct exp_run_opts *ro);
 
-/* Signals, progress (TTY, not --quiet, rank 0), exp_run. */
-int drive_run(struct experiment *x, const struct cli_opts *o, struct err *e);
+/* Signals, progress (TTY, not --quiet, rank 0), every finished job into
+ * the journal jn (NULL: none), exp_run. */
+int drive_run(struct experiment *x, const struct cli_opts *o,
+	      struct journal *jn, struct err *e);
 
 /* The output folder: --out, else --resume's folder, else out/NAME`suffix`
  * with NAME made a safe folder name (no '/', no leading '.', not empty). */
@@ -48,9 +94,9 @@ void drive_dir(const struct cli_opts *o, const char *name, const char *suffix,
 int drive_shard(struct experiment *x, const struct cli_opts *o,
 		const char *command, const char *dir, int *done, struct err *e);
 
-/* The command a shard folder came from ("sweep" when it has no
- * shard.json: shards of older versions were sweeps).  A shard.json that is
- * not JSON or names no command is an error (e set). */
+/* The command a shard folder came from: shard.json's, else (a shard
+ * killed before it wrote shard.json) manifest.json's, else "sweep".  A
+ * shard.json that is not JSON or names no command is an error (e set). */
 int drive_shard_command(const char *dir, char *cmd, size_t size,
 			struct err *e);
 
@@ -96,7 +142,7 @@ int phase_finish(struct experiment *x, const struct cli_opts *o,
 		 const char *dir, struct err *e);
 /* A capacity search over the jobs of shard folders dirs[0..n) (running
  * the probes they lack), on o->scenario = the first folder's resolved
- * scenario; the exit status. */
+ * scenario; each folder's manifest is checked first.  The exit status. */
 int capacity_merge(const struct cli_opts *o, char **dirs, int ndirs);
 
 #endif

@@ -248,40 +248,73 @@ static void forget_job(struct experiment *x, struct runner_job *j)
 	j->series_rows = j->series_cols = 0;
 }
 
-int exp_run_pending(struct experiment *x, const struct exp_run_opts *o,
-		    struct err *e)
+/* Where a batch job came from, for the per-job callback. */
+struct job_origin {
+	struct runner_job *job;    /* its cell's slot */
+	size_t p, s, r;
+};
+
+struct finished_tr {
+	const struct exp_run_opts *o;
+	const struct job_origin *origin;
+};
+
+static void finished_tr(void *ctx, size_t i, const struct runner_job *j)
 {
-	size_t n = exp_jobs(x), idx = 0, k = 0, done_before = 0;
-	struct runner_job *batch = calloc(n ? n : 1, sizeof(*batch));
-	struct runner_job **origin = calloc(n ? n : 1, sizeof(*origin));
-	if (!batch || !origin) {
-		free(batch);
-		free(origin);
-		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
-	}
+	const struct finished_tr *t = ctx;
+	const struct job_origin *w = &t->origin[i];
+	t->o->on_job(t->o->on_job_ctx, w->p, w->s, w->r, j);
+}
+
+/* The jobs not run yet (of this shard), copied into batch; *k of them. */
+static void pending_jobs(struct experiment *x, const struct exp_run_opts *o,
+			 struct runner_job *batch, struct job_origin *origin,
+			 size_t *k, size_t *done_before)
+{
+	size_t idx = 0;
+	*k = *done_before = 0;
 	for (size_t p = 0; p < x->np; p++) {
 		for (size_t s = 0; s < x->ns; s++) {
 			struct exp_cell *c = exp_cell(x, p, s);
 			for (size_t r = 0; r < c->nreps; r++, idx++) {
 				if (c->jobs[r].done) {
-					done_before++;
+					(*done_before)++;
 					continue;
 				}
 				if (o->shard_n && idx % o->shard_n != o->shard_i - 1)
 					continue;
-				origin[k] = &c->jobs[r];
-				batch[k++] = c->jobs[r];
+				origin[*k] = (struct job_origin){ &c->jobs[r], p, s, r };
+				batch[(*k)++] = c->jobs[r];
 			}
 		}
 	}
+}
+
+int exp_run_pending(struct experiment *x, const struct exp_run_opts *o,
+		    struct err *e)
+{
+	size_t n = exp_jobs(x), k, done_before;
+	struct runner_job *batch = calloc(n ? n : 1, sizeof(*batch));
+	struct job_origin *origin = calloc(n ? n : 1, sizeof(*origin));
+	if (!batch || !origin) {
+		free(batch);
+		free(origin);
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	}
+	pending_jobs(x, o, batch, origin, &k, &done_before);
 	struct progress_tr tr = { o, done_before, n };
-	if (mpi_active())
-		mpi_run_jobs(batch, k, o->interrupt);
-	else
-		runner_run(batch, k, o->threads, o->interrupt,
-			   o->progress ? progress_tr : NULL, &tr);
+	struct finished_tr ft = { o, origin };
+	runner_finished_fn fin = o->on_job ? finished_tr : NULL;
+	if (mpi_active()) {
+		mpi_run_jobs(batch, k, o->interrupt, fin, &ft);
+	} else {
+		struct runner_hooks h = {
+			.progress = o->progress ? progress_tr : NULL,
+			.progress_ctx = &tr, .finished = fin, .finished_ctx = &ft };
+		runner_run_hooked(batch, k, o->threads, o->interrupt, &h);
+	}
 	for (size_t i = 0; i < k; i++) {
-		struct runner_job *j = origin[i];
+		struct runner_job *j = origin[i].job;
 		*j = batch[i];
 		if (j->cap_reason && !strcmp(j->cap_reason, "interrupted"))
 			forget_job(x, j);

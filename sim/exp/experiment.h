@@ -55,14 +55,24 @@ struct experiment {
 	int interrupted;           /* set by exp_run when a signal cut it */
 };
 
+/* Job (p, s, r) has run (j->done 0: a signal cut it short).  Called from
+ * worker threads as jobs finish (under MPI: on rank 0 as results arrive),
+ * before the results are copied into the cells: the callee locks what it
+ * shares and must not touch x's cells. */
+typedef void (*exp_job_fn)(void *ctx, size_t p, size_t s, size_t r,
+			   const struct runner_job *j);
+
 /* How to run: threads (0 = all cores), share i of n (1-based; n = 0: all
- * jobs), the caller's signal flag (NULL: none), a progress callback. */
+ * jobs), the caller's signal flag (NULL: none), a progress callback, a
+ * callback per finished job (NULL: none; the journal, journal.h). */
 struct exp_run_opts {
 	unsigned threads;
 	unsigned shard_i, shard_n;
 	volatile int *interrupt;
 	runner_progress_fn progress;
 	void *progress_ctx;
+	exp_job_fn on_job;
+	void *on_job_ctx;
 };
 
 /* Start an experiment on base (owned from here on, even on failure). */

@@ -18,7 +18,18 @@
  * Reading keeps the rows (struct exp_saved) until their point exists:
  * a sweep has every point before it reads, a resumed capacity search
  * adds its probes as it goes.  Rows are placed in file order, so a job
- * found twice (two shards) keeps the later result.
+ * found twice (two shards, or a journal: journal.h) keeps the later
+ * result.
+ *
+ * Files read back are input like any other: every count and index is
+ * bounded before it sizes anything.  A point index is below
+ * SWEEP_MAX_POINTS (and, to be placed, names a point of the experiment);
+ * a replication is below SCENARIO_MAX_REPLICATIONS, and a row belongs to
+ * its point only below that point's replications (or precision's
+ * max_reps); a series has exactly the model's columns, 1 to max_rows rows,
+ * and as many values on its line as rows x cols say - counted before the
+ * array is allocated.  A last line without its newline is a torn append
+ * (a journal cut by a crash) and is left out: that job runs again.
  */
 #include <errno.h>
 #include <math.h>
@@ -73,6 +84,9 @@ void exp_saved_free(struct exp_saved *sv)
 	free(sv);
 }
 
+#define JOB_SERIES_HEADER "point,strategy,replication,window_ns,rows,cols,values\n"
+#define JOB_POINTS_HEADER "point,settings\n"
+
 static void write_header(struct experiment *x, FILE *f)
 {
 	const struct model *m = x->base->model;
@@ -83,65 +97,78 @@ static void write_header(struct experiment *x, FILE *f)
 	fputc('\n', f);
 }
 
+void exp_job_line(struct experiment *x, FILE *f, size_t pi, size_t s,
+		  size_t r, const struct runner_job *j)
+{
+	fprintf(f, "%zu,%s,%zu,%s,%s,%llu,%llu,%s,%u,%u", pi, exp_strategy(x, s),
+		r, report_status_name(j), j->cap_reason ? j->cap_reason : "",
+		(unsigned long long)j->events, (unsigned long long)j->warmup_cut,
+		regime_names[j->regime], j->transient, j->transient_up);
+	for (size_t k = 0; k < x->nm; k++) {
+		fputc(',', f);
+		out_num(f, j->metrics[k], "nan");
+	}
+	fputc('\n', f);
+}
+
+void exp_job_series_line(struct experiment *x, FILE *f, size_t pi, size_t s,
+			 size_t r, const struct runner_job *j)
+{
+	fprintf(f, "%zu,%s,%zu,%llu,%zu,%zu", pi, exp_strategy(x, s), r,
+		(unsigned long long)j->series_window, j->series_rows,
+		j->series_cols);
+	for (size_t i = 0; i < j->series_rows * j->series_cols; i++) {
+		fputc(',', f);
+		out_num(f, j->series[i], "nan");
+	}
+	fputc('\n', f);
+}
+
 void exp_write_jobs(struct experiment *x, FILE *f, int only_done)
 {
 	write_header(x, f);
 	for (size_t p = 0; p < x->np; p++) {
 		for (size_t s = 0; s < x->ns; s++) {
 			struct exp_cell *c = exp_cell(x, p, s);
-			for (size_t r = 0; r < c->nreps; r++) {
-				const struct runner_job *j = &c->jobs[r];
-				if (only_done && !j->done)
-					continue;
-				fprintf(f, "%zu,%s,%zu,%s,%s,%llu,%llu,%s,%u,%u", p,
-					exp_strategy(x, s), r, report_status_name(j),
-					j->cap_reason ? j->cap_reason : "",
-					(unsigned long long)j->events,
-					(unsigned long long)j->warmup_cut,
-					regime_names[j->regime], j->transient,
-					j->transient_up);
-				for (size_t k = 0; k < x->nm; k++) {
-					fputc(',', f);
-					out_num(f, j->metrics[k], "nan");
-				}
-				fputc('\n', f);
-			}
+			for (size_t r = 0; r < c->nreps; r++)
+				if (!only_done || c->jobs[r].done)
+					exp_job_line(x, f, p, s, r, &c->jobs[r]);
 		}
 	}
 }
 
 void exp_write_job_series(struct experiment *x, FILE *f)
 {
-	fputs("point,strategy,replication,window_ns,rows,cols,values\n", f);
+	fputs(JOB_SERIES_HEADER, f);
 	for (size_t p = 0; p < x->np; p++) {
 		for (size_t s = 0; s < x->ns; s++) {
 			struct exp_cell *c = exp_cell(x, p, s);
-			for (size_t r = 0; r < c->nreps; r++) {
-				const struct runner_job *j = &c->jobs[r];
-				if (!j->done || !j->series)
-					continue;
-				fprintf(f, "%zu,%s,%zu,%llu,%zu,%zu", p,
-					exp_strategy(x, s), r,
-					(unsigned long long)j->series_window,
-					j->series_rows, j->series_cols);
-				for (size_t i = 0; i < j->series_rows * j->series_cols; i++) {
-					fputc(',', f);
-					out_num(f, j->series[i], "nan");
-				}
-				fputc('\n', f);
-			}
+			for (size_t r = 0; r < c->nreps; r++)
+				if (c->jobs[r].done && c->jobs[r].series)
+					exp_job_series_line(x, f, p, s, r,
+							    &c->jobs[r]);
 		}
 	}
 }
 
+void exp_job_point_line(FILE *f, size_t pi, const char *settings)
+{
+	fprintf(f, "%zu,", pi);
+	out_csv_field(f, settings);
+	fputc('\n', f);
+}
+
 static void write_job_points(struct experiment *x, FILE *f)
 {
-	fputs("point,settings\n", f);
-	for (size_t p = 0; p < x->np; p++) {
-		fprintf(f, "%zu,", p);
-		out_csv_field(f, x->settings[p]);
-		fputc('\n', f);
-	}
+	fputs(JOB_POINTS_HEADER, f);
+	for (size_t p = 0; p < x->np; p++)
+		exp_job_point_line(f, p, x->settings[p]);
+}
+
+/* The model keeps a series here: the experiment has a job_series.csv. */
+static int has_series_file(const struct experiment *x)
+{
+	return x->base->model->series_cols && x->base->series.window;
 }
 
 int exp_write_job_files(struct experiment *x, const char *dir, int only_done,
@@ -156,7 +183,7 @@ int exp_write_job_files(struct experiment *x, const char *dir, int only_done,
 	write_job_points(x, f.f);
 	if (out_commit(&f, e))
 		return e->status;
-	if (x->base->model->series_cols && x->base->series.window) {
+	if (has_series_file(x)) {
 		if (out_open(&f, dir, OUTDIR_JOB_SERIES_CSV, e))
 			return e->status;
 		exp_write_job_series(x, f.f);
@@ -201,6 +228,31 @@ static char *csv_second(char *line)
 	return s;
 }
 
+/* tok as a whole number below limit (digits only: no sign, no space). */
+static int parse_below(const char *tok, size_t limit, size_t *v)
+{
+	size_t n = 0;
+	if (!tok || !*tok)
+		return -1;
+	for (const char *c = tok; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return -1;
+		n = n * 10 + (size_t)(*c - '0');
+		if (n >= limit)
+			return -1;
+	}
+	*v = n;
+	return 0;
+}
+
+/* getline() of a data line: 1 for a whole line, 0 at the end of the file
+ * or at a last line without its newline (a torn append: left out). */
+static int next_line(char **line, size_t *cap, FILE *f)
+{
+	ssize_t len = getline(line, cap, f);
+	return len > 0 && (*line)[len - 1] == '\n';
+}
+
 /* DIR/job_points.csv, if any: the settings of the rows read from DIR. */
 static int read_job_points(struct exp_saved *sv, size_t from, const char *dir,
 			   struct err *e)
@@ -213,14 +265,15 @@ static int read_job_points(struct exp_saved *sv, size_t from, const char *dir,
 	char *line = NULL, **set = NULL;
 	size_t cap = 0, n = 0;
 	int rc = 0, lineno = 0;
-	while (!rc && getline(&line, &cap, f) > 0) {
+	while (!rc && next_line(&line, &cap, f)) {
 		if (++lineno == 1)
 			continue;   /* header */
 		char *end, *val = csv_second(line);
 		size_t p = strtoull(line, &end, 10);
-		if (!val || *end != ',' || p != n) {
+		if (!val || *end != ',' || p != n || n >= SWEEP_MAX_POINTS) {
 			rc = err_set(e, ERR_INPUT, path, lineno, 1, "expected "
-				     "'%zu,SETTINGS'", n);
+				     "'%zu,SETTINGS'%s", n, n >= SWEEP_MAX_POINTS
+				     ? " (too many points)" : "");
 			break;
 		}
 		char **grown = realloc(set, (n + 1) * sizeof(*set));
@@ -250,17 +303,30 @@ static int read_job_points(struct exp_saved *sv, size_t from, const char *dir,
 	return rc;
 }
 
-/* The point a row belongs to, or SIZE_MAX while there is none (yet). */
+/* The replications point p may have: its own, or up to precision's
+ * max_reps under run-length control. */
+static size_t point_max_reps(const struct experiment *x, size_t p)
+{
+	size_t n = x->pts[p]->replications;
+	if (x->base->precision.metric >= 0 && x->base->precision.max_reps > n)
+		n = x->base->precision.max_reps;
+	return n;
+}
+
+/* The point a row belongs to, or SIZE_MAX while there is none (yet); a
+ * row beyond its point's replications belongs to none. */
 static size_t row_point(const struct experiment *x, const struct saved_row *row)
 {
+	size_t p = SIZE_MAX;
 	if (!row->settings)
-		return row->p < x->np ? row->p : SIZE_MAX;
-	if (row->p < x->np && !strcmp(x->settings[row->p], row->settings))
-		return row->p;   /* the common case: the same experiment */
-	for (size_t p = 0; p < x->np; p++)
-		if (!strcmp(x->settings[p], row->settings))
-			return p;
-	return SIZE_MAX;
+		p = row->p < x->np ? row->p : SIZE_MAX;
+	else if (row->p < x->np && !strcmp(x->settings[row->p], row->settings))
+		p = row->p;   /* the common case: the same experiment */
+	else
+		for (size_t i = 0; i < x->np && p == SIZE_MAX; i++)
+			if (!strcmp(x->settings[i], row->settings))
+				p = i;
+	return p != SIZE_MAX && row->r < point_max_reps(x, p) ? p : SIZE_MAX;
 }
 
 /* Cap reasons are static strings in the engine; map text back to them. */
@@ -321,40 +387,11 @@ static int check_header(struct experiment *x, const char *line,
 	return 0;
 }
 
-/* Parse one jobs.csv data line into a new row. */
-static int parse_job(struct experiment *x, struct exp_saved *sv, char *line,
-		     const char *path, int lineno, struct err *e)
+/* The fields after the cap: events, warm-up cut, regime, transient bits
+ * and the metrics, strictly (the line ends after the last metric). */
+static int parse_results(struct experiment *x, struct saved_row *row,
+			 char *rest, const char *path, int lineno, struct err *e)
 {
-	char *save = NULL, *tok[4];
-	tok[0] = strtok_r(line, ",", &save);
-	for (int i = 1; i < 4; i++)
-		tok[i] = tok[i - 1] ? strtok_r(NULL, ",", &save) : NULL;
-	/* The cap field may be empty: split the rest by hand. */
-	char *rest = save, *capf = rest, *comma = rest ? strchr(rest, ',') : NULL;
-	if (!tok[3] || !comma)
-		return err_set(e, ERR_INPUT, path, lineno, 1, "malformed job line");
-	*comma = 0;
-	rest = comma + 1;
-	size_t s = strategy_index(x, tok[1]);
-	size_t r = strtoull(tok[2], NULL, 10);
-	if (s == SIZE_MAX || r > 10000000)
-		return err_set(e, ERR_INPUT, path, lineno, 1, "job (%s, %s, %s) "
-			       "does not belong to this experiment", tok[0],
-			       tok[1], tok[2]);
-	struct saved_row *row = new_row(sv, x->nm);
-	if (!row)
-		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
-	row->p = strtoull(tok[0], NULL, 10);
-	row->s = s;
-	row->r = r;
-	row->line = lineno;
-	row->file = sv->nfiles - 1;
-	row->skip = !strcmp(tok[3], "not_run") || !strcmp(capf, "interrupted");
-	if (row->skip)
-		return 0;   /* to be run (again) */
-	row->status = !strcmp(tok[3], "done") ? SIM_DONE
-		      : !strcmp(tok[3], "capped") ? SIM_CAPPED : SIM_FAILED;
-	row->cap_reason = cap_reason_static(capf);
 	char *end;
 	row->events = strtoull(rest, &end, 10);
 	rest = *end == ',' ? end + 1 : end;
@@ -377,9 +414,56 @@ static int parse_job(struct experiment *x, struct exp_saved *sv, char *line,
 		if (end == rest)
 			return err_set(e, ERR_INPUT, path, lineno, 1,
 				       "missing metric values");
-		rest = *end == ',' ? end + 1 : end;
+		if (*end != (k + 1 < x->nm ? ',' : '\n'))
+			return err_set(e, ERR_INPUT, path, lineno, 1, k + 1 < x->nm
+				       ? "metric %zu is not a number" : "more "
+				       "values than the model's %zu metrics",
+				       k + 1);
+		rest = end + 1;
 	}
 	return 0;
+}
+
+/* Parse one jobs.csv data line into a new row. */
+static int parse_job(struct experiment *x, struct exp_saved *sv, char *line,
+		     const char *path, int lineno, struct err *e)
+{
+	char *save = NULL, *tok[4];
+	tok[0] = strtok_r(line, ",", &save);
+	for (int i = 1; i < 4; i++)
+		tok[i] = tok[i - 1] ? strtok_r(NULL, ",", &save) : NULL;
+	/* The cap field may be empty: split the rest by hand. */
+	char *rest = save, *capf = rest, *comma = rest ? strchr(rest, ',') : NULL;
+	if (!tok[3] || !comma)
+		return err_set(e, ERR_INPUT, path, lineno, 1, "malformed job line");
+	*comma = 0;
+	rest = comma + 1;
+	size_t s = strategy_index(x, tok[1]), p, r;
+	if (s == SIZE_MAX || parse_below(tok[0], SWEEP_MAX_POINTS, &p) ||
+	    parse_below(tok[2], SCENARIO_MAX_REPLICATIONS, &r))
+		return err_set(e, ERR_INPUT, path, lineno, 1, "job (%s, %s, %s) "
+			       "does not belong to this experiment", tok[0],
+			       tok[1], tok[2]);
+	int not_run = !strcmp(tok[3], "not_run");
+	if (!not_run && strcmp(tok[3], "done") && strcmp(tok[3], "capped") &&
+	    strcmp(tok[3], "failed"))
+		return err_set(e, ERR_INPUT, path, lineno, 1, "unknown job status "
+			       "'%.40s'", tok[3]);
+	struct saved_row *row = new_row(sv, x->nm);
+	if (!row)
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	row->p = p;
+	row->s = s;
+	row->r = r;
+	row->line = lineno;
+	row->file = sv->nfiles - 1;
+	row->skip = not_run || !strcmp(capf, "interrupted");
+	if (row->skip)
+		return 0;   /* to be run (again) */
+	row->status = !strcmp(tok[3], "done") ? SIM_DONE
+		      : !strcmp(tok[3], "capped") ? SIM_CAPPED : SIM_FAILED;
+	row->cap_reason = cap_reason_static(capf);
+	return parse_results(x, row, rest, path, lineno, e);
 }
 
 static int read_jobs_csv(struct experiment *x, struct exp_saved *sv,
@@ -401,7 +485,7 @@ static int read_jobs_csv(struct experiment *x, struct exp_saved *sv,
 	char *line = NULL;
 	size_t cap = 0;
 	int rc = 0, lineno = 0;
-	while (!rc && getline(&line, &cap, f) > 0) {
+	while (!rc && next_line(&line, &cap, f)) {
 		if (++lineno == 1)
 			rc = check_header(x, line, path, e);
 		else
@@ -424,6 +508,85 @@ static struct saved_row *find_row(struct exp_saved *sv, size_t from, size_t p,
 	return NULL;
 }
 
+/* Commas in s: a series line's values are one more. */
+static size_t count_commas(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += *s == ',';
+	return n;
+}
+
+/* The values of a series line (rest: after the cols field) into a new
+ * array of rows x cols, counted before it is allocated. */
+static int parse_series_values(char *rest, size_t rows, size_t cols,
+			       double **out, const char *path, int lineno,
+			       struct err *e)
+{
+	size_t want = rows * cols, have = rest && *rest ? count_commas(rest) + 1 : 0;
+	if (have != want)
+		return err_set(e, ERR_INPUT, path, lineno, 1, "%zu series values, "
+			       "rows x cols says %zu", have, want);
+	double *v = malloc(want * sizeof(double));
+	if (!v)
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	char *end;
+	for (size_t i = 0; i < want; i++) {
+		v[i] = strtod(rest, &end);
+		if (end == rest || *end != (i + 1 < want ? ',' : '\n')) {
+			free(v);
+			return err_set(e, ERR_INPUT, path, lineno, 1, "series "
+				       "value %zu is not a number", i + 1);
+		}
+		rest = end + 1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* One job_series.csv data line onto its row (from `from` on), if any. */
+static int parse_series(struct experiment *x, struct exp_saved *sv,
+			size_t from, char *line, const char *path, int lineno,
+			struct err *e)
+{
+	char *save = NULL, *tok[6];
+	tok[0] = strtok_r(line, ",", &save);
+	for (int i = 1; i < 6; i++)
+		tok[i] = tok[i - 1] ? strtok_r(NULL, ",\n", &save) : NULL;
+	if (!tok[5])
+		return err_set(e, ERR_INPUT, path, lineno, 1,
+			       "malformed series line");
+	size_t s = strategy_index(x, tok[1]), p, r, rows, cols, window;
+	size_t want = model_series_count(x->base->model);
+	if (s == SIZE_MAX || parse_below(tok[0], SWEEP_MAX_POINTS, &p) ||
+	    parse_below(tok[2], SCENARIO_MAX_REPLICATIONS, &r))
+		return err_set(e, ERR_INPUT, path, lineno, 1, "series of job (%s, "
+			       "%s, %s) does not belong to this experiment",
+			       tok[0], tok[1], tok[2]);
+	if (parse_below(tok[5], SIZE_MAX, &cols) || !cols || cols != want)
+		return err_set(e, ERR_INPUT, path, lineno, 1, "series of %s "
+			       "columns: the model's series has %zu", tok[5], want);
+	if (parse_below(tok[4], x->base->series.max_rows + 1, &rows) || !rows)
+		return err_set(e, ERR_INPUT, path, lineno, 1, "series of %s rows: "
+			       "a run keeps 1 to %zu", tok[4],
+			       x->base->series.max_rows);
+	if (parse_below(tok[3], SIZE_MAX, &window))
+		return err_set(e, ERR_INPUT, path, lineno, 1, "series window '%s' "
+			       "is not a whole number of ns", tok[3]);
+	struct saved_row *row = find_row(sv, from, p, s, r);
+	if (!row)
+		return 0;   /* not in jobs.csv: the job runs again */
+	double *v = NULL;
+	if (parse_series_values(save, rows, cols, &v, path, lineno, e))
+		return e->status;
+	free(row->series);
+	row->series = v;
+	row->series_rows = rows;
+	row->series_cols = cols;
+	row->series_window = window;
+	return 0;
+}
+
 /* DIR/job_series.csv, if any, onto the rows read from DIR (from `from`). */
 static int read_job_series(struct experiment *x, struct exp_saved *sv,
 			   size_t from, const char *dir, struct err *e)
@@ -436,55 +599,9 @@ static int read_job_series(struct experiment *x, struct exp_saved *sv,
 	char *line = NULL;
 	size_t cap = 0;
 	int rc = 0, lineno = 0;
-	while (!rc && getline(&line, &cap, f) > 0) {
-		if (++lineno == 1)
-			continue;   /* header */
-		char *save = NULL, *tok[6];
-		tok[0] = strtok_r(line, ",", &save);
-		for (int i = 1; i < 6; i++)
-			tok[i] = tok[i - 1] ? strtok_r(NULL, ",\n", &save) : NULL;
-		if (!tok[5]) {
-			rc = err_set(e, ERR_INPUT, path, lineno, 1,
-				     "malformed series line");
-			break;
-		}
-		size_t p = strtoull(tok[0], NULL, 10), r = strtoull(tok[2], NULL, 10);
-		size_t s = strategy_index(x, tok[1]);
-		size_t rows = strtoull(tok[4], NULL, 10), cols = strtoull(tok[5], NULL, 10);
-		if (s == SIZE_MAX || !rows || !cols || rows > (1u << 24) || cols > 256) {
-			rc = err_set(e, ERR_INPUT, path, lineno, 1,
-				     "series of job (%s, %s, %s) does not belong "
-				     "to this experiment", tok[0], tok[1], tok[2]);
-			break;
-		}
-		struct saved_row *row = find_row(sv, from, p, s, r);
-		if (!row)
-			continue;   /* not in jobs.csv: the job runs again */
-		double *v = malloc(rows * cols * sizeof(double));
-		if (!v) {
-			rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
-			break;
-		}
-		char *rest = save, *end;
-		for (size_t i = 0; i < rows * cols; i++) {
-			v[i] = rest ? strtod(rest, &end) : 0;
-			if (!rest || end == rest) {
-				rc = err_set(e, ERR_INPUT, path, lineno, 1,
-					     "missing series values");
-				break;
-			}
-			rest = *end == ',' ? end + 1 : end;
-		}
-		if (rc) {
-			free(v);
-			break;
-		}
-		free(row->series);
-		row->series = v;
-		row->series_rows = rows;
-		row->series_cols = cols;
-		row->series_window = strtoull(tok[3], NULL, 10);
-	}
+	while (!rc && next_line(&line, &cap, f))
+		if (++lineno > 1)   /* after the header */
+			rc = parse_series(x, sv, from, line, path, lineno, e);
 	free(line);
 	fclose(f);
 	return rc;
@@ -556,6 +673,130 @@ int exp_check_saved(struct experiment *x, struct err *e)
 				       exp_strategy(x, row->s), row->r);
 	}
 	return 0;
+}
+
+/* ---- a journal's first state (journal.h) -------------------------------- */
+
+/* A saved row as the job it would be placed into (for writing). */
+static void row_job(const struct saved_row *row, struct runner_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->done = 1;
+	j->status = row->status;
+	j->cap_reason = row->cap_reason;
+	j->events = row->events;
+	j->warmup_cut = row->warmup_cut;
+	j->regime = row->regime;
+	j->transient = row->transient;
+	j->transient_up = row->transient_up;
+	j->metrics = row->metrics;
+	j->series = row->series;
+	j->series_rows = row->series_rows;
+	j->series_cols = row->series_cols;
+	j->series_window = row->series_window;
+}
+
+/* Saved rows with a result whose point has not come (capacity: probes
+ * the search has not reached yet); they keep their settings. */
+static int row_waits(const struct saved_row *row)
+{
+	return !row->placed && !row->skip && row->settings;
+}
+
+/* The settings of the waiting rows, each once, in first-seen order: their
+ * points in the snapshot are np + their index here. */
+static int waiting_settings(const struct exp_saved *sv, const char ***set,
+			    size_t *n)
+{
+	*set = NULL;
+	*n = 0;
+	for (size_t i = 0; sv && i < sv->n; i++) {
+		if (!row_waits(&sv->rows[i]))
+			continue;
+		size_t k = 0;
+		while (k < *n && strcmp((*set)[k], sv->rows[i].settings))
+			k++;
+		if (k < *n)
+			continue;
+		const char **grown = realloc(*set, (*n + 1) * sizeof(**set));
+		if (!grown)
+			return -1;
+		*set = grown;
+		(*set)[(*n)++] = sv->rows[i].settings;
+	}
+	return 0;
+}
+
+static size_t waiting_index(const char **set, size_t n, const char *settings)
+{
+	size_t k = 0;
+	while (k < n && strcmp(set[k], settings))
+		k++;
+	return k;
+}
+
+/* One of the snapshot's files: the experiment's jobs (as exp_write_*),
+ * then the waiting rows under their snapshot points. */
+static void snapshot_jobs(struct experiment *x, FILE *f, int series,
+			  const char **set, size_t nset)
+{
+	const struct exp_saved *sv = x->saved;
+	if (series)
+		exp_write_job_series(x, f);
+	else
+		exp_write_jobs(x, f, 1);
+	for (size_t i = 0; sv && i < sv->n; i++) {
+		const struct saved_row *row = &sv->rows[i];
+		if (!row_waits(row) || (series && !row->series))
+			continue;
+		struct runner_job j;
+		size_t pi = x->np + waiting_index(set, nset, row->settings);
+		row_job(row, &j);
+		if (series)
+			exp_job_series_line(x, f, pi, row->s, row->r, &j);
+		else
+			exp_job_line(x, f, pi, row->s, row->r, &j);
+	}
+}
+
+static int snapshot_files(struct experiment *x, const char *dir,
+			  const char **set, size_t nset, struct err *e)
+{
+	struct out_file f;
+	if (out_open(&f, dir, OUTDIR_JOBS_CSV, e))
+		return e->status;
+	snapshot_jobs(x, f.f, 0, set, nset);
+	if (out_commit(&f, e) || out_open(&f, dir, OUTDIR_JOB_POINTS_CSV, e))
+		return e->status;
+	write_job_points(x, f.f);
+	for (size_t k = 0; k < nset; k++)
+		exp_job_point_line(f.f, x->np + k, set[k]);
+	if (out_commit(&f, e))
+		return e->status;
+	if (!has_series_file(x))
+		return 0;
+	if (out_open(&f, dir, OUTDIR_JOB_SERIES_CSV, e))
+		return e->status;
+	snapshot_jobs(x, f.f, 1, set, nset);
+	return out_commit(&f, e);
+}
+
+int exp_write_job_snapshot(struct experiment *x, const char *dir,
+			   size_t *npoints, struct err *e)
+{
+	const char **set;
+	size_t nset;
+	if (waiting_settings(x->saved, &set, &nset))
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	int rc = snapshot_files(x, dir, set, nset, e);
+	*npoints = x->np + nset;
+	free(set);
+	return rc;
+}
+
+int exp_has_job_series(const struct experiment *x)
+{
+	return has_series_file(x);
 }
 
 int exp_write_shard(struct experiment *x, const char *dir, struct err *e)

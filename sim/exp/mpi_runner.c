@@ -215,7 +215,8 @@ static void store_result(struct runner_job *jobs, size_t n, const uint64_t *h,
 }
 
 static void dispatch(struct runner_job *jobs, size_t n, int nworkers,
-		     volatile int *interrupt)
+		     volatile int *interrupt, runner_finished_fn finished,
+		     void *ctx)
 {
 	size_t next = 0;
 	int active = nworkers;
@@ -224,8 +225,11 @@ static void dispatch(struct runner_job *jobs, size_t n, int nworkers,
 		MPI_Status st;
 		MPI_Recv(h, HDR_N, MPI_UINT64_T, MPI_ANY_SOURCE, TAG_RESULT,
 			 MPI_COMM_WORLD, &st);
-		if (h[H_JOB] != NO_JOB)
+		if (h[H_JOB] != NO_JOB) {
 			store_result(jobs, n, h, st.MPI_SOURCE);
+			if (finished)
+				finished(ctx, h[H_JOB], &jobs[h[H_JOB]]);
+		}
 		/* An interrupt on any rank stops the whole run. */
 		if (interrupt && !*interrupt && h[H_INTERRUPT])
 			*interrupt = (int)h[H_INTERRUPT];
@@ -301,17 +305,28 @@ static void share_results(struct runner_job *jobs, size_t n,
 	free(d);
 }
 
-void mpi_run_jobs(struct runner_job *jobs, size_t n, volatile int *interrupt)
+void mpi_run_jobs(struct runner_job *jobs, size_t n, volatile int *interrupt,
+		  runner_finished_fn finished, void *ctx)
 {
 	int size = world_size();
 	if (size <= 1) {
-		runner_run(jobs, n, 0, interrupt, NULL, NULL);
+		struct runner_hooks hk = { .finished = finished,
+					   .finished_ctx = ctx };
+		runner_run_hooked(jobs, n, 0, interrupt, &hk);
 		return;
 	}
 	int rank = mpi_rank();
 	if (rank == 0)
-		dispatch(jobs, n, size - 1, interrupt);
+		dispatch(jobs, n, size - 1, interrupt, finished, ctx);
 	else
 		work(jobs, n, interrupt);
 	share_results(jobs, n, interrupt, rank);
+}
+
+int mpi_share_status(int status)
+{
+	if (!mpi_active())
+		return status;
+	MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+	return status;
 }

@@ -21,7 +21,13 @@ int mpi_active(void);
 /* This process's rank (0 without MPI). */
 int mpi_rank(void);
 /* Run jobs[0..n) over the ranks; every rank must call it with the same job
- * list.  On return rank 0 holds every job's result. */
-void mpi_run_jobs(struct runner_job *jobs, size_t n, volatile int *interrupt);
+ * list.  On return rank 0 holds every job's result.  finished (may be
+ * NULL) is called on rank 0 as each result arrives, in arrival order. */
+void mpi_run_jobs(struct runner_job *jobs, size_t n, volatile int *interrupt,
+		  runner_finished_fn finished, void *ctx);
+/* Rank 0's status on every rank (a decision only rank 0 can take, such
+ * as whether the output folder could be locked); status itself without
+ * MPI. */
+int mpi_share_status(int status);
 
 #endif

@@ -21,7 +21,14 @@ int mpi_rank(void)
 	return 0;
 }
 
-void mpi_run_jobs(struct runner_job *jobs, size_t n, volatile int *interrupt)
+void mpi_run_jobs(struct runner_job *jobs, size_t n, volatile int *interrupt,
+		  runner_finished_fn finished, void *ctx)
 {
-	runner_run(jobs, n, 1, interrupt, NULL, NULL);
+	struct runner_hooks h = { .finished = finished, .finished_ctx = ctx };
+	runner_run_hooked(jobs, n, 1, interrupt, &h);
+}
+
+int mpi_share_status(int status)
+{
+	return status;
 }

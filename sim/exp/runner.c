@@ -20,8 +20,7 @@ struct pool {
 	atomic_size_t next;
 	size_t finished;
 	volatile int *interrupt;
-	runner_progress_fn progress;
-	void *ctx;
+	struct runner_hooks h;
 	pthread_mutex_t lock;
 };
 
@@ -97,10 +96,12 @@ static void *worker(void *arg)
 		if (i >= p->n)
 			break;
 		run_one(&p->jobs[i], p->interrupt);
+		if (p->h.finished)
+			p->h.finished(p->h.finished_ctx, i, &p->jobs[i]);
 		pthread_mutex_lock(&p->lock);
 		p->finished++;
-		if (p->progress)
-			p->progress(p->ctx, p->finished, p->n);
+		if (p->h.progress)
+			p->h.progress(p->h.progress_ctx, p->finished, p->n);
 		pthread_mutex_unlock(&p->lock);
 	}
 	return NULL;
@@ -109,8 +110,16 @@ static void *worker(void *arg)
 int runner_run(struct runner_job *jobs, size_t n, unsigned threads,
 	       volatile int *interrupt, runner_progress_fn progress, void *ctx)
 {
-	struct pool p = { .jobs = jobs, .n = n, .interrupt = interrupt,
-			  .progress = progress, .ctx = ctx };
+	struct runner_hooks h = { .progress = progress, .progress_ctx = ctx };
+	return runner_run_hooked(jobs, n, threads, interrupt, &h);
+}
+
+int runner_run_hooked(struct runner_job *jobs, size_t n, unsigned threads,
+		      volatile int *interrupt, const struct runner_hooks *h)
+{
+	struct pool p = { .jobs = jobs, .n = n, .interrupt = interrupt };
+	if (h)
+		p.h = *h;
 	atomic_init(&p.next, 0);
 	pthread_mutex_init(&p.lock, NULL);
 	if (threads == 0)

@@ -48,11 +48,28 @@ struct runner_job {
  * runner's lock): done so far and total. */
 typedef void (*runner_progress_fn)(void *ctx, size_t done, size_t total);
 
+/* Called once job i has run (done set, or 0 when a signal cut it short),
+ * from the worker thread that ran it, outside the runner's lock: the
+ * callee locks what it shares (the journal of finished jobs, journal.h). */
+typedef void (*runner_finished_fn)(void *ctx, size_t i,
+				   const struct runner_job *j);
+
+/* What a caller hears while jobs run; any member may be NULL. */
+struct runner_hooks {
+	runner_progress_fn progress;
+	void *progress_ctx;
+	runner_finished_fn finished;
+	void *finished_ctx;
+};
+
 /* Run jobs[0..n) on `threads` workers (0 = all online CPUs).  Stops starting
  * new jobs once *interrupt becomes non-zero (NULL: never).  Returns 0, or -1
  * if threads could not be created (jobs then run on the calling thread). */
 int runner_run(struct runner_job *jobs, size_t n, unsigned threads,
 	       volatile int *interrupt, runner_progress_fn progress, void *ctx);
+/* runner_run with every hook (h may be NULL). */
+int runner_run_hooked(struct runner_job *jobs, size_t n, unsigned threads,
+		      volatile int *interrupt, const struct runner_hooks *h);
 
 /* Free what runner_run allocated in jobs (kept series). */
 void runner_jobs_release(struct runner_job *jobs, size_t n);

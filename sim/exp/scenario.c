@@ -99,7 +99,8 @@ static int read_precision(struct scenario *sc, struct ynode *root,
 	if (cfg_string(p, "metric", NULL, &metric, e) ||
 	    cfg_number(p, "relative_halfwidth", NULL, 1e-9, 10,
 		       &sc->precision.rel_half, e) ||
-	    cfg_uint(p, "max_reps", "200", 2, 1000000, &sc->precision.max_reps, e))
+	    cfg_uint(p, "max_reps", "200", 2, SCENARIO_MAX_REPLICATIONS,
+		     &sc->precision.max_reps, e))
 		return e->status;
 	sc->precision.metric = model_metric_index(sc->model, metric);
 	if (sc->precision.metric < 0) {
@@ -393,8 +394,8 @@ static struct scenario *from_tree(const struct scenario_env *env,
 	double dur;
 	if (cfg_string(root, "name", sc->name, &name, e) ||
 	    cfg_uint(root, "seed", "1", 0, UINT64_MAX / 2, &sc->seed, e) ||
-	    cfg_uint(root, "replications", "20", 1, 1000000, &sc->replications,
-		     e) ||
+	    cfg_uint(root, "replications", "20", 1, SCENARIO_MAX_REPLICATIONS,
+		     &sc->replications, e) ||
 	    cfg_duration(root, "duration", "0", 0, 1.8e19, &dur, e) ||
 	    read_caps(sc, root, e) || read_series(sc, root, e) ||
 	    sweep_from_tree(&sc->sweep, root, e) || read_precision(sc, root, e) ||

@@ -42,6 +42,9 @@
 #include "sim/ytree.h"
 
 #define SCENARIO_MAX_STRATEGIES 8
+/* The most replications a point may have: `replications` and
+ * precision's `max_reps` (a bound job files are read against too). */
+#define SCENARIO_MAX_REPLICATIONS 1000000
 
 /* What the loader needs from the layers above it, which it never names:
  * the models to choose from and a resolver of references to files outside

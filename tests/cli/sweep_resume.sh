@@ -7,10 +7,13 @@
 # and writes the same bytes as one uninterrupted run (every output file,
 # job_series.csv and series.csv included) - starting from a folder with job
 # lines deleted, from one shard's folder, from an interrupted run; resuming a
-# complete folder gives the same bytes; a jobs.csv of another experiment is
-# refused (exit 2).  SIGINT during a sweep: exit status 130, the outputs are
-# there, summary.json says "complete": false, no temporary file is left, and
-# jobs cut short are recorded as not run (never as results).
+# complete folder gives the same bytes; the folder of another experiment
+# is refused by its manifest.json (exit 2, naming the axes, no output
+# folder made), and the jobs of another experiment under this one's
+# manifest by the job reader.  SIGINT during a sweep: exit status 130, the
+# outputs are there, summary.json says "complete": false, no temporary
+# file is left, and jobs cut short are recorded as not run (never as
+# results).
 # Does not pin: the numbers, nor how many jobs finish before the signal.
 # The sweep is scenarios/runqslower.yaml over workload.processes x
 # workload.lifetime (2 x 2 points, both strategies); the interrupted one
@@ -30,7 +33,7 @@ SCEN=scenarios/runqslower.yaml
 AXES="--sweep workload.processes=500,2000 --sweep workload.lifetime=200us,2ms"
 SMALL="$AXES --reps 4 --set duration=100ms --quiet --no-plots --threads 2"
 LONG="$AXES --reps 8 --set duration=1s --quiet --no-plots --threads 2"
-FILES="points.csv differences.csv summary.json jobs.csv job_series.csv series.csv scenario.resolved.yaml"
+FILES="points.csv differences.csv summary.json jobs.csv job_series.csv series.csv scenario.resolved.yaml manifest.json"
 
 sweep() {   # sweep ARGS... : bpfsim sweep SCEN ARGS, output on $tmp/last.*
 	"$BPFSIM" sweep $SCEN "$@" >"$tmp/last.out" 2>"$tmp/last.err"
@@ -77,13 +80,28 @@ same full fromshard "resume from shard 2/3"
 sweep $SMALL --resume "$tmp/full" --out "$tmp/again" || fail "resume (complete) exited $?"
 same full again "resume of a complete run"
 
-# Another experiment's jobs.csv (points 2 and 3 do not exist here).
-sweep --sweep workload.processes=500 --sweep workload.lifetime=200us,2ms --reps 4 \
-	--set duration=100ms --quiet --resume "$tmp/full" --out "$tmp/other"
+# Another experiment's folder: its manifest names other axes.
+OTHER="--sweep workload.processes=500 --sweep workload.lifetime=200us,2ms --reps 4
+--set duration=100ms --quiet --no-plots"
+# shellcheck disable=SC2086
+sweep $OTHER --resume "$tmp/full" --out "$tmp/other"
 rc=$?
 [ "$rc" = 2 ] || fail "resume from another experiment: exit $rc, expected 2"
-grep -q 'does not belong to this experiment' "$tmp/last.err" ||
+grep -q "refused: another experiment: the folder's sweep axes" "$tmp/last.err" ||
 	fail "resume from another experiment: unexpected message: $(cat "$tmp/last.err")"
+[ -e "$tmp/other" ] && fail "a refused --resume created its output folder"
+# Its jobs under this experiment's manifest (points 2 and 3 do not exist
+# here): the jobs themselves are refused.
+# shellcheck disable=SC2086
+sweep $OTHER --out "$tmp/one" || fail "one-axis sweep exited $?: $(cat "$tmp/last.err")"
+cp -R "$tmp/full" "$tmp/mixed"
+cp "$tmp/one/manifest.json" "$tmp/one/scenario.resolved.yaml" "$tmp/mixed/"
+# shellcheck disable=SC2086
+sweep $OTHER --resume "$tmp/mixed" --out "$tmp/other"
+rc=$?
+[ "$rc" = 2 ] || fail "resume of another experiment's jobs: exit $rc, expected 2"
+grep -q 'does not belong to this experiment' "$tmp/last.err" ||
+	fail "resume of another experiment's jobs: unexpected message: $(cat "$tmp/last.err")"
 
 # SIGINT after 1 s: a clean stop, then --resume completes it.
 # shellcheck disable=SC2086
