@@ -241,7 +241,7 @@ FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_LIB_SRCS := $(wildcard sim/*.c) \
 	$(filter-out sim/exp/mpi_runner.c,$(wildcard sim/exp/*.c)) \
-	$(wildcard models/*.c models/*/*.c) $(CALIB_COMMON)
+	sim/cli/env.c $(wildcard models/*.c models/*/*.c) $(CALIB_COMMON)
 FUZZERS := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 .PHONY: fuzz fuzzers
