@@ -250,8 +250,20 @@ static int read_job_points(struct exp_saved *sv, size_t from, const char *dir,
 	return rc;
 }
 
-/* The point a row belongs to, or SIZE_MAX while there is none (yet). */
-static size_t row_point(const struct experiment *x, const struct saved_row *row)
+/* The replications point p can have: its own, or up to max_reps under
+ * run-length control (exp_run grows cells that far, never further). */
+static size_t point_reps(const struct experiment *x, size_t p)
+{
+	const struct scenario *b = x->base;
+	size_t n = x->pts[p]->replications;
+	return b->precision.metric >= 0 && b->precision.max_reps > n
+		? b->precision.max_reps : n;
+}
+
+/* The point of the row's settings (or index), SIZE_MAX while there is
+ * none (yet). */
+static size_t settings_point(const struct experiment *x,
+			     const struct saved_row *row)
 {
 	if (!row->settings)
 		return row->p < x->np ? row->p : SIZE_MAX;
@@ -261,6 +273,15 @@ static size_t row_point(const struct experiment *x, const struct saved_row *row)
 		if (!strcmp(x->settings[p], row->settings))
 			return p;
 	return SIZE_MAX;
+}
+
+/* The point a row belongs to, or SIZE_MAX while there is none (yet): a
+ * replication beyond the point's replications belongs to none (placing
+ * it would grow the cell to it, 10^7 jobs for one line). */
+static size_t row_point(const struct experiment *x, const struct saved_row *row)
+{
+	size_t p = settings_point(x, row);
+	return p != SIZE_MAX && row->r < point_reps(x, p) ? p : SIZE_MAX;
 }
 
 /* Cap reasons are static strings in the engine; map text back to them. */
@@ -424,7 +445,27 @@ static struct saved_row *find_row(struct exp_saved *sv, size_t from, size_t p,
 	return NULL;
 }
 
-/* DIR/job_series.csv, if any, onto the rows read from DIR (from `from`). */
+/* The model's series columns (what every reader of a series indexes). */
+static size_t series_ncols(const struct model *m)
+{
+	size_t n = 0;
+	while (m->series_cols && m->series_cols[n])
+		n++;
+	return n;
+}
+
+/* Values in a CSV remainder: its commas + 1, or 0 when empty. */
+static size_t csv_count(const char *s)
+{
+	size_t n = s && *s && *s != '\n' && *s != '\r';
+	for (; s && *s; s++)
+		n += *s == ',';
+	return n;
+}
+
+/* DIR/job_series.csv, if any, onto the rows read from DIR (from `from`).
+ * A line's cols must be the model's series columns, and its values
+ * exactly rows x cols, counted before anything is allocated. */
 static int read_job_series(struct experiment *x, struct exp_saved *sv,
 			   size_t from, const char *dir, struct err *e)
 {
@@ -451,10 +492,18 @@ static int read_job_series(struct experiment *x, struct exp_saved *sv,
 		size_t p = strtoull(tok[0], NULL, 10), r = strtoull(tok[2], NULL, 10);
 		size_t s = strategy_index(x, tok[1]);
 		size_t rows = strtoull(tok[4], NULL, 10), cols = strtoull(tok[5], NULL, 10);
-		if (s == SIZE_MAX || !rows || !cols || rows > (1u << 24) || cols > 256) {
+		if (s == SIZE_MAX || !rows || !cols || rows > (1u << 24) ||
+		    cols != series_ncols(x->base->model)) {
 			rc = err_set(e, ERR_INPUT, path, lineno, 1,
 				     "series of job (%s, %s, %s) does not belong "
 				     "to this experiment", tok[0], tok[1], tok[2]);
+			break;
+		}
+		if (csv_count(save) != rows * cols) {
+			rc = err_set(e, ERR_INPUT, path, lineno, 1, "series of job "
+				     "(%s, %s, %s) does not hold rows x cols = "
+				     "%zu values", tok[0], tok[1], tok[2],
+				     rows * cols);
 			break;
 		}
 		struct saved_row *row = find_row(sv, from, p, s, r);
