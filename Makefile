@@ -92,6 +92,9 @@ SAN := $(BUILD)/asan
 LIB_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst %.c,$(SAN)/%.o,$(LIB_SRCS))
 TESTS := $(patsubst tests/%.c,$(SAN)/tests/%,$(TEST_SRCS))
+# The fuzz harnesses replayed over their saved inputs (tests/fuzz/replay.c).
+REPLAYS := $(patsubst tests/fuzz/fuzz_%.c,$(SAN)/tests/fuzz/replay-%,\
+	$(wildcard tests/fuzz/fuzz_*.c))
 BENCHES := $(patsubst tests/%.c,$(OBJ)/tests/%,$(BENCH_SRCS))
 
 .PHONY: all demo check unit-tests cli-tests bench install uninstall clean deps \
@@ -148,6 +151,22 @@ $(SAN)/tests/%: $(SAN)/tests/%.o $(SAN)/libbpfsim.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
 
+# replay-NAME: tests/fuzz/replay.c (NAME compiled in) + fuzz_NAME.c, gcc,
+# ASan + UBSan, no libFuzzer.
+.SECONDARY: $(patsubst $(SAN)/tests/fuzz/replay-%,$(SAN)/tests/fuzz/replay-%.o \
+	$(SAN)/tests/fuzz/fuzz_%.o,$(REPLAYS))
+# (Static patterns: the dependency files replay-NAME.d must not match.)
+$(REPLAYS:=.o): $(SAN)/tests/fuzz/replay-%.o: tests/fuzz/replay.c
+	$(call msg,CC-SAN,$< ($*))
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -DREPLAY_NAME='"$*"' -MMD -MP \
+		-c -o $@ $<
+
+$(REPLAYS): $(SAN)/tests/fuzz/replay-%: $(SAN)/tests/fuzz/replay-%.o \
+		$(SAN)/tests/fuzz/fuzz_%.o $(SAN)/libbpfsim.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
 $(OBJ)/tests/%: $(OBJ)/tests/%.o $(OBJ)/libbpfsim.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
@@ -156,17 +175,19 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory bpfsim
 	./bpfsim compare scenarios/runqslower.yaml --out out/demo
 
-# Unit tests and CLI tests, all under ASan + UBSan; a sanitizer report fails
-# the run (halt_on_error, no recovery).
+# Unit tests, CLI tests and the fuzz harnesses replayed over their saved
+# crashes and seeds (REPLAYS), all under ASan + UBSan; a sanitizer report
+# fails the run (halt_on_error, no recovery).
 # The MPI test runs the MPI build (BPFSIM_MPI) without sanitizers: Open MPI
 # itself does not run clean under LeakSanitizer.
 check: check-deps
-	$(Q)$(MAKE) --no-print-directory bpfsim $(BUILD)/bpfsim-asan $(TESTS)
+	$(Q)$(MAKE) --no-print-directory bpfsim $(BUILD)/bpfsim-asan $(TESTS) \
+		$(REPLAYS)
 	$(Q)$(MAKE) --no-print-directory MPI=1 $(BUILD)/bpfsim-mpi
 	$(Q)ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	BPFSIM_MPI=$(BUILD)/bpfsim-mpi \
-	sh tests/run-tests.sh $(BUILD)/bpfsim-asan $(TESTS)
+	sh tests/run-tests.sh $(BUILD)/bpfsim-asan $(TESTS) $(REPLAYS)
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory bpfsim $(BENCHES)
@@ -228,10 +249,15 @@ docs-figures: bpfsim
 # ---- fuzzing (libFuzzer) ---------------------------------------------------
 # make fuzz FUZZ_SECONDS=N   build tests/fuzz/fuzz_*.c (the scenario loader,
 #                            the distribution parser, the calibration file
-#                            loader) with clang's -fsanitize=fuzzer,address,
-#                            undefined and run each harness N seconds
-#                            (default 60); seeds from scenarios/ and
-#                            tests/bad/, see tests/fuzz/run.sh.
+#                            loader, the job files, the output folder's
+#                            JSON, the workload trace) with clang's
+#                            -fsanitize=fuzzer,address,undefined and run
+#                            each harness N seconds (default 60); seeds and
+#                            dictionaries: tests/fuzz/README.md, run.sh.
+# make fuzzers               build them only; FUZZERS='...' picks some, e.g.
+#                            make fuzz FUZZERS=build/fuzz/fuzz_trace.
+# make check replays every harness over tests/fuzz/regress/ and seed/ with
+# gcc (REPLAYS above): no clang needed there.
 # The library is rebuilt with clang's coverage instrumentation in its own
 # folder (sim/, models/ and calibrate/'s file code: no plots, no BPF, no main).
 FUZZ_CC ?= clang
@@ -241,7 +267,7 @@ FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_LIB_SRCS := $(wildcard sim/*.c) \
 	$(filter-out sim/exp/mpi_runner.c,$(wildcard sim/exp/*.c)) \
-	$(wildcard models/*.c models/*/*.c) $(CALIB_COMMON)
+	sim/cli/env.c $(wildcard models/*.c models/*/*.c) $(CALIB_COMMON)
 FUZZERS := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 .PHONY: fuzz fuzzers

@@ -10,7 +10,10 @@
 # complete folder gives the same bytes; the folder of another experiment
 # is refused by its manifest.json (exit 2, naming the axes, no output
 # folder made), and the jobs of another experiment under this one's
-# manifest by the job reader.  SIGINT during a sweep: exit status 130, the
+# manifest by the job reader, and so are a job beyond its point's
+# replications, a series of another width than the model's and a series
+# line without rows x cols values (tests/fuzz/fuzz_jobfile.c's inputs).
+# SIGINT during a sweep: exit status 130, the
 # outputs are there, summary.json says "complete": false, no temporary
 # file is left, and jobs cut short are recorded as not run (never as
 # results).
@@ -102,6 +105,27 @@ rc=$?
 [ "$rc" = 2 ] || fail "resume of another experiment's jobs: exit $rc, expected 2"
 grep -q 'does not belong to this experiment' "$tmp/last.err" ||
 	fail "resume of another experiment's jobs: unexpected message: $(cat "$tmp/last.err")"
+
+# Job files that do not fit the experiment: refused before anything is
+# allocated for them (a replication of 10^7 grew its cell to 10^7 jobs; a
+# wider series was read past the model's columns).
+refused() {   # refused NAME SED-SCRIPT FILE MESSAGE
+	cp -R "$tmp/full" "$tmp/$1"
+	sed -i "$2" "$tmp/$1/$3"
+	# shellcheck disable=SC2086
+	sweep $SMALL --resume "$tmp/$1" --out "$tmp/$1.out"
+	rc=$?
+	[ "$rc" = 2 ] || fail "resume ($1): exit $rc, expected 2"
+	grep -q "$4" "$tmp/last.err" ||
+		fail "resume ($1): unexpected message: $(cat "$tmp/last.err")"
+}
+F5='\([^,]*,[^,]*,[^,]*,[^,]*\),\([0-9]*\),\([0-9]*\),'
+refused far-replication '2s/^0,hash,0,/0,hash,9999999,/' jobs.csv \
+	'job (0, hash, 9999999) does not belong to this experiment'
+refused wide-series "2s/^$F5/\\1,\\2,14,/" job_series.csv \
+	"series of 14 columns: the model's series has 13"
+refused long-series "2s/^$F5/\\1,16777216,\\3,/" job_series.csv \
+	'series of 16777216 rows: a run keeps 1 to 1000000'
 
 # SIGINT after 1 s: a clean stop, then --resume completes it.
 # shellcheck disable=SC2086

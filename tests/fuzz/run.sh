@@ -2,11 +2,14 @@
 # run.sh - run every libFuzzer harness for SECONDS each (make fuzz).
 # Usage: tests/fuzz/run.sh SECONDS FUZZER...   (from the repository root)
 #
-# Seeds: scenarios/ (and costs/, calibration/), tests/bad/ (and inc/),
-# tests/scenarios/ and the harness's own crash regressions
-# tests/fuzz/regress/NAME/ (read-only: libFuzzer does not recurse into
-# sub-folders, hence the list); new inputs go to
-# build/fuzz/corpus-NAME (kept between runs).  Crashes, leaks, timeouts and
+# Seeds: the harness's own crash regressions tests/fuzz/regress/NAME/ and,
+# when it has one, its seed corpus tests/fuzz/seed/NAME/ (tests/fuzz/seeds.sh
+# makes them from real runs); harnesses without one (the scenario, the
+# distribution and the calibration file readers) start from scenarios/
+# (and costs/, calibration/), tests/bad/ (and inc/) and tests/scenarios/
+# (read-only: libFuzzer does not recurse into sub-folders, hence the
+# list).  The dictionary is tests/fuzz/NAME.dict, else scenario.dict.  New
+# inputs go to build/fuzz/corpus-NAME (kept between runs).  Crashes, leaks, timeouts and
 # out-of-memory inputs are written as build/fuzz/NAME-crash-* (etc.) and
 # fail the run: fix the bug, then copy the input into tests/fuzz/regress/NAME/.
 # Each harness's log is build/fuzz/NAME.log; its last libFuzzer lines
@@ -15,7 +18,6 @@
 # libFuzzer writes each job's log to ./fuzz-JOB.log instead).
 set -u
 secs=$1; shift
-dict=tests/fuzz/scenario.dict
 status=0
 for f in "$@"; do
 	name=$(basename "$f")
@@ -23,11 +25,17 @@ for f in "$@"; do
 	corpus=build/fuzz/corpus-$name
 	mkdir -p "$corpus" "tests/fuzz/regress/$name"
 	log=build/fuzz/$name.log
+	dict=tests/fuzz/$name.dict
+	[ -f "$dict" ] || dict=tests/fuzz/scenario.dict
 	echo "== fuzz $name for ${secs}s (log $log)"
+	if [ -d "tests/fuzz/seed/$name" ]; then
+		shared="tests/fuzz/seed/$name"
+	else
+		shared="scenarios scenarios/costs scenarios/calibration tests/bad
+			tests/bad/inc tests/scenarios"
+	fi
 	seeds=
-	for d in "tests/fuzz/regress/$name" scenarios scenarios/costs \
-		scenarios/calibration tests/bad tests/bad/inc \
-		tests/scenarios; do
+	for d in "tests/fuzz/regress/$name" $shared; do
 		[ -d "$d" ] && seeds="$seeds $d"
 	done
 	# shellcheck disable=SC2086
