@@ -191,6 +191,9 @@ struct rq_run {
 	uint32_t ntask;        /* allocated entries of task[] */
 	uint32_t last_pid;
 	uint32_t rr_next;      /* placement: round_robin's next CPU */
+	uint64_t *ll;          /* placement: least_loaded's tournament tree
+				  (place.h), or NULL */
+	uint32_t ll_leaves;    /* its leaves: cpus rounded up to a power of 2 */
 	uint64_t runq_seq;     /* fair: enqueue order, the heap's tie-break */
 	uint64_t incarnations;
 	const struct storage_ops *sops;
