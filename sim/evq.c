@@ -71,9 +71,9 @@
 #define EVQ_PREFETCH_FROM 8192
 
 /* Radix heap: 65 buckets (times equal to base, then one per differing bit),
- * each a list of chunks.  A chunk is 2 KiB: a short header and 63 events. */
+ * each a list of chunks.  A chunk is 1 KiB: a short header and 31 events. */
 #define EVQ_BUCKETS 65
-#define EVQ_CHUNK 63
+#define EVQ_CHUNK 31
 /* Spare chunks kept for emptying a bucket inside evq_pop: its events go to
  * at most 64 lower buckets, each opening at most one partly filled chunk
  * beyond what the emptied chunks give back (see radix_refill). */

@@ -16,7 +16,7 @@
  * O(log n)).  A queue that grows past big_on pending events (default
  * EVQ_BIG_ON) becomes a radix heap on the time: 65 buckets by the highest
  * bit in which an event's time differs from the last popped one, each a
- * list of 2 KiB chunks.  A pop empties the lowest bucket into lower ones,
+ * list of 1 KiB chunks.  A pop empties the lowest bucket into lower ones,
  * so an event moves at most 64 times, each a sequential 32-byte copy instead
  * of a cache miss per heap level: the shape for 10^5-10^7 pending events.
  * It shrinks back to the heap at big_off (default EVQ_BIG_OFF).  The radix
@@ -27,8 +27,8 @@
  * the events never shows in the pop order, the dropped count or peek.
  *
  * Memory: an event is 32 bytes.  The heap grows by 1.5x: at most ~48 bytes
- * per pending event.  The radix heap uses ~32.5 bytes per pending event plus
- * at most ~130 chunks (~270 KiB) of partly filled and spare chunks, and
+ * per pending event.  The radix heap uses ~33 bytes per pending event plus
+ * at most ~130 chunks (~130 KiB) of partly filled and spare chunks, and
  * keeps a heap array of big_off events for the way back.  Add 4 bytes per
  * target for the generation table.  Memory is kept until evq_fini (evq_clear
  * keeps it too).  Tuned for 10^7 pending events (a batch of millions of
