@@ -470,7 +470,8 @@ static int radix_push(struct evq *q, const struct evq_event *ev)
 /* Pop in radix mode.  Returns 1 (an event), 0 (empty) or -1: the queue
  * went back to the heap with no live event found yet (the caller goes on
  * there). */
-static int radix_pop(struct evq *q, struct evq_event *out)
+static __attribute__((noinline)) int radix_pop(struct evq *q,
+					       struct evq_event *out)
 {
 	struct evq_radix *R = q->rad;
 
@@ -569,17 +570,6 @@ void evq_clear(struct evq *q)
 		memset(q->gens, 0, q->ngens * sizeof(*q->gens));
 }
 
-/* The slow path of a heap push: grow the heap, or turn it into the radix
- * heap.  Returns 0, or -1 with nothing changed. */
-static int heap_make_room(struct evq *q)
-{
-	if (q->big_on && q->n >= q->big_on && !q->past && heap_to_radix(q) == 0)
-		return 0;
-	if (q->n == q->cap && heap_grow(q) < 0)
-		return -1;
-	return 0;
-}
-
 /* A push before base in radix mode: back to the heap for good.  The heap
  * must hold n + 1 events.  Returns 0, or -1 with nothing changed. */
 static int radix_leave(struct evq *q)
@@ -600,6 +590,24 @@ static int radix_leave(struct evq *q)
 	return 0;
 }
 
+/* Every push but one into a heap with room: grow the heap or turn it
+ * into the radix heap (when it is full with big_on or more pending), push
+ * into the radix heap, or hand it back to the heap (a push before base).
+ * Returns 0, or -1 with nothing changed. */
+static int push_slow(struct evq *q, const struct evq_event *ev)
+{
+	if (!q->big && !(q->big_on && q->n >= q->big_on && !q->past &&
+			 heap_to_radix(q) == 0) &&
+	    heap_grow(q) < 0)
+		return -1;
+	if (q->big && ev->time < q->rad->base && radix_leave(q) < 0)
+		return -1;
+	if (q->big)
+		return radix_push(q, ev);
+	heap_insert(q->heap, q->n++, ev);
+	return 0;
+}
+
 int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
 	     uint64_t data)
 {
@@ -609,23 +617,16 @@ int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
 	SIM_CHECK(q->seq < EVQ_SEQ_MAX);
 	if (target >= q->ngens && gens_grow(q, target) < 0)
 		return -1;
-	if (!q->big && (q->n == q->cap || q->n >= q->big_on) &&
-	    heap_make_room(q) < 0)
-		return -1;
-	if (q->big && time < q->rad->base && radix_leave(q) < 0)
-		return -1;
 
 	ev.time = time;
 	ev.seqkind = q->seq << 16 | kind;
 	ev.data = data;
 	ev.target = target;
 	ev.gen = q->gens[target];
-	if (q->big) {
-		if (radix_push(q, &ev) < 0)
-			return -1;
-	} else {
-		heap_insert(q->heap, q->n++, &ev);
-	}
+	if (!q->big && q->n < q->cap)
+		heap_insert(q->heap, q->n++, &ev);   /* the common case */
+	else if (push_slow(q, &ev) < 0)
+		return -1;
 	q->seq++;
 	return 0;
 }

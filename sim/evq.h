@@ -13,10 +13,12 @@
  *
  * Two representations, one order.  A small queue is an implicit 4-ary
  * min-heap (the tens of events of M/M/c live in L1; push and pop are
- * O(log n)).  A queue that grows past big_on pending events (default
- * EVQ_BIG_ON) becomes a radix heap on the time: 65 buckets by the highest
- * bit in which an event's time differs from the last popped one, each a
- * list of 1 KiB chunks.  A pop empties the lowest bucket into lower ones,
+ * O(log n)).  A heap that must grow with big_on or more pending events
+ * (default EVQ_BIG_ON; the heap grows by 1.5x, so the switch comes at the
+ * first growth past it) becomes a radix heap on the time: 65 buckets by
+ * the highest bit in which an event's time differs from the last popped
+ * one, each a list of 1 KiB chunks.  A pop empties the lowest bucket into
+ * lower ones,
  * so an event moves at most 64 times, each a sequential 32-byte copy instead
  * of a cache miss per heap level: the shape for 10^5-10^7 pending events.
  * It shrinks back to the heap at big_off (default EVQ_BIG_OFF).  The radix
@@ -72,8 +74,9 @@ struct evq {
 	uint64_t last;       /* time of the last entry popped (live or not), ns */
 	struct evq_radix *rad; /* radix heap state, NULL until first used */
 	size_t big_on, big_off; /* switch to the radix heap when a push finds
-				   big_on pending, back when a pop leaves
-				   big_off; big_on = SIZE_MAX: heap only */
+				   the heap full with big_on or more pending,
+				   back when a pop leaves big_off; big_on =
+				   SIZE_MAX: heap only */
 	int big;             /* 1: the events are in the radix heap */
 	int past;            /* a push went before the last popped time:
 				heap only until evq_clear */
@@ -84,7 +87,8 @@ struct evq {
 int evq_init(struct evq *q, size_t capacity_hint);
 /* Set the switch points (big_off < big_on; big_on = SIZE_MAX keeps the
  * heap whatever the size).  For tests and benchmarks: the pop order does
- * not depend on them.  Takes effect at the next push or pop. */
+ * not depend on them.  Takes effect when the heap next grows (to the
+ * radix heap) or at the next pop (back). */
 void evq_tune(struct evq *q, size_t big_on, size_t big_off);
 /* Release memory; q may be zeroed or initialised.  Safe to call twice. */
 void evq_fini(struct evq *q);
