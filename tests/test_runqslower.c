@@ -59,10 +59,10 @@
  *   - least_loaded placement breaks ties towards CPU 0: one task on 4 CPUs
  *     only ever makes CPU 0 do anything (seen through the CPU events the
  *     model schedules: targets 0..cpus-1 are the CPUs, as the model
- *     numbers them), while random and round_robin spread it; its
- *     tournament tree agrees with a scan of the CPUs after every event
- *     (37 CPUs, every runqueue discipline, preemption, idle wake-up
- *     latency, parents, busy residents);
+ *     numbers them), while random and round_robin spread it; its idle
+ *     bitmap and tournament tree agree with a scan of the CPUs after
+ *     every event (37 CPUs, every runqueue discipline, preemption, idle
+ *     wake-up latency, parents, busy residents, CPUs never idle);
  *   - caps.max_live_tasks ends the run as SIM_CAPPED ("max_live_tasks");
  *   - an open arrival process (poisson, interval) without duration or
  *     spawns is refused at init with a clear message, and by scenario_load
@@ -904,11 +904,13 @@ static void test_least_loaded_ties(void **state)
 
 /* ---- caps and refusals --------------------------------------------------- */
 
-/* least_loaded's tournament tree against a scan of the CPUs after every
- * event (rq_place_check), on 37 CPUs (not a power of two) under every
- * runqueue discipline, wake-up preemption, idle wake-up latency, parents
- * forking Poisson arrivals and busy residents: loads move through every
- * path that sets runq_len, cur or next. */
+/* least_loaded's idle bitmap and tournament tree against a scan of the
+ * CPUs after every event (rq_place_check), on 37 CPUs (not a power of
+ * two) under every runqueue discipline, wake-up preemption, idle wake-up
+ * latency, parents forking Poisson arrivals and busy residents: loads move
+ * through every path that sets runq_len, cur or next.  With 20 busy
+ * residents some CPU is mostly idle (the bitmap answers); with 60 no CPU
+ * ever is (the tree answers every wake-up). */
 static uint64_t place_checked;
 
 static void place_spy(struct sim *s, void *st, const struct evq_event *ev)
@@ -924,12 +926,14 @@ static void place_spy(struct sim *s, void *st, const struct evq_event *ev)
 static void test_least_loaded_tree(void **state)
 {
 	(void)state;
-	static const char *const variants[] = {
-		"runqueue: fifo\n",
-		"runqueue: fifo\nwakeup_preemption: exponential(20us)\n"
-		"idle_wakeup: exponential(5us)\n",
-		"runqueue: woken_first\nwakeup_preemption: 10us\n",
-		"runqueue: fair\n",
+	static const struct { const char *keys; int busy; } variants[] = {
+		{ "runqueue: fifo\n", 20 },
+		{ "runqueue: fifo\nwakeup_preemption: exponential(20us)\n"
+		  "idle_wakeup: exponential(5us)\n", 20 },
+		{ "runqueue: woken_first\nwakeup_preemption: 10us\n", 20 },
+		{ "runqueue: fair\n", 20 },
+		{ "runqueue: fifo\n", 60 },
+		{ "runqueue: fair\n", 60 },
 	};
 	struct model spy = *M;
 	spy.handle = place_spy;
@@ -943,8 +947,9 @@ static void test_least_loaded_tree(void **state)
 			 "  slice: 200us\n  start: batch\n"
 			 "  block: {probability: 0.5, run: exponential(50us),\n"
 			 "          sleep: exponential(100us)}\n"
-			 "  resident: {tasks: 400, busy: 20, run: exponential(20us),\n"
-			 "             sleep: exponential(500us)}\n", variants[v]);
+			 "  resident: {tasks: 400, busy: %d, run: exponential(20us),\n"
+			 "             sleep: exponential(500us)}\n", variants[v].keys,
+			 variants[v].busy);
 		struct cfgh h;
 		cfg_open(&h, y, "hash");
 		struct sim s;

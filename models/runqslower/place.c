@@ -1,12 +1,12 @@
-/* place.c - the `placement` choices, least_loaded as a tournament tree
- * (place.h).
+/* place.c - the `placement` choices; least_loaded from an idle bitmap and
+ * a lazily updated tournament tree (place.h).
  *
- * Layout: ll[1] is the root; node i has children 2i and 2i + 1; the
+ * Tree layout: ll[1] is the root; node i has children 2i and 2i + 1; the
  * leaves are ll[leaves + c] for CPU c, with leaves the power of two at or
  * above cpus, and the padding leaves hold UINT64_MAX (never chosen).  An
  * update rewrites a leaf and recomputes its ancestors, stopping where a
- * node comes out unchanged: most wake-ups and switches move a CPU's load
- * by one and the root path changes only near the bottom.
+ * node comes out unchanged.  The dirty list holds each CPU at most once
+ * (ll_mark), so it never exceeds cpus entries.
  */
 #include <stdlib.h>
 
@@ -30,8 +30,15 @@ int place_init(struct rq_run *R)
 	while (leaves < n)
 		leaves *= 2;
 	R->ll = malloc(2 * (size_t)leaves * sizeof(*R->ll));
-	if (!R->ll)
-		return -1;
+	R->ll_dirty = malloc(n * sizeof(*R->ll_dirty));
+	R->ll_mark = calloc(n, sizeof(*R->ll_mark));
+	R->ll_idle = calloc((n + 63) / 64, sizeof(*R->ll_idle));
+	R->ll_ndirty = 0;
+	if (!R->ll || !R->ll_dirty || !R->ll_mark || !R->ll_idle)
+		return -1;   /* place_fini frees what was allocated */
+	for (uint32_t c = 0; c < n; c++)
+		if (leaf_key(R, c) >> 32 == 0)
+			R->ll_idle[c / 64] |= UINT64_C(1) << (c % 64);
 	R->ll_leaves = leaves;
 	for (uint32_t i = 0; i < leaves; i++)
 		R->ll[leaves + i] = i < n ? leaf_key(R, i) : UINT64_MAX;
@@ -45,10 +52,17 @@ int place_init(struct rq_run *R)
 void place_fini(struct rq_run *R)
 {
 	free(R->ll);
+	free(R->ll_dirty);
+	free(R->ll_mark);
+	free(R->ll_idle);
+	R->ll_idle = NULL;
 	R->ll = NULL;
+	R->ll_dirty = NULL;
+	R->ll_mark = NULL;
 }
 
-void place_update(struct rq_run *R, uint32_t c)
+/* Bring CPU c's leaf and its ancestors up to date. */
+static void place_update(struct rq_run *R, uint32_t c)
 {
 	uint64_t *t = R->ll;
 	size_t i = R->ll_leaves + (size_t)c;
@@ -65,6 +79,17 @@ void place_update(struct rq_run *R, uint32_t c)
 	}
 }
 
+/* Update the tree for every CPU noted since the last flush. */
+static void place_flush(struct rq_run *R)
+{
+	for (uint32_t i = 0; i < R->ll_ndirty; i++) {
+		uint32_t c = R->ll_dirty[i];
+		R->ll_mark[c] = 0;
+		place_update(R, c);
+	}
+	R->ll_ndirty = 0;
+}
+
 uint32_t place_cpu(struct rq_run *R)
 {
 	const struct rq_cfg *cfg = R->cfg;
@@ -78,6 +103,15 @@ uint32_t place_cpu(struct rq_run *R)
 		return c;
 	}
 	default: {
+		/* A CPU at load 0 is the least loaded: the lowest one. */
+		for (uint32_t w = 0; w < (n + 63) / 64; w++)
+			if (R->ll_idle[w]) {
+				uint32_t c = w * 64 +
+					(uint32_t)__builtin_ctzll(R->ll_idle[w]);
+				SIM_CHECK(c < n && leaf_key(R, c) >> 32 == 0);
+				return c;
+			}
+		place_flush(R);
 		uint32_t c = (uint32_t)R->ll[1];
 		/* The winner's leaf is its load now (cheap; tests check every
 		 * leaf against a scan). */
@@ -87,13 +121,14 @@ uint32_t place_cpu(struct rq_run *R)
 	}
 }
 
-int rq_place_check(const void *state)
+int rq_place_check(void *state)
 {
-	const struct rq_run *R = state;
+	struct rq_run *R = state;
 	uint32_t n = (uint32_t)R->cfg->cpus, best = 0;
 	uint64_t bl = UINT64_MAX;
 	if (!R->ll)
 		return 1;
+	place_flush(R);
 	for (uint32_t c = 0; c < n; c++) {
 		const struct cpu *p = &R->cpu[c];
 		uint64_t load = p->runq_len + (p->cur != NIL || p->next != NIL);
@@ -101,7 +136,8 @@ int rq_place_check(const void *state)
 			bl = load;
 			best = c;
 		}
-		if (R->ll[R->ll_leaves + c] != leaf_key(R, c))
+		if (R->ll[R->ll_leaves + c] != leaf_key(R, c) ||
+		    !(R->ll_idle[c / 64] >> (c % 64) & 1) != (load != 0))
 			return -1;
 	}
 	for (uint32_t i = 1; i < R->ll_leaves; i++) {
