@@ -61,24 +61,26 @@ static double peak_rss_mib(void)
 
 int main(int argc, char **argv)
 {
-	const char *sets[32];
+	const char *sets[32], *path = NULL;
 	size_t nsets = 0;
 	int heap_only = 0;
 	struct err e;
-	if (argc < 2) {
-		fprintf(stderr, "usage: bench_sim SCENARIO [--heap] [--set k=v]...\n");
-		return 2;
-	}
-	for (int i = 2; i < argc; i++) {
+	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--heap"))
 			heap_only = 1;
 		else if (!strcmp(argv[i], "--set") && i + 1 < argc && nsets < 32)
 			sets[nsets++] = argv[++i];
+		else if (!path)
+			path = argv[i];
+	}
+	if (!path) {
+		fprintf(stderr, "usage: bench_sim SCENARIO [--heap] [--set k=v]...\n");
+		return 2;
 	}
 	gsl_set_error_handler_off();
 	err_init(&e);
 	double rss0 = peak_rss_mib();
-	struct scenario *sc = scenario_load(&cli_env, argv[1], sets, nsets, 0, NULL, &e);
+	struct scenario *sc = scenario_load(&cli_env, path, sets, nsets, 0, NULL, &e);
 	if (!sc) {
 		err_print(&e);
 		return 2;
