@@ -140,6 +140,13 @@ static size_t grow_size(size_t cap, size_t need, size_t elem)
 	return n;
 }
 
+/* The push fast path's bound (evq.h): cap while the heap holds the
+ * events, 0 otherwise.  Called wherever cap or big changes. */
+static void set_room(struct evq *q)
+{
+	q->room = q->big ? 0 : q->cap;
+}
+
 static int heap_grow(struct evq *q)
 {
 	size_t cap = grow_size(q->cap, q->n + 1, sizeof(*q->heap));
@@ -152,6 +159,7 @@ static int heap_grow(struct evq *q)
 		return -1;
 	q->heap = h;
 	q->cap = cap;
+	set_room(q);
 	return 0;
 }
 
@@ -209,7 +217,8 @@ static inline void heap_insert(struct evq_event *h, size_t n,
  * cmov+prefetch, ~850 ns cmov alone).  With the default switch points the
  * big loop runs only in a queue held as a heap for good (evq.h) or tuned
  * so (evq_tune). */
-static inline void sift_down_root(struct evq_event *h, size_t n)
+static inline __attribute__((always_inline)) void
+sift_down_root(struct evq_event *h, size_t n)
 {
 	const struct evq_event x = h[n];
 	size_t i = 0;
@@ -429,6 +438,7 @@ static int heap_to_radix(struct evq *q)
 			q->cap = cap;
 		}
 	}
+	set_room(q);
 	return 0;
 }
 
@@ -449,6 +459,7 @@ static void radix_to_heap(struct evq *q)
 	SIM_CHECK(n == q->n);
 	radix_reset(R);
 	q->big = 0;
+	set_room(q);
 }
 
 /* Push in radix mode.  ev->time >= base: the monotone case. */
@@ -526,6 +537,7 @@ int evq_init(struct evq *q, size_t capacity_hint)
 	if (!q->heap)
 		return -1;
 	q->cap = capacity_hint;
+	set_room(q);
 	return 0;
 }
 
@@ -561,6 +573,7 @@ void evq_clear(struct evq *q)
 	if (q->rad)
 		radix_reset(q->rad);
 	q->big = 0;
+	set_room(q);
 	q->past = 0;
 	q->n = 0;
 	q->seq = 0;
@@ -623,7 +636,7 @@ int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
 	ev.data = data;
 	ev.target = target;
 	ev.gen = q->gens[target];
-	if (!q->big && q->n < q->cap)
+	if (q->n < q->room)
 		heap_insert(q->heap, q->n++, &ev);   /* the common case */
 	else if (push_slow(q, &ev) < 0)
 		return -1;

@@ -67,6 +67,8 @@ struct evq {
 	struct evq_event *heap; /* the 4-ary heap (while !big) */
 	size_t n, cap;       /* pending entries (either representation); heap
 				capacity, events */
+	size_t room;         /* a push finding n below this goes straight into
+				the heap: cap, or 0 in radix mode */
 	uint64_t seq;        /* next sequence number */
 	uint32_t *gens;      /* generation per target */
 	size_t ngens;
