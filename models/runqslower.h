@@ -6,6 +6,7 @@
  * rq_totals() exposes a finished run's per-host CPU time split so tests can
  * check conservation and compare strategies without parsing metrics;
  * rq_cpu_totals() one CPU's, so tests can see where a hook's cost landed.
+ * rq_place_check() holds least_loaded's tree against a scan of the CPUs.
  */
 #ifndef BPFSIM_RUNQSLOWER_H
 #define BPFSIM_RUNQSLOWER_H
@@ -42,5 +43,12 @@ struct rq_census {
 };
 /* The run's census (state: struct sim.state, after init).  Returns 0. */
 int rq_start_census(const void *state, struct rq_census *c);
+/* least_loaded (models/runqslower/place.h): once brought up to date (as a
+ * choice would), every leaf of the tree is its CPU's load now, every node
+ * the least of its children, and the root the CPU a scan from CPU 0
+ * keeping the first strict minimum picks (state: struct sim.state, between
+ * events).  Returns 0, -1 on a mismatch, 1 when the placement is not
+ * least_loaded (no tree). */
+int rq_place_check(void *state);
 
 #endif

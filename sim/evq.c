@@ -1,32 +1,60 @@
-/* evq.c - the pending-event set: an implicit 4-ary min-heap with lazy cancel.
+/* evq.c - the pending-event set: a 4-ary min-heap that becomes a radix heap
+ * when it grows big, with lazy cancel.
  *
- * Layout: heap[0] is the earliest event; the children of slot i are slots
- * 4i+1 .. 4i+4 and its parent is (i-1)/4.  Four children of 32 bytes span
- * two or three cache lines, so a level of sift-down costs a few line fills
- * while the tree is half as deep as a binary one: the right shape for 10^7
- * pending events, where every pop is memory-bound.  For the tens of events
- * of an M/M/c queue everything sits in L1 and what matters is instructions
- * and mispredicted branches, so both sifts move a *hole* instead of swapping
- * (one 32-byte copy per level, the displaced event written once at the end)
- * and the small-heap child scan compiles to cmovs.
+ * The heap.  heap[0] is the earliest event; the children of slot i are
+ * slots 4i+1 .. 4i+4 and its parent is (i-1)/4.  Four children of 32 bytes
+ * span two or three cache lines, so a level of sift-down costs a few line
+ * fills while the tree is half as deep as a binary one.  For the tens of
+ * events of an M/M/c queue everything sits in L1 and what matters is
+ * instructions and mispredicted branches, so both sifts move a *hole*
+ * instead of swapping (one 32-byte copy per level, the displaced event
+ * written once at the end) and the small-heap child scan compiles to cmovs.
+ * Past L2 every level of a pop is a cache miss (~300 ns a pop at 10^5
+ * pending in the 256-CPU runqslower world), which is what the radix heap is
+ * for.
+ *
+ * The radix heap (Ahuja, Mehlhorn, Orlin and Tarjan 1990) on the time.
+ * base is the last popped time; every pending time is >= base.  Bucket 0
+ * holds the events at base, bucket k (1..64) those whose highest bit
+ * differing from base is bit k-1: disjoint, increasing time ranges, so the
+ * earliest event is in the lowest non-empty bucket.  Pop takes from bucket
+ * 0; when it is empty, the lowest non-empty bucket k is emptied: base moves
+ * to its minimum (kept per bucket) and each of its events goes to a bucket
+ * below k.  A bucket is a list of chunks appended at the tail and read from
+ * the head: memory is streamed, never searched.
  *
  * Order: the key is (time, seqkind).  seqkind = seq << 16 | kind and seq is
  * unique per queue, so comparing the whole word orders equal times by push
  * order (FIFO) and no two keys are ever equal; the order is total and the pop
- * sequence is a pure function of the push/pop/cancel sequence.
+ * sequence is a pure function of the push/pop/cancel sequence.  The radix
+ * heap orders by time only and keeps FIFO by *appending*: within a bucket,
+ * events of equal time sit in seq order.  That holds because a push has the
+ * largest seq yet, emptying a bucket keeps its order, and the heap is
+ * handed over in (time, seq) order (heap_to_radix pops it).
  *
  * Invariants (checked where cheap with SIM_CHECK; violations are bugs):
  *   - heap order: no slot's key is below its parent's;
- *   - every event in the heap has target < ngens, so pop indexes gens[]
+ *   - radix: an event in bucket k has bucket index k against base; bucket
+ *     0 pops in seq order; at least EVQ_RESERVE spare chunks exist outside
+ *     a pop, so emptying a bucket (inside evq_pop, which cannot report
+ *     failure) never allocates;
+ *   - every pending event has target < ngens, so pop indexes gens[]
  *     without a bounds check.  This is why evq_push, not evq_cancel, grows the
  *     generation table: push can report allocation failure, cancel (void)
  *     cannot, and a target never pushed has no events to invalidate.
  *
  * Cancellation is lazy: cancel bumps gens[target]; an event whose stamped gen
- * differs is stale and is dropped (and counted) when it reaches the root.
- * Trade-off: dead events occupy memory and cost one sift-down each until they
- * surface.  A generation wraps after 2^32 cancels of one target; an event that
- * stays pending across exactly that many cancels would come back to life.
+ * differs is stale and is dropped (and counted) when it comes first.  Both
+ * representations check only there, so the dropped count and the size are
+ * the same whichever holds the events.  Trade-off: dead events occupy memory
+ * and cost their moves until they surface.  A generation wraps after 2^32
+ * cancels of one target; an event that stays pending across exactly that
+ * many cancels would come back to life.
+ *
+ * Switching costs O(n log n) one way (the heap is popped in order into the
+ * buckets) and O(n) back (events leave the buckets in nearly increasing
+ * order, so each sift-up stops at once); big_on / big_off = 4 keeps a queue
+ * hovering at the boundary from paying it often.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +68,41 @@
 /* From this many events (256 KiB) on, sift-down prefetches and branches;
  * below it the heap sits in L1/L2 and it selects with cmovs.  See
  * sift_down_root for why; 8192 is where the two meet on bench_heap. */
-#define EVQ_BIG 8192
+#define EVQ_PREFETCH_FROM 8192
+
+/* Radix heap: 65 buckets (times equal to base, then one per differing bit),
+ * each a list of chunks.  A chunk is 1 KiB: a short header and 31 events. */
+#define EVQ_BUCKETS 65
+#define EVQ_CHUNK 31
+/* Spare chunks kept for emptying a bucket inside evq_pop: its events go to
+ * at most 64 lower buckets, each opening at most one partly filled chunk
+ * beyond what the emptied chunks give back (see radix_refill). */
+#define EVQ_RESERVE (EVQ_BUCKETS + 1)
+
+struct evq_chunk {
+	struct evq_chunk *next;
+	uint32_t n;                      /* events written */
+	uint32_t unused;
+	struct evq_event ev[EVQ_CHUNK];
+};
+
+struct evq_bucket {
+	struct evq_chunk *head, *tail;   /* read from head, append at tail */
+	uint64_t min;                    /* least time held, ns (UINT64_MAX:
+					    empty) */
+};
+
+struct evq_radix {
+	uint64_t base;                   /* last popped time: all times >= it */
+	uint64_t nonempty;               /* bit k-1 set: bucket k (1..64) holds
+					    events */
+	uint32_t pos;                    /* bucket 0: next event in its head */
+	uint64_t next_sk;                /* bucket 0: seqkind the next pop must
+					    reach (the FIFO check) */
+	struct evq_chunk *spare;         /* free chunks */
+	size_t nspare, nchunks;          /* free; allocated in all */
+	struct evq_bucket b[EVQ_BUCKETS];
+};
 
 /* Strict order on (time, seqkind).  Keys are never equal (seq is unique).
  * As one 128-bit compare the compiler emits cmp/sbb, and a child scan built
@@ -78,6 +140,13 @@ static size_t grow_size(size_t cap, size_t need, size_t elem)
 	return n;
 }
 
+/* The push fast path's bound (evq.h): cap while the heap holds the
+ * events, 0 otherwise.  Called wherever cap or big changes. */
+static void set_room(struct evq *q)
+{
+	q->room = q->big ? 0 : q->cap;
+}
+
 static int heap_grow(struct evq *q)
 {
 	size_t cap = grow_size(q->cap, q->n + 1, sizeof(*q->heap));
@@ -90,6 +159,7 @@ static int heap_grow(struct evq *q)
 		return -1;
 	q->heap = h;
 	q->cap = cap;
+	set_room(q);
 	return 0;
 }
 
@@ -112,72 +182,24 @@ static int gens_grow(struct evq *q, uint32_t target)
 	return 0;
 }
 
-int evq_init(struct evq *q, size_t capacity_hint)
+
+/* ---- the heap ----------------------------------------------------------- */
+
+/* Put ev into the heap h[0..n-1] (room for n + 1): sift up with a hole,
+ * pulling parents down until ev fits.  In the hold pattern of a simulation
+ * new events are late and stop after a level or two. */
+static inline void heap_insert(struct evq_event *h, size_t n,
+			       const struct evq_event *ev)
 {
-	memset(q, 0, sizeof(*q));
-	if (capacity_hint < EVQ_MIN_CAP)
-		capacity_hint = EVQ_MIN_CAP;
-	if (capacity_hint > SIZE_MAX / sizeof(*q->heap))
-		return -1;
-	q->heap = malloc(capacity_hint * sizeof(*q->heap));
-	if (!q->heap)
-		return -1;
-	q->cap = capacity_hint;
-	return 0;
-}
-
-void evq_fini(struct evq *q)
-{
-	free(q->heap);
-	free(q->gens);
-	memset(q, 0, sizeof(*q));
-}
-
-/* Also zeroes the dropped count: a cleared queue is indistinguishable from
- * a fresh one except for its capacity. */
-void evq_clear(struct evq *q)
-{
-	q->n = 0;
-	q->seq = 0;
-	q->dropped = 0;
-	if (q->ngens)
-		memset(q->gens, 0, q->ngens * sizeof(*q->gens));
-}
-
-int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
-	     uint64_t data)
-{
-	struct evq_event *h;
-	struct evq_event ev;
-	size_t i;
-
-	SIM_CHECK(kind <= 0xffffu);
-	SIM_CHECK(q->seq < EVQ_SEQ_MAX);
-	if (q->n == q->cap && heap_grow(q) < 0)
-		return -1;
-	if (target >= q->ngens && gens_grow(q, target) < 0)
-		return -1;
-
-	ev.time = time;
-	ev.seqkind = q->seq++ << 16 | kind;
-	ev.data = data;
-	ev.target = target;
-	ev.gen = q->gens[target];
-
-	/* Sift up with a hole: pull parents down until ev fits.  In the hold
-	 * pattern of a simulation new events are late and stop after a level
-	 * or two. */
-	h = q->heap;
-	i = q->n++;
+	size_t i = n;
 	while (i > 0) {
 		size_t p = (i - 1) / EVQ_D;
-		if (!ev_less(&ev, &h[p]))
+		if (!ev_less(ev, &h[p]))
 			break;
 		h[i] = h[p];
 		i = p;
 	}
-	h[i] = ev;
-	return 0;
+	h[i] = *ev;
 }
 
 /* Move the last event h[n] into the hole at the root of the n-slot heap
@@ -192,15 +214,18 @@ int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
  * family the hole will enter, and a branchy scan lets the CPU run ahead
  * speculatively where cmovs would serialise on the loads (pop of a 10^7
  * heap on the development VM: ~410 ns branchy+prefetch, ~540 ns
- * cmov+prefetch, ~850 ns cmov alone). */
-static inline void sift_down_root(struct evq_event *h, size_t n)
+ * cmov+prefetch, ~850 ns cmov alone).  With the default switch points the
+ * big loop runs only in a queue held as a heap for good (evq.h) or tuned
+ * so (evq_tune). */
+static inline __attribute__((always_inline)) void
+sift_down_root(struct evq_event *h, size_t n)
 {
 	const struct evq_event x = h[n];
 	size_t i = 0;
 	size_t c, m;
 
 	/* Full families of four: no bounds test inside the child scan. */
-	if (n >= EVQ_BIG) {
+	if (n >= EVQ_PREFETCH_FROM) {
 		while ((c = EVQ_D * i + 1) + EVQ_D <= n) {
 			size_t g = EVQ_D * c + 1; /* first grandchild */
 			if (g + EVQ_D * EVQ_D <= n) {
@@ -255,10 +280,380 @@ place:
 	h[i] = x;
 }
 
+
+/* ---- the radix heap ------------------------------------------------------ */
+
+/* Bucket of time t against base (t >= base). */
+static inline unsigned radix_index(uint64_t t, uint64_t base)
+{
+	return t == base ? 0 : 64 - (unsigned)__builtin_clzll(t ^ base);
+}
+
+static struct evq_chunk *chunk_take(struct evq_radix *R)
+{
+	struct evq_chunk *c = R->spare;
+	SIM_CHECK(c);   /* the reserve (EVQ_RESERVE) ran out: a bug */
+	R->spare = c->next;
+	R->nspare--;
+	c->next = NULL;
+	c->n = 0;
+	return c;
+}
+
+static void chunk_give(struct evq_radix *R, struct evq_chunk *c)
+{
+	c->next = R->spare;
+	R->spare = c;
+	R->nspare++;
+}
+
+/* Make at least want spare chunks.  Returns 0, or -1 (some may have been
+ * added: they stay spare). */
+static int radix_reserve(struct evq_radix *R, size_t want)
+{
+	while (R->nspare < want) {
+		struct evq_chunk *c = malloc(sizeof(*c));
+		if (!c)
+			return -1;
+		R->nchunks++;
+		chunk_give(R, c);
+	}
+	return 0;
+}
+
+/* Append ev to bucket k; the caller has made sure a spare chunk exists. */
+static inline void radix_append(struct evq_radix *R, unsigned k,
+				const struct evq_event *ev)
+{
+	struct evq_bucket *b = &R->b[k];
+	struct evq_chunk *t = b->tail;
+
+	if (!t || t->n == EVQ_CHUNK) {
+		struct evq_chunk *c = chunk_take(R);
+		if (t)
+			t->next = c;
+		else
+			b->head = c;
+		b->tail = t = c;
+		if (k)
+			R->nonempty |= UINT64_C(1) << (k - 1);
+	}
+	t->ev[t->n++] = *ev;
+	if (ev->time < b->min)
+		b->min = ev->time;
+}
+
+/* Bucket 0 is empty and events are pending: empty the lowest non-empty
+ * bucket k into the buckets below it, base moving to its least time.  Every
+ * event lands below k (its time shares base's bits above k-1).  Spare
+ * chunks suffice: after each source chunk is copied it is given back, so
+ * the destinations never hold more than one partly filled chunk each
+ * beyond the chunks given back (at most 64 < EVQ_RESERVE). */
+static void radix_refill(struct evq_radix *R)
+{
+	unsigned k = (unsigned)__builtin_ctzll(R->nonempty) + 1;
+	struct evq_bucket *src = &R->b[k];
+	struct evq_chunk *c = src->head;
+	uint64_t base = src->min;
+
+	src->head = src->tail = NULL;
+	src->min = UINT64_MAX;
+	R->nonempty &= ~(UINT64_C(1) << (k - 1));
+	R->base = base;
+	R->pos = 0;
+	R->next_sk = 0;
+	R->b[0].min = base;
+	if (!c->next && c->n == 1) {
+		/* One event (half the refills of a big simulation: the low
+		 * buckets span a few hundred ns): its chunk becomes bucket 0. */
+		R->b[0].head = R->b[0].tail = c;
+		return;
+	}
+	while (c) {
+		struct evq_chunk *next = c->next;
+		for (uint32_t i = 0; i < c->n; i++) {
+			unsigned j = radix_index(c->ev[i].time, base);
+			SIM_CHECK(j < k);
+			radix_append(R, j, &c->ev[i]);
+		}
+		chunk_give(R, c);
+		c = next;
+	}
+}
+
+static void radix_reset(struct evq_radix *R)
+{
+	for (unsigned k = 0; k < EVQ_BUCKETS; k++) {
+		struct evq_chunk *c = R->b[k].head;
+		while (c) {
+			struct evq_chunk *next = c->next;
+			chunk_give(R, c);
+			c = next;
+		}
+		R->b[k].head = R->b[k].tail = NULL;
+		R->b[k].min = UINT64_MAX;
+	}
+	R->nonempty = 0;
+	R->pos = 0;
+	R->next_sk = 0;
+}
+
+/* The heap becomes the radix heap.  base is the last popped time, or the
+ * earliest pending one if that is before (a queue used out of order before
+ * it grew).  The heap is popped in order into the buckets, which sets up
+ * the FIFO invariant, then shrunk to big_off events (the way back fits).
+ * Returns 0, or -1 with the heap unchanged. */
+static int heap_to_radix(struct evq *q)
+{
+	struct evq_radix *R = q->rad;
+	struct evq_event *h = q->heap;
+	size_t n = q->n;
+
+	if (!R) {
+		R = calloc(1, sizeof(*R));
+		if (!R)
+			return -1;
+		q->rad = R;
+		for (unsigned k = 0; k < EVQ_BUCKETS; k++)
+			R->b[k].min = UINT64_MAX;
+	}
+	/* Worst case: every event in its own bucket's partial chunk. */
+	if (radix_reserve(R, n / EVQ_CHUNK + EVQ_BUCKETS + EVQ_RESERVE) < 0)
+		return -1;
+	R->base = n && h[0].time < q->last ? h[0].time : q->last;
+	while (n > 0) {
+		struct evq_event top = h[0];
+		if (--n > 0)
+			sift_down_root(h, n);
+		radix_append(R, radix_index(top.time, R->base), &top);
+	}
+	R->b[0].min = R->base;
+	q->big = 1;
+	if (q->cap > q->big_off + 1) {
+		size_t cap = q->big_off + 1 > EVQ_MIN_CAP ? q->big_off + 1
+							  : EVQ_MIN_CAP;
+		h = realloc(q->heap, cap * sizeof(*h));
+		if (h) {   /* a failed shrink keeps the old, bigger array */
+			q->heap = h;
+			q->cap = cap;
+		}
+	}
+	set_room(q);
+	return 0;
+}
+
+/* The radix heap becomes the heap again (q->cap >= q->n).  Buckets come
+ * out in increasing time ranges, so most sift-ups stop at once. */
+static void radix_to_heap(struct evq *q)
+{
+	struct evq_radix *R = q->rad;
+	size_t n = 0;
+
+	SIM_CHECK(q->cap >= q->n);
+	for (unsigned k = 0; k < EVQ_BUCKETS; k++) {
+		uint32_t i = k ? 0 : R->pos;
+		for (struct evq_chunk *c = R->b[k].head; c; c = c->next, i = 0)
+			for (; i < c->n; i++, n++)
+				heap_insert(q->heap, n, &c->ev[i]);
+	}
+	SIM_CHECK(n == q->n);
+	radix_reset(R);
+	q->big = 0;
+	set_room(q);
+}
+
+/* Push in radix mode.  ev->time >= base: the monotone case. */
+static int radix_push(struct evq *q, const struct evq_event *ev)
+{
+	struct evq_radix *R = q->rad;
+	unsigned k = radix_index(ev->time, R->base);
+	const struct evq_chunk *t = R->b[k].tail;
+
+	/* A new chunk must not dig into the reserve pops rely on. */
+	if ((!t || t->n == EVQ_CHUNK) && R->nspare <= EVQ_RESERVE &&
+	    radix_reserve(R, EVQ_RESERVE + 1) < 0)
+		return -1;
+	radix_append(R, k, ev);
+	q->n++;
+	return 0;
+}
+
+/* Pop in radix mode.  Returns 1 (an event), 0 (empty) or -1: the queue
+ * went back to the heap with no live event found yet (the caller goes on
+ * there). */
+static __attribute__((noinline)) int radix_pop(struct evq *q,
+					       struct evq_event *out)
+{
+	struct evq_radix *R = q->rad;
+
+	while (q->n > 0) {
+		struct evq_bucket *b0 = &R->b[0];
+		struct evq_chunk *c;
+		struct evq_event top;
+
+		if (!b0->head)
+			radix_refill(R);
+		c = b0->head;
+		top = c->ev[R->pos++];
+		/* Bucket 0 holds events at base, in push order. */
+		SIM_CHECK(top.time == R->base && top.seqkind >= R->next_sk);
+		R->next_sk = top.seqkind + 1;
+		if (R->pos == c->n) {
+			/* A drained tail may still be appended to; drop the
+			 * chunk all the same (a push at base opens another). */
+			b0->head = c->next;
+			if (!b0->head)
+				b0->tail = NULL;
+			chunk_give(R, c);
+			R->pos = 0;
+		}
+		q->n--;
+		q->last = top.time;
+		if (q->n <= q->big_off && q->n <= q->cap)
+			radix_to_heap(q);
+		if (top.gen == q->gens[top.target]) {
+			*out = top;
+			return 1;
+		}
+		q->dropped++;
+		if (!q->big)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- the queue ----------------------------------------------------------- */
+
+int evq_init(struct evq *q, size_t capacity_hint)
+{
+	memset(q, 0, sizeof(*q));
+	q->big_on = EVQ_BIG_ON;
+	q->big_off = EVQ_BIG_OFF;
+	if (capacity_hint < EVQ_MIN_CAP)
+		capacity_hint = EVQ_MIN_CAP;
+	if (capacity_hint > SIZE_MAX / sizeof(*q->heap))
+		return -1;
+	q->heap = malloc(capacity_hint * sizeof(*q->heap));
+	if (!q->heap)
+		return -1;
+	q->cap = capacity_hint;
+	set_room(q);
+	return 0;
+}
+
+void evq_tune(struct evq *q, size_t big_on, size_t big_off)
+{
+	SIM_CHECK(big_off < big_on);
+	q->big_on = big_on;
+	q->big_off = big_off;
+}
+
+void evq_fini(struct evq *q)
+{
+	struct evq_radix *R = q->rad;
+
+	if (R) {
+		radix_reset(R);
+		while (R->spare) {
+			struct evq_chunk *c = R->spare;
+			R->spare = c->next;
+			free(c);
+		}
+		free(R);
+	}
+	free(q->heap);
+	free(q->gens);
+	memset(q, 0, sizeof(*q));
+}
+
+/* Also zeroes the dropped count: a cleared queue is indistinguishable from
+ * a fresh one except for its capacity (and its switch points). */
+void evq_clear(struct evq *q)
+{
+	if (q->rad)
+		radix_reset(q->rad);
+	q->big = 0;
+	set_room(q);
+	q->past = 0;
+	q->n = 0;
+	q->seq = 0;
+	q->last = 0;
+	q->dropped = 0;
+	if (q->ngens)
+		memset(q->gens, 0, q->ngens * sizeof(*q->gens));
+}
+
+/* A push before base in radix mode: back to the heap for good.  The heap
+ * must hold n + 1 events.  Returns 0, or -1 with nothing changed. */
+static int radix_leave(struct evq *q)
+{
+	if (q->cap < q->n + 1) {
+		size_t cap = grow_size(q->n, q->n + 1, sizeof(*q->heap));
+		struct evq_event *h;
+		if (cap == 0)
+			return -1;
+		h = realloc(q->heap, cap * sizeof(*h));
+		if (!h)
+			return -1;
+		q->heap = h;
+		q->cap = cap;
+	}
+	radix_to_heap(q);
+	q->past = 1;
+	return 0;
+}
+
+/* Every push but one into a heap with room: grow the heap or turn it
+ * into the radix heap (when it is full with big_on or more pending), push
+ * into the radix heap, or hand it back to the heap (a push before base).
+ * Returns 0, or -1 with nothing changed. */
+static int push_slow(struct evq *q, const struct evq_event *ev)
+{
+	if (!q->big && !(q->big_on && q->n >= q->big_on && !q->past &&
+			 heap_to_radix(q) == 0) &&
+	    heap_grow(q) < 0)
+		return -1;
+	if (q->big && ev->time < q->rad->base && radix_leave(q) < 0)
+		return -1;
+	if (q->big)
+		return radix_push(q, ev);
+	heap_insert(q->heap, q->n++, ev);
+	return 0;
+}
+
+int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
+	     uint64_t data)
+{
+	struct evq_event ev;
+
+	SIM_CHECK(kind <= 0xffffu);
+	SIM_CHECK(q->seq < EVQ_SEQ_MAX);
+	if (target >= q->ngens && gens_grow(q, target) < 0)
+		return -1;
+
+	ev.time = time;
+	ev.seqkind = q->seq << 16 | kind;
+	ev.data = data;
+	ev.target = target;
+	ev.gen = q->gens[target];
+	if (q->n < q->room)
+		heap_insert(q->heap, q->n++, &ev);   /* the common case */
+	else if (push_slow(q, &ev) < 0)
+		return -1;
+	q->seq++;
+	return 0;
+}
+
 int evq_pop(struct evq *q, struct evq_event *out)
 {
-	struct evq_event *h = q->heap;
+	struct evq_event *h;
 
+	if (q->big) {
+		int r = radix_pop(q, out);
+		if (r >= 0)
+			return r;
+	}
+	h = q->heap;
 	while (q->n > 0) {
 		struct evq_event top = h[0];
 		size_t n = --q->n;
@@ -268,6 +663,7 @@ int evq_pop(struct evq *q, struct evq_event *out)
 			/* Cheap order check: the new root is not before the old. */
 			SIM_CHECK(ev_less(&top, &h[0]));
 		}
+		q->last = top.time;
 		if (top.gen == q->gens[top.target]) {
 			*out = top;
 			return 1;
@@ -279,7 +675,15 @@ int evq_pop(struct evq *q, struct evq_event *out)
 
 uint64_t evq_peek_time(const struct evq *q)
 {
-	return q->n ? q->heap[0].time : UINT64_MAX;
+	const struct evq_radix *R = q->rad;
+
+	if (q->n == 0)
+		return UINT64_MAX;
+	if (!q->big)
+		return q->heap[0].time;
+	if (R->b[0].head)
+		return R->base;
+	return R->b[__builtin_ctzll(R->nonempty) + 1].min;
 }
 
 void evq_cancel(struct evq *q, uint32_t target)
@@ -287,4 +691,13 @@ void evq_cancel(struct evq *q, uint32_t target)
 	/* A target beyond the table was never pushed: nothing to invalidate. */
 	if (target < q->ngens)
 		q->gens[target]++;
+}
+
+size_t evq_bytes(const struct evq *q)
+{
+	size_t b = q->cap * sizeof(*q->heap) + q->ngens * sizeof(*q->gens);
+
+	if (q->rad)
+		b += sizeof(*q->rad) + q->rad->nchunks * sizeof(struct evq_chunk);
+	return b;
 }

@@ -1,19 +1,39 @@
-/* evq.h - the pending-event set: an implicit 4-ary min-heap on (time, seq).
+/* evq.h - the pending-event set: a priority queue on (time, seq).
  *
  * Ordering: events pop in increasing time; events with equal time pop in the
  * order they were pushed (FIFO), because every push takes the next value of a
- * per-queue sequence counter and the heap orders on (time, seq).  Together
+ * per-queue sequence counter and the queue orders on (time, seq).  Together
  * with named RNG streams this makes a run a pure function of its seed.
  *
  * Cancellation is lazy.  Every event names a *target* (a task slot, a CPU,
  * ... - the model decides) and carries the target's generation number at push
  * time.  evq_cancel(q, target) bumps the generation; stale events stay in the
- * heap and are dropped silently by evq_pop.  Cost: O(1) cancel, the heap holds
- * dead entries until they surface.
+ * queue and are dropped silently by evq_pop when they come first.  Cost:
+ * O(1) cancel; the queue holds dead entries until they surface.
  *
- * Memory: an event is 32 bytes; the heap grows by 1.5x, so a queue holding N
- * pending events uses at most ~48 N bytes plus 4 bytes per target for the
- * generation table.  Tuned for 10^7 pending events (a batch of millions of
+ * Two representations, one order.  A small queue is an implicit 4-ary
+ * min-heap (the tens of events of M/M/c live in L1; push and pop are
+ * O(log n)).  A heap that must grow with big_on or more pending events
+ * (default EVQ_BIG_ON; the heap grows by 1.5x, so the switch comes at the
+ * first growth past it) becomes a radix heap on the time: 65 buckets by
+ * the highest bit in which an event's time differs from the last popped
+ * one, each a list of 1 KiB chunks.  A pop empties the lowest bucket into
+ * lower ones,
+ * so an event moves at most 64 times, each a sequential 32-byte copy instead
+ * of a cache miss per heap level: the shape for 10^5-10^7 pending events.
+ * It shrinks back to the heap at big_off (default EVQ_BIG_OFF).  The radix
+ * heap needs a monotone clock: every push at or after the last popped time,
+ * which the simulation guarantees (sim_schedule_at clamps to now).  A push
+ * before it turns the queue back into a heap for good (until evq_clear), so
+ * the order above holds for any push sequence.  Which representation holds
+ * the events never shows in the pop order, the dropped count or peek.
+ *
+ * Memory: an event is 32 bytes.  The heap grows by 1.5x: at most ~48 bytes
+ * per pending event.  The radix heap uses ~33 bytes per pending event plus
+ * at most ~130 chunks (~130 KiB) of partly filled and spare chunks, and
+ * keeps a heap array of big_off events for the way back.  Add 4 bytes per
+ * target for the generation table.  Memory is kept until evq_fini (evq_clear
+ * keeps it too).  Tuned for 10^7 pending events (a batch of millions of
  * tasks at t = 0) and for the small, hot queues of M/M/c (tens of events).
  *
  * Time is uint64_t nanoseconds; there is no floating-point clock.
@@ -37,20 +57,45 @@ static inline unsigned evq_kind(const struct evq_event *ev)
 	return (unsigned)(ev->seqkind & 0xffffu);
 }
 
+/* Default representation switch points, pending events (see above). */
+#define EVQ_BIG_ON 2048
+#define EVQ_BIG_OFF 512
+
+struct evq_radix;        /* the radix heap (evq.c) */
+
 struct evq {
-	struct evq_event *heap;
-	size_t n, cap;
+	struct evq_event *heap; /* the 4-ary heap (while !big) */
+	size_t n, cap;       /* pending entries (either representation); heap
+				capacity, events */
+	size_t room;         /* a push finding n below this goes straight into
+				the heap: cap, or 0 in radix mode */
 	uint64_t seq;        /* next sequence number */
 	uint32_t *gens;      /* generation per target */
 	size_t ngens;
 	uint64_t dropped;    /* stale events discarded by evq_pop */
+	uint64_t last;       /* time of the last entry popped (live or not), ns */
+	struct evq_radix *rad; /* radix heap state, NULL until first used */
+	size_t big_on, big_off; /* switch to the radix heap when a push finds
+				   the heap full with big_on or more pending,
+				   back when a pop leaves big_off; big_on =
+				   SIZE_MAX: heap only */
+	int big;             /* 1: the events are in the radix heap */
+	int past;            /* a push went before the last popped time:
+				heap only until evq_clear */
 };
 
-/* Initialise an empty queue.  Returns 0, or -1 on allocation failure. */
+/* Initialise an empty queue (a heap of capacity_hint events, switch points
+ * EVQ_BIG_ON/EVQ_BIG_OFF).  Returns 0, or -1 on allocation failure. */
 int evq_init(struct evq *q, size_t capacity_hint);
+/* Set the switch points (big_off < big_on; big_on = SIZE_MAX keeps the
+ * heap whatever the size).  For tests and benchmarks: the pop order does
+ * not depend on them.  Takes effect when the heap next grows (to the
+ * radix heap) or at the next pop (back). */
+void evq_tune(struct evq *q, size_t big_on, size_t big_off);
 /* Release memory; q may be zeroed or initialised.  Safe to call twice. */
 void evq_fini(struct evq *q);
-/* Drop every pending event, keep the memory, reset seq and generations. */
+/* Drop every pending event, keep the memory, reset seq, generations, the
+ * dropped count and the last popped time; back to the heap. */
 void evq_clear(struct evq *q);
 
 /* Schedule event (time, kind, target, data).  kind < 65536.
@@ -69,5 +114,9 @@ void evq_cancel(struct evq *q, uint32_t target);
 
 /* Number of pending entries (including not yet dropped stale ones). */
 static inline size_t evq_size(const struct evq *q) { return q->n; }
+
+/* Bytes the queue holds now: heap array, radix chunks (in use and spare),
+ * generation table. */
+size_t evq_bytes(const struct evq *q);
 
 #endif

@@ -5,7 +5,7 @@ set -eu
 dir=$1
 echo "machine: $(uname -srm); $(nproc) CPUs; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "compiler: $(${CC:-cc} --version | head -1)"
-echo "--- bare event queue (hold model) ---"
+echo "--- bare event queue (hold model; per CPU-s) ---"
 "$dir/bench_heap" 16 4000000
 echo "--- engine: M/M/8, rho 0.9, 2M customers (single thread) ---"
 "$dir/bench_sim" tests/bench/mm8.yaml
@@ -16,6 +16,34 @@ echo "--- runqslower: 30,000 live tasks (memory per live task) ---"
 "$dir/bench_sim" tests/bench/runqslower-big.yaml
 echo "--- runqslower: pid churn, one replication ---"
 "$dir/bench_sim" scenarios/pid-churn.yaml
+# The demo's density (500 threads per CPU) from 8 to 1,024 CPUs, each run
+# beside the same world with the event queue kept a 4-ary heap (--heap):
+# events/s over the event loop (per CPU-second of the process: the machine
+# may be shared) and bytes per live task.  pid_max as Linux sets it
+# (1,024 per CPU, at least 32,768); the hash sized for the threads; the
+# duration for ~4M events.
+echo "--- fleet scale: 500 threads per CPU (tests/bench/fleet.yaml), radix heap vs heap only ---"
+printf '%5s %7s | %-21s | %-21s | %5s | %s\n' cpus threads \
+	"M events/s (per CPU-s)" "heap only" ratio "B per live task (heap only)"
+for cpus in 8 64 256 1024; do
+	threads=$((500 * cpus))
+	pid_max=$((1024 * cpus > 32768 ? 1024 * cpus : 32768))
+	set -- --set cpus=$cpus --set workload.resident.tasks=$threads \
+		--set pid_max=$pid_max \
+		--set storage.hash.max_entries=$((threads + threads / 4)) \
+		--set duration=$((90000 / cpus))ms
+	a=$("$dir/bench_sim" tests/bench/fleet.yaml "$@")
+	b=$("$dir/bench_sim" tests/bench/fleet.yaml --heap "$@")
+	printf '%s\n%s\n' "$a" "$b" | awk -v cpus=$cpus -v threads=$threads '
+		{ match($0, /loop: [0-9.]+ M events\/s, [0-9.]+ M per CPU-s/)
+		  split(substr($0, RSTART, RLENGTH), f, " ")
+		  w[NR] = f[2]; c[NR] = f[5]
+		  match($0, /[0-9]+ bytes per live task/)
+		  split(substr($0, RSTART, RLENGTH), g, " "); m[NR] = g[1] }
+		END { printf "%5d %7d | %6.2f (%6.2f)%7s | %6.2f (%6.2f)%7s | %4.2fx | %s (%s)\n",
+			cpus, threads, w[1], c[1], "", w[2], c[2], "",
+			c[1] / c[2], m[1], m[2] }'
+done
 echo "--- sweep scaling: 16 points x 2 strategies x 4 replications, --threads 1 vs 2 ---"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

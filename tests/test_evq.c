@@ -1,15 +1,24 @@
 /* test_evq.c - the event queue (sim/evq.c) against its contract in evq.h.
  *
  * Pins:
- *   - pop order is (time, push order): a 10^6-operation random mix of push,
- *     pop, cancel and the odd clear is replayed on a naive reference (a
+ *   - pop order is (time, push order): 10^6-operation random mixes of push,
+ *     pop, cancel and the odd clear are replayed on a naive reference (a
  *     sorted array the test carries) and every popped event must match it
  *     field for field; so must size (stale entries included), peek time and
- *     the dropped count after every operation;
+ *     the dropped count after every operation.  Three mixes: the heap alone
+ *     (default switch points, pushes into the past); switch points tuned
+ *     down to 48/16 with a monotone clock, so the queue crosses between the
+ *     heap and the radix heap over a thousand times; and the same with rare
+ *     pushes into the past and frequent clears (the radix heap handing back
+ *     to the heap for good, and clear bringing it back);
+ *   - the radix heap against the heap itself at the default switch points:
+ *     a queue grown past EVQ_BIG_ON, drained below EVQ_BIG_OFF and grown
+ *     again, with equal times, cancellation and stale events, pops in the
+ *     same order as a heap-only twin (evq_tune);
  *   - FIFO among equal times, empty-queue behaviour, zeroed-struct safety,
  *     what evq_clear resets and what it keeps (the memory);
- *   - 10^7 pending events fit, pop in order, and cost at most 1.5 x 32 bytes
- *     each (the growth factor).
+ *   - 10^7 pending events fit (the radix heap), pop in order, and cost at
+ *     most 1.5 x 32 bytes each (evq_bytes).
  * Deliberately not pinned: speed (tests/bench_heap.c), allocation-failure
  * paths (no fault injection), generation wrap-around after 2^32 cancels of
  * one target, and the SIM_CHECK aborts for caller bugs (kind >= 65536).
@@ -44,6 +53,7 @@ struct ref {
 	struct ref_ev *v;
 	size_t n, cap;
 	uint64_t seq, dropped;
+	uint64_t last;   /* time of the last event popped, live or dead */
 };
 
 static int ref_before(const struct ref_ev *a, const struct ref_ev *b)
@@ -79,6 +89,7 @@ static int ref_pop(struct ref *r, struct ref_ev *out)
 {
 	while (r->n > 0) {
 		struct ref_ev e = r->v[--r->n];
+		r->last = e.time;
 		if (!e.dead) {
 			*out = e;
 			return 1;
@@ -100,6 +111,7 @@ static void ref_clear(struct ref *r)
 	r->n = 0;
 	r->seq = 0;
 	r->dropped = 0;
+	r->last = 0;
 }
 
 /* Compare everything observable after an operation. */
@@ -133,56 +145,66 @@ static int pop_both(struct evq *q, struct ref *r, uint64_t *now)
 
 /* Event time for the random test: mostly a few ns after now, so equal
  * times are common and FIFO order is exercised; sometimes far ahead, in the
- * past, or at the ends of the range. */
-static uint64_t random_time(uint64_t *s, uint64_t now)
+ * past, or at the ends of the range.  past_ppm: pushes into the past per
+ * million (before now: the queue must not care); the others stay at or after
+ * now, as a simulation's clock does. */
+static uint64_t random_time(uint64_t *s, uint64_t now, unsigned past_ppm)
 {
 	uint64_t r = rnd(s);
 	unsigned pick = (unsigned)(r % 100);
 
 	r >>= 8;
+	if (rnd(s) % 1000000 < past_ppm)
+		return r % 3 == 0 ? 0 : now ? r % now : 0;
 	if (pick < 85)
 		return now + r % 16;
 	if (pick < 93)
 		return now + r % 1000000;
-	if (pick < 96)
-		return now ? r % now : 0; /* the past: the queue must not care */
-	if (pick < 98)
-		return r;
-	return pick == 98 ? 0 : UINT64_MAX;
+	if (pick < 98)   /* anywhere ahead, up to the end of the range */
+		return now == UINT64_MAX ? now : now + r % (UINT64_MAX - now);
+	return pick == 98 ? now : UINT64_MAX;
 }
 
-static void test_differential(void **state)
+/* One random mix against the reference.  on/off: the switch points
+ * (evq_tune); past_ppm, clear_ppm: pushes into the past and clears per
+ * million operations; the population swings between 0 and max_pending in
+ * phases of `phase` operations.  Returns how many times the queue changed
+ * representation (white-box: q.big before and after each operation). */
+static uint64_t differential(uint64_t seed, size_t on, size_t off,
+			     unsigned past_ppm, unsigned clear_ppm,
+			     size_t max_pending, long phase)
 {
-	enum { OPS = 1000000, MAX_PENDING = 2000, PHASE = 4096 };
-	uint64_t s = test_seed(20240611);
+	enum { OPS = 1000000 };
+	uint64_t s = seed;
 	struct evq q;
 	struct ref r = { 0 };
-	uint64_t now = 0, pops = 0, hits = 0, dropped = 0, clears = 0;
+	uint64_t pops = 0, hits = 0, dropped = 0, clears = 0, switches = 0;
 	unsigned push_pct = 50, cancel_pct = 5;
 
-	(void)state;
 	assert_int_equal(evq_init(&q, 0), 0);
+	evq_tune(&q, on, off);
 	for (long op = 0; op < OPS; op++) {
 		unsigned pick = (unsigned)(rnd(&s) % 100);
+		int was_big = q.big;
 
 		/* Phases: filling, draining or balanced, so the population
 		 * swings between empty and MAX_PENDING. */
-		if (op % PHASE == 0) {
+		if (op % phase == 0) {
 			static const unsigned mix[3] = { 70, 25, 47 };
 			push_pct = mix[rnd(&s) % 3];
 			cancel_pct = (unsigned)(rnd(&s) % 10);
 		}
-		if (r.n >= MAX_PENDING && pick < push_pct)
+		if (r.n >= max_pending && pick < push_pct)
 			pick = push_pct; /* full: pop or cancel instead */
 
-		if (rnd(&s) % 100000 == 0) {
+		if (rnd(&s) % 1000000 < clear_ppm) {
 			dropped += q.dropped;
 			clears++;
 			evq_clear(&q);
 			ref_clear(&r);
 		} else if (pick < push_pct) {
 			uint64_t x = rnd(&s);
-			uint64_t t = random_time(&s, now);
+			uint64_t t = random_time(&s, r.last, past_ppm);
 			unsigned kind = (unsigned)(x & 0xffff);
 			/* Targets: mostly few (cancels hit many events), some
 			 * spread out (the generation table must grow). */
@@ -202,21 +224,52 @@ static void test_differential(void **state)
 			evq_cancel(&q, target);
 			ref_cancel(&r, target);
 		} else {
+			uint64_t now;
 			pops++;
 			hits += (uint64_t)pop_both(&q, &r, &now);
 		}
 		check_same_state(&q, &r);
+		switches += q.big != was_big;
 	}
 	/* Drain: the stale tail must be counted too. */
-	while (pop_both(&q, &r, &now))
+	while (pop_both(&q, &r, &(uint64_t){ 0 }))
 		check_same_state(&q, &r);
 	dropped += q.dropped;
-	fprintf(stderr, "# %llu pops, %llu returned an event, %llu stale "
-		"dropped, %llu clears\n", (unsigned long long)pops,
-		(unsigned long long)hits, (unsigned long long)dropped,
-		(unsigned long long)clears);
+	fprintf(stderr, "# switch points %zu/%zu, past %u ppm: %llu pops, "
+		"%llu returned an event, %llu stale dropped, %llu clears, "
+		"%llu representation changes\n", on, off, past_ppm,
+		(unsigned long long)pops, (unsigned long long)hits,
+		(unsigned long long)dropped, (unsigned long long)clears,
+		(unsigned long long)switches);
 	free(r.v);
 	evq_fini(&q);
+	return switches;
+}
+
+/* The heap alone: the population stays under the default switch point. */
+static void test_differential(void **state)
+{
+	(void)state;
+	assert_int_equal(differential(test_seed(20240611), EVQ_BIG_ON,
+				      EVQ_BIG_OFF, 30000, 10, 2000, 4096), 0);
+}
+
+/* Monotone clock, switch points 48/16, up to 128 pending in short
+ * phases: both representations and the hand-overs between them, over a
+ * thousand times. */
+static void test_differential_radix(void **state)
+{
+	(void)state;
+	assert_true(differential(test_seed(20261205), 48, 16, 0, 10,
+				 128, 256) > 1000);
+}
+
+/* Rare pushes into the past (the radix heap hands over for good) and
+ * clears every ~20,000 operations (which bring it back). */
+static void test_differential_past(void **state)
+{
+	(void)state;
+	assert_true(differential(test_seed(7), 48, 16, 20, 50, 128, 256) > 50);
 }
 
 static void test_fifo_ties(void **state)
@@ -290,13 +343,6 @@ static void test_empty(void **state)
 	evq_fini(&q);
 }
 
-/* Event time of push number i in the big test: scattered, ~10 per value. */
-static uint64_t big_time(uint64_t i)
-{
-	uint64_t s = i;
-	return rnd(&s) % 1000003;
-}
-
 /* White-box: every slot of the implicit 4-ary heap is after its parent. */
 static void check_heap_order(const struct evq *q)
 {
@@ -310,14 +356,103 @@ static void check_heap_order(const struct evq *q)
 	}
 }
 
-/* 10^7 pending events, grown from the minimum allocation.  Draining them
- * all takes ~4 s without sanitizers (each pop walks 12 levels of a 320 MB
- * array: memory-bound), too slow under ASan; so the test pops the first
- * 10^6, checks those one by one, and checks the heap order of the whole
- * array (white-box) before and after, which covers the rest. */
+/* Pop from both queues; they must agree on everything observable. */
+static int pop_twins(struct evq *q, struct evq *h)
+{
+	struct evq_event a, b;
+	int got = evq_pop(q, &a);
+
+	assert_int_equal(evq_pop(h, &b), got);
+	if (got) {
+		assert_int_equal(a.time, b.time);
+		assert_int_equal(a.seqkind, b.seqkind);
+		assert_int_equal(a.target, b.target);
+		assert_int_equal(a.data, b.data);
+	}
+	return got;
+}
+
+static void check_twins(const struct evq *q, const struct evq *h)
+{
+	assert_int_equal(evq_size(q), evq_size(h));
+	assert_int_equal(q->dropped, h->dropped);
+	assert_int_equal(evq_peek_time(q), evq_peek_time(h));
+}
+
+/* The default switch points against a heap-only twin: grow to 3 x
+ * EVQ_BIG_ON, drain below EVQ_BIG_OFF, grow again, drain to empty.  Times
+ * as a simulation makes them (at or after the last popped, a third of them
+ * equal to it, spread from ns to seconds ahead), 1000 targets cancelled
+ * now and then (stale events in both representations). */
+static void test_twin(void **state)
+{
+	static const size_t goal[] = { 3 * EVQ_BIG_ON, EVQ_BIG_OFF / 2,
+				       2 * EVQ_BIG_ON, 0 };
+	uint64_t s = test_seed(424242), changes = 0;
+	struct evq q, h;
+
+	(void)state;
+	assert_int_equal(evq_init(&q, 0), 0);
+	assert_int_equal(evq_init(&h, 0), 0);
+	evq_tune(&h, SIZE_MAX, SIZE_MAX - 1);
+	for (size_t g = 0; g < sizeof(goal) / sizeof(goal[0]); g++) {
+		int grow = evq_size(&q) < goal[g];
+		while (grow ? evq_size(&q) < goal[g] : evq_size(&q) > goal[g]) {
+			uint64_t x = rnd(&s);
+			unsigned pick = (unsigned)(x % 100);
+			int was_big = q.big;
+
+			x >>= 8;
+			if (pick < (grow ? 60u : 35u)) {
+				uint64_t now = h.last, t;
+				switch (x % 4) {
+				case 0: t = now; break;
+				case 1: t = now + (x >> 2) % 64; break;
+				case 2: t = now + (x >> 2) % 1000000; break;
+				default: t = now + (x >> 2) % 4000000000u;
+				}
+				uint32_t target = (uint32_t)(rnd(&s) % 1000);
+				uint64_t data = rnd(&s);
+				assert_int_equal(evq_push(&q, t, (unsigned)(x & 0xff),
+							  target, data), 0);
+				assert_int_equal(evq_push(&h, t, (unsigned)(x & 0xff),
+							  target, data), 0);
+			} else if (pick < 62) {
+				uint32_t target = (uint32_t)(rnd(&s) % 1000);
+				evq_cancel(&q, target);
+				evq_cancel(&h, target);
+			} else {
+				pop_twins(&q, &h);
+			}
+			check_twins(&q, &h);
+			changes += q.big != was_big;
+		}
+		check_heap_order(&h);
+	}
+	while (pop_twins(&q, &h))
+		check_twins(&q, &h);
+	check_twins(&q, &h);
+	fprintf(stderr, "# twin: %llu representation changes, %llu stale "
+		"dropped\n", (unsigned long long)changes,
+		(unsigned long long)q.dropped);
+	assert_true(changes >= 4);   /* up, down, up, down */
+	assert_int_equal(h.big, 0);
+	evq_fini(&q);
+	evq_fini(&h);
+}
+
+/* Event time of push number i in the big test: scattered, ~10 per value. */
+static uint64_t big_time(uint64_t i)
+{
+	uint64_t s = i;
+	return rnd(&s) % 1000003;
+}
+
+/* 10^7 pending events, grown from the minimum allocation: the radix heap
+ * from EVQ_BIG_ON on.  All of them are popped and checked one by one. */
 static void test_ten_million(void **state)
 {
-	const uint64_t n = 10000000, npop = 1000000;
+	const uint64_t n = 10000000;
 	struct evq q;
 	struct evq_event ev;
 	uint64_t prev_time = 0, prev_data = 0;
@@ -328,10 +463,10 @@ static void test_ten_million(void **state)
 		assert_int_equal(evq_push(&q, big_time(i), (unsigned)(i & 0xffff),
 					  (uint32_t)(i & 1023), i), 0);
 	assert_int_equal(evq_size(&q), n);
-	/* 1.5x growth: the array is at most 1.5 n events (48 bytes each). */
-	assert_true(q.cap <= n + n / 2);
-	check_heap_order(&q);
-	for (uint64_t k = 0; k < npop; k++) {
+	assert_int_equal(q.big, 1);
+	/* Within the heap's 1.5x growth bound: at most 48 bytes per event. */
+	assert_true(evq_bytes(&q) <= (n + n / 2) * sizeof(struct evq_event));
+	for (uint64_t k = 0; k < n; k++) {
 		assert_int_equal(evq_pop(&q, &ev), 1);
 		/* Every event is one that was pushed (time matches its index),
 		 * and (time, push index) strictly increases: distinct events,
@@ -346,9 +481,9 @@ static void test_ten_million(void **state)
 		prev_time = ev.time;
 		prev_data = ev.data;
 	}
-	assert_int_equal(evq_size(&q), n - npop);
-	assert_true(evq_peek_time(&q) >= prev_time);
-	check_heap_order(&q);
+	assert_int_equal(evq_size(&q), 0);
+	assert_int_equal(q.big, 0);
+	assert_int_equal(evq_pop(&q, &ev), 0);
 	assert_int_equal(q.dropped, 0);
 	evq_fini(&q);
 }
@@ -407,6 +542,9 @@ int main(void)
 		cmocka_unit_test(test_fifo_ties),
 		cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_differential),
+		cmocka_unit_test(test_differential_radix),
+		cmocka_unit_test(test_differential_past),
+		cmocka_unit_test(test_twin),
 		cmocka_unit_test(test_ten_million),
 	};
 	return cmocka_run_group_tests_name("evq", tests, NULL, NULL);

@@ -59,7 +59,10 @@
  *   - least_loaded placement breaks ties towards CPU 0: one task on 4 CPUs
  *     only ever makes CPU 0 do anything (seen through the CPU events the
  *     model schedules: targets 0..cpus-1 are the CPUs, as the model
- *     numbers them), while random and round_robin spread it;
+ *     numbers them), while random and round_robin spread it; its idle
+ *     bitmap and tournament tree agree with a scan of the CPUs after
+ *     every event (37 CPUs, every runqueue discipline, preemption, idle
+ *     wake-up latency, parents, busy residents, CPUs never idle);
  *   - caps.max_live_tasks ends the run as SIM_CAPPED ("max_live_tasks");
  *   - an open arrival process (poisson, interval) without duration or
  *     spawns is refused at init with a clear message, and by scenario_load
@@ -901,6 +904,66 @@ static void test_least_loaded_ties(void **state)
 
 /* ---- caps and refusals --------------------------------------------------- */
 
+/* least_loaded's idle bitmap and tournament tree against a scan of the
+ * CPUs after every event (rq_place_check), on 37 CPUs (not a power of
+ * two) under every runqueue discipline, wake-up preemption, idle wake-up
+ * latency, parents forking Poisson arrivals and busy residents: loads move
+ * through every path that sets runq_len, cur or next.  With 20 busy
+ * residents some CPU is mostly idle (the bitmap answers); with 60 no CPU
+ * ever is (the tree answers every wake-up). */
+static uint64_t place_checked;
+
+static void place_spy(struct sim *s, void *st, const struct evq_event *ev)
+{
+	spy_real->handle(s, st, ev);
+	if (rq_place_check(st) != 0)
+		fail_msg("least_loaded tree and scan disagree after event %llu "
+			 "at %llu ns", (unsigned long long)s->events,
+			 (unsigned long long)s->now);
+	place_checked++;
+}
+
+static void test_least_loaded_tree(void **state)
+{
+	(void)state;
+	static const struct { const char *keys; int busy; } variants[] = {
+		{ "runqueue: fifo\n", 20 },
+		{ "runqueue: fifo\nwakeup_preemption: exponential(20us)\n"
+		  "idle_wakeup: exponential(5us)\n", 20 },
+		{ "runqueue: woken_first\nwakeup_preemption: 10us\n", 20 },
+		{ "runqueue: fair\n", 20 },
+		{ "runqueue: fifo\n", 60 },
+		{ "runqueue: fair\n", 60 },
+	};
+	struct model spy = *M;
+	spy.handle = place_spy;
+	spy_real = M;
+	for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
+		char y[1024];
+		snprintf(y, sizeof(y),
+			 "cpus: 37\n%s"
+			 "workload:\n  arrival: poisson\n  rate: 20000/s\n"
+			 "  spawners: 3\n  lifetime: exponential(300us)\n"
+			 "  slice: 200us\n  start: batch\n"
+			 "  block: {probability: 0.5, run: exponential(50us),\n"
+			 "          sleep: exponential(100us)}\n"
+			 "  resident: {tasks: 400, busy: %d, run: exponential(20us),\n"
+			 "             sleep: exponential(500us)}\n", variants[v].keys,
+			 variants[v].busy);
+		struct cfgh h;
+		cfg_open(&h, y, "hash");
+		struct sim s;
+		double m[MAXM];
+		place_checked = 0;
+		sim_init(&s, &spy, SEED, 0, 20000000, NULL);
+		assert_int_equal(sim_run(&s, h.cfg, m), SIM_DONE);
+		sim_fini(&s);
+		assert_true(place_checked > 10000);
+		assert_true(m[mi("runs_per_s_sched_wakeup")] > 0);
+		cfg_close(&h);
+	}
+}
+
 static void test_cap_live_tasks(void **state)
 {
 	(void)state;
@@ -1056,6 +1119,7 @@ int main(void)
 		cmocka_unit_test(test_preset_is_default),
 		cmocka_unit_test(test_pid_wrap),
 		cmocka_unit_test(test_least_loaded_ties),
+		cmocka_unit_test(test_least_loaded_tree),
 		cmocka_unit_test(test_cap_live_tasks),
 		cmocka_unit_test(test_open_arrival_refused),
 		cmocka_unit_test(test_spawner),

@@ -13,6 +13,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/runqslower/cpu.h"
+#include "models/runqslower/place.h"
 #include "models/runqslower/probe.h"
 #include "models/runqslower/runq.h"
 #include "models/runqslower/spawner.h"
@@ -55,6 +56,7 @@ void cpu_insert_overhead(struct rq_run *R, uint32_t c, uint64_t cost,
 			       (double)(now - p->idle_since));
 		p->mode = CPU_BURST;
 		p->next = NIL;
+		place_touch(R, c);
 		p->until = now + cost;
 		break;
 	case CPU_BURST:
@@ -145,6 +147,7 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 		seg = t->remaining;
 	p->mode = CPU_RUN;
 	p->cur = pid;
+	place_touch(R, c);
 	p->seg_start = now;
 	p->inj = 0;
 	p->until = now + seg;
@@ -175,6 +178,7 @@ static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
 	struct sim *s = R->s;
 	p->mode = CPU_BURST;
 	p->cur = NIL;
+	place_touch(R, c);
 	p->until = s->now;
 	if (why == PREV_EXIT) {
 		probe_exit(R, c, prev);
@@ -191,6 +195,7 @@ static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
 	}
 	probe_switch(R, c, prev, why == PREV_PREEMPT, next);
 	p->next = next;
+	place_touch(R, c);
 	cpu_insert_overhead(R, c, dist_sample_ns(cfg->ctx_switch, R->r_switch),
 			    OH_SWITCH);
 	if (p->until == s->now)
@@ -286,6 +291,7 @@ static void on_burst_end(struct rq_run *R, uint32_t c)
 	if (p->next != NIL) {
 		uint32_t pid = p->next;
 		p->next = NIL;
+		place_touch(R, c);
 		p->got_cpu = R->s->now;
 		start_segment(R, c, pid);
 	} else if (p->runq_len > 0) {
@@ -294,6 +300,7 @@ static void on_burst_end(struct rq_run *R, uint32_t c)
 		p->until = R->s->now;
 		probe_switch(R, c, NIL, 0, next);
 		p->next = next;
+		place_touch(R, c);
 		cpu_insert_overhead(R, c,
 				    dist_sample_ns(R->cfg->ctx_switch, R->r_switch),
 				    OH_SWITCH);
@@ -362,6 +369,7 @@ void cpu_task_queued(struct rq_run *R, uint32_t c, uint32_t pid, int woken)
 				       (double)(now - p->idle_since));
 			p->mode = CPU_BURST;
 			p->next = NIL;
+			place_touch(R, c);
 			p->until = now;
 			cpu_resched(R, c);
 		}
@@ -378,6 +386,7 @@ static void on_wake_end(struct rq_run *R, uint32_t c)
 	rq_series_span(R, SC_IDLE, p->idle_since, (double)(now - p->idle_since));
 	p->mode = CPU_BURST;
 	p->next = NIL;
+	place_touch(R, c);
 	p->until = now + p->pending;
 	if (p->pending)
 		p->bpf_until = p->until;

@@ -191,6 +191,14 @@ struct rq_run {
 	uint32_t ntask;        /* allocated entries of task[] */
 	uint32_t last_pid;
 	uint32_t rr_next;      /* placement: round_robin's next CPU */
+	uint64_t *ll;          /* placement: least_loaded's tournament tree
+				  (place.h), or NULL */
+	uint32_t ll_leaves;    /* its leaves: cpus rounded up to a power of 2 */
+	uint32_t *ll_dirty;    /* CPUs whose load may have changed since the
+				  tree was last brought up to date */
+	uint32_t ll_ndirty;
+	uint8_t *ll_mark;      /* per CPU: listed in ll_dirty */
+	uint64_t *ll_idle;     /* bit c: CPU c's load is 0 (cpus / 64 words) */
 	uint64_t runq_seq;     /* fair: enqueue order, the heap's tie-break */
 	uint64_t incarnations;
 	const struct storage_ops *sops;

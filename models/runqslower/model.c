@@ -2,7 +2,8 @@
  *
  * A host's scheduler with runqslower-style BPF probes on it (DESIGN.md
  * "runqslower").  The model lives in this folder, one concern per file:
- *   world.c   tasks: arrivals, pids, residents, blocking, wake-up placement
+ *   world.c   tasks: arrivals, pids, residents, blocking, wake-ups
+ *   place.c   placement: the CPU a woken task goes to
  *   cpu.c     each CPU's time line: segments, bursts of overhead, dispatch,
  *             preemption, idle wake-up latency, conservation
  *   runq.c    the runqueues: fifo, woken_first, fair (a heap by vruntime)
@@ -36,6 +37,7 @@
 
 #include "models/runqslower/config.h"
 #include "models/runqslower/cpu.h"
+#include "models/runqslower/place.h"
 #include "models/runqslower/report.h"
 #include "models/runqslower/world.h"
 #include "models/runqslower/spawner.h"
@@ -54,6 +56,7 @@ static void rq_fini(void *p)
 		R->sops->fini(R->st);
 	for (uint64_t i = 0; R->cpu && i < R->cfg->cpus; i++)
 		free(R->cpu[i].heap);
+	place_fini(R);
 	free(R->cpu);
 	free(R->task);
 	spawner_fini(R);
@@ -99,6 +102,8 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 		p->cur = p->next = p->runq_head = p->runq_tail = p->runq_wtail = NIL;
 		p->mode = CPU_IDLE;
 	}
+	if (place_init(R))
+		goto oom;
 	R->last_pid = RESERVED_PIDS - 1;   /* first pids as after boot */
 	R->r_arr = sim_rng(s, "arrivals");
 	R->r_work = sim_rng(s, "work");

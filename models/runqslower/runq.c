@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 
+#include "models/runqslower/place.h"
 #include "models/runqslower/runq.h"
 
 static int heap_less(const struct runq_ent *a, const struct runq_ent *b)
@@ -78,6 +79,7 @@ void runq_push(struct rq_run *R, uint32_t c, uint32_t pid, int woken)
 		p->runq_tail = pid;
 	}
 	p->runq_len++;
+	place_touch(R, c);
 	if (++R->backlog > R->peak_backlog)
 		R->peak_backlog = R->backlog;
 	rq_level_set(R, SC_BACKLOG_AVG, &R->lv_backlog, (double)R->backlog);
@@ -114,6 +116,7 @@ uint32_t runq_pop(struct rq_run *R, uint32_t c)
 		}
 		if (n)
 			p->heap[i] = x;
+		place_touch(R, c);
 		R->backlog--;
 		rq_level_set(R, SC_BACKLOG_AVG, &R->lv_backlog, (double)R->backlog);
 		R->task[pid].picked = R->s->now;
@@ -128,6 +131,7 @@ uint32_t runq_pop(struct rq_run *R, uint32_t c)
 	if (p->runq_wtail == pid)   /* the woken prefix is now empty */
 		p->runq_wtail = NIL;
 	p->runq_len--;
+	place_touch(R, c);
 	R->backlog--;
 	rq_level_set(R, SC_BACKLOG_AVG, &R->lv_backlog, (double)R->backlog);
 	R->task[pid].picked = R->s->now;   /* its wait ends here (run_delay) */

@@ -4,9 +4,10 @@
  * at its CPU's minimum vruntime; a woken one keeps its lead or lag against
  * its last CPU's minimum (which moved on while it slept) but is placed at
  * most `fair.sleeper_credit` ahead.  No weights, no EEVDF deadlines or
- * eligibility.  Placement `least_loaded` counts queued plus running or
- * dispatching tasks per CPU and takes the lowest CPU on ties - it is not
- * the kernel's select_task_rq_fair (no wake affinity, no LLC domains).
+ * eligibility.  Placement (place.c) `least_loaded` counts queued plus
+ * running or dispatching tasks per CPU and takes the lowest CPU on ties -
+ * it is not the kernel's select_task_rq_fair (no wake affinity, no LLC
+ * domains).
  * A wake-up's sched_wakeup runs on the waker's CPU (a sleeper's timer CPU:
  * where it blocked), on the target only through the wake list (hook_cpu).
  *
@@ -28,41 +29,12 @@
 #include <gsl/gsl_randist.h>
 
 #include "models/runqslower/cpu.h"
+#include "models/runqslower/place.h"
 #include "models/runqslower/probe.h"
 #include "models/runqslower/runq.h"
 #include "models/runqslower/spawner.h"
 #include "models/runqslower/world.h"
 #include "sim/cfg.h"
-
-static uint32_t place(struct rq_run *R)
-{
-	const struct rq_cfg *cfg = R->cfg;
-	uint32_t n = (uint32_t)cfg->cpus;
-	switch (cfg->placement) {
-	case PL_RANDOM:
-		return (uint32_t)gsl_rng_uniform_int(R->r_place, n);
-	case PL_ROUND_ROBIN: {
-		uint32_t c = R->rr_next;
-		R->rr_next = (c + 1) % n;
-		return c;
-	}
-	default: {
-		uint32_t best = 0;
-		uint64_t bl = UINT64_MAX;
-		for (uint32_t c = 0; c < n; c++) {
-			const struct cpu *p = &R->cpu[c];
-			uint64_t load = p->runq_len + (p->cur != NIL || p->next != NIL);
-			if (load < bl) {
-				bl = load;
-				best = c;
-				if (load == 0)
-					break;
-			}
-		}
-		return best;
-	}
-	}
-}
 
 /* The CPU where the wake-up hook of task pid, placed on CPU c, runs.
  *
@@ -107,7 +79,7 @@ void world_wake(struct rq_run *R, uint32_t pid, int is_new, int hook)
 	if (fair && !is_new && hook)   /* where it stands on its last CPU now */
 		rel = (int64_t)(R->task[pid].vruntime -
 				runq_fair_min(R, &R->cpu[R->task[pid].cpu], NULL));
-	uint32_t c = place(R);
+	uint32_t c = place_cpu(R);
 	struct cpu *p = &R->cpu[c];
 	struct task *t = &R->task[pid];
 	uint64_t now = R->s->now;

@@ -1,0 +1,58 @@
+/* place.h - where a woken task goes: the `placement` key.
+ *
+ * least_loaded takes the CPU with the fewest tasks queued plus running or
+ * being switched to (runq_len + (cur or next set)), the lowest CPU on ties:
+ * the choice of a scan from CPU 0 that keeps the first strict minimum.
+ * The scan read every CPU's state up to the first idle one at each
+ * wake-up: ~100 CPUs on a half-busy 256-CPU host, where a task wakes every
+ * ~100 ns of simulated work.  Instead, every change to a CPU's runq_len,
+ * cur or next is followed by place_touch on that CPU (runq.c, cpu.c),
+ * which keeps two structures:
+ *   - a bitmap of the CPUs at load 0, up to date at once (O(1)): when a
+ *     CPU is idle - nearly every wake-up of a host that is not saturated -
+ *     the lowest set bit is the answer (cpus / 64 words at most);
+ *   - a tournament tree over all the loads (leaf c: load << 32 | c; a
+ *     node: the least of its children, so the root is the least load, the
+ *     lowest CPU among equals), brought up to date lazily: place_touch
+ *     notes the CPU, and a choice with no idle CPU updates each CPU noted
+ *     since the last such choice, O(log cpus) each.  The several changes
+ *     of a context switch cost one update, changes that cancel out none.
+ * Both answer exactly as the scan (rq_place_check; tests/test_runqslower.c
+ * checks after every event).  random draws from the "placement" stream,
+ * round_robin cycles.
+ *
+ * Memory: 2 x (cpus rounded up to a power of two) x 8 bytes plus ~5 bytes
+ * per CPU, least_loaded only, owned by struct rq_run (place_init /
+ * place_fini).
+ */
+#ifndef BPFSIM_RUNQSLOWER_PLACE_H
+#define BPFSIM_RUNQSLOWER_PLACE_H
+
+#include "models/runqslower/internal.h"
+
+/* Allocate the bitmap and the tree (least_loaded) from the CPUs' loads:
+ * call once the CPUs are initialised.  0, or -1 when out of memory. */
+int place_init(struct rq_run *R);
+/* Free them; safe on a run whose place_init failed or never ran. */
+void place_fini(struct rq_run *R);
+/* A CPU for a task waking now. */
+uint32_t place_cpu(struct rq_run *R);
+/* CPU c's load may have changed (least_loaded only): set or clear its
+ * idle bit, note it for the tree. */
+static inline void place_touch(struct rq_run *R, uint32_t c)
+{
+	if (R->ll) {
+		const struct cpu *p = &R->cpu[c];
+		uint64_t bit = UINT64_C(1) << (c % 64);
+		if (p->runq_len == 0 && p->cur == NIL && p->next == NIL)
+			R->ll_idle[c / 64] |= bit;
+		else
+			R->ll_idle[c / 64] &= ~bit;
+		if (!R->ll_mark[c]) {
+			R->ll_mark[c] = 1;
+			R->ll_dirty[R->ll_ndirty++] = c;
+		}
+	}
+}
+
+#endif
