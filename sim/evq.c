@@ -606,7 +606,8 @@ static int radix_leave(struct evq *q)
 /* Every push but one into a heap with room: grow the heap or turn it
  * into the radix heap (when it is full with big_on or more pending), push
  * into the radix heap, or hand it back to the heap (a push before base).
- * Returns 0, or -1 with nothing changed. */
+ * Returns 0, or -1 with ev not queued (the pending events unchanged, in
+ * whichever representation). */
 static int push_slow(struct evq *q, const struct evq_event *ev)
 {
 	if (!q->big && !(q->big_on && q->n >= q->big_on && !q->past &&
