@@ -587,17 +587,8 @@ void evq_clear(struct evq *q)
  * must hold n + 1 events.  Returns 0, or -1 with nothing changed. */
 static int radix_leave(struct evq *q)
 {
-	if (q->cap < q->n + 1) {
-		size_t cap = grow_size(q->n, q->n + 1, sizeof(*q->heap));
-		struct evq_event *h;
-		if (cap == 0)
-			return -1;
-		h = realloc(q->heap, cap * sizeof(*h));
-		if (!h)
-			return -1;
-		q->heap = h;
-		q->cap = cap;
-	}
+	if (q->cap < q->n + 1 && heap_grow(q))
+		return -1;
 	radix_to_heap(q);
 	q->past = 1;
 	return 0;

@@ -607,6 +607,19 @@ static int read_job_series(struct experiment *x, struct exp_saved *sv,
 	return rc;
 }
 
+/* A saved row's outcome (status, cap, counts, regime) onto job j. */
+static void row_outcome(const struct saved_row *row, struct runner_job *j)
+{
+	j->done = 1;
+	j->status = row->status;
+	j->cap_reason = row->cap_reason;
+	j->events = row->events;
+	j->warmup_cut = row->warmup_cut;
+	j->regime = row->regime;
+	j->transient = row->transient;
+	j->transient_up = row->transient_up;
+}
+
 /* Put row's result into job (p, row's strategy, row's replication). */
 static int place_row(struct experiment *x, struct saved_row *row, size_t p)
 {
@@ -616,14 +629,7 @@ static int place_row(struct experiment *x, struct saved_row *row, size_t p)
 	if (exp_cell_reserve(x, p, row->s, row->r + 1))
 		return -1;
 	struct runner_job *j = &exp_cell(x, p, row->s)->jobs[row->r];
-	j->done = 1;
-	j->status = row->status;
-	j->cap_reason = row->cap_reason;
-	j->events = row->events;
-	j->warmup_cut = row->warmup_cut;
-	j->regime = row->regime;
-	j->transient = row->transient;
-	j->transient_up = row->transient_up;
+	row_outcome(row, j);
 	memcpy(j->metrics, row->metrics, x->nm * sizeof(double));
 	free(j->series);
 	j->series = row->series;        /* moved */
@@ -681,14 +687,7 @@ int exp_check_saved(struct experiment *x, struct err *e)
 static void row_job(const struct saved_row *row, struct runner_job *j)
 {
 	memset(j, 0, sizeof(*j));
-	j->done = 1;
-	j->status = row->status;
-	j->cap_reason = row->cap_reason;
-	j->events = row->events;
-	j->warmup_cut = row->warmup_cut;
-	j->regime = row->regime;
-	j->transient = row->transient;
-	j->transient_up = row->transient_up;
+	row_outcome(row, j);
 	j->metrics = row->metrics;
 	j->series = row->series;
 	j->series_rows = row->series_rows;
