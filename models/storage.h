@@ -92,6 +92,8 @@ struct storage_env {
 	uint32_t pid_max;
 	uint32_t max_slots;        /* task slots the model may use */
 	uint32_t cpus;             /* CPUs (0 reads as 1) */
+	uint64_t max_entries;      /* a described map's own size (hash kinds),
+				      0: the strategy's max_entries key */
 };
 
 /* Where an operation runs: which side of the scheduler fired the program

@@ -348,7 +348,8 @@ static double hash_record(void *p, const struct storage_key *k,
 	*ok = 1;
 	if (!x->present) {
 		d = c->update ? c->update : c->insert;
-		if (h->n >= c->max_entries) {
+		if (h->n >= (h->env->max_entries ? h->env->max_entries
+						 : c->max_entries)) {
 			if (!c->lru) {
 				/* -E2BIG: the sample is lost. */
 				*ok = 0;

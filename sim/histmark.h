@@ -56,7 +56,7 @@
 
 #define HMARK_MAX 32     /* marks kept */
 #define HMARK_HISTS 4    /* histograms tracked */
-#define HMARK_VALS 48    /* counters copied at each mark */
+#define HMARK_VALS 512   /* counters copied at each mark */
 
 struct hmark {
 	uint64_t step;          /* ns between marks (spread) */

@@ -76,6 +76,12 @@ struct model {
 	void (*steady)(struct sim *s, void *state, const struct stat_series *ser,
 		       size_t first, double *metrics);
 
+	/* Optional: the metric table of one configuration, for a model whose
+	 * metrics depend on its scenario (runqslower: a set per described
+	 * tool after its own).  Owned by cfg; NULL: `metrics`.  The loader
+	 * gives the scenario a copy of this table with these metrics. */
+	const struct model_metric *(*metrics_for)(const void *cfg);
+
 	void *(*configure)(struct ynode *root, struct err *e);
 	void (*config_free)(void *cfg);
 	void *(*init)(struct sim *s, const void *cfg, struct err *e);

@@ -948,6 +948,26 @@ static int fill_missing(struct ynode *dst, const struct ynode *src)
 	return 0;
 }
 
+int ytree_graft(struct ytree *t, struct ynode *at, struct ytree *sub)
+{
+	struct ytree **subs = realloc(t->subs, (t->nsubs + 1) * sizeof(*subs));
+	if (!subs) {
+		ytree_free(sub);
+		return -1;
+	}
+	t->subs = subs;
+	t->subs[t->nsubs++] = sub;
+	/* The copy keeps sub's file names (sub lives as long as t). */
+	struct ynode *c = clone_with(sub->root, NULL);
+	if (!c)
+		return -1;
+	struct ynode old = *at;
+	*at = *c;
+	*c = old;
+	node_free(c);   /* at's former contents */
+	return 0;
+}
+
 int ytree_include(struct ytree *t, struct ytree *sub)
 {
 	struct ytree **subs = realloc(t->subs, (t->nsubs + 1) * sizeof(*subs));

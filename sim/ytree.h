@@ -110,6 +110,10 @@ struct ynode *ytree_find(struct ytree *t, const char *path);
  * ownership of sub (freed with t), also on failure.  0 or -1 (no memory). */
 int ytree_include(struct ytree *t, struct ytree *sub);
 
+/* Replace node `at` of t (its contents: the node itself stays where it
+ * is) with a copy of sub's root, positions and file names kept; t takes
+ * ownership of sub (freed with t), also on failure.  0 or -1 (no memory). */
+int ytree_graft(struct ytree *t, struct ynode *at, struct ytree *sub);
 /* Report the first mapping key (document order) no reader asked for. */
 int ytree_check_unknown(struct ytree *t, struct err *e);
 

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "models/runqslower/config.h"
+#include "models/runqslower/tools.h"
 #include "sim/cfg.h"
 #include "sim/check.h"
 #include "sim/units.h"
@@ -69,6 +70,7 @@ void rq_config_free(void *p)
 			storage_registry[i]->config_free(c->storage_cfg[i]);
 	free(c->trace_t);
 	free(c->trace_demand);
+	tools_config_free(c);
 	free(c);
 }
 

@@ -17,6 +17,7 @@
 #include "models/runqslower/probe.h"
 #include "models/runqslower/runq.h"
 #include "models/runqslower/spawner.h"
+#include "models/runqslower/tools.h"
 #include "models/runqslower/world.h"
 #include "sim/check.h"
 
@@ -167,6 +168,12 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 		}
 	}
 	cpu_resched(R, c);
+	if (t->cls == CLS_SPAWNED && !t->execd) {
+		/* The model's processes are fork + exec: exec completes
+		 * when the child first runs (sched_process_exec). */
+		t->execd = 1;
+		tools_exec(R, c, pid);
+	}
 }
 
 /* The task on CPU c leaves it (why: PREV_*); pick the next, run the hooks
@@ -217,6 +224,9 @@ static void on_segment_end(struct rq_run *R, uint32_t c)
 	 * the burst follows) keeps what it did not run when cut short. */
 	if (p->cut && (t->blocks || t->resume) && p->seg_len > ran)
 		t->resume += p->seg_len - ran;
+	/* The system calls made while it ran fire their hooks now; their
+	 * cost is charged once the CPU's next step is settled (below). */
+	uint64_t sys = t->cls == CLS_SPAWNER ? 0 : tools_syscalls(R, c, pid, ran);
 	if (t->cls == CLS_SPAWNER) {
 		switch (spawner_segment_end(R, c, pid)) {
 		case SPN_WAIT:
@@ -283,6 +293,8 @@ static void on_segment_end(struct rq_run *R, uint32_t c)
 		switch_out(R, c, pid, PREV_PREEMPT);
 	else
 		start_segment(R, c, pid);   /* nobody waits: keep running */
+	if (sys)
+		probe_charge(R, c, -1, (double)sys);
 }
 
 static void on_burst_end(struct rq_run *R, uint32_t c)

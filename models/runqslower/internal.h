@@ -24,6 +24,9 @@
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
+#include <gsl/gsl_randist.h>
+
+#include "models/probe/exec.h"
 #include "models/runqslower.h"
 #include "models/storage.h"
 #include "sim/dist.h"
@@ -116,6 +119,19 @@ struct rq_cfg {
 	/* storage: every strategy's config (all are validated), one used */
 	int strategy;                     /* index in storage_registry */
 	void *storage_cfg[8];
+	/* described tools (tools.c): replace the built-in probe when any */
+	struct pd_tool *tools;
+	size_t ntools;
+	struct pd_prims prims;
+	uint32_t ts_maps;                 /* task-storage maps over all tools */
+	struct model_metric *metrics;     /* the model's and each tool's */
+	char *metric_names;
+	double sys_rate;                  /* system calls per second of CPU
+					     time (workload.syscalls) */
+	struct dist *sys_dur;             /* a call's in-kernel time */
+	gsl_ran_discrete_t *sys_mix;      /* which call: index in sys_ids */
+	uint32_t *sys_ids;
+	size_t nsys;
 };
 
 struct task {
@@ -140,6 +156,8 @@ struct task {
 				  has not blocked yet (world_block) */
 	uint8_t forked;        /* a parent: its fork is done, the child's
 				  sched_wakeup_new runs in its stretch */
+	uint8_t execd;         /* spawned: has run (sched_process_exec
+				  fired) */
 };
 
 /* A level whose time integral goes into a series column. */
@@ -230,6 +248,10 @@ struct rq_run {
 				   child, else NIL */
 	size_t trace_i;         /* next trace line to spawn */
 	struct rq_census census; /* residents' state at t = 0 (tests) */
+	/* described tools (tools.c) */
+	struct pd_env pd;
+	struct pd_tool_run *tools;
+	gsl_rng *r_sys;
 };
 
 /* Windowed series columns (names in report.c rq_series_cols).  *_AVG

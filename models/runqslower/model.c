@@ -41,6 +41,7 @@
 #include "models/runqslower/report.h"
 #include "models/runqslower/world.h"
 #include "models/runqslower/spawner.h"
+#include "models/runqslower/tools.h"
 #include "sim/check.h"
 
 const char *const rq_hook_names[RQ_HOOKS] = {
@@ -54,6 +55,7 @@ static void rq_fini(void *p)
 		return;
 	if (R->st)
 		R->sops->fini(R->st);
+	tools_fini(R);
 	for (uint64_t i = 0; R->cpu && i < R->cfg->cpus; i++)
 		free(R->cpu[i].heap);
 	place_fini(R);
@@ -96,7 +98,7 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 		hmark_init_none(&R->marks);
 	hmark_track(&R->marks, &R->wait.h);
 	hmark_track(&R->marks, &R->probe_wait.h);
-	hmark_track_values(&R->marks, RQ_NVALS, rq_gather, R);
+	hmark_track_values(&R->marks, RQ_NVALS + tools_nvals(c), rq_gather, R);
 	for (uint64_t i = 0; i < c->cpus; i++) {
 		struct cpu *p = &R->cpu[i];
 		p->cur = p->next = p->runq_head = p->runq_tail = p->runq_wtail = NIL;
@@ -141,6 +143,8 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 	 * pid 0 on a switch to idle; task storage is the kernel's
 	 * tools/bpf/runqslower, which returns first (probe.c). */
 	R->idle_lookup = strcmp(R->sops->name, "task_storage") != 0;
+	if (tools_init(R))
+		goto oom;
 	stat_gauge_init(&R->occupancy, 0, 0);
 	R->spawn_budget = c->spawns;
 	if (world_add_residents(R) || spawner_init(R))
@@ -187,7 +191,8 @@ static void rq_handle(struct sim *s, void *state, const struct evq_event *ev)
 static void *rq_configure_all(struct ynode *root, struct err *e)
 {
 	struct rq_cfg *c = rq_configure(root, e);
-	if (c && (world_read_start(c, root, e) || spawner_read(c, root, e))) {
+	if (c && (world_read_start(c, root, e) || spawner_read(c, root, e) ||
+		  tools_read(c, root, e))) {
 		rq_config_free(c);
 		return NULL;
 	}
@@ -226,6 +231,7 @@ const struct model model_runqslower = {
 	.series_value = rq_series_value,
 	.series_value_name = "overhead_ratio",
 	.steady = rq_steady,
+	.metrics_for = tools_metrics,
 	.configure = rq_configure_all,
 	.config_free = rq_config_free,
 	.init = rq_init,

@@ -48,15 +48,21 @@
 
 #include "models/runqslower/cpu.h"
 #include "models/runqslower/probe.h"
+#include "models/runqslower/tools.h"
 
 static struct storage_key key_of(struct rq_run *R, uint32_t pid)
 {
 	return (struct storage_key){ pid, pid, R->task[pid].incarnation };
 }
 
-static void note_occupancy(struct rq_run *R)
+void probe_note_occupancy(struct rq_run *R)
 {
-	uint64_t occ = R->sops->occupancy(R->st);
+	uint64_t occ = 0;
+	if (R->cfg->ntools)
+		for (size_t i = 0; i < R->cfg->ntools; i++)
+			occ += pd_occupancy(&R->tools[i]);
+	else
+		occ = R->sops->occupancy(R->st);
 	stat_gauge_set(&R->occupancy, R->s->now, (double)occ);
 	if (occ != (uint64_t)R->lv_occ.v)
 		rq_level_set(R, SC_OCC_AVG, &R->lv_occ, (double)occ);
@@ -71,21 +77,33 @@ static uint64_t hook_base(struct rq_run *R, int h)
 
 /* Charge a hook's total cost to CPU c as BPF time.  bpf_until marks the
  * program as running there, for the recursion check. */
-static void charge_hook(struct rq_run *R, uint32_t c, int h, double cost)
+void probe_charge(struct rq_run *R, uint32_t c, int h, double cost)
 {
 	uint64_t ns = cost <= 0 ? 0 : (uint64_t)llround(cost);
 	struct cpu *p = &R->cpu[c];
 	uint64_t now = R->s->now;
-	R->hook_n[h]++;
-	R->hook_ns[h] += ns;
+	if (h >= 0) {
+		R->hook_n[h]++;
+		R->hook_ns[h] += ns;
+	}
 	if (p->mode != CPU_WAKING)   /* else set when the CPU wakes */
 		p->bpf_until = (p->bpf_until > now ? p->bpf_until : now) + ns;
 	cpu_insert_overhead(R, c, ns, OH_BPF);
 }
 
+void probe_charge_kernel(struct rq_run *R, uint32_t c, double cost)
+{
+	if (cost > 0)
+		cpu_insert_overhead(R, c, (uint64_t)llround(cost), OH_KERNEL);
+}
+
 void probe_wakeup(struct rq_run *R, uint32_t c, uint32_t pid, int is_new)
 {
 	const struct rq_cfg *cfg = R->cfg;
+	if (cfg->ntools) {
+		tools_wakeup(R, c, pid, is_new);
+		return;
+	}
 	if (!cfg->attach)
 		return;
 	int h = is_new ? RQ_WAKEUP_NEW : RQ_WAKEUP;
@@ -106,8 +124,8 @@ void probe_wakeup(struct rq_run *R, uint32_t c, uint32_t pid, int is_new)
 	cost += R->sops->record(R->st, &k,
 				&(struct storage_at){ STORAGE_WAKE, c },
 				R->s->now, &ok);
-	note_occupancy(R);
-	charge_hook(R, c, h, cost);
+	probe_note_occupancy(R);
+	probe_charge(R, c, h, cost);
 }
 
 void probe_switch(struct rq_run *R, uint32_t c, uint32_t prev,
@@ -115,6 +133,10 @@ void probe_switch(struct rq_run *R, uint32_t c, uint32_t prev,
 {
 	const struct rq_cfg *cfg = R->cfg;
 	uint64_t now = R->s->now;
+	if (cfg->ntools) {
+		tools_switch(R, c, prev, prev_runnable, next);
+		return;
+	}
 	if (!cfg->attach)
 		return;
 	double cost = (double)hook_base(R, RQ_SWITCH);
@@ -163,13 +185,17 @@ void probe_switch(struct rq_run *R, uint32_t c, uint32_t prev,
 					&(struct storage_at){ STORAGE_SWITCH, c });
 		}
 	}
-	note_occupancy(R);
-	charge_hook(R, c, RQ_SWITCH, cost);
+	probe_note_occupancy(R);
+	probe_charge(R, c, RQ_SWITCH, cost);
 }
 
 void probe_exit(struct rq_run *R, uint32_t c, uint32_t pid)
 {
 	const struct rq_cfg *cfg = R->cfg;
+	if (cfg->ntools) {
+		tools_exit(R, c, pid);
+		return;
+	}
 	struct storage_key k = key_of(R, pid);
 	/* In kernel order: sched_process_exit fires in do_exit, long before
 	 * free_task frees what the program left (a storage its delete freed
@@ -178,7 +204,7 @@ void probe_exit(struct rq_run *R, uint32_t c, uint32_t pid)
 		double cost = (double)hook_base(R, RQ_EXIT);
 		cost += R->sops->remove(R->st, &k,
 					&(struct storage_at){ STORAGE_EXIT, c });
-		charge_hook(R, c, RQ_EXIT, cost);
+		probe_charge(R, c, RQ_EXIT, cost);
 	}
 	/* Kernel work, not a program: kernel/fork.c free_task calls
 	 * bpf_task_storage_free (kernel/bpf/bpf_task_storage.c) once the task
@@ -187,5 +213,5 @@ void probe_exit(struct rq_run *R, uint32_t c, uint32_t pid)
 	double kern = R->sops->task_exit(R->st, &k);
 	if (kern > 0)
 		cpu_insert_overhead(R, c, (uint64_t)llround(kern), OH_KERNEL);
-	note_occupancy(R);
+	probe_note_occupancy(R);
 }

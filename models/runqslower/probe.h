@@ -39,4 +39,12 @@ void probe_switch(struct rq_run *R, uint32_t c, uint32_t prev,
  * before the task's slot is freed. */
 void probe_exit(struct rq_run *R, uint32_t c, uint32_t pid);
 
+/* Charge cost (ns) to CPU c as BPF time of hook h (RQ_*, counted in the
+ * hook metrics; -1: a hook only described tools attach to). */
+void probe_charge(struct rq_run *R, uint32_t c, int h, double cost);
+/* Charge cost (ns) to CPU c as kernel work for the probe (not BPF). */
+void probe_charge_kernel(struct rq_run *R, uint32_t c, double cost);
+/* Record the maps' occupancy now (series, mean, max). */
+void probe_note_occupancy(struct rq_run *R);
+
 #endif

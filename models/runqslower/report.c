@@ -8,6 +8,7 @@
 
 #include "models/runqslower/cpu.h"
 #include "models/runqslower/report.h"
+#include "models/runqslower/tools.h"
 #include "sim/check.h"
 
 #define HOOK_METRICS(prefix, unit, help) \
@@ -134,6 +135,7 @@ void rq_report(struct sim *s, void *state, double *m)
 	m[i++] = (double)R->peak_live;
 	m[i++] = (double)R->pid_wraps;
 	SIM_CHECK(i == model_metric_count(&model_runqslower));
+	tools_report(R, m);
 }
 
 /* BPF / payload in one window: the observation MSER-5 and the regime
@@ -190,6 +192,7 @@ void rq_gather(void *state, double *out)
 	out[i++] = (double)R->spawn_failures;
 	out[i++] = (double)R->pid_wraps;
 	SIM_CHECK(i == RQ_NVALS);
+	tools_gather(R, out + RQ_NVALS);
 }
 
 /* The counters' share after the cut: the final value minus the copy at
@@ -264,4 +267,5 @@ void rq_steady(struct sim *s, void *state, const struct stat_series *ser,
 		span > 0 ? sum[SC_OCC_AVG] / span : NAN;
 	steady_quantiles(s, state, (uint64_t)first * ser->window, m);
 	steady_counters(s, state, (uint64_t)first * ser->window, m);
+	tools_steady(s, state, (uint64_t)first * ser->window, m);
 }

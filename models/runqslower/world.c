@@ -33,6 +33,7 @@
 #include "models/runqslower/probe.h"
 #include "models/runqslower/runq.h"
 #include "models/runqslower/spawner.h"
+#include "models/runqslower/tools.h"
 #include "models/runqslower/world.h"
 #include "sim/cfg.h"
 
@@ -97,10 +98,23 @@ void world_wake(struct rq_run *R, uint32_t pid, int is_new, int hook)
 			      : (uint64_t)((int64_t)min + rel);
 	}
 	uint32_t run_on = hook ? hook_cpu(R, pid, is_new, c) : c;
+	uint32_t last = t->cpu;
 	runq_push(R, c, pid, 1);
 	cpu_task_queued(R, c, pid, hook);
-	if (hook)
-		probe_wakeup(R, run_on, pid, is_new);
+	if (!hook)
+		return;
+	if (R->cfg->ntools) {
+		/* In kernel order: copy_process fires sched_process_fork in
+		 * the parent before wake_up_new_task; try_to_wake_up's
+		 * set_task_cpu fires sched_migrate_task before the wake-up's
+		 * own tracepoint. */
+		if (is_new)
+			tools_fork(R, run_on, R->fork_cpu != NIL
+				   ? R->cpu[R->fork_cpu].cur : NIL, pid);
+		else if (last != c)
+			tools_migrate(R, run_on, pid);
+	}
+	probe_wakeup(R, run_on, pid, is_new);
 }
 
 void world_block(struct rq_run *R, uint32_t pid)
@@ -221,6 +235,7 @@ static void spawn_one(struct rq_run *R, uint64_t demand)
 	t->remaining = demand ? demand : 1;
 	t->incarnation = (uint32_t)++R->incarnations;
 	t->cls = CLS_SPAWNED;
+	t->execd = 0;
 	R->live++;
 	R->env.live_tasks = R->live;
 	rq_level_set(R, SC_LIVE_AVG, &R->lv_live, (double)R->live);

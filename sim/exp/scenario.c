@@ -335,6 +335,71 @@ static int load_includes(struct ytree *t, const char *path, int depth,
 	return 0;
 }
 
+/* The path of `name` relative to the file `from` was written in. */
+static void relative_to(const char *from, const char *name, char *full,
+			size_t cap)
+{
+	const char *slash = from ? strrchr(from, '/') : NULL;
+	if (name[0] != '/' && slash)
+		snprintf(full, cap, "%.*s/%s", (int)(slash - from), from, name);
+	else
+		snprintf(full, cap, "%s", name);
+}
+
+/* A mapping below the root whose only key is `include: FILE` (e.g. an
+ * item of `tools:`) is replaced by FILE's contents (a mapping), the file
+ * named relative to the file the include was written in.  Such includes
+ * nest up to depth 8 and count against the scenario's include budget. */
+static int load_nested_includes(struct ytree *t, struct ynode *n, int depth,
+				int *left, struct err *e)
+{
+	if (n->kind == YN_SCALAR)
+		return 0;
+	for (size_t i = 0; i < n->n; i++) {
+		struct ynode *c = n->items[i];
+		if (c->kind == YN_MAP && c->n == 1 &&
+		    !strcmp(c->keys[0]->value, "include")) {
+			struct ynode *f = c->items[0];
+			if (f->kind != YN_SCALAR)
+				return cfg_error(e, f, "'include' here takes one "
+						 "file name");
+			if (depth >= 8)
+				return cfg_error(e, f, "includes nested deeper "
+						 "than 8 files");
+			if (--*left < 0)
+				return cfg_error(e, f, "more than %d included "
+						 "files in all",
+						 SCENARIO_MAX_INCLUDES);
+			char full[4096];
+			relative_to(f->file, f->value, full, sizeof(full));
+			struct err sub_e;
+			err_init(&sub_e);
+			struct ytree *sub = ytree_load_file(full, &sub_e);
+			if (!sub) {
+				if (sub_e.line == 0)
+					return cfg_error(e, f, "cannot include "
+							 "'%s': %s", full,
+							 sub_e.msg);
+				*e = sub_e;
+				return e->status;
+			}
+			if (load_includes(sub, full, depth + 1, left, e)) {
+				ytree_free(sub);
+				return e->status;
+			}
+			if (ytree_graft(t, c, sub))
+				return err_set(e, ERR_RUNTIME, full, 0, 0,
+					       "out of memory");
+			if (load_nested_includes(t, c, depth + 1, left, e))
+				return e->status;
+			continue;
+		}
+		if (load_nested_includes(t, c, depth, left, e))
+			return e->status;
+	}
+	return 0;
+}
+
 static const struct model *find_model(const struct scenario_env *env,
 				      const char *name)
 {
@@ -347,6 +412,43 @@ static const struct model *find_model(const struct scenario_env *env,
 /* Read the scenario from tree t (owned from here on, freed on failure):
  * its source is kept as it is now, before any reader writes defaults
  * into it, for scenario_derive. */
+/* Names of two metric tables agree, entry by entry. */
+static int same_metrics(const struct model_metric *a,
+			const struct model_metric *b)
+{
+	size_t i = 0;
+	for (; a[i].name && b[i].name; i++)
+		if (strcmp(a[i].name, b[i].name))
+			return 0;
+	return !a[i].name && !b[i].name;
+}
+
+/* A model whose metrics depend on the configuration: the scenario runs
+ * with its own copy of the model table carrying them.  Every configured
+ * strategy must give the same table (it is one scenario's output). */
+static int specialize(struct scenario *sc, struct err *e)
+{
+	if (!sc->model->metrics_for)
+		return 0;
+	const struct model_metric *mt = sc->model->metrics_for(sc->cfg[0]);
+	if (!mt)
+		return 0;
+	size_t n = sc->model->strategy_key && sc->nstrategies ? sc->nstrategies : 1;
+	for (size_t i = 1; i < n; i++) {
+		const struct model_metric *o = sc->cfg[i]
+					       ? sc->model->metrics_for(sc->cfg[i])
+					       : NULL;
+		if (o && !same_metrics(mt, o))
+			return err_set(e, ERR_INPUT, sc->path, 0, 0,
+				       "the strategies compared give different "
+				       "metrics (tools differ per strategy)");
+	}
+	sc->own_model = *sc->model;
+	sc->own_model.metrics = mt;
+	sc->model = &sc->own_model;
+	return 0;
+}
+
 static struct scenario *from_tree(const struct scenario_env *env,
 				  const char *path, struct ytree *t,
 				  int compare, const char *strategies,
@@ -437,7 +539,7 @@ static struct scenario *from_tree(const struct scenario_env *env,
 		if (sc->model->strategy_key)
 			own_strategy(sc);
 	}
-	if (ytree_check_unknown(sc->tree, e))
+	if (ytree_check_unknown(sc->tree, e) || specialize(sc, e))
 		goto fail;
 	return sc;
 fail:
@@ -456,7 +558,8 @@ struct scenario *scenario_load(const struct scenario_env *env,
 	if (!t)
 		goto fail;
 	int left = SCENARIO_MAX_INCLUDES;
-	if (load_includes(t, path, 0, &left, e))
+	if (load_includes(t, path, 0, &left, e) ||
+	    load_nested_includes(t, ytree_root(t), 0, &left, e))
 		goto fail;
 	for (size_t i = 0; i < nsets; i++)
 		if (ytree_set_path(t, sets[i], e))
@@ -489,7 +592,16 @@ struct scenario *scenario_derive(const struct scenario *base,
 			return NULL;
 		}
 	}
-	return from_tree(base->env, base->path, t, compare, strategies, e);
+	struct scenario *d = from_tree(base->env, base->path, t, compare,
+				       strategies, e);
+	if (d && !same_metrics(base->model->metrics, d->model->metrics)) {
+		err_set(e, ERR_INPUT, base->path, 0, 0, "a point's settings "
+			"change the scenario's metrics (its tools): every point "
+			"of an experiment reports the same metrics");
+		scenario_free(d);
+		return NULL;
+	}
+	return d;
 }
 
 void scenario_job(const struct scenario *sc, size_t s, uint64_t rep,

@@ -65,7 +65,9 @@ struct scenario {
 	const struct scenario_env *env;
 	char path[4096];                   /* the file it came from */
 	char name[128];
-	const struct model *model;
+	const struct model *model;     /* the registry's, or own_model */
+	struct model own_model;        /* the model with this scenario's
+					  metrics (model.metrics_for) */
 	uint64_t seed;
 	uint64_t replications;
 	uint64_t duration;                 /* ns; 0 = none */

@@ -1,0 +1,97 @@
+/* prims.h - the costs of the primitives a described program is made of.
+ *
+ * A described program costs: its dispatch (by attach type), each helper
+ * call, each map operation (by map kind and side: maps.h), each output -
+ * unless it gives its own `base:`, which then stands for dispatch and
+ * helpers together.  The scenario section `primitives:` holds the
+ * distributions below; pd_prims_params documents every key with its
+ * default and source for `bpfsim models` (the defaults are what
+ * pd_prims_read uses: they cannot drift).  Hash-kind and task-storage map
+ * operations are priced by the storage strategies' own keys
+ * (`storage.hash.*`, `storage.lru_hash.*`, `storage.task_storage.*`), and
+ * outputs by `probe.output_cost.*`: one price per thing.
+ */
+#ifndef BPFSIM_PROBE_PRIMS_H
+#define BPFSIM_PROBE_PRIMS_H
+
+#include "models/probe/desc.h"
+#include "sim/dist.h"
+#include "sim/err.h"
+#include "sim/model.h"
+#include "sim/ytree.h"
+
+struct pd_prims {
+	struct dist *dispatch[PA_COUNT];
+	struct dist *helper[HL_COUNT];
+	struct dist *array_lookup, *array_update;
+	struct dist *percpu_array_lookup, *percpu_array_update;
+	struct dist *atomic_add;      /* increment's add on a value found */
+	struct dist *bloom_peek, *bloom_push;
+	struct dist *get_stackid;
+	double task_storage_cache;    /* extra ns per get per task-storage map
+					 beyond the per-task cache's 16 */
+};
+
+/* Every key of `primitives:` as model_param entries (for a model's own
+ * table too). */
+#define PD_P(key, def, help) { "primitives." key, "dist(duration)", def, help }
+#define PD_PRIMS_PARAMS \
+	PD_P("dispatch.tp_btf", "normal(30ns, 5ns)", \
+	  "per program on a hook: __bpf_trace_run around the program " \
+	  "(estimate: the bpf_stats floor of an empty program is ~80 ns on the " \
+	  "reference host and includes its own clock reads)"), \
+	PD_P("dispatch.raw_tp", "normal(30ns, 5ns)", \
+	  "per program: the same __bpf_trace_run path as tp_btf (estimate)"), \
+	PD_P("dispatch.tracepoint", "normal(90ns, 10ns)", \
+	  "per program on a classic tracepoint: the perf trace buffer fill and " \
+	  "trace_call_bpf (estimate)"), \
+	PD_P("helpers.ktime_get_ns", "normal(25ns, 3ns)", \
+	  "bpf_ktime_get_ns: a clocksource read (kvm-clock in a VM; estimate)"), \
+	PD_P("helpers.get_current_task", "normal(3ns, 0.5ns)", \
+	  "bpf_get_current_task: a per-CPU read (estimate)"), \
+	PD_P("helpers.get_current_pid_tgid", "normal(4ns, 0.5ns)", \
+	  "bpf_get_current_pid_tgid (estimate)"), \
+	PD_P("helpers.get_current_comm", "normal(12ns, 2ns)", \
+	  "bpf_get_current_comm: a 16-byte copy (estimate)"), \
+	PD_P("helpers.get_smp_processor_id", "normal(1ns, 0.2ns)", \
+	  "bpf_get_smp_processor_id: inlined by the verifier (estimate)"), \
+	PD_P("helpers.probe_read_kernel", "normal(25ns, 4ns)", \
+	  "one bpf_probe_read_kernel (copy_from_kernel_nofault; estimate); " \
+	  "BTF/CO-RE direct reads cost nothing extra"), \
+	PD_P("helpers.get_current_cgroup_id", "normal(12ns, 2ns)", \
+	  "bpf_get_current_cgroup_id (estimate)"), \
+	PD_P("helpers.get_prandom_u32", "normal(5ns, 1ns)", \
+	  "bpf_get_prandom_u32 (estimate)"), \
+	PD_P("array.lookup", "normal(3ns, 0.5ns)", \
+	  "array lookup: inlined by the verifier to an index check and an add " \
+	  "(array_map_gen_lookup; estimate)"), \
+	PD_P("array.update", "normal(20ns, 3ns)", \
+	  "array_map_update_elem: a value copy (estimate)"), \
+	PD_P("percpu_array.lookup", "normal(4ns, 0.5ns)", \
+	  "per-CPU array lookup: inlined, plus this_cpu_ptr (estimate)"), \
+	PD_P("percpu_array.update", "normal(22ns, 3ns)", \
+	  "per-CPU array update from BPF (estimate)"), \
+	PD_P("atomic_add", "normal(8ns, 1ns)", \
+	  "the __sync_fetch_and_add an increment does on a value found " \
+	  "(a locked add on a line shared by CPUs; estimate)"), \
+	PD_P("bloom_filter.peek", "normal(45ns, 6ns)", \
+	  "bloom_map_peek_elem: nr_hash_funcs jhash of the key and bit tests " \
+	  "(5 hashes; estimate)"), \
+	PD_P("bloom_filter.push", "normal(50ns, 6ns)", \
+	  "bloom_map_push_elem: the same hashes and bit sets (estimate)"), \
+	PD_P("stack_trace.get_stackid", "normal(900ns, 150ns)", \
+	  "bpf_get_stackid: a frame-pointer unwind of ~20 frames, hash and " \
+	  "bucket compare (estimate)"), \
+	{ "primitives.task_storage_cache", "duration", "2ns", \
+	  "extra cost of every task-storage get per task-storage map beyond 16 " \
+	  "on the host (the per-task cache has 16 slots; published: ~30 ns at " \
+	  "<= 16 maps, 34.6 at 17, 53.8 at 24, 70.9 at 32)" }
+
+/* Every key of `primitives:`, {NULL}-terminated. */
+extern const struct model_param pd_prims_params[];
+
+/* Read `primitives:` of root (strict; defaults written into the tree). */
+int pd_prims_read(struct ynode *root, struct pd_prims *p, struct err *e);
+void pd_prims_fini(struct pd_prims *p);
+
+#endif

@@ -1,0 +1,61 @@
+/* tools.h - described BPF tools (models/probe/) on the runqslower world.
+ *
+ * With `tools:` in the scenario (a list of descriptions, inline or
+ * `{include: FILE}`), the world's hooks run the tools' programs instead of
+ * the built-in runqslower probe (probe.c), and the world fires the hooks
+ * only described tools attach to: sched_process_fork (the parent's CPU, as
+ * kernel/fork.c copy_process -> trace_sched_process_fork), sched_process_exec
+ * (a spawned task's first run: the model's processes are fork+exec),
+ * sched_migrate_task (a wake-up placed on another CPU than the task last
+ * ran on: kernel/sched/core.c set_task_cpu in try_to_wake_up), and
+ * raw_syscalls sys_enter/sys_exit (workload.syscalls: system calls made
+ * while tasks run).  Every program's cost is BPF time on the CPU where the
+ * hook fires (probe_charge); with `probe.attach: false` nothing runs.
+ *
+ * Metrics: the model's own (totals over every tool; reports = outputs;
+ * the probe's wait, missed samples and false reports read off lookups of
+ * `next` on sched_switch) and, per tool T, `T.*` (tools_metrics).
+ */
+#ifndef BPFSIM_RUNQSLOWER_TOOLS_H
+#define BPFSIM_RUNQSLOWER_TOOLS_H
+
+#include "models/runqslower/internal.h"
+#include "sim/model.h"
+
+/* Read `tools:`, `primitives:` and `workload.syscalls` into c (strict).
+ * 0 or e->status. */
+int tools_read(struct rq_cfg *c, struct ynode *root, struct err *e);
+void tools_config_free(struct rq_cfg *c);
+/* The model's metrics followed by every tool's, or NULL without tools
+ * (owned by c). */
+const struct model_metric *tools_metrics(const void *cfg);
+/* Per-run state; -1 on allocation failure. */
+int tools_init(struct rq_run *R);
+void tools_fini(struct rq_run *R);
+
+/* The hooks (no-ops without tools). */
+void tools_wakeup(struct rq_run *R, uint32_t c, uint32_t pid, int is_new);
+void tools_switch(struct rq_run *R, uint32_t c, uint32_t prev,
+		  int prev_runnable, uint32_t next);
+void tools_exit(struct rq_run *R, uint32_t c, uint32_t pid);
+void tools_fork(struct rq_run *R, uint32_t c, uint32_t parent, uint32_t child);
+void tools_exec(struct rq_run *R, uint32_t c, uint32_t pid);
+void tools_migrate(struct rq_run *R, uint32_t c, uint32_t pid);
+/* Task pid ran `ran` ns on CPU c: the system calls it made meanwhile
+ * (Poisson, workload.syscalls.rate per second of CPU time), each firing
+ * sys_enter and, its in-kernel duration later, sys_exit.  Returns their
+ * programs' cost, ns, for the caller to charge once the CPU's segment is
+ * settled. */
+uint64_t tools_syscalls(struct rq_run *R, uint32_t c, uint32_t pid,
+			uint64_t ran);
+/* Fill the per-tool metrics (after the model's own, m: the whole array). */
+void tools_report(struct rq_run *R, double *m);
+/* The per-tool counters a warm-up cut subtracts: how many, and gathered
+ * (after the model's own, report.c rq_gather). */
+size_t tools_nvals(const struct rq_cfg *c);
+void tools_gather(const struct rq_run *R, double *out);
+/* Recompute the per-tool metrics after a warm-up cut at `cut` ns, once m
+ * holds the model's steady-state metrics. */
+void tools_steady(struct sim *s, struct rq_run *R, uint64_t cut, double *m);
+
+#endif
