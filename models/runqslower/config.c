@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "models/probe/prims.h"
 #include "models/runqslower/config.h"
 #include "models/runqslower/tools.h"
 #include "sim/cfg.h"
@@ -468,5 +469,16 @@ const struct model_param rq_params[] = {
 	  "cost of emitting one report through a ring buffer" },
 	{ "storage.kind", "enum", "hash",
 	  "hash, task_storage or lru_hash; each strategy's keys are listed below" },
+	{ "tools", "list", "(none)",
+	  "described probes (README, \"Describe your probe\"); each item a "
+	  "description or {include: FILE}; replaces the built-in probe" },
+	{ "workload.syscalls.rate", "rate", "0",
+	  "with tools: system calls per second of a task's running time "
+	  "(sys_enter/sys_exit fire for each)" },
+	{ "workload.syscalls.ids", "map", "0",
+	  "one syscall number, or a mapping {number: weight}" },
+	{ "workload.syscalls.duration", "dist(duration)", "exponential(2us)",
+	  "in-kernel time of one system call (the task's CPU time)" },
+	PD_PRIMS_PARAMS,
 	{ NULL, NULL, NULL, NULL },
 };

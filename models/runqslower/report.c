@@ -203,7 +203,8 @@ static void steady_counters(struct sim *s, struct rq_run *R, uint64_t cut,
 			    double *m)
 {
 	const struct model *mo = &model_runqslower;
-	double v0[RQ_NVALS], v1[RQ_NVALS], d[RQ_NVALS];
+	/* rq_gather writes the tools' counters after the first RQ_NVALS. */
+	double v0[HMARK_VALS], v1[HMARK_VALS], d[RQ_NVALS];
 	uint64_t used;
 	if (hmark_values_since(&R->marks, cut, v0, &used))
 		return;

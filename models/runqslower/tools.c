@@ -14,6 +14,7 @@
 #include "models/runqslower/report.h"
 #include "models/runqslower/tools.h"
 #include "sim/cfg.h"
+#include "sim/units.h"
 
 /* Metrics per tool, after "<tool>.", and per program, after
  * "<tool>.<program>.". */
@@ -47,9 +48,22 @@ static int read_syscalls(struct rq_cfg *c, struct ynode *root, struct err *e)
 	}
 	if (!(sc = cfg_section(w, "syscalls", e)))
 		return e->status;
-	double rate;
-	if (cfg_number(sc, "rate", "0", 0, 1e9, &rate, e) ||
-	    cfg_dist(sc, "duration", "exponential(2us)", DIST_DURATION,
+	/* A rate per second of the task's running time: "2000/s", "2k/s" or
+	 * a bare number; 0 (the default) fires no system calls. */
+	double rate = 0;
+	struct ynode *rn = ynode_get(sc, "rate");
+	if (rn) {
+		char why[160];
+		if (rn->kind != YN_SCALAR)
+			return cfg_error(e, rn, "'rate': expected a rate such "
+					 "as 2000/s");
+		if (units_parse_rate(rn->value, &rate, why, sizeof(why)))
+			return cfg_error(e, rn, "'rate': %s", why);
+		if (!(rate >= 0 && rate <= 1e9))
+			return cfg_error(e, rn, "'rate' must be in [0, 1G]/s "
+					 "(got %s)", rn->value);
+	}
+	if (cfg_dist(sc, "duration", "exponential(2us)", DIST_DURATION,
 		     &c->sys_dur, e))
 		return e->status;
 	c->sys_rate = rate;

@@ -339,6 +339,10 @@ static int load_includes(struct ytree *t, const char *path, int depth,
 static void relative_to(const char *from, const char *name, char *full,
 			size_t cap)
 {
+	/* A value given on the command line (its "file" is the --set text)
+	 * names files from the working directory. */
+	if (from && !strncmp(from, "--set", 5))
+		from = NULL;
 	const char *slash = from ? strrchr(from, '/') : NULL;
 	if (name[0] != '/' && slash)
 		snprintf(full, cap, "%.*s/%s", (int)(slash - from), from, name);
@@ -558,12 +562,14 @@ struct scenario *scenario_load(const struct scenario_env *env,
 	if (!t)
 		goto fail;
 	int left = SCENARIO_MAX_INCLUDES;
-	if (load_includes(t, path, 0, &left, e) ||
-	    load_nested_includes(t, ytree_root(t), 0, &left, e))
+	if (load_includes(t, path, 0, &left, e))
 		goto fail;
 	for (size_t i = 0; i < nsets; i++)
 		if (ytree_set_path(t, sets[i], e))
 			goto fail;
+	/* After --set, so `--set 'tools=[{include: F}]'` expands too. */
+	if (load_nested_includes(t, ytree_root(t), 0, &left, e))
+		goto fail;
 	/* E.g. `calibration: FILE` and {from: calibration.X} values. */
 	if (env->resolve && env->resolve(t, e))
 		goto fail;
@@ -591,6 +597,11 @@ struct scenario *scenario_derive(const struct scenario *base,
 			ytree_free(t);
 			return NULL;
 		}
+	}
+	int left = SCENARIO_MAX_INCLUDES;
+	if (load_nested_includes(t, ytree_root(t), 0, &left, e)) {
+		ytree_free(t);
+		return NULL;
 	}
 	struct scenario *d = from_tree(base->env, base->path, t, compare,
 				       strategies, e);
