@@ -195,14 +195,16 @@ bench: deps
 
 install: bpfsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bpfsim/scenarios \
-		$(DESTDIR)$(PREFIX)/share/man/man1
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/bpfsim
 	install -m 755 bpfsim $(DESTDIR)$(PREFIX)/bin/bpfsim
 	cp -R scenarios/. $(DESTDIR)$(PREFIX)/share/bpfsim/scenarios/
 	install -m 644 docs/bpfsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/bpfsim.1
+	install -m 644 LICENSE LICENSE.BSD-2-Clause LICENSE.GPL-2.0 CHANGELOG.md \
+		$(DESTDIR)$(PREFIX)/share/doc/bpfsim/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/bpfsim $(DESTDIR)$(PREFIX)/share/man/man1/bpfsim.1
-	rm -rf $(DESTDIR)$(PREFIX)/share/bpfsim
+	rm -rf $(DESTDIR)$(PREFIX)/share/bpfsim $(DESTDIR)$(PREFIX)/share/doc/bpfsim
 
 clean:
 	rm -rf $(BUILD) bpfsim
