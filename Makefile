@@ -28,10 +28,12 @@ PKG_CONFIG ?= pkg-config
 VERSION := 0.1.0
 
 # Debian packages the build and the tests need; `make check` also needs
-# Open MPI (tests/cli/mpi.sh) and GNU Parallel (tests/cli/shards.sh).
+# Open MPI (tests/cli/mpi.sh), GNU Parallel (tests/cli/shards.sh) and
+# python3-jsonschema (tests/cli/schema.sh: summary.json against
+# docs/summary.schema.json).
 DEPS_PKGS := libgsl-dev libyaml-dev libcmocka-dev gnuplot-nox pkg-config \
 	libxml2-utils
-CHECK_PKGS := openmpi-bin libopenmpi-dev parallel
+CHECK_PKGS := openmpi-bin libopenmpi-dev parallel python3-jsonschema
 
 ifeq ($(V),1)
 Q :=
