@@ -13,8 +13,9 @@
  *           newer bpfsim against an older one, a rebuilt binary, another
  *           host);
  *   Welch   otherwise (another scenario, --set values, seed or
- *           replication count; a folder without manifest.json): the runs
- *           share nothing, and each side's n, mean and sd are enough.
+ *           replication count; a folder without manifest.json, or without
+ *           replications.csv, said on stderr): the runs are taken as
+ *           independent, and each side's n, mean and sd are enough.
  *
  * The tests form one family, corrected with Holm's method so that the
  * chance of calling anything changed when nothing did stays at alpha,
@@ -695,9 +696,10 @@ static void print_text(const struct diff *d, FILE *f)
 			"scenario and seed: common random numbers)\n");
 	else
 		fprintf(f, "test: Welch's t (independent runs: %s)\n",
-			d->a.man && d->b.man ? "the manifests name another "
-			"resolved scenario or seed" : "no manifest.json to pair "
-			"them by");
+			!d->a.man || !d->b.man ? "no manifest.json to pair them by"
+			: same_experiment(&d->a, &d->b) ? "no replications.csv to "
+			"pair them by" : "the manifests name another resolved "
+			"scenario or seed");
 	fprintf(f, "alpha %g, Holm-corrected over %zu test%s", d->alpha,
 		d->nfamily, d->nfamily == 1 ? "" : "s");
 	if (d->nidentical || d->nnone)
@@ -772,13 +774,23 @@ static int cmd_diff(int argc, char **argv)
 		goto fail;
 	}
 	d.paired = same_experiment(&d.a, &d.b);
-	if (d.paired && (reps_load(d.a.dir, &d.a.reps, &e) ||
-			 reps_load(d.b.dir, &d.b.reps, &e))) {
-		if (e.status == ERR_RUNTIME)
-			goto fail;
-		e.status = ERR_INPUT;
-		goto fail;
+	/* Pairing needs every replication: a folder whose replications.csv
+	 * is gone (kept small by hand) falls back to Welch's test, saying so. */
+	for (int k = 0; d.paired && k < 2; k++) {
+		char path[4200];
+		struct stat st;
+		snprintf(path, sizeof(path), "%s/" OUTDIR_REPLICATIONS_CSV,
+			 k ? d.b.dir : d.a.dir);
+		if (stat(path, &st) && errno == ENOENT) {
+			fprintf(stderr, "bpfsim diff: %s: absent: the runs share their "
+				"random numbers, but are compared as independent "
+				"(Welch)\n", path);
+			d.paired = 0;
+		}
 	}
+	if (d.paired && (reps_load(d.a.dir, &d.a.reps, &e) ||
+			 reps_load(d.b.dir, &d.b.reps, &e)))
+		goto fail;   /* reps_load's errors are ERR_INPUT or no memory */
 	if (diff_compare(&d, &e))
 		goto fail;
 	if (!strcmp(o.format, "json"))

@@ -212,14 +212,15 @@ int page_figure(struct page *p, const char *dir, const char *name,
 		int saved = errno;
 		if (f)
 			fclose(f);
-		return err_set(e, ERR_RUNTIME, path, 0, 0, "cannot read: %s",
-			       strerror(saved));
+		err_set(e, ERR_RUNTIME, path, 0, 0, "cannot read: %s",
+			strerror(saved));
+		return -1;
 	}
 	if ((unsigned long long)st.st_size > PAGE_MAX_FIGURE) {
 		fclose(f);
-		return err_set(e, ERR_INPUT, path, 0, 0, "a figure of %lld bytes "
-			       "(at most %u are embedded)", (long long)st.st_size,
-			       PAGE_MAX_FIGURE);
+		err_set(e, ERR_INPUT, path, 0, 0, "a figure of %lld bytes (at most "
+			"%u are embedded)", (long long)st.st_size, PAGE_MAX_FIGURE);
+		return -1;
 	}
 	size_t n = (size_t)st.st_size;
 	unsigned char *buf = malloc(n ? n : 1);

@@ -5,7 +5,8 @@
 # 200 ms):
 #   - a folder against itself, and against a second run of the same
 #     command (same scenario and seed: the paired test), exits 0, prints
-#     "no change beyond noise" and nothing on stderr;
+#     "no change beyond noise" and nothing on stderr; without the second
+#     run's replications.csv the test falls back to Welch's, saying so;
 #   - against a run whose sched_wakeup program costs 100 ns more (--set
 #     probe.hooks.sched_wakeup; another scenario hash: Welch's test) exits 1
 #     and names bpf_per_run_sched_wakeup in all three formats (text, json
@@ -61,6 +62,13 @@ diff_rc 0 "$tmp/a" "$tmp/a2"
 grep -q 'paired' "$tmp/out" || fail "diff of two equal runs is not paired: $(cat "$tmp/out")"
 diff_rc 0 "$tmp/a" "$tmp/a2" --format json
 grep -q '"changed": 0,' "$tmp/out" || fail "json of no change: $(head -12 "$tmp/out")"
+
+# A second run without its replications.csv: Welch's test, said on stderr.
+cp -R "$tmp/a2" "$tmp/norep"
+rm "$tmp/norep/replications.csv"
+diff_rc 0 "$tmp/a" "$tmp/norep"
+grep -q "Welch.*no replications.csv" "$tmp/out" || fail "diff a norep: $(head -3 "$tmp/out")"
+grep -q 'replications.csv: absent' "$tmp/err" || fail "diff a norep: stderr: $(cat "$tmp/err")"
 
 # 2. One hook dearer: Welch's test names the metric.
 diff_rc 1 "$tmp/a" "$tmp/hook"
