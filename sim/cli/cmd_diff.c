@@ -92,6 +92,7 @@ struct row {
 	struct msum old, new;
 	enum row_kind kind;
 	struct ttest t;           /* ROW_TEST, ROW_EXACT */
+	int paired;               /* tested on paired replications */
 	size_t npairs;            /* paired: replications compared */
 	double p_holm;            /* NAN outside the family */
 	int in_family, changed;
@@ -190,18 +191,17 @@ static int reps_load(const char *dir, struct reps *r, struct err *e)
 			if (!fields || !cols || !r->cols)
 				goto nomem;
 			nf = csv_split(line, fields, cols, maxf);
-			if (strncmp(line, OUTDIR_COL_STRATEGY, strlen(OUTDIR_COL_STRATEGY)) ||
-			    nf < 5 || strcmp(fields[1], OUTDIR_COL_REPLICATION) ||
+			if (nf < 5 || strcmp(fields[0], OUTDIR_COL_STRATEGY) ||
+			    strcmp(fields[1], OUTDIR_COL_REPLICATION) ||
 			    strcmp(fields[2], OUTDIR_COL_STATUS)) {
 				err_set(e, ERR_INPUT, path, 1, 1, "not a replications "
 					"file: the header must start with '%s'",
 					OUTDIR_REPLICATIONS_CSV_HEADER);
 				goto out;
 			}
-			for (size_t i = 0; i < nf; i++)
+			for (size_t i = 0; i < nf; i++, r->ncols = i)
 				if (!(r->cols[i] = strdup(fields[i])))
 					goto nomem;
-			r->ncols = nf;
 			continue;
 		}
 		if (!line[0])
@@ -454,6 +454,7 @@ static void test_row(struct diff *d, struct row *r, long ca, long cb,
 			buf[k++] = y->v[cb] - x->v[ca];
 		}
 		r->npairs = k;
+		r->paired = 1;
 		r->kind = ttest_paired(buf, k, d->alpha, &r->t) ? ROW_NONE
 			  : r->t.exact ? ROW_EXACT : ROW_TEST;
 		return;
@@ -511,9 +512,13 @@ static int diff_compare(struct diff *d, struct err *e)
 			if (msum_read(ma->items[m], metric, &r->old, e) ||
 			    msum_read(xb, metric, &r->new, e))
 				goto out;
-			test_row(d, r, d->paired ? reps_col(&d->a.reps, metric) : -1,
-				 d->paired ? reps_col(&d->b.reps, metric) : -1,
-				 ia, na, ib, nb, buf);
+			long ca = d->paired ? reps_col(&d->a.reps, metric) : -1;
+			long cb = d->paired ? reps_col(&d->b.reps, metric) : -1;
+			if (d->paired && (ca < 0 || cb < 0) && s == 0)
+				fprintf(stderr, "bpfsim diff: %s/" OUTDIR_REPLICATIONS_CSV
+					" has no column %s: compared by Welch's test\n",
+					ca < 0 ? d->a.dir : d->b.dir, metric);
+			test_row(d, r, ca, cb, ia, na, ib, nb, buf);
 		}
 		for (size_t m = 0; m < mb->n; m++)
 			if (!ynode_peek(ma, mb->keys[m]->value))
@@ -574,10 +579,10 @@ out:
 
 /* ---- printing --------------------------------------------------------- */
 
-static const char *kind_name(const struct diff *d, const struct row *r)
+static const char *kind_name(const struct row *r)
 {
 	switch (r->kind) {
-	case ROW_TEST: return d->paired ? "paired" : "welch";
+	case ROW_TEST: return r->paired ? "paired" : "welch";
 	case ROW_EXACT: return "exact";
 	case ROW_PRESENCE: return "presence";
 	case ROW_NONE: break;
@@ -640,8 +645,8 @@ static void print_json(const struct diff *d, FILE *f)
 		json_msum(f, &r->old);
 		fputs(", \"new\": ", f);
 		json_msum(f, &r->new);
-		fprintf(f, ", \"test\": \"%s\"", kind_name(d, r));
-		if (d->paired && r->kind != ROW_PRESENCE)
+		fprintf(f, ", \"test\": \"%s\"", kind_name(r));
+		if (r->paired)
 			fprintf(f, ", \"pairs\": %zu", r->npairs);
 		for (int k = 0; k < 6; k++) {
 			fprintf(f, ", \"%s\": ", names[k]);
@@ -670,7 +675,7 @@ static void print_csv(const struct diff *d, FILE *f)
 		out_csv_nums(f, (double[]){ r->old.mean, r->old.sd }, 2);
 		fprintf(f, ",%zu", r->new.n);
 		out_csv_nums(f, (double[]){ r->new.mean, r->new.sd }, 2);
-		fprintf(f, ",%s", kind_name(d, r));
+		fprintf(f, ",%s", kind_name(r));
 		out_csv_nums(f, v, 6);
 		fprintf(f, ",%d\n", r->changed);
 	}
