@@ -28,10 +28,12 @@ PKG_CONFIG ?= pkg-config
 VERSION := 0.1.0
 
 # Debian packages the build and the tests need; `make check` also needs
-# Open MPI (tests/cli/mpi.sh) and GNU Parallel (tests/cli/shards.sh).
+# Open MPI (tests/cli/mpi.sh), GNU Parallel (tests/cli/shards.sh) and
+# python3-jsonschema (tests/cli/schema.sh: summary.json against
+# docs/summary.schema.json).
 DEPS_PKGS := libgsl-dev libyaml-dev libcmocka-dev gnuplot-nox pkg-config \
 	libxml2-utils
-CHECK_PKGS := openmpi-bin libopenmpi-dev parallel
+CHECK_PKGS := openmpi-bin libopenmpi-dev parallel python3-jsonschema
 
 ifeq ($(V),1)
 Q :=
@@ -195,14 +197,16 @@ bench: deps
 
 install: bpfsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bpfsim/scenarios \
-		$(DESTDIR)$(PREFIX)/share/man/man1
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/bpfsim
 	install -m 755 bpfsim $(DESTDIR)$(PREFIX)/bin/bpfsim
 	cp -R scenarios/. $(DESTDIR)$(PREFIX)/share/bpfsim/scenarios/
 	install -m 644 docs/bpfsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/bpfsim.1
+	install -m 644 LICENSE LICENSE.BSD-2-Clause LICENSE.GPL-2.0 CHANGELOG.md \
+		$(DESTDIR)$(PREFIX)/share/doc/bpfsim/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/bpfsim $(DESTDIR)$(PREFIX)/share/man/man1/bpfsim.1
-	rm -rf $(DESTDIR)$(PREFIX)/share/bpfsim
+	rm -rf $(DESTDIR)$(PREFIX)/share/bpfsim $(DESTDIR)$(PREFIX)/share/doc/bpfsim
 
 clean:
 	rm -rf $(BUILD) bpfsim

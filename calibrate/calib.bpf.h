@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* calib.bpf.h - helpers every calibration probe uses (BPF side only).
  *
  * hist_add(): record a value into a struct hist of the calling CPU's copy

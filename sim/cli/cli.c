@@ -52,8 +52,8 @@ static const struct opt_spec specs[CLI_NOPTS] = {
 		"name>; sweep,\nphase, capacity: out/<name>-sweep|-phase|-capacity);"
 		"\nlocked while written (a second run into it exits 2),\n"
 		"manifest.json says what it holds, jobs.csv grows as\njobs finish" },
-	[CLI_FORMAT] = { "format", 1, "F", "what to print: table (default), csv "
-		"or json" },
+	[CLI_FORMAT] = { "format", 1, "F", "what to print: table (default; text "
+		"is the same), csv\nor json" },
 	[CLI_STRATEGIES] = { "strategies", 1, "LIST", "" },
 	[CLI_QUIET] = { "quiet", 0, NULL, "no progress line" },
 	[CLI_NO_PLOTS] = { "no-plots", 0, NULL, "do not draw figures (bpfsim "
@@ -75,6 +75,7 @@ static const struct opt_spec specs[CLI_NOPTS] = {
 	[CLI_TOL] = { "tolerance", 1, "X", "" },
 	[CLI_X] = { "x", 1, "AXIS", "" },
 	[CLI_Y] = { "y", 1, "AXIS", "" },
+	[CLI_ALPHA] = { "alpha", 1, "A", "" },
 };
 
 const struct cli_cmd *cli_find(const char *name)
@@ -182,9 +183,11 @@ static int parse_one(const struct cli_cmd *cmd, int i, char *arg,
 		o->out = arg;
 		return 0;
 	case CLI_FORMAT:
+		if (!strcmp(arg, "text"))
+			arg = "table";
 		if (strcmp(arg, "table") && strcmp(arg, "csv") && strcmp(arg, "json")) {
-			fprintf(stderr, "bpfsim %s: --format must be table, csv "
-				"or json (got '%s')\n", cmd->name, arg);
+			fprintf(stderr, "bpfsim %s: --format must be table (or "
+				"text), csv or json (got '%s')\n", cmd->name, arg);
 			return 2;
 		}
 		o->format = arg;
@@ -268,6 +271,16 @@ static int parse_one(const struct cli_cmd *cmd, int i, char *arg,
 	case CLI_Y:
 		o->phase_y = arg;
 		return 0;
+	case CLI_ALPHA: {
+		double v = strtod(arg, &end);
+		if (*end || end == arg || !(v > 0) || !(v < 1)) {
+			fprintf(stderr, "bpfsim %s: --alpha must be a number in "
+				"(0, 1) (got '%s')\n", cmd->name, arg);
+			return 2;
+		}
+		o->alpha = v;
+		return 0;
+	}
 	}
 	return 2;
 }

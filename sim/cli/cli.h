@@ -23,7 +23,7 @@ enum cli_opt {
 	CLI_REPS, CLI_SEED, CLI_THREADS, CLI_SET, CLI_OUT, CLI_FORMAT,
 	CLI_STRATEGIES, CLI_QUIET, CLI_NO_PLOTS, CLI_PLOT_FORMAT, CLI_SHARD,
 	CLI_RESUME, CLI_SWEEP, CLI_MANIFEST, CLI_PARAM, CLI_RANGE,
-	CLI_OBJECTIVE, CLI_PROBES, CLI_TOL, CLI_X, CLI_Y, CLI_NOPTS
+	CLI_OBJECTIVE, CLI_PROBES, CLI_TOL, CLI_X, CLI_Y, CLI_ALPHA, CLI_NOPTS
 };
 #define CLI_OPT(o) (1u << (o))
 /* What every subcommand that runs an experiment takes (drive.h). */
@@ -71,7 +71,7 @@ struct cli_opts {
 	long long seed;         /* -1 = scenario's */
 	unsigned threads;       /* 0 = all cores */
 	const char *out;        /* NULL = out/<name> */
-	const char *format;     /* table|csv|json */
+	const char *format;     /* table|csv|json ("text" reads as table) */
 	const char *strategies; /* compare */
 	int quiet;
 	int no_plots;
@@ -88,6 +88,8 @@ struct cli_opts {
 	double cap_tol;
 	/* phase */
 	const char *phase_x, *phase_y;
+	/* diff: family-wise significance level; 0 = the default (0.05) */
+	double alpha;
 	/* CLI_ARGS_DIRS: the positional arguments */
 	char **dirs;
 	int ndirs;

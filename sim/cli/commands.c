@@ -6,7 +6,7 @@
 #include "sim/cli/cli.h"
 
 #define COMMANDS(X) X(run) X(compare) X(sweep) X(phase) X(capacity) \
-	X(merge) X(plot) X(calibrate) X(validate) X(models) X(help) X(version)
+	X(merge) X(diff) X(report) X(plot) X(calibrate) X(validate) X(models) X(help) X(version)
 
 #define DECLARE(n) extern const struct cli_cmd cli_cmd_##n;
 COMMANDS(DECLARE)
