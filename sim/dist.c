@@ -1068,12 +1068,72 @@ struct dist *dist_parse_with(const struct dist_family *const *reg,
 		err_set(e, ERR_INPUT, NULL, 0, 0, "missing distribution");
 		return NULL;
 	}
-	return parse_node(reg, n, unit, 0, e);
+	struct dist *d = parse_node(reg, n, unit, 0, e);
+	char msg[256];
+	if (d && unit == DIST_DURATION &&
+	    dist_check_horizon(d, msg, sizeof(msg))) {
+		dist_free(d);
+		return node_err(e, n, "%s", msg);
+	}
+	return d;
 }
 
 struct dist *dist_parse(struct ynode *n, enum dist_unit unit, struct err *e)
 {
 	return dist_parse_with(NULL, n, unit, e);
+}
+
+double dist_sf(const struct dist *d, double x)
+{
+	double p = NAN;
+	if (d->fam == EMPIRICAL) {
+		double sum = 0, above = 0;
+		for (size_t i = 0; i < d->n; i++) {
+			double a = d->edges[i], b = d->edges[i + 1];
+			sum += d->counts[i];
+			if (a >= x)
+				above += d->counts[i];
+			else if (b > x)
+				above += d->counts[i] * (b - x) / (b - a);
+		}
+		return above / sum;
+	}
+	if (d->fam == MIXTURE) {
+		double sum = 0, above = 0;
+		for (size_t i = 0; i < d->n; i++) {
+			sum += d->w[i];
+			above += d->w[i] * dist_sf(d->comp[i], x);
+		}
+		return above / sum;
+	}
+	if (d->fam->sf)
+		p = d->fam->sf(d->p, x);
+	else if (d->fam->cdf)
+		p = 1.0 - d->fam->cdf(d->p, x);
+	if (isnan(p))
+		p = dist_mean(d) > x ? 1.0 : 0.0;
+	return p;
+}
+
+int dist_check_horizon(const struct dist *d, char *msg, size_t size)
+{
+	const double h = (double)DIST_NS_MAX;
+	/* Chebyshev: P(X > h) <= P(|X| > h) <= E[X^2] / h^2, so the usual
+	 * nanosecond-to-second distributions pass without a tail call. */
+	double m = dist_mean(d), v = dist_var(d);
+	if (isfinite(m) && isfinite(v) &&
+	    (v + m * m) / h / h <= DIST_HORIZON_TAIL)
+		return 0;
+	double p = dist_sf(d, h);
+	if (!(p > DIST_HORIZON_TAIL))
+		return 0;
+	char b[128];
+	dist_format(d, b, sizeof(b));
+	snprintf(msg, size, "%s draws beyond the simulated clock's horizon, "
+		 UNITS_HORIZON_TEXT ", with probability %.3g (at most %g: its "
+		 "99.9th percentile must be within the horizon)", b, p,
+		 DIST_HORIZON_TAIL);
+	return -1;
 }
 
 uint64_t dist_sample_ns(const struct dist *d, gsl_rng *r)

@@ -74,8 +74,9 @@ void rq_config_free(void *p)
 
 /* One whole number of a trace line at *pp (blanks before it skipped),
  * *pp moved past it.  Negative numbers and numbers beyond 2^64-1 are
- * refused at their column rather than wrapped or clamped by strtoull; a
- * line of another shape is refused at column 1. */
+ * refused at their column rather than wrapped or clamped by strtoull, and
+ * so are times beyond the clock's horizon (2^62 ns); a line of another
+ * shape is refused at column 1. */
 static int trace_field(const char **pp, const char *what,
 		       unsigned long long *v, const char *file, int lineno,
 		       const char *line, struct err *e)
@@ -97,6 +98,10 @@ static int trace_field(const char **pp, const char *what,
 	if (errno == ERANGE)
 		return err_set(e, ERR_INPUT, file, lineno, col, "%s '%.*s' is "
 			       "beyond %llu", what, len, start, ULLONG_MAX);
+	if (*v > UNITS_HORIZON_NS)
+		return err_set(e, ERR_INPUT, file, lineno, col, "%s '%.*s' is "
+			       "beyond the simulated clock's horizon, "
+			       UNITS_HORIZON_TEXT, what, len, start);
 	*pp = end;
 	return 0;
 }
@@ -298,6 +303,47 @@ static int read_probe(struct rq_cfg *c, struct ynode *root, struct err *e)
 	return 0;
 }
 
+/* The open arrivals' gaps (1/rate: exponential for poisson, constant for
+ * interval) obey the horizon rule of duration distributions (dist.h) and
+ * must not round to 0ns (every spawn at one instant); without a
+ * `duration`, the expected last spawn (spawns x the mean gap) must be
+ * within the horizon too. */
+static int check_gaps(const struct rq_cfg *c, struct ynode *root,
+		      struct err *e)
+{
+	struct ynode *w = ynode_peek(root, "workload");
+	struct ynode *rn = w ? ynode_peek(w, "rate") : NULL;
+	double gap = 1e9 / c->rate;
+	char msg[256], b[64];
+	if (gap < 0.5)
+		return cfg_error(e, rn ? rn : root, "'rate' is %s, a gap of %s "
+				 "that rounds to 0ns (the clock counts whole "
+				 "nanoseconds)", rn ? rn->value : "?",
+				 units_format_duration(gap, b, sizeof(b)));
+	struct dist *g = dist_new(c->arrival == ARR_POISSON ? DIST_EXPONENTIAL
+				  : DIST_CONSTANT, DIST_DURATION, gap, 0);
+	if (!g)
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	int bad = dist_check_horizon(g, msg, sizeof(msg));
+	dist_free(g);
+	if (bad)
+		return cfg_error(e, rn ? rn : root, "'rate' is %s: its gap %s",
+				 rn ? rn->value : "?", msg);
+	struct ynode *d = ynode_peek(root, "duration"), *sn;
+	double ns;
+	if (c->spawns && d && d->kind == YN_SCALAR &&
+	    units_parse_duration(d->value, &ns, msg, sizeof(msg)) == 0 &&
+	    ns == 0 && (double)c->spawns * gap > (double)UNITS_HORIZON_NS) {
+		sn = w ? ynode_peek(w, "spawns") : NULL;
+		return cfg_error(e, sn ? sn : root, "'spawns' is %s: at one "
+				 "every %s the last spawn is due beyond the "
+				 "simulated clock's horizon, " UNITS_HORIZON_TEXT
+				 " (set a `duration`)", sn ? sn->value : "?",
+				 units_format_duration(gap, b, sizeof(b)));
+	}
+	return 0;
+}
+
 void *rq_configure(struct ynode *root, struct err *e)
 {
 	struct rq_cfg *c = calloc(1, sizeof(*c));
@@ -349,6 +395,9 @@ void *rq_configure(struct ynode *root, struct err *e)
 		if (!c->storage_cfg[i])
 			goto fail;
 	}
+	if ((c->arrival == ARR_POISSON || c->arrival == ARR_INTERVAL) &&
+	    check_gaps(c, root, e))
+		goto fail;
 	if ((c->arrival == ARR_POISSON || c->arrival == ARR_INTERVAL) &&
 	    c->spawns == 0) {
 		/* An open arrival process needs an end.  scenario_load reads the

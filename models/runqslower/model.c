@@ -149,7 +149,7 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 	if (c->arrival == ARR_TRACE)
 		first = c->trace_t[0];
 	else if (c->arrival == ARR_POISSON)
-		first = (uint64_t)llround(gsl_ran_exponential(R->r_arr, 1e9 / c->rate));
+		first = sim_ns(gsl_ran_exponential(R->r_arr, 1e9 / c->rate));
 	if (sim_schedule_at(s, first, EV_SPAWN, (uint32_t)c->cpus, 0))
 		goto oom;
 	return R;

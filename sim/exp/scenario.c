@@ -142,9 +142,13 @@ static int read_series(struct scenario *sc, struct ynode *root, struct err *e)
 		if (!(ns >= 0))
 			return cfg_error(e, n, "'warmup' must be at least 0ns (got %s)",
 					 wu);
-		if (ns > 1.8e19)
-			return cfg_error(e, n, "'warmup' must be at most 1.8e19ns "
-					 "(got %s)", wu);
+		if (ns > 0 && ns < 0.5)
+			return cfg_error(e, n, "'warmup' is %s, which rounds to 0ns "
+					 "(the clock counts whole nanoseconds)", wu);
+		if (ns > (double)UNITS_HORIZON_NS)
+			return cfg_error(e, n, "'warmup' is beyond the simulated "
+					 "clock's horizon, " UNITS_HORIZON_TEXT
+					 " (got %s)", wu);
 		sc->steady.warmup = ns > 0 ? WARMUP_FIXED : WARMUP_NONE;
 		sc->steady.warmup_ns = (uint64_t)ns;
 	}
@@ -396,7 +400,8 @@ static struct scenario *from_tree(const struct scenario_env *env,
 	    cfg_uint(root, "seed", "1", 0, UINT64_MAX / 2, &sc->seed, e) ||
 	    cfg_uint(root, "replications", "20", 1, SCENARIO_MAX_REPLICATIONS,
 		     &sc->replications, e) ||
-	    cfg_duration(root, "duration", "0", 0, 1.8e19, &dur, e) ||
+	    cfg_duration(root, "duration", "0", 0, (double)UNITS_HORIZON_NS,
+			 &dur, e) ||
 	    read_caps(sc, root, e) || read_series(sc, root, e) ||
 	    sweep_from_tree(&sc->sweep, root, e) || read_precision(sc, root, e) ||
 	    read_explore(sc, root, e))

@@ -11,7 +11,10 @@
 # accepted; a capacity --param template without {} exits 2; a duration that
 # rounds to 0ns exits 2 with "rounds to 0ns"; an empirical duration with a
 # negative edge exits 2 with the edge's position; a batch of 4e9 spawns
-# (one event) stops on SIGINT (130) and on caps.max_wall (capped).
+# (one event) stops on SIGINT (130) and on caps.max_wall (capped); a run
+# whose clock runs out without a duration ends capped by "horizon" (not
+# an internal error, not "done").  The scenarios refused at load for the
+# horizon are in tests/bad/ (horizon_*.yaml).
 # Does not pin: the whole wording of the messages, the output folder's
 # contents.
 set -u
@@ -137,8 +140,26 @@ grep -q ',capped,max_wall,' o9/replications.csv 2>/dev/null ||
 [ $((t1 - t0)) -le 10 ] || fail "max_wall 1s took $((t1 - t0)) s"
 rm -rf o8 o9
 
+# 9. A clock that runs out (no duration, times within the horizon whose
+#    sums pass it) caps the run ("horizon"), measured up to its last
+#    event: a batch of ten 95-year tasks on one CPU used to abort on the
+#    time-conservation check, residents sleeping 95 years ended "done".
+printf 'model: runqslower\ncpus: 1\nreplications: 1\nwindow: 0\nworkload:\n  processes: 10\n  lifetime: 3e9s\n  slice: 3e9s\n' >long.yaml
+expect 0 "" "$BPFSIM" run long.yaml --quiet --no-plots --out o10
+grep -q '^hash,0,capped,horizon,' o10/replications.csv 2>/dev/null ||
+	fail "a batch past the horizon: not capped by horizon: $(cat o10/replications.csv 2>/dev/null)"
+printf 'model: runqslower\nreplications: 1\nwindow: 0\nworkload:\n  processes: 0\n  resident:\n    tasks: 10\n    sleep: 3e9s\n' >res.yaml
+expect 0 "" "$BPFSIM" run res.yaml --quiet --no-plots --out o11
+grep -q '^hash,0,capped,horizon,' o11/replications.csv 2>/dev/null ||
+	fail "residents past the horizon: not capped by horizon"
+# ... and the clock arithmetic of the run itself stays in range: a
+# poisson rate at the edge of the horizon rule (exponential gaps of mean
+# 2^62/ln 1000 ns, 21 years) runs.
+printf 'model: runqslower\nreplications: 1\nwindow: 0\nworkload:\n  arrival: poisson\n  rate: 1.5e-9/s\n  spawns: 3\n' >edge.yaml
+expect 0 "" "$BPFSIM" run edge.yaml --quiet --no-plots --out o12
+
 for d in o3a o3b o3c o4a o4c o5 o6 o7; do
 	[ -e "$d" ] && fail "refused input still wrote $d"
 done
 [ "$fails" -eq 0 ] || exit 1
-echo "ok: hostile input refused (stdout errors, --prog, trace numbers, seed, capacity template, 0ns durations, empirical edges); a one-event batch obeys SIGINT and max_wall"
+echo "ok: hostile input refused (stdout errors, --prog, trace numbers, seed, capacity template, 0ns durations, empirical edges); a one-event batch obeys SIGINT and max_wall; a clock that runs out caps the run"
