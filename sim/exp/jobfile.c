@@ -19,7 +19,9 @@
  * a sweep has every point before it reads, a resumed capacity search
  * adds its probes as it goes.  Rows are placed in file order, so a job
  * found twice (two shards, or a journal: journal.h) keeps the later
- * result.
+ * result, unless both are reproducible results (done, or capped by a
+ * budget other than max_wall) that differ: that is refused, since the
+ * same job gives the same result every time.
  *
  * Files read back are input like any other: every count and index is
  * bounded before it sizes anything.  A point index is below
@@ -620,8 +622,22 @@ static void row_outcome(const struct saved_row *row, struct runner_job *j)
 	j->transient_up = row->transient_up;
 }
 
-/* Put row's result into job (p, row's strategy, row's replication). */
-static int place_row(struct experiment *x, struct saved_row *row, size_t p)
+/* A result that the same job gives every time: done, or capped by a
+ * budget other than wall-clock time (a max_wall cap depends on the
+ * machine's speed). */
+static int reproducible(enum sim_status status, const char *cap)
+{
+	return status == SIM_DONE ||
+	       (status == SIM_CAPPED && (!cap || strcmp(cap, "max_wall")));
+}
+
+/* Put row's result into job (p, row's strategy, row's replication): 0,
+ * -1 out of memory, or 1 when the job already holds another reproducible
+ * result (set in e): a job's result is the same every time, so two
+ * differing ones come from another bpfsim's or an edited folder, and
+ * neither may silently win. */
+static int place_row(struct experiment *x, struct saved_row *row, size_t p,
+		     struct err *e)
 {
 	row->placed = 1;
 	if (row->skip)
@@ -629,6 +645,17 @@ static int place_row(struct experiment *x, struct saved_row *row, size_t p)
 	if (exp_cell_reserve(x, p, row->s, row->r + 1))
 		return -1;
 	struct runner_job *j = &exp_cell(x, p, row->s)->jobs[row->r];
+	if (j->done && reproducible(j->status, j->cap_reason) &&
+	    reproducible(row->status, row->cap_reason) &&
+	    (j->status != row->status || j->events != row->events ||
+	     memcmp(j->metrics, row->metrics, x->nm * sizeof(double)))) {
+		err_set(e, ERR_INPUT, x->saved->files[row->file], row->line, 1,
+			"job (%zu, %s, %zu) is there twice with different "
+			"results (a folder of another bpfsim version, or an "
+			"edited one): a job's result is the same every time",
+			row->p, exp_strategy(x, row->s), row->r);
+		return 1;
+	}
 	row_outcome(row, j);
 	memcpy(j->metrics, row->metrics, x->nm * sizeof(double));
 	free(j->series);
@@ -643,10 +670,15 @@ static int place_row(struct experiment *x, struct saved_row *row, size_t p)
 int exp_saved_place(struct experiment *x, size_t p, struct err *e)
 {
 	struct exp_saved *sv = x->saved;
-	for (size_t i = 0; sv && i < sv->n; i++)
-		if (!sv->rows[i].placed && row_point(x, &sv->rows[i]) == p &&
-		    place_row(x, &sv->rows[i], p))
+	for (size_t i = 0; sv && i < sv->n; i++) {
+		if (sv->rows[i].placed || row_point(x, &sv->rows[i]) != p)
+			continue;
+		int rc = place_row(x, &sv->rows[i], p, e);
+		if (rc > 0)
+			return e->status;
+		if (rc < 0)
 			return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	}
 	return 0;
 }
 
@@ -661,7 +693,10 @@ int exp_read_jobs(struct experiment *x, const char *dir, struct err *e)
 		return e->status;
 	for (size_t i = from; i < sv->n; i++) {
 		size_t p = row_point(x, &sv->rows[i]);
-		if (p != SIZE_MAX && place_row(x, &sv->rows[i], p))
+		int rc = p == SIZE_MAX ? 0 : place_row(x, &sv->rows[i], p, e);
+		if (rc > 0)
+			return e->status;
+		if (rc < 0)
 			return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 	}
 	return 0;

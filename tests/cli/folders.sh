@@ -15,7 +15,8 @@
 # job_series.csv line with the wrong number of columns, absurd rows, or
 # fewer values than rows x cols, and a jobs.csv replication of 10000000 or
 # one past the point's replications, are refused (exit 2) without a crash
-# (under the ASan binary in `make check`).
+# (under the ASan binary in `make check`); so is one job found twice with
+# two different results (--resume, merge).
 # Does not pin: the numbers (golden.sh does), how many jobs finish before
 # the kill, fdatasync's durability (a process kill cannot test a power cut).
 # Runs ~30 s under ASan on 2 cores.
@@ -170,6 +171,12 @@ bad values job_series.csv '2s/^\([^,]*,[^,]*,[^,]*,[^,]*\),\([0-9]*\),/\1,9\2,/'
 bad rep10M jobs.csv '2s/^0,hash,0,/0,hash,10000000,/' "does not belong"
 bad rep2 jobs.csv '2s/^0,hash,0,/0,hash,2,/' "does not belong"
 bad point jobs.csv '2s/^0,hash,0,/18446744073709551617,hash,0,/' "does not belong"
+# The same job twice with two results (its line copied with another
+# events count at the end): neither silently wins, in --resume or merge.
+bad twice jobs.csv '2{p;s/^\(0,hash,0,[a-z]*,[a-z_]*,\)[0-9]*,/\17,/;h;d};${p;x}' \
+	"job (0, hash, 0) is there twice with different results"
+refused "merge of a job with two results" "is there twice with different results" \
+	"$BPFSIM" merge "$tmp/s" "$tmp/twice" --no-plots --out "$tmp/mx"
 
 [ "$fails" -eq 0 ] || exit 1
 echo "ok: SIGKILLed sweep ($done_jobs jobs journaled) and capacity search ($cap_jobs) resume to the uninterrupted bytes; locked folder, other experiments, missing manifests and out-of-bounds job files refused ($(( $(date +%s) - t0 ))s)"

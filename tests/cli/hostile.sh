@@ -13,8 +13,10 @@
 # negative edge exits 2 with the edge's position; a batch of 4e9 spawns
 # (one event) stops on SIGINT (130) and on caps.max_wall (capped); a run
 # whose clock runs out without a duration ends capped by "horizon" (not
-# an internal error, not "done").  The scenarios refused at load for the
-# horizon are in tests/bad/ (horizon_*.yaml).
+# an internal error, not "done"); a cost factor that makes a hook cost
+# pass the horizon fails its replication (exit 1) with a message.  The
+# scenarios refused at load for the horizon are in tests/bad/
+# (horizon_*.yaml).
 # Does not pin: the whole wording of the messages, the output folder's
 # contents.
 set -u
@@ -157,6 +159,15 @@ grep -q '^hash,0,capped,horizon,' o11/replications.csv 2>/dev/null ||
 # 2^62/ln 1000 ns, 21 years) runs.
 printf 'model: runqslower\nreplications: 1\nwindow: 0\nworkload:\n  arrival: poisson\n  rate: 1.5e-9/s\n  spawns: 3\n' >edge.yaml
 expect 0 "" "$BPFSIM" run edge.yaml --quiet --no-plots --out o12
+# 10. A cost factor run wild (linear(1e300): a hook cost of 1e301 ns)
+#     fails the replication with a message (exit 1) instead of a cost
+#     converted past the 64-bit clock (llround: 2^63) and a silent run.
+printf 'model: runqslower\nduration: 5ms\nreplications: 1\nworkload:\n  processes: 100\nstorage:\n  hash:\n    occupancy_factor: linear(1e300)\n' >fac.yaml
+"$BPFSIM" run fac.yaml --no-plots --out o13 >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 1 ] || fail "a wild cost factor: exit $rc, want 1"
+grep -q "program cost .* beyond the clock's horizon (2^62ns): check the storage cost factors" "$tmp/out" ||
+	fail "a wild cost factor: no message: $(head -c 400 "$tmp/out")"
 
 for d in o3a o3b o3c o4a o4c o5 o6 o7; do
 	[ -e "$d" ] && fail "refused input still wrote $d"
