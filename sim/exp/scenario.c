@@ -409,6 +409,12 @@ static struct scenario *from_tree(const struct scenario_env *env,
 	const char *desc;
 	if (cfg_string(root, "description", "", &desc, e))   /* free text */
 		goto fail;
+	if (strlen(name) >= sizeof(sc->name)) {
+		/* Cut, two names would label (and default to) one folder. */
+		cfg_error(e, ynode_peek(root, "name"), "'name' is longer than "
+			  "%zu bytes", sizeof(sc->name) - 1);
+		goto fail;
+	}
 	snprintf(sc->name, sizeof(sc->name), "%s", name);
 	sc->duration = (uint64_t)dur;
 	if (read_strategies(sc, root, compare, strategies, e))
