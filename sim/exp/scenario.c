@@ -233,7 +233,10 @@ static int read_strategies(struct scenario *sc, struct ynode *root,
 	}
 	if (compare && list) {
 		char buf[512];
-		snprintf(buf, sizeof(buf), "%s", list);
+		if (snprintf(buf, sizeof(buf), "%s", list) >= (int)sizeof(buf))
+			return err_set(e, ERR_INPUT, "--strategies", 0, 0,
+				       "is too long (at most %zu characters)",
+				       sizeof(buf) - 1);
 		char *save = NULL;
 		for (char *t = strtok_r(buf, ",", &save); t;
 		     t = strtok_r(NULL, ",", &save)) {

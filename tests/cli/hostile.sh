@@ -65,6 +65,27 @@ for id in -5 0 +7 4294967296 99999999999999999999999; do
 		"$BPFSIM" calibrate profile --prog "$id"
 done
 
+# 2b. Numbers and lists on the command line are read whole or refused:
+#     --shard's %u wrapped 4294967297/4294967298 to 1/2 and 1/4294967297
+#     to 1/1; an empty --out or --resume failed late with exit 1 (cannot
+#     create directory); lists longer than their buffer were cut.
+for sh in 4294967297/4294967298 1/4294967297 99999999999999999999/2; do
+	expect 2 "--shard is I/N with 1 <= I <= N <= 1000000 (got '$sh')" \
+		"$BPFSIM" run "$root/scenarios/mmc.yaml" --shard "$sh" --quiet \
+		--no-plots --out "$tmp/osh"
+done
+expect 2 "--out takes a folder (got '')" \
+	"$BPFSIM" run "$root/scenarios/mmc.yaml" --quiet --no-plots --out ''
+expect 2 "--resume takes a folder (got '')" \
+	"$BPFSIM" sweep "$root/scenarios/mmc.yaml" --quiet --no-plots --resume ''
+long=$(printf '%0600d' 0 | tr 0 a)
+expect 2 "--strategies: is too long" \
+	"$BPFSIM" compare "$root/scenarios/runqslower.yaml" --strategies "hash,$long" \
+	--quiet --no-plots --out "$tmp/ost"
+expect 2 "--occupancy is too long" \
+	"$BPFSIM" calibrate storage --occupancy "$(printf '0%.0s' $(seq 1 600))"
+[ -e "$tmp/osh" ] || [ -e "$tmp/ost" ] && fail "a refused option wrote a folder"
+
 mmc() { # mmc FILE EXTRA-LINES: a small M/M/1 scenario
 	{ printf 'model: mmc\nservers: 1\narrival: exponential(1us)\n'
 	  printf 'service: exponential(500ns)\ncustomers: 100\n'
