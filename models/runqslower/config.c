@@ -42,6 +42,21 @@ static const char *const nesting_names[] = { "per_program", "any_program",
 static const char *const runqueue_names[] = { "fifo", "woken_first", "fair",
 					      NULL };
 
+/* Drop c's hold on its trace arrays (freed with the last holder). */
+static void trace_release(struct rq_cfg *c)
+{
+	if (c->trace_refs && --*c->trace_refs > 0) {
+		c->trace_t = c->trace_demand = NULL;
+		c->trace_refs = NULL;
+		return;
+	}
+	free(c->trace_t);
+	free(c->trace_demand);
+	free(c->trace_refs);
+	c->trace_t = c->trace_demand = NULL;
+	c->trace_refs = NULL;
+}
+
 void rq_config_free(void *p)
 {
 	struct rq_cfg *c = p;
@@ -67,9 +82,26 @@ void rq_config_free(void *p)
 	for (size_t i = 0; storage_registry[i]; i++)
 		if (c->storage_cfg[i])
 			storage_registry[i]->config_free(c->storage_cfg[i]);
-	free(c->trace_t);
-	free(c->trace_demand);
+	trace_release(c);
 	free(c);
+}
+
+void rq_config_share(void *cfgp, const void *likep)
+{
+	struct rq_cfg *c = cfgp;
+	const struct rq_cfg *l = likep;
+	if (!c->trace_refs || !l->trace_refs || c->trace_t == l->trace_t ||
+	    c->trace_n != l->trace_n ||
+	    memcmp(c->trace_t, l->trace_t, c->trace_n * sizeof(uint64_t)) ||
+	    memcmp(c->trace_demand, l->trace_demand,
+		   c->trace_n * sizeof(uint64_t)))
+		return;
+	trace_release(c);
+	c->trace_t = l->trace_t;
+	c->trace_demand = l->trace_demand;
+	c->trace_n = l->trace_n;
+	c->trace_refs = l->trace_refs;
+	++*c->trace_refs;
 }
 
 /* One whole number of a trace line at *pp (blanks before it skipped),
@@ -196,6 +228,10 @@ static int load_trace(struct rq_cfg *c, const struct ynode *where,
 	fclose(f);
 	if (!rc && c->trace_n == 0)
 		rc = err_set(e, ERR_INPUT, full, 0, 0, "trace has no spawns");
+	if (!rc && !(c->trace_refs = malloc(sizeof(*c->trace_refs))))
+		rc = err_set(e, ERR_RUNTIME, full, 0, 0, "out of memory");
+	if (!rc)
+		*c->trace_refs = 1;
 	return rc;
 }
 

@@ -228,6 +228,7 @@ const struct model model_runqslower = {
 	.steady = rq_steady,
 	.configure = rq_configure_all,
 	.config_free = rq_config_free,
+	.config_share = rq_config_share,
 	.init = rq_init,
 	.handle = rq_handle,
 	.report = rq_report,

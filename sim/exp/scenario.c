@@ -439,6 +439,8 @@ static struct scenario *from_tree(const struct scenario_env *env,
 				free(orig);
 				goto fail;
 			}
+			if (i > 0 && sc->model->config_share)
+				sc->model->config_share(sc->cfg[i], sc->cfg[0]);
 		}
 		int rc = orig ? set_strategy(sc, orig, e) : 0;
 		free(orig);
