@@ -1060,6 +1060,21 @@ static struct dist *parse_node(const struct dist_family *const *reg,
 			"%s", ynode_kind_name(n));
 }
 
+/* A constant in (0, 0.5) ns in d (a mixture's components included): every
+ * draw of it rounds to 0, as a duration key of that size would; or NULL. */
+static const struct dist *tiny_constant(const struct dist *d)
+{
+	if (d->fam == MIXTURE) {
+		for (size_t i = 0; i < d->n; i++) {
+			const struct dist *z = tiny_constant(d->comp[i]);
+			if (z)
+				return z;
+		}
+		return NULL;
+	}
+	return d->fam->bare && d->p[0] > 0 && d->p[0] < 0.5 ? d : NULL;
+}
+
 struct dist *dist_parse_with(const struct dist_family *const *reg,
 			     struct ynode *n, enum dist_unit unit,
 			     struct err *e)
@@ -1069,7 +1084,15 @@ struct dist *dist_parse_with(const struct dist_family *const *reg,
 		return NULL;
 	}
 	struct dist *d = parse_node(reg, n, unit, 0, e);
-	char msg[256];
+	char msg[256], b[64];
+	const struct dist *z = d && unit == DIST_DURATION ? tiny_constant(d)
+							  : NULL;
+	if (z) {
+		dist_param_format(z->fam, unit, 0, z->p[0], b, sizeof(b));
+		dist_free(d);
+		return node_err(e, n, "%s is a constant that rounds to 0ns (the "
+				"clock counts whole nanoseconds)", b);
+	}
 	if (d && unit == DIST_DURATION &&
 	    dist_check_horizon(d, msg, sizeof(msg))) {
 		dist_free(d);

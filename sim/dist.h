@@ -111,7 +111,9 @@ double dist_sf(const struct dist *d, double x);
  * the 64-bit clock.  dist_parse() and dist_parse_with() refuse a
  * DIST_DURATION distribution that breaks it (ERR_INPUT at its node), as
  * do models for the distributions they build from rates.  0, or -1 with
- * the reason in msg ("weibull(1us, 1e-09) draws beyond ..."). */
+ * the reason in msg ("weibull(1us, 1e-09) draws beyond ...").  They also
+ * refuse a duration constant in (0, 0.5) ns (alone or in a mixture): it
+ * rounds to 0 at every draw, as a duration key of that size would. */
 #define DIST_HORIZON_TAIL 1e-3
 int dist_check_horizon(const struct dist *d, char *msg, size_t size);
 /* Theoretical mean and variance (INFINITY where they do not exist). */

@@ -15,7 +15,8 @@
  *  - the horizon rule: a duration distribution drawing past 2^62 ns with
  *    probability above 1e-3 is refused at its node, at the boundary
  *    (an exponential of mean 2^62/ln 1000 ns) and for heavy tails;
- *    dist_sf of the list kinds;
+ *    dist_sf of the list kinds; a duration constant under 0.5ns (alone or
+ *    in a mixture) is refused;
  *  - a family defined here alone (a struct dist_family, "dummy": a
  *    symmetric triangle) and passed in a registry parses in text and
  *    mapping form and inside a mixture, samples with the right moments,
@@ -742,6 +743,15 @@ static void test_horizon_rule(void **state)
 		 "the simulated clock's horizon, 2^62ns (~146 years), with "
 		 "probability 0.0136 (at most 0.001: its 99.9th percentile "
 		 "must be within the horizon)");
+	/* A constant under 0.5ns rounds to 0 at every draw, also inside a
+	 * mixture; 0 itself and 0.5ns are fine. */
+	yaml_err("d: 0.4ns", 1, 4, "0.4ns is a constant that rounds to 0ns "
+		 "(the clock counts whole nanoseconds)");
+	yaml_err("d: {dist: mixture, components: [{weight: 0.5, dist: 1us}, "
+		 "{weight: 0.5, dist: 0.25ns}]}", 1, 4, "0.25ns is a constant "
+		 "that rounds to 0ns (the clock counts whole nanoseconds)");
+	dist_free(yaml_ok("d: 0", DIST_DURATION));
+	dist_free(yaml_ok("d: 0.5ns", DIST_DURATION));
 	/* Plain numbers have no clock. */
 	dist_free(yaml_ok("d: 1e300", DIST_NUMBER));
 	/* dist_sf: empirical (uniform within bins), mixture (weighted). */
