@@ -126,6 +126,19 @@ expect 2 "--param template has no {} for the probe value" \
 	--param 'service=exponential(1us)' --range 100ns:10us \
 	--objective 'utilisation<=0.5' --quiet --no-plots --out o5
 
+# 5b. A scenario's capacity template belongs to its own parameter: with
+#     another --param PATH (no =TEMPLATE) the probe value goes in as it
+#     is (exponential({}) was applied to the new parameter silently).
+printf 'model: mmc\nservers: 1\narrival: exponential(1us)\nservice: exponential(500ns)\ncustomers: 100\nwarmup_customers: 10\nreplications: 2\ncapacity:\n  param: service\n  template: exponential({})\n  range: 100ns:2us\n  objective: utilisation<=0.5\n  probes: 3\n' >cap.yaml
+expect 0 "" "$BPFSIM" capacity cap.yaml --param arrival --range 1us:10us \
+	--quiet --no-plots --out o5b
+grep -q '"template": "{}"' o5b/capacity.json 2>/dev/null ||
+	fail "capacity --param arrival kept the scenario's template: $(grep template o5b/capacity.json 2>/dev/null)"
+expect 0 "" "$BPFSIM" capacity cap.yaml --param service --range 100ns:2us \
+	--quiet --no-plots --out o5c
+grep -q '"template": "exponential({})"' o5c/capacity.json 2>/dev/null ||
+	fail "capacity --param service lost the scenario's template"
+
 # 6. A positive duration that rounds to 0ns is not "no horizon".
 mmc dur.yaml 'duration: 0.4ns'
 expect 2 "dur.yaml:8:11: 'duration' is 0.4ns, which rounds to 0ns" \
