@@ -335,7 +335,8 @@ static size_t row_point(const struct experiment *x, const struct saved_row *row)
 static const char *cap_reason_static(const char *s)
 {
 	static const char *const known[] = { "max_events", "max_wall",
-					     "max_live_tasks", "interrupted", NULL };
+					     "max_live_tasks", "interrupted",
+					     "horizon", NULL };
 	for (size_t i = 0; known[i]; i++)
 		if (!strcmp(s, known[i]))
 			return known[i];

@@ -188,6 +188,16 @@ printf 'model: runqslower\nreplications: 1\nwindow: 0\nworkload:\n  processes: 0
 expect 0 "" "$BPFSIM" run res.yaml --quiet --no-plots --out o11
 grep -q '^hash,0,capped,horizon,' o11/replications.csv 2>/dev/null ||
 	fail "residents past the horizon: not capped by horizon"
+# The cap's name survives the job files: shards merged give the jobs.csv
+# of one run (a reason not in the reader's list came back as "cap").
+for sh in 1 2; do
+	"$BPFSIM" sweep res.yaml --sweep cpus=1,2 --shard $sh/2 --quiet \
+		--no-plots --out o11s$sh >/dev/null 2>&1 || fail "shard $sh/2 of res.yaml"
+done
+"$BPFSIM" sweep res.yaml --sweep cpus=1,2 --quiet --no-plots --out o11a >/dev/null 2>&1
+"$BPFSIM" merge o11s1 o11s2 --quiet --no-plots --out o11m >/dev/null 2>&1
+cmp -s o11a/jobs.csv o11m/jobs.csv ||
+	fail "horizon-capped jobs merged differ from the single run: $(diff o11a/jobs.csv o11m/jobs.csv | head -3)"
 # ... and the clock arithmetic of the run itself stays in range: a
 # poisson rate at the edge of the horizon rule (exponential gaps of mean
 # 2^62/ln 1000 ns, 21 years) runs.
