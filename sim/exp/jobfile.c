@@ -43,6 +43,7 @@
 #include "sim/exp/report.h"
 #include "sim/out.h"
 #include "sim/outdir.h"
+#include "sim/rng.h"
 
 struct saved_row {
 	size_t p, s, r;
@@ -68,6 +69,12 @@ struct exp_saved {
 	size_t n, cap;
 	char **files;              /* the jobs.csv paths read */
 	size_t nfiles;
+	/* Points by settings (open addressing, linear probing): slot holds
+	 * point index + 1, 0 when empty; covers points [0, pidx_n).  A row
+	 * whose index names another point is looked up here, not by a scan
+	 * of every point per row (10^5 points x 10^6 rows). */
+	size_t *pidx;
+	size_t pidx_cap, pidx_n;   /* cap: a power of 2, > 2 x pidx_n */
 };
 
 void exp_saved_free(struct exp_saved *sv)
@@ -80,6 +87,7 @@ void exp_saved_free(struct exp_saved *sv)
 		free(sv->rows[i].settings);
 	}
 	free(sv->rows);
+	free(sv->pidx);
 	for (size_t i = 0; i < sv->nfiles; i++)
 		free(sv->files[i]);
 	free(sv->files);
@@ -317,6 +325,64 @@ static size_t point_max_reps(const struct experiment *x, size_t p)
 
 /* The point a row belongs to, or SIZE_MAX while there is none (yet); a
  * row beyond its point's replications belongs to none. */
+/* Put point p into sv's index unless a point of the same settings is
+ * there (the first one wins, as a scan would find it). */
+static void index_put(struct exp_saved *sv, const struct experiment *x,
+		      size_t p)
+{
+	size_t m = sv->pidx_cap - 1;
+	size_t i = rng_mix64(rng_hash_str(x->settings[p], 0)) & m;
+	for (;; i = (i + 1) & m) {
+		if (!sv->pidx[i]) {
+			sv->pidx[i] = p + 1;
+			return;
+		}
+		if (!strcmp(x->settings[sv->pidx[i] - 1], x->settings[p]))
+			return;
+	}
+}
+
+/* Bring the index up to x's points (capacity adds them as it goes);
+ * -1 when it cannot grow (then callers scan). */
+static int index_points(struct exp_saved *sv, const struct experiment *x)
+{
+	if (sv->pidx && sv->pidx_n == x->np)
+		return 0;
+	if (!sv->pidx || 2 * x->np >= sv->pidx_cap) {
+		size_t cap = 64;
+		while (cap <= 4 * x->np)
+			cap *= 2;
+		size_t *t = calloc(cap, sizeof(*t));
+		if (!t)
+			return -1;
+		free(sv->pidx);
+		sv->pidx = t;
+		sv->pidx_cap = cap;
+		sv->pidx_n = 0;
+	}
+	for (; sv->pidx_n < x->np; sv->pidx_n++)
+		index_put(sv, x, sv->pidx_n);
+	return 0;
+}
+
+/* The point with these settings, or SIZE_MAX. */
+static size_t find_point(const struct experiment *x, const char *settings)
+{
+	struct exp_saved *sv = x->saved;
+	if (sv && !index_points(sv, x)) {
+		size_t m = sv->pidx_cap - 1;
+		size_t i = rng_mix64(rng_hash_str(settings, 0)) & m;
+		for (; sv->pidx[i]; i = (i + 1) & m)
+			if (!strcmp(x->settings[sv->pidx[i] - 1], settings))
+				return sv->pidx[i] - 1;
+		return SIZE_MAX;
+	}
+	for (size_t i = 0; i < x->np; i++)
+		if (!strcmp(x->settings[i], settings))
+			return i;
+	return SIZE_MAX;
+}
+
 static size_t row_point(const struct experiment *x, const struct saved_row *row)
 {
 	size_t p = SIZE_MAX;
@@ -325,9 +391,7 @@ static size_t row_point(const struct experiment *x, const struct saved_row *row)
 	else if (row->p < x->np && !strcmp(x->settings[row->p], row->settings))
 		p = row->p;   /* the common case: the same experiment */
 	else
-		for (size_t i = 0; i < x->np && p == SIZE_MAX; i++)
-			if (!strcmp(x->settings[i], row->settings))
-				p = i;
+		p = find_point(x, row->settings);
 	return p != SIZE_MAX && row->r < point_max_reps(x, p) ? p : SIZE_MAX;
 }
 
