@@ -28,6 +28,7 @@
  * many bins; sum[n] is set to exactly 1 after gsl_histogram_pdf_init so a
  * uniform draw just below 1 always finds a bin.
  */
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1075,6 +1076,26 @@ static const struct dist *tiny_constant(const struct dist *d)
 	return d->fam->bare && d->p[0] > 0 && d->p[0] < 0.5 ? d : NULL;
 }
 
+/* P(X < 0) of the raw distribution (the cdf just below 0; a family with
+ * neither cdf nor sf: 1 when its mean is negative). */
+static double neg_mass(const struct dist *d)
+{
+	const double below = -DBL_MIN;
+	if (d->fam == EMPIRICAL)
+		return d->edges[0] < 0 ? 1.0 - dist_sf(d, below) : 0.0;
+	if (d->fam == MIXTURE) {
+		double sum = 0, m = 0;
+		for (size_t i = 0; i < d->n; i++) {
+			sum += d->w[i];
+			m += d->w[i] * neg_mass(d->comp[i]);
+		}
+		return m / sum;
+	}
+	double p = d->fam->cdf ? d->fam->cdf(d->p, below)
+	       : d->fam->sf ? 1.0 - d->fam->sf(d->p, below) : NAN;
+	return isnan(p) ? (dist_mean(d) < 0 ? 1.0 : 0.0) : p;
+}
+
 struct dist *dist_parse_with(const struct dist_family *const *reg,
 			     struct ynode *n, enum dist_unit unit,
 			     struct err *e)
@@ -1092,6 +1113,16 @@ struct dist *dist_parse_with(const struct dist_family *const *reg,
 		dist_free(d);
 		return node_err(e, n, "%s is a constant that rounds to 0ns (the "
 				"clock counts whole nanoseconds)", b);
+	}
+	double neg = d && unit == DIST_DURATION ? neg_mass(d) : 0;
+	if (neg > 0.5) {
+		/* dist_sample_nonneg draws again below 0 and gives 0 after 64
+		 * tries: a mostly negative duration would be 0, silently. */
+		dist_format(d, msg, sizeof(msg));
+		dist_free(d);
+		return node_err(e, n, "%s is below 0 with probability %.3g: a "
+				"duration draws again when negative, so at most "
+				"half of it may lie below 0", msg, neg);
 	}
 	if (d && unit == DIST_DURATION &&
 	    dist_check_horizon(d, msg, sizeof(msg))) {

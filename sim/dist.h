@@ -113,7 +113,10 @@ double dist_sf(const struct dist *d, double x);
  * do models for the distributions they build from rates.  0, or -1 with
  * the reason in msg ("weibull(1us, 1e-09) draws beyond ...").  They also
  * refuse a duration constant in (0, 0.5) ns (alone or in a mixture): it
- * rounds to 0 at every draw, as a duration key of that size would. */
+ * rounds to 0 at every draw, as a duration key of that size would; and a
+ * duration distribution more than half below 0 (dist_sample_nonneg's
+ * resampling would give up and return 0, silently: -5ns,
+ * uniform(-2us, -1us)). */
 #define DIST_HORIZON_TAIL 1e-3
 int dist_check_horizon(const struct dist *d, char *msg, size_t size);
 /* Theoretical mean and variance (INFINITY where they do not exist). */

@@ -16,7 +16,8 @@
  *    probability above 1e-3 is refused at its node, at the boundary
  *    (an exponential of mean 2^62/ln 1000 ns) and for heavy tails;
  *    dist_sf of the list kinds; a duration constant under 0.5ns (alone or
- *    in a mixture) is refused;
+ *    in a mixture) is refused, and so is a duration more than half below
+ *    0;
  *  - a family defined here alone (a struct dist_family, "dummy": a
  *    symmetric triangle) and passed in a registry parses in text and
  *    mapping form and inside a mixture, samples with the right moments,
@@ -709,7 +710,7 @@ static void test_mapping_errors(void **state)
 /* The horizon rule (dist.h): P(X > 2^62 ns) <= 1e-3 for a duration
  * distribution, checked at its node by dist_parse; dist_sf against
  * values worked out by hand. */
-static void test_horizon_rule(void **state)
+static void test_duration_rules(void **state)
 {
 	(void)state;
 	const double h = (double)DIST_NS_MAX;
@@ -752,6 +753,16 @@ static void test_horizon_rule(void **state)
 		 "that rounds to 0ns (the clock counts whole nanoseconds)");
 	dist_free(yaml_ok("d: 0", DIST_DURATION));
 	dist_free(yaml_ok("d: 0.5ns", DIST_DURATION));
+	/* More than half below 0: each draw would be drawn again and end 0
+	 * (dist_sample_nonneg); half (a normal of mean 0) is fine. */
+	yaml_err("d: -5ns", 1, 4, "-5ns is below 0 with probability 1: a "
+		 "duration draws again when negative, so at most half of it may "
+		 "lie below 0");
+	yaml_err("d: uniform(-3us, 1us)", 1, 4, "uniform(-3us, 1us) is below 0 "
+		 "with probability 0.75: a duration draws again when negative, so "
+		 "at most half of it may lie below 0");
+	dist_free(yaml_ok("d: normal(0ns, 1us)", DIST_DURATION));
+	dist_free(yaml_ok("d: -5", DIST_NUMBER));
 	/* Plain numbers have no clock. */
 	dist_free(yaml_ok("d: 1e300", DIST_NUMBER));
 	/* dist_sf: empirical (uniform within bins), mixture (weighted). */
@@ -966,7 +977,7 @@ int main(void)
 		cmocka_unit_test(test_text_errors),
 		cmocka_unit_test(test_mapping_errors),
 		cmocka_unit_test(test_mixture_nesting),
-		cmocka_unit_test(test_horizon_rule),
+		cmocka_unit_test(test_duration_rules),
 		cmocka_unit_test(test_family_added_by_table),
 	};
 	gsl_set_error_handler_off();
