@@ -86,6 +86,12 @@ struct model {
 	 * called from the loading thread only, never while a run uses
 	 * either. */
 	void (*config_share)(void *cfg, const void *like);
+	/* Optional (NULL: none).  Continue the FNV-1a hash h over what the
+	 * configuration read from files outside the scenario tree (a trace's
+	 * lines), and return it: the manifest's scenario hash then changes
+	 * with them, so --resume and merge refuse jobs made from another
+	 * trace.  A configuration that read no such file returns h. */
+	uint64_t (*config_digest)(const void *cfg, uint64_t h);
 	void *(*init)(struct sim *s, const void *cfg, struct err *e);
 	void (*handle)(struct sim *s, void *state, const struct evq_event *ev);
 	/* metrics[i] = the value of metrics table entry i (by position). */

@@ -86,6 +86,20 @@ void rq_config_free(void *p)
 	free(c);
 }
 
+uint64_t rq_config_digest(const void *cfgp, uint64_t h)
+{
+	const struct rq_cfg *c = cfgp;
+	for (size_t i = 0; i < c->trace_n; i++) {
+		uint64_t v[2] = { c->trace_t[i], c->trace_demand[i] };
+		for (int k = 0; k < 2; k++)
+			for (int b = 0; b < 64; b += 8) {   /* little-endian */
+				h ^= (v[k] >> b) & 0xff;
+				h *= 0x100000001b3ULL;      /* FNV-1a 64 prime */
+			}
+	}
+	return h;
+}
+
 void rq_config_share(void *cfgp, const void *likep)
 {
 	struct rq_cfg *c = cfgp;

@@ -229,6 +229,7 @@ const struct model model_runqslower = {
 	.configure = rq_configure_all,
 	.config_free = rq_config_free,
 	.config_share = rq_config_share,
+	.config_digest = rq_config_digest,
 	.init = rq_init,
 	.handle = rq_handle,
 	.report = rq_report,

@@ -16,7 +16,8 @@
 # an internal error, not "done"); a cost factor that makes a hook cost
 # pass the horizon fails its replication (exit 1) with a message.  The
 # scenarios refused at load for the horizon are in tests/bad/
-# (horizon_*.yaml).
+# (horizon_*.yaml).  A folder made from another trace's lines is refused
+# by --resume and merge.
 # Does not pin: the whole wording of the messages, the output folder's
 # contents.
 set -u
@@ -212,8 +213,29 @@ rc=$?
 [ "$rc" -eq 1 ] || fail "a wild cost factor: exit $rc, want 1"
 grep -q "program cost .* beyond the clock's horizon (2^62ns): check the storage cost factors" "$tmp/out" ||
 	fail "a wild cost factor: no message: $(head -c 400 "$tmp/out")"
+# 11. A folder made from another trace is another scenario: its jobs are
+#     not resumed nor merged (the manifest hashed the trace's path only, so
+#     jobs of the old lines were taken as this run's).
+printf 'spawn_ns,demand_ns\n0,100000\n1000,200000\n' >t.csv
+# (merge reloads the scenario from a shard: the trace by its full path)
+sed "s|trace: t.csv|trace: $tmp/t.csv|" trace.yaml >tracea.yaml
+"$BPFSIM" sweep tracea.yaml --sweep cpus=1,2 --quiet --no-plots --out o14 \
+	>/dev/null 2>&1 || fail "a trace sweep failed"
+"$BPFSIM" sweep tracea.yaml --sweep cpus=1,2 --shard 1/2 --quiet --no-plots \
+	--out o14s1 >/dev/null 2>&1 || fail "a trace shard failed"
+printf 'spawn_ns,demand_ns\n0,100000\n1000,300000\n' >t.csv
+expect 2 "another scenario: the folder's resolved scenario (fnv1a64)" \
+	"$BPFSIM" sweep tracea.yaml --sweep cpus=1,2 --quiet --no-plots \
+	--resume o14 --out o14r
+"$BPFSIM" sweep tracea.yaml --sweep cpus=1,2 --shard 2/2 --quiet --no-plots \
+	--out o14s2 >/dev/null 2>&1 || fail "a trace shard failed"
+expect 2 "merge refused: another scenario" \
+	"$BPFSIM" merge o14s1 o14s2 --quiet --no-plots --out o14m
+printf 'spawn_ns,demand_ns\n0,100000\n1000,200000\n' >t.csv
+expect 0 "" "$BPFSIM" sweep tracea.yaml --sweep cpus=1,2 --quiet --no-plots \
+	--resume o14 --out o14r2
 
-for d in o3a o3b o3c o4a o4c o5 o6 o7; do
+for d in o3a o3b o3c o4a o4c o5 o6 o7 o14r o14m; do
 	[ -e "$d" ] && fail "refused input still wrote $d"
 done
 [ "$fails" -eq 0 ] || exit 1
