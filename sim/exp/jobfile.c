@@ -460,22 +460,47 @@ static int parse_results(struct experiment *x, struct saved_row *row,
 			 char *rest, const char *path, int lineno, struct err *e)
 {
 	char *end;
-	row->events = strtoull(rest, &end, 10);
-	rest = *end == ',' ? end + 1 : end;
-	row->warmup_cut = strtoull(rest, &end, 10);
-	rest = *end == ',' ? end + 1 : end;
-	row->regime = REGIME_UNKNOWN;
-	for (int g = 0; g < REGIME_COUNT; g++) {
+	/* Whole numbers strictly, each followed by ',': strtoull read
+	 * "-5" as 2^64-5 and "x" as 0. */
+	uint64_t u[2];
+	static const char *const ufield[2] = { "events", "warmup_cut_ns" };
+	for (int k = 0; k < 2; k++) {
+		errno = 0;
+		u[k] = strtoull(rest, &end, 10);
+		if (*rest < '0' || *rest > '9' || errno == ERANGE || *end != ',')
+			return err_set(e, ERR_INPUT, path, lineno, 1, "%s must be "
+				       "a whole number (got '%.*s')", ufield[k],
+				       (int)strcspn(rest, ",\n") > 40 ? 40 :
+				       (int)strcspn(rest, ",\n"), rest);
+		rest = end + 1;
+	}
+	row->events = u[0];
+	row->warmup_cut = u[1];
+	row->regime = -1;
+	for (int g = 0; g <= REGIME_UNKNOWN; g++) {
 		size_t len = strlen(regime_names[g]);
 		if (!strncmp(rest, regime_names[g], len) && rest[len] == ',')
 			row->regime = g;
 	}
-	end = strchr(rest, ',');
-	rest = end ? end + 1 : rest + strlen(rest);
-	row->transient = (unsigned)strtoul(rest, &end, 10);
-	rest = *end == ',' ? end + 1 : end;
-	row->transient_up = (unsigned)strtoul(rest, &end, 10);
-	rest = *end == ',' ? end + 1 : end;
+	if (row->regime < 0)
+		return err_set(e, ERR_INPUT, path, lineno, 1, "unknown regime "
+			       "'%.*s'", (int)strcspn(rest, ",\n") > 40 ? 40 :
+			       (int)strcspn(rest, ",\n"), rest);
+	rest = strchr(rest, ',') + 1;
+	unsigned bits[2];
+	for (int k = 0; k < 2; k++) {
+		unsigned long b = strtoul(rest, &end, 10);
+		if (*rest < '0' || *rest > '9' || *end != ',' ||
+		    b >= 1u << STEADY_TR_COUNT)
+			return err_set(e, ERR_INPUT, path, lineno, 1, "%s must be "
+				       "a set of transient bits, 0..%u", k ?
+				       "transient_up" : "transient",
+				       (1u << STEADY_TR_COUNT) - 1);
+		bits[k] = (unsigned)b;
+		rest = end + 1;
+	}
+	row->transient = bits[0];
+	row->transient_up = bits[1];
 	for (size_t k = 0; k < x->nm; k++) {
 		row->metrics[k] = strtod(rest, &end);
 		if (end == rest)

@@ -15,8 +15,9 @@
 # job_series.csv line with the wrong number of columns, absurd rows, or
 # fewer values than rows x cols, and a jobs.csv replication of 10000000 or
 # one past the point's replications, are refused (exit 2) without a crash
-# (under the ASan binary in `make check`); so is one job found twice with
-# two different results (--resume, merge).
+# (under the ASan binary in `make check`); so are a negative or non-numeric
+# events or warm-up cut, an unknown regime, out-of-range transient bits,
+# and one job found twice with two different results (--resume, merge).
 # Does not pin: the numbers (golden.sh does), how many jobs finish before
 # the kill, fdatasync's durability (a process kill cannot test a power cut).
 # Runs ~30 s under ASan on 2 cores.
@@ -171,6 +172,16 @@ bad values job_series.csv '2s/^\([^,]*,[^,]*,[^,]*,[^,]*\),\([0-9]*\),/\1,9\2,/'
 bad rep10M jobs.csv '2s/^0,hash,0,/0,hash,10000000,/' "does not belong"
 bad rep2 jobs.csv '2s/^0,hash,0,/0,hash,2,/' "does not belong"
 bad point jobs.csv '2s/^0,hash,0,/18446744073709551617,hash,0,/' "does not belong"
+# The fields after the cap are read strictly (strtoull took -5 as
+# 2^64-5 and a word as 0; an unknown regime became "unknown").
+bad events jobs.csv '2s/^\(0,hash,0,[a-z]*,[a-z_]*,\)[0-9]*,/\1-5,/' \
+	"events must be a whole number (got '-5')"
+bad cut jobs.csv '2s/^\(0,hash,0,[a-z]*,[a-z_]*,[0-9]*,\)[0-9]*,/\1x,/' \
+	"warmup_cut_ns must be a whole number (got 'x')"
+bad regime jobs.csv '2s/^\(0,hash,0,[a-z]*,[a-z_]*,[0-9]*,[0-9]*,\)[a-z]*,/\1sideways,/' \
+	"unknown regime 'sideways'"
+bad transient jobs.csv '2s/^\(0,hash,0,[a-z]*,[a-z_]*,[0-9]*,[0-9]*,[a-z]*,\)[0-9]*,/\19,/' \
+	"transient must be a set of transient bits"
 # The same job twice with two results (its line copied with another
 # events count at the end): neither silently wins, in --resume or merge.
 bad twice jobs.csv '2{p;s/^\(0,hash,0,[a-z]*,[a-z_]*,\)[0-9]*,/\17,/;h;d};${p;x}' \
