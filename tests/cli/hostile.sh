@@ -239,4 +239,4 @@ for d in o3a o3b o3c o4a o4c o5 o6 o7 o14r o14m; do
 	[ -e "$d" ] && fail "refused input still wrote $d"
 done
 [ "$fails" -eq 0 ] || exit 1
-echo "ok: hostile input refused (stdout errors, --prog, trace numbers, seed, capacity template, 0ns durations, empirical edges); a one-event batch obeys SIGINT and max_wall; a clock that runs out caps the run"
+echo "ok: hostile input refused (stdout errors, --prog, --shard, empty --out, long lists, trace numbers, seed, capacity templates, 0ns durations, empirical edges, another trace's folders); a one-event batch obeys SIGINT and max_wall; a clock that runs out caps the run; a wild cost factor fails its replication"
