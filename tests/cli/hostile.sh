@@ -1,23 +1,26 @@
 #!/bin/sh
 # hostile.sh - hostile input is refused, never wrapped, clamped or ignored
-# (issue 20, classes 6 and 7).
+# (issue 20, classes 1, 2, 4, 6 and 7).
 #
 # Pins: a report written to a full device (/dev/full) exits 1 with
 # "cannot write to standard output" on stderr, for run and for --version;
 # calibrate profile --prog with a negative, zero or out-of-u32 id exits 2
-# with a usage message before anything is loaded; a trace line holding a
+# with a usage message before anything is loaded; --shard past 2^32 (which
+# %u wrapped), an empty --out or --resume, and a --strategies or
+# calibrate list longer than its buffer exit 2; a trace line holding a
 # negative number or one beyond 2^64-1 exits 2 with "file:line:col:" at
 # that trace line; seed 2^63 (scenario key and --seed) exits 2, 2^63-1 is
-# accepted; a capacity --param template without {} exits 2; a duration that
+# accepted; a capacity --param template without {} exits 2, and a
+# scenario's template stays with its own parameter; a duration that
 # rounds to 0ns exits 2 with "rounds to 0ns"; an empirical duration with a
 # negative edge exits 2 with the edge's position; a batch of 4e9 spawns
 # (one event) stops on SIGINT (130) and on caps.max_wall (capped); a run
 # whose clock runs out without a duration ends capped by "horizon" (not
-# an internal error, not "done"); a cost factor that makes a hook cost
-# pass the horizon fails its replication (exit 1) with a message.  The
-# scenarios refused at load for the horizon are in tests/bad/
-# (horizon_*.yaml).  A folder made from another trace's lines is refused
-# by --resume and merge.
+# an internal error, not "done"), and that cap survives shards merged; a
+# cost factor that makes a hook cost pass the horizon fails its
+# replication (exit 1) with a message; a folder made from another trace's
+# lines is refused by --resume and merge.  The scenarios refused at load
+# for the horizon are in tests/bad/ (horizon_*.yaml).
 # Does not pin: the whole wording of the messages, the output folder's
 # contents.
 set -u
