@@ -6,8 +6,8 @@
 # "cannot write to standard output" on stderr, for run and for --version;
 # calibrate profile --prog with a negative, zero or out-of-u32 id exits 2
 # with a usage message before anything is loaded; --shard past 2^32 (which
-# %u wrapped), an empty --out or --resume, and a --strategies or
-# calibrate list longer than its buffer exit 2; a trace line holding a
+# %u wrapped), an empty --out or --resume, validate --seed 2^53 + 1, and
+# a --strategies or calibrate list longer than its buffer exit 2; a trace line holding a
 # negative number or one beyond 2^64-1 exits 2 with "file:line:col:" at
 # that trace line; seed 2^63 (scenario key and --seed) exits 2, 2^63-1 is
 # accepted; a capacity --param template without {} exits 2, and a
@@ -88,6 +88,9 @@ expect 2 "--strategies: is too long" \
 	--quiet --no-plots --out "$tmp/ost"
 expect 2 "--occupancy is too long" \
 	"$BPFSIM" calibrate storage --occupancy "$(printf '0%.0s' $(seq 1 600))"
+# validate --seed is 0..2^53: 2^53 + 1 read through a double became 2^53.
+expect 2 "--seed takes a whole number in 0..9007199254740992 (got '9007199254740993')" \
+	"$BPFSIM" validate --seed 9007199254740993 --loads ''
 [ -e "$tmp/osh" ] || [ -e "$tmp/ost" ] && fail "a refused option wrote a folder"
 
 mmc() { # mmc FILE EXTRA-LINES: a small M/M/1 scenario
