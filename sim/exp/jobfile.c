@@ -735,6 +735,16 @@ static int place_row(struct experiment *x, struct saved_row *row, size_t p,
 	if (exp_cell_reserve(x, p, row->s, row->r + 1))
 		return -1;
 	struct runner_job *j = &exp_cell(x, p, row->s)->jobs[row->r];
+	if (row->series && row->series_window != x->pts[p]->series.window) {
+		/* series.csv's times and the _avg columns are per window. */
+		err_set(e, ERR_INPUT, x->saved->files[row->file], row->line, 1,
+			"job (%zu, %s, %zu) has a series of %llu ns windows, "
+			"this experiment's are %llu ns", row->p,
+			exp_strategy(x, row->s), row->r,
+			(unsigned long long)row->series_window,
+			(unsigned long long)x->pts[p]->series.window);
+		return 1;
+	}
 	if (j->done && reproducible(j->status, j->cap_reason) &&
 	    reproducible(row->status, row->cap_reason) &&
 	    (j->status != row->status || j->events != row->events ||

@@ -15,9 +15,10 @@
 # job_series.csv line with the wrong number of columns, absurd rows, or
 # fewer values than rows x cols, and a jobs.csv replication of 10000000 or
 # one past the point's replications, are refused (exit 2) without a crash
-# (under the ASan binary in `make check`); so are a negative or non-numeric
-# events or warm-up cut, an unknown regime, out-of-range transient bits,
-# and one job found twice with two different results (--resume, merge).
+# (under the ASan binary in `make check`); so are a series of another
+# window, a negative or non-numeric events or warm-up cut, an unknown
+# regime, out-of-range transient bits, and one job found twice with two
+# different results (--resume, merge).
 # Does not pin: the numbers (golden.sh does), how many jobs finish before
 # the kill, fdatasync's durability (a process kill cannot test a power cut).
 # Runs ~30 s under ASan on 2 cores.
@@ -169,6 +170,8 @@ bad rows job_series.csv '2s/^\([^,]*,[^,]*,[^,]*,[^,]*\),[0-9]*,/\1,999999999999
 	"rows"
 bad values job_series.csv '2s/^\([^,]*,[^,]*,[^,]*,[^,]*\),\([0-9]*\),/\1,9\2,/' \
 	"series values, rows x cols says"
+bad window job_series.csv '2s/^\([^,]*,[^,]*,[^,]*\),[0-9]*,/\1,7,/' \
+	"has a series of 7 ns windows, this experiment's are"
 bad rep10M jobs.csv '2s/^0,hash,0,/0,hash,10000000,/' "does not belong"
 bad rep2 jobs.csv '2s/^0,hash,0,/0,hash,2,/' "does not belong"
 bad point jobs.csv '2s/^0,hash,0,/18446744073709551617,hash,0,/' "does not belong"
