@@ -511,7 +511,15 @@ static char *empirical_text(struct resolver *R, const struct ynode *ref,
 			   path, R->cal_path);
 		return NULL;
 	}
-	size_t cap = 64 + 24 * (ed->n + ct->n), len = 0;
+	/* Sized from the values' own lengths (each is pasted as written:
+	 * a 300-digit edge overran a 24-byte-per-value guess). */
+	size_t cap = 64, len = 0;
+	for (size_t i = 0; i < ed->n; i++)
+		cap += strlen(ed->items[i]->kind == YN_SCALAR
+			      ? ed->items[i]->value : "") + 4;
+	for (size_t i = 0; i < ct->n; i++)
+		cap += strlen(ct->items[i]->kind == YN_SCALAR
+			      ? ct->items[i]->value : "") + 2;
 	char *s = malloc(cap);
 	if (!s) {
 		err_set(R->e, ERR_RUNTIME, NULL, 0, 0, "out of memory");

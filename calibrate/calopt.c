@@ -57,8 +57,20 @@ int calopt_whole(const char *cmd, const char *opt, const char *text,
 		 double lo, double hi, double *v)
 {
 	char why[160];
+	/* Plain digits are compared exactly: through the double,
+	 * 9007199254740993 (2^53 + 1) read as 2^53 and passed. */
+	const char *t = text + strspn(text, " \t");
+	size_t nd = strspn(t, "0123456789");
+	int exact = nd > 0 && !t[nd + strspn(t + nd, " \t")];
+	unsigned long long u = 0;
+	if (exact) {
+		errno = 0;
+		u = strtoull(t, NULL, 10);
+	}
 	if (units_parse_number(text, v, why, sizeof(why)) || *v != floor(*v) ||
-	    *v < lo || *v > hi)
+	    *v < lo || *v > hi ||
+	    (exact && (errno == ERANGE || (double)u != *v ||
+		       u > (unsigned long long)hi)))
 		return calopt_usage(cmd, "%s takes a whole number in %.0f..%.0f "
 				    "(got '%s')", opt, lo, hi, text);
 	return 0;

@@ -25,6 +25,7 @@
 #include "sim/dist.h"
 #include "sim/sim.h"
 #include "sim/stats.h"
+#include "sim/units.h"
 
 enum { EV_ARRIVAL = 1, EV_DEPARTURE = 2 };
 
@@ -111,6 +112,25 @@ static void *mmc_configure(struct ynode *root, struct err *e)
 	if (!(ma > 0)) {
 		cfg_error(e, ynode_peek(root, "arrival"),
 			  "'arrival' must have a positive mean");
+		goto fail;
+	}
+	/* The run ends after the last customer: its arrival (n gaps) and
+	 * the servers' whole work (n services over c servers) are expected
+	 * within the clock's horizon, else the clock would run out
+	 * (infinite means included). */
+	double n = (double)(c->customers + c->warmup);
+	if (!(n * ma <= (double)UNITS_HORIZON_NS) ||
+	    !(n * ms / (double)c->servers <= (double)UNITS_HORIZON_NS)) {
+		char b[64] = "infinite";
+		int arr = !(n * ma <= (double)UNITS_HORIZON_NS);
+		double m = arr ? ma : ms / (double)c->servers;
+		if (isfinite(m))
+			units_format_duration(m, b, sizeof(b));
+		cfg_error(e, ynode_peek(root, "customers"),
+			  "%.0f customers (with warmup_customers) at a mean %s "
+			  "of %s %s beyond the simulated clock's horizon, "
+			  UNITS_HORIZON_TEXT, n, arr ? "arrival gap" : "service "
+			  "time per server", b, arr ? "arrive" : "end");
 		goto fail;
 	}
 	double lambda = 1.0 / ma, rho = lambda * ms / (double)c->servers;

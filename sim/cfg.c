@@ -220,6 +220,10 @@ int cfg_duration(struct ynode *map, const char *key, const char *def, double lo,
 				 units_format_duration(lo, b, sizeof(b)),
 				 n->value);
 	}
+	if (*ns > (double)UNITS_HORIZON_NS)
+		return cfg_error(e, n, "'%s' is beyond the simulated clock's "
+				 "horizon, " UNITS_HORIZON_TEXT " (got %s)", key,
+				 n->value);
 	if (*ns > hi) {
 		char b[64];
 		return cfg_error(e, n, "'%s' must be at most %s (got %s)", key,

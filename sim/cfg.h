@@ -33,8 +33,9 @@ int cfg_number(struct ynode *map, const char *key, const char *def,
 /* Whole number in [lo, hi]. */
 int cfg_uint(struct ynode *map, const char *key, const char *def,
 	     uint64_t lo, uint64_t hi, uint64_t *out, struct err *e);
-/* Duration in ns, within [lo, hi] ns; a positive value under 0.5ns (it
- * would round to 0) is refused. */
+/* Duration in ns, within [lo, hi] ns and the clock's horizon
+ * (UNITS_HORIZON_NS, 2^62 ns, whatever hi says); a positive value under
+ * 0.5ns (it would round to 0) is refused. */
 int cfg_duration(struct ynode *map, const char *key, const char *def,
 		 double lo, double hi, double *ns, struct err *e);
 /* Rate per second, > 0. */

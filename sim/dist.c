@@ -28,6 +28,7 @@
  * many bins; sum[n] is set to exactly 1 after gsl_histogram_pdf_init so a
  * uniform draw just below 1 always finds a bin.
  */
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1060,6 +1061,41 @@ static struct dist *parse_node(const struct dist_family *const *reg,
 			"%s", ynode_kind_name(n));
 }
 
+/* A constant in (0, 0.5) ns in d (a mixture's components included): every
+ * draw of it rounds to 0, as a duration key of that size would; or NULL. */
+static const struct dist *tiny_constant(const struct dist *d)
+{
+	if (d->fam == MIXTURE) {
+		for (size_t i = 0; i < d->n; i++) {
+			const struct dist *z = tiny_constant(d->comp[i]);
+			if (z)
+				return z;
+		}
+		return NULL;
+	}
+	return d->fam->bare && d->p[0] > 0 && d->p[0] < 0.5 ? d : NULL;
+}
+
+/* P(X < 0) of the raw distribution (the cdf just below 0; a family with
+ * neither cdf nor sf: 1 when its mean is negative). */
+static double neg_mass(const struct dist *d)
+{
+	const double below = -DBL_MIN;
+	if (d->fam == EMPIRICAL)
+		return d->edges[0] < 0 ? 1.0 - dist_sf(d, below) : 0.0;
+	if (d->fam == MIXTURE) {
+		double sum = 0, m = 0;
+		for (size_t i = 0; i < d->n; i++) {
+			sum += d->w[i];
+			m += d->w[i] * neg_mass(d->comp[i]);
+		}
+		return m / sum;
+	}
+	double p = d->fam->cdf ? d->fam->cdf(d->p, below)
+	       : d->fam->sf ? 1.0 - d->fam->sf(d->p, below) : NAN;
+	return isnan(p) ? (dist_mean(d) < 0 ? 1.0 : 0.0) : p;
+}
+
 struct dist *dist_parse_with(const struct dist_family *const *reg,
 			     struct ynode *n, enum dist_unit unit,
 			     struct err *e)
@@ -1068,12 +1104,90 @@ struct dist *dist_parse_with(const struct dist_family *const *reg,
 		err_set(e, ERR_INPUT, NULL, 0, 0, "missing distribution");
 		return NULL;
 	}
-	return parse_node(reg, n, unit, 0, e);
+	struct dist *d = parse_node(reg, n, unit, 0, e);
+	char msg[256], b[64];
+	const struct dist *z = d && unit == DIST_DURATION ? tiny_constant(d)
+							  : NULL;
+	if (z) {
+		dist_param_format(z->fam, unit, 0, z->p[0], b, sizeof(b));
+		dist_free(d);
+		return node_err(e, n, "%s is a constant that rounds to 0ns (the "
+				"clock counts whole nanoseconds)", b);
+	}
+	double neg = d && unit == DIST_DURATION ? neg_mass(d) : 0;
+	if (neg > 0.5) {
+		/* dist_sample_nonneg draws again below 0 and gives 0 after 64
+		 * tries: a mostly negative duration would be 0, silently. */
+		dist_format(d, msg, sizeof(msg));
+		dist_free(d);
+		return node_err(e, n, "%s is below 0 with probability %.3g: a "
+				"duration draws again when negative, so at most "
+				"half of it may lie below 0", msg, neg);
+	}
+	if (d && unit == DIST_DURATION &&
+	    dist_check_horizon(d, msg, sizeof(msg))) {
+		dist_free(d);
+		return node_err(e, n, "%s", msg);
+	}
+	return d;
 }
 
 struct dist *dist_parse(struct ynode *n, enum dist_unit unit, struct err *e)
 {
 	return dist_parse_with(NULL, n, unit, e);
+}
+
+double dist_sf(const struct dist *d, double x)
+{
+	double p = NAN;
+	if (d->fam == EMPIRICAL) {
+		double sum = 0, above = 0;
+		for (size_t i = 0; i < d->n; i++) {
+			double a = d->edges[i], b = d->edges[i + 1];
+			sum += d->counts[i];
+			if (a >= x)
+				above += d->counts[i];
+			else if (b > x)
+				above += d->counts[i] * (b - x) / (b - a);
+		}
+		return above / sum;
+	}
+	if (d->fam == MIXTURE) {
+		double sum = 0, above = 0;
+		for (size_t i = 0; i < d->n; i++) {
+			sum += d->w[i];
+			above += d->w[i] * dist_sf(d->comp[i], x);
+		}
+		return above / sum;
+	}
+	if (d->fam->sf)
+		p = d->fam->sf(d->p, x);
+	else if (d->fam->cdf)
+		p = 1.0 - d->fam->cdf(d->p, x);
+	if (isnan(p))
+		p = dist_mean(d) > x ? 1.0 : 0.0;
+	return p;
+}
+
+int dist_check_horizon(const struct dist *d, char *msg, size_t size)
+{
+	const double h = (double)DIST_NS_MAX;
+	/* Chebyshev: P(X > h) <= P(|X| > h) <= E[X^2] / h^2, so the usual
+	 * nanosecond-to-second distributions pass without a tail call. */
+	double m = dist_mean(d), v = dist_var(d);
+	if (isfinite(m) && isfinite(v) &&
+	    (v + m * m) / h / h <= DIST_HORIZON_TAIL)
+		return 0;
+	double p = dist_sf(d, h);
+	if (!(p > DIST_HORIZON_TAIL))
+		return 0;
+	char b[128];
+	dist_format(d, b, sizeof(b));
+	snprintf(msg, size, "%s draws beyond the simulated clock's horizon, "
+		 UNITS_HORIZON_TEXT ", with probability %.3g (at most %g: its "
+		 "99.9th percentile must be within the horizon)", b, p,
+		 DIST_HORIZON_TAIL);
+	return -1;
 }
 
 uint64_t dist_sample_ns(const struct dist *d, gsl_rng *r)

@@ -39,6 +39,7 @@
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 #include "sim/err.h"
+#include "sim/units.h"
 #include "sim/ytree.h"
 
 /* Names for the built-in families' positions in dist_families[]
@@ -93,9 +94,31 @@ void dist_free(struct dist *d);   /* NULL is fine */
 double dist_sample(const struct dist *d, gsl_rng *r);
 double dist_sample_nonneg(const struct dist *d, gsl_rng *r);
 /* dist_sample_nonneg rounded to whole nanoseconds (half up), saturating at
- * DIST_NS_MAX: what a model schedules on the integer clock. */
-#define DIST_NS_MAX (UINT64_C(1) << 62)
+ * DIST_NS_MAX, the clock's horizon: what a model schedules on the integer
+ * clock.  A parsed duration distribution rarely saturates (the horizon
+ * rule below). */
+#define DIST_NS_MAX UNITS_HORIZON_NS
 uint64_t dist_sample_ns(const struct dist *d, gsl_rng *r);
+/* P(X > x) of the raw distribution: the family's sf (or 1 - cdf);
+ * empirical: the mass above x, bins read as uniform; mixture: weighted.
+ * Where a family has neither hook, or it answers NaN: 1 if the mean
+ * exceeds x, else 0. */
+double dist_sf(const struct dist *d, double x);
+/* The horizon rule for duration distributions: a draw may exceed the
+ * clock's horizon (DIST_NS_MAX, 2^62 ns) with probability at most
+ * DIST_HORIZON_TAIL, i.e. the 99.9th percentile must be within it;
+ * beyond, draws would be clamped (silently wrong) and sums of them pass
+ * the 64-bit clock.  dist_parse() and dist_parse_with() refuse a
+ * DIST_DURATION distribution that breaks it (ERR_INPUT at its node), as
+ * do models for the distributions they build from rates.  0, or -1 with
+ * the reason in msg ("weibull(1us, 1e-09) draws beyond ...").  They also
+ * refuse a duration constant in (0, 0.5) ns (alone or in a mixture): it
+ * rounds to 0 at every draw, as a duration key of that size would; and a
+ * duration distribution more than half below 0 (dist_sample_nonneg's
+ * resampling would give up and return 0, silently: -5ns,
+ * uniform(-2us, -1us)). */
+#define DIST_HORIZON_TAIL 1e-3
+int dist_check_horizon(const struct dist *d, char *msg, size_t size);
 /* Theoretical mean and variance (INFINITY where they do not exist). */
 double dist_mean(const struct dist *d);
 double dist_var(const struct dist *d);

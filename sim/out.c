@@ -50,7 +50,11 @@ int out_open(struct out_file *o, const char *dir, const char *name,
 
 int out_commit(struct out_file *o, struct err *e)
 {
+	/* On disk before the rename: after a power cut a file is whole or
+	 * absent too, and summary.json (renamed last) is not there unless
+	 * the files before it are. */
 	int bad = ferror(o->f) | fflush(o->f);
+	bad |= fdatasync(fileno(o->f)) && errno != EINVAL;
 	bad |= fclose(o->f);
 	o->f = NULL;
 	if (bad) {

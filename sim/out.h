@@ -1,8 +1,10 @@
 /* out.h - output files that are either complete or absent.
  *
  * Every output file is written to "DIR/.NAME.tmp.PID" and renamed to
- * "DIR/NAME" on out_commit(), so an interrupted or failed run never leaves a
- * half-written file behind (rename is atomic within a file system).
+ * "DIR/NAME" on out_commit() after an fdatasync(), so an interrupted or
+ * failed run, or a power cut, never leaves a half-written file behind
+ * (rename is atomic within a file system).  A process killed between open
+ * and commit leaves its ".NAME.tmp.PID" (readers ignore dot files).
  * out_abort() removes the temporary.  Numbers are printed with
  * out_num() ("%.17g", or "null"/"nan" for non-finite values) so outputs are
  * exact and byte-identical across runs.

@@ -144,9 +144,19 @@ enum sim_status sim_run(struct sim *s, const void *cfg, double *metrics)
 		s->status = SIM_FAILED;
 		goto out;
 	}
+	/* After init: a model may shorten s->end (classic's horizon). */
+	uint64_t stop_at = s->end < UNITS_HORIZON_NS ? s->end
+						     : UNITS_HORIZON_NS;
 	while (!s->stop && evq_pop(&s->q, &ev)) {
-		if (ev.time >= s->end) {
-			s->now = s->end;
+		if (ev.time >= stop_at) {
+			if (ev.time >= s->end) {
+				s->now = s->end;
+				break;
+			}
+			/* Past the horizon without a duration: the clock ran
+			 * out, which is a cap, not a normal end; the run is
+			 * measured up to the last event processed. */
+			sim_cap(s, "horizon");
 			break;
 		}
 		if (s->events >= max_events) {

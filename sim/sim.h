@@ -6,20 +6,29 @@
  * past schedules at `now` (FIFO after what is already due).
  *
  * The loop (sim_run): pop the earliest live event; stop if its time is at or
- * past `end` or a cap is hit; set now = its time; hand it to the model.
+ * past `end` (or the horizon) or a cap is hit; set now = its time; hand it
+ * to the model.
  * Caps end a run cleanly and mark it SIM_CAPPED: max_events (processed
- * events), max_wall (wall-clock seconds, checked every 4096 events) and
- * whatever the model enforces itself (max_live_tasks) via sim_cap().
+ * events), max_wall (wall-clock seconds, checked every 4096 events),
+ * whatever the model enforces itself (max_live_tasks) via sim_cap(), and
+ * "horizon": the next event is due at or past the clock's horizon
+ * (UNITS_HORIZON_NS, 2^62 ns, ~146 years) in a run whose `end` lies
+ * beyond it (no duration): the clock ran out.  Such a run is measured up
+ * to its last event.  Since no event at or past the horizon is ever
+ * processed, `now` plus a draw (at most 2^62, dist.h) cannot wrap.
+ * Scenarios whose times cannot fit are refused at load (cfg.h, dist.h).
  */
 #ifndef BPFSIM_SIM_H
 #define BPFSIM_SIM_H
 
+#include <math.h>
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 #include "sim/err.h"
 #include "sim/evq.h"
 #include "sim/model.h"
 #include "sim/stats.h"
+#include "sim/units.h"
 
 enum sim_status { SIM_DONE = 0, SIM_CAPPED = 1, SIM_FAILED = 2 };
 
@@ -106,6 +115,14 @@ static inline int sim_schedule(struct sim *s, uint64_t delay, unsigned kind,
 	if (t < s->now)
 		t = UINT64_MAX;
 	return evq_push(&s->q, t, kind, target, data);
+}
+/* A delay in ns (double, >= 0) rounded half away from zero as llround()
+ * does, saturating at the clock's horizon instead of overflowing the
+ * conversion (llround past 2^63 is undefined). */
+static inline uint64_t sim_ns(double v)
+{
+	return v < (double)UNITS_HORIZON_NS ? (uint64_t)llround(v)
+					    : UNITS_HORIZON_NS;
 }
 static inline int sim_schedule_at(struct sim *s, uint64_t t, unsigned kind,
 				  uint32_t target, uint64_t data)

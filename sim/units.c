@@ -126,6 +126,11 @@ static int parse_front(const char *s, const char *what, double *v,
 	double x = strtod(num, NULL);
 	if (!isfinite(x))
 		return fail(why, whylen, "number out of range in '%s'", s);
+	/* Underflow: "1e-400" is not 0 (a duration of 0 means "none").  A
+	 * zero is all zeros before its exponent. */
+	if (x == 0 && strcspn(num, "123456789") < strcspn(num, "eE"))
+		return fail(why, whylen, "number out of range in '%s' (too "
+			    "close to 0)", s);
 	*v = x;
 	b += n;
 	while (b < e && is_space(*b))

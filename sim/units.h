@@ -16,6 +16,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The simulated clock's horizon: the longest time a scenario may state
+ * (duration, warmup, window, a trace's spawn times and demands) and the
+ * largest draw a duration distribution may make (dist.h DIST_NS_MAX).
+ * 2^62 ns, about 146 years: the clock is 64 bits, so a time within the
+ * horizon plus a draw within it can never wrap.  Scenarios whose times
+ * cannot fit are refused at load (cfg.h, dist.h). */
+#define UNITS_HORIZON_NS (UINT64_C(1) << 62)
+#define UNITS_HORIZON_TEXT "2^62ns (~146 years)"
+
 int units_parse_duration(const char *s, double *ns, char *why, size_t whylen);
 int units_parse_number(const char *s, double *out, char *why, size_t whylen);
 int units_parse_rate(const char *s, double *per_s, char *why, size_t whylen);

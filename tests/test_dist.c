@@ -12,6 +12,12 @@
  *    parses back to an identical distribution (random differential test);
  *  - each user-facing error: exact message text and file:line:col
  *    (among them: an empirical duration with a negative edge);
+ *  - the horizon rule: a duration distribution drawing past 2^62 ns with
+ *    probability above 1e-3 is refused at its node, at the boundary
+ *    (an exponential of mean 2^62/ln 1000 ns) and for heavy tails;
+ *    dist_sf of the list kinds; a duration constant under 0.5ns (alone or
+ *    in a mixture) is refused, and so is a duration more than half below
+ *    0;
  *  - a family defined here alone (a struct dist_family, "dummy": a
  *    symmetric triangle) and passed in a registry parses in text and
  *    mapping form and inside a mixture, samples with the right moments,
@@ -701,6 +707,77 @@ static void test_mapping_errors(void **state)
 }
 
 /* Mixtures nest 8 deep, not 9. */
+/* The horizon rule (dist.h): P(X > 2^62 ns) <= 1e-3 for a duration
+ * distribution, checked at its node by dist_parse; dist_sf against
+ * values worked out by hand. */
+static void test_duration_rules(void **state)
+{
+	(void)state;
+	const double h = (double)DIST_NS_MAX;
+	char msg[256];
+	yaml_err("d: 4.7e9s", 1, 4, "4.7e+09s draws beyond the simulated "
+		 "clock's horizon, 2^62ns (~146 years), with probability 1 (at "
+		 "most 0.001: its 99.9th percentile must be within the "
+		 "horizon)");
+	yaml_err("d: weibull(1us, 1e-9)", 1, 4, "weibull(1us, 1e-09) draws "
+		 "beyond the simulated clock's horizon, 2^62ns (~146 years), "
+		 "with probability 0.368 (at most 0.001: its 99.9th percentile "
+		 "must be within the horizon)");
+	yaml_err("d: {dist: gamma, shape: 1e300, scale: 1us}", 1, 4,
+		 "gamma(1e+300, 1us) draws beyond the simulated clock's "
+		 "horizon, 2^62ns (~146 years), with probability 1 (at most "
+		 "0.001: its 99.9th percentile must be within the horizon)");
+	/* The boundary: exactly the horizon is in, an exponential's mean at
+	 * h / ln 1000 is the edge, a heavy tail without a mean is in. */
+	struct dist *d = yaml_ok("d: 4611686018427387904ns", DIST_DURATION);
+	assert_int_equal(dist_check_horizon(d, msg, sizeof(msg)), 0);
+	dist_free(d);
+	double edge = h / log(1000.0);
+	d = dist_new(DIST_EXPONENTIAL, DIST_DURATION, edge * 0.99, 0);
+	assert_int_equal(dist_check_horizon(d, msg, sizeof(msg)), 0);
+	dist_free(d);
+	d = dist_new(DIST_EXPONENTIAL, DIST_DURATION, edge * 1.01, 0);
+	assert_int_equal(dist_check_horizon(d, msg, sizeof(msg)), -1);
+	dist_free(d);
+	dist_free(yaml_ok("d: pareto(1, 1us)", DIST_DURATION));
+	yaml_err("d: pareto(0.1, 1ns)", 1, 4, "pareto(0.1, 1ns) draws beyond "
+		 "the simulated clock's horizon, 2^62ns (~146 years), with "
+		 "probability 0.0136 (at most 0.001: its 99.9th percentile "
+		 "must be within the horizon)");
+	/* A constant under 0.5ns rounds to 0 at every draw, also inside a
+	 * mixture; 0 itself and 0.5ns are fine. */
+	yaml_err("d: 0.4ns", 1, 4, "0.4ns is a constant that rounds to 0ns "
+		 "(the clock counts whole nanoseconds)");
+	yaml_err("d: {dist: mixture, components: [{weight: 0.5, dist: 1us}, "
+		 "{weight: 0.5, dist: 0.25ns}]}", 1, 4, "0.25ns is a constant "
+		 "that rounds to 0ns (the clock counts whole nanoseconds)");
+	dist_free(yaml_ok("d: 0", DIST_DURATION));
+	dist_free(yaml_ok("d: 0.5ns", DIST_DURATION));
+	/* More than half below 0: each draw would be drawn again and end 0
+	 * (dist_sample_nonneg); half (a normal of mean 0) is fine. */
+	yaml_err("d: -5ns", 1, 4, "-5ns is below 0 with probability 1: a "
+		 "duration draws again when negative, so at most half of it may "
+		 "lie below 0");
+	yaml_err("d: uniform(-3us, 1us)", 1, 4, "uniform(-3us, 1us) is below 0 "
+		 "with probability 0.75: a duration draws again when negative, so "
+		 "at most half of it may lie below 0");
+	dist_free(yaml_ok("d: normal(0ns, 1us)", DIST_DURATION));
+	dist_free(yaml_ok("d: -5", DIST_NUMBER));
+	/* Plain numbers have no clock. */
+	dist_free(yaml_ok("d: 1e300", DIST_NUMBER));
+	/* dist_sf: empirical (uniform within bins), mixture (weighted). */
+	d = yaml_ok("d: {dist: empirical, edges: [0ns, 10ns, 20ns], "
+		    "counts: [1, 1]}", DIST_DURATION);
+	assert_rel(dist_sf(d, 15), 0.25, 1e-12, "empirical sf(15)");
+	assert_rel(dist_sf(d, 5), 0.75, 1e-12, "empirical sf(5)");
+	assert_true(dist_sf(d, 20) == 0);
+	dist_free(d);
+	d = yaml_ok("d: {dist: mixture, components: [{weight: 0.25, dist: "
+		    "10ns}, {weight: 0.75, dist: 30ns}]}", DIST_DURATION);
+	assert_rel(dist_sf(d, 20), 0.75, 1e-12, "mixture sf(20)");
+	dist_free(d);
+}
+
 static void test_mixture_nesting(void **state)
 {
 	static const char open[] = "{dist: mixture, components: [{weight: 1, "
@@ -900,6 +977,7 @@ int main(void)
 		cmocka_unit_test(test_text_errors),
 		cmocka_unit_test(test_mapping_errors),
 		cmocka_unit_test(test_mixture_nesting),
+		cmocka_unit_test(test_duration_rules),
 		cmocka_unit_test(test_family_added_by_table),
 	};
 	gsl_set_error_handler_off();

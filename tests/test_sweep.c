@@ -46,6 +46,8 @@
  *    fall out of the band; subtler errors (a variance over n instead of
  *    n - 1: ~93.5%) do not, and are test_stats.c's business.  Set
  *    BPFSIM_TEST_SEED to move the block of seeds.
+ *  - a trace is kept once across a sweep's points and a scenario's
+ *    strategies (the same arrays), and apart where a point's differs.
  * Does not pin: run-length control (tests/cli/sweep_precision.sh runs the
  * sweep command and checks its stopping rule), nor speed.  Runtime ~5 s
  * under ASan on 2 cores.
@@ -53,6 +55,10 @@
 #include "test_util.h"
 #include "models/registry.h"
 #include <string.h>
+#include <unistd.h>
+#include "models/runqslower/internal.h"
+#include "sim/cli/env.h"
+#include "sim/exp/experiment.h"
 #include "sim/exp/runner.h"
 #include "sim/exp/sweep.h"
 #include "sim/stats.h"
@@ -393,6 +399,67 @@ static void test_ci_coverage(void **state)
 	ytree_free(t);
 }
 
+/* ---- what points share -------------------------------------------------- */
+
+static const struct rq_cfg *rq_of(const struct scenario *sc, size_t s)
+{
+	return sc->cfg[s];
+}
+
+/* A trace is read per point and strategy, but kept once (config_share):
+ * each of a sweep's points held its own copy (a 1,000-point sweep of a
+ * 10^6-line trace needed 16 GB).  A point whose trace differs keeps its
+ * own. */
+static void test_trace_shared(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/bpfsim-test-sweep-XXXXXX", path[256];
+	assert_non_null(mkdtemp(dir));
+	static const char *const files[][2] = {
+		{ "a.csv", "spawn_ns,demand_ns\n0,1000\n10,2000\n" },
+		{ "b.csv", "0,1000\n10,3000\n" },
+		{ "s.yaml", "model: runqslower\nduration: 1ms\nreplications: 2\n"
+			    "compare: [hash, task_storage]\nworkload:\n"
+			    "  arrival: trace\n  trace: a.csv\n" },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i][0]);
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(files[i][1], f);
+		fclose(f);
+	}
+	struct err e;
+	err_init(&e);
+	struct scenario *sc = scenario_load(&cli_env, path, NULL, 0, 1, NULL, &e);
+	if (!sc)
+		fail_msg("%s", e.msg);
+	assert_int_equal(sc->nstrategies, 2);
+	assert_ptr_equal(rq_of(sc, 1)->trace_t, rq_of(sc, 0)->trace_t);
+	struct experiment x;
+	assert_int_equal(exp_init(&x, sc, &e), 0);
+	char other[300];
+	snprintf(other, sizeof(other), "workload.trace=%s/b.csv", dir);
+	const char *const sets[][1] = { { "cpus=2" }, { "cpus=3" }, { other } };
+	size_t p;
+	for (size_t i = 0; i < 3; i++)
+		if (exp_add_point(&x, sets[i], 1, &p, &e))
+			fail_msg("%s", e.msg);
+	const uint64_t *t0 = rq_of(x.base, 0)->trace_t;
+	for (p = 0; p < 2; p++)
+		for (size_t s = 0; s < 2; s++)
+			assert_ptr_equal(rq_of(x.pts[p], s)->trace_t, t0);
+	assert_ptr_not_equal(rq_of(x.pts[2], 0)->trace_t, t0);
+	assert_int_equal(rq_of(x.pts[2], 0)->trace_demand[1], 3000);
+	assert_int_equal(*rq_of(x.base, 0)->trace_refs, 6);
+	exp_fini(&x);   /* every holder freed, the last one frees (ASan) */
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i][0]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	seed = test_seed(1);
@@ -402,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_from_tree),
 		cmocka_unit_test(test_point_index),
+		cmocka_unit_test(test_trace_shared),
 		cmocka_unit_test(test_ci_coverage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

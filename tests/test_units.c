@@ -1,7 +1,8 @@
 /* test_units.c - numbers, durations and rates from scenario text.
  *
  * Pins: the accepted grammar (units, k/M/G, scientific notation, "/s" rates,
- * surrounding whitespace), the exact rejection reasons users see, and that
+ * surrounding whitespace), the exact rejection reasons users see (among
+ * them a nonzero number that underflows to 0: "1e-400"), and that
  * units_format_duration() round-trips bit for bit (a random differential test
  * against the parser over 1e-3 ns .. 1e15 ns, seed printed).  Does not pin
  * which of several exact spellings the formatter picks beyond a few
@@ -105,6 +106,14 @@ static void test_number(void **state)
 		   "number out of range in '1e400'");
 	expect_err(units_parse_number, "1e306G",
 		   "number out of range in '1e306G'");
+	/* Underflow is not 0 (a duration of 0 means "no horizon"). */
+	expect_err(units_parse_number, "1e-400",
+		   "number out of range in '1e-400' (too close to 0)");
+	expect_err(units_parse_duration, "2.5e-999s",
+		   "number out of range in '2.5e-999s' (too close to 0)");
+	double z = -1;
+	assert_int_equal(units_parse_number("0.000e-999", &z, NULL, 0), 0);
+	assert_true(z == 0);
 	expect_err(units_parse_number, "12abc",
 		   "unknown suffix 'abc' in '12abc' (expected k, M or G)");
 }

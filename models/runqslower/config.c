@@ -44,6 +44,21 @@ static const char *const nesting_names[] = { "per_program", "any_program",
 static const char *const runqueue_names[] = { "fifo", "woken_first", "fair",
 					      NULL };
 
+/* Drop c's hold on its trace arrays (freed with the last holder). */
+static void trace_release(struct rq_cfg *c)
+{
+	if (c->trace_refs && --*c->trace_refs > 0) {
+		c->trace_t = c->trace_demand = NULL;
+		c->trace_refs = NULL;
+		return;
+	}
+	free(c->trace_t);
+	free(c->trace_demand);
+	free(c->trace_refs);
+	c->trace_t = c->trace_demand = NULL;
+	c->trace_refs = NULL;
+}
+
 void rq_config_free(void *p)
 {
 	struct rq_cfg *c = p;
@@ -69,16 +84,48 @@ void rq_config_free(void *p)
 	for (size_t i = 0; storage_registry[i]; i++)
 		if (c->storage_cfg[i])
 			storage_registry[i]->config_free(c->storage_cfg[i]);
-	free(c->trace_t);
-	free(c->trace_demand);
+	trace_release(c);
 	tools_config_free(c);
 	free(c);
 }
 
+uint64_t rq_config_digest(const void *cfgp, uint64_t h)
+{
+	const struct rq_cfg *c = cfgp;
+	for (size_t i = 0; i < c->trace_n; i++) {
+		uint64_t v[2] = { c->trace_t[i], c->trace_demand[i] };
+		for (int k = 0; k < 2; k++)
+			for (int b = 0; b < 64; b += 8) {   /* little-endian */
+				h ^= (v[k] >> b) & 0xff;
+				h *= 0x100000001b3ULL;      /* FNV-1a 64 prime */
+			}
+	}
+	return h;
+}
+
+void rq_config_share(void *cfgp, const void *likep)
+{
+	struct rq_cfg *c = cfgp;
+	const struct rq_cfg *l = likep;
+	if (!c->trace_refs || !l->trace_refs || c->trace_t == l->trace_t ||
+	    c->trace_n != l->trace_n ||
+	    memcmp(c->trace_t, l->trace_t, c->trace_n * sizeof(uint64_t)) ||
+	    memcmp(c->trace_demand, l->trace_demand,
+		   c->trace_n * sizeof(uint64_t)))
+		return;
+	trace_release(c);
+	c->trace_t = l->trace_t;
+	c->trace_demand = l->trace_demand;
+	c->trace_n = l->trace_n;
+	c->trace_refs = l->trace_refs;
+	++*c->trace_refs;
+}
+
 /* One whole number of a trace line at *pp (blanks before it skipped),
  * *pp moved past it.  Negative numbers and numbers beyond 2^64-1 are
- * refused at their column rather than wrapped or clamped by strtoull; a
- * line of another shape is refused at column 1. */
+ * refused at their column rather than wrapped or clamped by strtoull, and
+ * so are times beyond the clock's horizon (2^62 ns); a line of another
+ * shape is refused at column 1. */
 static int trace_field(const char **pp, const char *what,
 		       unsigned long long *v, const char *file, int lineno,
 		       const char *line, struct err *e)
@@ -100,6 +147,10 @@ static int trace_field(const char **pp, const char *what,
 	if (errno == ERANGE)
 		return err_set(e, ERR_INPUT, file, lineno, col, "%s '%.*s' is "
 			       "beyond %llu", what, len, start, ULLONG_MAX);
+	if (*v > UNITS_HORIZON_NS)
+		return err_set(e, ERR_INPUT, file, lineno, col, "%s '%.*s' is "
+			       "beyond the simulated clock's horizon, "
+			       UNITS_HORIZON_TEXT, what, len, start);
 	*pp = end;
 	return 0;
 }
@@ -194,6 +245,10 @@ static int load_trace(struct rq_cfg *c, const struct ynode *where,
 	fclose(f);
 	if (!rc && c->trace_n == 0)
 		rc = err_set(e, ERR_INPUT, full, 0, 0, "trace has no spawns");
+	if (!rc && !(c->trace_refs = malloc(sizeof(*c->trace_refs))))
+		rc = err_set(e, ERR_RUNTIME, full, 0, 0, "out of memory");
+	if (!rc)
+		*c->trace_refs = 1;
 	return rc;
 }
 
@@ -301,6 +356,47 @@ static int read_probe(struct rq_cfg *c, struct ynode *root, struct err *e)
 	return 0;
 }
 
+/* The open arrivals' gaps (1/rate: exponential for poisson, constant for
+ * interval) obey the horizon rule of duration distributions (dist.h) and
+ * must not round to 0ns (every spawn at one instant); without a
+ * `duration`, the expected last spawn (spawns x the mean gap) must be
+ * within the horizon too. */
+static int check_gaps(const struct rq_cfg *c, struct ynode *root,
+		      struct err *e)
+{
+	struct ynode *w = ynode_peek(root, "workload");
+	struct ynode *rn = w ? ynode_peek(w, "rate") : NULL;
+	double gap = 1e9 / c->rate;
+	char msg[256], b[64];
+	if (gap < 0.5)
+		return cfg_error(e, rn ? rn : root, "'rate' is %s, a gap of %s "
+				 "that rounds to 0ns (the clock counts whole "
+				 "nanoseconds)", rn ? rn->value : "?",
+				 units_format_duration(gap, b, sizeof(b)));
+	struct dist *g = dist_new(c->arrival == ARR_POISSON ? DIST_EXPONENTIAL
+				  : DIST_CONSTANT, DIST_DURATION, gap, 0);
+	if (!g)
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	int bad = dist_check_horizon(g, msg, sizeof(msg));
+	dist_free(g);
+	if (bad)
+		return cfg_error(e, rn ? rn : root, "'rate' is %s: its gap %s",
+				 rn ? rn->value : "?", msg);
+	struct ynode *d = ynode_peek(root, "duration"), *sn;
+	double ns;
+	if (c->spawns && d && d->kind == YN_SCALAR &&
+	    units_parse_duration(d->value, &ns, msg, sizeof(msg)) == 0 &&
+	    ns == 0 && (double)c->spawns * gap > (double)UNITS_HORIZON_NS) {
+		sn = w ? ynode_peek(w, "spawns") : NULL;
+		return cfg_error(e, sn ? sn : root, "'spawns' is %s: at one "
+				 "every %s the last spawn is due beyond the "
+				 "simulated clock's horizon, " UNITS_HORIZON_TEXT
+				 " (set a `duration`)", sn ? sn->value : "?",
+				 units_format_duration(gap, b, sizeof(b)));
+	}
+	return 0;
+}
+
 void *rq_configure(struct ynode *root, struct err *e)
 {
 	struct rq_cfg *c = calloc(1, sizeof(*c));
@@ -352,6 +448,9 @@ void *rq_configure(struct ynode *root, struct err *e)
 		if (!c->storage_cfg[i])
 			goto fail;
 	}
+	if ((c->arrival == ARR_POISSON || c->arrival == ARR_INTERVAL) &&
+	    check_gaps(c, root, e))
+		goto fail;
 	if ((c->arrival == ARR_POISSON || c->arrival == ARR_INTERVAL) &&
 	    c->spawns == 0) {
 		/* An open arrival process needs an end.  scenario_load reads the

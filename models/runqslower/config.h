@@ -19,5 +19,10 @@ extern const struct model_param rq_params[];
 void *rq_configure(struct ynode *root, struct err *e);
 /* Free a config from rq_configure; accepts NULL. */
 void rq_config_free(void *cfg);
+/* struct model's config_share: cfg takes like's trace arrays (one copy,
+ * counted in trace_refs) when its own are equal. */
+void rq_config_share(void *cfg, const void *like);
+/* struct model's config_digest: the trace's spawn times and demands. */
+uint64_t rq_config_digest(const void *cfg, uint64_t h);
 
 #endif

@@ -98,8 +98,10 @@ struct rq_cfg {
 	int spawner;                      /* SPAWNER_* */
 	uint64_t spawners;                /* parent tasks (SPAWNER_TASK) */
 	struct dist *fork;                /* a parent's CPU time per fork */
-	uint64_t *trace_t, *trace_demand; /* ARR_TRACE, ns */
+	uint64_t *trace_t, *trace_demand; /* ARR_TRACE, ns; shared between
+					     equal configs (rq_config_share) */
 	size_t trace_n;
+	size_t *trace_refs;               /* configs holding these arrays */
 	struct dist *lifetime, *slice, *block_run, *sleep;
 	double block_p;
 	uint64_t res_tasks, res_busy;     /* resident tasks: cycling, CPU-bound */

@@ -153,7 +153,7 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 	if (c->arrival == ARR_TRACE)
 		first = c->trace_t[0];
 	else if (c->arrival == ARR_POISSON)
-		first = (uint64_t)llround(gsl_ran_exponential(R->r_arr, 1e9 / c->rate));
+		first = sim_ns(gsl_ran_exponential(R->r_arr, 1e9 / c->rate));
 	if (sim_schedule_at(s, first, EV_SPAWN, (uint32_t)c->cpus, 0))
 		goto oom;
 	return R;
@@ -234,6 +234,8 @@ const struct model model_runqslower = {
 	.metrics_for = tools_metrics,
 	.configure = rq_configure_all,
 	.config_free = rq_config_free,
+	.config_share = rq_config_share,
+	.config_digest = rq_config_digest,
 	.init = rq_init,
 	.handle = rq_handle,
 	.report = rq_report,

@@ -79,6 +79,12 @@ static uint64_t hook_base(struct rq_run *R, int h)
  * program as running there, for the recursion check. */
 void probe_charge(struct rq_run *R, uint32_t c, int h, double cost)
 {
+	if (!(cost < (double)UNITS_HORIZON_NS)) {   /* a factor run wild */
+		sim_fail(R->s, "a %s program cost %.3g ns, beyond the clock's "
+			 "horizon (2^62ns): check the storage cost factors",
+			 rq_hook_names[h], cost);
+		return;
+	}
 	uint64_t ns = cost <= 0 ? 0 : (uint64_t)llround(cost);
 	struct cpu *p = &R->cpu[c];
 	uint64_t now = R->s->now;
@@ -94,7 +100,7 @@ void probe_charge(struct rq_run *R, uint32_t c, int h, double cost)
 void probe_charge_kernel(struct rq_run *R, uint32_t c, double cost)
 {
 	if (cost > 0)
-		cpu_insert_overhead(R, c, (uint64_t)llround(cost), OH_KERNEL);
+		cpu_insert_overhead(R, c, sim_ns(cost), OH_KERNEL);
 }
 
 void probe_wakeup(struct rq_run *R, uint32_t c, uint32_t pid, int is_new)
@@ -212,6 +218,6 @@ void probe_exit(struct rq_run *R, uint32_t c, uint32_t pid)
 	 * exit, on the exiting task's CPU. */
 	double kern = R->sops->task_exit(R->st, &k);
 	if (kern > 0)
-		cpu_insert_overhead(R, c, (uint64_t)llround(kern), OH_KERNEL);
+		cpu_insert_overhead(R, c, sim_ns(kern), OH_KERNEL);
 	probe_note_occupancy(R);
 }

@@ -338,7 +338,7 @@ static double fire(struct rq_run *R, const struct pd_ctx *x)
 		rq_series_point(R, SC_REPORTS, 1);
 	}
 	R->false_reports += res.false_outputs;
-	R->out_ns += (uint64_t)llround(res.out_ns);
+	R->out_ns += sim_ns(res.out_ns);
 	return cost;
 }
 
@@ -459,7 +459,7 @@ uint64_t tools_syscalls(struct rq_run *R, uint32_t c, uint32_t pid,
 		}
 	}
 	probe_note_occupancy(R);
-	return cost <= 0 ? 0 : (uint64_t)llround(cost);
+	return cost <= 0 ? 0 : sim_ns(cost);
 }
 
 size_t tools_nvals(const struct rq_cfg *c)

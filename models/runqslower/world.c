@@ -409,7 +409,7 @@ void world_on_spawn(struct rq_run *R)
 		double gap = cfg->arrival == ARR_POISSON
 			? gsl_ran_exponential(R->r_arr, 1e9 / cfg->rate)
 			: 1e9 / cfg->rate;
-		if (sim_schedule(s, (uint64_t)llround(gap), EV_SPAWN, arr, 0))
+		if (sim_schedule(s, sim_ns(gap), EV_SPAWN, arr, 0))
 			sim_fail(s, "out of memory");
 	}
 }

@@ -180,6 +180,11 @@ static int parse_one(const struct cli_cmd *cmd, int i, char *arg,
 		o->sets[o->nsets++] = arg;
 		return 0;
 	case CLI_OUT:
+		if (!*arg) {
+			fprintf(stderr, "bpfsim %s: --out takes a folder (got "
+				"'')\n", cmd->name);
+			return 2;
+		}
 		o->out = arg;
 		return 0;
 	case CLI_FORMAT:
@@ -210,20 +215,30 @@ static int parse_one(const struct cli_cmd *cmd, int i, char *arg,
 		o->plot_format = arg;
 		return 0;
 	case CLI_SHARD: {
-		unsigned si, sn;
-		char extra;
-		if (strspn(arg, "0123456789/") != strlen(arg) ||
-		    sscanf(arg, "%u/%u%c", &si, &sn, &extra) != 2 || sn == 0 ||
+		/* Digits only, read with a range check: sscanf's %u wrapped
+		 * 4294967297/4294967298 to shard 1/2. */
+		unsigned long long si = 0, sn = 0;
+		const char *slash = strchr(arg, '/');
+		errno = 0;
+		if (strspn(arg, "0123456789/") != strlen(arg) || !slash ||
+		    slash == arg || !slash[1] || strchr(slash + 1, '/') ||
+		    (si = strtoull(arg, NULL, 10), sn = strtoull(slash + 1,
+		     NULL, 10), errno == ERANGE) || sn == 0 ||
 		    si == 0 || si > sn || sn > 1000000) {
 			fprintf(stderr, "bpfsim %s: --shard is I/N with 1 <= I <= N "
 				"<= 1000000 (got '%s')\n", cmd->name, arg);
 			return 2;
 		}
-		o->shard_i = si;
-		o->shard_n = sn;
+		o->shard_i = (unsigned)si;
+		o->shard_n = (unsigned)sn;
 		return 0;
 	}
 	case CLI_RESUME:
+		if (!*arg) {
+			fprintf(stderr, "bpfsim %s: --resume takes a folder (got "
+				"'')\n", cmd->name);
+			return 2;
+		}
 		o->resume = arg;
 		return 0;
 	case CLI_SWEEP:

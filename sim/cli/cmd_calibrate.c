@@ -85,7 +85,9 @@ static int parse_list(const char *opt, const char *text, double lo, double hi,
 {
 	char buf[512], *save = NULL;
 	*n = 0;
-	snprintf(buf, sizeof(buf), "%s", text);
+	if (snprintf(buf, sizeof(buf), "%s", text) >= (int)sizeof(buf))
+		return usage_error("%s is too long (a cut list would lose "
+				   "values)", opt);
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		double v;
 		if (*n == CALIB_MAX_POINTS)

@@ -271,9 +271,19 @@ static int read_spec(struct scenario *sc, const struct cli_opts *o,
 	static char pbuf[256];
 	const char *eq = strchr(c->param, '=');
 	if (eq) {
-		snprintf(pbuf, sizeof(pbuf), "%.*s", (int)(eq - c->param), c->param);
+		if (snprintf(pbuf, sizeof(pbuf), "%.*s", (int)(eq - c->param),
+			     c->param) >= (int)sizeof(pbuf)) {
+			err_set(e, ERR_INPUT, "--param", 0, 0, "the path is longer "
+				"than %zu characters", sizeof(pbuf) - 1);
+			return e->status;
+		}
 		c->template_ = eq + 1;
 		c->param = pbuf;
+	} else if (o->cap_param && sc->capacity.param &&
+		   strcmp(o->cap_param, sc->capacity.param)) {
+		/* The scenario's template is its own parameter's: another
+		 * --param PATH takes the probe value as it is. */
+		c->template_ = "{}";
 	}
 	if (!c->param[0] || !c->range[0] || !c->objective[0]) {
 		err_set(e, ERR_INPUT, path, 0, 0,

@@ -3,7 +3,8 @@
  * Every shard folder holds the resolved scenario, its jobs.csv (and
  * job_series.csv) and shard.json naming the command that made it.  merge
  * reloads the experiment from the first folder's scenario, places every
- * shard's jobs (a job found twice keeps the later folder's result), and
+ * shard's jobs (a job found twice keeps the later folder's result, unless
+ * both are reproducible and differ: exp_read_jobs refuses that), and
  * writes what that command would have written: a run's or comparison's
  * outputs, a sweep's, a phase diagram's; for a capacity search, it runs
  * the search over the shards' probes (running the deeper ones itself).

@@ -129,6 +129,11 @@ int exp_add_point(struct experiment *x, const char *const *sets, size_t n,
 	 * (one tree per point of a 10^5-point sweep). */
 	ytree_free(sc->source);
 	sc->source = NULL;
+	/* ... and what equals the base's is kept once (config_share). */
+	for (size_t s = 0; sc->model->config_share && s < sc->nstrategies;
+	     s++)
+		sc->model->config_share(sc->cfg[s],
+					b->cfg[s < b->nstrategies ? s : 0]);
 	return push_point(x, sc, settings, p, e);
 }
 

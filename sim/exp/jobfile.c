@@ -19,7 +19,9 @@
  * a sweep has every point before it reads, a resumed capacity search
  * adds its probes as it goes.  Rows are placed in file order, so a job
  * found twice (two shards, or a journal: journal.h) keeps the later
- * result.
+ * result, unless both are reproducible results (done, or capped by a
+ * budget other than max_wall) that differ: that is refused, since the
+ * same job gives the same result every time.
  *
  * Files read back are input like any other: every count and index is
  * bounded before it sizes anything.  A point index is below
@@ -41,6 +43,7 @@
 #include "sim/exp/report.h"
 #include "sim/out.h"
 #include "sim/outdir.h"
+#include "sim/rng.h"
 
 struct saved_row {
 	size_t p, s, r;
@@ -66,6 +69,12 @@ struct exp_saved {
 	size_t n, cap;
 	char **files;              /* the jobs.csv paths read */
 	size_t nfiles;
+	/* Points by settings (open addressing, linear probing): slot holds
+	 * point index + 1, 0 when empty; covers points [0, pidx_n).  A row
+	 * whose index names another point is looked up here, not by a scan
+	 * of every point per row (10^5 points x 10^6 rows). */
+	size_t *pidx;
+	size_t pidx_cap, pidx_n;   /* cap: a power of 2, > 2 x pidx_n */
 };
 
 void exp_saved_free(struct exp_saved *sv)
@@ -78,6 +87,7 @@ void exp_saved_free(struct exp_saved *sv)
 		free(sv->rows[i].settings);
 	}
 	free(sv->rows);
+	free(sv->pidx);
 	for (size_t i = 0; i < sv->nfiles; i++)
 		free(sv->files[i]);
 	free(sv->files);
@@ -315,6 +325,64 @@ static size_t point_max_reps(const struct experiment *x, size_t p)
 
 /* The point a row belongs to, or SIZE_MAX while there is none (yet); a
  * row beyond its point's replications belongs to none. */
+/* Put point p into sv's index unless a point of the same settings is
+ * there (the first one wins, as a scan would find it). */
+static void index_put(struct exp_saved *sv, const struct experiment *x,
+		      size_t p)
+{
+	size_t m = sv->pidx_cap - 1;
+	size_t i = rng_mix64(rng_hash_str(x->settings[p], 0)) & m;
+	for (;; i = (i + 1) & m) {
+		if (!sv->pidx[i]) {
+			sv->pidx[i] = p + 1;
+			return;
+		}
+		if (!strcmp(x->settings[sv->pidx[i] - 1], x->settings[p]))
+			return;
+	}
+}
+
+/* Bring the index up to x's points (capacity adds them as it goes);
+ * -1 when it cannot grow (then callers scan). */
+static int index_points(struct exp_saved *sv, const struct experiment *x)
+{
+	if (sv->pidx && sv->pidx_n == x->np)
+		return 0;
+	if (!sv->pidx || 2 * x->np >= sv->pidx_cap) {
+		size_t cap = 64;
+		while (cap <= 4 * x->np)
+			cap *= 2;
+		size_t *t = calloc(cap, sizeof(*t));
+		if (!t)
+			return -1;
+		free(sv->pidx);
+		sv->pidx = t;
+		sv->pidx_cap = cap;
+		sv->pidx_n = 0;
+	}
+	for (; sv->pidx_n < x->np; sv->pidx_n++)
+		index_put(sv, x, sv->pidx_n);
+	return 0;
+}
+
+/* The point with these settings, or SIZE_MAX. */
+static size_t find_point(const struct experiment *x, const char *settings)
+{
+	struct exp_saved *sv = x->saved;
+	if (sv && !index_points(sv, x)) {
+		size_t m = sv->pidx_cap - 1;
+		size_t i = rng_mix64(rng_hash_str(settings, 0)) & m;
+		for (; sv->pidx[i]; i = (i + 1) & m)
+			if (!strcmp(x->settings[sv->pidx[i] - 1], settings))
+				return sv->pidx[i] - 1;
+		return SIZE_MAX;
+	}
+	for (size_t i = 0; i < x->np; i++)
+		if (!strcmp(x->settings[i], settings))
+			return i;
+	return SIZE_MAX;
+}
+
 static size_t row_point(const struct experiment *x, const struct saved_row *row)
 {
 	size_t p = SIZE_MAX;
@@ -323,9 +391,7 @@ static size_t row_point(const struct experiment *x, const struct saved_row *row)
 	else if (row->p < x->np && !strcmp(x->settings[row->p], row->settings))
 		p = row->p;   /* the common case: the same experiment */
 	else
-		for (size_t i = 0; i < x->np && p == SIZE_MAX; i++)
-			if (!strcmp(x->settings[i], row->settings))
-				p = i;
+		p = find_point(x, row->settings);
 	return p != SIZE_MAX && row->r < point_max_reps(x, p) ? p : SIZE_MAX;
 }
 
@@ -333,7 +399,8 @@ static size_t row_point(const struct experiment *x, const struct saved_row *row)
 static const char *cap_reason_static(const char *s)
 {
 	static const char *const known[] = { "max_events", "max_wall",
-					     "max_live_tasks", "interrupted", NULL };
+					     "max_live_tasks", "interrupted",
+					     "horizon", NULL };
 	for (size_t i = 0; known[i]; i++)
 		if (!strcmp(s, known[i]))
 			return known[i];
@@ -393,22 +460,47 @@ static int parse_results(struct experiment *x, struct saved_row *row,
 			 char *rest, const char *path, int lineno, struct err *e)
 {
 	char *end;
-	row->events = strtoull(rest, &end, 10);
-	rest = *end == ',' ? end + 1 : end;
-	row->warmup_cut = strtoull(rest, &end, 10);
-	rest = *end == ',' ? end + 1 : end;
-	row->regime = REGIME_UNKNOWN;
-	for (int g = 0; g < REGIME_COUNT; g++) {
+	/* Whole numbers strictly, each followed by ',': strtoull read
+	 * "-5" as 2^64-5 and "x" as 0. */
+	uint64_t u[2];
+	static const char *const ufield[2] = { "events", "warmup_cut_ns" };
+	for (int k = 0; k < 2; k++) {
+		errno = 0;
+		u[k] = strtoull(rest, &end, 10);
+		if (*rest < '0' || *rest > '9' || errno == ERANGE || *end != ',')
+			return err_set(e, ERR_INPUT, path, lineno, 1, "%s must be "
+				       "a whole number (got '%.*s')", ufield[k],
+				       (int)strcspn(rest, ",\n") > 40 ? 40 :
+				       (int)strcspn(rest, ",\n"), rest);
+		rest = end + 1;
+	}
+	row->events = u[0];
+	row->warmup_cut = u[1];
+	row->regime = -1;
+	for (int g = 0; g <= REGIME_UNKNOWN; g++) {
 		size_t len = strlen(regime_names[g]);
 		if (!strncmp(rest, regime_names[g], len) && rest[len] == ',')
 			row->regime = g;
 	}
-	end = strchr(rest, ',');
-	rest = end ? end + 1 : rest + strlen(rest);
-	row->transient = (unsigned)strtoul(rest, &end, 10);
-	rest = *end == ',' ? end + 1 : end;
-	row->transient_up = (unsigned)strtoul(rest, &end, 10);
-	rest = *end == ',' ? end + 1 : end;
+	if (row->regime < 0)
+		return err_set(e, ERR_INPUT, path, lineno, 1, "unknown regime "
+			       "'%.*s'", (int)strcspn(rest, ",\n") > 40 ? 40 :
+			       (int)strcspn(rest, ",\n"), rest);
+	rest = strchr(rest, ',') + 1;
+	unsigned bits[2];
+	for (int k = 0; k < 2; k++) {
+		unsigned long b = strtoul(rest, &end, 10);
+		if (*rest < '0' || *rest > '9' || *end != ',' ||
+		    b >= 1u << STEADY_TR_COUNT)
+			return err_set(e, ERR_INPUT, path, lineno, 1, "%s must be "
+				       "a set of transient bits, 0..%u", k ?
+				       "transient_up" : "transient",
+				       (1u << STEADY_TR_COUNT) - 1);
+		bits[k] = (unsigned)b;
+		rest = end + 1;
+	}
+	row->transient = bits[0];
+	row->transient_up = bits[1];
 	for (size_t k = 0; k < x->nm; k++) {
 		row->metrics[k] = strtod(rest, &end);
 		if (end == rest)
@@ -620,8 +712,22 @@ static void row_outcome(const struct saved_row *row, struct runner_job *j)
 	j->transient_up = row->transient_up;
 }
 
-/* Put row's result into job (p, row's strategy, row's replication). */
-static int place_row(struct experiment *x, struct saved_row *row, size_t p)
+/* A result that the same job gives every time: done, or capped by a
+ * budget other than wall-clock time (a max_wall cap depends on the
+ * machine's speed). */
+static int reproducible(enum sim_status status, const char *cap)
+{
+	return status == SIM_DONE ||
+	       (status == SIM_CAPPED && (!cap || strcmp(cap, "max_wall")));
+}
+
+/* Put row's result into job (p, row's strategy, row's replication): 0,
+ * -1 out of memory, or 1 when the job already holds another reproducible
+ * result (set in e): a job's result is the same every time, so two
+ * differing ones come from another bpfsim's or an edited folder, and
+ * neither may silently win. */
+static int place_row(struct experiment *x, struct saved_row *row, size_t p,
+		     struct err *e)
 {
 	row->placed = 1;
 	if (row->skip)
@@ -629,6 +735,27 @@ static int place_row(struct experiment *x, struct saved_row *row, size_t p)
 	if (exp_cell_reserve(x, p, row->s, row->r + 1))
 		return -1;
 	struct runner_job *j = &exp_cell(x, p, row->s)->jobs[row->r];
+	if (row->series && row->series_window != x->pts[p]->series.window) {
+		/* series.csv's times and the _avg columns are per window. */
+		err_set(e, ERR_INPUT, x->saved->files[row->file], row->line, 1,
+			"job (%zu, %s, %zu) has a series of %llu ns windows, "
+			"this experiment's are %llu ns", row->p,
+			exp_strategy(x, row->s), row->r,
+			(unsigned long long)row->series_window,
+			(unsigned long long)x->pts[p]->series.window);
+		return 1;
+	}
+	if (j->done && reproducible(j->status, j->cap_reason) &&
+	    reproducible(row->status, row->cap_reason) &&
+	    (j->status != row->status || j->events != row->events ||
+	     memcmp(j->metrics, row->metrics, x->nm * sizeof(double)))) {
+		err_set(e, ERR_INPUT, x->saved->files[row->file], row->line, 1,
+			"job (%zu, %s, %zu) is there twice with different "
+			"results (a folder of another bpfsim version, or an "
+			"edited one): a job's result is the same every time",
+			row->p, exp_strategy(x, row->s), row->r);
+		return 1;
+	}
 	row_outcome(row, j);
 	memcpy(j->metrics, row->metrics, x->nm * sizeof(double));
 	free(j->series);
@@ -643,10 +770,15 @@ static int place_row(struct experiment *x, struct saved_row *row, size_t p)
 int exp_saved_place(struct experiment *x, size_t p, struct err *e)
 {
 	struct exp_saved *sv = x->saved;
-	for (size_t i = 0; sv && i < sv->n; i++)
-		if (!sv->rows[i].placed && row_point(x, &sv->rows[i]) == p &&
-		    place_row(x, &sv->rows[i], p))
+	for (size_t i = 0; sv && i < sv->n; i++) {
+		if (sv->rows[i].placed || row_point(x, &sv->rows[i]) != p)
+			continue;
+		int rc = place_row(x, &sv->rows[i], p, e);
+		if (rc > 0)
+			return e->status;
+		if (rc < 0)
 			return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	}
 	return 0;
 }
 
@@ -661,7 +793,10 @@ int exp_read_jobs(struct experiment *x, const char *dir, struct err *e)
 		return e->status;
 	for (size_t i = from; i < sv->n; i++) {
 		size_t p = row_point(x, &sv->rows[i]);
-		if (p != SIZE_MAX && place_row(x, &sv->rows[i], p))
+		int rc = p == SIZE_MAX ? 0 : place_row(x, &sv->rows[i], p, e);
+		if (rc > 0)
+			return e->status;
+		if (rc < 0)
 			return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
 	}
 	return 0;

@@ -48,6 +48,9 @@ int manifest_scenario_hash(const struct scenario *sc, uint64_t *hash,
 		goto out;
 	}
 	*hash = fnv1a64(text, len);
+	/* ... and what the model read beside the tree (a trace). */
+	if (sc->model->config_digest && sc->cfg[0])
+		*hash = sc->model->config_digest(sc->cfg[0], *hash);
 out:
 	free(text);
 	ytree_free(t);
@@ -261,8 +264,8 @@ static int differs(struct err *e, const char *path, const char *use, int i,
 	if (i == F_HASH)
 		return err_set(e, ERR_INPUT, path, 0, 0, "%s refused: another "
 			       "scenario: the folder's %s is %s, this run's %s "
-			       "(another scenario file or other --set values)",
-			       use, what[i], theirs, ours);
+			       "(another scenario file, other --set values or "
+			       "another trace)", use, what[i], theirs, ours);
 	return err_set(e, ERR_INPUT, path, 0, 0, "%s refused: another "
 		       "experiment: the folder's %s %s '%.150s%s', this run's "
 		       "'%.150s%s'", use, what[i], i == F_METRICS ||

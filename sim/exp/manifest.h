@@ -33,7 +33,10 @@
  * capacity search may ask for more probes or another tolerance, and its
  * jobs belong to probes by their settings (job_points.csv), not by the
  * search.  Resolving a resolved scenario gives the same text, so a merged
- * folder has its shards' hash.
+ * folder has its shards' hash.  The hash goes on over what the base
+ * scenario's model read beside the tree (struct model's config_digest:
+ * runqslower's trace lines), so a trace edited since is another scenario;
+ * the other traces a sweep axis names are not covered.
  *
  * Errors: ERR_INPUT for a folder without manifest.json, one that is not
  * JSON, of another format or another experiment (the message names the

@@ -52,7 +52,8 @@ enum { B_DONE, B_STATUS, B_CAP, B_EVENTS, B_CUT, B_REGIME, B_TRANSIENT,
 
 /* Every cap reason the engine and the models pass to sim_cap(). */
 static const char *const cap_reasons[] = { "max_events", "max_wall",
-					   "max_live_tasks", "interrupted" };
+					   "max_live_tasks", "interrupted",
+					   "horizon" };
 #define NCAP (sizeof(cap_reasons) / sizeof(cap_reasons[0]))
 
 static uint64_t cap_encode(const char *r)

@@ -142,9 +142,13 @@ static int read_series(struct scenario *sc, struct ynode *root, struct err *e)
 		if (!(ns >= 0))
 			return cfg_error(e, n, "'warmup' must be at least 0ns (got %s)",
 					 wu);
-		if (ns > 1.8e19)
-			return cfg_error(e, n, "'warmup' must be at most 1.8e19ns "
-					 "(got %s)", wu);
+		if (ns > 0 && ns < 0.5)
+			return cfg_error(e, n, "'warmup' is %s, which rounds to 0ns "
+					 "(the clock counts whole nanoseconds)", wu);
+		if (ns > (double)UNITS_HORIZON_NS)
+			return cfg_error(e, n, "'warmup' is beyond the simulated "
+					 "clock's horizon, " UNITS_HORIZON_TEXT
+					 " (got %s)", wu);
 		sc->steady.warmup = ns > 0 ? WARMUP_FIXED : WARMUP_NONE;
 		sc->steady.warmup_ns = (uint64_t)ns;
 	}
@@ -229,7 +233,10 @@ static int read_strategies(struct scenario *sc, struct ynode *root,
 	}
 	if (compare && list) {
 		char buf[512];
-		snprintf(buf, sizeof(buf), "%s", list);
+		if (snprintf(buf, sizeof(buf), "%s", list) >= (int)sizeof(buf))
+			return err_set(e, ERR_INPUT, "--strategies", 0, 0,
+				       "is too long (at most %zu characters)",
+				       sizeof(buf) - 1);
 		char *save = NULL;
 		for (char *t = strtok_r(buf, ",", &save); t;
 		     t = strtok_r(NULL, ",", &save)) {
@@ -502,7 +509,8 @@ static struct scenario *from_tree(const struct scenario_env *env,
 	    cfg_uint(root, "seed", "1", 0, UINT64_MAX / 2, &sc->seed, e) ||
 	    cfg_uint(root, "replications", "20", 1, SCENARIO_MAX_REPLICATIONS,
 		     &sc->replications, e) ||
-	    cfg_duration(root, "duration", "0", 0, 1.8e19, &dur, e) ||
+	    cfg_duration(root, "duration", "0", 0, (double)UNITS_HORIZON_NS,
+			 &dur, e) ||
 	    read_caps(sc, root, e) || read_series(sc, root, e) ||
 	    sweep_from_tree(&sc->sweep, root, e) || read_precision(sc, root, e) ||
 	    read_explore(sc, root, e))
@@ -510,6 +518,12 @@ static struct scenario *from_tree(const struct scenario_env *env,
 	const char *desc;
 	if (cfg_string(root, "description", "", &desc, e))   /* free text */
 		goto fail;
+	if (strlen(name) >= sizeof(sc->name)) {
+		/* Cut, two names would label (and default to) one folder. */
+		cfg_error(e, ynode_peek(root, "name"), "'name' is longer than "
+			  "%zu bytes", sizeof(sc->name) - 1);
+		goto fail;
+	}
 	snprintf(sc->name, sizeof(sc->name), "%s", name);
 	sc->duration = (uint64_t)dur;
 	if (read_strategies(sc, root, compare, strategies, e))
@@ -531,6 +545,8 @@ static struct scenario *from_tree(const struct scenario_env *env,
 				free(orig);
 				goto fail;
 			}
+			if (i > 0 && sc->model->config_share)
+				sc->model->config_share(sc->cfg[i], sc->cfg[0]);
 		}
 		int rc = orig ? set_strategy(sc, orig, e) : 0;
 		free(orig);

@@ -15,7 +15,10 @@
 # job_series.csv line with the wrong number of columns, absurd rows, or
 # fewer values than rows x cols, and a jobs.csv replication of 10000000 or
 # one past the point's replications, are refused (exit 2) without a crash
-# (under the ASan binary in `make check`).
+# (under the ASan binary in `make check`); so are a series of another
+# window, a negative or non-numeric events or warm-up cut, an unknown
+# regime, out-of-range transient bits, and one job found twice with two
+# different results (--resume, merge).
 # Does not pin: the numbers (golden.sh does), how many jobs finish before
 # the kill, fdatasync's durability (a process kill cannot test a power cut).
 # Runs ~30 s under ASan on 2 cores.
@@ -167,9 +170,45 @@ bad rows job_series.csv '2s/^\([^,]*,[^,]*,[^,]*,[^,]*\),[0-9]*,/\1,999999999999
 	"rows"
 bad values job_series.csv '2s/^\([^,]*,[^,]*,[^,]*,[^,]*\),\([0-9]*\),/\1,9\2,/' \
 	"series values, rows x cols says"
+bad window job_series.csv '2s/^\([^,]*,[^,]*,[^,]*\),[0-9]*,/\1,7,/' \
+	"has a series of 7 ns windows, this experiment's are"
 bad rep10M jobs.csv '2s/^0,hash,0,/0,hash,10000000,/' "does not belong"
 bad rep2 jobs.csv '2s/^0,hash,0,/0,hash,2,/' "does not belong"
 bad point jobs.csv '2s/^0,hash,0,/18446744073709551617,hash,0,/' "does not belong"
+# The fields after the cap are read strictly (strtoull took -5 as
+# 2^64-5 and a word as 0; an unknown regime became "unknown").
+bad events jobs.csv '2s/^\(0,hash,0,[a-z]*,[a-z_]*,\)[0-9]*,/\1-5,/' \
+	"events must be a whole number (got '-5')"
+bad cut jobs.csv '2s/^\(0,hash,0,[a-z]*,[a-z_]*,[0-9]*,\)[0-9]*,/\1x,/' \
+	"warmup_cut_ns must be a whole number (got 'x')"
+bad regime jobs.csv '2s/^\(0,hash,0,[a-z]*,[a-z_]*,[0-9]*,[0-9]*,\)[a-z]*,/\1sideways,/' \
+	"unknown regime 'sideways'"
+bad transient jobs.csv '2s/^\(0,hash,0,[a-z]*,[a-z_]*,[0-9]*,[0-9]*,[a-z]*,\)[0-9]*,/\19,/' \
+	"transient must be a set of transient bits"
+# The same job twice with two results (its line copied with another
+# events count at the end): neither silently wins, in --resume or merge.
+bad twice jobs.csv '2{p;s/^\(0,hash,0,[a-z]*,[a-z_]*,\)[0-9]*,/\17,/;h;d};${p;x}' \
+	"job (0, hash, 0) is there twice with different results"
+refused "merge of a job with two results" "is there twice with different results" \
+	"$BPFSIM" merge "$tmp/s" "$tmp/twice" --no-plots --out "$tmp/mx"
+
+# Rows are matched to points by their settings, whatever the indexes: a
+# folder whose job_points.csv lists the points in reverse (and jobs.csv
+# renumbered to match) resumes to the same jobs.csv (the lookup is a hash
+# index, not a scan of every point per row).
+rm -rf "$tmp/rev"
+cp -R "$tmp/s" "$tmp/rev"
+np=$(($(wc -l <"$tmp/s/job_points.csv") - 1))
+{ echo "point,settings"; tail -n +2 "$tmp/s/job_points.csv" | tac |
+	awk -F, '{ sub(/^[^,]*,/, ""); print (NR - 1) "," $0 }'; } >"$tmp/rev/job_points.csv"
+{ head -n 1 "$tmp/s/jobs.csv"; tail -n +2 "$tmp/s/jobs.csv" |
+	awk -F, -v n="$np" 'BEGIN { OFS = "," } { $1 = n - 1 - $1; print }'; } >"$tmp/rev/jobs.csv"
+rm -f "$tmp/rev/job_series.csv"
+# shellcheck disable=SC2086
+"$BPFSIM" sweep $SCEN $SMALL --resume "$tmp/rev" --out "$tmp/rev.out" >/dev/null 2>"$tmp/err" ||
+	fail "resume of reversed points exited $?: $(cat "$tmp/err")"
+cmp -s "$tmp/s/jobs.csv" "$tmp/rev.out/jobs.csv" ||
+	fail "resume of reversed points: jobs.csv differs"
 
 [ "$fails" -eq 0 ] || exit 1
 echo "ok: SIGKILLed sweep ($done_jobs jobs journaled) and capacity search ($cap_jobs) resume to the uninterrupted bytes; locked folder, other experiments, missing manifests and out-of-bounds job files refused ($(( $(date +%s) - t0 ))s)"

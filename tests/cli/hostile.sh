@@ -1,17 +1,26 @@
 #!/bin/sh
 # hostile.sh - hostile input is refused, never wrapped, clamped or ignored
-# (issue 20, classes 6 and 7).
+# (issue 20, classes 1, 2, 4, 6 and 7).
 #
 # Pins: a report written to a full device (/dev/full) exits 1 with
 # "cannot write to standard output" on stderr, for run and for --version;
 # calibrate profile --prog with a negative, zero or out-of-u32 id exits 2
-# with a usage message before anything is loaded; a trace line holding a
+# with a usage message before anything is loaded; --shard past 2^32 (which
+# %u wrapped), an empty --out or --resume, validate --seed 2^53 + 1, and
+# a --strategies or calibrate list longer than its buffer exit 2; a trace line holding a
 # negative number or one beyond 2^64-1 exits 2 with "file:line:col:" at
 # that trace line; seed 2^63 (scenario key and --seed) exits 2, 2^63-1 is
-# accepted; a capacity --param template without {} exits 2; a duration that
+# accepted; a capacity --param template without {} exits 2, and a
+# scenario's template stays with its own parameter; a duration that
 # rounds to 0ns exits 2 with "rounds to 0ns"; an empirical duration with a
 # negative edge exits 2 with the edge's position; a batch of 4e9 spawns
-# (one event) stops on SIGINT (130) and on caps.max_wall (capped).
+# (one event) stops on SIGINT (130) and on caps.max_wall (capped); a run
+# whose clock runs out without a duration ends capped by "horizon" (not
+# an internal error, not "done"), and that cap survives shards merged; a
+# cost factor that makes a hook cost pass the horizon fails its
+# replication (exit 1) with a message; a folder made from another trace's
+# lines is refused by --resume and merge.  The scenarios refused at load
+# for the horizon are in tests/bad/ (horizon_*.yaml).
 # Does not pin: the whole wording of the messages, the output folder's
 # contents.
 set -u
@@ -60,6 +69,30 @@ for id in -5 0 +7 4294967296 99999999999999999999999; do
 		"$BPFSIM" calibrate profile --prog "$id"
 done
 
+# 2b. Numbers and lists on the command line are read whole or refused:
+#     --shard's %u wrapped 4294967297/4294967298 to 1/2 and 1/4294967297
+#     to 1/1; an empty --out or --resume failed late with exit 1 (cannot
+#     create directory); lists longer than their buffer were cut.
+for sh in 4294967297/4294967298 1/4294967297 99999999999999999999/2; do
+	expect 2 "--shard is I/N with 1 <= I <= N <= 1000000 (got '$sh')" \
+		"$BPFSIM" run "$root/scenarios/mmc.yaml" --shard "$sh" --quiet \
+		--no-plots --out "$tmp/osh"
+done
+expect 2 "--out takes a folder (got '')" \
+	"$BPFSIM" run "$root/scenarios/mmc.yaml" --quiet --no-plots --out ''
+expect 2 "--resume takes a folder (got '')" \
+	"$BPFSIM" sweep "$root/scenarios/mmc.yaml" --quiet --no-plots --resume ''
+long=$(printf '%0600d' 0 | tr 0 a)
+expect 2 "--strategies: is too long" \
+	"$BPFSIM" compare "$root/scenarios/runqslower.yaml" --strategies "hash,$long" \
+	--quiet --no-plots --out "$tmp/ost"
+expect 2 "--occupancy is too long" \
+	"$BPFSIM" calibrate storage --occupancy "$(printf '0%.0s' $(seq 1 600))"
+# validate --seed is 0..2^53: 2^53 + 1 read through a double became 2^53.
+expect 2 "--seed takes a whole number in 0..9007199254740992 (got '9007199254740993')" \
+	"$BPFSIM" validate --seed 9007199254740993 --loads ''
+[ -e "$tmp/osh" ] || [ -e "$tmp/ost" ] && fail "a refused option wrote a folder"
+
 mmc() { # mmc FILE EXTRA-LINES: a small M/M/1 scenario
 	{ printf 'model: mmc\nservers: 1\narrival: exponential(1us)\n'
 	  printf 'service: exponential(500ns)\ncustomers: 100\n'
@@ -100,6 +133,19 @@ expect 2 "--param template has no {} for the probe value" \
 	--param 'service=exponential(1us)' --range 100ns:10us \
 	--objective 'utilisation<=0.5' --quiet --no-plots --out o5
 
+# 5b. A scenario's capacity template belongs to its own parameter: with
+#     another --param PATH (no =TEMPLATE) the probe value goes in as it
+#     is (exponential({}) was applied to the new parameter silently).
+printf 'model: mmc\nservers: 1\narrival: exponential(1us)\nservice: exponential(500ns)\ncustomers: 100\nwarmup_customers: 10\nreplications: 2\ncapacity:\n  param: service\n  template: exponential({})\n  range: 100ns:2us\n  objective: utilisation<=0.5\n  probes: 3\n' >cap.yaml
+expect 0 "" "$BPFSIM" capacity cap.yaml --param arrival --range 1us:10us \
+	--quiet --no-plots --out o5b
+grep -q '"template": "{}"' o5b/capacity.json 2>/dev/null ||
+	fail "capacity --param arrival kept the scenario's template: $(grep template o5b/capacity.json 2>/dev/null)"
+expect 0 "" "$BPFSIM" capacity cap.yaml --param service --range 100ns:2us \
+	--quiet --no-plots --out o5c
+grep -q '"template": "exponential({})"' o5c/capacity.json 2>/dev/null ||
+	fail "capacity --param service lost the scenario's template"
+
 # 6. A positive duration that rounds to 0ns is not "no horizon".
 mmc dur.yaml 'duration: 0.4ns'
 expect 2 "dur.yaml:8:11: 'duration' is 0.4ns, which rounds to 0ns" \
@@ -137,8 +183,66 @@ grep -q ',capped,max_wall,' o9/replications.csv 2>/dev/null ||
 [ $((t1 - t0)) -le 10 ] || fail "max_wall 1s took $((t1 - t0)) s"
 rm -rf o8 o9
 
-for d in o3a o3b o3c o4a o4c o5 o6 o7; do
+# 9. A clock that runs out (no duration, times within the horizon whose
+#    sums pass it) caps the run ("horizon"), measured up to its last
+#    event: a batch of ten 95-year tasks on one CPU used to abort on the
+#    time-conservation check, residents sleeping 95 years ended "done".
+printf 'model: runqslower\ncpus: 1\nreplications: 1\nwindow: 0\nworkload:\n  processes: 10\n  lifetime: 3e9s\n  slice: 3e9s\n' >long.yaml
+expect 0 "" "$BPFSIM" run long.yaml --quiet --no-plots --out o10
+grep -q '^hash,0,capped,horizon,' o10/replications.csv 2>/dev/null ||
+	fail "a batch past the horizon: not capped by horizon: $(cat o10/replications.csv 2>/dev/null)"
+printf 'model: runqslower\nreplications: 1\nwindow: 0\nworkload:\n  processes: 0\n  resident:\n    tasks: 10\n    sleep: 3e9s\n' >res.yaml
+expect 0 "" "$BPFSIM" run res.yaml --quiet --no-plots --out o11
+grep -q '^hash,0,capped,horizon,' o11/replications.csv 2>/dev/null ||
+	fail "residents past the horizon: not capped by horizon"
+# The cap's name survives the job files: shards merged give the jobs.csv
+# of one run (a reason not in the reader's list came back as "cap").
+for sh in 1 2; do
+	"$BPFSIM" sweep res.yaml --sweep cpus=1,2 --shard $sh/2 --quiet \
+		--no-plots --out o11s$sh >/dev/null 2>&1 || fail "shard $sh/2 of res.yaml"
+done
+"$BPFSIM" sweep res.yaml --sweep cpus=1,2 --quiet --no-plots --out o11a >/dev/null 2>&1
+"$BPFSIM" merge o11s1 o11s2 --quiet --no-plots --out o11m >/dev/null 2>&1
+cmp -s o11a/jobs.csv o11m/jobs.csv ||
+	fail "horizon-capped jobs merged differ from the single run: $(diff o11a/jobs.csv o11m/jobs.csv | head -3)"
+# ... and the clock arithmetic of the run itself stays in range: a
+# poisson rate at the edge of the horizon rule (exponential gaps of mean
+# 2^62/ln 1000 ns, 21 years) runs.
+printf 'model: runqslower\nreplications: 1\nwindow: 0\nworkload:\n  arrival: poisson\n  rate: 1.5e-9/s\n  spawns: 3\n' >edge.yaml
+expect 0 "" "$BPFSIM" run edge.yaml --quiet --no-plots --out o12
+# 10. A cost factor run wild (linear(1e300): a hook cost of 1e301 ns)
+#     fails the replication with a message (exit 1) instead of a cost
+#     converted past the 64-bit clock (llround: 2^63) and a silent run.
+printf 'model: runqslower\nduration: 5ms\nreplications: 1\nworkload:\n  processes: 100\nstorage:\n  hash:\n    occupancy_factor: linear(1e300)\n' >fac.yaml
+"$BPFSIM" run fac.yaml --no-plots --out o13 >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 1 ] || fail "a wild cost factor: exit $rc, want 1"
+grep -q "program cost .* beyond the clock's horizon (2^62ns): check the storage cost factors" "$tmp/out" ||
+	fail "a wild cost factor: no message: $(head -c 400 "$tmp/out")"
+# 11. A folder made from another trace is another scenario: its jobs are
+#     not resumed nor merged (the manifest hashed the trace's path only, so
+#     jobs of the old lines were taken as this run's).
+printf 'spawn_ns,demand_ns\n0,100000\n1000,200000\n' >t.csv
+# (merge reloads the scenario from a shard: the trace by its full path)
+sed "s|trace: t.csv|trace: $tmp/t.csv|" trace.yaml >tracea.yaml
+"$BPFSIM" sweep tracea.yaml --sweep cpus=1,2 --quiet --no-plots --out o14 \
+	>/dev/null 2>&1 || fail "a trace sweep failed"
+"$BPFSIM" sweep tracea.yaml --sweep cpus=1,2 --shard 1/2 --quiet --no-plots \
+	--out o14s1 >/dev/null 2>&1 || fail "a trace shard failed"
+printf 'spawn_ns,demand_ns\n0,100000\n1000,300000\n' >t.csv
+expect 2 "another scenario: the folder's resolved scenario (fnv1a64)" \
+	"$BPFSIM" sweep tracea.yaml --sweep cpus=1,2 --quiet --no-plots \
+	--resume o14 --out o14r
+"$BPFSIM" sweep tracea.yaml --sweep cpus=1,2 --shard 2/2 --quiet --no-plots \
+	--out o14s2 >/dev/null 2>&1 || fail "a trace shard failed"
+expect 2 "merge refused: another scenario" \
+	"$BPFSIM" merge o14s1 o14s2 --quiet --no-plots --out o14m
+printf 'spawn_ns,demand_ns\n0,100000\n1000,200000\n' >t.csv
+expect 0 "" "$BPFSIM" sweep tracea.yaml --sweep cpus=1,2 --quiet --no-plots \
+	--resume o14 --out o14r2
+
+for d in o3a o3b o3c o4a o4c o5 o6 o7 o14r o14m; do
 	[ -e "$d" ] && fail "refused input still wrote $d"
 done
 [ "$fails" -eq 0 ] || exit 1
-echo "ok: hostile input refused (stdout errors, --prog, trace numbers, seed, capacity template, 0ns durations, empirical edges); a one-event batch obeys SIGINT and max_wall"
+echo "ok: hostile input refused (stdout errors, --prog, --shard, empty --out, long lists, trace numbers, seed, capacity templates, 0ns durations, empirical edges, another trace's folders); a one-event batch obeys SIGINT and max_wall; a clock that runs out caps the run; a wild cost factor fails its replication"
