@@ -13,7 +13,8 @@
  *     log2 min(cpus, 8))), sched_prio_to_weight, calc_delta_fair's fixed
  *     point (3 ms at nice 5 = 9,170,149 virtual ns, not 3e6 x 1024 / 335 =
  *     9,170,149.25 rounded otherwise by chance), the segment to a deadline
- *     (the exact inverse of calc_delta_fair; to the next tick at HZ 250);
+ *     (the exact inverse of calc_delta_fair; to the next tick at HZ 250)
+ *     and the rest of a cut segment run next (a burst's in task.resume);
  *   - pick order of A, B (nice 0) and C (nice 5) queued together: A B C A
  *     B A B A B C, with V after each slice;
  *   - lag after a sleep: -V/2 kept at the block, re-applied scaled by
@@ -103,6 +104,7 @@ static void h_init(struct h *h, int parity, int hrtick)
 		h->task[i].cls = CLS_RESIDENT;
 		h->task[i].state = T_BLOCKED;
 		h->task[i].next = NIL;
+		h->task[i].remaining = UINT64_MAX;
 	}
 	h->task[C].cls = CLS_BUSY;
 	h->task[S].cls = CLS_SPAWNED;
@@ -428,10 +430,11 @@ static void test_segment(void **state)
 	h_wake(&h, A);
 	h_wake(&h, B);
 	assert_int_equal(h_pick(&h), A);
-	/* d_A = 3e6 reached at 3 ms: the tick at 4 ms. */
-	assert_int_equal(runq_segment(&h.R, 0, A, 10 * MS), 4 * MS);
 	/* A segment ending first is not cut. */
 	assert_int_equal(runq_segment(&h.R, 0, A, 2 * MS), 2 * MS);
+	/* d_A = 3e6 reached at 3 ms: the tick at 4 ms; the other 6 ms of
+	 * the segment are kept for A's next one. */
+	assert_int_equal(runq_segment(&h.R, 0, A, 10 * MS), 4 * MS);
 	h_run(&h, 4 * MS);
 	assert_true(h_resched(&h, 0));
 	assert_int_equal(h_preempt(&h), B);
@@ -449,6 +452,9 @@ static void test_segment(void **state)
 	h.cpu[0].cur = NIL;
 	assert_int_equal(h_pick(&h), A);
 	assert_int_equal(DL(&h, A), 7000000);
+	/* Its next segment is the 6 ms kept, not the one drawn (10 ms), and
+	 * ends before the check; a fresh one is cut at 12 ms: 6.5 ms. */
+	assert_int_equal(runq_segment(&h.R, 0, A, 10 * MS), 6 * MS);
 	assert_int_equal(runq_segment(&h.R, 0, A, 10 * MS), 6500000);
 	h_fini(&h);
 }
@@ -585,6 +591,61 @@ static void test_weights(void **state)
 	cfg_close(&h);
 }
 
+/* The workload's own decisions do not depend on the scheduler: 40 tasks
+ * of 50 ms of CPU time in 1 ms slices on 2 CPUs, each slice ending in a
+ * block with probability 0.3 (~15 blocks a task, ~3,000 in 5 runs), block
+ * as often under eevdf with 300 us slices checked exactly - which cuts
+ * every slice in three or four - as under fifo: the cut slices go on, they
+ * do not draw again (else ~3x the blocks).  Blocks are counted as the
+ * wake-up events they schedule. */
+static uint64_t wakes;
+
+static void wake_spy(struct sim *s, void *st, const struct evq_event *ev)
+{
+	if (evq_kind(ev) == EV_WAKE)
+		wakes++;
+	spy_real->handle(s, st, ev);
+}
+
+static double blocks(const char *rq)
+{
+	char y[1024];
+	snprintf(y, sizeof(y),
+		 "cpus: 2\n%s"
+		 "workload:\n  arrival: batch\n  processes: 40\n"
+		 "  lifetime: 50ms\n  slice: 1ms\n"
+		 "  block: {probability: 0.3, sleep: exponential(1ms)}\n"
+		 "probe: {attach: false}\n", rq);
+	struct cfgh h;
+	cfg_open(&h, y);
+	struct model sp = *M;
+	sp.handle = wake_spy;
+	spy_real = M;
+	wakes = 0;
+	for (uint64_t rep = 0; rep < 5; rep++) {
+		struct sim s;
+		double m[128];
+		assert_int_equal(sim_init(&s, &sp, SEED, rep, 0, NULL), 0);
+		assert_int_equal(sim_run(&s, h.cfg, m), SIM_DONE);
+		assert_int_equal(((const struct rq_run *)s.state)->completed, 40);
+		sim_fini(&s);
+	}
+	cfg_close(&h);
+	return (double)wakes;
+}
+
+static void test_blocks_per_segment(void **state)
+{
+	(void)state;
+	double fifo = blocks("runqueue: fifo\n");
+	double eevdf = blocks("runqueue: eevdf\n"
+			      "eevdf: {base_slice: 300us, hrtick: true}\n");
+	print_message("# blocks in 5 runs: fifo %.0f, eevdf %.0f\n", fifo, eevdf);
+	/* 3,000 blocks: sd ~ 50 each, so 10% is over 4 sd of the difference */
+	assert_true(fifo > 2000);
+	assert_rel(eevdf, fifo, 0.10, "blocks under eevdf vs fifo");
+}
+
 #define MM1_REPS 20
 #define MM1_SPAWNS 100000
 
@@ -654,6 +715,7 @@ int main(void)
 		cmocka_unit_test(test_segment),
 		cmocka_unit_test(test_invariants),
 		cmocka_unit_test(test_weights),
+		cmocka_unit_test(test_blocks_per_segment),
 		cmocka_unit_test(test_mm1),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

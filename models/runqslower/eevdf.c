@@ -46,6 +46,8 @@ struct eevdf_se {
 	uint64_t exec_seen;     /* CPU time (task.vruntime + the running
 				   segment's part) already turned into v */
 	uint64_t seq;           /* enqueue order: the tree's tie-break */
+	uint64_t rest;          /* CPU time left of a segment without a block
+				   that a deadline check cut (eevdf_segment) */
 	uint32_t left, right;   /* tree links (pids), NIL */
 	uint32_t incarnation;   /* task.incarnation it was made for */
 	uint32_t weight, wmult; /* sched_prio_to_weight/_wmult of its nice */
@@ -548,6 +550,7 @@ void eevdf_enqueue(struct rq_run *R, uint32_t c, uint32_t pid, int woken)
 		se->wmult = prio_to_wmult[nice + 20];
 		se->vlag = 0;
 		se->parity = 0;
+		se->rest = 0;
 		se->exec_seen = t->vruntime;
 		initial = t->cls == CLS_SPAWNED;
 	}
@@ -577,6 +580,7 @@ uint32_t eevdf_pick_next(struct rq_run *R, uint32_t c)
 			se->vlag = entity_lag(R, avg_vruntime(ev, rq), se);
 			se->on_rq = 0;
 			se->parity = 0;
+			se->rest = 0;
 			rq->curr = NIL;
 			update_min_vruntime(ev, rq);
 		}
@@ -634,6 +638,16 @@ uint64_t eevdf_segment(struct rq_run *R, uint32_t c, uint32_t pid,
 	SIM_CHECK(rq->curr == pid);
 	update_curr(R, c);
 	struct eevdf_se *se = &ev->se[pid];
+	struct task *t = &R->task[pid];
+	if (se->rest) {
+		/* The rest of a segment a check cut: cpu.c has drawn a new
+		 * one (and whether it blocks); the task goes on with the old,
+		 * so the workload decides once per `slice` of CPU time, as
+		 * under the other disciplines. */
+		seg = se->rest < t->remaining ? se->rest : t->remaining;
+		t->blocks = 0;
+		se->rest = 0;
+	}
 	uint64_t x = exec_for((uint64_t)vdiff(se->deadline, se->vruntime), se);
 	uint64_t tick = R->cfg->eevdf_tick, now = R->s->now;
 	if (!R->cfg->eevdf_hrtick) {
@@ -645,12 +659,13 @@ uint64_t eevdf_segment(struct rq_run *R, uint32_t c, uint32_t pid,
 		x = 1;
 	if (x >= seg)
 		return seg;
-	struct task *t = &R->task[pid];
 	if (t->blocks) {   /* the rest of a burst runs after the check */
 		t->resume = seg - x;
 		t->blocks = 0;
 	} else if (t->resume) {
 		t->resume += seg - x;
+	} else {
+		se->rest = seg - x;
 	}
 	return x;
 }

@@ -67,7 +67,12 @@
  * segment is cut where the deadline check falls (eevdf_segment).  The
  * workload's own segment ends (`workload.slice`) are not scheduling events
  * under eevdf: a task only gives its CPU up at a deadline check, a
- * wake-up preemption, a block or an exit.
+ * wake-up preemption, a block or an exit.  A segment cut at a check goes
+ * on afterwards (a burst through task.resume, a segment without a block
+ * through the entity's `rest`), so the workload still decides whether to
+ * block once per segment it drew, whatever the scheduler does; a wake-up
+ * preemption's cut drops the rest of a segment without a block, as it
+ * does under fifo and fair.
  *
  * Not modelled: delayed dequeue (DELAY_DEQUEUE, 6.12: a sleeper with
  * negative lag stays queued until eligible), per-task slices and
@@ -80,7 +85,7 @@
  * by pid and grow with the task table.  Out of memory ends the run through
  * sim_fail.  Inconsistencies are bugs (SIM_CHECK).
  *
- * Memory: 80 bytes per pid, 56 per CPU.
+ * Memory: 80 bytes per pid, 64 per CPU.
  */
 #ifndef BPFSIM_RUNQSLOWER_EEVDF_H
 #define BPFSIM_RUNQSLOWER_EEVDF_H
@@ -123,10 +128,13 @@ int eevdf_resched(struct rq_run *R, uint32_t c, int cut);
  * - its deadline had passed (the kernel's update_curr in the enqueue set
  * the reschedule), or pick_eevdf now chooses pid. */
 int eevdf_wakeup_preempt(struct rq_run *R, uint32_t c, uint32_t pid);
-/* The running task pid starts a segment of `seg` ns of CPU time on CPU c:
- * the segment to run before the next deadline check - at most seg, else
- * up to the tick after the deadline (the exact time with hrtick).  A
- * burst cut this way keeps its rest in task.resume (cpu.c resumes it). */
+/* The running task pid starts a segment of `seg` ns of CPU time on CPU c
+ * (cpu.c drew it): the segment to run before the next deadline check -
+ * at most seg, else up to the tick after the deadline (the exact time with
+ * hrtick).  A burst cut this way keeps its rest in task.resume (cpu.c
+ * resumes it); a segment without a block keeps it in the entity, and the
+ * task's next segment is that rest instead of the one cpu.c drew (its
+ * block decision ignored: task.blocks cleared). */
 uint64_t eevdf_segment(struct rq_run *R, uint32_t c, uint32_t pid,
 		       uint64_t seg);
 /* Free R->eevdf (NULL is fine). */
