@@ -650,7 +650,11 @@ uint64_t eevdf_segment(struct rq_run *R, uint32_t c, uint32_t pid,
 	}
 	uint64_t x = exec_for((uint64_t)vdiff(se->deadline, se->vruntime), se);
 	uint64_t tick = R->cfg->eevdf_tick, now = R->s->now;
-	if (!R->cfg->eevdf_hrtick) {
+	if (rq->resched) {
+		/* A deadline passed at a segment end nobody checked (a
+		 * parent's fork, cpu.c): the reschedule is due now. */
+		x = 1;
+	} else if (!R->cfg->eevdf_hrtick) {
 		/* entity_tick: the first tick at or after the deadline */
 		uint64_t at = (now + x + tick - 1) / tick * tick;
 		x = at - now;
