@@ -435,10 +435,11 @@ const struct model_param rq_params[] = {
 	  "fair: most virtual time a woken task is placed ahead of its CPU's minimum" },
 	{ "fair.wakeup_granularity", "duration", "1ms",
 	  "fair: the running task keeps the CPU this long before a wake-up preempts it" },
-	{ "eevdf.base_slice", "duration", "0.75ms x (1 + log2 min(cpus, 8))",
-	  "eevdf: the slice a task asks for (sysctl_sched_base_slice, scaled with "
-	  "the CPU count as the kernel's default is: 3ms from 8 CPUs); its deadline "
-	  "is slice x 1024 / weight of virtual time ahead" },
+	{ "eevdf.base_slice", "duration", "by cpus",
+	  "eevdf: the slice a task asks for (sysctl_sched_base_slice); its "
+	  "deadline is slice x 1024 / weight of virtual time ahead; default as "
+	  "the kernel scales it, 0.75ms x (1 + log2 min(cpus, 8)): 3ms from 8 "
+	  "CPUs" },
 	{ "eevdf.hz", "count", "250",
 	  "eevdf: the kernel's tick rate (CONFIG_HZ, 100..1000): a passed "
 	  "deadline is noticed at the next tick" },

@@ -620,7 +620,8 @@ int eevdf_wakeup_preempt(struct rq_run *R, uint32_t c, uint32_t pid)
 	struct eevdf_rq *rq = &ev->rq[c];
 	if (rq->curr == NIL || rq->curr == pid)
 		return 0;
-	/* check_preempt_wakeup_fair: update_curr, then "pick_eevdf(cfs_rq)
+	/* check_preempt_wakeup_fair (check_preempt_wakeup in 6.6,
+	 * wakeup_preempt_fair since): update_curr, then "pick_eevdf(cfs_rq)
 	 * == pse"; a reschedule already set (test_tsk_need_resched) stands */
 	update_curr(R, c);
 	if (rq->resched)
