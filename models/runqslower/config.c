@@ -15,6 +15,7 @@
 
 #include "models/probe/prims.h"
 #include "models/runqslower/config.h"
+#include "models/runqslower/eevdf.h"
 #include "models/runqslower/tools.h"
 #include "sim/cfg.h"
 #include "sim/check.h"
@@ -42,7 +43,10 @@ static const char *const delete_names[] = { "on_report", "always", NULL };
 static const char *const nesting_names[] = { "per_program", "any_program",
 					     "serialize", "skip", NULL };
 static const char *const runqueue_names[] = { "fifo", "woken_first", "fair",
-					      NULL };
+					      "eevdf", NULL };
+/* eevdf.nice.<class>, by CLS_*. */
+static const char *const eevdf_nice_keys[4] = { "spawned", "resident", "busy",
+						"spawner" };
 
 /* Drop c's hold on its trace arrays (freed with the last holder). */
 static void trace_release(struct rq_cfg *c)
@@ -319,6 +323,41 @@ static int read_fair(struct rq_cfg *c, struct ynode *root, struct err *e)
 	return 0;
 }
 
+/* The `eevdf` section (eevdf.h); read whatever `runqueue` says, so a
+ * scenario's keys are checked before it is switched to eevdf.  Needs
+ * c->cpus: base_slice's default scales with it as the kernel's does. */
+static int read_eevdf(struct rq_cfg *c, struct ynode *root, struct err *e)
+{
+	struct ynode *v = cfg_section(root, "eevdf", e);
+	char def[32];
+	double slice;
+	uint64_t hz;
+	snprintf(def, sizeof(def), "%lluus",
+		 (unsigned long long)(eevdf_default_slice(c->cpus) / 1000));
+	if (!v ||
+	    cfg_duration(v, "base_slice", def, 1000, 1e10, &slice, e) ||
+	    cfg_uint(v, "hz", "250", 100, 1000, &hz, e) ||
+	    cfg_bool(v, "hrtick", "false", &c->eevdf_hrtick, e) ||
+	    cfg_bool(v, "run_to_parity", "true", &c->eevdf_parity, e))
+		return e->status;
+	c->eevdf_slice = (uint64_t)slice;
+	c->eevdf_tick = 1000000000 / hz;
+	struct ynode *n = cfg_section(v, "nice", e);
+	if (!n)
+		return e->status;
+	for (int i = 0; i < 4; i++) {
+		double nice;
+		if (cfg_number(n, eevdf_nice_keys[i], "0", -20, 19, &nice, e))
+			return e->status;
+		if (nice != (double)(int)nice)
+			return cfg_error(e, ynode_peek(n, eevdf_nice_keys[i]),
+					 "eevdf.nice.%s must be a whole number "
+					 "(got %g)", eevdf_nice_keys[i], nice);
+		c->eevdf_nice[i] = (int)nice;
+	}
+	return 0;
+}
+
 static int read_probe(struct rq_cfg *c, struct ynode *root, struct err *e)
 {
 	/* Hook base costs: runqslower per-program figures (published-costs.md)
@@ -412,7 +451,7 @@ void *rq_configure(struct ynode *root, struct err *e)
 		     &c->ctx_switch, e) ||
 	    cfg_dist(root, "idle_wakeup", "0", DIST_DURATION, &c->idle_wakeup, e) ||
 	    cfg_enum(root, "runqueue", "fifo", runqueue_names, &c->runqueue, e) ||
-	    read_fair(c, root, e) ||
+	    read_fair(c, root, e) || read_eevdf(c, root, e) ||
 	    read_workload(c, root, e) || read_probe(c, root, e))
 		goto fail;
 	struct ynode *wp = cfg_node(root, "wakeup_preemption", 0, e);
@@ -487,14 +526,37 @@ const struct model_param rq_params[] = {
 	  "time an idle CPU takes to start a task woken onto it (IPI, idle exit, vCPU)" },
 	{ "runqueue", "enum", "fifo",
 	  "fifo; woken_first: woken tasks ahead of preempted ones; fair: least "
-	  "virtual runtime first, wake-up preemption (CFS/EEVDF in outline)" },
+	  "virtual runtime first, wake-up preemption (CFS/EEVDF in outline); "
+	  "eevdf: Linux 6.6+'s EEVDF (weights, lag, virtual deadlines, the "
+	  "earliest eligible deadline first; keys eevdf.*)" },
 	{ "wakeup_preemption", "dist(duration)", "(none)",
 	  "fifo: a wake-up onto a busy CPU preempts its task after this delay "
-	  "(absent: it waits for the slice end); fair: delay added to its preemptions" },
+	  "(absent: it waits for the slice end); fair, eevdf: delay added to "
+	  "their preemptions" },
 	{ "fair.sleeper_credit", "duration", "3ms",
 	  "fair: most virtual time a woken task is placed ahead of its CPU's minimum" },
 	{ "fair.wakeup_granularity", "duration", "1ms",
 	  "fair: the running task keeps the CPU this long before a wake-up preempts it" },
+	{ "eevdf.base_slice", "duration", "by cpus",
+	  "eevdf: the slice a task asks for (sysctl_sched_base_slice); its "
+	  "deadline is slice x 1024 / weight of virtual time ahead; default as "
+	  "the kernel scales it, 0.75ms x (1 + log2 min(cpus, 8)): 3ms from 8 "
+	  "CPUs" },
+	{ "eevdf.hz", "count", "250",
+	  "eevdf: the kernel's tick rate (CONFIG_HZ, 100..1000): a passed "
+	  "deadline is noticed at the next tick" },
+	{ "eevdf.hrtick", "bool", "false",
+	  "eevdf: deadlines noticed when they pass, not at the next tick "
+	  "(sched_feat HRTICK)" },
+	{ "eevdf.run_to_parity", "bool", "true",
+	  "eevdf: a picked task keeps the CPU while eligible until its deadline, "
+	  "whatever wakes (sched_feat RUN_TO_PARITY)" },
+	{ "eevdf.nice.spawned", "number", "0",
+	  "eevdf: nice of spawned tasks, -20..19 (weight sched_prio_to_weight: "
+	  "1024 at 0, x1.25 per step down)" },
+	{ "eevdf.nice.resident", "number", "0", "eevdf: nice of resident tasks" },
+	{ "eevdf.nice.busy", "number", "0", "eevdf: nice of busy resident tasks" },
+	{ "eevdf.nice.spawner", "number", "0", "eevdf: nice of the parent tasks" },
 	{ "workload.arrival", "enum", "batch",
 	  "batch (processes at t=0), poisson (rate), interval (1/rate), trace (CSV)" },
 	{ "workload.processes", "count", "1000", "batch size" },

@@ -146,6 +146,7 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 		seg = 1;
 	if (seg > t->remaining)
 		seg = t->remaining;
+	seg = runq_segment(R, c, pid, seg);   /* eevdf: to its deadline check */
 	p->mode = CPU_RUN;
 	p->cur = pid;
 	place_touch(R, c);
@@ -239,7 +240,7 @@ static void on_segment_end(struct rq_run *R, uint32_t c)
 			 * yields only to a wake-up preemption or, once it has
 			 * run a mean slice since it got the CPU, to others
 			 * waiting first. */
-			if ((p->cut && p->runq_len > 0) ||
+			if ((p->cut && runq_cut_preempts(R, p, t)) ||
 			    (R->s->now - p->got_cpu >=
 			     (uint64_t)dist_mean(R->cfg->slice) &&
 			     runq_others_first(R, p, t)))
@@ -253,7 +254,7 @@ static void on_segment_end(struct rq_run *R, uint32_t c)
 	}
 	if (t->remaining == 0)
 		switch_out(R, c, pid, PREV_EXIT);
-	else if (p->cut && p->runq_len > 0)
+	else if (p->cut && runq_cut_preempts(R, p, t))
 		switch_out(R, c, pid, PREV_PREEMPT);   /* a wake-up preempts */
 	else if (t->resume) {
 		/* More of the burst: preempted when others wait. */
@@ -332,7 +333,10 @@ void cpu_task_queued(struct rq_run *R, uint32_t c, uint32_t pid, int woken)
 	uint64_t now = R->s->now;
 	uint64_t at = now;
 	if (woken && p->mode == CPU_RUN && !p->cut) {
-		if (fair) {
+		if (R->cfg->runqueue == RUNQ_EEVDF) {
+			/* check_preempt_wakeup_fair (eevdf.h) */
+			preempt = runq_wakeup_preempts(R, c, pid);
+		} else if (fair) {
 			/* Wake-up preemption when the woken task has run less
 			 * than the running one - which keeps the CPU for
 			 * wakeup_granularity after it got it (EEVDF's run to

@@ -14,7 +14,8 @@
  * afterwards and shared read-only by every replication and thread; it owns
  * its distributions, trace arrays and per-strategy storage configs.
  * struct rq_run is one replication's state, built by rq_init and freed by
- * rq_fini; it owns cpu[], task[], each CPU's fair heap, the storage
+ * rq_fini; it owns cpu[], task[], each CPU's fair heap, the EEVDF
+ * runqueues and entities (eevdf.h), the storage
  * strategy's state and the tallies.  It points at (does not own) its
  * config and its struct sim.  All times are ns on the simulated clock.
  */
@@ -50,7 +51,7 @@ enum { CLS_SPAWNED, CLS_RESIDENT, CLS_BUSY, CLS_SPAWNER };
 /* workload.spawner (spawner.h). */
 enum { SPAWNER_TASK, SPAWNER_NONE };
 /* runqueue: */
-enum { RUNQ_FIFO, RUNQ_WOKEN_FIRST, RUNQ_FAIR };
+enum { RUNQ_FIFO, RUNQ_WOKEN_FIRST, RUNQ_FAIR, RUNQ_EEVDF };
 enum { T_FREE, T_RUNNABLE, T_RUNNING, T_BLOCKED };
 enum { ARR_BATCH, ARR_POISSON, ARR_INTERVAL, ARR_TRACE };
 enum { PL_LEAST_LOADED, PL_RANDOM, PL_ROUND_ROBIN };
@@ -85,12 +86,20 @@ struct rq_cfg {
 	struct dist *wakeup_preempt;      /* NULL: wake-ups wait for the slice
 					     end (FIFO) */
 	int runqueue;                     /* RUNQ_FIFO, RUNQ_WOKEN_FIRST,
-					     RUNQ_FAIR */
+					     RUNQ_FAIR, RUNQ_EEVDF */
 	uint64_t fair_credit;             /* fair: most virtual time a woken
 					     task starts ahead, ns */
 	uint64_t fair_gran;               /* fair: the running task keeps the
 					     CPU this long after it got it
 					     before a wake-up preempts, ns */
+	/* eevdf (eevdf.h) */
+	uint64_t eevdf_slice;             /* sysctl_sched_base_slice, ns */
+	uint64_t eevdf_tick;              /* TICK_NSEC: 1e9 / HZ, ns */
+	int eevdf_hrtick;                 /* sched_feat HRTICK: deadlines are
+					     checked when they pass, not at
+					     the next tick */
+	int eevdf_parity;                 /* sched_feat RUN_TO_PARITY */
+	int eevdf_nice[4];                /* nice by CLS_*: -20..19 */
 	/* workload */
 	int arrival;                      /* ARR_* */
 	uint64_t processes, spawns;
@@ -219,7 +228,9 @@ struct rq_run {
 	uint32_t ll_ndirty;
 	uint8_t *ll_mark;      /* per CPU: listed in ll_dirty */
 	uint64_t *ll_idle;     /* bit c: CPU c's load is 0 (cpus / 64 words) */
-	uint64_t runq_seq;     /* fair: enqueue order, the heap's tie-break */
+	uint64_t runq_seq;     /* fair, eevdf: enqueue order, the tie-break */
+	struct eevdf *eevdf;   /* runqueue: eevdf: its runqueues and entities
+				  (eevdf.h, owned), else NULL */
 	uint64_t incarnations;
 	const struct storage_ops *sops;
 	void *st;              /* the strategy's run state (owned) */

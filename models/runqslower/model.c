@@ -7,6 +7,7 @@
  *   cpu.c     each CPU's time line: segments, bursts of overhead, dispatch,
  *             preemption, idle wake-up latency, conservation
  *   runq.c    the runqueues: fifo, woken_first, fair (a heap by vruntime)
+ *   eevdf.c   runqueue: eevdf, Linux's EEVDF (lag, deadlines, eligibility)
  *   probe.c   the BPF programs on the hooks, through a storage strategy
  *             (models/storage.h), and their cost charged as CPU time
  *   config.c  scenario keys and their documentation
@@ -37,6 +38,7 @@
 
 #include "models/runqslower/config.h"
 #include "models/runqslower/cpu.h"
+#include "models/runqslower/eevdf.h"
 #include "models/runqslower/place.h"
 #include "models/runqslower/report.h"
 #include "models/runqslower/world.h"
@@ -58,6 +60,7 @@ static void rq_fini(void *p)
 	tools_fini(R);
 	for (uint64_t i = 0; R->cpu && i < R->cfg->cpus; i++)
 		free(R->cpu[i].heap);
+	eevdf_free(R);
 	place_fini(R);
 	free(R->cpu);
 	free(R->task);

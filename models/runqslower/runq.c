@@ -1,4 +1,5 @@
-/* runq.c - per-CPU runqueues: FIFO lists and the fair heap (runq.h).
+/* runq.c - per-CPU runqueues: FIFO lists, the fair heap, and the calls
+ * into eevdf.c (runq.h).
  *
  * The heap is a plain binary heap rather than the engine's 4-ary one: a
  * CPU's queue holds tens of tasks, not millions of events, and ties break
@@ -6,8 +7,10 @@
  */
 #include <stdlib.h>
 
+#include "models/runqslower/eevdf.h"
 #include "models/runqslower/place.h"
 #include "models/runqslower/runq.h"
+#include "sim/check.h"
 
 static int heap_less(const struct runq_ent *a, const struct runq_ent *b)
 {
@@ -59,6 +62,8 @@ void runq_push(struct rq_run *R, uint32_t c, uint32_t pid, int woken)
 			i = (i - 1) / 2;
 		}
 		p->heap[i] = x;
+	} else if (R->cfg->runqueue == RUNQ_EEVDF) {
+		eevdf_enqueue(R, c, pid, woken);
 	} else if (woken && R->cfg->runqueue == RUNQ_WOKEN_FIRST) {
 		/* Insert behind the last woken task still queued (runq_wtail),
 		 * or at the head when none is: the woken form a FIFO prefix. */
@@ -122,6 +127,20 @@ uint32_t runq_pop(struct rq_run *R, uint32_t c)
 		R->task[pid].picked = R->s->now;
 		return pid;
 	}
+	if (R->cfg->runqueue == RUNQ_EEVDF) {
+		/* Called with nothing queued too: the task that ran leaves
+		 * its entity (its lag) here. */
+		pid = eevdf_pick_next(R, c);
+		if (pid == NIL)
+			return NIL;
+		SIM_CHECK(p->runq_len > 0);
+		p->runq_len--;
+		place_touch(R, c);
+		R->backlog--;
+		rq_level_set(R, SC_BACKLOG_AVG, &R->lv_backlog, (double)R->backlog);
+		R->task[pid].picked = R->s->now;
+		return pid;
+	}
 	pid = p->runq_head;
 	if (pid == NIL)
 		return NIL;
@@ -139,10 +158,32 @@ uint32_t runq_pop(struct rq_run *R, uint32_t c)
 }
 
 /* FIFO runqueues: whenever one waits; fair: when the next has run less. */
-int runq_others_first(const struct rq_run *R, const struct cpu *p,
-		      const struct task *t)
+int runq_others_first(struct rq_run *R, struct cpu *p, const struct task *t)
 {
+	if (R->cfg->runqueue == RUNQ_EEVDF)   /* it updates v even alone */
+		return eevdf_resched(R, (uint32_t)(p - R->cpu), 0);
 	if (p->runq_len == 0)
 		return 0;
 	return R->cfg->runqueue != RUNQ_FAIR || p->heap[0].v < t->vruntime;
+}
+
+int runq_cut_preempts(struct rq_run *R, struct cpu *p, const struct task *t)
+{
+	(void)t;
+	if (p->runq_len == 0)
+		return 0;
+	return R->cfg->runqueue != RUNQ_EEVDF ||
+	       eevdf_resched(R, (uint32_t)(p - R->cpu), 1);
+}
+
+int runq_wakeup_preempts(struct rq_run *R, uint32_t c, uint32_t pid)
+{
+	return R->cfg->runqueue == RUNQ_EEVDF && eevdf_wakeup_preempt(R, c, pid);
+}
+
+uint64_t runq_segment(struct rq_run *R, uint32_t c, uint32_t pid,
+		      uint64_t seg)
+{
+	return R->cfg->runqueue == RUNQ_EEVDF ? eevdf_segment(R, c, pid, seg)
+					      : seg;
 }

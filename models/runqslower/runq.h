@@ -1,14 +1,21 @@
 /* runq.h - a CPU's runqueue in the runqslower model.
  *
- * Three disciplines (scenario key `runqueue`):
+ * Four disciplines (scenario key `runqueue`):
  *   fifo         one list per CPU, tasks run in enqueue order;
  *   woken_first  the same list, but a woken task is queued behind the woken
  *                tasks already waiting and ahead of the preempted ones;
  *   fair         CFS in outline: a binary min-heap per CPU on (vruntime,
- *                enqueue order); the CPU's minimum vruntime only grows.
+ *                enqueue order); the CPU's minimum vruntime only grows;
+ *   eevdf        Linux's EEVDF (eevdf.h): weights, lag, virtual deadlines,
+ *                eligibility, the earliest eligible deadline first.
  * Lists link through task.next (no allocation); the fair heap grows by
  * doubling and a failed growth ends the run through sim_fail.  Every push
- * and pop updates the host's backlog and its series level.
+ * and pop updates the host's backlog and its series level.  runq_len
+ * counts the tasks waiting, not the one running (for eevdf too).
+ *
+ * cpu.c asks this file every scheduling question; the answers below that
+ * only eevdf changes (runq_segment, runq_cut_preempts,
+ * runq_wakeup_preempts) keep the other disciplines' behaviour exactly.
  */
 #ifndef BPFSIM_RUNQSLOWER_RUNQ_H
 #define BPFSIM_RUNQSLOWER_RUNQ_H
@@ -24,8 +31,23 @@ uint32_t runq_pop(struct rq_run *R, uint32_t c);
 /* fair: bring CPU p's minimum virtual runtime up to date and return it. */
 uint64_t runq_fair_min(struct rq_run *R, struct cpu *p,
 		       const struct task *running);
-/* Should task t running on CPU p give the CPU up to a queued one? */
-int runq_others_first(const struct rq_run *R, const struct cpu *p,
-		      const struct task *t);
+/* Should task t running on CPU p give the CPU up to a queued one at the
+ * end of its segment?  fifo, woken_first: when one waits; fair: when the
+ * next has run less; eevdf: when a deadline check is due and pick_eevdf
+ * chooses another (eevdf_resched). */
+int runq_others_first(struct rq_run *R, struct cpu *p, const struct task *t);
+/* A segment of task t on CPU p that a wake-up preemption cut short has
+ * ended: does t give the CPU up?  When one waits; eevdf: when pick_eevdf
+ * still chooses another then. */
+int runq_cut_preempts(struct rq_run *R, struct cpu *p, const struct task *t);
+/* eevdf: should task pid, woken onto CPU c while it runs a task, preempt
+ * it (check_preempt_wakeup_fair)?  0 for the other disciplines (cpu.c
+ * has their rules). */
+int runq_wakeup_preempts(struct rq_run *R, uint32_t c, uint32_t pid);
+/* Task pid starts a segment of seg ns on CPU c: how long it runs before
+ * its runqueue needs to look again (eevdf: the deadline check,
+ * eevdf_segment); seg for the other disciplines. */
+uint64_t runq_segment(struct rq_run *R, uint32_t c, uint32_t pid,
+		      uint64_t seg);
 
 #endif
