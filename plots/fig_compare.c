@@ -89,8 +89,12 @@ static int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		x->row[k][i] = (long)r;
 	}
 	size_t pick[NPANELS];
-	size_t np = plot_pick_metrics(c->model, x->metric, x->nm, usable, x, pick,
-				      NPANELS);
+	int together;   /* a sweep's choice: compare keeps a panel each */
+	size_t np = plot_chosen_metrics(c, x->metric, x->nm, pick, NPANELS,
+					&together);
+	if (!np)
+		np = plot_pick_metrics(c->model, x->metric, x->nm, usable, x,
+				       pick, NPANELS);
 	if (np == 0 || x->ns == 0)
 		goto out;
 	/* "value" labels the one strategy of a model without strategies. */

@@ -206,8 +206,12 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	}
 
 	size_t pick[NPANELS];
-	size_t np = plot_pick_metrics(c->model, s->mname, s->nm, usable, s, pick,
-				      NPANELS);
+	int together;
+	size_t np = plot_chosen_metrics(c, s->mname, s->nm, pick, NPANELS,
+					&together);
+	if (!np)
+		np = plot_pick_metrics(c->model, s->mname, s->nm, usable, s, pick,
+				       NPANELS);
 	if (np == 0 || nser == 0)
 		goto out;
 	struct plot_unit u[NPANELS];
@@ -235,6 +239,35 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		helps[p] = plot_metric_help(c->model, names[p]);
 		ylog[p] = positive && lo > 0 && hi / lo > 100;
 	}
+	/* Together: one panel, a line per metric and series, in the first
+	 * metric's display unit (the scenario checked they share one). */
+	size_t nblocks = together ? np * nser : nser, ncols = together ? 1 : np;
+	double bcolour[NPANELS * MAX_SERIES], bdash[NPANELS * MAX_SERIES];
+	static char btext[NPANELS * MAX_SERIES][200];
+	const char *blabel[NPANELS * MAX_SERIES];
+	char joined[512] = "";
+	if (together) {
+		int lg = 1;
+		for (size_t p = 0; p < np; p++) {
+			u[p] = u[0];
+			units[p] = u[0].label;
+			lg = lg && ylog[p];
+			size_t len = strlen(joined);
+			snprintf(joined + len, sizeof(joined) - len, "%s%s",
+				 p ? " vs " : "", names[p]);
+		}
+		ylog[0] = lg;
+		for (size_t p = 0; p < np; p++)
+			for (size_t k = 0; k < nser; k++) {
+				size_t b = p * nser + k;
+				snprintf(btext[b], sizeof(btext[b]), "%s%s%s",
+					 names[p], nser > 1 ? ", " : "",
+					 nser > 1 ? labels[k] : "");
+				blabel[b] = btext[b];
+				bcolour[b] = (double)p + 1;
+				bdash[b] = dash[k];
+			}
+	}
 
 	rc = -1;
 	if (out_open(&o, c->dir, "sweep.dat", e))
@@ -244,7 +277,8 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	for (size_t p = 0; p < np; p++)
 		fprintf(o.f, " %s (%s)", names[p], units[p]);
 	fputc('\n', o.f);
-	for (size_t k = 0; k < nser; k++) {
+	for (size_t b = 0; b < nblocks; b++) {
+		size_t k = b % nser, p0 = together ? b / nser : 0;
 		size_t n = 0;
 		for (size_t r = 0; r < t.nrows; r++)
 			if (s->ser[r] == k)
@@ -256,11 +290,12 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 				order[j] = order[j - 1];
 				order[j - 1] = tmp;
 			}
-		fprintf(o.f, "%s# %s\n", k ? "\n\n" : "", labels[k]);
+		fprintf(o.f, "%s# %s\n", b ? "\n\n" : "",
+			together ? blabel[b] : labels[k]);
 		for (size_t i = 0; i < n; i++) {
 			size_t r = order[i];
 			plot_data_num(o.f, s->x[r] * xu.scale);
-			for (size_t p = 0; p < np; p++)
+			for (size_t p = p0; p < p0 + ncols; p++)
 				for (int d = 0; d < 3; d++) {
 					fputc(' ', o.f);
 					plot_data_num(o.f, plot_csv_num(&t, r,
@@ -300,13 +335,24 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	snprintf(title, sizeof(title), "%s%ssweep of %s: mean and 95%% CI band, %s",
 		 c->scenario, c->scenario[0] ? ": " : "", t.cell[1], reps);
 	plot_var_str(v, "title", title);
-	plot_var_strs(v, "metrics", names, np);
-	plot_var_strs(v, "units", units, np);
-	plot_var_strs(v, "helps", helps, np);
-	plot_var_nums(v, "ylog", ylog, np);
-	plot_var_strs(v, "series", (const char *const *)labels, nser);
-	plot_var_nums(v, "colour", colour, nser);
-	plot_var_nums(v, "dash", dash, nser);
+	if (together) {
+		const char *one[1] = { joined }, *nohelp[1] = { "" };
+		plot_var_strs(v, "metrics", one, 1);
+		plot_var_strs(v, "units", units, 1);
+		plot_var_strs(v, "helps", nohelp, 1);
+		plot_var_nums(v, "ylog", ylog, 1);
+		plot_var_strs(v, "series", blabel, nblocks);
+		plot_var_nums(v, "colour", bcolour, nblocks);
+		plot_var_nums(v, "dash", bdash, nblocks);
+	} else {
+		plot_var_strs(v, "metrics", names, np);
+		plot_var_strs(v, "units", units, np);
+		plot_var_strs(v, "helps", helps, np);
+		plot_var_nums(v, "ylog", ylog, np);
+		plot_var_strs(v, "series", (const char *const *)labels, nser);
+		plot_var_nums(v, "colour", colour, nser);
+		plot_var_nums(v, "dash", dash, nser);
+	}
 	plot_var_str(v, "xlabel", xlabel);
 	plot_var_num(v, "xlog", xlog);
 	/* x range: the values plus a margin; tics at the values when few. */

@@ -156,6 +156,13 @@ size_t plot_pick_metrics(const struct model *m, const char *const *names,
 			 size_t n, int (*usable)(void *ctx, size_t i, int key),
 			 void *ctx, size_t *pick, size_t max);
 
+/* The panels the scenario chose (`plot: {metrics: [...]}` in
+ * scenario.resolved.yaml): indexes into names[0..n) in the scenario's
+ * order, those the file has; *together is `plot.together` (one panel, a
+ * line per metric).  0 when the scenario chose none (or none is here). */
+size_t plot_chosen_metrics(const struct plot_ctx *c, const char *const *names,
+			   size_t n, size_t *pick, size_t max, int *together);
+
 /* Whether a metric's values are finite somewhere and differ (what a
  * `usable` callback asks): zero-initialise, add every value. */
 struct plot_spread {

@@ -72,8 +72,12 @@ if (nxnames > 0) {
 }
 set key top left opaque box lc rgb '#bbbbbb' font ',10'
 
+# Bottom and top margins in pixels (tic labels, the x label, the titles),
+# so that a single row keeps its x label.
+bm = 75.0 / height
+tm = 1 - 95.0 / height
 set multiplot layout nrows,ncols title title font ',14' \
-	margins 0.07,0.98,0.08,0.86 spacing 0.08,0.16
+	margins 0.07,0.98,bm,tm spacing 0.08,0.16
 do for [m=1:nmet] {
 	c = 2 + 3 * (m - 1)
 	set title metrics[m] . (strlen(helps[m]) ? "\n" . helps[m] : '') font ',12'

@@ -18,18 +18,18 @@
 
 /* Metrics per tool, after "<tool>.", and per program, after
  * "<tool>.<program>.". */
-static const struct { const char *name, *unit, *help; } tool_m[] = {
-	{ "bpf_time", "ns", "the tool's BPF time (all its programs)" },
-	{ "overhead_ratio", "ratio", "the tool's BPF time / payload time" },
-	{ "bpf_cpu_share", "ratio", "the tool's BPF time / all CPU time" },
-	{ "runs_per_s", "1/s", "the tool's program runs per simulated second" },
-	{ "outputs_per_s", "1/s", "outputs (perf/ring buffer) per simulated second" },
-	{ "skipped", "count", "runs skipped by the recursion check" },
+static const struct model_metric tool_m[] = {
+	{ "bpf_time", "ns", "the tool's BPF time (all its programs)", 0 },
+	{ "overhead_ratio", "ratio", "the tool's BPF time / payload time", 0 },
+	{ "bpf_cpu_share", "ratio", "the tool's BPF time / all CPU time", 0 },
+	{ "runs_per_s", "1/s", "the tool's program runs per simulated second", 0 },
+	{ "outputs_per_s", "1/s", "outputs (perf/ring buffer) per simulated second", 0 },
+	{ "skipped", "count", "runs skipped by the recursion check", 0 },
 };
 #define NTOOL_M (sizeof(tool_m) / sizeof(tool_m[0]))
-static const struct { const char *name, *unit, *help; } prog_m[] = {
-	{ "ns_per_run", "ns", "mean cost per run (dispatch included)" },
-	{ "runs_per_s", "1/s", "runs per simulated second" },
+static const struct model_metric prog_m[] = {
+	{ "ns_per_run", "ns", "mean cost per run (dispatch included)", 0 },
+	{ "runs_per_s", "1/s", "runs per simulated second", 0 },
 };
 #define NPROG_M (sizeof(prog_m) / sizeof(prog_m[0]))
 
@@ -225,6 +225,23 @@ void tools_config_free(struct rq_cfg *c)
 	free(c->sys_ids);
 	if (c->sys_mix)
 		gsl_ran_discrete_free(c->sys_mix);
+}
+
+/* A tool metric's entry from its name: "T.<tool metric>" or
+ * "T.P.<program metric>" (what tools_metrics() names them). */
+const struct model_metric *tools_metric_like(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	if (!dot || dot == name)
+		return NULL;
+	int prog = memchr(name, '.', (size_t)(dot - name)) != NULL;
+	for (size_t i = 0; !prog && i < NTOOL_M; i++)
+		if (!strcmp(dot + 1, tool_m[i].name))
+			return &tool_m[i];
+	for (size_t i = 0; prog && i < NPROG_M; i++)
+		if (!strcmp(dot + 1, prog_m[i].name))
+			return &prog_m[i];
+	return NULL;
 }
 
 const struct model_metric *tools_metrics(const void *cfg)

@@ -1,0 +1,88 @@
+#!/bin/sh
+# plot_metrics.sh - a scenario's own choice of figure panels
+# (`plot: {metrics: [...], together: BOOL}`).
+#
+# Pins:
+#  - the chosen metrics are the sweep figure's panels, in order, and a
+#    described tool's metrics carry their unit (model.metric_like);
+#  - `together` draws them as the lines of one panel (a data block per
+#    metric, both in the first metric's unit);
+#  - the compare figure takes the same choice;
+#  - an unknown metric (with the nearest name), more than 6 panels and
+#    `together` over different units are refused, positioned, exit 2,
+#    no output folder;
+#  - a precision metric may name a described tool's metric.
+set -u
+: "${BPFSIM:=build/bpfsim-asan}"
+case $BPFSIM in /*) ;; *) BPFSIM=$PWD/$BPFSIM ;; esac
+[ -x "$BPFSIM" ] || { echo "FAIL: BPFSIM=$BPFSIM is not executable"; exit 1; }
+command -v gnuplot >/dev/null 2>&1 || echo "note: no gnuplot: checks the data files only"
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+say() { echo "FAIL: $*"; fail=1; }
+
+base() {
+	cat <<EOT
+include: $PWD/tests/scenarios/described-hash.yaml
+duration: 30ms
+warmup: 5ms
+replications: 2
+EOT
+}
+
+{ base; cat <<EOT
+plot: {metrics: [runqslower.handle_sched_switch.ns_per_run, wait_p99]}
+sweep: {cpus: [2, 4]}
+EOT
+} > "$tmp/panels.yaml"
+"$BPFSIM" sweep "$tmp/panels.yaml" -o "$tmp/panels" >/dev/null 2>&1 ||
+	say "panels: sweep did not run"
+grep -q "^# metrics: runqslower.handle_sched_switch.ns_per_run ([nµm]*s) wait_p99 (" \
+	"$tmp/panels/sweep.dat" 2>/dev/null ||
+	say "panels: sweep.dat does not carry the chosen metrics in order: $(sed -n 2p "$tmp/panels/sweep.dat" 2>/dev/null)"
+grep -q "array metrics\[2\]" "$tmp/panels/sweep.gp" 2>/dev/null ||
+	say "panels: the sweep figure does not have 2 panels"
+
+{ base; cat <<EOT
+plot:
+  metrics: [runqslower.handle_sched_switch.ns_per_run, runqslower.handle_sched_wakeup.ns_per_run]
+  together: true
+sweep: {cpus: [2, 4]}
+EOT
+} > "$tmp/together.yaml"
+"$BPFSIM" sweep "$tmp/together.yaml" -o "$tmp/together" >/dev/null 2>&1 ||
+	say "together: sweep did not run"
+blocks=$(grep -c "^# runqslower\." "$tmp/together/sweep.dat" 2>/dev/null)
+[ "$blocks" = 2 ] || say "together: $blocks data blocks, expected 2 (one per metric)"
+grep -q "array metrics\[1\]" "$tmp/together/sweep.gp" 2>/dev/null ||
+	say "together: not one panel"
+grep -q "array units\[1\] = \['[nµm]*s'\]" "$tmp/together/sweep.gp" 2>/dev/null ||
+	say "together: the panel has no time unit"
+
+{ base; echo "plot: {metrics: [wait_p99, overhead_ratio]}"; } > "$tmp/cmp.yaml"
+"$BPFSIM" run "$tmp/cmp.yaml" -o "$tmp/cmp" >/dev/null 2>&1 || say "compare: run failed"
+grep -q "^# metrics: wait_p99" "$tmp/cmp/compare.dat" 2>/dev/null ||
+	grep -q "wait_p99" "$tmp/cmp/compare.gp" 2>/dev/null ||
+	say "compare: the chosen metrics are not drawn"
+
+{ base; echo "precision: {metric: runqslower.overhead_ratio, relative_halfwidth: 0.5, max_reps: 3}"; } \
+	> "$tmp/prec.yaml"
+"$BPFSIM" run "$tmp/prec.yaml" -o "$tmp/prec" --no-plots >/dev/null 2>&1 ||
+	say "precision on a tool's metric refused"
+
+bad() {   # bad <plot line> <expected message part>
+	{ base; echo "$1"; } > "$tmp/bad.yaml"
+	out=$("$BPFSIM" run "$tmp/bad.yaml" -o "$tmp/bad-out" 2>&1)
+	rc=$?
+	[ $rc -eq 2 ] || say "'$1': exit $rc, not 2"
+	[ -e "$tmp/bad-out" ] && say "'$1': left an output folder"
+	case $out in *"bad.yaml:5:"*"$2"*) ;; *) say "'$1': got: $out" ;; esac
+}
+bad "plot: {metrics: [wiat_p99]}" "unknown metric 'wiat_p99' (did you mean 'wait_p99'?)"
+bad "plot: {metrics: [a, b, c, d, e, f, g]}" "at most 6 panels"
+bad "plot: {metrics: [wait_p99, overhead_ratio], together: true}" "'together' draws metrics of one unit"
+bad "plot: {metric: [wait_p99]}" "unknown key 'metric'"
+
+[ $fail -eq 0 ] && echo "ok: plot.metrics chooses and orders the panels, together overlays one unit, bad choices refused"
+exit $fail
