@@ -133,15 +133,25 @@ static int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		helps[p] = plot_metric_help(c->model, names[p]);
 		fprintf(o.f, "%s# %s (%s)\n", p ? "\n\n" : "", x->metric[m],
 			u[p].label);
+		/* Every mean >= 0 (a time, a count, a share): the bar stops
+		 * at 0 rather than claim a negative value is plausible. */
+		int nonneg = 1;
+		for (size_t s = 0; s < x->ns; s++)
+			if (x->row[m][s] >= 0 &&
+			    plot_csv_num(&t, (size_t)x->row[m][s], x->cmean) < 0)
+				nonneg = 0;
 		for (size_t s = 0; s < x->ns; s++) {
 			size_t r = (size_t)x->row[m][s];
 			fprintf(o.f, "%zu ", s);
 			plot_data_string(o.f, x->strat[s]);
 			for (int col = 0; col < 3; col++) {
 				int cc = col == 0 ? x->cmean : col == 1 ? x->clo : x->chi;
+				double val = x->row[m][s] < 0 ? NAN
+					     : plot_csv_num(&t, r, cc);
+				if (col == 1 && nonneg && val < 0)
+					val = 0;
 				fputc(' ', o.f);
-				plot_data_num(o.f, x->row[m][s] < 0 ? NAN
-					      : plot_csv_num(&t, r, cc) * u[p].scale);
+				plot_data_num(o.f, val * u[p].scale);
 			}
 			fputc('\n', o.f);
 		}

@@ -217,10 +217,15 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	struct plot_unit u[NPANELS];
 	const char *units[NPANELS], *names[NPANELS], *helps[NPANELS];
 	double ylog[NPANELS];
+	int nonneg[NPANELS];   /* every mean >= 0: a CI band stops at 0 */
 	for (size_t p = 0; p < np; p++) {
 		int cm = s->cmean[pick[p]];
 		double big = 0, lo = INFINITY, hi = 0;
 		int positive = 1;
+		nonneg[p] = 1;
+		for (size_t r = 0; r < t.nrows; r++)
+			if (plot_csv_num(&t, r, cm) < 0)
+				nonneg[p] = 0;
 		for (size_t r = 0; r < t.nrows; r++)
 			for (int d = 0; d < 3; d++) {
 				double val = plot_csv_num(&t, r, cm + d);
@@ -297,9 +302,12 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			plot_data_num(o.f, s->x[r] * xu.scale);
 			for (size_t p = p0; p < p0 + ncols; p++)
 				for (int d = 0; d < 3; d++) {
+					double val = plot_csv_num(&t, r,
+						      s->cmean[pick[p]] + d);
+					if (d == 1 && nonneg[p] && val < 0)
+						val = 0;
 					fputc(' ', o.f);
-					plot_data_num(o.f, plot_csv_num(&t, r,
-						      s->cmean[pick[p]] + d) * u[p].scale);
+					plot_data_num(o.f, val * u[p].scale);
 				}
 			fputc('\n', o.f);
 		}

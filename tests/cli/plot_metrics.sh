@@ -8,6 +8,7 @@
 #  - `together` draws them as the lines of one panel (a data block per
 #    metric, both in the first metric's unit);
 #  - the compare figure takes the same choice;
+#  - no CI band of a non-negative metric goes below zero;
 #  - an unknown metric (with the nearest name), more than 6 panels and
 #    `together` over different units are refused, positioned, exit 2,
 #    no output folder;
@@ -43,6 +44,26 @@ grep -q "^# metrics: runqslower.handle_sched_switch.ns_per_run ([nµm]*s) wait_p
 	say "panels: sweep.dat does not carry the chosen metrics in order: $(sed -n 2p "$tmp/panels/sweep.dat" 2>/dev/null)"
 grep -q "array metrics\[2\]" "$tmp/panels/sweep.gp" 2>/dev/null ||
 	say "panels: the sweep figure does not have 2 panels"
+
+# Non-negative metrics: no band below zero.  Two replications of the
+# overloaded 4-CPU point give a wait CI whose low end is negative in
+# points.csv (checked, so that this cannot pass by luck).
+cat > "$tmp/neg.yaml" <<EOT
+include: $PWD/scenarios/runqslower.yaml
+duration: 100ms
+warmup: 20ms
+replications: 2
+compare: [hash]
+plot: {metrics: [wait_mean, wait_p99]}
+sweep: {cpus: [4, 8]}
+EOT
+"$BPFSIM" sweep "$tmp/neg.yaml" -o "$tmp/neg" >/dev/null 2>&1 || say "neg: sweep did not run"
+raw=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "wait_mean_ci_low") c = i; next }
+	$c + 0 < 0 { n++ } END { print n + 0 }' "$tmp/neg/points.csv" 2>/dev/null)
+[ "${raw:-0}" -gt 0 ] || say "neg: no negative CI low end in points.csv to clamp (test premise)"
+neg=$(grep -v '^#' "$tmp/neg/sweep.dat" 2>/dev/null |
+	awk 'NF { for (i = 2; i <= NF; i++) if ($i + 0 < 0) n++ } END { print n + 0 }')
+[ "$neg" = 0 ] || say "neg: $neg negative CI bounds of non-negative metrics in sweep.dat"
 
 { base; cat <<EOT
 plot:
