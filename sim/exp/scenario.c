@@ -645,13 +645,15 @@ struct scenario *scenario_load(const struct scenario_env *env,
 	if (!t)
 		goto fail;
 	int left = SCENARIO_MAX_INCLUDES;
-	if (load_includes(t, path, 0, &left, e))
+	/* Nested includes before --set (so `tools.0.x=...` reaches an
+	 * included tool) and again after (`--set 'tools=[{include: F}]'`). */
+	if (load_includes(t, path, 0, &left, e) ||
+	    load_nested_includes(t, ytree_root(t), 0, &left, e))
 		goto fail;
 	for (size_t i = 0; i < nsets; i++)
 		if (ytree_set_path(t, sets[i], e))
 			goto fail;
-	/* After --set, so `--set 'tools=[{include: F}]'` expands too. */
-	if (load_nested_includes(t, ytree_root(t), 0, &left, e))
+	if (nsets && load_nested_includes(t, ytree_root(t), 0, &left, e))
 		goto fail;
 	/* E.g. `calibration: FILE` and {from: calibration.X} values. */
 	if (env->resolve && env->resolve(t, e))
