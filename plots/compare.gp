@@ -13,6 +13,7 @@
 #   units       array of the metrics' display units ("ms", "%", "count", ...)
 #   helps       array of one-line descriptions (second line of panel titles)
 #   strategies  array of strategy names (row order within a block)
+#   colour      array: each strategy's linetype (its fixed colour)
 #   title       figure title
 #   fmt, out    'png' (pngcairo, default) or 'svg'; output file
 
@@ -60,7 +61,7 @@ set multiplot layout nrows,ncols title title font ',14' \
 do for [m=1:nmet] {
 	set title metrics[m] . (strlen(helps[m]) ? "\n" . helps[m] : '') font ',12'
 	set ylabel units[m]
-	plot data index (m-1) using 1:3:($1+1):xtic(2) with boxes lc variable, \
+	plot data index (m-1) using 1:3:(colour[int($1)+1]):xtic(2) with boxes lc variable, \
 	     '' index (m-1) using 1:4:(0):($5-$4) with vectors heads \
 		size screen 0.012,90 lc rgb '#222222' lw 1.5, \
 	     '' index (m-1) using 1:5:(sprintf('%.4g', $3)) with labels \

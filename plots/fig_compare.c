@@ -97,6 +97,9 @@ static int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 				       pick, NPANELS);
 	if (np == 0 || x->ns == 0)
 		goto out;
+	double colour[MAX_STRAT];   /* before "value" becomes a label */
+	for (size_t k = 0; k < x->ns; k++)
+		colour[k] = plot_strategy_colour(x->strat[k], k);
 	/* "value" labels the one strategy of a model without strategies. */
 	if (x->ns == 1 && !strcmp(x->strat[0], "value"))
 		x->strat[0] = c->scenario[0] ? c->scenario : "mean";
@@ -168,6 +171,7 @@ static int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	plot_var_strs(v, "units", units, np);
 	plot_var_strs(v, "helps", helps, np);
 	plot_var_strs(v, "strategies", x->strat, x->ns);
+	plot_var_nums(v, "colour", colour, x->ns);
 	rc = 1;
 out:
 	out_abort(&o);

@@ -47,6 +47,17 @@ static int usable(void *ctx, size_t m, int key)
 	return sp.finite && (key || sp.differ);
 }
 
+/* sweep.gp's marker code of a regime name (regime_names). */
+static int regime_code(const char *name)
+{
+	static const char *const names[] = { "stable", "converging",
+					     "oscillating", "exploding" };
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(name, names[i]))
+			return i + 1;
+	return 0;
+}
+
 static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		      struct err *e)
 {
@@ -180,14 +191,14 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		if (ci == ncombo && ncombo < MAX_SERIES)
 			snprintf(combos[ncombo++], sizeof(combos[0]), "%s", combo);
 		for (k = 0; k < nser; k++)
-			if (colour[k] == (double)si + 1 && dash[k] == (double)ci + 1)
+			if (!strcmp(sstrat[k], st) && dash[k] == (double)ci + 1)
 				break;
 		if (k == nser) {
 			if (nser == MAX_SERIES || si == MAX_SERIES || ci == MAX_SERIES) {
 				s->ser[r] = SIZE_MAX;   /* too many: not drawn */
 				continue;
 			}
-			colour[nser] = (double)si + 1;
+			colour[nser] = plot_strategy_colour(st, si);
 			dash[nser] = (double)ci + 1;
 			sstrat[nser++] = st;
 		}
@@ -277,8 +288,12 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	rc = -1;
 	if (out_open(&o, c->dir, "sweep.dat", e))
 		goto out;
+	/* The point's regime as a code for its marker (sweep.gp). */
+	int creg = plot_csv_col(&t, OUTDIR_COL_REGIME);
 	fputs("# sweep: x, then mean ci_low ci_high of each metric "
-	      "(display units); one block per series\n# metrics:", o.f);
+	      "(display units), then the regime (0 unknown, 1 stable, "
+	      "2 converging, 3 oscillating, 4 exploding); one block per "
+	      "series\n# metrics:", o.f);
 	for (size_t p = 0; p < np; p++)
 		fprintf(o.f, " %s (%s)", names[p], units[p]);
 	fputc('\n', o.f);
@@ -309,7 +324,8 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 					fputc(' ', o.f);
 					plot_data_num(o.f, val * u[p].scale);
 				}
-			fputc('\n', o.f);
+			fprintf(o.f, " %d\n", regime_code(creg < 0 ? "" :
+					  plot_csv_str(&t, r, creg)));
 		}
 	}
 	if (out_commit(&o, e))
@@ -361,6 +377,10 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		plot_var_nums(v, "colour", colour, nser);
 		plot_var_nums(v, "dash", dash, nser);
 	}
+	double hasreg[5] = { 0 };
+	for (size_t r = 0; r < t.nrows; r++)
+		hasreg[regime_code(creg < 0 ? "" : plot_csv_str(&t, r, creg))] = 1;
+	plot_var_nums(v, "hasreg", hasreg, 5);
 	plot_var_str(v, "xlabel", xlabel);
 	plot_var_num(v, "xlog", xlog);
 	/* x range: the values plus a margin; tics at the values when few. */

@@ -120,6 +120,10 @@ static int fig_timeline_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		 c->scenario, c->scenario[0] ? ": " : "");
 	plot_var_str(v, "title", title);
 	plot_var_strs(v, "strategies", strat, ns);
+	double colour[MAX_STRAT];
+	for (size_t k = 0; k < ns; k++)
+		colour[k] = plot_strategy_colour(strat[k], k);
+	plot_var_nums(v, "colour", colour, ns);
 	plot_var_num(v, "window_ms", window * 1e-6);
 	plot_var_str(v, "tunit", secs ? "s" : "ms");
 	double peak, cap = axis_cap(pay, n, &peak);

@@ -172,6 +172,13 @@ struct plot_spread {
 };
 void plot_spread_add(struct plot_spread *s, double v);
 
+/* A strategy's colour (linetype 1..8 of the figures' Okabe-Ito palette),
+ * the same in every figure whatever the order of `compare`: hash 1 (blue),
+ * task_storage 2 (vermillion), lru_hash 3 (green); a model without
+ * strategies ("value") 1; any other name 4 + its place in the folder
+ * (order, from 0), cycling over 4..8. */
+double plot_strategy_colour(const char *name, size_t order);
+
 /* The model's unit of metric `name` ("" if model or metric unknown). */
 const char *plot_metric_unit(const struct model *m, const char *name);
 /* Its one-line description for a panel title: "" when unknown or longer

@@ -487,6 +487,17 @@ size_t plot_chosen_metrics(const struct plot_ctx *c, const char *const *names,
 	return k;
 }
 
+double plot_strategy_colour(const char *name, size_t order)
+{
+	static const char *const fixed[] = { "hash", "task_storage", "lru_hash" };
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (!strcmp(name, fixed[i]))
+			return (double)i + 1;
+	if (!strcmp(name, "value"))
+		return 1;
+	return 4 + (double)(order % 5);
+}
+
 const char *plot_metric_unit(const struct model *m, const char *name)
 {
 	const struct model_metric *mm = model_metric_find(m, name);

@@ -9,7 +9,9 @@
 #
 # Parameters (bpfsim writes them at the top of the copy in the output folder):
 #   data        data file: one block per series (gnuplot `index`), rows
-#               x  then mean ci_low ci_high for each metric (display units)
+#               x  then mean ci_low ci_high for each metric (display units),
+#               then the point's regime code (0 unknown, 1 stable,
+#               2 converging, 3 oscillating, 4 exploding)
 #   metrics     array of metric names (column groups, in order)
 #   units       array of their display units
 #   helps       array of one-line descriptions (second line of panel titles)
@@ -25,6 +27,9 @@
 #   nxnames     number of x tic labels: 0 when the values are numbers, else
 #               the number of values (x is then 0, 1, ...), named by
 #   xnames      array of x tic labels (only when nxnames > 0)
+#   hasreg      array[5]: 1 where some point's regime is unknown, stable,
+#               converging, oscillating, exploding (its marker: open
+#               circle, disc, triangle, diamond, cross)
 #   title       figure title
 #   fmt, out    'png' (pngcairo, default) or 'svg'; output file
 
@@ -76,6 +81,14 @@ set key top left opaque box lc rgb '#bbbbbb' font ',10'
 # so that a single row keeps its x label.
 bm = 75.0 / height
 tm = 1 - 95.0 / height
+# The regime of each point (last column) as its marker; the key names
+# those present when there is more than one.
+rc = 2 + 3 * nmet
+rpt(r) = r == 1 ? 7 : r == 2 ? 9 : r == 3 ? 13 : r == 4 ? 2 : 6
+array rname[5] = ['regime unknown', 'stable', 'converging', 'oscillating', 'exploding']
+nregkinds = 0
+do for [k=1:5] { nregkinds = nregkinds + (hasreg[k] ? 1 : 0) }
+
 set multiplot layout nrows,ncols title title font ',14' \
 	margins 0.07,0.98,bm,tm spacing 0.08,0.16
 do for [m=1:nmet] {
@@ -89,10 +102,14 @@ do for [m=1:nmet] {
 		unset logscale y
 		set autoscale y
 	}
-	if (m > 1 || nser == 1) { unset key }
+	if (m > 1 || (nser == 1 && nregkinds < 2)) { unset key }
 	plot for [i=1:nser] data index (i-1) using 1:(column(c+1)):(column(c+2)) \
 		with filledcurves lc colour[i] fs transparent solid 0.18 noborder notitle, \
 	     for [i=1:nser] data index (i-1) using 1:(column(c)) \
-		with linespoints lc colour[i] dt dash[i] pt 7 ps 0.7 title series[i]
+		with lines lc colour[i] dt dash[i] title (nser > 1 ? series[i] : ''), \
+	     for [i=1:nser] data index (i-1) using 1:(column(c)):(rpt(column(rc))) \
+		with points lc colour[i] pt variable ps 0.9 notitle, \
+	     for [k=1:5] NaN with points lc rgb '#444444' pt rpt(k - 1) ps 0.9 \
+		title ((nregkinds > 1 && hasreg[k]) ? rname[k] : '')
 }
 unset multiplot

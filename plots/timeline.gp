@@ -11,6 +11,7 @@
 #   data           data file: one block per strategy (gnuplot `index`), rows
 #                  time payload_ms bpf_ms (time: window midpoint, in tunit)
 #   strategies     array of strategy names, in block order
+#   colour         array: each strategy's linetype (its fixed colour)
 #   title          figure title
 #   window_ms      window width in ms
 #   tunit          unit of the time column: 'ms' (or 's' for long runs)
@@ -62,7 +63,7 @@ set ylabel 'payload CPU time (ms)'
 unset xlabel
 set format x '%g'
 if (payload_cap > 0) { set yrange [0:payload_cap] } else { set yrange [0:*] }
-plot for [i=1:nstrat] data index (i-1) using 1:2 with lines lt i \
+plot for [i=1:nstrat] data index (i-1) using 1:2 with lines lt colour[i] \
 	title strategies[i]
 
 # Bottom: BPF bookkeeping.
@@ -71,7 +72,7 @@ set title sprintf('BPF bookkeeping: CPU time per %s window in BPF programs (all 
 set ylabel 'BPF CPU time (ms)'
 set xlabel sprintf('simulated time (%s)', tunit)
 if (bpf_cap > 0) { set yrange [0:bpf_cap] } else { set yrange [0:*] }
-plot for [i=1:nstrat] data index (i-1) using 1:3 with lines lt i \
+plot for [i=1:nstrat] data index (i-1) using 1:3 with lines lt colour[i] \
 	title strategies[i]
 
 unset multiplot

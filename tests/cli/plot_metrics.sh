@@ -1,6 +1,7 @@
 #!/bin/sh
-# plot_metrics.sh - a scenario's own choice of figure panels
-# (`plot: {metrics: [...], together: BOOL}`).
+# plot_metrics.sh - what the compare and sweep figures show: a scenario's
+# own choice of panels (`plot: {metrics: [...], together: BOOL}`), the
+# regimes marked on sweeps, a fixed colour per strategy.
 #
 # Pins:
 #  - the chosen metrics are the sweep figure's panels, in order, and a
@@ -9,6 +10,9 @@
 #    metric, both in the first metric's unit);
 #  - the compare figure takes the same choice;
 #  - no CI band of a non-negative metric goes below zero;
+#  - each sweep row carries its point's regime (the marker), as points.csv;
+#  - hash and task_storage keep their colours in compare, timeline and
+#    sweep whatever the order of `compare`;
 #  - an unknown metric (with the nearest name), more than 6 panels and
 #    `together` over different units are refused, positioned, exit 2,
 #    no output folder;
@@ -65,6 +69,29 @@ neg=$(grep -v '^#' "$tmp/neg/sweep.dat" 2>/dev/null |
 	awk 'NF { for (i = 2; i <= NF; i++) if ($i + 0 < 0) n++ } END { print n + 0 }')
 [ "$neg" = 0 ] || say "neg: $neg negative CI bounds of non-negative metrics in sweep.dat"
 
+# Regimes on sweeps: each row ends with its point's regime code, the
+# same as points.csv says; the figure knows which regimes are present.
+want=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "regime") c = i; next }
+	{ n = split("stable converging oscillating exploding", k, " "); v = 0
+	  for (j = 1; j <= n; j++) if ($c == k[j]) v = j; print v }' "$tmp/neg/points.csv" 2>/dev/null | sort | tr '\n' ' ')
+got=$(grep -v '^#' "$tmp/neg/sweep.dat" 2>/dev/null | awk 'NF { print $NF }' | sort | tr '\n' ' ')
+[ -n "$want" ] && [ "$want" = "$got" ] ||
+	say "regimes: sweep.dat codes '$got', points.csv '$want'"
+grep -q 'array hasreg\[5\]' "$tmp/neg/sweep.gp" 2>/dev/null ||
+	say "regimes: the sweep figure is not told which regimes are present"
+
+# Fixed colours: a strategy keeps its colour whatever the order compared.
+"$BPFSIM" compare scenarios/runqslower.yaml --set duration=30ms --set warmup=5ms \
+	--set replications=2 --set 'compare=[task_storage,hash]' -o "$tmp/rev" \
+	>/dev/null 2>&1 || say "colours: compare failed"
+for f in compare timeline; do
+	grep -q 'array colour\[2\] = \[2, 1\]' "$tmp/rev/$f.gp" 2>/dev/null ||
+		say "colours: $f.gp does not give task_storage 2 and hash 1"
+done
+grep -q 'array colour\[2\] = \[1, 2\]' "$tmp/neg/sweep.gp" 2>/dev/null ||
+	grep -q 'array colour\[1\] = \[1\]' "$tmp/neg/sweep.gp" 2>/dev/null ||
+	say "colours: the sweep's hash is not colour 1"
+
 { base; cat <<EOT
 plot:
   metrics: [runqslower.handle_sched_switch.ns_per_run, runqslower.handle_sched_wakeup.ns_per_run]
@@ -105,5 +132,5 @@ bad "plot: {metrics: [a, b, c, d, e, f, g]}" "at most 6 panels"
 bad "plot: {metrics: [wait_p99, overhead_ratio], together: true}" "'together' draws metrics of one unit"
 bad "plot: {metric: [wait_p99]}" "unknown key 'metric'"
 
-[ $fail -eq 0 ] && echo "ok: plot.metrics chooses and orders the panels, together overlays one unit, bad choices refused"
+[ $fail -eq 0 ] && echo "ok: plot.metrics chooses and orders the panels, together overlays one unit, bad choices refused; CIs stop at 0, regimes marked, strategy colours fixed"
 exit $fail
