@@ -30,7 +30,7 @@
 #   zymin, zymax    arrays per panel: the zoom's y range (NaN: autoscale)
 #   nzt, ztv, ztl   the zoom's x tics
 #   title, subtitle  figure title and its second line
-#   fmt, out    'png' (pngcairo, default) or 'svg'; output file
+#   fmt, out    'png' (pngcairo, default), 'svg' or 'pdf' (pdfcairo); output file
 
 if (!exists("fmt")) fmt = 'png'
 if (!exists("out")) out = 'capacity.' . fmt
@@ -45,7 +45,12 @@ H = top0 + np * rowh + keyh
 if (fmt eq 'svg') {
 	set terminal svg size W,H dynamic font 'Sans,12' background rgb 'white'
 } else {
-	set terminal pngcairo size W,H font 'Sans,11' background rgb 'white'
+	if (fmt eq 'pdf') {
+		# 100 pixels to the inch: the same page as the PNG, vector text.
+		set terminal pdfcairo size (W) / 100.0, (H) / 100.0 font 'Sans,8' background rgb 'white'
+	} else {
+		set terminal pngcairo size W,H font 'Sans,11' background rgb 'white'
+	}
 }
 set output out
 set termoption noenhanced

@@ -15,7 +15,7 @@
 #   strategies  array of strategy names (row order within a block)
 #   colour      array: each strategy's linetype (its fixed colour)
 #   title       figure title
-#   fmt, out    'png' (pngcairo, default) or 'svg'; output file
+#   fmt, out    'png' (pngcairo, default), 'svg' or 'pdf' (pdfcairo); output file
 
 if (!exists("fmt")) fmt = 'png'
 if (!exists("out")) out = 'compare.' . fmt
@@ -27,7 +27,12 @@ height = 130 + 300 * nrows
 if (fmt eq 'svg') {
 	set terminal svg size 1200,height dynamic font 'Sans,12' background rgb 'white'
 } else {
-	set terminal pngcairo size 1200,height font 'Sans,11' background rgb 'white'
+	if (fmt eq 'pdf') {
+		# 100 pixels to the inch: the same page as the PNG, vector text.
+		set terminal pdfcairo size (1200) / 100.0, (height) / 100.0 font 'Sans,8' background rgb 'white'
+	} else {
+		set terminal pngcairo size 1200,height font 'Sans,11' background rgb 'white'
+	}
 }
 set output out
 set termoption noenhanced

@@ -31,7 +31,7 @@
 #               converging, oscillating, exploding (its marker: open
 #               circle, disc, triangle, diamond, cross)
 #   title       figure title
-#   fmt, out    'png' (pngcairo, default) or 'svg'; output file
+#   fmt, out    'png' (pngcairo, default), 'svg' or 'pdf' (pdfcairo); output file
 
 if (!exists("fmt")) fmt = 'png'
 if (!exists("out")) out = 'sweep.' . fmt
@@ -43,7 +43,12 @@ height = 150 + 320 * nrows
 if (fmt eq 'svg') {
 	set terminal svg size 1250,height dynamic font 'Sans,12' background rgb 'white'
 } else {
-	set terminal pngcairo size 1250,height font 'Sans,11' background rgb 'white'
+	if (fmt eq 'pdf') {
+		# 100 pixels to the inch: the same page as the PNG, vector text.
+		set terminal pdfcairo size (1250) / 100.0, (height) / 100.0 font 'Sans,8' background rgb 'white'
+	} else {
+		set terminal pngcairo size 1250,height font 'Sans,11' background rgb 'white'
+	}
 }
 set output out
 set termoption noenhanced

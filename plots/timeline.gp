@@ -18,7 +18,7 @@
 #   payload_cap    top of the payload axis in ms (0 = autoscale)
 #   payload_peak   largest payload value in ms (named when above the cap)
 #   bpf_cap, bpf_peak   the same for the BPF panel
-#   fmt            'png' (pngcairo, default) or 'svg'
+#   fmt            'png' (pngcairo, default), 'svg' or 'pdf' (pdfcairo)
 #   out            output file (default timeline.png / timeline.svg)
 
 if (!exists("fmt")) fmt = 'png'
@@ -26,7 +26,12 @@ if (!exists("out")) out = 'timeline.' . fmt
 if (fmt eq 'svg') {
 	set terminal svg size 1100,720 dynamic font 'Sans,12' background rgb 'white'
 } else {
-	set terminal pngcairo size 1100,720 font 'Sans,11' background rgb 'white'
+	if (fmt eq 'pdf') {
+		# 100 pixels to the inch: the same page as the PNG, vector text.
+		set terminal pdfcairo size (1100) / 100.0, (720) / 100.0 font 'Sans,8' background rgb 'white'
+	} else {
+		set terminal pngcairo size 1100,720 font 'Sans,11' background rgb 'white'
+	}
 }
 set output out
 set termoption noenhanced
