@@ -11,6 +11,7 @@
 #  - the compare figure takes the same choice;
 #  - no CI band of a non-negative metric goes below zero;
 #  - each sweep row carries its point's regime (the marker), as points.csv;
+#  - the timeline has a backlog panel (series.csv's backlog_avg);
 #  - hash and task_storage keep their colours in compare, timeline and
 #    sweep whatever the order of `compare`;
 #  - an unknown metric (with the nearest name), more than 6 panels and
@@ -88,6 +89,11 @@ for f in compare timeline; do
 	grep -q 'array colour\[2\] = \[2, 1\]' "$tmp/rev/$f.gp" 2>/dev/null ||
 		say "colours: $f.gp does not give task_storage 2 and hash 1"
 done
+# The timeline's backlog panel: a fourth column, the series' backlog_avg.
+grep -q '^if (!exists("backlog")) backlog = 1' "$tmp/rev/timeline.gp" 2>/dev/null ||
+	say "timeline: no backlog panel"
+cols=$(grep -v '^#' "$tmp/rev/timeline.dat" 2>/dev/null | awk 'NF { print NF; exit }')
+[ "$cols" = 4 ] || say "timeline.dat: $cols columns, expected 4 (time payload bpf backlog)"
 grep -q 'array colour\[2\] = \[1, 2\]' "$tmp/neg/sweep.gp" 2>/dev/null ||
 	grep -q 'array colour\[1\] = \[1\]' "$tmp/neg/sweep.gp" 2>/dev/null ||
 	say "colours: the sweep's hash is not colour 1"
