@@ -1,4 +1,6 @@
-/* fig_sweep.c - key metrics vs the swept parameter (plots/sweep.gp).
+/* fig_sweep.c - key metrics vs the swept parameter (plots/sweep.gp), and
+ * their paired differences between strategies (figure "paired", the same
+ * script, from differences.csv).
  *
  * Applies to sweep folders whose points.csv has at least one axis: columns
  * point, AXIS..., strategy, replications, done, capped, failed, then
@@ -58,8 +60,17 @@ static int regime_code(const char *name)
 	return 0;
 }
 
-static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
-		      struct err *e)
+/* The two figures drawn from a sweep: the means per strategy (points.csv)
+ * and the paired differences of each strategy from the first
+ * (differences.csv, columns point, AXIS..., strategy, versus, pairs, then
+ * M_diff, M_ci_low, M_ci_high per metric). */
+struct sweep_mode {
+	const char *csv, *suffix, *dat;
+	int paired;
+};
+
+static int sweep_like(const struct plot_ctx *c, struct plot_vars *v,
+		      struct err *e, const struct sweep_mode *mode)
 {
 	struct plot_csv t;
 	struct out_file o = { 0 };
@@ -69,7 +80,7 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	/* A phase folder's grid is the phase figure's: as a sweep (x = the
 	 * first axis, one series per strategy and y value) it is a tangle. */
 	int rc = c->kind == PLOT_SWEEP && !plot_has_file(c, OUTDIR_PHASE_CSV)
-		 ? plot_csv_read(&t, c->dir, OUTDIR_POINTS_CSV, e) : 0;
+		 ? plot_csv_read(&t, c->dir, mode->csv, e) : 0;
 	if (rc != 1)
 		return rc;
 	rc = 0;
@@ -83,11 +94,11 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	s->naxes = (size_t)s->cstrat - 1;
 	for (size_t col = (size_t)s->cstrat + 1; col < t.ncols && s->nm < MAX_METRICS;
 	     col++) {
-		size_t len = strlen(t.cell[col]);
-		if (len > 5 && !strcmp(t.cell[col] + len - 5, "_mean") &&
+		size_t len = strlen(t.cell[col]), sl = strlen(mode->suffix);
+		if (len > sl && !strcmp(t.cell[col] + len - sl, mode->suffix) &&
 		    col + 2 < t.ncols) {
 			char *name = t.cell[col];
-			name[len - 5] = 0;   /* the header cell becomes the name */
+			name[len - sl] = 0;   /* the header cell becomes the name */
 			s->mname[s->nm] = name;
 			s->cmean[s->nm++] = (int)col;
 		}
@@ -172,6 +183,7 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	size_t nser = 0, nstrat = 0, ncombo = 0;
 	const char *strat_names[MAX_SERIES];
 	char combos[MAX_SERIES][512];
+	int cvs = mode->paired ? plot_csv_col(&t, "versus") : -1;
 	for (size_t r = 0; r < t.nrows; r++) {
 		const char *st = plot_csv_str(&t, r, s->cstrat);
 		char combo[512] = "";
@@ -209,9 +221,16 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		/* "value" is the strategy label of a model without strategies. */
 		int show_strat = nstrat > 1 || strcmp(sstrat[k], "value") != 0;
 		char buf[600];
-		snprintf(buf, sizeof(buf), "%s%s%s", show_strat ? sstrat[k] : "",
-			 show_strat && combo[0] ? ", " : "",
-			 combo[0] || show_strat ? combo : "mean");
+		if (mode->paired) {
+			/* The row's `versus`: the first strategy (one per file). */
+			const char *vs = plot_csv_str(&t, 0, cvs);
+			snprintf(buf, sizeof(buf), "%s - %s%s%s", sstrat[k], vs,
+				 combo[0] ? ", " : "", combo);
+		} else
+			snprintf(buf, sizeof(buf), "%s%s%s",
+				 show_strat ? sstrat[k] : "",
+				 show_strat && combo[0] ? ", " : "",
+				 combo[0] || show_strat ? combo : "mean");
 		if (!(labels[k] = strdup(buf)))
 			goto oom;
 	}
@@ -233,7 +252,7 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		int cm = s->cmean[pick[p]];
 		double big = 0, lo = INFINITY, hi = 0;
 		int positive = 1;
-		nonneg[p] = 1;
+		nonneg[p] = !mode->paired;   /* a difference's CI may cross 0 */
 		for (size_t r = 0; r < t.nrows; r++)
 			if (plot_csv_num(&t, r, cm) < 0)
 				nonneg[p] = 0;
@@ -286,14 +305,16 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	}
 
 	rc = -1;
-	if (out_open(&o, c->dir, "sweep.dat", e))
+	if (out_open(&o, c->dir, mode->dat, e))
 		goto out;
-	/* The point's regime as a code for its marker (sweep.gp). */
-	int creg = plot_csv_col(&t, OUTDIR_COL_REGIME);
-	fputs("# sweep: x, then mean ci_low ci_high of each metric "
-	      "(display units), then the regime (0 unknown, 1 stable, "
-	      "2 converging, 3 oscillating, 4 exploding); one block per "
-	      "series\n# metrics:", o.f);
+	/* The point's regime as a code for its marker (sweep.gp); a paired
+	 * difference has none of its own: -1, a plain disc. */
+	int creg = mode->paired ? -1 : plot_csv_col(&t, OUTDIR_COL_REGIME);
+	fprintf(o.f, "# %s: x, then %s ci_low ci_high of each metric "
+		"(display units), then the regime (-1 none, 0 unknown, "
+		"1 stable, 2 converging, 3 oscillating, 4 exploding); one "
+		"block per series\n# metrics:", mode->paired ? "paired" : "sweep",
+		mode->paired ? "difference" : "mean");
 	for (size_t p = 0; p < np; p++)
 		fprintf(o.f, " %s (%s)", names[p], units[p]);
 	fputc('\n', o.f);
@@ -324,8 +345,8 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 					fputc(' ', o.f);
 					plot_data_num(o.f, val * u[p].scale);
 				}
-			fprintf(o.f, " %d\n", regime_code(creg < 0 ? "" :
-					  plot_csv_str(&t, r, creg)));
+			fprintf(o.f, " %d\n", mode->paired ? -1 :
+				regime_code(creg < 0 ? "" : plot_csv_str(&t, r, creg)));
 		}
 	}
 	if (out_commit(&o, e))
@@ -341,7 +362,8 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	else
 		snprintf(xlabel, sizeof(xlabel), "%s%s", t.cell[1],
 			 xlog ? " (log scale)" : "");
-	int crep = plot_csv_col(&t, OUTDIR_COL_REPLICATIONS);
+	int crep = plot_csv_col(&t, mode->paired ? "pairs"
+						 : OUTDIR_COL_REPLICATIONS);
 	double rmin = INFINITY, rmax = 0;
 	for (size_t r = 0; r < t.nrows; r++) {
 		double n = plot_csv_num(&t, r, crep);
@@ -356,8 +378,16 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	else
 		snprintf(reps, sizeof(reps), "%.0f-%.0f replications per point",
 			 rmin, rmax);
-	snprintf(title, sizeof(title), "%s%ssweep of %s: mean and 95%% CI band, %s",
-		 c->scenario, c->scenario[0] ? ": " : "", t.cell[1], reps);
+	if (mode->paired)
+		snprintf(title, sizeof(title), "%s%ssweep of %s: paired "
+			 "difference (same seeds) and 95%% CI band, %s",
+			 c->scenario, c->scenario[0] ? ": " : "", t.cell[1],
+			 reps);
+	else
+		snprintf(title, sizeof(title), "%s%ssweep of %s: mean and "
+			 "95%% CI band, %s", c->scenario,
+			 c->scenario[0] ? ": " : "", t.cell[1], reps);
+	plot_var_num(v, "zero", mode->paired);
 	plot_var_str(v, "title", title);
 	if (together) {
 		const char *one[1] = { joined }, *nohelp[1] = { "" };
@@ -378,7 +408,7 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		plot_var_nums(v, "dash", dash, nser);
 	}
 	double hasreg[5] = { 0 };
-	for (size_t r = 0; r < t.nrows; r++)
+	for (size_t r = 0; r < t.nrows && !mode->paired; r++)
 		hasreg[regime_code(creg < 0 ? "" : plot_csv_str(&t, r, creg))] = 1;
 	plot_var_nums(v, "hasreg", hasreg, 5);
 	plot_var_str(v, "xlabel", xlabel);
@@ -418,4 +448,24 @@ out:
 	return rc;
 }
 
+static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
+			     struct err *e)
+{
+	static const struct sweep_mode m = { OUTDIR_POINTS_CSV, "_mean",
+					     "sweep.dat", 0 };
+	return sweep_like(c, v, e, &m);
+}
+
+/* The paired figure: drawn with sweep.gp, where differences.csv has rows
+ * (two or more strategies). */
+static int fig_paired_prepare(const struct plot_ctx *c, struct plot_vars *v,
+			      struct err *e)
+{
+	static const struct sweep_mode m = { OUTDIR_DIFFERENCES_CSV, "_diff",
+					     "paired.dat", 1 };
+	return sweep_like(c, v, e, &m);
+}
+
 PLOT_FIGURE(sweep, fig_sweep_prepare, 0);
+const struct plot_fig plot_fig_paired = { "paired", plot_gp_sweep,
+					  fig_paired_prepare, 0 };

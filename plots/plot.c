@@ -28,8 +28,9 @@
 
 /* The registry, in drawing order.  Adding a figure: its file
  * plots/fig_NAME.c (with PLOT_FIGURE, plot_fig.h), its script
- * plots/NAME.gp, and one X(NAME) here. */
-#define FIGURES(X) X(timeline) X(compare) X(sweep) X(validation) X(phase) \
+ * plots/NAME.gp, and one X(NAME) here (paired shares sweep.gp:
+ * fig_sweep.c). */
+#define FIGURES(X) X(timeline) X(compare) X(sweep) X(paired) X(validation) X(phase) \
 	X(portrait) X(capacity) X(calibration) X(validate)
 #define DECLARE(n) extern const struct plot_fig plot_fig_##n;
 FIGURES(DECLARE)

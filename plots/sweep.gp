@@ -1,4 +1,5 @@
-# sweep.gp - key metrics vs the swept parameter, with 95% CI bands.
+# sweep.gp - key metrics vs the swept parameter, with 95% CI bands; also
+# draws the paired-difference figure (paired.png: zero = 1).
 #
 # Small multiples, one panel per metric; in each, one line per series (a
 # strategy, and a value of every further sweep axis) through the means, and a
@@ -30,11 +31,13 @@
 #   hasreg      array[5]: 1 where some point's regime is unknown, stable,
 #               converging, oscillating, exploding (its marker: open
 #               circle, disc, triangle, diamond, cross)
+#   zero        1: the figure of paired differences (differences.csv):
+#               a dashed line at 0, markers without regimes
 #   title       figure title
 #   fmt, out    'png' (pngcairo, default), 'svg' or 'pdf' (pdfcairo); output file
 
 if (!exists("fmt")) fmt = 'png'
-if (!exists("out")) out = 'sweep.' . fmt
+if (!exists("out")) out = (exists("zero") && zero ? 'paired.' : 'sweep.') . fmt
 nmet = |metrics|
 nser = |series|
 ncols = (nmet <= 3) ? nmet : 3
@@ -89,7 +92,7 @@ tm = 1 - 95.0 / height
 # The regime of each point (last column) as its marker; the key names
 # those present when there is more than one.
 rc = 2 + 3 * nmet
-rpt(r) = r == 1 ? 7 : r == 2 ? 9 : r == 3 ? 13 : r == 4 ? 2 : 6
+rpt(r) = r == 1 ? 7 : r == 2 ? 9 : r == 3 ? 13 : r == 4 ? 2 : r == 0 ? 6 : 7
 array rname[5] = ['regime unknown', 'stable', 'converging', 'oscillating', 'exploding']
 nregkinds = 0
 do for [k=1:5] { nregkinds = nregkinds + (hasreg[k] ? 1 : 0) }
@@ -107,11 +110,14 @@ do for [m=1:nmet] {
 		unset logscale y
 		set autoscale y
 	}
-	if (m > 1 || (nser == 1 && nregkinds < 2)) { unset key }
+	if (m > 1 || (nser == 1 && nregkinds < 2 && !zero)) { unset key }
+	# A paired difference: the zero line is "no difference".
+	unset arrow
+	if (zero) { set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#444444' dt 2 lw 1 }
 	plot for [i=1:nser] data index (i-1) using 1:(column(c+1)):(column(c+2)) \
 		with filledcurves lc colour[i] fs transparent solid 0.18 noborder notitle, \
 	     for [i=1:nser] data index (i-1) using 1:(column(c)) \
-		with lines lc colour[i] dt dash[i] title (nser > 1 ? series[i] : ''), \
+		with lines lc colour[i] dt dash[i] title ((nser > 1 || zero) ? series[i] : ''), \
 	     for [i=1:nser] data index (i-1) using 1:(column(c)):(rpt(column(rc))) \
 		with points lc colour[i] pt variable ps 0.9 notitle, \
 	     for [k=1:5] NaN with points lc rgb '#444444' pt rpt(k - 1) ps 0.9 \

@@ -11,6 +11,8 @@
 #  - the compare figure takes the same choice;
 #  - no CI band of a non-negative metric goes below zero;
 #  - each sweep row carries its point's regime (the marker), as points.csv;
+#  - a sweep of two strategies gets the paired-difference figure (one row
+#    per row of differences.csv), a sweep of one does not;
 #  - the timeline has a backlog panel (series.csv's backlog_avg);
 #  - hash and task_storage keep their colours in compare, timeline and
 #    sweep whatever the order of `compare`;
@@ -58,7 +60,7 @@ include: $PWD/scenarios/runqslower.yaml
 duration: 100ms
 warmup: 20ms
 replications: 2
-compare: [hash]
+compare: [hash, task_storage]
 plot: {metrics: [wait_mean, wait_p99]}
 sweep: {cpus: [4, 8]}
 EOT
@@ -81,6 +83,18 @@ got=$(grep -v '^#' "$tmp/neg/sweep.dat" 2>/dev/null | awk 'NF { print $NF }' | s
 grep -q 'array hasreg\[5\]' "$tmp/neg/sweep.gp" 2>/dev/null ||
 	say "regimes: the sweep figure is not told which regimes are present"
 
+# Paired differences: with two strategies, paired.dat has a row per row
+# of differences.csv, labelled "task_storage - hash"; none with one.
+[ -s "$tmp/neg/paired.dat" ] || say "paired: no paired.dat for two strategies"
+grep -q '^# task_storage - hash$' "$tmp/neg/paired.dat" 2>/dev/null ||
+	say "paired: no 'task_storage - hash' series"
+rows=$(grep -v '^#' "$tmp/neg/paired.dat" 2>/dev/null | awk 'NF' | wc -l)
+want=$(($(wc -l < "$tmp/neg/differences.csv") - 1))
+[ "$rows" = "$want" ] || say "paired: $rows rows, differences.csv has $want"
+grep -q '^if (!exists("zero")) zero = 1' "$tmp/neg/paired.gp" 2>/dev/null ||
+	say "paired: its script does not draw the zero line"
+[ -e "$tmp/panels/paired.dat" ] && say "paired: drawn for a single strategy"
+
 # Fixed colours: a strategy keeps its colour whatever the order compared.
 "$BPFSIM" compare scenarios/runqslower.yaml --set duration=30ms --set warmup=5ms \
 	--set replications=2 --set 'compare=[task_storage,hash]' -o "$tmp/rev" \
@@ -95,8 +109,7 @@ grep -q '^if (!exists("backlog")) backlog = 1' "$tmp/rev/timeline.gp" 2>/dev/nul
 cols=$(grep -v '^#' "$tmp/rev/timeline.dat" 2>/dev/null | awk 'NF { print NF; exit }')
 [ "$cols" = 4 ] || say "timeline.dat: $cols columns, expected 4 (time payload bpf backlog)"
 grep -q 'array colour\[2\] = \[1, 2\]' "$tmp/neg/sweep.gp" 2>/dev/null ||
-	grep -q 'array colour\[1\] = \[1\]' "$tmp/neg/sweep.gp" 2>/dev/null ||
-	say "colours: the sweep's hash is not colour 1"
+	say "colours: the sweep's hash and task_storage are not colours 1 and 2"
 
 { base; cat <<EOT
 plot:
