@@ -14,6 +14,8 @@
 #   helps       array of one-line descriptions (second line of panel titles)
 #   strategies  array of strategy names (row order within a block)
 #   colour      array: each strategy's linetype (its fixed colour)
+#   pdiff       array: per metric, the paired difference of each strategy
+#               from the first with its CI ('' when there is one strategy)
 #   title       figure title
 #   fmt, out    'png' (pngcairo, default), 'svg' or 'pdf' (pdfcairo); output file
 
@@ -23,7 +25,9 @@ nmet = |metrics|
 nstrat = |strategies|
 ncols = (nmet <= 3) ? nmet : 3
 nrows = (nmet + ncols - 1) / ncols
-height = 130 + 300 * nrows
+# A line of paired differences under each panel title takes room.
+haspd = exists("pdiff") && nstrat > 1
+height = 130 + (haspd ? 340 : 300) * nrows
 if (fmt eq 'svg') {
 	set terminal svg size 1200,height dynamic font 'Sans,12' background rgb 'white'
 } else {
@@ -62,9 +66,11 @@ set format y '%g'
 unset key
 
 set multiplot layout nrows,ncols title title font ',14' \
-	margins 0.07,0.98,0.08,0.86 spacing 0.08,0.16
+	margins 0.07,0.98,0.08,(1 - (haspd ? 110.0 : 80.0) / height) \
+	spacing 0.08,(haspd ? 0.22 : 0.16)
 do for [m=1:nmet] {
-	set title metrics[m] . (strlen(helps[m]) ? "\n" . helps[m] : '') font ',12'
+	set title metrics[m] . (strlen(helps[m]) ? "\n" . helps[m] : '') . \
+		(haspd && strlen(pdiff[m]) ? "\n" . pdiff[m] : '') font (haspd ? ',11' : ',12')
 	set ylabel units[m]
 	plot data index (m-1) using 1:3:(colour[int($1)+1]):xtic(2) with boxes lc variable, \
 	     '' index (m-1) using 1:4:(0):($5-$4) with vectors heads \

@@ -13,6 +13,8 @@
 #  - each sweep row carries its point's regime (the marker), as points.csv;
 #  - a sweep of two strategies gets the paired-difference figure (one row
 #    per row of differences.csv), a sweep of one does not;
+#  - the compare figure states each panel's paired difference (the mean
+#    of replications.csv's per-replication differences);
 #  - the timeline has a backlog panel (series.csv's backlog_avg);
 #  - hash and task_storage keep their colours in compare, timeline and
 #    sweep whatever the order of `compare`;
@@ -103,6 +105,16 @@ for f in compare timeline; do
 	grep -q 'array colour\[2\] = \[2, 1\]' "$tmp/rev/$f.gp" 2>/dev/null ||
 		say "colours: $f.gp does not give task_storage 2 and hash 1"
 done
+# The compare figure's paired differences: hash - task_storage per panel,
+# the mean of the per-replication differences of replications.csv.
+exp=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "overhead_ratio") c = i
+		if ($i == "strategy") s = i; if ($i == "replication") r = i }; next }
+	{ v[$s, $r] = $c; reps[$r] = 1 }
+	END { for (k in reps) { d += v["hash", k] - v["task_storage", k]; n++ }
+	      printf "%+.3g", 100 * d / n }' "$tmp/rev/replications.csv" 2>/dev/null)
+grep -q "pdiff\[6\] = \['hash - task_storage: $exp % (" "$tmp/rev/compare.gp" 2>/dev/null ||
+	say "compare: no paired difference $exp % for overhead_ratio: $(grep pdiff "$tmp/rev/compare.gp" | head -1 | cut -c1-120)"
+
 # The timeline's backlog panel: a fourth column, the series' backlog_avg.
 grep -q '^if (!exists("backlog")) backlog = 1' "$tmp/rev/timeline.gp" 2>/dev/null ||
 	say "timeline: no backlog panel"
@@ -132,6 +144,8 @@ grep -q "array units\[1\] = \['[nµm]*s'\]" "$tmp/together/sweep.gp" 2>/dev/null
 grep -q "^# metrics: wait_p99" "$tmp/cmp/compare.dat" 2>/dev/null ||
 	grep -q "wait_p99" "$tmp/cmp/compare.gp" 2>/dev/null ||
 	say "compare: the chosen metrics are not drawn"
+grep -q "pdiff\[2\] = \['', ''\]" "$tmp/cmp/compare.gp" 2>/dev/null ||
+	say "compare: paired differences for a single strategy"
 
 { base; echo "precision: {metric: runqslower.overhead_ratio, relative_halfwidth: 0.5, max_reps: 3}"; } \
 	> "$tmp/prec.yaml"
