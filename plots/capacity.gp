@@ -93,8 +93,8 @@ do for [m=1:np] {
 	ylabel = units[m] eq '' ? names[m] : names[m] . ' (' . units[m] . ')'
 	# Left: the whole range.
 	eval panel(m - 1, 0)
-	set title names[m] . ': the whole search range' font ',12'
-	set ylabel ylabel
+	set title names[m] . ': the whole search range (log x)' font ',12'
+	set ylabel ylabel . (ylog[m] ? ', log scale' : '')
 	set logscale x
 	set xrange [xmin:xmax]
 	if (nxt > 0) {

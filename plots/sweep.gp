@@ -102,7 +102,7 @@ set multiplot layout nrows,ncols title title font ',14' \
 do for [m=1:nmet] {
 	c = 2 + 3 * (m - 1)
 	set title metrics[m] . (strlen(helps[m]) ? "\n" . helps[m] : '') font ',12'
-	set ylabel units[m]
+	set ylabel units[m] . (ylog[m] ? (strlen(units[m]) ? ', log scale' : 'log scale') : '')
 	if (ylog[m]) {
 		set logscale y
 		set autoscale yfix
