@@ -272,7 +272,7 @@ static int sweep_like(const struct plot_ctx *c, struct plot_vars *v,
 		units[p] = u[p].label;
 		names[p] = s->mname[pick[p]];
 		helps[p] = plot_metric_help(c->model, names[p]);
-		ylog[p] = positive && lo > 0 && hi / lo > 100;
+		ylog[p] = !mode->paired && positive && lo > 0 && hi / lo > 100;
 	}
 	/* Together: one panel, a line per metric and series, in the first
 	 * metric's display unit (the scenario checked they share one). */

@@ -109,6 +109,8 @@ do for [m=1:nmet] {
 	} else {
 		unset logscale y
 		set autoscale y
+		# A paired difference's axis always shows zero.
+		if (zero) { set yrange [*<0:0<*] }
 	}
 	if (m > 1 || (nser == 1 && nregkinds < 2 && !zero)) { unset key }
 	# A paired difference: the zero line is "no difference".
