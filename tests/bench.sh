@@ -44,6 +44,12 @@ for cpus in 8 64 256 1024; do
 			cpus, threads, w[1], c[1], "", w[2], c[2], "",
 			c[1] / c[2], m[1], m[2] }'
 done
+# 10^6 live threads on 1,024 CPUs (~1,000 per CPU): the memory target of
+# <= 256 bytes per live task at that size (events/s as above).
+echo "--- 10^6 live threads, 1,024 CPUs (tests/bench/fleet.yaml) ---"
+"$dir/bench_sim" tests/bench/fleet.yaml --set cpus=1024 \
+	--set workload.resident.tasks=1000000 --set pid_max=4194304 \
+	--set storage.hash.max_entries=1250000 --set duration=40ms
 echo "--- sweep scaling: 16 points x 2 strategies x 4 replications, --threads 1 vs 2 ---"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
