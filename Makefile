@@ -113,6 +113,21 @@ bpfsim: $(OBJ)/sim/cli/main.o $(OBJ)/libbpfsim.a $(BUILD)/bpfsim.flavour
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(filter-out %.flavour,$^) $(LDLIBS)
 
+# summary.json's provenance (sim/cli/provenance.h): the tree's
+# `git describe` (empty outside a git checkout: the release version
+# stands in) and the MPI flavour, compiled into provenance.c only.  The
+# stamp is rewritten when the description changes (a commit, an edit that
+# makes the tree dirty), so that one file is rebuilt and ./bpfsim relinked.
+GIT_DESCRIBE := $(shell git describe --tags --always --dirty 2>/dev/null)
+PROV_OBJS := $(OBJ)/sim/cli/provenance.o $(SAN)/sim/cli/provenance.o
+$(PROV_OBJS): ALL_CFLAGS += -DBPFSIM_DESCRIBE='"$(GIT_DESCRIBE)"' \
+	-DBPFSIM_MPI=$(if $(filter 1,$(MPI)),1,0)
+$(PROV_OBJS): $(BUILD)/describe.stamp
+$(BUILD)/describe.stamp: FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)echo '$(GIT_DESCRIBE) MPI=$(MPI)' | cmp -s - $@ || \
+		echo '$(GIT_DESCRIBE) MPI=$(MPI)' > $@
+
 # Which flavour (MPI or not) ./bpfsim was linked as: rewritten only when it
 # changes, so `make` after `make MPI=1` (or the reverse) relinks ./bpfsim.
 $(BUILD)/bpfsim.flavour: FORCE

@@ -416,13 +416,15 @@ static void write_csv(const struct cap_spec *c, const char *strategy,
  * template, range) and the objective's terms, with the capacity.csv column
  * (termI) of each metric term; what `bpfsim plot` reads for the threshold. */
 static void write_json(const struct cap_spec *c, const struct scenario *sc,
-		       const struct cap_result *res, FILE *f)
+		       const struct cap_result *res, const char *provenance,
+		       FILE *f)
 {
 	int complete = 1;
 	for (size_t s = 0; s < sc->nstrategies; s++)
 		complete &= !res[s].interrupted;
 	fputs("{\n  \"bpfsim\": ", f);
 	out_json_string(f, BPFSIM_VERSION);
+	report_json_head(f, provenance);
 	fputs(",\n  \"scenario\": ", f);
 	out_json_string(f, sc->name);
 	fputs(",\n  \"model\": ", f);
@@ -552,7 +554,7 @@ static int write_outputs(struct cap_exp *ce, const struct cap_result *res,
 	if (out_commit(&f, e) || exp_write_job_files(&ce->x, dir, 1, e) ||
 	    out_open(&f, dir, OUTDIR_CAPACITY_JSON, e))
 		return e->status;
-	write_json(ce->c, sc, res, f.f);
+	write_json(ce->c, sc, res, ce->x.provenance, f.f);
 	return out_commit(&f, e);
 }
 

@@ -9,6 +9,7 @@
 #include "plots/plot.h"
 #include "sim/cli/drive.h"
 #include "sim/cli/env.h"
+#include "sim/cli/provenance.h"
 #include "sim/exp/journal.h"
 #include "sim/exp/manifest.h"
 #include "sim/exp/mpi_runner.h"
@@ -79,14 +80,33 @@ static int remove_marker(const char *dir, const char *name, struct err *e)
 }
 
 /* DIR/scenario.resolved.yaml: what the folder runs, from its start (a
- * folder cut short by a crash still says it; merge reads it). */
-static int write_resolved(const struct experiment *x, const char *dir,
+ * folder cut short by a crash still says it; merge reads it).  Its bytes
+ * are hashed into x's provenance (provenance.h), which summary.json
+ * carries at the end. */
+static int write_resolved(struct experiment *x, const char *dir,
 			  struct err *e)
 {
 	struct out_file f;
-	if (out_open(&f, dir, OUTDIR_RESOLVED_YAML, e))
-		return e->status;
-	scenario_emit(x->base, f.f);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	scenario_emit(x->base, m);
+	if (fclose(m)) {
+		free(text);
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	}
+	free(x->provenance);
+	x->provenance = prov_json(text, len);
+	if (!x->provenance || out_open(&f, dir, OUTDIR_RESOLVED_YAML, e)) {
+		free(text);
+		return e->status ? e->status
+				 : err_set(e, ERR_RUNTIME, NULL, 0, 0,
+					   "out of memory");
+	}
+	fwrite(text, 1, len, f.f);
+	free(text);
 	return out_commit(&f, e);
 }
 

@@ -39,6 +39,7 @@ void exp_fini(struct experiment *x)
 		free(c->jobs);
 	}
 	free(x->cells);
+	free(x->provenance);
 	for (size_t p = 0; x->pts && p < x->np; p++) {
 		scenario_free(x->pts[p]);
 		free(x->settings[p]);
@@ -221,6 +222,7 @@ int exp_point_report(struct experiment *x, size_t p, struct report *rep)
 		return -1;
 	}
 	rep->owned_jobs = a;
+	rep->provenance = x->provenance;
 	return 0;
 }
 
