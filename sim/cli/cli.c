@@ -52,6 +52,10 @@ static const struct opt_spec specs[CLI_NOPTS] = {
 		"name>; sweep,\nphase, capacity: out/<name>-sweep|-phase|-capacity);"
 		"\nlocked while written (a second run into it exits 2),\n"
 		"manifest.json says what it holds, jobs.csv grows as\njobs finish" },
+	[CLI_FORCE] = { "force", 0, NULL, "write into an output folder that "
+		"holds another\nexperiment (its manifest.json differs), "
+		"removing\nthe files bpfsim wrote there first; without it,\n"
+		"such a folder is refused (exit 2)" },
 	[CLI_FORMAT] = { "format", 1, "F", "what to print: table (default; text "
 		"is the same), csv\nor json" },
 	[CLI_STRATEGIES] = { "strategies", 1, "LIST", "" },
@@ -205,6 +209,9 @@ static int parse_one(const struct cli_cmd *cmd, int i, char *arg,
 		return 0;
 	case CLI_NO_PLOTS:
 		o->no_plots = 1;
+		return 0;
+	case CLI_FORCE:
+		o->force = 1;
 		return 0;
 	case CLI_PLOT_FORMAT:
 		if (strcmp(arg, "png") && strcmp(arg, "svg") && strcmp(arg, "both")) {

@@ -20,7 +20,7 @@
 /* Every option the shared parser knows; a subcommand takes a subset
  * (struct cli_cmd.opts, a bit per option). */
 enum cli_opt {
-	CLI_REPS, CLI_SEED, CLI_THREADS, CLI_SET, CLI_OUT, CLI_FORMAT,
+	CLI_REPS, CLI_SEED, CLI_THREADS, CLI_SET, CLI_OUT, CLI_FORCE, CLI_FORMAT,
 	CLI_STRATEGIES, CLI_QUIET, CLI_NO_PLOTS, CLI_PLOT_FORMAT, CLI_SHARD,
 	CLI_RESUME, CLI_SWEEP, CLI_MANIFEST, CLI_PARAM, CLI_RANGE,
 	CLI_OBJECTIVE, CLI_PROBES, CLI_TOL, CLI_X, CLI_Y, CLI_ALPHA, CLI_NOPTS
@@ -29,6 +29,7 @@ enum cli_opt {
 /* What every subcommand that runs an experiment takes (drive.h). */
 #define CLI_EXPERIMENT_OPTS (CLI_OPT(CLI_REPS) | CLI_OPT(CLI_SEED) | \
 	CLI_OPT(CLI_THREADS) | CLI_OPT(CLI_SET) | CLI_OPT(CLI_OUT) | \
+	CLI_OPT(CLI_FORCE) | \
 	CLI_OPT(CLI_FORMAT) | CLI_OPT(CLI_QUIET) | CLI_OPT(CLI_NO_PLOTS) | \
 	CLI_OPT(CLI_PLOT_FORMAT) | CLI_OPT(CLI_SHARD) | CLI_OPT(CLI_RESUME))
 
@@ -71,6 +72,7 @@ struct cli_opts {
 	long long seed;         /* -1 = scenario's */
 	unsigned threads;       /* 0 = all cores */
 	const char *out;        /* NULL = out/<name> */
+	int force;              /* --force: clear an --out of another run */
 	const char *format;     /* table|csv|json ("text" reads as table) */
 	const char *strategies; /* compare */
 	int quiet;

@@ -705,7 +705,7 @@ static int capacity_main(const struct cli_opts *o, char **dirs, int ndirs,
 	cli_install_signals();
 	drive_dir(o, ce.x.base->name, "-capacity", dir, sizeof(dir));
 	if (first_probes(&ce, o, &e) ||
-	    drive_folder_open(&df, &ce.x, "capacity", dir, 1, &e) ||
+	    drive_folder_open(&df, &ce.x, "capacity", dir, 1, o->force, &e) ||
 	    run_search(&ce, o, dir, &df, &e))
 		goto fail;
 	goto out;
