@@ -107,6 +107,11 @@ struct cap_exp {
 	struct exp_run_opts ro;
 	char (*text)[96];          /* per point */
 	size_t cap;
+	struct cli_progress pr;    /* what the progress line says */
+	char label[240];           /* pr.what: strategy, probe, value */
+	const char *strategy;      /* the one being searched */
+	size_t probe_no;           /* probes run for it so far */
+	size_t max_probes;
 };
 
 /* The point of probe value v, added on first use; *p its index. */
@@ -145,6 +150,9 @@ static int run_probe(struct cap_exp *ce, size_t s, double v, struct probe *pr,
 	memset(pr, 0, sizeof(*pr));
 	pr->value = v;
 	format_probe(c, v, pr->text, sizeof(pr->text));
+	snprintf(ce->label, sizeof(ce->label), "capacity %s: probe %zu of at "
+		 "most %zu (%s=%s)", ce->strategy, ++ce->probe_no, ce->max_probes,
+		 c->param, pr->text);
 	if (probe_point(ce, v, &p, e) ||
 	    exp_grow(&ce->x, p, s, ce->x.pts[p]->replications, e) ||
 	    exp_run_pending(&ce->x, &ce->ro, e))
@@ -609,11 +617,19 @@ static int search_all(struct cap_exp *ce, struct cap_result *res,
 		      const struct cli_opts *o, struct err *e)
 {
 	const struct scenario *sc = ce->x.base;
-	int tty = !o->quiet && isatty(STDERR_FILENO);
+	/* One progress line over the whole search: which strategy, which
+	 * probe, its replications (drive.h's line, relabelled per probe). */
+	cli_progress_init(&ce->pr, cli_progress_mode(o), ce->label, "jobs");
+	if (ce->pr.mode != CLI_PROGRESS_NONE) {
+		ce->ro.progress = cli_progress_show;
+		ce->ro.progress_ctx = &ce->pr;
+		ce->ro.tick = cli_progress_tick;
+		ce->ro.tick_ctx = &ce->pr;
+	}
+	ce->max_probes = ce->c->probes < MAX_PROBES ? ce->c->probes : MAX_PROBES;
 	for (size_t s = 0; s < sc->nstrategies; s++) {
-		if (tty)
-			fprintf(stderr, "\rcapacity: %s ...   ",
-				sc->strategy[s][0] ? sc->strategy[s] : "searching");
+		ce->strategy = sc->strategy[s][0] ? sc->strategy[s] : "value";
+		ce->probe_no = 0;
 		if (search(ce, s, &res[s], e)) {
 			param_origin(e, ce->x.base, ce->c, o);
 			return e->status;
@@ -629,8 +645,9 @@ static int search_all(struct cap_exp *ce, struct cap_result *res,
 			res[s].estimate = res[s].low = res[s].high = NAN;
 		}
 	}
-	if (tty)
-		cli_progress_clear();
+	cli_progress_end(&ce->pr);
+	ce->ro.progress = NULL;
+	ce->ro.tick = NULL;
 	return 0;
 }
 

@@ -234,16 +234,18 @@ int drive_run(struct experiment *x, const struct cli_opts *o,
 		ro.on_job_ctx = jn;
 	}
 	cli_install_signals();
-	int tty = !o->quiet && isatty(STDERR_FILENO) && mpi_rank() == 0;
-	struct cli_progress pr = { .t0 = cli_now(), .what = x->base->name,
-				   .unit = "jobs" };
-	if (tty) {
+	struct cli_progress pr;
+	cli_progress_init(&pr, mpi_rank() == 0 ? cli_progress_mode(o)
+					       : CLI_PROGRESS_NONE,
+			  x->base->name, "jobs");
+	if (pr.mode != CLI_PROGRESS_NONE) {
 		ro.progress = cli_progress_show;
 		ro.progress_ctx = &pr;
+		ro.tick = cli_progress_tick;
+		ro.tick_ctx = &pr;
 	}
 	int rc = exp_run(x, &ro, e);
-	if (tty)
-		cli_progress_clear();
+	cli_progress_end(&pr);
 	return rc;
 }
 

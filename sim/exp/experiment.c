@@ -239,6 +239,13 @@ static void progress_tr(void *ctx, size_t done, size_t total)
 	t->o->progress(t->o->progress_ctx, t->base + done, t->total);
 }
 
+static void tick_tr(void *ctx, size_t done, size_t total, double partial)
+{
+	struct progress_tr *t = ctx;
+	(void)total;
+	t->o->tick(t->o->tick_ctx, t->base + done, t->total, partial);
+}
+
 /* A job a signal cut short is not a result: clear it so that the job file
  * says not_run and nothing else, and a resume runs it again. */
 static void forget_job(struct experiment *x, struct runner_job *j)
@@ -317,7 +324,8 @@ int exp_run_pending(struct experiment *x, const struct exp_run_opts *o,
 	} else {
 		struct runner_hooks h = {
 			.progress = o->progress ? progress_tr : NULL,
-			.progress_ctx = &tr, .finished = fin, .finished_ctx = &ft };
+			.progress_ctx = &tr, .tick = o->tick ? tick_tr : NULL,
+			.tick_ctx = &tr, .finished = fin, .finished_ctx = &ft };
 		runner_run_hooked(batch, k, o->threads, o->interrupt, &h);
 	}
 	for (size_t i = 0; i < k; i++) {

@@ -75,6 +75,9 @@ struct exp_run_opts {
 	volatile int *interrupt;
 	runner_progress_fn progress;
 	void *progress_ctx;
+	runner_tick_fn tick;       /* about once a second (runner.h); NULL:
+				      none (nor under MPI) */
+	void *tick_ctx;
 	exp_job_fn on_job;
 	void *on_job_ctx;
 };
