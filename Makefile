@@ -10,6 +10,7 @@
 #                   kernel under qemu (scripts/check-vm.sh; skips, saying why,
 #                   where qemu cannot be had)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make man        docs/bpfsim.1 from docs/bpfsim.1.in and the help texts
 #   make deps       install missing Debian packages (apt-get, sudo if not root)
 #   MPI=1           build ./bpfsim with mpicc and the MPI job runner (sweeps
 #                   under mpirun; see README)
@@ -99,7 +100,7 @@ REPLAYS := $(patsubst tests/fuzz/fuzz_%.c,$(SAN)/tests/fuzz/replay-%,\
 	$(wildcard tests/fuzz/fuzz_*.c))
 BENCHES := $(patsubst tests/%.c,$(OBJ)/tests/%,$(BENCH_SRCS))
 
-.PHONY: all demo check unit-tests cli-tests bench install uninstall clean deps \
+.PHONY: all demo check unit-tests cli-tests bench install uninstall clean deps man \
 	check-deps distclean FORCE
 all: bpfsim
 
@@ -210,7 +211,16 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory bpfsim $(BENCHES)
 	$(Q)sh tests/bench.sh $(OBJ)/tests
 
-install: bpfsim
+# The man page: docs/bpfsim.1.in with its SYNOPSIS and SUBCOMMANDS made
+# from the subcommands' help texts (bpfsim help --man, sim/cli/man.h), so
+# it lists what --help lists.  tests/cli/docs.sh fails when the committed
+# docs/bpfsim.1 is not what this makes.
+man: docs/bpfsim.1
+docs/bpfsim.1: docs/bpfsim.1.in scripts/man.sh bpfsim
+	$(call msg,MAN,$@)
+	$(Q)sh scripts/man.sh docs/bpfsim.1.in ./bpfsim > $@
+
+install: bpfsim docs/bpfsim.1
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bpfsim/scenarios \
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/bpfsim
 	install -m 755 bpfsim $(DESTDIR)$(PREFIX)/bin/bpfsim
