@@ -51,6 +51,7 @@
 #include "sim/cli/drive.h"
 #include "sim/exp/experiment.h"
 #include "sim/exp/journal.h"
+#include "sim/exp/mpi_runner.h"
 #include "sim/exp/objective.h"
 #include "sim/exp/report.h"
 #include "sim/out.h"
@@ -619,7 +620,9 @@ static int search_all(struct cap_exp *ce, struct cap_result *res,
 	const struct scenario *sc = ce->x.base;
 	/* One progress line over the whole search: which strategy, which
 	 * probe, its replications (drive.h's line, relabelled per probe). */
-	cli_progress_init(&ce->pr, cli_progress_mode(o), ce->label, "jobs");
+	cli_progress_init(&ce->pr, mpi_rank() == 0 ? cli_progress_mode(o)
+						    : CLI_PROGRESS_NONE,
+			  ce->label, "jobs");
 	if (ce->pr.mode != CLI_PROGRESS_NONE) {
 		ce->ro.progress = cli_progress_show;
 		ce->ro.progress_ctx = &ce->pr;
