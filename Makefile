@@ -10,6 +10,7 @@
 #                   kernel under qemu (scripts/check-vm.sh; skips, saying why,
 #                   where qemu cannot be had)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make man        docs/bpfsim.1 from docs/bpfsim.1.in and the help texts
 #   make deps       install missing Debian packages (apt-get, sudo if not root)
 #   MPI=1           build ./bpfsim with mpicc and the MPI job runner (sweeps
 #                   under mpirun; see README)
@@ -32,7 +33,7 @@ VERSION := 0.1.0
 # python3-jsonschema (tests/cli/schema.sh: summary.json against
 # docs/summary.schema.json).
 DEPS_PKGS := libgsl-dev libyaml-dev libcmocka-dev gnuplot-nox pkg-config \
-	libxml2-utils
+	libxml2-utils libssl-dev
 CHECK_PKGS := openmpi-bin libopenmpi-dev parallel python3-jsonschema
 
 ifeq ($(V),1)
@@ -49,7 +50,7 @@ endif
 # #if, implicit conversions that drop a double to an integer silently.
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wundef -Wfloat-conversion -Wvla
-PKGS := gsl yaml-0.1
+PKGS := gsl yaml-0.1 libcrypto
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
@@ -99,7 +100,7 @@ REPLAYS := $(patsubst tests/fuzz/fuzz_%.c,$(SAN)/tests/fuzz/replay-%,\
 	$(wildcard tests/fuzz/fuzz_*.c))
 BENCHES := $(patsubst tests/%.c,$(OBJ)/tests/%,$(BENCH_SRCS))
 
-.PHONY: all demo check unit-tests cli-tests bench install uninstall clean deps \
+.PHONY: all demo check unit-tests cli-tests bench install uninstall clean deps man \
 	check-deps distclean FORCE
 all: bpfsim
 
@@ -112,6 +113,21 @@ check-deps:
 bpfsim: $(OBJ)/sim/cli/main.o $(OBJ)/libbpfsim.a $(BUILD)/bpfsim.flavour
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(filter-out %.flavour,$^) $(LDLIBS)
+
+# summary.json's provenance (sim/cli/provenance.h): the tree's
+# `git describe` (empty outside a git checkout: the release version
+# stands in) and the MPI flavour, compiled into provenance.c only.  The
+# stamp is rewritten when the description changes (a commit, an edit that
+# makes the tree dirty), so that one file is rebuilt and ./bpfsim relinked.
+GIT_DESCRIBE := $(shell git describe --tags --always --dirty 2>/dev/null)
+PROV_OBJS := $(OBJ)/sim/cli/provenance.o $(SAN)/sim/cli/provenance.o
+$(PROV_OBJS): ALL_CFLAGS += -DBPFSIM_DESCRIBE='"$(GIT_DESCRIBE)"' \
+	-DBPFSIM_MPI=$(if $(filter 1,$(MPI)),1,0)
+$(PROV_OBJS): $(BUILD)/describe.stamp
+$(BUILD)/describe.stamp: FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)echo '$(GIT_DESCRIBE) MPI=$(MPI)' | cmp -s - $@ || \
+		echo '$(GIT_DESCRIBE) MPI=$(MPI)' > $@
 
 # Which flavour (MPI or not) ./bpfsim was linked as: rewritten only when it
 # changes, so `make` after `make MPI=1` (or the reverse) relinks ./bpfsim.
@@ -195,7 +211,16 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory bpfsim $(BENCHES)
 	$(Q)sh tests/bench.sh $(OBJ)/tests
 
-install: bpfsim
+# The man page: docs/bpfsim.1.in with its SYNOPSIS and SUBCOMMANDS made
+# from the subcommands' help texts (bpfsim help --man, sim/cli/man.h), so
+# it lists what --help lists.  tests/cli/docs.sh fails when the committed
+# docs/bpfsim.1 is not what this makes.
+man: docs/bpfsim.1
+docs/bpfsim.1: docs/bpfsim.1.in scripts/man.sh bpfsim
+	$(call msg,MAN,$@)
+	$(Q)sh scripts/man.sh docs/bpfsim.1.in ./bpfsim > $@
+
+install: bpfsim docs/bpfsim.1
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bpfsim/scenarios \
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/bpfsim
 	install -m 755 bpfsim $(DESTDIR)$(PREFIX)/bin/bpfsim

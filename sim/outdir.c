@@ -34,7 +34,26 @@ int outdir_json_load(const char *dir, const char *name, struct ytree **t,
 		return -1;
 	}
 	*t = ytree_load_json(path, e);
-	return *t ? 1 : -1;
+	if (!*t)
+		return -1;
+	/* A layout this bpfsim does not know is refused, not half read. */
+	const struct ynode *v = ynode_peek(ytree_root(*t),
+					   OUTDIR_KEY_FORMAT_VERSION);
+	if (v) {
+		const char *s = v->kind == YN_SCALAR && !v->quoted ? v->value : "";
+		char *end;
+		long n = strtol(s, &end, 10);
+		if (!*s || *end || n < 1 || n > OUTDIR_FORMAT_VERSION) {
+			err_set(e, ERR_INPUT, path, v->line, v->col,
+				"format_version %s: this bpfsim reads versions 1 "
+				"to %d (a newer bpfsim wrote it?)",
+				*s ? s : "(not a number)", OUTDIR_FORMAT_VERSION);
+			ytree_free(*t);
+			*t = NULL;
+			return -1;
+		}
+	}
+	return 1;
 }
 
 const char *outdir_json_str(const struct ynode *map, const char *key)

@@ -60,11 +60,23 @@
 #define OUTDIR_MANIFEST_JSON     "manifest.json"
 #define OUTDIR_LOCK              ".lock"         /* flock()ed by the writer */
 
+/* ---- the layout's version --------------------------------------------- */
+
+/* summary.json's and capacity.json's "format_version": 2 since they
+ * carry "provenance" (docs/summary.schema.json, capacity.schema.json).
+ * A file without the key is version 1 (written before the key existed)
+ * and reads the same.  outdir_json_load
+ * refuses a file whose format_version is not a whole number in
+ * 1..OUTDIR_FORMAT_VERSION: a newer bpfsim's layout is not guessed at. */
+#define OUTDIR_FORMAT_VERSION    2
+
 /* ---- JSON keys -------------------------------------------------------- */
 
 /* summary.json (run, compare; sweep adds axes and points) and
  * capacity.json share the header keys. */
 #define OUTDIR_KEY_BPFSIM        "bpfsim"        /* writer's version */
+#define OUTDIR_KEY_FORMAT_VERSION "format_version" /* OUTDIR_FORMAT_VERSION */
+#define OUTDIR_KEY_PROVENANCE    "provenance"    /* sim/cli/provenance.h */
 #define OUTDIR_KEY_SCENARIO      "scenario"
 #define OUTDIR_KEY_MODEL         "model"
 #define OUTDIR_KEY_SEED          "seed"
@@ -171,7 +183,9 @@
 
 /* Parse DIR/NAME as JSON (ytree_load_json) into *t.  1 when read, 0 when
  * the file does not exist (*t NULL), -1 with e set when it cannot be read
- * or is not JSON (also a JSON file whose top level is not an object). */
+ * or is not JSON (also a JSON file whose top level is not an object), or
+ * when its top-level "format_version" is there and not one this bpfsim
+ * reads (1..OUTDIR_FORMAT_VERSION; the message names both). */
 int outdir_json_load(const char *dir, const char *name, struct ytree **t,
 		     struct err *e);
 /* The scalar text of map[key] (no marking), or NULL when map is NULL, not a

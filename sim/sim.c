@@ -110,6 +110,8 @@ static void close_series(struct sim *s)
 
 int sim_poll_slow(struct sim *s)
 {
+	if (s->progress_now)
+		__atomic_store_n(s->progress_now, s->now, __ATOMIC_RELAXED);
 	if (s->interrupt && *s->interrupt)
 		sim_cap(s, "interrupted");
 	else if (wall_now() > s->deadline)

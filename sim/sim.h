@@ -66,6 +66,10 @@ struct sim {
 	const char *cap_reason;    /* which cap ended the run (static string) */
 	int stop;                  /* set by sim_stop() */
 	volatile int *interrupt;   /* optional: non-zero = stop now (signals) */
+	uint64_t *progress_now;    /* optional: sim_poll_slow stores `now` here
+				      (a relaxed atomic store), so that a
+				      progress line on another thread can
+				      say how far a long run has got */
 	struct sim_rng_entry *rngs;
 	size_t nrngs, caprngs;
 	const struct model *model;

@@ -16,6 +16,8 @@
  * figure data.  The folder's lock (outdir_lock): a second taker, even in
  * the same process (flock locks belong to the open file), is refused with
  * ERR_INPUT naming the holder's pid; once released it can be taken again.
+ * format_version: absent or 1..OUTDIR_FORMAT_VERSION read, anything else
+ * refused at its line.
  * Does not pin: the figures' values (tests/test_plot.c), drawing
  * (tests/cli/plot.sh).  The re-formatter below is the test's own: it
  * changes only whitespace outside strings, which is all a JSON re-save
@@ -411,6 +413,45 @@ static void test_bad_summary_fails(void **state)
 
 /* ---- the lock ----------------------------------------------------------- */
 
+/* format_version: absent (version 1) and 1..OUTDIR_FORMAT_VERSION read;
+ * a newer, zero, negative, fractional or quoted one refused at its
+ * position, with no tree left behind. */
+static void test_format_version(void **state)
+{
+	(void)state;
+	static const struct { const char *v; int ok; } cases[] = {
+		{ NULL, 1 }, { "1", 1 }, { "2", 1 }, { "3", 0 }, { "0", 0 },
+		{ "-1", 0 }, { "2.5", 0 }, { "\"2\"", 0 }, { "null", 0 },
+	};
+	char *dir = test_tmpdir("fmtver");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[200];
+		if (cases[i].v)
+			snprintf(text, sizeof(text), "{\"bpfsim\": \"0.1.0\",\n"
+				 "  \"format_version\": %s}\n", cases[i].v);
+		else
+			snprintf(text, sizeof(text), "{\"bpfsim\": \"0.1.0\"}\n");
+		test_put_file(dir, OUTDIR_SUMMARY_JSON, text);
+		struct ytree *t = NULL;
+		struct err e;
+		err_init(&e);
+		int got = outdir_json_load(dir, OUTDIR_SUMMARY_JSON, &t, &e);
+		if (cases[i].ok) {
+			assert_int_equal(got, 1);
+			assert_non_null(t);
+		} else {
+			assert_int_equal(got, -1);
+			assert_null(t);
+			assert_int_equal(e.status, ERR_INPUT);
+			assert_int_equal(e.line, 2);
+			assert_non_null(strstr(e.msg, "this bpfsim reads versions 1 to 2"));
+		}
+		ytree_free(t);
+	}
+	test_rm_rf(dir);
+	free(dir);
+}
+
 static void test_lock(void **state)
 {
 	(void)state;
@@ -441,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_json_rejects),
 		cmocka_unit_test(test_reformatted_plot_same),
 		cmocka_unit_test(test_bad_summary_fails),
+		cmocka_unit_test(test_format_version),
 		cmocka_unit_test(test_lock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,9 @@
  * thread counts (written to memory with open_memstream); a different seed
  * changes the output (so the equality above is not vacuous); replications
  * differ from each other; an interrupt raised before the start runs no job
- * and the report says "complete": false; an empty job list is fine.
+ * and the report says "complete": false; an empty job list is fine; a
+ * tick hook (runner_hooks.tick: workers on threads, this thread ticking)
+ * changes no byte, and its counts stay in range.
  *
  * Does not pin: wall times (not part of the output), the order jobs finish
  * in, speed-up, or the numbers themselves (test_mmc.c checks those).
@@ -89,6 +91,20 @@ static struct scenario *load(const char *path, const char *const *sets,
 
 static uint64_t seed;
 
+/* What ticks said (runner_tick_fn): anything out of range marks bad. */
+struct tick_seen {
+	size_t n;
+	int bad;
+};
+
+static void on_tick(void *ctx, size_t done, size_t total, double partial)
+{
+	struct tick_seen *s = ctx;
+	s->n++;
+	if (done > total || !(partial >= 0) || partial > (double)total)
+		s->bad = 1;
+}
+
 static void test_threads_bit_identical(void **state)
 {
 	(void)state;
@@ -120,6 +136,19 @@ static void test_threads_bit_identical(void **state)
 		assert_int_equal(runner_run(b.jobs, b.n, threads[t], NULL, NULL,
 					    NULL), 0);
 		assert_same_results(&ref, &b);
+		free(b.metrics);
+	}
+
+	/* With a tick hook (jobs on worker threads even for one thread,
+	 * this thread ticking): the same bytes; every tick's counts are
+	 * within the batch. */
+	for (unsigned t = 1; t <= 2; t++) {
+		struct tick_seen seen = { 0 };
+		struct runner_hooks h = { .tick = on_tick, .tick_ctx = &seen };
+		batch_init(&b, sc, seed);
+		assert_int_equal(runner_run_hooked(b.jobs, b.n, t, NULL, &h), 0);
+		assert_same_results(&ref, &b);
+		assert_false(seen.bad);
 		free(b.metrics);
 	}
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "plots/plot.h"
 #include "sim/cli/cli.h"
@@ -53,10 +54,17 @@ static const struct opt_spec specs[CLI_NOPTS] = {
 		"name>; sweep,\nphase, capacity: out/<name>-sweep|-phase|-capacity);"
 		"\nlocked while written (a second run into it exits 2),\n"
 		"manifest.json says what it holds, jobs.csv grows as\njobs finish" },
+	[CLI_FORCE] = { "force", 0, NULL, "write into an output folder that "
+		"holds another\nexperiment (its manifest.json differs), "
+		"removing\nthe files bpfsim wrote there first; without it,\n"
+		"such a folder is refused (exit 2)" },
 	[CLI_FORMAT] = { "format", 1, "F", "what to print: table (default; text "
 		"is the same), csv\nor json" },
 	[CLI_STRATEGIES] = { "strategies", 1, "LIST", "" },
 	[CLI_QUIET] = { "quiet", 0, NULL, "no progress line" },
+	[CLI_PROGRESS] = { "progress", 1, "MODE", "tty (a line redrawn in "
+		"place), plain (a line every\n10 s once a run passes 5 s: logs, "
+		"CI) or none;\ndefault: tty on a terminal, else plain" },
 	[CLI_NO_PLOTS] = { "no-plots", 0, NULL, "do not draw figures (bpfsim "
 		"plot DIR draws them later)" },
 	[CLI_PLOT_FORMAT] = { "plot-format", 1, "F", "figures as png (default), "
@@ -206,6 +214,18 @@ static int parse_one(const struct cli_cmd *cmd, int i, char *arg,
 		return 0;
 	case CLI_NO_PLOTS:
 		o->no_plots = 1;
+		return 0;
+	case CLI_FORCE:
+		o->force = 1;
+		return 0;
+	case CLI_PROGRESS:
+		if (strcmp(arg, "auto") && strcmp(arg, "tty") &&
+		    strcmp(arg, "plain") && strcmp(arg, "none")) {
+			fprintf(stderr, "bpfsim %s: --progress must be auto, tty, "
+				"plain or none (got '%s')\n", cmd->name, arg);
+			return 2;
+		}
+		o->progress = arg;
 		return 0;
 	case CLI_PLOT_FORMAT:
 		if (plot_format_check(arg)) {
@@ -368,16 +388,76 @@ double cli_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-void cli_progress_show(void *ctx, size_t done, size_t total)
+int cli_progress_mode(const struct cli_opts *o)
 {
-	struct cli_progress *p = ctx;
+	if (o->quiet || (o->progress && !strcmp(o->progress, "none")))
+		return CLI_PROGRESS_NONE;
+	if (o->progress && !strcmp(o->progress, "tty"))
+		return CLI_PROGRESS_TTY;
+	if (o->progress && !strcmp(o->progress, "plain"))
+		return CLI_PROGRESS_PLAIN;
+	return isatty(STDERR_FILENO) ? CLI_PROGRESS_TTY : CLI_PROGRESS_PLAIN;
+}
+
+void cli_progress_init(struct cli_progress *p, int mode, const char *what,
+		       const char *unit)
+{
+	memset(p, 0, sizeof(*p));
+	p->t0 = cli_now();
+	p->mode = mode;
+	p->what = what;
+	p->unit = unit;
+	p->next_plain = CLI_PLAIN_FIRST;
+}
+
+/* One progress report: done jobs of all, plus `partial` running. */
+static void show(struct cli_progress *p, size_t done, size_t total)
+{
 	size_t d = p->base_done + done;
 	size_t all = p->total ? p->total : total;
 	double el = cli_now() - p->t0;
-	double eta = d ? el * (double)(all - d) / (double)d : 0;
-	fprintf(stderr, "\r%s: %zu/%zu %s, %.1fs elapsed, ETA %.1fs   ", p->what,
-		d, all, p->unit, el, eta);
+	double got = (double)d + p->partial;
+	if (got > (double)all)
+		got = (double)all;
+	char part[64] = "", eta[40] = "";
+	if (p->partial > 0)
+		snprintf(part, sizeof(part), " (+%.3g running, by simulated time)",
+			 p->partial);
+	if (got > 0)
+		snprintf(eta, sizeof(eta), ", ETA %.1fs",
+			 el * ((double)all - got) / got);
+	if (p->mode == CLI_PROGRESS_TTY) {
+		fprintf(stderr, "\r%s: %zu/%zu %s%s, %.1fs elapsed%s   \033[K",
+			p->what, d, all, p->unit, part, el, eta);
+	} else if (p->mode == CLI_PROGRESS_PLAIN) {
+		if (el < p->next_plain)
+			return;
+		while (p->next_plain <= el)
+			p->next_plain += CLI_PLAIN_PERIOD;
+		fprintf(stderr, "%s: %zu/%zu %s%s, %.0fs elapsed%s\n", p->what, d,
+			all, p->unit, part, el, eta);
+	}
 	fflush(stderr);
+}
+
+void cli_progress_show(void *ctx, size_t done, size_t total)
+{
+	struct cli_progress *p = ctx;
+	p->partial = 0;   /* a job ended: the next tick says what runs */
+	show(p, done, total);
+}
+
+void cli_progress_tick(void *ctx, size_t done, size_t total, double partial)
+{
+	struct cli_progress *p = ctx;
+	p->partial = partial;
+	show(p, done, total);
+}
+
+void cli_progress_end(const struct cli_progress *p)
+{
+	if (p->mode == CLI_PROGRESS_TTY)
+		cli_progress_clear();
 }
 
 void cli_progress_clear(void)

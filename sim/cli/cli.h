@@ -20,8 +20,8 @@
 /* Every option the shared parser knows; a subcommand takes a subset
  * (struct cli_cmd.opts, a bit per option). */
 enum cli_opt {
-	CLI_REPS, CLI_SEED, CLI_THREADS, CLI_SET, CLI_OUT, CLI_FORMAT,
-	CLI_STRATEGIES, CLI_QUIET, CLI_NO_PLOTS, CLI_PLOT_FORMAT, CLI_SHARD,
+	CLI_REPS, CLI_SEED, CLI_THREADS, CLI_SET, CLI_OUT, CLI_FORCE, CLI_FORMAT,
+	CLI_STRATEGIES, CLI_QUIET, CLI_PROGRESS, CLI_NO_PLOTS, CLI_PLOT_FORMAT, CLI_SHARD,
 	CLI_RESUME, CLI_SWEEP, CLI_MANIFEST, CLI_PARAM, CLI_RANGE,
 	CLI_OBJECTIVE, CLI_PROBES, CLI_TOL, CLI_X, CLI_Y, CLI_ALPHA, CLI_NOPTS
 };
@@ -29,7 +29,9 @@ enum cli_opt {
 /* What every subcommand that runs an experiment takes (drive.h). */
 #define CLI_EXPERIMENT_OPTS (CLI_OPT(CLI_REPS) | CLI_OPT(CLI_SEED) | \
 	CLI_OPT(CLI_THREADS) | CLI_OPT(CLI_SET) | CLI_OPT(CLI_OUT) | \
-	CLI_OPT(CLI_FORMAT) | CLI_OPT(CLI_QUIET) | CLI_OPT(CLI_NO_PLOTS) | \
+	CLI_OPT(CLI_FORCE) | \
+	CLI_OPT(CLI_FORMAT) | CLI_OPT(CLI_QUIET) | CLI_OPT(CLI_PROGRESS) | \
+	CLI_OPT(CLI_NO_PLOTS) | \
 	CLI_OPT(CLI_PLOT_FORMAT) | CLI_OPT(CLI_SHARD) | CLI_OPT(CLI_RESUME))
 
 /* What follows the options: one SCENARIO file, one or more folders, or
@@ -71,9 +73,11 @@ struct cli_opts {
 	long long seed;         /* -1 = scenario's */
 	unsigned threads;       /* 0 = all cores */
 	const char *out;        /* NULL = out/<name> */
+	int force;              /* --force: clear an --out of another run */
 	const char *format;     /* table|csv|json ("text" reads as table) */
 	const char *strategies; /* compare */
 	int quiet;
+	const char *progress;   /* --progress: auto (NULL), tty, plain, none */
 	int no_plots;
 	const char *plot_format;  /* png|svg|both; NULL = png */
 	/* sweep */
@@ -102,17 +106,42 @@ struct cli_opts {
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 	      struct cli_opts *o);
 
-/* A progress line on stderr, redrawn in place: "WHAT: done/total UNIT,
- * elapsed, ETA".  base_done counts work finished before this batch.  Use
- * cli_progress_show as a runner_progress_fn; cli_progress_clear erases the
- * line.  Callers show it only on a TTY and without --quiet. */
+/* Progress on stderr: "WHAT: done/total UNIT (+P running, by simulated
+ * time), E s elapsed, ETA X s".  P is the running jobs' share of their
+ * simulated time (runner_tick_fn), so one long replication moves too.
+ * Two ways to show it (cli_progress_mode):
+ *   CLI_PROGRESS_TTY    the line redrawn in place at every job and tick;
+ *   CLI_PROGRESS_PLAIN  a whole line, first after CLI_PLAIN_FIRST seconds
+ *                       and then every CLI_PLAIN_PERIOD seconds, so a log
+ *                       file gets a few lines from a long run and none
+ *                       from a short one.
+ * base_done counts work finished before this batch.  Use
+ * cli_progress_show as a runner_progress_fn, cli_progress_tick as a
+ * runner_tick_fn; cli_progress_end erases a TTY line.  The callers
+ * serialise the calls (the runner's lock). */
+#define CLI_PLAIN_FIRST  5.0    /* s */
+#define CLI_PLAIN_PERIOD 10.0   /* s */
+enum { CLI_PROGRESS_NONE, CLI_PROGRESS_TTY, CLI_PROGRESS_PLAIN };
 struct cli_progress {
 	double t0;
 	const char *what, *unit;
 	size_t base_done, total;
+	int mode;                 /* CLI_PROGRESS_* */
+	double next_plain;        /* plain: the next line is due at t0 + this */
+	double partial;           /* the last tick's (runner_tick_fn) */
 };
 double cli_now(void);
+/* --progress and --quiet into a mode: none with --quiet or
+ * --progress=none; tty or plain when asked; auto: tty when stderr is a
+ * terminal, else plain. */
+int cli_progress_mode(const struct cli_opts *o);
+/* p set up for `mode` from now on. */
+void cli_progress_init(struct cli_progress *p, int mode, const char *what,
+		       const char *unit);
 void cli_progress_show(void *ctx, size_t done, size_t total);
+void cli_progress_tick(void *ctx, size_t done, size_t total, double partial);
+void cli_progress_end(const struct cli_progress *p);
+/* Erase the TTY line (what cli_progress_end does in TTY mode). */
 void cli_progress_clear(void);
 
 /* Append the --seed/--reps overrides to sets[n..] as "seed=S" and

@@ -51,6 +51,7 @@
 #include "sim/cli/drive.h"
 #include "sim/exp/experiment.h"
 #include "sim/exp/journal.h"
+#include "sim/exp/mpi_runner.h"
 #include "sim/exp/objective.h"
 #include "sim/exp/report.h"
 #include "sim/out.h"
@@ -107,6 +108,11 @@ struct cap_exp {
 	struct exp_run_opts ro;
 	char (*text)[96];          /* per point */
 	size_t cap;
+	struct cli_progress pr;    /* what the progress line says */
+	char label[240];           /* pr.what: strategy, probe, value */
+	const char *strategy;      /* the one being searched */
+	size_t probe_no;           /* probes run for it so far */
+	size_t max_probes;
 };
 
 /* The point of probe value v, added on first use; *p its index. */
@@ -145,6 +151,9 @@ static int run_probe(struct cap_exp *ce, size_t s, double v, struct probe *pr,
 	memset(pr, 0, sizeof(*pr));
 	pr->value = v;
 	format_probe(c, v, pr->text, sizeof(pr->text));
+	snprintf(ce->label, sizeof(ce->label), "capacity %s: probe %zu of at "
+		 "most %zu (%s=%s)", ce->strategy, ++ce->probe_no, ce->max_probes,
+		 c->param, pr->text);
 	if (probe_point(ce, v, &p, e) ||
 	    exp_grow(&ce->x, p, s, ce->x.pts[p]->replications, e) ||
 	    exp_run_pending(&ce->x, &ce->ro, e))
@@ -416,13 +425,15 @@ static void write_csv(const struct cap_spec *c, const char *strategy,
  * template, range) and the objective's terms, with the capacity.csv column
  * (termI) of each metric term; what `bpfsim plot` reads for the threshold. */
 static void write_json(const struct cap_spec *c, const struct scenario *sc,
-		       const struct cap_result *res, FILE *f)
+		       const struct cap_result *res, const char *provenance,
+		       FILE *f)
 {
 	int complete = 1;
 	for (size_t s = 0; s < sc->nstrategies; s++)
 		complete &= !res[s].interrupted;
 	fputs("{\n  \"bpfsim\": ", f);
 	out_json_string(f, BPFSIM_VERSION);
+	report_json_head(f, provenance);
 	fputs(",\n  \"scenario\": ", f);
 	out_json_string(f, sc->name);
 	fputs(",\n  \"model\": ", f);
@@ -552,7 +563,7 @@ static int write_outputs(struct cap_exp *ce, const struct cap_result *res,
 	if (out_commit(&f, e) || exp_write_job_files(&ce->x, dir, 1, e) ||
 	    out_open(&f, dir, OUTDIR_CAPACITY_JSON, e))
 		return e->status;
-	write_json(ce->c, sc, res, f.f);
+	write_json(ce->c, sc, res, ce->x.provenance, f.f);
 	return out_commit(&f, e);
 }
 
@@ -607,11 +618,21 @@ static int search_all(struct cap_exp *ce, struct cap_result *res,
 		      const struct cli_opts *o, struct err *e)
 {
 	const struct scenario *sc = ce->x.base;
-	int tty = !o->quiet && isatty(STDERR_FILENO);
+	/* One progress line over the whole search: which strategy, which
+	 * probe, its replications (drive.h's line, relabelled per probe). */
+	cli_progress_init(&ce->pr, mpi_rank() == 0 ? cli_progress_mode(o)
+						    : CLI_PROGRESS_NONE,
+			  ce->label, "jobs");
+	if (ce->pr.mode != CLI_PROGRESS_NONE) {
+		ce->ro.progress = cli_progress_show;
+		ce->ro.progress_ctx = &ce->pr;
+		ce->ro.tick = cli_progress_tick;
+		ce->ro.tick_ctx = &ce->pr;
+	}
+	ce->max_probes = ce->c->probes < MAX_PROBES ? ce->c->probes : MAX_PROBES;
 	for (size_t s = 0; s < sc->nstrategies; s++) {
-		if (tty)
-			fprintf(stderr, "\rcapacity: %s ...   ",
-				sc->strategy[s][0] ? sc->strategy[s] : "searching");
+		ce->strategy = sc->strategy[s][0] ? sc->strategy[s] : "value";
+		ce->probe_no = 0;
 		if (search(ce, s, &res[s], e)) {
 			param_origin(e, ce->x.base, ce->c, o);
 			return e->status;
@@ -627,8 +648,9 @@ static int search_all(struct cap_exp *ce, struct cap_result *res,
 			res[s].estimate = res[s].low = res[s].high = NAN;
 		}
 	}
-	if (tty)
-		cli_progress_clear();
+	cli_progress_end(&ce->pr);
+	ce->ro.progress = NULL;
+	ce->ro.tick = NULL;
 	return 0;
 }
 
@@ -703,7 +725,7 @@ static int capacity_main(const struct cli_opts *o, char **dirs, int ndirs,
 	cli_install_signals();
 	drive_dir(o, ce.x.base->name, "-capacity", dir, sizeof(dir));
 	if (first_probes(&ce, o, &e) ||
-	    drive_folder_open(&df, &ce.x, "capacity", dir, 1, &e) ||
+	    drive_folder_open(&df, &ce.x, "capacity", dir, 1, o->force, &e) ||
 	    run_search(&ce, o, dir, &df, &e))
 		goto fail;
 	goto out;

@@ -1,16 +1,23 @@
 /* cmd_help.c - `bpfsim help [SUBCOMMAND]` and `bpfsim version`. */
 #include <stdio.h>
+#include <string.h>
 
 #include "sim/cli/cli.h"
+#include "sim/cli/man.h"
 
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 const struct cli_cmd cli_cmd_help = {
 	"help", cmd_help, "help on a subcommand",
-	"usage: bpfsim help [SUBCOMMAND]\n\n"
+	"usage: bpfsim help [SUBCOMMAND | --man]\n\n"
 	"Without SUBCOMMAND, lists the subcommands; with it, prints that\n"
-	"subcommand's options (the same as bpfsim SUBCOMMAND --help).\n",
+	"subcommand's options (the same as bpfsim SUBCOMMAND --help).\n\n"
+	"options:\n"
+	"  --man             print the man page's SYNOPSIS and SUBCOMMANDS\n"
+	"                    sections (roff), made from these help texts\n"
+	"                    (scripts/man.sh builds docs/bpfsim.1 with them)\n"
+	"  -h, --help        this help\n",
 	NULL, 0, CLI_ARGS_OWN, NULL,
 };
 
@@ -43,6 +50,13 @@ static int cmd_help(int argc, char **argv)
 	}
 	if (argc < 2) {
 		cli_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--man")) {
+		if (cli_print_man(stdout)) {
+			fprintf(stderr, "bpfsim help: out of memory\n");
+			return 1;
+		}
 		return 0;
 	}
 	const struct cli_cmd *c = cli_find(argv[1]);

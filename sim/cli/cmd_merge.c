@@ -86,7 +86,7 @@ static int cmd_merge(int argc, char **argv)
 	snprintf(dir, sizeof(dir), "%s", o.out ? o.out : "out/merged");
 	lo.no_plots = o.no_plots;
 	lo.plot_format = o.plot_format;
-	if (drive_folder_open(&df, &x, what, dir, 0, &e))
+	if (drive_folder_open(&df, &x, what, dir, 0, o.force, &e))
 		goto fail;
 	if (is_run)
 		rc = run_finish(&x, &lo, dir, &e);
@@ -112,6 +112,6 @@ const struct cli_cmd cli_cmd_merge = {
 	"output incomplete.  Every folder's manifest.json must be that of\n"
 	"the same experiment (scenario, seed, replications, strategies, axes,\n"
 	"metrics): a mismatch or a folder without one exits 2.\n",
-	NULL, CLI_OPT(CLI_OUT) | CLI_OPT(CLI_QUIET) | CLI_OPT(CLI_NO_PLOTS) |
+	NULL, CLI_OPT(CLI_OUT) | CLI_OPT(CLI_FORCE) | CLI_OPT(CLI_QUIET) | CLI_OPT(CLI_NO_PLOTS) |
 	CLI_OPT(CLI_PLOT_FORMAT) | CLI_OPT(CLI_THREADS), CLI_ARGS_DIRS, NULL,
 };

@@ -206,6 +206,15 @@ static int cmd_phase(int argc, char **argv)
 		phase_origin(&e, probe, "y", "--y", o.phase_y);
 		goto fail;
 	}
+	/* The axes run are the resolved scenario's phase: block too, so that
+	 * `bpfsim phase` on scenario.resolved.yaml runs this grid (the phase:
+	 * block, not the sweep: one, gives phase its axes). */
+	char px[540], py[540];
+	snprintf(px, sizeof(px), "phase.x=%s", xs);
+	snprintf(py, sizeof(py), "phase.y=%s", ys);
+	if (ytree_set_path(x.base->tree, px, &e) ||
+	    ytree_set_path(x.base->tree, py, &e))
+		goto fail;
 	rc = drive_experiment(&x, &o, "phase", "-phase", phase_finish, &e);
 	goto out;
 fail:

@@ -117,6 +117,53 @@ static const struct model_metric *metric_of(const struct model *mo,
 
 /* ---- sections --------------------------------------------------------- */
 
+/* summary.json's provenance (sim/cli/provenance.h), if it has one
+ * (format_version 1 files do not): the command, the build, the scenario's
+ * SHA-256 and the host, one item each. */
+static void provenance_items(struct page *p, const struct ynode *pv)
+{
+	char buf[1024];
+	if (!pv || pv->kind != YN_MAP)
+		return;
+	const struct ynode *cmd = ynode_peek(pv, "command");
+	if (cmd && cmd->kind == YN_SEQ) {
+		size_t len = 0;
+		buf[0] = 0;
+		for (size_t i = 0; i < cmd->n && len + 1 < sizeof(buf); i++)
+			if (cmd->items[i]->kind == YN_SCALAR)
+				len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+							"%s%s", i ? " " : "",
+							cmd->items[i]->value);
+		page_item(p, "command line", buf);
+	}
+	const struct ynode *b = ynode_peek(pv, "build");
+	const char *ver = outdir_json_str(pv, "version");
+	const char *mpi = outdir_json_str(b, "mpi"), *bpf = outdir_json_str(b, "bpf");
+	if (ver) {
+		snprintf(buf, sizeof(buf), "%s (%s, %s)", ver,
+			 mpi && !strcmp(mpi, "true") ? "MPI" : "no MPI",
+			 bpf && !strcmp(bpf, "true") ? "with BPF calibration"
+						     : "no BPF calibration");
+		page_item(p, "build", buf);
+	}
+	const char *sha = outdir_json_str(pv, "scenario_sha256");
+	if (sha)
+		page_item(p, "resolved scenario (SHA-256)", sha);
+	const struct ynode *h = ynode_peek(pv, "host");
+	const char *sys = outdir_json_str(h, "sysname"),
+		   *rel = outdir_json_str(h, "release"),
+		   *mach = outdir_json_str(h, "machine"),
+		   *cpu = outdir_json_str(h, "cpu_model"),
+		   *np = outdir_json_str(h, "nproc");
+	if (h) {
+		snprintf(buf, sizeof(buf), "%s %s %s, %s, %s CPUs",
+			 sys ? sys : "?", rel ? rel : "?", mach ? mach : "?",
+			 cpu && strcmp(cpu, "null") ? cpu : "CPU model unknown",
+			 np ? np : "?");
+		page_item(p, "host", buf);
+	}
+}
+
 static void section_scenario(struct page *p, const char *dir,
 			     const struct ynode *top, const struct ynode *man,
 			     const struct model *mo)
@@ -166,6 +213,7 @@ static void section_scenario(struct page *p, const char *dir,
 		page_item(p, "resolved scenario (FNV-1a 64)", v);
 	if ((v = outdir_json_str(top, OUTDIR_KEY_BPFSIM)))
 		page_item(p, "written by bpfsim", v);
+	provenance_items(p, ynode_peek(top, OUTDIR_KEY_PROVENANCE));
 	page_items_end(p);
 	char *yaml = slurp(dir, OUTDIR_RESOLVED_YAML);
 	if (yaml)

@@ -1,14 +1,17 @@
 /* drive.c - the shared body of the subcommands that run experiments
  * (drive.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "plots/plot.h"
 #include "sim/cli/drive.h"
 #include "sim/cli/env.h"
+#include "sim/cli/provenance.h"
 #include "sim/exp/journal.h"
 #include "sim/exp/manifest.h"
 #include "sim/exp/mpi_runner.h"
@@ -79,23 +82,102 @@ static int remove_marker(const char *dir, const char *name, struct err *e)
 }
 
 /* DIR/scenario.resolved.yaml: what the folder runs, from its start (a
- * folder cut short by a crash still says it; merge reads it). */
-static int write_resolved(const struct experiment *x, const char *dir,
+ * folder cut short by a crash still says it; merge reads it).  Its bytes
+ * are hashed into x's provenance (provenance.h), which summary.json
+ * carries at the end. */
+static int write_resolved(struct experiment *x, const char *dir,
 			  struct err *e)
 {
 	struct out_file f;
-	if (out_open(&f, dir, OUTDIR_RESOLVED_YAML, e))
-		return e->status;
-	scenario_emit(x->base, f.f);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	scenario_emit(x->base, m);
+	if (fclose(m)) {
+		free(text);
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	}
+	free(x->provenance);
+	x->provenance = prov_json(text, len);
+	if (!x->provenance || out_open(&f, dir, OUTDIR_RESOLVED_YAML, e)) {
+		free(text);
+		return e->status ? e->status
+				 : err_set(e, ERR_RUNTIME, NULL, 0, 0,
+					   "out of memory");
+	}
+	fwrite(text, 1, len, f.f);
+	free(text);
 	return out_commit(&f, e);
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+	return n > t && !strcmp(s + n - t, tail);
+}
+
+int drive_folder_clear(const char *dir, struct err *e)
+{
+	static const char *const ext[] = { ".csv", ".json", ".yaml", ".dat",
+		".gp", ".png", ".svg", ".pdf", ".html", ".md", NULL };
+	DIR *d = opendir(dir);
+	if (!d)
+		return err_set(e, ERR_RUNTIME, dir, 0, 0, "cannot read: %s",
+			       strerror(errno));
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		const char *n = de->d_name;
+		int ours = n[0] == '.' ? strstr(n, ".tmp.") != NULL : 0;
+		for (size_t i = 0; !ours && n[0] != '.' && ext[i]; i++)
+			ours = ends_with(n, ext[i]);
+		char path[4400];
+		struct stat st;
+		snprintf(path, sizeof(path), "%s/%s", dir, n);
+		if (!ours || lstat(path, &st) || !S_ISREG(st.st_mode))
+			continue;
+		if (unlink(path) && errno != ENOENT) {
+			err_set(e, ERR_RUNTIME, path, 0, 0, "cannot remove: %s",
+				strerror(errno));
+			break;
+		}
+	}
+	closedir(d);
+	return e->status;
+}
+
+/* An output folder that holds another experiment (its manifest is not
+ * x's as `command` runs it): refused, or with `force` cleared.  A folder
+ * without a manifest.json holds no run (a new or an empty folder, or
+ * someone's files, which are left alone). */
+static int check_out(struct experiment *x, const char *command,
+		     const char *dir, int force, struct err *e)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/" OUTDIR_MANIFEST_JSON, dir);
+	if (access(path, F_OK))
+		return 0;
+	struct err me;
+	err_init(&me);
+	if (!drive_check_folder(x, command, dir, "--out", &me))
+		return 0;   /* the same experiment: written again in place */
+	if (force)
+		return drive_folder_clear(dir, e);
+	*e = me;
+	size_t len = strlen(e->msg);
+	snprintf(e->msg + len, sizeof(e->msg) - len, "; the folder holds "
+		 "another run: choose another --out, or --force to replace it");
+	return e->status;
 }
 
 /* drive_folder_open on rank 0. */
 static int folder_open(struct drive_folder *df, struct experiment *x,
 		       const char *command, const char *dir, int journal,
-		       struct err *e)
+		       int force, struct err *e)
 {
 	if (out_mkdir_p(dir, e) || outdir_lock(dir, &df->lock, e) ||
+	    check_out(x, command, dir, force, e) ||
 	    manifest_write(x, drive_axes(x, command), command, dir, e) ||
 	    write_resolved(x, dir, e) ||
 	    remove_marker(dir, OUTDIR_SUMMARY_JSON, e) ||
@@ -107,10 +189,10 @@ static int folder_open(struct drive_folder *df, struct experiment *x,
 
 int drive_folder_open(struct drive_folder *df, struct experiment *x,
 		      const char *command, const char *dir, int journal,
-		      struct err *e)
+		      int force, struct err *e)
 {
-	int rc = mpi_rank() == 0 ? folder_open(df, x, command, dir, journal, e)
-				 : 0;
+	int rc = mpi_rank() == 0 ? folder_open(df, x, command, dir, journal,
+						force, e) : 0;
 	rc = mpi_share_status(rc);
 	if (rc && !e->status)   /* another rank: rank 0 says why */
 		err_set(e, rc, NULL, 0, 0, "the output folder could not be "
@@ -152,16 +234,18 @@ int drive_run(struct experiment *x, const struct cli_opts *o,
 		ro.on_job_ctx = jn;
 	}
 	cli_install_signals();
-	int tty = !o->quiet && isatty(STDERR_FILENO) && mpi_rank() == 0;
-	struct cli_progress pr = { .t0 = cli_now(), .what = x->base->name,
-				   .unit = "jobs" };
-	if (tty) {
+	struct cli_progress pr;
+	cli_progress_init(&pr, mpi_rank() == 0 ? cli_progress_mode(o)
+					       : CLI_PROGRESS_NONE,
+			  x->base->name, "jobs");
+	if (pr.mode != CLI_PROGRESS_NONE) {
 		ro.progress = cli_progress_show;
 		ro.progress_ctx = &pr;
+		ro.tick = cli_progress_tick;
+		ro.tick_ctx = &pr;
 	}
 	int rc = exp_run(x, &ro, e);
-	if (tty)
-		cli_progress_clear();
+	cli_progress_end(&pr);
 	return rc;
 }
 
@@ -285,7 +369,7 @@ int drive_experiment(struct experiment *x, const struct cli_opts *o,
 	err_init(&je);
 	drive_dir(o, x->base->name, suffix, dir, sizeof(dir));
 	if (exp_grow_all(x, e) || drive_resume(x, o, command, 1, e) ||
-	    drive_folder_open(&df, x, command, dir, 1, e) ||
+	    drive_folder_open(&df, x, command, dir, 1, o->force, e) ||
 	    drive_run(x, o, df.journal, e))
 		goto out;
 	drive_folder_end_journal(&df, &je);

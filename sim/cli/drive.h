@@ -61,7 +61,10 @@ struct drive_folder {
 #define DRIVE_FOLDER_INIT { -1, NULL }
 
 /* Open dir for x as `command` writes it: create it, take its lock (a
- * folder another bpfsim writes is ERR_INPUT), write manifest.json and
+ * folder another bpfsim writes is ERR_INPUT), refuse it when its
+ * manifest.json is another experiment's (ERR_INPUT naming what differs;
+ * with `force`, remove the files bpfsim writes there instead:
+ * drive_folder_clear), write manifest.json and
  * scenario.resolved.yaml, remove
  * the last run's summary.json and capacity.json (they say the outputs are
  * whole; they come back at the end), and with `journal`, start the
@@ -69,7 +72,13 @@ struct drive_folder {
  * status. */
 int drive_folder_open(struct drive_folder *df, struct experiment *x,
 		      const char *command, const char *dir, int journal,
-		      struct err *e);
+		      int force, struct err *e);
+/* Remove from dir the regular files bpfsim writes into output folders:
+ * names ending in .csv, .json, .yaml, .dat, .gp, .png, .svg, .pdf,
+ * .html, .md, and the temporaries ".NAME.tmp.PID" (never .lock, never a
+ * subfolder or another kind of file).  Called only on a folder whose
+ * manifest.json shows bpfsim wrote it. */
+int drive_folder_clear(const char *dir, struct err *e);
 /* Close the journal (its first failed append into e); the lock stays. */
 int drive_folder_end_journal(struct drive_folder *df, struct err *e);
 /* Close the journal if open and release the lock. */

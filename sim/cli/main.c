@@ -17,6 +17,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "sim/cli/cli.h"
+#include "sim/cli/provenance.h"
 #include "sim/ytree.h"
 
 /* Flush stdout and fold a write error into the exit status. */
@@ -35,6 +36,7 @@ static int finish(int status)
 int main(int argc, char **argv)
 {
 	gsl_set_error_handler_off();
+	prov_set_command(argc, argv);
 	if (argc < 2) {
 		cli_usage(stderr);
 		return 2;

@@ -39,6 +39,7 @@ void exp_fini(struct experiment *x)
 		free(c->jobs);
 	}
 	free(x->cells);
+	free(x->provenance);
 	for (size_t p = 0; x->pts && p < x->np; p++) {
 		scenario_free(x->pts[p]);
 		free(x->settings[p]);
@@ -221,6 +222,7 @@ int exp_point_report(struct experiment *x, size_t p, struct report *rep)
 		return -1;
 	}
 	rep->owned_jobs = a;
+	rep->provenance = x->provenance;
 	return 0;
 }
 
@@ -235,6 +237,13 @@ static void progress_tr(void *ctx, size_t done, size_t total)
 	struct progress_tr *t = ctx;
 	(void)total;
 	t->o->progress(t->o->progress_ctx, t->base + done, t->total);
+}
+
+static void tick_tr(void *ctx, size_t done, size_t total, double partial)
+{
+	struct progress_tr *t = ctx;
+	(void)total;
+	t->o->tick(t->o->tick_ctx, t->base + done, t->total, partial);
 }
 
 /* A job a signal cut short is not a result: clear it so that the job file
@@ -315,7 +324,8 @@ int exp_run_pending(struct experiment *x, const struct exp_run_opts *o,
 	} else {
 		struct runner_hooks h = {
 			.progress = o->progress ? progress_tr : NULL,
-			.progress_ctx = &tr, .finished = fin, .finished_ctx = &ft };
+			.progress_ctx = &tr, .tick = o->tick ? tick_tr : NULL,
+			.tick_ctx = &tr, .finished = fin, .finished_ctx = &ft };
 		runner_run_hooked(batch, k, o->threads, o->interrupt, &h);
 	}
 	for (size_t i = 0; i < k; i++) {

@@ -53,6 +53,10 @@ struct experiment {
 	struct exp_saved *saved;
 	int keep_series;           /* replication 0 keeps its series (1) */
 	int interrupted;           /* set by exp_run when a signal cut it */
+	char *provenance;          /* owned, or NULL: summary.json's
+				      "provenance" object (one line of JSON,
+				      set by the command layer when it writes
+				      the folder's resolved scenario) */
 };
 
 /* Job (p, s, r) has run (j->done 0: a signal cut it short).  Called from
@@ -71,6 +75,9 @@ struct exp_run_opts {
 	volatile int *interrupt;
 	runner_progress_fn progress;
 	void *progress_ctx;
+	runner_tick_fn tick;       /* about once a second (runner.h); NULL:
+				      none (nor under MPI) */
+	void *tick_ctx;
 	exp_job_fn on_job;
 	void *on_job_ctx;
 };

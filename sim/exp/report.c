@@ -288,11 +288,22 @@ static void json_metrics(const struct report *r, FILE *f,
 	}
 }
 
+void report_json_head(FILE *f, const char *provenance)
+{
+	jkey(f, ",\n  ", OUTDIR_KEY_FORMAT_VERSION);
+	fprintf(f, "%d", OUTDIR_FORMAT_VERSION);
+	if (provenance) {
+		jkey(f, ",\n  ", OUTDIR_KEY_PROVENANCE);
+		fputs(provenance, f);
+	}
+}
+
 void report_write_json(const struct report *r, FILE *f)
 {
 	const struct scenario *sc = r->sc;
 	jkey(f, "{\n  ", OUTDIR_KEY_BPFSIM);
 	out_json_string(f, BPFSIM_VERSION);
+	report_json_head(f, r->provenance);
 	jkey(f, ",\n  ", OUTDIR_KEY_SCENARIO);
 	out_json_string(f, sc->name);
 	jkey(f, ",\n  ", OUTDIR_KEY_MODEL);

@@ -36,6 +36,8 @@ struct report {
 					     inside a transient (steady.h) */
 	unsigned *tr_up, *tr_down;        /* per strategy: STEADY_TR_* bits seen
 					     rising / falling */
+	const char *provenance;           /* borrowed JSON object text, or NULL
+					     (then summary.json has none) */
 };
 
 /* Summarise; returns 0 or -1 on allocation failure. */
@@ -47,6 +49,10 @@ void report_fini(struct report *r);
  * paired differences when there are several strategies. */
 void report_print_table(const struct report *r, FILE *f);
 void report_write_json(const struct report *r, FILE *f);
+/* After summary.json's (and capacity.json's) "bpfsim" key:
+ * ",\n  \"format_version\": N" and, when provenance is not NULL,
+ * ",\n  \"provenance\": " with that text (one line: provenance.h). */
+void report_json_head(FILE *f, const char *provenance);
 /* One row per strategy x replication: status, events, every metric. */
 void report_write_replications_csv(const struct report *r, FILE *f);
 /* Windowed series of the jobs that kept one: strategy, replication,

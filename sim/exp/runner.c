@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sim/exp/runner.h"
@@ -22,6 +23,10 @@ struct pool {
 	volatile int *interrupt;
 	struct runner_hooks h;
 	pthread_mutex_t lock;
+	pthread_cond_t quit;       /* signalled as each worker returns */
+	unsigned alive;            /* workers still running (under lock) */
+	atomic_size_t cur[256];    /* per worker: its job + 1, 0 when none */
+	atomic_uint nworkers;      /* worker slots handed out */
 };
 
 void runner_jobs_release(struct runner_job *jobs, size_t n)
@@ -48,6 +53,7 @@ static void run_one(struct runner_job *j, volatile int *interrupt)
 		return;
 	}
 	s.interrupt = interrupt;
+	s.progress_now = &j->sim_now;
 	struct sim_series_cfg scfg = j->scfg;
 	scfg.warmup = 0;
 	if (j->steady.warmup == WARMUP_MSER5)
@@ -89,13 +95,18 @@ static void run_one(struct runner_job *j, volatile int *interrupt)
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
+	unsigned w = atomic_fetch_add(&p->nworkers, 1);
 	for (;;) {
 		if (p->interrupt && *p->interrupt)
 			break;
 		size_t i = atomic_fetch_add(&p->next, 1);
 		if (i >= p->n)
 			break;
+		if (w < 256)
+			atomic_store(&p->cur[w], i + 1);
 		run_one(&p->jobs[i], p->interrupt);
+		if (w < 256)
+			atomic_store(&p->cur[w], 0);
 		if (p->h.finished)
 			p->h.finished(p->h.finished_ctx, i, &p->jobs[i]);
 		pthread_mutex_lock(&p->lock);
@@ -104,7 +115,44 @@ static void *worker(void *arg)
 			p->h.progress(p->h.progress_ctx, p->finished, p->n);
 		pthread_mutex_unlock(&p->lock);
 	}
+	pthread_mutex_lock(&p->lock);
+	p->alive--;
+	pthread_cond_signal(&p->quit);
+	pthread_mutex_unlock(&p->lock);
 	return NULL;
+}
+
+/* The running jobs' share of their simulated time (runner_tick_fn). */
+static double partial(struct pool *p)
+{
+	double sum = 0;
+	unsigned nw = atomic_load(&p->nworkers);
+	for (unsigned w = 0; w < nw && w < 256; w++) {
+		size_t i = atomic_load(&p->cur[w]);
+		if (!i)
+			continue;
+		const struct runner_job *j = &p->jobs[i - 1];
+		uint64_t now = __atomic_load_n(&j->sim_now, __ATOMIC_RELAXED);
+		if (j->end && j->end != UINT64_MAX)
+			sum += now >= j->end ? 1.0 : (double)now / (double)j->end;
+	}
+	return sum;
+}
+
+/* On the calling thread while the workers run: tick about once a second
+ * until the last worker has returned. */
+static void tick_until_done(struct pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	while (p->alive) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&p->quit, &p->lock, &ts);
+		if (p->alive)
+			p->h.tick(p->h.tick_ctx, p->finished, p->n, partial(p));
+	}
+	pthread_mutex_unlock(&p->lock);
 }
 
 int runner_run(struct runner_job *jobs, size_t n, unsigned threads,
@@ -121,29 +169,42 @@ int runner_run_hooked(struct runner_job *jobs, size_t n, unsigned threads,
 	if (h)
 		p.h = *h;
 	atomic_init(&p.next, 0);
+	atomic_init(&p.nworkers, 0);
+	for (size_t w = 0; w < 256; w++)
+		atomic_init(&p.cur[w], 0);
 	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.quit, NULL);
 	if (threads == 0)
 		threads = runner_default_threads();
 	if (threads > n)
 		threads = n ? (unsigned)n : 1;
 	int rc = 0;
-	if (threads <= 1) {
+	if (threads <= 1 && !p.h.tick) {
+		p.alive = 1;
 		worker(&p);
 	} else {
 		pthread_t tid[256];
 		unsigned started = 0;
 		if (threads > 256)
 			threads = 256;
+		p.alive = threads;   /* before any worker can return */
 		for (; started < threads; started++)
 			if (pthread_create(&tid[started], NULL, worker, &p))
 				break;
+		pthread_mutex_lock(&p.lock);
+		p.alive -= threads - started;   /* the ones never started */
+		pthread_mutex_unlock(&p.lock);
 		if (started == 0) {
 			rc = -1;
+			p.alive = 1;
 			worker(&p);
+		} else if (p.h.tick) {
+			tick_until_done(&p);
 		}
 		for (unsigned i = 0; i < started; i++)
 			pthread_join(tid[i], NULL);
 	}
+	pthread_cond_destroy(&p.quit);
 	pthread_mutex_destroy(&p.lock);
 	return rc;
 }

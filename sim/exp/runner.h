@@ -42,6 +42,9 @@ struct runner_job {
 	size_t series_rows, series_cols;
 	uint64_t series_window;
 	int done;                    /* 1 once run (0: interrupted before start) */
+	uint64_t sim_now;            /* while it runs: its simulated clock, ns,
+					published every 4,096 events (relaxed
+					atomic; progress only, never a result) */
 };
 
 /* Called after each finished job (from worker threads, serialised by the
@@ -54,10 +57,21 @@ typedef void (*runner_progress_fn)(void *ctx, size_t done, size_t total);
 typedef void (*runner_finished_fn)(void *ctx, size_t i,
 				   const struct runner_job *j);
 
+/* Called about once a second while jobs run (from the thread that called
+ * runner_run_hooked, serialised with progress): done and total as for
+ * progress, and `partial`, the running jobs' share of their simulated
+ * time (sum of now / end over the running jobs with a finite end), so
+ * that a single long replication shows how far it has got. */
+typedef void (*runner_tick_fn)(void *ctx, size_t done, size_t total,
+			       double partial);
+
 /* What a caller hears while jobs run; any member may be NULL. */
 struct runner_hooks {
 	runner_progress_fn progress;
 	void *progress_ctx;
+	runner_tick_fn tick;         /* non-NULL: jobs run on worker threads
+					(even one) and this thread ticks */
+	void *tick_ctx;
 	runner_finished_fn finished;
 	void *finished_ctx;
 };

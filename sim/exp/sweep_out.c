@@ -84,6 +84,7 @@ int exp_write_sweep(struct experiment *x, const char *dir, struct err *e)
 	fputc('\n', diff.f);
 	fputs("{\n  \"bpfsim\": ", js.f);
 	out_json_string(js.f, BPFSIM_VERSION);
+	report_json_head(js.f, x->provenance);
 	fputs(",\n  \"scenario\": ", js.f);
 	out_json_string(js.f, x->base->name);
 	fputs(",\n  \"model\": ", js.f);

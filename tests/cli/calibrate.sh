@@ -15,6 +15,7 @@
 # Does not pin: the measurements themselves (calibrate_live.sh), fit
 # quality (test_fit).
 set -u
+. "${0%/*}/lib/same.sh"   # same_output A B: equal outputs, provenance aside
 : "${BPFSIM:=build/bpfsim-asan}"
 case $BPFSIM in /*) ;; *) BPFSIM=$PWD/$BPFSIM ;; esac
 [ -x "$BPFSIM" ] || { echo "FAIL: BPFSIM=$BPFSIM is not executable"; exit 1; }
@@ -63,7 +64,7 @@ if [ -f "$res" ]; then
 	# It runs again on its own, to the same summary.
 	"$BPFSIM" run "$res" --quiet --out again >/dev/null 2>"$tmp/err" ||
 		fail "the resolved calibrated scenario does not run: $(cat "$tmp/err")"
-	cmp -s cal/summary.json again/summary.json ||
+	same_output cal/summary.json again/summary.json ||
 		fail "the resolved calibrated scenario does not reproduce summary.json"
 else
 	fail "no $res"

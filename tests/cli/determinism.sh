@@ -8,6 +8,7 @@
 # Does not pin: the numbers.  The scenario is scenarios/mmc.yaml cut down
 # (8 replications x 50,000 customers) to keep the test quick under ASan.
 set -u
+. "${0%/*}/lib/same.sh"   # same_output A B: equal outputs, provenance aside
 : "${BPFSIM:=build/bpfsim-asan}"
 case $BPFSIM in /*) ;; *) BPFSIM=$PWD/$BPFSIM ;; esac
 [ -x "$BPFSIM" ] || { echo "FAIL: BPFSIM=$BPFSIM is not executable"; exit 1; }
@@ -30,14 +31,14 @@ run t2 --seed 4242 --threads 2
 run j2 --seed 4242 --threads 2 --format json
 run s2 --seed 4243 --threads 2
 for f in summary.json summary.csv replications.csv scenario.resolved.yaml; do
-	cmp -s "$tmp/t1/$f" "$tmp/t2/$f" || fail "$f differs between --threads 1 and 2"
+	same_output "$tmp/t1/$f" "$tmp/t2/$f" || fail "$f differs between --threads 1 and 2"
 	[ -s "$tmp/t1/$f" ] || fail "$f missing or empty"
 done
-cmp -s "$tmp/j2.stdout" "$tmp/j2/summary.json" ||
+same_output "$tmp/j2.stdout" "$tmp/j2/summary.json" ||
 	fail "--format json output differs from summary.json"
-cmp -s "$tmp/t1/summary.json" "$tmp/j2/summary.json" ||
+same_output "$tmp/t1/summary.json" "$tmp/j2/summary.json" ||
 	fail "summary.json differs with --format json"
-cmp -s "$tmp/t1/summary.json" "$tmp/s2/summary.json" &&
+same_output "$tmp/t1/summary.json" "$tmp/s2/summary.json" &&
 	fail "--seed 4242 and --seed 4243 gave the same summary.json"
 grep -q '"seed": 4242,' "$tmp/t1/summary.json" || fail "summary.json does not record --seed"
 

@@ -23,6 +23,7 @@
 # the kill, fdatasync's durability (a process kill cannot test a power cut).
 # Runs ~30 s under ASan on 2 cores.
 set -u
+. "${0%/*}/lib/same.sh"   # same_output A B: equal outputs, provenance aside
 : "${BPFSIM:=build/bpfsim-asan}"
 case $BPFSIM in /*) ;; *) BPFSIM=$PWD/$BPFSIM ;; esac
 [ -x "$BPFSIM" ] || { echo "FAIL: BPFSIM=$BPFSIM is not executable"; exit 1; }
@@ -50,7 +51,7 @@ same() {   # same REF OTHER WHAT FILE...
 	shift 3
 	for f in "$@"; do
 		[ -s "$tmp/$ref/$f" ] || { fail "$ref/$f missing or empty"; continue; }
-		cmp -s "$tmp/$ref/$f" "$tmp/$other/$f" || fail "$what: $f differs"
+		same_output "$tmp/$ref/$f" "$tmp/$other/$f" || fail "$what: $f differs"
 	done
 }
 

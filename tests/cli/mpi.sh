@@ -21,6 +21,7 @@
 # Skips (exit 0, "SKIP: ...") when mpirun or the MPI binary is missing;
 # `make check` installs Open MPI and builds the binary, so there it runs.
 set -u
+. "${0%/*}/lib/same.sh"   # same_output A B: equal outputs, provenance aside
 : "${BPFSIM:=build/bpfsim-asan}"
 : "${BPFSIM_MPI:=build/bpfsim-mpi}"
 case $BPFSIM in /*) ;; *) BPFSIM=$PWD/$BPFSIM ;; esac
@@ -58,7 +59,7 @@ same() {   # same REF OTHER FILE...
 	ref=$1 other=$2; shift 2
 	for f in "$@"; do
 		[ -s "$tmp/$ref/$f" ] || { fail "$ref/$f missing or empty"; continue; }
-		cmp -s "$tmp/$ref/$f" "$tmp/$other/$f" || fail "$f differs between $ref and $other"
+		same_output "$tmp/$ref/$f" "$tmp/$other/$f" || fail "$f differs between $ref and $other"
 	done
 }
 

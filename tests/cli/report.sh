@@ -11,7 +11,9 @@
 #     data URI, byte for byte, and linked from report.md by name; it holds
 #     no reference to another file (self-contained); the summary table has
 #     the paired-difference column and human units (%, ns, ms); the regime
-#     table names each strategy's regime;
+#     table names each strategy's regime; the scenario items give
+#     summary.json's provenance (command line, build, the SHA-256 of
+#     scenario.resolved.yaml, host);
 #   - text from the scenario is escaped (a description with < > & ");
 #   - the same folder gives the same bytes twice;
 #   - sweep, phase and capacity folders (the fixtures of tests/plots/,
@@ -96,6 +98,13 @@ done
 grep -q '<td>hash</td><td class="n">stable</td>' "$h" || fail "regime table: hash not stable"
 grep -q '<b>description:</b> threads &lt;4000&gt; &amp; &quot;friends&quot;</li>' "$h" ||
 	fail "the description is not escaped"
+sha=$(sha256sum "$tmp/run/scenario.resolved.yaml" | cut -d' ' -f1)
+grep -q "<b>resolved scenario (SHA-256):</b> $sha</li>" "$h" ||
+	fail "the provenance's scenario hash is not in the page"
+grep -q '<b>command line:</b> bpfsim compare .*runqslower.yaml' "$h" ||
+	fail "the provenance's command line is not in the page"
+grep -q '<b>host:</b> Linux .*, [0-9]* CPUs</li>' "$h" ||
+	fail "the provenance's host is not in the page"
 cp "$h" "$tmp/first.html"
 cp "$tmp/run/report.md" "$tmp/first.md"
 "$BPFSIM" report "$tmp/run" >/dev/null 2>&1 || fail "second report failed"

@@ -11,6 +11,7 @@
 # hash,lru_hash` lists hash, lru_hash under compare:.
 # Does not pin: the numbers (golden.sh does), plots (--no-plots).
 set -u
+. "${0%/*}/lib/same.sh"   # same_output A B: equal outputs, provenance aside
 : "${BPFSIM:=build/bpfsim-asan}"
 case $BPFSIM in /*) ;; *) BPFSIM=$PWD/$BPFSIM ;; esac
 [ -x "$BPFSIM" ] || { echo "FAIL: BPFSIM=$BPFSIM is not executable"; exit 1; }
@@ -41,8 +42,8 @@ done
 	fail "compare --resume exited $?: $(cat "$tmp/err")"
 for f in $FILES; do
 	[ -s "$tmp/single/$f" ] || { fail "single/$f missing"; continue; }
-	cmp -s "$tmp/single/$f" "$tmp/merged/$f" || fail "$f: merge of 2 shards differs"
-	cmp -s "$tmp/single/$f" "$tmp/resumed/$f" || fail "$f: resume of shard 1 differs"
+	same_output "$tmp/single/$f" "$tmp/merged/$f" || fail "$f: merge of 2 shards differs"
+	same_output "$tmp/single/$f" "$tmp/resumed/$f" || fail "$f: resume of shard 1 differs"
 done
 
 # A shard folder whose shard.json is not JSON is refused, not taken for a

@@ -10,7 +10,13 @@
 # whose metric mean is a string, one with a key the schema does not know,
 # and a sweep point without "complete" are rejected (the validator really
 # checks).  The schemas are strict (no unknown keys): a writer that adds a
-# key fails here until the schema documents it.
+# key fails here until the schema documents it.  Provenance (format_version
+# 2): every file's provenance.scenario_sha256 is sha256sum of the folder's
+# scenario.resolved.yaml, its command is the one typed (operands where they
+# were typed), the two schemas define provenance alike, and it is one
+# line; diff, report and plot read a file of format_version 1 (the layout
+# before the key: no format_version, no provenance) and refuse one of
+# version 3 with exit 2 (plot: 1), naming the file and both versions.
 # Needs python3 with the jsonschema module (Debian: python3-jsonschema,
 # which `make check-deps` installs); without it the test says why it
 # skips and exits 0 - it never passes without validating.
@@ -88,6 +94,65 @@ done
 [ -s "$tmp/capacity/capacity.json" ] || fail "capacity: no capacity.json"
 validate docs/capacity.schema.json "$tmp/capacity/capacity.json"
 
+# Provenance: the hash is that of the folder's resolved scenario, the
+# command is as typed, the object is one line.
+for d in run compare sweep phase merged capacity; do
+	f=$tmp/$d/summary.json
+	[ "$d" = capacity ] && f=$tmp/$d/capacity.json
+	[ -s "$f" ] || continue
+	want=$(sha256sum "$tmp/$d/scenario.resolved.yaml" | cut -d' ' -f1)
+	got=$("$py" -c 'import json, sys
+print(json.load(open(sys.argv[1]))["provenance"]["scenario_sha256"])' "$f")
+	[ "$got" = "$want" ] || fail "$d: provenance.scenario_sha256 $got, sha256sum of scenario.resolved.yaml $want"
+	"$py" - "$f" <<'PY' || fail "$d: provenance is not alone on one line (tests/cli/lib/same.sh drops that line)"
+import json, sys
+text = open(sys.argv[1]).read()
+lines = [l for l in text.split("\n") if l.startswith('  "provenance": ')]
+assert len(lines) == 1
+obj = json.loads(lines[0][len('  "provenance": '):].rstrip(","))
+full = json.loads(text)
+assert obj == full["provenance"]
+rest = json.loads("\n".join(l for l in text.split("\n") if l not in lines))
+del full["provenance"]
+assert rest == full
+PY
+done
+"$py" - "$tmp/compare/summary.json" <<'PY' || fail "compare: provenance.command is not the command typed"
+import json, sys
+c = json.load(open(sys.argv[1]))["provenance"]["command"]
+want = ["bpfsim", "compare", "scenarios/runqslower.yaml", "--reps", "2"]
+sys.exit(0 if c[:5] == want and c[-1].endswith("/compare") else 1)
+PY
+"$py" - docs/summary.schema.json docs/capacity.schema.json <<'PY' || fail "the schemas define provenance differently"
+import json, sys
+a, b = (json.load(open(p))["$defs"]["provenance"] for p in sys.argv[1:])
+sys.exit(0 if a == b else 1)
+PY
+# Readers: version 1 (before provenance) is read, version 3 refused.
+for v in 1 3; do
+	cp -r "$tmp/run" "$tmp/v$v"
+	if [ $v = 1 ]; then
+		sed -i '/"format_version"/d; /"provenance"/d' "$tmp/v$v/summary.json"
+	else
+		sed -i 's/"format_version": 2/"format_version": 3/' "$tmp/v$v/summary.json"
+	fi
+done
+"$BPFSIM" diff "$tmp/v1" "$tmp/run" >/dev/null 2>"$tmp/err" ||
+	fail "diff of a version-1 summary: $(cat "$tmp/err")"
+"$BPFSIM" report "$tmp/v1" >/dev/null 2>"$tmp/err" ||
+	fail "report of a version-1 summary: $(cat "$tmp/err")"
+"$BPFSIM" plot "$tmp/v1" >/dev/null 2>"$tmp/err" ||
+	fail "plot of a version-1 summary: $(cat "$tmp/err")"
+for c in diff report plot; do
+	if [ $c = diff ]; then "$BPFSIM" diff "$tmp/run" "$tmp/v3" >/dev/null 2>"$tmp/err"
+	else "$BPFSIM" $c "$tmp/v3" >/dev/null 2>"$tmp/err"; fi
+	rc=$?
+	want=2; [ $c = plot ] && want=1
+	[ $rc = $want ] || fail "$c of a version-3 summary: exit $rc, want $want"
+	grep -q "summary.json:3:[0-9]*: format_version 3: this bpfsim reads versions 1 to 2" "$tmp/err" ||
+		fail "$c of a version-3 summary: $(cat "$tmp/err")"
+done
+
 # The validator rejects what the schema forbids.
 sed 's/"wait_mean": {"n": 2, "mean": [0-9.e+-]*/"wait_mean": {"n": 2, "mean": "x"/' \
 	"$tmp/run/summary.json" >"$tmp/bad1.json"
@@ -100,4 +165,4 @@ cmp -s "$tmp/bad3.json" "$tmp/sweep/summary.json" && fail "the point edit did no
 validate "$S" "$tmp/bad3.json" invalid
 
 [ "$fails" -eq 0 ] || exit 1
-echo "ok: summary.json of run, compare, sweep, phase and merge and capacity.json validate against docs/*.schema.json ($py; $(( $(date +%s) - t0 ))s)"
+echo "ok: summary.json of run, compare, sweep, phase and merge and capacity.json validate against docs/*.schema.json, provenance hashes the resolved scenario, version 1 read and 3 refused ($py; $(( $(date +%s) - t0 ))s)"

@@ -12,6 +12,7 @@
 # the output folder.
 # Does not pin: the order of keys in the resolved file.
 set -u
+. "${0%/*}/lib/same.sh"   # same_output A B: equal outputs, provenance aside
 : "${BPFSIM:=build/bpfsim-asan}"
 case $BPFSIM in /*) ;; *) BPFSIM=$PWD/$BPFSIM ;; esac
 [ -x "$BPFSIM" ] || { echo "FAIL: BPFSIM=$BPFSIM is not executable"; exit 1; }
@@ -53,7 +54,7 @@ left=$(find "$tmp/work" -name '*.tmp.*')
 # The resolved scenario is the run: it reproduces summary.json exactly.
 "$BPFSIM" run "$res" --quiet --out again >/dev/null 2>"$tmp/stderr" ||
 	fail "running the resolved scenario failed: $(cat "$tmp/stderr")"
-cmp -s "$out/summary.json" again/summary.json ||
+same_output "$out/summary.json" again/summary.json ||
 	fail "the resolved scenario does not reproduce summary.json"
 cmp -s "$res" again/scenario.resolved.yaml ||
 	fail "resolving the resolved scenario changed it"
@@ -68,7 +69,7 @@ grep -qx 'replications: 2' opts/scenario.resolved.yaml ||
 	fail "--reps 2 not in scenario.resolved.yaml"
 "$BPFSIM" run opts/scenario.resolved.yaml --quiet --out opts2 >/dev/null 2>&1 ||
 	fail "running the resolved scenario (from --seed/--reps) failed"
-cmp -s opts/summary.json opts2/summary.json ||
+same_output opts/summary.json opts2/summary.json ||
 	fail "the resolved scenario of a --seed/--reps run does not reproduce it"
 
 [ "$fails" -eq 0 ] || exit 1

@@ -17,6 +17,7 @@
 # Skips (exit 0, "SKIP: ...") when GNU Parallel is missing; `make check`
 # installs it.
 set -u
+. "${0%/*}/lib/same.sh"   # same_output A B: equal outputs, provenance aside
 : "${BPFSIM:=build/bpfsim-asan}"
 case $BPFSIM in /*) ;; *) BPFSIM=$PWD/$BPFSIM ;; esac
 [ -x "$BPFSIM" ] || { echo "FAIL: BPFSIM=$BPFSIM is not executable"; exit 1; }
@@ -75,8 +76,8 @@ tail -q -n +2 "$tmp"/shard_*/jobs.csv | cut -d, -f1-3 | sort | uniq -d >"$tmp/du
 	>/dev/null 2>&1 || fail "merge 3 1 2 exited $?"
 for f in $FILES; do
 	[ -s "$tmp/single/$f" ] || { fail "single/$f missing or empty"; continue; }
-	cmp -s "$tmp/single/$f" "$tmp/merged/$f" || fail "$f: merge differs from the single run"
-	cmp -s "$tmp/single/$f" "$tmp/merged312/$f" || fail "$f: merge (3 1 2) differs from the single run"
+	same_output "$tmp/single/$f" "$tmp/merged/$f" || fail "$f: merge differs from the single run"
+	same_output "$tmp/single/$f" "$tmp/merged312/$f" || fail "$f: merge (3 1 2) differs from the single run"
 done
 (cd "$tmp/single" && ls -A) >"$tmp/single.ls"
 (cd "$tmp/merged" && ls -A) >"$tmp/merged.ls"

@@ -18,6 +18,7 @@
 # Does not pin: which round each point stops at (that is the numbers).
 # The t quantiles t(0.975, df) below are from gsl_cdf_tdist_Pinv, 12 digits.
 set -u
+. "${0%/*}/lib/same.sh"   # same_output A B: equal outputs, provenance aside
 : "${BPFSIM:=build/bpfsim-asan}"
 case $BPFSIM in /*) ;; *) BPFSIM=$PWD/$BPFSIM ;; esac
 [ -x "$BPFSIM" ] || { echo "FAIL: BPFSIM=$BPFSIM is not executable"; exit 1; }
@@ -48,7 +49,7 @@ for t in 1 2; do
 		>/dev/null 2>"$tmp/t$t.err" || fail "sweep --threads $t exited $?: $(cat "$tmp/t$t.err")"
 done
 for f in points.csv differences.csv summary.json jobs.csv; do
-	cmp -s "$tmp/t1/$f" "$tmp/t2/$f" || fail "$f differs between --threads 1 and 2"
+	same_output "$tmp/t1/$f" "$tmp/t2/$f" || fail "$f differs between --threads 1 and 2"
 done
 
 # The rule, replayed from jobs.csv.
@@ -128,7 +129,7 @@ sed -i '3,5d' "$tmp/resumed/jobs.csv"                                  # point 0
 "$BPFSIM" sweep "$tmp/mm1.yaml" --resume "$tmp/resumed" --quiet --no-plots >/dev/null \
 	2>"$tmp/resume.err" || fail "--resume exited $?: $(cat "$tmp/resume.err")"
 for f in points.csv differences.csv summary.json jobs.csv; do
-	cmp -s "$tmp/t1/$f" "$tmp/resumed/$f" || fail "$f differs after --resume"
+	same_output "$tmp/t1/$f" "$tmp/resumed/$f" || fail "$f differs after --resume"
 done
 
 [ "$fails" -eq 0 ] || exit 1

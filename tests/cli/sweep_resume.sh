@@ -22,6 +22,7 @@
 # workload.lifetime (2 x 2 points, both strategies); the interrupted one
 # runs ~3 s under ASan on 2 cores and gets SIGINT after 1 s.
 set -u
+. "${0%/*}/lib/same.sh"   # same_output A B: equal outputs, provenance aside
 : "${BPFSIM:=build/bpfsim-asan}"
 case $BPFSIM in /*) ;; *) BPFSIM=$PWD/$BPFSIM ;; esac
 [ -x "$BPFSIM" ] || { echo "FAIL: BPFSIM=$BPFSIM is not executable"; exit 1; }
@@ -45,7 +46,7 @@ sweep() {   # sweep ARGS... : bpfsim sweep SCEN ARGS, output on $tmp/last.*
 same() {   # same REF OTHER WHAT
 	for f in $FILES; do
 		[ -s "$tmp/$1/$f" ] || { fail "$1/$f missing or empty"; continue; }
-		cmp -s "$tmp/$1/$f" "$tmp/$2/$f" || fail "$3: $f differs from the full run"
+		same_output "$tmp/$1/$f" "$tmp/$2/$f" || fail "$3: $f differs from the full run"
 	done
 }
 
