@@ -8,6 +8,8 @@
 # CPU; balancing hands them to CPUs going idle) and by at least half under
 # round_robin (blind placement: idle CPUs beside long queues); balancing
 # adds migrations (migrations_per_s > 0, and above the run without it);
+# a described tool's sched_migrate_task program runs once per migration
+# (its runs_per_s equals migrations_per_s);
 # the resolved scenario shows the defaults (topology smt 1, llc = cpus,
 # balance off); `bpfsim models runqslower` lists the keys; an llc that
 # does not divide cpus, a misspelt key and a sub-microsecond interval exit
@@ -71,6 +73,26 @@ m=$(mean "$tmp/plain/summary.json" migrations_per_s)
 awk -v a="${m:-nan}" 'BEGIN { exit !(a > 0) }' ||
 	fail "least_loaded: migrations_per_s '$m' not positive"
 echo "# mean wait (ns) with balancing: wake_affine $w0 -> $w1, round_robin $r0 -> $r1; migrations/s (wake_affine) $m0 -> $m1"
+
+# A described tool on sched_migrate_task fires once per migration: its
+# program's runs per second are migrations_per_s.
+cat >"$tmp/mig.yaml" <<'YAML'
+name: migcount
+maps:
+  moves: {kind: hash, key: pid, value: 8, max_entries: 10240}
+programs:
+  - name: moved
+    hook: sched_migrate_task
+    do:
+      - increment: {map: moves, key: task.pid}
+YAML
+# shellcheck disable=SC2086
+run tool --set placement=wake_affine $bal --set "tools=[{include: $tmp/mig.yaml}]"
+mt=$(mean "$tmp/tool/summary.json" migrations_per_s)
+rt=$(mean "$tmp/tool/summary.json" migcount.moved.runs_per_s)
+awk -v a="${mt:-nan}" -v b="${rt:-nan}" \
+	'BEGIN { d = a / b - 1; exit !(a > 0 && d < 1e-9 && d > -1e-9) }' ||
+	fail "sched_migrate_task runs/s '$rt' differ from migrations_per_s '$mt'"
 
 res=$tmp/plain/scenario.resolved.yaml
 grep -q '^  smt: 1$' "$res" || fail "resolved scenario: topology.smt is not 1"
