@@ -9,6 +9,9 @@
  *     wrapping; nothing idle: the target; the waker's CPU by
  *     wake_affine_idle and wake_affine_weight), and 2 LLCs of 2 x 2 (the
  *     search stays in the target's LLC; a cross-LLC affine wake-up);
+ *   - the fork path (new tasks, first wake-ups) with 2 LLCs: the LLC with
+ *     the most idle CPUs, a fully idle core in it, else its first idle
+ *     CPU, else the least loaded CPU; with one LLC least_loaded's choice;
  *   - the same choice against a naive reference (plain scans of the CPUs'
  *     states, no bitmap) over random states of random topologies up to
  *     130 CPUs (bitmap words and their edges), seeded (BPFSIM_TEST_SEED);
@@ -221,6 +224,47 @@ static void test_wake_affine_llc(void **state)
 	h_busy(&h, 1, 0);
 	h_busy(&h, 2, 0);
 	assert_int_equal(place_wake_affine(&h.R, 1, 1), 3);
+	h_fini(&h);
+}
+
+/* The fork path (new tasks, first wake-ups): place_cpu. */
+static void test_fork_path(void **state)
+{
+	(void)state;
+	struct h h;
+	/* 2 LLCs of 2 x 2.  LLC 0 has 3 idle CPUs, LLC 1 has 2: LLC 0; its
+	 * fully idle core {2,3}: 2 - not CPU 1, the lowest idle CPU. */
+	h_init(&h, 8, 2, 4);
+	h_busy(&h, 0, 0);
+	h_busy(&h, 4, 0);
+	h_busy(&h, 5, 0);
+	assert_int_equal(place_cpu(&h.R), 2);
+	/* LLC 1 all idle (4 > 3): its first core, 4. */
+	h_fini(&h);
+	h_init(&h, 8, 2, 4);
+	h_busy(&h, 0, 0);
+	assert_int_equal(place_cpu(&h.R), 4);
+	/* No idle core anywhere: LLC 0 (2 idle CPUs, 1 and 3) over LLC 1
+	 * (1 idle, 6): the first idle CPU, 1. */
+	h_busy(&h, 2, 0);
+	h_busy(&h, 4, 0);
+	h_busy(&h, 7, 0);
+	h_busy(&h, 5, 0);
+	assert_int_equal(place_cpu(&h.R), 1);
+	h_fini(&h);
+	/* Nothing idle (2 LLCs of 2): least_loaded, the fewest tasks: CPU 1
+	 * at 1 task. */
+	h_init(&h, 4, 1, 2);
+	h_busy(&h, 0, 1);
+	h_busy(&h, 1, 0);
+	h_busy(&h, 2, 2);
+	h_busy(&h, 3, 1);
+	assert_int_equal(place_cpu(&h.R), 1);
+	h_fini(&h);
+	/* One LLC: least_loaded's lowest idle CPU, as before. */
+	h_init(&h, 4, 2, 4);
+	h_busy(&h, 0, 0);
+	assert_int_equal(place_cpu(&h.R), 1);
 	h_fini(&h);
 }
 
@@ -513,6 +557,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wake_affine_smt),
 		cmocka_unit_test(test_wake_affine_llc),
+		cmocka_unit_test(test_fork_path),
 		cmocka_unit_test(test_wake_affine_reference),
 		cmocka_unit_test(test_newidle_levels),
 		cmocka_unit_test(test_invariants),

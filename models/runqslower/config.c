@@ -559,7 +559,7 @@ const struct model_param rq_params[] = {
 	  "CPU for a woken task: least_loaded (ties: lowest CPU), random, "
 	  "round_robin, wake_affine (Linux's select_task_rq_fair wake-up path "
 	  "over `topology`: prev or the waker's CPU if idle, else an idle core, "
-	  "sibling or CPU in the LLC; new tasks least_loaded)" },
+	  "sibling or CPU in the LLC; new tasks: the LLC with the most idle CPUs, else least_loaded)" },
 	{ "topology.smt", "count", "1",
 	  "CPUs per core (SMT siblings, 1..8); used by wake_affine and balance" },
 	{ "topology.llc", "count", "cpus",

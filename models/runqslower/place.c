@@ -92,11 +92,20 @@ static void place_flush(struct rq_run *R)
 	R->ll_ndirty = 0;
 }
 
+static uint32_t find_idlest(struct rq_run *R);
+
 uint32_t place_cpu(struct rq_run *R)
 {
 	const struct rq_cfg *cfg = R->cfg;
 	uint32_t n = (uint32_t)cfg->cpus;
 	switch (cfg->placement) {
+	case PL_WAKE_AFFINE:
+		if (cfg->llc < n) {
+			uint32_t c = find_idlest(R);
+			if (c != NIL)
+				return c;
+		}
+		break;   /* one LLC, or nothing idle: least_loaded below */
 	case PL_RANDOM:
 		return (uint32_t)gsl_rng_uniform_int(R->r_place, n);
 	case PL_ROUND_ROBIN: {
@@ -104,23 +113,23 @@ uint32_t place_cpu(struct rq_run *R)
 		R->rr_next = (c + 1) % n;
 		return c;
 	}
-	default: {
-		/* A CPU at load 0 is the least loaded: the lowest one. */
-		for (uint32_t w = 0; w < (n + 63) / 64; w++)
-			if (R->ll_idle[w]) {
-				uint32_t c = w * 64 +
-					(uint32_t)__builtin_ctzll(R->ll_idle[w]);
-				SIM_CHECK(c < n && leaf_key(R, c) >> 32 == 0);
-				return c;
-			}
-		place_flush(R);
-		uint32_t c = (uint32_t)R->ll[1];
-		/* The winner's leaf is its load now (cheap; tests check every
-		 * leaf against a scan). */
-		SIM_CHECK(c < n && R->ll[R->ll_leaves + c] == leaf_key(R, c));
-		return c;
+	default:
+		break;
 	}
-	}
+	/* A CPU at load 0 is the least loaded: the lowest one. */
+	for (uint32_t w = 0; w < (n + 63) / 64; w++)
+		if (R->ll_idle[w]) {
+			uint32_t c = w * 64 +
+				(uint32_t)__builtin_ctzll(R->ll_idle[w]);
+			SIM_CHECK(c < n && leaf_key(R, c) >> 32 == 0);
+			return c;
+		}
+	place_flush(R);
+	uint32_t c = (uint32_t)R->ll[1];
+	/* The winner's leaf is its load now (cheap; tests check every
+	 * leaf against a scan). */
+	SIM_CHECK(c < n && R->ll[R->ll_leaves + c] == leaf_key(R, c));
+	return c;
 }
 
 /* ---- wake_affine ---------------------------------------------------------
@@ -236,6 +245,43 @@ static uint32_t wake_affine(const struct rq_run *R, uint32_t waker,
 	if ((nr_running(R, waker) + 1) * 100 < nr_running(R, prev) * 108)
 		return waker;
 	return prev;
+}
+
+/* The fork and exec path, sched_balance_find_dst_cpu (find_idlest_cpu)
+ * in outline, with more than one LLC: find_idlest_group at the top level
+ * takes the group with the most idle CPUs (group_has_spare), here the LLC
+ * with the most idle CPUs (ties: the lowest); one level down the same
+ * again, here a fully idle core of that LLC if any; then an idle CPU in
+ * it (find_idlest_group_cpu prefers the shallowest idle state, which the
+ * model does not have: the lowest).  NIL when no CPU is idle: the caller
+ * takes least_loaded (with every CPU busy the kernel compares loads).
+ * Without this, first wake-ups would all go to the lowest idle CPUs and
+ * crowd the first LLC, which wake_affine never leaves. */
+static uint32_t find_idlest(struct rq_run *R)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	uint32_t n = (uint32_t)cfg->cpus, best = NIL, most = 0;
+	for (uint32_t lo = 0; lo < n; lo += cfg->llc) {
+		uint32_t idle = 0, hi = lo + cfg->llc;
+		for (uint32_t w = lo / 64; (uint64_t)w * 64 < hi; w++) {
+			uint64_t m = R->ll_idle[w];
+			if (w == lo / 64)
+				m &= ~UINT64_C(0) << (lo % 64);
+			if (hi < (uint64_t)(w + 1) * 64)
+				m &= (UINT64_C(1) << (hi % 64)) - 1;
+			idle += (uint32_t)__builtin_popcountll(m);
+		}
+		if (idle > most) {
+			most = idle;
+			best = lo;
+		}
+	}
+	if (best == NIL)
+		return NIL;
+	uint32_t hi = best + cfg->llc, c = NIL;
+	if (cfg->smt > 1)   /* the walk from hi - 1 + 1 wraps to best */
+		c = scan_llc(R, best, hi, hi - 1, 1);
+	return c != NIL ? c : first_idle(R, best, hi);
 }
 
 uint32_t place_wake_affine(struct rq_run *R, uint32_t prev, uint32_t waker)

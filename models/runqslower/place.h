@@ -37,7 +37,8 @@
 int place_init(struct rq_run *R);
 /* Free them; safe on a run whose place_init failed or never ran. */
 void place_fini(struct rq_run *R);
-/* A CPU for a task waking now. */
+/* A CPU for a task waking now (wake_affine: for a task with no previous
+ * CPU, the fork path, see place_wake_affine). */
 uint32_t place_cpu(struct rq_run *R);
 /* placement: wake_affine, for a task that ran before on CPU prev and is
  * woken from CPU waker (NIL: unknown, taken as prev): the kernel's
@@ -45,7 +46,9 @@ uint32_t place_cpu(struct rq_run *R);
  * select_idle_sibling (place.c has the steps and what is simplified).
  * Reads the idle bitmap and the CPUs' loads; draws nothing; O(LLC size /
  * 64 + cores per LLC x smt) at worst.  Tasks without a previous CPU (new,
- * or a first wake-up) take place_cpu's least_loaded. */
+ * or a first wake-up) take place_cpu, whose wake_affine case is the fork
+ * path: with several LLCs the one with the most idle CPUs (an idle core
+ * in it first), else least_loaded. */
 uint32_t place_wake_affine(struct rq_run *R, uint32_t prev, uint32_t waker);
 /* CPU c's load may have changed (least_loaded, wake_affine): set or clear its
  * idle bit, note it for the tree. */

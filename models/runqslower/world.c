@@ -85,7 +85,8 @@ void world_wake(struct rq_run *R, uint32_t pid, int is_new, int hook)
 				runq_fair_min(R, &R->cpu[R->task[pid].cpu], NULL));
 	struct task *t = &R->task[pid];
 	/* wake_affine for a task that has run and blocked (its timer, the
-	 * waker, is on that CPU); the others as least_loaded. */
+	 * waker, is on that CPU); the others take place_cpu (for wake_affine
+	 * the fork path). */
 	uint32_t c = R->cfg->placement == PL_WAKE_AFFINE && !is_new &&
 		     t->timer_cpu
 		     ? place_wake_affine(R, t->cpu, t->timer_cpu - 1)
