@@ -29,6 +29,9 @@
  *     tree agrees with a scan, time is conserved per CPU (rq_totals
  *     aborts otherwise) and in sum, tasks are conserved (spawned =
  *     completed + failures + live), and migrations happened.
+ *   - a run without a duration (batch; a poisson spawner with a spawn
+ *     count) ends at its last exit's switch to idle, not at a periodic
+ *     balance after it.
  * Does not pin: whole-run numbers (tests/cli/topology.sh checks that
  * balancing lowers the demo's mean wait and moves tasks), the periodic
  * balance's interval accuracy, hook placement across LLCs.
@@ -543,6 +546,61 @@ static void test_invariants(void **state)
 	}
 }
 
+static uint64_t last_exit, exits_seen;
+
+static void exit_spy(struct sim *s, void *st, const struct evq_event *ev)
+{
+	const struct rq_run *R = st;
+	spy_real->handle(s, st, ev);
+	if (R->completed != exits_seen) {
+		exits_seen = R->completed;
+		last_exit = s->now;
+	}
+}
+
+/* A run without a duration ends with its work, not at a periodic balance
+ * after it: batch arrivals, and a poisson spawner with a spawn count
+ * (its parents live on, asleep). */
+static void test_run_ends(void **state)
+{
+	(void)state;
+	static const char *const loads[] = {
+		"  arrival: batch\n  processes: 300\n",
+		"  arrival: poisson\n  rate: 5000/s\n  spawns: 300\n",
+	};
+	struct model sp = *M;
+	sp.handle = exit_spy;
+	spy_real = M;
+	for (size_t v = 0; v < 2; v++) {
+		char y[1024];
+		snprintf(y, sizeof(y),
+			 "cpus: 4\nplacement: wake_affine\n"
+			 "topology: {smt: 2, llc: 2}\n"
+			 "balance: {newidle: true, interval: 10ms}\n"
+			 "workload:\n%s  lifetime: exponential(1ms)\n"
+			 "  block: {probability: 0.3, sleep: exponential(1ms)}\n",
+			 loads[v]);
+		struct cfgh h;
+		cfg_open(&h, y);
+		struct sim s;
+		double m[256];
+		last_exit = exits_seen = 0;
+		assert_int_equal(sim_init(&s, &sp, SEED, 0, UINT64_MAX, NULL), 0);
+		assert_int_equal(sim_run(&s, h.cfg, m), SIM_DONE);
+		const struct rq_run *R = s.state;
+		assert_int_equal(R->completed, 300);
+		assert_true(R->migrations > 0);
+		/* After the last exit only its switch to idle (~1 us) runs;
+		 * a balance after it would end the run up to 10 ms later. */
+		print_message("# load %zu: last exit %llu ns, end %llu ns\n", v,
+			      (unsigned long long)last_exit,
+			      (unsigned long long)s.now);
+		assert_true(s.now >= last_exit && s.now - last_exit < 100000);
+		sim_fini(&s);
+		cfg_close(&h);
+	}
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -561,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_wake_affine_reference),
 		cmocka_unit_test(test_newidle_levels),
 		cmocka_unit_test(test_invariants),
+		cmocka_unit_test(test_run_ends),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -94,21 +94,35 @@ void balance_periodic(struct rq_run *R)
 			/* An idle CPU that got a task wakes up to run it. */
 			cpu_task_queued(R, c, pid, 0);
 		}
-	/* Nothing else pending: the run is over (a batch run ends when its
-	 * events do; the balance must not keep it alive). */
-	if (evq_size(&R->s->q) == 0)
-		return;
-	if (sim_schedule(R->s, cfg->bal_interval, EV_BALANCE,
-			 (uint32_t)cfg->cpus, 0))
-		sim_fail(R->s, "out of memory");
+	R->bal_armed = 0;
+	balance_arm(R);
 }
 
-int balance_init(struct rq_run *R)
+/* The balance's own event id, beyond every task's (cpus + 1 + pid), so
+ * it can be cancelled alone. */
+static uint32_t bal_target(const struct rq_run *R)
 {
-	if (!R->cfg->bal_interval)
-		return 0;
-	return sim_schedule(R->s, R->cfg->bal_interval, EV_BALANCE,
-			    (uint32_t)R->cfg->cpus, 0);
+	return (uint32_t)(R->cfg->cpus + 1 + R->cfg->pid_max);
+}
+
+void balance_arm(struct rq_run *R)
+{
+	if (!R->cfg->bal_interval || R->bal_armed || R->live <= R->nspawners)
+		return;
+	if (sim_schedule(R->s, R->cfg->bal_interval, EV_BALANCE,
+			 bal_target(R), 0)) {
+		sim_fail(R->s, "out of memory");
+		return;
+	}
+	R->bal_armed = 1;
+}
+
+void balance_disarm(struct rq_run *R)
+{
+	if (R->bal_armed && R->live <= R->nspawners) {
+		evq_cancel(&R->s->q, bal_target(R));
+		R->bal_armed = 0;
+	}
 }
 
 int balance_check(const struct rq_run *R, char *why, size_t n)

@@ -46,15 +46,20 @@
 
 #include "models/runqslower/internal.h"
 
-/* Schedule the first periodic balance (balance.interval > 0).  0, or -1
- * when out of memory. */
-int balance_init(struct rq_run *R);
+/* The periodic balance (balance.interval > 0) runs while tasks other
+ * than the parents live: balance_arm schedules the next one if none is
+ * pending (rq_init, and each spawn), balance_disarm cancels it when the
+ * last such task exits (world_free_task), so a run without a duration
+ * ends at its last exit, not at a balance after it.  Out of memory ends
+ * the run (sim_fail). */
+void balance_arm(struct rq_run *R);
+void balance_disarm(struct rq_run *R);
 /* CPU c is about to go idle (its runqueue is empty): newidle balance.
  * Returns the pid pulled onto c's runqueue, or NIL. */
 uint32_t balance_newidle(struct rq_run *R, uint32_t c);
 /* The periodic balance's event: each CPU in turn pulls from the busiest
  * CPU of each of its levels, an idle one that got a task is woken
- * (cpu_task_queued); then the next balance is scheduled. */
+ * (cpu_task_queued); then the next balance is armed. */
 void balance_periodic(struct rq_run *R);
 /* Check invariants the balancer relies on and keeps: every runnable task
  * is queued on exactly one CPU or is that CPU's running / next task, each

@@ -42,7 +42,7 @@
 /* Event kinds.  EV_CPU targets CPU c (its id is c); EV_SPAWN targets id
  * `cpus`; EV_WAKE targets cpus + 1 + pid, so a task's wake-up never
  * cancels a CPU's event.  EV_BALANCE (the periodic balance, balance.h)
- * shares the spawner's id: neither is ever cancelled. */
+ * targets cpus + 1 + pid_max, beyond every pid. */
 enum { EV_SPAWN = 1, EV_WAKE, EV_CPU, EV_BALANCE };
 /* A CPU's mode (cpu.c has the time-line rules). */
 enum { CPU_IDLE, CPU_BURST, CPU_RUN, CPU_WAKING };
@@ -266,6 +266,7 @@ struct rq_run {
 	uint64_t spawn_budget;  /* spawns left (open arrival processes) */
 	struct spawner *spawner; /* the parents (spawner.c), or NULL */
 	uint32_t nspawners, spawn_rr;
+	uint8_t bal_armed;      /* a periodic balance is pending (balance.h) */
 	uint32_t fork_cpu;      /* the forking parent's CPU while it spawns a
 				   child, else NIL */
 	size_t trace_i;         /* next trace line to spawn */

@@ -26,7 +26,8 @@
  *
  * Determinism: RNG streams are named (below, and in the strategies) and
  * drawn in event order only; event ids keep CPUs (0..cpus-1), the spawner
- * (cpus) and tasks (cpus + 1 + pid) apart.
+ * (cpus), tasks (cpus + 1 + pid) and the periodic balance (cpus + 1 +
+ * pid_max) apart.
  *
  * Memory: ~56 bytes per possible pid for tasks (grown on demand) plus the
  * strategy's per-pid table; events: a few per live task.
@@ -160,9 +161,9 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 		first = c->trace_t[0];
 	else if (c->arrival == ARR_POISSON)
 		first = sim_ns(gsl_ran_exponential(R->r_arr, 1e9 / c->rate));
-	if (sim_schedule_at(s, first, EV_SPAWN, (uint32_t)c->cpus, 0) ||
-	    balance_init(R))
+	if (sim_schedule_at(s, first, EV_SPAWN, (uint32_t)c->cpus, 0))
 		goto oom;
+	balance_arm(R);
 	return R;
 oom:
 	rq_fini(R);

@@ -29,6 +29,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "models/runqslower/balance.h"
 #include "models/runqslower/cpu.h"
 #include "models/runqslower/place.h"
 #include "models/runqslower/probe.h"
@@ -158,6 +159,7 @@ void world_free_task(struct rq_run *R, uint32_t pid)
 	R->completed++;
 	rq_level_set(R, SC_LIVE_AVG, &R->lv_live, (double)R->live);
 	rq_series_point(R, SC_COMPLETED, 1);
+	balance_disarm(R);   /* the last task gone: no more balances */
 }
 
 static int grow_tasks(struct rq_run *R, uint32_t need)
@@ -254,6 +256,7 @@ static void spawn_one(struct rq_run *R, uint64_t demand)
 		R->peak_live = R->live;
 	if (s->caps.max_live_tasks && R->live > s->caps.max_live_tasks)
 		sim_cap(s, "max_live_tasks");
+	balance_arm(R);
 	world_wake(R, pid, 1, 1);
 }
 
