@@ -1,5 +1,7 @@
 /* place.c - the `placement` choices; least_loaded from an idle bitmap and
- * a lazily updated tournament tree (place.h).
+ * a lazily updated tournament tree (place.h); wake_affine from the same
+ * bitmap over the topology (topo.h; the section below says which kernel
+ * functions it follows).
  *
  * Tree layout: ll[1] is the root; node i has children 2i and 2i + 1; the
  * leaves are ll[leaves + c] for CPU c, with leaves the power of two at or
@@ -135,7 +137,7 @@ uint32_t place_cpu(struct rq_run *R)
 /* ---- wake_affine ---------------------------------------------------------
  * kernel/sched/fair.c as of 6.6-6.12 (EEVDF era): select_task_rq_fair's
  * fast path for a wake-up (not a fork or exec: those take the slow path,
- * sched_balance_find_dst_cpu / find_idlest_cpu, modelled as least_loaded).
+ * sched_balance_find_dst_cpu / find_idlest_cpu: find_idlest below).
  * "Idle" is available_idle_cpu: nothing running, switched to or queued -
  * the idle bitmap's bit. */
 
@@ -200,7 +202,7 @@ static uint32_t select_idle_sibling(const struct rq_run *R, uint32_t prev,
 	const struct rq_cfg *cfg = R->cfg;
 	if (is_idle(R, target))
 		return target;
-	/* "If the previous CPU is cache affine and idle, don't be stupid" */
+	/* prev idle and sharing the target's cache: no reason to move */
 	if (prev != target && topo_share_cache(cfg, prev, target) &&
 	    is_idle(R, prev))
 		return prev;
