@@ -359,22 +359,24 @@ static int read_eevdf(struct rq_cfg *c, struct ynode *root, struct err *e)
 	return 0;
 }
 
-/* `topology` (topo.h) and `balance` (balance.h).  Needs c->cpus: llc
- * defaults to all of them. */
+/* `topology` (topo.h) and `balance` (balance.h).  llc 0 (the default)
+ * is all CPUs: a default that stays right when `cpus` changes (a sweep
+ * over cpus reloads the resolved scenario, which spells defaults out). */
 static int read_topology(struct rq_cfg *c, struct ynode *root, struct err *e)
 {
 	struct ynode *t = cfg_section(root, "topology", e);
-	char def[32];
 	uint64_t smt, llc;
 	double interval;
-	snprintf(def, sizeof(def), "%llu", (unsigned long long)c->cpus);
 	if (!t || cfg_uint(t, "smt", "1", 1, 8, &smt, e) ||
-	    cfg_uint(t, "llc", def, 1, 4096, &llc, e))
+	    cfg_uint(t, "llc", "0", 0, 4096, &llc, e))
 		return e->status;
+	if (llc == 0)
+		llc = c->cpus;
 	if (llc % smt || llc > c->cpus || c->cpus % llc) {
 		struct ynode *at = ynode_peek(t, "llc");
-		return cfg_error(e, at ? at : ynode_peek(t, "smt") ? ynode_peek(t, "smt")
-				 : root,
+		if (!at)
+			at = ynode_peek(t, "smt");
+		return cfg_error(e, at ? at : root,
 				 "topology: llc (%llu CPUs) must be a multiple of "
 				 "smt (%llu) and divide cpus (%llu)",
 				 (unsigned long long)llc, (unsigned long long)smt,
@@ -562,8 +564,9 @@ const struct model_param rq_params[] = {
 	  "sibling or CPU in the LLC; new tasks: the LLC with the most idle CPUs, else least_loaded)" },
 	{ "topology.smt", "count", "1",
 	  "CPUs per core (SMT siblings, 1..8); used by wake_affine and balance" },
-	{ "topology.llc", "count", "cpus",
-	  "CPUs per last-level-cache domain (a multiple of smt dividing cpus); "
+	{ "topology.llc", "count", "0",
+	  "CPUs per last-level-cache domain (a multiple of smt dividing cpus; "
+	  "0: all of them, one LLC); "
 	  "wake_affine, balance and where a wake-up's hook runs (another LLC: "
 	  "the target CPU, ttwu_queue_wakelist)" },
 	{ "balance.newidle", "bool", "false",

@@ -7,8 +7,8 @@
  * and in LLC c / llc.  Linux numbers siblings differently on most x86
  * hosts (cpu0 and cpu0 + ncores share a core); the model's CPU ids are
  * labels, so only the grouping matters.  The configuration guarantees
- * llc % smt == 0 and cpus % llc == 0 (config.c).  The defaults, smt 1 and
- * llc = cpus, are one domain of single-thread cores: what the model
+ * llc % smt == 0 and cpus % llc == 0 (config.c; the key's 0 is stored as
+ * cpus).  The defaults, smt 1 and llc = cpus, are one domain of single-thread cores: what the model
  * assumed before it had a topology.
  *
  * Where the kernel reads the topology: cpus_share_cache (sd_llc_id) in

@@ -10,8 +10,8 @@
 # adds migrations (migrations_per_s > 0, and above the run without it);
 # a described tool's sched_migrate_task program runs once per migration
 # (its runs_per_s equals migrations_per_s);
-# the resolved scenario shows the defaults (topology smt 1, llc = cpus,
-# balance off); `bpfsim models runqslower` lists the keys; an llc that
+# the resolved scenario shows the defaults (topology smt 1, llc 0: all
+# CPUs, balance off); a sweep over cpus with the default topology runs; `bpfsim models runqslower` lists the keys; an llc that
 # does not divide cpus, a misspelt key and a sub-microsecond interval exit
 # 2 with one message and no output folder.
 # Does not pin: the numbers themselves (tests/test_topology.c pins
@@ -96,7 +96,7 @@ awk -v a="${mt:-nan}" -v b="${rt:-nan}" \
 
 res=$tmp/plain/scenario.resolved.yaml
 grep -q '^  smt: 1$' "$res" || fail "resolved scenario: topology.smt is not 1"
-grep -q '^  llc: 8$' "$res" || fail "resolved scenario: topology.llc is not cpus (8)"
+grep -q '^  llc: 0$' "$res" || fail "resolved scenario: topology.llc is not 0 (all CPUs)"
 grep -q '^  newidle: false$' "$res" || fail "resolved scenario: balance.newidle is not false"
 
 "$BPFSIM" models runqslower >"$tmp/models" 2>&1 || fail "models runqslower exited $?"
@@ -116,6 +116,12 @@ bad() {
 	[ ! -e "$tmp/bad" ] || fail "--set $1: wrote $tmp/bad"
 	rm -rf "$tmp/bad"
 }
+# A sweep over cpus: the default llc follows cpus.
+"$BPFSIM" sweep scenarios/runqslower.yaml --sweep cpus=2,4 --reps 1 --quiet \
+	--no-plots --set compare='[hash]' --set duration=50ms --set warmup=0 \
+	--out "$tmp/sw" >"$tmp/sw.out" 2>"$tmp/sw.err" ||
+	fail "sweep over cpus exited $?: $(cat "$tmp/sw.err")"
+
 bad topology.llc=3 "must be a multiple of smt (1) and divide cpus (8)"
 bad topology.smtt=2 "did you mean 'smt'"
 bad balance.interval=10ns "at least 1us"
