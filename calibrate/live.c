@@ -736,6 +736,68 @@ void live_dist_row_fit(FILE *f, const char *name, const struct chist *c,
 		live_ns(chist_quantile(c, 0.99), p99, sizeof(p99)), fit, ks);
 }
 
+/* How many CPUs a sysfs CPU list ("0-3,8-11") names; 0 if the file
+ * cannot be read or parsed. */
+static long cpulist_count(const char *path)
+{
+	char buf[4096];
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return 0;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = 0;
+	long count = 0;
+	char *p = buf;
+	while (*p && *p != '\n') {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+		if (end == p)
+			return 0;
+		p = end;
+		if (*p == '-') {
+			b = strtol(p + 1, &end, 10);
+			if (end == p + 1 || b < a)
+				return 0;
+			p = end;
+		}
+		count += b - a + 1;
+		if (*p == ',')
+			p++;
+	}
+	return count;
+}
+
+/* CPU 0's topology for the model's `topology` keys: CPUs per core
+ * (topology/thread_siblings_list) and per last-level cache (the
+ * shared_cpu_list of its highest-level cache, index3 on most hosts).
+ * 0 when sysfs does not say. */
+static void host_topology(long *smt, long *llc)
+{
+	const char *cpu0 = "/sys/devices/system/cpu/cpu0";
+	char path[160];
+	long best = 0;
+	snprintf(path, sizeof(path), "%s/topology/thread_siblings_list", cpu0);
+	*smt = cpulist_count(path);
+	*llc = 0;
+	for (int i = 0; i < 10; i++) {
+		long level = 0;
+		snprintf(path, sizeof(path), "%s/cache/index%d/level", cpu0, i);
+		FILE *fp = fopen(path, "r");
+		if (!fp)
+			continue;
+		if (fscanf(fp, "%ld", &level) != 1)
+			level = 0;
+		fclose(fp);
+		snprintf(path, sizeof(path), "%s/cache/index%d/shared_cpu_list",
+			 cpu0, i);
+		if (level > best) {
+			best = level;
+			*llc = cpulist_count(path);
+		}
+	}
+}
+
 static void host_yaml(FILE *o, const struct live_features *f,
 		      const struct live_stats *s)
 {
@@ -749,6 +811,12 @@ static void host_yaml(FILE *o, const struct live_features *f,
 	fprintf(o, "  machine: %s\n", calfile_quote(f->machine, q, sizeof(q)));
 	fprintf(o, "  cpu_model: %s\n", calfile_quote(f->cpu_model, q, sizeof(q)));
 	fprintf(o, "  cpus: %ld\n", f->cpus);
+	long smt, llc;
+	host_topology(&smt, &llc);
+	if (smt > 0)   /* for topology.smt and topology.llc */
+		fprintf(o, "  smt: %ld\n", smt);
+	if (llc > 0)
+		fprintf(o, "  llc: %ld\n", llc);
 	fprintf(o, "  date: %s\n", date);
 	fprintf(o, "  bpfsim: %s\n", BPFSIM_VERSION);
 	fprintf(o, "  btf: %s\n", f->btf ? "true" : "false");

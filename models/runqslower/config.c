@@ -36,7 +36,8 @@
 const char *const rq_arrival_names[] = { "batch", "poisson", "interval",
 					 "trace", NULL };
 static const char *const placement_names[] = { "least_loaded", "random",
-					       "round_robin", NULL };
+					       "round_robin", "wake_affine",
+					       NULL };
 static const char *const output_names[] = { "perf", "ringbuf", NULL };
 static const char *const delete_names[] = { "on_report", "always", NULL };
 /* By NEST_*; "skip" (the former default's name) is any_program. */
@@ -358,6 +359,43 @@ static int read_eevdf(struct rq_cfg *c, struct ynode *root, struct err *e)
 	return 0;
 }
 
+/* `topology` (topo.h) and `balance` (balance.h).  llc 0 (the default)
+ * is all CPUs: a default that stays right when `cpus` changes (a sweep
+ * over cpus reloads the resolved scenario, which spells defaults out). */
+static int read_topology(struct rq_cfg *c, struct ynode *root, struct err *e)
+{
+	struct ynode *t = cfg_section(root, "topology", e);
+	uint64_t smt, llc;
+	double interval;
+	if (!t || cfg_uint(t, "smt", "1", 1, 8, &smt, e) ||
+	    cfg_uint(t, "llc", "0", 0, 4096, &llc, e))
+		return e->status;
+	if (llc == 0)
+		llc = c->cpus;
+	if (llc % smt || llc > c->cpus || c->cpus % llc) {
+		struct ynode *at = ynode_peek(t, "llc");
+		if (!at)
+			at = ynode_peek(t, "smt");
+		return cfg_error(e, at ? at : root,
+				 "topology: llc (%llu CPUs) must be a multiple of "
+				 "smt (%llu) and divide cpus (%llu)",
+				 (unsigned long long)llc, (unsigned long long)smt,
+				 (unsigned long long)c->cpus);
+	}
+	c->smt = (uint32_t)smt;
+	c->llc = (uint32_t)llc;
+	struct ynode *b = cfg_section(root, "balance", e);
+	if (!b || cfg_bool(b, "newidle", "false", &c->bal_newidle, e) ||
+	    cfg_duration(b, "interval", "0", 0, 1e10, &interval, e))
+		return e->status;
+	if (interval > 0 && interval < 1000)
+		return cfg_error(e, ynode_peek(b, "interval"),
+				 "balance.interval: at least 1us (0: no periodic "
+				 "balance)");
+	c->bal_interval = (uint64_t)interval;
+	return 0;
+}
+
 static int read_probe(struct rq_cfg *c, struct ynode *root, struct err *e)
 {
 	/* Hook base costs: runqslower per-program figures (published-costs.md)
@@ -452,6 +490,7 @@ void *rq_configure(struct ynode *root, struct err *e)
 	    cfg_dist(root, "idle_wakeup", "0", DIST_DURATION, &c->idle_wakeup, e) ||
 	    cfg_enum(root, "runqueue", "fifo", runqueue_names, &c->runqueue, e) ||
 	    read_fair(c, root, e) || read_eevdf(c, root, e) ||
+	    read_topology(c, root, e) ||
 	    read_workload(c, root, e) || read_probe(c, root, e))
 		goto fail;
 	struct ynode *wp = cfg_node(root, "wakeup_preemption", 0, e);
@@ -519,7 +558,23 @@ const struct model_param rq_params[] = {
 	{ "cpus", "count", "8", "CPUs, each with its own runqueue" },
 	{ "pid_max", "count", "32768", "pids wrap here (to 300), as kernel.pid_max" },
 	{ "placement", "enum", "least_loaded",
-	  "CPU for a woken task: least_loaded (ties: lowest CPU), random, round_robin" },
+	  "CPU for a woken task: least_loaded (ties: lowest CPU), random, "
+	  "round_robin, wake_affine (Linux's select_task_rq_fair wake-up path "
+	  "over `topology`: prev or the waker's CPU if idle, else an idle core, "
+	  "sibling or CPU in the LLC; new tasks: the LLC with the most idle CPUs, else least_loaded)" },
+	{ "topology.smt", "count", "1",
+	  "CPUs per core (SMT siblings, 1..8); used by wake_affine and balance" },
+	{ "topology.llc", "count", "0",
+	  "CPUs per last-level-cache domain (a multiple of smt dividing cpus; "
+	  "0: all of them, one LLC); "
+	  "wake_affine, balance and where a wake-up's hook runs (another LLC: "
+	  "the target CPU, ttwu_queue_wakelist)" },
+	{ "balance.newidle", "bool", "false",
+	  "a CPU about to go idle pulls a waiting task from the busiest CPU of "
+	  "its core, then LLC, then all CPUs (newidle_balance)" },
+	{ "balance.interval", "duration", "0",
+	  "periodic balance: every interval each CPU pulls one waiting task "
+	  "per level from a CPU with 2+ more tasks (0: none)" },
 	{ "context_switch", "dist(duration)", "normal(1us, 100ns)",
 	  "cost of a context switch (also to/from idle)" },
 	{ "idle_wakeup", "dist(duration)", "0",

@@ -12,6 +12,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "models/runqslower/balance.h"
 #include "models/runqslower/cpu.h"
 #include "models/runqslower/place.h"
 #include "models/runqslower/probe.h"
@@ -195,6 +196,13 @@ static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
 		world_block(R, prev);
 	}
 	uint32_t next = runq_pop(R, c);
+	/* Nothing left here: newidle balance pulls a waiting task from a
+	 * busier CPU before this one goes idle (pick_next_task_fair ->
+	 * newidle_balance, balance.h).  Its sched_migrate_task comes
+	 * before this sched_switch, as in the kernel. */
+	if (next == NIL && why != PREV_PREEMPT &&
+	    balance_newidle(R, c) != NIL)
+		next = runq_pop(R, c);
 	if (why == PREV_PREEMPT) {
 		struct task *t = &R->task[prev];
 		t->state = T_RUNNABLE;

@@ -597,6 +597,30 @@ uint32_t eevdf_pick_next(struct rq_run *R, uint32_t c)
 	return next;
 }
 
+uint32_t eevdf_detach(struct rq_run *R, uint32_t c)
+{
+	struct eevdf *ev = get(R);
+	if (!ev)
+		return NIL;
+	struct eevdf_rq *rq = &ev->rq[c];
+	if (rq->nr_queued == 0)
+		return NIL;
+	/* detach_task -> deactivate_task -> dequeue_entity: update_curr,
+	 * update_entity_lag while it still counts in V, out of the tree.
+	 * The task takes its lag to the CPU that pulls it, where
+	 * enqueue_entity's place_entity re-applies it (the same path as a
+	 * wake-up placed on another CPU since 6.6). */
+	update_curr(R, c);
+	uint32_t pid = tree_first(ev, rq->root);
+	struct eevdf_se *se = &ev->se[pid];
+	se->vlag = entity_lag(R, avg_vruntime(ev, rq), se);
+	dequeue_tree(ev, rq, pid);
+	se->on_rq = 0;
+	se->parity = 0;
+	update_min_vruntime(ev, rq);
+	return pid;
+}
+
 int eevdf_resched(struct rq_run *R, uint32_t c, int cut)
 {
 	struct eevdf *ev = get(R);

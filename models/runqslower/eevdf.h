@@ -78,7 +78,7 @@
  * negative lag stays queued until eligible), per-task slices and
  * PREEMPT_SHORT (6.12), the later slice protection (protect_slice),
  * NEXT_BUDDY (off by default), cgroups (group entities), SCHED_BATCH and
- * SCHED_IDLE, nice changes (reweight_entity), migration of queued tasks.
+ * SCHED_IDLE, nice changes (reweight_entity).
  *
  * Ownership: struct eevdf hangs off struct rq_run (R->eevdf), allocated at
  * the first call that needs it; eevdf_free frees it.  Entities are indexed
@@ -116,6 +116,12 @@ void eevdf_enqueue(struct rq_run *R, uint32_t c, uint32_t pid, int woken);
  * runnable.  The choice is never the previous task when it was preempted:
  * eevdf_resched decided that with the same state. */
 uint32_t eevdf_pick_next(struct rq_run *R, uint32_t c);
+/* The load balancer takes a queued task off CPU c (balance.h): the one
+ * with the earliest deadline, which leaves with its lag as a sleeper does
+ * (dequeue_entity); runq_push's eevdf_enqueue(woken = 1) places it on the
+ * CPU that pulls it.  NIL when nothing is queued (the running entity is
+ * never taken). */
+uint32_t eevdf_detach(struct rq_run *R, uint32_t c);
 /* A segment of the running task on CPU c ended at a point where the
  * kernel would look (cut: a wake-up preemption's reschedule; else a
  * deadline check or the workload's own segment end): bring its v up to

@@ -41,8 +41,9 @@
 
 /* Event kinds.  EV_CPU targets CPU c (its id is c); EV_SPAWN targets id
  * `cpus`; EV_WAKE targets cpus + 1 + pid, so a task's wake-up never
- * cancels a CPU's event. */
-enum { EV_SPAWN = 1, EV_WAKE, EV_CPU };
+ * cancels a CPU's event.  EV_BALANCE (the periodic balance, balance.h)
+ * targets cpus + 1 + pid_max, beyond every pid. */
+enum { EV_SPAWN = 1, EV_WAKE, EV_CPU, EV_BALANCE };
 /* A CPU's mode (cpu.c has the time-line rules). */
 enum { CPU_IDLE, CPU_BURST, CPU_RUN, CPU_WAKING };
 /* Task classes: spawned by arrivals; resident sleepers; CPU-bound
@@ -54,7 +55,7 @@ enum { SPAWNER_TASK, SPAWNER_NONE };
 enum { RUNQ_FIFO, RUNQ_WOKEN_FIRST, RUNQ_FAIR, RUNQ_EEVDF };
 enum { T_FREE, T_RUNNABLE, T_RUNNING, T_BLOCKED };
 enum { ARR_BATCH, ARR_POISSON, ARR_INTERVAL, ARR_TRACE };
-enum { PL_LEAST_LOADED, PL_RANDOM, PL_ROUND_ROBIN };
+enum { PL_LEAST_LOADED, PL_RANDOM, PL_ROUND_ROBIN, PL_WAKE_AFFINE };
 /* workload.start: how resident tasks begin (world.c). */
 enum { START_EQUILIBRIUM, START_BATCH };
 enum { OUT_PERF, OUT_RINGBUF };
@@ -81,6 +82,11 @@ extern const char *const rq_arrival_names[];
 struct rq_cfg {
 	uint64_t cpus, pid_max;
 	int placement;                    /* PL_* */
+	uint32_t smt, llc;                /* topology: CPUs per core, per LLC
+					     domain (topo.h) */
+	int bal_newidle;                  /* balance.newidle (balance.h) */
+	uint64_t bal_interval;            /* balance.interval, ns; 0: no
+					     periodic balance */
 	struct dist *ctx_switch;
 	struct dist *idle_wakeup;         /* NULL: an idle CPU starts at once */
 	struct dist *wakeup_preempt;      /* NULL: wake-ups wait for the slice
@@ -243,6 +249,9 @@ struct rq_run {
 	/* counters */
 	uint64_t spawned, completed, spawn_failures, live, backlog, peak_backlog,
 		peak_live, pid_wraps;
+	uint64_t migrations;    /* tasks moved to another CPU: wake-ups
+				   placed away from their last CPU, pulls by
+				   the balancer (sched_migrate_task) */
 	uint64_t reports, false_reports, missed, recursion_misses;
 	uint64_t hook_n[RQ_HOOKS], hook_ns[RQ_HOOKS];
 	uint64_t out_ns;
@@ -257,6 +266,7 @@ struct rq_run {
 	uint64_t spawn_budget;  /* spawns left (open arrival processes) */
 	struct spawner *spawner; /* the parents (spawner.c), or NULL */
 	uint32_t nspawners, spawn_rr;
+	uint8_t bal_armed;      /* a periodic balance is pending (balance.h) */
 	uint32_t fork_cpu;      /* the forking parent's CPU while it spawns a
 				   child, else NIL */
 	size_t trace_i;         /* next trace line to spawn */

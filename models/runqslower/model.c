@@ -3,7 +3,9 @@
  * A host's scheduler with runqslower-style BPF probes on it (DESIGN.md
  * "runqslower").  The model lives in this folder, one concern per file:
  *   world.c   tasks: arrivals, pids, residents, blocking, wake-ups
- *   place.c   placement: the CPU a woken task goes to
+ *   place.c   placement: the CPU a woken task goes to (topo.h: SMT
+ *             cores and LLC domains)
+ *   balance.c load balancing: newidle and periodic pulls
  *   cpu.c     each CPU's time line: segments, bursts of overhead, dispatch,
  *             preemption, idle wake-up latency, conservation
  *   runq.c    the runqueues: fifo, woken_first, fair (a heap by vruntime)
@@ -24,7 +26,8 @@
  *
  * Determinism: RNG streams are named (below, and in the strategies) and
  * drawn in event order only; event ids keep CPUs (0..cpus-1), the spawner
- * (cpus) and tasks (cpus + 1 + pid) apart.
+ * (cpus), tasks (cpus + 1 + pid) and the periodic balance (cpus + 1 +
+ * pid_max) apart.
  *
  * Memory: ~56 bytes per possible pid for tasks (grown on demand) plus the
  * strategy's per-pid table; events: a few per live task.
@@ -36,6 +39,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "models/runqslower/balance.h"
 #include "models/runqslower/config.h"
 #include "models/runqslower/cpu.h"
 #include "models/runqslower/eevdf.h"
@@ -159,6 +163,7 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 		first = sim_ns(gsl_ran_exponential(R->r_arr, 1e9 / c->rate));
 	if (sim_schedule_at(s, first, EV_SPAWN, (uint32_t)c->cpus, 0))
 		goto oom;
+	balance_arm(R);
 	return R;
 oom:
 	rq_fini(R);
@@ -183,6 +188,9 @@ static void rq_handle(struct sim *s, void *state, const struct evq_event *ev)
 		break;
 	case EV_CPU:
 		cpu_event(R, ev->target);
+		break;
+	case EV_BALANCE:
+		balance_periodic(R);
 		break;
 	default:
 		SIM_CHECK(!"unknown runqslower event");

@@ -1,5 +1,7 @@
 /* place.c - the `placement` choices; least_loaded from an idle bitmap and
- * a lazily updated tournament tree (place.h).
+ * a lazily updated tournament tree (place.h); wake_affine from the same
+ * bitmap over the topology (topo.h; the section below says which kernel
+ * functions it follows).
  *
  * Tree layout: ll[1] is the root; node i has children 2i and 2i + 1; the
  * leaves are ll[leaves + c] for CPU c, with leaves the power of two at or
@@ -13,6 +15,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/runqslower/place.h"
+#include "models/runqslower/topo.h"
 #include "sim/check.h"
 
 static inline uint64_t leaf_key(const struct rq_run *R, uint32_t c)
@@ -25,7 +28,8 @@ static inline uint64_t leaf_key(const struct rq_run *R, uint32_t c)
 int place_init(struct rq_run *R)
 {
 	uint32_t n = (uint32_t)R->cfg->cpus, leaves = 1;
-	if (R->cfg->placement != PL_LEAST_LOADED)
+	if (R->cfg->placement != PL_LEAST_LOADED &&
+	    R->cfg->placement != PL_WAKE_AFFINE)
 		return 0;
 	while (leaves < n)
 		leaves *= 2;
@@ -90,11 +94,20 @@ static void place_flush(struct rq_run *R)
 	R->ll_ndirty = 0;
 }
 
+static uint32_t find_idlest(struct rq_run *R);
+
 uint32_t place_cpu(struct rq_run *R)
 {
 	const struct rq_cfg *cfg = R->cfg;
 	uint32_t n = (uint32_t)cfg->cpus;
 	switch (cfg->placement) {
+	case PL_WAKE_AFFINE:
+		if (cfg->llc < n) {
+			uint32_t c = find_idlest(R);
+			if (c != NIL)
+				return c;
+		}
+		break;   /* one LLC, or nothing idle: least_loaded below */
 	case PL_RANDOM:
 		return (uint32_t)gsl_rng_uniform_int(R->r_place, n);
 	case PL_ROUND_ROBIN: {
@@ -102,23 +115,187 @@ uint32_t place_cpu(struct rq_run *R)
 		R->rr_next = (c + 1) % n;
 		return c;
 	}
-	default: {
-		/* A CPU at load 0 is the least loaded: the lowest one. */
-		for (uint32_t w = 0; w < (n + 63) / 64; w++)
-			if (R->ll_idle[w]) {
-				uint32_t c = w * 64 +
-					(uint32_t)__builtin_ctzll(R->ll_idle[w]);
-				SIM_CHECK(c < n && leaf_key(R, c) >> 32 == 0);
-				return c;
-			}
-		place_flush(R);
-		uint32_t c = (uint32_t)R->ll[1];
-		/* The winner's leaf is its load now (cheap; tests check every
-		 * leaf against a scan). */
-		SIM_CHECK(c < n && R->ll[R->ll_leaves + c] == leaf_key(R, c));
-		return c;
+	default:
+		break;
 	}
+	/* A CPU at load 0 is the least loaded: the lowest one. */
+	for (uint32_t w = 0; w < (n + 63) / 64; w++)
+		if (R->ll_idle[w]) {
+			uint32_t c = w * 64 +
+				(uint32_t)__builtin_ctzll(R->ll_idle[w]);
+			SIM_CHECK(c < n && leaf_key(R, c) >> 32 == 0);
+			return c;
+		}
+	place_flush(R);
+	uint32_t c = (uint32_t)R->ll[1];
+	/* The winner's leaf is its load now (cheap; tests check every
+	 * leaf against a scan). */
+	SIM_CHECK(c < n && R->ll[R->ll_leaves + c] == leaf_key(R, c));
+	return c;
+}
+
+/* ---- wake_affine ---------------------------------------------------------
+ * kernel/sched/fair.c as of 6.6-6.12 (EEVDF era): select_task_rq_fair's
+ * fast path for a wake-up (not a fork or exec: those take the slow path,
+ * sched_balance_find_dst_cpu / find_idlest_cpu: find_idlest below).
+ * "Idle" is available_idle_cpu: nothing running, switched to or queued -
+ * the idle bitmap's bit. */
+
+static inline int is_idle(const struct rq_run *R, uint32_t c)
+{
+	return (int)(R->ll_idle[c / 64] >> (c % 64) & 1);
+}
+
+/* The kernel's nr_running: queued plus running or being switched to. */
+static inline uint64_t nr_running(const struct rq_run *R, uint32_t c)
+{
+	return leaf_key(R, c) >> 32;
+}
+
+/* The first idle CPU in [a, b), NIL if none: a word of the bitmap at a
+ * time. */
+static uint32_t first_idle(const struct rq_run *R, uint32_t a, uint32_t b)
+{
+	for (uint32_t w = a / 64; a < b && (uint64_t)w * 64 < b; w++) {
+		uint64_t m = R->ll_idle[w];
+		if (w == a / 64)
+			m &= ~UINT64_C(0) << (a % 64);
+		if (b < (uint64_t)(w + 1) * 64)
+			m &= (UINT64_C(1) << (b % 64)) - 1;
+		if (m)
+			return w * 64 + (uint32_t)__builtin_ctzll(m);
 	}
+	return NIL;
+}
+
+/* select_idle_cpu's walk of the LLC [lo, hi) from target + 1, wrapping
+ * (for_each_cpu_wrap): the first idle CPU; with SMT and an idle core
+ * somewhere in the LLC (has_idle_core), the first CPU of the first core
+ * whose siblings are all idle (select_idle_core).  The kernel's
+ * has_idle_cores is a hint, set when a core goes idle and cleared by a
+ * scan that finds none; here it is exact.  SIS_UTIL's cap on the CPUs
+ * scanned is not modelled: an idle CPU in the LLC is always found. */
+static uint32_t scan_llc(const struct rq_run *R, uint32_t lo, uint32_t hi,
+			 uint32_t target, int cores)
+{
+	uint32_t smt = R->cfg->smt, start = target + 1 < hi ? target + 1 : lo;
+	if (!cores) {
+		uint32_t c = first_idle(R, start, hi);
+		return c != NIL ? c : first_idle(R, lo, start);
+	}
+	uint32_t first = start - (start - lo) % smt, n = (hi - lo) / smt;
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t core = lo + (first - lo + k * smt) % (hi - lo);
+		uint32_t sib = 0;
+		while (sib < smt && is_idle(R, core + sib))
+			sib++;
+		if (sib == smt)
+			return core;
+	}
+	return NIL;
+}
+
+/* select_idle_sibling(p, prev, target) */
+static uint32_t select_idle_sibling(const struct rq_run *R, uint32_t prev,
+				    uint32_t target)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	if (is_idle(R, target))
+		return target;
+	/* prev idle and sharing the target's cache: no reason to move */
+	if (prev != target && topo_share_cache(cfg, prev, target) &&
+	    is_idle(R, prev))
+		return prev;
+	/* recent_used_cpu and the per-CPU-kthread stacking case are not
+	 * modelled (no kthreads; the model keeps one previous CPU). */
+	uint32_t lo = topo_llc_first(cfg, target), hi = lo + cfg->llc, c;
+	if (cfg->smt > 1) {   /* sched_smt_active() */
+		c = scan_llc(R, lo, hi, target, 1);
+		if (c != NIL)
+			return c;   /* an idle core */
+		/* No idle core: an idle SMT sibling of prev
+		 * (select_idle_smt, lowest first, prev excluded). */
+		if (topo_share_cache(cfg, prev, target)) {
+			uint32_t core = topo_core_first(cfg, prev);
+			for (uint32_t s = 0; s < cfg->smt; s++)
+				if (core + s != prev && is_idle(R, core + s))
+					return core + s;
+		}
+	}
+	c = scan_llc(R, lo, hi, target, 0);
+	return c != NIL ? c : target;
+}
+
+/* wake_affine(sd, p, this_cpu = waker, prev_cpu, sync = 0): the waker's
+ * CPU or prev as the target select_idle_sibling starts from.
+ *   wake_affine_idle: a waker's CPU that is idle (a wake-up from an
+ *     interrupt) and shares prev's cache: prev if it is idle too, else the
+ *     waker's; else prev if idle;
+ *   wake_affine_weight: the waker's CPU when its load with the task added
+ *     is below prev's, prev's weighed by imbalance_pct's half margin
+ *     (100 + (117 - 100) / 2 = 108 %).  The kernel compares PELT loads
+ *     (decayed averages, the sleeping task's included on prev, taken off
+ *     again); here loads are nr_running and the task counts 1 on the
+ *     waker's side only. */
+static uint32_t wake_affine(const struct rq_run *R, uint32_t waker,
+			    uint32_t prev)
+{
+	if (is_idle(R, waker) && topo_share_cache(R->cfg, waker, prev))
+		return is_idle(R, prev) ? prev : waker;
+	if (is_idle(R, prev))
+		return prev;
+	if ((nr_running(R, waker) + 1) * 100 < nr_running(R, prev) * 108)
+		return waker;
+	return prev;
+}
+
+/* The fork and exec path, sched_balance_find_dst_cpu (find_idlest_cpu)
+ * in outline, with more than one LLC: find_idlest_group at the top level
+ * takes the group with the most idle CPUs (group_has_spare), here the LLC
+ * with the most idle CPUs (ties: the lowest); one level down the same
+ * again, here a fully idle core of that LLC if any; then an idle CPU in
+ * it (find_idlest_group_cpu prefers the shallowest idle state, which the
+ * model does not have: the lowest).  NIL when no CPU is idle: the caller
+ * takes least_loaded (with every CPU busy the kernel compares loads).
+ * Without this, first wake-ups would all go to the lowest idle CPUs and
+ * crowd the first LLC, which wake_affine never leaves. */
+static uint32_t find_idlest(struct rq_run *R)
+{
+	const struct rq_cfg *cfg = R->cfg;
+	uint32_t n = (uint32_t)cfg->cpus, best = NIL, most = 0;
+	for (uint32_t lo = 0; lo < n; lo += cfg->llc) {
+		uint32_t idle = 0, hi = lo + cfg->llc;
+		for (uint32_t w = lo / 64; (uint64_t)w * 64 < hi; w++) {
+			uint64_t m = R->ll_idle[w];
+			if (w == lo / 64)
+				m &= ~UINT64_C(0) << (lo % 64);
+			if (hi < (uint64_t)(w + 1) * 64)
+				m &= (UINT64_C(1) << (hi % 64)) - 1;
+			idle += (uint32_t)__builtin_popcountll(m);
+		}
+		if (idle > most) {
+			most = idle;
+			best = lo;
+		}
+	}
+	if (best == NIL)
+		return NIL;
+	uint32_t hi = best + cfg->llc, c = NIL;
+	if (cfg->smt > 1)   /* the walk from hi - 1 + 1 wraps to best */
+		c = scan_llc(R, best, hi, hi - 1, 1);
+	return c != NIL ? c : first_idle(R, best, hi);
+}
+
+uint32_t place_wake_affine(struct rq_run *R, uint32_t prev, uint32_t waker)
+{
+	uint32_t n = (uint32_t)R->cfg->cpus;
+	SIM_CHECK(R->ll_idle && prev < n && (waker == NIL || waker < n));
+	/* want_affine: the waker's CPU is allowed (no affinity masks here)
+	 * and wake_wide() does not object - wake_wide's flip counts need
+	 * waker-wakee pairs, which the model does not have yet. */
+	uint32_t target = waker != NIL && waker != prev
+			  ? wake_affine(R, waker, prev) : prev;
+	return select_idle_sibling(R, prev, target);
 }
 
 int rq_place_check(void *state)

@@ -21,8 +21,10 @@
  * checks after every event).  random draws from the "placement" stream,
  * round_robin cycles.
  *
+ * wake_affine (place_wake_affine) reads the same bitmap.
+ *
  * Memory: 2 x (cpus rounded up to a power of two) x 8 bytes plus ~5 bytes
- * per CPU, least_loaded only, owned by struct rq_run (place_init /
+ * per CPU, least_loaded and wake_affine only, owned by struct rq_run (place_init /
  * place_fini).
  */
 #ifndef BPFSIM_RUNQSLOWER_PLACE_H
@@ -35,9 +37,20 @@
 int place_init(struct rq_run *R);
 /* Free them; safe on a run whose place_init failed or never ran. */
 void place_fini(struct rq_run *R);
-/* A CPU for a task waking now. */
+/* A CPU for a task waking now (wake_affine: for a task with no previous
+ * CPU, the fork path, see place_wake_affine). */
 uint32_t place_cpu(struct rq_run *R);
-/* CPU c's load may have changed (least_loaded only): set or clear its
+/* placement: wake_affine, for a task that ran before on CPU prev and is
+ * woken from CPU waker (NIL: unknown, taken as prev): the kernel's
+ * select_task_rq_fair wake-up path, wake_affine then
+ * select_idle_sibling (place.c has the steps and what is simplified).
+ * Reads the idle bitmap and the CPUs' loads; draws nothing; O(LLC size /
+ * 64 + cores per LLC x smt) at worst.  Tasks without a previous CPU (new,
+ * or a first wake-up) take place_cpu, whose wake_affine case is the fork
+ * path: with several LLCs the one with the most idle CPUs (an idle core
+ * in it first), else least_loaded. */
+uint32_t place_wake_affine(struct rq_run *R, uint32_t prev, uint32_t waker);
+/* CPU c's load may have changed (least_loaded, wake_affine): set or clear its
  * idle bit, note it for the tree. */
 static inline void place_touch(struct rq_run *R, uint32_t c)
 {

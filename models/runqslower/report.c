@@ -58,6 +58,9 @@ const struct model_metric rq_metrics[] = {
 	{ "peak_backlog", "tasks", "most runnable tasks waiting in runqueues", 0 },
 	{ "peak_live_tasks", "tasks", "most tasks alive at once", 0 },
 	{ "pid_wraps", "count", "times pid allocation wrapped at pid_max (pids reused after)", 0 },
+	{ "migrations_per_s", "1/s", "tasks moved to another CPU per simulated "
+	  "second: wake-ups placed away from their last CPU and balancer pulls "
+	  "(sched_migrate_task)", 0 },
 	{ NULL, NULL, NULL, 0 },
 };
 
@@ -134,6 +137,7 @@ void rq_report(struct sim *s, void *state, double *m)
 	m[i++] = (double)R->peak_backlog;
 	m[i++] = (double)R->peak_live;
 	m[i++] = (double)R->pid_wraps;
+	m[i++] = secs > 0 ? (double)R->migrations / secs : 0;
 	SIM_CHECK(i == model_metric_count(&model_runqslower));
 	tools_report(R, m);
 }
@@ -191,6 +195,7 @@ void rq_gather(void *state, double *out)
 	out[i++] = (double)R->recursion_misses;
 	out[i++] = (double)R->spawn_failures;
 	out[i++] = (double)R->pid_wraps;
+	out[i++] = (double)R->migrations;
 	SIM_CHECK(i == RQ_NVALS);
 	tools_gather(R, out + RQ_NVALS);
 }
@@ -231,6 +236,8 @@ static void steady_counters(struct sim *s, struct rq_run *R, uint64_t cut,
 	};
 	for (size_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++)
 		m[model_metric_index(mo, counts[k])] = d[i++];
+	double moved = d[i++];
+	m[model_metric_index(mo, "migrations_per_s")] = secs > 0 ? moved / secs : 0;
 	SIM_CHECK(i == RQ_NVALS);
 }
 

@@ -22,8 +22,8 @@ double rq_series_value(const struct stat_series *ser, size_t row);
 /* The whole-run counters a warm-up cut subtracts (hmark values, in
  * rq_gather's order: hook runs and ns by hook, storage op times, output
  * ns, false reports, missed samples, failed updates, evictions, recursion
- * misses, spawn failures, pid wraps). */
-#define RQ_NVALS (2 * RQ_HOOKS + SOP_COUNT + 8)
+ * misses, spawn failures, pid wraps, migrations). */
+#define RQ_NVALS (2 * RQ_HOOKS + SOP_COUNT + 9)
 void rq_gather(void *state, double *out);
 /* Steady-state metrics over series rows [first, nrows). */
 void rq_steady(struct sim *s, void *state, const struct stat_series *ser,

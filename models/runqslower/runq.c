@@ -90,6 +90,38 @@ void runq_push(struct rq_run *R, uint32_t c, uint32_t pid, int woken)
 	rq_level_set(R, SC_BACKLOG_AVG, &R->lv_backlog, (double)R->backlog);
 }
 
+/* Take the root (least vruntime) off CPU p's fair heap (runq_len one
+ * less); the caller has checked it is not empty and does the rest of the
+ * accounting. */
+static uint32_t heap_pop_root(struct cpu *p)
+{
+	uint32_t pid = p->heap[0].pid;
+	/* The leaving minimum may be the CPU's new min_vruntime: a
+	 * task woken later is placed against it. */
+	if (p->heap[0].v > p->min_v)
+		p->min_v = p->heap[0].v;
+	/* Sift the last entry down from the root. */
+	struct runq_ent x = p->heap[--p->runq_len];
+	size_t i = 0, n = p->runq_len;
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		const struct runq_ent *best = &x;
+		if (l < n && heap_less(&p->heap[l], best)) {
+			m = l;
+			best = &p->heap[l];
+		}
+		if (l + 1 < n && heap_less(&p->heap[l + 1], best))
+			m = l + 1;
+		if (m == i)
+			break;
+		p->heap[i] = p->heap[m];
+		i = m;
+	}
+	if (n)
+		p->heap[i] = x;
+	return pid;
+}
+
 uint32_t runq_pop(struct rq_run *R, uint32_t c)
 {
 	struct cpu *p = &R->cpu[c];
@@ -97,30 +129,7 @@ uint32_t runq_pop(struct rq_run *R, uint32_t c)
 	if (R->cfg->runqueue == RUNQ_FAIR) {
 		if (p->runq_len == 0)
 			return NIL;
-		pid = p->heap[0].pid;
-		/* The leaving minimum may be the CPU's new min_vruntime: a
-		 * task woken later is placed against it. */
-		if (p->heap[0].v > p->min_v)
-			p->min_v = p->heap[0].v;
-		/* Sift the last entry down from the root. */
-		struct runq_ent x = p->heap[--p->runq_len];
-		size_t i = 0, n = p->runq_len;
-		for (;;) {
-			size_t l = 2 * i + 1, m = i;
-			const struct runq_ent *best = &x;
-			if (l < n && heap_less(&p->heap[l], best)) {
-				m = l;
-				best = &p->heap[l];
-			}
-			if (l + 1 < n && heap_less(&p->heap[l + 1], best))
-				m = l + 1;
-			if (m == i)
-				break;
-			p->heap[i] = p->heap[m];
-			i = m;
-		}
-		if (n)
-			p->heap[i] = x;
+		pid = heap_pop_root(p);
 		place_touch(R, c);
 		R->backlog--;
 		rq_level_set(R, SC_BACKLOG_AVG, &R->lv_backlog, (double)R->backlog);
@@ -186,4 +195,45 @@ uint64_t runq_segment(struct rq_run *R, uint32_t c, uint32_t pid,
 {
 	return R->cfg->runqueue == RUNQ_EEVDF ? eevdf_segment(R, c, pid, seg)
 					      : seg;
+}
+
+uint32_t runq_migrate(struct rq_run *R, uint32_t src, uint32_t dst)
+{
+	struct cpu *p = &R->cpu[src];
+	uint32_t pid;
+	int64_t rel = 0;
+	if (p->runq_len == 0)
+		return NIL;
+	SIM_CHECK(src != dst);
+	if (R->cfg->runqueue == RUNQ_FAIR) {
+		/* Its lead or lag against the source's minimum goes with it
+		 * (CFS before 6.6: migrate_task_rq_fair took min_vruntime off,
+		 * enqueue_entity on the destination added its own). */
+		rel = (int64_t)(p->heap[0].v - runq_fair_min(R, p, NULL));
+		pid = heap_pop_root(p);
+	} else if (R->cfg->runqueue == RUNQ_EEVDF) {
+		pid = eevdf_detach(R, src);
+		SIM_CHECK(pid != NIL);
+	} else {
+		pid = p->runq_head;
+		p->runq_head = R->task[pid].next;
+		if (p->runq_head == NIL)
+			p->runq_tail = NIL;
+		if (p->runq_wtail == pid)
+			p->runq_wtail = NIL;
+	}
+	if (R->cfg->runqueue != RUNQ_FAIR)   /* heap_pop_root did */
+		p->runq_len--;
+	place_touch(R, src);
+	R->backlog--;
+	struct task *t = &R->task[pid];
+	if (R->cfg->runqueue == RUNQ_FAIR) {
+		uint64_t min = runq_fair_min(R, &R->cpu[dst], NULL);
+		t->vruntime = rel < 0 && (uint64_t)-rel > min ? 0
+			      : (uint64_t)((int64_t)min + rel);
+	}
+	/* eevdf: placed with its lag as a woken task (woken = 1); the lists
+	 * queue it behind the woken (woken_first) or at the tail. */
+	runq_push(R, dst, pid, R->cfg->runqueue == RUNQ_EEVDF || t->woken);
+	return pid;
 }

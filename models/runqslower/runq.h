@@ -28,6 +28,14 @@ void runq_push(struct rq_run *R, uint32_t c, uint32_t pid, int woken);
 /* Take the next task off CPU c's runqueue (its `picked` time is now: the
  * end of its wait, as the kernel's run_delay); NIL when empty. */
 uint32_t runq_pop(struct rq_run *R, uint32_t c);
+/* The load balancer moves one waiting task from CPU src's runqueue to
+ * dst's (balance.h): the one src would run first - the list's head (the
+ * longest waiting under fifo), the least vruntime (fair), the earliest
+ * deadline (eevdf: eevdf_detach) - never the running one.  Its wait goes
+ * on (enq_time kept); fair keeps its vruntime's distance to the CPU's
+ * minimum, eevdf its lag.  Returns its pid, NIL when src has none
+ * waiting.  Does not wake dst nor fire hooks (the caller's). */
+uint32_t runq_migrate(struct rq_run *R, uint32_t src, uint32_t dst);
 /* fair: bring CPU p's minimum virtual runtime up to date and return it. */
 uint64_t runq_fair_min(struct rq_run *R, struct cpu *p,
 		       const struct task *running);

@@ -6,8 +6,9 @@
  * most `fair.sleeper_credit` ahead.  No weights, no EEVDF deadlines or
  * eligibility.  Placement (place.c) `least_loaded` counts queued plus
  * running or dispatching tasks per CPU and takes the lowest CPU on ties -
- * it is not the kernel's select_task_rq_fair (no wake affinity, no LLC
- * domains).
+ * it is not the kernel's select_task_rq_fair; `wake_affine` follows that
+ * one's wake-up path over the topology (topo.h), for tasks that ran
+ * before.
  * A wake-up's sched_wakeup runs on the waker's CPU (a sleeper's timer CPU:
  * where it blocked), on the target only through the wake list (hook_cpu).
  *
@@ -28,12 +29,14 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "models/runqslower/balance.h"
 #include "models/runqslower/cpu.h"
 #include "models/runqslower/place.h"
 #include "models/runqslower/probe.h"
 #include "models/runqslower/runq.h"
 #include "models/runqslower/spawner.h"
 #include "models/runqslower/tools.h"
+#include "models/runqslower/topo.h"
 #include "models/runqslower/world.h"
 #include "sim/cfg.h"
 
@@ -52,9 +55,9 @@
  * The waker of a sleeper is its timer: it was armed on the CPU where the
  * task blocked (hrtimer_start_range_ns on the current CPU; the CPU is busy
  * then - the task itself - so timer migration leaves it there) and its
- * interrupt fires there.  Simplifications: every CPU shares one LLC (no
- * topology yet), so a wake-up takes the wake list exactly when its target
- * is another, idle CPU; a resident that has not blocked yet (its first
+ * interrupt fires there.  LLC domains are `topology.llc` (topo.h; by
+ * default one for all CPUs, so a wake-up takes the wake list exactly when
+ * its target is another, idle CPU).  Simplification: a resident that has not blocked yet (its first
  * wake-up, armed before the run started) runs the hook on the target CPU.
  * sched_wakeup_new runs in the parent's wake_up_new_task, on the parent's
  * CPU (spawner.c); without a parent (workload.spawner: none, batch and
@@ -68,7 +71,8 @@ static uint32_t hook_cpu(const struct rq_run *R, uint32_t pid, int is_new,
 	if (t->timer_cpu == 0)
 		return c;
 	uint32_t waker = t->timer_cpu - 1;
-	if (waker != c && cpu_is_idle(R, c))
+	if (waker != c && (cpu_is_idle(R, c) ||
+			   !topo_share_cache(R->cfg, waker, c)))
 		return c;      /* ttwu_queue_wakelist: the target runs it */
 	return waker;
 }
@@ -80,9 +84,15 @@ void world_wake(struct rq_run *R, uint32_t pid, int is_new, int hook)
 	if (fair && !is_new && hook)   /* where it stands on its last CPU now */
 		rel = (int64_t)(R->task[pid].vruntime -
 				runq_fair_min(R, &R->cpu[R->task[pid].cpu], NULL));
-	uint32_t c = place_cpu(R);
-	struct cpu *p = &R->cpu[c];
 	struct task *t = &R->task[pid];
+	/* wake_affine for a task that has run and blocked (its timer, the
+	 * waker, is on that CPU); the others take place_cpu (for wake_affine
+	 * the fork path). */
+	uint32_t c = R->cfg->placement == PL_WAKE_AFFINE && !is_new &&
+		     t->timer_cpu
+		     ? place_wake_affine(R, t->cpu, t->timer_cpu - 1)
+		     : place_cpu(R);
+	struct cpu *p = &R->cpu[c];
 	uint64_t now = R->s->now;
 	t->state = T_RUNNABLE;
 	t->enq_time = now;
@@ -103,6 +113,8 @@ void world_wake(struct rq_run *R, uint32_t pid, int is_new, int hook)
 	cpu_task_queued(R, c, pid, hook);
 	if (!hook)
 		return;
+	if (!is_new && last != c)
+		R->migrations++;   /* set_task_cpu: sched_migrate_task */
 	if (R->cfg->ntools) {
 		/* In kernel order: copy_process fires sched_process_fork in
 		 * the parent before wake_up_new_task; try_to_wake_up's
@@ -147,6 +159,7 @@ void world_free_task(struct rq_run *R, uint32_t pid)
 	R->completed++;
 	rq_level_set(R, SC_LIVE_AVG, &R->lv_live, (double)R->live);
 	rq_series_point(R, SC_COMPLETED, 1);
+	balance_disarm(R);   /* the last task gone: no more balances */
 }
 
 static int grow_tasks(struct rq_run *R, uint32_t need)
@@ -243,6 +256,7 @@ static void spawn_one(struct rq_run *R, uint64_t demand)
 		R->peak_live = R->live;
 	if (s->caps.max_live_tasks && R->live > s->caps.max_live_tasks)
 		sim_cap(s, "max_live_tasks");
+	balance_arm(R);
 	world_wake(R, pid, 1, 1);
 }
 

@@ -3,7 +3,8 @@
 #
 # Pins, each in a few seconds:
 #   - workload under a spawn load measures non-zero runqueue waits, task
-#     lifetimes and CPU demands, a spawn rate, and writes them (version 1);
+#     lifetimes and CPU demands, a spawn rate, and writes them (version 1),
+#     with host.smt and host.llc as sysfs counts them;
 #   - storage (occupancies 0 and 8k, 2 active tasks) writes each cost
 #     class (task storage get_wake/get_switch/recreate/delete, hash
 #     insert/replace/lookup/miss/delete), hash insert/lookup at both
@@ -103,6 +104,18 @@ positive "workload.cpu_demand.mean" "$(yget "$cal" workload.cpu_demand.mean)"
 positive "workload.spawn_rate" "$(yget "$cal" workload.spawn_rate)"
 [ -n "$(yget "$cal" workload.wait.fit)" ] || fail "workload.wait has no fit"
 loaded=$(ours_left) && fail "programs left after workload: $loaded"
+# host.smt and host.llc: CPU 0's siblings and last-level cache, from sysfs
+# (a list such as 0-3,8-11 counted by hand here).
+count() { tr ',' '\n' <"$1" | awk -F- '{ n += NF == 2 ? $2 - $1 + 1 : 1 } END { print n }'; }
+sys=/sys/devices/system/cpu/cpu0
+if [ -r $sys/topology/thread_siblings_list ]; then
+	[ "$(yget "$cal" host.smt)" = "$(count $sys/topology/thread_siblings_list)" ] ||
+		fail "host.smt '$(yget "$cal" host.smt)' is not sysfs's"
+fi
+if [ -r $sys/cache/index3/shared_cpu_list ]; then
+	[ "$(yget "$cal" host.llc)" = "$(count $sys/cache/index3/shared_cpu_list)" ] ||
+		fail "host.llc '$(yget "$cal" host.llc)' is not sysfs's"
+fi
 
 # 2. storage at two occupancies, merged into the same file.
 "$BPFSIM" calibrate storage --occupancy 0,8k --active 2 --duration 1s --quiet \
