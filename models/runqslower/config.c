@@ -654,6 +654,9 @@ const struct model_param rq_params[] = {
 	  "softirq runs (with RCU callbacks) per second on each CPU" },
 	{ "background.softirq.duration", "dist(duration)", "(none)",
 	  "CPU time of one softirq run" },
+	{ "background.while_busy", "bool", "true",
+	  "false: only episodes on an idle CPU are charged (bursts measured "
+	  "on a host already hold the rest; steal then charges nothing)" },
 	{ "host.steal.rate", "rate", "0",
 	  "episodes per second on each CPU in which the hypervisor runs "
 	  "something else (none while the vCPU idles)" },

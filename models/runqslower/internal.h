@@ -153,6 +153,8 @@ struct rq_cfg {
 	struct dist *kt[KT_NTASK];        /* kernel.fork, .exec, .exit, .reap */
 	double bg_rate[KT_NSRC];          /* episodes per second per CPU */
 	struct dist *bg_dur[KT_NSRC];     /* an episode's CPU time */
+	int bg_while_busy;                /* background.while_busy: episodes
+					     also charged on a busy CPU */
 };
 
 struct task {

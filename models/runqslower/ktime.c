@@ -92,7 +92,7 @@ int ktime_read(struct rq_cfg *c, struct ynode *root, struct err *e)
 		if (read_cost(k, task_keys[i], &c->kt[i], e))
 			return e->status;
 	struct ynode *bg = cfg_section(root, "background", e);
-	if (!bg ||
+	if (!bg || cfg_bool(bg, "while_busy", "true", &c->bg_while_busy, e) ||
 	    read_source(bg, "irq", src_names[KT_IRQ], &c->bg_rate[KT_IRQ],
 			&c->bg_dur[KT_IRQ], e) ||
 	    read_source(bg, "softirq", src_names[KT_SOFTIRQ],
@@ -157,9 +157,13 @@ void ktime_event(struct rq_run *R, uint64_t data)
 	const struct cpu *p = &R->cpu[c];
 	uint64_t d = dist_sample_ns(R->cfg->bg_dur[src], R->r_bg[src]);
 	/* A halted (idle or still waking) vCPU is not runnable: nothing to
-	 * steal from it. */
+	 * steal from it.  With background.while_busy false, an episode on a
+	 * busy CPU is already inside the measured stretches it would
+	 * lengthen (calibrated bursts are wall time on the CPU, interrupts
+	 * and steal included): only those on an idle CPU are charged. */
 	int idle = p->mode == CPU_IDLE || p->mode == CPU_WAKING;
-	if (d > 0 && !(src == KT_STEAL && idle)) {
+	if (d > 0 && !(src == KT_STEAL && idle) &&
+	    (idle || R->cfg->bg_while_busy)) {
 		cpu_insert_overhead(R, c, d, src == KT_STEAL ? OH_STEAL : OH_KERNEL);
 		R->bg_ns[src] += d;
 		R->bg_n[src]++;

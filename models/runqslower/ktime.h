@@ -32,6 +32,11 @@
  *         task's segment ends later, a burst is extended, an idle CPU is
  *         busy for the episode and idle again (or dispatches a task queued
  *         meanwhile).
+ *   background.while_busy (default true): false charges only the
+ *         episodes that come while the CPU is idle - for scenarios whose
+ *         bursts were measured on the host (calibrate workload: on-CPU
+ *         stretches are wall time and already hold the interrupts and
+ *         steal that came while a task ran).  Steal then charges nothing.
  *   host.steal: the hypervisor runs something else on the vCPU.  An
  *         episode that comes while the CPU is idle (a halted vCPU is not
  *         runnable) steals nothing; otherwise it delays the CPU like an
