@@ -637,6 +637,8 @@ int live_cpustat_read(struct live_cpustat *s)
 	s->busy = (double)(v[0] + v[1] + v[2] + v[5] + v[6]) * tick;
 	s->idle = (double)(v[3] + v[4]) * tick;
 	s->steal = (double)v[7] * tick;
+	s->irq = (double)v[5] * tick;
+	s->softirq = (double)v[6] * tick;
 	return 0;
 }
 

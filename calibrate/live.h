@@ -147,6 +147,7 @@ double live_now(void);   /* CLOCK_MONOTONIC, s */
  * (guest time is inside user), idle = idle + iowait, steal apart. */
 struct live_cpustat {
 	double busy, idle, steal;
+	double irq, softirq;   /* inside busy: interrupt and softirq time */
 };
 int live_cpustat_read(struct live_cpustat *s);
 /* Every thread's CPU time and runqueue delay (/proc/PID/task/TID/schedstat:

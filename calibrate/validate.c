@@ -17,6 +17,17 @@
  *                                    -> workload.resident.*
  *   workload.slice                   -> workload.slice
  *   workload.idle_wakeup             -> idle_wakeup
+ *   workload.spawned.fork_cpu        -> workload.fork (the parents' CPU per
+ *                                       fork cycle; the default without it)
+ *   workload.kernel.exit             -> kernel.exit (do_exit after its
+ *                                       tracepoint)
+ *   workload.background.irq_rate, .irq (or .irq_estimate), .softirq_rate,
+ *   .softirq (or .softirq_estimate)  -> background.irq, background.softirq
+ *                                       with background.while_busy false:
+ *                                       the measured bursts already hold
+ *                                       what hit a running task
+ *   (workload.host.steal_*: not simulated - steal only hits a running
+ *   vCPU, so it is inside the measured bursts)
  *   workload.busy_wakeup             -> wakeup_preemption
  *   storage.KIND.<class> (hash insert/replace/lookup/miss/delete, task
  *   storage get_wake/get_switch/create/recreate/delete; older files:
@@ -183,6 +194,68 @@ static int ref_scalar(FILE *f, struct ytree *t, int indent, const char *key,
 	return 0;
 }
 
+/* A background source's `{rate, duration}` from the calibration's rate
+ * and its measured durations (or their estimate); 1 when written, else a
+ * comment and 0. */
+static int ref_source(FILE *f, struct ytree *t, const char *key,
+		      const char *rate, const char *dur, const char *est)
+{
+	double r = tree_num(t, rate);
+	if (!(isfinite(r) && r > 0)) {
+		fprintf(f, "# background.%s: off (no %s)\n", key, rate);
+		return 0;
+	}
+	fprintf(f, "  %s:\n    rate: {from: calibration.%s}\n", key, rate);
+	if (rec_n(t, dur) >= 1)
+		fprintf(f, "    duration: {from: calibration.%s, use: empirical}\n",
+			dur);
+	else if (isfinite(tree_ns(t, est)))
+		fprintf(f, "    duration: {from: calibration.%s}   # an estimate\n",
+			est);
+	else
+		fprintf(f, "    duration: 0   # nothing measured\n");
+	return 1;
+}
+
+/* Kernel time that is no task's (the runqslower model's ktime.h): do_exit
+ * after its tracepoint, interrupts and softirqs on every CPU, steal.  A
+ * section is written only with a key in it (a mapping of comments alone
+ * would read as a scalar). */
+static void write_kernel_time(FILE *f, struct ytree *t)
+{
+	if (rec_n(t, "workload.kernel.exit") >= 1)
+		fprintf(f, "kernel:\n  exit: {from: calibration.workload.kernel."
+			"exit, use: empirical}\n");
+	else
+		fprintf(f, "# kernel.exit: the model's default (workload.kernel."
+			"exit has no values)\n");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *b = open_memstream(&buf, &len);
+	int keys = 0;
+	if (b) {
+		keys += ref_source(b, t, "irq", "workload.background.irq_rate",
+				   "workload.background.irq",
+				   "workload.background.irq_estimate");
+		keys += ref_source(b, t, "softirq",
+				   "workload.background.softirq_rate",
+				   "workload.background.softirq",
+				   "workload.background.softirq_estimate");
+		fclose(b);
+	}
+	/* The measured bursts are wall time on a CPU: they already hold the
+	 * interrupts, softirqs and steal that came while a task ran.  Only
+	 * what lands on an idle CPU is charged (ktime.h), so steal, which
+	 * needs a running vCPU, is left out. */
+	fprintf(f, "%s%s", keys ? "background:\n  while_busy: false\n" : "",
+		buf ? buf : "");
+	free(buf);
+	double ss = tree_num(t, "workload.host.steal_share");
+	fprintf(f, "# host.steal: left out - the steal measured (%.3g%% of busy "
+		"time) is inside the measured bursts\n",
+		isfinite(ss) ? 100 * ss : 0.0);
+}
+
 int validate_scenario_write(const char *dir, const char *name,
 			    const char *calname, const char *label, int task,
 			    const struct val_sim_opts *so, struct err *e)
@@ -226,6 +299,7 @@ int validate_scenario_write(const char *dir, const char *name,
 				"spawned.parents}\n");
 		else
 			fprintf(f, "  spawners: 1   # no parents counted\n");
+		ref_dist(f, t, 2, "fork", "workload.spawned.fork_cpu");
 	} else {
 		fprintf(f, "  arrival: batch   # nothing was spawned\n"
 			"  processes: 0\n");
@@ -261,6 +335,7 @@ int validate_scenario_write(const char *dir, const char *name,
 		ref_dist(f, t, 4, "busy_run", "workload.resident.busy_run");
 		ref_dist(f, t, 4, "busy_sleep", "workload.resident.busy_sleep");
 	}
+	write_kernel_time(f, t);
 	fprintf(f, "probe:\n  threshold: 10ms\n  output: ringbuf\n"
 		"  delete: on_report\n  hooks:\n");
 	for (int h = 0; h < VAL_NHOOKS; h++) {

@@ -197,6 +197,15 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 		} else if (dead) {
 			if (c)
 				c->dead++;
+			/* The final switch: do_exit's tail since the exit
+			 * tracepoint, in on-CPU time. */
+			if (t && (t->flags & WL_F_EXITING)) {
+				__u64 cpu = t->cpu + ran;
+				if (young && cpu > t->exit_cpu)
+					HIST_ADD(hists, WL_EXIT_TAIL,
+						 cpu - t->exit_cpu);
+				bpf_map_delete_elem(&tasks, &ppid);
+			}
 		} else {
 			if (c) {
 				c->blocks++;
@@ -254,6 +263,18 @@ static __always_inline int on_fork(struct task_struct *p)
 			if (c)
 				c->parents++;
 		}
+		/* The parent's CPU time per fork cycle: it is running. */
+		if (t) {
+			__u32 zero = 0;
+			struct oncpu *oc = bpf_map_lookup_elem(&cpus, &zero);
+			__u64 cpu = t->cpu;
+			if (oc && oc->pid == pid && now > oc->ts)
+				cpu += now - oc->ts;
+			if ((t->flags & WL_F_FORKED) && cpu > t->fork_cpu)
+				HIST_ADD(hists, WL_FORK_CPU, cpu - t->fork_cpu);
+			t->fork_cpu = cpu;
+			t->flags |= WL_F_FORKED;
+		}
 	}
 	if (prev && now > prev)
 		HIST_ADD(hists, WL_SPAWN_GAP, now - prev);
@@ -284,7 +305,15 @@ static __always_inline int on_exit(struct task_struct *p)
 	} else if (c) {
 		c->exits_old++;
 	}
-	bpf_map_delete_elem(&tasks, &pid);
+	/* Kept until the final switch (on_switch), which measures the rest
+	 * of do_exit; the running stretch so far is not in t->cpu yet. */
+	if (t) {
+		__u64 cpu = t->cpu;
+		if (oc && oc->pid == pid && now > oc->ts)
+			cpu += now - oc->ts;
+		t->exit_cpu = cpu;
+		t->flags |= WL_F_EXITING;
+	}
 	return 0;
 }
 

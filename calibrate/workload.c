@@ -58,6 +58,7 @@
 
 #include "calibrate/workload.h"
 #include "calibrate/calfile.h"
+#include "calibrate/irqrate.h"
 #include "calibrate/live.h"
 #include "calibrate/loadgen.h"
 #include "sim/units.h"
@@ -69,7 +70,7 @@ static const char *const hist_names[WL_NHIST] = {
 	"wait", "slice", "run", "sleep", "lifetime", "cpu_demand",
 	"spawn_interarrival", "resident run", "resident sleep", "spawned run",
 	"spawned sleep", "idle_wakeup", "busy_wakeup", "resident cycle",
-	"busy run", "busy sleep",
+	"busy run", "busy sleep", "exit tail", "fork cpu",
 };
 
 static const char *const hist_help[WL_NHIST] = {
@@ -91,6 +92,10 @@ static const char *const hist_help[WL_NHIST] = {
 	"wake-up to wake-up of a resident task",
 	"CPU burst of a CPU-bound resident (one that ran 50 ms between sleeps)",
 	"sleep of a CPU-bound resident",
+	"on-CPU time of an exiting task born while measuring, from "
+	"sched_process_exit to its final switch (do_exit after the tracepoint)",
+	"on-CPU time of a forking task between two of its forks (one fork "
+	"cycle: fork, reaping, its loop)",
 };
 
 #define BUSY_SHARE 0.9        /* runnable share that makes a thread busy */
@@ -98,6 +103,14 @@ static const char *const hist_help[WL_NHIST] = {
 				 runqueue is runnable, not CPU-bound) */
 #define HOG_BURST_NS 50e6     /* a burst this long makes a resident busy */
 #define BUSY_NEW_CPU 0.25     /* CPUs a thread born meanwhile used: busy */
+/* Estimates where nothing measures them (README, "Calibration"): a steal
+ * episode's length (the guest sees only the total, /proc/stat's steal);
+ * and, where the kernel refuses the tp_btf interrupt probes, one hardware
+ * interrupt's handler (a softirq's mean then comes from /proc/stat's
+ * softirq time over the runs counted). */
+#define STEAL_EPISODE "exponential(1ms)"
+#define IRQ_EST "1us"
+#define SOFTIRQ_EST "5us"     /* when /proc/stat counted no softirq time */
 
 enum { NPROGS = 5 };
 static const char *const prog_hooks[NPROGS] = {
@@ -282,6 +295,10 @@ struct workload_session {
 	struct live_progstat a[NPROGS], fa;
 	struct live_threads th0;
 	struct live_cpustat cs0;
+	struct irq_counts ic0;
+	struct irqtime *it;    /* interrupt durations, or NULL (it_why) */
+	int it_vectors;        /* ... with the x86 system vectors */
+	char it_why[160];
 	double t0;
 };
 
@@ -290,6 +307,7 @@ void workload_free(struct workload_session *ws)
 	if (!ws)
 		return;
 	wl_stop(&ws->w);
+	irqtime_free(ws->it);
 	live_threads_fini(&ws->th0);
 	free(ws);
 }
@@ -310,6 +328,8 @@ int workload_begin(const struct live_features *f, int raw_tp, const char *why,
 		workload_free(ws);
 		return rc;
 	}
+	ws->it = irqtime_start(&ws->it_vectors, ws->it_why, sizeof(ws->it_why));
+	irq_counts_read(&ws->ic0);
 	live_threads_read(&ws->th0);
 	for (int i = 0; i < NPROGS; i++)
 		live_prog_stat(bpf_program__fd(ws->w.prog[i]), &ws->a[i]);
@@ -337,6 +357,13 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 	memset(&cnt, 0, sizeof(cnt));
 	double el = live_now() - ws->t0;
 	live_cpustat_read(&cs1);
+	struct irq_counts ic1;
+	int ic_ok = !irq_counts_read(&ic1) && ws->ic0.intr > 0;
+	struct chist ci[IRQT_NHIST];
+	memset(ci, 0, sizeof(ci));
+	int it_ok = ws->it && !irqtime_read(ws->it, ci);
+	irqtime_free(ws->it);
+	ws->it = NULL;
 	for (int i = 0; i < NPROGS; i++)
 		live_prog_stat(bpf_program__fd(ws->w.prog[i]), &b[i]);
 	live_prog_stat(ws->floor_fd, &fb);
@@ -400,6 +427,34 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 		"burst; %.2f CPUs)\n", dv.res_wake_rate, dv.res_tasks, dv.busy,
 		100 * BUSY_SHARE, HOG_BURST_NS * 1e-6, dv.busy_cpu);
 	fprintf(rep, "  CPUs busy: %.1f%% (/proc/stat)\n", 100 * dv.cpu_busy);
+	/* Kernel time that is no task's: interrupts and softirqs per CPU
+	 * (/proc/stat counts), their durations (tp_btf), steal (/proc/stat
+	 * steal over busy time). */
+	double irq_rate = ic_ok ? (ic1.intr - ws->ic0.intr) / el / (double)cpus : NAN;
+	double soft_rate = ic_ok ? (ic1.softirq - ws->ic0.softirq) / el /
+				   (double)cpus : NAN;
+	double dbusy = cs1.busy - ws->cs0.busy, dsteal = cs1.steal - ws->cs0.steal;
+	double steal_share = dbusy > 0 && dsteal >= 0 ? dsteal / dbusy : NAN;
+	double soft_est = NAN;
+	if (!it_ok && ic_ok && ic1.softirq > ws->ic0.softirq &&
+	    cs1.softirq > ws->cs0.softirq)
+		soft_est = (cs1.softirq - ws->cs0.softirq) /
+			   (ic1.softirq - ws->ic0.softirq);
+	fprintf(rep, "  interrupts: %.4g/s per CPU, softirqs %.4g/s per CPU "
+		"(/proc/stat); durations: %s\n", irq_rate, soft_rate,
+		it_ok ? (ws->it_vectors ? "tp_btf (device interrupts, timer and "
+			 "IPI vectors, softirqs)" : "tp_btf (device interrupts and "
+			 "softirqs; no x86 vector hooks)") : ws->it_why);
+	if (it_ok) {
+		live_dist_row(rep, "interrupt", &ci[IRQT_IRQ]);
+		live_dist_row(rep, "softirq", &ci[IRQT_SOFTIRQ]);
+	} else {
+		fprintf(rep, "    estimates instead: interrupt %s, softirq %s\n",
+			IRQ_EST, isfinite(soft_est) ? live_ns(soft_est, d, sizeof(d))
+			: SOFTIRQ_EST);
+	}
+	fprintf(rep, "  steal: %.3g%% of busy time (/proc/stat; episodes of %s "
+		"assumed)\n", 100 * steal_share, STEAL_EPISODE);
 	fprintf(rep, "  probe overhead (bpf_stats, stats floor %s subtracted):\n",
 		live_ns(floor, d, sizeof(d)));
 	struct live_progstat dp[NPROGS];
@@ -485,11 +540,46 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 		fprintf(s, "    block_probability: %.4g\n", dv.young_bp);
 	calfile_write_dist(s, 4, "run", &c[WL_RUN_YOUNG], 0);
 	calfile_write_dist(s, 4, "sleep", &c[WL_SLEEP_YOUNG], 0);
+	fprintf(s, "    # %s\n", hist_help[WL_FORK_CPU]);
+	calfile_write_dist(s, 4, "fork_cpu", &c[WL_FORK_CPU], 0);
+	fprintf(s, "  # kernel time that is no task's (runqslower: kernel.*, "
+		"background.*, host.steal)\n  kernel:\n");
+	fprintf(s, "    # %s\n", hist_help[WL_EXIT_TAIL]);
+	calfile_write_dist(s, 4, "exit", &c[WL_EXIT_TAIL], 0);
+	fprintf(s, "  background:\n");
+	if (isfinite(irq_rate) && isfinite(soft_rate))
+		fprintf(s, "    # per CPU, /proc/stat intr and softirq counts\n"
+			"    irq_rate: %.6g/s\n    softirq_rate: %.6g/s\n",
+			irq_rate, soft_rate);
+	if (it_ok) {
+		fprintf(s, "    durations: \"tp_btf: %s\"\n", ws->it_vectors
+			? "device interrupts, timer and IPI vectors, softirqs"
+			: "device interrupts and softirqs");
+		calfile_write_dist(s, 4, "irq", &ci[IRQT_IRQ], 0);
+		calfile_write_dist(s, 4, "softirq", &ci[IRQT_SOFTIRQ], 0);
+	} else {
+		fprintf(s, "    durations: %s\n", calfile_quote(ws->it_why, buf,
+							  sizeof(buf)));
+		fprintf(s, "    # estimates: the tp_btf probes did not load\n"
+			"    irq_estimate: %s\n    softirq_estimate: %s\n",
+			IRQ_EST, isfinite(soft_est) ? live_ns(soft_est, d, sizeof(d))
+			: SOFTIRQ_EST);
+	}
+	fprintf(s, "  host:\n");
+	if (isfinite(steal_share)) {
+		/* rate x mean episode = the stolen share of busy time. */
+		fprintf(s, "    steal_share: %.4g\n", steal_share);
+		fprintf(s, "    steal_rate: %.6g/s\n", steal_share / 1e-3);
+		fprintf(s, "    # an estimate: the guest sees only the total\n"
+			"    steal_duration: %s\n", STEAL_EPISODE);
+	}
 	rc = live_section_commit(&sec, o->out, "the workload", rep, e);
 out:
 	wl_stop(&ws->w);
 	for (int i = 0; i < WL_NHIST; i++)
 		chist_fini(&c[i]);
+	for (int i = 0; i < IRQT_NHIST; i++)
+		chist_fini(&ci[i]);
 	live_threads_fini(&th1);
 	free(h);
 	return rc;

@@ -35,6 +35,15 @@
  *   WL_WAIT_WOKEN_BUSY runqueue wait of woken tasks switched in from another
  *                task: how long a wake-up waits for a busy CPU (wake-up
  *                preemption, or the running task blocking first)
+ *   WL_EXIT_TAIL on-CPU time of a task born while measuring from its
+ *                sched_process_exit to its final sched_switch (TASK_DEAD):
+ *                do_exit's work after the tracepoint (exit_mm, exit_files,
+ *                exit_notify: since Linux 6.16 the tracepoint precedes
+ *                exit_mm), which WL_CPU_DEMAND does not hold
+ *   WL_FORK_CPU  on-CPU time of a forking task (WL_F_PARENT) between two
+ *                of its sched_process_fork events: what one fork cycle
+ *                costs the parent (copy_process, wake_up_new_task, the
+ *                wait() that reaps the children, its own loop)
  * Tasks are threads (kernel pids).  A task is young when its start_time
  * (CLOCK_MONOTONIC) is at or after wl_cfg.start_ns, decided when the probes
  * first see it and kept in wl_task.flags.
@@ -46,7 +55,7 @@ enum wl_hist {
 	WL_WAIT, WL_SLICE, WL_RUN, WL_SLEEP, WL_LIFETIME, WL_CPU_DEMAND,
 	WL_SPAWN_GAP, WL_RUN_OLD, WL_SLEEP_OLD, WL_RUN_YOUNG, WL_SLEEP_YOUNG,
 	WL_WAIT_IDLE, WL_WAIT_WOKEN_BUSY, WL_CYCLE_OLD, WL_RUN_HOG, WL_SLEEP_HOG,
-	WL_NHIST
+	WL_EXIT_TAIL, WL_FORK_CPU, WL_NHIST
 };
 
 #define WL_F_YOUNG 1u           /* wl_task.flags: born after loading */
@@ -57,6 +66,11 @@ enum wl_hist {
 				   spawn load's parent): its wake-ups, bursts
 				   and sleeps are left out of the residents'
 				   (the model has it as a parent task) */
+#define WL_F_FORKED 8u          /* wl_task.fork_cpu holds its CPU time at
+				   its last fork */
+#define WL_F_EXITING 16u        /* past sched_process_exit: wl_task.exit_cpu
+				   holds its CPU time then; the entry goes
+				   at its final switch */
 
 /* Runnable after a wake-up (RUNNABLE) or after a preemption (PREEMPTED). */
 enum wl_state { WL_T_RUNNABLE = 1, WL_T_RUNNING, WL_T_BLOCKED, WL_T_PREEMPTED };
@@ -67,6 +81,8 @@ struct wl_task {
 	__u64 cpu;              /* on-CPU time seen so far, ns */
 	__u64 burst;            /* on-CPU time since it last woke, ns */
 	__u64 woke;             /* its last sched_wakeup, ns (0: none seen) */
+	__u64 fork_cpu;         /* `cpu` at its last fork (WL_F_FORKED) */
+	__u64 exit_cpu;         /* `cpu` at sched_process_exit (WL_F_EXITING) */
 	__u32 state;            /* enum wl_state */
 	__u32 flags;            /* WL_F_YOUNG */
 };

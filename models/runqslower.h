@@ -18,14 +18,18 @@ extern const char *const rq_hook_names[RQ_HOOKS];
 
 struct rq_totals {
 	uint64_t payload, bpf, sw, idle;   /* ns, summed over CPUs */
-	uint64_t kern;                     /* kernel work for the probe outside
-					      BPF programs (task-storage free
-					      in free_task), ns */
+	uint64_t kern;                     /* kernel work of no task and no
+					      BPF program: task-storage free
+					      in free_task, kernel.* and
+					      background.* (ktime.h), ns */
+	uint64_t steal;                    /* taken by the hypervisor
+					      (host.steal): neither busy nor
+					      idle, ns */
 	uint64_t elapsed;                  /* committed CPU time, summed, ns */
 };
 
 /* Close the run's CPU time lines (checking payload + bpf + switch + kernel
- * + idle = elapsed on every CPU, aborting through SIM_CHECK otherwise) and
+ * + steal + idle = elapsed on every CPU, aborting through SIM_CHECK otherwise) and
  * sum them.  `state` is the model's run state (struct sim.state).
  * Returns 0. */
 int rq_totals(void *state, struct rq_totals *tot);

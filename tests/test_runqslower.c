@@ -228,8 +228,8 @@ static void check_totals(const struct run *r, unsigned cpus, const char *what)
 	char w[160];
 	snprintf(w, sizeof(w), "%s: payload+bpf+switch+kernel+idle = elapsed",
 		 what);
-	assert_same((double)(t->payload + t->bpf + t->sw + t->kern + t->idle),
-		    (double)t->elapsed, w);
+	assert_same((double)(t->payload + t->bpf + t->sw + t->kern + t->steal +
+			     t->idle), (double)t->elapsed, w);
 	snprintf(w, sizeof(w), "%s: committed time >= cpus x now", what);
 	if (!(t->elapsed >= (uint64_t)cpus * r->now))
 		fail_msg("%s (%llu < %u x %llu)", w,

@@ -19,6 +19,12 @@
  *     Poisson counts over 5 replications of 1 s at 200/s), for both
  *     storage kinds; records without values are left to the model's
  *     defaults (an empty `block:` is written as {});
+ *   - with the kernel time calibrate workload writes (fork cycle, exit
+ *     tail, interrupt/softirq rates and durations or their estimate,
+ *     steal) the scenario sets workload.fork, kernel.exit and
+ *     background.* with while_busy false, never host.steal (inside the
+ *     measured bursts), and the simulated busy share rises by more than 2
+ *     points (~3 expected, the CI ~0.1); without them none is written;
  *   - residents with an interval wake at tasks / interval (within 2%: the
  *     count per task over 1 s of 10 ms intervals is 100 or 101, their first
  *     wake-up a uniform share of one interval in);
@@ -129,8 +135,12 @@ static void rec(FILE *f, int indent, const char *key, double lo, double hi,
 }
 
 /* classes: the storage records as `calibrate storage` writes them now
- * (one per cost class) instead of the older update/get/create. */
-static void write_cal_as(const char *path, double wait_p50_lo, int classes)
+ * (one per cost class) instead of the older update/get/create; kt: with
+ * the kernel time `calibrate workload` writes (a parent's fork cycle, the
+ * exit tail, interrupt and softirq rates - the softirq's duration as an
+ * estimate - and steal). */
+static void write_cal_as(const char *path, double wait_p50_lo, int classes,
+			 int kt)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -150,6 +160,17 @@ static void write_cal_as(const char *path, double wait_p50_lo, int classes)
 	fputs("  spawned:\n    rate: 200/s\n", f);
 	rec(f, 4, "run", 0, 0, 0);                 /* no values: block: {} */
 	rec(f, 4, "sleep", 0, 0, 0);
+	if (kt) {
+		rec(f, 4, "fork_cpu", 200e3, 300e3, 1000);
+		fputs("  kernel:\n", f);
+		rec(f, 4, "exit", 40e3, 60e3, 1000);
+		fputs("  background:\n    irq_rate: 2000/s\n"
+		      "    softirq_rate: 500/s\n", f);
+		rec(f, 4, "irq", 4e3, 6e3, 1000);
+		fputs("    softirq_estimate: 10us\n", f);
+		fputs("  host:\n    steal_share: 0.01\n    steal_rate: 10/s\n"
+		      "    steal_duration: exponential(1ms)\n", f);
+	}
 	fputs("storage:\n  hash:\n", f);
 	if (classes) {
 		rec(f, 4, "insert", 200, 300, 1000);
@@ -191,7 +212,7 @@ static void write_cal_as(const char *path, double wait_p50_lo, int classes)
 
 static void write_cal(const char *path, double wait_p50_lo)
 {
-	write_cal_as(path, wait_p50_lo, 0);
+	write_cal_as(path, wait_p50_lo, 0, 0);
 }
 
 static void tmpdir(char *dir, size_t size)
@@ -291,6 +312,67 @@ static void test_scenario_and_simulation(void **state)
 	rmdir_all(dir);
 }
 
+/* Kernel time that is no task's: the scenario takes the parents' fork
+ * cycle as workload.fork, the exit tail as kernel.exit, interrupts and
+ * softirqs as background.* (a duration record, or the estimate) and steal
+ * as host.steal, and simulating it gives more busy CPU time than the
+ * same calibration without them (the file without them leaves the keys
+ * out: test_scenario_and_simulation). */
+static void test_scenario_kernel_time(void **state)
+{
+	(void)state;
+	char dir[64], cal[128], sc[160];
+	struct err e;
+	struct val_sim_opts so = { .cpus = 2, .pid_max = 32768, .duration_ns = 1e9,
+				   .reps = 5, .seed = 1, .threads = 0,
+				   .env = &cli_env };
+	double busy[2];
+	tmpdir(dir, sizeof(dir));
+	snprintf(cal, sizeof(cal), "%s/cal.yaml", dir);
+	snprintf(sc, sizeof(sc), "%s/s.yaml", dir);
+	for (int kt = 0; kt <= 1; kt++) {
+		struct stat_summary pred[VM_COUNT];
+		int intr = 0;
+		write_cal_as(cal, 10e3, 1, kt);
+		err_init(&e);
+		assert_int_equal(validate_scenario_write(dir, "s.yaml", "cal.yaml",
+							 "spawn:200", 0, &so, &e), 0);
+		struct ytree *t = ytree_load_file(sc, &e);
+		assert_non_null(t);
+		static const char *const keys[] = {
+			"workload.fork", "kernel.exit", "background.irq.rate",
+			"background.irq.duration", "background.softirq.rate",
+			"background.softirq.duration", "background.while_busy",
+		};
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if ((ytree_find(t, keys[k]) != NULL) != kt)
+				fail_msg("kt=%d: %s %s", kt, keys[k],
+					 kt ? "missing" : "written");
+		/* Steal is inside the measured bursts: never simulated. */
+		assert_null(ytree_find(t, "host"));
+		struct ynode *wb = ytree_find(t, "background.while_busy");
+		if (kt)
+			assert_string_equal(wb->value, "false");
+		ytree_free(t);
+		if (validate_simulate(sc, &so, pred, &intr, &e)) {
+			char msg[512];
+			err_format(&e, msg, sizeof(msg));
+			fail_msg("simulate (kt=%d): %s", kt, msg);
+		}
+		busy[kt] = pred[VM_CPU_BUSY].mean;
+	}
+	/* Per CPU: exits 100/s x 50 us = 0.5%, forks 100/s x (250 - 140 us
+	 * default) = 1.1%, interrupts 2000/s x 5 us + softirqs 500/s x 10 us
+	 * = 1.5% of which only the idle share (~90%) is charged: ~3 points
+	 * of busy share, against a CI of ~0.1 point. */
+	fprintf(stderr, "# busy share %.4f without kernel time, %.4f with\n",
+		busy[0], busy[1]);
+	if (!(busy[1] > busy[0] + 0.02))
+		fail_msg("busy share %.4f with kernel time, %.4f without",
+			 busy[1], busy[0]);
+	rmdir_all(dir);
+}
+
 /* The scenario validate writes takes each storage cost class from its own
  * record, and from the one older record (update, get, create) that stood
  * for several classes when the file predates them. */
@@ -322,7 +404,7 @@ static void test_scenario_classes(void **state)
 		struct err e;
 		tmpdir(dir, sizeof(dir));
 		snprintf(cal, sizeof(cal), "%s/cal.yaml", dir);
-		write_cal_as(cal, 10e3, classes);
+		write_cal_as(cal, 10e3, classes, 0);
 		for (int task = 0; task <= 1; task++) {
 			err_init(&e);
 			assert_int_equal(validate_scenario_write(dir, task ? "t.yaml"
@@ -461,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_measured_values),
 		cmocka_unit_test(test_scenario_and_simulation),
 		cmocka_unit_test(test_scenario_classes),
+		cmocka_unit_test(test_scenario_kernel_time),
 		cmocka_unit_test(test_resident_interval),
 		cmocka_unit_test(test_busy_residents),
 		cmocka_unit_test(test_idle_wakeup),

@@ -16,6 +16,7 @@
 #include "models/probe/prims.h"
 #include "models/runqslower/config.h"
 #include "models/runqslower/eevdf.h"
+#include "models/runqslower/ktime.h"
 #include "models/runqslower/tools.h"
 #include "sim/cfg.h"
 #include "sim/check.h"
@@ -69,6 +70,7 @@ void rq_config_free(void *p)
 	struct rq_cfg *c = p;
 	if (!c)
 		return;
+	ktime_config_free(c);
 	dist_free(c->ctx_switch);
 	dist_free(c->idle_wakeup);
 	dist_free(c->wakeup_preempt);
@@ -688,6 +690,33 @@ const struct model_param rq_params[] = {
 	{ "tools", "list", "(none)",
 	  "described probes (README, \"Describe your probe\"); each item a "
 	  "description or {include: FILE}; replaces the built-in probe" },
+	{ "kernel.fork", "dist(duration)", "0",
+	  "kernel time per fork (copy_process) on the forking CPU: the "
+	  "parent's, or the child's without a parent; kernel_time, not payload" },
+	{ "kernel.exec", "dist(duration)", "0",
+	  "kernel time of a spawned task's exec, on its CPU when it first runs" },
+	{ "kernel.exit", "dist(duration)", "0",
+	  "kernel time of do_exit after sched_process_exit (exit_mm, "
+	  "exit_files, exit_notify), on the exiting task's CPU" },
+	{ "kernel.reap", "dist(duration)", "0",
+	  "kernel time to reap a child (release_task): by a parent at its next "
+	  "fork, or by the exiting task itself without parents" },
+	{ "background.irq.rate", "rate", "0",
+	  "hardware interrupts per second on each CPU (Poisson)" },
+	{ "background.irq.duration", "dist(duration)", "(none)",
+	  "CPU time of one interrupt (kernel_time; delays what runs there)" },
+	{ "background.softirq.rate", "rate", "0",
+	  "softirq runs (with RCU callbacks) per second on each CPU" },
+	{ "background.softirq.duration", "dist(duration)", "(none)",
+	  "CPU time of one softirq run" },
+	{ "background.while_busy", "bool", "true",
+	  "false: only episodes on an idle CPU are charged (bursts measured "
+	  "on a host already hold the rest; steal then charges nothing)" },
+	{ "host.steal.rate", "rate", "0",
+	  "episodes per second on each CPU in which the hypervisor runs "
+	  "something else (none while the vCPU idles)" },
+	{ "host.steal.duration", "dist(duration)", "(none)",
+	  "length of one steal episode (steal_time: neither busy nor idle)" },
 	{ "workload.syscalls.rate", "rate", "0",
 	  "with tools: system calls per second of a task's running time "
 	  "(sys_enter/sys_exit fire for each)" },

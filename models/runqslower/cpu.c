@@ -14,6 +14,7 @@
 
 #include "models/runqslower/balance.h"
 #include "models/runqslower/cpu.h"
+#include "models/runqslower/ktime.h"
 #include "models/runqslower/place.h"
 #include "models/runqslower/probe.h"
 #include "models/runqslower/runq.h"
@@ -47,10 +48,14 @@ void cpu_insert_overhead(struct rq_run *R, uint32_t c, uint64_t cost,
 		p->sw += cost;
 	else if (what == OH_KERNEL)
 		p->kern += cost;
+	else if (what == OH_STEAL)
+		p->steal += cost;   /* no series column: whole-run only */
 	else
 		p->bpf += cost;
-	rq_series_point(R, what == OH_SWITCH ? SC_SWITCH
-			   : what == OH_KERNEL ? SC_KERNEL : SC_BPF, (double)cost);
+	if (what != OH_STEAL)
+		rq_series_point(R, what == OH_SWITCH ? SC_SWITCH
+				   : what == OH_KERNEL ? SC_KERNEL : SC_BPF,
+				(double)cost);
 	switch (p->mode) {
 	case CPU_IDLE:
 		p->idle += now - p->idle_since;
@@ -175,6 +180,7 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 		 * when the child first runs (sched_process_exec). */
 		t->execd = 1;
 		tools_exec(R, c, pid);
+		ktime_exec(R, c);
 	}
 }
 
@@ -191,6 +197,7 @@ static void switch_out(struct rq_run *R, uint32_t c, uint32_t prev, int why)
 	p->until = s->now;
 	if (why == PREV_EXIT) {
 		probe_exit(R, c, prev);
+		ktime_exit(R, c);   /* do_exit after its tracepoint */
 		world_free_task(R, prev);
 	} else if (why == PREV_BLOCK) {
 		world_block(R, prev);
@@ -460,8 +467,9 @@ void cpu_split(struct rq_run *R, uint32_t c, struct rq_totals *tot)
 		idle += end - p->until;   /* a burst that ended at `now` */
 	}
 	/* The invariant: every committed ns is charged exactly once. */
-	SIM_CHECK(payload + p->bpf + p->sw + p->kern + idle == end);
+	SIM_CHECK(payload + p->bpf + p->sw + p->kern + p->steal + idle == end);
 	tot->payload = payload;
+	tot->steal = p->steal;
 	tot->bpf = p->bpf;
 	tot->sw = p->sw;
 	tot->kern = p->kern;
@@ -479,6 +487,7 @@ void cpu_totals(struct rq_run *R, struct rq_totals *tot)
 		tot->bpf += one.bpf;
 		tot->sw += one.sw;
 		tot->kern += one.kern;
+		tot->steal += one.steal;
 		tot->idle += one.idle;
 		tot->elapsed += one.elapsed;
 	}

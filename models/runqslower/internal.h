@@ -43,7 +43,13 @@
  * `cpus`; EV_WAKE targets cpus + 1 + pid, so a task's wake-up never
  * cancels a CPU's event.  EV_BALANCE (the periodic balance, balance.h)
  * targets cpus + 1 + pid_max, beyond every pid. */
-enum { EV_SPAWN = 1, EV_WAKE, EV_CPU, EV_BALANCE };
+enum { EV_SPAWN = 1, EV_WAKE, EV_CPU, EV_BALANCE, EV_BG };
+/* Kernel time that is no task's (ktime.h): task-life costs (kernel.*) and
+ * background sources (background.irq, .softirq, host.steal).  EV_BG
+ * targets `cpus` too (never cancelled); its data is cpu * KT_NSRC + the
+ * source. */
+enum { KT_FORK, KT_EXEC, KT_EXIT, KT_REAP, KT_NTASK };
+enum { KT_IRQ, KT_SOFTIRQ, KT_STEAL, KT_NSRC };
 /* A CPU's mode (cpu.c has the time-line rules). */
 enum { CPU_IDLE, CPU_BURST, CPU_RUN, CPU_WAKING };
 /* Task classes: spawned by arrivals; resident sleepers; CPU-bound
@@ -69,7 +75,7 @@ enum { DEL_ON_REPORT, DEL_ALWAYS };
  * progress. */
 enum { NEST_PER_PROGRAM, NEST_ANY_PROGRAM, NEST_SERIALIZE };
 /* What overhead inserted into a CPU's time line is (cpu_insert_overhead). */
-enum { OH_BPF, OH_SWITCH, OH_KERNEL };
+enum { OH_BPF, OH_SWITCH, OH_KERNEL, OH_STEAL };
 /* Why the running task leaves its CPU (cpu.c switch_out). */
 enum { PREV_NONE, PREV_PREEMPT, PREV_BLOCK, PREV_EXIT };
 
@@ -149,6 +155,12 @@ struct rq_cfg {
 	gsl_ran_discrete_t *sys_mix;      /* which call: index in sys_ids */
 	uint32_t *sys_ids;
 	size_t nsys;
+	/* kernel time that is no task's (ktime.h); NULL / 0: off */
+	struct dist *kt[KT_NTASK];        /* kernel.fork, .exec, .exit, .reap */
+	double bg_rate[KT_NSRC];          /* episodes per second per CPU */
+	struct dist *bg_dur[KT_NSRC];     /* an episode's CPU time */
+	int bg_while_busy;                /* background.while_busy: episodes
+					     also charged on a busy CPU */
 };
 
 struct task {
@@ -208,8 +220,9 @@ struct cpu {
 	size_t heap_cap;
 	uint64_t min_v;        /* fair: monotonic minimum vruntime, ns */
 	uint64_t payload, bpf, sw, kern, idle;   /* ns charged; kern: kernel
-					      work for the probe outside BPF
-					      programs (task-storage free) */
+					      work of no task and no program
+					      (task-storage free, ktime.h) */
+	uint64_t steal;        /* ns the hypervisor took (host.steal) */
 };
 
 /* A parent task and the fork requests queued with it. */
@@ -275,6 +288,11 @@ struct rq_run {
 	struct pd_env pd;
 	struct pd_tool_run *tools;
 	gsl_rng *r_sys;
+	/* kernel time that is no task's (ktime.c) */
+	gsl_rng *r_kt, *r_bg[KT_NSRC];
+	uint64_t kt_ns[KT_NTASK], kt_n[KT_NTASK];   /* charged, ns; count */
+	uint64_t bg_ns[KT_NSRC], bg_n[KT_NSRC];     /* charged, ns; episodes */
+	uint64_t reap_pending;  /* children exited, not yet reaped by a parent */
 };
 
 /* Windowed series columns (names in report.c rq_series_cols).  *_AVG

@@ -10,6 +10,8 @@
  *             preemption, idle wake-up latency, conservation
  *   runq.c    the runqueues: fifo, woken_first, fair (a heap by vruntime)
  *   eevdf.c   runqueue: eevdf, Linux's EEVDF (lag, deadlines, eligibility)
+ *   ktime.c   kernel time that is no task's: fork, exec, exit and reap
+ *             costs; interrupt, softirq and steal background per CPU
  *   probe.c   the BPF programs on the hooks, through a storage strategy
  *             (models/storage.h), and their cost charged as CPU time
  *   config.c  scenario keys and their documentation
@@ -43,6 +45,7 @@
 #include "models/runqslower/config.h"
 #include "models/runqslower/cpu.h"
 #include "models/runqslower/eevdf.h"
+#include "models/runqslower/ktime.h"
 #include "models/runqslower/place.h"
 #include "models/runqslower/report.h"
 #include "models/runqslower/world.h"
@@ -154,7 +157,7 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 		goto oom;
 	stat_gauge_init(&R->occupancy, 0, 0);
 	R->spawn_budget = c->spawns;
-	if (world_add_residents(R) || spawner_init(R))
+	if (world_add_residents(R) || spawner_init(R) || ktime_init(R))
 		goto oom;
 	uint64_t first = 0;
 	if (c->arrival == ARR_TRACE)
@@ -192,18 +195,22 @@ static void rq_handle(struct sim *s, void *state, const struct evq_event *ev)
 	case EV_BALANCE:
 		balance_periodic(R);
 		break;
+	case EV_BG:
+		ktime_event(R, ev->data);
+		break;
 	default:
 		SIM_CHECK(!"unknown runqslower event");
 	}
 }
 
 /* rq_configure (config.c) plus the keys read beside it: workload.start
- * (world.c). */
+ * (world.c), workload.spawner (spawner.c), kernel.*, background.*,
+ * host.* (ktime.c), tools (tools.c). */
 static void *rq_configure_all(struct ynode *root, struct err *e)
 {
 	struct rq_cfg *c = rq_configure(root, e);
 	if (c && (world_read_start(c, root, e) || spawner_read(c, root, e) ||
-		  tools_read(c, root, e))) {
+		  ktime_read(c, root, e) || tools_read(c, root, e))) {
 		rq_config_free(c);
 		return NULL;
 	}

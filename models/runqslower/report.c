@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "models/runqslower/cpu.h"
+#include "models/runqslower/ktime.h"
 #include "models/runqslower/report.h"
 #include "models/runqslower/tools.h"
 #include "sim/check.h"
@@ -86,6 +87,21 @@ int rq_cpu_totals(void *state, uint32_t cpu, struct rq_totals *tot)
 	return 0;
 }
 
+/* host.steal on: steal_time is the last metric of the run's table
+ * (tools.c build_metrics), the whole run's. */
+static void steal_metric(struct rq_run *R, double *m)
+{
+	const struct rq_cfg *c = R->cfg;
+	if (!ktime_steal_on(c))
+		return;
+	size_t n = 0;
+	while (c->metrics[n].name)
+		n++;
+	struct rq_totals tot;
+	cpu_totals(R, &tot);
+	m[n - 1] = (double)tot.steal;
+}
+
 void rq_report(struct sim *s, void *state, double *m)
 {
 	struct rq_run *R = state;
@@ -140,6 +156,7 @@ void rq_report(struct sim *s, void *state, double *m)
 	m[i++] = secs > 0 ? (double)R->migrations / secs : 0;
 	SIM_CHECK(i == model_metric_count(&model_runqslower));
 	tools_report(R, m);
+	steal_metric(R, m);
 }
 
 /* BPF / payload in one window: the observation MSER-5 and the regime
@@ -276,4 +293,5 @@ void rq_steady(struct sim *s, void *state, const struct stat_series *ser,
 	steady_quantiles(s, state, (uint64_t)first * ser->window, m);
 	steady_counters(s, state, (uint64_t)first * ser->window, m);
 	tools_steady(s, state, (uint64_t)first * ser->window, m);
+	steal_metric(state, m);
 }

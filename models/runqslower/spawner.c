@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "models/runqslower/cpu.h"
+#include "models/runqslower/ktime.h"
 #include "models/runqslower/spawner.h"
 #include "models/runqslower/world.h"
 #include "sim/cfg.h"
@@ -109,6 +110,7 @@ int spawner_segment_end(struct rq_run *R, uint32_t c, uint32_t pid)
 		p->seg_len = 0;
 		p->cut = 0;
 		R->fork_cpu = c;
+		ktime_fork(R, c);   /* copy_process, and the reaps due */
 		world_spawn(R);
 		R->fork_cpu = NIL;
 		if (p->until > now)

@@ -10,6 +10,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "models/probe/exec.h"
+#include "models/runqslower/ktime.h"
 #include "models/runqslower/probe.h"
 #include "models/runqslower/report.h"
 #include "models/runqslower/tools.h"
@@ -118,6 +119,8 @@ static int build_metrics(struct rq_cfg *c, struct err *e)
 	size_t base = model_metric_count(&model_runqslower), n = base;
 	for (size_t t = 0; t < c->ntools; t++)
 		n += NTOOL_M + NPROG_M * c->tools[t].nprogs;
+	if (ktime_steal_on(c))
+		n++;
 	c->metrics = calloc(n + 1, sizeof(*c->metrics));
 	c->metric_names = calloc(n - base + 1, 96);
 	if (!c->metrics || !c->metric_names)
@@ -140,6 +143,10 @@ static int build_metrics(struct rq_cfg *c, struct err *e)
 					name, prog_m[i].unit, prog_m[i].help, 0 };
 			}
 	}
+	if (ktime_steal_on(c))
+		c->metrics[k++] = (struct model_metric){ "steal_time", "ns",
+			"CPU time the hypervisor took (host.steal): neither busy "
+			"nor idle; whole run", 0 };
 	return 0;
 }
 
@@ -207,8 +214,11 @@ int tools_read(struct rq_cfg *c, struct ynode *root, struct err *e)
 				 "the steady-state counters hold (at most %d)",
 				 (tools_nvals(c) - 3 * c->ntools) / 2,
 				 (HMARK_VALS - RQ_NVALS - 3 * (int)c->ntools) / 2);
-	if (c->ntools && (pd_prims_read(root, &c->prims, e) ||
-			  build_metrics(c, e)))
+	if (c->ntools && pd_prims_read(root, &c->prims, e))
+		return e->status;
+	/* host.steal (ktime.h, read before) adds a last metric, steal_time:
+	 * a table of the run's own then, as tools make one. */
+	if ((c->ntools || ktime_steal_on(c)) && build_metrics(c, e))
 		return e->status;
 	return read_syscalls(c, root, e);
 }
@@ -247,7 +257,7 @@ const struct model_metric *tools_metric_like(const char *name)
 const struct model_metric *tools_metrics(const void *cfg)
 {
 	const struct rq_cfg *c = cfg;
-	return c->ntools ? c->metrics : NULL;
+	return c->ntools || ktime_steal_on(c) ? c->metrics : NULL;
 }
 
 int tools_init(struct rq_run *R)

@@ -31,6 +31,7 @@
 
 #include "models/runqslower/balance.h"
 #include "models/runqslower/cpu.h"
+#include "models/runqslower/ktime.h"
 #include "models/runqslower/place.h"
 #include "models/runqslower/probe.h"
 #include "models/runqslower/runq.h"
@@ -257,6 +258,14 @@ static void spawn_one(struct rq_run *R, uint64_t demand)
 	if (s->caps.max_live_tasks && R->live > s->caps.max_live_tasks)
 		sim_cap(s, "max_live_tasks");
 	balance_arm(R);
+	/* No parent (spawner: none, batch, trace): the fork's kernel work
+	 * lands on the child's CPU at its spawn, beside its
+	 * sched_wakeup_new (both charged now; ktime.h). */
+	if (R->fork_cpu == NIL && R->cfg->kt[KT_FORK]) {
+		world_wake(R, pid, 1, 1);
+		ktime_fork(R, R->task[pid].cpu);
+		return;
+	}
 	world_wake(R, pid, 1, 1);
 }
 

@@ -4,7 +4,10 @@
 # Pins, each in a few seconds:
 #   - workload under a spawn load measures non-zero runqueue waits, task
 #     lifetimes and CPU demands, a spawn rate, and writes them (version 1),
-#     with host.smt and host.llc as sysfs counts them;
+#     with host.smt and host.llc as sysfs counts them; and kernel time that
+#     is no task's: exit tails, the parent's fork cycles, the interrupt
+#     rate and the interrupt and softirq durations (tp_btf; where refused,
+#     the estimates, noted);
 #   - storage (occupancies 0 and 8k, 2 active tasks) writes each cost
 #     class (task storage get_wake/get_switch/recreate/delete, hash
 #     insert/replace/lookup/miss/delete), hash insert/lookup at both
@@ -45,7 +48,7 @@ trap 'exit 1' INT TERM
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-OURS='^[0-9]+: [a-z_]+ +name (sched_wakeup|sched_wakeup_new|sched_switch|sched_process_fork|sched_process_exit|handle_sched_[a-z_]+|stats_floor|stats_floor_raw|bs_fentry|bs_fexit) '
+OURS='^[0-9]+: [a-z_]+ +name (sched_wakeup|sched_wakeup_new|sched_switch|sched_process_fork|sched_process_exit|handle_sched_[a-z_]+|stats_floor|stats_floor_raw|bs_fentry|bs_fexit|irq_handler_[a-z]+|softirq_e[a-z]+|local_timer_[a-z]+|reschedule_[a-z]+|call_function[a-z_]*) '
 BPFTOOL=$(command -v bpftool || ls /usr/sbin/bpftool /sbin/bpftool 2>/dev/null | head -1)
 ours_loaded() {
 	[ -n "$BPFTOOL" ] || return 1
@@ -103,6 +106,21 @@ positive "workload.lifetime.mean" "$(yget "$cal" workload.lifetime.mean)"
 positive "workload.cpu_demand.mean" "$(yget "$cal" workload.cpu_demand.mean)"
 positive "workload.spawn_rate" "$(yget "$cal" workload.spawn_rate)"
 [ -n "$(yget "$cal" workload.wait.fit)" ] || fail "workload.wait has no fit"
+# Kernel time that is no task's: the spawn load's exit tails and the
+# parent's fork cycles (tp_btf), interrupt and softirq rates (/proc/stat)
+# and their durations (tp_btf where the kernel loads the probes, else
+# estimates, said so).
+positive "workload.kernel.exit.n" "$(yget "$cal" workload.kernel.exit.n)"
+positive "workload.spawned.fork_cpu.n" "$(yget "$cal" workload.spawned.fork_cpu.n)"
+positive "workload.background.irq_rate" "$(yget "$cal" workload.background.irq_rate)"
+case $(yget "$cal" workload.background.durations) in
+\"tp_btf*)
+	positive "workload.background.irq.n" "$(yget "$cal" workload.background.irq.n)"
+	positive "workload.background.softirq.n" "$(yget "$cal" workload.background.softirq.n)" ;;
+*)
+	positive "workload.background.irq_estimate" "$(yget "$cal" workload.background.irq_estimate)"
+	echo "note: interrupt durations estimated: $(yget "$cal" workload.background.durations)" ;;
+esac
 loaded=$(ours_left) && fail "programs left after workload: $loaded"
 # host.smt and host.llc: CPU 0's siblings and last-level cache, from sysfs
 # (a list such as 0-3,8-11 counted by hand here).

@@ -81,7 +81,7 @@ case $msg in
 esac
 exec 9>/tmp/bpfsim-calibrate-live.lock
 flock -w 300 9 || skip "another live calibration test held the lock for 5 minutes"
-OURS='^[0-9]+: [a-z_]+ +name (sched_wakeup|sched_wakeup_new|sched_switch|sched_process_fork|sched_process_exit|handle_sched_[a-z_]+|stats_floor|stats_floor_raw) '
+OURS='^[0-9]+: [a-z_]+ +name (sched_wakeup|sched_wakeup_new|sched_switch|sched_process_fork|sched_process_exit|handle_sched_[a-z_]+|stats_floor|stats_floor_raw|irq_handler_[a-z]+|softirq_e[a-z]+|local_timer_[a-z]+|reschedule_[a-z]+|call_function[a-z_]*) '
 BPFTOOL=$(command -v bpftool || ls /usr/sbin/bpftool /sbin/bpftool 2>/dev/null | head -1)
 ours_left() {
 	[ -n "$BPFTOOL" ] || return 1
