@@ -67,3 +67,18 @@ int validate_measure(const struct calib_opts *o, int task, const char *calfile,
 	(void)m;
 	return validate_check(o, e);
 }
+
+/* bpfsim validate --tool's live half (tool_run.c). */
+#include "calibrate/validate_tool.h"
+
+int validate_tool_measure(const struct calib_opts *o, const struct vt_tool *t,
+			  const char *calfile, const char *logpath, FILE *rep,
+			  struct vt_measured *m, struct err *e)
+{
+	(void)t;
+	(void)calfile;
+	(void)logpath;
+	(void)rep;
+	(void)m;
+	return validate_check(o, e);
+}
