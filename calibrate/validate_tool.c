@@ -38,9 +38,9 @@
 static const struct vt_tool tools[] = {
 	{ "runqslower", "runqslower", { NULL }, "tools/runqslower-hash.yaml",
 	  "sleepers:64", 0, 0, 3, {
-		{ "sched_wakeup", "handle__sched_wakeup", "tp_btf", 1 },
-		{ "sched_wakeup_new", "handle__sched_wakeup_new", "tp_btf", 1 },
-		{ "sched_switch", "handle__sched_switch", "tp_btf", 1 } } },
+		{ "sched_wakeup", "sched_wakeup", "tp_btf", 1 },
+		{ "sched_wakeup_new", "sched_wakeup_new", "tp_btf", 1 },
+		{ "sched_switch", "sched_switch", "tp_btf", 1 } } },
 	{ "runqlat", "runqlat", { NULL }, "tools/runqlat.yaml",
 	  "sleepers:64", 0, 0, 3, {
 		{ "sched_wakeup", "sched_wakeup", "tp_btf", 1 },

@@ -39,9 +39,8 @@
  *      busy CPU share for context (no verdict).
  *
  * Program names: the kernel keeps 15 characters; the table maps each
- * kernel name to the description's program (libbpf-tools' runqslower
- * names its programs after the hooks, the description after bcc's
- * handle__* functions).  A program the tool loads but does not attach by
+ * program of the tool to the description's (the same names in the shipped
+ * descriptions, which follow v0.26.0's sources).  A program the tool loads but does not attach by
  * default (syscount's sys_enter without -L) has run_cnt 0: its rows carry
  * no verdict.
  *
