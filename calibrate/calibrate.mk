@@ -38,8 +38,9 @@ CALIB_COMMON := calibrate/chist.c calibrate/fit.c calibrate/calfile.c \
 # (sim, models, CALIB_COMMON) has no plots.
 CALIB_VALIDATE := calibrate/validate.c calibrate/validate_tool.c
 CALIB_LIVE := calibrate/live.c calibrate/workload.c calibrate/rqslower.c \
-	calibrate/profile.c calibrate/validate_live.c calibrate/tool_run.c
-CALIB_SKELS := workload rqs_hash rqs_task profile floor
+	calibrate/profile.c calibrate/validate_live.c calibrate/tool_run.c \
+	calibrate/prims.c
+CALIB_SKELS := workload rqs_hash rqs_task profile floor prims
 
 ifeq ($(BPF),0)
 CALIB_MISSING := disabled with BPF=0

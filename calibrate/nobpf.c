@@ -45,6 +45,12 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 	return missing(e);
 }
 
+int calib_primitives(const struct calib_opts *o, struct err *e)
+{
+	(void)o;
+	return missing(e);
+}
+
 /* bpfsim validate's live half (validate_live.c). */
 #include "calibrate/validate.h"
 
