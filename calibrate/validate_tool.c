@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "calibrate/validate_tool.h"
+#include "calibrate/calfile.h"
 #include "calibrate/fit.h"
 #include "sim/dist.h"
 #include "sim/exp/experiment.h"
@@ -131,6 +132,60 @@ const char *vt_desc_path(const struct vt_tool *t, char *buf, size_t size)
 
 /* ---- the scenario ------------------------------------------------------ */
 
+/* The primitives of the calibration file (calibrate primitives on the
+ * tool's hook) that the scenario takes, and the storage classes a tool on
+ * system calls takes from there too (see validate_tool_scenario_write). */
+static const char *const prim_refs[][2] = {
+	{ "helpers.ktime_get_ns", NULL }, { "helpers.get_current_pid_tgid", NULL },
+	{ "helpers.get_current_task", NULL }, { "helpers.probe_read_kernel", NULL },
+	{ "array.lookup", NULL }, { "percpu_array.lookup", NULL },
+	{ "atomic_add", NULL },
+};
+static const char *const hash_refs[][2] = {
+	{ "lookup", "hash.lookup" }, { "miss", "hash.miss" },
+	{ "replace", "hash.replace" },
+};
+
+static int has_values(struct ytree *t, const char *path)
+{
+	char p[256];
+	snprintf(p, sizeof(p), "primitives.%s.n", path);
+	struct ynode *n = t ? ytree_find(t, p) : NULL;
+	return n && n->kind == YN_SCALAR && atof(n->value) >= 1;
+}
+
+/* "a.b" under `primitives:` as nested YAML at indent 2. */
+static void write_prims(FILE *f, struct ytree *t)
+{
+	const char *group = "";
+	size_t glen = 0;
+	fprintf(f, "# Helpers, arrays and the atomic add as calibrate primitives "
+		"timed them on\n# the tool's hook under the load (the dispatch "
+		"stays the default estimate:\n# bpf_stats does not see it and the "
+		"comparison leaves it out).\nprimitives:\n");
+	for (size_t i = 0; i < sizeof(prim_refs) / sizeof(prim_refs[0]); i++) {
+		const char *path = prim_refs[i][0], *dot = strchr(path, '.');
+		if (!has_values(t, path)) {
+			fprintf(f, "  # %s: the default (no values)\n", path);
+			continue;
+		}
+		if (dot) {
+			size_t gl = (size_t)(dot - path);
+			if (glen != gl || strncmp(group, path, gl)) {
+				fprintf(f, "  %.*s:\n", (int)gl, path);
+				group = path;
+				glen = gl;
+			}
+			fprintf(f, "    %s: {from: calibration.primitives.%s, use: "
+				"empirical}\n", dot + 1, path);
+		} else {
+			fprintf(f, "  %s: {from: calibration.primitives.%s, use: "
+				"empirical}\n", path, path);
+			glen = 0;
+		}
+	}
+}
+
 int validate_tool_scenario_write(const char *dir, const char *name,
 				 const char *calname, const char *label,
 				 const struct vt_tool *t, double sys_rate,
@@ -154,10 +209,37 @@ int validate_tool_scenario_write(const char *dir, const char *name,
 	FILE *in = fopen(path, "r");
 	if (!in)
 		return err_set(e, ERR_RUNTIME, path, 0, 0, "cannot read it back");
+	struct ytree *cal = NULL;
+	char calpath[4400];
+	snprintf(calpath, sizeof(calpath), "%s/%s", dir, calname);
+	if (!(cal = calfile_load(calpath, e))) {
+		fclose(in);
+		return e->status;
+	}
+	int prims = has_values(cal, "helpers.ktime_get_ns");
 	FILE *mem = open_memstream(&text, &len);
 	char line[4096];
 	int done = 0;
 	while (mem && fgets(line, sizeof(line), in)) {
+		/* A tool on system calls: its hash operations priced as timed on
+		 * its own hook (a few hot keys at the system-call rate), not by
+		 * the runqslower-style probes on the scheduler hooks. */
+		int swapped = 0;
+		for (size_t k = 0; t->syscalls && prims && k < 3; k++) {
+			char old[128];
+			snprintf(old, sizeof(old), "    %s: {from: calibration."
+				 "storage.hash.", hash_refs[k][0]);
+			if (!strncmp(line, old, strlen(old)) &&
+			    has_values(cal, hash_refs[k][1])) {
+				fprintf(mem, "    %s: {from: calibration.primitives."
+					"%s, use: empirical}   # on %s\n",
+					hash_refs[k][0], hash_refs[k][1],
+					t->prog[0].kname);
+				swapped = 1;
+			}
+		}
+		if (swapped)
+			continue;
 		if (!strncmp(line, "description:", 12)) {
 			fprintf(mem, "description: \"validate --tool %s, %s\"\n",
 				t->name, label);
@@ -166,16 +248,21 @@ int validate_tool_scenario_write(const char *dir, const char *name,
 		fputs(line, mem);
 		/* validate.c writes `workload:` once, at column 0. */
 		if (!done && !strcmp(line, "workload:\n") && t->syscalls) {
-			fprintf(mem, "  # fitted: what the tool counted in the "
-				"window / the host's busy CPU time\n"
+			fprintf(mem, "  # fitted: what the tool counted per "
+				"second / the simulated tasks' CPU time per second\n"
 				"  syscalls: {rate: %.6g, ids: %ld}\n",
 				sys_rate, sys_id);
 			done = 1;
 		}
 	}
 	fclose(in);
-	if (!mem)
+	if (!mem) {
+		ytree_free(cal);
 		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	}
+	if (prims)
+		write_prims(mem, cal);
+	ytree_free(cal);
 	fprintf(mem, "# The tool, as shipped (BPF time priced by the primitives "
 		"and the storage\n# classes above).\ntools:\n"
 		"  - include: %s\n", desc);
@@ -227,7 +314,7 @@ int validate_tool_simulate(const char *scenario, const struct vt_tool *t,
 	struct experiment x;
 	double *vals = NULL, *col = NULL;
 	int rc = 0;
-	const size_t W = 2 * VT_MAXPROGS + 2;     /* values per replication */
+	const size_t W = 2 * VT_MAXPROGS + 3;     /* values per replication */
 	*interrupted = 0;
 	memset(p, 0, sizeof(*p));
 	if (exp_init(&x, sc, e) || exp_add_base_point(&x, e) ||
@@ -309,6 +396,7 @@ int validate_tool_simulate(const char *scenario, const struct vt_tool *t,
 		v[2 * VT_MAXPROGS] = share / ((double)so->cpus * 1e9);
 		v[2 * VT_MAXPROGS + 1] = all > 0
 			? (all - j->metrics[iidle]) / all : NAN;
+		v[2 * VT_MAXPROGS + 2] = all > 0 ? j->metrics[ipay] / all : NAN;
 		n++;
 	}
 	for (size_t k = 0; k < W; k++) {
@@ -319,7 +407,8 @@ int validate_tool_simulate(const char *scenario, const struct vt_tool *t,
 		struct stat_summary *s =
 			k < VT_MAXPROGS ? &p->per_run[k]
 			: k < 2 * VT_MAXPROGS ? &p->rate[k - VT_MAXPROGS]
-			: k == 2 * VT_MAXPROGS ? &p->share : &p->busy;
+			: k == 2 * VT_MAXPROGS ? &p->share
+			: k == 2 * VT_MAXPROGS + 1 ? &p->busy : &p->payload;
 		stat_summarize(col, nk, 0.95, s);
 		if (!nk)
 			s->mean = s->lo = s->hi = s->half = NAN;

@@ -23,11 +23,18 @@
  *      validate does, the caller's job: calib_storage);
  *   3. simulate (validate_tool_scenario_write, validate_tool_simulate):
  *      validate's generated scenario of the load (validate.h) plus
- *      `tools: [{include: <scenarios>/tools/<tool>.yaml}]` and, for a
- *      tool on system calls, `workload.syscalls`: the rate per second of
- *      task CPU time fitted to what the tool counted in the window (the
- *      model has no other source for it: calibrate workload does not
- *      count system calls), the load's syscall number;
+ *      `tools: [{include: <scenarios>/tools/<tool>.yaml}]`, the
+ *      primitives from `calibrate primitives` on the tool's hook under the
+ *      load (the caller's job, into the same file) and, for a tool on
+ *      system calls, `workload.syscalls`: the rate per second of task CPU
+ *      time fitted to what the tool counted in the window (the model has
+ *      no other source for it: calibrate workload does not count system
+ *      calls) - the caller simulates once without system calls for the
+ *      tasks' CPU time per second, then sets rate = counted per second /
+ *      that - and the load's syscall number.  Such a tool's hash
+ *      lookup/miss/replace are priced as timed on its own hook (a few hot
+ *      keys at the system-call rate), not by the runqslower-style probes
+ *      on the scheduler hooks;
  *   4. compare (validate_tool_rows): per program, the cost per run
  *      (bpf_stats: run_time_ns / run_cnt less the stats floor; predicted:
  *      the description's TOOL.PROG.ns_per_run less the mean of its
@@ -138,6 +145,7 @@ int validate_tool_scenario_write(const char *dir, const char *name,
 struct vt_pred {
 	struct stat_summary per_run[VT_MAXPROGS], rate[VT_MAXPROGS];
 	struct stat_summary share, busy;
+	struct stat_summary payload;    /* payload time / all CPU time */
 	double dispatch[VT_MAXPROGS];   /* mean dispatch taken off, ns */
 };
 int validate_tool_simulate(const char *scenario, const struct vt_tool *t,

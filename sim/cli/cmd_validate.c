@@ -419,19 +419,19 @@ static void write_measured(FILE *f, const char *load,
 }
 
 /* System calls per second of task CPU time for a system-call tool: what
- * its sys_exit program counted over the host's busy time less its own
- * BPF time (the model's tasks make calls while they run). */
+ * its sys_exit program counted per second over the simulated tasks' CPU
+ * time per second (payload share x CPUs, from a simulation without
+ * system calls) - the model's tasks make calls while they run. */
 static double fitted_sys_rate(const struct vt_tool *t,
-			      const struct vt_measured *m)
+			      const struct vt_measured *m, double payload,
+			      long cpus)
 {
-	double runs = 0, bpf = 0;
+	double runs = 0;
 	for (size_t k = 0; k < t->nprogs; k++)
-		if (t->prog[k].dname && !strcmp(t->prog[k].kname, "sys_exit")) {
+		if (t->prog[k].dname && !strcmp(t->prog[k].kname, "sys_exit"))
 			runs = m->runs[k];
-			bpf = m->run_ns[k] - m->floor * runs;
-		}
-	double cpu = m->busy - bpf;
-	return cpu > 0 ? runs / cpu * 1e9 : 0;
+	double cpu = payload * (double)cpus;
+	return cpu > 0 && m->elapsed > 0 ? runs / m->elapsed / cpu : 0;
 }
 
 /* validate --tool: per tool and load, measure, calibrate the hash costs,
@@ -512,7 +512,35 @@ static int run_tools(struct vopts *v, const char *dir, struct err *e)
 				goto fail;
 			if (cli_interrupted)
 				break;
-			double rate = t->syscalls ? fitted_sys_rate(t, &m) : 0;
+			/* The primitives on the tool's hook under the load. */
+			co.hook = t->syscalls ? "sys_exit" : "sched_switch";
+			fprintf(logf.f, "==== %s, %s: calibrate primitives on %s "
+				"under the load, %s\n", t->name, load, co.hook, d);
+			if (!v->quiet)
+				fprintf(stderr, "validate --tool [%zu/%zu] %s, %s: "
+					"timing the primitives on %s (%s)\n", i + 1,
+					v->ntools, t->name, load, co.hook, d);
+			if ((rc = calibrate_logged(calib_primitives, &co, logf.f,
+						   e)))
+				goto fail;
+			if (cli_interrupted)
+				break;
+			struct vt_pred pred;
+			int intr = 0;
+			double rate = 0;
+			if (t->syscalls) {
+				/* Pass 1, no system calls: the tasks' CPU time. */
+				if ((rc = validate_tool_scenario_write(dir, scname,
+						calname, load, t, 0,
+						(long)SYS_getppid, &v->so, e)) ||
+				    (rc = validate_tool_simulate(scpath, t, &v->so,
+						&pred, &intr, e)))
+					goto fail;
+				if (intr || cli_interrupted)
+					break;
+				rate = fitted_sys_rate(t, &m, pred.payload.mean,
+						       v->so.cpus);
+			}
 			if ((rc = validate_tool_scenario_write(dir, scname, calname,
 							       load, t, rate,
 							       (long)SYS_getppid,
@@ -523,8 +551,6 @@ static int run_tools(struct vopts *v, const char *dir, struct err *e)
 					"simulating %s (%llu replications)\n",
 					i + 1, v->ntools, t->name, load, scname,
 					(unsigned long long)v->so.reps);
-			struct vt_pred pred;
-			int intr = 0;
 			if ((rc = validate_tool_simulate(scpath, t, &v->so, &pred,
 							 &intr, e)))
 				goto fail;

@@ -17,7 +17,10 @@
 #     attached without -L) with no run and no verdict; measured.csv with
 #     each program's id; the table on stdout; every program id the tools
 #     had is gone afterwards; tracefs mounted as before and
-#     kernel.bpf_stats_enabled unchanged.
+#     kernel.bpf_stats_enabled unchanged; the primitives timed on each
+#     tool's hook (sched_switch, sys_exit) into its calibration file and
+#     used by its scenario (syscount's hash lookups too, and a fitted
+#     system-call rate), which reruns with bpfsim run.
 # Does not pin: the values or verdicts (this host's: README "How accurate
 # is it?").  Live runs share calibrate_live.sh's lock.  ~40 s on 2 cores.
 set -u
@@ -112,6 +115,22 @@ grep -q '^runqlat,[^,]*,bpf_share,ratio,.*,0\.25,\(ok\|miss\),' "$out/validation
 	fail "runqlat's bpf_share row has no verdict at 0.25"
 grep -q '^runqlat,[^,]*,per_run_sched_switch,ns,.*,0\.2[0-9]*,\(ok\|miss\),' "$out/validation.csv" ||
 	fail "runqlat's per-run row has no verdict at 0.2"
+# The primitives timed on each tool's hook, used by its scenario; syscount's
+# hash operations and its fitted system-call rate.
+grep -q '^  meta:$' "$out/calibration-runqlat-sleepers-64.yaml" || fail "no calibration meta"
+grep -q '^    hook: sched_switch$' "$out/calibration-runqlat-sleepers-64.yaml" ||
+	fail "runqlat's primitives not timed on sched_switch"
+grep -q '^    hook: sys_exit$' "$out/calibration-syscount-syscalls-200k.yaml" ||
+	fail "syscount's primitives not timed on sys_exit"
+grep -q 'probe_read_kernel: {from: calibration.primitives.helpers.probe_read_kernel, use: empirical}' \
+	"$out/scenario-runqlat-sleepers-64.yaml" || fail "runqlat's scenario does not use the primitives"
+grep -q 'lookup: {from: calibration.primitives.hash.lookup, use: empirical}' \
+	"$out/scenario-syscount-syscalls-200k.yaml" || fail "syscount's hash lookups not from its hook"
+grep -q '^  syscalls: {rate: [0-9.e+]*, ids: [0-9]*}$' "$out/scenario-syscount-syscalls-200k.yaml" ||
+	fail "syscount's scenario has no fitted system-call rate"
+"$BPFSIM" run "$out/scenario-syscount-syscalls-200k.yaml" --reps 2 --quiet --no-plots \
+	--set duration=100ms -o "$tmp/rerun" >/dev/null 2>"$tmp/rerun.err" ||
+	fail "the generated scenario does not rerun: $(cat "$tmp/rerun.err")"
 grep -q '^-- runqlat (libbpf-tools), sleepers:64$' "$tmp/v.out" || fail "table: no runqlat block"
 grep -q '^-- syscount (libbpf-tools), syscalls:200k$' "$tmp/v.out" || fail "table: no syscount block"
 grep -q '^per-run cost within its tolerance: [0-9]* of [0-9]* programs; BPF share: [0-9]* of 2' \
