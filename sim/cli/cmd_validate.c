@@ -605,6 +605,17 @@ static int cmd_validate(int argc, char **argv)
 		goto fail;
 	snprintf(dir, sizeof(dir), "%s", v.out);
 	if (v.ntools) {
+		/* Every binary there before anything is written. */
+		for (size_t i = 0; i < v.ntools; i++) {
+			char bin[512];
+			if (!vt_binary(v.tools[i], bin, sizeof(bin))) {
+				err_set(&e, ERR_RUNTIME, "bpfsim validate", 0, 0,
+					"%s is not installed (looked in %s): install "
+					"Debian's libbpf-tools (make deps)",
+					v.tools[i]->bin, bin);
+				goto fail;
+			}
+		}
 		long nc = sysconf(_SC_NPROCESSORS_ONLN);
 		v.so.cpus = nc > 0 ? nc : 1;
 		v.so.pid_max = host_pid_max();

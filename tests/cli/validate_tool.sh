@@ -74,6 +74,14 @@ done
 BPFTOOL=$(command -v bpftool || ls /usr/sbin/bpftool /sbin/bpftool 2>/dev/null | head -1)
 exec 9>/tmp/bpfsim-calibrate-live.lock
 flock -w 300 9 || skip "another live calibration test held the lock for 5 minutes"
+# A missing binary: exit 1 with what to install, nothing written.
+BPFSIM_TOOLS_DIR=$tmp/nowhere "$BPFSIM" validate --tool cpudist -o "$tmp/nobin" \
+	>"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 1 ] || fail "validate --tool without the binary exited $rc, want 1"
+grep -q "cpudist is not installed (looked in .*): install Debian's libbpf-tools" "$tmp/err" ||
+	fail "no reason for the missing binary: $(cat "$tmp/err")"
+[ ! -e "$tmp/nobin" ] || fail "validate --tool without the binary wrote its folder"
 stats0=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null)
 tracefs0=$(grep -c ' tracefs ' /proc/mounts)
 
