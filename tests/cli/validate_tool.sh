@@ -6,7 +6,9 @@
 #   - `validate --help` names --tool and --run-tolerance; usage errors exit 2
 #     with one message and write nothing: an unknown tool (with a
 #     suggestion for a misspelt one, the known list otherwise), a tool given
-#     twice, --storage with --tool, a bad --run-tolerance;
+#     twice, --storage with --tool, a bad --run-tolerance; without
+#     privileges exit 1 with the reason, nothing written; a missing
+#     binary (BPFSIM_TOOLS_DIR elsewhere) exit 1 naming the package;
 #   - live (root + BTF + a build with BPF support + Debian's libbpf-tools
 #     binaries; else SKIP with the reason): runqlat (tp_btf, scheduler
 #     hooks) and syscount (classic tracepoints: tracefs) for 1 s each
@@ -58,6 +60,18 @@ usage "--tool: 'cpudist' given twice" --tool cpudist,cpudist
 usage "--storage does not apply with --tool" --tool runqlat --storage hash
 usage "--run-tolerance takes a number in (0, 100]" --tool runqlat --run-tolerance 0
 usage "--tool needs at least one tool" --tool ,
+
+# Without privileges: a clear refusal, exit 1, nothing written.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$BPFSIM" validate --tool runqlat --duration 100ms \
+		-o "$tmp/unpriv" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "unprivileged validate --tool exited $rc, want 1: $(cat "$tmp/err")"
+	grep -q 'root\|CAP_BPF\|without BPF support' "$tmp/err" ||
+		fail "unprivileged validate --tool: no reason: $(cat "$tmp/err")"
+	[ ! -e "$tmp/unpriv" ] || fail "unprivileged validate --tool wrote its output folder"
+fi
 
 skip() { echo "SKIP: live validate --tool: $*"; [ "$fails" -eq 0 ] || exit 1; exit 0; }
 [ "$(id -u)" -eq 0 ] || skip "not root (needs root or CAP_BPF + CAP_PERFMON)"
