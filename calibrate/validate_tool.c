@@ -240,6 +240,11 @@ int validate_tool_scenario_write(const char *dir, const char *name,
 		}
 		if (swapped)
 			continue;
+		if (!strncmp(line, "# with the hash probes,", 23)) {
+			fprintf(mem, "# with libbpf-tools' %s running, simulated from "
+				"the calibration taken under\n", t->name);
+			continue;
+		}
 		if (!strncmp(line, "description:", 12)) {
 			fprintf(mem, "description: \"validate --tool %s, %s\"\n",
 				t->name, label);
