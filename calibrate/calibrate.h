@@ -59,6 +59,8 @@ struct calib_opts {
 	int brief;                   /* workload report without fits (the
 					file still has them): validate */
 	int verbose;                 /* libbpf's messages on stderr */
+	const char *hook;            /* primitives: sched_switch or sys_exit
+					(NULL: sys_exit) */
 	volatile int *interrupted;   /* non-zero: stop now (the caller's signal
 					flag); NULL = never */
 };
@@ -72,6 +74,7 @@ static inline int calib_interrupted(const struct calib_opts *o)
 int calib_profile(const struct calib_opts *o, struct err *e);
 int calib_workload(const struct calib_opts *o, struct err *e);
 int calib_storage(const struct calib_opts *o, struct err *e);
+int calib_primitives(const struct calib_opts *o, struct err *e);
 /* NULL when built with BPF support, else what the build lacked. */
 const char *calib_missing(void);
 

@@ -17,7 +17,9 @@
 # Out: CALIB_SRCS (add to the library sources), CALIB_CFLAGS, CALIB_LIBS,
 #      CALIB_DEPS_PKGS (Debian packages for make deps).
 
-CALIB_DEPS_PKGS := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool
+# libbpf-tools: the real tools `bpfsim validate --tool` runs (not needed to
+# build).
+CALIB_DEPS_PKGS := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool libbpf-tools
 BPF_CLANG ?= clang
 BPF_STRIP ?= llvm-strip
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
@@ -34,10 +36,11 @@ CALIB_COMMON := calibrate/chist.c calibrate/fit.c calibrate/calfile.c \
 # cmd_validate.c) build everywhere; the measurement (validate_live.c) is
 # live only (nobpf.c stubs it).  Not in CALIB_COMMON: the fuzz library
 # (sim, models, CALIB_COMMON) has no plots.
-CALIB_VALIDATE := calibrate/validate.c
+CALIB_VALIDATE := calibrate/validate.c calibrate/validate_tool.c
 CALIB_LIVE := calibrate/live.c calibrate/workload.c calibrate/rqslower.c \
-	calibrate/profile.c calibrate/validate_live.c calibrate/irqtime.c
-CALIB_SKELS := workload rqs_hash rqs_task profile floor irqtime
+	calibrate/profile.c calibrate/validate_live.c calibrate/irqtime.c \
+	calibrate/tool_run.c calibrate/prims.c
+CALIB_SKELS := workload rqs_hash rqs_task profile floor irqtime prims
 
 ifeq ($(BPF),0)
 CALIB_MISSING := disabled with BPF=0

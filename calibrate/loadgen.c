@@ -1,4 +1,4 @@
-/* loadgen.c - spawn and sleeper loads in child processes (see loadgen.h).
+/* loadgen.c - spawn, sleeper and system-call loads in child processes (see loadgen.h).
  *
  * Pacing: the spawner sleeps to absolute deadlines (clock_nanosleep
  * TIMER_ABSTIME) drawn as a Poisson process; when fork() falls behind by
@@ -87,8 +87,24 @@ static int parse_part(char *t, struct loadgen_part *p, char *why, size_t n)
 				   "second in (0, 10M] (got '%s')", b);
 		return 0;
 	}
+	if (!strcmp(t, "syscalls")) {
+		p->kind = LOAD_SYSCALLS;
+		p->n = 1;
+		if (!a || units_parse_rate(a, &v, r, sizeof(r)) || !(v > 0) ||
+		    v > 5e6)
+			return bad(why, n, "syscalls:RATE needs a rate in (0, 5M]/s "
+				   "(got '%s')", a ? a : "");
+		p->rate = v;
+		if (b && (units_parse_number(b, &v, r, sizeof(r)) || v < 1 ||
+			  v > 64 || v != floor(v)))
+			return bad(why, n, "syscalls:RATE:THREADS needs a whole "
+				   "number of threads in 1..64 (got '%s')", b);
+		if (b)
+			p->n = (unsigned)v;
+		return 0;
+	}
 	return bad(why, n, "unknown load '%s' (expected spawn:RATE, "
-		   "sleepers:N or none)", t);
+		   "sleepers:N, syscalls:RATE or none)", t);
 }
 
 int loadgen_parse(const char *text, struct loadgen_spec *s, char *why,
@@ -125,6 +141,9 @@ char *loadgen_format(const struct loadgen_spec *s, char *buf, size_t size)
 		int k = p->kind == LOAD_SPAWN
 			? snprintf(buf + len, size - len, "%sspawn:%g/s:%s",
 				   i ? "+" : "", p->rate, w)
+			: p->kind == LOAD_SYSCALLS
+			? snprintf(buf + len, size - len, "%ssyscalls:%g/s:%u",
+				   i ? "+" : "", p->rate, p->n)
 			: snprintf(buf + len, size - len, "%ssleepers:%u:%g/s",
 				   i ? "+" : "", p->n, p->rate);
 		if (k < 0)
@@ -132,6 +151,12 @@ char *loadgen_format(const struct loadgen_spec *s, char *buf, size_t size)
 		len += (size_t)k;
 	}
 	return buf;
+}
+
+const char *loadgen_unit(enum loadgen_kind k)
+{
+	return k == LOAD_SPAWN ? "spawns" : k == LOAD_SYSCALLS ? "system calls"
+							       : "wake-ups";
 }
 
 /* ---- the children ------------------------------------------------------ */
@@ -289,6 +314,66 @@ static uint64_t run_sleepers(const struct loadgen_part *p, int wfd)
 	return n;
 }
 
+/* One syscalls thread: every SYSCALL_TICK_S a batch of getppid(2) calls
+ * (the kernel's cheapest real system call: sys_getppid reads one pointer
+ * under RCU, so the cost measured around it is the tracepoints' and the
+ * probes'), then a sleep to the next absolute tick.  Behind by more than
+ * 100 ms, the backlog is dropped as the spawner does. */
+#define SYSCALL_TICK_S 1e-3
+struct sys_arg {
+	double rate;            /* this thread's calls per second */
+	uint64_t calls;
+};
+
+static void *syscaller(void *arg)
+{
+	struct sys_arg *a = arg;
+	struct timespec next, now;
+	double owed = 0;
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	while (!child_stop) {
+		ts_add(&next, SYSCALL_TICK_S);
+		if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL))
+			continue;
+		owed += a->rate * SYSCALL_TICK_S;
+		for (; owed >= 1 && !child_stop; owed -= 1) {
+			syscall(SYS_getppid);
+			a->calls++;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((double)(now.tv_sec - next.tv_sec) +
+		    (double)(now.tv_nsec - next.tv_nsec) * 1e-9 > 0.1)
+			next = now;
+	}
+	return NULL;
+}
+
+static uint64_t run_syscalls(const struct loadgen_part *p, int wfd)
+{
+	pthread_t th[64];
+	struct sys_arg args[64];
+	unsigned started = 0;
+	uint64_t n = 0;
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	for (unsigned i = 0; i < p->n && i < 64 && !child_stop; i++) {
+		args[i].rate = p->rate / p->n;
+		args[i].calls = 0;
+		if (pthread_create(&th[i], NULL, syscaller, &args[i]))
+			break;
+		started++;
+	}
+	ready(wfd);
+	while (!child_stop)
+		usleep(10000);
+	for (unsigned i = 0; i < started; i++)
+		pthread_kill(th[i], SIGTERM);
+	for (unsigned i = 0; i < started; i++) {
+		pthread_join(th[i], NULL);
+		n += args[i].calls;
+	}
+	return n;
+}
+
 static void child_main(const struct loadgen_part *p, int wfd, pid_t parent)
 {
 	/* No inherited descriptor may keep a BPF object alive. */
@@ -309,7 +394,8 @@ static void child_main(const struct loadgen_part *p, int wfd, pid_t parent)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	uint64_t n = p->kind == LOAD_SPAWN ? run_spawner(p, wfd)
-					 : run_sleepers(p, wfd);
+		   : p->kind == LOAD_SYSCALLS ? run_syscalls(p, wfd)
+		   : run_sleepers(p, wfd);
 	ssize_t w = write(wfd, &n, sizeof(n));
 	(void)w;
 	_exit(0);

@@ -1,6 +1,6 @@
 /* loadgen.h - the built-in load generator `bpfsim calibrate` drives a host with.
  *
- * Two loads, written as on the command line (--load):
+ * Three loads, written as on the command line (--load):
  *   spawn:RATE[:WORK]    processes forked at RATE per second (Poisson
  *                        arrivals; "2000", "2k", "2000/s"), each burning
  *                        WORK of CPU (default 50us) and exiting: pid churn,
@@ -9,6 +9,11 @@
  *                        second in all (default 20000/s, so each thread
  *                        sleeps N/RATE seconds), burning 2us per wake-up:
  *                        N distinct active tasks touching the probes' maps.
+ *   syscalls:RATE[:T]    getppid(2) system calls at RATE per second in
+ *                        all ("200k"), from T threads (default 1) that
+ *                        each make a batch every millisecond and sleep:
+ *                        raw_syscalls sys_enter/sys_exit at a known rate
+ *                        for syscall tracers (syscount).
  *   none                 nothing.
  * Several loads join with '+': "spawn:500+sleepers:64".
  *
@@ -32,13 +37,14 @@
 #define LOADGEN_MAX_PARTS 4
 #define LOADGEN_MAX_SLEEPERS 65536
 
-enum loadgen_kind { LOAD_SPAWN, LOAD_SLEEPERS };
+enum loadgen_kind { LOAD_SPAWN, LOAD_SLEEPERS, LOAD_SYSCALLS };
 
 struct loadgen_part {
 	enum loadgen_kind kind;
-	double rate;        /* spawns/s, or wake-ups/s of all sleepers */
+	double rate;        /* spawns/s, wake-ups/s of all sleepers, or
+			       system calls/s of all syscalls threads */
 	double work_ns;     /* CPU burnt per spawn / per wake-up */
-	unsigned n;         /* sleepers */
+	unsigned n;         /* sleepers, or syscalls threads */
 };
 
 struct loadgen_spec {
@@ -60,6 +66,8 @@ int loadgen_parse(const char *text, struct loadgen_spec *s, char *why,
 		  size_t whylen);
 /* Text form of a spec into buf ("spawn:2000/s:50us"); returns buf. */
 char *loadgen_format(const struct loadgen_spec *s, char *buf, size_t size);
+/* What a part's count counts: "spawns", "wake-ups", "system calls". */
+const char *loadgen_unit(enum loadgen_kind k);
 /* Start every part (no-op for an empty spec) and wait until each runs
  * (its threads created; at most 30 s).  0, or -1 with errno set (anything
  * started is stopped again). */

@@ -45,6 +45,12 @@ int calib_storage(const struct calib_opts *o, struct err *e)
 	return missing(e);
 }
 
+int calib_primitives(const struct calib_opts *o, struct err *e)
+{
+	(void)o;
+	return missing(e);
+}
+
 /* bpfsim validate's live half (validate_live.c). */
 #include "calibrate/validate.h"
 
@@ -63,6 +69,21 @@ int validate_measure(const struct calib_opts *o, int task, const char *calfile,
 {
 	(void)task;
 	(void)calfile;
+	(void)rep;
+	(void)m;
+	return validate_check(o, e);
+}
+
+/* bpfsim validate --tool's live half (tool_run.c). */
+#include "calibrate/validate_tool.h"
+
+int validate_tool_measure(const struct calib_opts *o, const struct vt_tool *t,
+			  const char *calfile, const char *logpath, FILE *rep,
+			  struct vt_measured *m, struct err *e)
+{
+	(void)t;
+	(void)calfile;
+	(void)logpath;
 	(void)rep;
 	(void)m;
 	return validate_check(o, e);

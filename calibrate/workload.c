@@ -404,7 +404,7 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 	for (size_t i = 0; load && load->elapsed > 0 && i < load->n; i++)
 		fprintf(rep, "  load generator %zu: %llu %s (%.0f/s)\n", i + 1,
 			(unsigned long long)load->done[i],
-			o->load.part[i].kind == LOAD_SPAWN ? "spawns" : "wake-ups",
+			loadgen_unit(o->load.part[i].kind),
 			(double)load->done[i] / load->elapsed);
 	fprintf(rep, "  events: %llu switches, %llu wake-ups, %llu new tasks, "
 		"%llu forks (%.0f/s), %llu exits\n",
@@ -616,7 +616,7 @@ int calib_workload(const struct calib_opts *o, struct err *e)
 	for (size_t i = 0; !rc && i < load.n; i++)
 		printf("  load generator %zu: %llu %s (%.0f/s)\n", i + 1,
 		       (unsigned long long)load.done[i],
-		       o->load.part[i].kind == LOAD_SPAWN ? "spawns" : "wake-ups",
+		       loadgen_unit(o->load.part[i].kind),
 		       (double)load.done[i] / (load.elapsed > 0 ? load.elapsed : 1));
 out:
 	workload_free(ws);

@@ -513,7 +513,20 @@ static void test_loadgen_parse(void **state)
 	assert_int_equal(loadgen_parse("sleepers:1.5", &s, why, sizeof(why)), -1);
 	assert_int_equal(loadgen_parse("forks:3", &s, why, sizeof(why)), -1);
 	assert_string_equal(why, "unknown load 'forks' (expected spawn:RATE, "
-			    "sleepers:N or none)");
+			    "sleepers:N, syscalls:RATE or none)");
+	assert_int_equal(loadgen_parse("syscalls:200k+sleepers:8", &s, why,
+				       sizeof(why)), 0);
+	assert_int_equal(s.part[0].kind, LOAD_SYSCALLS);
+	assert_rel(s.part[0].rate, 200e3, 0, "syscall rate");
+	assert_int_equal(s.part[0].n, 1);
+	assert_string_equal(loadgen_format(&s, text, sizeof(text)),
+			    "syscalls:200000/s:1+sleepers:8:20000/s");
+	assert_int_equal(loadgen_parse("syscalls:1k:4", &s, why, sizeof(why)), 0);
+	assert_int_equal(s.part[0].n, 4);
+	assert_int_equal(loadgen_parse("syscalls:1k:0", &s, why, sizeof(why)), -1);
+	assert_int_equal(loadgen_parse("syscalls", &s, why, sizeof(why)), -1);
+	assert_string_equal(why, "syscalls:RATE needs a rate in (0, 5M]/s "
+			    "(got '')");
 	assert_int_equal(loadgen_parse("spawn:1+spawn:1+spawn:1+spawn:1+spawn:1",
 				       &s, why, sizeof(why)), -1);
 }

@@ -1,4 +1,5 @@
-/* cmd_calibrate.c - `bpfsim calibrate profile|workload|storage`: options.
+/* cmd_calibrate.c - `bpfsim calibrate profile|workload|storage|primitives`:
+ * options.
  *
  * Parses and validates the command line completely before anything touches
  * the kernel (bad usage exits 2 having loaded nothing), then hands over to
@@ -21,6 +22,8 @@ static const char calibrate_help[] =
 	"usage: bpfsim calibrate profile --prog ID|NAME|bundled:VARIANT [options]\n"
 	"       bpfsim calibrate workload [--load SPEC] [options]\n"
 	"       bpfsim calibrate storage [--occupancy LIST] [--active LIST] "
+	"[options]\n"
+	"       bpfsim calibrate primitives [--hook sys_exit|sched_switch] "
 	"[options]\n\n"
 	"Measures this host with BPF probes (root, or CAP_BPF + CAP_PERFMON;\n"
 	"a kernel with BTF) and, with -o FILE, writes what it measured into a\n"
@@ -50,16 +53,26 @@ static const char calibrate_help[] =
 	"          pre-filled with idle keys); writes the classes and the\n"
 	"          wake_factor/switch_factor/occupancy_factor tables the\n"
 	"          model reads, and each variant's whole-program means\n"
-	"          (bpf_stats).\n\n"
+	"          (bpf_stats).\n"
+	"primitives  the primitives described programs are priced by\n"
+	"          (primitives.* of the runqslower model): helper calls\n"
+	"          (ktime_get_ns, get_current_pid_tgid, get_current_task,\n"
+	"          probe_read_kernel), array and per-CPU array lookups, the\n"
+	"          atomic add, and a hot key's hash lookup/miss/replace, each\n"
+	"          timed in a tp_btf program on every run of a hot hook (--hook;\n"
+	"          default load: syscalls:200k for sys_exit, sleepers:64 for\n"
+	"          sched_switch), the empty-timer baseline subtracted.\n\n"
 	"options:\n"
 	"  -o, --out FILE        calibration file to write or update\n"
 	"  --duration D          measuring time (default 10s; storage: per\n"
-	"                        point, default 2s)\n"
+	"                        point, default 2s; primitives: 5s)\n"
+	"  --hook H              primitives: sys_exit (default) or sched_switch\n"
 	"  --load SPEC           load to generate while measuring:\n"
 	"                        spawn:RATE[:WORK] (processes per second, each\n"
 	"                        burning WORK, default 50us), sleepers:N[:RATE]\n"
 	"                        (N threads waking RATE times per second in all,\n"
-	"                        default 20000/s), A+B, or none\n"
+	"                        default 20000/s), syscalls:RATE[:THREADS]\n"
+	"                        (getppid calls per second in all), A+B, or none\n"
 	"  --prog P              profile: program id, name, or bundled:hash,\n"
 	"                        bundled:task[:tp_btf|:raw_tp]\n"
 	"  --occupancy LIST      storage: hash entries pre-filled (default\n"
@@ -107,7 +120,7 @@ static int parse_list(const char *opt, const char *text, double lo, double hi,
 static int cmd_calibrate(int argc, char **argv)
 {
 	enum { O_DURATION = 256, O_LOAD, O_PROG, O_OCC, O_ACT, O_ATTACH, O_QUIET,
-	       O_VERBOSE, O_NO_PLOTS, O_PLOT_FORMAT };
+	       O_VERBOSE, O_NO_PLOTS, O_PLOT_FORMAT, O_HOOK };
 	static const struct option longopts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, O_DURATION },
@@ -120,6 +133,7 @@ static int cmd_calibrate(int argc, char **argv)
 		{ "verbose", no_argument, NULL, O_VERBOSE },
 		{ "no-plots", no_argument, NULL, O_NO_PLOTS },
 		{ "plot-format", required_argument, NULL, O_PLOT_FORMAT },
+		{ "hook", required_argument, NULL, O_HOOK },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -140,21 +154,22 @@ static int cmd_calibrate(int argc, char **argv)
 		return 0;
 	}
 	if (!sub) {
-		fprintf(stderr, "bpfsim calibrate: expected profile, workload or "
-			"storage\n%s", calibrate_help);
+		fprintf(stderr, "bpfsim calibrate: expected profile, workload, "
+			"storage or primitives\n%s", calibrate_help);
 		return 2;
 	}
 	if (strcmp(sub, "profile") && strcmp(sub, "workload") &&
-	    strcmp(sub, "storage")) {
+	    strcmp(sub, "storage") && strcmp(sub, "primitives")) {
 		static const char *const subs[] = { "profile", "workload", "storage",
-						    NULL };
+						    "primitives", NULL };
 		const char *s = ynode_suggest(NULL, sub, subs);
 		if (s)
 			fprintf(stderr, "bpfsim calibrate: unknown measurement '%s' "
 				"(did you mean '%s'?)\n", sub, s);
 		else
 			fprintf(stderr, "bpfsim calibrate: unknown measurement '%s' "
-				"(expected profile, workload or storage)\n", sub);
+				"(expected profile, workload, storage or "
+				"primitives)\n", sub);
 		return 2;
 	}
 	optind = 1;
@@ -193,6 +208,13 @@ static int cmd_calibrate(int argc, char **argv)
 			if (calopt_attach("calibrate", optarg, &o.attach))
 				return 2;
 			break;
+		case O_HOOK:
+			if (strcmp(optarg, "sys_exit") &&
+			    strcmp(optarg, "sched_switch"))
+				return usage_error("--hook takes sys_exit or "
+						   "sched_switch (got '%s')", optarg);
+			o.hook = optarg;
+			break;
 		case O_QUIET:
 			o.quiet = 1;
 			break;
@@ -216,7 +238,10 @@ static int cmd_calibrate(int argc, char **argv)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 
 	int is_storage = !strcmp(sub, "storage"), is_profile = !strcmp(sub, "profile");
-	o.duration_ns = is_storage ? 2e9 : 10e9;
+	int is_prims = !strcmp(sub, "primitives");
+	o.duration_ns = is_storage ? 2e9 : is_prims ? 5e9 : 10e9;
+	if (o.hook && !is_prims)
+		return usage_error("--hook belongs to calibrate primitives");
 	if (dur && calopt_duration("calibrate", "--duration", dur, 1e8, 86400e9,
 				   "100ms to 24h", &o.duration_ns))
 		return 2;
@@ -243,7 +268,8 @@ static int cmd_calibrate(int argc, char **argv)
 	err_init(&e);
 	cli_install_signals();
 	int rc = is_profile ? calib_profile(&o, &e)
-		 : is_storage ? calib_storage(&o, &e) : calib_workload(&o, &e);
+		 : is_storage ? calib_storage(&o, &e)
+		 : is_prims ? calib_primitives(&o, &e) : calib_workload(&o, &e);
 	if (rc)
 		err_print(&e);
 	else if (o.out && !no_plots && !cli_interrupted)

@@ -23,11 +23,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "calibrate/calopt.h"
 #include "calibrate/loadgen.h"
 #include "calibrate/validate.h"
+#include "calibrate/validate_tool.h"
 #include "plots/plot.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/env.h"
@@ -36,13 +38,16 @@
 #include "sim/units.h"
 
 #define MAX_LOADS 16
+#define MAX_TOOLS 8
 #define DEFAULT_LOADS "spawn:500,spawn:2000,sleepers:64,sleepers:4096"
 
 static int cmd_validate(int argc, char **argv);
 
 static const char validate_help[] =
 	"usage: bpfsim validate [--storage hash|task_storage|both] [--loads LIST]\n"
-	"                       [--duration D] [--tolerance X] [-o DIR] [options]\n\n"
+	"                       [--duration D] [--tolerance X] [-o DIR] [options]\n"
+	"       bpfsim validate --tool NAME[,NAME...] [--loads LIST] [--duration D]\n"
+	"                       [--run-tolerance X] [--tolerance X] [-o DIR]\n\n"
 	"Closes the loop on this host: for each load, runs the bundled\n"
 	"runqslower-style probes (hash map, task local storage) as the real\n"
 	"tools do and measures their BPF time (bpf_stats run_time_ns / run_cnt,\n"
@@ -68,13 +73,34 @@ static const char validate_help[] =
 	"storage kind DIR/calibration-SLUG-KIND.yaml and\n"
 	"DIR/scenario-SLUG-KIND.yaml (rerun it with bpfsim run), and\n"
 	"DIR/calibrate.log (what the calibration printed).\n\n"
+	"With --tool it runs the real binaries of Debian's libbpf-tools package\n"
+	"(runqslower, runqlat, cpudist, syscount; make deps installs it) instead\n"
+	"of the bundled probes: each under its load (default: sleepers:64, and\n"
+	"syscalls:200k for syscount; --loads replaces them), its programs found\n"
+	"by name among those its process holds and measured with bpf_stats, the\n"
+	"workload calibrated in the same window, the hash costs and the\n"
+	"primitives on the tool's hook (calibrate storage / primitives) right\n"
+	"after, then the shipped description of the tool (scenarios/tools/)\n"
+	"simulated on that calibration.  Compared per program: cost per run\n"
+	"without the dispatch (which bpf_stats does not see) against\n"
+	"--run-tolerance, runs per second; per tool: its BPF share of the CPUs\n"
+	"against --tolerance.  The tool is stopped with SIGINT (SIGKILL after\n"
+	"3 s) and its programs checked to be gone; tracefs is mounted for\n"
+	"syscount when absent and unmounted after.  The binaries come from\n"
+	"/usr/sbin, /usr/bin or /sbin, or from the folder BPFSIM_TOOLS_DIR\n"
+	"names.  Writes DIR/validation.csv and DIR/measured.csv (one row per\n"
+	"metric / program), per tool and load the calibration file, the\n"
+	"scenario and DIR/tool-TOOL-SLUG.log (the tool's output); no figure.\n\n"
 	"options:\n"
 	"  --storage S          hash, task_storage or both (default both)\n"
+	"  --tool LIST          libbpf-tools binaries to validate, comma-separated:\n"
+	"                       runqslower, runqlat, cpudist, syscount\n"
 	"  --loads LIST         comma-separated loads as calibrate --load takes\n"
 	"                       them (default " DEFAULT_LOADS ")\n"
 	"  --duration D         each measuring window (default 10s)\n"
 	"  --sim-duration D     simulated time per replication (default: --duration)\n"
 	"  --tolerance X        relative error that passes (default 0.25)\n"
+	"  --run-tolerance X    --tool: the cost per run's (default 0.2)\n"
 
 	"  --reps N             replications per simulation (default 10)\n"
 	"  --seed S             base seed (default 1)\n"
@@ -102,16 +128,53 @@ struct vopts {
 	int no_plots, quiet;
 	const char *plot_format;
 	struct val_sim_opts so;
+	const struct vt_tool *tools[MAX_TOOLS];
+	size_t ntools;
+	double run_tol;
+	int loads_given;
 };
 
 #define usage_error(...) calopt_usage("validate", __VA_ARGS__)
+
+/* --tool runqslower,syscount: each known (a misspelt name gets a
+ * suggestion), none twice. */
+static int parse_tools(const char *list, struct vopts *v)
+{
+	char buf[256], *save = NULL;
+	if (snprintf(buf, sizeof(buf), "%s", list) >= (int)sizeof(buf))
+		return usage_error("--tool is too long");
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		while (*t == ' ')
+			t++;
+		const struct vt_tool *tool = vt_find(t);
+		if (!tool) {
+			const char *s = vt_suggest(t);
+			if (s)
+				return usage_error("--tool: unknown tool '%s' (did "
+						   "you mean '%s'?)", t, s);
+			return usage_error("--tool: unknown tool '%s' (known: %s)",
+					   t, vt_names());
+		}
+		for (size_t i = 0; i < v->ntools; i++)
+			if (v->tools[i] == tool)
+				return usage_error("--tool: '%s' given twice", t);
+		if (v->ntools == MAX_TOOLS)
+			return usage_error("--tool takes at most %d tools",
+					   MAX_TOOLS);
+		v->tools[v->ntools++] = tool;
+	}
+	if (!v->ntools)
+		return usage_error("--tool needs at least one tool (%s)",
+				   vt_names());
+	return 0;
+}
 
 static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 		 size_t loadsize)
 {
 	enum { O_STORAGE = 256, O_LOADS, O_DURATION, O_SIMDUR, O_TOL, O_REPS,
 	       O_SEED, O_THREADS, O_ATTACH, O_NOPLOTS, O_PLOTFMT, O_QUIET,
-	       O_VERBOSE };
+	       O_VERBOSE, O_TOOL, O_RUNTOL };
 	static const struct option longopts[] = {
 		{ "storage", required_argument, NULL, O_STORAGE },
 		{ "loads", required_argument, NULL, O_LOADS },
@@ -127,16 +190,19 @@ static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 		{ "plot-format", required_argument, NULL, O_PLOTFMT },
 		{ "quiet", no_argument, NULL, O_QUIET },
 		{ "verbose", no_argument, NULL, O_VERBOSE },
+		{ "tool", required_argument, NULL, O_TOOL },
+		{ "run-tolerance", required_argument, NULL, O_RUNTOL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *storage = "both", *loads = DEFAULT_LOADS, *dur = "10s",
-		   *simdur = NULL;
+	const char *storage = NULL, *loads = NULL, *dur = "10s",
+		   *simdur = NULL, *toollist = NULL;
 	char why[256];
 	double x;
 	int c;
 	memset(v, 0, sizeof(*v));
 	v->tol = 0.25;
+	v->run_tol = 0.2;
 	v->out = "out/validate";
 	v->so.reps = 10;
 	v->so.seed = 1;
@@ -154,6 +220,16 @@ static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 			break;
 		case O_STORAGE:
 			storage = optarg;
+			break;
+		case O_TOOL:
+			toollist = optarg;
+			break;
+		case O_RUNTOL:
+			if (units_parse_number(optarg, &v->run_tol, why,
+					       sizeof(why)) ||
+			    !(v->run_tol > 0) || v->run_tol > 100)
+				return usage_error("--run-tolerance takes a number "
+						   "in (0, 100] (got '%s')", optarg);
 			break;
 		case O_LOADS:
 			loads = optarg;
@@ -213,6 +289,16 @@ static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 	}
 	if (optind != argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (toollist && storage)
+		return usage_error("--storage does not apply with --tool (the "
+				   "tools bring their own maps)");
+	if (toollist && parse_tools(toollist, v))
+		return 2;
+	v->loads_given = loads != NULL;
+	if (!storage)
+		storage = "both";
+	if (!loads)
+		loads = DEFAULT_LOADS;
 	if (!strcmp(storage, "both")) {
 		v->kinds[0] = 0;
 		v->kinds[1] = 1;
@@ -335,6 +421,175 @@ static void write_measured(FILE *f, const char *load,
 	fputc('\n', f);
 }
 
+/* System calls per second of task CPU time for a system-call tool: what
+ * its sys_exit program counted per second over the simulated tasks' CPU
+ * time per second (payload share x CPUs, from a simulation without
+ * system calls) - the model's tasks make calls while they run. */
+static double fitted_sys_rate(const struct vt_tool *t,
+			      const struct vt_measured *m, double payload,
+			      long cpus)
+{
+	double runs = 0;
+	for (size_t k = 0; k < t->nprogs; k++)
+		if (t->prog[k].dname && !strcmp(t->prog[k].kname, "sys_exit"))
+			runs = m->runs[k];
+	double cpu = payload * (double)cpus;
+	return cpu > 0 && m->elapsed > 0 ? runs / m->elapsed / cpu : 0;
+}
+
+/* validate --tool: per tool and load, measure, calibrate the hash costs,
+ * simulate the description, compare.  rc as cmd_validate's. */
+static int run_tools(struct vopts *v, const char *dir, struct err *e)
+{
+	struct out_file logf = { 0 }, mf = { 0 }, of = { 0 };
+	char calname[300], calpath[4400], scname[400], scpath[4600], slug[200],
+	     logname[400], logpath[4600], d[48];
+	size_t cap = v->ntools * (v->loads_given ? v->nloads : 1) *
+		     (2 * VT_MAXPROGS + 2), nrows = 0, runs = 0;
+	struct vt_row *rows = calloc(cap, sizeof(*rows));
+	int rc = 0;
+	if (!rows)
+		return err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+	if (out_open(&logf, dir, "calibrate.log", e) ||
+	    out_open(&mf, dir, OUTDIR_MEASURED_CSV, e))
+		goto fail;
+	validate_tool_measured_header(mf.f);
+	units_format_duration(v->co.duration_ns, d, sizeof(d));
+	for (size_t i = 0; i < v->ntools && !cli_interrupted; i++) {
+		const struct vt_tool *t = v->tools[i];
+		size_t nl = v->loads_given ? v->nloads : 1;
+		for (size_t l = 0; l < nl && !cli_interrupted; l++) {
+			struct calib_opts co = v->co;
+			struct loadgen_spec spec;
+			const char *load = v->loads_given ? v->loads[l] : t->load;
+			char why[256];
+			if (v->loads_given)
+				spec = v->spec[l];
+			else if (loadgen_parse(load, &spec, why, sizeof(why))) {
+				err_set(e, ERR_RUNTIME, NULL, 0, 0, "%s", why);
+				goto fail;
+			}
+			co.have_load = 1;
+			co.load = spec;
+			co.load_text = load;
+			co.quiet = 1;
+			co.brief = 1;
+			slugify(load, slug, sizeof(slug));
+			snprintf(calname, sizeof(calname), "calibration-%s-%s.yaml",
+				 t->name, slug);
+			snprintf(scname, sizeof(scname), "scenario-%s-%s.yaml",
+				 t->name, slug);
+			snprintf(logname, sizeof(logname), "tool-%s-%s.log", t->name,
+				 slug);
+			snprintf(calpath, sizeof(calpath), "%s/%s", dir, calname);
+			snprintf(scpath, sizeof(scpath), "%s/%s", dir, scname);
+			snprintf(logpath, sizeof(logpath), "%s/%s", dir, logname);
+			unlink(calpath);
+			if (!v->quiet)
+				fprintf(stderr, "validate --tool [%zu/%zu] %s, %s: "
+					"measuring the tool and the workload (%s)\n",
+					i + 1, v->ntools, t->name, load, d);
+			struct vt_measured m;
+			if ((rc = validate_tool_measure(&co, t, calpath, logpath,
+							logf.f, &m, e)))
+				goto fail;
+			if (cli_interrupted)
+				break;
+			validate_tool_measured_csv(mf.f, t, load, &m);
+			/* The hash classes the descriptions' maps are priced by,
+			 * under the same load (as validate's hash rows). */
+			co.out = calpath;
+			co.variant = 0;
+			co.nocc = 1;
+			co.occ[0] = 0;
+			co.nact = 1;
+			co.act[0] = 1;
+			co.max_entries = VAL_HASH_ENTRIES;
+			fprintf(logf.f, "==== %s, %s: calibrate storage under the "
+				"load, %s per step\n", t->name, load, d);
+			if (!v->quiet)
+				fprintf(stderr, "validate --tool [%zu/%zu] %s, %s: "
+					"calibrating the hash costs (2 x %s)\n",
+					i + 1, v->ntools, t->name, load, d);
+			if ((rc = calibrate_logged(calib_storage, &co, logf.f, e)))
+				goto fail;
+			if (cli_interrupted)
+				break;
+			/* The primitives on the tool's hook under the load. */
+			co.hook = t->syscalls ? "sys_exit" : "sched_switch";
+			fprintf(logf.f, "==== %s, %s: calibrate primitives on %s "
+				"under the load, %s\n", t->name, load, co.hook, d);
+			if (!v->quiet)
+				fprintf(stderr, "validate --tool [%zu/%zu] %s, %s: "
+					"timing the primitives on %s (%s)\n", i + 1,
+					v->ntools, t->name, load, co.hook, d);
+			if ((rc = calibrate_logged(calib_primitives, &co, logf.f,
+						   e)))
+				goto fail;
+			if (cli_interrupted)
+				break;
+			struct vt_pred pred;
+			int intr = 0;
+			double rate = 0;
+			if (t->syscalls) {
+				/* Pass 1, no system calls: the tasks' CPU time. */
+				if ((rc = validate_tool_scenario_write(dir, scname,
+						calname, load, t, 0,
+						(long)SYS_getppid, &v->so, e)) ||
+				    (rc = validate_tool_simulate(scpath, t, &v->so,
+						&pred, &intr, e)))
+					goto fail;
+				if (intr || cli_interrupted)
+					break;
+				rate = fitted_sys_rate(t, &m, pred.payload.mean,
+						       v->so.cpus);
+			}
+			if ((rc = validate_tool_scenario_write(dir, scname, calname,
+							       load, t, rate,
+							       (long)SYS_getppid,
+							       &v->so, e)))
+				goto fail;
+			if (!v->quiet)
+				fprintf(stderr, "validate --tool [%zu/%zu] %s, %s: "
+					"simulating %s (%llu replications)\n",
+					i + 1, v->ntools, t->name, load, scname,
+					(unsigned long long)v->so.reps);
+			if ((rc = validate_tool_simulate(scpath, t, &v->so, &pred,
+							 &intr, e)))
+				goto fail;
+			if (intr || cli_interrupted)
+				break;
+			nrows += validate_tool_rows(t, load, &m, &pred, v->run_tol,
+						    v->tol, &rows[nrows]);
+			runs++;
+		}
+	}
+	if (out_commit(&logf, e) || out_commit(&mf, e) ||
+	    out_open(&of, dir, OUTDIR_VALIDATION_CSV, e))
+		goto fail;
+	validate_tool_csv(of.f, rows, nrows);
+	if (out_commit(&of, e))
+		goto fail;
+	if (nrows) {
+		putchar('\n');
+		validate_tool_print(stdout, rows, nrows);
+	}
+	printf("Outputs in %s/\n", dir);
+	if (cli_interrupted)
+		fprintf(stderr, "bpfsim validate: interrupted; the %zu finished "
+			"(tool, load) runs are in %s/validation.csv\n", runs, dir);
+	rc = 0;
+	goto out;
+fail:
+	rc = e->status ? e->status : 1;
+out:
+	out_abort(&logf);
+	out_abort(&mf);
+	out_abort(&of);
+	free(rows);
+	return rc;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
 	struct vopts v;
@@ -352,6 +607,25 @@ static int cmd_validate(int argc, char **argv)
 	if ((rc = validate_check(&v.co, &e)))
 		goto fail;
 	snprintf(dir, sizeof(dir), "%s", v.out);
+	if (v.ntools) {
+		/* Every binary there before anything is written. */
+		for (size_t i = 0; i < v.ntools; i++) {
+			char bin[512];
+			if (!vt_binary(v.tools[i], bin, sizeof(bin))) {
+				err_set(&e, ERR_RUNTIME, "bpfsim validate", 0, 0,
+					"%s is not installed (looked in %s): install "
+					"Debian's libbpf-tools (make deps)",
+					v.tools[i]->bin, bin);
+				goto fail;
+			}
+		}
+		long nc = sysconf(_SC_NPROCESSORS_ONLN);
+		v.so.cpus = nc > 0 ? nc : 1;
+		v.so.pid_max = host_pid_max();
+		if (out_mkdir_p(dir, &e) || (rc = run_tools(&v, dir, &e)))
+			goto fail;
+		goto out;
+	}
 	if (out_mkdir_p(dir, &e) || out_open(&logf, dir, "calibrate.log", &e) ||
 	    out_open(&mf, dir, OUTDIR_MEASURED_CSV, &e))
 		goto fail;

@@ -39,7 +39,10 @@ usage() { # usage EXPECTED-STDERR-PART ARGS...
 	grep -qF -- "$want" "$tmp/err" ||
 		fail "calibrate $*: stderr lacks '$want': $(cat "$tmp/err")"
 }
-usage "expected profile, workload or storage"
+usage "expected profile, workload, storage or primitives"
+usage "unknown measurement 'primitive' (did you mean 'primitives'?)" primitive
+usage "--hook takes sys_exit or sched_switch (got 'sys_enter')" primitives --hook sys_enter
+usage "--hook belongs to calibrate primitives" workload --hook sys_exit
 usage "unknown measurement 'storag' (did you mean 'storage'?)" storag
 usage "profile needs --prog" profile
 usage "--prog belongs to calibrate profile" workload --prog 3
