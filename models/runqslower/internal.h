@@ -46,8 +46,9 @@ enum { EV_SPAWN = 1, EV_WAKE, EV_CPU };
 /* A CPU's mode (cpu.c has the time-line rules). */
 enum { CPU_IDLE, CPU_BURST, CPU_RUN, CPU_WAKING };
 /* Task classes: spawned by arrivals; resident sleepers; CPU-bound
- * residents; the parents that fork the spawned tasks (spawner.c). */
-enum { CLS_SPAWNED, CLS_RESIDENT, CLS_BUSY, CLS_SPAWNER };
+ * residents; the parents that fork the spawned tasks (spawner.c); the
+ * user-space readers of described tools' maps (tools.c). */
+enum { CLS_SPAWNED, CLS_RESIDENT, CLS_BUSY, CLS_SPAWNER, CLS_READER };
 /* workload.spawner (spawner.h). */
 enum { SPAWNER_TASK, SPAWNER_NONE };
 /* runqueue: */
@@ -77,6 +78,8 @@ extern const struct model model_runqslower;
 
 /* workload.arrival values, by ARR_* (config.c); init names them in errors. */
 extern const char *const rq_arrival_names[];
+
+struct tools_reader;
 
 struct rq_cfg {
 	uint64_t cpus, pid_max;
@@ -265,6 +268,9 @@ struct rq_run {
 	struct pd_env pd;
 	struct pd_tool_run *tools;
 	gsl_rng *r_sys;
+	struct tools_reader *readers;   /* the maps' reader tasks (tools.c) */
+	uint32_t nreaders;
+	gsl_rng *r_reader;
 };
 
 /* Windowed series columns (names in report.c rq_series_cols).  *_AVG

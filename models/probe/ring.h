@@ -1,0 +1,98 @@
+/* ring.h - the output buffers of a described tool, as its reader sees them:
+ * the BPF ring buffer (kernel/bpf/ringbuf.c) and the perf buffer
+ * (kernel/events/ring_buffer.c), with the kernel's rules for refusing a
+ * record and for waking the reader.
+ *
+ * A struct pd_ring counts the bytes and records written and not yet
+ * consumed, per buffer: one buffer shared by every CPU for a ringbuf map,
+ * one per CPU for a perf_event_array (libbpf's perf_buffer opens one perf
+ * event per CPU, each with its own buffer of `size` bytes).  Positions are
+ * bytes, records are whole (no partial records).
+ *
+ * Record sizes:
+ *   ringbuf  __bpf_ringbuf_reserve: round_up(bytes + BPF_RINGBUF_HDR_SZ
+ *            (8), 8); it fits while producer - consumer stays within the
+ *            size (new_prod_pos - cons_pos > rb->mask fails: -EAGAIN);
+ *   perf     a PERF_RECORD_SAMPLE with PERF_SAMPLE_RAW: struct
+ *            perf_event_header (8) + u32 size + data, padded to 8
+ *            (perf_prepare_sample); __perf_output_begin refuses it when
+ *            CIRC_SPACE(head, tail, size) < record: at most size - 1 bytes
+ *            are ever held.  A refused sample is a lost one (rb->lost).
+ *
+ * Wake-up rules (pd_ring_output returns PD_RING_WAKE when the kernel
+ * queues the reader's wake-up, an irq_work):
+ *   ringbuf each       bpf_ringbuf_commit: only when the consumer has
+ *                      caught up with this very record (cons_pos ==
+ *                      rec_pos: the buffer held nothing unconsumed
+ *                      before it) - the adaptive default;
+ *   ringbuf no_wakeup  BPF_RB_NO_WAKEUP on every record: never (the reader
+ *                      finds the data at its epoll timeout);
+ *   ringbuf watermark N  the program asks bpf_ringbuf_query(BPF_RB_AVAIL_
+ *                      DATA) and passes BPF_RB_FORCE_WAKEUP when N bytes
+ *                      or more wait, BPF_RB_NO_WAKEUP otherwise (the
+ *                      pattern of high-rate tools);
+ *   perf each          attr.wakeup_events = 1 (libbpf perf_buffer__new):
+ *                      perf_output_sample counts rb->events and bumps
+ *                      rb->wakeup for every sample; perf_output_put_handle
+ *                      then calls perf_output_wakeup;
+ *   perf watermark N   attr.watermark with wakeup_watermark N:
+ *                      __perf_output_begin wakes when head - rb->wakeup >
+ *                      N and advances rb->wakeup by N;
+ *   perf no_wakeup     wakeup_events 0 and no watermark: the same check
+ *                      with the kernel's default watermark, half the
+ *                      buffer (ring_buffer_init) - a perf buffer always
+ *                      wakes its reader eventually.
+ *
+ * The reader claims every record there when it starts a drain
+ * (pd_ring_claim) and gives their space back when the drain ends
+ * (pd_ring_release): consumer_pos moves once per drain, not per record as
+ * libbpf's ringbuf_process_ring does - a full buffer frees up at the
+ * drain's end (a simplification on the pessimistic side for drops).
+ *
+ * Ownership: caller-owned struct, _init/_fini; no allocation after init.
+ */
+#ifndef BPFSIM_PROBE_RING_H
+#define BPFSIM_PROBE_RING_H
+
+#include <stdint.h>
+
+enum { PD_RING_OK, PD_RING_WAKE, PD_RING_DROP };
+
+struct pd_ring {
+	uint8_t perf;          /* 1: a perf buffer per CPU; 0: one ringbuf */
+	uint8_t wakeup;        /* WK_* (desc.h) */
+	uint64_t size;         /* bytes per buffer */
+	uint64_t watermark;    /* bytes (WK_WATERMARK; perf no_wakeup: size/2) */
+	uint32_t n;            /* buffers */
+	uint64_t *used;        /* per buffer: bytes not yet consumed */
+	uint64_t *recs;        /* per buffer: records not yet consumed */
+	uint64_t *head;        /* perf: bytes ever written */
+	uint64_t *wpos;        /* perf: rb->wakeup, a byte position */
+	uint64_t *cl_bytes, *cl_recs;  /* per buffer: claimed by the drain in
+					  progress */
+	int claimed;           /* a drain is in progress */
+	uint64_t written, dropped, consumed;  /* records */
+};
+
+/* A ring of `size` bytes per buffer, ncpu buffers when perf (one
+ * otherwise), waking by `wakeup` (WK_*) with `watermark` bytes.  0, or -1
+ * on allocation failure (r safe to fini). */
+int pd_ring_init(struct pd_ring *r, int perf, uint32_t ncpu, uint64_t size,
+		 int wakeup, uint64_t watermark);
+void pd_ring_fini(struct pd_ring *r);
+/* The bytes a record of `bytes` data takes in the buffer. */
+uint64_t pd_ring_record(const struct pd_ring *r, uint32_t bytes);
+/* A program on CPU cpu outputs `bytes`: PD_RING_OK, PD_RING_WAKE (written,
+ * and the kernel wakes the reader) or PD_RING_DROP (refused, counted). */
+int pd_ring_output(struct pd_ring *r, uint32_t cpu, uint32_t bytes);
+/* Records written and not claimed by a drain. */
+uint64_t pd_ring_unclaimed(const struct pd_ring *r);
+/* Start a drain: claim every unclaimed record; returns how many.  At most
+ * one drain at a time (a second claim before the release claims nothing
+ * more and returns 0). */
+uint64_t pd_ring_claim(struct pd_ring *r);
+/* End the drain: the claimed records are consumed, their space free.
+ * Returns how many. */
+uint64_t pd_ring_release(struct pd_ring *r);
+
+#endif
