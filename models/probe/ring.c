@@ -85,15 +85,22 @@ uint64_t pd_ring_unclaimed(const struct pd_ring *r)
 	return n;
 }
 
-uint64_t pd_ring_claim(struct pd_ring *r)
+uint64_t pd_ring_claim(struct pd_ring *r, uint64_t max)
 {
 	if (r->claimed)
 		return 0;
 	uint64_t n = 0;
-	for (uint32_t b = 0; b < r->n; b++) {
-		r->cl_bytes[b] = r->used[b];
-		r->cl_recs[b] = r->recs[b];
-		n += r->recs[b];
+	for (uint32_t b = 0; b < r->n && n < max; b++) {
+		uint64_t k = r->recs[b];
+		if (k > max - n)
+			k = max - n;
+		r->cl_recs[b] = k;
+		/* k of the buffer's records: all its bytes, or k/recs of
+		 * them (records of one size: exact). */
+		r->cl_bytes[b] = k == r->recs[b] ? r->used[b]
+			: (uint64_t)((double)r->used[b] * (double)k /
+				     (double)r->recs[b]);
+		n += k;
 	}
 	r->claimed = 1;
 	return n;

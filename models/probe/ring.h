@@ -43,11 +43,14 @@
  *                      buffer (ring_buffer_init) - a perf buffer always
  *                      wakes its reader eventually.
  *
- * The reader claims every record there when it starts a drain
- * (pd_ring_claim) and gives their space back when the drain ends
- * (pd_ring_release): consumer_pos moves once per drain, not per record as
- * libbpf's ringbuf_process_ring does - a full buffer frees up at the
- * drain's end (a simplification on the pessimistic side for drops).
+ * The reader claims up to `max` records at a time (pd_ring_claim: a burst
+ * of its drain, buffer by buffer in CPU order) and gives their space back
+ * when the burst ends (pd_ring_release): consumer_pos moves once per
+ * burst, not per record as libbpf's ringbuf_process_ring does (a
+ * simplification on the side of more drops, by at most a burst's
+ * records).  Records are not kept one by one: a burst that takes k of a
+ * buffer's n records frees k/n of its bytes (exact when the records have
+ * one size, as with one output per tool; the last burst frees the rest).
  *
  * Ownership: caller-owned struct, _init/_fini; no allocation after init.
  */
@@ -87,11 +90,11 @@ uint64_t pd_ring_record(const struct pd_ring *r, uint32_t bytes);
 int pd_ring_output(struct pd_ring *r, uint32_t cpu, uint32_t bytes);
 /* Records written and not claimed by a drain. */
 uint64_t pd_ring_unclaimed(const struct pd_ring *r);
-/* Start a drain: claim every unclaimed record; returns how many.  At most
- * one drain at a time (a second claim before the release claims nothing
- * more and returns 0). */
-uint64_t pd_ring_claim(struct pd_ring *r);
-/* End the drain: the claimed records are consumed, their space free.
+/* Start a burst of a drain: claim up to max unclaimed records; returns
+ * how many.  One burst at a time (a second claim before the release
+ * claims nothing and returns 0). */
+uint64_t pd_ring_claim(struct pd_ring *r, uint64_t max);
+/* End the burst: the claimed records are consumed, their space free.
  * Returns how many. */
 uint64_t pd_ring_release(struct pd_ring *r);
 

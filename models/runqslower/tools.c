@@ -51,6 +51,10 @@ static const struct { const char *name, *unit, *help; } reader_m[] = {
 #define TOOL_V 3
 #define READER_V 5
 
+/* Records an output reader consumes per burst of its drain: their space
+ * is freed, and their cost counted, when the burst ends (tools.h). */
+#define TOOLS_DRAIN_BURST 16
+
 /* One reader task (tools.h). */
 struct tools_reader {
 	uint32_t pid;
@@ -335,8 +339,8 @@ int tools_readers_init(struct rq_run *R)
 	for (size_t t = 0; t < c->ntools; t++)
 		for (size_t m = 0; m < c->tools[t].nmaps; m++)
 			n += c->tools[t].maps[m].reader.on;
-	if (!n)
-		return 0;
+	if (!n || !c->attach)
+		return 0;   /* probe.attach: false - no tool, no reader */
 	if (!(R->readers = calloc(n, sizeof(*R->readers))) ||
 	    !(R->r_reader = sim_rng(R->s, "reader")))
 		return -1;
@@ -404,7 +408,7 @@ uint64_t tools_reader_burst(struct rq_run *R, uint32_t pid)
 	}
 	rd->woke = 0;
 	if (rd->out) {
-		n = pd_ring_claim(pd_map_ring(tr, rd->map));
+		n = pd_ring_claim(pd_map_ring(tr, rd->map), TOOLS_DRAIN_BURST);
 	} else {
 		n = pd_map_entries(tr, rd->map);
 		if (rd->rd->batch) {

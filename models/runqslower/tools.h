@@ -20,11 +20,12 @@
  * instant (the irq_work runs as soon as the program returns): the
  * wake-up's kernel cost (primitives.output.wakeup) is charged to the
  * producing CPU as kernel time and sched_wakeup runs there; a timeout
- * (reader.timeout) wakes it too.  Once on a CPU it claims every record in
- * the buffer and runs per_wakeup (after a wake-up) + records x per_record
- * of CPU time, then frees their space; records that came meanwhile are
- * drained in a further burst before it sleeps again (no per_wakeup: the
- * ring loop of libbpf's ring_buffer__poll).  A map reader (`poll:`) sleeps
+ * (reader.timeout) wakes it too.  Once on a CPU it drains the buffer in
+ * bursts of up to 16 records: per_wakeup (the first, after a wake-up) +
+ * records x per_record of CPU time, their space freed and their cost
+ * counted when the burst ends; it drains until the buffer is empty (no
+ * further per_wakeup: the ring loop of libbpf's ring_buffer__poll), then
+ * sleeps.  A map reader (`poll:`) sleeps
  * `every`, then reads the map's entries: per key, one get_next_key and one
  * lookup syscall per entry (plus the final get_next_key), or in batches,
  * one lookup_batch per batch_size entries plus batch_entry per entry; and
@@ -73,8 +74,8 @@ uint64_t tools_syscalls(struct rq_run *R, uint32_t c, uint32_t pid,
 			uint64_t ran);
 /* Readers (above).  tools_readers_init creates their tasks, asleep (-1:
  * out of pids or memory); tools_reader_burst: reader pid gets a CPU - the
- * CPU time of its drain or read, ns (it claims the records); _drained: that
- * burst ran to its end - 1 when more records wait (drain again);
+ * CPU time of its burst or read, ns (it claims the records); _drained: that
+ * burst ran to its end - 1 when more records wait (drain on);
  * tools_reader_nap: it goes to sleep - ns until its timeout or next poll,
  * 0 for none; tools_reader_wake: an EV_WAKE for pid is due (no-op unless
  * pid is a reader): charges the kernel's wake-up when the kernel asked. */
