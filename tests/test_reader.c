@@ -4,9 +4,9 @@
  *
  * Pins:
  *   - ring sizes and refusals, hand-computed: a ringbuf record is
- *     round_up(data + 8, 8) and the buffer holds exactly size bytes of
- *     them; a perf record is 8 + round_up(data + 4, 8) and a perf buffer
- *     holds at most size - 1 bytes (CIRC_SPACE); each perf CPU has its own;
+ *     round_up(data + 8, 8), a perf record 8 + round_up(data + 4, 8); both
+ *     buffers hold at most size - 1 bytes (ringbuf: new_prod_pos -
+ *     cons_pos > mask fails; perf: CIRC_SPACE); each perf CPU has its own;
  *   - wake-up rules: ringbuf `each` wakes only on a record written into an
  *     empty buffer (consumer caught up), never while a drain holds records;
  *     `no_wakeup` never; a ringbuf watermark wakes at and over N bytes
@@ -15,8 +15,9 @@
  *     48-byte record for N = 1000); perf `no_wakeup` at half the buffer;
  *   - a burst that claims k of a buffer's n records frees k/n of its
  *     bytes, buffer by buffer in CPU order;
- *   - a producer that writes k records per drain into a buffer of B records
- *     drops exactly max(0, k - B) per drain, and none when B >= k;
+ *   - a producer that writes k records per drain into a buffer of B
+ *     records' bytes drops exactly max(0, k - (B - 1)) per drain, and none
+ *     when it holds them all;
  *   - in the world: a reader slower than its producer (per_record x output
  *     rate > 1 CPU) drops, and every record is accounted for (written =
  *     consumed + dropped + still in the buffer, at most a buffer's worth);
@@ -56,11 +57,14 @@ static void test_ringbuf_size_and_drops(void **state)
 	assert_int_equal(pd_ring_record(&r, 56), 64);
 	assert_int_equal(pd_ring_record(&r, 57), 72);
 	assert_int_equal(pd_ring_record(&r, 1), 16);
-	/* 4096 / 64 = 64 records fit, from any CPU (one shared buffer). */
-	for (int i = 0; i < 64; i++)
+	/* At most 4095 bytes: 63 records of 64 fit (4032), from any CPU (one
+	 * shared buffer); a 64th would make 4096 > mask. */
+	for (int i = 0; i < 63; i++)
 		assert_int_not_equal(pd_ring_output(&r, (uint32_t)i % 4, 56),
 				     PD_RING_DROP);
 	assert_int_equal(pd_ring_output(&r, 0, 56), PD_RING_DROP);
+	/* 4032 + 56 = 4088 fits; then 4088 + 16 = 4104 does not. */
+	assert_int_not_equal(pd_ring_output(&r, 3, 48), PD_RING_DROP);
 	assert_int_equal(pd_ring_output(&r, 3, 1), PD_RING_DROP);
 	assert_int_equal(r.dropped, 2);
 	assert_int_equal(r.written, 64);
@@ -134,9 +138,10 @@ static void test_wakeup_rules(void **state)
 	pd_ring_release(&r);
 	assert_int_equal(pd_ring_output(&r, 0, 8), PD_RING_WAKE);
 	pd_ring_fini(&r);
-	/* ringbuf no_wakeup: never. */
+	/* ringbuf no_wakeup: never (255 16-byte records fill 4080 of the
+	 * 4095 bytes it holds). */
 	assert_int_equal(pd_ring_init(&r, 0, 1, 4096, WK_NO_WAKEUP, 0), 0);
-	for (int i = 0; i < 256; i++)
+	for (int i = 0; i < 255; i++)
 		assert_int_equal(pd_ring_output(&r, 0, 8), PD_RING_OK);
 	assert_int_equal(pd_ring_output(&r, 0, 8), PD_RING_DROP);
 	pd_ring_fini(&r);
@@ -162,13 +167,14 @@ static void test_wakeup_rules(void **state)
 	pd_ring_fini(&r);
 }
 
-/* k records per drain into a buffer of B records: max(0, k - B) drops per
- * drain, by hand. */
+/* k records per drain into a buffer of B records' bytes, which holds B - 1
+ * of them (one byte stays free): max(0, k - (B - 1)) drops per drain, by
+ * hand. */
 static void test_producer_outruns_reader(void **state)
 {
 	(void)state;
 	static const struct { unsigned k, b; } c[] = {
-		{ 10, 16 }, { 16, 16 }, { 17, 16 }, { 40, 16 }, { 3, 1 },
+		{ 10, 16 }, { 15, 16 }, { 16, 16 }, { 40, 16 }, { 3, 2 },
 	};
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		struct pd_ring r;
@@ -182,7 +188,8 @@ static void test_producer_outruns_reader(void **state)
 			pd_ring_claim(&r, UINT64_MAX);
 			consumed += pd_ring_release(&r);
 		}
-		unsigned drop = c[i].k > c[i].b ? c[i].k - c[i].b : 0;
+		unsigned hold = c[i].b - 1;
+		unsigned drop = c[i].k > hold ? c[i].k - hold : 0;
 		assert_int_equal(r.dropped, 5 * drop);
 		assert_int_equal(consumed, 5 * (c[i].k - drop));
 		pd_ring_fini(&r);

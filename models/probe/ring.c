@@ -49,9 +49,9 @@ int pd_ring_output(struct pd_ring *r, uint32_t cpu, uint32_t bytes)
 	uint32_t b = r->perf ? cpu % r->n : 0;
 	uint64_t len = pd_ring_record(r, bytes);
 	uint64_t before = r->used[b];
-	/* ringbuf: fits while used + len <= size; perf: CIRC_SPACE leaves
-	 * one byte free, so used + len < size. */
-	if (r->perf ? before + len >= r->size : before + len > r->size) {
+	/* Both keep a byte free: ringbuf refuses new_prod_pos - cons_pos >
+	 * rb->mask (size - 1), perf CIRC_SPACE(head, tail, size) < len. */
+	if (before + len >= r->size) {
 		r->dropped++;
 		return PD_RING_DROP;
 	}

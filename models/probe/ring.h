@@ -11,13 +11,16 @@
  *
  * Record sizes:
  *   ringbuf  __bpf_ringbuf_reserve: round_up(bytes + BPF_RINGBUF_HDR_SZ
- *            (8), 8); it fits while producer - consumer stays within the
- *            size (new_prod_pos - cons_pos > rb->mask fails: -EAGAIN);
- *   perf     a PERF_RECORD_SAMPLE with PERF_SAMPLE_RAW: struct
- *            perf_event_header (8) + u32 size + data, padded to 8
- *            (perf_prepare_sample); __perf_output_begin refuses it when
- *            CIRC_SPACE(head, tail, size) < record: at most size - 1 bytes
- *            are ever held.  A refused sample is a lost one (rb->lost).
+ *            (8), 8); refused when new_prod_pos - cons_pos > rb->mask
+ *            (size - 1): at most size - 1 bytes are held (-EAGAIN from
+ *            bpf_ringbuf_output, NULL from bpf_ringbuf_reserve);
+ *   perf     a PERF_RECORD_SAMPLE with PERF_SAMPLE_RAW (libbpf's
+ *            perf_buffer): struct perf_event_header (8) + u32 size + data,
+ *            padded to 8 (perf_prepare_sample); __perf_output_begin
+ *            refuses it when CIRC_SPACE(head, tail, size) < record (at
+ *            most size - 1 bytes held).  A refused sample is a lost one
+ *            (rb->lost); the PERF_RECORD_LOST record the next sample
+ *            carries after losses is not modelled.
  *
  * Wake-up rules (pd_ring_output returns PD_RING_WAKE when the kernel
  * queues the reader's wake-up, an irq_work):
