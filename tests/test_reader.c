@@ -26,7 +26,7 @@
  *     costs); a ringbuf `each` reader is woken, a `no_wakeup` one only by
  *     its timeout (wake-ups per second = 1 / timeout when it keeps up);
  *     a polled map's reader reads every `every`, per key costlier than in
- *     batches;
+ *     batches, and a batch read of a hash walks its buckets;
  *   - program-level factors: the iTLB penalty (pd_env_itlb) by hand; per-run
  *     cost grows with insns, with calls, with an older isa (v1 > v2 > v3 >
  *     v4) and with host text beyond the threshold; a description that
@@ -349,7 +349,7 @@ static void test_world_no_wakeup_and_poll(void **state)
 {
 	(void)state;
 	const uint64_t end = 200000000;   /* 200 ms */
-	struct cfgh nw, perkey, batch;
+	struct cfgh nw, perkey, batch, hbatch;
 	cfg_open(&nw, world_with("{kind: ringbuf, size: 16777216, reader: "
 				 "{per_record: 100ns, per_wakeup: 1us, wakeup: "
 				 "no_wakeup, timeout: 10ms}}", NULL));
@@ -357,20 +357,22 @@ static void test_world_no_wakeup_and_poll(void **state)
 	 * and its program after sched_switch's (programs). */
 	const char *prog = "      - {hook: sched_wakeup, do: [{increment: "
 			   "{map: counts}}]}\n";
-	char y[2][4096];
-	for (int b = 0; b < 2; b++) {
+	char y[3][4096];
+	for (int b = 0; b < 3; b++) {
 		char ev[700];
 		snprintf(ev, sizeof(ev), "{kind: ringbuf}\n"
 			 "      counts:\n"
-			 "        kind: percpu_array\n"
+			 "        kind: %s\n"
 			 "        key: cpu\n"
-			 "        max_entries: 4\n"
+			 "        max_entries: %s\n"
 			 "        reader: {poll: {every: 20ms, batch: %s}, "
-			 "per_record: 1us}", b ? "true" : "false");
+			 "per_record: 1us}", b == 2 ? "hash" : "percpu_array",
+			 b == 2 ? "1000" : "4", b ? "true" : "false");
 		snprintf(y[b], sizeof(y[b]), "%s", world_with(ev, prog));
 	}
 	cfg_open(&perkey, y[0]);
 	cfg_open(&batch, y[1]);
+	cfg_open(&hbatch, y[2]);
 	for (uint64_t rep = 0; rep < 2; rep++) {
 		struct run r;
 		run_one(&nw, rep, end, &r);
@@ -381,26 +383,33 @@ static void test_world_no_wakeup_and_poll(void **state)
 		assert_int_equal((int)mv(&r, "t.drops"), 0);
 		assert_abs(mv(&r, "kernel_time"), 0, 0, "no kernel wake-ups");
 
-		struct run k, bt;
+		struct run k, bt, hb;
 		run_one(&perkey, rep, end, &k);
 		run_one(&batch, rep, end, &bt);
+		run_one(&hbatch, rep, end, &hb);
 		/* It sleeps 20 ms after each read (sleep(interval), as
 		 * syscount): the k-th read starts at k x 20 ms plus the
 		 * earlier reads' time, so the 10th falls past 200 ms: 9
 		 * reads of 4 entries. */
 		assert_rel(mv(&k, "t.reader_wakeups_per_s"), 45, 1e-9, "reads");
 		assert_rel(mv(&k, "t.reader_records"), 36, 1e-9, "entries read");
-		/* Per key: 5 get_next_key + 4 lookups (~0.45 + 0.5 us) + 4 us of
-		 * per_record per read; in one batch: ~0.8 us + 4 x 40 ns + 4 us. */
+		/* Per key: 5 get_next_key + 4 lookups (2.6 + 2.8 us) + 4 us of
+		 * per_record per read; in one batch: 1 us + 4 x 400 ns + 4 us;
+		 * a hash of 1000 entries' room also walks its 1024 buckets
+		 * (4 ns each). */
 		double pk = mv(&k, "t.reader_time") / 9,
-		       pb = mv(&bt, "t.reader_time") / 9;
-		assert_true(pk > pb + 2000);
-		assert_rel(pk, 5 * 450 + 4 * 500 + 4000, 0.15, "per-key read");
-		assert_rel(pb, 800 + 4 * 40 + 4000, 0.15, "batch read");
+		       pb = mv(&bt, "t.reader_time") / 9,
+		       ph = mv(&hb, "t.reader_time") / 9;
+		assert_true(pk > pb + 10000);
+		assert_rel(pk, 5 * 2600 + 4 * 2800 + 4000, 0.1, "per-key read");
+		assert_rel(pb, 1000 + 4 * 400 + 4000, 0.1, "batch read");
+		assert_rel(mv(&hb, "t.reader_records"), 36, 1e-9, "hash entries");
+		assert_rel(ph - pb, 1024 * 4, 0.25, "the buckets walked");
 	}
 	cfg_close(&nw);
 	cfg_close(&perkey);
 	cfg_close(&batch);
+	cfg_close(&hbatch);
 }
 
 /* ---- program-level factors ------------------------------------------------ */

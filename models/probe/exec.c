@@ -573,3 +573,14 @@ uint64_t pd_map_entries(const struct pd_tool_run *tr, size_t map)
 		return mr->ops->occupancy(mr->st);
 	return mr->m->max_entries;
 }
+
+uint64_t pd_map_buckets(const struct pd_tool_run *tr, size_t map)
+{
+	const struct pd_map_run *mr = &tr->maps[map];
+	if (!mr->st || mr->kind == MK_TASK_STORAGE)
+		return 0;
+	uint64_t b = 1;
+	while (b < mr->m->max_entries)
+		b <<= 1;
+	return b;
+}

@@ -136,6 +136,9 @@ int pd_map_take_wake(struct pd_tool_run *tr, size_t map, uint32_t *cpu);
 /* Entries map `map` holds now, as a user-space read walks them: hash
  * kinds their occupancy, arrays max_entries. */
 uint64_t pd_map_entries(const struct pd_tool_run *tr, size_t map);
+/* Buckets a batch read of map `map` walks: a hash kind's
+ * roundup_pow_of_two(max_entries) (htab_map_alloc), 0 for the others. */
+uint64_t pd_map_buckets(const struct pd_tool_run *tr, size_t map);
 /* Task pid/incarnation exits on CPU cpu: per-task storage is freed
  * (kernel work, not a program: returns its cost, ns). */
 double pd_task_exit(struct pd_tool_run *tr, uint32_t pid, uint32_t inc);

@@ -77,6 +77,10 @@ int pd_prims_read(struct ynode *root, struct pd_prims *p, struct err *e)
 	    read_dist(sec, "syscall", "batch_entry", &p->batch_entry, e) ||
 	    read_dist(sec, "program", "call", &p->call, e))
 		return e->status;
+	struct ynode *sy = cfg_section(sec, "syscall", e);
+	if (!sy || cfg_number(sy, "batch_bucket", def_of("syscall.batch_bucket"),
+			      0, 1e6, &p->batch_bucket, e))
+		return e->status;
 	struct ynode *pg = cfg_section(sec, "program", e), *isa;
 	if (!pg ||
 	    cfg_number(pg, "insn", def_of("program.insn"), 0, 1e6, &p->insn_ns, e) ||

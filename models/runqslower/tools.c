@@ -420,6 +420,8 @@ uint64_t tools_reader_burst(struct rq_run *R, uint32_t pid)
 				ns += dist_sample_ns(pr->sys_batch, r);
 			for (uint64_t k = 0; k < n; k++)
 				ns += dist_sample_ns(pr->batch_entry, r);
+			ns += sim_ns((double)pd_map_buckets(tr, rd->map) *
+				     pr->batch_bucket);
 		} else {
 			/* get_next_key walks the keys (one more that returns
 			 * ENOENT), one lookup per key. */
