@@ -226,6 +226,7 @@ $(foreach f,$(FIGS),$(eval $(OBJ)/plots/fig_$(f).o $(SAN)/plots/fig_$(f).o: plot
 # copy, so that scenarios/ stays clean).
 .PHONY: docs-figures
 docs-figures: bpfsim
+	$(Q)rm -rf out/docs
 	$(Q)./bpfsim compare scenarios/runqslower.yaml --out out/docs/demo --quiet
 	$(Q)./bpfsim sweep scenarios/runqslower.yaml --quiet --reps 4 \
 		--sweep workload.processes=1000:8000:4:log --out out/docs/demo-sweep
@@ -238,6 +239,9 @@ docs-figures: bpfsim
 	cp out/docs/demo/timeline.png docs/figures/demo-timeline.png
 	cp out/docs/demo/compare.png docs/figures/demo-compare.png
 	cp out/docs/demo-sweep/sweep.png docs/figures/demo-sweep.png
+	cp out/docs/demo-sweep/paired.png docs/figures/demo-paired.png
+	$(Q)./bpfsim sweep scenarios/bloom.yaml --quiet --out out/docs/bloom
+	cp out/docs/bloom/sweep.png docs/figures/bloom-sweep.png
 	cp out/docs/validation/validation.png docs/figures/validation.png
 	$(Q)./bpfsim phase scenarios/phase.yaml --quiet --out out/docs/phase >/dev/null
 	$(Q)./bpfsim capacity scenarios/capacity.yaml --quiet --out out/docs/capacity \

@@ -28,7 +28,7 @@
 #               2 lognormal, 3 gamma, 4 exponential, 5 weibull)
 #   keys        array [panel * maxfits]: key text of each fit
 #   title, subtitle   figure title and its second line
-#   fmt, out    'png' (pngcairo, default) or 'svg'; output file
+#   fmt, out    'png' (pngcairo, default), 'svg' or 'pdf' (pdfcairo); output file
 
 if (!exists("fmt")) fmt = 'png'
 if (!exists("out")) out = 'calibration.' . fmt
@@ -43,7 +43,12 @@ H = top0 + nrows * rowh
 if (fmt eq 'svg') {
 	set terminal svg size W,H dynamic font 'Sans,12' background rgb 'white'
 } else {
-	set terminal pngcairo size W,H font 'Sans,11' background rgb 'white'
+	if (fmt eq 'pdf') {
+		# 100 pixels to the inch: the same page as the PNG, vector text.
+		set terminal pdfcairo size (W) / 100.0, (H) / 100.0 font 'Sans,8' background rgb 'white'
+	} else {
+		set terminal pngcairo size W,H font 'Sans,11' background rgb 'white'
+	}
 }
 set output out
 set termoption noenhanced

@@ -14,6 +14,7 @@
 #               x meets sure_pass sure_fail, then mean ci_low ci_high per
 #               term (display units); probes in parameter order
 #   strategies  array of key labels (strategy and capacity)
+#   colour      array: each strategy's linetype (its fixed colour)
 #   est, low, high   arrays: each strategy's capacity and interval (x units;
 #               NaN: none / open-ended)
 #   nterm       number of metric terms (0: one panel of `meets`, 0 or 1,
@@ -29,7 +30,7 @@
 #   zymin, zymax    arrays per panel: the zoom's y range (NaN: autoscale)
 #   nzt, ztv, ztl   the zoom's x tics
 #   title, subtitle  figure title and its second line
-#   fmt, out    'png' (pngcairo, default) or 'svg'; output file
+#   fmt, out    'png' (pngcairo, default), 'svg' or 'pdf' (pdfcairo); output file
 
 if (!exists("fmt")) fmt = 'png'
 if (!exists("out")) out = 'capacity.' . fmt
@@ -44,7 +45,12 @@ H = top0 + np * rowh + keyh
 if (fmt eq 'svg') {
 	set terminal svg size W,H dynamic font 'Sans,12' background rgb 'white'
 } else {
-	set terminal pngcairo size W,H font 'Sans,11' background rgb 'white'
+	if (fmt eq 'pdf') {
+		# 100 pixels to the inch: the same page as the PNG, vector text.
+		set terminal pdfcairo size (W) / 100.0, (H) / 100.0 font 'Sans,8' background rgb 'white'
+	} else {
+		set terminal pngcairo size W,H font 'Sans,11' background rgb 'white'
+	}
 }
 set output out
 set termoption noenhanced
@@ -76,7 +82,7 @@ set style textbox opaque noborder margins 2,1
 band(s, x0, x1) = (est[s] == est[s]) ? sprintf( \
 	"set object rect from %.9g, graph 0 to %.9g, graph 1 fc rgb '%s' fs transparent solid 0.13 noborder behind; set arrow from %.9g, graph 0 to %.9g, graph 1 nohead lc rgb '%s' dt 2 lw 2; ", \
 	(low[s] == low[s]) ? low[s] : x0, (high[s] == high[s]) ? high[s] : x1, \
-	scol(s), est[s], est[s], scol(s)) : ''
+	scol(int(colour[s])), est[s], est[s], scol(int(colour[s]))) : ''
 threshold(m) = (thr[m] == thr[m]) ? sprintf( \
 	"set arrow from graph 0, first %.9g to graph 1, first %.9g nohead lc rgb '#000000' dt 3 lw 2 front; set label '%s' at graph 0.02, first %.9g offset 0,0.8 front boxed font ',10'", \
 	thr[m], thr[m], thrtext[m], thr[m]) : ''
@@ -87,8 +93,8 @@ do for [m=1:np] {
 	ylabel = units[m] eq '' ? names[m] : names[m] . ' (' . units[m] . ')'
 	# Left: the whole range.
 	eval panel(m - 1, 0)
-	set title names[m] . ': the whole search range' font ',12'
-	set ylabel ylabel
+	set title names[m] . ': the whole search range (log x)' font ',12'
+	set ylabel ylabel . (ylog[m] ? ', log scale' : '')
 	set logscale x
 	set xrange [xmin:xmax]
 	if (nxt > 0) {
@@ -100,13 +106,13 @@ do for [m=1:np] {
 	unset object; unset arrow; unset label
 	do for [s=1:ns] { eval band(s, xmin, xmax) }
 	eval threshold(m)
-	plot for [s=1:ns] data index (s-1) using 1:(column(c)) with lines lt s lw 1 notitle, \
+	plot for [s=1:ns] data index (s-1) using 1:(column(c)) with lines lt colour[s] lw 1 notitle, \
 	     for [s=1:(nterm > 0 ? ns : 0)] data index (s-1) \
-		using 1:(column(c)):(column(c+1)):(column(c+2)) with yerrorbars lt s pt 6 notitle, \
+		using 1:(column(c)):(column(c+1)):(column(c+2)) with yerrorbars lt colour[s] pt 6 notitle, \
 	     for [s=1:ns] data index (s-1) using ($2 > 0 ? NaN : $1):(column(c)) \
-		with points lt s pt 6 notitle, \
+		with points lt colour[s] pt 6 notitle, \
 	     for [s=1:ns] data index (s-1) using ($2 > 0 ? $1 : NaN):(column(c)) \
-		with points lt s pt 7 notitle
+		with points lt colour[s] pt 7 notitle
 	# Right: the zoom on the capacities.
 	if (zoom) {
 		eval panel(m - 1, 1)
@@ -124,13 +130,13 @@ do for [m=1:np] {
 		unset object; unset arrow; unset label
 		do for [s=1:ns] { eval band(s, zmin, zmax) }
 		eval threshold(m)
-		plot for [s=1:ns] data index (s-1) using 1:(column(c)) with lines lt s lw 1 notitle, \
+		plot for [s=1:ns] data index (s-1) using 1:(column(c)) with lines lt colour[s] lw 1 notitle, \
 		     for [s=1:(nterm > 0 ? ns : 0)] data index (s-1) \
-			using 1:(column(c)):(column(c+1)):(column(c+2)) with yerrorbars lt s pt 6 notitle, \
+			using 1:(column(c)):(column(c+1)):(column(c+2)) with yerrorbars lt colour[s] pt 6 notitle, \
 		     for [s=1:ns] data index (s-1) using ($2 > 0 ? NaN : $1):(column(c)) \
-			with points lt s pt 6 notitle, \
+			with points lt colour[s] pt 6 notitle, \
 		     for [s=1:ns] data index (s-1) using ($2 > 0 ? $1 : NaN):(column(c)) \
-			with points lt s pt 7 notitle
+			with points lt colour[s] pt 7 notitle
 	}
 }
 
@@ -153,5 +159,5 @@ set key at screen L(0), screen (keyh - 5) / H left top Left reverse vertical \
 	maxrows ns box lc rgb '#bbbbbb' samplen 3 font ',11'
 set xrange [0:1]
 set yrange [0:1]
-plot for [s=1:ns] NaN with linespoints lt s pt 7 dt 2 title strategies[s]
+plot for [s=1:ns] NaN with linespoints lt colour[s] pt 7 dt 2 title strategies[s]
 unset multiplot

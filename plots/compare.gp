@@ -13,8 +13,11 @@
 #   units       array of the metrics' display units ("ms", "%", "count", ...)
 #   helps       array of one-line descriptions (second line of panel titles)
 #   strategies  array of strategy names (row order within a block)
+#   colour      array: each strategy's linetype (its fixed colour)
+#   pdiff       array: per metric, the paired difference of each strategy
+#               from the first with its CI ('' when there is one strategy)
 #   title       figure title
-#   fmt, out    'png' (pngcairo, default) or 'svg'; output file
+#   fmt, out    'png' (pngcairo, default), 'svg' or 'pdf' (pdfcairo); output file
 
 if (!exists("fmt")) fmt = 'png'
 if (!exists("out")) out = 'compare.' . fmt
@@ -22,11 +25,18 @@ nmet = |metrics|
 nstrat = |strategies|
 ncols = (nmet <= 3) ? nmet : 3
 nrows = (nmet + ncols - 1) / ncols
-height = 130 + 300 * nrows
+# A line of paired differences under each panel title takes room.
+haspd = exists("pdiff") && nstrat > 1
+height = 130 + (haspd ? 340 : 300) * nrows
 if (fmt eq 'svg') {
 	set terminal svg size 1200,height dynamic font 'Sans,12' background rgb 'white'
 } else {
-	set terminal pngcairo size 1200,height font 'Sans,11' background rgb 'white'
+	if (fmt eq 'pdf') {
+		# 100 pixels to the inch: the same page as the PNG, vector text.
+		set terminal pdfcairo size (1200) / 100.0, (height) / 100.0 font 'Sans,8' background rgb 'white'
+	} else {
+		set terminal pngcairo size 1200,height font 'Sans,11' background rgb 'white'
+	}
 }
 set output out
 set termoption noenhanced
@@ -56,11 +66,13 @@ set format y '%g'
 unset key
 
 set multiplot layout nrows,ncols title title font ',14' \
-	margins 0.07,0.98,0.08,0.86 spacing 0.08,0.16
+	margins 0.07,0.98,0.08,(1 - (haspd ? 110.0 : 80.0) / height) \
+	spacing 0.08,(haspd ? 0.22 : 0.16)
 do for [m=1:nmet] {
-	set title metrics[m] . (strlen(helps[m]) ? "\n" . helps[m] : '') font ',12'
+	set title metrics[m] . (strlen(helps[m]) ? "\n" . helps[m] : '') . \
+		(haspd && strlen(pdiff[m]) ? "\n" . pdiff[m] : '') font (haspd ? ',11' : ',12')
 	set ylabel units[m]
-	plot data index (m-1) using 1:3:($1+1):xtic(2) with boxes lc variable, \
+	plot data index (m-1) using 1:3:(colour[int($1)+1]):xtic(2) with boxes lc variable, \
 	     '' index (m-1) using 1:4:(0):($5-$4) with vectors heads \
 		size screen 0.012,90 lc rgb '#222222' lw 1.5, \
 	     '' index (m-1) using 1:5:(sprintf('%.4g', $3)) with labels \

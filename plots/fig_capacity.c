@@ -351,6 +351,10 @@ static int fig_capacity_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	plot_var_str(v, "title", title);
 	plot_var_str(v, "subtitle", sub);
 	plot_var_strs(v, "strategies", slabels, ns);
+	double colour[MAX_STRAT];
+	for (size_t s = 0; s < ns; s++)
+		colour[s] = plot_strategy_colour(strat[s], s);
+	plot_var_nums(v, "colour", colour, ns);
 	plot_var_nums(v, "est", est, ns);
 	plot_var_nums(v, "low", low, ns);
 	plot_var_nums(v, "high", high, ns);

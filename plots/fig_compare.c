@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rstat.h>
+
 #include "plots/plot_fig.h"
 #include "sim/out.h"
 
@@ -37,6 +40,80 @@ static int usable(void *ctx, size_t m, int key)
 			plot_spread_add(&sp, plot_csv_num(x->t, (size_t)x->row[m][s],
 							  x->cmean));
 	return sp.finite && (key || sp.differ || x->ns == 1);
+}
+
+/* "task_storage - hash: +0.47 % (0.40 .. 0.54)" for each strategy after
+ * the first, per panel metric: the mean paired difference over the
+ * replications both finished (replications.csv; same index, same seeds)
+ * and its Student t interval at the folder's confidence.  0 (texts
+ * written, or left empty without the file), -1 with e set. */
+static int paired_lines(const struct plot_ctx *c, const struct cmp *x,
+			const char *const *names, const struct plot_unit *u,
+			size_t np, char text[][400], struct err *e)
+{
+	struct plot_csv rt;
+	int rc = plot_csv_read(&rt, c->dir, OUTDIR_REPLICATIONS_CSV, e);
+	if (rc != 1)
+		return rc;
+	double conf = 0.95;
+	struct ynode *cf = c->summary ? ytree_find(c->summary, "confidence") : NULL;
+	if (cf && cf->kind == YN_SCALAR && atof(cf->value) > 0 &&
+	    atof(cf->value) < 1)
+		conf = atof(cf->value);
+	int cs = plot_csv_col(&rt, OUTDIR_COL_STRATEGY);
+	int cr = plot_csv_col(&rt, OUTDIR_COL_REPLICATION);
+	int cst = plot_csv_col(&rt, OUTDIR_COL_STATUS);
+	for (size_t p = 0; p < np && cs >= 0 && cr >= 0 && cst >= 0; p++) {
+		int cm = plot_csv_col(&rt, names[p]);
+		if (cm < 0)
+			continue;
+		size_t len = 0;
+		for (size_t k = 1; k < x->ns; k++) {
+			gsl_rstat_workspace *w = gsl_rstat_alloc();
+			if (!w) {
+				plot_csv_free(&rt);
+				return err_set(e, ERR_RUNTIME, NULL, 0, 0,
+					       "out of memory");
+			}
+			/* Rows of strategy k, each with the first strategy's
+			 * row of the same replication (files are short). */
+			for (size_t a = 0; a < rt.nrows; a++) {
+				if (strcmp(plot_csv_str(&rt, a, cs), x->strat[k]) ||
+				    strcmp(plot_csv_str(&rt, a, cst), "done"))
+					continue;
+				for (size_t b = 0; b < rt.nrows; b++)
+					if (!strcmp(plot_csv_str(&rt, b, cs),
+						    x->strat[0]) &&
+					    !strcmp(plot_csv_str(&rt, b, cst),
+						    "done") &&
+					    !strcmp(plot_csv_str(&rt, b, cr),
+						    plot_csv_str(&rt, a, cr))) {
+						double d = plot_csv_num(&rt, a, cm) -
+							   plot_csv_num(&rt, b, cm);
+						if (isfinite(d))
+							gsl_rstat_add(d, w);
+						break;
+					}
+			}
+			size_t n = gsl_rstat_n(w);
+			double mean = gsl_rstat_mean(w), sd = gsl_rstat_sd(w);
+			gsl_rstat_free(w);
+			if (n < 2)
+				continue;
+			double half = gsl_cdf_tdist_Pinv(0.5 + conf / 2, (double)n - 1) *
+				      sd / sqrt((double)n);
+			double sc = u[p].scale;
+			int wrote = snprintf(text[p] + len, 400 - len,
+				"%s%s - %s: %+.3g%s%s (%.3g .. %.3g)",
+				len ? "; " : "", x->strat[k], x->strat[0], mean * sc,
+				u[p].label[0] ? " " : "", u[p].label,
+				(mean - half) * sc, (mean + half) * sc);
+			if (wrote > 0 && (size_t)wrote < 400 - len)
+				len += (size_t)wrote;
+		}
+	}
+	plot_csv_free(&rt);
+	return 0;
 }
 
 static int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
@@ -89,10 +166,17 @@ static int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		x->row[k][i] = (long)r;
 	}
 	size_t pick[NPANELS];
-	size_t np = plot_pick_metrics(c->model, x->metric, x->nm, usable, x, pick,
-				      NPANELS);
+	int together;   /* a sweep's choice: compare keeps a panel each */
+	size_t np = plot_chosen_metrics(c, x->metric, x->nm, pick, NPANELS,
+					&together);
+	if (!np)
+		np = plot_pick_metrics(c->model, x->metric, x->nm, usable, x,
+				       pick, NPANELS);
 	if (np == 0 || x->ns == 0)
 		goto out;
+	double colour[MAX_STRAT];   /* before "value" becomes a label */
+	for (size_t k = 0; k < x->ns; k++)
+		colour[k] = plot_strategy_colour(x->strat[k], k);
 	/* "value" labels the one strategy of a model without strategies. */
 	if (x->ns == 1 && !strcmp(x->strat[0], "value"))
 		x->strat[0] = c->scenario[0] ? c->scenario : "mean";
@@ -129,15 +213,25 @@ static int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		helps[p] = plot_metric_help(c->model, names[p]);
 		fprintf(o.f, "%s# %s (%s)\n", p ? "\n\n" : "", x->metric[m],
 			u[p].label);
+		/* Every mean >= 0 (a time, a count, a share): the bar stops
+		 * at 0 rather than claim a negative value is plausible. */
+		int nonneg = 1;
+		for (size_t s = 0; s < x->ns; s++)
+			if (x->row[m][s] >= 0 &&
+			    plot_csv_num(&t, (size_t)x->row[m][s], x->cmean) < 0)
+				nonneg = 0;
 		for (size_t s = 0; s < x->ns; s++) {
 			size_t r = (size_t)x->row[m][s];
 			fprintf(o.f, "%zu ", s);
 			plot_data_string(o.f, x->strat[s]);
 			for (int col = 0; col < 3; col++) {
 				int cc = col == 0 ? x->cmean : col == 1 ? x->clo : x->chi;
+				double val = x->row[m][s] < 0 ? NAN
+					     : plot_csv_num(&t, r, cc);
+				if (col == 1 && nonneg && val < 0)
+					val = 0;
 				fputc(' ', o.f);
-				plot_data_num(o.f, x->row[m][s] < 0 ? NAN
-					      : plot_csv_num(&t, r, cc) * u[p].scale);
+				plot_data_num(o.f, val * u[p].scale);
 			}
 			fputc('\n', o.f);
 		}
@@ -154,6 +248,18 @@ static int fig_compare_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	plot_var_strs(v, "units", units, np);
 	plot_var_strs(v, "helps", helps, np);
 	plot_var_strs(v, "strategies", x->strat, x->ns);
+	plot_var_nums(v, "colour", colour, x->ns);
+	/* The paired differences from the first strategy, a line per panel
+	 * title ("" with one strategy or no replications.csv). */
+	char dtext[NPANELS][400];
+	const char *dlines[NPANELS];
+	for (size_t p = 0; p < np; p++) {
+		dtext[p][0] = 0;
+		dlines[p] = dtext[p];
+	}
+	if (x->ns > 1 && paired_lines(c, x, names, u, np, dtext, e) < 0)
+		goto out;
+	plot_var_strs(v, "pdiff", dlines, np);
 	rc = 1;
 out:
 	out_abort(&o);

@@ -1,4 +1,6 @@
-/* fig_sweep.c - key metrics vs the swept parameter (plots/sweep.gp).
+/* fig_sweep.c - key metrics vs the swept parameter (plots/sweep.gp), and
+ * their paired differences between strategies (figure "paired", the same
+ * script, from differences.csv).
  *
  * Applies to sweep folders whose points.csv has at least one axis: columns
  * point, AXIS..., strategy, replications, done, capped, failed, then
@@ -47,8 +49,28 @@ static int usable(void *ctx, size_t m, int key)
 	return sp.finite && (key || sp.differ);
 }
 
-static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
-		      struct err *e)
+/* sweep.gp's marker code of a regime name (regime_names). */
+static int regime_code(const char *name)
+{
+	static const char *const names[] = { "stable", "converging",
+					     "oscillating", "exploding" };
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(name, names[i]))
+			return i + 1;
+	return 0;
+}
+
+/* The two figures drawn from a sweep: the means per strategy (points.csv)
+ * and the paired differences of each strategy from the first
+ * (differences.csv, columns point, AXIS..., strategy, versus, pairs, then
+ * M_diff, M_ci_low, M_ci_high per metric). */
+struct sweep_mode {
+	const char *csv, *suffix, *dat;
+	int paired;
+};
+
+static int sweep_like(const struct plot_ctx *c, struct plot_vars *v,
+		      struct err *e, const struct sweep_mode *mode)
 {
 	struct plot_csv t;
 	struct out_file o = { 0 };
@@ -58,7 +80,7 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	/* A phase folder's grid is the phase figure's: as a sweep (x = the
 	 * first axis, one series per strategy and y value) it is a tangle. */
 	int rc = c->kind == PLOT_SWEEP && !plot_has_file(c, OUTDIR_PHASE_CSV)
-		 ? plot_csv_read(&t, c->dir, OUTDIR_POINTS_CSV, e) : 0;
+		 ? plot_csv_read(&t, c->dir, mode->csv, e) : 0;
 	if (rc != 1)
 		return rc;
 	rc = 0;
@@ -72,11 +94,11 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	s->naxes = (size_t)s->cstrat - 1;
 	for (size_t col = (size_t)s->cstrat + 1; col < t.ncols && s->nm < MAX_METRICS;
 	     col++) {
-		size_t len = strlen(t.cell[col]);
-		if (len > 5 && !strcmp(t.cell[col] + len - 5, "_mean") &&
+		size_t len = strlen(t.cell[col]), sl = strlen(mode->suffix);
+		if (len > sl && !strcmp(t.cell[col] + len - sl, mode->suffix) &&
 		    col + 2 < t.ncols) {
 			char *name = t.cell[col];
-			name[len - 5] = 0;   /* the header cell becomes the name */
+			name[len - sl] = 0;   /* the header cell becomes the name */
 			s->mname[s->nm] = name;
 			s->cmean[s->nm++] = (int)col;
 		}
@@ -161,6 +183,7 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	size_t nser = 0, nstrat = 0, ncombo = 0;
 	const char *strat_names[MAX_SERIES];
 	char combos[MAX_SERIES][512];
+	int cvs = mode->paired ? plot_csv_col(&t, "versus") : -1;
 	for (size_t r = 0; r < t.nrows; r++) {
 		const char *st = plot_csv_str(&t, r, s->cstrat);
 		char combo[512] = "";
@@ -180,14 +203,14 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		if (ci == ncombo && ncombo < MAX_SERIES)
 			snprintf(combos[ncombo++], sizeof(combos[0]), "%s", combo);
 		for (k = 0; k < nser; k++)
-			if (colour[k] == (double)si + 1 && dash[k] == (double)ci + 1)
+			if (!strcmp(sstrat[k], st) && dash[k] == (double)ci + 1)
 				break;
 		if (k == nser) {
 			if (nser == MAX_SERIES || si == MAX_SERIES || ci == MAX_SERIES) {
 				s->ser[r] = SIZE_MAX;   /* too many: not drawn */
 				continue;
 			}
-			colour[nser] = (double)si + 1;
+			colour[nser] = plot_strategy_colour(st, si);
 			dash[nser] = (double)ci + 1;
 			sstrat[nser++] = st;
 		}
@@ -198,25 +221,41 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		/* "value" is the strategy label of a model without strategies. */
 		int show_strat = nstrat > 1 || strcmp(sstrat[k], "value") != 0;
 		char buf[600];
-		snprintf(buf, sizeof(buf), "%s%s%s", show_strat ? sstrat[k] : "",
-			 show_strat && combo[0] ? ", " : "",
-			 combo[0] || show_strat ? combo : "mean");
+		if (mode->paired) {
+			/* The row's `versus`: the first strategy (one per file). */
+			const char *vs = plot_csv_str(&t, 0, cvs);
+			snprintf(buf, sizeof(buf), "%s - %s%s%s", sstrat[k], vs,
+				 combo[0] ? ", " : "", combo);
+		} else
+			snprintf(buf, sizeof(buf), "%s%s%s",
+				 show_strat ? sstrat[k] : "",
+				 show_strat && combo[0] ? ", " : "",
+				 combo[0] || show_strat ? combo : "mean");
 		if (!(labels[k] = strdup(buf)))
 			goto oom;
 	}
 
 	size_t pick[NPANELS];
-	size_t np = plot_pick_metrics(c->model, s->mname, s->nm, usable, s, pick,
-				      NPANELS);
+	int together;
+	size_t np = plot_chosen_metrics(c, s->mname, s->nm, pick, NPANELS,
+					&together);
+	if (!np)
+		np = plot_pick_metrics(c->model, s->mname, s->nm, usable, s, pick,
+				       NPANELS);
 	if (np == 0 || nser == 0)
 		goto out;
 	struct plot_unit u[NPANELS];
 	const char *units[NPANELS], *names[NPANELS], *helps[NPANELS];
 	double ylog[NPANELS];
+	int nonneg[NPANELS];   /* every mean >= 0: a CI band stops at 0 */
 	for (size_t p = 0; p < np; p++) {
 		int cm = s->cmean[pick[p]];
 		double big = 0, lo = INFINITY, hi = 0;
 		int positive = 1;
+		nonneg[p] = !mode->paired;   /* a difference's CI may cross 0 */
+		for (size_t r = 0; r < t.nrows; r++)
+			if (plot_csv_num(&t, r, cm) < 0)
+				nonneg[p] = 0;
 		for (size_t r = 0; r < t.nrows; r++)
 			for (int d = 0; d < 3; d++) {
 				double val = plot_csv_num(&t, r, cm + d);
@@ -233,18 +272,54 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		units[p] = u[p].label;
 		names[p] = s->mname[pick[p]];
 		helps[p] = plot_metric_help(c->model, names[p]);
-		ylog[p] = positive && lo > 0 && hi / lo > 100;
+		ylog[p] = !mode->paired && positive && lo > 0 && hi / lo > 100;
+	}
+	/* Together: one panel, a line per metric and series, in the first
+	 * metric's display unit (the scenario checked they share one). */
+	size_t nblocks = together ? np * nser : nser, ncols = together ? 1 : np;
+	double bcolour[NPANELS * MAX_SERIES], bdash[NPANELS * MAX_SERIES];
+	static char btext[NPANELS * MAX_SERIES][200];
+	const char *blabel[NPANELS * MAX_SERIES];
+	char joined[512] = "";
+	if (together) {
+		int lg = 1;
+		for (size_t p = 0; p < np; p++) {
+			u[p] = u[0];
+			units[p] = u[0].label;
+			lg = lg && ylog[p];
+			size_t len = strlen(joined);
+			snprintf(joined + len, sizeof(joined) - len, "%s%s",
+				 p ? " vs " : "", names[p]);
+		}
+		ylog[0] = lg;
+		for (size_t p = 0; p < np; p++)
+			for (size_t k = 0; k < nser; k++) {
+				size_t b = p * nser + k;
+				snprintf(btext[b], sizeof(btext[b]), "%s%s%s",
+					 names[p], nser > 1 ? ", " : "",
+					 nser > 1 ? labels[k] : "");
+				blabel[b] = btext[b];
+				bcolour[b] = (double)p + 1;
+				bdash[b] = dash[k];
+			}
 	}
 
 	rc = -1;
-	if (out_open(&o, c->dir, "sweep.dat", e))
+	if (out_open(&o, c->dir, mode->dat, e))
 		goto out;
-	fputs("# sweep: x, then mean ci_low ci_high of each metric "
-	      "(display units); one block per series\n# metrics:", o.f);
+	/* The point's regime as a code for its marker (sweep.gp); a paired
+	 * difference has none of its own: -1, a plain disc. */
+	int creg = mode->paired ? -1 : plot_csv_col(&t, OUTDIR_COL_REGIME);
+	fprintf(o.f, "# %s: x, then %s ci_low ci_high of each metric "
+		"(display units), then the regime (-1 none, 0 unknown, "
+		"1 stable, 2 converging, 3 oscillating, 4 exploding); one "
+		"block per series\n# metrics:", mode->paired ? "paired" : "sweep",
+		mode->paired ? "difference" : "mean");
 	for (size_t p = 0; p < np; p++)
 		fprintf(o.f, " %s (%s)", names[p], units[p]);
 	fputc('\n', o.f);
-	for (size_t k = 0; k < nser; k++) {
+	for (size_t b = 0; b < nblocks; b++) {
+		size_t k = b % nser, p0 = together ? b / nser : 0;
 		size_t n = 0;
 		for (size_t r = 0; r < t.nrows; r++)
 			if (s->ser[r] == k)
@@ -256,17 +331,22 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 				order[j] = order[j - 1];
 				order[j - 1] = tmp;
 			}
-		fprintf(o.f, "%s# %s\n", k ? "\n\n" : "", labels[k]);
+		fprintf(o.f, "%s# %s\n", b ? "\n\n" : "",
+			together ? blabel[b] : labels[k]);
 		for (size_t i = 0; i < n; i++) {
 			size_t r = order[i];
 			plot_data_num(o.f, s->x[r] * xu.scale);
-			for (size_t p = 0; p < np; p++)
+			for (size_t p = p0; p < p0 + ncols; p++)
 				for (int d = 0; d < 3; d++) {
+					double val = plot_csv_num(&t, r,
+						      s->cmean[pick[p]] + d);
+					if (d == 1 && nonneg[p] && val < 0)
+						val = 0;
 					fputc(' ', o.f);
-					plot_data_num(o.f, plot_csv_num(&t, r,
-						      s->cmean[pick[p]] + d) * u[p].scale);
+					plot_data_num(o.f, val * u[p].scale);
 				}
-			fputc('\n', o.f);
+			fprintf(o.f, " %d\n", mode->paired ? -1 :
+				regime_code(creg < 0 ? "" : plot_csv_str(&t, r, creg)));
 		}
 	}
 	if (out_commit(&o, e))
@@ -282,7 +362,8 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	else
 		snprintf(xlabel, sizeof(xlabel), "%s%s", t.cell[1],
 			 xlog ? " (log scale)" : "");
-	int crep = plot_csv_col(&t, OUTDIR_COL_REPLICATIONS);
+	int crep = plot_csv_col(&t, mode->paired ? "pairs"
+						 : OUTDIR_COL_REPLICATIONS);
 	double rmin = INFINITY, rmax = 0;
 	for (size_t r = 0; r < t.nrows; r++) {
 		double n = plot_csv_num(&t, r, crep);
@@ -297,16 +378,39 @@ static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	else
 		snprintf(reps, sizeof(reps), "%.0f-%.0f replications per point",
 			 rmin, rmax);
-	snprintf(title, sizeof(title), "%s%ssweep of %s: mean and 95%% CI band, %s",
-		 c->scenario, c->scenario[0] ? ": " : "", t.cell[1], reps);
+	if (mode->paired)
+		snprintf(title, sizeof(title), "%s%ssweep of %s: paired "
+			 "difference (same seeds) and 95%% CI band, %s",
+			 c->scenario, c->scenario[0] ? ": " : "", t.cell[1],
+			 reps);
+	else
+		snprintf(title, sizeof(title), "%s%ssweep of %s: mean and "
+			 "95%% CI band, %s", c->scenario,
+			 c->scenario[0] ? ": " : "", t.cell[1], reps);
+	plot_var_num(v, "zero", mode->paired);
 	plot_var_str(v, "title", title);
-	plot_var_strs(v, "metrics", names, np);
-	plot_var_strs(v, "units", units, np);
-	plot_var_strs(v, "helps", helps, np);
-	plot_var_nums(v, "ylog", ylog, np);
-	plot_var_strs(v, "series", (const char *const *)labels, nser);
-	plot_var_nums(v, "colour", colour, nser);
-	plot_var_nums(v, "dash", dash, nser);
+	if (together) {
+		const char *one[1] = { joined }, *nohelp[1] = { "" };
+		plot_var_strs(v, "metrics", one, 1);
+		plot_var_strs(v, "units", units, 1);
+		plot_var_strs(v, "helps", nohelp, 1);
+		plot_var_nums(v, "ylog", ylog, 1);
+		plot_var_strs(v, "series", blabel, nblocks);
+		plot_var_nums(v, "colour", bcolour, nblocks);
+		plot_var_nums(v, "dash", bdash, nblocks);
+	} else {
+		plot_var_strs(v, "metrics", names, np);
+		plot_var_strs(v, "units", units, np);
+		plot_var_strs(v, "helps", helps, np);
+		plot_var_nums(v, "ylog", ylog, np);
+		plot_var_strs(v, "series", (const char *const *)labels, nser);
+		plot_var_nums(v, "colour", colour, nser);
+		plot_var_nums(v, "dash", dash, nser);
+	}
+	double hasreg[5] = { 0 };
+	for (size_t r = 0; r < t.nrows && !mode->paired; r++)
+		hasreg[regime_code(creg < 0 ? "" : plot_csv_str(&t, r, creg))] = 1;
+	plot_var_nums(v, "hasreg", hasreg, 5);
 	plot_var_str(v, "xlabel", xlabel);
 	plot_var_num(v, "xlog", xlog);
 	/* x range: the values plus a margin; tics at the values when few. */
@@ -344,4 +448,24 @@ out:
 	return rc;
 }
 
+static int fig_sweep_prepare(const struct plot_ctx *c, struct plot_vars *v,
+			     struct err *e)
+{
+	static const struct sweep_mode m = { OUTDIR_POINTS_CSV, "_mean",
+					     "sweep.dat", 0 };
+	return sweep_like(c, v, e, &m);
+}
+
+/* The paired figure: drawn with sweep.gp, where differences.csv has rows
+ * (two or more strategies). */
+static int fig_paired_prepare(const struct plot_ctx *c, struct plot_vars *v,
+			      struct err *e)
+{
+	static const struct sweep_mode m = { OUTDIR_DIFFERENCES_CSV, "_diff",
+					     "paired.dat", 1 };
+	return sweep_like(c, v, e, &m);
+}
+
 PLOT_FIGURE(sweep, fig_sweep_prepare, 0);
+const struct plot_fig plot_fig_paired = { "paired", plot_gp_sweep,
+					  fig_paired_prepare, 0 };

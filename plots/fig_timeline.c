@@ -90,8 +90,10 @@ static int fig_timeline_prepare(const struct plot_ctx *c, struct plot_vars *v,
 	double tscale = secs ? 1e-9 : 1e-6;
 	fprintf(o.f, "# timeline: CPU time per window summed over CPUs, first "
 		"replication of each strategy\n"
-		"# columns: time_%s (window midpoint) payload_ms bpf_ms; "
-		"one block per strategy\n", secs ? "s" : "ms");
+		"# columns: time_%s (window midpoint) payload_ms bpf_ms "
+		"backlog (mean tasks waiting in the runqueues; NaN when not "
+		"recorded); one block per strategy\n", secs ? "s" : "ms");
+	int cbk = plot_csv_col(&t, "backlog_avg");
 	size_t n = 0;
 	for (size_t k = 0; k < ns; k++) {
 		fprintf(o.f, "%s# strategy %s, replication %s\n", k ? "\n\n" : "",
@@ -108,6 +110,8 @@ static int fig_timeline_prepare(const struct plot_ctx *c, struct plot_vars *v,
 			plot_data_num(o.f, pay[n]);
 			fputc(' ', o.f);
 			plot_data_num(o.f, bpf[n]);
+			fputc(' ', o.f);
+			plot_data_num(o.f, cbk < 0 ? NAN : plot_csv_num(&t, r, cbk));
 			fputc('\n', o.f);
 			if (isfinite(pay[n]) && isfinite(bpf[n]))
 				n++;
@@ -120,6 +124,11 @@ static int fig_timeline_prepare(const struct plot_ctx *c, struct plot_vars *v,
 		 c->scenario, c->scenario[0] ? ": " : "");
 	plot_var_str(v, "title", title);
 	plot_var_strs(v, "strategies", strat, ns);
+	double colour[MAX_STRAT];
+	for (size_t k = 0; k < ns; k++)
+		colour[k] = plot_strategy_colour(strat[k], k);
+	plot_var_nums(v, "colour", colour, ns);
+	plot_var_num(v, "backlog", cbk >= 0);
 	plot_var_num(v, "window_ms", window * 1e-6);
 	plot_var_str(v, "tunit", secs ? "s" : "ms");
 	double peak, cap = axis_cap(pay, n, &peak);

@@ -35,7 +35,7 @@
 #   dfirst, dother, dboth arrays (strategy k+1 vs first): cells where only the
 #                 first, only k+1, both explode
 #   title         figure title
-#   fmt, out      'png' (pngcairo, default) or 'svg'; output file
+#   fmt, out      'png' (pngcairo, default), 'svg' or 'pdf' (pdfcairo); output file
 
 if (!exists("fmt")) fmt = 'png'
 if (!exists("out")) out = 'phase.' . fmt
@@ -50,7 +50,12 @@ H = top0 + nrows * rowh
 if (fmt eq 'svg') {
 	set terminal svg size W,H dynamic font 'Sans,12' background rgb 'white'
 } else {
-	set terminal pngcairo size W,H font 'Sans,11' background rgb 'white'
+	if (fmt eq 'pdf') {
+		# 100 pixels to the inch: the same page as the PNG, vector text.
+		set terminal pdfcairo size (W) / 100.0, (H) / 100.0 font 'Sans,8' background rgb 'white'
+	} else {
+		set terminal pngcairo size W,H font 'Sans,11' background rgb 'white'
+	}
 }
 set output out
 set termoption noenhanced

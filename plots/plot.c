@@ -28,8 +28,9 @@
 
 /* The registry, in drawing order.  Adding a figure: its file
  * plots/fig_NAME.c (with PLOT_FIGURE, plot_fig.h), its script
- * plots/NAME.gp, and one X(NAME) here. */
-#define FIGURES(X) X(timeline) X(compare) X(sweep) X(validation) X(phase) \
+ * plots/NAME.gp, and one X(NAME) here (paired shares sweep.gp:
+ * fig_sweep.c). */
+#define FIGURES(X) X(timeline) X(compare) X(sweep) X(paired) X(validation) X(phase) \
 	X(portrait) X(capacity) X(calibration) X(validate)
 #define DECLARE(n) extern const struct plot_fig plot_fig_##n;
 FIGURES(DECLARE)
@@ -40,8 +41,11 @@ static const struct plot_fig *const figures[] = { FIGURES(ENTRY) };
 
 int plot_format_check(const char *format)
 {
-	return !format || !strcmp(format, "png") || !strcmp(format, "svg") ||
-	       !strcmp(format, "both") ? 0 : -1;
+	static const char *const ok[] = { "png", "svg", "pdf", "both", "all" };
+	for (size_t i = 0; format && i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(format, ok[i]))
+			return 0;
+	return format ? -1 : 0;
 }
 
 /* First executable `name` on PATH into buf; 0, or -1 when there is none. */
@@ -162,6 +166,14 @@ int plot_figure_complete(const char *path, const char *fmt)
 	fclose(f);
 	if (strcmp(fmt, "png") == 0)
 		return n >= 12 && !memcmp(tail + n - 12, iend, 12) ? 0 : -1;
+	if (strcmp(fmt, "pdf") == 0) {
+		/* PDF: "%%EOF" near the end (ISO 32000-1, 7.5.5: the file's
+		 * last line, maybe followed by an end-of-line). */
+		for (long i = n - 5; i >= 0 && i >= n - 12; i--)
+			if (!memcmp(tail + i, "%%EOF", 5))
+				return 0;
+		return -1;
+	}
 	/* SVG: trailing white space, then "</svg>". */
 	while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == ' ' ||
 			 tail[n - 1] == '\r' || tail[n - 1] == '\t'))
@@ -312,7 +324,7 @@ static void instance_name(const char *kind, const char *file, char *buf,
 struct run {
 	const char *dir;
 	const char *gnuplot;         /* NULL: not on PATH */
-	const char *fmts[2];
+	const char *fmts[3];
 	size_t nf;
 	FILE *drawn, *warn;
 	char scripts[512];           /* the scripts written, for the warning */
@@ -372,10 +384,15 @@ static int plot_dir(const char *dir, const char *only, const char *format,
 			PLOT_FORMATS, format);
 		return 2;
 	}
-	if (!format || strcmp(format, "svg"))
+	/* png (default), svg, pdf; both: png and svg; all: the three. */
+	int all = format && !strcmp(format, "all");
+	int both = format && !strcmp(format, "both");
+	if (!format || all || both || !strcmp(format, "png"))
 		R.fmts[R.nf++] = "png";
-	if (format && strcmp(format, "png"))
+	if (format && (all || both || !strcmp(format, "svg")))
 		R.fmts[R.nf++] = "svg";
+	if (format && (all || !strcmp(format, "pdf")))
+		R.fmts[R.nf++] = "pdf";
 	/* "out/demo/" and "out/demo" name the same figures. */
 	char clean[4096];
 	snprintf(clean, sizeof(clean), "%s", dir);

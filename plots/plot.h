@@ -79,12 +79,13 @@
 #include <stdio.h>
 
 /* Accepted values of --plot-format; NULL means "png". */
-#define PLOT_FORMATS "png, svg or both"
+#define PLOT_FORMATS "png, svg, pdf, both (png and svg) or all"
 
-/* 0 if `format` is NULL, "png", "svg" or "both"; -1 otherwise. */
+/* 0 if `format` is NULL or one of PLOT_FORMATS; -1 otherwise. */
 int plot_format_check(const char *format);
 /* 0 when path holds a whole figure of format fmt ("png": ends with the
- * IEND chunk; "svg": ends with </svg>), -1 when truncated or unreadable. */
+ * IEND chunk; "svg": ends with </svg>; "pdf": %%EOF at its end), -1 when
+ * truncated or unreadable. */
 int plot_figure_complete(const char *path, const char *fmt);
 
 /* Draw every figure the files in `dir` support, in `format` (NULL = png).

@@ -156,6 +156,13 @@ size_t plot_pick_metrics(const struct model *m, const char *const *names,
 			 size_t n, int (*usable)(void *ctx, size_t i, int key),
 			 void *ctx, size_t *pick, size_t max);
 
+/* The panels the scenario chose (`plot: {metrics: [...]}` in
+ * scenario.resolved.yaml): indexes into names[0..n) in the scenario's
+ * order, those the file has; *together is `plot.together` (one panel, a
+ * line per metric).  0 when the scenario chose none (or none is here). */
+size_t plot_chosen_metrics(const struct plot_ctx *c, const char *const *names,
+			   size_t n, size_t *pick, size_t max, int *together);
+
 /* Whether a metric's values are finite somewhere and differ (what a
  * `usable` callback asks): zero-initialise, add every value. */
 struct plot_spread {
@@ -164,6 +171,13 @@ struct plot_spread {
 	int differ;            /* some finite value != first */
 };
 void plot_spread_add(struct plot_spread *s, double v);
+
+/* A strategy's colour (linetype 1..8 of the figures' Okabe-Ito palette),
+ * the same in every figure whatever the order of `compare`: hash 1 (blue),
+ * task_storage 2 (vermillion), lru_hash 3 (green); a model without
+ * strategies ("value") 1; any other name 4 + its place in the folder
+ * (order, from 0), cycling over 4..8. */
+double plot_strategy_colour(const char *name, size_t order);
 
 /* The model's unit of metric `name` ("" if model or metric unknown). */
 const char *plot_metric_unit(const struct model *m, const char *name);

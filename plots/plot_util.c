@@ -463,16 +463,51 @@ size_t plot_pick_metrics(const struct model *m, const char *const *names,
 	return k;
 }
 
+size_t plot_chosen_metrics(const struct plot_ctx *c, const char *const *names,
+			   size_t n, size_t *pick, size_t max, int *together)
+{
+	*together = 0;
+	struct ynode *m = c->resolved ? ytree_find(c->resolved, "plot.metrics")
+				      : NULL;
+	if (!m || m->kind != YN_SEQ)
+		return 0;
+	size_t k = 0;
+	for (size_t i = 0; i < m->n && k < max; i++) {
+		const struct ynode *it = m->items[i];
+		for (size_t j = 0; it->kind == YN_SCALAR && j < n; j++)
+			if (!strcmp(names[j], it->value)) {
+				pick[k++] = j;
+				break;
+			}
+	}
+	struct ynode *t = ytree_find(c->resolved, "plot.together");
+	*together = k > 1 && t && t->kind == YN_SCALAR &&
+		    (!strcmp(t->value, "true") || !strcmp(t->value, "yes") ||
+		     !strcmp(t->value, "on"));
+	return k;
+}
+
+double plot_strategy_colour(const char *name, size_t order)
+{
+	static const char *const fixed[] = { "hash", "task_storage", "lru_hash" };
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (!strcmp(name, fixed[i]))
+			return (double)i + 1;
+	if (!strcmp(name, "value"))
+		return 1;
+	return 4 + (double)(order % 5);
+}
+
 const char *plot_metric_unit(const struct model *m, const char *name)
 {
-	int i = m ? model_metric_index(m, name) : -1;
-	return i >= 0 && m->metrics[i].unit ? m->metrics[i].unit : "";
+	const struct model_metric *mm = model_metric_find(m, name);
+	return mm && mm->unit ? mm->unit : "";
 }
 
 const char *plot_metric_help(const struct model *m, const char *name)
 {
-	int i = m ? model_metric_index(m, name) : -1;
-	const char *h = i >= 0 ? m->metrics[i].help : NULL;
+	const struct model_metric *mm = model_metric_find(m, name);
+	const char *h = mm ? mm->help : NULL;
 	return h && strlen(h) <= 44 ? h : "";
 }
 

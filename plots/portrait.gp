@@ -20,7 +20,7 @@
 #   nxt, xtv, xtl  x tics (0 = gnuplot's own), values and labels
 #   nyt, ytv, ytl  the same for y
 #   title, subtitle   figure title and its second line
-#   fmt, out    'png' (pngcairo, default) or 'svg'; output file
+#   fmt, out    'png' (pngcairo, default), 'svg' or 'pdf' (pdfcairo); output file
 
 if (!exists("fmt")) fmt = 'png'
 if (!exists("out")) out = 'portrait.' . fmt
@@ -29,7 +29,12 @@ height = 760 + 20 * nrun
 if (fmt eq 'svg') {
 	set terminal svg size 1100,height dynamic font 'Sans,12' background rgb 'white'
 } else {
-	set terminal pngcairo size 1100,height font 'Sans,11' background rgb 'white'
+	if (fmt eq 'pdf') {
+		# 100 pixels to the inch: the same page as the PNG, vector text.
+		set terminal pdfcairo size (1100) / 100.0, (height) / 100.0 font 'Sans,8' background rgb 'white'
+	} else {
+		set terminal pngcairo size 1100,height font 'Sans,11' background rgb 'white'
+	}
 }
 set output out
 set termoption noenhanced

@@ -1,4 +1,5 @@
-# sweep.gp - key metrics vs the swept parameter, with 95% CI bands.
+# sweep.gp - key metrics vs the swept parameter, with 95% CI bands; also
+# draws the paired-difference figure (paired.png: zero = 1).
 #
 # Small multiples, one panel per metric; in each, one line per series (a
 # strategy, and a value of every further sweep axis) through the means, and a
@@ -9,7 +10,9 @@
 #
 # Parameters (bpfsim writes them at the top of the copy in the output folder):
 #   data        data file: one block per series (gnuplot `index`), rows
-#               x  then mean ci_low ci_high for each metric (display units)
+#               x  then mean ci_low ci_high for each metric (display units),
+#               then the point's regime code (0 unknown, 1 stable,
+#               2 converging, 3 oscillating, 4 exploding)
 #   metrics     array of metric names (column groups, in order)
 #   units       array of their display units
 #   helps       array of one-line descriptions (second line of panel titles)
@@ -25,11 +28,16 @@
 #   nxnames     number of x tic labels: 0 when the values are numbers, else
 #               the number of values (x is then 0, 1, ...), named by
 #   xnames      array of x tic labels (only when nxnames > 0)
+#   hasreg      array[5]: 1 where some point's regime is unknown, stable,
+#               converging, oscillating, exploding (its marker: open
+#               circle, disc, triangle, diamond, cross)
+#   zero        1: the figure of paired differences (differences.csv):
+#               a dashed line at 0, markers without regimes
 #   title       figure title
-#   fmt, out    'png' (pngcairo, default) or 'svg'; output file
+#   fmt, out    'png' (pngcairo, default), 'svg' or 'pdf' (pdfcairo); output file
 
 if (!exists("fmt")) fmt = 'png'
-if (!exists("out")) out = 'sweep.' . fmt
+if (!exists("out")) out = (exists("zero") && zero ? 'paired.' : 'sweep.') . fmt
 nmet = |metrics|
 nser = |series|
 ncols = (nmet <= 3) ? nmet : 3
@@ -38,7 +46,12 @@ height = 150 + 320 * nrows
 if (fmt eq 'svg') {
 	set terminal svg size 1250,height dynamic font 'Sans,12' background rgb 'white'
 } else {
-	set terminal pngcairo size 1250,height font 'Sans,11' background rgb 'white'
+	if (fmt eq 'pdf') {
+		# 100 pixels to the inch: the same page as the PNG, vector text.
+		set terminal pdfcairo size (1250) / 100.0, (height) / 100.0 font 'Sans,8' background rgb 'white'
+	} else {
+		set terminal pngcairo size 1250,height font 'Sans,11' background rgb 'white'
+	}
 }
 set output out
 set termoption noenhanced
@@ -72,23 +85,44 @@ if (nxnames > 0) {
 }
 set key top left opaque box lc rgb '#bbbbbb' font ',10'
 
+# Bottom and top margins in pixels (tic labels, the x label, the titles),
+# so that a single row keeps its x label.
+bm = 75.0 / height
+tm = 1 - 95.0 / height
+# The regime of each point (last column) as its marker; the key names
+# those present when there is more than one.
+rc = 2 + 3 * nmet
+rpt(r) = r == 1 ? 7 : r == 2 ? 9 : r == 3 ? 13 : r == 4 ? 2 : r == 0 ? 6 : 7
+array rname[5] = ['regime unknown', 'stable', 'converging', 'oscillating', 'exploding']
+nregkinds = 0
+do for [k=1:5] { nregkinds = nregkinds + (hasreg[k] ? 1 : 0) }
+
 set multiplot layout nrows,ncols title title font ',14' \
-	margins 0.07,0.98,0.08,0.86 spacing 0.08,0.16
+	margins 0.07,0.98,bm,tm spacing 0.08,0.16
 do for [m=1:nmet] {
 	c = 2 + 3 * (m - 1)
 	set title metrics[m] . (strlen(helps[m]) ? "\n" . helps[m] : '') font ',12'
-	set ylabel units[m]
+	set ylabel units[m] . (ylog[m] ? (strlen(units[m]) ? ', log scale' : 'log scale') : '')
 	if (ylog[m]) {
 		set logscale y
 		set autoscale yfix
 	} else {
 		unset logscale y
 		set autoscale y
+		# A paired difference's axis always shows zero.
+		if (zero) { set yrange [*<0:0<*] }
 	}
-	if (m > 1 || nser == 1) { unset key }
+	if (m > 1 || (nser == 1 && nregkinds < 2 && !zero)) { unset key }
+	# A paired difference: the zero line is "no difference".
+	unset arrow
+	if (zero) { set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#444444' dt 2 lw 1 }
 	plot for [i=1:nser] data index (i-1) using 1:(column(c+1)):(column(c+2)) \
 		with filledcurves lc colour[i] fs transparent solid 0.18 noborder notitle, \
 	     for [i=1:nser] data index (i-1) using 1:(column(c)) \
-		with linespoints lc colour[i] dt dash[i] pt 7 ps 0.7 title series[i]
+		with lines lc colour[i] dt dash[i] title ((nser > 1 || zero) ? series[i] : ''), \
+	     for [i=1:nser] data index (i-1) using 1:(column(c)):(rpt(column(rc))) \
+		with points lc colour[i] pt variable ps 0.9 notitle, \
+	     for [k=1:5] NaN with points lc rgb '#444444' pt rpt(k - 1) ps 0.9 \
+		title ((nregkinds > 1 && hasreg[k]) ? rname[k] : '')
 }
 unset multiplot

@@ -9,23 +9,32 @@
 # Parameters (bpfsim writes them at the top of the copy in the output folder;
 # by hand: gnuplot -e "data='timeline.dat'; ..." timeline.gp):
 #   data           data file: one block per strategy (gnuplot `index`), rows
-#                  time payload_ms bpf_ms (time: window midpoint, in tunit)
+#                  time payload_ms bpf_ms backlog (time: window midpoint,
+#                  in tunit; backlog: mean tasks waiting)
+#   backlog        1: draw the backlog panel (the series records it)
 #   strategies     array of strategy names, in block order
+#   colour         array: each strategy's linetype (its fixed colour)
 #   title          figure title
 #   window_ms      window width in ms
 #   tunit          unit of the time column: 'ms' (or 's' for long runs)
 #   payload_cap    top of the payload axis in ms (0 = autoscale)
 #   payload_peak   largest payload value in ms (named when above the cap)
 #   bpf_cap, bpf_peak   the same for the BPF panel
-#   fmt            'png' (pngcairo, default) or 'svg'
+#   fmt            'png' (pngcairo, default), 'svg' or 'pdf' (pdfcairo)
 #   out            output file (default timeline.png / timeline.svg)
 
 if (!exists("fmt")) fmt = 'png'
 if (!exists("out")) out = 'timeline.' . fmt
+height = backlog ? 1000 : 720
 if (fmt eq 'svg') {
-	set terminal svg size 1100,720 dynamic font 'Sans,12' background rgb 'white'
+	set terminal svg size 1100,height dynamic font 'Sans,12' background rgb 'white'
 } else {
-	set terminal pngcairo size 1100,720 font 'Sans,11' background rgb 'white'
+	if (fmt eq 'pdf') {
+		# 100 pixels to the inch: the same page as the PNG, vector text.
+		set terminal pdfcairo size (1100) / 100.0, (height) / 100.0 font 'Sans,8' background rgb 'white'
+	} else {
+		set terminal pngcairo size 1100,height font 'Sans,11' background rgb 'white'
+	}
 }
 set output out
 set termoption noenhanced
@@ -52,7 +61,7 @@ set key outside right top vertical Left reverse box lc rgb '#bbbbbb'
 set yrange [0:*]
 set xrange [0:*]
 
-set multiplot layout 2,1 title title font ',14' margins 0.08,0.86,0.09,0.90 spacing 0,0.09
+set multiplot layout (backlog ? 3 : 2),1 title title font ',14' margins 0.08,0.86,0.09,0.90 spacing 0,0.09
 
 # Top: payload.
 offscale(cap, peak) = cap > 0 ? sprintf(' - axis cut at %.3g ms, peak %.3g ms', cap, peak) : ''
@@ -62,16 +71,26 @@ set ylabel 'payload CPU time (ms)'
 unset xlabel
 set format x '%g'
 if (payload_cap > 0) { set yrange [0:payload_cap] } else { set yrange [0:*] }
-plot for [i=1:nstrat] data index (i-1) using 1:2 with lines lt i \
+plot for [i=1:nstrat] data index (i-1) using 1:2 with lines lt colour[i] \
 	title strategies[i]
 
 # Bottom: BPF bookkeeping.
 set title sprintf('BPF bookkeeping: CPU time per %s window in BPF programs (all CPUs)%s', \
 	wlabel, offscale(bpf_cap, bpf_peak))
 set ylabel 'BPF CPU time (ms)'
-set xlabel sprintf('simulated time (%s)', tunit)
+if (!backlog) { set xlabel sprintf('simulated time (%s)', tunit) }
 if (bpf_cap > 0) { set yrange [0:bpf_cap] } else { set yrange [0:*] }
-plot for [i=1:nstrat] data index (i-1) using 1:3 with lines lt i \
+plot for [i=1:nstrat] data index (i-1) using 1:3 with lines lt colour[i] \
 	title strategies[i]
+
+# Below: the runqueue backlog, where the series has it.
+if (backlog) {
+	set xlabel sprintf('simulated time (%s)', tunit)
+	set title sprintf('Runqueue backlog: mean tasks waiting per %s window (all CPUs)', wlabel)
+	set ylabel 'tasks waiting'
+	set yrange [0:*]
+	plot for [i=1:nstrat] data index (i-1) using 1:4 with lines lt colour[i] \
+		title strategies[i]
+}
 
 unset multiplot

@@ -18,7 +18,7 @@
 #   loads     array of the loads; kinds: array of the storage kinds
 #   tol       the tolerance (0.25 = 25%)
 #   title     figure title
-#   fmt, out  'png' (pngcairo, default) or 'svg'; output file
+#   fmt, out  'png' (pngcairo, default), 'svg' or 'pdf' (pdfcairo); output file
 
 if (!exists("fmt")) fmt = 'png'
 if (!exists("out")) out = 'validate.' . fmt
@@ -28,7 +28,12 @@ nk = |kinds|
 if (fmt eq 'svg') {
 	set terminal svg size 1200,1050 dynamic font 'Sans,12' background rgb 'white'
 } else {
-	set terminal pngcairo size 1200,1050 font 'Sans,11' background rgb 'white'
+	if (fmt eq 'pdf') {
+		# 100 pixels to the inch: the same page as the PNG, vector text.
+		set terminal pdfcairo size (1200) / 100.0, (1050) / 100.0 font 'Sans,8' background rgb 'white'
+	} else {
+		set terminal pngcairo size 1200,1050 font 'Sans,11' background rgb 'white'
+	}
 }
 set output out
 set termoption noenhanced

@@ -15,7 +15,7 @@
 #   groups   array of group labels ("M/M/1", "M/M/8")
 #   ymin     bottom of the log axis of the top panel
 #   title    figure title
-#   fmt, out 'png' (pngcairo, default) or 'svg'; output file
+#   fmt, out 'png' (pngcairo, default), 'svg' or 'pdf' (pdfcairo); output file
 
 if (!exists("fmt")) fmt = 'png'
 if (!exists("out")) out = 'validation.' . fmt
@@ -23,7 +23,12 @@ ngr = |groups|
 if (fmt eq 'svg') {
 	set terminal svg size 1000,900 dynamic font 'Sans,12' background rgb 'white'
 } else {
-	set terminal pngcairo size 1000,900 font 'Sans,11' background rgb 'white'
+	if (fmt eq 'pdf') {
+		# 100 pixels to the inch: the same page as the PNG, vector text.
+		set terminal pdfcairo size (1000) / 100.0, (900) / 100.0 font 'Sans,8' background rgb 'white'
+	} else {
+		set terminal pngcairo size 1000,900 font 'Sans,11' background rgb 'white'
+	}
 }
 set output out
 set termoption noenhanced

@@ -18,6 +18,17 @@ int model_metric_index(const struct model *m, const char *name)
 	return -1;
 }
 
+const struct model_metric *model_metric_find(const struct model *m,
+					     const char *name)
+{
+	if (!m)
+		return NULL;
+	int i = model_metric_index(m, name);
+	if (i >= 0)
+		return &m->metrics[i];
+	return m->metric_like ? m->metric_like(name) : NULL;
+}
+
 size_t model_series_count(const struct model *m)
 {
 	size_t n = 0;

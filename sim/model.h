@@ -81,6 +81,11 @@ struct model {
 	 * tool after its own).  Owned by cfg; NULL: `metrics`.  The loader
 	 * gives the scenario a copy of this table with these metrics. */
 	const struct model_metric *(*metrics_for)(const void *cfg);
+	/* Optional, with metrics_for: the entry (unit, help) of such a
+	 * metric from its name alone, for readers of an output folder, which
+	 * have no configuration (plots, diff, report); NULL when the name is
+	 * none of them. */
+	const struct model_metric *(*metric_like)(const char *name);
 
 	void *(*configure)(struct ynode *root, struct err *e);
 	void (*config_free)(void *cfg);
@@ -109,6 +114,11 @@ struct model {
 size_t model_metric_count(const struct model *m);
 /* Index of metric `name`, or -1. */
 int model_metric_index(const struct model *m, const char *name);
+/* Metric `name`'s entry: from m's table, else from m->metric_like (a
+ * configuration-dependent metric); NULL when m is NULL or neither knows
+ * it. */
+const struct model_metric *model_metric_find(const struct model *m,
+					     const char *name);
 /* Number of columns of m's windowed series (0: it keeps none). */
 size_t model_series_count(const struct model *m);
 

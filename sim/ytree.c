@@ -841,6 +841,25 @@ static void relocate(struct ynode *n, const char *file)
 	}
 }
 
+/* comp as the index of an existing item of list seq, or an error. */
+static int seq_index(const struct ynode *seq, const char *comp, size_t *idx,
+		     const char *where, struct err *e)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(comp, &end, 10);
+	if (!*comp || *end || comp[0] == '-' || comp[0] == '+' || errno)
+		return err_set(e, ERR_INPUT, where, 0, 0, "'%s': a list's item "
+			       "is named by its index, 0 to %zu", comp,
+			       seq->n ? seq->n - 1 : 0);
+	if (v >= seq->n)
+		return err_set(e, ERR_INPUT, where, 0, 0, "item %llu: the list "
+			       "has %zu item%s", v, seq->n,
+			       seq->n == 1 ? "" : "s");
+	*idx = (size_t)v;
+	return 0;
+}
+
 int ytree_set_path(struct ytree *t, const char *assignment, struct err *e)
 {
 	char where[300];
@@ -868,14 +887,23 @@ int ytree_set_path(struct ytree *t, const char *assignment, struct err *e)
 		return err_set(e, ERR_RUNTIME, where, 0, 0, "out of memory");
 	t->extra_files[t->nextra++] = name;
 
+	/* A component after a list is an item's index (from 0): `tools.1.x`
+	 * is key x of the list's second item, which must exist. */
 	struct ynode *map = t->root;
 	char *save = NULL, *comp = strtok_r(path, ".", &save);
+	size_t idx = 0;
 	while (comp) {
 		char *next = strtok_r(NULL, ".", &save);
+		if (map->kind == YN_SEQ && seq_index(map, comp, &idx, where, e))
+			return e->status;
 		if (!next)
 			break;
-		struct ynode *child = ynode_peek(map, comp);
-		if (child && child->kind != YN_MAP)
+		struct ynode *child = map->kind == YN_SEQ ? map->items[idx]
+							  : ynode_peek(map, comp);
+		if (child && child->kind == YN_SEQ && child->n == 0)
+			return err_set(e, ERR_INPUT, where, 0, 0,
+				       "'%s' is an empty list", comp);
+		if (child && child->kind == YN_SCALAR)
 			return err_set(e, ERR_INPUT, where, 0, 0,
 				       "'%s' holds a %s, not a mapping", comp,
 				       ynode_kind_name(child));
@@ -914,6 +942,11 @@ int ytree_set_path(struct ytree *t, const char *assignment, struct err *e)
 	if (!n)
 		return err_set(e, ERR_RUNTIME, where, 0, 0, "out of memory");
 	relocate(n, name);
+	if (map->kind == YN_SEQ) {   /* replace the item */
+		node_free(map->items[idx]);
+		map->items[idx] = n;
+		return 0;
+	}
 	int existed = ynode_peek(map, comp) != NULL;
 	if (map_put(map, comp, n)) {
 		node_free(n);

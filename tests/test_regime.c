@@ -149,6 +149,11 @@ static void test_objective_parse(void **state)
 					 &fake, "--objective", &e), 0);
 	assert_int_equal(o.n, 2);
 	assert_rel(o.t[0].value, 1000, 0, "k suffix");
+	/* A threshold in the metric's unit: a duration, a percentage. */
+	assert_int_equal(objective_parse(&o, "wait_p99<=1.5ms and overhead_ratio<=5%",
+					 &fake, "--objective", &e), 0);
+	assert_rel(o.t[0].value, 1.5e6, 0, "duration in ns");
+	assert_rel(o.t[1].value, 0.05, 1e-15, "percentage");
 
 	char buf[512];
 	struct { const char *text, *msg; } bad[] = {
@@ -162,6 +167,12 @@ static void test_objective_parse(void **state)
 		  "--objective: empty term in objective 'overhead_ratio<=0.1 and '" },
 		{ "regime<=stable",
 		  "--objective: regime takes != or ==, e.g. regime!=exploding" },
+		{ "wait_p99<=1xs",
+		  "--objective: '1xs': unknown suffix 'xs' in '1xs' (expected k, "
+		  "M or G) (a duration: 500us, 1ms)" },
+		{ "overhead_ratio<=5ms",
+		  "--objective: '5ms': unknown suffix 'ms' in '5ms' (expected k, "
+		  "M or G) (a ratio: 0.05 or 5%)" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err_init(&e);

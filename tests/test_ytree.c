@@ -7,8 +7,9 @@
  * YTREE_MAX_DEPTH and input past YTREE_MAX_BYTES (both limits tested on
  * both sides of the boundary; the over-size file is written to /tmp);
  * node positions; unknown-key reports with and without a suggestion and the
- * suggestion thresholds; ytree_set_path (override, nested creation, inline
- * flow values, each error naming "--set '...'"); and that ytree_emit is a
+ * suggestion thresholds; ytree_set_path (override, nested creation, list
+ * items by index, inline flow values, each error naming "--set '...'");
+ * and that ytree_emit is a
  * fixed point: emit, reload, emit again gives identical text and an equal
  * tree, including scalars that need quoting.  Reader errors (control
  * characters, bad UTF-8) should be positioned like the rest: checked, and
@@ -505,6 +506,42 @@ static void test_set_path(void **state)
 	ytree_free(t);
 }
 
+/* A component after a list names an existing item by its index. */
+static void test_set_path_list_items(void **state)
+{
+	(void)state;
+	static const char doc[] = "tools:\n  - name: a\n    x: 1\n"
+				  "  - name: b\n    l: [1, 2]\n";
+	struct err e;
+	err_init(&e);
+	struct ytree *t = ytree_load_buffer("s.yaml", doc, sizeof(doc) - 1, &e);
+	assert_non_null(t);
+	struct ynode *tools = ytree_find(t, "tools");
+	assert_int_equal(ytree_set_path(t, "tools.0.x=7", &e), 0);
+	assert_string_equal(ynode_peek(tools->items[0], "x")->value, "7");
+	/* New keys in an item; a list's item replaced; a nested list. */
+	assert_int_equal(ytree_set_path(t, "tools.1.y.z=deep", &e), 0);
+	assert_string_equal(ynode_peek(ynode_peek(tools->items[1], "y"),
+				       "z")->value, "deep");
+	assert_int_equal(ytree_set_path(t, "tools.1.l.1=9", &e), 0);
+	assert_string_equal(ynode_peek(tools->items[1], "l")->items[1]->value,
+			    "9");
+	assert_int_equal(ytree_set_path(t, "tools.0={name: c}", &e), 0);
+	assert_string_equal(ynode_peek(tools->items[0], "name")->value, "c");
+	assert_null(ynode_peek(tools->items[0], "x"));
+	assert_int_equal(tools->n, 2);
+
+	expect_set_error(t, "tools.2.x=1",
+			 "--set 'tools.2.x=1': item 2: the list has 2 items");
+	expect_set_error(t, "tools.x.y=1", "--set 'tools.x.y=1': 'x': a "
+			 "list's item is named by its index, 0 to 1");
+	expect_set_error(t, "tools.-1.y=1", "--set 'tools.-1.y=1': '-1': a "
+			 "list's item is named by its index, 0 to 1");
+	expect_set_error(t, "tools.0.name.q=1", "--set 'tools.0.name.q=1': "
+			 "'name' holds a scalar, not a mapping");
+	ytree_free(t);
+}
+
 /* Deep structural equality: kinds, scalar values, keys, order. */
 static int tree_equal(const struct ynode *a, const struct ynode *b)
 {
@@ -632,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_keys),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_set_path),
+		cmocka_unit_test(test_set_path_list_items),
 		cmocka_unit_test(test_emit_round_trip),
 		cmocka_unit_test(test_new_empty_and_ensure),
 	};

@@ -236,6 +236,7 @@ const struct model model_runqslower = {
 	.series_value_name = "overhead_ratio",
 	.steady = rq_steady,
 	.metrics_for = tools_metrics,
+	.metric_like = tools_metric_like,
 	.configure = rq_configure_all,
 	.config_free = rq_config_free,
 	.config_share = rq_config_share,

@@ -20,29 +20,29 @@
 
 /* Metrics per tool, after "<tool>.", and per program, after
  * "<tool>.<program>.". */
-static const struct { const char *name, *unit, *help; } tool_m[] = {
-	{ "bpf_time", "ns", "the tool's BPF time (all its programs)" },
-	{ "overhead_ratio", "ratio", "the tool's BPF time / payload time" },
-	{ "bpf_cpu_share", "ratio", "the tool's BPF time / all CPU time" },
-	{ "runs_per_s", "1/s", "the tool's program runs per simulated second" },
-	{ "outputs_per_s", "1/s", "outputs (perf/ring buffer) per simulated second" },
-	{ "skipped", "count", "runs skipped by the recursion check" },
+static const struct model_metric tool_m[] = {
+	{ "bpf_time", "ns", "the tool's BPF time (all its programs)", 0 },
+	{ "overhead_ratio", "ratio", "the tool's BPF time / payload time", 0 },
+	{ "bpf_cpu_share", "ratio", "the tool's BPF time / all CPU time", 0 },
+	{ "runs_per_s", "1/s", "the tool's program runs per simulated second", 0 },
+	{ "outputs_per_s", "1/s", "outputs (perf/ring buffer) per simulated second", 0 },
+	{ "skipped", "count", "runs skipped by the recursion check", 0 },
 };
 #define NTOOL_M (sizeof(tool_m) / sizeof(tool_m[0]))
 /* Only for a tool with a reader (so a tool without one reports as
  * before), after tool_m. */
-static const struct { const char *name, *unit, *help; } reader_m[] = {
+static const struct model_metric reader_m[] = {
 	{ "reader_time", "ns", "CPU time of the tool's reader tasks (drains "
-	  "and map reads that ran to their end)" },
-	{ "reader_cpu_share", "ratio", "reader_time / all CPU time" },
+	  "and map reads that ran to their end)", 0 },
+	{ "reader_cpu_share", "ratio", "reader_time / all CPU time", 0 },
 	{ "reader_wakeups_per_s", "1/s", "the readers' wake-ups (kernel or "
-	  "timeout; map readers: reads) per simulated second" },
+	  "timeout; map readers: reads) per simulated second", 0 },
 	{ "reader_records", "count", "records (map readers: entries) the "
-	  "readers consumed" },
+	  "readers consumed", 0 },
 	{ "drops", "count", "outputs refused by a full buffer (ringbuf reserve "
-	  "failed; perf: lost samples)" },
+	  "failed; perf: lost samples)", 0 },
 	{ "cost_share", "ratio", "(BPF time + reader_time + the kernel's "
-	  "wake-ups of the readers) / all CPU time" },
+	  "wake-ups of the readers) / all CPU time", 0 },
 };
 #define NREADER_M (sizeof(reader_m) / sizeof(reader_m[0]))
 /* Per-tool counters before the programs' (tools_gather): BPF ns, outputs,
@@ -79,9 +79,9 @@ static int has_reader(const struct pd_tool *t)
 			return 1;
 	return 0;
 }
-static const struct { const char *name, *unit, *help; } prog_m[] = {
-	{ "ns_per_run", "ns", "mean cost per run (dispatch included)" },
-	{ "runs_per_s", "1/s", "runs per simulated second" },
+static const struct model_metric prog_m[] = {
+	{ "ns_per_run", "ns", "mean cost per run (dispatch included)", 0 },
+	{ "runs_per_s", "1/s", "runs per simulated second", 0 },
 };
 #define NPROG_M (sizeof(prog_m) / sizeof(prog_m[0]))
 
@@ -288,6 +288,26 @@ void tools_config_free(struct rq_cfg *c)
 	free(c->sys_ids);
 	if (c->sys_mix)
 		gsl_ran_discrete_free(c->sys_mix);
+}
+
+/* A tool metric's entry from its name: "T.<tool metric>" or
+ * "T.P.<program metric>" (what tools_metrics() names them). */
+const struct model_metric *tools_metric_like(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	if (!dot || dot == name)
+		return NULL;
+	int prog = memchr(name, '.', (size_t)(dot - name)) != NULL;
+	for (size_t i = 0; !prog && i < NTOOL_M; i++)
+		if (!strcmp(dot + 1, tool_m[i].name))
+			return &tool_m[i];
+	for (size_t i = 0; !prog && i < NREADER_M; i++)
+		if (!strcmp(dot + 1, reader_m[i].name))
+			return &reader_m[i];
+	for (size_t i = 0; prog && i < NPROG_M; i++)
+		if (!strcmp(dot + 1, prog_m[i].name))
+			return &prog_m[i];
+	return NULL;
 }
 
 const struct model_metric *tools_metrics(const void *cfg)

@@ -52,6 +52,9 @@ int tools_read(struct rq_cfg *c, struct ynode *root, struct err *e);
 void tools_config_free(struct rq_cfg *c);
 /* The model's metrics followed by every tool's, or NULL without tools
  * (owned by c). */
+/* The entry of a tool metric named "T.X" or "T.P.X" (model.metric_like);
+ * NULL for other names.  Its `name` is the metric's last part. */
+const struct model_metric *tools_metric_like(const char *name);
 const struct model_metric *tools_metrics(const void *cfg);
 /* Per-run state; -1 on allocation failure. */
 int tools_init(struct rq_run *R);

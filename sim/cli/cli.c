@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "plots/plot.h"
 #include "sim/cli/cli.h"
 
 volatile int cli_interrupted;
@@ -59,7 +60,7 @@ static const struct opt_spec specs[CLI_NOPTS] = {
 	[CLI_NO_PLOTS] = { "no-plots", 0, NULL, "do not draw figures (bpfsim "
 		"plot DIR draws them later)" },
 	[CLI_PLOT_FORMAT] = { "plot-format", 1, "F", "figures as png (default), "
-		"svg or both" },
+		"svg, pdf, both (png and svg) or all" },
 	[CLI_SHARD] = { "shard", 1, "I/N", "run only share I of N of the jobs "
 		"(batch systems,\nseveral machines); bpfsim merge DIR... finishes" },
 	[CLI_RESUME] = { "resume", 1, "DIR", "reuse the finished jobs in "
@@ -207,9 +208,9 @@ static int parse_one(const struct cli_cmd *cmd, int i, char *arg,
 		o->no_plots = 1;
 		return 0;
 	case CLI_PLOT_FORMAT:
-		if (strcmp(arg, "png") && strcmp(arg, "svg") && strcmp(arg, "both")) {
-			fprintf(stderr, "bpfsim %s: --plot-format must be png, "
-				"svg or both (got '%s')\n", cmd->name, arg);
+		if (plot_format_check(arg)) {
+			fprintf(stderr, "bpfsim %s: --plot-format must be %s "
+				"(got '%s')\n", cmd->name, PLOT_FORMATS, arg);
 			return 2;
 		}
 		o->plot_format = arg;

@@ -72,7 +72,7 @@ static const char calibrate_help[] =
 	"  --verbose             show libbpf's messages\n"
 	"  --no-plots            with -o FILE: do not draw calibration-STEM.png\n"
 	"                        (the histograms and fits of FILE) next to FILE\n"
-	"  --plot-format F       that figure as png (default), svg or both\n"
+	"  --plot-format F       that figure as png (default), svg, pdf, both or all\n"
 	"  -h, --help            this help\n\n"
 	"Exit status: 0 ok, 1 kernel/OS failure (the message says what and why),\n"
 	"2 bad usage, 130/143 interrupted (probes are detached either way).\n";

@@ -379,11 +379,8 @@ static int same_experiment(const struct side *a, const struct side *b)
 
 static const char *metric_unit(const struct model *m, const char *name)
 {
-	for (const struct model_metric *mm = m ? m->metrics : NULL; mm && mm->name;
-	     mm++)
-		if (!strcmp(mm->name, name))
-			return mm->unit;
-	return "";
+	const struct model_metric *mm = model_metric_find(m, name);
+	return mm && mm->unit ? mm->unit : "";
 }
 
 static long reps_col(const struct reps *r, const char *name)

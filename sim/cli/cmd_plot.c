@@ -20,7 +20,7 @@ static int cmd_plot(int argc, char **argv);
 
 const struct cli_cmd cli_cmd_plot = {
 	"plot", cmd_plot, "draw the figures of output folders (gnuplot)",
-	"usage: bpfsim plot OUTDIR|CALFILE... [--plot-format png|svg|both]\n\n"
+	"usage: bpfsim plot OUTDIR|CALFILE... [--plot-format png|svg|pdf|both|all]\n\n"
 	"Redraws every figure the files in OUTDIR support: timeline (payload\n"
 	"vs BPF CPU time per window) and compare (metrics with 95% CI per\n"
 	"strategy) for run/compare folders; sweep (metrics vs the swept\n"

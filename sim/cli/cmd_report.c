@@ -112,11 +112,7 @@ static void msum_get(const struct ynode *m, double *mean, double *half)
 static const struct model_metric *metric_of(const struct model *mo,
 					    const char *name)
 {
-	for (const struct model_metric *m = mo ? mo->metrics : NULL; m && m->name;
-	     m++)
-		if (!strcmp(m->name, name))
-			return m;
-	return NULL;
+	return model_metric_find(mo, name);
 }
 
 /* ---- sections --------------------------------------------------------- */

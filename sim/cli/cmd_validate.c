@@ -82,7 +82,7 @@ static const char validate_help[] =
 	"  --attach A           auto (default), tp_btf or raw_tp (hash probes)\n"
 	"  -o, --out DIR        output folder (default out/validate)\n"
 	"  --no-plots           do not draw the figure\n"
-	"  --plot-format F      png (default), svg or both\n"
+	"  --plot-format F      png (default), svg, pdf, both or all\n"
 	"  --quiet              no progress lines\n"
 	"  --verbose            libbpf's messages on stderr\n"
 	"  -h, --help           this help\n\n"

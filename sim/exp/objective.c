@@ -18,6 +18,54 @@ static char *trim(char *s)
 	return s;
 }
 
+/* A threshold written in the metric's own unit: a duration for a metric
+ * in ns ("wait_p99<=1ms"), a rate for one in 1/s ("runs_per_s<=50k/s"), a
+ * percentage for a ratio ("overhead_ratio<=5%").  0 with *v in the
+ * metric's base unit, -1 when rhs is none of these. */
+static int threshold_in_unit(const char *rhs, const char *unit, double *v)
+{
+	char why[160];
+	if (!unit)
+		return -1;
+	if (!strcmp(unit, "ns"))
+		return units_parse_duration(rhs, v, why, sizeof(why));
+	if (!strcmp(unit, "1/s"))
+		return units_parse_rate(rhs, v, why, sizeof(why));
+	size_t n = strlen(rhs);
+	if (!strcmp(unit, "ratio") && n > 1 && rhs[n - 1] == '%') {
+		char num[64];
+		if (n >= sizeof(num))
+			return -1;
+		memcpy(num, rhs, n - 1);
+		num[n - 1] = 0;
+		if (units_parse_number(num, v, why, sizeof(why)))
+			return -1;
+		*v /= 100;
+		return 0;
+	}
+	return -1;
+}
+
+static const char *unit_hint(const char *unit)
+{
+	if (unit && !strcmp(unit, "ns"))
+		return " (a duration: 500us, 1ms)";
+	if (unit && !strcmp(unit, "1/s"))
+		return " (a rate: 50k/s)";
+	if (unit && !strcmp(unit, "ratio"))
+		return " (a ratio: 0.05 or 5%)";
+	return "";
+}
+
+static int add_metric_term(struct objective *o, int mi, int le, double v)
+{
+	o->t[o->n].metric = mi;
+	o->t[o->n].le = le;
+	o->t[o->n].value = v;
+	o->n++;
+	return 0;
+}
+
 static int parse_term(struct objective *o, char *term, const struct model *m,
 		      const char *where, struct err *e)
 {
@@ -73,13 +121,11 @@ static int parse_term(struct objective *o, char *term, const struct model *m,
 	}
 	double v;
 	char why[160];
-	if (units_parse_number(rhs, &v, why, sizeof(why)))
-		return err_set(e, ERR_INPUT, where, 0, 0, "'%s': %s", rhs, why);
-	o->t[o->n].metric = mi;
-	o->t[o->n].le = k == 0;
-	o->t[o->n].value = v;
-	o->n++;
-	return 0;
+	if (units_parse_number(rhs, &v, why, sizeof(why)) &&
+	    threshold_in_unit(rhs, m->metrics[mi].unit, &v))
+		return err_set(e, ERR_INPUT, where, 0, 0, "'%s': %s%s", rhs, why,
+			       unit_hint(m->metrics[mi].unit));
+	return add_metric_term(o, mi, k == 0, v);
 }
 
 int objective_parse(struct objective *o, const char *text, const struct model *m,

@@ -102,18 +102,84 @@ static int read_precision(struct scenario *sc, struct ynode *root,
 	    cfg_uint(p, "max_reps", "200", 2, SCENARIO_MAX_REPLICATIONS,
 		     &sc->precision.max_reps, e))
 		return e->status;
-	sc->precision.metric = model_metric_index(sc->model, metric);
-	if (sc->precision.metric < 0) {
-		const char *names[256];
-		size_t k = 0;
-		for (; sc->model->metrics[k].name && k < 255; k++)
-			names[k] = sc->model->metrics[k].name;
-		names[k] = NULL;
-		const char *sug = ynode_suggest(NULL, metric, names);
-		return cfg_error(e, ynode_peek(p, "metric"),
-				 sug ? "unknown metric '%s' (did you mean '%s'?)"
-				     : "unknown metric '%s'%s", metric,
-				 sug ? sug : " (see: bpfsim models)");
+	sc->precision.metric = -2;   /* named: resolved by resolve_metrics() */
+	return 0;
+}
+
+/* The model's metric called n's text, or a positioned error with the
+ * nearest name.  After specialize(): a described tool's metrics count. */
+static int metric_named(const struct scenario *sc, const struct ynode *n,
+			int *out, struct err *e)
+{
+	*out = model_metric_index(sc->model, n->value);
+	if (*out >= 0)
+		return 0;
+	const char *names[1024];
+	size_t k = 0;
+	for (; sc->model->metrics[k].name && k < 1023; k++)
+		names[k] = sc->model->metrics[k].name;
+	names[k] = NULL;
+	const char *sug = ynode_suggest(NULL, n->value, names);
+	return cfg_error(e, n, sug ? "unknown metric '%s' (did you mean '%s'?)"
+				   : "unknown metric '%s'%s", n->value,
+			 sug ? sug : " (see: bpfsim models)");
+}
+
+/* `plot: {metrics: [NAME, ...], together: BOOL}`: the panels of the
+ * compare and sweep figures, in order, instead of the model's headline
+ * metrics; `together` draws them as the lines of one sweep panel (they
+ * must share a unit).  The figures read them from scenario.resolved.yaml.  Marked read here, checked
+ * against the model's metrics by resolve_metrics(). */
+static int read_plot(struct scenario *sc, struct ynode *root, struct err *e)
+{
+	struct ynode *p = cfg_node(root, "plot", 0, e);
+	if (!p)
+		return e->status;
+	if (p->kind != YN_MAP)
+		return cfg_error(e, p, "'plot' is {metrics: [NAME, ...]}");
+	struct ynode *m = ynode_get(p, "metrics");
+	if (!m) {
+		/* A misspelt key: the unknown-key check names it. */
+		for (size_t i = 0; i < p->n; i++)
+			if (strcmp(p->keys[i]->value, "together"))
+				return 0;
+		return cfg_error(e, p, "'plot' needs 'metrics: [NAME, ...]'");
+	}
+	if (m->kind != YN_SEQ || m->n == 0 || m->n > 12)
+		return cfg_error(e, m, "'metrics' is a list of 1 to 12 metric "
+				 "names");
+	if (m->kind == YN_SEQ && m->n > 6)
+		return cfg_error(e, m, "'metrics': at most 6 panels (got %zu)",
+				 m->n);
+	for (size_t i = 0; i < m->n; i++)
+		if (m->items[i]->kind != YN_SCALAR)
+			return cfg_error(e, m->items[i], "a metric name");
+	return cfg_bool(p, "together", "false", &sc->plot_together, e);
+}
+
+static int resolve_metrics(struct scenario *sc, struct ynode *root,
+			   struct err *e)
+{
+	struct ynode *p = ynode_peek(root, "precision");
+	if (sc->precision.metric == -2 &&
+	    metric_named(sc, ynode_peek(p, "metric"), &sc->precision.metric, e))
+		return e->status;
+	p = ynode_peek(root, "plot");
+	struct ynode *m = p ? ynode_peek(p, "metrics") : NULL;
+	const char *unit = NULL;
+	for (size_t i = 0; m && i < m->n; i++) {
+		int k;
+		if (metric_named(sc, m->items[i], &k, e))
+			return e->status;
+		const char *u = sc->model->metrics[k].unit;
+		if (!i)
+			unit = u;
+		else if (sc->plot_together && strcmp(u ? u : "", unit ? unit : ""))
+			return cfg_error(e, m->items[i], "'together' draws "
+					 "metrics of one unit: '%s' is in %s, "
+					 "'%s' in %s", m->items[i]->value,
+					 u ? u : "no unit", m->items[0]->value,
+					 unit ? unit : "no unit");
 	}
 	return 0;
 }
@@ -513,7 +579,7 @@ static struct scenario *from_tree(const struct scenario_env *env,
 			 &dur, e) ||
 	    read_caps(sc, root, e) || read_series(sc, root, e) ||
 	    sweep_from_tree(&sc->sweep, root, e) || read_precision(sc, root, e) ||
-	    read_explore(sc, root, e))
+	    read_explore(sc, root, e) || read_plot(sc, root, e))
 		goto fail;
 	const char *desc;
 	if (cfg_string(root, "description", "", &desc, e))   /* free text */
@@ -559,7 +625,8 @@ static struct scenario *from_tree(const struct scenario_env *env,
 		if (sc->model->strategy_key)
 			own_strategy(sc);
 	}
-	if (ytree_check_unknown(sc->tree, e) || specialize(sc, e))
+	if (ytree_check_unknown(sc->tree, e) || specialize(sc, e) ||
+	    resolve_metrics(sc, root, e))
 		goto fail;
 	return sc;
 fail:
@@ -578,13 +645,15 @@ struct scenario *scenario_load(const struct scenario_env *env,
 	if (!t)
 		goto fail;
 	int left = SCENARIO_MAX_INCLUDES;
-	if (load_includes(t, path, 0, &left, e))
+	/* Nested includes before --set (so `tools.0.x=...` reaches an
+	 * included tool) and again after (`--set 'tools=[{include: F}]'`). */
+	if (load_includes(t, path, 0, &left, e) ||
+	    load_nested_includes(t, ytree_root(t), 0, &left, e))
 		goto fail;
 	for (size_t i = 0; i < nsets; i++)
 		if (ytree_set_path(t, sets[i], e))
 			goto fail;
-	/* After --set, so `--set 'tools=[{include: F}]'` expands too. */
-	if (load_nested_includes(t, ytree_root(t), 0, &left, e))
+	if (nsets && load_nested_includes(t, ytree_root(t), 0, &left, e))
 		goto fail;
 	/* E.g. `calibration: FILE` and {from: calibration.X} values. */
 	if (env->resolve && env->resolve(t, e))

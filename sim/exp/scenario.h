@@ -80,6 +80,7 @@ struct scenario {
 		double rel_half;           /* target CI half-width / |mean| */
 		uint64_t max_reps;
 	} precision;
+	int plot_together;                 /* `plot: {together: true}` */
 	struct {                           /* `capacity:` block (text) */
 		const char *param, *tmpl, *range, *objective;
 		uint64_t probes;

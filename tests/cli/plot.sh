@@ -28,7 +28,8 @@
 #     truncated summary.json exits 1 with "summary.json:LINE:COL: JSON
 #     syntax error" and writes no figure data;
 #   - `run` draws compare.png itself, and not with --no-plots;
-#     --plot-format svg draws only SVG; `phase` draws phase.png and
+#     --plot-format svg draws only SVG, all draws PNG, SVG and PDF (a
+#     PDF from %PDF- to %%EOF; one without its trailer not published); `phase` draws phase.png and
 #     portrait.png, `capacity` capacity.png (and writes capacity.json),
 #     neither with --no-plots.
 # Does not pin: pixels, the figures' exact layout, or the data values
@@ -188,6 +189,19 @@ grep -q 'truncated' "$tmp/err" || fail "truncated PNG not reported: $(cat "$tmp/
 left=$(find "$tmp/truncgp" -name '*.tmp.*' -o -name '.*log*')
 [ -z "$left" ] || fail "truncating gnuplot left: $left"
 
+# 3c. The same for a PDF without its %%EOF trailer.
+cat >"$tmp/bin2/gnuplot" <<'EOT'
+#!/bin/sh
+out=$(sed -n "s/^out = '\(.*\)'\$/\1/p")
+printf '%%PDF-1.5\n1 0 obj\n' >"$out"
+exit 0
+EOT
+rm -rf "$tmp/truncgp" && cp -R tests/plots/sweep "$tmp/truncgp"
+PATH="$tmp/bin2:$PATH" "$BPFSIM" plot --plot-format pdf "$tmp/truncgp" \
+	>"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "plot with a truncating gnuplot (pdf) did not exit 1"
+[ -e "$tmp/truncgp/sweep.pdf" ] && fail "a truncated sweep.pdf was published"
+
 # 4. Bad usage.
 "$BPFSIM" plot --plot-format jpeg "$tmp/fx/sweep" >/dev/null 2>&1
 [ $? -eq 2 ] || fail "--plot-format jpeg did not exit 2"
@@ -209,6 +223,15 @@ ls "$tmp/run2"/*.png "$tmp/run2"/*.gp >/dev/null 2>&1 && fail "--no-plots wrote 
 "$BPFSIM" run scenarios/mmc.yaml $small --plot-format svg --out "$tmp/run3" >/dev/null 2>&1
 check_svg "$tmp/run3/compare.svg" 1
 [ -e "$tmp/run3/compare.png" ] && fail "--plot-format svg also wrote a PNG"
+"$BPFSIM" plot --plot-format all "$tmp/run3" >/dev/null 2>&1 ||
+	fail "--plot-format all failed"
+for ext in png svg pdf; do
+	[ -s "$tmp/run3/compare.$ext" ] || fail "--plot-format all: no compare.$ext"
+done
+head -c 5 "$tmp/run3/compare.pdf" 2>/dev/null | grep -q '%PDF-' ||
+	fail "compare.pdf does not start with %PDF-"
+tail -c 8 "$tmp/run3/compare.pdf" 2>/dev/null | grep -q '%%EOF' ||
+	fail "compare.pdf does not end with %%EOF"
 
 # 6. phase and capacity draw their figures unless --no-plots.
 tiny="--reps 2 --set duration=10ms --quiet"

@@ -12,7 +12,8 @@
 #    syscall-latency histogram) report each tool's overhead and the
 #    total, and the total equals the sum of the tools' (they share no
 #    state: the sum within 1e-4 relative - per-hook rounding to whole ns);
-#  - a tool included from --set expands like one in the file;
+#  - a tool included from --set expands like one in the file; a tool's
+#    keys are reachable by --set/sweep paths through list indices;
 #  - bad descriptions: one positioned message (file:line:col, with a
 #    suggestion for a misspelt name), exit status 2, no output folder.
 # Does not pin: the shipped descriptions of other tools
@@ -138,6 +139,30 @@ case $out in *"bad.yaml:3:22: workload.syscalls"*) ;; *) say "syscalls without t
 	-o "$tmp/set-inc" >/dev/null 2>&1 || say "--set tools=[{include}] did not run"
 grep -q "^hash,runqslower.bpf_time," "$tmp/set-inc/summary.csv" 2>/dev/null ||
 	say "--set tools=[{include}]: no per-tool metrics"
+
+# A tool's own keys reached by --set/sweep through list indices: the
+# report threshold swept from 10us to 1ms cuts the outputs.
+cat > "$tmp/thr.yaml" <<EOT
+include: $PWD/tests/scenarios/described-hash.yaml
+duration: 50ms
+warmup: 10ms
+replications: 2
+compare: [hash]
+sweep:
+  tools.0.programs.2.do.2.if.delta_over: [10us, 1ms]
+EOT
+"$BPFSIM" sweep "$tmp/thr.yaml" -o "$tmp/thr" --no-plots >/dev/null 2>&1 ||
+	say "sweep over a tool's threshold did not run"
+outs=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++)
+		if ($i == "runqslower.outputs_per_s_mean") c = i; next }
+	{ printf "%s ", $c }' "$tmp/thr/points.csv" 2>/dev/null)
+set -- $outs
+[ $# -eq 2 ] && awk "BEGIN { exit !($1 > 10 * $2) }" ||
+	say "threshold sweep: outputs/s $outs (expected far fewer at 1ms)"
+out=$("$BPFSIM" run tests/scenarios/described-hash.yaml \
+	--set tools.1.name=x -o "$tmp/bad-out" 2>&1)
+[ $? -eq 2 ] || say "a missing tool index: not exit 2"
+case $out in *"item 1: the list has 1 item"*) ;; *) say "missing tool index: $out" ;; esac
 
 [ $fail -eq 0 ] && echo "tools: built-in = described (hash, task storage), 3 tools sum to the total, bad descriptions refused"
 exit $fail

@@ -6,7 +6,7 @@
 # when it has one, its seed corpus tests/fuzz/seed/NAME/ (tests/fuzz/seeds.sh
 # makes them from real runs); harnesses without one (the scenario, the
 # distribution and the calibration file readers) start from scenarios/
-# (and costs/, calibration/), tests/bad/ (and inc/) and tests/scenarios/
+# (and costs/, calibration/, tools/), tests/bad/ (and inc/) and tests/scenarios/
 # (read-only: libFuzzer does not recurse into sub-folders, hence the
 # list).  The dictionary is tests/fuzz/NAME.dict, else scenario.dict.  New
 # inputs go to build/fuzz/corpus-NAME (kept between runs).  Crashes, leaks, timeouts and
@@ -31,7 +31,7 @@ for f in "$@"; do
 	if [ -d "tests/fuzz/seed/$name" ]; then
 		shared="tests/fuzz/seed/$name"
 	else
-		shared="scenarios scenarios/costs scenarios/calibration tests/bad
+		shared="scenarios scenarios/costs scenarios/calibration scenarios/tools tests/bad
 			tests/bad/inc tests/scenarios"
 	fi
 	seeds=
