@@ -504,12 +504,17 @@ static int read_reader(struct ynode *n, struct pd_map *m, struct err *e)
 					 "with wakeup: no_wakeup the reader needs "
 					 "a timeout > 0 (it is never woken)",
 					 m->name);
-		if (rd->wakeup == WK_WATERMARK && rd->watermark > m->ring_bytes)
+		/* A ringbuf holds at most size - 1 bytes (ring.h): a watermark
+		 * at its size would never be reached.  A perf watermark counts
+		 * bytes written, held or not: up to the size. */
+		uint64_t top = m->kind == MK_RINGBUF ? m->ring_bytes - 1
+						     : m->ring_bytes;
+		if (rd->wakeup == WK_WATERMARK && rd->watermark > top)
 			return cfg_error(e, ynode_peek(r, "wakeup"), "map '%s': "
-					 "watermark %llu is beyond the buffer's "
-					 "size %llu", m->name,
+					 "watermark %llu is beyond what the buffer "
+					 "holds (%llu bytes)", m->name,
 					 (unsigned long long)rd->watermark,
-					 (unsigned long long)m->ring_bytes);
+					 (unsigned long long)top);
 		return 0;
 	}
 	struct ynode *p = cfg_node(r, "poll", 1, e);

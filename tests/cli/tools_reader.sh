@@ -168,6 +168,7 @@ bad ring-size 'size: 5000' '' "map 'events': a ringbuf's size is a power of 2"
 bad insns-zero '' 'insns: 0' "'insns' must be >= 1"
 bad insns-typo '' 'insn: 40' "unknown key 'insn' (did you mean 'insns'?)"
 bad calls-negative '' 'calls: -1' "'calls' must be a whole number >= 0"
+bad watermark-too-big "reader: {wakeup: watermark 262144}" "" "map 'events': watermark 262144 is beyond what the buffer holds (262143 bytes)"
 
 [ $fail -eq 0 ] && echo "ok: tools_reader: the shipped reader runs; a slow reader drops and its CPU = records x per_record + wake-ups x per_wakeup; spelt-out defaults change nothing; bad keys refused"
 exit $fail
