@@ -33,6 +33,12 @@ const char *const pd_helper_names[HL_COUNT + 1] = {
 	"get_current_cgroup_id", "get_prandom_u32", NULL
 };
 
+const char *const pd_isa_names[PI_COUNT + 1] = { "v1", "v2", "v3", "v4", NULL };
+
+const char *const pd_wakeup_names[WK_COUNT + 1] = {
+	"each", "no_wakeup", "watermark", NULL
+};
+
 /* Op keys, by OP_* (OP_IF is written `if:`). */
 static const char *const op_names[] = {
 	"helper", "update", "lookup", "delete", "increment", "output",
@@ -409,6 +415,127 @@ static int read_name(struct ynode *n, const char *key, char *out, size_t cap,
 	return 0;
 }
 
+/* `wakeup: each | no_wakeup | watermark N` (N in bytes, >= 1). */
+static int read_wakeup(struct ynode *r, struct pd_reader *rd, struct err *e)
+{
+	struct ynode *w = ynode_get(r, "wakeup");
+	if (!w) {
+		if (!ynode_set_scalar(r, "wakeup", "each"))
+			return cfg_error(e, r, "out of memory");
+		ynode_get(r, "wakeup");
+		rd->wakeup = WK_EACH;
+		return 0;
+	}
+	if (w->kind != YN_SCALAR)
+		return cfg_error(e, w, "wakeup: expected each, no_wakeup or "
+				 "watermark BYTES");
+	char word[16];
+	const char *sp = strchr(w->value, ' ');
+	size_t len = sp ? (size_t)(sp - w->value) : strlen(w->value);
+	if (len >= sizeof(word))
+		len = sizeof(word) - 1;
+	memcpy(word, w->value, len);
+	word[len] = 0;
+	int i = pd_name_index(pd_wakeup_names, word);
+	if (i < 0) {
+		const char *s = ynode_suggest(NULL, word, pd_wakeup_names);
+		if (s)
+			return cfg_error(e, w, "unknown wakeup '%s' (did you mean "
+					 "'%s'?)", w->value, s);
+		return cfg_error(e, w, "unknown wakeup '%s' (each, no_wakeup "
+				 "or watermark BYTES)", w->value);
+	}
+	rd->wakeup = (uint8_t)i;
+	if (i != WK_WATERMARK) {
+		if (sp)
+			return cfg_error(e, w, "wakeup: '%s' takes no value",
+					 word);
+		return 0;
+	}
+	char *end;
+	const char *v = sp ? sp + 1 : "";
+	while (*v == ' ')
+		v++;
+	unsigned long long b = strtoull(v, &end, 10);
+	if (!*v || *v == '-' || *end || b < 1 || b > (1ull << 32))
+		return cfg_error(e, w, "wakeup: watermark takes a size in bytes "
+				 "(1 to 4294967296), as 'watermark 4096'");
+	rd->watermark = b;
+	return 0;
+}
+
+/* A map's `reader:` block (struct pd_reader). */
+static int read_reader(struct ynode *n, struct pd_map *m, struct err *e)
+{
+	struct ynode *r = ynode_get(n, "reader");
+	struct pd_reader *rd = &m->reader;
+	if (!r)
+		return 0;
+	int out = m->kind == MK_RINGBUF || m->kind == MK_PERF_EVENT_ARRAY;
+	if (r->kind != YN_MAP)
+		return cfg_error(e, r, "reader: expected a mapping (%s)", out
+				 ? "per_record, per_wakeup, wakeup, timeout"
+				 : "poll, per_record");
+	if (m->kind == MK_TASK_STORAGE || m->kind == MK_BLOOM_FILTER ||
+	    m->kind == MK_STACK_TRACE)
+		return cfg_error(e, r, "map '%s': a %s map has no reader here "
+				 "(ringbuf and perf_event_array are drained; "
+				 "hash kinds and arrays are polled)", m->name,
+				 pd_map_kind_names[m->kind]);
+	rd->on = 1;
+	if (out) {
+		/* Defaults: a libbpf-tools reader: printf of one line per
+		 * record to a terminal or pipe, line-buffered (measured on the
+		 * reference host: 1.0 to 2.5 us with a write per line; 0.2 to
+		 * 0.3 us fully buffered into a file); an epoll_wait return (a
+		 * syscall, ~2.6 us here: prims.h); ring_buffer__poll /
+		 * perf_buffer__poll with a 100 ms timeout. */
+		double t;
+		if (cfg_dist(r, "per_record", "normal(2us, 0.5us)", DIST_DURATION,
+			     &rd->per_record, e) ||
+		    cfg_dist(r, "per_wakeup", "normal(3us, 0.5us)", DIST_DURATION,
+			     &rd->per_wakeup, e) ||
+		    read_wakeup(r, rd, e) ||
+		    cfg_duration(r, "timeout", "100ms", 0, 3600e9, &t, e))
+			return e->status;
+		rd->timeout = (uint64_t)t;
+		if (rd->wakeup == WK_NO_WAKEUP && rd->timeout == 0)
+			return cfg_error(e, ynode_peek(r, "timeout"), "map '%s': "
+					 "with wakeup: no_wakeup the reader needs "
+					 "a timeout > 0 (it is never woken)",
+					 m->name);
+		/* A ringbuf holds at most size - 1 bytes (ring.h): a watermark
+		 * at its size would never be reached.  A perf watermark counts
+		 * bytes written, held or not: up to the size. */
+		uint64_t top = m->kind == MK_RINGBUF ? m->ring_bytes - 1
+						     : m->ring_bytes;
+		if (rd->wakeup == WK_WATERMARK && rd->watermark > top)
+			return cfg_error(e, ynode_peek(r, "wakeup"), "map '%s': "
+					 "watermark %llu is beyond what the buffer "
+					 "holds (%llu bytes)", m->name,
+					 (unsigned long long)rd->watermark,
+					 (unsigned long long)top);
+		return 0;
+	}
+	struct ynode *p = cfg_node(r, "poll", 1, e);
+	if (!p)
+		return e->status;
+	if (p->kind != YN_MAP)
+		return cfg_error(e, p, "poll: expected {every: DURATION, batch: "
+				 "true|false}");
+	double every;
+	uint64_t bs;
+	if (cfg_duration(p, "every", NULL, 1e6, 86400e9, &every, e) ||
+	    cfg_bool(p, "batch", "false", &rd->batch, e) ||
+	    cfg_uint(p, "batch_size", "256", 1, 1u << 20, &bs, e) ||
+	    cfg_dist(r, "per_record", "normal(500ns, 100ns)", DIST_DURATION,
+		     &rd->per_record, e))
+		return e->status;
+	rd->every = (uint64_t)every;
+	rd->batch_size = (uint32_t)bs;
+	return 0;
+}
+
 static int read_map(struct ynode *name, struct ynode *n, struct pd_map *m,
 		    struct err *e)
 {
@@ -469,7 +596,29 @@ static int read_map(struct ynode *name, struct ynode *n, struct pd_map *m,
 	if (kind == MK_RINGBUF) {
 		if (cfg_uint(n, "size", "262144", 4096, 1ull << 32, &m->ring_bytes, e))
 			return e->status;
+		/* ringbuf_map_alloc: a power of two, a multiple of the page. */
+		if (m->ring_bytes & (m->ring_bytes - 1))
+			return cfg_error(e, ynode_peek(n, "size"), "map '%s': a "
+					 "ringbuf's size is a power of 2 (got "
+					 "%llu)", m->name,
+					 (unsigned long long)m->ring_bytes);
 	}
+	if (kind == MK_PERF_EVENT_ARRAY && ynode_get(n, "size")) {
+		/* Each CPU's buffer: perf_buffer__new(page_cnt) pages, a
+		 * power of 2 (libbpf-tools: 64 pages).  Read only when given,
+		 * so a description without it resolves as before. */
+		if (cfg_uint(n, "size", NULL, 4096, 1ull << 32, &m->ring_bytes, e))
+			return e->status;
+		if ((m->ring_bytes & (m->ring_bytes - 1)) || m->ring_bytes % 4096)
+			return cfg_error(e, ynode_peek(n, "size"), "map '%s': a "
+					 "perf buffer is a power of 2 pages (got "
+					 "%llu bytes)", m->name,
+					 (unsigned long long)m->ring_bytes);
+	} else if (kind == MK_PERF_EVENT_ARRAY) {
+		m->ring_bytes = 64 * 4096;
+	}
+	if (read_reader(n, m, e))
+		return e->status;
 	if (kind == MK_STACK_TRACE) {
 		if (cfg_uint(n, "stacks", "1000", 1, 1u << 24, &u, e))
 			return e->status;
@@ -486,6 +635,13 @@ int pd_tool_read(struct ynode *n, struct pd_tool *t, struct err *e)
 				 "maps and programs");
 	if (read_name(n, "name", t->name, sizeof(t->name), NULL, e))
 		return e->status;
+	t->isa = PI_V3;
+	if (ynode_get(n, "isa")) {
+		int isa;
+		if (cfg_enum(n, "isa", NULL, pd_isa_names, &isa, e))
+			return e->status;
+		t->isa = (uint8_t)isa;
+	}
 	struct ynode *maps = ynode_get(n, "maps");
 	if (maps) {
 		if (maps->kind != YN_MAP)
@@ -543,6 +699,19 @@ int pd_tool_read(struct ynode *n, struct pd_tool *t, struct err *e)
 					 &g->base, e)) {
 			return e->status;
 		}
+		/* Program-level factors, read only when given (a description
+		 * without them resolves and runs as before). */
+		uint64_t u;
+		if (ynode_get(p, "insns")) {
+			if (cfg_uint(p, "insns", NULL, 1, 1000000, &u, e))
+				return e->status;
+			g->insns = (uint32_t)u;
+		}
+		if (ynode_get(p, "calls")) {
+			if (cfg_uint(p, "calls", NULL, 0, 10000, &u, e))
+				return e->status;
+			g->calls = (uint32_t)u;
+		}
 		struct ynode *d = cfg_node(p, "do", 1, e);
 		if (!d || read_ops(t, hook, d, &g->ops, &g->nops, 0, e))
 			return e->status;
@@ -561,6 +730,10 @@ void pd_tool_fini(struct pd_tool *t)
 		ops_free(t->progs[i].ops, t->progs[i].nops);
 	}
 	free(t->progs);
+	for (size_t i = 0; t->maps && i < t->nmaps; i++) {
+		dist_free(t->maps[i].reader.per_record);
+		dist_free(t->maps[i].reader.per_wakeup);
+	}
 	free(t->maps);
 	memset(t, 0, sizeof(*t));
 }

@@ -19,6 +19,9 @@
  *         - helper: ktime_get_ns
  *         - update: {map: start, key: wakee.pid}
  *
+ * Program-level keys: `insns` (size), `calls` (bpf2bpf calls per run);
+ * tool-level: `isa` (v1..v4); a map's `reader:` block (struct pd_reader).
+ *
  * Operations (`do:` items, run in order): helper, update, lookup, delete,
  * increment, output, stackid, bloom_peek, bloom_push, if/do/else, return.
  * Keys name where the kernel program takes its key from: a task of the
@@ -110,6 +113,28 @@ struct pd_op {
 	int line;              /* where it was written, for messages */
 };
 
+/* How the kernel wakes an output map's reader (ring.h has the rules). */
+enum pd_wakeup { WK_EACH, WK_NO_WAKEUP, WK_WATERMARK, WK_COUNT };
+
+/* A user-space reader of one map (`reader:`): for ringbuf and
+ * perf_event_array a task that sleeps in epoll_wait, is woken by the
+ * kernel's wake-up rule or its timeout and drains the buffer; for any
+ * other kind a task that reads the whole map every `every` (a
+ * syscount-style interval print), per key or in batches.  Its CPU time
+ * is the task's own (it runs on the world's CPUs). */
+struct pd_reader {
+	int on;                /* the map has a reader */
+	struct dist *per_record;   /* user-space work per record / entry */
+	struct dist *per_wakeup;   /* per return from epoll_wait (output
+				      maps) */
+	uint8_t wakeup;        /* WK_*: output maps */
+	uint64_t watermark;    /* WK_WATERMARK: bytes */
+	uint64_t timeout;      /* epoll_wait timeout, ns (0: none, -1) */
+	uint64_t every;        /* map readers: ns between reads */
+	int batch;             /* map readers: BPF_MAP_LOOKUP_BATCH */
+	uint32_t batch_size;   /* entries per batch call */
+};
+
 struct pd_map {
 	char name[32];
 	uint8_t kind;          /* MK_* */
@@ -121,7 +146,10 @@ struct pd_map {
 	uint64_t max_entries;
 	int prealloc;          /* hash kinds: !BPF_F_NO_PREALLOC */
 	uint32_t hashes;       /* bloom_filter: nr_hash_funcs (map_extra) */
-	uint64_t ring_bytes;   /* ringbuf: size */
+	uint64_t ring_bytes;   /* ringbuf: size; perf_event_array: size of
+				  each CPU's buffer (libbpf perf_buffer__new
+				  page_cnt x 4096) */
+	struct pd_reader reader;
 	uint32_t stacks;       /* stack_trace: distinct stacks the load has */
 };
 
@@ -135,6 +163,10 @@ struct pd_prog {
 				  program cost of this hook (set by the
 				  model, which owns it: base_borrowed) */
 	int base_borrowed;
+	uint32_t insns;        /* `insns:` the program's size in BPF
+				  instructions (0: not given) */
+	uint32_t calls;        /* `calls:` bpf2bpf calls per run that the
+				  compiler did not inline */
 	struct pd_op *ops;
 	size_t nops;
 };
@@ -146,7 +178,14 @@ struct pd_tool {
 	struct pd_prog *progs;
 	size_t nprogs;
 	unsigned hooks;        /* bit h: a program on hook h */
+	uint8_t isa;           /* `isa:` the -mcpu it was compiled for,
+				  PI_* (default v3) */
 };
+
+/* Instruction-set versions (clang -mcpu=v1..v4). */
+enum pd_isa { PI_V1, PI_V2, PI_V3, PI_V4, PI_COUNT };
+extern const char *const pd_isa_names[PI_COUNT + 1];
+extern const char *const pd_wakeup_names[WK_COUNT + 1];
 
 /* Read a description (a mapping) into *t.  0, or ERR_INPUT with e set
  * (file:line:col).  pd_tool_fini releases it (also after a failure). */

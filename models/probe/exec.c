@@ -24,7 +24,14 @@
  *   - stack_trace: stackmap.c bpf_get_stackid: returns one of the load's
  *     `stacks` distinct stacks, uniformly;
  *   - ringbuf, perf_event_array: one output each, priced by
- *     probe.output_cost.ringbuf / .perf (the reader is not modelled).
+ *     probe.output_cost.ringbuf / .perf; with a `reader:` the record goes
+ *     into the map's buffer (ring.h: refused when full - a drop, priced
+ *     as a written one - and the kernel's wake-up rule); without one the
+ *     buffer is taken as always drained (no drops, no reader).
+ * Program-level factors (a program's `insns`, `calls`, the tool's `isa`):
+ * insns x primitives.program.insn x the isa factor per run, one
+ * primitives.program.call per bpf2bpf call, and the host's iTLB penalty
+ * (pd_env_itlb) on every run; without those keys none of it applies.
  * Sides (storage.h): a wake-up's operations (sched_wakeup/_new, and
  * sched_process_fork's child) touch a cold task: the wake side; exit's
  * run at exit; every other hook's touch the task on the CPU or just
@@ -50,6 +57,10 @@ struct pd_map_run {
 	uint8_t *bits;             /* bloom_filter: keys pushed */
 	uint64_t nbits, pushed;
 	double bloom_m;            /* its bitmap's bits */
+	struct pd_ring ring;       /* output maps with a reader */
+	int has_ring;
+	int wake;                  /* its reader is to be woken */
+	uint32_t wake_cpu;
 };
 
 int pd_env_init(struct pd_env *env)
@@ -61,8 +72,10 @@ int pd_env_init(struct pd_env *env)
 	env->r_bloom = sim_rng(s, "bpf.bloom");
 	env->r_stack = sim_rng(s, "bpf.stack");
 	env->r_prob = sim_rng(s, "bpf.probability");
+	env->r_call = sim_rng(s, "bpf.calls");
 	return env->r_dispatch && env->r_helper && env->r_array &&
-	       env->r_bloom && env->r_stack && env->r_prob ? 0 : -1;
+	       env->r_bloom && env->r_stack && env->r_prob && env->r_call
+	       ? 0 : -1;
 }
 
 static int storage_kind(int kind)
@@ -96,6 +109,14 @@ static int map_init(struct pd_map_run *mr, const struct pd_map *m,
 		if (mr->nval && !(mr->val = calloc(mr->nval, sizeof(*mr->val))))
 			return -1;
 	}
+	if ((m->kind == MK_RINGBUF || m->kind == MK_PERF_EVENT_ARRAY) &&
+	    m->reader.on) {
+		if (pd_ring_init(&mr->ring, m->kind == MK_PERF_EVENT_ARRAY, ncpu,
+				 m->ring_bytes, m->reader.wakeup,
+				 m->reader.watermark))
+			return -1;
+		mr->has_ring = 1;
+	}
 	if (m->kind == MK_BLOOM_FILTER) {
 		mr->nbits = env->senv->pid_max ? env->senv->pid_max : 1;
 		if (!(mr->bits = calloc((mr->nbits + 7) / 8, 1)))
@@ -112,6 +133,7 @@ static void map_fini(struct pd_map_run *mr)
 		mr->ops->fini(mr->st);
 	free(mr->val);
 	free(mr->bits);
+	pd_ring_fini(&mr->ring);
 }
 
 int pd_tool_run_init(struct pd_tool_run *tr, const struct pd_tool *t,
@@ -365,6 +387,16 @@ static void map_op(struct xs *x, const struct pd_op *op)
 		x->res->outputs++;
 		tr->outputs++;
 		tr->output_bytes += op->bytes;
+		if (mr->has_ring) {
+			int r = pd_ring_output(&mr->ring, c->cpu, op->bytes);
+			if (r == PD_RING_DROP) {
+				tr->drops++;
+			} else if (r == PD_RING_WAKE && !mr->wake) {
+				mr->wake = 1;
+				mr->wake_cpu = c->cpu;
+				tr->wake_any = 1;
+			}
+		}
 		/* A report carrying a timestamp older than the task's current
 		 * wait is a false one (runqslower's bogus waits). */
 		int src = x->key_src;
@@ -467,6 +499,12 @@ double pd_fire(struct pd_tool_run *tr, const struct pd_ctx *ctx,
 			x.cost = draw(tr->env->prims->dispatch[g->attach],
 				      tr->env->r_dispatch);
 		}
+		if (g->insns)
+			x.cost += (double)g->insns * tr->env->prims->insn_ns *
+				  tr->env->prims->isa[t->isa];
+		for (uint32_t k = 0; k < g->calls; k++)
+			x.cost += draw(tr->env->prims->call, tr->env->r_call);
+		x.cost += tr->env->itlb_ns;
 		run_ops(&x, g->ops, g->nops);
 		tr->prog[i].runs++;
 		tr->prog[i].ns += x.cost;
@@ -496,4 +534,53 @@ double pd_task_exit(struct pd_tool_run *tr, uint32_t pid, uint32_t inc)
 		cost += mr->ops->task_exit(mr->st, &k);
 	}
 	return cost;
+}
+
+double pd_env_itlb(const struct pd_prims *p, const struct pd_tool *t,
+		   size_t n)
+{
+	double text = p->host_text;
+	for (size_t i = 0; i < n; i++)
+		for (size_t g = 0; g < t[i].nprogs; g++)
+			text += (double)t[i].progs[g].insns * p->jit_bytes *
+				p->isa[t[i].isa];
+	if (text <= p->itlb_threshold)
+		return 0;
+	return (text - p->itlb_threshold) / (1024.0 * 1024.0) *
+	       p->itlb_ns_per_mib;
+}
+
+struct pd_ring *pd_map_ring(struct pd_tool_run *tr, size_t map)
+{
+	return map < tr->t->nmaps && tr->maps[map].has_ring
+	       ? &tr->maps[map].ring : NULL;
+}
+
+int pd_map_take_wake(struct pd_tool_run *tr, size_t map, uint32_t *cpu)
+{
+	struct pd_map_run *mr = &tr->maps[map];
+	if (!mr->wake)
+		return 0;
+	mr->wake = 0;
+	*cpu = mr->wake_cpu;
+	return 1;
+}
+
+uint64_t pd_map_entries(const struct pd_tool_run *tr, size_t map)
+{
+	const struct pd_map_run *mr = &tr->maps[map];
+	if (mr->st)
+		return mr->ops->occupancy(mr->st);
+	return mr->m->max_entries;
+}
+
+uint64_t pd_map_buckets(const struct pd_tool_run *tr, size_t map)
+{
+	const struct pd_map_run *mr = &tr->maps[map];
+	if (!mr->st || mr->kind == MK_TASK_STORAGE)
+		return 0;
+	uint64_t b = 1;
+	while (b < mr->m->max_entries)
+		b <<= 1;
+	return b;
 }

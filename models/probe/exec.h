@@ -24,6 +24,7 @@
 
 #include "models/probe/desc.h"
 #include "models/probe/prims.h"
+#include "models/probe/ring.h"
 #include "models/storage.h"
 #include "sim/sim.h"
 
@@ -76,8 +77,11 @@ struct pd_env {
 	const struct storage_env *senv;
 	struct storage_stats *sstats;
 	uint32_t task_storage_maps;       /* on the host, over every tool */
+	double itlb_ns;                   /* every described program run's
+					     iTLB penalty (pd_env_itlb) */
 	/* streams */
-	gsl_rng *r_dispatch, *r_helper, *r_array, *r_bloom, *r_stack, *r_prob;
+	gsl_rng *r_dispatch, *r_helper, *r_array, *r_bloom, *r_stack, *r_prob,
+		*r_call;
 };
 
 struct pd_map_run;
@@ -94,6 +98,9 @@ struct pd_tool_run {
 	gsl_rng **r_base;          /* per program with a `base:` */
 	struct pd_prog_stats *prog;
 	uint64_t outputs, output_bytes;
+	uint64_t drops;            /* outputs refused by a full buffer */
+	int wake_any;              /* an output map's reader is to be woken
+				      (pd_map_take_wake) */
 	double ns;                 /* every program's cost, ns */
 };
 
@@ -112,6 +119,26 @@ double pd_fire(struct pd_tool_run *tr, const struct pd_ctx *ctx,
 	       struct pd_result *res);
 /* Entries held by the tool's maps (hash kinds and task storage). */
 uint64_t pd_occupancy(const struct pd_tool_run *tr);
+/* Program-level factors: the iTLB penalty every described program's run
+ * pays, ns, for tools t[0..n) on one host: their JIT text (insns x
+ * primitives.program.jit_bytes x the tool's isa factor) plus
+ * primitives.program.host_text, beyond primitives.program.itlb_threshold,
+ * times itlb_ns_per_mib per MiB.  0 when no program gives `insns` and the
+ * host has no other text. */
+double pd_env_itlb(const struct pd_prims *p, const struct pd_tool *t,
+		   size_t n);
+/* The ring of map `map` when it is an output map with a reader (ring.h),
+ * else NULL. */
+struct pd_ring *pd_map_ring(struct pd_tool_run *tr, size_t map);
+/* 1 (and *cpu: the CPU whose output asked) when an output to map `map`
+ * asked the kernel to wake its reader since the last call; clears it. */
+int pd_map_take_wake(struct pd_tool_run *tr, size_t map, uint32_t *cpu);
+/* Entries map `map` holds now, as a user-space read walks them: hash
+ * kinds their occupancy, arrays max_entries. */
+uint64_t pd_map_entries(const struct pd_tool_run *tr, size_t map);
+/* Buckets a batch read of map `map` walks: a hash kind's
+ * roundup_pow_of_two(max_entries) (htab_map_alloc), 0 for the others. */
+uint64_t pd_map_buckets(const struct pd_tool_run *tr, size_t map);
 /* Task pid/incarnation exits on CPU cpu: per-task storage is freed
  * (kernel work, not a program: returns its cost, ns). */
 double pd_task_exit(struct pd_tool_run *tr, uint32_t pid, uint32_t inc);

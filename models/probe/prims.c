@@ -29,7 +29,8 @@ static const char *def_of(const char *key)
 	return NULL;
 }
 
-/* Read dotted `key` (one level of nesting at most) under sec. */
+/* Read dotted `key` (one level of nesting at most) under sec.  Numbers
+ * (program.*) are read by their own calls. */
 static int read_dist(struct ynode *sec, const char *group, const char *key,
 		     struct dist **out, struct err *e)
 {
@@ -66,8 +67,42 @@ int pd_prims_read(struct ynode *root, struct pd_prims *p, struct err *e)
 	    read_dist(sec, "bloom_filter", "push", &p->bloom_push, e) ||
 	    read_dist(sec, "stack_trace", "get_stackid", &p->get_stackid, e))
 		return e->status;
-	return cfg_duration(sec, "task_storage_cache", def_of("task_storage_cache"),
-			    0, 1e9, &p->task_storage_cache, e);
+	if (cfg_duration(sec, "task_storage_cache", def_of("task_storage_cache"),
+			 0, 1e9, &p->task_storage_cache, e))
+		return e->status;
+	if (read_dist(sec, "output", "wakeup", &p->wakeup, e) ||
+	    read_dist(sec, "syscall", "map_lookup_elem", &p->sys_lookup, e) ||
+	    read_dist(sec, "syscall", "map_get_next_key", &p->sys_next_key, e) ||
+	    read_dist(sec, "syscall", "map_lookup_batch", &p->sys_batch, e) ||
+	    read_dist(sec, "syscall", "batch_entry", &p->batch_entry, e) ||
+	    read_dist(sec, "program", "call", &p->call, e))
+		return e->status;
+	struct ynode *sy = cfg_section(sec, "syscall", e);
+	if (!sy || cfg_number(sy, "batch_bucket", def_of("syscall.batch_bucket"),
+			      0, 1e6, &p->batch_bucket, e))
+		return e->status;
+	struct ynode *pg = cfg_section(sec, "program", e), *isa;
+	if (!pg ||
+	    cfg_number(pg, "insn", def_of("program.insn"), 0, 1e6, &p->insn_ns, e) ||
+	    cfg_number(pg, "jit_bytes", def_of("program.jit_bytes"), 0, 1e3,
+		       &p->jit_bytes, e) ||
+	    cfg_number(pg, "itlb_threshold", def_of("program.itlb_threshold"),
+		       0, 1e15, &p->itlb_threshold, e) ||
+	    cfg_number(pg, "itlb_ns_per_mib", def_of("program.itlb_ns_per_mib"),
+		       0, 1e9, &p->itlb_ns_per_mib, e) ||
+	    cfg_number(pg, "host_text", def_of("program.host_text"), 0, 1e15,
+		       &p->host_text, e) ||
+	    !(isa = cfg_section(pg, "isa", e)))
+		return e->status;
+	static const char *const isa_keys[PI_COUNT] = {
+		"program.isa.v1", "program.isa.v2", "program.isa.v3",
+		"program.isa.v4"
+	};
+	for (int i = 0; i < PI_COUNT; i++)
+		if (cfg_number(isa, pd_isa_names[i], def_of(isa_keys[i]), 0.01,
+			       100, &p->isa[i], e))
+			return e->status;
+	return 0;
 }
 
 void pd_prims_fini(struct pd_prims *p)
@@ -86,5 +121,11 @@ void pd_prims_fini(struct pd_prims *p)
 	dist_free(p->bloom_peek);
 	dist_free(p->bloom_push);
 	dist_free(p->get_stackid);
+	dist_free(p->wakeup);
+	dist_free(p->sys_lookup);
+	dist_free(p->sys_next_key);
+	dist_free(p->sys_batch);
+	dist_free(p->batch_entry);
+	dist_free(p->call);
 	memset(p, 0, sizeof(*p));
 }

@@ -30,6 +30,18 @@ struct pd_prims {
 	struct dist *get_stackid;
 	double task_storage_cache;    /* extra ns per get per task-storage map
 					 beyond the per-task cache's 16 */
+	/* output and readers */
+	struct dist *wakeup;          /* the kernel's wake-up of a reader */
+	struct dist *sys_lookup, *sys_next_key, *sys_batch, *batch_entry;
+	double batch_bucket;          /* ns per bucket a batch read walks */
+	/* program-level factors (only for programs with `insns` / `calls`) */
+	double insn_ns;               /* per instruction of the program */
+	struct dist *call;            /* per bpf2bpf call */
+	double jit_bytes;             /* JIT bytes per BPF instruction */
+	double itlb_threshold;        /* bytes of JIT text before iTLB misses */
+	double itlb_ns_per_mib;       /* per run, per MiB of text beyond it */
+	double host_text;             /* other programs' text on the host */
+	double isa[PI_COUNT];         /* instruction-count factor by -mcpu */
 };
 
 /* Every key of `primitives:` as model_param entries (for a model's own
@@ -85,7 +97,63 @@ struct pd_prims {
 	{ "primitives.task_storage_cache", "duration", "2ns", \
 	  "extra cost of every task-storage get per task-storage map beyond 16 " \
 	  "on the host (the per-task cache has 16 slots; published: ~30 ns at " \
-	  "<= 16 maps, 34.6 at 17, 53.8 at 24, 70.9 at 32)" }
+	  "<= 16 maps, 34.6 at 17, 53.8 at 24, 70.9 at 32)" }, \
+	PD_P("output.wakeup", "normal(1us, 0.2us)", \
+	  "kernel time on the producing CPU when an output wakes a sleeping " \
+	  "reader: irq_work_queue's self-IPI (an exit in a VM) and the irq_work " \
+	  "(bpf_ringbuf_notify / perf_pending_irq) calling wake_up_all; the " \
+	  "reader's sched_wakeup is the world's own (estimate)"), \
+	PD_P("syscall.map_lookup_elem", "normal(2.8us, 0.3us)", \
+	  "a reader's bpf(BPF_MAP_LOOKUP_ELEM) (measured on the reference " \
+	  "host, a 4-byte-key hash of 100 to 10,000 entries, 10^5 calls: " \
+	  "2.5 to 3.2 us; syscall entry and exit dominate in this VM)"), \
+	PD_P("syscall.map_get_next_key", "normal(2.6us, 0.4us)", \
+	  "a reader's bpf(BPF_MAP_GET_NEXT_KEY) (measured as above: 2.0 to " \
+	  "3.6 us)"), \
+	PD_P("syscall.map_lookup_batch", "normal(1us, 0.2us)", \
+	  "a reader's bpf(BPF_MAP_LOOKUP_BATCH), per call, besides its " \
+	  "buckets and entries (measured: a call returning one entry, 1.0 " \
+	  "to 1.25 us)"), \
+	PD_P("syscall.batch_entry", "normal(400ns, 80ns)", \
+	  "per entry a batch call copies out (htab_map_lookup_batch / " \
+	  "generic_map_lookup_batch; measured: a fit over 100, 1,000 and " \
+	  "10,000 entries, ~400 ns, +-30%)"), \
+	{ "primitives.syscall.batch_bucket", "number", "4", \
+	  "ns per bucket a batch read of a hash kind walks, full or empty " \
+	  "(htab_map_lookup_batch visits every one of the " \
+	  "roundup_pow_of_two(max_entries) buckets; measured as above: 2 " \
+	  "to 7 ns)" }, \
+	{ "primitives.program.insn", "number", "0.3", \
+	  "ns per BPF instruction of a program with `insns`, as if each ran " \
+	  "once per run (~1 instruction per cycle at 3 GHz; an upper bound " \
+	  "for programs that return early; estimate)" }, \
+	PD_P("program.call", "normal(2ns, 0.5ns)", \
+	  "per bpf2bpf call a program's run makes (`calls`): the JIT's call, " \
+	  "prologue and epilogue that inlining saves (estimate)"), \
+	{ "primitives.program.jit_bytes", "number", "4.4", \
+	  "bytes of x86-64 JIT text per BPF instruction (measured on the " \
+	  "reference host: bpftool prog show of calibrate/'s 11 programs, " \
+	  "jited / (xlated / 8) = 4.38 to 4.49)" }, \
+	{ "primitives.program.itlb_threshold", "number", "2097152", \
+	  "bytes of JIT text on the host before programs miss in the iTLB: " \
+	  "one bpf_prog_pack (BPF_PROG_PACK_SIZE, kernel/bpf/core.c: 2 MiB " \
+	  "x NUMA nodes, a huge page per node on x86-64), mapped by one iTLB " \
+	  "entry; raise it on a multi-node host" }, \
+	{ "primitives.program.itlb_ns_per_mib", "number", "5", \
+	  "ns per program run per MiB of JIT text beyond the threshold (iTLB " \
+	  "pressure, the study's 2.5; estimate)" }, \
+	{ "primitives.program.host_text", "number", "0", \
+	  "bytes of JIT text of BPF programs already on the host besides the " \
+	  "described tools (bpftool prog show: sum of jited)" }, \
+	{ "primitives.program.isa.v1", "number", "1.15", \
+	  "instructions for the same C under -mcpu=v1, relative to v3 (no " \
+	  "32-bit jumps: zero-extending shifts before compares; estimate)" }, \
+	{ "primitives.program.isa.v2", "number", "1.1", \
+	  "... under -mcpu=v2 (adds jlt/jle/jslt/jsle; estimate)" }, \
+	{ "primitives.program.isa.v3", "number", "1", \
+	  "... under -mcpu=v3 (32-bit jumps and ALU; the reference)" }, \
+	{ "primitives.program.isa.v4", "number", "0.97", \
+	  "... under -mcpu=v4 (sign-extending loads, bswap, gotol; estimate)" }
 
 /* Every key of `primitives:`, {NULL}-terminated. */
 extern const struct model_param pd_prims_params[];

@@ -114,6 +114,9 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 	} else if (t->cls == CLS_SPAWNER) {
 		burst = spawner_fork_ns(R);
 		in_burst = 1;        /* one fork, then the child (spawner.c) */
+	} else if (t->cls == CLS_READER) {
+		burst = tools_reader_burst(R, pid);
+		in_burst = 1;        /* drain or read, then sleep (tools.c) */
 	} else if (t->cls == CLS_BUSY && cfg->busy_run) {
 		burst = dist_sample_ns(cfg->busy_run, R->r_res_run);
 		in_burst = 1;        /* a long burst, a short sleep */
@@ -242,7 +245,13 @@ static void on_segment_end(struct rq_run *R, uint32_t c)
 		t->resume += p->seg_len - ran;
 	/* The system calls made while it ran fire their hooks now; their
 	 * cost is charged once the CPU's next step is settled (below). */
-	uint64_t sys = t->cls == CLS_SPAWNER ? 0 : tools_syscalls(R, c, pid, ran);
+	uint64_t sys = t->cls == CLS_SPAWNER || t->cls == CLS_READER ? 0
+		       : tools_syscalls(R, c, pid, ran);
+	/* A reader's drain is done: records that came meanwhile are drained
+	 * before it sleeps again (libbpf's ring loop). */
+	if (t->cls == CLS_READER && t->blocks && !t->resume &&
+	    tools_reader_drained(R, pid))
+		t->blocks = 0;
 	if (t->cls == CLS_SPAWNER) {
 		switch (spawner_segment_end(R, c, pid)) {
 		case SPN_WAIT:

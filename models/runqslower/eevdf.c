@@ -543,7 +543,8 @@ void eevdf_enqueue(struct rq_run *R, uint32_t c, uint32_t pid, int woken)
 		/* A task new to the scheduler (__sched_fork: vlag 0).  A
 		 * spawned one joins as a forked child does; residents were
 		 * there before the run and are placed as wakers. */
-		int nice = R->cfg->eevdf_nice[t->cls];
+		int nice = t->cls == CLS_READER ? 0   /* a tool's reader */
+			   : R->cfg->eevdf_nice[t->cls];
 		se->valid = 1;
 		se->incarnation = t->incarnation;
 		se->weight = prio_to_weight[nice + 20];

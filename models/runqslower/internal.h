@@ -53,8 +53,9 @@ enum { KT_IRQ, KT_SOFTIRQ, KT_STEAL, KT_NSRC };
 /* A CPU's mode (cpu.c has the time-line rules). */
 enum { CPU_IDLE, CPU_BURST, CPU_RUN, CPU_WAKING };
 /* Task classes: spawned by arrivals; resident sleepers; CPU-bound
- * residents; the parents that fork the spawned tasks (spawner.c). */
-enum { CLS_SPAWNED, CLS_RESIDENT, CLS_BUSY, CLS_SPAWNER };
+ * residents; the parents that fork the spawned tasks (spawner.c); the
+ * user-space readers of described tools' maps (tools.c). */
+enum { CLS_SPAWNED, CLS_RESIDENT, CLS_BUSY, CLS_SPAWNER, CLS_READER };
 /* workload.spawner (spawner.h). */
 enum { SPAWNER_TASK, SPAWNER_NONE };
 /* runqueue: */
@@ -84,6 +85,8 @@ extern const struct model model_runqslower;
 
 /* workload.arrival values, by ARR_* (config.c); init names them in errors. */
 extern const char *const rq_arrival_names[];
+
+struct tools_reader;
 
 struct rq_cfg {
 	uint64_t cpus, pid_max;
@@ -293,6 +296,9 @@ struct rq_run {
 	uint64_t kt_ns[KT_NTASK], kt_n[KT_NTASK];   /* charged, ns; count */
 	uint64_t bg_ns[KT_NSRC], bg_n[KT_NSRC];     /* charged, ns; episodes */
 	uint64_t reap_pending;  /* children exited, not yet reaped by a parent */
+	struct tools_reader *readers;   /* the maps' reader tasks (tools.c) */
+	uint32_t nreaders;
+	gsl_rng *r_reader;
 };
 
 /* Windowed series columns (names in report.c rq_series_cols).  *_AVG

@@ -157,7 +157,8 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 		goto oom;
 	stat_gauge_init(&R->occupancy, 0, 0);
 	R->spawn_budget = c->spawns;
-	if (world_add_residents(R) || spawner_init(R) || ktime_init(R))
+	if (world_add_residents(R) || spawner_init(R) || ktime_init(R) ||
+	    tools_readers_init(R))
 		goto oom;
 	uint64_t first = 0;
 	if (c->arrival == ARR_TRACE)
@@ -187,6 +188,7 @@ static void rq_handle(struct sim *s, void *state, const struct evq_event *ev)
 		world_on_spawn(R);
 		break;
 	case EV_WAKE:
+		tools_reader_wake(R, (uint32_t)ev->data);   /* readers only */
 		world_wake(R, (uint32_t)ev->data, 0, 1);
 		break;
 	case EV_CPU:

@@ -14,7 +14,9 @@
 #include "models/runqslower/probe.h"
 #include "models/runqslower/report.h"
 #include "models/runqslower/tools.h"
+#include "models/runqslower/world.h"
 #include "sim/cfg.h"
+#include "sim/check.h"
 #include "sim/units.h"
 
 /* Metrics per tool, after "<tool>.", and per program, after
@@ -28,6 +30,56 @@ static const struct model_metric tool_m[] = {
 	{ "skipped", "count", "runs skipped by the recursion check", 0 },
 };
 #define NTOOL_M (sizeof(tool_m) / sizeof(tool_m[0]))
+/* Only for a tool with a reader (so a tool without one reports as
+ * before), after tool_m. */
+static const struct model_metric reader_m[] = {
+	{ "reader_time", "ns", "CPU time of the tool's reader tasks (drains "
+	  "and map reads that ran to their end)", 0 },
+	{ "reader_cpu_share", "ratio", "reader_time / all CPU time", 0 },
+	{ "reader_wakeups_per_s", "1/s", "the readers' wake-ups (kernel or "
+	  "timeout; map readers: reads) per simulated second", 0 },
+	{ "reader_records", "count", "records (map readers: entries) the "
+	  "readers consumed", 0 },
+	{ "drops", "count", "outputs refused by a full buffer (ringbuf reserve "
+	  "failed; perf: lost samples)", 0 },
+	{ "cost_share", "ratio", "(BPF time + reader_time + the kernel's "
+	  "wake-ups of the readers) / all CPU time", 0 },
+};
+#define NREADER_M (sizeof(reader_m) / sizeof(reader_m[0]))
+/* Per-tool counters before the programs' (tools_gather): BPF ns, outputs,
+ * skipped; with a reader also reader ns, records, wake-ups, drops, wake-up
+ * kernel ns. */
+#define TOOL_V 3
+#define READER_V 5
+
+/* Records an output reader consumes per burst of its drain: their space
+ * is freed, and their cost counted, when the burst ends (tools.h). */
+#define TOOLS_DRAIN_BURST 16
+
+/* One reader task (tools.h). */
+struct tools_reader {
+	uint32_t pid;
+	uint32_t tool, map;
+	const struct pd_reader *rd;
+	int out;               /* drains an output map (else polls a map) */
+	int asleep;            /* blocked: in epoll_wait or between reads */
+	int wake_pending;      /* the kernel's EV_WAKE is scheduled */
+	int woke;              /* the next burst follows a wake-up */
+	int burst_wake;        /* the burst in progress pays per_wakeup */
+	uint32_t wake_cpu;     /* the CPU whose output asked for the wake-up */
+	uint64_t claim;        /* records the burst in progress consumes */
+	uint64_t burst_ns;     /* its CPU time */
+	uint64_t records, wakeups;   /* over bursts that ran to their end */
+	double ns, kern_ns;
+};
+
+static int has_reader(const struct pd_tool *t)
+{
+	for (size_t m = 0; m < t->nmaps; m++)
+		if (t->maps[m].reader.on)
+			return 1;
+	return 0;
+}
 static const struct model_metric prog_m[] = {
 	{ "ns_per_run", "ns", "mean cost per run (dispatch included)", 0 },
 	{ "runs_per_s", "1/s", "runs per simulated second", 0 },
@@ -118,7 +170,8 @@ static int build_metrics(struct rq_cfg *c, struct err *e)
 {
 	size_t base = model_metric_count(&model_runqslower), n = base;
 	for (size_t t = 0; t < c->ntools; t++)
-		n += NTOOL_M + NPROG_M * c->tools[t].nprogs;
+		n += NTOOL_M + NPROG_M * c->tools[t].nprogs +
+		     (has_reader(&c->tools[t]) ? NREADER_M : 0);
 	if (ktime_steal_on(c))
 		n++;
 	c->metrics = calloc(n + 1, sizeof(*c->metrics));
@@ -134,6 +187,12 @@ static int build_metrics(struct rq_cfg *c, struct err *e)
 			snprintf(name, 96, "%s.%s", tl->name, tool_m[i].name);
 			c->metrics[k] = (struct model_metric){ name, tool_m[i].unit,
 							       tool_m[i].help, 0 };
+		}
+		for (size_t i = 0; has_reader(tl) && i < NREADER_M;
+		     i++, k++, name += 96) {
+			snprintf(name, 96, "%s.%s", tl->name, reader_m[i].name);
+			c->metrics[k] = (struct model_metric){
+				name, reader_m[i].unit, reader_m[i].help, 0 };
 		}
 		for (size_t p = 0; p < tl->nprogs; p++)
 			for (size_t i = 0; i < NPROG_M; i++, k++, name += 96) {
@@ -209,11 +268,15 @@ int tools_read(struct rq_cfg *c, struct ynode *root, struct err *e)
 			}
 		}
 	}
-	if (tools_nvals(c) + RQ_NVALS > HMARK_VALS)
+	if (tools_nvals(c) + RQ_NVALS > HMARK_VALS) {
+		size_t progs = 0;
+		for (size_t i = 0; i < c->ntools; i++)
+			progs += c->tools[i].nprogs;
+		int fixed = (int)(tools_nvals(c) - 2 * progs);
 		return cfg_error(e, tl, "tools: %zu programs in all is more than "
 				 "the steady-state counters hold (at most %d)",
-				 (tools_nvals(c) - 3 * c->ntools) / 2,
-				 (HMARK_VALS - RQ_NVALS - 3 * (int)c->ntools) / 2);
+				 progs, (HMARK_VALS - RQ_NVALS - fixed) / 2);
+	}
 	if (c->ntools && pd_prims_read(root, &c->prims, e))
 		return e->status;
 	/* host.steal (ktime.h, read before) adds a last metric, steal_time:
@@ -248,6 +311,9 @@ const struct model_metric *tools_metric_like(const char *name)
 	for (size_t i = 0; !prog && i < NTOOL_M; i++)
 		if (!strcmp(dot + 1, tool_m[i].name))
 			return &tool_m[i];
+	for (size_t i = 0; !prog && i < NREADER_M; i++)
+		if (!strcmp(dot + 1, reader_m[i].name))
+			return &reader_m[i];
 	for (size_t i = 0; prog && i < NPROG_M; i++)
 		if (!strcmp(dot + 1, prog_m[i].name))
 			return &prog_m[i];
@@ -274,6 +340,7 @@ int tools_init(struct rq_run *R)
 	env->senv = &R->env;
 	env->sstats = &R->sstats;
 	env->task_storage_maps = c->ts_maps;
+	env->itlb_ns = pd_env_itlb(&c->prims, c->tools, c->ntools);
 	static const struct { int kind; const char *name; } kinds[] = {
 		{ MK_HASH, "hash" }, { MK_LRU_HASH, "lru_hash" },
 		{ MK_PERCPU_HASH, "hash" }, { MK_TASK_STORAGE, "task_storage" },
@@ -295,8 +362,140 @@ int tools_init(struct rq_run *R)
 	return 0;
 }
 
+int tools_readers_init(struct rq_run *R)
+{
+	const struct rq_cfg *c = R->cfg;
+	uint32_t n = 0;
+	for (size_t t = 0; t < c->ntools; t++)
+		for (size_t m = 0; m < c->tools[t].nmaps; m++)
+			n += c->tools[t].maps[m].reader.on;
+	if (!n || !c->attach)
+		return 0;   /* probe.attach: false - no tool, no reader */
+	if (!(R->readers = calloc(n, sizeof(*R->readers))) ||
+	    !(R->r_reader = sim_rng(R->s, "reader")))
+		return -1;
+	for (size_t t = 0; t < c->ntools; t++)
+		for (size_t m = 0; m < c->tools[t].nmaps; m++) {
+			const struct pd_map *mp = &c->tools[t].maps[m];
+			if (!mp->reader.on)
+				continue;
+			struct tools_reader *rd = &R->readers[R->nreaders++];
+			rd->tool = (uint32_t)t;
+			rd->map = (uint32_t)m;
+			rd->rd = &mp->reader;
+			rd->out = mp->kind == MK_RINGBUF ||
+				  mp->kind == MK_PERF_EVENT_ARRAY;
+			rd->asleep = 1;
+			if ((rd->pid = world_add_sleeper(R, CLS_READER)) == NIL)
+				return -1;
+			uint64_t first = rd->out ? rd->rd->timeout : rd->rd->every;
+			if (first && sim_schedule(R->s, first, EV_WAKE,
+						  (uint32_t)c->cpus + 1 + rd->pid,
+						  rd->pid))
+				return -1;
+		}
+	return 0;
+}
+
+static struct tools_reader *reader_of(struct rq_run *R, uint32_t pid)
+{
+	for (uint32_t i = 0; i < R->nreaders; i++)
+		if (R->readers[i].pid == pid)
+			return &R->readers[i];
+	SIM_CHECK(!"a CLS_READER task that is no reader");
+	return NULL;
+}
+
+void tools_reader_wake(struct rq_run *R, uint32_t pid)
+{
+	if (R->task[pid].cls != CLS_READER)
+		return;
+	struct tools_reader *rd = reader_of(R, pid);
+	SIM_CHECK(rd->asleep);
+	if (rd->wake_pending) {
+		double k = (double)dist_sample_ns(R->cfg->prims.wakeup, R->r_reader);
+		rd->kern_ns += k;
+		probe_charge_kernel(R, rd->wake_cpu, k);
+		rd->wake_pending = 0;
+	}
+	rd->asleep = 0;
+	rd->woke = 1;
+}
+
+uint64_t tools_reader_burst(struct rq_run *R, uint32_t pid)
+{
+	const struct pd_prims *pr = &R->cfg->prims;
+	struct tools_reader *rd = reader_of(R, pid);
+	struct pd_tool_run *tr = &R->tools[rd->tool];
+	gsl_rng *r = R->r_reader;
+	uint64_t ns = 0, n;
+	rd->burst_wake = 0;
+	if (rd->woke && rd->rd->per_wakeup) {
+		ns += dist_sample_ns(rd->rd->per_wakeup, r);
+		rd->burst_wake = 1;
+	} else if (rd->woke) {
+		rd->burst_wake = 1;   /* a map read: counted, no epoll cost */
+	}
+	rd->woke = 0;
+	if (rd->out) {
+		n = pd_ring_claim(pd_map_ring(tr, rd->map), TOOLS_DRAIN_BURST);
+	} else {
+		n = pd_map_entries(tr, rd->map);
+		if (rd->rd->batch) {
+			/* BPF_MAP_LOOKUP_BATCH: one call per batch_size entries
+			 * (at least one, which finds the map empty). */
+			uint64_t calls = n ? (n + rd->rd->batch_size - 1) /
+					     rd->rd->batch_size : 1;
+			for (uint64_t k = 0; k < calls; k++)
+				ns += dist_sample_ns(pr->sys_batch, r);
+			for (uint64_t k = 0; k < n; k++)
+				ns += dist_sample_ns(pr->batch_entry, r);
+			ns += sim_ns((double)pd_map_buckets(tr, rd->map) *
+				     pr->batch_bucket);
+		} else {
+			/* get_next_key walks the keys (one more that returns
+			 * ENOENT), one lookup per key. */
+			for (uint64_t k = 0; k <= n; k++)
+				ns += dist_sample_ns(pr->sys_next_key, r);
+			for (uint64_t k = 0; k < n; k++)
+				ns += dist_sample_ns(pr->sys_lookup, r);
+		}
+	}
+	for (uint64_t k = 0; k < n; k++)
+		ns += dist_sample_ns(rd->rd->per_record, r);
+	rd->claim = n;
+	rd->burst_ns = ns ? ns : 1;   /* a segment is at least 1 ns */
+	return rd->burst_ns;
+}
+
+int tools_reader_drained(struct rq_run *R, uint32_t pid)
+{
+	struct tools_reader *rd = reader_of(R, pid);
+	struct pd_tool_run *tr = &R->tools[rd->tool];
+	rd->records += rd->claim;
+	rd->ns += (double)rd->burst_ns;
+	rd->wakeups += (uint64_t)rd->burst_wake;
+	rd->claim = rd->burst_ns = 0;
+	rd->burst_wake = 0;
+	if (!rd->out)
+		return 0;
+	struct pd_ring *ring = pd_map_ring(tr, rd->map);
+	pd_ring_release(ring);
+	return pd_ring_unclaimed(ring) > 0;
+}
+
+uint64_t tools_reader_nap(struct rq_run *R, uint32_t pid)
+{
+	struct tools_reader *rd = reader_of(R, pid);
+	rd->asleep = 1;
+	return rd->out ? rd->rd->timeout : rd->rd->every;
+}
+
 void tools_fini(struct rq_run *R)
 {
+	free(R->readers);
+	R->readers = NULL;
+	R->nreaders = 0;
 	for (size_t i = 0; R->tools && i < R->cfg->ntools; i++)
 		pd_tool_run_fini(&R->tools[i]);
 	free(R->tools);
@@ -366,6 +565,27 @@ static double fire(struct rq_run *R, const struct pd_ctx *x)
 	}
 	R->false_reports += res.false_outputs;
 	R->out_ns += sim_ns(res.out_ns);
+	for (uint32_t i = 0; i < R->nreaders; i++) {
+		struct tools_reader *rd = &R->readers[i];
+		struct pd_tool_run *tr = &R->tools[rd->tool];
+		uint32_t cpu;
+		if (!rd->out || !tr->wake_any ||
+		    !pd_map_take_wake(tr, rd->map, &cpu))
+			continue;
+		if (!rd->asleep || rd->wake_pending)
+			continue;   /* awake: the wake-up finds it running */
+		/* The irq_work runs once the program returns, on the
+		 * producing CPU: that CPU is the waker (world.c hook_cpu). */
+		uint32_t target = (uint32_t)c->cpus + 1 + rd->pid;
+		rd->wake_pending = 1;
+		rd->wake_cpu = x->cpu;
+		R->task[rd->pid].timer_cpu = x->cpu + 1;
+		evq_cancel(&R->s->q, target);   /* its timeout, if any */
+		if (sim_schedule(R->s, 0, EV_WAKE, target, rd->pid))
+			sim_fail(R->s, "out of memory");
+	}
+	for (size_t i = 0; R->nreaders && i < c->ntools; i++)
+		R->tools[i].wake_any = 0;
 	return cost;
 }
 
@@ -493,7 +713,8 @@ size_t tools_nvals(const struct rq_cfg *c)
 {
 	size_t n = 0;
 	for (size_t t = 0; t < c->ntools; t++)
-		n += 3 + 2 * c->tools[t].nprogs;
+		n += TOOL_V + (has_reader(&c->tools[t]) ? READER_V : 0) +
+		     2 * c->tools[t].nprogs;
 	return n;
 }
 
@@ -505,8 +726,24 @@ void tools_gather(const struct rq_run *R, double *out)
 		out[i++] = tr->ns;
 		out[i++] = (double)tr->outputs;
 		out[i++] = 0;
+		size_t skip = i - 1;
+		if (has_reader(tr->t)) {
+			double v[READER_V] = { 0 };
+			for (uint32_t k = 0; k < R->nreaders; k++) {
+				const struct tools_reader *rd = &R->readers[k];
+				if (rd->tool != t)
+					continue;
+				v[0] += rd->ns;
+				v[1] += (double)rd->records;
+				v[2] += (double)rd->wakeups;
+				v[4] += rd->kern_ns;
+			}
+			v[3] = (double)tr->drops;
+			for (size_t k = 0; k < READER_V; k++)
+				out[i++] = v[k];
+		}
 		for (size_t p = 0; p < tr->t->nprogs; p++) {
-			out[i - 1] += (double)tr->prog[p].skipped;
+			out[skip] += (double)tr->prog[p].skipped;
 			out[i + 2 * p] = (double)tr->prog[p].runs;
 			out[i + 2 * p + 1] = tr->prog[p].ns;
 		}
@@ -531,7 +768,10 @@ static void fill(const struct rq_cfg *c, const double *v, double secs,
 	for (size_t t = 0; t < c->ntools; t++) {
 		const struct pd_tool *tl = &c->tools[t];
 		double ns = v[i], outs = v[i + 1], skipped = v[i + 2], runs = 0;
-		i += 3;
+		i += TOOL_V;
+		const double *rv = has_reader(tl) ? v + i : NULL;
+		if (rv)
+			i += READER_V;
 		for (size_t p = 0; p < tl->nprogs; p++)
 			runs += v[i + 2 * p];
 		m[k++] = ns;
@@ -540,6 +780,14 @@ static void fill(const struct rq_cfg *c, const double *v, double secs,
 		m[k++] = secs > 0 ? runs / secs : 0;
 		m[k++] = secs > 0 ? outs / secs : 0;
 		m[k++] = skipped;
+		if (rv) {
+			m[k++] = rv[0];
+			m[k++] = all > 0 ? rv[0] / all : 0;
+			m[k++] = secs > 0 ? rv[2] / secs : 0;
+			m[k++] = rv[1];
+			m[k++] = rv[3];
+			m[k++] = all > 0 ? (ns + rv[0] + rv[4]) / all : 0;
+		}
 		for (size_t p = 0; p < tl->nprogs; p++, i += 2) {
 			m[k++] = v[i] > 0 ? v[i + 1] / v[i] : NAN;
 			m[k++] = secs > 0 ? v[i] / secs : 0;

@@ -146,6 +146,12 @@ void world_block(struct rq_run *R, uint32_t pid)
 		nap = dist_sample_ns(cfg->busy_sleep, R->r_res_sleep);
 	else if (t->cls == CLS_SPAWNER)
 		return;   /* asleep until a fork request (spawner_request) */
+	else if (t->cls == CLS_READER) {
+		/* epoll_wait's timeout or the poll interval; 0: until the
+		 * kernel wakes it (tools.h) */
+		if (!(nap = tools_reader_nap(R, pid)))
+			return;
+	}
 	else
 		nap = dist_sample_ns(cfg->sleep, R->r_sleep);
 	if (sim_schedule(s, nap, EV_WAKE, (uint32_t)cfg->cpus + 1 + pid, pid))
@@ -219,13 +225,18 @@ void world_spawn(struct rq_run *R)
 
 uint32_t world_add_parent(struct rq_run *R)
 {
+	return world_add_sleeper(R, CLS_SPAWNER);
+}
+
+uint32_t world_add_sleeper(struct rq_run *R, int cls)
+{
 	uint32_t pid = alloc_pid(R);
 	if (pid == NIL)
 		return NIL;
 	struct task *t = &R->task[pid];
 	t->remaining = UINT64_MAX;     /* never exits */
 	t->incarnation = (uint32_t)++R->incarnations;
-	t->cls = CLS_SPAWNER;
+	t->cls = (uint8_t)cls;
 	t->state = T_BLOCKED;
 	R->live++;
 	R->env.live_tasks = R->live;

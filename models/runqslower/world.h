@@ -35,6 +35,9 @@ int world_add_residents(struct rq_run *R);
  * at t = 0 with no wake-up scheduled.  Its pid, or NIL when pids run out
  * or on allocation failure. */
 uint32_t world_add_parent(struct rq_run *R);
+/* The same for any class that never exits and sleeps until something
+ * wakes it (CLS_READER: tools.c). */
+uint32_t world_add_sleeper(struct rq_run *R, int cls);
 /* Spawn one task with a CPU demand drawn from workload.lifetime; its
  * sched_wakeup_new runs on R->fork_cpu (the parent's) when set, else on
  * the child's CPU. */
