@@ -381,14 +381,15 @@ static void test_outdir_compare(void **state)
 	free(dat);
 	free(gp);
 
-	/* Timeline: window midpoints in ms, CPU times in ms; the start-up
-	 * spike (6.38 and 11.25 ms) is cut off the BPF axis. */
+	/* Timeline: window midpoints in ms, CPU times in ms, the backlog; the
+	 * start-up spike (6.38 and 11.25 ms) is cut off the BPF axis. */
 	dat = slurp(dir, "timeline.dat");
 	gp = slurp(dir, "timeline.gp");
 	assert_non_null(dat);
 	assert_non_null(gp);
 	assert_non_null(strstr(dat, "# strategy hash, replication 0\n"
-				    "0.5 1.57617 6.38109\n1.5 "));
+				    "0.5 1.57617 6.38109 3994.84\n1.5 "));
+	assert_non_null(strstr(gp, "backlog = 1\n"));   /* its panel */
 	assert_non_null(strstr(dat, "\n\n\n# strategy task_storage, "
 				    "replication 0\n"));
 	assert_non_null(strstr(gp, "window_ms = 1\n"));
