@@ -486,6 +486,32 @@ void cpu_split(struct rq_run *R, uint32_t c, struct rq_totals *tot)
 	tot->elapsed = end;
 }
 
+void cpu_series_flush(struct rq_run *R)
+{
+	uint64_t now = R->s->now;
+	for (uint32_t c = 0; c < (uint32_t)R->cfg->cpus; c++) {
+		struct cpu *p = &R->cpu[c];
+		if (p->mode == CPU_IDLE || p->mode == CPU_WAKING) {
+			rq_series_span(R, SC_IDLE, p->idle_since,
+				       (double)(now - p->idle_since));
+		} else if (p->mode == CPU_RUN) {
+			/* As cpu_split: the segment's payload so far. */
+			uint64_t ran = now > p->seg_start ? now - p->seg_start : 0;
+			uint64_t pay = ran > p->inj ? ran - p->inj : 0;
+			if (pay > p->until - p->seg_start - p->inj)
+				pay = p->until - p->seg_start - p->inj;
+			if (pay)
+				rq_series_span(R, SC_PAYLOAD, p->seg_start,
+					       (double)pay);
+		} else if (p->until < now) {
+			/* A burst that ended at `now`, not yet dispatched:
+			 * idle since it ended. */
+			rq_series_span(R, SC_IDLE, p->until,
+				       (double)(now - p->until));
+		}
+	}
+}
+
 void cpu_totals(struct rq_run *R, struct rq_totals *tot)
 {
 	memset(tot, 0, sizeof(*tot));

@@ -40,5 +40,12 @@ void cpu_event(struct rq_run *R, uint32_t c);
 void cpu_totals(struct rq_run *R, struct rq_totals *tot);
 /* The same for CPU c alone. */
 void cpu_split(struct rq_run *R, uint32_t c, struct rq_totals *tot);
+/* At the run's end: the idle and payload time still in progress on each
+ * CPU (an idle period, a running segment, the idle tail of a burst that
+ * ended now) into the series, so that its windows hold what cpu_totals
+ * holds.  The series otherwise gets them only when they end: the last
+ * windows (and the steady-state sums over them) would lack them.  Call
+ * once. */
+void cpu_series_flush(struct rq_run *R);
 
 #endif

@@ -107,7 +107,9 @@ void rq_report(struct sim *s, void *state, double *m)
 	struct rq_run *R = state;
 	struct rq_totals tot;
 	cpu_totals(R, &tot);
-	/* Flush the levels' integrals up to the end into the series. */
+	/* Flush the time in progress and the levels' integrals up to the end
+	 * into the series. */
+	cpu_series_flush(R);
 	rq_level_set(R, SC_BACKLOG_AVG, &R->lv_backlog, R->lv_backlog.v);
 	rq_level_set(R, SC_LIVE_AVG, &R->lv_live, R->lv_live.v);
 	rq_level_set(R, SC_OCC_AVG, &R->lv_occ, R->lv_occ.v);
