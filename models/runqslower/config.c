@@ -332,18 +332,23 @@ static int read_fair(struct rq_cfg *c, struct ynode *root, struct err *e)
 static int read_eevdf(struct rq_cfg *c, struct ynode *root, struct err *e)
 {
 	struct ynode *v = cfg_section(root, "eevdf", e);
-	char def[32];
 	double slice;
 	uint64_t hz;
-	snprintf(def, sizeof(def), "%lluus",
-		 (unsigned long long)(eevdf_default_slice(c->cpus) / 1000));
+	/* 0 (the default) is the kernel's slice for this many CPUs, worked
+	 * out here rather than written into the scenario: a point of a sweep
+	 * over cpus, or the resolved scenario run again, scales its own. */
 	if (!v ||
-	    cfg_duration(v, "base_slice", def, 1000, 1e10, &slice, e) ||
+	    cfg_duration(v, "base_slice", "0", 0, 1e10, &slice, e) ||
 	    cfg_uint(v, "hz", "250", 100, 1000, &hz, e) ||
 	    cfg_bool(v, "hrtick", "false", &c->eevdf_hrtick, e) ||
 	    cfg_bool(v, "run_to_parity", "true", &c->eevdf_parity, e))
 		return e->status;
-	c->eevdf_slice = (uint64_t)slice;
+	if (slice > 0 && slice < 1000)
+		return cfg_error(e, ynode_peek(v, "base_slice"), "base_slice: at "
+				 "least 1us (0: the kernel's default for the "
+				 "CPU count)");
+	c->eevdf_slice = slice > 0 ? (uint64_t)slice
+				   : eevdf_default_slice(c->cpus);
 	c->eevdf_tick = 1000000000 / hz;
 	struct ynode *n = cfg_section(v, "nice", e);
 	if (!n)
@@ -594,10 +599,10 @@ const struct model_param rq_params[] = {
 	  "fair: most virtual time a woken task is placed ahead of its CPU's minimum" },
 	{ "fair.wakeup_granularity", "duration", "1ms",
 	  "fair: the running task keeps the CPU this long before a wake-up preempts it" },
-	{ "eevdf.base_slice", "duration", "by cpus",
+	{ "eevdf.base_slice", "duration", "0",
 	  "eevdf: the slice a task asks for (sysctl_sched_base_slice); its "
 	  "deadline is slice x 1024 / weight of virtual time ahead; default as "
-	  "the kernel scales it, 0.75ms x (1 + log2 min(cpus, 8)): 3ms from 8 "
+	  "the kernel scales it (0), 0.75ms x (1 + log2 min(cpus, 8)): 3ms from 8 "
 	  "CPUs" },
 	{ "eevdf.hz", "count", "250",
 	  "eevdf: the kernel's tick rate (CONFIG_HZ, 100..1000): a passed "

@@ -6,8 +6,9 @@
 # p50 <= p99 < 10 ms: 4,000 threads of 50 us bursts on 8 half-busy CPUs,
 # where no wait can reach three 3 ms slices); it ran as many switches a
 # second as fifo within 5% (the same wake-ups: EEVDF reorders, it does not
-# invent work); the resolved scenario shows eevdf.base_slice scaled for 8
-# CPUs (3000us) and hz 250; `bpfsim models runqslower` lists the eevdf
+# invent work); the resolved scenario keeps eevdf.base_slice 0 (scaled
+# with each run's CPU count) and hz 250, and a sweep over cpus run again
+# from it gives the same points; `bpfsim models runqslower` lists the eevdf
 # keys; a fractional nice, an HZ under 100 and a misspelt eevdf key exit 2
 # with a message naming the key.
 # Does not pin: the numbers themselves (tests/test_eevdf.c pins schedules).
@@ -50,7 +51,7 @@ awk -v a="${sw:-nan}" -v b="${swf:-nan}" \
 
 res=$tmp/eevdf/scenario.resolved.yaml
 grep -q '^runqueue: eevdf' "$res" || fail "resolved scenario: runqueue is not eevdf"
-grep -q '^  base_slice: 3000us' "$res" || fail "resolved scenario: base_slice for 8 CPUs is not 3000us"
+grep -q '^  base_slice: 0$' "$res" || fail "resolved scenario: base_slice is not 0 (by cpus)"
 grep -q '^  hz: 250' "$res" || fail "resolved scenario: hz is not 250"
 
 "$BPFSIM" models runqslower >"$tmp/models" 2>&1 || fail "models runqslower exited $?"
@@ -58,6 +59,28 @@ for k in eevdf.base_slice eevdf.hz eevdf.hrtick eevdf.run_to_parity \
 	eevdf.nice.spawned eevdf.nice.resident eevdf.nice.busy eevdf.nice.spawner; do
 	grep -q "^    $k " "$tmp/models" || fail "models runqslower does not list $k"
 done
+
+# base_slice 0 (the default) scales with each run's CPU count: a sweep
+# over cpus, run again from its scenario.resolved.yaml, gives the same
+# points (a slice worked out for the base's 8 CPUs and written into the
+# resolved scenario would give the 2-CPU point 3 ms instead of 1.5 ms).
+cat > "$tmp/sl.yaml" <<EOT
+include: $PWD/scenarios/runqslower.yaml
+runqueue: eevdf
+compare: [hash]
+duration: 50ms
+warmup: 10ms
+replications: 2
+workload: {processes: 50, block: {run: exponential(10ms)}}
+EOT
+"$BPFSIM" sweep "$tmp/sl.yaml" --sweep cpus=2,8 --quiet --no-plots \
+	--out "$tmp/sl1" >/dev/null 2>&1 || fail "slice sweep failed"
+"$BPFSIM" sweep "$tmp/sl1/scenario.resolved.yaml" --quiet --no-plots \
+	--out "$tmp/sl2" >/dev/null 2>&1 || fail "slice sweep from resolved failed"
+cmp -s "$tmp/sl1/points.csv" "$tmp/sl2/points.csv" ||
+	fail "a sweep over cpus run again from its resolved scenario differs (base_slice)"
+grep -q "base_slice: 0$" "$tmp/sl1/scenario.resolved.yaml" ||
+	fail "the resolved scenario does not keep base_slice 0"
 
 bad() {   # bad KEY=VALUE WORD: exit 2, a message with WORD
 	"$BPFSIM" run scenarios/runqslower.yaml --reps 1 --no-plots --set "$1" \
@@ -69,6 +92,7 @@ bad() {   # bad KEY=VALUE WORD: exit 2, a message with WORD
 bad eevdf.nice.busy=1.5 'eevdf.nice.busy must be a whole number'
 bad eevdf.hz=50 "'hz' must be >= 100"
 bad eevdf.hzz=50 "did you mean 'hz'"
+bad eevdf.base_slice=500ns "at least 1us"
 
 [ "$fails" -eq 0 ] || exit 1
 echo "ok: runqueue eevdf on the demo (wait p50 $p50 ns, p99 $p99 ns; $sw switches/s)"
