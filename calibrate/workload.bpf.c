@@ -157,6 +157,8 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 		__u64 ran = 0;
 		if (oc && oc->pid == ppid && oc->ts && now > oc->ts) {
 			ran = now - oc->ts;
+			if (c)
+				c->oncpu_ns += ran;
 			if (runnable)
 				HIST_ADD(hists, WL_SLICE, ran);
 			else if (!dead)

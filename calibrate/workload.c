@@ -183,7 +183,8 @@ struct wl_derived {
 	double res_wake_rate;  /* resident wake-ups per second */
 	size_t busy;           /* CPU-bound threads */
 	double busy_cpu;       /* their CPU time / elapsed (CPUs) */
-	double cpu_busy;       /* host: busy share of all CPUs */
+	double cpu_busy;       /* host: busy share of all CPUs (/proc/stat) */
+	double cpu_oncpu;      /* tasks' on-CPU time (sched_switch) / all */
 };
 
 static int cmp_int(const void *x, const void *y)
@@ -254,6 +255,13 @@ static void derive(struct wl_derived *d, const struct wl_counters *cnt,
 	d->busy_cpu = cpu / (el * 1e9);
 	double busy = s1->busy - s0->busy, all = busy + s1->idle - s0->idle;
 	d->cpu_busy = all > 0 ? busy / all : NAN;
+	/* The same share from the probes: every task's stretch on a CPU,
+	 * timed at its switch-out.  /proc/stat samples at the tick and
+	 * misses threads that wake and sleep between ticks (a load whose
+	 * timers fire at the tick shows near 0); this misses only each
+	 * CPU's first stretch after loading and the one in progress at the
+	 * end, and counts interrupts that land on a task as its time. */
+	d->cpu_oncpu = all > 0 ? (double)cnt->oncpu_ns / all : NAN;
 }
 
 /* Tasks the probes flagged CPU-bound (WL_F_HOG), sorted; NULL when none
@@ -426,7 +434,8 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 		"law; %zu busy (runnable >= %.0f%% of the time, or a %.0f ms "
 		"burst; %.2f CPUs)\n", dv.res_wake_rate, dv.res_tasks, dv.busy,
 		100 * BUSY_SHARE, HOG_BURST_NS * 1e-6, dv.busy_cpu);
-	fprintf(rep, "  CPUs busy: %.1f%% (/proc/stat)\n", 100 * dv.cpu_busy);
+	fprintf(rep, "  CPUs busy: %.1f%% (/proc/stat), %.1f%% on CPU (sched_switch)\n",
+		100 * dv.cpu_busy, 100 * dv.cpu_oncpu);
 	/* Kernel time that is no task's: interrupts and softirqs per CPU
 	 * (/proc/stat counts), their durations (tp_btf), steal (/proc/stat
 	 * steal over busy time). */
@@ -506,6 +515,8 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 	if (!isnan(bp))
 		fprintf(s, "  block_probability: %.4g\n", bp);
 	fprintf(s, "  cpu_busy: %.4g\n", dv.cpu_busy);
+	fprintf(s, "  # tasks' time on CPU / all CPU time, timed at each switch\n"
+		"  cpu_busy_oncpu: %.4g\n", dv.cpu_oncpu);
 	for (int i = 0; i < WL_RUN_OLD; i++) {
 		fprintf(s, "  # %s\n", hist_help[i]);
 		calfile_write_dist(s, 2, hist_names[i], &c[i], 0);

@@ -99,6 +99,8 @@ struct wl_counters {
 	__u64 from_idle;                /* switches in from the idle task */
 	__u64 wakeups_hog, hogs;        /* CPU-bound residents (WL_F_HOG) */
 	__u64 wakeups_parent, parents;  /* forking tasks (WL_F_PARENT) */
+	__u64 oncpu_ns;                 /* tasks' (not idle's) time on CPU,
+					   added at their switch-out */
 };
 
 /* Read-only settings (rodata), set between open and load. */

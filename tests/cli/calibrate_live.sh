@@ -105,6 +105,12 @@ positive "workload.lifetime.n" "$(yget "$cal" workload.lifetime.n)"
 positive "workload.lifetime.mean" "$(yget "$cal" workload.lifetime.mean)"
 positive "workload.cpu_demand.mean" "$(yget "$cal" workload.cpu_demand.mean)"
 positive "workload.spawn_rate" "$(yget "$cal" workload.spawn_rate)"
+# The busy share timed at each switch (not the tick): a spawn load keeps
+# some CPU busy, and a share is at most 1.
+oncpu=$(yget "$cal" workload.cpu_busy_oncpu)
+positive "workload.cpu_busy_oncpu" "$oncpu"
+awk -v v="$oncpu" 'BEGIN { exit !(v + 0 <= 1) }' ||
+	fail "workload.cpu_busy_oncpu is $oncpu, more than all CPUs"
 [ -n "$(yget "$cal" workload.wait.fit)" ] || fail "workload.wait has no fit"
 # Kernel time that is no task's: the spawn load's exit tails and the
 # parent's fork cycles (tp_btf), interrupt and softirq rates (/proc/stat)
