@@ -49,7 +49,7 @@
  * test tests/cli/eevdf.sh checks the demo's are sane), speed, nor the
  * kernel features eevdf.h lists as not modelled.
  */
-#include "test_util.h"
+#include "test_model.h"
 #include "models/mmc.h"
 #include "models/registry.h"
 #include "models/runqslower.h"
@@ -461,30 +461,6 @@ static void test_segment(void **state)
 
 /* ---- whole runs ------------------------------------------------------------- */
 
-struct cfgh {
-	struct ytree *t;
-	void *cfg;
-};
-
-static void cfg_open(struct cfgh *h, const char *yaml)
-{
-	struct err e;
-	char msg[1024];
-	err_init(&e);
-	h->t = ytree_load_buffer("eevdf.yaml", yaml, strlen(yaml), &e);
-	h->cfg = h->t && !e.status ? M->configure(ytree_root(h->t), &e) : NULL;
-	if (!h->cfg || ytree_check_unknown(h->t, &e)) {
-		err_format(&e, msg, sizeof(msg));
-		fail_msg("config: %s\n%s", msg, yaml);
-	}
-}
-
-static void cfg_close(struct cfgh *h)
-{
-	M->config_free(h->cfg);
-	ytree_free(h->t);
-}
-
 static const struct model *spy_real;
 static uint64_t checked;
 
@@ -537,8 +513,8 @@ static void test_invariants(void **state)
 			 "             sleep: exponential(500us),\n"
 			 "             busy_run: exponential(5ms)}\n",
 			 variants[v].more, variants[v].eevdf);
-		struct cfgh h;
-		cfg_open(&h, y);
+		struct test_cfg h;
+		test_cfg_open(M, &h, y);
 		struct sim s;
 		double m[128];
 		struct rq_totals tot;
@@ -553,15 +529,15 @@ static void test_invariants(void **state)
 			      (unsigned long long)checked);
 		sim_fini(&s);
 		assert_true(checked > 10000);
-		cfg_close(&h);
+		test_cfg_close(&h);
 	}
 }
 
 static void test_weights(void **state)
 {
 	(void)state;
-	struct cfgh h;
-	cfg_open(&h,
+	struct test_cfg h;
+	test_cfg_open(M, &h,
 		 "cpus: 1\nrunqueue: eevdf\ncontext_switch: 0\n"
 		 "eevdf: {nice: {spawned: 5, busy: 0}}\n"
 		 "workload:\n  arrival: batch\n  processes: 1\n"
@@ -588,7 +564,7 @@ static void test_weights(void **state)
 	assert_rel(busy / spawned, 1024.0 / 335.0, 0.01, "CPU share 1024 : 335");
 	assert_rel(busy + spawned, 3000.0 * MS, 0.001, "all the CPU is used");
 	sim_fini(&s);
-	cfg_close(&h);
+	test_cfg_close(&h);
 }
 
 /* The workload's own decisions do not depend on the scheduler: 40 tasks
@@ -616,8 +592,8 @@ static double blocks(const char *rq)
 		 "  lifetime: 50ms\n  slice: 1ms\n"
 		 "  block: {probability: 0.3, sleep: exponential(1ms)}\n"
 		 "probe: {attach: false}\n", rq);
-	struct cfgh h;
-	cfg_open(&h, y);
+	struct test_cfg h;
+	test_cfg_open(M, &h, y);
 	struct model sp = *M;
 	sp.handle = wake_spy;
 	spy_real = M;
@@ -630,7 +606,7 @@ static double blocks(const char *rq)
 		assert_int_equal(((const struct rq_run *)s.state)->completed, 40);
 		sim_fini(&s);
 	}
-	cfg_close(&h);
+	test_cfg_close(&h);
 	return (double)wakes;
 }
 
@@ -664,8 +640,8 @@ static void test_mm1(void **state)
 		 "  rate: 10000/s\n  spawns: %d\n  lifetime: exponential(70us)\n"
 		 "  slice: 1000s\n"
 		 "probe: {attach: false}\n", MM1_SPAWNS);
-	struct cfgh h;
-	cfg_open(&h, yaml);
+	struct test_cfg h;
+	test_cfg_open(M, &h, yaml);
 	double w[MM1_REPS];
 	uint64_t waits = 0;
 	for (int i = 0; i < MM1_REPS; i++) {
@@ -692,7 +668,7 @@ static void test_mm1(void **state)
 	assert_true(sum.half < 0.03 * wq);
 	/* preemptions happened: well over one wait per task */
 	assert_true(waits > 2 * MM1_REPS * (uint64_t)MM1_SPAWNS);
-	cfg_close(&h);
+	test_cfg_close(&h);
 }
 
 static int setup(void **state)

@@ -32,7 +32,7 @@
  * Does not pin: where irq time lands inside a BPF program (charged after
  * it, same time line), the model's numbers against a host (validate).
  */
-#include "test_util.h"
+#include "test_model.h"
 #include <gsl/gsl_cdf.h>
 #include "models/registry.h"
 #include "models/runqslower.h"
@@ -45,35 +45,7 @@
 static const struct model *M;
 static uint64_t SEED;
 
-struct cfgh {
-	struct ytree *t;
-	void *cfg;
-	const struct model_metric *mt;   /* the run's metric table */
-};
-
-static void cfg_open(struct cfgh *h, const char *yaml)
-{
-	struct err e;
-	char msg[1024];
-	err_init(&e);
-	h->t = ytree_load_buffer("kt.yaml", yaml, strlen(yaml), &e);
-	h->cfg = h->t && !e.status ? M->configure(ytree_root(h->t), &e) : NULL;
-	if (!h->cfg || ytree_check_unknown(h->t, &e)) {
-		err_format(&e, msg, sizeof(msg));
-		fail_msg("config: %s\n%s", msg, yaml);
-	}
-	h->mt = M->metrics_for ? M->metrics_for(h->cfg) : NULL;
-	if (!h->mt)
-		h->mt = M->metrics;
-}
-
-static void cfg_close(struct cfgh *h)
-{
-	M->config_free(h->cfg);
-	ytree_free(h->t);
-}
-
-static size_t nmetrics(const struct cfgh *h)
+static size_t nmetrics(const struct test_cfg *h)
 {
 	size_t n = 0;
 	while (h->mt[n].name)
@@ -82,7 +54,7 @@ static size_t nmetrics(const struct cfgh *h)
 	return n;
 }
 
-static int mi(const struct cfgh *h, const char *name)
+static int mi(const struct test_cfg *h, const char *name)
 {
 	for (size_t i = 0; h->mt[i].name; i++)
 		if (!strcmp(h->mt[i].name, name))
@@ -96,7 +68,7 @@ struct run {
 	uint64_t now;
 };
 
-static void run_one(const struct cfgh *h, uint64_t rep, uint64_t end,
+static void run_one(const struct test_cfg *h, uint64_t rep, uint64_t end,
 		    struct run *r)
 {
 	struct sim s;
@@ -129,10 +101,10 @@ static void check_conserved(const struct rq_totals *t, const char *what)
 static void test_off_by_default(void **state)
 {
 	(void)state;
-	struct cfgh a, b;
+	struct test_cfg a, b;
 	struct run ra, rb;
-	cfg_open(&a, BASE);
-	cfg_open(&b, BASE
+	test_cfg_open(M, &a, BASE);
+	test_cfg_open(M, &b, BASE
 		 "kernel: {fork: 0, exec: 0, exit: 0, reap: 0}\n"
 		 "background:\n  irq: {rate: 0, duration: 5us}\n"
 		 "  softirq: {rate: 0}\n"
@@ -145,8 +117,8 @@ static void test_off_by_default(void **state)
 		if (!(ra.m[i] == rb.m[i] || (isnan(ra.m[i]) && isnan(rb.m[i]))))
 			fail_msg("%s moved: %.17g -> %.17g", a.mt[i].name,
 				 ra.m[i], rb.m[i]);
-	cfg_close(&a);
-	cfg_close(&b);
+	test_cfg_close(&a);
+	test_cfg_close(&b);
 }
 
 /* ---- task life: where each cost lands ------------------------------------ */
@@ -160,9 +132,9 @@ static void test_off_by_default(void **state)
 static void test_task_life(void **state)
 {
 	(void)state;
-	struct cfgh h;
+	struct test_cfg h;
 	struct run r;
-	cfg_open(&h, LIFE("task"));
+	test_cfg_open(M, &h, LIFE("task"));
 	run_one(&h, 0, 0, &r);
 	check_conserved(&r.tot, "parent");
 	assert_rel(r.m[mi(&h, "tasks_completed")], 50, 0, "drained");
@@ -173,16 +145,16 @@ static void test_task_life(void **state)
 	assert_rel(r.tot.payload, 50 * (30e3 + 10e3), 0,
 		   "payload: forks' and children's demands only");
 	assert_rel(r.m[mi(&h, "kernel_time")], r.tot.kern, 0, "metric = totals");
-	cfg_close(&h);
+	test_cfg_close(&h);
 
 	/* No parent: fork on the child's CPU, the child reaps itself. */
-	cfg_open(&h, LIFE("none"));
+	test_cfg_open(M, &h, LIFE("none"));
 	run_one(&h, 0, 0, &r);
 	check_conserved(&r.tot, "no parent");
 	assert_rel(r.tot.kern, 50 * (1e6 + 2e3 + 7e3 + 3e3), 0,
 		   "no parent: fork, exec, exit and reap per child");
 	assert_rel(r.tot.payload, 50 * 10e3, 0, "no parent: demands only");
-	cfg_close(&h);
+	test_cfg_close(&h);
 }
 
 /* ---- fork cost raises busy time by rate x mean ---------------------------- */
@@ -201,9 +173,9 @@ static void test_fork_busy(void **state)
 	(void)state;
 	enum { REPS = 10 };
 	const uint64_t end = 2000000000;   /* 2 s */
-	struct cfgh off, on;
-	cfg_open(&off, FORKS);
-	cfg_open(&on, FORKS "kernel: {fork: exponential(20us)}\n");
+	struct test_cfg off, on;
+	test_cfg_open(M, &off, FORKS);
+	test_cfg_open(M, &on, FORKS "kernel: {fork: exponential(20us)}\n");
 	double d[REPS], sum = 0, ss = 0;
 	for (uint64_t rep = 0; rep < REPS; rep++) {
 		struct run a, b;
@@ -226,8 +198,8 @@ static void test_fork_busy(void **state)
 			 half, want);
 	/* The CI has power: narrower than 10% of the effect. */
 	assert_true(half < 0.1 * want);
-	cfg_close(&off);
-	cfg_close(&on);
+	test_cfg_close(&off);
+	test_cfg_close(&on);
 }
 
 /* ---- background ------------------------------------------------------------ */
@@ -242,9 +214,9 @@ static void test_background(void **state)
 {
 	(void)state;
 	const uint64_t end = 2000000000;   /* 2 s */
-	struct cfgh h;
+	struct test_cfg h;
 	struct run r;
-	cfg_open(&h, "cpus: 4\nworkload:\n  resident: {tasks: 40, run: 50us,\n"
+	test_cfg_open(M, &h, "cpus: 4\nworkload:\n  resident: {tasks: 40, run: 50us,\n"
 		 "    sleep: exponential(400us)}\n" BG);
 	int st = mi(&h, "steal_time");
 	assert_true(st >= 0);
@@ -258,26 +230,26 @@ static void test_background(void **state)
 	assert_rel(r.tot.steal, 200 * 100e3 * 1e-9 * ran, 0.10,
 		   "steal: rate x mean of the running time");
 	assert_rel(r.m[st], r.tot.steal, 0, "steal_time metric");
-	cfg_close(&h);
+	test_cfg_close(&h);
 
 	/* Nothing runs: nothing to steal (an interrupt would wake the vCPU,
 	 * and it could be stolen from while it handles one: steal alone). */
-	cfg_open(&h, "cpus: 2\nworkload: {processes: 0}\n"
+	test_cfg_open(M, &h, "cpus: 2\nworkload: {processes: 0}\n"
 		 "host: {steal: {rate: 200/s, duration: exponential(100us)}}\n");
 	run_one(&h, 0, end, &r);
 	check_conserved(&r.tot, "idle host");
 	assert_rel(r.tot.steal, 0, 0, "an idle vCPU is not stolen from");
 	assert_rel(r.m[mi(&h, "steal_time")], 0, 0, "steal_time 0");
 	assert_rel(r.tot.idle, r.tot.elapsed, 0, "idle host: all idle");
-	cfg_close(&h);
+	test_cfg_close(&h);
 
 	/* Interrupts on an idle host still cost (the CPU leaves idle). */
-	cfg_open(&h, "cpus: 2\nworkload: {processes: 0}\n" BG);
+	test_cfg_open(M, &h, "cpus: 2\nworkload: {processes: 0}\n" BG);
 	run_one(&h, 0, end, &r);
 	check_conserved(&r.tot, "idle host, interrupts");
 	assert_rel(r.tot.kern, 2 * 2.0 * (2000 * 3e3 + 1000 * 10e3), 0.05,
 		   "idle host: interrupts still cost");
-	cfg_close(&h);
+	test_cfg_close(&h);
 }
 
 /* background.while_busy: false charges only what lands on an idle CPU:
@@ -288,22 +260,22 @@ static void test_while_busy(void **state)
 {
 	(void)state;
 	const uint64_t end = 500000000;   /* 0.5 s */
-	struct cfgh h;
+	struct test_cfg h;
 	struct run r;
-	cfg_open(&h, "cpus: 2\nworkload: {processes: 0, resident: {busy: 2}}\n"
+	test_cfg_open(M, &h, "cpus: 2\nworkload: {processes: 0, resident: {busy: 2}}\n"
 		 "background:\n  while_busy: false\n" BG_SRC STEAL);
 	run_one(&h, 0, end, &r);
 	check_conserved(&r.tot, "while_busy false");
 	assert_rel(r.tot.kern, 0, 0, "busy CPUs: no episode charged");
 	assert_rel(r.tot.steal, 0, 0, "busy CPUs: no steal charged");
-	cfg_close(&h);
-	cfg_open(&h, "cpus: 2\nworkload: {processes: 0, resident: {busy: 2}}\n"
+	test_cfg_close(&h);
+	test_cfg_open(M, &h, "cpus: 2\nworkload: {processes: 0, resident: {busy: 2}}\n"
 		 BG);
 	run_one(&h, 0, end, &r);
 	assert_rel(r.tot.kern, 2 * 0.5 * (2000 * 3e3 + 1000 * 10e3), 0.1,
 		   "while_busy true: every episode charged");
 	assert_true(r.tot.steal > 0);
-	cfg_close(&h);
+	test_cfg_close(&h);
 }
 
 int main(void)

@@ -35,7 +35,7 @@
  * Does not pin: the default cost values (estimates, README), nor drops of
  * a perf buffer in the world (the ring tests cover its rule).
  */
-#include "tests/test_util.h"
+#include "tests/test_model.h"
 
 #include "models/probe/desc.h"
 #include "models/probe/exec.h"
@@ -210,36 +210,12 @@ static int setup(void **state)
 	return 0;
 }
 
-struct cfgh {
-	struct ytree *t;
-	void *cfg;
-};
-
-static void cfg_open(struct cfgh *h, const char *yaml)
-{
-	struct err e;
-	char msg[1024];
-	err_init(&e);
-	h->t = ytree_load_buffer("reader.yaml", yaml, strlen(yaml), &e);
-	h->cfg = h->t && !e.status ? M->configure(ytree_root(h->t), &e) : NULL;
-	if (!h->cfg || ytree_check_unknown(h->t, &e)) {
-		err_format(&e, msg, sizeof(msg));
-		fail_msg("config: %s\n%s", msg, yaml);
-	}
-}
-
-static void cfg_close(struct cfgh *h)
-{
-	M->config_free(h->cfg);
-	ytree_free(h->t);
-}
-
 struct run {
 	double m[MAXM];
 	const struct model_metric *mt;
 };
 
-static void run_one(const struct cfgh *h, uint64_t rep, uint64_t end,
+static void run_one(const struct test_cfg *h, uint64_t rep, uint64_t end,
 		    struct run *r)
 {
 	struct sim s;
@@ -299,11 +275,11 @@ static void test_world_drops(void **state)
 {
 	(void)state;
 	const uint64_t end = 200000000;   /* 200 ms */
-	struct cfgh slow, fast;
+	struct test_cfg slow, fast;
 	/* ~tens of thousands of records/s against 1 record per 200 us. */
-	cfg_open(&slow, world_with("{kind: ringbuf, size: 4096, reader: "
+	test_cfg_open(M, &slow, world_with("{kind: ringbuf, size: 4096, reader: "
 				   "{per_record: 200us, per_wakeup: 5us}}", NULL));
-	cfg_open(&fast, world_with("{kind: ringbuf, size: 16777216, reader: "
+	test_cfg_open(M, &fast, world_with("{kind: ringbuf, size: 16777216, reader: "
 				   "{per_record: 100ns, per_wakeup: 1us}}", NULL));
 	for (uint64_t rep = 0; rep < 2; rep++) {
 		struct run r;
@@ -341,16 +317,16 @@ static void test_world_drops(void **state)
 		/* The wake-ups' kernel cost is on the producing CPUs. */
 		assert_true(mv(&r, "kernel_time") > wk * 100);
 	}
-	cfg_close(&slow);
-	cfg_close(&fast);
+	test_cfg_close(&slow);
+	test_cfg_close(&fast);
 }
 
 static void test_world_no_wakeup_and_poll(void **state)
 {
 	(void)state;
 	const uint64_t end = 200000000;   /* 200 ms */
-	struct cfgh nw, perkey, batch, hbatch;
-	cfg_open(&nw, world_with("{kind: ringbuf, size: 16777216, reader: "
+	struct test_cfg nw, perkey, batch, hbatch;
+	test_cfg_open(M, &nw, world_with("{kind: ringbuf, size: 16777216, reader: "
 				 "{per_record: 100ns, per_wakeup: 1us, wakeup: "
 				 "no_wakeup, timeout: 10ms}}", NULL));
 	/* A per-CPU counter map read every 20 ms, beside `events` (maps),
@@ -370,9 +346,9 @@ static void test_world_no_wakeup_and_poll(void **state)
 			 b == 2 ? "1000" : "4", b ? "true" : "false");
 		snprintf(y[b], sizeof(y[b]), "%s", world_with(ev, prog));
 	}
-	cfg_open(&perkey, y[0]);
-	cfg_open(&batch, y[1]);
-	cfg_open(&hbatch, y[2]);
+	test_cfg_open(M, &perkey, y[0]);
+	test_cfg_open(M, &batch, y[1]);
+	test_cfg_open(M, &hbatch, y[2]);
 	for (uint64_t rep = 0; rep < 2; rep++) {
 		struct run r;
 		run_one(&nw, rep, end, &r);
@@ -406,10 +382,10 @@ static void test_world_no_wakeup_and_poll(void **state)
 		assert_rel(mv(&hb, "t.reader_records"), 36, 1e-9, "hash entries");
 		assert_rel(ph - pb, 1024 * 4, 0.25, "the buckets walked");
 	}
-	cfg_close(&nw);
-	cfg_close(&perkey);
-	cfg_close(&batch);
-	cfg_close(&hbatch);
+	test_cfg_close(&nw);
+	test_cfg_close(&perkey);
+	test_cfg_close(&batch);
+	test_cfg_close(&hbatch);
 }
 
 /* ---- program-level factors ------------------------------------------------ */
@@ -460,12 +436,12 @@ static double per_run(const char *prog_keys, const char *tool_keys,
 		 "        do: [{lookup: {map: start, key: next.pid}}]\n",
 		 prims ? prims : "", tool_keys ? tool_keys : "",
 		 prog_keys ? prog_keys : "");
-	struct cfgh h;
-	cfg_open(&h, y);
+	struct test_cfg h;
+	test_cfg_open(M, &h, y);
 	struct run r;
 	run_one(&h, 0, 50000000, &r);
 	double v = mv(&r, "f.handle_sched_switch.ns_per_run");
-	cfg_close(&h);
+	test_cfg_close(&h);
 	return v;
 }
 

@@ -23,7 +23,7 @@
  * Does not pin: the exact numbers of any scenario (tests/golden does), the
  * MSER-5 cut itself (test_warmup.c).
  */
-#include "test_util.h"
+#include "test_model.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -52,43 +52,19 @@ static int setup(void **state)
 	return 0;
 }
 
-struct cfgh {
-	struct ytree *t;
-	void *cfg;
-};
-
-static void cfg_open(struct cfgh *h, const char *yaml)
-{
-	struct err e;
-	char msg[1024];
-	err_init(&e);
-	h->t = ytree_load_buffer("steady.yaml", yaml, strlen(yaml), &e);
-	h->cfg = h->t && !e.status ? M->configure(ytree_root(h->t), &e) : NULL;
-	if (!h->cfg || ytree_check_unknown(h->t, &e)) {
-		err_format(&e, msg, sizeof(msg));
-		fail_msg("config: %s\n%s", msg, yaml);
-	}
-}
-
-static void cfg_close(struct cfgh *h)
-{
-	M->config_free(h->cfg);
-	ytree_free(h->t);
-}
-
 /* The census of a run stopped at 1 ns (residents placed, nothing run). */
 static struct rq_census census(const char *yaml)
 {
-	struct cfgh h;
+	struct test_cfg h;
 	struct sim s;
 	double m[MAXM];
 	struct rq_census c;
-	cfg_open(&h, yaml);
+	test_cfg_open(M, &h, yaml);
 	assert_int_equal(sim_init(&s, M, SEED, 0, 1, NULL), 0);
 	assert_int_equal(sim_run(&s, h.cfg, m), SIM_DONE);
 	rq_start_census(s.state, &c);
 	sim_fini(&s);
-	cfg_close(&h);
+	test_cfg_close(&h);
 	return c;
 }
 
@@ -253,8 +229,8 @@ static void test_marks_fixed(void **state)
 static void run_job(const char *yaml, uint64_t end, enum steady_warmup w,
 		    uint64_t warmup_ns, struct runner_job *j, double *m)
 {
-	struct cfgh h;
-	cfg_open(&h, yaml);
+	struct test_cfg h;
+	test_cfg_open(M, &h, yaml);
 	memset(j, 0, sizeof(*j));
 	j->model = M;
 	j->cfg = h.cfg;
@@ -269,7 +245,7 @@ static void run_job(const char *yaml, uint64_t end, enum steady_warmup w,
 	runner_run(j, 1, 1, NULL, NULL, NULL);
 	if (j->status != SIM_DONE)
 		fail_msg("status %d %s", j->status, j->error);
-	cfg_close(&h);
+	test_cfg_close(&h);
 }
 
 #define HERD "cpus: 8\nworkload:\n  processes: 0\n  start: batch\n" \

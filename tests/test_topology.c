@@ -36,7 +36,7 @@
  * balancing lowers the demo's mean wait and moves tasks), the periodic
  * balance's interval accuracy, hook placement across LLCs.
  */
-#include "test_util.h"
+#include "test_model.h"
 #include "models/registry.h"
 #include "models/runqslower.h"
 #include "models/runqslower/balance.h"
@@ -448,30 +448,6 @@ static void test_newidle_levels(void **state)
 
 /* ---- whole runs ------------------------------------------------------------- */
 
-struct cfgh {
-	struct ytree *t;
-	void *cfg;
-};
-
-static void cfg_open(struct cfgh *h, const char *yaml)
-{
-	struct err e;
-	char msg[1024];
-	err_init(&e);
-	h->t = ytree_load_buffer("topology.yaml", yaml, strlen(yaml), &e);
-	h->cfg = h->t && !e.status ? M->configure(ytree_root(h->t), &e) : NULL;
-	if (!h->cfg || ytree_check_unknown(h->t, &e)) {
-		err_format(&e, msg, sizeof(msg));
-		fail_msg("config: %s\n%s", msg, yaml);
-	}
-}
-
-static void cfg_close(struct cfgh *h)
-{
-	M->config_free(h->cfg);
-	ytree_free(h->t);
-}
-
 static const struct model *spy_real;
 static uint64_t checked;
 
@@ -519,8 +495,8 @@ static void test_invariants(void **state)
 			 "             sleep: exponential(500us),\n"
 			 "             busy_run: exponential(5ms)}\n",
 			 rqs[v]);
-		struct cfgh h;
-		cfg_open(&h, y);
+		struct test_cfg h;
+		test_cfg_open(M, &h, y);
 		struct sim s;
 		double m[256];
 		struct rq_totals tot;
@@ -542,7 +518,7 @@ static void test_invariants(void **state)
 		assert_true(R->migrations > 100);
 		assert_true(checked > 10000);
 		sim_fini(&s);
-		cfg_close(&h);
+		test_cfg_close(&h);
 	}
 }
 
@@ -580,8 +556,8 @@ static void test_run_ends(void **state)
 			 "workload:\n%s  lifetime: exponential(1ms)\n"
 			 "  block: {probability: 0.3, sleep: exponential(1ms)}\n",
 			 loads[v]);
-		struct cfgh h;
-		cfg_open(&h, y);
+		struct test_cfg h;
+		test_cfg_open(M, &h, y);
 		struct sim s;
 		double m[256];
 		last_exit = exits_seen = 0;
@@ -597,7 +573,7 @@ static void test_run_ends(void **state)
 			      (unsigned long long)s.now);
 		assert_true(s.now >= last_exit && s.now - last_exit < 100000);
 		sim_fini(&s);
-		cfg_close(&h);
+		test_cfg_close(&h);
 	}
 }
 
