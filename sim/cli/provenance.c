@@ -2,7 +2,8 @@
  *
  * Compiled with BPFSIM_DESCRIBE (git describe) and BPFSIM_MPI (0/1) from
  * the Makefile, which rebuilds this one file when either changes;
- * CALIB_MISSING is defined for every file when calibrate/ is the stub.
+ * CALIB_MISSING is defined for every file when the build lacks the BPF
+ * tools (calibrate/nobpf.c stands in for calibrate/).
  */
 #include <stdio.h>
 #include <stdlib.h>

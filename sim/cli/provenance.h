@@ -16,8 +16,8 @@
  * binary was built from, baked in by the Makefile; outside a git checkout
  * (a release tarball) it is the release version (BPFSIM_VERSION).
  * "build.bpf" says whether `bpfsim calibrate` has its BPF programs (else
- * the stub that says what was missing); "build.mpi" whether this is the
- * MPI build.  The host is what uname(2) says (the node name is left out:
+ * calibrate/nobpf.c, which says what the build lacked); "build.mpi"
+ * whether this is the MPI build.  The host is what uname(2) says (the node name is left out:
  * a result shared in a review need not name the machine), the first
  * "model name" of /proc/cpuinfo (null where there is none, e.g. many
  * arm64 kernels), and the online CPUs.  No time is written: equal runs on
