@@ -278,7 +278,7 @@ static int sweep_like(const struct plot_ctx *c, struct plot_vars *v,
 	 * metric's display unit (the scenario checked they share one). */
 	size_t nblocks = together ? np * nser : nser, ncols = together ? 1 : np;
 	double bcolour[NPANELS * MAX_SERIES], bdash[NPANELS * MAX_SERIES];
-	static char btext[NPANELS * MAX_SERIES][200];
+	char btext[NPANELS * MAX_SERIES][200];
 	const char *blabel[NPANELS * MAX_SERIES];
 	char joined[512] = "";
 	if (together) {

@@ -452,6 +452,16 @@ void cpu_event(struct rq_run *R, uint32_t c)
  * fires, so a CPU's committed time can pass `now` by at most the burst or
  * insertion in progress; that insertion's payload share is approximate
  * (taken as after it) by at most its cost. */
+/* The payload a running segment has done by `now`: the time since it
+ * started less the overhead inserted into it, at most its length. */
+static uint64_t segment_payload(const struct cpu *p, uint64_t now)
+{
+	uint64_t ran = now > p->seg_start ? now - p->seg_start : 0;
+	uint64_t pay = ran > p->inj ? ran - p->inj : 0;
+	uint64_t len = p->until - p->seg_start - p->inj;
+	return pay < len ? pay : len;
+}
+
 void cpu_split(struct rq_run *R, uint32_t c, struct rq_totals *tot)
 {
 	uint64_t now = R->s->now;
@@ -465,10 +475,7 @@ void cpu_split(struct rq_run *R, uint32_t c, struct rq_totals *tot)
 		idle += now - p->idle_since;
 		end = now + p->pending;
 	} else if (p->mode == CPU_RUN) {
-		uint64_t ran = now > p->seg_start ? now - p->seg_start : 0;
-		uint64_t pay = ran > p->inj ? ran - p->inj : 0;
-		if (pay > p->until - p->seg_start - p->inj)
-			pay = p->until - p->seg_start - p->inj;
+		uint64_t pay = segment_payload(p, now);
 		end = p->seg_start + p->inj + pay;
 		payload += pay;
 	} else {
@@ -495,11 +502,7 @@ void cpu_series_flush(struct rq_run *R)
 			rq_series_span(R, SC_IDLE, p->idle_since,
 				       (double)(now - p->idle_since));
 		} else if (p->mode == CPU_RUN) {
-			/* As cpu_split: the segment's payload so far. */
-			uint64_t ran = now > p->seg_start ? now - p->seg_start : 0;
-			uint64_t pay = ran > p->inj ? ran - p->inj : 0;
-			if (pay > p->until - p->seg_start - p->inj)
-				pay = p->until - p->seg_start - p->inj;
+			uint64_t pay = segment_payload(p, now);
 			if (pay)
 				rq_series_span(R, SC_PAYLOAD, p->seg_start,
 					       (double)pay);
