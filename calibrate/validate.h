@@ -118,6 +118,9 @@ struct val_sim_opts {
 	unsigned threads;            /* 0: all cores */
 	const struct scenario_env *env;  /* models and reference resolver */
 	volatile int *interrupted;   /* the caller's signal flag, or NULL */
+	const char *const *sets;     /* KEY=VALUE applied on top of every
+					generated scenario (validate --set) */
+	size_t nsets;
 };
 
 /* Write the scenario for storage kind `task` at DIR/NAME, taking what it
@@ -125,6 +128,9 @@ struct val_sim_opts {
 int validate_scenario_write(const char *dir, const char *name,
 			    const char *calname, const char *label, int task,
 			    const struct val_sim_opts *so, struct err *e);
+/* Ends a generated file's "Rerun: bpfsim run THIS-FILE" comment line with
+ * so's --set overrides and a newline. */
+void validate_rerun_sets(FILE *f, const struct val_sim_opts *so);
 /* Run it; out[] gets every metric's summary over the replications
  * (mean and 95% CI).  Interrupted runs return 0 with *interrupted set. */
 int validate_simulate(const char *scenario, const struct val_sim_opts *so,

@@ -315,7 +315,8 @@ int validate_tool_simulate(const char *scenario, const struct vt_tool *t,
 			   const struct val_sim_opts *so, struct vt_pred *p,
 			   int *interrupted, struct err *e)
 {
-	struct scenario *sc = scenario_load(so->env, scenario, NULL, 0, 0, NULL, e);
+	struct scenario *sc = scenario_load(so->env, scenario, so->sets,
+					    so->nsets, 0, NULL, e);
 	struct experiment x;
 	double *vals = NULL, *col = NULL;
 	int rc = 0;

@@ -265,6 +265,8 @@ static __always_inline int on_fork(struct task_struct *p)
 			if (c)
 				c->parents++;
 		}
+		if (t)
+			t->forks++;
 		/* The parent's CPU time per fork cycle: it is running. */
 		if (t) {
 			__u32 zero = 0;

@@ -177,7 +177,8 @@ static int wl_start(struct wl_run *w, int raw_tp, struct err *e)
 
 /* What the raw counts say about the model's task classes. */
 struct wl_derived {
-	double young_bp;       /* spawned tasks: blocks / (blocks + preemptions) */
+	double young_bp;       /* spawned tasks: blocks / (blocks +
+				  preemptions + exits) */
 	double res_rate;       /* resident sleeps completed per second */
 	double res_tasks;      /* Little's law: tasks cycling */
 	double res_wake_rate;  /* resident wake-ups per second */
@@ -230,9 +231,14 @@ static void derive(struct wl_derived *d, const struct wl_counters *cnt,
 		   const struct live_threads *b, const struct live_cpustat *s0,
 		   const struct live_cpustat *s1, const int *hogs, size_t nh)
 {
-	double yb = (double)cnt->blocks_young, yp = (double)cnt->preempts_young;
+	/* A spawned task's CPU stretch ends by blocking, preemption or exit;
+	 * the model draws "blocks" per stretch and ends the others at a slice
+	 * or at the task's demand (exit), so exits are in the denominator: a
+	 * load whose children mostly run once and exit blocks rarely. */
+	double yb = (double)cnt->blocks_young, yp = (double)cnt->preempts_young,
+	       yx = chist_total(&c[WL_CPU_DEMAND]);
 	memset(d, 0, sizeof(*d));
-	d->young_bp = yb + yp > 0 ? yb / (yb + yp) : NAN;
+	d->young_bp = yb + yp + yx > 0 ? yb / (yb + yp + yx) : NAN;
 	d->res_rate = (double)cnt->sleeps_old / el;
 	double cycle = 0;
 	const int parts[] = { WL_RUN_OLD, WL_SLEEP_OLD, WL_WAIT };
@@ -291,6 +297,30 @@ static int *hog_tids(int map_fd, size_t *n)
 	if (*n)
 		qsort(out, *n, sizeof(*out), cmp_int);
 	return out;
+}
+
+/* The parents that forked as many tasks as the `tasks` map's WL_F_PARENT
+ * entries did, had each forked the same number: (sum f)^2 / sum f^2 (the
+ * inverse Simpson index of the fork counts).  One spawner beside ten
+ * shells that forked once each is 1.0, not 11: the model's spawners take
+ * the fork requests in turn, so a count of every task that forked spreads
+ * the load's forks over idle parents that wake for each.  0 when none. */
+static double effective_parents(int map_fd)
+{
+	uint32_t key, next;
+	struct wl_task v;
+	double sum = 0, sq = 0;
+	int more = !bpf_map_get_next_key(map_fd, NULL, &key);
+	while (more) {
+		if (!bpf_map_lookup_elem(map_fd, &key, &v) &&
+		    (v.flags & WL_F_PARENT) && v.forks) {
+			sum += v.forks;
+			sq += (double)v.forks * v.forks;
+		}
+		more = !bpf_map_get_next_key(map_fd, &key, &next);
+		key = next;
+	}
+	return sq > 0 ? sum * sum / sq : 0;
 }
 
 /* A measurement in progress (live.h: workload_begin/workload_end). */
@@ -393,6 +423,8 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 			   sizeof(cnt));
 	size_t nhog = 0;
 	int *hogs = hog_tids(bpf_map__fd(ws->w.skel->maps.tasks), &nhog);
+	double eff_parents =
+		effective_parents(bpf_map__fd(ws->w.skel->maps.tasks));
 	wl_stop(&ws->w);
 
 	double floor = fb.runs > ws->fa.runs ? (double)(fb.run_ns - ws->fa.run_ns) /
@@ -426,9 +458,11 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 	for (int i = 0; i < WL_NHIST; i++)
 		live_dist_row_fit(rep, hist_names[i], &c[i], !o->brief);
 	fprintf(rep, "  block probability (sleeps / (sleeps + preemptions)): %.3f; "
-		"spawned tasks: %.3f\n", bp, dv.young_bp);
-	fprintf(rep, "  parents (tasks that forked): %llu, %.4g wake-ups/s, left "
-		"out of the residents\n", (unsigned long long)cnt.parents,
+		"spawned tasks (blocks / (blocks + preemptions + exits)): %.3f\n",
+		bp, dv.young_bp);
+	fprintf(rep, "  parents (tasks that forked): %llu, as %.2f forking "
+		"equally; %.4g wake-ups/s, left out of the residents\n",
+		(unsigned long long)cnt.parents, eff_parents,
 		(double)cnt.wakeups_parent / el);
 	fprintf(rep, "  resident tasks: %.4g wake-ups/s -> %.0f tasks by Little's "
 		"law; %zu busy (runnable >= %.0f%% of the time, or a %.0f ms "
@@ -543,8 +577,11 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 	calfile_write_dist(s, 4, "interval", &c[WL_CYCLE_OLD], 0);
 	fprintf(s, "  # tasks born while measuring\n  spawned:\n");
 	fprintf(s, "    rate: %.6g/s\n", spawn_rate);
-	fprintf(s, "    # tasks that forked them (left out of the residents)\n");
-	fprintf(s, "    parents: %llu\n", (unsigned long long)cnt.parents);
+	fprintf(s, "    # tasks that forked them (left out of the residents):\n"
+		"    # as many parents forking equally as the fork counts "
+		"say ((sum f)^2 / sum f^2)\n");
+	fprintf(s, "    parents: %.0f\n", fmax(1, round(eff_parents)));
+	fprintf(s, "    parents_seen: %llu\n", (unsigned long long)cnt.parents);
 	fprintf(s, "    parent_wakeup_rate: %.6g/s\n",
 		(double)cnt.wakeups_parent / el);
 	if (!isnan(dv.young_bp))

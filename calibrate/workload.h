@@ -85,6 +85,8 @@ struct wl_task {
 	__u64 exit_cpu;         /* `cpu` at sched_process_exit (WL_F_EXITING) */
 	__u32 state;            /* enum wl_state */
 	__u32 flags;            /* WL_F_YOUNG */
+	__u32 forks;            /* forks it made while measuring (parents) */
+	__u32 pad;
 };
 
 /* Per-CPU event counts. */

@@ -316,7 +316,8 @@ static void test_scenario_and_simulation(void **state)
  * cycle as workload.fork, the exit tail as kernel.exit, interrupts and
  * softirqs as background.* (a duration record, or the estimate) and steal
  * as host.steal, and simulating it gives more busy CPU time than the
- * same calibration without them (the file without them leaves the keys
+ * same calibration without them - the forks and exits, not the
+ * interrupts on idle CPUs (the file without them leaves the keys
  * out: test_scenario_and_simulation). */
 static void test_scenario_kernel_time(void **state)
 {
@@ -362,14 +363,16 @@ static void test_scenario_kernel_time(void **state)
 		busy[kt] = pred[VM_CPU_BUSY].mean;
 	}
 	/* Per CPU: exits 100/s x 50 us = 0.5%, forks 100/s x (250 - 140 us
-	 * default) = 1.1%, interrupts 2000/s x 5 us + softirqs 500/s x 10 us
-	 * = 1.5% of which only the idle share (~90%) is charged: ~3 points
-	 * of busy share, against a CI of ~0.1 point. */
+	 * default) = 1.1%: ~1.6 points of busy share, against a CI of ~0.1
+	 * point.  The interrupts (2000/s x 5 us + softirqs 500/s x 10 us =
+	 * 1.5%, charged on idle CPUs only) are not busy as the host's
+	 * switches time it (inside the idle task): with them it would be
+	 * ~3 points. */
 	fprintf(stderr, "# busy share %.4f without kernel time, %.4f with\n",
 		busy[0], busy[1]);
-	if (!(busy[1] > busy[0] + 0.02))
-		fail_msg("busy share %.4f with kernel time, %.4f without",
-			 busy[1], busy[0]);
+	if (!(busy[1] > busy[0] + 0.01 && busy[1] < busy[0] + 0.024))
+		fail_msg("busy share %.4f with kernel time, %.4f without: want "
+			 "1-2.4 points more", busy[1], busy[0]);
 	rmdir_all(dir);
 }
 

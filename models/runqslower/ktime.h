@@ -73,5 +73,8 @@ void ktime_exec(struct rq_run *R, uint32_t c);
 void ktime_exit(struct rq_run *R, uint32_t c);
 /* 1 when host.steal is on (a steal_time metric is reported). */
 int ktime_steal_on(const struct rq_cfg *c);
+/* 1 when background.irq or .softirq is on (a background_idle_time metric
+ * is reported: the episodes charged while their CPU was idle). */
+int ktime_background_on(const struct rq_cfg *c);
 
 #endif

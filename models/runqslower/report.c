@@ -24,8 +24,10 @@ const struct model_metric rq_metrics[] = {
 	{ "payload_time", "ns", "CPU time tasks ran", 0 },
 	{ "bpf_time", "ns", "CPU time in BPF programs (all hooks, storage, output)", 0 },
 	{ "switch_time", "ns", "CPU time in context switches", 0 },
-	{ "kernel_time", "ns", "kernel work for the probe outside BPF programs "
-	  "(task-storage free in free_task); not in bpf_time", 0 },
+	{ "kernel_time", "ns", "kernel CPU time in no task's stretch and no BPF "
+	  "program: fork, exec, exit and reap (kernel.*), interrupts and "
+	  "softirqs (background.*), the probe's task-storage free in "
+	  "free_task", 0 },
 	{ "idle_time", "ns", "CPU time idle", 0 },
 	{ "elapsed", "ns", "simulated time at the end of the run", 0 },
 	HOOK_METRICS("bpf_per_run", "ns", "mean BPF cost per hook invocation"),
@@ -87,19 +89,24 @@ int rq_cpu_totals(void *state, uint32_t cpu, struct rq_totals *tot)
 	return 0;
 }
 
-/* host.steal on: steal_time is the last metric of the run's table
- * (tools.c build_metrics), the whole run's. */
+/* host.steal on: steal_time is the last metric of the run's table, and
+ * background.* on: background_idle_time before it (tools.c
+ * build_metrics), both the whole run's. */
 static void steal_metric(struct rq_run *R, double *m)
 {
 	const struct rq_cfg *c = R->cfg;
-	if (!ktime_steal_on(c))
-		return;
 	size_t n = 0;
+	if (!ktime_steal_on(c) && !ktime_background_on(c))
+		return;
 	while (c->metrics[n].name)
 		n++;
-	struct rq_totals tot;
-	cpu_totals(R, &tot);
-	m[n - 1] = (double)tot.steal;
+	if (ktime_steal_on(c)) {
+		struct rq_totals tot;
+		cpu_totals(R, &tot);
+		m[--n] = (double)tot.steal;
+	}
+	if (ktime_background_on(c))
+		m[--n] = (double)R->bg_idle_ns;
 }
 
 void rq_report(struct sim *s, void *state, double *m)

@@ -174,6 +174,8 @@ static int build_metrics(struct rq_cfg *c, struct err *e)
 		     (has_reader(&c->tools[t]) ? NREADER_M : 0);
 	if (ktime_steal_on(c))
 		n++;
+	if (ktime_background_on(c))
+		n++;
 	c->metrics = calloc(n + 1, sizeof(*c->metrics));
 	c->metric_names = calloc(n - base + 1, 96);
 	if (!c->metrics || !c->metric_names)
@@ -202,6 +204,11 @@ static int build_metrics(struct rq_cfg *c, struct err *e)
 					name, prog_m[i].unit, prog_m[i].help, 0 };
 			}
 	}
+	if (ktime_background_on(c))
+		c->metrics[k++] = (struct model_metric){ "background_idle_time",
+			"ns", "interrupt and softirq time (background.*) charged "
+			"while its CPU was idle, in kernel_time: a host's "
+			"sched_switch sees it inside the idle task; whole run", 0 };
 	if (ktime_steal_on(c))
 		c->metrics[k++] = (struct model_metric){ "steal_time", "ns",
 			"CPU time the hypervisor took (host.steal): neither busy "
@@ -279,9 +286,11 @@ int tools_read(struct rq_cfg *c, struct ynode *root, struct err *e)
 	}
 	if (c->ntools && pd_prims_read(root, &c->prims, e))
 		return e->status;
-	/* host.steal (ktime.h, read before) adds a last metric, steal_time:
-	 * a table of the run's own then, as tools make one. */
-	if ((c->ntools || ktime_steal_on(c)) && build_metrics(c, e))
+	/* host.steal and background.* (ktime.h, read before) add last
+	 * metrics, background_idle_time and steal_time: a table of the
+	 * run's own then, as tools make one. */
+	if ((c->ntools || ktime_steal_on(c) || ktime_background_on(c)) &&
+	    build_metrics(c, e))
 		return e->status;
 	return read_syscalls(c, root, e);
 }
@@ -323,7 +332,8 @@ const struct model_metric *tools_metric_like(const char *name)
 const struct model_metric *tools_metrics(const void *cfg)
 {
 	const struct rq_cfg *c = cfg;
-	return c->ntools || ktime_steal_on(c) ? c->metrics : NULL;
+	return c->ntools || ktime_steal_on(c) || ktime_background_on(c)
+	       ? c->metrics : NULL;
 }
 
 int tools_init(struct rq_run *R)

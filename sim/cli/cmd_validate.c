@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@
 
 #define MAX_LOADS 16
 #define MAX_TOOLS 8
+#define MAX_SETS 32
 #define DEFAULT_LOADS "spawn:500,spawn:2000,sleepers:64,sleepers:4096"
 
 static int cmd_validate(int argc, char **argv);
@@ -47,7 +49,8 @@ static const char validate_help[] =
 	"usage: bpfsim validate [--storage hash|task_storage|both] [--loads LIST]\n"
 	"                       [--duration D] [--tolerance X] [-o DIR] [options]\n"
 	"       bpfsim validate --tool NAME[,NAME...] [--loads LIST] [--duration D]\n"
-	"                       [--run-tolerance X] [--tolerance X] [-o DIR]\n\n"
+	"                       [--run-tolerance X] [--tolerance X] [-o DIR]\n"
+	"       bpfsim validate --from DIR [--set KEY=VALUE]... [-o DIR2] [options]\n\n"
 	"Closes the loop on this host: for each load, runs the bundled\n"
 	"runqslower-style probes (hash map, task local storage) as the real\n"
 	"tools do and measures their BPF time (bpf_stats run_time_ns / run_cnt,\n"
@@ -60,7 +63,10 @@ static const char validate_help[] =
 	"  BPF time per invocation and invocations per second of each hook,\n"
 	"  BPF share of all CPU time, overhead ratio BPF / (busy - BPF),\n"
 	"  runqueue wait p50 and p99 (measured by the workload probes),\n"
-	"  CPU busy share;\n"
+	"  CPU busy share (the tasks' time on CPU, timed at every switch by the\n"
+	"  workload probes: /proc/stat's ticks miss short runs between ticks;\n"
+	"  predicted: interrupts that hit an idle CPU left out, as the host's\n"
+	"  switches count them in the idle task);\n"
 	"and, per row, the recursion_misses of the programs behind it (runs the\n"
 	"kernel skipped because a program was already running on that CPU;\n"
 	"expected 0 for these hooks, bpf_prog_info since kernel 5.12).\n"
@@ -91,10 +97,18 @@ static const char validate_help[] =
 	"names.  Writes DIR/validation.csv and DIR/measured.csv (one row per\n"
 	"metric / program), per tool and load the calibration file, the\n"
 	"scenario and DIR/tool-TOOL-SLUG.log (the tool's output); no figure.\n\n"
+	"With --from DIR it measures nothing (no root needed): the measured.csv\n"
+	"and calibration files of an earlier run in DIR are simulated again -\n"
+	"with other --set overrides, --reps or --seed - and compared as above;\n"
+	"the simulated time is the measured window unless --duration or\n"
+	"--sim-duration says.  Outputs go to -o (DIR itself when -o names it).\n\n"
 	"options:\n"
 	"  --storage S          hash, task_storage or both (default both)\n"
 	"  --tool LIST          libbpf-tools binaries to validate, comma-separated:\n"
 	"                       runqslower, runqlat, cpudist, syscount\n"
+	"  --from DIR           simulate DIR's measurements again (no measuring)\n"
+	"  --set KEY=VALUE      override a key of every generated scenario (repeat;\n"
+	"                       as run --set; the scenario's rerun line names it)\n"
 	"  --loads LIST         comma-separated loads as calibrate --load takes\n"
 	"                       them (default " DEFAULT_LOADS ")\n"
 	"  --duration D         each measuring window (default 10s)\n"
@@ -132,6 +146,9 @@ struct vopts {
 	size_t ntools;
 	double run_tol;
 	int loads_given;
+	const char *from;            /* --from DIR: simulate its measurements */
+	int sim_dur_given;           /* --duration or --sim-duration given */
+	const char *sets[MAX_SETS];  /* --set KEY=VALUE */
 };
 
 #define usage_error(...) calopt_usage("validate", __VA_ARGS__)
@@ -174,7 +191,7 @@ static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 {
 	enum { O_STORAGE = 256, O_LOADS, O_DURATION, O_SIMDUR, O_TOL, O_REPS,
 	       O_SEED, O_THREADS, O_ATTACH, O_NOPLOTS, O_PLOTFMT, O_QUIET,
-	       O_VERBOSE, O_TOOL, O_RUNTOL };
+	       O_VERBOSE, O_TOOL, O_RUNTOL, O_SET, O_FROM };
 	static const struct option longopts[] = {
 		{ "storage", required_argument, NULL, O_STORAGE },
 		{ "loads", required_argument, NULL, O_LOADS },
@@ -192,6 +209,8 @@ static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 		{ "verbose", no_argument, NULL, O_VERBOSE },
 		{ "tool", required_argument, NULL, O_TOOL },
 		{ "run-tolerance", required_argument, NULL, O_RUNTOL },
+		{ "set", required_argument, NULL, O_SET },
+		{ "from", required_argument, NULL, O_FROM },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -233,6 +252,18 @@ static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 			break;
 		case O_LOADS:
 			loads = optarg;
+			break;
+		case O_SET:
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				return usage_error("--set takes KEY=VALUE (got "
+						   "'%s')", optarg);
+			if (v->so.nsets == MAX_SETS)
+				return usage_error("--set is given at most %d "
+						   "times", MAX_SETS);
+			v->sets[v->so.nsets++] = optarg;
+			break;
+		case O_FROM:
+			v->from = optarg;
 			break;
 		case O_DURATION:
 			dur = optarg;
@@ -289,9 +320,13 @@ static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 	}
 	if (optind != argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	v->so.sets = v->sets;
 	if (toollist && storage)
 		return usage_error("--storage does not apply with --tool (the "
 				   "tools bring their own maps)");
+	if (toollist && v->from)
+		return usage_error("--from re-simulates the bundled probes' "
+				   "measurements; it does not take --tool");
 	if (toollist && parse_tools(toollist, v))
 		return 2;
 	v->loads_given = loads != NULL;
@@ -311,6 +346,7 @@ static int parse(int argc, char **argv, struct vopts *v, char *loadbuf,
 		return usage_error("--storage takes hash, task_storage or both (got "
 				   "'%s')", storage);
 	}
+	v->sim_dur_given = simdur != NULL || strcmp(dur, "10s") != 0;
 	if (calopt_duration("validate", "--duration", dur, 1e8, 3600e9,
 			    "100ms to 1h", &v->co.duration_ns))
 		return 2;
@@ -590,6 +626,193 @@ out:
 	return rc;
 }
 
+/* One row of a measured.csv as write_measured wrote it; 0 on success. */
+static int parse_measured(char *line, char *load, size_t loadsize,
+			  struct val_measured *m)
+{
+	char *save = NULL, *f[32];
+	size_t n = 0;
+	line[strcspn(line, "\r\n")] = 0;
+	if (*line == '"') {          /* out_csv_field's quoting (no commas in
+					loads; a quote doubled) */
+		char *end = strstr(line + 1, "\",");
+		if (!end)
+			return -1;
+		*end = 0;
+		if (snprintf(load, loadsize, "%s", line + 1) >= (int)loadsize)
+			return -1;
+		line = end + 1;
+	} else {
+		char *c = strchr(line, ',');
+		if (!c)
+			return -1;
+		*c = 0;
+		if (snprintf(load, loadsize, "%s", line) >= (int)loadsize)
+			return -1;
+		line = c + 1;
+	}
+	for (char *t = strtok_r(line, ",", &save); t && n < 32;
+	     t = strtok_r(NULL, ",", &save))
+		f[n++] = t;
+	if (n != 21)
+		return -1;
+	memset(m, 0, sizeof(*m));
+	m->task = !strcmp(f[0], "task_storage");
+	snprintf(m->attach, sizeof(m->attach), "%s", f[1]);
+	m->cpus = atol(f[2]);
+	double *v[] = { &m->elapsed, &m->runs[0], &m->run_ns[0], &m->runs[1],
+			&m->run_ns[1], &m->runs[2], &m->run_ns[2], &m->floor,
+			&m->busy, &m->idle, &m->steal, &m->load_cpu,
+			&m->load_elapsed, &m->reports, &m->failed, &m->misses[0],
+			&m->misses[1], &m->misses[2] };
+	for (size_t i = 0; i < 18; i++) {
+		char *end;
+		*v[i] = strtod(f[3 + i], &end);
+		if (end == f[3 + i] || *end)
+			return -1;
+	}
+	return m->cpus > 0 && m->elapsed > 0 ? 0 : -1;
+}
+
+/* Copy DIR_FROM/name to dir/name (through out_open: complete or absent). */
+static int copy_file(const char *from, const char *dir, const char *name,
+		     struct err *e)
+{
+	char path[4400];
+	struct out_file o = { 0 };
+	snprintf(path, sizeof(path), "%s/%s", from, name);
+	FILE *in = fopen(path, "r");
+	if (!in)
+		return err_set(e, ERR_RUNTIME, path, 0, 0, "cannot read it: %s",
+			       strerror(errno));
+	if (out_open(&o, dir, name, e)) {
+		fclose(in);
+		return e->status;
+	}
+	char buf[65536];
+	size_t k;
+	while ((k = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, k, o.f);
+	fclose(in);
+	return out_commit(&o, e);
+}
+
+/* validate --from DIR: the measurements of an earlier run (its
+ * measured.csv and calibration files) simulated again - with other --set
+ * overrides, replications or seed - no measuring, no root.  The file is
+ * read and checked whole before anything is written. */
+struct from_row {
+	char load[256];
+	struct val_measured m;
+};
+
+static int resimulate(struct vopts *v, const char *dir, struct val_row **rowsp,
+		      size_t *nrowsp, struct err *e)
+{
+	char path[4400], line[4096], slug[200], calname[300], calpath[4400],
+	     scname[400], scpath[4600];
+	struct from_row *fr = NULL;
+	struct val_row *rows = NULL;
+	size_t nfr = 0, nrows = 0;
+	long lineno = 1;
+	int rc = 0;
+	snprintf(path, sizeof(path), "%s/%s", v->from, OUTDIR_MEASURED_CSV);
+	FILE *in = fopen(path, "r");
+	if (!in)
+		return err_set(e, ERR_INPUT, path, 0, 0, "cannot read it (%s): "
+			       "--from takes the folder of an earlier bpfsim "
+			       "validate run", strerror(errno));
+	if (!fgets(line, sizeof(line), in) ||
+	    strncmp(line, "load,storage,attach,", 20)) {
+		fclose(in);
+		return err_set(e, ERR_INPUT, path, 1, 1, "not a measured.csv of "
+			       "bpfsim validate (the runs of --tool cannot be "
+			       "re-simulated)");
+	}
+	while (fgets(line, sizeof(line), in)) {
+		struct from_row r;
+		lineno++;
+		if (parse_measured(line, r.load, sizeof(r.load), &r.m)) {
+			rc = err_set(e, ERR_INPUT, path, lineno, 1, "not a row of "
+				     "measured.csv (load, storage, attach, cpus "
+				     "and 18 numbers)");
+			goto out;
+		}
+		int want = !v->loads_given, kind = 0;
+		for (size_t i = 0; i < v->nloads; i++)
+			want |= !strcmp(v->loads[i], r.load);
+		for (size_t k = 0; k < v->nkinds; k++)
+			kind |= v->kinds[k] == r.m.task;
+		if (!want || !kind)
+			continue;
+		struct from_row *g = realloc(fr, (nfr + 1) * sizeof(*fr));
+		if (!g) {
+			rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+			goto out;
+		}
+		fr = g;
+		fr[nfr++] = r;
+	}
+	if (!nfr) {
+		rc = err_set(e, ERR_INPUT, path, 0, 0, "no row for the --loads "
+			     "and --storage asked");
+		goto out;
+	}
+	rows = calloc(nfr * VM_COUNT, sizeof(*rows));
+	if (!rows) {
+		rc = err_set(e, ERR_RUNTIME, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	int same = 0;
+	char a[PATH_MAX], b[PATH_MAX];
+	if ((rc = out_mkdir_p(dir, e)))
+		goto out;
+	if (realpath(v->from, a) && realpath(dir, b))
+		same = !strcmp(a, b);
+	for (size_t i = 0; i < nfr && !cli_interrupted; i++) {
+		const struct val_measured *m = &fr[i].m;
+		const char *kname = m->task ? "task_storage" : "hash";
+		slugify(fr[i].load, slug, sizeof(slug));
+		snprintf(calname, sizeof(calname), "calibration-%s-%s.yaml", slug,
+			 kname);
+		if (!same && (rc = copy_file(v->from, dir, calname, e)))
+			goto out;
+		snprintf(calpath, sizeof(calpath), "%s/%s", dir, calname);
+		snprintf(scname, sizeof(scname), "scenario-%s-%s.yaml", slug,
+			 kname);
+		snprintf(scpath, sizeof(scpath), "%s/%s", dir, scname);
+		struct val_sim_opts so = v->so;
+		so.cpus = m->cpus;
+		if (!v->sim_dur_given)      /* the measured window, to the ms */
+			so.duration_ns = fmax(1e6, round(m->elapsed * 1e3) * 1e6);
+		double meas[VM_COUNT];
+		struct stat_summary pred[VM_COUNT];
+		int intr = 0;
+		if (!v->quiet)
+			fprintf(stderr, "validate --from: %s, %s: simulating %s "
+				"(%llu replications)\n", fr[i].load, kname, scname,
+				(unsigned long long)so.reps);
+		if ((rc = validate_measured_values(m, calpath, meas, e)) ||
+		    (rc = validate_scenario_write(dir, scname, calname,
+						  fr[i].load, m->task, &so, e)) ||
+		    (rc = validate_simulate(scpath, &so, pred, &intr, e)))
+			goto out;
+		if (intr || cli_interrupted)
+			break;
+		validate_rows(fr[i].load, m->task, meas, m->misses, pred, v->tol,
+			      &rows[nrows]);
+		nrows += VM_COUNT;
+	}
+	if (!same)
+		rc = copy_file(v->from, dir, OUTDIR_MEASURED_CSV, e);
+out:
+	fclose(in);
+	free(fr);
+	*rowsp = rows;
+	*nrowsp = nrows;
+	return rc;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
 	struct vopts v;
@@ -604,9 +827,15 @@ static int cmd_validate(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	err_init(&e);
 	cli_install_signals();
+	snprintf(dir, sizeof(dir), "%s", v.out);
+	if (v.from) {
+		v.so.pid_max = host_pid_max();   /* measured here: this host's */
+		if ((rc = resimulate(&v, dir, &rows, &nrows, &e)))
+			goto fail;
+		goto interrupted;
+	}
 	if ((rc = validate_check(&v.co, &e)))
 		goto fail;
-	snprintf(dir, sizeof(dir), "%s", v.out);
 	if (v.ntools) {
 		/* Every binary there before anything is written. */
 		for (size_t i = 0; i < v.ntools; i++) {
@@ -713,7 +942,7 @@ static int cmd_validate(int argc, char **argv)
 		}
 	}
 interrupted:
-	if (out_commit(&logf, &e) || out_commit(&mf, &e) ||
+	if ((!v.from && (out_commit(&logf, &e) || out_commit(&mf, &e))) ||
 	    out_open(&of, dir, OUTDIR_VALIDATION_CSV, &e))
 		goto fail;
 	validate_write_csv(of.f, rows, nrows, v.tol);

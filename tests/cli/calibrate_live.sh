@@ -2,6 +2,8 @@
 # calibrate_live.sh - bpfsim calibrate on the live kernel (root + BTF).
 #
 # Pins, each in a few seconds:
+#   - workload under a spawn load: one spawner is 1-2 parents forking
+#     equally, its children block in under half their stretches;
 #   - workload under a spawn load measures non-zero runqueue waits, task
 #     lifetimes and CPU demands, a spawn rate, and writes them (version 1),
 #     with host.smt and host.llc as sysfs counts them; and kernel time that
@@ -118,6 +120,15 @@ awk -v v="$oncpu" 'BEGIN { exit !(v + 0 <= 1) }' ||
 # estimates, said so).
 positive "workload.kernel.exit.n" "$(yget "$cal" workload.kernel.exit.n)"
 positive "workload.spawned.fork_cpu.n" "$(yget "$cal" workload.spawned.fork_cpu.n)"
+# One spawner forks nearly all: as ~1 parent forking equally, whatever
+# else forked in the window (parents_seen counts every task that did).
+par=$(yget "$cal" workload.spawned.parents)
+seen=$(yget "$cal" workload.spawned.parents_seen)
+awk -v p="${par:-nan}" -v s="${seen:-nan}" 'BEGIN { exit !(p >= 1 && p <= 2 && s >= p) }' ||
+	fail "workload.spawned.parents '$par' (seen '$seen'): want 1-2 for one spawner, <= seen"
+bp=$(yget "$cal" workload.spawned.block_probability)
+awk -v b="${bp:-nan}" 'BEGIN { exit !(b >= 0 && b < 0.5) }' ||
+	fail "workload.spawned.block_probability '$bp': the children run once and exit (blocks / (blocks + preemptions + exits) < 0.5)"
 positive "workload.background.irq_rate" "$(yget "$cal" workload.background.irq_rate)"
 case $(yget "$cal" workload.background.durations) in
 \"tp_btf*)

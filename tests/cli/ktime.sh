@@ -4,8 +4,9 @@
 #
 # Pins: the demo scenario with kernel.exit and background interrupts set
 # through --set exits 0 and reports more kernel_time than without them
-# (the exits and interrupts are charged) and a steal_time metric only
-# when host.steal is on; `bpfsim models runqslower` lists every key;
+# (the exits and interrupts are charged), a steal_time metric only
+# when host.steal is on and a background_idle_time only with background.*
+# (above 0, below kernel_time); `bpfsim models runqslower` lists every key;
 # bad input exits 2 with one positioned message and writes no output
 # folder: a misspelt key (with a suggestion), a rate without a duration,
 # a negative rate, a scalar where a mapping belongs.
@@ -45,6 +46,14 @@ grep -q '"steal_time"' "$tmp/off/summary.json" &&
 	fail "steal_time reported without host.steal"
 grep -q '"steal_time"' "$tmp/on/summary.json" ||
 	fail "no steal_time with host.steal on"
+# background_idle_time: reported only with background.*; the interrupts
+# that hit an idle CPU, a part of kernel_time (the demo's CPUs are idle
+# about 4/5 of the time: some land there, not all).
+grep -q '"background_idle_time"' "$tmp/off/summary.json" &&
+	fail "background_idle_time reported without background.*"
+bidle=$(mean "$tmp/on/summary.json" background_idle_time)
+awk -v i="${bidle:-nan}" -v k="${kon:-nan}" 'BEGIN { exit !(i > 0 && i < k) }' ||
+	fail "background_idle_time '$bidle' not in (0, kernel_time '$kon')"
 
 "$BPFSIM" models runqslower >"$tmp/models" 2>&1 || fail "models runqslower exited $?"
 for k in kernel.fork kernel.exec kernel.exit kernel.reap \

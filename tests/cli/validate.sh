@@ -19,6 +19,12 @@
 #     calibration files and both scenarios;
 #     the table on stdout; `bpfsim run` reruns a generated scenario; none
 #     of our programs stays loaded; kernel.bpf_stats_enabled is unchanged;
+#   - --from DIR (no root): the fixture's row simulated gives 11 rows,
+#     the same bytes with 1 and 2 threads; --set is applied (the prediction
+#     moves, the measured side does not) and named in the scenario's rerun
+#     line; a missing folder or a bad measured.csv row: exit 2 with
+#     path:line:col, nothing written; live: --from the live run's folder
+#     gives its validation.csv byte for byte;
 #   - `bpfsim plot` of the folder writes validate.dat and validate.gp
 #     (validate.png where gnuplot is installed).
 # Live runs share calibrate_live.sh's lock.  ~20 s on 2 cores.
@@ -27,6 +33,7 @@
 set -u
 : "${BPFSIM:=build/bpfsim-asan}"
 case $BPFSIM in /*) ;; *) BPFSIM=$PWD/$BPFSIM ;; esac
+SRCDIR=$PWD
 [ -x "$BPFSIM" ] || { echo "FAIL: BPFSIM=$BPFSIM is not executable"; exit 1; }
 tmp=$(mktemp -d) || exit 1
 chmod 755 "$tmp"
@@ -58,6 +65,46 @@ usage "--tolerance takes a number" --tolerance 0
 usage "--reps takes a whole number" --reps 1
 usage "unknown option '--bogus'" --bogus
 usage "unexpected argument 'x'" x
+
+usage "--set takes KEY=VALUE" --set runqueue
+usage "--from re-simulates the bundled probes" --from tests/validate-from --tool runqslower
+
+# --from: an earlier run's measurements simulated again, no root needed
+# (tests/validate-from: one row of this host's sleepers:64 run, hash).
+from=$SRCDIR/tests/validate-from
+"$BPFSIM" validate --from "$from" -o "$tmp/f1" --reps 3 --threads 2 --no-plots \
+	--quiet >"$tmp/f1.out" 2>"$tmp/f1.err" || fail "validate --from exited $?: $(cat "$tmp/f1.err")"
+rows=$(awk 'NR > 1' "$tmp/f1/validation.csv" 2>/dev/null | wc -l)
+[ "$rows" -eq 11 ] || fail "validate --from: validation.csv has $rows rows, want 11"
+for f in measured.csv calibration-sleepers-64-hash.yaml scenario-sleepers-64-hash.yaml; do
+	[ -s "$tmp/f1/$f" ] || fail "validate --from wrote no $f"
+done
+"$BPFSIM" validate --from "$from" -o "$tmp/f2" --reps 3 --threads 1 --no-plots \
+	--quiet >/dev/null 2>&1
+cmp -s "$tmp/f1/validation.csv" "$tmp/f2/validation.csv" ||
+	fail "validate --from: two runs (1 and 2 threads) differ"
+"$BPFSIM" validate --from "$from" -o "$tmp/f3" --reps 3 --threads 2 --no-plots \
+	--quiet --set runqueue=fifo --set placement=random >/dev/null 2>"$tmp/f3.err" ||
+	fail "validate --from --set exited $?: $(cat "$tmp/f3.err")"
+grep -q "Rerun: bpfsim run THIS-FILE --set 'runqueue=fifo' --set 'placement=random'" \
+	"$tmp/f3/scenario-sleepers-64-hash.yaml" || fail "the scenario's rerun line lacks the --set overrides"
+sw() { grep ',runs_per_s_sched_switch,' "$1" | cut -d, -f6; }
+[ "$(sw "$tmp/f1/validation.csv")" != "$(sw "$tmp/f3/validation.csv")" ] ||
+	fail "validate --from --set placement=random did not change the prediction"
+meas() { grep ',runs_per_s_sched_switch,' "$1" | cut -d, -f5; }
+[ "$(meas "$tmp/f1/validation.csv")" = "$(meas "$tmp/f3/validation.csv")" ] ||
+	fail "validate --from --set changed the measured side"
+"$BPFSIM" validate --from "$tmp/nowhere" -o "$tmp/f4" >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 2 ] && grep -q "nowhere/measured.csv: cannot read it" "$tmp/err" ||
+	fail "validate --from a missing folder: exit $rc, $(cat "$tmp/err")"
+mkdir -p "$tmp/badfrom"
+{ head -1 "$from/measured.csv"; echo "sleepers:64,hash,tp_btf,2,5,oops"; } >"$tmp/badfrom/measured.csv"
+"$BPFSIM" validate --from "$tmp/badfrom" -o "$tmp/f5" >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 2 ] && grep -q "badfrom/measured.csv:2:1: not a row of measured.csv" "$tmp/err" ||
+	fail "validate --from a bad measured.csv: exit $rc, $(cat "$tmp/err")"
+[ ! -e "$tmp/f5" ] || fail "validate --from a bad measured.csv wrote its output folder"
 
 # Without privileges: a clear refusal, exit 1, nothing written.
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
@@ -135,6 +182,13 @@ grep -q '^-- spawn:300, task_storage' "$tmp/v.out" || fail "the table lacks task
 "$BPFSIM" run "$out/scenario-spawn-300-hash.yaml" --reps 2 --quiet --no-plots \
 	-o "$tmp/rerun" >/dev/null 2>"$tmp/rerun.err" ||
 	fail "the generated scenario does not rerun: $(cat "$tmp/rerun.err")"
+# The same measurements simulated again (--from, same seed, replications
+# and simulated time): the same rows.
+"$BPFSIM" validate --from "$out" -o "$tmp/again" --reps 3 --threads 2 --sim-duration 1s \
+	--no-plots --quiet >/dev/null 2>"$tmp/again.err" ||
+	fail "validate --from the live run exited $?: $(cat "$tmp/again.err")"
+cmp -s "$out/validation.csv" "$tmp/again/validation.csv" ||
+	fail "validate --from the live run's folder gives other rows: $(diff "$out/validation.csv" "$tmp/again/validation.csv" | head -5)"
 loaded=$(ours_left) && fail "programs left after validate: $loaded"
 stats1=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null)
 [ "$stats0" = "$stats1" ] || fail "kernel.bpf_stats_enabled changed: $stats0 -> $stats1"
