@@ -213,7 +213,9 @@ static void test_one_cpu(void **state)
 {
 	(void)state;
 	struct run r;
+	/* FIFO: the round robin the reference computes. */
 	run_yaml("cpus: 1\ncontext_switch: 1us\nprobe: {attach: false}\n"
+		 "runqueue: fifo\n"
 		 "workload: {processes: 10, lifetime: 1ms, slice: 100us}\n",
 		 NULL, 1, UINT64_MAX, &r);
 	uint64_t end;
@@ -293,8 +295,11 @@ static void test_threshold_zero(void **state)
 {
 	(void)state;
 	/* Free switches and BPF: the first task on each CPU is found with a
-	 * wait of exactly 0 ns. */
+	 * wait of exactly 0 ns.  FIFO: every 100 us segment ends in a
+	 * switch (EEVDF's slice is its own). */
 	const char *fmt = "cpus: 2\ncontext_switch: 0\n"
+			  "runqueue: fifo\nplacement: least_loaded\n"
+			  "balance: {newidle: false}\n"
 			  "workload: {processes: 20, lifetime: 1ms, slice: 100us}\n"
 			  ZERO_BPF;
 	struct run r0, r1;

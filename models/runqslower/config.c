@@ -392,7 +392,7 @@ static int read_topology(struct rq_cfg *c, struct ynode *root, struct err *e)
 	c->smt = (uint32_t)smt;
 	c->llc = (uint32_t)llc;
 	struct ynode *b = cfg_section(root, "balance", e);
-	if (!b || cfg_bool(b, "newidle", "false", &c->bal_newidle, e) ||
+	if (!b || cfg_bool(b, "newidle", "true", &c->bal_newidle, e) ||
 	    cfg_duration(b, "interval", "0", 0, 1e10, &interval, e))
 		return e->status;
 	if (interval > 0 && interval < 1000)
@@ -490,12 +490,12 @@ void *rq_configure(struct ynode *root, struct err *e)
 	}
 	if (cfg_uint(root, "cpus", "8", 1, 4096, &c->cpus, e) ||
 	    cfg_uint(root, "pid_max", "32768", 2, 4194304, &c->pid_max, e) ||
-	    cfg_enum(root, "placement", "least_loaded", placement_names,
+	    cfg_enum(root, "placement", "wake_affine", placement_names,
 		     &c->placement, e) ||
 	    cfg_dist(root, "context_switch", "normal(1us, 100ns)", DIST_DURATION,
 		     &c->ctx_switch, e) ||
 	    cfg_dist(root, "idle_wakeup", "0", DIST_DURATION, &c->idle_wakeup, e) ||
-	    cfg_enum(root, "runqueue", "fifo", runqueue_names, &c->runqueue, e) ||
+	    cfg_enum(root, "runqueue", "eevdf", runqueue_names, &c->runqueue, e) ||
 	    read_fair(c, root, e) || read_eevdf(c, root, e) ||
 	    read_topology(c, root, e) ||
 	    read_workload(c, root, e) || read_probe(c, root, e))
@@ -564,7 +564,7 @@ fail:
 const struct model_param rq_params[] = {
 	{ "cpus", "count", "8", "CPUs, each with its own runqueue" },
 	{ "pid_max", "count", "32768", "pids wrap here (to 300), as kernel.pid_max" },
-	{ "placement", "enum", "least_loaded",
+	{ "placement", "enum", "wake_affine",
 	  "CPU for a woken task: least_loaded (ties: lowest CPU), random, "
 	  "round_robin, wake_affine (Linux's select_task_rq_fair wake-up path "
 	  "over `topology`: prev or the waker's CPU if idle, else an idle core, "
@@ -576,7 +576,7 @@ const struct model_param rq_params[] = {
 	  "0: all of them, one LLC); "
 	  "wake_affine, balance and where a wake-up's hook runs (another LLC: "
 	  "the target CPU, ttwu_queue_wakelist)" },
-	{ "balance.newidle", "bool", "false",
+	{ "balance.newidle", "bool", "true",
 	  "a CPU about to go idle pulls a waiting task from the busiest CPU of "
 	  "its core, then LLC, then all CPUs (newidle_balance)" },
 	{ "balance.interval", "duration", "0",
@@ -586,7 +586,7 @@ const struct model_param rq_params[] = {
 	  "cost of a context switch (also to/from idle)" },
 	{ "idle_wakeup", "dist(duration)", "0",
 	  "time an idle CPU takes to start a task woken onto it (IPI, idle exit, vCPU)" },
-	{ "runqueue", "enum", "fifo",
+	{ "runqueue", "enum", "eevdf",
 	  "fifo; woken_first: woken tasks ahead of preempted ones; fair: least "
 	  "virtual runtime first, wake-up preemption (CFS/EEVDF in outline); "
 	  "eevdf: Linux 6.6+'s EEVDF (weights, lag, virtual deadlines, the "

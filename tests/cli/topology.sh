@@ -11,7 +11,7 @@
 # a described tool's sched_migrate_task program runs once per migration
 # (its runs_per_s equals migrations_per_s);
 # the resolved scenario shows the defaults (topology smt 1, llc 0: all
-# CPUs, balance off); a sweep over cpus with the default topology runs; `bpfsim models runqslower` lists the keys; an llc that
+# CPUs, newidle balancing on, no periodic balance, wake_affine, eevdf); a sweep over cpus with the default topology runs; `bpfsim models runqslower` lists the keys; an llc that
 # does not divide cpus, a misspelt key and a sub-microsecond interval exit
 # 2 with one message and no output folder.
 # Does not pin: the numbers themselves (tests/test_topology.c pins
@@ -45,10 +45,10 @@ run() {
 
 bal="--set balance.newidle=true --set balance.interval=1ms"
 run plain
-run wa --set placement=wake_affine
+run wa --set placement=wake_affine --set balance.newidle=false
 # shellcheck disable=SC2086
 run wa_bal --set placement=wake_affine $bal
-run rr --set placement=round_robin
+run rr --set placement=round_robin --set balance.newidle=false
 # shellcheck disable=SC2086
 run rr_bal --set placement=round_robin $bal
 
@@ -97,7 +97,10 @@ awk -v a="${mt:-nan}" -v b="${rt:-nan}" \
 res=$tmp/plain/scenario.resolved.yaml
 grep -q '^  smt: 1$' "$res" || fail "resolved scenario: topology.smt is not 1"
 grep -q '^  llc: 0$' "$res" || fail "resolved scenario: topology.llc is not 0 (all CPUs)"
-grep -q '^  newidle: false$' "$res" || fail "resolved scenario: balance.newidle is not false"
+grep -q '^  newidle: true$' "$res" || fail "resolved scenario: balance.newidle is not true"
+grep -q '^  interval: 0' "$res" || fail "resolved scenario: balance.interval is not 0"
+grep -q '^placement: wake_affine$' "$res" || fail "resolved scenario: placement is not wake_affine"
+grep -q '^runqueue: eevdf$' "$res" || fail "resolved scenario: runqueue is not eevdf"
 
 "$BPFSIM" models runqslower >"$tmp/models" 2>&1 || fail "models runqslower exited $?"
 for k in topology.smt topology.llc balance.newidle balance.interval; do
