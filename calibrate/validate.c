@@ -29,6 +29,9 @@
  *   (workload.host.steal_*: not simulated - steal only hits a running
  *   vCPU, so it is inside the measured bursts)
  *   host.smt, host.llc               -> topology (when they tile the CPUs)
+ *   workload.spawned.fork_local      -> fork_local (where children start)
+ *   workload.spawned.fork_tail       -> workload.fork_tail (the parent's
+ *                                       CPU after the child's wake-up)
  *   storage.KIND.<class> (hash insert/replace/lookup/miss/delete, task
  *   storage get_wake/get_switch/create/recreate/delete; older files:
  *   update, get, create stand for the classes they cover) -> storage.KIND
@@ -310,6 +313,7 @@ int validate_scenario_write(const char *dir, const char *name,
 		fprintf(f, "topology: {smt: %ld, llc: %ld}\n", (long)smt,
 			(long)llc);
 	ref_dist(f, t, 0, "idle_wakeup", "workload.idle_wakeup");
+	ref_scalar(f, t, 0, "fork_local", "workload.spawned.fork_local");
 	fprintf(f, "workload:\n");
 	double rate = tree_num(t, "workload.spawned.rate");
 	if (isfinite(rate) && rate > 0) {
@@ -325,6 +329,7 @@ int validate_scenario_write(const char *dir, const char *name,
 		else
 			fprintf(f, "  spawners: 1   # no parents counted\n");
 		ref_dist(f, t, 2, "fork", "workload.spawned.fork_cpu");
+		ref_dist(f, t, 2, "fork_tail", "workload.spawned.fork_tail");
 	} else {
 		fprintf(f, "  arrival: batch   # nothing was spawned\n"
 			"  processes: 0\n");

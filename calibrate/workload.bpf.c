@@ -122,6 +122,22 @@ static __always_inline int on_wakeup(struct task_struct *p, int new)
 		if (t && !new)
 			t->woke = now;
 	}
+	/* wake_up_new_task runs in the parent: this CPU is the parent's,
+	 * and the parent's CPU time from here to its next sleep is the fork
+	 * cycle's tail (WL_FORK_TAIL). */
+	if (t && new)
+		t->born_cpu = bpf_get_smp_processor_id() + 1;
+	if (new) {
+		__u32 cur = (__u32)bpf_get_current_pid_tgid(), zero = 0;
+		struct wl_task *pt = cur ? bpf_map_lookup_elem(&tasks, &cur) : NULL;
+		struct oncpu *oc = bpf_map_lookup_elem(&cpus, &zero);
+		if (pt) {
+			__u64 cpu = pt->cpu;
+			if (oc && oc->pid == cur && now > oc->ts)
+				cpu += now - oc->ts;
+			pt->tail_from = cpu + 1;
+		}
+	}
 	if (c && !new) {
 		if (parent)
 			c->wakeups_parent++;
@@ -163,6 +179,13 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 				HIST_ADD(hists, WL_SLICE, ran);
 			else if (!dead)
 				HIST_ADD(hists, WL_RUN, ran);
+		}
+		/* A parent going to sleep after a fork: the cycle's tail. */
+		if (t && t->tail_from && !runnable) {
+			__u64 cpu = t->cpu + ran + 1;
+			if (cpu > t->tail_from)
+				HIST_ADD(hists, WL_FORK_TAIL, cpu - t->tail_from);
+			t->tail_from = 0;
 		}
 		/* The burst: every stretch since the wake-up. */
 		if (runnable) {
@@ -221,6 +244,17 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 	}
 	if (npid) {
 		struct wl_task *t = bpf_map_lookup_elem(&tasks, &npid);
+		/* A new task's first run: on its parent's CPU or not (the
+		 * fork placement, select_task_rq with WF_FORK). */
+		if (t && t->born_cpu) {
+			if (c) {
+				if (t->born_cpu == bpf_get_smp_processor_id() + 1)
+					c->new_local++;
+				else
+					c->new_away++;
+			}
+			t->born_cpu = 0;
+		}
 		if (t) {
 			if ((t->state == WL_T_RUNNABLE ||
 			     t->state == WL_T_PREEMPTED) && now > t->ts) {
@@ -265,8 +299,10 @@ static __always_inline int on_fork(struct task_struct *p)
 			if (c)
 				c->parents++;
 		}
-		if (t)
+		if (t) {
 			t->forks++;
+			t->tail_from = 0;   /* another fork: no tail to sleep */
+		}
 		/* The parent's CPU time per fork cycle: it is running. */
 		if (t) {
 			__u32 zero = 0;

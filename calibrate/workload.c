@@ -70,7 +70,7 @@ static const char *const hist_names[WL_NHIST] = {
 	"wait", "slice", "run", "sleep", "lifetime", "cpu_demand",
 	"spawn_interarrival", "resident run", "resident sleep", "spawned run",
 	"spawned sleep", "idle_wakeup", "busy_wakeup", "resident cycle",
-	"busy run", "busy sleep", "exit tail", "fork cpu",
+	"busy run", "busy sleep", "exit tail", "fork cpu", "fork tail",
 };
 
 static const char *const hist_help[WL_NHIST] = {
@@ -96,6 +96,8 @@ static const char *const hist_help[WL_NHIST] = {
 	"sched_process_exit to its final switch (do_exit after the tracepoint)",
 	"on-CPU time of a forking task between two of its forks (one fork "
 	"cycle: fork, reaping, its loop)",
+	"on-CPU time of a forking task from its child's sched_wakeup_new to "
+	"its next sleep (the part of the cycle after the child is runnable)",
 };
 
 #define BUSY_SHARE 0.9        /* runnable share that makes a thread busy */
@@ -586,10 +588,22 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 		(double)cnt.wakeups_parent / el);
 	if (!isnan(dv.young_bp))
 		fprintf(s, "    block_probability: %.4g\n", dv.young_bp);
+	/* Where fork puts the child: the mainline kernel's find_idlest_cpu
+	 * sends it to an idle CPU when its parent's is busy; a host kernel
+	 * may keep it local (a vCPU-packing policy). */
+	if (cnt.new_local + cnt.new_away > 0)
+		fprintf(s, "    # new tasks that first ran on their parent's CPU "
+			"(%llu of %llu)\n    fork_local: %.4g\n",
+			(unsigned long long)cnt.new_local,
+			(unsigned long long)(cnt.new_local + cnt.new_away),
+			(double)cnt.new_local /
+			(double)(cnt.new_local + cnt.new_away));
 	calfile_write_dist(s, 4, "run", &c[WL_RUN_YOUNG], 0);
 	calfile_write_dist(s, 4, "sleep", &c[WL_SLEEP_YOUNG], 0);
 	fprintf(s, "    # %s\n", hist_help[WL_FORK_CPU]);
 	calfile_write_dist(s, 4, "fork_cpu", &c[WL_FORK_CPU], 0);
+	fprintf(s, "    # %s\n", hist_help[WL_FORK_TAIL]);
+	calfile_write_dist(s, 4, "fork_tail", &c[WL_FORK_TAIL], 0);
 	fprintf(s, "  # kernel time that is no task's (runqslower: kernel.*, "
 		"background.*, host.steal)\n  kernel:\n");
 	fprintf(s, "    # %s\n", hist_help[WL_EXIT_TAIL]);

@@ -44,6 +44,12 @@
  *                of its sched_process_fork events: what one fork cycle
  *                costs the parent (copy_process, wake_up_new_task, the
  *                wait() that reaps the children, its own loop)
+ *   WL_FORK_TAIL on-CPU time of a forking task from its child's
+ *                sched_wakeup_new (wake_up_new_task, in the parent) to its
+ *                next sleep, when it forks no other child meanwhile: what
+ *                of the cycle runs after the child is runnable (the rest
+ *                of fork(), its loop, the call that sleeps), during which
+ *                a child placed on the parent's CPU waits
  * Tasks are threads (kernel pids).  A task is young when its start_time
  * (CLOCK_MONOTONIC) is at or after wl_cfg.start_ns, decided when the probes
  * first see it and kept in wl_task.flags.
@@ -55,7 +61,7 @@ enum wl_hist {
 	WL_WAIT, WL_SLICE, WL_RUN, WL_SLEEP, WL_LIFETIME, WL_CPU_DEMAND,
 	WL_SPAWN_GAP, WL_RUN_OLD, WL_SLEEP_OLD, WL_RUN_YOUNG, WL_SLEEP_YOUNG,
 	WL_WAIT_IDLE, WL_WAIT_WOKEN_BUSY, WL_CYCLE_OLD, WL_RUN_HOG, WL_SLEEP_HOG,
-	WL_EXIT_TAIL, WL_FORK_CPU, WL_NHIST
+	WL_EXIT_TAIL, WL_FORK_CPU, WL_FORK_TAIL, WL_NHIST
 };
 
 #define WL_F_YOUNG 1u           /* wl_task.flags: born after loading */
@@ -86,7 +92,12 @@ struct wl_task {
 	__u32 state;            /* enum wl_state */
 	__u32 flags;            /* WL_F_YOUNG */
 	__u32 forks;            /* forks it made while measuring (parents) */
-	__u32 pad;
+	__u64 tail_from;        /* a parent: its `cpu` + 1 at its last child's
+				   sched_wakeup_new, until it sleeps (0:
+				   none) */
+	__u32 born_cpu;         /* a new task: its parent's CPU + 1 at
+				   sched_wakeup_new, until its first
+				   switch-in; then 0 */
 };
 
 /* Per-CPU event counts. */
@@ -103,6 +114,8 @@ struct wl_counters {
 	__u64 wakeups_parent, parents;  /* forking tasks (WL_F_PARENT) */
 	__u64 oncpu_ns;                 /* tasks' (not idle's) time on CPU,
 					   added at their switch-out */
+	__u64 new_local, new_away;      /* new tasks first run on their
+					   parent's CPU / on another */
 };
 
 /* Read-only settings (rodata), set between open and load. */

@@ -81,6 +81,7 @@ void rq_config_free(void *p)
 	dist_free(c->busy_sleep);
 	dist_free(c->lifetime);
 	dist_free(c->fork);
+	dist_free(c->fork_tail);
 	dist_free(c->slice);
 	dist_free(c->block_run);
 	dist_free(c->sleep);
@@ -492,6 +493,7 @@ void *rq_configure(struct ynode *root, struct err *e)
 	    cfg_uint(root, "pid_max", "32768", 2, 4194304, &c->pid_max, e) ||
 	    cfg_enum(root, "placement", "wake_affine", placement_names,
 		     &c->placement, e) ||
+	    cfg_number(root, "fork_local", "0", 0, 1, &c->fork_local, e) ||
 	    cfg_dist(root, "context_switch", "normal(1us, 100ns)", DIST_DURATION,
 		     &c->ctx_switch, e) ||
 	    cfg_dist(root, "idle_wakeup", "0", DIST_DURATION, &c->idle_wakeup, e) ||
@@ -584,6 +586,11 @@ const struct model_param rq_params[] = {
 	  "per level from a CPU with 2+ more tasks (0: none)" },
 	{ "context_switch", "dist(duration)", "normal(1us, 100ns)",
 	  "cost of a context switch (also to/from idle)" },
+	{ "fork_local", "number", "0",
+	  "chance that a parent's new task starts on the parent's CPU instead "
+	  "of where `placement`'s fork path puts it (0: the mainline kernel's "
+	  "find_idlest_cpu; a host kernel may keep children local: calibrate "
+	  "measures it, workload.spawned.fork_local)" },
 	{ "idle_wakeup", "dist(duration)", "0",
 	  "time an idle CPU takes to start a task woken onto it (IPI, idle exit, vCPU)" },
 	{ "runqueue", "enum", "eevdf",
@@ -631,6 +638,10 @@ const struct model_param rq_params[] = {
 	{ "workload.fork", "dist(duration)", "lognormal(140us, 0.25)",
 	  "a parent's CPU time per fork (this host: 145-155 us mean for a small "
 	  "C parent)" },
+	{ "workload.fork_tail", "dist(duration)", "(none)",
+	  "of a fork's CPU time, what the parent runs after the child's "
+	  "wake-up until it sleeps or forks again (absent: the child wakes at "
+	  "the cycle's end; this host: ~24 us median, calibrate measures it)" },
 	{ "workload.start", "enum", "equilibrium",
 	  "residents at t=0: equilibrium (each mid-cycle: asleep w.p. "
 	  "E[sleep]/(E[sleep]+E[run]), first wake at the residual sleep) or "

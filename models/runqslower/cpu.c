@@ -112,7 +112,7 @@ static void start_segment(struct rq_run *R, uint32_t c, uint32_t pid)
 		burst = dist_sample_ns(cfg->res_run, R->r_res_run);
 		in_burst = 1;        /* runs its burst, then sleeps */
 	} else if (t->cls == CLS_SPAWNER) {
-		burst = spawner_fork_ns(R);
+		burst = spawner_fork_ns(R, pid);
 		in_burst = 1;        /* one fork, then the child (spawner.c) */
 	} else if (t->cls == CLS_READER) {
 		burst = tools_reader_burst(R, pid);

@@ -91,6 +91,8 @@ struct tools_reader;
 struct rq_cfg {
 	uint64_t cpus, pid_max;
 	int placement;                    /* PL_* */
+	double fork_local;                /* chance a parent's child starts
+					     on the parent's CPU */
 	uint32_t smt, llc;                /* topology: CPUs per core, per LLC
 					     domain (topo.h) */
 	int bal_newidle;                  /* balance.newidle (balance.h) */
@@ -122,6 +124,9 @@ struct rq_cfg {
 	int spawner;                      /* SPAWNER_* */
 	uint64_t spawners;                /* parent tasks (SPAWNER_TASK) */
 	struct dist *fork;                /* a parent's CPU time per fork */
+	struct dist *fork_tail;           /* ... of it after wake_up_new_task
+					     (NULL: none, the child wakes at
+					     the cycle's end) */
 	uint64_t *trace_t, *trace_demand; /* ARR_TRACE, ns; shared between
 					     equal configs (rq_config_share) */
 	size_t trace_n;
@@ -232,6 +237,8 @@ struct cpu {
 struct spawner {
 	uint32_t pid;
 	uint64_t pending;
+	uint64_t tail;    /* of the fork in progress: its CPU after the
+			     child's wake-up (workload.fork_tail) */
 };
 
 struct rq_run {
@@ -262,6 +269,7 @@ struct rq_run {
 	gsl_rng *r_arr, *r_work, *r_slice, *r_block, *r_sleep, *r_place,
 		*r_switch, *r_out, *r_hook[RQ_HOOKS], *r_res_run, *r_res_sleep,
 		*r_idle, *r_preempt, *r_res_start, *r_fork;
+	gsl_rng *r_fork_local;            /* only when 0 < fork_local < 1 */
 	/* counters */
 	uint64_t spawned, completed, spawn_failures, live, backlog, peak_backlog,
 		peak_live, pid_wraps;

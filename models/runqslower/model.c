@@ -131,6 +131,11 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 	R->r_preempt = sim_rng(s, "wakeup_preemption");
 	R->r_res_start = sim_rng(s, "resident.start");
 	R->r_fork = sim_rng(s, "fork");
+	/* Its own stream, made only when drawn from: the other streams (and
+	 * every run without it) stay as they were. */
+	if (c->fork_local > 0 && c->fork_local < 1 &&
+	    !(R->r_fork_local = sim_rng(s, "fork_local")))
+		goto oom;
 	for (int h = 0; h < RQ_HOOKS; h++) {
 		char name[48];
 		snprintf(name, sizeof(name), "bpf.%s", rq_hook_names[h]);

@@ -35,6 +35,9 @@ int spawner_read(struct rq_cfg *c, struct ynode *root, struct err *e)
 	    cfg_uint(w, "spawners", "1", 1, 4096, &c->spawners, e) ||
 	    cfg_dist(w, "fork", FORK_DEF, DIST_DURATION, &c->fork, e))
 		return e->status;
+	struct ynode *tail = cfg_node(w, "fork_tail", 0, e);
+	if (tail && !(c->fork_tail = dist_parse(tail, DIST_DURATION, e)))
+		return e->status;
 	return 0;
 }
 
@@ -78,11 +81,6 @@ void spawner_request(struct rq_run *R)
 		world_wake(R, sp->pid, 0, 1);
 }
 
-uint64_t spawner_fork_ns(struct rq_run *R)
-{
-	return dist_sample_ns(R->cfg->fork, R->r_fork);
-}
-
 static struct spawner *find(struct rq_run *R, uint32_t pid)
 {
 	for (uint32_t i = 0; i < R->nspawners; i++)
@@ -90,6 +88,21 @@ static struct spawner *find(struct rq_run *R, uint32_t pid)
 			return &R->spawner[i];
 	SIM_CHECK(!"a CLS_SPAWNER task that is no parent");
 	return NULL;
+}
+
+uint64_t spawner_fork_ns(struct rq_run *R, uint32_t pid)
+{
+	uint64_t d = dist_sample_ns(R->cfg->fork, R->r_fork);
+	if (!R->cfg->fork_tail)
+		return d;
+	/* kernel_clone: copy_process, then wake_up_new_task, then the rest
+	 * of fork() and the parent's loop until it sleeps - the tail, which
+	 * a child queued on the parent's CPU waits out (fork_local). */
+	uint64_t tail = dist_sample_ns(R->cfg->fork_tail, R->r_fork);
+	if (tail > d)
+		tail = d;
+	find(R, pid)->tail = tail;
+	return d - tail;
 }
 
 int spawner_segment_end(struct rq_run *R, uint32_t c, uint32_t pid)
@@ -101,18 +114,24 @@ int spawner_segment_end(struct rq_run *R, uint32_t c, uint32_t pid)
 		return SPN_GENERIC;   /* the fork's burst was cut: the rest later */
 	if (!t->forked) {
 		/* fork() has done its work in the parent: wake_up_new_task.
-		 * The segment re-opens at now with no payload, so whatever the
-		 * hook costs stretches the parent before it returns. */
+		 * The segment re-opens at now with the fork's tail as payload
+		 * (none without workload.fork_tail), so whatever the hook
+		 * costs stretches the parent before it returns. */
+		struct spawner *sp = find(R, pid);
+		uint64_t tail = sp->tail;
+		sp->tail = 0;
 		t->forked = 1;
 		p->seg_start = now;
 		p->inj = 0;
-		p->until = now;
-		p->seg_len = 0;
+		p->until = now + tail;
+		p->seg_len = tail;
 		p->cut = 0;
 		R->fork_cpu = c;
 		ktime_fork(R, c);   /* copy_process, and the reaps due */
 		world_spawn(R);
 		R->fork_cpu = NIL;
+		if (tail)
+			cpu_resched(R, c);   /* the tail's end (hooks added) */
 		if (p->until > now)
 			return SPN_WAIT;   /* cpu.c reschedules at the hook's end */
 	}

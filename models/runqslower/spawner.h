@@ -39,8 +39,10 @@ void spawner_fini(struct rq_run *R);
 /* One arrival: queue a fork request with the next parent, waking it if
  * it sleeps. */
 void spawner_request(struct rq_run *R);
-/* The CPU burst of a parent's next fork, ns. */
-uint64_t spawner_fork_ns(struct rq_run *R);
+/* The CPU burst of parent pid's next fork up to the child's wake-up, ns:
+ * a workload.fork draw less its tail (workload.fork_tail, kept for
+ * spawner_segment_end). */
+uint64_t spawner_fork_ns(struct rq_run *R, uint32_t pid);
 /* What a parent does after its segment ends (spawner_segment_end). */
 enum {
 	SPN_GENERIC,   /* not a fork's end: cpu.c's rules apply */

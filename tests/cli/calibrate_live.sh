@@ -120,6 +120,10 @@ awk -v v="$oncpu" 'BEGIN { exit !(v + 0 <= 1) }' ||
 # estimates, said so).
 positive "workload.kernel.exit.n" "$(yget "$cal" workload.kernel.exit.n)"
 positive "workload.spawned.fork_cpu.n" "$(yget "$cal" workload.spawned.fork_cpu.n)"
+positive "workload.spawned.fork_tail.n" "$(yget "$cal" workload.spawned.fork_tail.n)"
+fl=$(yget "$cal" workload.spawned.fork_local)
+awk -v f="${fl:-nan}" 'BEGIN { exit !(f >= 0 && f <= 1) }' ||
+	fail "workload.spawned.fork_local '$fl' is no share"
 # One spawner forks nearly all: as ~1 parent forking equally, whatever
 # else forked in the window (parents_seen counts every task that did).
 par=$(yget "$cal" workload.spawned.parents)
