@@ -51,6 +51,16 @@
  * cancels of one target; an event that stays pending across exactly that
  * many cancels would come back to life.
  *
+ * Timers (evq_timers) live in a winner tree beside both: leaf i holds
+ * timer target i's pending event (or an empty key above every real one),
+ * internal node j the leaf of the earliest event below it.  evq_pop asks
+ * the queue for its earliest live event *before* the tree's winner
+ * (pop_queue's bound): stale events before it are dropped as usual, and
+ * neither representation's clock (the radix heap's base, last) moves past
+ * the winner's time, which is what the model pushes from next.  Emptying a
+ * leaf defers its path update to the next tree access (tdirty): a CPU's
+ * event popped and its next one pushed cost one path, not two.
+ *
  * Switching costs O(n log n) one way (the heap is popped in order into the
  * buckets) and O(n) back (events leave the buckets in nearly increasing
  * order, so each sift-up stops at once); big_on / big_off = 4 keeps a queue
@@ -478,11 +488,14 @@ static int radix_push(struct evq *q, const struct evq_event *ev)
 	return 0;
 }
 
-/* Pop in radix mode.  Returns 1 (an event), 0 (empty) or -1: the queue
- * went back to the heap with no live event found yet (the caller goes on
- * there). */
+/* Pop in radix mode.  Returns 1 (an event), 0 (empty, or nothing before
+ * bound) or -1: the queue went back to the heap with no live event found
+ * yet (the caller goes on there).  bound (the earliest timer, or NULL):
+ * take only events before it, and never move base past its time - the
+ * timer is popped next and the model pushes from its time on. */
 static __attribute__((noinline)) int radix_pop(struct evq *q,
-					       struct evq_event *out)
+					       struct evq_event *out,
+					       const struct evq_event *bound)
 {
 	struct evq_radix *R = q->rad;
 
@@ -491,9 +504,15 @@ static __attribute__((noinline)) int radix_pop(struct evq *q,
 		struct evq_chunk *c;
 		struct evq_event top;
 
-		if (!b0->head)
+		if (!b0->head) {
+			if (bound && R->b[__builtin_ctzll(R->nonempty) + 1].min >
+					     bound->time)
+				return 0;
 			radix_refill(R);
+		}
 		c = b0->head;
+		if (bound && !ev_less(&c->ev[R->pos], bound))
+			return 0;
 		top = c->ev[R->pos++];
 		/* Bucket 0 holds events at base, in push order. */
 		SIM_CHECK(top.time == R->base && top.seqkind >= R->next_sk);
@@ -522,11 +541,122 @@ static __attribute__((noinline)) int radix_pop(struct evq *q,
 	return 0;
 }
 
+/* ---- timers -------------------------------------------------------------- */
+
+/* Leaf i's event changed: replay its path to the root, each node taking
+ * the earlier of its two children's winners.  A full path every time
+ * (log2 tleaves levels, the sibling's winner and its key: ~10 lines of a
+ * tree that stays cached); no early exit, since a later key can lose where
+ * it used to win. */
+static void timer_update(struct evq *q, uint32_t i)
+{
+	const struct evq_event *tev = q->tev;
+	uint32_t P = q->tleaves, cur = i;
+
+	for (uint32_t node = P + i; node > 1; node >>= 1) {
+		uint32_t sib = node ^ 1;
+		uint32_t w = sib >= P ? sib - P : q->twin[sib];
+		if (ev_less(&tev[w], &tev[cur]))
+			cur = w;
+		q->twin[node >> 1] = cur;
+	}
+}
+
+/* Bring the tree up to date (a leaf emptied by a pop or cancel). */
+static inline void timer_fix(struct evq *q)
+{
+	if (q->tdirty != UINT32_MAX) {
+		timer_update(q, q->tdirty);
+		q->tdirty = UINT32_MAX;
+	}
+}
+
+/* Empty leaf i; its path is replayed at the next tree access, which is
+ * often the push that refills it (a CPU's next event). */
+static void timer_empty(struct evq *q, uint32_t i)
+{
+	if (q->tdirty != UINT32_MAX && q->tdirty != i)
+		timer_update(q, q->tdirty);
+	q->tev[i].time = UINT64_MAX;
+	q->tev[i].seqkind = UINT64_MAX;
+	q->tdirty = i;
+	q->ntimed--;
+}
+
+/* Every leaf empty; each node's winner a leaf of its own subtree (its
+ * leftmost), which the path updates rely on: a node must never name a leaf
+ * outside its subtree. */
+static void timer_reset(struct evq *q)
+{
+	uint32_t P = q->tleaves;
+
+	for (uint32_t i = 0; i < P; i++) {
+		memset(&q->tev[i], 0, sizeof(q->tev[i]));
+		q->tev[i].time = UINT64_MAX;
+		q->tev[i].seqkind = UINT64_MAX;
+	}
+	for (uint32_t j = P - 1; j >= 1; j--)
+		q->twin[j] = 2 * j >= P ? 2 * j - P : q->twin[2 * j];
+	q->tdirty = UINT32_MAX;
+	q->ntimed = 0;
+}
+
+static inline uint32_t timer_root(const struct evq *q)
+{
+	return q->tleaves > 1 ? q->twin[1] : 0;
+}
+
+int evq_timers(struct evq *q, uint32_t n)
+{
+	uint32_t P = 1;
+
+	SIM_CHECK(q->ntimers == 0 && q->n == 0);
+	if (n == 0)
+		return 0;
+	while (P < n)
+		P <<= 1;
+	q->tev = malloc((size_t)P * sizeof(*q->tev));
+	q->twin = malloc((size_t)P * sizeof(*q->twin));
+	if (!q->tev || !q->twin) {
+		free(q->tev);
+		free(q->twin);
+		q->tev = NULL;
+		q->twin = NULL;
+		return -1;
+	}
+	q->ntimers = n;
+	q->tleaves = P;
+	timer_reset(q);
+	return 0;
+}
+
+static int timer_push(struct evq *q, uint64_t time, unsigned kind,
+		      uint32_t target, uint64_t data)
+{
+	struct evq_event *ev = &q->tev[target];
+
+	SIM_CHECK(kind <= 0xffffu);
+	SIM_CHECK(q->seq < EVQ_SEQ_MAX);
+	SIM_CHECK(ev->seqkind == UINT64_MAX);   /* one pending per timer */
+	ev->time = time;
+	ev->seqkind = q->seq++ << 16 | kind;
+	ev->data = data;
+	ev->target = target;
+	ev->gen = 0;
+	if (q->tdirty == target)
+		q->tdirty = UINT32_MAX;   /* replayed here */
+	timer_fix(q);
+	timer_update(q, target);
+	q->ntimed++;
+	return 0;
+}
+
 /* ---- the queue ----------------------------------------------------------- */
 
 int evq_init(struct evq *q, size_t capacity_hint)
 {
 	memset(q, 0, sizeof(*q));
+	q->tdirty = UINT32_MAX;
 	q->big_on = EVQ_BIG_ON;
 	q->big_off = EVQ_BIG_OFF;
 	if (capacity_hint < EVQ_MIN_CAP)
@@ -563,6 +693,8 @@ void evq_fini(struct evq *q)
 	}
 	free(q->heap);
 	free(q->gens);
+	free(q->tev);
+	free(q->twin);
 	memset(q, 0, sizeof(*q));
 }
 
@@ -581,6 +713,8 @@ void evq_clear(struct evq *q)
 	q->dropped = 0;
 	if (q->ngens)
 		memset(q->gens, 0, q->ngens * sizeof(*q->gens));
+	if (q->tleaves)
+		timer_reset(q);
 }
 
 /* A push before base in radix mode: back to the heap for good.  The heap
@@ -618,6 +752,8 @@ int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
 {
 	struct evq_event ev;
 
+	if (target < q->ntimers)
+		return timer_push(q, time, kind, target, data);
 	SIM_CHECK(kind <= 0xffffu);
 	SIM_CHECK(q->seq < EVQ_SEQ_MAX);
 	if (target >= q->ngens && gens_grow(q, target) < 0)
@@ -636,17 +772,22 @@ int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
 	return 0;
 }
 
-int evq_pop(struct evq *q, struct evq_event *out)
+/* Pop the earliest live event of the queue (timers aside) that comes
+ * before bound (NULL: any).  Returns 1, or 0 when there is none. */
+static inline __attribute__((always_inline)) int
+pop_queue(struct evq *q, struct evq_event *out, const struct evq_event *bound)
 {
 	struct evq_event *h;
 
 	if (q->big) {
-		int r = radix_pop(q, out);
+		int r = radix_pop(q, out, bound);
 		if (r >= 0)
 			return r;
 	}
 	h = q->heap;
 	while (q->n > 0) {
+		if (bound && !ev_less(&h[0], bound))
+			return 0;
 		struct evq_event top = h[0];
 		size_t n = --q->n;
 
@@ -665,21 +806,46 @@ int evq_pop(struct evq *q, struct evq_event *out)
 	return 0;
 }
 
-uint64_t evq_peek_time(const struct evq *q)
+int evq_pop(struct evq *q, struct evq_event *out)
+{
+	if (q->ntimed == 0)
+		return pop_queue(q, out, NULL);
+	timer_fix(q);
+	uint32_t w = timer_root(q);
+	const struct evq_event *t = &q->tev[w];
+	if (pop_queue(q, out, t))
+		return 1;
+	/* The timer comes first. */
+	*out = *t;
+	q->last = t->time;
+	timer_empty(q, w);
+	return 1;
+}
+
+uint64_t evq_peek_time(struct evq *q)
 {
 	const struct evq_radix *R = q->rad;
+	uint64_t t = UINT64_MAX;
 
+	if (q->ntimed) {
+		timer_fix(q);
+		t = q->tev[timer_root(q)].time;
+	}
 	if (q->n == 0)
-		return UINT64_MAX;
-	if (!q->big)
-		return q->heap[0].time;
-	if (R->b[0].head)
-		return R->base;
-	return R->b[__builtin_ctzll(R->nonempty) + 1].min;
+		return t;
+	uint64_t u = !q->big ? q->heap[0].time
+		     : R->b[0].head ? R->base
+		     : R->b[__builtin_ctzll(R->nonempty) + 1].min;
+	return u < t ? u : t;
 }
 
 void evq_cancel(struct evq *q, uint32_t target)
 {
+	if (target < q->ntimers) {
+		if (q->tev[target].seqkind != UINT64_MAX)
+			timer_empty(q, target);
+		return;
+	}
 	/* A target beyond the table was never pushed: nothing to invalidate. */
 	if (target < q->ngens)
 		q->gens[target]++;
@@ -691,5 +857,6 @@ size_t evq_bytes(const struct evq *q)
 
 	if (q->rad)
 		b += sizeof(*q->rad) + q->rad->nchunks * sizeof(struct evq_chunk);
+	b += (size_t)q->tleaves * (sizeof(*q->tev) + sizeof(*q->twin));
 	return b;
 }

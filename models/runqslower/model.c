@@ -95,7 +95,11 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 		return NULL;
 	}
 	R->cpu = calloc(c->cpus, sizeof(*R->cpu));
-	if (!R->cpu || stat_tally_init(&R->wait, 1) ||
+	/* Each CPU's one pending EV_CPU event (target = its index, cpu.h) is
+	 * a timer: cpu_resched moves it at every overhead insertion, which in
+	 * the queue left a stale entry each time (evq.h). */
+	if (!R->cpu || evq_timers(&s->q, (uint32_t)c->cpus) ||
+	    stat_tally_init(&R->wait, 1) ||
 	    stat_tally_init(&R->probe_wait, 1))
 		goto oom;
 	/* Quantiles past a warm-up cut: copies of the wait histograms at the
