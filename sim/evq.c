@@ -57,9 +57,10 @@
  * the queue for its earliest live event *before* the tree's winner
  * (pop_queue's bound): stale events before it are dropped as usual, and
  * neither representation's clock (the radix heap's base, last) moves past
- * the winner's time, which is what the model pushes from next.  Emptying a
- * leaf defers its path update to the next tree access (tdirty): a CPU's
- * event popped and its next one pushed cost one path, not two.
+ * the winner's time, which is what the model pushes from next.  A push or
+ * cancel only sets its leaf and lists it (tdirty); the paths of the leaves
+ * listed are replayed at the next pop: a CPU's event popped and its next
+ * one pushed, or moved several times between two pops, cost one path.
  *
  * Switching costs O(n log n) one way (the heap is popped in order into the
  * buckets) and O(n) back (events leave the buckets in nearly increasing
@@ -562,24 +563,37 @@ static void timer_update(struct evq *q, uint32_t i)
 	}
 }
 
-/* Bring the tree up to date (a leaf emptied by a pop or cancel). */
+/* Bring the tree up to date: replay the path of every leaf changed since
+ * the last time (in any order: a node on several of their paths is right
+ * after the last replay through it, whose children are right by then). */
 static inline void timer_fix(struct evq *q)
 {
-	if (q->tdirty != UINT32_MAX) {
-		timer_update(q, q->tdirty);
-		q->tdirty = UINT32_MAX;
+	for (uint32_t k = 0; k < q->ndirty; k++) {
+		uint32_t i = q->tdirty[k];
+		q->tev[i].gen = 0;
+		timer_update(q, i);
+	}
+	q->ndirty = 0;
+}
+
+/* Leaf i's key changed: its path is replayed at the next tree read (pop or
+ * peek), once however often it changed - a CPU's event cancelled and
+ * pushed again at each overhead insertion, or popped and pushed again by
+ * its own handler, costs one path.  gen marks a leaf listed (a timer's
+ * event has no generation: a cancelled timer leaves at once). */
+static inline void timer_touch(struct evq *q, uint32_t i)
+{
+	if (!q->tev[i].gen) {
+		q->tev[i].gen = 1;
+		q->tdirty[q->ndirty++] = i;
 	}
 }
 
-/* Empty leaf i; its path is replayed at the next tree access, which is
- * often the push that refills it (a CPU's next event). */
 static void timer_empty(struct evq *q, uint32_t i)
 {
-	if (q->tdirty != UINT32_MAX && q->tdirty != i)
-		timer_update(q, q->tdirty);
 	q->tev[i].time = UINT64_MAX;
 	q->tev[i].seqkind = UINT64_MAX;
-	q->tdirty = i;
+	timer_touch(q, i);
 	q->ntimed--;
 }
 
@@ -597,7 +611,7 @@ static void timer_reset(struct evq *q)
 	}
 	for (uint32_t j = P - 1; j >= 1; j--)
 		q->twin[j] = 2 * j >= P ? 2 * j - P : q->twin[2 * j];
-	q->tdirty = UINT32_MAX;
+	q->ndirty = 0;
 	q->ntimed = 0;
 }
 
@@ -617,11 +631,14 @@ int evq_timers(struct evq *q, uint32_t n)
 		P <<= 1;
 	q->tev = malloc((size_t)P * sizeof(*q->tev));
 	q->twin = malloc((size_t)P * sizeof(*q->twin));
-	if (!q->tev || !q->twin) {
+	q->tdirty = malloc((size_t)P * sizeof(*q->tdirty));
+	if (!q->tev || !q->twin || !q->tdirty) {
 		free(q->tev);
 		free(q->twin);
+		free(q->tdirty);
 		q->tev = NULL;
 		q->twin = NULL;
+		q->tdirty = NULL;
 		return -1;
 	}
 	q->ntimers = n;
@@ -642,11 +659,7 @@ static int timer_push(struct evq *q, uint64_t time, unsigned kind,
 	ev->seqkind = q->seq++ << 16 | kind;
 	ev->data = data;
 	ev->target = target;
-	ev->gen = 0;
-	if (q->tdirty == target)
-		q->tdirty = UINT32_MAX;   /* replayed here */
-	timer_fix(q);
-	timer_update(q, target);
+	timer_touch(q, target);
 	q->ntimed++;
 	return 0;
 }
@@ -656,7 +669,6 @@ static int timer_push(struct evq *q, uint64_t time, unsigned kind,
 int evq_init(struct evq *q, size_t capacity_hint)
 {
 	memset(q, 0, sizeof(*q));
-	q->tdirty = UINT32_MAX;
 	q->big_on = EVQ_BIG_ON;
 	q->big_off = EVQ_BIG_OFF;
 	if (capacity_hint < EVQ_MIN_CAP)
@@ -695,6 +707,7 @@ void evq_fini(struct evq *q)
 	free(q->gens);
 	free(q->tev);
 	free(q->twin);
+	free(q->tdirty);
 	memset(q, 0, sizeof(*q));
 }
 
@@ -817,6 +830,7 @@ int evq_pop(struct evq *q, struct evq_event *out)
 		return 1;
 	/* The timer comes first. */
 	*out = *t;
+	out->gen = 0;
 	q->last = t->time;
 	timer_empty(q, w);
 	return 1;
@@ -857,6 +871,7 @@ size_t evq_bytes(const struct evq *q)
 
 	if (q->rad)
 		b += sizeof(*q->rad) + q->rad->nchunks * sizeof(struct evq_chunk);
-	b += (size_t)q->tleaves * (sizeof(*q->tev) + sizeof(*q->twin));
+	b += (size_t)q->tleaves * (sizeof(*q->tev) + sizeof(*q->twin) +
+				  sizeof(*q->tdirty));
 	return b;
 }

@@ -97,9 +97,9 @@ struct evq {
 	/* Timers (evq_timers): targets below ntimers. */
 	uint32_t ntimers;    /* timer targets 0..ntimers-1; 0: none */
 	uint32_t tleaves;    /* leaves of the tree: a power of two >= ntimers */
-	uint32_t tdirty;     /* a leaf emptied whose path to the root is not
-				updated yet (done at the next tree access), or
-				UINT32_MAX */
+	uint32_t *tdirty;    /* leaves changed since the tree was last read,
+				their paths not replayed yet */
+	uint32_t ndirty;     /* how many */
 	size_t ntimed;       /* timers pending */
 	struct evq_event *tev; /* per leaf: its pending event; time = seqkind =
 				  UINT64_MAX when none */
