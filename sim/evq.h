@@ -101,6 +101,10 @@ struct evq {
 				their paths not replayed yet */
 	uint32_t ndirty;     /* how many */
 	size_t ntimed;       /* timers pending */
+	/* evq_set_prefetch: */
+	void (*prefetch)(void *ctx, const struct evq_event *ev);
+	void *pctx;
+	uint64_t pf_sk;      /* seqkind of the event last handed to it */
 	struct evq_event *tev; /* per leaf: its pending event; time = seqkind =
 				  UINT64_MAX when none */
 	uint32_t *twin;      /* winner tree: twin[j] (1 <= j < tleaves) is the
@@ -129,6 +133,18 @@ void evq_clear(struct evq *q);
  * cancelled timers; evq_size counts pending timers.  Returns 0, or -1 on
  * allocation failure (the queue unchanged). */
 int evq_timers(struct evq *q, uint32_t n);
+
+/* Ask for a look ahead: while timers pop (evq_timers), whenever the
+ * queue's next event is known without searching (the radix heap's bucket
+ * of events at its base, or a lowest bucket holding one event; the heap's
+ * root), fn(ctx, ev) is called once for it, so the model can prefetch
+ * what handling it will read; the queue prefetches its generation entry.
+ * ev is the queue's next event only if nothing earlier is pushed before it
+ * pops, and may be stale: a hint, never part of the order.  fn must not
+ * touch the queue.  NULL: off (the default). */
+void evq_set_prefetch(struct evq *q,
+		      void (*fn)(void *ctx, const struct evq_event *ev),
+		      void *ctx);
 
 /* Schedule event (time, kind, target, data).  kind < 65536.
  * Returns 0, or -1 on allocation failure. */
