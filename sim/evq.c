@@ -647,8 +647,11 @@ int evq_timers(struct evq *q, uint32_t n)
 	return 0;
 }
 
-static int timer_push(struct evq *q, uint64_t time, unsigned kind,
-		      uint32_t target, uint64_t data)
+/* Out of line: evq_push's common path (any model without timers, M/M/c's
+ * hot loop) stays as it was. */
+static __attribute__((noinline)) int
+timer_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
+	   uint64_t data)
 {
 	struct evq_event *ev = &q->tev[target];
 
@@ -765,7 +768,7 @@ int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
 {
 	struct evq_event ev;
 
-	if (target < q->ntimers)
+	if (__builtin_expect(target < q->ntimers, 0))
 		return timer_push(q, time, kind, target, data);
 	SIM_CHECK(kind <= 0xffffu);
 	SIM_CHECK(q->seq < EVQ_SEQ_MAX);
@@ -860,7 +863,7 @@ static void look_ahead(struct evq *q)
 
 int evq_pop(struct evq *q, struct evq_event *out)
 {
-	if (q->ntimed == 0)
+	if (__builtin_expect(q->ntimed == 0, 1))
 		return pop_queue(q, out, NULL);
 	timer_fix(q);
 	uint32_t w = timer_root(q);
