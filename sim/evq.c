@@ -89,6 +89,8 @@
  * at most 64 lower buckets, each opening at most one partly filled chunk
  * beyond what the emptied chunks give back (see radix_refill). */
 #define EVQ_RESERVE (EVQ_BUCKETS + 1)
+/* look_ahead searches a lowest bucket of at most this many events. */
+#define EVQ_LOOK_AHEAD 8
 
 struct evq_chunk {
 	struct evq_chunk *next;
@@ -848,10 +850,16 @@ static void look_ahead(struct evq *q)
 		if (R->b[0].head) {
 			ev = &R->b[0].head->ev[R->pos];
 		} else {
+			/* The lowest bucket's least event, when the bucket
+			 * is a few events in one chunk. */
 			const struct evq_chunk *c =
 				R->b[__builtin_ctzll(R->nonempty) + 1].head;
-			if (c->n == 1 && !c->next)
+			if (!c->next && c->n <= EVQ_LOOK_AHEAD) {
 				ev = &c->ev[0];
+				for (uint32_t i = 1; i < c->n; i++)
+					if (ev_less(&c->ev[i], ev))
+						ev = &c->ev[i];
+			}
 		}
 	}
 	if (!ev || ev->seqkind == q->pf_sk)

@@ -136,8 +136,8 @@ int evq_timers(struct evq *q, uint32_t n);
 
 /* Ask for a look ahead: while timers pop (evq_timers), whenever the
  * queue's next event is known without searching (the radix heap's bucket
- * of events at its base, or a lowest bucket holding one event; the heap's
- * root), fn(ctx, ev) is called once for it, so the model can prefetch
+ * of events at its base, or the least of a lowest bucket holding a few
+ * events; the heap's root), fn(ctx, ev) is called once for it, so the model can prefetch
  * what handling it will read; the queue prefetches its generation entry.
  * ev is the queue's next event only if nothing earlier is pushed before it
  * pops, and may be stale: a hint, never part of the order.  fn must not
