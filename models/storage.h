@@ -137,6 +137,10 @@ struct storage_ops {
 	double (*task_exit)(void *st, const struct storage_key *k);
 	/* Entries currently held. */
 	uint64_t (*occupancy)(const void *st);
+	/* Optional (NULL: none): the task's record is likely read soon (its
+	 * wake-up is the next queued event): prefetch what it touches.  A
+	 * hint for speed only; changes nothing. */
+	void (*prefetch)(const void *st, const struct storage_key *k);
 };
 
 /* Registry, NULL-terminated; names list for the model's strategies. */
@@ -198,6 +202,16 @@ int storage_ws_init(struct storage_ws *ws, uint32_t ncpu, uint32_t nkeys,
 		    double window_ns, const struct factor *wake,
 		    const struct factor *sw);
 void storage_ws_fini(struct storage_ws *ws);
+/* Prefetch key's entry (a touch comes soon); a no-op when tracking is
+ * off. */
+static inline void storage_ws_prefetch(const struct storage_ws *ws,
+				       uint32_t key)
+{
+	if (ws->window > 0 && key < ws->nkeys) {
+		__builtin_prefetch(&ws->key_t[key]);
+		__builtin_prefetch(&ws->key_cpu[key]);
+	}
+}
 /* Key `key` is touched on CPU cpu at time now (non-decreasing across
  * calls).  Returns the working set the touch competes with: W_c of the
  * other keys (this key's own earlier term excluded), before adding it. */

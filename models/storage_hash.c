@@ -435,6 +435,13 @@ static uint64_t hash_occupancy(const void *p)
 	return ((const struct hash_run *)p)->n;
 }
 
+static void hash_prefetch(const void *p, const struct storage_key *k)
+{
+	const struct hash_run *h = p;
+	__builtin_prefetch(&h->e[k->pid]);
+	storage_ws_prefetch(&h->ws, k->pid);
+}
+
 const struct storage_ops storage_hash = {
 	.name = "hash",
 	.summary = "BPF hash map keyed by pid (libbpf-tools runqslower)",
@@ -448,6 +455,7 @@ const struct storage_ops storage_hash = {
 	.remove = hash_remove,
 	.task_exit = hash_task_exit,
 	.occupancy = hash_occupancy,
+	.prefetch = hash_prefetch,
 };
 
 const struct storage_ops storage_lru_hash = {
@@ -463,4 +471,5 @@ const struct storage_ops storage_lru_hash = {
 	.remove = hash_remove,
 	.task_exit = hash_task_exit,
 	.occupancy = hash_occupancy,
+	.prefetch = hash_prefetch,
 };

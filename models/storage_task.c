@@ -305,6 +305,13 @@ static uint64_t task_occupancy(const void *p)
 	return ((const struct task_run *)p)->n;
 }
 
+static void task_prefetch(const void *p, const struct storage_key *k)
+{
+	const struct task_run *t = p;
+	__builtin_prefetch(&t->sl[k->slot]);
+	storage_ws_prefetch(&t->ws, k->slot);
+}
+
 const struct storage_ops storage_task_storage = {
 	.name = "task_storage",
 	.summary = "BPF task local storage (kernel runqslower): per-task, "
@@ -319,4 +326,5 @@ const struct storage_ops storage_task_storage = {
 	.remove = task_remove,
 	.task_exit = task_exit,
 	.occupancy = task_occupancy,
+	.prefetch = task_prefetch,
 };

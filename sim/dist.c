@@ -9,8 +9,8 @@
  * probe costs) is written by a person in a scenario, so parsing, checking and
  * explaining mistakes matter as much as sampling.  All sampling is GSL's
  * (gsl_ran_*, gsl_histogram_pdf, gsl_ran_discrete); this file only maps
- * parameters, e.g. lognormal(median, sigma) -> gsl_ran_lognormal(ln median,
- * sigma), normal(mean, sd) -> mean + gsl_ran_gaussian(sd).
+ * parameters, e.g. lognormal(median, sigma) -> median x exp(sigma Z),
+ * normal(mean, sd) -> mean + gsl_ran_gaussian_ziggurat(sd).
  *
  * Invariants: a struct dist is immutable once built and every one that exists
  * has valid parameters (the parser and dist_new() share check_params()), so

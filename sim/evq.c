@@ -51,6 +51,17 @@
  * cancels of one target; an event that stays pending across exactly that
  * many cancels would come back to life.
  *
+ * Timers (evq_timers) live in a winner tree beside both: leaf i holds
+ * timer target i's pending event (or an empty key above every real one),
+ * internal node j the leaf of the earliest event below it.  evq_pop asks
+ * the queue for its earliest live event *before* the tree's winner
+ * (pop_queue's bound): stale events before it are dropped as usual, and
+ * neither representation's clock (the radix heap's base, last) moves past
+ * the winner's time, which is what the model pushes from next.  A push or
+ * cancel only sets its leaf and lists it (tdirty); the paths of the leaves
+ * listed are replayed at the next pop: a CPU's event popped and its next
+ * one pushed, or moved several times between two pops, cost one path.
+ *
  * Switching costs O(n log n) one way (the heap is popped in order into the
  * buckets) and O(n) back (events leave the buckets in nearly increasing
  * order, so each sift-up stops at once); big_on / big_off = 4 keeps a queue
@@ -78,6 +89,8 @@
  * at most 64 lower buckets, each opening at most one partly filled chunk
  * beyond what the emptied chunks give back (see radix_refill). */
 #define EVQ_RESERVE (EVQ_BUCKETS + 1)
+/* look_ahead searches a lowest bucket of at most this many events. */
+#define EVQ_LOOK_AHEAD 8
 
 struct evq_chunk {
 	struct evq_chunk *next;
@@ -478,11 +491,14 @@ static int radix_push(struct evq *q, const struct evq_event *ev)
 	return 0;
 }
 
-/* Pop in radix mode.  Returns 1 (an event), 0 (empty) or -1: the queue
- * went back to the heap with no live event found yet (the caller goes on
- * there). */
+/* Pop in radix mode.  Returns 1 (an event), 0 (empty, or nothing before
+ * bound) or -1: the queue went back to the heap with no live event found
+ * yet (the caller goes on there).  bound (the earliest timer, or NULL):
+ * take only events before it, and never move base past its time - the
+ * timer is popped next and the model pushes from its time on. */
 static __attribute__((noinline)) int radix_pop(struct evq *q,
-					       struct evq_event *out)
+					       struct evq_event *out,
+					       const struct evq_event *bound)
 {
 	struct evq_radix *R = q->rad;
 
@@ -491,9 +507,15 @@ static __attribute__((noinline)) int radix_pop(struct evq *q,
 		struct evq_chunk *c;
 		struct evq_event top;
 
-		if (!b0->head)
+		if (!b0->head) {
+			if (bound && R->b[__builtin_ctzll(R->nonempty) + 1].min >
+					     bound->time)
+				return 0;
 			radix_refill(R);
+		}
 		c = b0->head;
+		if (bound && !ev_less(&c->ev[R->pos], bound))
+			return 0;
 		top = c->ev[R->pos++];
 		/* Bucket 0 holds events at base, in push order. */
 		SIM_CHECK(top.time == R->base && top.seqkind >= R->next_sk);
@@ -519,6 +541,131 @@ static __attribute__((noinline)) int radix_pop(struct evq *q,
 		if (!q->big)
 			return -1;
 	}
+	return 0;
+}
+
+/* ---- timers -------------------------------------------------------------- */
+
+/* Leaf i's event changed: replay its path to the root, each node taking
+ * the earlier of its two children's winners.  A full path every time
+ * (log2 tleaves levels, the sibling's winner and its key: ~10 lines of a
+ * tree that stays cached); no early exit, since a later key can lose where
+ * it used to win. */
+static void timer_update(struct evq *q, uint32_t i)
+{
+	const struct evq_event *tev = q->tev;
+	uint32_t P = q->tleaves, cur = i;
+
+	for (uint32_t node = P + i; node > 1; node >>= 1) {
+		uint32_t sib = node ^ 1;
+		uint32_t w = sib >= P ? sib - P : q->twin[sib];
+		if (ev_less(&tev[w], &tev[cur]))
+			cur = w;
+		q->twin[node >> 1] = cur;
+	}
+}
+
+/* Bring the tree up to date: replay the path of every leaf changed since
+ * the last time (in any order: a node on several of their paths is right
+ * after the last replay through it, whose children are right by then). */
+static inline void timer_fix(struct evq *q)
+{
+	for (uint32_t k = 0; k < q->ndirty; k++) {
+		uint32_t i = q->tdirty[k];
+		q->tev[i].gen = 0;
+		timer_update(q, i);
+	}
+	q->ndirty = 0;
+}
+
+/* Leaf i's key changed: its path is replayed at the next tree read (pop or
+ * peek), once however often it changed - a CPU's event cancelled and
+ * pushed again at each overhead insertion, or popped and pushed again by
+ * its own handler, costs one path.  gen marks a leaf listed (a timer's
+ * event has no generation: a cancelled timer leaves at once). */
+static inline void timer_touch(struct evq *q, uint32_t i)
+{
+	if (!q->tev[i].gen) {
+		q->tev[i].gen = 1;
+		q->tdirty[q->ndirty++] = i;
+	}
+}
+
+static void timer_empty(struct evq *q, uint32_t i)
+{
+	q->tev[i].time = UINT64_MAX;
+	q->tev[i].seqkind = UINT64_MAX;
+	timer_touch(q, i);
+	q->ntimed--;
+}
+
+/* Every leaf empty; each node's winner a leaf of its own subtree (its
+ * leftmost), which the path updates rely on: a node must never name a leaf
+ * outside its subtree. */
+static void timer_reset(struct evq *q)
+{
+	uint32_t P = q->tleaves;
+
+	for (uint32_t i = 0; i < P; i++) {
+		memset(&q->tev[i], 0, sizeof(q->tev[i]));
+		q->tev[i].time = UINT64_MAX;
+		q->tev[i].seqkind = UINT64_MAX;
+	}
+	for (uint32_t j = P - 1; j >= 1; j--)
+		q->twin[j] = 2 * j >= P ? 2 * j - P : q->twin[2 * j];
+	q->ndirty = 0;
+	q->ntimed = 0;
+}
+
+static inline uint32_t timer_root(const struct evq *q)
+{
+	return q->tleaves > 1 ? q->twin[1] : 0;
+}
+
+int evq_timers(struct evq *q, uint32_t n)
+{
+	uint32_t P = 1;
+
+	SIM_CHECK(q->ntimers == 0 && q->n == 0);
+	if (n == 0)
+		return 0;
+	while (P < n)
+		P <<= 1;
+	q->tev = malloc((size_t)P * sizeof(*q->tev));
+	q->twin = malloc((size_t)P * sizeof(*q->twin));
+	q->tdirty = malloc((size_t)P * sizeof(*q->tdirty));
+	if (!q->tev || !q->twin || !q->tdirty) {
+		free(q->tev);
+		free(q->twin);
+		free(q->tdirty);
+		q->tev = NULL;
+		q->twin = NULL;
+		q->tdirty = NULL;
+		return -1;
+	}
+	q->ntimers = n;
+	q->tleaves = P;
+	timer_reset(q);
+	return 0;
+}
+
+/* Out of line: evq_push's common path (any model without timers, M/M/c's
+ * hot loop) stays as it was. */
+static __attribute__((noinline)) int
+timer_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
+	   uint64_t data)
+{
+	struct evq_event *ev = &q->tev[target];
+
+	SIM_CHECK(kind <= 0xffffu);
+	SIM_CHECK(q->seq < EVQ_SEQ_MAX);
+	SIM_CHECK(ev->seqkind == UINT64_MAX);   /* one pending per timer */
+	ev->time = time;
+	ev->seqkind = q->seq++ << 16 | kind;
+	ev->data = data;
+	ev->target = target;
+	timer_touch(q, target);
+	q->ntimed++;
 	return 0;
 }
 
@@ -563,6 +710,9 @@ void evq_fini(struct evq *q)
 	}
 	free(q->heap);
 	free(q->gens);
+	free(q->tev);
+	free(q->twin);
+	free(q->tdirty);
 	memset(q, 0, sizeof(*q));
 }
 
@@ -581,6 +731,8 @@ void evq_clear(struct evq *q)
 	q->dropped = 0;
 	if (q->ngens)
 		memset(q->gens, 0, q->ngens * sizeof(*q->gens));
+	if (q->tleaves)
+		timer_reset(q);
 }
 
 /* A push before base in radix mode: back to the heap for good.  The heap
@@ -618,6 +770,8 @@ int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
 {
 	struct evq_event ev;
 
+	if (__builtin_expect(target < q->ntimers, 0))
+		return timer_push(q, time, kind, target, data);
 	SIM_CHECK(kind <= 0xffffu);
 	SIM_CHECK(q->seq < EVQ_SEQ_MAX);
 	if (target >= q->ngens && gens_grow(q, target) < 0)
@@ -636,17 +790,22 @@ int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
 	return 0;
 }
 
-int evq_pop(struct evq *q, struct evq_event *out)
+/* Pop the earliest live event of the queue (timers aside) that comes
+ * before bound (NULL: any).  Returns 1, or 0 when there is none. */
+static inline __attribute__((always_inline)) int
+pop_queue(struct evq *q, struct evq_event *out, const struct evq_event *bound)
 {
 	struct evq_event *h;
 
 	if (q->big) {
-		int r = radix_pop(q, out);
+		int r = radix_pop(q, out, bound);
 		if (r >= 0)
 			return r;
 	}
 	h = q->heap;
 	while (q->n > 0) {
+		if (bound && !ev_less(&h[0], bound))
+			return 0;
 		struct evq_event top = h[0];
 		size_t n = --q->n;
 
@@ -665,21 +824,94 @@ int evq_pop(struct evq *q, struct evq_event *out)
 	return 0;
 }
 
-uint64_t evq_peek_time(const struct evq *q)
+void evq_set_prefetch(struct evq *q,
+		      void (*fn)(void *ctx, const struct evq_event *ev),
+		      void *ctx)
 {
-	const struct evq_radix *R = q->rad;
+	q->prefetch = fn;
+	q->pctx = ctx;
+	q->pf_sk = UINT64_MAX;
+}
+
+/* The queue's next event if it is known without a search, handed once to
+ * the prefetch hook.  A timer pops now: the queued event's turn comes
+ * after it and, three times in four in the 256-CPU runqslower world, after
+ * a few more timers: time for its cache lines to arrive. */
+static void look_ahead(struct evq *q)
+{
+	const struct evq_event *ev = NULL;
 
 	if (q->n == 0)
-		return UINT64_MAX;
-	if (!q->big)
-		return q->heap[0].time;
-	if (R->b[0].head)
-		return R->base;
-	return R->b[__builtin_ctzll(R->nonempty) + 1].min;
+		return;
+	if (!q->big) {
+		ev = &q->heap[0];
+	} else {
+		const struct evq_radix *R = q->rad;
+		if (R->b[0].head) {
+			ev = &R->b[0].head->ev[R->pos];
+		} else {
+			/* The lowest bucket's least event, when the bucket
+			 * is a few events in one chunk. */
+			const struct evq_chunk *c =
+				R->b[__builtin_ctzll(R->nonempty) + 1].head;
+			if (!c->next && c->n <= EVQ_LOOK_AHEAD) {
+				ev = &c->ev[0];
+				for (uint32_t i = 1; i < c->n; i++)
+					if (ev_less(&c->ev[i], ev))
+						ev = &c->ev[i];
+			}
+		}
+	}
+	if (!ev || ev->seqkind == q->pf_sk)
+		return;
+	q->pf_sk = ev->seqkind;
+	__builtin_prefetch(&q->gens[ev->target]);
+	q->prefetch(q->pctx, ev);
+}
+
+int evq_pop(struct evq *q, struct evq_event *out)
+{
+	if (__builtin_expect(q->ntimed == 0, 1))
+		return pop_queue(q, out, NULL);
+	timer_fix(q);
+	uint32_t w = timer_root(q);
+	const struct evq_event *t = &q->tev[w];
+	if (pop_queue(q, out, t))
+		return 1;
+	if (q->prefetch)
+		look_ahead(q);
+	/* The timer comes first. */
+	*out = *t;
+	out->gen = 0;
+	q->last = t->time;
+	timer_empty(q, w);
+	return 1;
+}
+
+uint64_t evq_peek_time(struct evq *q)
+{
+	const struct evq_radix *R = q->rad;
+	uint64_t t = UINT64_MAX;
+
+	if (q->ntimed) {
+		timer_fix(q);
+		t = q->tev[timer_root(q)].time;
+	}
+	if (q->n == 0)
+		return t;
+	uint64_t u = !q->big ? q->heap[0].time
+		     : R->b[0].head ? R->base
+		     : R->b[__builtin_ctzll(R->nonempty) + 1].min;
+	return u < t ? u : t;
 }
 
 void evq_cancel(struct evq *q, uint32_t target)
 {
+	if (target < q->ntimers) {
+		if (q->tev[target].seqkind != UINT64_MAX)
+			timer_empty(q, target);
+		return;
+	}
 	/* A target beyond the table was never pushed: nothing to invalidate. */
 	if (target < q->ngens)
 		q->gens[target]++;
@@ -691,5 +923,7 @@ size_t evq_bytes(const struct evq *q)
 
 	if (q->rad)
 		b += sizeof(*q->rad) + q->rad->nchunks * sizeof(struct evq_chunk);
+	b += (size_t)q->tleaves * (sizeof(*q->tev) + sizeof(*q->twin) +
+				  sizeof(*q->tdirty));
 	return b;
 }

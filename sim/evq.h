@@ -36,6 +36,18 @@
  * keeps it too).  Tuned for 10^7 pending events (a batch of millions of
  * tasks at t = 0) and for the small, hot queues of M/M/c (tens of events).
  *
+ * Timers (evq_timers): a model whose targets 0..n-1 each hold at most one
+ * pending event at a time (the runqslower model's CPUs) can keep those
+ * events beside the queue, one slot per target in a tournament tree,
+ * instead of in it.  The pop order stays (time, seq) over both: a timer's
+ * push takes the next seq like any push, and evq_pop returns whichever of
+ * the queue's earliest live event and the tree's earliest timer comes
+ * first.  A cancelled timer leaves at once (it is never a stale entry, so
+ * it is not in the dropped count): a target whose event is cancelled and
+ * pushed again on every change of its due time costs an O(log n) update of
+ * a tree that stays in L1/L2, where in the queue it left a stale entry to
+ * carry and drop (in the 256-CPU runqslower world, 40% of all pops).
+ *
  * Time is uint64_t nanoseconds; there is no floating-point clock.
  */
 #ifndef BPFSIM_EVQ_H
@@ -82,6 +94,22 @@ struct evq {
 	int big;             /* 1: the events are in the radix heap */
 	int past;            /* a push went before the last popped time:
 				heap only until evq_clear */
+	/* Timers (evq_timers): targets below ntimers. */
+	uint32_t ntimers;    /* timer targets 0..ntimers-1; 0: none */
+	uint32_t tleaves;    /* leaves of the tree: a power of two >= ntimers */
+	uint32_t *tdirty;    /* leaves changed since the tree was last read,
+				their paths not replayed yet */
+	uint32_t ndirty;     /* how many */
+	size_t ntimed;       /* timers pending */
+	/* evq_set_prefetch: */
+	void (*prefetch)(void *ctx, const struct evq_event *ev);
+	void *pctx;
+	uint64_t pf_sk;      /* seqkind of the event last handed to it */
+	struct evq_event *tev; /* per leaf: its pending event; time = seqkind =
+				  UINT64_MAX when none */
+	uint32_t *twin;      /* winner tree: twin[j] (1 <= j < tleaves) is the
+				leaf of the earliest event below node j;
+				node tleaves + i is leaf i */
 };
 
 /* Initialise an empty queue (a heap of capacity_hint events, switch points
@@ -95,8 +123,28 @@ void evq_tune(struct evq *q, size_t big_on, size_t big_off);
 /* Release memory; q may be zeroed or initialised.  Safe to call twice. */
 void evq_fini(struct evq *q);
 /* Drop every pending event, keep the memory, reset seq, generations, the
- * dropped count and the last popped time; back to the heap. */
+ * dropped count and the last popped time; back to the heap.  Timer targets
+ * stay timers. */
 void evq_clear(struct evq *q);
+/* Make targets 0..n-1 timers (see above): each holds at most one pending
+ * event, and pushing one while its event is pending is a bug (SIM_CHECK):
+ * cancel it first.  Call once, on an empty queue, before any push.  The
+ * pop order is the same as without timers; the dropped count leaves out
+ * cancelled timers; evq_size counts pending timers.  Returns 0, or -1 on
+ * allocation failure (the queue unchanged). */
+int evq_timers(struct evq *q, uint32_t n);
+
+/* Ask for a look ahead: while timers pop (evq_timers), whenever the
+ * queue's next event is known without searching (the radix heap's bucket
+ * of events at its base, or the least of a lowest bucket holding a few
+ * events; the heap's root), fn(ctx, ev) is called once for it, so the model can prefetch
+ * what handling it will read; the queue prefetches its generation entry.
+ * ev is the queue's next event only if nothing earlier is pushed before it
+ * pops, and may be stale: a hint, never part of the order.  fn must not
+ * touch the queue.  NULL: off (the default). */
+void evq_set_prefetch(struct evq *q,
+		      void (*fn)(void *ctx, const struct evq_event *ev),
+		      void *ctx);
 
 /* Schedule event (time, kind, target, data).  kind < 65536.
  * Returns 0, or -1 on allocation failure. */
@@ -106,17 +154,19 @@ int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
 /* Pop the earliest live event into *out.  Returns 1, or 0 when empty. */
 int evq_pop(struct evq *q, struct evq_event *out);
 
-/* Due time of the earliest pending event (may be stale), or UINT64_MAX. */
-uint64_t evq_peek_time(const struct evq *q);
+/* Due time of the earliest pending event (may be stale), or UINT64_MAX.
+ * Not const: it brings the timer tree up to date. */
+uint64_t evq_peek_time(struct evq *q);
 
-/* Invalidate every pending event of target. */
+/* Invalidate every pending event of target (a timer's leaves at once). */
 void evq_cancel(struct evq *q, uint32_t target);
 
-/* Number of pending entries (including not yet dropped stale ones). */
-static inline size_t evq_size(const struct evq *q) { return q->n; }
+/* Number of pending entries (including not yet dropped stale ones, and
+ * pending timers). */
+static inline size_t evq_size(const struct evq *q) { return q->n + q->ntimed; }
 
 /* Bytes the queue holds now: heap array, radix chunks (in use and spare),
- * generation table. */
+ * generation table, timer tree. */
 size_t evq_bytes(const struct evq *q);
 
 #endif

@@ -7,8 +7,17 @@ echo "machine: $(uname -srm); $(nproc) CPUs; $(grep -m1 'model name' /proc/cpuin
 echo "compiler: $(${CC:-cc} --version | head -1)"
 echo "--- bare event queue (hold model; per CPU-s) ---"
 "$dir/bench_heap" 16 4000000
-echo "--- engine: M/M/8, rho 0.9, 2M customers (single thread) ---"
-"$dir/bench_sim" tests/bench/mm8.yaml
+# The bare baseline (tests/bench_bare.c: the same M/M/8 written by hand,
+# no engine) in this run: every "x bare" below divides by it (per CPU-s).
+echo "--- bare baseline: M/M/8 by hand (4-ary heap, GSL mt19937) ---"
+bare_line=$("$dir/bench_bare")
+echo "$bare_line"
+bare=$(echo "$bare_line" | sed -n 's/.* \([0-9.]*\) M events per CPU-s.*/\1/p')
+per_cpu() { sed -n 's/.*, \([0-9.]*\) M per CPU-s.*/\1/p'; }
+echo "--- engine: M/M/8, rho 0.9, 2M customers (single thread), quantiles on ---"
+mm8=$("$dir/bench_sim" tests/bench/mm8.yaml)
+echo "$mm8"
+echo "mm8: $(echo "$mm8" | per_cpu | awk -v b="$bare" '{ printf "%.2fx", $1 / b }') the bare baseline (per CPU-s)"
 echo "--- runqslower: the demo scenario, one replication (single thread) ---"
 "$dir/bench_sim" scenarios/runqslower.yaml
 "$dir/bench_sim" scenarios/runqslower.yaml --set storage.kind=task_storage
@@ -23,8 +32,9 @@ echo "--- runqslower: pid churn, one replication ---"
 # (1,024 per CPU, at least 32,768); the hash sized for the threads; the
 # duration for ~4M events.
 echo "--- fleet scale: 500 threads per CPU (tests/bench/fleet.yaml), radix heap vs heap only ---"
-printf '%5s %7s | %-21s | %-21s | %5s | %s\n' cpus threads \
-	"M events/s (per CPU-s)" "heap only" ratio "B per live task (heap only)"
+printf '%5s %7s | %-21s | %-21s | %5s | %6s | %s\n' cpus threads \
+	"M events/s (per CPU-s)" "heap only" ratio "x bare" \
+	"B per live task (heap only)"
 for cpus in 8 64 256 1024; do
 	threads=$((500 * cpus))
 	pid_max=$((1024 * cpus > 32768 ? 1024 * cpus : 32768))
@@ -34,16 +44,24 @@ for cpus in 8 64 256 1024; do
 		--set duration=$((90000 / cpus))ms
 	a=$("$dir/bench_sim" tests/bench/fleet.yaml "$@")
 	b=$("$dir/bench_sim" tests/bench/fleet.yaml --heap "$@")
-	printf '%s\n%s\n' "$a" "$b" | awk -v cpus=$cpus -v threads=$threads '
+	printf '%s\n%s\n' "$a" "$b" | awk -v cpus=$cpus -v threads=$threads -v bare="$bare" '
 		{ match($0, /loop: [0-9.]+ M events\/s, [0-9.]+ M per CPU-s/)
 		  split(substr($0, RSTART, RLENGTH), f, " ")
 		  w[NR] = f[2]; c[NR] = f[5]
 		  match($0, /[0-9]+ bytes per live task/)
 		  split(substr($0, RSTART, RLENGTH), g, " "); m[NR] = g[1] }
-		END { printf "%5d %7d | %6.2f (%6.2f)%7s | %6.2f (%6.2f)%7s | %4.2fx | %s (%s)\n",
+		END { printf "%5d %7d | %6.2f (%6.2f)%7s | %6.2f (%6.2f)%7s | %4.2fx | %5.2fx | %s (%s)\n",
 			cpus, threads, w[1], c[1], "", w[2], c[2], "",
-			c[1] / c[2], m[1], m[2] }'
+			c[1] / c[2], c[1] / bare, m[1], m[2] }'
 done
+# The demo on 256 CPUs with a batch of 128,000 processes (issue 18's
+# command): one replication, per CPU-s and against the bare baseline.
+echo "--- runqslower.yaml, 256 CPUs, 128,000 processes, 2 s ---"
+big=$("$dir/bench_sim" scenarios/runqslower.yaml --set cpus=256 \
+	--set workload.processes=128000 --set pid_max=4194304 \
+	--set storage.hash.max_entries=1000000 --set duration=2s)
+echo "$big"
+echo "256 CPUs: $(echo "$big" | per_cpu | awk -v b="$bare" '{ printf "%.2fx", $1 / b }') the bare baseline (per CPU-s)"
 # 10^6 live threads on 1,024 CPUs (~1,000 per CPU): the memory target of
 # <= 256 bytes per live task at that size (events/s as above).
 echo "--- 10^6 live threads, 1,024 CPUs (tests/bench/fleet.yaml) ---"

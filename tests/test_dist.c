@@ -23,6 +23,11 @@
  *    mapping form and inside a mixture, samples with the right moments,
  *    prints, reports its errors and fits from a histogram: adding a family
  *    needs its table and a registry entry, nothing else.
+ *  - normal and lognormal draws (gsl_ran_gaussian_ziggurat) equal in law
+ *    to GSL's polar-method samplers they replaced (gsl_ran_gaussian,
+ *    gsl_ran_lognormal): a two-sample Kolmogorov-Smirnov test on 10^6
+ *    draws each, at level 1e-4; the same test must reject the new sampler
+ *    with sigma 3% off (so it has the power to see a wrong scale);
  * Does not pin: the exact draws (GSL's samplers may change between
  * releases), nor speed.  Seeds print via test_seed() and can be replayed with
  * BPFSIM_TEST_SEED.
@@ -121,6 +126,93 @@ static void check_moments(const struct dist *d, const char *what,
 	assert_abs(v, var, NSE * se_v + 1e-12 * fabs(mu * mu), what);
 	gsl_rstat_free(w);
 	gsl_rng_free(r);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Two-sample Kolmogorov-Smirnov statistic of n draws each, both sorted:
+ * the largest gap between the two empirical CDFs. */
+static double ks2_sorted(const double *a, const double *b, size_t n)
+{
+	size_t i = 0, j = 0;
+	double d = 0;
+	while (i < n && j < n) {
+		double x = a[i] < b[j] ? a[i] : b[j];
+		while (i < n && a[i] <= x)
+			i++;
+		while (j < n && b[j] <= x)
+			j++;
+		double g = fabs((double)i - (double)j) / (double)n;
+		if (g > d)
+			d = g;
+	}
+	return d;
+}
+
+/* The ziggurat draws (dist_normal.c, dist_lognormal.c) against the GSL
+ * samplers used before, on separate streams.  Critical value of the
+ * two-sample KS test at level alpha for n = m: sqrt(-ln(alpha/2)/2) x
+ * sqrt(2/n) (asymptotic; n = 10^6): 0.00315 at alpha = 1e-4.  A scale 3%
+ * off moves the CDF by up to ~0.007 (phi(1) x 0.03), twice that. */
+static void test_ziggurat_same_law(void **state)
+{
+	static const struct { enum dist_kind k; double p0, p1; } cases[] = {
+		{ DIST_NORMAL, 400, 10 },        /* the hooks' costs */
+		{ DIST_LOGNORMAL, 398.5, 1.807 },/* perf/ringbuf output */
+		{ DIST_LOGNORMAL, 100, 0.35 },   /* hash insert */
+	};
+	const double alpha = 1e-4;
+	const double crit = sqrt(-log(alpha / 2) / 2) * sqrt(2.0 / NDRAWS);
+	double *a = malloc(NDRAWS * sizeof(*a));
+	double *b = malloc(NDRAWS * sizeof(*b));
+	double *c = malloc(NDRAWS * sizeof(*c));
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct dist *d = dist_new(cases[k].k, DIST_DURATION,
+					  cases[k].p0, cases[k].p1);
+		struct dist *wrong = dist_new(cases[k].k, DIST_DURATION,
+					      cases[k].p0, cases[k].p1 * 1.03);
+		gsl_rng *rn = rng_stream_new(seed, k, "ziggurat.new");
+		gsl_rng *ro = rng_stream_new(seed, k, "ziggurat.old");
+		gsl_rng *rw = rng_stream_new(seed, k, "ziggurat.wrong");
+		assert_non_null(d);
+		assert_non_null(wrong);
+		for (size_t i = 0; i < NDRAWS; i++) {
+			a[i] = dist_sample(d, rn);
+			b[i] = cases[k].k == DIST_NORMAL
+			       ? cases[k].p0 + gsl_ran_gaussian(ro, cases[k].p1)
+			       : gsl_ran_lognormal(ro, log(cases[k].p0),
+						   cases[k].p1);
+			c[i] = dist_sample(wrong, rw);
+		}
+		qsort(a, NDRAWS, sizeof(*a), cmp_double);
+		qsort(b, NDRAWS, sizeof(*b), cmp_double);
+		qsort(c, NDRAWS, sizeof(*c), cmp_double);
+		double dn = ks2_sorted(a, b, NDRAWS);
+		double dw = ks2_sorted(c, b, NDRAWS);
+		fprintf(stderr, "# %s(%g, %g): KS D = %.5f against the GSL "
+			"sampler (critical %.5f); sigma x 1.03: D = %.5f\n",
+			dist_kind_name(cases[k].k), cases[k].p0, cases[k].p1,
+			dn, crit, dw);
+		assert_true(dn < crit);
+		assert_true(dw > crit);
+		gsl_rng_free(rn);
+		gsl_rng_free(ro);
+		gsl_rng_free(rw);
+		dist_free(d);
+		dist_free(wrong);
+	}
+	free(a);
+	free(b);
+	free(c);
 }
 
 static const char MIX_YAML[] =
@@ -979,6 +1071,7 @@ int main(void)
 		cmocka_unit_test(test_mixture_nesting),
 		cmocka_unit_test(test_duration_rules),
 		cmocka_unit_test(test_family_added_by_table),
+		cmocka_unit_test(test_ziggurat_same_law),
 	};
 	gsl_set_error_handler_off();
 	seed = test_seed(20240601);

@@ -15,6 +15,9 @@
  *     a queue grown past EVQ_BIG_ON, drained below EVQ_BIG_OFF and grown
  *     again, with equal times, cancellation and stale events, pops in the
  *     same order as a heap-only twin (evq_tune);
+ *   - timers (evq_timers) pop in the same order as the reference without
+ *     them; the look-ahead hook (evq_set_prefetch) sees queued events
+ *     before they pop, once each;
  *   - FIFO among equal times, empty-queue behaviour, zeroed-struct safety,
  *     what evq_clear resets and what it keeps (the memory);
  *   - 10^7 pending events fit (the radix heap), pop in order, and cost at
@@ -115,7 +118,7 @@ static void ref_clear(struct ref *r)
 }
 
 /* Compare everything observable after an operation. */
-static void check_same_state(const struct evq *q, const struct ref *r)
+static void check_same_state(struct evq *q, const struct ref *r)
 {
 	assert_int_equal(evq_size(q), r->n);
 	assert_int_equal(q->dropped, r->dropped);
@@ -272,6 +275,138 @@ static void test_differential_past(void **state)
 	assert_true(differential(test_seed(7), 48, 16, 20, 50, 128, 256) > 50);
 }
 
+/* Timers (evq_timers) against the reference with none: targets 0..7 are
+ * timers, each cancelled before every push (at most one pending, as the
+ * contract asks), the others plain targets as above.  The pop sequence
+ * must be the reference's event for event; size and the dropped count are
+ * not compared (a cancelled timer leaves at once, evq.h).  Switch points
+ * 48/16 and a monotone clock, so timers interleave with both
+ * representations and their hand-overs; pushes into the past too (a
+ * timer's due time is free, the queue's turns it into a heap for good);
+ * the odd evq_clear. */
+static void timers_mix(uint64_t seed, unsigned past_ppm)
+{
+	enum { OPS = 1000000, NT = 8 };
+	uint64_t s = seed, pops = 0, timed = 0, now = 0;
+	struct evq q;
+	struct ref r = { 0 };
+
+	assert_int_equal(evq_init(&q, 0), 0);
+	evq_tune(&q, 48, 16);
+	assert_int_equal(evq_timers(&q, NT), 0);
+	for (long op = 0; op < OPS; op++) {
+		uint64_t x = rnd(&s);
+		unsigned pick = (unsigned)(x % 100);
+
+		if (x % 100000 == 7) {
+			evq_clear(&q);   /* timers stay timers, all empty */
+			ref_clear(&r);
+			now = 0;
+		} else if (pick < 30 && r.n < 128) {
+			uint64_t t = random_time(&s, now, past_ppm);
+			uint32_t target = 8 + (uint32_t)((x >> 8) % 40);
+			assert_int_equal(evq_push(&q, t, (unsigned)(x >> 48),
+						  target, x), 0);
+			ref_push(&r, t, (unsigned)(x >> 48), target, x);
+		} else if (pick < 55) {
+			/* Move a timer: cancel, push (cpu_resched's pattern). */
+			uint64_t t = random_time(&s, now, past_ppm);
+			uint32_t target = (uint32_t)((x >> 8) % NT);
+			evq_cancel(&q, target);
+			ref_cancel(&r, target);
+			assert_int_equal(evq_push(&q, t, 3, target, x), 0);
+			ref_push(&r, t, 3, target, x);
+			timed++;
+		} else if (pick < 60) {
+			uint32_t target = (uint32_t)((x >> 8) % 48);
+			evq_cancel(&q, target);
+			ref_cancel(&r, target);
+		} else {
+			pops++;
+			pop_both(&q, &r, &now);
+		}
+	}
+	while (pop_both(&q, &r, &now))
+		pops++;
+	assert_int_equal(evq_size(&q), 0);
+	fprintf(stderr, "# timers, past %u ppm: %llu pops, %llu timer "
+		"pushes\n", past_ppm, (unsigned long long)pops,
+		(unsigned long long)timed);
+	free(r.v);
+	evq_fini(&q);
+}
+
+static void test_timers(void **state)
+{
+	(void)state;
+	timers_mix(test_seed(1812), 0);
+	timers_mix(test_seed(1813), 20);
+}
+
+/* evq_set_prefetch: while timers pop, the hook sees the queue's next
+ * event once each, before it pops, and never changes the order.  A queue
+ * of events every 100 ns between timers every 10 ns, both as a heap and
+ * as a radix heap (switch points 48/16, 200 pending). */
+struct la_log {
+	uint64_t sk[4096];
+	size_t n;
+};
+
+static void la_hook(void *ctx, const struct evq_event *ev)
+{
+	struct la_log *l = ctx;
+	if (l->n < 4096)
+		l->sk[l->n++] = ev->seqkind;
+}
+
+static void test_look_ahead(void **state)
+{
+	(void)state;
+	for (int big = 0; big < 2; big++) {
+		struct evq q;
+		struct evq_event ev;
+		struct la_log log = { .n = 0 };
+		uint64_t popped[4096];
+		size_t np = 0, seen = 0;
+
+		assert_int_equal(evq_init(&q, 0), 0);
+		if (big)
+			evq_tune(&q, 48, 16);
+		assert_int_equal(evq_timers(&q, 2), 0);
+		evq_set_prefetch(&q, la_hook, &log);
+		for (uint32_t i = 0; i < 200; i++)
+			assert_int_equal(evq_push(&q, 100 * (i + 1), 1,
+						  10 + i, i), 0);
+		assert_int_equal(q.big, big);
+		assert_int_equal(evq_push(&q, 5, 2, 0, 0), 0);
+		uint64_t prev = 0;
+		while (evq_pop(&q, &ev)) {
+			assert_true(ev.time >= prev);
+			prev = ev.time;
+			if (ev.target >= 10)
+				popped[np++] = ev.seqkind;
+			else if (ev.time < 20000)   /* the timer comes back */
+				assert_int_equal(evq_push(&q, ev.time + 10, 2,
+							  0, 0), 0);
+		}
+		assert_int_equal(np, 200);
+		/* Every hinted event popped later, in order, once. */
+		for (size_t i = 0; i < log.n; i++) {
+			while (seen < np && popped[seen] != log.sk[i])
+				seen++;
+			assert_true(seen < np);
+			seen++;
+		}
+		fprintf(stderr, "# look-ahead (%s): %zu of %zu queued events "
+			"hinted\n", big ? "radix heap" : "heap", log.n, np);
+		/* The heap's root is always known; the radix heap's next
+		 * event only when it is in bucket 0 or in a lowest bucket of
+		 * at most EVQ_LOOK_AHEAD events (183 of 200 here). */
+		assert_true(big ? log.n >= 150 : log.n == np);
+		evq_fini(&q);
+	}
+}
+
 static void test_fifo_ties(void **state)
 {
 	enum { N = 1000 };
@@ -372,7 +507,7 @@ static int pop_twins(struct evq *q, struct evq *h)
 	return got;
 }
 
-static void check_twins(const struct evq *q, const struct evq *h)
+static void check_twins(struct evq *q, struct evq *h)
 {
 	assert_int_equal(evq_size(q), evq_size(h));
 	assert_int_equal(q->dropped, h->dropped);
@@ -544,6 +679,8 @@ int main(void)
 		cmocka_unit_test(test_differential),
 		cmocka_unit_test(test_differential_radix),
 		cmocka_unit_test(test_differential_past),
+		cmocka_unit_test(test_timers),
+		cmocka_unit_test(test_look_ahead),
 		cmocka_unit_test(test_twin),
 		cmocka_unit_test(test_ten_million),
 	};

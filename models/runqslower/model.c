@@ -77,6 +77,27 @@ static void rq_fini(void *p)
 	hmark_fini(&R->marks);
 	free(R);
 }
+/* The event queue's look-ahead (evq_set_prefetch): a wake-up reads the
+ * task's record first (tools_reader_wake, world_wake; 80 bytes: two
+ * lines), then the probe records the wakee in the storage (its entry and
+ * working-set key): cache misses among 10^5 tasks. */
+static void rq_prefetch(void *ctx, const struct evq_event *ev)
+{
+	const struct rq_run *R = ctx;
+	if (evq_kind(ev) == EV_WAKE) {
+		uint32_t pid = (uint32_t)ev->data;
+		const char *t = (const char *)&R->task[pid];
+		__builtin_prefetch(t);
+		__builtin_prefetch(t + sizeof(struct task) - 1);
+		if (R->sops->prefetch) {
+			/* key_of (probe.c) without the incarnation, which
+			 * the record does not need to be found */
+			struct storage_key k = { pid, pid, 0 };
+			R->sops->prefetch(R->st, &k);
+		}
+	}
+}
+
 
 static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 {
@@ -95,7 +116,11 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 		return NULL;
 	}
 	R->cpu = calloc(c->cpus, sizeof(*R->cpu));
-	if (!R->cpu || stat_tally_init(&R->wait, 1) ||
+	/* Each CPU's one pending EV_CPU event (target = its index, cpu.h) is
+	 * a timer: cpu_resched moves it at every overhead insertion, which in
+	 * the queue left a stale entry each time (evq.h). */
+	if (!R->cpu || evq_timers(&s->q, (uint32_t)c->cpus) ||
+	    stat_tally_init(&R->wait, 1) ||
 	    stat_tally_init(&R->probe_wait, 1))
 		goto oom;
 	/* Quantiles past a warm-up cut: copies of the wait histograms at the
@@ -173,6 +198,7 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 	if (sim_schedule_at(s, first, EV_SPAWN, (uint32_t)c->cpus, 0))
 		goto oom;
 	balance_arm(R);
+	evq_set_prefetch(&s->q, rq_prefetch, R);
 	return R;
 oom:
 	rq_fini(R);

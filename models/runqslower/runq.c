@@ -156,6 +156,9 @@ uint32_t runq_pop(struct rq_run *R, uint32_t c)
 	p->runq_head = R->task[pid].next;
 	if (p->runq_head == NIL)
 		p->runq_tail = NIL;
+	else   /* the next pop here reads it: a miss now paid in the
+		* background (a 128,000-task batch queued on 256 CPUs) */
+		__builtin_prefetch(&R->task[p->runq_head]);
 	if (p->runq_wtail == pid)   /* the woken prefix is now empty */
 		p->runq_wtail = NIL;
 	p->runq_len--;
