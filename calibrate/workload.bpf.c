@@ -76,6 +76,19 @@ static __always_inline __u32 set_state(struct task_struct *p, __u32 pid,
 	return n.flags;
 }
 
+/* Task pid's CPU time so far: what t holds plus, when pid is on this CPU
+ * now, its running stretch (not in t->cpu until it switches out). */
+static __always_inline __u64 cpu_so_far(const struct wl_task *t, __u32 pid,
+					__u64 now)
+{
+	__u32 zero = 0;
+	struct oncpu *oc = bpf_map_lookup_elem(&cpus, &zero);
+	__u64 cpu = t->cpu;
+	if (oc && oc->pid == pid && now > oc->ts)
+		cpu += now - oc->ts;
+	return cpu;
+}
+
 static __always_inline int on_wakeup(struct task_struct *p, int new)
 {
 	__u64 now = bpf_ktime_get_ns();
@@ -128,15 +141,10 @@ static __always_inline int on_wakeup(struct task_struct *p, int new)
 	if (t && new)
 		t->born_cpu = bpf_get_smp_processor_id() + 1;
 	if (new) {
-		__u32 cur = (__u32)bpf_get_current_pid_tgid(), zero = 0;
+		__u32 cur = (__u32)bpf_get_current_pid_tgid();
 		struct wl_task *pt = cur ? bpf_map_lookup_elem(&tasks, &cur) : NULL;
-		struct oncpu *oc = bpf_map_lookup_elem(&cpus, &zero);
-		if (pt) {
-			__u64 cpu = pt->cpu;
-			if (oc && oc->pid == cur && now > oc->ts)
-				cpu += now - oc->ts;
-			pt->tail_from = cpu + 1;
-		}
+		if (pt)
+			pt->tail_from = cpu_so_far(pt, cur, now) + 1;
 	}
 	if (c && !new) {
 		if (parent)
@@ -305,11 +313,7 @@ static __always_inline int on_fork(struct task_struct *p)
 		}
 		/* The parent's CPU time per fork cycle: it is running. */
 		if (t) {
-			__u32 zero = 0;
-			struct oncpu *oc = bpf_map_lookup_elem(&cpus, &zero);
-			__u64 cpu = t->cpu;
-			if (oc && oc->pid == pid && now > oc->ts)
-				cpu += now - oc->ts;
+			__u64 cpu = cpu_so_far(t, pid, now);
 			if ((t->flags & WL_F_FORKED) && cpu > t->fork_cpu)
 				HIST_ADD(hists, WL_FORK_CPU, cpu - t->fork_cpu);
 			t->fork_cpu = cpu;
@@ -324,20 +328,17 @@ static __always_inline int on_fork(struct task_struct *p)
 static __always_inline int on_exit(struct task_struct *p)
 {
 	__u64 now = bpf_ktime_get_ns();
-	__u32 pid = BPF_CORE_READ(p, pid), zero = 0;
+	__u32 pid = BPF_CORE_READ(p, pid);
 	__u64 start = BPF_CORE_READ(p, start_time);
 	struct wl_counters *c = cnt();
 	struct wl_task *t = bpf_map_lookup_elem(&tasks, &pid);
-	struct oncpu *oc = bpf_map_lookup_elem(&cpus, &zero);
+	/* The exiting task is on this CPU: its last stretch counts. */
+	__u64 cpu = t ? cpu_so_far(t, pid, now) : 0;
 	if (c)
 		c->exits++;
 	if (start >= cfg.start_ns && now > start) {
 		HIST_ADD(hists, WL_LIFETIME, now - start);
 		if (t) {
-			/* The exiting task is on this CPU: add its last stretch. */
-			__u64 cpu = t->cpu;
-			if (oc && oc->pid == pid && now > oc->ts)
-				cpu += now - oc->ts;
 			HIST_ADD(hists, WL_CPU_DEMAND, cpu);
 		} else if (c) {
 			c->untracked_exits++;
@@ -348,9 +349,6 @@ static __always_inline int on_exit(struct task_struct *p)
 	/* Kept until the final switch (on_switch), which measures the rest
 	 * of do_exit; the running stretch so far is not in t->cpu yet. */
 	if (t) {
-		__u64 cpu = t->cpu;
-		if (oc && oc->pid == pid && now > oc->ts)
-			cpu += now - oc->ts;
 		t->exit_cpu = cpu;
 		t->flags |= WL_F_EXITING;
 	}

@@ -272,57 +272,48 @@ static void derive(struct wl_derived *d, const struct wl_counters *cnt,
 	d->cpu_oncpu = all > 0 ? (double)cnt->oncpu_ns / all : NAN;
 }
 
-/* Tasks the probes flagged CPU-bound (WL_F_HOG), sorted; NULL when none
- * (or out of memory: then only schedstat decides). */
-static int *hog_tids(int map_fd, size_t *n)
+/* One pass over the `tasks` map.  Returns the tasks the probes flagged
+ * CPU-bound (WL_F_HOG), sorted (*n of them); NULL when none (or out of
+ * memory: then only schedstat decides).  *parents gets as many parents
+ * as the WL_F_PARENT entries' fork counts f say, had each forked the same
+ * number: (sum f)^2 / sum f^2 (the inverse Simpson index; 0 when none).
+ * One spawner beside ten shells that forked once each is 1.0, not 11: the
+ * model's spawners take the fork requests in turn, so a count of every
+ * task that forked spreads the load's forks over idle parents that wake
+ * for each. */
+static int *scan_tasks(int map_fd, size_t *n, double *parents)
 {
 	uint32_t key, next;
 	struct wl_task v;
 	int *out = NULL;
 	size_t cap = 0;
+	double sum = 0, sq = 0;
 	*n = 0;
 	int more = !bpf_map_get_next_key(map_fd, NULL, &key);
 	while (more) {
-		if (!bpf_map_lookup_elem(map_fd, &key, &v) && (v.flags & WL_F_HOG)) {
-			if (*n == cap) {
-				cap = cap ? 2 * cap : 16;
-				int *o = realloc(out, cap * sizeof(*o));
-				if (!o)
-					break;
-				out = o;
+		if (!bpf_map_lookup_elem(map_fd, &key, &v)) {
+			if ((v.flags & WL_F_PARENT) && v.forks) {
+				sum += v.forks;
+				sq += (double)v.forks * v.forks;
 			}
-			out[(*n)++] = (int)key;
+			if ((v.flags & WL_F_HOG) && *n == cap) {
+				size_t nc = cap ? 2 * cap : 16;
+				int *o = realloc(out, nc * sizeof(*o));
+				if (o) {   /* else: keep the ones we have */
+					out = o;
+					cap = nc;
+				}
+			}
+			if ((v.flags & WL_F_HOG) && *n < cap)
+				out[(*n)++] = (int)key;
 		}
 		more = !bpf_map_get_next_key(map_fd, &key, &next);
 		key = next;
 	}
 	if (*n)
 		qsort(out, *n, sizeof(*out), cmp_int);
+	*parents = sq > 0 ? sum * sum / sq : 0;
 	return out;
-}
-
-/* The parents that forked as many tasks as the `tasks` map's WL_F_PARENT
- * entries did, had each forked the same number: (sum f)^2 / sum f^2 (the
- * inverse Simpson index of the fork counts).  One spawner beside ten
- * shells that forked once each is 1.0, not 11: the model's spawners take
- * the fork requests in turn, so a count of every task that forked spreads
- * the load's forks over idle parents that wake for each.  0 when none. */
-static double effective_parents(int map_fd)
-{
-	uint32_t key, next;
-	struct wl_task v;
-	double sum = 0, sq = 0;
-	int more = !bpf_map_get_next_key(map_fd, NULL, &key);
-	while (more) {
-		if (!bpf_map_lookup_elem(map_fd, &key, &v) &&
-		    (v.flags & WL_F_PARENT) && v.forks) {
-			sum += v.forks;
-			sq += (double)v.forks * v.forks;
-		}
-		more = !bpf_map_get_next_key(map_fd, &key, &next);
-		key = next;
-	}
-	return sq > 0 ? sum * sum / sq : 0;
 }
 
 /* A measurement in progress (live.h: workload_begin/workload_end). */
@@ -424,9 +415,9 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 	live_read_counters(bpf_map__fd(ws->w.skel->maps.counters), 0, &cnt,
 			   sizeof(cnt));
 	size_t nhog = 0;
-	int *hogs = hog_tids(bpf_map__fd(ws->w.skel->maps.tasks), &nhog);
-	double eff_parents =
-		effective_parents(bpf_map__fd(ws->w.skel->maps.tasks));
+	double eff_parents = 0;
+	int *hogs = scan_tasks(bpf_map__fd(ws->w.skel->maps.tasks), &nhog,
+			       &eff_parents);
 	wl_stop(&ws->w);
 
 	double floor = fb.runs > ws->fa.runs ? (double)(fb.run_ns - ws->fa.run_ns) /

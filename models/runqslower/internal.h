@@ -302,8 +302,8 @@ struct rq_run {
 	/* kernel time that is no task's (ktime.c) */
 	gsl_rng *r_kt, *r_bg[KT_NSRC];
 	uint64_t kt_ns[KT_NTASK], kt_n[KT_NTASK];   /* charged, ns; count */
-	uint64_t bg_ns[KT_NSRC], bg_n[KT_NSRC];
-	uint64_t bg_idle_ns;              /* irq/softirq charged on idle CPUs */     /* charged, ns; episodes */
+	uint64_t bg_ns[KT_NSRC], bg_n[KT_NSRC];     /* charged, ns; episodes */
+	uint64_t bg_idle_ns;              /* irq/softirq charged on idle CPUs */
 	uint64_t reap_pending;  /* children exited, not yet reaped by a parent */
 	struct tools_reader *readers;   /* the maps' reader tasks (tools.c) */
 	uint32_t nreaders;

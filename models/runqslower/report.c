@@ -89,10 +89,10 @@ int rq_cpu_totals(void *state, uint32_t cpu, struct rq_totals *tot)
 	return 0;
 }
 
-/* host.steal on: steal_time is the last metric of the run's table, and
- * background.* on: background_idle_time before it (tools.c
- * build_metrics), both the whole run's. */
-static void steal_metric(struct rq_run *R, double *m)
+/* The kernel-time metrics at the end of the run's own table (tools.c
+ * build_metrics): steal_time last with host.steal, background_idle_time
+ * before it with background.*; both the whole run's. */
+static void kernel_time_metrics(struct rq_run *R, double *m)
 {
 	const struct rq_cfg *c = R->cfg;
 	size_t n = 0;
@@ -165,7 +165,7 @@ void rq_report(struct sim *s, void *state, double *m)
 	m[i++] = secs > 0 ? (double)R->migrations / secs : 0;
 	SIM_CHECK(i == model_metric_count(&model_runqslower));
 	tools_report(R, m);
-	steal_metric(R, m);
+	kernel_time_metrics(R, m);
 }
 
 /* BPF / payload in one window: the observation MSER-5 and the regime
@@ -302,5 +302,5 @@ void rq_steady(struct sim *s, void *state, const struct stat_series *ser,
 	steady_quantiles(s, state, (uint64_t)first * ser->window, m);
 	steady_counters(s, state, (uint64_t)first * ser->window, m);
 	tools_steady(s, state, (uint64_t)first * ser->window, m);
-	steal_metric(state, m);
+	kernel_time_metrics(state, m);
 }

@@ -112,12 +112,12 @@ int spawner_segment_end(struct rq_run *R, uint32_t c, uint32_t pid)
 	uint64_t now = R->s->now;
 	if (t->resume)
 		return SPN_GENERIC;   /* the fork's burst was cut: the rest later */
+	struct spawner *sp = find(R, pid);
 	if (!t->forked) {
 		/* fork() has done its work in the parent: wake_up_new_task.
 		 * The segment re-opens at now with the fork's tail as payload
 		 * (none without workload.fork_tail), so whatever the hook
 		 * costs stretches the parent before it returns. */
-		struct spawner *sp = find(R, pid);
 		uint64_t tail = sp->tail;
 		sp->tail = 0;
 		t->forked = 1;
@@ -136,7 +136,6 @@ int spawner_segment_end(struct rq_run *R, uint32_t c, uint32_t pid)
 			return SPN_WAIT;   /* cpu.c reschedules at the hook's end */
 	}
 	t->forked = 0;
-	struct spawner *sp = find(R, pid);
 	SIM_CHECK(sp->pending > 0);
 	sp->pending--;
 	return sp->pending ? SPN_NEXT : SPN_BLOCK;

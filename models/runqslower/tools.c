@@ -165,6 +165,13 @@ static int read_syscalls(struct rq_cfg *c, struct ynode *root, struct err *e)
 	return 0;
 }
 
+/* Whether the run has a metric table of its own (tools' metrics, or the
+ * kernel-time ones host.steal and background.* add). */
+static int own_metrics(const struct rq_cfg *c)
+{
+	return c->ntools || ktime_steal_on(c) || ktime_background_on(c);
+}
+
 /* The model's metrics and every tool's, names owned by c. */
 static int build_metrics(struct rq_cfg *c, struct err *e)
 {
@@ -289,8 +296,7 @@ int tools_read(struct rq_cfg *c, struct ynode *root, struct err *e)
 	/* host.steal and background.* (ktime.h, read before) add last
 	 * metrics, background_idle_time and steal_time: a table of the
 	 * run's own then, as tools make one. */
-	if ((c->ntools || ktime_steal_on(c) || ktime_background_on(c)) &&
-	    build_metrics(c, e))
+	if (own_metrics(c) && build_metrics(c, e))
 		return e->status;
 	return read_syscalls(c, root, e);
 }
@@ -332,8 +338,7 @@ const struct model_metric *tools_metric_like(const char *name)
 const struct model_metric *tools_metrics(const void *cfg)
 {
 	const struct rq_cfg *c = cfg;
-	return c->ntools || ktime_steal_on(c) || ktime_background_on(c)
-	       ? c->metrics : NULL;
+	return own_metrics(c) ? c->metrics : NULL;
 }
 
 int tools_init(struct rq_run *R)

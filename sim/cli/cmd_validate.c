@@ -438,21 +438,35 @@ static int calibrate_logged(int (*fn)(const struct calib_opts *, struct err *),
 	return rc;
 }
 
+/* measured.csv's numeric columns, after load,storage,attach,cpus, in
+ * their order: the one list write_measured and parse_measured (validate
+ * --from) share. */
+#define MEASURED_NUMS 18
+static void measured_fields(struct val_measured *m,
+			    double *v[MEASURED_NUMS])
+{
+	double *f[MEASURED_NUMS] = {
+		&m->elapsed, &m->runs[0], &m->run_ns[0], &m->runs[1],
+		&m->run_ns[1], &m->runs[2], &m->run_ns[2], &m->floor, &m->busy,
+		&m->idle, &m->steal, &m->load_cpu, &m->load_elapsed, &m->reports,
+		&m->failed, &m->misses[0], &m->misses[1], &m->misses[2],
+	};
+	memcpy(v, f, sizeof(f));
+}
+
 static void write_measured(FILE *f, const char *load,
 			   const struct val_measured *m)
 {
+	double *v[MEASURED_NUMS];
 	if (!f)
 		return;
 	out_csv_field(f, load);
 	fprintf(f, ",%s,%s,%ld", m->task ? "task_storage" : "hash", m->attach,
 		m->cpus);
-	double v[] = { m->elapsed, m->runs[0], m->run_ns[0], m->runs[1],
-		       m->run_ns[1], m->runs[2], m->run_ns[2], m->floor, m->busy,
-		       m->idle, m->steal, m->load_cpu, m->load_elapsed, m->reports,
-		       m->failed, m->misses[0], m->misses[1], m->misses[2] };
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+	measured_fields((struct val_measured *)m, v);   /* only read here */
+	for (size_t i = 0; i < MEASURED_NUMS; i++) {
 		fputc(',', f);
-		out_num(f, v[i], "nan");
+		out_num(f, *v[i], "nan");
 	}
 	fputc('\n', f);
 }
@@ -654,18 +668,15 @@ static int parse_measured(char *line, char *load, size_t loadsize,
 	for (char *t = strtok_r(line, ",", &save); t && n < 32;
 	     t = strtok_r(NULL, ",", &save))
 		f[n++] = t;
-	if (n != 21)
+	if (n != 3 + MEASURED_NUMS)
 		return -1;
 	memset(m, 0, sizeof(*m));
 	m->task = !strcmp(f[0], "task_storage");
 	snprintf(m->attach, sizeof(m->attach), "%s", f[1]);
 	m->cpus = atol(f[2]);
-	double *v[] = { &m->elapsed, &m->runs[0], &m->run_ns[0], &m->runs[1],
-			&m->run_ns[1], &m->runs[2], &m->run_ns[2], &m->floor,
-			&m->busy, &m->idle, &m->steal, &m->load_cpu,
-			&m->load_elapsed, &m->reports, &m->failed, &m->misses[0],
-			&m->misses[1], &m->misses[2] };
-	for (size_t i = 0; i < 18; i++) {
+	double *v[MEASURED_NUMS];
+	measured_fields(m, v);
+	for (size_t i = 0; i < MEASURED_NUMS; i++) {
 		char *end;
 		*v[i] = strtod(f[3 + i], &end);
 		if (end == f[3 + i] || *end)
