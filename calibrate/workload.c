@@ -268,8 +268,15 @@ static void derive(struct wl_derived *d, const struct wl_counters *cnt,
 	 * misses threads that wake and sleep between ticks (a load whose
 	 * timers fire at the tick shows near 0); this misses only each
 	 * CPU's first stretch after loading and the one in progress at the
-	 * end, and counts interrupts that land on a task as its time. */
-	d->cpu_oncpu = all > 0 ? (double)cnt->oncpu_ns / all : NAN;
+	 * end, and counts interrupts that land on a task as its time.  Its
+	 * denominator is the CPUs' wall time, steal included: a task keeps
+	 * its CPU (ktime runs) while the hypervisor runs another guest, and
+	 * /proc/stat books that tick as steal, outside busy and idle
+	 * (kernel/sched/cputime.c steal_account_process_time) - over a busy
+	 * neighbour's window the share measured against busy + idle alone
+	 * came out above 1. */
+	double wall = all + (s1->steal - s0->steal);
+	d->cpu_oncpu = wall > 0 ? (double)cnt->oncpu_ns / wall : NAN;
 }
 
 /* One pass over the `tasks` map.  Returns the tasks the probes flagged
