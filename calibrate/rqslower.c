@@ -578,6 +578,7 @@ static void write_point(FILE *f, const struct point *p,
 }
 
 static void write_hooks(FILE *f, int indent, const struct variant *v);
+static void write_cold(FILE *f, int indent, const struct variant *v);
 
 /* "    key: {sched_wakeup: N, sched_wakeup_new: N, sched_switch: N}" */
 static void write_counts(FILE *f, const char *key, const uint64_t *n)
@@ -651,6 +652,7 @@ static void write_variant(FILE *f, const struct calib_opts *o,
 	calfile_write_ns(f, 4, "stats_floor", v->pm.floor);
 	fprintf(f, "    cpu_share: %.4g\n", v->pm.cpu_share);
 	write_hooks(f, 4, v);
+	write_cold(f, 4, v);
 	fprintf(f, "    by_active:\n");
 	for (size_t i = 0; i < o->nact && i < v->npt; i++)
 		write_point(f, &v->pt[i], ops, v->pt[i].act);
@@ -723,6 +725,30 @@ static void write_hooks(FILE *f, int indent, const struct variant *v)
 		fprintf(f, "%*s%s: \"normal(%s, %s)\"\n", indent + 2, "",
 			hook_names[h], m, sd);
 	}
+}
+
+/* What a program on sched_wakeup_new pays beyond the same program on
+ * sched_wakeup (both run on_wakeup; their hook base costs already have
+ * the operations each did taken off): wake_up_new_task runs after
+ * copy_process, so the program runs out of cold caches
+ * (primitives.cold.sched_wakeup_new, models/probe/prims.h).  Not written
+ * when either hook did not run. */
+static void write_cold(FILE *f, int indent, const struct variant *v)
+{
+	char m[48], sd[48];
+	double base[RQS_NHOOKS];
+	for (int h = 0; h < RQS_NHOOKS; h++) {
+		if (!v->pm.runs[h] || !(v->pm.cnt.runs[h] > 0))
+			return;
+		base[h] = v->pm.mean[h] - model_ops(v, h);
+	}
+	double d = base[RQS_WAKEUP_NEW] - base[RQS_WAKEUP];
+	if (!(d > 1))
+		d = 1;
+	fit_format_ns(d, 4, m, sizeof(m));
+	fit_format_ns(0.2 * d, 3, sd, sizeof(sd));
+	fprintf(f, "%*scold:\n%*ssched_wakeup_new: \"normal(%s, %s)\"\n",
+		indent, "", indent + 2, "", m, sd);
 }
 
 static void free_variant(struct variant *v)

@@ -267,6 +267,13 @@ int validate_tool_scenario_write(const char *dir, const char *name,
 	}
 	if (prims)
 		write_prims(mem, cal);
+	/* sched_wakeup_new's cold run, as calibrate storage measured it in
+	 * the window (its own program on both wake-up hooks). */
+	struct ynode *cold = ytree_find(cal, "storage.hash.cold.sched_wakeup_new");
+	if (cold && cold->kind == YN_SCALAR)
+		fprintf(mem, "%s  cold:\n    sched_wakeup_new: {from: calibration."
+			"storage.hash.cold.sched_wakeup_new}\n",
+			prims ? "" : "primitives:\n");
 	ytree_free(cal);
 	fprintf(mem, "# The tool, as shipped (BPF time priced by the primitives "
 		"and the storage\n# classes above).\ntools:\n"

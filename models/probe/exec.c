@@ -73,9 +73,10 @@ int pd_env_init(struct pd_env *env)
 	env->r_stack = sim_rng(s, "bpf.stack");
 	env->r_prob = sim_rng(s, "bpf.probability");
 	env->r_call = sim_rng(s, "bpf.calls");
+	env->r_cold = sim_rng(s, "bpf.cold");
 	return env->r_dispatch && env->r_helper && env->r_array &&
-	       env->r_bloom && env->r_stack && env->r_prob && env->r_call
-	       ? 0 : -1;
+	       env->r_bloom && env->r_stack && env->r_prob && env->r_call &&
+	       env->r_cold ? 0 : -1;
 }
 
 static int storage_kind(int kind)
@@ -498,6 +499,12 @@ double pd_fire(struct pd_tool_run *tr, const struct pd_ctx *ctx,
 		} else {
 			x.cost = draw(tr->env->prims->dispatch[g->attach],
 				      tr->env->r_dispatch);
+			/* A hook after heavy kernel work (prims.h cold.*):
+			 * the program runs out of cold caches; a `base:`
+			 * was measured there and has it already. */
+			if (tr->env->prims->cold[g->hook])
+				x.cost += draw(tr->env->prims->cold[g->hook],
+					       tr->env->r_cold);
 		}
 		if (g->insns)
 			x.cost += (double)g->insns * tr->env->prims->insn_ns *

@@ -81,7 +81,7 @@ struct pd_env {
 					     iTLB penalty (pd_env_itlb) */
 	/* streams */
 	gsl_rng *r_dispatch, *r_helper, *r_array, *r_bloom, *r_stack, *r_prob,
-		*r_call;
+		*r_call, *r_cold;
 };
 
 struct pd_map_run;

@@ -67,6 +67,9 @@ int pd_prims_read(struct ynode *root, struct pd_prims *p, struct err *e)
 	    read_dist(sec, "bloom_filter", "push", &p->bloom_push, e) ||
 	    read_dist(sec, "stack_trace", "get_stackid", &p->get_stackid, e))
 		return e->status;
+	if (read_dist(sec, "cold", "sched_wakeup_new",
+		      &p->cold[PH_SCHED_WAKEUP_NEW], e))
+		return e->status;
 	if (cfg_duration(sec, "task_storage_cache", def_of("task_storage_cache"),
 			 0, 1e9, &p->task_storage_cache, e))
 		return e->status;
@@ -121,6 +124,8 @@ void pd_prims_fini(struct pd_prims *p)
 	dist_free(p->bloom_peek);
 	dist_free(p->bloom_push);
 	dist_free(p->get_stackid);
+	for (int h = 0; h < PH_COUNT; h++)
+		dist_free(p->cold[h]);
 	dist_free(p->wakeup);
 	dist_free(p->sys_lookup);
 	dist_free(p->sys_next_key);

@@ -28,6 +28,9 @@ struct pd_prims {
 	struct dist *atomic_add;      /* increment's add on a value found */
 	struct dist *bloom_peek, *bloom_push;
 	struct dist *get_stackid;
+	/* per run of a program on a hook that runs after other heavy kernel
+	 * work (NULL: none): its code and maps out of the CPU's caches */
+	struct dist *cold[PH_COUNT];
 	double task_storage_cache;    /* extra ns per get per task-storage map
 					 beyond the per-task cache's 16 */
 	/* output and readers */
@@ -94,6 +97,15 @@ struct pd_prims {
 	PD_P("stack_trace.get_stackid", "normal(900ns, 150ns)", \
 	  "bpf_get_stackid: a frame-pointer unwind of ~20 frames, hash and " \
 	  "bucket compare (estimate)"), \
+	PD_P("cold.sched_wakeup_new", "normal(200ns, 40ns)", \
+	  "extra per run of a program on sched_wakeup_new priced from the " \
+	  "primitives (not with `base:`): wake_up_new_task runs at the end of " \
+	  "a fork, after copy_process has filled the CPU's caches, and the " \
+	  "program - its text, its maps' buckets and free lists - runs cold; " \
+	  "the primitives are timed on a hot hook.  Measured on the reference " \
+	  "host: the same program costs 150-320 ns more per run there than on " \
+	  "sched_wakeup under sleepers:64 (calibrate storage's whole-program " \
+	  "means; validate writes the window's own)"), \
 	{ "primitives.task_storage_cache", "duration", "2ns", \
 	  "extra cost of every task-storage get per task-storage map beyond 16 " \
 	  "on the host (the per-task cache has 16 slots; published: ~30 ns at " \
