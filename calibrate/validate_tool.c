@@ -576,6 +576,29 @@ void validate_tool_measured_header(FILE *f)
 	      "tracefs_mounted\n", f);
 }
 
+void validate_tool_measured_add(struct vt_measured *m,
+				const struct vt_measured *b)
+{
+	double ra = 0, rb = 0;
+	for (size_t k = 0; k < VT_MAXPROGS; k++) {
+		ra += m->runs[k];
+		rb += b->runs[k];
+		m->runs[k] += b->runs[k];
+		m->run_ns[k] += b->run_ns[k];
+		m->misses[k] += b->misses[k];
+	}
+	/* The floor is per run of the tool's programs: weighted by them. */
+	if (ra + rb > 0)
+		m->floor = (m->floor * ra + b->floor * rb) / (ra + rb);
+	m->elapsed += b->elapsed;
+	m->busy += b->busy;
+	m->idle += b->idle;
+	m->steal += b->steal;
+	for (size_t i = 0; i < 4; i++)
+		m->load_done[i] += b->load_done[i];
+	m->tracefs_mounted |= b->tracefs_mounted;
+}
+
 void validate_tool_measured_csv(FILE *f, const struct vt_tool *t,
 				const char *load, const struct vt_measured *m)
 {

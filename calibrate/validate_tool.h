@@ -16,7 +16,10 @@
  *      workload probes (calibrate workload) attached beside it; each
  *      program's run_time_ns, run_cnt and recursion_misses read at both
  *      ends of the window; the tool stopped (SIGINT, SIGKILL after
- *      VT_STOP_S) and each of its program ids checked to be gone.  A tool
+ *      VT_STOP_S) and each of its program ids checked to be gone.  The
+ *      caller measures twice, before and after steps 2 and 3's
+ *      calibrations, and sums the windows (validate_tool_measured_add):
+ *      the measured side brackets the calibration.  A tool
  *      on classic tracepoints (syscount: raw_syscalls) needs tracefs:
  *      mounted for the run when absent and unmounted after.
  *   2. calibrate the hash storage classes under the same load (as
@@ -128,6 +131,13 @@ struct vt_measured {
 int validate_tool_measure(const struct calib_opts *o, const struct vt_tool *t,
 			  const char *calfile, const char *logpath, FILE *rep,
 			  struct vt_measured *m, struct err *e);
+
+/* m += b: a second window of the same tool and load (bpfsim validate
+ * measures before and after the calibrations): counts, times and the
+ * elapsed summed, the stats floor weighted by the programs' runs; m's
+ * program ids and pid kept. */
+void validate_tool_measured_add(struct vt_measured *m,
+				const struct vt_measured *b);
 
 /* ---- steps 3 and 4 ----------------------------------------------------- */
 /* Validate's scenario of the load from calname (in DIR) plus the tool;
