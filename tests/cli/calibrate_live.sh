@@ -18,6 +18,7 @@
 #   - profile of the bundled hash probes returns either fentry/fexit
 #     histograms or the bpf_stats fallback, labelled "MEANS ONLY" with the
 #     reason fentry/fexit was refused, and writes the matching record;
+#   - storage writes sched_wakeup_new's cold run (storage.hash.cold);
 #   - storage, workload and profile write each program's recursion_misses
 #     (bpf_prog_info) and say it in the report: present and at most 100
 #     (~0 expected for these hooks);
@@ -180,6 +181,12 @@ esac
 case $(yget "$cal" storage.hash.program_mean) in
 	*"sched_switch: "[1-9]*) ;;
 	*) fail "storage.hash.program_mean is '$(yget "$cal" storage.hash.program_mean)'" ;;
+esac
+# sched_wakeup_new's cold run: the hook base costs' difference, written
+# whenever both wake-up hooks ran (the program means run a spawn load).
+case $(yget "$cal" storage.hash.cold) in
+	*"sched_wakeup_new: \"normal("[0-9]*) ;;
+	*) fail "storage.hash.cold is '$(yget "$cal" storage.hash.cold)'" ;;
 esac
 positive "workload.wait.n (kept by the merge)" "$(yget "$cal" workload.wait.n)"
 # recursion_misses per program (bpf_prog_info): present, and ~0 for these
