@@ -39,8 +39,8 @@ CALIB_COMMON := calibrate/chist.c calibrate/fit.c calibrate/calfile.c \
 CALIB_VALIDATE := calibrate/validate.c calibrate/validate_tool.c
 CALIB_LIVE := calibrate/live.c calibrate/workload.c calibrate/rqslower.c \
 	calibrate/profile.c calibrate/validate_live.c calibrate/irqtime.c \
-	calibrate/tool_run.c calibrate/prims.c
-CALIB_SKELS := workload rqs_hash rqs_task profile floor irqtime prims
+	calibrate/tool_run.c calibrate/prims.c calibrate/dispatch.c
+CALIB_SKELS := workload rqs_hash rqs_task profile floor irqtime prims dispatch
 
 ifeq ($(BPF),0)
 CALIB_MISSING := disabled with BPF=0

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -860,3 +861,44 @@ int live_section_commit(struct live_section *s, const char *path,
 	return rc;
 }
 
+
+/* ---- tracefs ------------------------------------------------------------ */
+
+#define TRACEFS "/sys/kernel/tracing"
+
+/* 1 when the raw_syscalls events can be found where libbpf looks. */
+static int tracefs_ready(void)
+{
+	return !access(TRACEFS "/events/raw_syscalls", F_OK) ||
+	       !access("/sys/kernel/debug/tracing/events/raw_syscalls", F_OK);
+}
+
+int live_tracefs_mount(int *mounted, const char *who, struct err *e)
+{
+	*mounted = 0;
+	if (tracefs_ready())
+		return 0;
+	if (mount("nodev", TRACEFS, "tracefs", 0, NULL))
+		return err_set(e, ERR_RUNTIME, who, 0, 0,
+			       "classic tracepoints need tracefs and it is not "
+			       "mounted; mounting it on " TRACEFS " failed: %s.  "
+			       "Mount it (mount -t tracefs nodev " TRACEFS ") and "
+			       "run again", strerror(errno));
+	*mounted = 1;
+	if (!tracefs_ready())
+		return err_set(e, ERR_RUNTIME, who, 0, 0,
+			       "tracefs has no raw_syscalls events: this kernel "
+			       "lacks the syscall tracepoints");
+	return 0;
+}
+
+void live_tracefs_unmount(int *mounted, const char *who)
+{
+	if (!*mounted)
+		return;
+	/* Nothing of ours should hold it; lazily otherwise. */
+	if (umount2(TRACEFS, 0) && umount2(TRACEFS, MNT_DETACH))
+		fprintf(stderr, "%s: warning: could not unmount " TRACEFS
+			" (mounted for the run): %s\n", who, strerror(errno));
+	*mounted = 0;
+}

@@ -232,4 +232,12 @@ int rqs_poll(void *r);
  * rqslower.h, passed as void so this header needs no BPF types). */
 int rqs_read_counters(struct rqs *r, void *out, size_t size);
 
+/* ---- tracefs ------------------------------------------------------------ */
+/* Classic tracepoints (raw_syscalls) need tracefs: mounted on
+ * /sys/kernel/tracing when their events cannot be found (*mounted = 1),
+ * unmounted again by live_tracefs_unmount (only what was mounted here).
+ * who names the command in messages. */
+int live_tracefs_mount(int *mounted, const char *who, struct err *e);
+void live_tracefs_unmount(int *mounted, const char *who);
+
 #endif

@@ -29,10 +29,16 @@
 #include <bpf/libbpf.h>
 
 #include "calibrate/calfile.h"
+#include "calibrate/dispatch.h"
+#include "calibrate/fit.h"
 #include "calibrate/live.h"
 #include "calibrate/loadgen.h"
 #include "calibrate/prims.h"
 #include "prims.skel.h"
+
+static const char *const dispatch_names[DISPATCH_TYPES] = {
+	"tp_btf", "raw_tp", "tracepoint"
+};
 
 static const struct {
 	int op;
@@ -84,6 +90,11 @@ int calib_primitives(const struct calib_opts *o, struct err *e)
 			     hook, strerror(errno));
 		goto out;
 	}
+	/* The dispatch first, before the load: this thread's own system
+	 * calls against the hook, nothing else running of ours. */
+	struct dispatch_result dr;
+	if ((rc = dispatch_measure(&dr, e)))
+		goto out;
 	struct loadgen_spec def;
 	const struct loadgen_spec *spec = &o->load;
 	char why[160];
@@ -142,6 +153,22 @@ int calib_primitives(const struct calib_opts *o, struct err *e)
 				 prim_keys[k].group ? "." : "", prim_keys[k].key);
 			live_dist_row_fit(stdout, name, &op[prim_keys[k].op], 0);
 		}
+		printf("dispatch per attached program (getppid %s with nothing "
+		       "attached):\n", live_ns(dr.base_ns, b, sizeof(b)));
+		for (int t = 0; t < DISPATCH_TYPES; t++) {
+			char b2[48];
+			char b3[48], b4[48];
+			if (dr.measured[t])
+				printf("  %-12s first %s +- %s, each further %s +- "
+				       "%s\n", dispatch_names[t],
+				       live_ns(dr.first[t], b, sizeof(b)),
+				       live_ns(dr.first_spread[t], b2, sizeof(b2)),
+				       live_ns(dr.per_prog[t], b3, sizeof(b3)),
+				       live_ns(dr.spread[t], b4, sizeof(b4)));
+			else
+				printf("  %-12s not measured: %s\n",
+				       dispatch_names[t], dr.why[t]);
+		}
 	}
 	if (!o->out)
 		goto out;
@@ -159,6 +186,25 @@ int calib_primitives(const struct calib_opts *o, struct err *e)
 		"tp_btf program on every run of the hook, the empty bracket's mean "
 		"subtracted, values spread over the clock tick; hash: one hot u32 "
 		"key of an 8192-entry BPF_MAP_TYPE_HASH\"\n");
+	fprintf(w, "  # per program attached to a hook, outside it: %d empty "
+		"programs on\n  # raw_syscalls:sys_exit against none, getppid "
+		"timed by this thread, median\n  # of %d rounds +- half the "
+		"IQR (getppid alone: %.4g ns); calibrate/dispatch.h\n"
+		"  dispatch:\n", DISPATCH_N, DISPATCH_ROUNDS, dr.base_ns);
+	for (int t = 0; t < DISPATCH_TYPES; t++) {
+		char m[48], sd[48];
+		if (!dr.measured[t]) {
+			fprintf(w, "    # %s: not measured (%s)\n",
+				dispatch_names[t], dr.why[t]);
+			continue;
+		}
+		fit_format_ns(dr.per_prog[t] > 0.1 ? dr.per_prog[t] : 0.1, 4, m,
+			      sizeof(m));
+		fit_format_ns(dr.spread[t] > 0.01 ? dr.spread[t] : 0.01, 3, sd,
+			      sizeof(sd));
+		fprintf(w, "    %s: \"normal(%s, %s)\"\n", dispatch_names[t], m,
+			sd);
+	}
 	const char *groups[] = { "helpers", "array", "percpu_array", "hash" };
 	for (size_t gi = 0; gi < 4; gi++) {
 		fprintf(w, "  %s:\n", groups[gi]);

@@ -47,45 +47,6 @@
 #define SETTLE_S 0.5           /* load running before the tool starts */
 #define FIND_TIMEOUT_S 30.0    /* the tool loading its programs (BTF, CO-RE) */
 #define GONE_TIMEOUT_S 3.0     /* a program freed after its last fd */
-#define TRACEFS "/sys/kernel/tracing"
-
-/* ---- tracefs ----------------------------------------------------------- */
-
-/* 1 when the raw_syscalls events can be found where libbpf looks. */
-static int tracefs_ready(void)
-{
-	return !access(TRACEFS "/events/raw_syscalls", F_OK) ||
-	       !access("/sys/kernel/debug/tracing/events/raw_syscalls", F_OK);
-}
-
-static int tracefs_mount(struct vt_measured *m, struct err *e)
-{
-	if (tracefs_ready())
-		return 0;
-	if (mount("nodev", TRACEFS, "tracefs", 0, NULL))
-		return err_set(e, ERR_RUNTIME, "bpfsim validate", 0, 0,
-			       "the tool needs tracefs (classic tracepoints) and "
-			       "it is not mounted; mounting it on " TRACEFS
-			       " failed: %s.  Mount it (mount -t tracefs nodev "
-			       TRACEFS ") and run again", strerror(errno));
-	m->tracefs_mounted = 1;
-	if (!tracefs_ready())
-		return err_set(e, ERR_RUNTIME, "bpfsim validate", 0, 0,
-			       "tracefs has no raw_syscalls events: this kernel "
-			       "lacks the syscall tracepoints");
-	return 0;
-}
-
-static void tracefs_unmount(struct vt_measured *m)
-{
-	if (!m->tracefs_mounted)
-		return;
-	/* The tool is gone, so nothing should hold it; lazily otherwise. */
-	if (umount2(TRACEFS, 0) && umount2(TRACEFS, MNT_DETACH))
-		fprintf(stderr, "bpfsim validate: warning: could not unmount "
-			TRACEFS " (mounted for the run): %s\n", strerror(errno));
-	m->tracefs_mounted = 0;
-}
 
 /* ---- the tool's process ------------------------------------------------ */
 
@@ -292,7 +253,8 @@ int validate_tool_measure(const struct calib_opts *o, const struct vt_tool *t,
 			       "copies, which the descriptions do not model",
 			       live_errno_name(f.tp_btf_errno));
 	m->cpus = f.cpus > 0 ? f.cpus : 1;
-	if (t->tracefs && (rc = tracefs_mount(m, e)))
+	if (t->tracefs &&
+	    (rc = live_tracefs_mount(&m->tracefs_mounted, "bpfsim validate", e)))
 		goto out;
 	if ((rc = live_stats_on(&st, e)) || (rc = live_floor_start(&fl, 0, e)))
 		goto out;
@@ -401,7 +363,7 @@ out:
 		m->load_done[i] = (double)g.done[i];
 	live_floor_stop(&fl);
 	live_stats_off(&st);
-	tracefs_unmount(m);
+	live_tracefs_unmount(&m->tracefs_mounted, "bpfsim validate");
 	if (left && !rc)
 		rc = err_set(e, ERR_RUNTIME, "bpfsim validate", 0, 0,
 			     "program id %u of %s is still loaded %.0f s after "

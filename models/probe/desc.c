@@ -716,6 +716,8 @@ int pd_tool_read(struct ynode *n, struct pd_tool *t, struct err *e)
 		if (!d || read_ops(t, hook, d, &g->ops, &g->nops, 0, e))
 			return e->status;
 		t->hooks |= 1u << hook;
+		if (g->attach == PA_TRACEPOINT)
+			t->tp_hooks |= 1u << hook;
 	}
 	return 0;
 }

@@ -178,6 +178,7 @@ struct pd_tool {
 	struct pd_prog *progs;
 	size_t nprogs;
 	unsigned hooks;        /* bit h: a program on hook h */
+	unsigned tp_hooks;     /* bit h: a classic tracepoint program on h */
 	uint8_t isa;           /* `isa:` the -mcpu it was compiled for,
 				  PI_* (default v3) */
 };

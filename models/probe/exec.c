@@ -74,9 +74,10 @@ int pd_env_init(struct pd_env *env)
 	env->r_prob = sim_rng(s, "bpf.probability");
 	env->r_call = sim_rng(s, "bpf.calls");
 	env->r_cold = sim_rng(s, "bpf.cold");
+	env->r_shared = sim_rng(s, "bpf.shared");
 	return env->r_dispatch && env->r_helper && env->r_array &&
 	       env->r_bloom && env->r_stack && env->r_prob && env->r_call &&
-	       env->r_cold ? 0 : -1;
+	       env->r_cold && env->r_shared ? 0 : -1;
 }
 
 static int storage_kind(int kind)
@@ -519,6 +520,25 @@ double pd_fire(struct pd_tool_run *tr, const struct pd_ctx *ctx,
 		total += x.cost;
 	}
 	return total;
+}
+
+double pd_fire_shared(struct pd_tool_run *tr, size_t n, int hook, int sys)
+{
+	unsigned mask = sys ? 1u << PH_SYS_ENTER | 1u << PH_SYS_EXIT
+			    : 1u << hook;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += (sys ? tr[i].t->hooks : tr[i].t->tp_hooks) & mask ? 1 : 0;
+	if (!k)
+		return 0;
+	const struct pd_prims *p = tr[0].env->prims;
+	double c = draw(sys ? p->syscall_work : p->tp_buffer,
+			tr[0].env->r_shared);
+	for (size_t i = 0; i < n; i++)
+		if ((sys ? tr[i].t->hooks : tr[i].t->tp_hooks) & mask) {
+			tr[i].ns += c / (double)k;
+		}
+	return c;
 }
 
 uint64_t pd_occupancy(const struct pd_tool_run *tr)

@@ -81,7 +81,7 @@ struct pd_env {
 					     iTLB penalty (pd_env_itlb) */
 	/* streams */
 	gsl_rng *r_dispatch, *r_helper, *r_array, *r_bloom, *r_stack, *r_prob,
-		*r_call, *r_cold;
+		*r_call, *r_cold, *r_shared;
 };
 
 struct pd_map_run;
@@ -117,6 +117,14 @@ void pd_tool_run_fini(struct pd_tool_run *tr);
 /* Run tool tr's programs on ctx->hook; returns their cost, ns. */
 double pd_fire(struct pd_tool_run *tr, const struct pd_ctx *ctx,
 	       struct pd_result *res);
+/* What an event costs once whatever the number of programs on it
+ * (prims.h): with `sys` a system call's work path (syscall_work) when a
+ * tool has a program on sys_enter or sys_exit, else the perf buffer fill
+ * of `hook` (tracepoint_buffer) when a tool has a classic tracepoint
+ * program there.  Drawn once, split evenly among the tools that cause it
+ * (each one's ns; nothing to the programs, which bpf_stats times without
+ * it); returns the total, ns. */
+double pd_fire_shared(struct pd_tool_run *tr, size_t n, int hook, int sys);
 /* Entries held by the tool's maps (hash kinds and task storage). */
 uint64_t pd_occupancy(const struct pd_tool_run *tr);
 /* Program-level factors: the iTLB penalty every described program's run

@@ -55,6 +55,9 @@ int pd_prims_read(struct ynode *root, struct pd_prims *p, struct err *e)
 	for (int a = 0; a < PA_COUNT; a++)
 		if (read_dist(sec, "dispatch", pd_attach_names[a], &p->dispatch[a], e))
 			return e->status;
+	if (read_dist(sec, NULL, "tracepoint_buffer", &p->tp_buffer, e) ||
+	    read_dist(sec, NULL, "syscall_work", &p->syscall_work, e))
+		return e->status;
 	for (int h = 0; h < HL_COUNT; h++)
 		if (read_dist(sec, "helpers", pd_helper_names[h], &p->helper[h], e))
 			return e->status;
@@ -116,6 +119,8 @@ void pd_prims_fini(struct pd_prims *p)
 		dist_free(p->dispatch[a]);
 	for (int h = 0; h < HL_COUNT; h++)
 		dist_free(p->helper[h]);
+	dist_free(p->tp_buffer);
+	dist_free(p->syscall_work);
 	dist_free(p->array_lookup);
 	dist_free(p->array_update);
 	dist_free(p->percpu_array_lookup);

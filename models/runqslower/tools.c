@@ -570,6 +570,7 @@ static double fire(struct rq_run *R, const struct pd_ctx *x)
 	struct pd_result res = { 0 };
 	for (size_t i = 0; i < c->ntools; i++)
 		cost += pd_fire(&R->tools[i], x, &res);
+	cost += pd_fire_shared(R->tools, c->ntools, x->hook, 0);
 	R->missed += res.missed;
 	R->recursion_misses += res.skipped;
 	if (res.has_wait)
@@ -710,6 +711,7 @@ uint64_t tools_syscalls(struct rq_run *R, uint32_t c, uint32_t pid,
 		set_task(R, &x, KS_CURRENT, pid);
 		x.syscall = cfg->sys_ids[gsl_ran_discrete(R->r_sys, cfg->sys_mix)];
 		uint64_t d = dist_sample_ns(cfg->sys_dur, R->r_sys);
+		cost += pd_fire_shared(R->tools, cfg->ntools, PH_SYS_ENTER, 1);
 		if (en)
 			cost += fire(R, &x);
 		if (ex) {

@@ -51,7 +51,7 @@ trap 'exit 1' INT TERM
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-OURS='^[0-9]+: [a-z_]+ +name (sched_wakeup|sched_wakeup_new|sched_switch|sched_process_fork|sched_process_exit|handle_sched_[a-z_]+|stats_floor|stats_floor_raw|bs_fentry|bs_fexit|irq_handler_[a-z]+|softirq_e[a-z]+|local_timer_[a-z]+|reschedule_[a-z]+|call_function[a-z_]*) '
+OURS='^[0-9]+: [a-z_]+ +name (sched_wakeup|sched_wakeup_new|sched_switch|sched_process_fork|sched_process_exit|handle_sched_[a-z_]+|stats_floor|stats_floor_raw|bs_fentry|bs_fexit|irq_handler_[a-z]+|softirq_e[a-z]+|local_timer_[a-z]+|reschedule_[a-z]+|call_function[a-z_]*|prims_[a-z_]+|d_(btf|raw|tp)[0-7]) '
 BPFTOOL=$(command -v bpftool || ls /usr/sbin/bpftool /sbin/bpftool 2>/dev/null | head -1)
 ours_loaded() {
 	[ -n "$BPFTOOL" ] || return 1
@@ -240,6 +240,25 @@ misses0 profile.hash_sched_switch.recursion_misses \
 grep -q "recursion_misses" "$tmp/pr.out" || fail "the profile report has no recursion_misses"
 loaded=$(ours_left) && fail "programs left after profile: $loaded"
 
+# 3b. primitives: the dispatch per attached program of each attach type
+# (getppid against 0, 1 and 8 empty programs on sys_exit), tracefs left
+# as it was.
+tfs0=$(grep -c " /sys/kernel/tracing " /proc/mounts)
+"$BPFSIM" calibrate primitives --duration 1s --quiet -o "$tmp/pm.yaml" \
+	>"$tmp/pm.out" 2>"$tmp/pm.err" ||
+	fail "primitives exited $?: $(cat "$tmp/pm.err")"
+for t in tp_btf raw_tp tracepoint; do
+	case $(yget "$tmp/pm.yaml" primitives.dispatch) in
+	*"$t: \"normal("[0-9]*) ;;
+	*) fail "primitives.dispatch.$t missing: $(yget "$tmp/pm.yaml" primitives.dispatch)" ;;
+	esac
+done
+positive "primitives.helpers.ktime_get_ns.mean" \
+	"$(yget "$tmp/pm.yaml" primitives.helpers.ktime_get_ns.mean)"
+[ "$(grep -c " /sys/kernel/tracing " /proc/mounts)" = "$tfs0" ] ||
+	fail "calibrate primitives left tracefs mounted"
+loaded=$(ours_left) && fail "programs left after primitives: $loaded"
+
 # 4. The file drives a scenario.
 cat >"$tmp/sc.yaml" <<EOF
 model: runqslower
@@ -286,4 +305,4 @@ stats1=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null)
 [ "$stats0" = "$stats1" ] || fail "kernel.bpf_stats_enabled changed: $stats0 -> $stats1"
 
 [ "$fails" -eq 0 ] || exit 1
-echo "ok: live calibration (workload, storage, profile, clean-up on signals)"
+echo "ok: live calibration (workload, storage, profile, primitives and dispatch, clean-up on signals)"

@@ -14,6 +14,8 @@
 #    state: the sum within 1e-4 relative - per-hook rounding to whole ns);
 #  - primitives.cold.sched_wakeup_new adds its cost to every run of a
 #    primitives-priced program on sched_wakeup_new and to nothing else;
+#  - primitives.tracepoint_buffer and syscall_work are paid once per event
+#    by the tool (its time), not by its programs' per-run cost;
 #  - a tool included from --set expands like one in the file; a tool's
 #    keys are reachable by --set/sweep paths through list indices;
 #  - bad descriptions: one positioned message (file:line:col, with a
@@ -196,5 +198,40 @@ awk -v a="$a" -v b="$b" 'BEGIN { d = b - a; exit !(a > 0 && d > 235 && d < 265) 
 awk -v a="$w0" -v b="$w1" 'BEGIN { exit !(a > 0 && (b - a) / a < 0.05 && (a - b) / a < 0.05) }' ||
 	say "cold.sched_wakeup_new moved sched_wakeup's per run ($w0 -> $w1)"
 
-[ $fail -eq 0 ] && echo "tools: built-in = described (hash, task storage), 3 tools sum to the total, a fork's wake-up runs cold, bad descriptions refused"
+# Costs once per event (primitives.tracepoint_buffer for a classic
+# tracepoint program's hook, primitives.syscall_work per system call with
+# a program on sys_enter/sys_exit) go to the tool's time, not to its
+# programs' per-run cost (bpf_stats does not see them): syscount (classic,
+# sys_exit) pays both on every call.
+cat > "$tmp/shared.yaml" <<EOT
+model: runqslower
+include: $PWD/scenarios/costs/linux-6.x.yaml
+seed: 5
+duration: 200ms
+cpus: 2
+workload:
+  arrival: batch
+  processes: 0
+  resident: {tasks: 4, run: exponential(200us), sleep: exponential(200us)}
+  syscalls: {rate: 100k, ids: 39}
+tools:
+  - include: $PWD/scenarios/tools/syscount.yaml
+EOT
+for c in 0ns 100ns; do
+	"$BPFSIM" run "$tmp/shared.yaml" --reps 2 --threads 1 --no-plots \
+		--set primitives.tracepoint_buffer=$c \
+		--set primitives.syscall_work=$c -o "$tmp/sh-$c" \
+		>/dev/null 2>&1 || say "shared costs $c did not run"
+done
+sh_col() { awk -F, -v m="$2" '$2 == m { print $5 }' "$tmp/sh-$1/summary.csv"; }
+awk -v t0="$(sh_col 0ns syscount.bpf_time)" -v t1="$(sh_col 100ns syscount.bpf_time)" \
+	-v r="$(sh_col 100ns syscount.runs_per_s)" \
+	-v p0="$(sh_col 0ns syscount.sys_exit.ns_per_run)" \
+	-v p1="$(sh_col 100ns syscount.sys_exit.ns_per_run)" 'BEGIN {
+	per = (t1 - t0) / (r * 0.2)   # ns more per run over the 200 ms
+	exit !(r > 1000 && per > 190 && per < 210 && (p1 - p0) / p0 < 0.01 &&
+	       (p0 - p1) / p0 < 0.01) }' ||
+	say "shared costs: syscount.bpf_time $(sh_col 0ns syscount.bpf_time) -> $(sh_col 100ns syscount.bpf_time) ns at $(sh_col 100ns syscount.runs_per_s)/s (expected +200 ns a run), per run $(sh_col 0ns syscount.sys_exit.ns_per_run) -> $(sh_col 100ns syscount.sys_exit.ns_per_run)"
+
+[ $fail -eq 0 ] && echo "tools: built-in = described (hash, task storage), 3 tools sum to the total, a fork's wake-up runs cold, once-per-event costs go to the tool, bad descriptions refused"
 exit $fail
