@@ -754,6 +754,18 @@ uint64_t eevdf_segment(struct rq_run *R, uint32_t c, uint32_t pid,
 	return x;
 }
 
+void eevdf_prefetch(const struct rq_run *R, uint32_t pid)
+{
+	const struct eevdf *ev = R->eevdf;
+	if (ev && pid < ev->nse) {
+		/* an 80-byte entity spans two lines; the first holds what
+		 * enqueue and the tree read first */
+		const char *se = (const char *)&ev->se[pid];
+		__builtin_prefetch(se);
+		__builtin_prefetch(se + sizeof(ev->se[pid]) - 1);
+	}
+}
+
 void eevdf_free(struct rq_run *R)
 {
 	if (!R->eevdf)
