@@ -68,12 +68,11 @@ int storage_ws_init(struct storage_ws *ws, uint32_t ncpu, uint32_t nkeys,
 	ws->nkeys = nkeys;
 	ws->w = calloc(ws->ncpu, sizeof(*ws->w));
 	ws->cpu_t = calloc(ws->ncpu, sizeof(*ws->cpu_t));
-	ws->key_t = calloc(nkeys ? nkeys : 1, sizeof(*ws->key_t));
-	ws->key_cpu = malloc((nkeys ? nkeys : 1) * sizeof(*ws->key_cpu));
-	if (!ws->w || !ws->cpu_t || !ws->key_t || !ws->key_cpu)
+	/* A key's time and CPU side by side: a touch reads both (one miss,
+	 * not two) */
+	ws->key = calloc(nkeys ? nkeys : 1, sizeof(*ws->key));
+	if (!ws->w || !ws->cpu_t || !ws->key)
 		return -1;
-	for (uint32_t k = 0; k < nkeys; k++)
-		ws->key_cpu[k] = UINT32_MAX;
 	return 0;
 }
 
@@ -81,8 +80,7 @@ void storage_ws_fini(struct storage_ws *ws)
 {
 	free(ws->w);
 	free(ws->cpu_t);
-	free(ws->key_t);
-	free(ws->key_cpu);
+	free(ws->key);
 	memset(ws, 0, sizeof(*ws));
 }
 
@@ -108,11 +106,12 @@ double storage_ws_touch(struct storage_ws *ws, uint32_t key, uint32_t cpu,
 	SIM_CHECK(cpu < ws->ncpu && key < ws->nkeys);
 	if (!(ws->window > 0))
 		return 0;
-	uint32_t old = ws->key_cpu[key];
-	if (old != UINT32_MAX) {
+	struct storage_ws_key *k = &ws->key[key];
+	if (k->cpu1) {
 		/* Take the key's decayed term off the CPU that holds it. */
-		double term = now > ws->key_t[key]
-			? exp(-(double)(now - ws->key_t[key]) / ws->window) : 1.0;
+		uint32_t old = k->cpu1 - 1;
+		double term = now > k->t
+			? exp(-(double)(now - k->t) / ws->window) : 1.0;
 		ws_decay(ws, old, now);
 		ws->w[old] -= term;
 		if (ws->w[old] < 0)        /* rounding */
@@ -120,8 +119,8 @@ double storage_ws_touch(struct storage_ws *ws, uint32_t key, uint32_t cpu,
 	}
 	double w = ws_decay(ws, cpu, now);
 	ws->w[cpu] = w + 1;
-	ws->key_t[key] = now;
-	ws->key_cpu[key] = cpu;
+	k->t = now;
+	k->cpu1 = cpu + 1;
 	return w;
 }
 

@@ -190,8 +190,14 @@ struct storage_ws {
 	uint32_t ncpu, nkeys;
 	double *w;                 /* per CPU: W_c at cpu_t[c] */
 	uint64_t *cpu_t;           /* per CPU: ns */
-	uint64_t *key_t;           /* per key: last touch, ns */
-	uint32_t *key_cpu;         /* per key: CPU of the last touch, or UINT32_MAX */
+	struct storage_ws_key *key; /* per key (one cache line holds 4) */
+};
+
+struct storage_ws_key {
+	uint64_t t;                /* last touch, ns */
+	uint32_t cpu1;             /* 1 + CPU of the last touch, 0: none
+				      (zeroed pages: untouched keys cost no
+				      memory) */
 };
 
 /* Allocate for nkeys keys on ncpu CPUs (0 reads as 1); -1 on allocation
@@ -208,8 +214,7 @@ static inline void storage_ws_prefetch(const struct storage_ws *ws,
 				       uint32_t key)
 {
 	if (ws->window > 0 && key < ws->nkeys) {
-		__builtin_prefetch(&ws->key_t[key]);
-		__builtin_prefetch(&ws->key_cpu[key]);
+		__builtin_prefetch(&ws->key[key]);
 	}
 }
 /* Key `key` is touched on CPU cpu at time now (non-decreasing across

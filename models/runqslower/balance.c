@@ -9,6 +9,7 @@
 
 #include "models/runqslower/balance.h"
 #include "models/runqslower/cpu.h"
+#include "models/runqslower/place.h"
 #include "models/runqslower/runq.h"
 #include "models/runqslower/tools.h"
 #include "models/runqslower/topo.h"
@@ -35,21 +36,53 @@ static int level(const struct rq_cfg *cfg, uint32_t c, int k, uint32_t *lo,
 	return 1;
 }
 
+/* The CPU of [lo, hi) other than dst with the most tasks and one waiting,
+ * the lowest on ties, and its nr_running in *best (0: none): from the
+ * bitmap of CPUs with a task waiting (place_waiting) when placement keeps
+ * it - the kernel too looks only where its overload flags point
+ * (sg_overloaded, rd->overloaded) - else a scan of every CPU. */
+static uint32_t most_loaded(const struct rq_run *R, uint32_t lo, uint32_t hi,
+			    uint32_t dst, uint64_t *best)
+{
+	const uint64_t *waiting = place_waiting(R);
+	uint32_t who = NIL;
+	*best = 0;
+	if (!waiting) {
+		for (uint32_t c = lo; c < hi; c++) {
+			uint64_t l = nr_running(R, c);
+			if (c != dst && R->cpu[c].runq_len > 0 && l > *best) {
+				*best = l;
+				who = c;
+			}
+		}
+		return who;
+	}
+	for (uint32_t w = lo / 64; w <= (hi - 1) / 64; w++) {
+		uint64_t m = waiting[w];
+		if (w == lo / 64)
+			m &= UINT64_MAX << (lo % 64);
+		if (w == (hi - 1) / 64 && hi % 64)
+			m &= UINT64_MAX >> (64 - hi % 64);
+		for (; m; m &= m - 1) {   /* ascending: ties keep the lowest */
+			uint32_t c = w * 64 + (uint32_t)__builtin_ctzll(m);
+			uint64_t l = nr_running(R, c);
+			if (c != dst && l > *best) {
+				*best = l;
+				who = c;
+			}
+		}
+	}
+	return who;
+}
+
 /* find_busiest_queue, in outline: the CPU of [lo, hi) other than dst with
  * the most tasks and one waiting, if it has at least `need` more than
  * dst; NIL otherwise. */
 static uint32_t busiest(const struct rq_run *R, uint32_t lo, uint32_t hi,
 			uint32_t dst)
 {
-	uint64_t best = 0, mine = nr_running(R, dst);
-	uint32_t who = NIL;
-	for (uint32_t c = lo; c < hi; c++) {
-		uint64_t l = nr_running(R, c);
-		if (c != dst && R->cpu[c].runq_len > 0 && l > best) {
-			best = l;
-			who = c;
-		}
-	}
+	uint64_t best, mine = nr_running(R, dst);
+	uint32_t who = most_loaded(R, lo, hi, dst, &best);
 	/* An idle CPU pulls from nr_running >= 2 (a waiting task); a busy
 	 * one only when that leaves the two no further apart. */
 	return who != NIL && best >= mine + 2 ? who : NIL;

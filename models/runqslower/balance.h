@@ -36,9 +36,11 @@
  *
  * Each move counts in R->migrations and fires tools_migrate on the
  * balancing CPU; the task's wait goes on (its enq_time is kept).
- * Cost: O(level size) per level scanned; newidle returns at once when no
- * task waits anywhere (R->backlog == 0); a periodic balance is O(cpus x
- * (smt + llc + cpus)) - keep its interval well above a microsecond per
+ * Cost: per level scanned, O(level size / 64 + CPUs of the level with a
+ * task waiting) with least_loaded or wake_affine placement (their bitmap
+ * of such CPUs, place.h), else O(level size); newidle returns at once when
+ * no task waits anywhere (R->backlog == 0); a periodic balance is that
+ * cost x cpus x levels - keep its interval well above a microsecond per
  * CPU on hosts of hundreds of CPUs.
  */
 #ifndef BPFSIM_RUNQSLOWER_BALANCE_H

@@ -38,29 +38,34 @@ static const uint32_t prio_to_wmult[40] = {
 	186737708, 238609294, 286331153,
 };
 
+/* Fields in the order the tree reads them: a child's min_vruntime and
+ * height (pull, erase_changes), then a node's links, deadline and v
+ * (descent, pick), first - an array element of 80 bytes starts 16-byte
+ * aligned, so the first 16 bytes are always in one cache line. */
 struct eevdf_se {
-	uint64_t vruntime;      /* v, virtual ns */
-	uint64_t deadline;      /* d, virtual ns */
 	uint64_t min_vruntime;  /* least v in its subtree (queued only) */
-	int64_t vlag;           /* V - v at the last dequeue */
-	uint64_t exec_seen;     /* CPU time (task.vruntime + the running
-				   segment's part) already turned into v */
-	uint64_t seq;           /* enqueue order: the tree's tie-break */
-	uint64_t rest;          /* CPU time left of a segment without a block
-				   that a deadline check cut (eevdf_segment) */
-	uint32_t left, right;   /* tree links (pids), NIL */
-	uint32_t incarnation;   /* task.incarnation it was made for */
-	uint32_t weight, wmult; /* sched_prio_to_weight/_wmult of its nice */
 	uint8_t height;         /* AVL height, 1 for a leaf */
 	uint8_t on_rq;          /* queued or running */
 	uint8_t parity;         /* picked and no new deadline since: the
 				   kernel's vlag == deadline mark
 				   (set_next_entity's HACK) */
 	uint8_t valid;          /* made at least once */
+	uint32_t left, right;   /* tree links (pids), NIL */
+	uint32_t incarnation;   /* task.incarnation it was made for */
+	uint64_t deadline;      /* d, virtual ns */
+	uint64_t vruntime;      /* v, virtual ns */
+	uint64_t seq;           /* enqueue order: the tree's tie-break */
+	uint32_t weight, wmult; /* sched_prio_to_weight/_wmult of its nice */
+	int64_t vlag;           /* V - v at the last dequeue */
+	uint64_t exec_seen;     /* CPU time (task.vruntime + the running
+				   segment's part) already turned into v */
+	uint64_t rest;          /* CPU time left of a segment without a block
+				   that a deadline check cut (eevdf_segment) */
 };
 
 struct eevdf_rq {              /* the kernel's struct cfs_rq, in part */
 	uint32_t root;         /* tree of queued entities, not curr */
+	uint32_t first;        /* its leftmost (rb_root_cached's), or NIL */
 	uint32_t curr;         /* running (picked) entity, or NIL */
 	uint32_t nr_queued;    /* entities in the tree */
 	uint8_t resched;       /* update_deadline asked for a reschedule */
@@ -221,27 +226,62 @@ static uint32_t rebalance(struct eevdf *ev, uint32_t n)
 	return n;
 }
 
+/* Insert x under root.  The kernel's rb_add_augmented_cached runs
+ * min_vruntime_cb's propagate only as far up as the augmentation changes;
+ * here the same economy: x's v lowers each subtree's least v on the way
+ * down (a subtree only gains x), and on the way back a node is rebalanced -
+ * which reads both children - only when the child that took x grew
+ * taller.  Above the first subtree whose height stays, AVL heights and
+ * balance are unchanged, so the tree is the one a full rebalance of every
+ * node on the path would leave. */
 static uint32_t tree_insert(struct eevdf *ev, uint32_t root, uint32_t x)
 {
+	struct eevdf_se *s = &ev->se[x];
 	if (root == NIL) {
-		ev->se[x].left = ev->se[x].right = NIL;
-		pull(ev, x);
+		s->left = s->right = NIL;
+		s->height = 1;
+		s->min_vruntime = s->vruntime;
 		return x;
 	}
-	if (before(&ev->se[x], &ev->se[root]))
-		ev->se[root].left = tree_insert(ev, ev->se[root].left, x);
-	else
-		ev->se[root].right = tree_insert(ev, ev->se[root].right, x);
+	struct eevdf_se *r = &ev->se[root];
+	if (vdiff(s->vruntime, r->min_vruntime) < 0)
+		r->min_vruntime = s->vruntime;
+	uint32_t *link = before(s, r) ? &r->left : &r->right;
+	uint8_t h = height(ev, *link);
+	*link = tree_insert(ev, *link, x);
+	if (ev->se[*link].height == h)
+		return root;
 	return rebalance(ev, root);
+}
+
+/* After gone (a node with v = gone_v) left the subtree at *link under n:
+ * does n need rebalance?  Not when the subtree kept its height and either
+ * its least v or n's least v is not gone's (another node still holds n's
+ * least v) - min_vruntime_cb's propagate stopping where nothing changed. */
+static int erase_changes(const struct eevdf *ev, const struct eevdf_se *n,
+			 uint32_t child, uint8_t h, uint64_t min_v,
+			 uint64_t gone_v)
+{
+	if (height(ev, child) != h)
+		return 1;
+	if (child != NIL && ev->se[child].min_vruntime == min_v)
+		return 0;
+	return n->min_vruntime == gone_v;
 }
 
 static uint32_t tree_take_min(struct eevdf *ev, uint32_t n, uint32_t *min)
 {
-	if (ev->se[n].left == NIL) {
+	struct eevdf_se *x = &ev->se[n];
+	if (x->left == NIL) {
 		*min = n;
-		return ev->se[n].right;
+		return x->right;
 	}
-	ev->se[n].left = tree_take_min(ev, ev->se[n].left, min);
+	const struct eevdf_se *l = &ev->se[x->left];
+	uint8_t h = l->height;
+	uint64_t min_v = l->min_vruntime;
+	x->left = tree_take_min(ev, x->left, min);
+	if (!erase_changes(ev, x, x->left, h, min_v, ev->se[*min].vruntime))
+		return n;
 	return rebalance(ev, n);
 }
 
@@ -258,10 +298,14 @@ static uint32_t tree_erase(struct eevdf *ev, uint32_t root, uint32_t x)
 		ev->se[m].right = r;
 		return rebalance(ev, m);
 	}
-	if (before(&ev->se[x], &ev->se[root]))
-		ev->se[root].left = tree_erase(ev, ev->se[root].left, x);
-	else
-		ev->se[root].right = tree_erase(ev, ev->se[root].right, x);
+	struct eevdf_se *n = &ev->se[root];
+	uint32_t *link = before(&ev->se[x], n) ? &n->left : &n->right;
+	const struct eevdf_se *c = &ev->se[*link];
+	uint8_t h = c->height;
+	uint64_t min_v = c->min_vruntime;
+	*link = tree_erase(ev, *link, x);
+	if (!erase_changes(ev, n, *link, h, min_v, ev->se[x].vruntime))
+		return root;
 	return rebalance(ev, root);
 }
 
@@ -283,6 +327,8 @@ static void enqueue_tree(struct rq_run *R, struct eevdf_rq *rq, uint32_t pid)
 	rq->avg_load += se->weight;
 	se->seq = R->runq_seq++;
 	rq->root = tree_insert(ev, rq->root, pid);
+	if (rq->first == NIL || before(se, &ev->se[rq->first]))
+		rq->first = pid;   /* rb_add_cached's leftmost */
 	rq->nr_queued++;
 }
 
@@ -291,6 +337,8 @@ static void dequeue_tree(struct eevdf *ev, struct eevdf_rq *rq, uint32_t pid)
 {
 	struct eevdf_se *se = &ev->se[pid];
 	rq->root = tree_erase(ev, rq->root, pid);
+	if (rq->first == pid)   /* rb_erase_cached: the next one */
+		rq->first = tree_first(ev, rq->root);
 	rq->nr_queued--;
 	rq->avg_vruntime -= (__int128)key(rq, se->vruntime) * se->weight;
 	rq->avg_load -= se->weight;
@@ -299,7 +347,7 @@ static void dequeue_tree(struct eevdf *ev, struct eevdf_rq *rq, uint32_t pid)
 /* ---- virtual time ------------------------------------------------------- */
 
 /* The tree's sums with the running entity added (avg_vruntime,
- * vruntime_eligible both do this). */
+ * pick_eevdf's eligibility both do this). */
 static void sums(const struct eevdf *ev, const struct eevdf_rq *rq,
 		 __int128 *avg, __int128 *load)
 {
@@ -324,15 +372,6 @@ static uint64_t avg_vruntime(const struct eevdf *ev, const struct eevdf_rq *rq)
 		avg /= load;
 	}
 	return rq->min_vruntime + (uint64_t)(int64_t)avg;
-}
-
-/* vruntime_eligible: v <= V, exactly: sum w (v_i - v0) >= (v - v0) W. */
-static int vruntime_eligible(const struct eevdf *ev, const struct eevdf_rq *rq,
-			     uint64_t v)
-{
-	__int128 avg, load;
-	sums(ev, rq, &avg, &load);
-	return avg >= (__int128)key(rq, v) * load;
 }
 
 /* __update_min_vruntime and update_min_vruntime (deadline-sorted tree:
@@ -440,21 +479,36 @@ static void place_entity(struct rq_run *R, struct eevdf_rq *rq,
 	se->deadline = se->vruntime + vslice;   /* vd_i = ve_i + r_i / w_i */
 }
 
+/* vruntime_eligible: v <= V, exactly: sum w (v_i - v0) >= (v - v0) W,
+ * with the sums behind V read once per pick (nothing changes them during
+ * one). */
+struct elig {
+	__int128 avg, load;
+	uint64_t v0;
+};
+
+static inline int elig_v(const struct elig *e, uint64_t v)
+{
+	return e->avg >= (__int128)vdiff(v, e->v0) * e->load;
+}
+
 /* __pick_eevdf: the eligible entity with the earliest deadline, the
  * running one included; RUN_TO_PARITY keeps the running one while it is
  * eligible and on the deadline it was picked with. */
 static uint32_t pick_eevdf(const struct rq_run *R, const struct eevdf_rq *rq)
 {
 	const struct eevdf *ev = R->eevdf;
-	uint32_t curr = rq->curr, first = tree_first(ev, rq->root);
+	uint32_t curr = rq->curr, first = rq->first;   /* __pick_first_entity */
 	uint32_t best = NIL;
 	if (nr_running(rq) == 1)
 		return curr != NIL ? curr : first;
-	if (curr != NIL && !vruntime_eligible(ev, rq, ev->se[curr].vruntime))
+	struct elig e = { .v0 = rq->min_vruntime };
+	sums(ev, rq, &e.avg, &e.load);
+	if (curr != NIL && !elig_v(&e, ev->se[curr].vruntime))
 		curr = NIL;
 	if (R->cfg->eevdf_parity && curr != NIL && ev->se[curr].parity)
 		return curr;
-	if (first != NIL && vruntime_eligible(ev, rq, ev->se[first].vruntime)) {
+	if (first != NIL && elig_v(&e, ev->se[first].vruntime)) {
 		best = first;   /* the leftmost is eligible */
 	} else {
 		/* Heap search: an eligible entity in a left subtree has an
@@ -462,12 +516,11 @@ static uint32_t pick_eevdf(const struct rq_run *R, const struct eevdf_rq *rq)
 		uint32_t node = rq->root;
 		while (node != NIL) {
 			uint32_t left = ev->se[node].left;
-			if (left != NIL &&
-			    vruntime_eligible(ev, rq, ev->se[left].min_vruntime)) {
+			if (left != NIL && elig_v(&e, ev->se[left].min_vruntime)) {
 				node = left;
 				continue;
 			}
-			if (vruntime_eligible(ev, rq, ev->se[node].vruntime)) {
+			if (elig_v(&e, ev->se[node].vruntime)) {
 				best = node;
 				break;
 			}
@@ -496,6 +549,7 @@ static struct eevdf *get(struct rq_run *R)
 	}
 	for (uint64_t c = 0; c < R->cfg->cpus; c++) {
 		ev->rq[c].root = NIL;
+		ev->rq[c].first = NIL;
 		ev->rq[c].curr = NIL;
 	}
 	R->eevdf = ev;
@@ -612,7 +666,7 @@ uint32_t eevdf_detach(struct rq_run *R, uint32_t c)
 	 * enqueue_entity's place_entity re-applies it (the same path as a
 	 * wake-up placed on another CPU since 6.6). */
 	update_curr(R, c);
-	uint32_t pid = tree_first(ev, rq->root);
+	uint32_t pid = rq->first;   /* __pick_first_entity */
 	struct eevdf_se *se = &ev->se[pid];
 	se->vlag = entity_lag(R, avg_vruntime(ev, rq), se);
 	dequeue_tree(ev, rq, pid);
@@ -698,6 +752,18 @@ uint64_t eevdf_segment(struct rq_run *R, uint32_t c, uint32_t pid,
 		se->rest = seg - x;
 	}
 	return x;
+}
+
+void eevdf_prefetch(const struct rq_run *R, uint32_t pid)
+{
+	const struct eevdf *ev = R->eevdf;
+	if (ev && pid < ev->nse) {
+		/* an 80-byte entity spans two lines; the first holds what
+		 * enqueue and the tree read first */
+		const char *se = (const char *)&ev->se[pid];
+		__builtin_prefetch(se);
+		__builtin_prefetch(se + sizeof(ev->se[pid]) - 1);
+	}
 }
 
 void eevdf_free(struct rq_run *R)
@@ -792,6 +858,11 @@ int eevdf_check(const struct rq_run *R, uint32_t c, double *lag_w,
 	long size = recount(ev, rq, rq->root, &avg, &w, 0, &prev);
 	if (size < 0) {
 		snprintf(why, n, "cpu %u: tree order, balance or augmentation", c);
+		return -1;
+	}
+	if (rq->first != tree_first(ev, rq->root)) {
+		snprintf(why, n, "cpu %u: cached leftmost %u is not the first", c,
+			 rq->first);
 		return -1;
 	}
 	if ((uint64_t)size != rq->nr_queued || rq->nr_queued != R->cpu[c].runq_len) {

@@ -143,6 +143,9 @@ int eevdf_wakeup_preempt(struct rq_run *R, uint32_t c, uint32_t pid);
  * block decision ignored: task.blocks cleared). */
 uint64_t eevdf_segment(struct rq_run *R, uint32_t c, uint32_t pid,
 		       uint64_t seg);
+/* Prefetch pid's entity, which its enqueue soon reads (no-op before it
+ * exists). */
+void eevdf_prefetch(const struct rq_run *R, uint32_t pid);
 /* Free R->eevdf (NULL is fine). */
 void eevdf_free(struct rq_run *R);
 

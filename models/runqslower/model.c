@@ -46,6 +46,7 @@
 #include "models/runqslower/cpu.h"
 #include "models/runqslower/eevdf.h"
 #include "models/runqslower/ktime.h"
+#include "models/runqslower/runq.h"
 #include "models/runqslower/place.h"
 #include "models/runqslower/report.h"
 #include "models/runqslower/world.h"
@@ -89,6 +90,7 @@ static void rq_prefetch(void *ctx, const struct evq_event *ev)
 		const char *t = (const char *)&R->task[pid];
 		__builtin_prefetch(t);
 		__builtin_prefetch(t + sizeof(struct task) - 1);
+		runq_prefetch(R, pid);
 		if (R->sops->prefetch) {
 			/* key_of (probe.c) without the incarnation, which
 			 * the record does not need to be found */

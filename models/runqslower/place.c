@@ -36,13 +36,17 @@ int place_init(struct rq_run *R)
 	R->ll = malloc(2 * (size_t)leaves * sizeof(*R->ll));
 	R->ll_dirty = malloc(n * sizeof(*R->ll_dirty));
 	R->ll_mark = calloc(n, sizeof(*R->ll_mark));
-	R->ll_idle = calloc((n + 63) / 64, sizeof(*R->ll_idle));
+	/* the idle bitmap, then the waiting one (place_waiting) */
+	R->ll_idle = calloc(2 * (size_t)((n + 63) / 64), sizeof(*R->ll_idle));
 	R->ll_ndirty = 0;
 	if (!R->ll || !R->ll_dirty || !R->ll_mark || !R->ll_idle)
 		return -1;   /* place_fini frees what was allocated */
-	for (uint32_t c = 0; c < n; c++)
+	for (uint32_t c = 0; c < n; c++) {
 		if (leaf_key(R, c) >> 32 == 0)
 			R->ll_idle[c / 64] |= UINT64_C(1) << (c % 64);
+		if (R->cpu[c].runq_len > 0)
+			place_waiting(R)[c / 64] |= UINT64_C(1) << (c % 64);
+	}
 	R->ll_leaves = leaves;
 	for (uint32_t i = 0; i < leaves; i++)
 		R->ll[leaves + i] = i < n ? leaf_key(R, i) : UINT64_MAX;
@@ -314,7 +318,8 @@ int rq_place_check(void *state)
 			best = c;
 		}
 		if (R->ll[R->ll_leaves + c] != leaf_key(R, c) ||
-		    !(R->ll_idle[c / 64] >> (c % 64) & 1) != (load != 0))
+		    !(R->ll_idle[c / 64] >> (c % 64) & 1) != (load != 0) ||
+		    !(place_waiting(R)[c / 64] >> (c % 64) & 1) != (p->runq_len == 0))
 			return -1;
 	}
 	for (uint32_t i = 1; i < R->ll_leaves; i++) {

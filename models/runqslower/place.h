@@ -21,7 +21,10 @@
  * checks after every event).  random draws from the "placement" stream,
  * round_robin cycles.
  *
- * wake_affine (place_wake_affine) reads the same bitmap.
+ * wake_affine (place_wake_affine) reads the same bitmap.  A second bitmap
+ * in the same allocation (place_waiting, right after the idle words) holds
+ * the CPUs with a task waiting (runq_len > 0), kept by the same place_touch:
+ * the load balancer's busiest-queue search visits only those (balance.c).
  *
  * Memory: 2 x (cpus rounded up to a power of two) x 8 bytes plus ~5 bytes
  * per CPU, least_loaded and wake_affine only, owned by struct rq_run (place_init /
@@ -50,17 +53,29 @@ uint32_t place_cpu(struct rq_run *R);
  * path: with several LLCs the one with the most idle CPUs (an idle core
  * in it first), else least_loaded. */
 uint32_t place_wake_affine(struct rq_run *R, uint32_t prev, uint32_t waker);
+/* The bitmap of CPUs with a task waiting (bit c: runq_len > 0), cpus / 64
+ * words after the idle bitmap; NULL without least_loaded / wake_affine. */
+static inline uint64_t *place_waiting(const struct rq_run *R)
+{
+	return R->ll_idle ? R->ll_idle + (R->cfg->cpus + 63) / 64 : NULL;
+}
+
 /* CPU c's load may have changed (least_loaded, wake_affine): set or clear its
- * idle bit, note it for the tree. */
+ * idle and waiting bits, note it for the tree. */
 static inline void place_touch(struct rq_run *R, uint32_t c)
 {
 	if (R->ll) {
 		const struct cpu *p = &R->cpu[c];
 		uint64_t bit = UINT64_C(1) << (c % 64);
+		uint64_t *waiting = place_waiting(R);
 		if (p->runq_len == 0 && p->cur == NIL && p->next == NIL)
 			R->ll_idle[c / 64] |= bit;
 		else
 			R->ll_idle[c / 64] &= ~bit;
+		if (p->runq_len > 0)
+			waiting[c / 64] |= bit;
+		else
+			waiting[c / 64] &= ~bit;
 		if (!R->ll_mark[c]) {
 			R->ll_mark[c] = 1;
 			R->ll_dirty[R->ll_ndirty++] = c;

@@ -240,3 +240,9 @@ uint32_t runq_migrate(struct rq_run *R, uint32_t src, uint32_t dst)
 	runq_push(R, dst, pid, R->cfg->runqueue == RUNQ_EEVDF || t->woken);
 	return pid;
 }
+
+void runq_prefetch(const struct rq_run *R, uint32_t pid)
+{
+	if (R->cfg->runqueue == RUNQ_EEVDF)
+		eevdf_prefetch(R, pid);
+}

@@ -57,5 +57,9 @@ int runq_wakeup_preempts(struct rq_run *R, uint32_t c, uint32_t pid);
  * eevdf_segment); seg for the other disciplines. */
 uint64_t runq_segment(struct rq_run *R, uint32_t c, uint32_t pid,
 		      uint64_t seg);
+/* Task pid wakes soon (the event queue's look-ahead): prefetch what its
+ * enqueue reads (eevdf: its entity).  Reads nothing else, changes
+ * nothing. */
+void runq_prefetch(const struct rq_run *R, uint32_t pid);
 
 #endif
