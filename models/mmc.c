@@ -270,7 +270,8 @@ static int queue_push(struct mmc_run *r, uint64_t t, uint64_t idx)
 		r->head = 0;
 		r->cap = cap;
 	}
-	r->ring[(r->head + r->len++) & (r->cap - 1)] = (struct waiting){ t, idx };
+	r->ring[(r->head + r->len++) & (r->cap - 1)] =
+		(struct waiting){ t, idx };
 	return 0;
 }
 
@@ -293,8 +294,8 @@ static void start_service(struct sim *s, struct mmc_run *r, uint64_t t,
 		/* The histogram takes the wait as the mean does: rounded to
 		 * double (exact below 2^53 ns, 104 days). */
 		if (c->quantiles)
-			lhist_add(&r->wait, w < UINT64_C(1) << 53 ? w
-								  : (uint64_t)wd);
+			lhist_add(&r->wait,
+				  w < UINT64_C(1) << 53 ? w : (uint64_t)wd);
 	}
 	uint64_t svc = draw_ns(c->service, c->svc_mean, r->r_svc);
 	if (sim_schedule(s, svc, EV_DEPARTURE, (uint32_t)srv, 0))

@@ -20,13 +20,13 @@
  * 4-ary min-heap (a sorted array already is one; push and pop O(log n)),
  * which goes back to the sorted array when a pop leaves EVQ_SMALL_BACK
  * events or fewer.  A heap that must grow with big_on or more pending
- * events (default EVQ_BIG_ON; the heap grows by 1.5x, so the switch comes at the
- * first growth past it) becomes a radix heap on the time: 65 buckets by
- * the highest bit in which an event's time differs from the last popped
- * one, each a list of 1 KiB chunks.  A pop empties the lowest bucket into
- * lower ones,
- * so an event moves at most 64 times, each a sequential 32-byte copy instead
- * of a cache miss per heap level: the shape for 10^5-10^7 pending events.
+ * events (default EVQ_BIG_ON; the heap grows by 1.5x, so the switch comes
+ * at the first growth past it) becomes a radix heap on the time: 65
+ * buckets by the highest bit in which an event's time differs from the
+ * last popped one, each a list of 1 KiB chunks.  A pop empties the lowest
+ * bucket into lower ones, so an event moves at most 64 times, each a
+ * sequential 32-byte copy instead of a cache miss per heap level: the
+ * shape for 10^5-10^7 pending events.
  * It shrinks back to the heap at big_off (default EVQ_BIG_OFF).  The radix
  * heap needs a monotone clock: every push at or after the last popped time,
  * which the simulation guarantees (sim_schedule_at clamps to now).  A push
@@ -158,7 +158,8 @@ void evq_set_prefetch(struct evq *q,
 		      void (*fn)(void *ctx, const struct evq_event *ev),
 		      void *ctx);
 
-#define EVQ_SEQ_MAX (UINT64_C(1) << 48) /* seq must fit above the 16 kind bits */
+/* seq must fit above the 16 kind bits */
+#define EVQ_SEQ_MAX (UINT64_C(1) << 48)
 
 /* Schedule event (time, kind, target, data).  kind < 65536.
  * Returns 0, or -1 on allocation failure.  Inline below: the sorted

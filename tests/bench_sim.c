@@ -7,8 +7,9 @@
  * The scenario's caps and duration apply; replications are ignored.
  * events/s is over the run's wall time (sim_run: model init, the event
  * loop, the report).  "loop" is over the event loop alone (from the return
- * of the model's init to the return of sim_run: the set-up of a 512,000-thread world
- * takes a quarter of a second), in wall time and per CPU-second of the
+ * of the model's init to the return of sim_run: the set-up of a
+ * 512,000-thread world takes a quarter of a second), in wall time and per
+ * CPU-second of the
  * process (single-threaded), which a machine shared with other work
  * disturbs less.  --heap keeps the event queue a 4-ary heap whatever its
  * size (evq_tune): the baseline the radix heap is measured against.
