@@ -1,5 +1,18 @@
-/* evq.c - the pending-event set: a 4-ary min-heap that becomes a radix heap
- * when it grows big, with lazy cancel.
+/* evq.c - the pending-event set: a sorted array while it holds a few
+ * events, a 4-ary min-heap above, a radix heap when it grows big, with
+ * lazy cancel.
+ *
+ * The sorted array (evq.h has its inline push and pop).  heap[head ..
+ * head + n) in (time, seq) order, with a free slot on both sides: pop
+ * takes heap[head] and moves head up; push compares the new time with the
+ * middle event's and moves the events on the near side (those before it
+ * down, head - 1, or those after it up).  In M/M/8 (9 pending events) an
+ * arrival lands near the front and moves about one event, a departure
+ * about two: cheaper than a heap's pop (two levels of four-way scans) and
+ * push.  When a side runs out of slots the array moves to the middle of
+ * the allocation (small_full); a push into a full array (EVQ_SMALL_MAX
+ * events) makes it the heap, which needs no change (a sorted array is a
+ * heap).
  *
  * The heap.  heap[0] is the earliest event; the children of slot i are
  * slots 4i+1 .. 4i+4 and its parent is (i-1)/4.  Four children of 32 bytes
@@ -74,7 +87,6 @@
 
 #define EVQ_D 4              /* heap arity */
 #define EVQ_MIN_CAP 16       /* smallest heap allocation, events */
-#define EVQ_SEQ_MAX (UINT64_C(1) << 48) /* seq must fit above the 16 kind bits */
 
 /* From this many events (256 KiB) on, sift-down prefetches and branches;
  * below it the heap sits in L1/L2 and it selects with cmovs.  See
@@ -157,7 +169,7 @@ static size_t grow_size(size_t cap, size_t need, size_t elem)
  * events, 0 otherwise.  Called wherever cap or big changes. */
 static void set_room(struct evq *q)
 {
-	q->room = q->big ? 0 : q->cap;
+	q->room = q->big || q->small ? 0 : q->cap;
 }
 
 static int heap_grow(struct evq *q)
@@ -293,6 +305,89 @@ place:
 	h[i] = x;
 }
 
+
+/* ---- the sorted array ---------------------------------------------------- */
+
+_Static_assert(EVQ_MIN_CAP >= EVQ_SMALL_MAX && EVQ_SMALL_BACK < EVQ_SMALL_MAX,
+	       "the sorted array fits the smallest heap allocation");
+
+/* The sorted array's events to slots 0 .. n-1. */
+static void small_compact(struct evq *q)
+{
+	if (q->head) {
+		memmove(q->heap, q->heap + q->head, q->n * sizeof(*q->heap));
+		q->head = 0;
+	}
+}
+
+/* The sorted array becomes the heap: at slot 0 on, a sorted array is a
+ * heap already. */
+static void small_to_heap(struct evq *q)
+{
+	small_compact(q);
+	q->small = 0;
+	set_room(q);
+}
+
+/* The heap (n <= EVQ_SMALL_BACK events) becomes the sorted array: an
+ * insertion sort on the whole key. */
+static void heap_to_small(struct evq *q)
+{
+	struct evq_event *h = q->heap;
+
+	for (size_t i = 1; i < q->n; i++) {
+		struct evq_event x = h[i];
+		size_t j = i;
+		while (j > 0 && ev_less(&x, &h[j - 1])) {
+			h[j] = h[j - 1];
+			j--;
+		}
+		h[j] = x;
+	}
+	q->head = 0;
+	q->small = 1;
+	set_room(q);
+}
+
+/* A push into the sorted array that found it full or without a free slot
+ * on one side: move it to the middle of the allocation, or (full, or an
+ * allocation too small for a slot on both sides) make it the heap, for
+ * push_slow to push into.  Returns 1 when ev is still to be pushed into
+ * the heap, else 0 (pushed). */
+static int small_full(struct evq *q, const struct evq_event *ev)
+{
+	if (q->n < EVQ_SMALL_MAX && q->cap - q->n >= 2) {
+		size_t head = (q->cap - q->n) / 2;   /* >= 1; head + n < cap */
+		memmove(q->heap + head, q->heap + q->head,
+			q->n * sizeof(*q->heap));
+		q->head = head;
+		evq_small_insert(q, ev);
+		return 0;
+	}
+	small_to_heap(q);
+	return 1;
+}
+
+/* Pop from the sorted array (as pop_queue). */
+static inline __attribute__((always_inline)) int
+small_pop(struct evq *q, struct evq_event *out, const struct evq_event *bound)
+{
+	const struct evq_event *h = q->heap;
+
+	while (q->n > 0) {
+		if (bound && !ev_less(&h[q->head], bound))
+			return 0;
+		struct evq_event top = h[q->head++];
+		q->n--;
+		q->last = top.time;
+		if (top.gen == q->gens[top.target]) {
+			*out = top;
+			return 1;
+		}
+		q->dropped++;
+	}
+	return 0;
+}
 
 /* ---- the radix heap ------------------------------------------------------ */
 
@@ -684,6 +779,7 @@ int evq_init(struct evq *q, size_t capacity_hint)
 	if (!q->heap)
 		return -1;
 	q->cap = capacity_hint;
+	q->small = 1;
 	set_room(q);
 	return 0;
 }
@@ -723,6 +819,8 @@ void evq_clear(struct evq *q)
 	if (q->rad)
 		radix_reset(q->rad);
 	q->big = 0;
+	q->small = 1;
+	q->head = 0;
 	set_room(q);
 	q->past = 0;
 	q->n = 0;
@@ -765,8 +863,8 @@ static int push_slow(struct evq *q, const struct evq_event *ev)
 	return 0;
 }
 
-int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
-	     uint64_t data)
+int evq_push_slow(struct evq *q, uint64_t time, unsigned kind,
+		  uint32_t target, uint64_t data)
 {
 	struct evq_event ev;
 
@@ -782,10 +880,16 @@ int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
 	ev.data = data;
 	ev.target = target;
 	ev.gen = q->gens[target];
-	if (q->n < q->room)
-		heap_insert(q->heap, q->n++, &ev);   /* the common case */
-	else if (push_slow(q, &ev) < 0)
+	if (q->small && q->n < EVQ_SMALL_MAX && q->head > 0 &&
+	    q->head + q->n < q->cap) {
+		evq_small_insert(q, &ev);
+	} else if (q->small && !small_full(q, &ev)) {
+		;   /* compacted and inserted */
+	} else if (q->n < q->room) {
+		heap_insert(q->heap, q->n++, &ev);
+	} else if (push_slow(q, &ev) < 0) {
 		return -1;
+	}
 	q->seq++;
 	return 0;
 }
@@ -797,6 +901,8 @@ pop_queue(struct evq *q, struct evq_event *out, const struct evq_event *bound)
 {
 	struct evq_event *h;
 
+	if (q->small)
+		return small_pop(q, out, bound);
 	if (q->big) {
 		int r = radix_pop(q, out, bound);
 		if (r >= 0)
@@ -815,11 +921,15 @@ pop_queue(struct evq *q, struct evq_event *out, const struct evq_event *bound)
 			SIM_CHECK(ev_less(&top, &h[0]));
 		}
 		q->last = top.time;
+		if (n <= EVQ_SMALL_BACK)
+			heap_to_small(q);
 		if (top.gen == q->gens[top.target]) {
 			*out = top;
 			return 1;
 		}
 		q->dropped++;
+		if (q->small)
+			return small_pop(q, out, bound);
 	}
 	return 0;
 }
@@ -843,7 +953,9 @@ static void look_ahead(struct evq *q)
 
 	if (q->n == 0)
 		return;
-	if (!q->big) {
+	if (q->small) {
+		ev = &q->heap[q->head];
+	} else if (!q->big) {
 		ev = &q->heap[0];
 	} else {
 		const struct evq_radix *R = q->rad;
@@ -869,7 +981,7 @@ static void look_ahead(struct evq *q)
 	q->prefetch(q->pctx, ev);
 }
 
-int evq_pop(struct evq *q, struct evq_event *out)
+int evq_pop_slow(struct evq *q, struct evq_event *out)
 {
 	if (__builtin_expect(q->ntimed == 0, 1))
 		return pop_queue(q, out, NULL);
@@ -899,7 +1011,8 @@ uint64_t evq_peek_time(struct evq *q)
 	}
 	if (q->n == 0)
 		return t;
-	uint64_t u = !q->big ? q->heap[0].time
+	uint64_t u = q->small ? q->heap[q->head].time
+		     : !q->big ? q->heap[0].time
 		     : R->b[0].head ? R->base
 		     : R->b[__builtin_ctzll(R->nonempty) + 1].min;
 	return u < t ? u : t;

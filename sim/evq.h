@@ -11,16 +11,22 @@
  * queue and are dropped silently by evq_pop when they come first.  Cost:
  * O(1) cancel; the queue holds dead entries until they surface.
  *
- * Two representations, one order.  A small queue is an implicit 4-ary
- * min-heap (the tens of events of M/M/c live in L1; push and pop are
- * O(log n)).  A heap that must grow with big_on or more pending events
- * (default EVQ_BIG_ON; the heap grows by 1.5x, so the switch comes at the
- * first growth past it) becomes a radix heap on the time: 65 buckets by
- * the highest bit in which an event's time differs from the last popped
- * one, each a list of 1 KiB chunks.  A pop empties the lowest bucket into
- * lower ones,
- * so an event moves at most 64 times, each a sequential 32-byte copy instead
- * of a cache miss per heap level: the shape for 10^5-10^7 pending events.
+ * Three representations, one order.  A queue of at most EVQ_SMALL_MAX
+ * events (M/M/c's c + 1) is a sorted array in the middle of the heap's
+ * allocation: pop takes its first event (O(1), no comparison), push moves
+ * the events on the near side of the new one by one slot (O(n), a few
+ * 32-byte copies at that size; evq_small_insert).  Both are inline below
+ * for their common case.  A push that finds it full makes it an implicit
+ * 4-ary min-heap (a sorted array already is one; push and pop O(log n)),
+ * which goes back to the sorted array when a pop leaves EVQ_SMALL_BACK
+ * events or fewer.  A heap that must grow with big_on or more pending
+ * events (default EVQ_BIG_ON; the heap grows by 1.5x, so the switch comes
+ * at the first growth past it) becomes a radix heap on the time: 65
+ * buckets by the highest bit in which an event's time differs from the
+ * last popped one, each a list of 1 KiB chunks.  A pop empties the lowest
+ * bucket into lower ones, so an event moves at most 64 times, each a
+ * sequential 32-byte copy instead of a cache miss per heap level: the
+ * shape for 10^5-10^7 pending events.
  * It shrinks back to the heap at big_off (default EVQ_BIG_OFF).  The radix
  * heap needs a monotone clock: every push at or after the last popped time,
  * which the simulation guarantees (sim_schedule_at clamps to now).  A push
@@ -72,15 +78,21 @@ static inline unsigned evq_kind(const struct evq_event *ev)
 /* Default representation switch points, pending events (see above). */
 #define EVQ_BIG_ON 2048
 #define EVQ_BIG_OFF 512
+#define EVQ_SMALL_MAX 16
+#define EVQ_SMALL_BACK 8
 
 struct evq_radix;        /* the radix heap (evq.c) */
 
 struct evq {
-	struct evq_event *heap; /* the 4-ary heap (while !big) */
-	size_t n, cap;       /* pending entries (either representation); heap
+	struct evq_event *heap; /* the 4-ary heap (while !big and !small), or
+				   the sorted array heap[head .. head + n)
+				   (while small) */
+	size_t n, cap;       /* pending entries (any representation); heap
 				capacity, events */
 	size_t room;         /* a push finding n below this goes straight into
-				the heap: cap, or 0 in radix mode */
+				the heap: cap, or 0 in radix or small mode */
+	size_t head;         /* small: slot of the earliest event */
+	int small;           /* 1: the events are the sorted array */
 	uint64_t seq;        /* next sequence number */
 	uint32_t *gens;      /* generation per target */
 	size_t ngens;
@@ -146,13 +158,22 @@ void evq_set_prefetch(struct evq *q,
 		      void (*fn)(void *ctx, const struct evq_event *ev),
 		      void *ctx);
 
-/* Schedule event (time, kind, target, data).  kind < 65536.
- * Returns 0, or -1 on allocation failure. */
-int evq_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
-	     uint64_t data);
+/* seq must fit above the 16 kind bits */
+#define EVQ_SEQ_MAX (UINT64_C(1) << 48)
 
-/* Pop the earliest live event into *out.  Returns 1, or 0 when empty. */
-int evq_pop(struct evq *q, struct evq_event *out);
+/* Schedule event (time, kind, target, data).  kind < 65536.
+ * Returns 0, or -1 on allocation failure.  Inline below: the sorted
+ * array's push; evq_push_slow: any push. */
+static inline int evq_push(struct evq *q, uint64_t time, unsigned kind,
+			   uint32_t target, uint64_t data);
+int evq_push_slow(struct evq *q, uint64_t time, unsigned kind,
+		  uint32_t target, uint64_t data);
+
+/* Pop the earliest live event into *out.  Returns 1, or 0 when empty.
+ * Inline below: a live event first in the sorted array; evq_pop_slow: any
+ * pop. */
+static inline int evq_pop(struct evq *q, struct evq_event *out);
+int evq_pop_slow(struct evq *q, struct evq_event *out);
 
 /* Due time of the earliest pending event (may be stale), or UINT64_MAX.
  * Not const: it brings the timer tree up to date. */
@@ -168,5 +189,75 @@ static inline size_t evq_size(const struct evq *q) { return q->n + q->ntimed; }
 /* Bytes the queue holds now: heap array, radix chunks (in use and spare),
  * generation table, timer tree. */
 size_t evq_bytes(const struct evq *q);
+
+/* ---- the fast paths (the sorted array: M/M/c's whole run) ---------------- */
+
+/* Put ev into the sorted array heap[head .. head + n), which has a free
+ * slot on either side (head >= 1, head + n < cap).  ev was pushed last,
+ * so its seq is the largest: it goes after every event of its time, and
+ * comparing times alone keeps the (time, seq) order.  The half it falls
+ * in moves by one slot: an event due before the middle one shifts the
+ * events before it down (head - 1), any other shifts those after it up.
+ * So a push moves at most half the array, and few events where pushes
+ * land near either end (M/M/c's arrivals near the front, ~1 move). */
+static inline void evq_small_insert(struct evq *q, const struct evq_event *ev)
+{
+	struct evq_event *h = q->heap;
+	size_t lo = q->head, end = lo + q->n, i;
+
+	q->n++;
+	if (lo == end) {
+		h[lo] = *ev;
+		return;
+	}
+	if (ev->time < h[lo + (end - lo) / 2].time) {
+		/* Stops at the middle event at the latest. */
+		for (i = lo; h[i].time <= ev->time; i++)
+			h[i - 1] = h[i];
+		h[i - 1] = *ev;
+		q->head = lo - 1;
+	} else {
+		/* Stops after the middle event at the latest. */
+		for (i = end; h[i - 1].time > ev->time; i--)
+			h[i] = h[i - 1];
+		h[i] = *ev;
+	}
+}
+
+static inline int evq_push(struct evq *q, uint64_t time, unsigned kind,
+			   uint32_t target, uint64_t data)
+{
+	struct evq_event ev;
+
+	/* Anything else (another representation, a full array, a timer, a
+	 * target new to the generation table, the SIM_CHECKs): the slow
+	 * path. */
+	if (!(q->small && q->n < EVQ_SMALL_MAX && q->head > 0 &&
+	      q->head + q->n < q->cap && target >= q->ntimers &&
+	      target < q->ngens && kind <= 0xffffu && q->seq < EVQ_SEQ_MAX))
+		return evq_push_slow(q, time, kind, target, data);
+	ev.time = time;
+	ev.seqkind = q->seq++ << 16 | kind;
+	ev.data = data;
+	ev.target = target;
+	ev.gen = q->gens[target];
+	evq_small_insert(q, &ev);
+	return 0;
+}
+
+static inline int evq_pop(struct evq *q, struct evq_event *out)
+{
+	if (q->small && q->n > 0 && q->ntimed == 0) {
+		const struct evq_event *top = &q->heap[q->head];
+		if (top->gen == q->gens[top->target]) {
+			*out = *top;
+			q->head++;
+			q->n--;
+			q->last = out->time;
+			return 1;
+		}
+	}
+	return evq_pop_slow(q, out);
+}
 
 #endif

@@ -138,17 +138,6 @@ void stat_gauge_init(struct stat_gauge *g, uint64_t now, double value)
 	g->max = value;
 }
 
-void stat_gauge_set(struct stat_gauge *g, uint64_t now, double value)
-{
-	SIM_CHECK(now >= g->since);
-	/* The old level held over [since, now): close that rectangle. */
-	g->area += g->value * (double)(now - g->since);
-	g->since = now;
-	g->value = value;
-	if (value > g->max)
-		g->max = value;
-}
-
 /* The warm-up's area and its peak are both dropped: max restarts at the
  * current level. */
 void stat_gauge_restart(struct stat_gauge *g, uint64_t now)

@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <gsl/gsl_histogram.h>
+#include "sim/check.h"
 #include "sim/hist.h"
 
 struct stat_tally {
@@ -70,10 +71,20 @@ struct stat_gauge {
 };
 
 void stat_gauge_init(struct stat_gauge *g, uint64_t now, double value);
-void stat_gauge_set(struct stat_gauge *g, uint64_t now, double value);
+/* Inline: models set a gauge on most events (M/M/c's busy servers). */
+static inline void stat_gauge_set(struct stat_gauge *g, uint64_t now,
+				  double value)
+{
+	SIM_CHECK(now >= g->since);
+	/* The old level held over [since, now): close that rectangle. */
+	g->area += g->value * (double)(now - g->since);
+	g->since = now;
+	g->value = value;
+	if (value > g->max)
+		g->max = value;
+}
 static inline void stat_gauge_add(struct stat_gauge *g, uint64_t now, double d)
 {
-	void stat_gauge_set(struct stat_gauge *, uint64_t, double);
 	stat_gauge_set(g, now, g->value + d);
 }
 /* Restart the integration at `now` (warm-up cut), keeping the level. */
