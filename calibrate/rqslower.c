@@ -708,6 +708,15 @@ static double model_ops(const struct variant *v, int h)
 	return sum;
 }
 
+/* Hook h's base cost: its program mean less what the model charges for
+ * the operations it did per run; NAN when it did not run. */
+static double hook_base(const struct variant *v, int h)
+{
+	if (!v->pm.runs[h] || !(v->pm.cnt.runs[h] > 0))
+		return NAN;
+	return v->pm.mean[h] - model_ops(v, h);
+}
+
 /* Hook base costs: program mean minus what the model charges for the
  * operations it did per run (at indent 2 or 4). */
 static void write_hooks(FILE *f, int indent, const struct variant *v)
@@ -715,9 +724,9 @@ static void write_hooks(FILE *f, int indent, const struct variant *v)
 	char m[48], sd[48];
 	fprintf(f, "%*shooks:\n", indent, "");
 	for (int h = 0; h < RQS_NHOOKS; h++) {
-		if (!v->pm.runs[h] || !(v->pm.cnt.runs[h] > 0))
+		double base = hook_base(v, h);
+		if (isnan(base))
 			continue;
-		double base = v->pm.mean[h] - model_ops(v, h);
 		if (!(base > 1))
 			base = 1;
 		fit_format_ns(base, 4, m, sizeof(m));
@@ -736,13 +745,9 @@ static void write_hooks(FILE *f, int indent, const struct variant *v)
 static void write_cold(FILE *f, int indent, const struct variant *v)
 {
 	char m[48], sd[48];
-	double base[RQS_NHOOKS];
-	for (int h = 0; h < RQS_NHOOKS; h++) {
-		if (!v->pm.runs[h] || !(v->pm.cnt.runs[h] > 0))
-			return;
-		base[h] = v->pm.mean[h] - model_ops(v, h);
-	}
-	double d = base[RQS_WAKEUP_NEW] - base[RQS_WAKEUP];
+	double d = hook_base(v, RQS_WAKEUP_NEW) - hook_base(v, RQS_WAKEUP);
+	if (isnan(d))
+		return;
 	if (!(d > 1))
 		d = 1;
 	fit_format_ns(d, 4, m, sizeof(m));

@@ -522,22 +522,29 @@ double pd_fire(struct pd_tool_run *tr, const struct pd_ctx *ctx,
 	return total;
 }
 
+/* A tool's hooks that cause the shared cost (sys: any program on a
+ * system-call hook; else a classic tracepoint program on the hook). */
+static unsigned sharing(const struct pd_tool *t, int sys)
+{
+	return sys ? t->hooks : t->tp_hooks;
+}
+
 double pd_fire_shared(struct pd_tool_run *tr, size_t n, int hook, int sys)
 {
 	unsigned mask = sys ? 1u << PH_SYS_ENTER | 1u << PH_SYS_EXIT
 			    : 1u << hook;
+	/* The usual case, no tool causes it: one test of the union. */
+	if (!n || !((sys ? tr[0].env->hooks : tr[0].env->tp_hooks) & mask))
+		return 0;
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		k += (sys ? tr[i].t->hooks : tr[i].t->tp_hooks) & mask ? 1 : 0;
-	if (!k)
-		return 0;
+		k += sharing(tr[i].t, sys) & mask ? 1 : 0;
 	const struct pd_prims *p = tr[0].env->prims;
 	double c = draw(sys ? p->syscall_work : p->tp_buffer,
 			tr[0].env->r_shared);
 	for (size_t i = 0; i < n; i++)
-		if ((sys ? tr[i].t->hooks : tr[i].t->tp_hooks) & mask) {
+		if (sharing(tr[i].t, sys) & mask)
 			tr[i].ns += c / (double)k;
-		}
 	return c;
 }
 

@@ -67,6 +67,9 @@ struct pd_storage {
 
 /* Shared by every tool of one run. */
 struct pd_env {
+	unsigned tp_hooks;         /* hooks with a classic tracepoint
+				      program of any tool (pd_env_init) */
+	unsigned hooks;            /* hooks with a program of any tool */
 	struct sim *s;
 	const struct pd_prims *prims;
 	const struct dist *out_cost[2];   /* perf buffer, ring buffer */

@@ -371,9 +371,12 @@ int tools_init(struct rq_run *R)
 	if (pd_env_init(env) || !(R->r_sys = sim_rng(R->s, "syscalls")) ||
 	    !(R->tools = calloc(c->ntools, sizeof(*R->tools))))
 		return -1;
-	for (size_t i = 0; i < c->ntools; i++)
+	for (size_t i = 0; i < c->ntools; i++) {
 		if (pd_tool_run_init(&R->tools[i], &c->tools[i], i, env))
 			return -1;
+		env->hooks |= c->tools[i].hooks;
+		env->tp_hooks |= c->tools[i].tp_hooks;
+	}
 	return 0;
 }
 
