@@ -236,6 +236,7 @@ int validate_tool_measure(const struct calib_opts *o, const struct vt_tool *t,
 	int rc, intr = 0;
 
 	memset(m, 0, sizeof(*m));
+	m->oncpu = NAN;
 	memset(&g, 0, sizeof(g));
 	for (size_t k = 0; k < VT_MAXPROGS; k++)
 		fds[k] = -1;

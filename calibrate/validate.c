@@ -360,6 +360,12 @@ int validate_scenario_write(const char *dir, const char *name,
 	ref_dist(f, t, 4, "run", "workload.resident.run");
 	ref_dist(f, t, 4, "sleep", "workload.resident.sleep");
 	ref_dist(f, t, 4, "interval", "workload.resident.interval");
+	if (isfinite(tree_ns(t, "workload.timer_slack")))
+		fprintf(f, "    timer_slack: {from: calibration.workload."
+			"timer_slack}\n");
+	else
+		fprintf(f, "    # timer_slack: the model's default (no "
+			"workload.timer_slack)\n");
 	if (rec_n(t, "workload.resident.busy_run") >= 1 &&
 	    rec_n(t, "workload.resident.busy_sleep") >= 1) {
 		ref_dist(f, t, 4, "busy_run", "workload.resident.busy_run");

@@ -34,6 +34,7 @@
 #include "sim/exp/scenario.h"
 #include "sim/model.h"
 #include "sim/out.h"
+#include "sim/units.h"
 #include "sim/ytree.h"
 
 static const struct vt_tool tools[] = {
@@ -363,7 +364,8 @@ int validate_tool_simulate(const char *scenario, const struct vt_tool *t,
 	    ibpf = metric(m, NULL, NULL, "bpf_time"),
 	    isw = metric(m, NULL, NULL, "switch_time"),
 	    ikern = metric(m, NULL, NULL, "kernel_time"),
-	    iidle = metric(m, NULL, NULL, "idle_time");
+	    iidle = metric(m, NULL, NULL, "idle_time"),
+	    ibgidle = metric(m, NULL, NULL, "background_idle_time");
 	struct exp_run_opts ro = { .threads = so->threads,
 				   .interrupt = so->interrupted };
 	if (exp_run(&x, &ro, e)) {
@@ -407,8 +409,12 @@ int validate_tool_simulate(const char *scenario, const struct vt_tool *t,
 			     j->metrics[iidle];
 		/* per-run ns x runs/s over CPU ns per second. */
 		v[2 * VT_MAXPROGS] = share / ((double)so->cpus * 1e9);
+		/* Busy as the host's switches time it (the measured side,
+		 * workload.cpu_busy_oncpu): interrupts that hit an idle CPU
+		 * are inside the idle task's time there (as validate's). */
+		double bgidle = ibgidle >= 0 ? j->metrics[ibgidle] : 0;
 		v[2 * VT_MAXPROGS + 1] = all > 0
-			? (all - j->metrics[iidle]) / all : NAN;
+			? (all - j->metrics[iidle] - bgidle) / all : NAN;
 		v[2 * VT_MAXPROGS + 2] = all > 0 ? j->metrics[ipay] / all : NAN;
 		n++;
 	}
@@ -487,8 +493,12 @@ size_t validate_tool_rows(const struct vt_tool *t, const char *load,
 	}
 	row(&rows[n++], t, load, "bpf_share", "ratio", all > 0 ? bpf / all : NAN,
 	    &p->share, tol, mis);
+	/* Busy as the tasks' switches time it when the window has it (as
+	 * validate's cpu_busy), else /proc/stat's ticks. */
+	double busy = isfinite(m->oncpu) && m->oncpu > 0 ? m->oncpu * all
+							 : m->busy;
 	row(&rows[n++], t, load, "cpu_busy", "ratio",
-	    all > 0 ? m->busy / all : NAN, &p->busy, NAN, NAN);
+	    all > 0 ? busy / all : NAN, &p->busy, NAN, NAN);
 	return n;
 }
 
@@ -574,6 +584,23 @@ void validate_tool_measured_header(FILE *f)
 	fputs("tool,load,program,prog_id,cpus,elapsed_s,runs,run_ns,"
 	      "stats_floor_ns,recursion_misses,busy_ns,idle_ns,steal_ns,"
 	      "tracefs_mounted\n", f);
+}
+
+int validate_tool_measured_oncpu(struct vt_measured *m, const char *calfile,
+				 struct err *e)
+{
+	struct ytree *t = calfile_load(calfile, e);
+	if (!t)
+		return e->status;
+	struct ynode *n = ytree_find(t, "workload.cpu_busy_oncpu");
+	double v;
+	char why[128];
+	m->oncpu = NAN;
+	if (n && n->kind == YN_SCALAR &&
+	    !units_parse_number(n->value, &v, why, sizeof(why)) && v > 0)
+		m->oncpu = v;
+	ytree_free(t);
+	return 0;
 }
 
 void validate_tool_measured_add(struct vt_measured *m,

@@ -121,6 +121,9 @@ struct vt_measured {
 	double misses[VT_MAXPROGS];  /* recursion_misses */
 	double floor;                /* stats floor, ns per run */
 	double busy, idle, steal;    /* /proc/stat, ns over all CPUs */
+	double oncpu;                /* the tasks' time on CPU timed at every
+				      * switch / all CPU time (first window's
+				      * workload.cpu_busy_oncpu; NAN: none) */
 	double load_done[4];         /* the load generator's counts */
 	int tracefs_mounted;         /* tracefs was mounted for the run */
 	int pid;                     /* the tool's pid */
@@ -131,6 +134,11 @@ struct vt_measured {
 int validate_tool_measure(const struct calib_opts *o, const struct vt_tool *t,
 			  const char *calfile, const char *logpath, FILE *rep,
 			  struct vt_measured *m, struct err *e);
+
+/* m->oncpu from calfile's workload.cpu_busy_oncpu (NAN when it has none):
+ * /proc/stat's ticks miss the sleepers' runs between ticks. */
+int validate_tool_measured_oncpu(struct vt_measured *m, const char *calfile,
+				 struct err *e);
 
 /* m += b: a second window of the same tool and load (bpfsim validate
  * measures before and after the calibrations): counts, times and the

@@ -46,12 +46,17 @@
  * are not mistaken for a start-up burst; its children close every
  * inherited descriptor anyway (loadgen.h).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/prctl.h>
 #include <unistd.h>
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -378,6 +383,55 @@ int workload_begin(const struct live_features *f, int raw_tp, const char *why,
 	return 0;
 }
 
+/* The timer slack of the load's threads, ns (kernel/sys.c PR_SET_TIMERSLACK;
+ * the hrtimer range of their sleeps, models/runqslower/hrtimer.h): with a
+ * load of ours, this process's own (fork and clone copy it to the
+ * generator's threads); on the host as it is, the median over every
+ * process's /proc/PID/timerslack_ns (its main thread's).  NAN when
+ * unreadable. */
+static double load_timer_slack(const struct calib_opts *o)
+{
+	if (o->load.nparts) {
+		int v = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+		return v >= 0 ? (double)v : NAN;
+	}
+	DIR *d = opendir("/proc");
+	double *v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *p;
+	while (d && (p = readdir(d))) {
+		if (p->d_name[0] < '1' || p->d_name[0] > '9')
+			continue;
+		char path[300];
+		snprintf(path, sizeof(path), "/proc/%s/timerslack_ns", p->d_name);
+		FILE *f = fopen(path, "r");
+		unsigned long long ns;
+		int ok = f && fscanf(f, "%llu", &ns) == 1;
+		if (f)
+			fclose(f);
+		if (!ok)
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? 2 * cap : 256;
+			double *nv = realloc(v, nc * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+			cap = nc;
+		}
+		v[n++] = (double)ns;
+	}
+	if (d)
+		closedir(d);
+	double med = NAN;
+	if (n) {
+		gsl_sort(v, 1, n);
+		med = gsl_stats_median_from_sorted_data(v, 1, n);
+	}
+	free(v);
+	return med;
+}
+
 int workload_end(struct workload_session *ws, const struct calib_opts *o,
 		 const struct loadgen *load, const struct live_stats *st,
 		 FILE *rep, struct err *e)
@@ -549,6 +603,12 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 	if (!isnan(bp))
 		fprintf(s, "  block_probability: %.4g\n", bp);
 	fprintf(s, "  cpu_busy: %.4g\n", dv.cpu_busy);
+	double slack = load_timer_slack(o);
+	if (isfinite(slack)) {
+		fprintf(s, "  # the load's threads' timer slack (their sleeps' "
+			"hrtimer range)\n");
+		calfile_write_ns(s, 2, "timer_slack", slack);
+	}
 	fprintf(s, "  # tasks' time on CPU / all CPU time, timed at each switch\n"
 		"  cpu_busy_oncpu: %.4g\n", dv.cpu_oncpu);
 	for (int i = 0; i < WL_RUN_OLD; i++) {

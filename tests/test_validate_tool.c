@@ -116,6 +116,14 @@ static void test_rows(void **state)
 	assert_string_equal(rows[5].metric, "cpu_busy");
 	assert_rel(rows[5].measured, 0.25, 1e-12, "busy share");
 	assert_int_equal(rows[5].verdict, -1);
+	/* The switch-timed busy share, when the window has it, wins over
+	 * /proc/stat's ticks. */
+	m.oncpu = 0.1;
+	n = validate_tool_rows(t, "syscalls:1k", &m, &p, 0.2, 0.25, rows);
+	assert_rel(rows[5].measured, 0.1, 1e-12, "switch-timed busy share");
+	m.oncpu = NAN;
+	n = validate_tool_rows(t, "syscalls:1k", &m, &p, 0.2, 0.25, rows);
+	assert_rel(rows[5].measured, 0.25, 1e-12, "busy share, no oncpu");
 
 	/* Too few runs for a mean: no verdict, but the values stay. */
 	m.runs[0] = VT_MIN_RUNS - 1;

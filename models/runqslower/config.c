@@ -299,6 +299,10 @@ static int read_workload(struct rq_cfg *c, struct ynode *root, struct err *e)
 	    cfg_dist(r, "sleep", "exponential(1ms)", DIST_DURATION,
 		     &c->res_sleep, e))
 		return e->status;
+	double slack;
+	if (cfg_duration(r, "timer_slack", "0", 0, 1e9, &slack, e))
+		return e->status;
+	c->res_slack = (uint64_t)slack;
 	struct ynode *ri = cfg_node(r, "interval", 0, e);
 	if (ri && !(c->res_interval = dist_parse(ri, DIST_DURATION, e)))
 		return e->status;
@@ -674,6 +678,12 @@ const struct model_param rq_params[] = {
 	  "busy tasks' sleep (with busy_run)" },
 	{ "workload.resident.interval", "dist(duration)", "(none)",
 	  "wake-up to next wake-up (timer-driven); replaces sleep: it sleeps until then" },
+	{ "workload.resident.timer_slack", "duration", "0",
+	  "residents' sleeps are hrtimers with this slack: a CPU's timer "
+	  "interrupt at the earliest expiry + slack wakes every resident whose "
+	  "expiry has passed (__hrtimer_run_queues); 0: each wakes at its own "
+	  "time (Linux's default for normal tasks: 50us; calibrate writes "
+	  "workload.timer_slack)" },
 	{ "probe.attach", "bool", "true", "false: no BPF at all (the baseline)" },
 	{ "probe.threshold", "duration", "10ms",
 	  "report waits longer than this; 0 reports every wait (runqslower's default min_us: 10 ms)" },

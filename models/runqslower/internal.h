@@ -42,8 +42,10 @@
 /* Event kinds.  EV_CPU targets CPU c (its id is c); EV_SPAWN targets id
  * `cpus`; EV_WAKE targets cpus + 1 + pid, so a task's wake-up never
  * cancels a CPU's event.  EV_BALANCE (the periodic balance, balance.h)
- * targets cpus + 1 + pid_max, beyond every pid. */
-enum { EV_SPAWN = 1, EV_WAKE, EV_CPU, EV_BALANCE, EV_BG };
+ * targets cpus + 1 + pid_max, beyond every pid.  EV_HRTIMER (a CPU's
+ * timer interrupt for residents' sleeps with slack, hrtimer.h) targets
+ * `cpus` (never cancelled: a stale one is ignored); its data is the CPU. */
+enum { EV_SPAWN = 1, EV_WAKE, EV_CPU, EV_BALANCE, EV_BG, EV_HRTIMER };
 /* Kernel time that is no task's (ktime.h): task-life costs (kernel.*) and
  * background sources (background.irq, .softirq, host.steal).  EV_BG
  * targets `cpus` too (never cancelled); its data is cpu * KT_NSRC + the
@@ -87,6 +89,7 @@ extern const struct model model_runqslower;
 extern const char *const rq_arrival_names[];
 
 struct tools_reader;
+struct hrt_base;
 
 struct rq_cfg {
 	uint64_t cpus, pid_max;
@@ -137,6 +140,8 @@ struct rq_cfg {
 	struct dist *res_run, *res_sleep;
 	struct dist *res_interval;        /* NULL: residents sleep `res_sleep`
 					     after each burst (closed loop) */
+	uint64_t res_slack;               /* residents' timer slack, ns; 0:
+					     exact wake-ups (hrtimer.h) */
 	struct dist *busy_run, *busy_sleep; /* NULL: busy residents never
 					     sleep */
 	int start;                        /* START_*: residents at t = 0
@@ -247,6 +252,9 @@ struct rq_run {
 	struct cpu *cpu;       /* cfg->cpus */
 	struct task *task;     /* indexed by pid */
 	uint32_t ntask;        /* allocated entries of task[] */
+	struct hrt_base *hrt;  /* per CPU: residents' armed timers (hrtimer.h;
+				  NULL without a slack) */
+	uint64_t hrt_seq;      /* arm order of those timers */
 	uint32_t last_pid;
 	uint32_t rr_next;      /* placement: round_robin's next CPU */
 	uint64_t *ll;          /* placement: least_loaded's tournament tree

@@ -45,6 +45,7 @@
 #include "models/runqslower/config.h"
 #include "models/runqslower/cpu.h"
 #include "models/runqslower/eevdf.h"
+#include "models/runqslower/hrtimer.h"
 #include "models/runqslower/ktime.h"
 #include "models/runqslower/runq.h"
 #include "models/runqslower/place.h"
@@ -71,6 +72,7 @@ static void rq_fini(void *p)
 	eevdf_free(R);
 	place_fini(R);
 	free(R->cpu);
+	hrt_fini(R);
 	free(R->task);
 	spawner_fini(R);
 	stat_tally_fini(&R->wait);
@@ -189,7 +191,8 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 		goto oom;
 	stat_gauge_init(&R->occupancy, 0, 0);
 	R->spawn_budget = c->spawns;
-	if (world_add_residents(R) || spawner_init(R) || ktime_init(R) ||
+	if (hrt_init(R) || world_add_residents(R) || spawner_init(R) ||
+	    ktime_init(R) ||
 	    tools_readers_init(R))
 		goto oom;
 	uint64_t first = 0;
@@ -232,6 +235,9 @@ static void rq_handle(struct sim *s, void *state, const struct evq_event *ev)
 		break;
 	case EV_BG:
 		ktime_event(R, ev->data);
+		break;
+	case EV_HRTIMER:
+		hrt_interrupt(R, (uint32_t)ev->data);
 		break;
 	default:
 		SIM_CHECK(!"unknown runqslower event");

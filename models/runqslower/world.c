@@ -31,6 +31,7 @@
 
 #include "models/runqslower/balance.h"
 #include "models/runqslower/cpu.h"
+#include "models/runqslower/hrtimer.h"
 #include "models/runqslower/ktime.h"
 #include "models/runqslower/place.h"
 #include "models/runqslower/probe.h"
@@ -166,6 +167,12 @@ void world_block(struct rq_run *R, uint32_t pid)
 	}
 	else
 		nap = dist_sample_ns(cfg->sleep, R->r_sleep);
+	if (R->hrt && (t->cls == CLS_RESIDENT || t->cls == CLS_BUSY)) {
+		/* hrtimer_nanosleep: a timer with slack on this CPU. */
+		if (hrt_arm(R, t->cpu, pid, s->now + nap))
+			sim_fail(s, "out of memory");
+		return;
+	}
 	if (sim_schedule(s, nap, EV_WAKE, (uint32_t)cfg->cpus + 1 + pid, pid))
 		sim_fail(s, "out of memory");
 }

@@ -546,6 +546,9 @@ static int run_tools(struct vopts *v, const char *dir, struct err *e)
 			if ((rc = validate_tool_measure(&co, t, calpath, logpath,
 							logf.f, &m, e)))
 				goto fail;
+			if (!cli_interrupted &&
+			    (rc = validate_tool_measured_oncpu(&m, calpath, e)))
+				goto fail;
 			if (cli_interrupted)
 				break;
 			/* The hash classes the descriptions' maps are priced by,

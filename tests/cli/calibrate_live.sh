@@ -18,6 +18,7 @@
 #   - profile of the bundled hash probes returns either fentry/fexit
 #     histograms or the bpf_stats fallback, labelled "MEANS ONLY" with the
 #     reason fentry/fexit was refused, and writes the matching record;
+#   - workload writes the load threads' timer slack (workload.timer_slack);
 #   - storage writes sched_wakeup_new's cold run (storage.hash.cold);
 #   - storage, workload and profile write each program's recursion_misses
 #     (bpf_prog_info) and say it in the report: present and at most 100
@@ -114,6 +115,14 @@ oncpu=$(yget "$cal" workload.cpu_busy_oncpu)
 positive "workload.cpu_busy_oncpu" "$oncpu"
 awk -v v="$oncpu" 'BEGIN { exit !(v + 0 <= 1) }' ||
 	fail "workload.cpu_busy_oncpu is $oncpu, more than all CPUs"
+# The load's threads' timer slack: ours inherit this shell's (prctl
+# PR_GET_TIMERSLACK; /proc/self/timerslack_ns is the same value).
+want_slack=$(cat /proc/self/timerslack_ns 2>/dev/null)
+slack=$(yget "$cal" workload.timer_slack)
+[ -n "$slack" ] || fail "no workload.timer_slack"
+case "$want_slack" in
+50000) [ "$slack" = 50us ] || fail "workload.timer_slack is $slack, not 50us" ;;
+esac
 [ -n "$(yget "$cal" workload.wait.fit)" ] || fail "workload.wait has no fit"
 # Kernel time that is no task's: the spawn load's exit tails and the
 # parent's fork cycles (tp_btf), interrupt and softirq rates (/proc/stat)
