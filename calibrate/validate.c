@@ -314,6 +314,7 @@ int validate_scenario_write(const char *dir, const char *name,
 			(long)llc);
 	ref_dist(f, t, 0, "idle_wakeup", "workload.idle_wakeup");
 	ref_scalar(f, t, 0, "fork_local", "workload.spawned.fork_local");
+	ref_scalar(f, t, 0, "wake_local", "workload.wake_local");
 	fprintf(f, "workload:\n");
 	double rate = tree_num(t, "workload.spawned.rate");
 	if (isfinite(rate) && rate > 0) {

@@ -44,6 +44,77 @@ struct {
 
 __u64 last_fork = 0;
 
+/* Which CPUs run only the idle task with nothing queued, for the
+ * wake-up placement count: set at every switch (idle: to the idle task),
+ * `pending` from a wake-up aimed at an idle CPU until it switches.  A
+ * task moved to an idle CPU by load balancing is not seen until that CPU
+ * switches (a newidle pull switches at once).  The kernel's own view
+ * (rq->curr, rq->nr_running) needs the `runqueues` per-CPU symbol, which
+ * kernels without CONFIG_KALLSYMS_ALL do not resolve. */
+struct cpu_state {
+	__u32 seen;             /* switched since loading */
+	__u32 idle;             /* running the idle task */
+	__u32 pending;          /* a wake-up queued a task on it since */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, WL_MAX_CPUS);
+	__type(key, __u32);
+	__type(value, struct cpu_state);
+} cpu_states SEC(".maps");
+
+static __always_inline int cpu_was_idle(__u32 cpu)
+{
+	struct cpu_state *cs = bpf_map_lookup_elem(&cpu_states, &cpu);
+	return cs && cs->seen && cs->idle && !cs->pending;
+}
+
+/* Where a wake-up went when the CPU its task slept on (its timer's) was
+ * busy while another CPU was idle: select_idle_sibling moves it to the
+ * idle one; a host kernel that packs vCPUs may keep it queued on the busy
+ * one.  Counts wake_stay / wake_moved, then marks the target pending.  At
+ * sched_wakeup the task's CPU is its new one (set_task_cpu). */
+static __always_inline void count_placement(struct task_struct *p,
+					    __u32 slept, struct wl_counters *c)
+{
+	if (!bpf_core_field_exists(p->thread_info.cpu))
+		return;
+	__u32 target = BPF_CORE_READ(p, thread_info.cpu);
+	if (c && slept && slept - 1 < WL_MAX_CPUS &&
+	    !cpu_was_idle(slept - 1)) {
+		__u32 prev = slept - 1;
+		int idle = 0;
+		for (__u32 i = 0; i < WL_MAX_CPUS && i < cfg.ncpus; i++)
+			if (i != prev && cpu_was_idle(i)) {
+				idle = 1;
+				break;
+			}
+		if (idle) {
+			if (target == prev)
+				c->wake_stay++;
+			else
+				c->wake_moved++;
+		}
+	}
+	struct cpu_state *cs = bpf_map_lookup_elem(&cpu_states, &target);
+	if (cs && cs->idle)
+		cs->pending = 1;
+}
+
+/* At a switch on this CPU: idle or not, nothing pending. */
+static __always_inline void cpu_switched(__u32 next_pid)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct cpu_state *cs = bpf_map_lookup_elem(&cpu_states, &cpu);
+	if (cs) {
+		cs->seen = 1;
+		cs->idle = !next_pid;
+		cs->pending = 0;
+	}
+}
+
 static __always_inline struct wl_counters *cnt(void)
 {
 	__u32 zero = 0;
@@ -121,6 +192,9 @@ static __always_inline int on_wakeup(struct task_struct *p, int new)
 					c->sleeps_old++;
 			}
 		}
+		if (!new)
+			count_placement(p, t->state == WL_T_BLOCKED
+					   ? t->slept_cpu : 0, c);
 		t->ts = now;
 		t->state = WL_T_RUNNABLE;
 		/* Wake-up to wake-up of a resident: its cycle. */
@@ -171,6 +245,7 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 
 	if (c)
 		c->switches++;
+	cpu_switched(npid);
 	if (ppid) {
 		int runnable = preempt || (st & 0xff) == TASK_RUNNING;
 		int dead = !runnable && (st & TASK_DEAD_BIT);
@@ -248,6 +323,10 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 					c->blocks_old++;
 			}
 			set_state(prev, ppid, now, WL_T_BLOCKED, ran, c);
+			struct wl_task *bt = t ? t : bpf_map_lookup_elem(&tasks,
+									 &ppid);
+			if (bt)
+				bt->slept_cpu = bpf_get_smp_processor_id() + 1;
 		}
 	}
 	if (npid) {

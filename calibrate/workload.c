@@ -170,6 +170,8 @@ static int wl_start(struct wl_run *w, int raw_tp, struct err *e)
 	s->rodata->cfg.start_ns = (uint64_t)now.tv_sec * 1000000000ull +
 				  (uint64_t)now.tv_nsec;
 	s->rodata->cfg.hog_burst_ns = (uint64_t)HOG_BURST_NS;
+	int ncpus = libbpf_num_possible_cpus();
+	s->rodata->cfg.ncpus = ncpus > 0 ? (uint32_t)ncpus : 0;
 	live_log_clear();
 	if (workload_bpf__load(s)) {
 		int err = errno;
@@ -522,6 +524,13 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 		"law; %zu busy (runnable >= %.0f%% of the time, or a %.0f ms "
 		"burst; %.2f CPUs)\n", dv.res_wake_rate, dv.res_tasks, dv.busy,
 		100 * BUSY_SHARE, HOG_BURST_NS * 1e-6, dv.busy_cpu);
+	uint64_t wl_n = cnt.wake_stay + cnt.wake_moved;
+	if (wl_n)
+		fprintf(rep, "  wake-ups onto a busy CPU while another was idle: "
+			"%.1f%% stayed (%llu of %llu; wake_local)\n",
+			100.0 * (double)cnt.wake_stay / (double)wl_n,
+			(unsigned long long)cnt.wake_stay,
+			(unsigned long long)wl_n);
 	fprintf(rep, "  CPUs busy: %.1f%% (/proc/stat), %.1f%% on CPU (sched_switch)\n",
 		100 * dv.cpu_busy, 100 * dv.cpu_oncpu);
 	/* Kernel time that is no task's: interrupts and softirqs per CPU
@@ -609,6 +618,17 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 			"hrtimer range)\n");
 		calfile_write_ns(s, 2, "timer_slack", slack);
 	}
+	/* Where a wake-up goes when its CPU is busy and another idle: the
+	 * mainline kernel's select_idle_sibling moves it to the idle one; a
+	 * host kernel may keep it (a vCPU-packing policy). */
+	if (cnt.wake_stay + cnt.wake_moved > 0)
+		fprintf(s, "  # wake-ups whose CPU (where the task slept) was "
+			"busy while another was idle, queued on the busy one "
+			"(%llu of %llu)\n  wake_local: %.4g\n",
+			(unsigned long long)cnt.wake_stay,
+			(unsigned long long)(cnt.wake_stay + cnt.wake_moved),
+			(double)cnt.wake_stay /
+			(double)(cnt.wake_stay + cnt.wake_moved));
 	fprintf(s, "  # tasks' time on CPU / all CPU time, timed at each switch\n"
 		"  cpu_busy_oncpu: %.4g\n", dv.cpu_oncpu);
 	for (int i = 0; i < WL_RUN_OLD; i++) {

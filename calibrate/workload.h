@@ -98,6 +98,8 @@ struct wl_task {
 	__u32 born_cpu;         /* a new task: its parent's CPU + 1 at
 				   sched_wakeup_new, until its first
 				   switch-in; then 0 */
+	__u32 slept_cpu;        /* the CPU + 1 it last blocked on (its
+				   timer's; 0: none seen) */
 };
 
 /* Per-CPU event counts. */
@@ -116,7 +118,14 @@ struct wl_counters {
 					   added at their switch-out */
 	__u64 new_local, new_away;      /* new tasks first run on their
 					   parent's CPU / on another */
+	__u64 wake_stay, wake_moved;    /* wake-ups whose previous CPU was
+					   busy while another CPU was idle:
+					   queued on the busy one / moved
+					   (WL_MAX_CPUS CPUs looked at) */
 };
+
+/* CPUs the wake-up placement count looks at (the rest: not counted). */
+#define WL_MAX_CPUS 64
 
 /* Read-only settings (rodata), set between open and load. */
 struct wl_cfg {
@@ -124,6 +133,8 @@ struct wl_cfg {
 				   born since */
 	__u64 hog_burst_ns;     /* burst that makes a resident CPU-bound (0:
 				   none) */
+	__u32 ncpus;            /* possible CPUs (the placement count's
+				   loop) */
 };
 
 #endif

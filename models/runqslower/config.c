@@ -498,6 +498,7 @@ void *rq_configure(struct ynode *root, struct err *e)
 	    cfg_enum(root, "placement", "wake_affine", placement_names,
 		     &c->placement, e) ||
 	    cfg_number(root, "fork_local", "0", 0, 1, &c->fork_local, e) ||
+	    cfg_number(root, "wake_local", "0", 0, 1, &c->wake_local, e) ||
 	    cfg_dist(root, "context_switch", "normal(1us, 100ns)", DIST_DURATION,
 		     &c->ctx_switch, e) ||
 	    cfg_dist(root, "idle_wakeup", "0", DIST_DURATION, &c->idle_wakeup, e) ||
@@ -595,6 +596,11 @@ const struct model_param rq_params[] = {
 	  "of where `placement`'s fork path puts it (0: the mainline kernel's "
 	  "find_idlest_cpu; a host kernel may keep children local: calibrate "
 	  "measures it, workload.spawned.fork_local)" },
+	{ "wake_local", "number", "0",
+	  "chance that a woken task whose previous CPU is busy stays queued "
+	  "there when `wake_affine` found an idle CPU for it (0: the mainline "
+	  "kernel's select_idle_sibling moves it; a host kernel may keep it: "
+	  "calibrate measures it, workload.wake_local)" },
 	{ "idle_wakeup", "dist(duration)", "0",
 	  "time an idle CPU takes to start a task woken onto it (IPI, idle exit, vCPU)" },
 	{ "runqueue", "enum", "eevdf",

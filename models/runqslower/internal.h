@@ -96,6 +96,9 @@ struct rq_cfg {
 	int placement;                    /* PL_* */
 	double fork_local;                /* chance a parent's child starts
 					     on the parent's CPU */
+	double wake_local;                /* chance a woken task stays queued
+					     on its busy previous CPU when
+					     wake_affine found an idle one */
 	uint32_t smt, llc;                /* topology: CPUs per core, per LLC
 					     domain (topo.h) */
 	int bal_newidle;                  /* balance.newidle (balance.h) */
@@ -278,6 +281,7 @@ struct rq_run {
 		*r_switch, *r_out, *r_hook[RQ_HOOKS], *r_res_run, *r_res_sleep,
 		*r_idle, *r_preempt, *r_res_start, *r_fork;
 	gsl_rng *r_fork_local;            /* only when 0 < fork_local < 1 */
+	gsl_rng *r_wake_local;            /* only when 0 < wake_local < 1 */
 	/* counters */
 	uint64_t spawned, completed, spawn_failures, live, backlog, peak_backlog,
 		peak_live, pid_wraps;

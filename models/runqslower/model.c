@@ -165,6 +165,9 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 	if (c->fork_local > 0 && c->fork_local < 1 &&
 	    !(R->r_fork_local = sim_rng(s, "fork_local")))
 		goto oom;
+	if (c->wake_local > 0 && c->wake_local < 1 &&
+	    !(R->r_wake_local = sim_rng(s, "wake_local")))
+		goto oom;
 	for (int h = 0; h < RQ_HOOKS; h++) {
 		char name[48];
 		snprintf(name, sizeof(name), "bpf.%s", rq_hook_names[h]);

@@ -299,7 +299,16 @@ uint32_t place_wake_affine(struct rq_run *R, uint32_t prev, uint32_t waker)
 	 * waker-wakee pairs, which the model does not have yet. */
 	uint32_t target = waker != NIL && waker != prev
 			  ? wake_affine(R, waker, prev) : prev;
-	return select_idle_sibling(R, prev, target);
+	uint32_t c = select_idle_sibling(R, prev, target);
+	/* wake_local: a host kernel that packs vCPUs may keep the task
+	 * queued on its busy previous CPU where the mainline kernel moves it
+	 * to the idle one found (calibrate workload measures how often, in
+	 * exactly this situation: previous CPU busy, another idle). */
+	double p = R->cfg->wake_local;
+	if (p > 0 && c != prev && is_idle(R, c) && !is_idle(R, prev) &&
+	    (p >= 1 || gsl_rng_uniform(R->r_wake_local) < p))
+		return prev;
+	return c;
 }
 
 int rq_place_check(void *state)

@@ -18,7 +18,9 @@
 #   - profile of the bundled hash probes returns either fentry/fexit
 #     histograms or the bpf_stats fallback, labelled "MEANS ONLY" with the
 #     reason fentry/fexit was refused, and writes the matching record;
-#   - workload writes the load threads' timer slack (workload.timer_slack);
+#   - workload writes the load threads' timer slack (workload.timer_slack)
+#     and, when it saw any, the share of wake-ups kept on a busy CPU while
+#     another was idle (workload.wake_local, in [0, 1]);
 #   - storage writes sched_wakeup_new's cold run (storage.hash.cold);
 #   - storage, workload and profile write each program's recursion_misses
 #     (bpf_prog_info) and say it in the report: present and at most 100
@@ -123,6 +125,11 @@ slack=$(yget "$cal" workload.timer_slack)
 case "$want_slack" in
 50000) [ "$slack" = 50us ] || fail "workload.timer_slack is $slack, not 50us" ;;
 esac
+# Where wake-ups onto a busy CPU went while another was idle: a share,
+# written when the spawn load made that happen at all.
+wl=$(yget "$cal" workload.wake_local)
+[ -z "$wl" ] || awk -v v="$wl" 'BEGIN { exit !(v >= 0 && v <= 1) }' ||
+	fail "workload.wake_local is $wl, not a share"
 [ -n "$(yget "$cal" workload.wait.fit)" ] || fail "workload.wait has no fit"
 # Kernel time that is no task's: the spawn load's exit tails and the
 # parent's fork cycles (tp_btf), interrupt and softirq rates (/proc/stat)
