@@ -45,6 +45,27 @@ struct mmc_cfg {
 
 struct waiting { uint64_t arrived, index; };
 
+/* The own loop (mmc_run) takes runs of up to this many servers: their
+ * departures are a sorted array. */
+#define MMC_FAST_MAX 16
+
+/* One pending departure of the own loop: due time, and its push's
+ * sequence number above the server's id (seq << 8 | server). */
+struct mmc_dep { uint64_t time, seqsrv; };
+
+/* The own loop's pending events, in place of the engine's queue: the next
+ * arrival (at most one is pending) and the departures (at most one per
+ * server), in the queue's order, (time, seq), seq counting pushes as the
+ * queue counts them. */
+struct mmc_pend {
+	uint64_t arr_time, arr_seq;
+	int arr;                   /* an arrival is pending */
+	size_t ndep;
+	uint64_t seq;              /* next push's */
+	/* Latest first: dep[ndep - 1] is the earliest. */
+	struct mmc_dep dep[MMC_FAST_MAX];
+};
+
 struct mmc_run {
 	const struct mmc_cfg *cfg;
 	gsl_rng *r_arr, *r_svc;
@@ -64,6 +85,7 @@ struct mmc_run {
 	struct stat_gauge busy_g, queue_g;
 	int measuring;             /* time averages running */
 	uint64_t t_end;            /* time of last arrival */
+	struct mmc_pend pend;      /* the own loop's events (mmc_run) */
 };
 
 double mmc_erlang_c(unsigned c, double a)
@@ -275,9 +297,51 @@ static int queue_push(struct mmc_run *r, uint64_t t, uint64_t idx)
 	return 0;
 }
 
+/* now + delay as sim_schedule takes it: saturating at UINT64_MAX. */
+static inline uint64_t due(const struct sim *s, uint64_t delay)
+{
+	uint64_t t = s->now + delay;
+	return t < s->now ? UINT64_MAX : t;
+}
+
+/* The own loop's push of a departure from server srv at t: after every
+ * pending departure due at or before t (pushed earlier, so first at equal
+ * times, as the queue orders them). */
+static inline void pend_departure(struct mmc_pend *p, uint64_t t,
+				  uint32_t srv)
+{
+	size_t i = p->ndep++;
+
+	while (i > 0 && p->dep[i - 1].time <= t) {
+		p->dep[i] = p->dep[i - 1];
+		i--;
+	}
+	p->dep[i] = (struct mmc_dep){ t, p->seq++ << 8 | srv };
+}
+
+/* Schedule `kind` (for server srv) delay ns from now: on the engine's
+ * queue (own = 0: mmc_handle) or the own loop's (own = 1: mmc_run).  The
+ * callers below are inlined with `own` a constant, one copy each. */
+static inline __attribute__((always_inline)) void
+schedule(struct sim *s, struct mmc_run *r, int own, uint64_t delay,
+	 unsigned kind, uint32_t srv)
+{
+	if (!own) {
+		if (sim_schedule(s, delay, kind, srv, 0))
+			sim_fail(s, "out of memory");
+	} else if (kind == EV_DEPARTURE) {
+		pend_departure(&r->pend, due(s, delay), srv);
+	} else {
+		r->pend.arr = 1;
+		r->pend.arr_time = due(s, delay);
+		r->pend.arr_seq = r->pend.seq++;
+	}
+}
+
 /* Put customer (arrived at t, index idx) on a free server now. */
-static void start_service(struct sim *s, struct mmc_run *r, uint64_t t,
-			  uint64_t idx)
+static inline __attribute__((always_inline)) void
+start_service(struct sim *s, struct mmc_run *r, int own, uint64_t t,
+	      uint64_t idx)
 {
 	const struct mmc_cfg *c = r->cfg;
 	uint64_t srv = r->free_servers[--r->nfree];
@@ -298,11 +362,11 @@ static void start_service(struct sim *s, struct mmc_run *r, uint64_t t,
 				  w < UINT64_C(1) << 53 ? w : (uint64_t)wd);
 	}
 	uint64_t svc = draw_ns(c->service, c->svc_mean, r->r_svc);
-	if (sim_schedule(s, svc, EV_DEPARTURE, (uint32_t)srv, 0))
-		sim_fail(s, "out of memory");
+	schedule(s, r, own, svc, EV_DEPARTURE, (uint32_t)srv);
 }
 
-static void on_arrival(struct sim *s, struct mmc_run *r)
+static inline __attribute__((always_inline)) void
+on_arrival(struct sim *s, struct mmc_run *r, int own)
 {
 	const struct mmc_cfg *c = r->cfg;
 	uint64_t idx = r->arrived++;
@@ -313,7 +377,7 @@ static void on_arrival(struct sim *s, struct mmc_run *r)
 		stat_gauge_init(&r->queue_g, s->now, (double)r->len);
 	}
 	if (r->nfree > 0) {
-		start_service(s, r, s->now, idx);
+		start_service(s, r, own, s->now, idx);
 	} else {
 		if (queue_push(r, s->now, idx)) {
 			sim_fail(s, "out of memory");
@@ -324,15 +388,15 @@ static void on_arrival(struct sim *s, struct mmc_run *r)
 	}
 	if (r->arrived < c->warmup + c->customers) {
 		uint64_t gap = draw_ns(c->arrival, c->arr_mean, r->r_arr);
-		if (sim_schedule(s, gap, EV_ARRIVAL, 0, 0))
-			sim_fail(s, "out of memory");
+		schedule(s, r, own, gap, EV_ARRIVAL, 0);
 	} else {
 		r->t_end = s->now;
 		r->measuring = 0;   /* freeze time averages at the last arrival */
 	}
 }
 
-static void on_departure(struct sim *s, struct mmc_run *r, uint32_t srv)
+static inline __attribute__((always_inline)) void
+on_departure(struct sim *s, struct mmc_run *r, int own, uint32_t srv)
 {
 	const struct mmc_cfg *c = r->cfg;
 	if (r->index_of[srv] >= c->warmup) {
@@ -349,7 +413,7 @@ static void on_departure(struct sim *s, struct mmc_run *r, uint32_t srv)
 		r->len--;
 		if (r->measuring)
 			stat_gauge_set(&r->queue_g, s->now, (double)r->len);
-		start_service(s, r, w.arrived, w.index);
+		start_service(s, r, own, w.arrived, w.index);
 	}
 }
 
@@ -358,14 +422,81 @@ static void mmc_handle(struct sim *s, void *state, const struct evq_event *ev)
 	struct mmc_run *r = state;
 	switch (evq_kind(ev)) {
 	case EV_ARRIVAL:
-		on_arrival(s, r);
+		on_arrival(s, r, 0);
 		break;
 	case EV_DEPARTURE:
-		on_departure(s, r, ev->target);
+		on_departure(s, r, 0, ev->target);
 		break;
 	default:
 		SIM_CHECK(!"unknown mmc event");
 	}
+}
+
+/* The model's own loop (model.h, run): sim_loop with the queue and the
+ * handler specialised to M/M/c - the arrival apart, the departures a
+ * sorted array of 16-byte entries, the handlers inlined - for up to
+ * MMC_FAST_MAX servers; more go to sim_loop.  Same events in the same
+ * order, the same stops and counts as sim_loop (its body, line for
+ * line). */
+static size_t mmc_run(struct sim *s, void *state)
+{
+	struct mmc_run *r = state;
+	struct mmc_pend *p = &r->pend;
+	uint64_t stop_at = sim_stop_at(s), max_events = sim_max_events(s);
+	struct evq_event ev;
+
+	if (r->cfg->servers > MMC_FAST_MAX || s->has_series)
+		return sim_loop(s);
+	/* init's first arrival, the queue's only event, moves over. */
+	if (evq_pop(&s->q, &ev)) {
+		SIM_CHECK(evq_kind(&ev) == EV_ARRIVAL);
+		p->arr = 1;
+		p->arr_time = ev.time;
+		p->arr_seq = ev.seqkind >> 16;
+	}
+	SIM_CHECK(evq_size(&s->q) == 0);
+	p->seq = s->q.seq;
+	while (!s->stop) {
+		struct mmc_dep d = { 0, 0 };
+		int dep;
+		uint64_t t;
+
+		if (p->ndep > 0) {
+			d = p->dep[p->ndep - 1];
+			dep = !p->arr || d.time < p->arr_time ||
+			      (d.time == p->arr_time &&
+			       d.seqsrv >> 8 < p->arr_seq);
+		} else if (p->arr) {
+			dep = 0;
+		} else {
+			break;
+		}
+		if (dep) {
+			t = d.time;
+			p->ndep--;
+		} else {
+			t = p->arr_time;
+			p->arr = 0;
+		}
+		if (t >= stop_at) {
+			sim_past(s, t);
+			break;
+		}
+		if (s->events >= max_events) {
+			sim_cap(s, "max_events");
+			break;
+		}
+		SIM_CHECK(t >= s->now);
+		s->now = t;
+		s->events++;
+		if (dep)
+			on_departure(s, r, 1, (uint32_t)(d.seqsrv & 0xff));
+		else
+			on_arrival(s, r, 1);
+		if ((s->events & 4095) == 0 && sim_poll_slow(s))
+			break;
+	}
+	return (size_t)p->arr + p->ndep;
 }
 
 static void mmc_report(struct sim *s, void *state, double *m)
@@ -418,6 +549,7 @@ const struct model model_mmc = {
 	.config_free = mmc_config_free,
 	.init = mmc_init,
 	.handle = mmc_handle,
+	.run = mmc_run,
 	.report = mmc_report,
 	.fini = mmc_fini,
 };
