@@ -79,7 +79,8 @@ static inline unsigned long mt_twist(unsigned long a, unsigned long b,
 				     unsigned long m)
 {
 	unsigned long y = (a & MT_UPPER) | (b & MT_LOWER);
-	return m ^ (y >> 1) ^ ((y & 1) ? 0x9908b0dfUL : 0);
+	/* (y & 1) ? 0x9908b0df : 0 without a branch (a coin flip). */
+	return m ^ (y >> 1) ^ (-(y & 1) & 0x9908b0dfUL);
 }
 
 void rng_mt_refill(struct rng_mt_state *st)
