@@ -40,10 +40,39 @@ struct mmc_cfg {
 	 * draws exp_ns() repeats bit for bit (exp_fast), else 0: the hot
 	 * loop then skips the distribution's dispatch (dist_sample_ns). */
 	double arr_mean, svc_mean;
+	/* Those exponentials draw U inline (rng_mt_uniform_pos: GSL's
+	 * mt19937 bit for bit, checked by rng_mt_inline_ok), else through
+	 * GSL's calls. */
+	int mt_inline;
 	double wait_exact;    /* NAN when no closed form applies */
 };
 
 struct waiting { uint64_t arrived, index; };
+
+/* The own loop (mmc_run) takes runs of up to this many servers: their
+ * departures are a sorted array. */
+#define MMC_FAST_MAX 16
+
+/* One pending departure of the own loop: due time, and its push's
+ * sequence number above the server's id (seq << 8 | server). */
+struct mmc_dep { uint64_t time, seqsrv; };
+
+/* The own loop's pending events, in place of the engine's queue: the next
+ * arrival (at most one is pending) and the departures (at most one per
+ * server), in the queue's order, (time, seq), seq counting pushes as the
+ * queue counts them.  "None" is the time MMC_NONE, later than any event's
+ * (sim_schedule's saturation at UINT64_MAX cannot happen here: now is
+ * below the horizon, 2^62 ns, and a draw at most 2^62, dist.h). */
+#define MMC_NONE UINT64_MAX
+struct mmc_pend {
+	uint64_t arr_time, arr_seq; /* the next arrival; MMC_NONE: none */
+	size_t ndep;
+	uint64_t seq;              /* next push's */
+	/* dep[1 .. ndep], latest first: dep[ndep] is the earliest; dep[0]
+	 * is a sentinel due at MMC_NONE (the insert's scan stops at it, and
+	 * with no departure pending it is the one compared). */
+	struct mmc_dep dep[MMC_FAST_MAX + 1];
+};
 
 struct mmc_run {
 	const struct mmc_cfg *cfg;
@@ -64,6 +93,7 @@ struct mmc_run {
 	struct stat_gauge busy_g, queue_g;
 	int measuring;             /* time averages running */
 	uint64_t t_end;            /* time of last arrival */
+	struct mmc_pend pend;      /* the own loop's events (mmc_run) */
 };
 
 double mmc_erlang_c(unsigned c, double a)
@@ -89,10 +119,13 @@ double mmc_wait_mg1(double lambda, double mean_s, double var_s)
 	return lambda * (var_s + mean_s * mean_s) / (2.0 * (1.0 - rho));
 }
 
-/* gsl_rng_uniform_pos, inline: the same draws without the call. */
-static inline double uniform_pos(gsl_rng *r)
+/* gsl_rng_uniform_pos, inline: the same draws without the call (mt:
+ * without the generator's calls either, rng_mt_uniform_pos). */
+static inline double uniform_pos(gsl_rng *r, int mt)
 {
 	double x;
+	if (mt)
+		return rng_mt_uniform_pos(r);
 	do
 		x = r->type->get_double(r->state);
 	while (x == 0);
@@ -102,9 +135,9 @@ static inline double uniform_pos(gsl_rng *r)
 /* dist_sample_ns of an exponential(mean): sim/dist_exponential.c's draw
  * (-mean log U) rounded as dist_sample_ns rounds it (the draw is > 0, so
  * never resampled). */
-static inline uint64_t exp_ns(double mean, gsl_rng *r)
+static inline uint64_t exp_ns(double mean, gsl_rng *r, int mt)
 {
-	double v = -mean * log(uniform_pos(r));
+	double v = -mean * log(uniform_pos(r, mt));
 	if (!(v < (double)DIST_NS_MAX))
 		return DIST_NS_MAX;
 	return (uint64_t)(v + 0.5);
@@ -114,7 +147,7 @@ static inline uint64_t exp_ns(double mean, gsl_rng *r)
  * else 0.  Checked, not assumed: 64 draws from a scratch stream against
  * dist_sample_ns, so the fast path turns itself off (and the model stays
  * right, only slower) if the family ever draws otherwise. */
-static double exp_fast(const struct dist *d)
+static double exp_fast(const struct dist *d, int mt)
 {
 	double mean = dist_mean(d);
 	gsl_rng *a, *b;
@@ -127,16 +160,17 @@ static double exp_fast(const struct dist *d)
 	if (!a || !b)
 		same = 0;
 	for (int i = 0; same && i < 64; i++)
-		same = dist_sample_ns(d, a) == exp_ns(mean, b);
+		same = dist_sample_ns(d, a) == exp_ns(mean, b, mt);
 	gsl_rng_free(a);
 	gsl_rng_free(b);
 	return same ? mean : 0;
 }
 
 /* A draw of `arrival` (mean: its arr_mean) or `service` (svc_mean). */
-static inline uint64_t draw_ns(const struct dist *d, double mean, gsl_rng *r)
+static inline uint64_t draw_ns(const struct mmc_cfg *c, const struct dist *d,
+			       double mean, gsl_rng *r)
 {
-	return mean > 0 ? exp_ns(mean, r) : dist_sample_ns(d, r);
+	return mean > 0 ? exp_ns(mean, r, c->mt_inline) : dist_sample_ns(d, r);
 }
 
 static void mmc_config_free(void *p)
@@ -189,8 +223,9 @@ static void *mmc_configure(struct ynode *root, struct err *e)
 			  "time per server", b, arr ? "arrive" : "end");
 		goto fail;
 	}
-	c->arr_mean = exp_fast(c->arrival);
-	c->svc_mean = exp_fast(c->service);
+	c->mt_inline = rng_mt_inline_ok();
+	c->arr_mean = exp_fast(c->arrival, c->mt_inline);
+	c->svc_mean = exp_fast(c->service, c->mt_inline);
 	double lambda = 1.0 / ma, rho = lambda * ms / (double)c->servers;
 	c->wait_exact = NAN;
 	if (rho < 1) {
@@ -256,34 +291,80 @@ oom:
 	return NULL;
 }
 
-static int queue_push(struct mmc_run *r, uint64_t t, uint64_t idx)
+/* Double the waiting ring (full).  0, or -1 when out of memory. */
+static __attribute__((noinline)) int queue_grow(struct mmc_run *r)
 {
-	if (r->len == r->cap) {
-		size_t cap = r->cap * 2;
-		struct waiting *n = malloc(cap * sizeof(*n));
-		if (!n)
-			return -1;
-		for (size_t i = 0; i < r->len; i++)
-			n[i] = r->ring[(r->head + i) & (r->cap - 1)];
-		free(r->ring);
-		r->ring = n;
-		r->head = 0;
-		r->cap = cap;
-	}
+	size_t cap = r->cap * 2;
+	struct waiting *n = malloc(cap * sizeof(*n));
+	if (!n)
+		return -1;
+	for (size_t i = 0; i < r->len; i++)
+		n[i] = r->ring[(r->head + i) & (r->cap - 1)];
+	free(r->ring);
+	r->ring = n;
+	r->head = 0;
+	r->cap = cap;
+	return 0;
+}
+
+static inline int queue_push(struct mmc_run *r, uint64_t t, uint64_t idx)
+{
+	if (r->len == r->cap && queue_grow(r))
+		return -1;
 	r->ring[(r->head + r->len++) & (r->cap - 1)] =
 		(struct waiting){ t, idx };
 	return 0;
 }
 
-/* Put customer (arrived at t, index idx) on a free server now. */
-static void start_service(struct sim *s, struct mmc_run *r, uint64_t t,
-			  uint64_t idx)
+/* now + delay for the own loop: now is below the horizon (2^62 ns; no
+ * event at or past it is processed) and a draw at most 2^62 (dist.h), so
+ * the sum never reaches sim_schedule's saturation, nor MMC_NONE. */
+static inline uint64_t due(const struct sim *s, uint64_t delay)
+{
+	return s->now + delay;
+}
+
+/* The own loop's push of a departure from server srv at t: after every
+ * pending departure due at or before t (pushed earlier, so first at equal
+ * times, as the queue orders them). */
+static inline void pend_departure(struct mmc_pend *p, uint64_t t,
+				  uint32_t srv)
+{
+	size_t i = ++p->ndep;
+
+	/* t < MMC_NONE: stops at the sentinel dep[0] at the latest. */
+	while (p->dep[i - 1].time <= t) {
+		p->dep[i] = p->dep[i - 1];
+		i--;
+	}
+	p->dep[i] = (struct mmc_dep){ t, p->seq++ << 8 | srv };
+}
+
+/* Schedule `kind` (for server srv) delay ns from now: on the engine's
+ * queue (own = 0: mmc_handle) or the own loop's (own = 1: mmc_run).  The
+ * callers below are inlined with `own` a constant, one copy each. */
+static inline __attribute__((always_inline)) void
+schedule(struct sim *s, struct mmc_run *r, int own, uint64_t delay,
+	 unsigned kind, uint32_t srv)
+{
+	if (!own) {
+		if (sim_schedule(s, delay, kind, srv, 0))
+			sim_fail(s, "out of memory");
+	} else if (kind == EV_DEPARTURE) {
+		pend_departure(&r->pend, due(s, delay), srv);
+	} else {
+		r->pend.arr_time = due(s, delay);
+		r->pend.arr_seq = r->pend.seq++;
+	}
+}
+
+/* Customer (arrived at t, index idx) starts service on server srv now
+ * (counted busy by the caller). */
+static inline __attribute__((always_inline)) void
+serve(struct sim *s, struct mmc_run *r, int own, uint64_t srv, uint64_t t,
+      uint64_t idx)
 {
 	const struct mmc_cfg *c = r->cfg;
-	uint64_t srv = r->free_servers[--r->nfree];
-	r->busy++;
-	if (r->measuring)
-		stat_gauge_set(&r->busy_g, s->now, (double)r->busy);
 	r->start_of[srv] = t;
 	r->index_of[srv] = idx;
 	if (idx >= c->warmup) {
@@ -297,12 +378,12 @@ static void start_service(struct sim *s, struct mmc_run *r, uint64_t t,
 			lhist_add(&r->wait,
 				  w < UINT64_C(1) << 53 ? w : (uint64_t)wd);
 	}
-	uint64_t svc = draw_ns(c->service, c->svc_mean, r->r_svc);
-	if (sim_schedule(s, svc, EV_DEPARTURE, (uint32_t)srv, 0))
-		sim_fail(s, "out of memory");
+	uint64_t svc = draw_ns(c, c->service, c->svc_mean, r->r_svc);
+	schedule(s, r, own, svc, EV_DEPARTURE, (uint32_t)srv);
 }
 
-static void on_arrival(struct sim *s, struct mmc_run *r)
+static inline __attribute__((always_inline)) void
+on_arrival(struct sim *s, struct mmc_run *r, int own)
 {
 	const struct mmc_cfg *c = r->cfg;
 	uint64_t idx = r->arrived++;
@@ -313,7 +394,12 @@ static void on_arrival(struct sim *s, struct mmc_run *r)
 		stat_gauge_init(&r->queue_g, s->now, (double)r->len);
 	}
 	if (r->nfree > 0) {
-		start_service(s, r, s->now, idx);
+		/* The lowest free server (the top of the stack). */
+		uint64_t srv = r->free_servers[--r->nfree];
+		r->busy++;
+		if (r->measuring)
+			stat_gauge_set(&r->busy_g, s->now, (double)r->busy);
+		serve(s, r, own, srv, s->now, idx);
 	} else {
 		if (queue_push(r, s->now, idx)) {
 			sim_fail(s, "out of memory");
@@ -323,33 +409,40 @@ static void on_arrival(struct sim *s, struct mmc_run *r)
 			stat_gauge_set(&r->queue_g, s->now, (double)r->len);
 	}
 	if (r->arrived < c->warmup + c->customers) {
-		uint64_t gap = draw_ns(c->arrival, c->arr_mean, r->r_arr);
-		if (sim_schedule(s, gap, EV_ARRIVAL, 0, 0))
-			sim_fail(s, "out of memory");
+		uint64_t gap = draw_ns(c, c->arrival, c->arr_mean, r->r_arr);
+		schedule(s, r, own, gap, EV_ARRIVAL, 0);
 	} else {
 		r->t_end = s->now;
 		r->measuring = 0;   /* freeze time averages at the last arrival */
 	}
 }
 
-static void on_departure(struct sim *s, struct mmc_run *r, uint32_t srv)
+static inline __attribute__((always_inline)) void
+on_departure(struct sim *s, struct mmc_run *r, int own, uint32_t srv)
 {
 	const struct mmc_cfg *c = r->cfg;
 	if (r->index_of[srv] >= c->warmup) {
 		r->sojourn_sum += (double)(s->now - r->start_of[srv]);
 		r->sojourn_n++;
 	}
-	r->free_servers[r->nfree++] = srv;
-	r->busy--;
-	if (r->measuring)
-		stat_gauge_set(&r->busy_g, s->now, (double)r->busy);
 	if (r->len > 0) {
+		/* The first waiting customer takes srv at once: srv would go
+		 * on top of the free stack and come straight off it, and busy
+		 * down and up again at this instant, whose second rectangle
+		 * is empty (area + 0.0: one set at the level it keeps). */
 		struct waiting w = r->ring[r->head];
 		r->head = (r->head + 1) & (r->cap - 1);
 		r->len--;
-		if (r->measuring)
+		if (r->measuring) {
+			stat_gauge_set(&r->busy_g, s->now, (double)r->busy);
 			stat_gauge_set(&r->queue_g, s->now, (double)r->len);
-		start_service(s, r, w.arrived, w.index);
+		}
+		serve(s, r, own, srv, w.arrived, w.index);
+	} else {
+		r->free_servers[r->nfree++] = srv;
+		r->busy--;
+		if (r->measuring)
+			stat_gauge_set(&r->busy_g, s->now, (double)r->busy);
 	}
 }
 
@@ -358,14 +451,75 @@ static void mmc_handle(struct sim *s, void *state, const struct evq_event *ev)
 	struct mmc_run *r = state;
 	switch (evq_kind(ev)) {
 	case EV_ARRIVAL:
-		on_arrival(s, r);
+		on_arrival(s, r, 0);
 		break;
 	case EV_DEPARTURE:
-		on_departure(s, r, ev->target);
+		on_departure(s, r, 0, ev->target);
 		break;
 	default:
 		SIM_CHECK(!"unknown mmc event");
 	}
+}
+
+/* The model's own loop (model.h, run): sim_loop with the queue and the
+ * handler specialised to M/M/c - the arrival apart, the departures a
+ * sorted array of 16-byte entries, the handlers inlined - for up to
+ * MMC_FAST_MAX servers; more go to sim_loop.  Same events in the same
+ * order, the same stops and counts as sim_loop (its body, line for
+ * line). */
+static size_t mmc_run(struct sim *s, void *state)
+{
+	struct mmc_run *r = state;
+	struct mmc_pend *p = &r->pend;
+	uint64_t stop_at = sim_stop_at(s), max_events = sim_max_events(s);
+	struct evq_event ev;
+
+	if (r->cfg->servers > MMC_FAST_MAX || s->has_series)
+		return sim_loop(s);
+	p->dep[0] = (struct mmc_dep){ MMC_NONE, 0 };
+	p->ndep = 0;
+	p->arr_time = MMC_NONE;
+	/* init's first arrival, the queue's only event, moves over. */
+	if (evq_pop(&s->q, &ev)) {
+		SIM_CHECK(evq_kind(&ev) == EV_ARRIVAL && ev.time < MMC_NONE);
+		p->arr_time = ev.time;
+		p->arr_seq = ev.seqkind >> 16;
+	}
+	SIM_CHECK(evq_size(&s->q) == 0);
+	p->seq = s->q.seq;
+	while (!s->stop) {
+		/* The earliest departure (the sentinel when none) against the
+		 * arrival (MMC_NONE when none), on (time, seq). */
+		struct mmc_dep d = p->dep[p->ndep];
+		int dep = d.time < p->arr_time ||
+			  (d.time == p->arr_time && d.seqsrv >> 8 < p->arr_seq);
+		uint64_t t = dep ? d.time : p->arr_time;
+
+		if (t == MMC_NONE)
+			break;
+		if (dep)
+			p->ndep--;
+		else
+			p->arr_time = MMC_NONE;
+		if (t >= stop_at) {
+			sim_past(s, t);
+			break;
+		}
+		if (s->events >= max_events) {
+			sim_cap(s, "max_events");
+			break;
+		}
+		SIM_CHECK(t >= s->now);
+		s->now = t;
+		s->events++;
+		if (dep)
+			on_departure(s, r, 1, (uint32_t)(d.seqsrv & 0xff));
+		else
+			on_arrival(s, r, 1);
+		if ((s->events & 4095) == 0 && sim_poll_slow(s))
+			break;
+	}
+	return (p->arr_time != MMC_NONE) + p->ndep;
 }
 
 static void mmc_report(struct sim *s, void *state, double *m)
@@ -418,6 +572,7 @@ const struct model model_mmc = {
 	.config_free = mmc_config_free,
 	.init = mmc_init,
 	.handle = mmc_handle,
+	.run = mmc_run,
 	.report = mmc_report,
 	.fini = mmc_fini,
 };

@@ -105,6 +105,15 @@ struct model {
 	uint64_t (*config_digest)(const void *cfg, uint64_t h);
 	void *(*init)(struct sim *s, const void *cfg, struct err *e);
 	void (*handle)(struct sim *s, void *state, const struct evq_event *ev);
+	/* Optional (NULL: the engine's loop, sim_loop).  The model's own
+	 * event loop, run after init in place of sim_loop and bound by its
+	 * contract (sim.h): the same events in the same (time, seq) order,
+	 * the same stops (sim_stop_at, sim_max_events, s->stop, sim_poll_slow
+	 * every 4,096 events), s->now and s->events as the engine keeps
+	 * them, and series windows if the model keeps any.  Returns the
+	 * events still pending.  For a model whose whole run is a hot loop
+	 * (mmc): its events need not go through the queue and handle(). */
+	size_t (*run)(struct sim *s, void *state);
 	/* metrics[i] = the value of metrics table entry i (by position). */
 	void (*report)(struct sim *s, void *state, double *metrics);
 	void (*fini)(void *state);

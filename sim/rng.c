@@ -69,3 +69,43 @@ gsl_rng *rng_stream_new(uint64_t seed, uint64_t replication, const char *name)
 	gsl_rng_set(r, (unsigned long)((x ^ (x >> 32)) & 0xffffffffULL));
 	return r;
 }
+
+/* MT19937's twist: word i from words i, i + 1 and i + 397 (mod 624), as
+ * gsl/rng/mt.c's mt_get refills its state. */
+#define MT_M 397
+#define MT_UPPER 0x80000000UL
+#define MT_LOWER 0x7fffffffUL
+static inline unsigned long mt_twist(unsigned long a, unsigned long b,
+				     unsigned long m)
+{
+	unsigned long y = (a & MT_UPPER) | (b & MT_LOWER);
+	/* (y & 1) ? 0x9908b0df : 0 without a branch (a coin flip). */
+	return m ^ (y >> 1) ^ (-(y & 1) & 0x9908b0dfUL);
+}
+
+void rng_mt_refill(struct rng_mt_state *st)
+{
+	unsigned long *mt = st->mt;
+	int k;
+
+	for (k = 0; k < RNG_MT_N - MT_M; k++)
+		mt[k] = mt_twist(mt[k], mt[k + 1], mt[k + MT_M]);
+	for (; k < RNG_MT_N - 1; k++)
+		mt[k] = mt_twist(mt[k], mt[k + 1], mt[k + (MT_M - RNG_MT_N)]);
+	mt[RNG_MT_N - 1] = mt_twist(mt[RNG_MT_N - 1], mt[0], mt[MT_M - 1]);
+	st->mti = 0;
+}
+
+int rng_mt_inline_ok(void)
+{
+	gsl_rng *a = rng_stream_new(1, 0, "rng-mt-check");
+	gsl_rng *b = rng_stream_new(1, 0, "rng-mt-check");
+	int same = a && b && gsl_rng_size(a) == sizeof(struct rng_mt_state);
+
+	for (int i = 0; same && i < 1000; i++)
+		same = gsl_rng_get(a) == rng_mt_get(b) &&
+		       gsl_rng_uniform_pos(a) == rng_mt_uniform_pos(b);
+	gsl_rng_free(a);
+	gsl_rng_free(b);
+	return same;
+}

@@ -119,46 +119,27 @@ int sim_poll_slow(struct sim *s)
 	return s->stop;
 }
 
-enum sim_status sim_run(struct sim *s, const void *cfg, double *metrics)
+/* An event due at t >= the loop's stop time: the run ends at `end`, or
+ * the clock ran out (the horizon without a duration: a cap, not a normal
+ * end; the run is measured up to the last event processed). */
+void sim_past(struct sim *s, uint64_t t)
+{
+	if (t >= s->end)
+		s->now = s->end;
+	else
+		sim_cap(s, "horizon");
+}
+
+size_t sim_loop(struct sim *s)
 {
 	const struct model *m = s->model;
-	size_t nm = model_metric_count(m);
-	double t0 = wall_now();
-	s->deadline = s->caps.max_wall > 0 ? t0 + s->caps.max_wall : INFINITY;
-	uint64_t max_events = s->caps.max_events ? s->caps.max_events : UINT64_MAX;
+	uint64_t stop_at = sim_stop_at(s), max_events = sim_max_events(s);
+	uint64_t window = s->has_series ? s->scfg.window : 0;
 	struct evq_event ev;
-	uint64_t window = 0;
 
-	if (s->scfg.window && m->series_cols) {
-		size_t nc = 0;
-		while (m->series_cols[nc])
-			nc++;
-		if (stat_series_init(&s->series, s->scfg.window, nc,
-				     s->scfg.max_rows)) {
-			sim_fail(s, "out of memory");
-			goto out;
-		}
-		s->has_series = 1;
-		window = s->scfg.window;
-	}
-	s->state = m->init(s, cfg, &s->err);
-	if (!s->state) {
-		s->status = SIM_FAILED;
-		goto out;
-	}
-	/* After init: a model may shorten s->end (classic's horizon). */
-	uint64_t stop_at = s->end < UNITS_HORIZON_NS ? s->end
-						     : UNITS_HORIZON_NS;
 	while (!s->stop && evq_pop(&s->q, &ev)) {
 		if (ev.time >= stop_at) {
-			if (ev.time >= s->end) {
-				s->now = s->end;
-				break;
-			}
-			/* Past the horizon without a duration: the clock ran
-			 * out, which is a cap, not a normal end; the run is
-			 * measured up to the last event processed. */
-			sim_cap(s, "horizon");
+			sim_past(s, ev.time);
 			break;
 		}
 		if (s->events >= max_events) {
@@ -177,10 +158,39 @@ enum sim_status sim_run(struct sim *s, const void *cfg, double *metrics)
 		if ((s->events & 4095) == 0 && sim_poll_slow(s))
 			break;
 	}
+	return evq_size(&s->q);
+}
+
+enum sim_status sim_run(struct sim *s, const void *cfg, double *metrics)
+{
+	const struct model *m = s->model;
+	size_t nm = model_metric_count(m);
+	double t0 = wall_now();
+	s->deadline = s->caps.max_wall > 0 ? t0 + s->caps.max_wall : INFINITY;
+
+	if (s->scfg.window && m->series_cols) {
+		size_t nc = 0;
+		while (m->series_cols[nc])
+			nc++;
+		if (stat_series_init(&s->series, s->scfg.window, nc,
+				     s->scfg.max_rows)) {
+			sim_fail(s, "out of memory");
+			goto out;
+		}
+		s->has_series = 1;
+	}
+	s->state = m->init(s, cfg, &s->err);
+	if (!s->state) {
+		s->status = SIM_FAILED;
+		goto out;
+	}
+	/* After init (a model may shorten s->end: classic's horizon): the
+	 * engine's loop, or the model's own (model.h, run). */
+	size_t pending = m->run ? m->run(s, s->state) : sim_loop(s);
 	/* A run that ran out of events before `end` ends at its last event; a
 	 * run with an explicit horizon is measured up to the horizon. */
 	if (s->end != UINT64_MAX && s->status == SIM_DONE && !s->stop &&
-	    s->now < s->end && evq_size(&s->q) == 0)
+	    s->now < s->end && pending == 0)
 		s->now = s->end;
 out:
 	if (s->status == SIM_FAILED) {

@@ -103,6 +103,26 @@ static inline int sim_poll(struct sim *s, uint64_t i)
  * failure).  s->err holds the reason on SIM_FAILED. */
 enum sim_status sim_run(struct sim *s, const void *cfg, double *metrics);
 void sim_fini(struct sim *s);
+/* The engine's event loop, for sim_run and for a model's own loop that
+ * hands a run back to it (model.h, run): pops and hands every live event
+ * to the model's handle() until the queue empties, an event falls due at
+ * or past sim_stop_at, a cap or sim_stop.  Returns the events still
+ * pending. */
+size_t sim_loop(struct sim *s);
+/* What the loop stops at: events due at or past this time (`end`, or the
+ * clock's horizon when sooner), and this many processed events
+ * (caps.max_events, else none). */
+static inline uint64_t sim_stop_at(const struct sim *s)
+{
+	return s->end < UNITS_HORIZON_NS ? s->end : UNITS_HORIZON_NS;
+}
+static inline uint64_t sim_max_events(const struct sim *s)
+{
+	return s->caps.max_events ? s->caps.max_events : UINT64_MAX;
+}
+/* A loop's end at an event due at t >= sim_stop_at(s): now = end when t
+ * is at or past it, else the "horizon" cap. */
+void sim_past(struct sim *s, uint64_t t);
 
 /* The stream `name` of this run, created on first use (models fetch their
  * streams once in init and keep the pointers).  NULL on allocation failure. */
