@@ -518,6 +518,10 @@ static const char *show(double v, const char *unit, char *buf, size_t size)
 void validate_tool_print(FILE *f, const struct vt_row *rows, size_t n)
 {
 	size_t ok[2] = { 0, 0 }, judged[2] = { 0, 0 };
+	/* (tool, load) rows with a judged program, and with all of theirs
+	 * within the tolerance (the issue's per-tool criterion). */
+	size_t blocks = 0, blocks_ok = 0;
+	int b_judged = 0, b_ok = 1;
 	fprintf(f, "%-28s %12s %12s %22s %9s  %-7s  %s\n", "metric", "measured",
 		"predicted", "95% CI", "error", "verdict", "recursion_misses");
 	for (size_t i = 0; i < n; i++) {
@@ -525,8 +529,13 @@ void validate_tool_print(FILE *f, const struct vt_row *rows, size_t n)
 		char a[48], b[48], lo[48], hi[48], ci[100], err[32], miss[32] = "-";
 		/* A new (tool, load) starts a block. */
 		if (i == 0 || strcmp(rows[i - 1].tool, r->tool) ||
-		    strcmp(rows[i - 1].load, r->load))
+		    strcmp(rows[i - 1].load, r->load)) {
+			blocks += b_judged;
+			blocks_ok += b_judged && b_ok;
+			b_judged = 0;
+			b_ok = 1;
 			fprintf(f, "-- %s (libbpf-tools), %s\n", r->tool, r->load);
+		}
 		if (isfinite(r->pred.half))
 			snprintf(ci, sizeof(ci), "[%s, %s]",
 				 show(r->pred.lo, r->unit, lo, sizeof(lo)),
@@ -547,11 +556,18 @@ void validate_tool_print(FILE *f, const struct vt_row *rows, size_t n)
 		if (r->verdict >= 0 && (share || !strncmp(r->metric, "per_run_", 8))) {
 			judged[share]++;
 			ok[share] += (size_t)r->verdict;
+			if (!share) {
+				b_judged = 1;
+				b_ok &= r->verdict > 0;
+			}
 		}
 	}
-	fprintf(f, "\nper-run cost within its tolerance: %zu of %zu programs; BPF "
-		"share: %zu of %zu (tool, load) rows\n", ok[0], judged[0], ok[1],
-		judged[1]);
+	blocks += b_judged;
+	blocks_ok += b_judged && b_ok;
+	fprintf(f, "\nper-run cost within its tolerance: %zu of %zu programs, "
+		"every program in %zu of %zu (tool, load) rows; BPF share: %zu "
+		"of %zu (tool, load) rows\n", ok[0], judged[0], blocks_ok, blocks,
+		ok[1], judged[1]);
 }
 
 void validate_tool_csv(FILE *f, const struct vt_row *rows, size_t n)

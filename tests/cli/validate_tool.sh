@@ -155,7 +155,7 @@ grep -q '^  syscalls: {rate: [0-9.e+]*, ids: [0-9]*}$' "$out/scenario-syscount-s
 	fail "the generated scenario does not rerun: $(cat "$tmp/rerun.err")"
 grep -q '^-- runqlat (libbpf-tools), sleepers:64$' "$tmp/v.out" || fail "table: no runqlat block"
 grep -q '^-- syscount (libbpf-tools), syscalls:200k$' "$tmp/v.out" || fail "table: no syscount block"
-grep -q '^per-run cost within its tolerance: [0-9]* of [0-9]* programs; BPF share: [0-9]* of 2' \
+grep -q '^per-run cost within its tolerance: [0-9]* of [0-9]* programs, every program in [0-9]* of 2 (tool, load) rows; BPF share: [0-9]* of 2' \
 	"$tmp/v.out" || fail "no summary line: $(cat "$tmp/v.out")"
 # Every program the tools had is gone (ids from measured.csv).
 ids=$(awk -F, 'NR > 1 && $4 > 0 { print $4 }' "$out/measured.csv")
