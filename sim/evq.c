@@ -144,6 +144,17 @@ static inline int ev_less(const struct evq_event *a, const struct evq_event *b)
 #endif
 }
 
+/* ev_less on keys held in registers. */
+static inline int key_less(uint64_t at, uint64_t as, uint64_t bt, uint64_t bs)
+{
+#ifdef __SIZEOF_INT128__
+	return ((unsigned __int128)at << 64 | as) <
+	       ((unsigned __int128)bt << 64 | bs);
+#else
+	return at < bt || (at == bt && as < bs);
+#endif
+}
+
 /* The same order written with branches, for the big-heap scan. */
 static inline int ev_less_br(const struct evq_event *a,
 			     const struct evq_event *b)
@@ -649,14 +660,24 @@ static __attribute__((noinline)) int radix_pop(struct evq *q,
 static void timer_update(struct evq *q, uint32_t i)
 {
 	const struct evq_event *tev = q->tev;
+	uint32_t *twin = q->twin;
 	uint32_t P = q->tleaves, cur = i;
+	/* The path's winner's key rides in registers: a level's loads (the
+	 * sibling's winner and its key) depend on the node only, so they
+	 * all issue at once and the chain from level to level is a compare
+	 * and three cmovs, not a load of tev[cur] behind each cmov. */
+	uint64_t ct = tev[i].time, cs = tev[i].seqkind;
 
 	for (uint32_t node = P + i; node > 1; node >>= 1) {
 		uint32_t sib = node ^ 1;
-		uint32_t w = sib >= P ? sib - P : q->twin[sib];
-		if (ev_less(&tev[w], &tev[cur]))
+		uint32_t w = sib >= P ? sib - P : twin[sib];
+		uint64_t wt = tev[w].time, ws = tev[w].seqkind;
+		if (key_less(wt, ws, ct, cs)) {
 			cur = w;
-		q->twin[node >> 1] = cur;
+			ct = wt;
+			cs = ws;
+		}
+		twin[node >> 1] = cur;
 	}
 }
 
