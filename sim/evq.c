@@ -971,9 +971,10 @@ void evq_set_prefetch(struct evq *q,
 }
 
 /* The queue's next event if it is known without a search, handed once to
- * the prefetch hook.  A timer pops now: the queued event's turn comes
- * after it and, three times in four in the 256-CPU runqslower world, after
- * a few more timers: time for its cache lines to arrive. */
+ * the prefetch hook.  A timer or a queued event pops now: the next queued
+ * event's turn comes after its handling and, three times in four in the
+ * 256-CPU runqslower world, after a few timers: time for its cache lines
+ * to arrive. */
 static void look_ahead(struct evq *q)
 {
 	const struct evq_event *ev = NULL;
@@ -1015,8 +1016,14 @@ int evq_pop_slow(struct evq *q, struct evq_event *out)
 	timer_fix(q);
 	uint32_t w = timer_root(q);
 	const struct evq_event *t = &q->tev[w];
-	if (pop_queue(q, out, t))
+	if (pop_queue(q, out, t)) {
+		/* The queue's next event after this one: handling this one
+		 * gives its lines time to arrive (two queued events in a
+		 * row, which a timer's look-ahead alone never covered). */
+		if (q->prefetch)
+			look_ahead(q);
 		return 1;
+	}
 	if (q->prefetch)
 		look_ahead(q);
 	/* The timer comes first. */

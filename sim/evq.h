@@ -146,8 +146,8 @@ void evq_clear(struct evq *q);
  * allocation failure (the queue unchanged). */
 int evq_timers(struct evq *q, uint32_t n);
 
-/* Ask for a look ahead: while timers pop (evq_timers), whenever the
- * queue's next event is known without searching (the radix heap's bucket
+/* Ask for a look ahead: while timers are pending (evq_timers), at each
+ * pop, whenever the queue's next event is known without searching (the radix heap's bucket
  * of events at its base, or the least of a lowest bucket holding a few
  * events; the heap's root), fn(ctx, ev) is called once for it, so the model can prefetch
  * what handling it will read; the queue prefetches its generation entry.
