@@ -101,8 +101,9 @@
  * at most 64 lower buckets, each opening at most one partly filled chunk
  * beyond what the emptied chunks give back (see radix_refill). */
 #define EVQ_RESERVE (EVQ_BUCKETS + 1)
-/* look_ahead searches a lowest bucket of at most this many events. */
-#define EVQ_LOOK_AHEAD 8
+/* look_ahead searches a lowest bucket of at most this many events: a
+ * whole chunk, since it searches each chunk state once (pf_chunk). */
+#define EVQ_LOOK_AHEAD EVQ_CHUNK
 
 struct evq_chunk {
 	struct evq_chunk *next;
@@ -968,6 +969,7 @@ void evq_set_prefetch(struct evq *q,
 	q->prefetch = fn;
 	q->pctx = ctx;
 	q->pf_sk = UINT64_MAX;
+	q->pf_chunk = NULL;
 }
 
 /* The queue's next event if it is known without a search, handed once to
@@ -991,14 +993,22 @@ static void look_ahead(struct evq *q)
 			ev = &R->b[0].head->ev[R->pos];
 		} else {
 			/* The lowest bucket's least event, when the bucket
-			 * is a few events in one chunk. */
+			 * is one chunk.  The bucket stays
+			 * the lowest across many pops (the timers between
+			 * two wake-ups): scanned once while its chunk and
+			 * count stay the same (a chunk reused with the same
+			 * count only skips a hint). */
 			const struct evq_chunk *c =
 				R->b[__builtin_ctzll(R->nonempty) + 1].head;
+			if (c == q->pf_chunk && c->n == q->pf_n)
+				return;
 			if (!c->next && c->n <= EVQ_LOOK_AHEAD) {
 				ev = &c->ev[0];
 				for (uint32_t i = 1; i < c->n; i++)
 					if (ev_less(&c->ev[i], ev))
 						ev = &c->ev[i];
+				q->pf_chunk = c;
+				q->pf_n = c->n;
 			}
 		}
 	}
