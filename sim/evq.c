@@ -491,12 +491,6 @@ static void radix_refill(struct evq_radix *R)
 	}
 	while (c) {
 		struct evq_chunk *next = c->next;
-		/* The bucket's chunks were written long ago (a 50 ms sleep's
-		 * bucket): fetch the next one's lines while this one's events
-		 * move, instead of a miss on its first line each. */
-		if (next)
-			for (unsigned l = 0; l < sizeof(*next); l += 64)
-				__builtin_prefetch((const char *)next + l);
 		for (uint32_t i = 0; i < c->n; i++) {
 			unsigned j = radix_index(c->ev[i].time, base);
 			SIM_CHECK(j < k);
