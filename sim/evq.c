@@ -101,8 +101,9 @@
  * at most 64 lower buckets, each opening at most one partly filled chunk
  * beyond what the emptied chunks give back (see radix_refill). */
 #define EVQ_RESERVE (EVQ_BUCKETS + 1)
-/* look_ahead searches a lowest bucket of at most this many events. */
-#define EVQ_LOOK_AHEAD 8
+/* look_ahead searches a lowest bucket of at most this many events: a
+ * whole chunk, since it searches each chunk state once (pf_chunk). */
+#define EVQ_LOOK_AHEAD EVQ_CHUNK
 
 struct evq_chunk {
 	struct evq_chunk *next;
@@ -141,6 +142,17 @@ static inline int ev_less(const struct evq_event *a, const struct evq_event *b)
 #else
 	return a->time < b->time ||
 	       (a->time == b->time && a->seqkind < b->seqkind);
+#endif
+}
+
+/* ev_less on keys held in registers. */
+static inline int key_less(uint64_t at, uint64_t as, uint64_t bt, uint64_t bs)
+{
+#ifdef __SIZEOF_INT128__
+	return ((unsigned __int128)at << 64 | as) <
+	       ((unsigned __int128)bt << 64 | bs);
+#else
+	return at < bt || (at == bt && as < bs);
 #endif
 }
 
@@ -649,14 +661,24 @@ static __attribute__((noinline)) int radix_pop(struct evq *q,
 static void timer_update(struct evq *q, uint32_t i)
 {
 	const struct evq_event *tev = q->tev;
+	uint32_t *twin = q->twin;
 	uint32_t P = q->tleaves, cur = i;
+	/* The path's winner's key rides in registers: a level's loads (the
+	 * sibling's winner and its key) depend on the node only, so they
+	 * all issue at once and the chain from level to level is a compare
+	 * and three cmovs, not a load of tev[cur] behind each cmov. */
+	uint64_t ct = tev[i].time, cs = tev[i].seqkind;
 
 	for (uint32_t node = P + i; node > 1; node >>= 1) {
 		uint32_t sib = node ^ 1;
-		uint32_t w = sib >= P ? sib - P : q->twin[sib];
-		if (ev_less(&tev[w], &tev[cur]))
+		uint32_t w = sib >= P ? sib - P : twin[sib];
+		uint64_t wt = tev[w].time, ws = tev[w].seqkind;
+		if (key_less(wt, ws, ct, cs)) {
 			cur = w;
-		q->twin[node >> 1] = cur;
+			ct = wt;
+			cs = ws;
+		}
+		twin[node >> 1] = cur;
 	}
 }
 
@@ -941,12 +963,14 @@ void evq_set_prefetch(struct evq *q,
 	q->prefetch = fn;
 	q->pctx = ctx;
 	q->pf_sk = UINT64_MAX;
+	q->pf_chunk = NULL;
 }
 
 /* The queue's next event if it is known without a search, handed once to
- * the prefetch hook.  A timer pops now: the queued event's turn comes
- * after it and, three times in four in the 256-CPU runqslower world, after
- * a few more timers: time for its cache lines to arrive. */
+ * the prefetch hook.  A timer or a queued event pops now: the next queued
+ * event's turn comes after its handling and, three times in four in the
+ * 256-CPU runqslower world, after a few timers: time for its cache lines
+ * to arrive. */
 static void look_ahead(struct evq *q)
 {
 	const struct evq_event *ev = NULL;
@@ -963,14 +987,22 @@ static void look_ahead(struct evq *q)
 			ev = &R->b[0].head->ev[R->pos];
 		} else {
 			/* The lowest bucket's least event, when the bucket
-			 * is a few events in one chunk. */
+			 * is one chunk.  The bucket stays
+			 * the lowest across many pops (the timers between
+			 * two wake-ups): scanned once while its chunk and
+			 * count stay the same (a chunk reused with the same
+			 * count only skips a hint). */
 			const struct evq_chunk *c =
 				R->b[__builtin_ctzll(R->nonempty) + 1].head;
+			if (c == q->pf_chunk && c->n == q->pf_n)
+				return;
 			if (!c->next && c->n <= EVQ_LOOK_AHEAD) {
 				ev = &c->ev[0];
 				for (uint32_t i = 1; i < c->n; i++)
 					if (ev_less(&c->ev[i], ev))
 						ev = &c->ev[i];
+				q->pf_chunk = c;
+				q->pf_n = c->n;
 			}
 		}
 	}
@@ -988,8 +1020,14 @@ int evq_pop_slow(struct evq *q, struct evq_event *out)
 	timer_fix(q);
 	uint32_t w = timer_root(q);
 	const struct evq_event *t = &q->tev[w];
-	if (pop_queue(q, out, t))
+	if (pop_queue(q, out, t)) {
+		/* The queue's next event after this one: handling this one
+		 * gives its lines time to arrive (two queued events in a
+		 * row, which a timer's look-ahead alone never covered). */
+		if (q->prefetch)
+			look_ahead(q);
 		return 1;
+	}
 	if (q->prefetch)
 		look_ahead(q);
 	/* The timer comes first. */

@@ -117,6 +117,8 @@ struct evq {
 	void (*prefetch)(void *ctx, const struct evq_event *ev);
 	void *pctx;
 	uint64_t pf_sk;      /* seqkind of the event last handed to it */
+	const void *pf_chunk; /* radix chunk last searched by the look-ahead */
+	uint32_t pf_n;       /* its event count then */
 	struct evq_event *tev; /* per leaf: its pending event; time = seqkind =
 				  UINT64_MAX when none */
 	uint32_t *twin;      /* winner tree: twin[j] (1 <= j < tleaves) is the
@@ -146,11 +148,12 @@ void evq_clear(struct evq *q);
  * allocation failure (the queue unchanged). */
 int evq_timers(struct evq *q, uint32_t n);
 
-/* Ask for a look ahead: while timers pop (evq_timers), whenever the
- * queue's next event is known without searching (the radix heap's bucket
- * of events at its base, or the least of a lowest bucket holding a few
- * events; the heap's root), fn(ctx, ev) is called once for it, so the model can prefetch
- * what handling it will read; the queue prefetches its generation entry.
+/* Ask for a look ahead: while timers are pending (evq_timers), at each
+ * pop, whenever the queue's next event is known without a long search (the
+ * radix heap's bucket of events at its base, or the least of a lowest
+ * bucket that is one chunk, searched once per change; the heap's root),
+ * fn(ctx, ev) is called once for it, so the model can prefetch what
+ * handling it will read; the queue prefetches its generation entry.
  * ev is the queue's next event only if nothing earlier is pushed before it
  * pops, and may be stale: a hint, never part of the order.  fn must not
  * touch the queue.  NULL: off (the default). */
