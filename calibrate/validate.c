@@ -410,6 +410,15 @@ int validate_scenario_write(const char *dir, const char *name,
 			  "storage.hash.update");
 		ref_class(f, t, 4, "replace", "storage.hash.replace",
 			  "storage.hash.update");
+		/* The switch side's updates (preempted prev), timed apart:
+		 * from enough of them to make a mean (a sleeper load preempts
+		 * a few hundred times a second). */
+		if (rec_n(t, "storage.hash.update_switch") >= 100)
+			ref_dist(f, t, 4, "update_switch",
+				 "storage.hash.update_switch");
+		else
+			fprintf(f, "    # update_switch: as insert/replace (fewer "
+				"than 100 in storage.hash.update_switch)\n");
 		ref_class(f, t, 4, "lookup", "storage.hash.lookup", NULL);
 		ref_class(f, t, 4, "miss", "storage.hash.miss",
 			  "storage.hash.lookup");

@@ -62,6 +62,8 @@ struct hash_cfg {
 	struct dist *insert, *replace, *lookup, *miss, *del, *alloc, *free_,
 		*full, *evict;
 	struct dist *update;       /* the alias: both update classes, or NULL */
+	struct dist *update_sw;    /* an update at sched_switch, or NULL (as
+				      on the wake side) */
 	struct factor occ, act, wake, sw;
 	double window;             /* working-set window T, ns */
 };
@@ -92,6 +94,7 @@ static void hash_config_free(void *p)
 		return;
 	dist_free(c->insert);
 	dist_free(c->replace);
+	dist_free(c->update_sw);
 	dist_free(c->update);
 	dist_free(c->lookup);
 	dist_free(c->miss);
@@ -136,6 +139,11 @@ static void hash_config_free(void *p)
 	{ "storage." kind ".update", "dist(duration)", STORAGE_CLASSES, \
 	  "one distribution for insert and replace (older scenarios); " \
 	  "'classes' uses insert/replace" }, \
+	{ "storage." kind ".update_switch", "dist(duration)", STORAGE_CLASSES, \
+	  "bpf_map_update_elem at sched_switch (insert or replace; " \
+	  "runqslower's preempted prev, cpudist's next), before factors; " \
+	  "'classes': insert/replace as on the wake side (calibrate storage " \
+	  "measures it: the switch path's caches are not the wake path's)" }, \
 	{ "storage." kind ".lookup", "dist(duration)", "lognormal(92ns, 0.18)", \
 	  "bpf_map_lookup_elem that finds the key (switch-in)" }, \
 	{ "storage." kind ".miss", "dist(duration)", "lognormal(56ns, 0.2)", \
@@ -209,6 +217,8 @@ static void *configure(struct ynode *sec, struct err *e, int lru)
 	    factor_read(sec, "active_factor", DEF("active_factor"), &c->act, e))
 		goto fail;
 	c->window = window;
+	if (storage_alias(sec, "update_switch", &c->update_sw, e))
+		goto fail;
 	if (lru) {
 		if (cfg_uint(sec, "evict_batch", DEF("evict_batch"), 1, 1u << 20,
 			     &c->evict_batch, e) ||
@@ -381,6 +391,8 @@ static double hash_record(void *p, const struct storage_key *k,
 			lru_append(h, k->pid);
 		}
 	}
+	if (c->update_sw && at && at->side == STORAGE_SWITCH)
+		d = c->update_sw;
 	x->ts = ts;
 	x->incarnation = k->incarnation;
 	return t + storage_charge(h->stats, SOP_UPDATE,

@@ -12,6 +12,8 @@
  *     models` prints) names exactly the keys its configure() reads, as
  *     storage.<name>.<key>, with the defaults configure() writes into the
  *     resolved scenario;
+ *   - hash: update_switch prices every update at sched_switch (insert or
+ *     replace) and leaves the wake side's classes;
  *   - hash: occupancy grows on new keys, not on updates of present keys,
  *     shrinks on remove; a full map (max_entries) refuses new keys (ok = 0,
  *     failed_updates and SOP_FAILED_UPDATE counted, the cost is a
@@ -516,6 +518,19 @@ static void test_hash_classes(void **state)
 		 "occupancy_factor: none\n", 64);
 	assert_rel(rec(&g, key(3, 3, 1), 0, &ok), 42, 0, "alias: insert");
 	assert_rel(rec(&g, key(3, 3, 1), 0, &ok), 42, 0, "alias: replace");
+	rig_close(&g);
+
+	/* update_switch: every update at sched_switch, insert or replace;
+	 * the wake side keeps its classes. */
+	rig_open(&g, "hash", "insert: 100ns\nreplace: 60ns\nupdate_switch: 30ns\n"
+		 "occupancy_factor: none\nwake_factor: none\n"
+		 "switch_factor: none\n", 64);
+	assert_rel(rec(&g, key(3, 3, 1), 0, &ok), 30, 0, "switch: insert");
+	assert_rel(rec(&g, key(3, 3, 1), 1, &ok), 30, 0, "switch: replace");
+	g.at.side = STORAGE_WAKE;
+	assert_rel(rec(&g, key(3, 3, 1), 2, &ok), 60, 0, "wake: replace");
+	assert_rel(rec(&g, key(5, 5, 1), 2, &ok), 100, 0, "wake: insert");
+	assert_int_equal(occ(&g), 2);
 	rig_close(&g);
 }
 
