@@ -19,6 +19,9 @@
  *     Poisson counts over 5 replications of 1 s at 200/s), for both
  *     storage kinds; records without values are left to the model's
  *     defaults (an empty `block:` is written as {});
+ *   - with timer_slack, wake_local and update_switch in the file the
+ *     scenario refers to each (workload.resident.timer_slack, wake_local,
+ *     storage.hash.update_switch) and runs; without them writes none;
  *   - with the kernel time calibrate workload writes (fork cycle, exit
  *     tail, interrupt/softirq rates and durations or their estimate,
  *     steal) the scenario sets workload.fork, kernel.exit and
@@ -160,7 +163,9 @@ static void write_cal_as(const char *path, double wait_p50_lo, int classes,
 	fputs("  spawned:\n    rate: 200/s\n", f);
 	rec(f, 4, "run", 0, 0, 0);                 /* no values: block: {} */
 	rec(f, 4, "sleep", 0, 0, 0);
-	if (kt) {
+	if (kt & 2)   /* the host's timers and wake-up packing */
+		fputs("  timer_slack: 50us\n  wake_local: 0.8\n", f);
+	if (kt & 1) {
 		rec(f, 4, "fork_cpu", 200e3, 300e3, 1000);
 		fputs("  kernel:\n", f);
 		rec(f, 4, "exit", 40e3, 60e3, 1000);
@@ -181,6 +186,8 @@ static void write_cal_as(const char *path, double wait_p50_lo, int classes,
 	}
 	rec(f, 4, "lookup", 50, 100, 1000);
 	rec(f, 4, "delete", 100, 200, 1000);
+	if (kt & 2)
+		rec(f, 4, "update_switch", 100, 200, 1000);
 	fputs("    hooks:\n      sched_wakeup: \"normal(200ns, 20ns)\"\n"
 	      "      sched_wakeup_new: \"normal(300ns, 30ns)\"\n"
 	      "      sched_switch: \"normal(150ns, 15ns)\"\n", f);
@@ -376,6 +383,60 @@ static void test_scenario_kernel_time(void **state)
 	rmdir_all(dir);
 }
 
+/* What calibrate workload and storage measured of the host's kernel -
+ * timer slack, wake-up packing, the switch side's update - goes into the
+ * scenario by reference when the file has it, and nothing when not (the
+ * model's defaults: exact timers, mainline placement, the wake side's
+ * classes); the scenario runs. */
+static void test_scenario_host_behaviour(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *key, *ref;
+	} want[] = {
+		{ "workload.resident.timer_slack.from",
+		  "calibration.workload.timer_slack" },
+		{ "wake_local.from", "calibration.workload.wake_local" },
+		{ "storage.hash.update_switch.from",
+		  "calibration.storage.hash.update_switch" },
+	};
+	char dir[64], cal[128], sc[160];
+	struct err e;
+	struct val_sim_opts so = { .cpus = 2, .pid_max = 32768, .duration_ns = 2e8,
+				   .reps = 1, .seed = 1, .env = &cli_env };
+	tmpdir(dir, sizeof(dir));
+	snprintf(cal, sizeof(cal), "%s/cal.yaml", dir);
+	snprintf(sc, sizeof(sc), "%s/s.yaml", dir);
+	for (int has = 0; has <= 1; has++) {
+		struct stat_summary pred[VM_COUNT];
+		int intr = 0;
+		write_cal_as(cal, 10e3, 1, has ? 2 : 0);
+		err_init(&e);
+		assert_int_equal(validate_scenario_write(dir, "s.yaml", "cal.yaml",
+							 "sleepers:20", 0, &so, &e), 0);
+		struct ytree *t = ytree_load_file(sc, &e);
+		assert_non_null(t);
+		for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+			struct ynode *n = ytree_find(t, want[k].key);
+			if (!has) {
+				if (n)
+					fail_msg("%s written without a value", want[k].key);
+				continue;
+			}
+			if (!n)
+				fail_msg("%s: no reference", want[k].key);
+			assert_string_equal(n->value, want[k].ref);
+		}
+		ytree_free(t);
+		if (validate_simulate(sc, &so, pred, &intr, &e)) {
+			char msg[512];
+			err_format(&e, msg, sizeof(msg));
+			fail_msg("simulate (has=%d): %s", has, msg);
+		}
+	}
+	rmdir_all(dir);
+}
+
 /* The scenario validate writes takes each storage cost class from its own
  * record, and from the one older record (update, get, create) that stood
  * for several classes when the file predates them. */
@@ -546,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_measured_values),
 		cmocka_unit_test(test_scenario_and_simulation),
 		cmocka_unit_test(test_scenario_classes),
+		cmocka_unit_test(test_scenario_host_behaviour),
 		cmocka_unit_test(test_scenario_kernel_time),
 		cmocka_unit_test(test_resident_interval),
 		cmocka_unit_test(test_busy_residents),
