@@ -175,6 +175,10 @@ static __always_inline int on_wakeup(struct task_struct *p, int new)
 	}
 	struct wl_task *t = bpf_map_lookup_elem(&tasks, &pid);
 	__u32 young, hog = 0, parent = 0;
+	/* Every wake-up marks its target CPU; one that ends a sleep seen
+	 * here is counted too (count_placement). */
+	count_placement(p, t && !new && t->state == WL_T_BLOCKED
+			   ? t->slept_cpu : 0, new ? NULL : c);
 	if (t) {
 		young = t->flags & WL_F_YOUNG;
 		hog = t->flags & WL_F_HOG;
@@ -192,9 +196,6 @@ static __always_inline int on_wakeup(struct task_struct *p, int new)
 					c->sleeps_old++;
 			}
 		}
-		if (!new)
-			count_placement(p, t->state == WL_T_BLOCKED
-					   ? t->slept_cpu : 0, c);
 		t->ts = now;
 		t->state = WL_T_RUNNABLE;
 		/* Wake-up to wake-up of a resident: its cycle. */
