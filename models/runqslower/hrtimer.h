@@ -18,9 +18,9 @@
  * `workload.resident.timer_slack` (default 0) turns it on for resident
  * tasks (sleeping and busy ones): 0 keeps every sleep an exact EV_WAKE of
  * its own, as before.  With a slack every CPU keeps its residents' armed
- * timers in a min-heap on (soft expiry, arm order) - with one slack for
- * all, hard order is soft order - and one pending EV_HRTIMER at its head's
- * hard expiry.  Arming a timer earlier than that pushes a new EV_HRTIMER
+ * timers in an event queue of its own on (soft expiry, arm order) - with
+ * one slack for all, hard order is soft order - and one pending
+ * EV_HRTIMER at its head's hard expiry.  Arming a timer earlier than that pushes a new EV_HRTIMER
  * (the old one is left to go stale: the CPU remembers the time it is
  * programmed for and ignores the others).
  *

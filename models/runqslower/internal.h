@@ -257,7 +257,6 @@ struct rq_run {
 	uint32_t ntask;        /* allocated entries of task[] */
 	struct hrt_base *hrt;  /* per CPU: residents' armed timers (hrtimer.h;
 				  NULL without a slack) */
-	uint64_t hrt_seq;      /* arm order of those timers */
 	uint32_t last_pid;
 	uint32_t rr_next;      /* placement: round_robin's next CPU */
 	uint64_t *ll;          /* placement: least_loaded's tournament tree
