@@ -144,7 +144,7 @@ static const char *const prim_refs[][2] = {
 };
 static const char *const hash_refs[][2] = {
 	{ "lookup", "hash.lookup" }, { "miss", "hash.miss" },
-	{ "replace", "hash.replace" }, { "update_switch", "hash.replace" },
+	{ "replace", "hash.replace" },
 };
 
 static int has_values(struct ytree *t, const char *path)
@@ -226,8 +226,7 @@ int validate_tool_scenario_write(const char *dir, const char *name,
 		 * its own hook (a few hot keys at the system-call rate), not by
 		 * the runqslower-style probes on the scheduler hooks. */
 		int swapped = 0;
-		for (size_t k = 0; t->syscalls && prims &&
-		     k < sizeof(hash_refs) / sizeof(hash_refs[0]); k++) {
+		for (size_t k = 0; t->syscalls && prims && k < 3; k++) {
 			char old[128];
 			snprintf(old, sizeof(old), "    %s: {from: calibration."
 				 "storage.hash.", hash_refs[k][0]);

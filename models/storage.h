@@ -98,8 +98,11 @@ struct storage_env {
 
 /* Where an operation runs: which side of the scheduler fired the program
  * (its cost class and working-set factor) and on which CPU (its working
- * set).  STORAGE_EXIT: sched_process_exit and kernel work at task exit. */
-enum storage_side { STORAGE_WAKE, STORAGE_SWITCH, STORAGE_EXIT };
+ * set).  STORAGE_EXIT: sched_process_exit and kernel work at task exit.
+ * STORAGE_OTHER: the other hooks (exec, migrate, system calls): the
+ * switch side's classes and factor, but not a hash's update_switch, which
+ * is timed at sched_switch. */
+enum storage_side { STORAGE_WAKE, STORAGE_SWITCH, STORAGE_EXIT, STORAGE_OTHER };
 
 struct storage_at {
 	enum storage_side side;

@@ -308,7 +308,7 @@ static double cost(struct hash_run *h, const struct dist *d, gsl_rng *r,
 	if (at && at->side == STORAGE_WAKE)
 		mult = storage_factor(&c->wake, w) *
 		       storage_factor(&c->act, (double)h->env->live_tasks);
-	else if (at && at->side == STORAGE_SWITCH)
+	else if (at && (at->side == STORAGE_SWITCH || at->side == STORAGE_OTHER))
 		mult = storage_factor(&c->sw, w);
 	return storage_cost(d, r, mult, storage_factor(&c->occ, (double)h->n) - 1);
 }
@@ -346,6 +346,18 @@ static void drop(struct hash_run *h, uint32_t pid)
 	h->n--;
 }
 
+/* An update's cost class: at sched_switch update_switch when set, else
+ * the `update` alias, else insert (a new key) or replace (present). */
+static const struct dist *update_class(const struct hash_cfg *c, int present,
+				       const struct storage_at *at)
+{
+	if (c->update_sw && at && at->side == STORAGE_SWITCH)
+		return c->update_sw;
+	if (c->update)
+		return c->update;
+	return present ? c->replace : c->insert;
+}
+
 static double hash_record(void *p, const struct storage_key *k,
 			  const struct storage_at *at, uint64_t ts, int *ok)
 {
@@ -354,10 +366,9 @@ static double hash_record(void *p, const struct storage_key *k,
 	struct entry *x = &h->e[k->pid];
 	double w = touch(h, k->pid, at);
 	double t = 0;
-	const struct dist *d;
+	const struct dist *d = update_class(c, x->present, at);
 	*ok = 1;
 	if (!x->present) {
-		d = c->update ? c->update : c->insert;
 		if (h->n >= (h->env->max_entries ? h->env->max_entries
 						 : c->max_entries)) {
 			if (!c->lru) {
@@ -384,15 +395,10 @@ static double hash_record(void *p, const struct storage_key *k,
 		h->n++;
 		if (c->lru)
 			lru_append(h, k->pid);
-	} else {
-		d = c->update ? c->update : c->replace;
-		if (c->lru) {
-			lru_unlink(h, k->pid);
-			lru_append(h, k->pid);
-		}
+	} else if (c->lru) {
+		lru_unlink(h, k->pid);
+		lru_append(h, k->pid);
 	}
-	if (c->update_sw && at && at->side == STORAGE_SWITCH)
-		d = c->update_sw;
 	x->ts = ts;
 	x->incarnation = k->incarnation;
 	return t + storage_charge(h->stats, SOP_UPDATE,

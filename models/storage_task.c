@@ -231,7 +231,8 @@ static double get_cost(struct task_run *t, const struct storage_key *k,
 		       storage_factor(&c->act, (double)t->env->live_tasks);
 	} else {
 		d = c->get ? c->get : c->get_switch;
-		mult = at->side == STORAGE_SWITCH ? storage_factor(&c->sw, w) : 1;
+		mult = at->side == STORAGE_SWITCH || at->side == STORAGE_OTHER
+		       ? storage_factor(&c->sw, w) : 1;
 	}
 	return storage_cost(d, t->r_get, mult * c->maps_factor, 0);
 }

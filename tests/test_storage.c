@@ -13,7 +13,7 @@
  *     storage.<name>.<key>, with the defaults configure() writes into the
  *     resolved scenario;
  *   - hash: update_switch prices every update at sched_switch (insert or
- *     replace) and leaves the wake side's classes;
+ *     replace) and leaves the wake side's and the other hooks' classes;
  *   - hash: occupancy grows on new keys, not on updates of present keys,
  *     shrinks on remove; a full map (max_entries) refuses new keys (ok = 0,
  *     failed_updates and SOP_FAILED_UPDATE counted, the cost is a
@@ -530,7 +530,11 @@ static void test_hash_classes(void **state)
 	g.at.side = STORAGE_WAKE;
 	assert_rel(rec(&g, key(3, 3, 1), 2, &ok), 60, 0, "wake: replace");
 	assert_rel(rec(&g, key(5, 5, 1), 2, &ok), 100, 0, "wake: insert");
-	assert_int_equal(occ(&g), 2);
+	/* Other hooks (system calls, exec, migrate): not sched_switch. */
+	g.at.side = STORAGE_OTHER;
+	assert_rel(rec(&g, key(3, 3, 1), 3, &ok), 60, 0, "other: replace");
+	assert_rel(rec(&g, key(6, 6, 1), 3, &ok), 100, 0, "other: insert");
+	assert_int_equal(occ(&g), 3);
 	rig_close(&g);
 }
 

@@ -246,8 +246,10 @@ static enum storage_side side_of(int hook)
 		return STORAGE_WAKE;
 	case PH_PROCESS_EXIT:
 		return STORAGE_EXIT;
+	case PH_SCHED_SWITCH:
+		return STORAGE_SWITCH;
 	}
-	return STORAGE_SWITCH;
+	return STORAGE_OTHER;
 }
 
 /* Extra per get with more task-storage maps than the per-task cache has
