@@ -156,8 +156,7 @@ int calib_primitives(const struct calib_opts *o, struct err *e)
 		printf("dispatch per attached program (getppid %s with nothing "
 		       "attached):\n", live_ns(dr.base_ns, b, sizeof(b)));
 		for (int t = 0; t < DISPATCH_TYPES; t++) {
-			char b2[48];
-			char b3[48], b4[48];
+			char b2[48], b3[48], b4[48];
 			if (dr.measured[t])
 				printf("  %-12s first %s +- %s, each further %s +- "
 				       "%s\n", dispatch_names[t],

@@ -717,22 +717,27 @@ static double hook_base(const struct variant *v, int h)
 	return v->pm.mean[h] - model_ops(v, h);
 }
 
+/* `key: "normal(mean, rel_sd x mean)"`, the mean at least 1 ns. */
+static void write_normal(FILE *f, int indent, const char *key, double mean,
+			 double rel_sd)
+{
+	char m[48], sd[48];
+	if (!(mean > 1))
+		mean = 1;
+	fit_format_ns(mean, 4, m, sizeof(m));
+	fit_format_ns(rel_sd * mean, 3, sd, sizeof(sd));
+	fprintf(f, "%*s%s: \"normal(%s, %s)\"\n", indent, "", key, m, sd);
+}
+
 /* Hook base costs: program mean minus what the model charges for the
  * operations it did per run (at indent 2 or 4). */
 static void write_hooks(FILE *f, int indent, const struct variant *v)
 {
-	char m[48], sd[48];
 	fprintf(f, "%*shooks:\n", indent, "");
 	for (int h = 0; h < RQS_NHOOKS; h++) {
 		double base = hook_base(v, h);
-		if (isnan(base))
-			continue;
-		if (!(base > 1))
-			base = 1;
-		fit_format_ns(base, 4, m, sizeof(m));
-		fit_format_ns(0.1 * base, 3, sd, sizeof(sd));
-		fprintf(f, "%*s%s: \"normal(%s, %s)\"\n", indent + 2, "",
-			hook_names[h], m, sd);
+		if (!isnan(base))
+			write_normal(f, indent + 2, hook_names[h], base, 0.1);
 	}
 }
 
@@ -744,16 +749,11 @@ static void write_hooks(FILE *f, int indent, const struct variant *v)
  * when either hook did not run. */
 static void write_cold(FILE *f, int indent, const struct variant *v)
 {
-	char m[48], sd[48];
 	double d = hook_base(v, RQS_WAKEUP_NEW) - hook_base(v, RQS_WAKEUP);
 	if (isnan(d))
 		return;
-	if (!(d > 1))
-		d = 1;
-	fit_format_ns(d, 4, m, sizeof(m));
-	fit_format_ns(0.2 * d, 3, sd, sizeof(sd));
-	fprintf(f, "%*scold:\n%*ssched_wakeup_new: \"normal(%s, %s)\"\n",
-		indent, "", indent + 2, "", m, sd);
+	fprintf(f, "%*scold:\n", indent, "");
+	write_normal(f, indent + 2, "sched_wakeup_new", d, 0.2);
 }
 
 static void free_variant(struct variant *v)

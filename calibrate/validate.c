@@ -105,7 +105,7 @@ static double tree_ns(struct ytree *t, const char *path)
 	return v;
 }
 
-static double tree_num(struct ytree *t, const char *path)
+double validate_tree_num(struct ytree *t, const char *path)
 {
 	struct ynode *n = t ? ytree_find(t, path) : NULL;
 	double v;
@@ -143,7 +143,7 @@ int validate_measured_values(const struct val_measured *m, const char *calfile,
 		 * window, when the file has it: /proc/stat's tick sampling
 		 * misses threads that run between ticks (a host of sleepers
 		 * waking every few ms reads 7% busy there, 10% on CPU). */
-		double on = tree_num(t, "workload.cpu_busy_oncpu");
+		double on = validate_tree_num(t, "workload.cpu_busy_oncpu");
 		if (isfinite(on) && on > 0)
 			busy = on * all;
 		ytree_free(t);
@@ -173,7 +173,7 @@ static double rec_n(struct ytree *t, const char *path)
 {
 	char p[256];
 	snprintf(p, sizeof(p), "%s.n", path);
-	double n = tree_num(t, p);
+	double n = validate_tree_num(t, p);
 	return isfinite(n) ? n : 0;
 }
 
@@ -205,7 +205,7 @@ static int ref_class(FILE *f, struct ytree *t, int indent, const char *key,
 static int ref_scalar(FILE *f, struct ytree *t, int indent, const char *key,
 		      const char *path)
 {
-	if (isfinite(tree_num(t, path))) {
+	if (isfinite(validate_tree_num(t, path))) {
 		fprintf(f, "%*s%s: {from: calibration.%s}\n", indent, "", key, path);
 		return 1;
 	}
@@ -220,7 +220,7 @@ static int ref_scalar(FILE *f, struct ytree *t, int indent, const char *key,
 static int ref_source(FILE *f, struct ytree *t, const char *key,
 		      const char *rate, const char *dur, const char *est)
 {
-	double r = tree_num(t, rate);
+	double r = validate_tree_num(t, rate);
 	if (!(isfinite(r) && r > 0)) {
 		fprintf(f, "# background.%s: off (no %s)\n", key, rate);
 		return 0;
@@ -270,7 +270,7 @@ static void write_kernel_time(FILE *f, struct ytree *t)
 	fprintf(f, "%s%s", keys ? "background:\n  while_busy: false\n" : "",
 		buf ? buf : "");
 	free(buf);
-	double ss = tree_num(t, "workload.host.steal_share");
+	double ss = validate_tree_num(t, "workload.host.steal_share");
 	fprintf(f, "# host.steal: left out - the steal measured (%.3g%% of busy "
 		"time) is inside the measured bursts\n",
 		isfinite(ss) ? 100 * ss : 0.0);
@@ -307,7 +307,7 @@ int validate_scenario_write(const char *dir, const char *name,
 	 * placement, newidle pulls) on the host's topology. */
 	fprintf(f, "# scheduler: the model's defaults (runqueue: eevdf, placement: "
 		"wake_affine,\n# balance.newidle: true) on the host's topology\n");
-	double smt = tree_num(t, "host.smt"), llc = tree_num(t, "host.llc");
+	double smt = validate_tree_num(t, "host.smt"), llc = validate_tree_num(t, "host.llc");
 	if (isfinite(smt) && isfinite(llc) && smt >= 1 && llc >= smt &&
 	    (long)llc % (long)smt == 0 && so->cpus % (long)llc == 0)
 		fprintf(f, "topology: {smt: %ld, llc: %ld}\n", (long)smt,
@@ -316,13 +316,13 @@ int validate_scenario_write(const char *dir, const char *name,
 	ref_scalar(f, t, 0, "fork_local", "workload.spawned.fork_local");
 	ref_scalar(f, t, 0, "wake_local", "workload.wake_local");
 	fprintf(f, "workload:\n");
-	double rate = tree_num(t, "workload.spawned.rate");
+	double rate = validate_tree_num(t, "workload.spawned.rate");
 	if (isfinite(rate) && rate > 0) {
 		fprintf(f, "  arrival: poisson\n");
 		fprintf(f, "  rate: {from: calibration.workload.spawned.rate}\n");
 		/* Forked by the parents seen forking (left out of the
 		 * residents); a file from before they were counted: one. */
-		double parents = tree_num(t, "workload.spawned.parents");
+		double parents = validate_tree_num(t, "workload.spawned.parents");
 		fprintf(f, "  spawner: task\n");
 		if (isfinite(parents) && parents >= 1)
 			fprintf(f, "  spawners: {from: calibration.workload."

@@ -106,6 +106,11 @@ enum val_metric {
 const char *val_metric_name(int m);
 const char *val_metric_unit(int m);
 
+/* The number (or rate) at `path` of a loaded calibration file; NAN when
+ * absent or not one. */
+struct ytree;
+double validate_tree_num(struct ytree *t, const char *path);
+
 /* Measured values of every metric (waits from the calibration file at
  * `calfile`, its workload.wait p50/p99): NAN where there is nothing. */
 int validate_measured_values(const struct val_measured *m, const char *calfile,

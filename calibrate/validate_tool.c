@@ -34,7 +34,6 @@
 #include "sim/exp/scenario.h"
 #include "sim/model.h"
 #include "sim/out.h"
-#include "sim/units.h"
 #include "sim/ytree.h"
 
 static const struct vt_tool tools[] = {
@@ -608,13 +607,7 @@ int validate_tool_measured_oncpu(struct vt_measured *m, const char *calfile,
 	struct ytree *t = calfile_load(calfile, e);
 	if (!t)
 		return e->status;
-	struct ynode *n = ytree_find(t, "workload.cpu_busy_oncpu");
-	double v;
-	char why[128];
-	m->oncpu = NAN;
-	if (n && n->kind == YN_SCALAR &&
-	    !units_parse_number(n->value, &v, why, sizeof(why)) && v > 0)
-		m->oncpu = v;
+	m->oncpu = validate_tree_num(t, "workload.cpu_busy_oncpu");
 	ytree_free(t);
 	return 0;
 }
