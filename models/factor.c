@@ -47,6 +47,12 @@ fail:
 
 double factor_eval(const struct factor *f, double x)
 {
+	return factor_eval_acc(f, x, NULL);
+}
+
+double factor_eval_acc(const struct factor *f, double x,
+		       gsl_interp_accel *acc)
+{
 	switch (f->kind) {
 	case FACTOR_NONE:
 		return 1.0;
@@ -59,7 +65,7 @@ double factor_eval(const struct factor *f, double x)
 			return f->y[0];
 		if (x >= f->x[f->n - 1])
 			return f->y[f->n - 1];
-		return gsl_interp_eval(f->interp, f->x, f->y, x, NULL);
+		return gsl_interp_eval(f->interp, f->x, f->y, x, acc);
 	}
 	return 1.0;
 }

@@ -11,8 +11,9 @@
  *                          gsl_interp_linear), constant beyond the ends; the
  *                          form calibration writes.  x strictly increasing,
  *                          f > 0.
- * A factor is immutable after parsing and safe to share between threads
- * (evaluation uses no accelerator state).
+ * A factor is immutable after parsing and safe to share between threads:
+ * the accelerator a hot caller may pass (GSL's cache of the last table
+ * interval, which finds the same interval as a search) is the caller's.
  */
 #ifndef BPFSIM_FACTOR_H
 #define BPFSIM_FACTOR_H
@@ -41,5 +42,9 @@ int factor_read(struct ynode *map, const char *key, const char *def,
 int factor_table(struct factor *f, const double *x, const double *y, size_t n);
 void factor_fini(struct factor *f);
 double factor_eval(const struct factor *f, double x);
+/* factor_eval with acc (NULL: none) for a table's interval search: the
+ * same value, found without a search while x stays in one interval. */
+double factor_eval_acc(const struct factor *f, double x,
+		       gsl_interp_accel *acc);
 
 #endif

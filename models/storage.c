@@ -45,9 +45,26 @@ const struct storage_ops *storage_find(const char *name)
 	return NULL;
 }
 
-double storage_factor(const struct factor *f, double x)
+double storage_factor(const struct factor *f, double x, gsl_interp_accel *acc)
 {
-	return f && f->kind != FACTOR_NONE ? factor_eval(f, x) : 1.0;
+	return f && f->kind != FACTOR_NONE ? factor_eval_acc(f, x, acc) : 1.0;
+}
+
+int storage_accel_init(struct storage_accel *acc)
+{
+	for (int i = 0; i < SF_COUNT; i++)
+		if (!(acc->a[i] = gsl_interp_accel_alloc()))
+			return -1;
+	return 0;
+}
+
+void storage_accel_fini(struct storage_accel *acc)
+{
+	for (int i = 0; i < SF_COUNT; i++) {
+		if (acc->a[i])
+			gsl_interp_accel_free(acc->a[i]);
+		acc->a[i] = NULL;
+	}
 }
 
 double storage_cost(const struct dist *d, gsl_rng *r, double mult,
@@ -84,11 +101,18 @@ void storage_ws_fini(struct storage_ws *ws)
 	memset(ws, 0, sizeof(*ws));
 }
 
+/* The decay over (then, now], now > then. */
+static inline double ws_fade(const struct storage_ws *ws, uint64_t then,
+			     uint64_t now)
+{
+	return exp(-(double)(now - then) / ws->window);
+}
+
 /* Bring CPU c's sum to now. */
 static double ws_decay(struct storage_ws *ws, uint32_t c, uint64_t now)
 {
 	if (now > ws->cpu_t[c]) {
-		ws->w[c] *= exp(-(double)(now - ws->cpu_t[c]) / ws->window);
+		ws->w[c] *= ws_fade(ws, ws->cpu_t[c], now);
 		ws->cpu_t[c] = now;
 	}
 	return ws->w[c];
@@ -110,9 +134,20 @@ double storage_ws_touch(struct storage_ws *ws, uint32_t key, uint32_t cpu,
 	if (k->cpu1) {
 		/* Take the key's decayed term off the CPU that holds it. */
 		uint32_t old = k->cpu1 - 1;
-		double term = now > k->t
-			? exp(-(double)(now - k->t) / ws->window) : 1.0;
-		ws_decay(ws, old, now);
+		double term = 1.0;
+		if (now > k->t && k->t == ws->cpu_t[old]) {
+			/* The key was the CPU's last touch (two in three
+			 * touches in the 256-CPU fleet world): its term and
+			 * the CPU's sum decay by the same factor - one exp(),
+			 * the same bits as two. */
+			term = ws_fade(ws, k->t, now);
+			ws->w[old] *= term;
+			ws->cpu_t[old] = now;
+		} else {
+			if (now > k->t)
+				term = ws_fade(ws, k->t, now);
+			ws_decay(ws, old, now);
+		}
 		ws->w[old] -= term;
 		if (ws->w[old] < 0)        /* rounding */
 			ws->w[old] = 0;

@@ -47,6 +47,7 @@
 #define BPFSIM_STORAGE_H
 
 #include <stdint.h>
+#include <gsl/gsl_interp.h>
 #include <gsl/gsl_rng.h>
 #include "sim/err.h"
 #include "sim/model.h"
@@ -168,8 +169,19 @@ const char *storage_param_default(const struct model_param *params,
 #define STORAGE_CLASSES "classes"
 int storage_alias(struct ynode *sec, const char *key, struct dist **out,
 		  struct err *e);
-/* f(x), 1 for a NULL or `none` factor. */
-double storage_factor(const struct factor *f, double x);
+/* f(x), 1 for a NULL or `none` factor; acc: the run's accelerator for f
+ * (factor_eval_acc), or NULL. */
+double storage_factor(const struct factor *f, double x, gsl_interp_accel *acc);
+/* A run's accelerators, one per factor of the formula above: a cost is
+ * priced at every storage operation, and W and N move little between two,
+ * so GSL's cached interval saves the table search each time. */
+enum { SF_WAKE, SF_SWITCH, SF_ACT, SF_OCC, SF_COUNT };
+struct storage_accel {
+	gsl_interp_accel *a[SF_COUNT];
+};
+/* 0, or -1 (out of memory; fini is still safe). */
+int storage_accel_init(struct storage_accel *acc);
+void storage_accel_fini(struct storage_accel *acc);
 /* One draw b of d (truncated at 0), returned as b x mult + b x occ_extra:
  * mult = f_side(W) x f_act(live), occ_extra = f_occ(N) - 1 (see above). */
 double storage_cost(const struct dist *d, gsl_rng *r, double mult,

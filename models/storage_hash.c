@@ -83,7 +83,10 @@ struct hash_run {
 	gsl_rng *r_update, *r_lookup, *r_delete, *r_alloc, *r_evict;
 	struct entry *e;           /* pid_max entries */
 	struct storage_ws ws;      /* keyed by pid */
+	struct storage_accel acc;  /* the factors' */
 	uint64_t n;                /* occupancy */
+	uint64_t occ_n;            /* f_occ(occ_n) - 1 is occ_extra */
+	double occ_extra;
 	uint32_t head, tail;       /* LRU list ends */
 };
 
@@ -259,6 +262,7 @@ static void hash_fini(void *p)
 	if (!h)
 		return;
 	storage_ws_fini(&h->ws);
+	storage_accel_fini(&h->acc);
 	free(h->e);
 	free(h);
 }
@@ -282,12 +286,13 @@ static void *hash_init(const void *cfgp, struct sim *s,
 	h->r_evict = sim_rng(s, "storage.evict");
 	if (storage_ws_init(&h->ws, env->cpus, env->pid_max, c->window,
 			    &c->wake, &c->sw) ||
-	    !h->e || !h->r_update || !h->r_lookup || !h->r_delete ||
+	    storage_accel_init(&h->acc) || !h->e || !h->r_update || !h->r_lookup || !h->r_delete ||
 	    !h->r_alloc || !h->r_evict) {
 		hash_fini(h);
 		return NULL;
 	}
 	h->head = h->tail = NIL;
+	h->occ_n = UINT64_MAX;
 	return h;
 }
 
@@ -306,11 +311,19 @@ static double cost(struct hash_run *h, const struct dist *d, gsl_rng *r,
 	const struct hash_cfg *c = h->cfg;
 	double mult = 1;
 	if (at && at->side == STORAGE_WAKE)
-		mult = storage_factor(&c->wake, w) *
-		       storage_factor(&c->act, (double)h->env->live_tasks);
+		mult = storage_factor(&c->wake, w, h->acc.a[SF_WAKE]) *
+		       storage_factor(&c->act, (double)h->env->live_tasks,
+				      h->acc.a[SF_ACT]);
 	else if (at && (at->side == STORAGE_SWITCH || at->side == STORAGE_OTHER))
-		mult = storage_factor(&c->sw, w);
-	return storage_cost(d, r, mult, storage_factor(&c->occ, (double)h->n) - 1);
+		mult = storage_factor(&c->sw, w, h->acc.a[SF_SWITCH]);
+	if (h->n != h->occ_n) {
+		/* N moves only at an insert or a delete; most operations
+		 * are lookups and replaces at the same N. */
+		h->occ_n = h->n;
+		h->occ_extra = storage_factor(&c->occ, (double)h->n,
+					      h->acc.a[SF_OCC]) - 1;
+	}
+	return storage_cost(d, r, mult, h->occ_extra);
 }
 
 static void lru_unlink(struct hash_run *h, uint32_t pid)

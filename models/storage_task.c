@@ -67,6 +67,7 @@ struct task_run {
 	gsl_rng *r_get, *r_alloc, *r_delete;
 	struct slot *sl;           /* max_slots */
 	struct storage_ws ws;      /* keyed by slot */
+	struct storage_accel acc;  /* the factors' */
 	uint64_t n;                /* tasks with a stored timestamp */
 };
 
@@ -188,6 +189,7 @@ static void task_fini(void *p)
 	if (!t)
 		return;
 	storage_ws_fini(&t->ws);
+	storage_accel_fini(&t->acc);
 	free(t->sl);
 	free(t);
 }
@@ -209,7 +211,7 @@ static void *task_init(const void *cfgp, struct sim *s,
 	t->r_delete = sim_rng(s, "storage.delete");
 	if (storage_ws_init(&t->ws, env->cpus, env->max_slots, c->window,
 			    &c->wake, &c->sw) ||
-	    !t->sl || !t->r_get || !t->r_alloc || !t->r_delete) {
+	    storage_accel_init(&t->acc) || !t->sl || !t->r_get || !t->r_alloc || !t->r_delete) {
 		task_fini(t);
 		return NULL;
 	}
@@ -227,12 +229,13 @@ static double get_cost(struct task_run *t, const struct storage_key *k,
 	double mult;
 	if (at->side == STORAGE_WAKE) {
 		d = c->get ? c->get : c->get_wake;
-		mult = storage_factor(&c->wake, w) *
-		       storage_factor(&c->act, (double)t->env->live_tasks);
+		mult = storage_factor(&c->wake, w, t->acc.a[SF_WAKE]) *
+		       storage_factor(&c->act, (double)t->env->live_tasks,
+				      t->acc.a[SF_ACT]);
 	} else {
 		d = c->get ? c->get : c->get_switch;
 		mult = at->side == STORAGE_SWITCH || at->side == STORAGE_OTHER
-		       ? storage_factor(&c->sw, w) : 1;
+		       ? storage_factor(&c->sw, w, t->acc.a[SF_SWITCH]) : 1;
 	}
 	return storage_cost(d, t->r_get, mult * c->maps_factor, 0);
 }

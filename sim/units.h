@@ -28,6 +28,16 @@
 int units_parse_duration(const char *s, double *ns, char *why, size_t whylen);
 int units_parse_number(const char *s, double *out, char *why, size_t whylen);
 int units_parse_rate(const char *s, double *per_s, char *why, size_t whylen);
+/* llround(x) for 0 <= x < UNITS_HORIZON_NS, without the libm call (hot
+ * paths: a program's cost, every invocation).  The same value: the
+ * truncation is floor(x), exact in a double, and x minus it is exact too
+ * (Sterbenz: for x >= 1 the two are within a factor of 2; below 1 the
+ * floor is 0), so the comparison with 0.5 is llround's own. */
+static inline uint64_t units_round_ns(double x)
+{
+	uint64_t i = (uint64_t)x;
+	return i + (x - (double)i >= 0.5);
+}
 /* Format ns compactly ("1.5ms", "400ns") into buf; returns buf. */
 char *units_format_duration(double ns, char *buf, size_t size);
 

@@ -184,6 +184,37 @@ static void test_format_roundtrip_random(void **state)
 	gsl_rng_free(r);
 }
 
+/* units_round_ns is llround: at the halves, next to them (one ulp either
+ * side), at whole numbers and on random magnitudes up to the horizon. */
+static void test_round_ns(void **state)
+{
+	uint64_t seed = test_seed(20261206);
+	gsl_rng *r = rng_stream_new(seed, 0, "test.units.round");
+	(void)state;
+	static const double edge[] = { 0, 0.25, 0.5, 1, 1.5, 2.5, 0x1p52,
+				       0x1p52 + 1, 0x1p53, 0x1p61 };
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		double x = edge[i];
+		double near[] = { x, nextafter(x, 0), nextafter(x, INFINITY) };
+		for (int j = 0; j < 3; j++)
+			assert_true(units_round_ns(near[j]) ==
+				    (uint64_t)llround(near[j]));
+	}
+	for (int i = 0; i < 1000000; i++) {
+		double x = pow(2.0, 62.0 * gsl_rng_uniform(r)) - 1.0;
+		if (gsl_rng_uniform(r) < 0.3)   /* a half: the ties */
+			x = floor(x) + 0.5;
+		if (!(x >= 0 && x < 0x1p62))
+			continue;
+		if (units_round_ns(x) != (uint64_t)llround(x))
+			print_error("x %.17g: %llu vs %lld\n", x,
+				    (unsigned long long)units_round_ns(x),
+				    llround(x));
+		assert_true(units_round_ns(x) == (uint64_t)llround(x));
+	}
+	gsl_rng_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_rate),
 		cmocka_unit_test(test_format_examples),
 		cmocka_unit_test(test_format_roundtrip_random),
+		cmocka_unit_test(test_round_ns),
 	};
 	gsl_set_error_handler_off();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,7 +85,7 @@ void probe_charge(struct rq_run *R, uint32_t c, int h, double cost)
 			 rq_hook_names[h], cost);
 		return;
 	}
-	uint64_t ns = cost <= 0 ? 0 : (uint64_t)llround(cost);
+	uint64_t ns = cost <= 0 ? 0 : units_round_ns(cost);
 	struct cpu *p = &R->cpu[c];
 	uint64_t now = R->s->now;
 	if (h >= 0) {
