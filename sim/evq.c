@@ -786,6 +786,22 @@ timer_push(struct evq *q, uint64_t time, unsigned kind, uint32_t target,
 	return 0;
 }
 
+void evq_timer_move(struct evq *q, uint64_t time, unsigned kind,
+		    uint32_t target, uint64_t data)
+{
+	struct evq_event *ev = &q->tev[target];
+
+	SIM_CHECK(target < q->ntimers && kind <= 0xffffu);
+	SIM_CHECK(q->seq < EVQ_SEQ_MAX);
+	if (ev->seqkind == UINT64_MAX)
+		q->ntimed++;
+	ev->time = time;
+	ev->seqkind = q->seq++ << 16 | kind;
+	ev->data = data;
+	ev->target = target;
+	timer_touch(q, target);
+}
+
 /* ---- the queue ----------------------------------------------------------- */
 
 int evq_init(struct evq *q, size_t capacity_hint)

@@ -185,6 +185,12 @@ uint64_t evq_peek_time(struct evq *q);
 /* Invalidate every pending event of target (a timer's leaves at once). */
 void evq_cancel(struct evq *q, uint32_t target);
 
+/* Timer target (< evq_timers' n) is due at time instead, pending or not:
+ * evq_cancel then evq_push in one step - the same seq is taken, so the
+ * pop order is the same. */
+void evq_timer_move(struct evq *q, uint64_t time, unsigned kind,
+		    uint32_t target, uint64_t data);
+
 /* Number of pending entries (including not yet dropped stale ones, and
  * pending timers). */
 static inline size_t evq_size(const struct evq *q) { return q->n + q->ntimed; }

@@ -153,6 +153,13 @@ static inline int sim_schedule_at(struct sim *s, uint64_t t, unsigned kind,
 {
 	return evq_push(&s->q, t < s->now ? s->now : t, kind, target, data);
 }
+/* Timer target's event moves to t (clamped to now as above): the
+ * pending one, if any, cancelled and a new one pushed (evq_timer_move). */
+static inline void sim_timer_at(struct sim *s, uint64_t t, unsigned kind,
+				uint32_t target, uint64_t data)
+{
+	evq_timer_move(&s->q, t < s->now ? s->now : t, kind, target, data);
+}
 /* End the run after the current event (normal completion). */
 static inline void sim_stop(struct sim *s) { s->stop = 1; }
 /* End the run after the current event, marked capped by `reason`. */

@@ -277,7 +277,8 @@ static void test_differential_past(void **state)
 
 /* Timers (evq_timers) against the reference with none: targets 0..7 are
  * timers, each cancelled before every push (at most one pending, as the
- * contract asks), the others plain targets as above.  The pop sequence
+ * contract asks) or moved with evq_timer_move, the others plain targets
+ * as above.  The pop sequence
  * must be the reference's event for event; size and the dropped count are
  * not compared (a cancelled timer leaves at once, evq.h).  Switch points
  * 48/16 and a monotone clock, so timers interleave with both
@@ -309,12 +310,18 @@ static void timers_mix(uint64_t seed, unsigned past_ppm)
 						  target, x), 0);
 			ref_push(&r, t, (unsigned)(x >> 48), target, x);
 		} else if (pick < 55) {
-			/* Move a timer: cancel, push (cpu_resched's pattern). */
+			/* Move a timer: cancel and push, or both in one
+			 * step (evq_timer_move, cpu_resched's). */
 			uint64_t t = random_time(&s, now, past_ppm);
 			uint32_t target = (uint32_t)((x >> 8) % NT);
-			evq_cancel(&q, target);
+			if (x >> 63) {
+				evq_timer_move(&q, t, 3, target, x);
+			} else {
+				evq_cancel(&q, target);
+				assert_int_equal(evq_push(&q, t, 3, target, x),
+						 0);
+			}
 			ref_cancel(&r, target);
-			assert_int_equal(evq_push(&q, t, 3, target, x), 0);
 			ref_push(&r, t, 3, target, x);
 			timed++;
 		} else if (pick < 60) {

@@ -25,10 +25,7 @@
 
 void cpu_resched(struct rq_run *R, uint32_t c)
 {
-	struct sim *s = R->s;
-	evq_cancel(&s->q, c);
-	if (sim_schedule_at(s, R->cpu[c].until, EV_CPU, c, 0))
-		sim_fail(s, "out of memory");
+	sim_timer_at(R->s, R->cpu[c].until, EV_CPU, c, 0);
 }
 
 int cpu_is_idle(const struct rq_run *R, uint32_t c)
