@@ -369,23 +369,44 @@ void dist_free(struct dist *d)
 
 /* ---- sampling and moments --------------------------------------------- */
 
-double dist_sample(const struct dist *d, gsl_rng *r)
+/* The special forms' draw (out of line: recursive, and rare on the hot
+ * paths). */
+static __attribute__((noinline)) double sample_special(const struct dist *d,
+						       gsl_rng *r)
 {
 	if (d->fam == EMPIRICAL)
 		return gsl_histogram_pdf_sample(d->pdf, gsl_rng_uniform(r));
-	if (d->fam == MIXTURE)
-		return dist_sample(d->comp[gsl_ran_discrete(r, d->table)], r);
+	return dist_sample(d->comp[gsl_ran_discrete(r, d->table)], r);
+}
+
+/* One raw draw.  Inline in the three entry points below, so a model's
+ * draw (dist_sample_ns: several per simulated event) makes one call into
+ * its family's sampler, not three nested calls. */
+static inline double sample_one(const struct dist *d, gsl_rng *r)
+{
+	if (__builtin_expect(d->fam == EMPIRICAL || d->fam == MIXTURE, 0))
+		return sample_special(d, r);
 	return d->fam->sample(d->p, r);
 }
 
-double dist_sample_nonneg(const struct dist *d, gsl_rng *r)
+static inline double sample_nonneg(const struct dist *d, gsl_rng *r)
 {
 	for (int i = 0; i < DIST_RESAMPLE_TRIES; i++) {
-		double x = dist_sample(d, r);
+		double x = sample_one(d, r);
 		if (x >= 0)
 			return x;
 	}
 	return 0.0;
+}
+
+double dist_sample(const struct dist *d, gsl_rng *r)
+{
+	return sample_one(d, r);
+}
+
+double dist_sample_nonneg(const struct dist *d, gsl_rng *r)
+{
+	return sample_nonneg(d, r);
 }
 
 double dist_mean(const struct dist *d)
@@ -1192,7 +1213,7 @@ int dist_check_horizon(const struct dist *d, char *msg, size_t size)
 
 uint64_t dist_sample_ns(const struct dist *d, gsl_rng *r)
 {
-	double v = dist_sample_nonneg(d, r);
+	double v = sample_nonneg(d, r);
 	/* v >= 0 here, so +0.5 and truncation round half up, without the
 	 * libm call llround() costs on the hot path. */
 	if (!(v < (double)(DIST_NS_MAX)))
