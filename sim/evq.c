@@ -140,9 +140,10 @@ struct evq_radix {
 	uint64_t nonempty[EVQ_MASKW];    /* bit k-1 (of the array) set: bucket
 					    k (1 .. EVQ_BUCKETS-1) holds events */
 	uint32_t pos;                    /* bucket 0: next event in its head */
-	uint32_t resv;                   /* spare chunks kept outside a pop
-					    (radix_need of the highest bucket
-					    used since the last reset) */
+	uint32_t resv;                   /* chunks kept beyond ceil(n /
+					    EVQ_CHUNK): radix_need of the
+					    highest bucket used since the
+					    last reset (radix_room) */
 	uint64_t next_sk;                /* bucket 0: seqkind the next pop must
 					    reach (the FIFO check) */
 	struct evq_chunk *spare;         /* free chunks */
