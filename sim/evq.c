@@ -26,15 +26,29 @@
  * pending in the 256-CPU runqslower world), which is what the radix heap is
  * for.
  *
- * The radix heap (Ahuja, Mehlhorn, Orlin and Tarjan 1990) on the time.
- * base is the last popped time; every pending time is >= base.  Bucket 0
- * holds the events at base, bucket k (1..64) those whose highest bit
- * differing from base is bit k-1: disjoint, increasing time ranges, so the
- * earliest event is in the lowest non-empty bucket.  Pop takes from bucket
- * 0; when it is empty, the lowest non-empty bucket k is emptied: base moves
- * to its minimum (kept per bucket) and each of its events goes to a bucket
- * below k.  A bucket is a list of chunks appended at the tail and read from
- * the head: memory is streamed, never searched.
+ * The radix heap (Ahuja, Mehlhorn, Orlin and Tarjan 1990) on the time,
+ * with EVQ_RBITS-bit digits where theirs has single bits: in the 256-CPU
+ * fleet world the one-bit version moved each event ~7.6 times between its
+ * push and its pop, this one ~2.6.  base is the last popped time; every
+ * pending time is >= base.  Bucket 0 holds the events at base; bucket
+ * 1 + l * EVQ_DIGITS + d those whose highest digit differing from base is
+ * digit l (bits l*EVQ_RBITS up) and whose digit l is d (then d is above
+ * base's digit l).  Buckets are disjoint, increasing time ranges in index
+ * order, so the earliest event is in the lowest non-empty bucket (a
+ * bitmap, EVQ_MASKW words).  Pop takes from bucket 0; when it is empty,
+ * the lowest non-empty bucket is emptied: base moves to its minimum (kept
+ * per bucket) and each of its events goes to a bucket of a lower level
+ * (or bucket 0), so an event moves at most once per level.  A bucket of
+ * level 0, or of one event, holds a single time: its chunks become bucket
+ * 0 as they are, no copy.  A bucket is a list of chunks appended at the
+ * tail and read from the head: memory is streamed, never searched.
+ *
+ * Why 6-bit digits: in the fleet world (256 CPUs, 128,000 sleepers,
+ * wake-ups ~2^25-2^26 ns ahead, ~2.5 per us near base) an event enters
+ * at level 4 and, emptied level by level, usually reaches a bucket of its
+ * own by level 1 or 2.  4-bit digits moved it ~3.6 times, 8-bit ones ~2.0 but
+ * with four times the buckets and reserve; 6 bits was the fastest on
+ * bench_sim's fleet and on a hold of 128,000 exponential(50 ms) sleeps.
  *
  * Order: the key is (time, seqkind).  seqkind = seq << 16 | kind and seq is
  * unique per queue, so comparing the whole word orders equal times by push
@@ -48,9 +62,10 @@
  * Invariants (checked where cheap with SIM_CHECK; violations are bugs):
  *   - heap order: no slot's key is below its parent's;
  *   - radix: an event in bucket k has bucket index k against base; bucket
- *     0 pops in seq order; at least EVQ_RESERVE spare chunks exist outside
- *     a pop, so emptying a bucket (inside evq_pop, which cannot report
- *     failure) never allocates;
+ *     0 pops in seq order; at least ceil(n / EVQ_CHUNK) + resv chunks are
+ *     allocated (radix_room; resv covers the highest bucket used, see
+ *     radix_need), so emptying a bucket (inside evq_pop, which cannot
+ *     report failure) never allocates;
  *   - every pending event has target < ngens, so pop indexes gens[]
  *     without a bounds check.  This is why evq_push, not evq_cancel, grows the
  *     generation table: push can report allocation failure, cancel (void)
@@ -93,14 +108,16 @@
  * sift_down_root for why; 8192 is where the two meet on bench_heap. */
 #define EVQ_PREFETCH_FROM 8192
 
-/* Radix heap: 65 buckets (times equal to base, then one per differing bit),
- * each a list of chunks.  A chunk is 1 KiB: a short header and 31 events. */
-#define EVQ_BUCKETS 65
+/* Radix heap: bucket 0 (times equal to base), then EVQ_LEVELS levels of
+ * EVQ_DIGITS buckets each, one per value of an EVQ_RBITS-bit digit of the
+ * time (see the comment at the top).  Each bucket is a list of chunks; a
+ * chunk is 1 KiB: a short header and 31 events. */
+#define EVQ_RBITS 6
+#define EVQ_DIGITS (1u << EVQ_RBITS)
+#define EVQ_LEVELS ((64 + EVQ_RBITS - 1) / EVQ_RBITS)
+#define EVQ_BUCKETS (1 + EVQ_LEVELS * EVQ_DIGITS)
+#define EVQ_MASKW ((EVQ_BUCKETS - 1 + 63) / 64)  /* nonempty bitmap words */
 #define EVQ_CHUNK 31
-/* Spare chunks kept for emptying a bucket inside evq_pop: its events go to
- * at most 64 lower buckets, each opening at most one partly filled chunk
- * beyond what the emptied chunks give back (see radix_refill). */
-#define EVQ_RESERVE (EVQ_BUCKETS + 1)
 /* look_ahead searches a lowest bucket of at most this many events: a
  * whole chunk, since it searches each chunk state once (pf_chunk). */
 #define EVQ_LOOK_AHEAD EVQ_CHUNK
@@ -120,9 +137,13 @@ struct evq_bucket {
 
 struct evq_radix {
 	uint64_t base;                   /* last popped time: all times >= it */
-	uint64_t nonempty;               /* bit k-1 set: bucket k (1..64) holds
-					    events */
+	uint64_t nonempty[EVQ_MASKW];    /* bit k-1 (of the array) set: bucket
+					    k (1 .. EVQ_BUCKETS-1) holds events */
 	uint32_t pos;                    /* bucket 0: next event in its head */
+	uint32_t resv;                   /* chunks kept beyond ceil(n /
+					    EVQ_CHUNK): radix_need of the
+					    highest bucket used since the
+					    last reset (radix_room) */
 	uint64_t next_sk;                /* bucket 0: seqkind the next pop must
 					    reach (the FIFO check) */
 	struct evq_chunk *spare;         /* free chunks */
@@ -403,16 +424,63 @@ small_pop(struct evq *q, struct evq_event *out, const struct evq_event *bound)
 
 /* ---- the radix heap ------------------------------------------------------ */
 
-/* Bucket of time t against base (t >= base). */
+/* Bucket of time t against base (t >= base): 0 when equal, else
+ * 1 + level * EVQ_DIGITS + digit, level the highest EVQ_RBITS-bit digit in
+ * which t differs from base and digit t's value there (above base's).
+ * Bucket numbers grow with time: the lowest non-empty bucket holds the
+ * earliest events. */
 static inline unsigned radix_index(uint64_t t, uint64_t base)
 {
-	return t == base ? 0 : 64 - (unsigned)__builtin_clzll(t ^ base);
+	if (t == base)
+		return 0;
+	unsigned l = (63 - (unsigned)__builtin_clzll(t ^ base)) / EVQ_RBITS;
+	unsigned d = (unsigned)(t >> (l * EVQ_RBITS)) & (EVQ_DIGITS - 1);
+	return 1 + l * EVQ_DIGITS + d;
+}
+
+/* Level of bucket k >= 1. */
+static inline unsigned radix_level(unsigned k)
+{
+	return (k - 1) / EVQ_DIGITS;
+}
+
+/* Chunks beyond ceil(n / EVQ_CHUNK) that n pending events may need while
+ * bucket k (>= 1) is the highest holding events.  An event's bucket never
+ * rises (base only moves towards it), so the non-empty buckets are at most
+ * those of k's level and below, and bucket 0: each has at most one partly
+ * filled chunk, bucket 0 one more (its head, partly read), and emptying a
+ * bucket holds one more (the source chunk being copied).  radix_room keeps
+ * that many allocated, so radix_refill (inside evq_pop, which cannot
+ * report failure) never allocates. */
+static inline uint32_t radix_need(unsigned k)
+{
+	return k ? (radix_level(k) + 1) * EVQ_DIGITS + 3 : 3;
+}
+
+/* The lowest non-empty bucket (>= 1); some bucket above 0 holds events. */
+static inline unsigned radix_lowest(const struct evq_radix *R)
+{
+	unsigned w = 0;
+
+	while (!R->nonempty[w])
+		w++;
+	return 64 * w + (unsigned)__builtin_ctzll(R->nonempty[w]) + 1;
+}
+
+static inline void radix_mark(struct evq_radix *R, unsigned k)
+{
+	R->nonempty[(k - 1) / 64] |= UINT64_C(1) << ((k - 1) % 64);
+}
+
+static inline void radix_unmark(struct evq_radix *R, unsigned k)
+{
+	R->nonempty[(k - 1) / 64] &= ~(UINT64_C(1) << ((k - 1) % 64));
 }
 
 static struct evq_chunk *chunk_take(struct evq_radix *R)
 {
 	struct evq_chunk *c = R->spare;
-	SIM_CHECK(c);   /* the reserve (EVQ_RESERVE) ran out: a bug */
+	SIM_CHECK(c);   /* the reserve (resv) ran out: a bug */
 	R->spare = c->next;
 	R->nspare--;
 	c->next = NULL;
@@ -427,17 +495,31 @@ static void chunk_give(struct evq_radix *R, struct evq_chunk *c)
 	R->nspare++;
 }
 
-/* Make at least want spare chunks.  Returns 0, or -1 (some may have been
- * added: they stay spare). */
+/* Make at least want chunks allocated in all.  Returns 0, or -1 (some may
+ * have been added: they stay spare). */
 static int radix_reserve(struct evq_radix *R, size_t want)
 {
-	while (R->nspare < want) {
+	while (R->nchunks < want) {
 		struct evq_chunk *c = malloc(sizeof(*c));
 		if (!c)
 			return -1;
 		R->nchunks++;
 		chunk_give(R, c);
 	}
+	return 0;
+}
+
+/* Room for n pending events, bucket k among them: keeps nchunks >=
+ * ceil(n / EVQ_CHUNK) + resv, resv radix_need of the highest bucket used
+ * since the last reset.  Returns 0, or -1 with resv unchanged. */
+static inline int radix_room(struct evq_radix *R, size_t n, unsigned k)
+{
+	uint32_t resv = radix_need(k) > R->resv ? radix_need(k) : R->resv;
+	size_t want = (n + EVQ_CHUNK - 1) / EVQ_CHUNK + resv;
+
+	if (R->nchunks < want && radix_reserve(R, want) < 0)
+		return -1;
+	R->resv = resv;
 	return 0;
 }
 
@@ -456,7 +538,7 @@ static inline void radix_append(struct evq_radix *R, unsigned k,
 			b->head = c;
 		b->tail = t = c;
 		if (k)
-			R->nonempty |= UINT64_C(1) << (k - 1);
+			radix_mark(R, k);
 	}
 	t->ev[t->n++] = *ev;
 	if (ev->time < b->min)
@@ -465,28 +547,29 @@ static inline void radix_append(struct evq_radix *R, unsigned k,
 
 /* Bucket 0 is empty and events are pending: empty the lowest non-empty
  * bucket k into the buckets below it, base moving to its least time.  Every
- * event lands below k (its time shares base's bits above k-1).  Spare
- * chunks suffice: after each source chunk is copied it is given back, so
- * the destinations never hold more than one partly filled chunk each
- * beyond the chunks given back (at most 64 < EVQ_RESERVE). */
-static void radix_refill(struct evq_radix *R)
+ * event lands below k: its time shares base's digits above k's level and,
+ * at that level, base's digit (the bucket's), so it differs from the new
+ * base at a lower level, or not at all (bucket 0).  Spare chunks suffice:
+ * each source chunk is given back once copied, and the chunks in use never
+ * exceed ceil(n / EVQ_CHUNK) + resv (radix_need).  A bucket of level 0 holds
+ * one time (every digit fixed), and so does a bucket of one event: its
+ * chunks become bucket 0 as they are. */
+static void radix_refill(struct evq_radix *R, unsigned k)
 {
-	unsigned k = (unsigned)__builtin_ctzll(R->nonempty) + 1;
 	struct evq_bucket *src = &R->b[k];
-	struct evq_chunk *c = src->head;
+	struct evq_chunk *c = src->head, *tail = src->tail;
 	uint64_t base = src->min;
 
 	src->head = src->tail = NULL;
 	src->min = UINT64_MAX;
-	R->nonempty &= ~(UINT64_C(1) << (k - 1));
+	radix_unmark(R, k);
 	R->base = base;
 	R->pos = 0;
 	R->next_sk = 0;
 	R->b[0].min = base;
-	if (!c->next && c->n == 1) {
-		/* One event (half the refills of a big simulation: the low
-		 * buckets span a few hundred ns): its chunk becomes bucket 0. */
-		R->b[0].head = R->b[0].tail = c;
+	if (k <= EVQ_DIGITS || (!c->next && c->n == 1)) {
+		R->b[0].head = c;
+		R->b[0].tail = tail;
 		return;
 	}
 	while (c) {
@@ -513,8 +596,9 @@ static void radix_reset(struct evq_radix *R)
 		R->b[k].head = R->b[k].tail = NULL;
 		R->b[k].min = UINT64_MAX;
 	}
-	R->nonempty = 0;
+	memset(R->nonempty, 0, sizeof(R->nonempty));
 	R->pos = 0;
+	R->resv = 0;
 	R->next_sk = 0;
 }
 
@@ -537,10 +621,17 @@ static int heap_to_radix(struct evq *q)
 		for (unsigned k = 0; k < EVQ_BUCKETS; k++)
 			R->b[k].min = UINT64_MAX;
 	}
-	/* Worst case: every event in its own bucket's partial chunk. */
-	if (radix_reserve(R, n / EVQ_CHUNK + EVQ_BUCKETS + EVQ_RESERVE) < 0)
-		return -1;
 	R->base = n && h[0].time < q->last ? h[0].time : q->last;
+	/* The reserve for the highest bucket the events go to. */
+	unsigned top_k = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned k = radix_index(h[i].time, R->base);
+		if (k > top_k)
+			top_k = k;
+	}
+	R->resv = 0;
+	if (radix_room(R, n, top_k) < 0)
+		return -1;
 	while (n > 0) {
 		struct evq_event top = h[0];
 		if (--n > 0)
@@ -587,11 +678,10 @@ static int radix_push(struct evq *q, const struct evq_event *ev)
 {
 	struct evq_radix *R = q->rad;
 	unsigned k = radix_index(ev->time, R->base);
-	const struct evq_chunk *t = R->b[k].tail;
 
-	/* A new chunk must not dig into the reserve pops rely on. */
-	if ((!t || t->n == EVQ_CHUNK) && R->nspare <= EVQ_RESERVE &&
-	    radix_reserve(R, EVQ_RESERVE + 1) < 0)
+	/* Room for one more event, and the reserve pops rely on, which
+	 * grows with the highest bucket holding events. */
+	if (radix_room(R, q->n + 1, k) < 0)
 		return -1;
 	radix_append(R, k, ev);
 	q->n++;
@@ -615,10 +705,10 @@ static __attribute__((noinline)) int radix_pop(struct evq *q,
 		struct evq_event top;
 
 		if (!b0->head) {
-			if (bound && R->b[__builtin_ctzll(R->nonempty) + 1].min >
-					     bound->time)
+			unsigned k = radix_lowest(R);
+			if (bound && R->b[k].min > bound->time)
 				return 0;
-			radix_refill(R);
+			radix_refill(R, k);
 		}
 		c = b0->head;
 		if (bound && !ev_less(&c->ev[R->pos], bound))
@@ -1009,7 +1099,7 @@ static void look_ahead(struct evq *q)
 			 * count stay the same (a chunk reused with the same
 			 * count only skips a hint). */
 			const struct evq_chunk *c =
-				R->b[__builtin_ctzll(R->nonempty) + 1].head;
+				R->b[radix_lowest(R)].head;
 			if (c == q->pf_chunk && c->n == q->pf_n)
 				return;
 			if (!c->next && c->n <= EVQ_LOOK_AHEAD) {
@@ -1068,7 +1158,7 @@ uint64_t evq_peek_time(struct evq *q)
 	uint64_t u = q->small ? q->heap[q->head].time
 		     : !q->big ? q->heap[0].time
 		     : R->b[0].head ? R->base
-		     : R->b[__builtin_ctzll(R->nonempty) + 1].min;
+		     : R->b[radix_lowest(R)].min;
 	return u < t ? u : t;
 }
 

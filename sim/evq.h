@@ -21,12 +21,16 @@
  * which goes back to the sorted array when a pop leaves EVQ_SMALL_BACK
  * events or fewer.  A heap that must grow with big_on or more pending
  * events (default EVQ_BIG_ON; the heap grows by 1.5x, so the switch comes
- * at the first growth past it) becomes a radix heap on the time: 65
- * buckets by the highest bit in which an event's time differs from the
- * last popped one, each a list of 1 KiB chunks.  A pop empties the lowest
- * bucket into lower ones, so an event moves at most 64 times, each a
- * sequential 32-byte copy instead of a cache miss per heap level: the
- * shape for 10^5-10^7 pending events.
+ * at the first growth past it) becomes a radix heap on the time with
+ * 6-bit digits: bucket 0 for the events at the last popped time, then 64
+ * buckets per digit (11 levels), an event in the bucket of the highest
+ * digit in which its time differs from the last popped one and of its
+ * value there; each bucket a list of 1 KiB chunks.  A pop empties the
+ * lowest bucket into lower levels, so an event moves at most once per
+ * level (~2.6 times in a simulation's hold of sleeps ~50 ms ahead, where
+ * a binary radix moved it ~7.6 times), each a sequential 32-byte copy
+ * instead of a cache miss per heap level: the shape for 10^5-10^7 pending
+ * events.
  * It shrinks back to the heap at big_off (default EVQ_BIG_OFF).  The radix
  * heap needs a monotone clock: every push at or after the last popped time,
  * which the simulation guarantees (sim_schedule_at clamps to now).  A push
@@ -35,12 +39,15 @@
  * the events never shows in the pop order, the dropped count or peek.
  *
  * Memory: an event is 32 bytes.  The heap grows by 1.5x: at most ~48 bytes
- * per pending event.  The radix heap uses ~33 bytes per pending event plus
- * at most ~130 chunks (~130 KiB) of partly filled and spare chunks, and
- * keeps a heap array of big_off events for the way back.  Add 4 bytes per
- * target for the generation table.  Memory is kept until evq_fini (evq_clear
- * keeps it too).  Tuned for 10^7 pending events (a batch of millions of
- * tasks at t = 0) and for the small, hot queues of M/M/c (tens of events).
+ * per pending event.  The radix heap allocates chunks for its most pending
+ * events, ~33 bytes each, plus a reserve that covers the partly filled
+ * chunks and the pops: 64 chunks (64 KiB) per level up to the highest
+ * holding events (~330 KiB for events up to 2^30 ns ahead, at most
+ * ~700 KiB); it keeps a heap array of big_off events for the way back.
+ * Add 4 bytes per target for the generation table.  Memory is kept until
+ * evq_fini (evq_clear keeps it too).  Tuned for 10^7 pending events (a
+ * batch of millions of tasks at t = 0) and for the small, hot queues of
+ * M/M/c (tens of events).
  *
  * Timers (evq_timers): a model whose targets 0..n-1 each hold at most one
  * pending event at a time (the runqslower model's CPUs) can keep those

@@ -14,7 +14,10 @@
  *   - the radix heap against the heap itself at the default switch points:
  *     a queue grown past EVQ_BIG_ON, drained below EVQ_BIG_OFF and grown
  *     again, with equal times, cancellation and stale events, pops in the
- *     same order as a heap-only twin (evq_tune);
+ *     same order as a heap-only twin (evq_tune); so does a hold of
+ *     ~10,000 pending events with times spread over every digit level of
+ *     the radix heap, dense near now, with cancels and timers (whose
+ *     bound the radix heap must not move its base past);
  *   - timers (evq_timers) pop in the same order as the reference without
  *     them; the look-ahead hook (evq_set_prefetch) sees queued events
  *     before they pop, once each;
@@ -408,7 +411,7 @@ static void test_look_ahead(void **state)
 			"hinted\n", big ? "radix heap" : "heap", log.n, np);
 		/* The heap's root is always known; the radix heap's next
 		 * event only when it is in bucket 0 or in a lowest bucket of
-		 * at most EVQ_LOOK_AHEAD events (183 of 200 here). */
+		 * at most EVQ_LOOK_AHEAD events (196 of 200 here). */
 		assert_true(big ? log.n >= 150 : log.n == np);
 		evq_fini(&q);
 	}
@@ -583,6 +586,86 @@ static void test_twin(void **state)
 	evq_fini(&h);
 }
 
+/* Time d ns after now for the levels test: distances spread evenly over
+ * their bit length (1 ns to 2^63 ns), so every digit level of the radix
+ * heap is filled and emptied; some equal to now, a few at the end of the
+ * range (the top level). */
+static uint64_t level_time(uint64_t *s, uint64_t now)
+{
+	uint64_t x = rnd(s);
+	unsigned pick = (unsigned)(x % 64);
+
+	if (pick < 8)
+		return now;
+	if (pick == 8)
+		return UINT64_MAX;
+	uint64_t d = rnd(s) >> (x >> 8) % 64;
+	return d > UINT64_MAX - now ? UINT64_MAX : now + d;
+}
+
+/* The radix heap's digit levels against a heap-only twin at the default
+ * switch points: a hold of ~5 x EVQ_BIG_ON pending events, times spread
+ * over every level (level_time) and dense near now (hundreds of ns ahead,
+ * as a simulation's wake-ups), cancels (stale events), and timers
+ * (evq_timers on both: pops bounded by the tree's earliest, so the radix
+ * heap must not move its base past it) moved as cpu_resched does.  Pop
+ * for pop the twins agree on every field, the size, the dropped count and
+ * the peek time; the queue is the radix heap most of the run. */
+static void test_twin_levels(void **state)
+{
+	enum { OPS = 600000, NT = 16, HOLD = 5 * EVQ_BIG_ON };
+	uint64_t s = test_seed(60606), big_ops = 0;
+	struct evq q, h;
+
+	(void)state;
+	assert_int_equal(evq_init(&q, 0), 0);
+	assert_int_equal(evq_init(&h, 0), 0);
+	evq_tune(&h, SIZE_MAX, SIZE_MAX - 1);
+	assert_int_equal(evq_timers(&q, NT), 0);
+	assert_int_equal(evq_timers(&h, NT), 0);
+	for (long op = 0; op < OPS; op++) {
+		uint64_t x = rnd(&s);
+		unsigned pick = (unsigned)(x % 100);
+		uint64_t now = h.last;
+		/* Fill to HOLD, then as many pushes as pops. */
+		unsigned push_pct = evq_size(&h) < HOLD ? 70 : 40;
+
+		if (pick < push_pct) {
+			uint64_t t = x >> 60 ? level_time(&s, now)
+					     : now + rnd(&s) % 512;
+			uint32_t target = NT + (uint32_t)(rnd(&s) % 3000);
+			uint64_t data = rnd(&s);
+			assert_int_equal(evq_push(&q, t, 1, target, data), 0);
+			assert_int_equal(evq_push(&h, t, 1, target, data), 0);
+		} else if (pick < push_pct + 8) {
+			/* Move a timer: cancel, push a little ahead. */
+			uint32_t target = (uint32_t)(rnd(&s) % NT);
+			uint64_t t = now + rnd(&s) % 2048;
+			evq_cancel(&q, target);
+			evq_cancel(&h, target);
+			assert_int_equal(evq_push(&q, t, 2, target, x), 0);
+			assert_int_equal(evq_push(&h, t, 2, target, x), 0);
+		} else if (pick < push_pct + 10) {
+			uint32_t target = NT + (uint32_t)(rnd(&s) % 3000);
+			evq_cancel(&q, target);
+			evq_cancel(&h, target);
+		} else {
+			pop_twins(&q, &h);
+		}
+		check_twins(&q, &h);
+		big_ops += (uint64_t)q.big;
+	}
+	while (pop_twins(&q, &h))
+		check_twins(&q, &h);
+	fprintf(stderr, "# twin levels: %llu of %d operations on the radix "
+		"heap, %llu stale dropped\n", (unsigned long long)big_ops, OPS,
+		(unsigned long long)q.dropped);
+	assert_true(big_ops > OPS / 2);
+	assert_int_equal(evq_size(&q), 0);
+	evq_fini(&q);
+	evq_fini(&h);
+}
+
 /* Event time of push number i in the big test: scattered, ~10 per value. */
 static uint64_t big_time(uint64_t i)
 {
@@ -689,6 +772,7 @@ int main(void)
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_look_ahead),
 		cmocka_unit_test(test_twin),
+		cmocka_unit_test(test_twin_levels),
 		cmocka_unit_test(test_ten_million),
 	};
 	return cmocka_run_group_tests_name("evq", tests, NULL, NULL);
