@@ -278,26 +278,27 @@ static void test_differential_past(void **state)
 	assert_true(differential(test_seed(7), 48, 16, 20, 50, 128, 256) > 50);
 }
 
-/* Timers (evq_timers) against the reference with none: targets 0..7 are
- * timers, each cancelled before every push (at most one pending, as the
- * contract asks) or moved with evq_timer_move, the others plain targets
- * as above.  The pop sequence
+/* Timers (evq_timers) against the reference with none: targets 0..nt-1
+ * are timers (8: a full tree; 37: a tree with empty leaves and more
+ * leaves changed between two reads of it), each cancelled before every
+ * push (at most one pending, as the contract asks) or moved with
+ * evq_timer_move, the others plain targets as above.  The pop sequence
  * must be the reference's event for event; size and the dropped count are
  * not compared (a cancelled timer leaves at once, evq.h).  Switch points
  * 48/16 and a monotone clock, so timers interleave with both
  * representations and their hand-overs; pushes into the past too (a
  * timer's due time is free, the queue's turns it into a heap for good);
  * the odd evq_clear. */
-static void timers_mix(uint64_t seed, unsigned past_ppm)
+static void timers_mix(uint64_t seed, unsigned past_ppm, uint32_t nt)
 {
-	enum { OPS = 1000000, NT = 8 };
+	enum { OPS = 1000000 };
 	uint64_t s = seed, pops = 0, timed = 0, now = 0;
 	struct evq q;
 	struct ref r = { 0 };
 
 	assert_int_equal(evq_init(&q, 0), 0);
 	evq_tune(&q, 48, 16);
-	assert_int_equal(evq_timers(&q, NT), 0);
+	assert_int_equal(evq_timers(&q, nt), 0);
 	for (long op = 0; op < OPS; op++) {
 		uint64_t x = rnd(&s);
 		unsigned pick = (unsigned)(x % 100);
@@ -308,7 +309,7 @@ static void timers_mix(uint64_t seed, unsigned past_ppm)
 			now = 0;
 		} else if (pick < 30 && r.n < 128) {
 			uint64_t t = random_time(&s, now, past_ppm);
-			uint32_t target = 8 + (uint32_t)((x >> 8) % 40);
+			uint32_t target = nt + (uint32_t)((x >> 8) % 40);
 			assert_int_equal(evq_push(&q, t, (unsigned)(x >> 48),
 						  target, x), 0);
 			ref_push(&r, t, (unsigned)(x >> 48), target, x);
@@ -316,7 +317,7 @@ static void timers_mix(uint64_t seed, unsigned past_ppm)
 			/* Move a timer: cancel and push, or both in one
 			 * step (evq_timer_move, cpu_resched's). */
 			uint64_t t = random_time(&s, now, past_ppm);
-			uint32_t target = (uint32_t)((x >> 8) % NT);
+			uint32_t target = (uint32_t)((x >> 8) % nt);
 			if (x >> 63) {
 				evq_timer_move(&q, t, 3, target, x);
 			} else {
@@ -328,7 +329,7 @@ static void timers_mix(uint64_t seed, unsigned past_ppm)
 			ref_push(&r, t, 3, target, x);
 			timed++;
 		} else if (pick < 60) {
-			uint32_t target = (uint32_t)((x >> 8) % 48);
+			uint32_t target = (uint32_t)((x >> 8) % (nt + 40));
 			evq_cancel(&q, target);
 			ref_cancel(&r, target);
 		} else {
@@ -339,8 +340,8 @@ static void timers_mix(uint64_t seed, unsigned past_ppm)
 	while (pop_both(&q, &r, &now))
 		pops++;
 	assert_int_equal(evq_size(&q), 0);
-	fprintf(stderr, "# timers, past %u ppm: %llu pops, %llu timer "
-		"pushes\n", past_ppm, (unsigned long long)pops,
+	fprintf(stderr, "# %u timers, past %u ppm: %llu pops, %llu timer "
+		"pushes\n", nt, past_ppm, (unsigned long long)pops,
 		(unsigned long long)timed);
 	free(r.v);
 	evq_fini(&q);
@@ -349,8 +350,10 @@ static void timers_mix(uint64_t seed, unsigned past_ppm)
 static void test_timers(void **state)
 {
 	(void)state;
-	timers_mix(test_seed(1812), 0);
-	timers_mix(test_seed(1813), 20);
+	timers_mix(test_seed(1812), 0, 8);
+	timers_mix(test_seed(1813), 20, 8);
+	timers_mix(test_seed(1814), 0, 37);
+	timers_mix(test_seed(1815), 20, 37);
 }
 
 /* evq_set_prefetch: while timers pop, the hook sees the queue's next
