@@ -185,25 +185,28 @@ struct task {
 	uint64_t picked;       /* when a CPU took it off its runqueue, ns */
 	uint32_t incarnation;  /* unique per spawned task */
 	uint32_t next;         /* runqueue link */
-	uint32_t cpu;
+	uint16_t cpu;          /* cpus <= 4096 (config.c) */
+	uint16_t timer_cpu;    /* 1 + the CPU it last blocked on, where its
+				  wake-up timer was armed and fires; 0: it
+				  has not blocked yet (world_block) */
 	uint8_t state;         /* T_* */
-	uint8_t blocks;        /* the current segment ends by blocking */
 	uint8_t cls;           /* CLS_*: spawned, resident or busy resident */
-	uint8_t woken;         /* queued by a wake-up, not yet on a CPU */
+	uint8_t blocks : 1;    /* the current segment ends by blocking */
+	uint8_t woken : 1;     /* queued by a wake-up, not yet on a CPU */
+	uint8_t forked : 1;    /* a parent: its fork is done, the child's
+				  sched_wakeup_new runs in its stretch */
+	uint8_t execd : 1;     /* spawned: has run (sched_process_exec
+				  fired) */
 	uint64_t next_wake;    /* resident with an interval: its next wake-up */
 	uint64_t vruntime;     /* fair: virtual runtime (CPU time run), ns,
 				  on the scale of its CPU (t->cpu) */
 	uint64_t resume;       /* burst left to run before the task blocks
 				  (cut by a wake-up preemption, or a
 				  resident's burst beyond a slice), ns */
-	uint32_t timer_cpu;    /* 1 + the CPU it last blocked on, where its
-				  wake-up timer was armed and fires; 0: it
-				  has not blocked yet (world_block) */
-	uint8_t forked;        /* a parent: its fork is done, the child's
-				  sched_wakeup_new runs in its stretch */
-	uint8_t execd;         /* spawned: has run (sched_process_exec
-				  fired) */
-};
+} __attribute__((aligned(64)));
+/* One cache line each: a wake-up's task is one miss, not two (the array
+ * is allocated 64-byte aligned, world.c grow_tasks). */
+_Static_assert(sizeof(struct task) == 64, "struct task is one cache line");
 
 /* A level whose time integral goes into a series column. */
 struct rq_level {

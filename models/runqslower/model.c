@@ -90,8 +90,7 @@ static void rq_prefetch(void *ctx, const struct evq_event *ev)
 	if (evq_kind(ev) == EV_WAKE) {
 		uint32_t pid = (uint32_t)ev->data;
 		const char *t = (const char *)&R->task[pid];
-		__builtin_prefetch(t);
-		__builtin_prefetch(t + sizeof(struct task) - 1);
+		__builtin_prefetch(t);   /* one line: struct task */
 		runq_prefetch(R, pid);
 		if (R->sops->prefetch) {
 			/* key_of (probe.c) without the incarnation, which

@@ -197,9 +197,13 @@ static int grow_tasks(struct rq_run *R, uint32_t need)
 		n *= 2;
 	if (n > R->cfg->pid_max)
 		n = R->cfg->pid_max;
-	struct task *t = realloc(R->task, n * sizeof(*t));
+	/* realloc would not keep the records on cache-line boundaries */
+	struct task *t = aligned_alloc(_Alignof(struct task), n * sizeof(*t));
 	if (!t)
 		return -1;
+	if (R->ntask)
+		memcpy(t, R->task, R->ntask * sizeof(*t));
+	free(R->task);
 	memset(t + R->ntask, 0, (n - R->ntask) * sizeof(*t));
 	R->task = t;
 	R->ntask = (uint32_t)n;
