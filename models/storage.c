@@ -78,6 +78,16 @@ int storage_ws_init(struct storage_ws *ws, uint32_t ncpu, uint32_t nkeys,
 		    double window_ns, const struct factor *wake,
 		    const struct factor *sw)
 {
+	return storage_ws_init_in(ws, ncpu, nkeys, window_ns, wake, sw, NULL,
+				  sizeof(struct storage_ws_key));
+}
+
+int storage_ws_init_in(struct storage_ws *ws, uint32_t ncpu, uint32_t nkeys,
+		       double window_ns, const struct factor *wake,
+		       const struct factor *sw, struct storage_ws_key *keys,
+		       size_t stride)
+{
+	SIM_CHECK(stride >= sizeof(struct storage_ws_key));
 	memset(ws, 0, sizeof(*ws));
 	ws->window = wake->kind == FACTOR_NONE && sw->kind == FACTOR_NONE
 		     ? 0 : window_ns;
@@ -87,7 +97,10 @@ int storage_ws_init(struct storage_ws *ws, uint32_t ncpu, uint32_t nkeys,
 	ws->cpu_t = calloc(ws->ncpu, sizeof(*ws->cpu_t));
 	/* A key's time and CPU side by side: a touch reads both (one miss,
 	 * not two) */
-	ws->key = calloc(nkeys ? nkeys : 1, sizeof(*ws->key));
+	ws->stride = stride;
+	ws->own = !keys;
+	ws->key = keys ? (char *)keys
+		       : calloc(nkeys ? nkeys : 1, sizeof(struct storage_ws_key));
 	if (!ws->w || !ws->cpu_t || !ws->key)
 		return -1;
 	return 0;
@@ -97,7 +110,8 @@ void storage_ws_fini(struct storage_ws *ws)
 {
 	free(ws->w);
 	free(ws->cpu_t);
-	free(ws->key);
+	if (ws->own)
+		free(ws->key);
 	memset(ws, 0, sizeof(*ws));
 }
 
@@ -130,7 +144,8 @@ double storage_ws_touch(struct storage_ws *ws, uint32_t key, uint32_t cpu,
 	SIM_CHECK(cpu < ws->ncpu && key < ws->nkeys);
 	if (!(ws->window > 0))
 		return 0;
-	struct storage_ws_key *k = &ws->key[key];
+	struct storage_ws_key *k =
+		(struct storage_ws_key *)(ws->key + (size_t)key * ws->stride);
 	if (k->cpu1) {
 		/* Take the key's decayed term off the CPU that holds it. */
 		uint32_t old = k->cpu1 - 1;

@@ -205,7 +205,10 @@ struct storage_ws {
 	uint32_t ncpu, nkeys;
 	double *w;                 /* per CPU: W_c at cpu_t[c] */
 	uint64_t *cpu_t;           /* per CPU: ns */
-	struct storage_ws_key *key; /* per key (one cache line holds 4) */
+	char *key;                 /* key k's struct storage_ws_key at
+				      key + k x stride */
+	size_t stride;
+	int own;                   /* key allocated here (storage_ws_init) */
 };
 
 struct storage_ws_key {
@@ -213,6 +216,10 @@ struct storage_ws_key {
 	uint32_t cpu1;             /* 1 + CPU of the last touch, 0: none
 				      (zeroed pages: untouched keys cost no
 				      memory) */
+	uint32_t tag;              /* not the working set's: a storage whose
+				      records hold their keys
+				      (storage_ws_init_in) keeps 4 bytes of
+				      its own here */
 };
 
 /* Allocate for nkeys keys on ncpu CPUs (0 reads as 1); -1 on allocation
@@ -222,6 +229,14 @@ struct storage_ws_key {
 int storage_ws_init(struct storage_ws *ws, uint32_t ncpu, uint32_t nkeys,
 		    double window_ns, const struct factor *wake,
 		    const struct factor *sw);
+/* The same with the keys in the caller's records: key k is the struct
+ * storage_ws_key at (char *)keys + k x stride, zeroed before the first
+ * touch, and stays the caller's to free.  A record that holds its key
+ * costs one cache line per operation where two arrays cost two. */
+int storage_ws_init_in(struct storage_ws *ws, uint32_t ncpu, uint32_t nkeys,
+		       double window_ns, const struct factor *wake,
+		       const struct factor *sw, struct storage_ws_key *keys,
+		       size_t stride);
 void storage_ws_fini(struct storage_ws *ws);
 /* Prefetch key's entry (a touch comes soon); a no-op when tracking is
  * off. */
@@ -229,7 +244,7 @@ static inline void storage_ws_prefetch(const struct storage_ws *ws,
 				       uint32_t key)
 {
 	if (ws->window > 0 && key < ws->nkeys) {
-		__builtin_prefetch(&ws->key[key]);
+		__builtin_prefetch(ws->key + (size_t)key * ws->stride);
 	}
 }
 /* Key `key` is touched on CPU cpu at time now (non-decreasing across

@@ -50,6 +50,7 @@
 #include "models/factor.h"
 #include "models/storage.h"
 #include "sim/cfg.h"
+#include "sim/check.h"
 #include "sim/dist.h"
 
 #define NIL UINT32_MAX
@@ -68,12 +69,16 @@ struct hash_cfg {
 	double window;             /* working-set window T, ns */
 };
 
+/* A pid's entry, its working-set key inside (ws.tag: the incarnation
+ * recorded): 32 bytes on a 32-byte boundary, so an operation's entry and
+ * key are one cache line. */
 struct entry {
-	uint64_t ts;
-	uint32_t incarnation;
+	struct storage_ws_key ws;
+	uint64_t ts : 63;          /* the value: ns */
+	uint64_t present : 1;
 	uint32_t prev, next;       /* LRU list (most recent at tail) */
-	uint32_t present;
 };
+_Static_assert(sizeof(struct entry) == 32, "two entries per cache line");
 
 struct hash_run {
 	const struct hash_cfg *cfg;
@@ -81,7 +86,9 @@ struct hash_run {
 	struct storage_stats *stats;
 	struct sim *s;             /* for the clock */
 	gsl_rng *r_update, *r_lookup, *r_delete, *r_alloc, *r_evict;
-	struct entry *e;           /* pid_max entries */
+	struct entry *e;           /* pid_max entries, in e_mem */
+	void *e_mem;               /* calloc's: zero pages stay unbacked
+				      until a pid is used */
 	struct storage_ws ws;      /* keyed by pid */
 	struct storage_accel acc;  /* the factors' */
 	uint64_t n;                /* occupancy */
@@ -263,7 +270,7 @@ static void hash_fini(void *p)
 		return;
 	storage_ws_fini(&h->ws);
 	storage_accel_fini(&h->acc);
-	free(h->e);
+	free(h->e_mem);
 	free(h);
 }
 
@@ -278,15 +285,20 @@ static void *hash_init(const void *cfgp, struct sim *s,
 	h->env = env;
 	h->stats = stats;
 	h->s = s;
-	h->e = calloc(env->pid_max, sizeof(*h->e));
+	h->e_mem = calloc((size_t)env->pid_max + 1, sizeof(*h->e));
+	h->e = h->e_mem ? (struct entry *)(((uintptr_t)h->e_mem +
+					     sizeof(*h->e) - 1) &
+					    ~(uintptr_t)(sizeof(*h->e) - 1))
+			: NULL;
 	h->r_update = sim_rng(s, "storage.update");
 	h->r_lookup = sim_rng(s, "storage.lookup");
 	h->r_delete = sim_rng(s, "storage.delete");
 	h->r_alloc = sim_rng(s, "storage.alloc");
 	h->r_evict = sim_rng(s, "storage.evict");
-	if (storage_ws_init(&h->ws, env->cpus, env->pid_max, c->window,
-			    &c->wake, &c->sw) ||
-	    storage_accel_init(&h->acc) || !h->e || !h->r_update || !h->r_lookup || !h->r_delete ||
+	if (!h->e || storage_ws_init_in(&h->ws, env->cpus, env->pid_max,
+					c->window, &c->wake, &c->sw,
+					&h->e[0].ws, sizeof(*h->e)) ||
+	    storage_accel_init(&h->acc) || !h->r_update || !h->r_lookup || !h->r_delete ||
 	    !h->r_alloc || !h->r_evict) {
 		hash_fini(h);
 		return NULL;
@@ -412,8 +424,9 @@ static double hash_record(void *p, const struct storage_key *k,
 		lru_unlink(h, k->pid);
 		lru_append(h, k->pid);
 	}
+	SIM_CHECK(ts >> 63 == 0);
 	x->ts = ts;
-	x->incarnation = k->incarnation;
+	x->ws.tag = k->incarnation;
 	return t + storage_charge(h->stats, SOP_UPDATE,
 				  cost(h, d, h->r_update, at, w));
 }
@@ -426,7 +439,7 @@ static double hash_lookup(void *p, const struct storage_key *k,
 	double w = touch(h, k->pid, at);
 	out->found = (int)x->present;
 	out->ts = x->ts;
-	out->stale = x->present && x->incarnation != k->incarnation;
+	out->stale = x->present && x->ws.tag != k->incarnation;
 	if (x->present && h->cfg->lru) {
 		lru_unlink(h, k->pid);
 		lru_append(h, k->pid);
@@ -469,8 +482,7 @@ static uint64_t hash_occupancy(const void *p)
 static void hash_prefetch(const void *p, const struct storage_key *k)
 {
 	const struct hash_run *h = p;
-	__builtin_prefetch(&h->e[k->pid]);
-	storage_ws_prefetch(&h->ws, k->pid);
+	__builtin_prefetch(&h->e[k->pid]);   /* and its working-set key */
 }
 
 const struct storage_ops storage_hash = {
