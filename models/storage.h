@@ -199,7 +199,8 @@ double storage_cost(const struct dist *d, gsl_rng *r, double mult,
  * CPUs, W_c ~ (R T / P)(1 - exp(-N / (R T))): it grows with the distinct
  * keys actually touched and saturates at the touch rate x T; keys merely
  * held (idle entries) never enter it.
- * Memory: 12 bytes per key plus 16 per CPU. */
+ * Memory: 16 bytes per key (or none apart: in the storage's own records,
+ * storage_ws_init_in) plus 16 per CPU. */
 struct storage_ws {
 	double window;             /* T, ns (0: W is always 0) */
 	uint32_t ncpu, nkeys;

@@ -5,26 +5,39 @@ set -eu
 dir=$1
 echo "machine: $(uname -srm); $(nproc) CPUs; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "compiler: $(${CC:-cc} --version | head -1)"
+# Every single-threaded run on one CPU, the same for the baseline and what
+# is divided by it: on a VM two vCPUs can differ (on the development VM
+# one ran both 20% slower for a while), and a ratio of runs on different
+# CPUs measures the CPUs.  BENCH_CPU picks it; the default is the last one
+# this shell may use (CPU 0 takes most of the housekeeping interrupts).
+cpu=${BENCH_CPU:-$(taskset -pc $$ 2>/dev/null | sed 's/.*: //; s/.*[,-]//')}
+if [ -n "$cpu" ] && taskset -c "$cpu" true 2>/dev/null; then
+	echo "pinned: CPU $cpu (taskset; BENCH_CPU to choose)"
+	pin() { taskset -c "$cpu" "$@"; }
+else
+	echo "pinned: no (taskset cannot pin here)"
+	pin() { "$@"; }
+fi
 echo "--- bare event queue (hold model; per CPU-s) ---"
-"$dir/bench_heap" 16 4000000
+pin "$dir/bench_heap" 16 4000000
 # The bare baseline (tests/bench_bare.c: the same M/M/8 written by hand,
 # no engine) in this run: every "x bare" below divides by it (per CPU-s).
 echo "--- bare baseline: M/M/8 by hand (4-ary heap, GSL mt19937) ---"
-bare_line=$("$dir/bench_bare")
+bare_line=$(pin "$dir/bench_bare")
 echo "$bare_line"
 bare=$(echo "$bare_line" | sed -n 's/.* \([0-9.]*\) M events per CPU-s.*/\1/p')
 per_cpu() { sed -n 's/.*, \([0-9.]*\) M per CPU-s.*/\1/p'; }
 echo "--- engine: M/M/8, rho 0.9, 2M customers (single thread), quantiles on ---"
-mm8=$("$dir/bench_sim" tests/bench/mm8.yaml)
+mm8=$(pin "$dir/bench_sim" tests/bench/mm8.yaml)
 echo "$mm8"
 echo "mm8: $(echo "$mm8" | per_cpu | awk -v b="$bare" '{ printf "%.2fx", $1 / b }') the bare baseline (per CPU-s)"
 echo "--- runqslower: the demo scenario, one replication (single thread) ---"
-"$dir/bench_sim" scenarios/runqslower.yaml
-"$dir/bench_sim" scenarios/runqslower.yaml --set storage.kind=task_storage
+pin "$dir/bench_sim" scenarios/runqslower.yaml
+pin "$dir/bench_sim" scenarios/runqslower.yaml --set storage.kind=task_storage
 echo "--- runqslower: 30,000 live tasks (memory per live task) ---"
-"$dir/bench_sim" tests/bench/runqslower-big.yaml
+pin "$dir/bench_sim" tests/bench/runqslower-big.yaml
 echo "--- runqslower: pid churn, one replication ---"
-"$dir/bench_sim" scenarios/pid-churn.yaml
+pin "$dir/bench_sim" scenarios/pid-churn.yaml
 # The demo's density (500 threads per CPU) from 8 to 1,024 CPUs, each run
 # beside the same world with the event queue kept a 4-ary heap (--heap):
 # events/s over the event loop (per CPU-second of the process: the machine
@@ -42,8 +55,8 @@ for cpus in 8 64 256 1024; do
 		--set pid_max=$pid_max \
 		--set storage.hash.max_entries=$((threads + threads / 4)) \
 		--set duration=$((90000 / cpus))ms
-	a=$("$dir/bench_sim" tests/bench/fleet.yaml "$@")
-	b=$("$dir/bench_sim" tests/bench/fleet.yaml --heap "$@")
+	a=$(pin "$dir/bench_sim" tests/bench/fleet.yaml "$@")
+	b=$(pin "$dir/bench_sim" tests/bench/fleet.yaml --heap "$@")
 	printf '%s\n%s\n' "$a" "$b" | awk -v cpus=$cpus -v threads=$threads -v bare="$bare" '
 		{ match($0, /loop: [0-9.]+ M events\/s, [0-9.]+ M per CPU-s/)
 		  split(substr($0, RSTART, RLENGTH), f, " ")
@@ -60,7 +73,7 @@ done
 # the issue's world of 128,000 sleeping threads is the fleet table's
 # 256-CPU row.  One replication, per CPU-s and against the bare baseline.
 echo "--- runqslower.yaml, 256 CPUs, 128,000 processes, 2 s ---"
-big=$("$dir/bench_sim" scenarios/runqslower.yaml --set cpus=256 \
+big=$(pin "$dir/bench_sim" scenarios/runqslower.yaml --set cpus=256 \
 	--set workload.processes=128000 --set pid_max=4194304 \
 	--set storage.hash.max_entries=1000000 --set duration=2s)
 echo "$big"
@@ -68,7 +81,7 @@ echo "256 CPUs: $(echo "$big" | per_cpu | awk -v b="$bare" '{ printf "%.2fx", $1
 # 10^6 live threads on 1,024 CPUs (~1,000 per CPU): the memory target of
 # <= 256 bytes per live task at that size (events/s as above).
 echo "--- 10^6 live threads, 1,024 CPUs (tests/bench/fleet.yaml) ---"
-"$dir/bench_sim" tests/bench/fleet.yaml --set cpus=1024 \
+pin "$dir/bench_sim" tests/bench/fleet.yaml --set cpus=1024 \
 	--set workload.resident.tasks=1000000 --set pid_max=4194304 \
 	--set storage.hash.max_entries=1250000 --set duration=40ms
 echo "--- sweep scaling: 16 points x 2 strategies x 4 replications, --threads 1 vs 2 ---"
