@@ -44,6 +44,14 @@ struct {
 
 __u64 last_fork = 0;
 
+/* The window the busy share is timed over (ktime ns), set by user space
+ * as it reads /proc/stat at the start and at the end: a stretch adds to
+ * oncpu_ns only its part inside [oncpu_from, oncpu_to] (oncpu_to 0: not
+ * ended yet), so the share against the CPUs' wall time over the same
+ * window is at most 1.  Nothing counts before oncpu_from is set. */
+__u64 oncpu_from = 0;
+__u64 oncpu_to = 0;
+
 /* Which CPUs run only the idle task with nothing queued, for the
  * wake-up placement count: set at every switch (idle: to the idle task),
  * `pending` from a wake-up aimed at an idle CPU until it switches.  A
@@ -257,8 +265,10 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 		__u64 ran = 0;
 		if (oc && oc->pid == ppid && oc->ts && now > oc->ts) {
 			ran = now - oc->ts;
-			if (c)
-				c->oncpu_ns += ran;
+			__u64 from = oc->ts > oncpu_from ? oc->ts : oncpu_from;
+			__u64 to = oncpu_to && now > oncpu_to ? oncpu_to : now;
+			if (c && oncpu_from && to > from)
+				c->oncpu_ns += to - from;
 			if (runnable)
 				HIST_ADD(hists, WL_SLICE, ran);
 			else if (!dead)

@@ -235,10 +235,21 @@ static size_t busy_threads(const struct live_threads *a,
 	return n;
 }
 
+/* CLOCK_MONOTONIC in ns: bpf_ktime_get_ns's clock. */
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* window_ns: the CPUs' wall time over the probes' busy-share window (the
+ * CPUs x (oncpu_to - oncpu_from)). */
 static void derive(struct wl_derived *d, const struct wl_counters *cnt,
 		   const struct chist *c, double el, const struct live_threads *a,
 		   const struct live_threads *b, const struct live_cpustat *s0,
-		   const struct live_cpustat *s1, const int *hogs, size_t nh)
+		   const struct live_cpustat *s1, const int *hogs, size_t nh,
+		   double window_ns)
 {
 	/* A spawned task's CPU stretch ends by blocking, preemption or exit;
 	 * the model draws "blocks" per stretch and ends the others at a slice
@@ -271,19 +282,21 @@ static void derive(struct wl_derived *d, const struct wl_counters *cnt,
 	double busy = s1->busy - s0->busy, all = busy + s1->idle - s0->idle;
 	d->cpu_busy = all > 0 ? busy / all : NAN;
 	/* The same share from the probes: every task's stretch on a CPU,
-	 * timed at its switch-out.  /proc/stat samples at the tick and
-	 * misses threads that wake and sleep between ticks (a load whose
-	 * timers fire at the tick shows near 0); this misses only each
-	 * CPU's first stretch after loading and the one in progress at the
-	 * end, and counts interrupts that land on a task as its time.  Its
-	 * denominator is the CPUs' wall time, steal included: a task keeps
-	 * its CPU (ktime runs) while the hypervisor runs another guest, and
-	 * /proc/stat books that tick as steal, outside busy and idle
-	 * (kernel/sched/cputime.c steal_account_process_time) - over a busy
-	 * neighbour's window the share measured against busy + idle alone
-	 * came out above 1. */
-	double wall = all + (s1->steal - s0->steal);
-	d->cpu_oncpu = wall > 0 ? (double)cnt->oncpu_ns / wall : NAN;
+	 * timed at its switch-out, its part inside the window the programs
+	 * were given (oncpu_from, oncpu_to: set as /proc/stat was read).
+	 * /proc/stat samples at the tick and misses threads that wake and
+	 * sleep between ticks (a load whose timers fire at the tick shows
+	 * near 0); this misses only the stretch in progress at the end (and
+	 * each CPU's first, begun before the programs were loaded), and
+	 * counts interrupts that land on a task as its time.  Its
+	 * denominator is the CPUs' wall time over the same window on the
+	 * same clock, steal included: a task keeps its CPU (ktime runs)
+	 * while the hypervisor runs another guest, which /proc/stat books
+	 * as steal (kernel/sched/cputime.c steal_account_process_time).
+	 * Against /proc/stat's ticks, and with whole stretches that began
+	 * before its first read, the share came out above 1 on a busy
+	 * host. */
+	d->cpu_oncpu = window_ns > 0 ? (double)cnt->oncpu_ns / window_ns : NAN;
 }
 
 /* One pass over the `tasks` map.  Returns the tasks the probes flagged
@@ -345,6 +358,7 @@ struct workload_session {
 	int it_vectors;        /* ... with the x86 system vectors */
 	char it_why[160];
 	double t0;
+	uint64_t oncpu_from;   /* the busy share's window: ktime ns */
 };
 
 void workload_free(struct workload_session *ws)
@@ -379,6 +393,7 @@ int workload_begin(const struct live_features *f, int raw_tp, const char *why,
 	for (int i = 0; i < NPROGS; i++)
 		live_prog_stat(bpf_program__fd(ws->w.prog[i]), &ws->a[i]);
 	live_prog_stat(floor_fd, &ws->fa);
+	ws->w.skel->bss->oncpu_from = ws->oncpu_from = mono_ns();
 	live_cpustat_read(&ws->cs0);
 	ws->t0 = live_now();
 	*out = ws;
@@ -450,6 +465,8 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 	memset(c, 0, sizeof(c));
 	memset(&cnt, 0, sizeof(cnt));
 	double el = live_now() - ws->t0;
+	uint64_t oncpu_to = mono_ns();
+	ws->w.skel->bss->oncpu_to = oncpu_to;
 	live_cpustat_read(&cs1);
 	struct irq_counts ic1;
 	int ic_ok = !irq_counts_read(&ic1) && ws->ic0.intr > 0;
@@ -491,7 +508,8 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 		? (double)cnt.blocks / (double)(cnt.blocks + cnt.preempts) : NAN;
 	long cpus = ws->f.cpus > 0 ? ws->f.cpus : 1;
 	struct wl_derived dv;
-	derive(&dv, &cnt, c, el, &ws->th0, &th1, &ws->cs0, &cs1, hogs, nhog);
+	derive(&dv, &cnt, c, el, &ws->th0, &th1, &ws->cs0, &cs1, hogs, nhog,
+	       (double)cpus * (double)(oncpu_to - ws->oncpu_from));
 	free(hogs);
 	char loadtxt[160];
 	loadgen_format(&o->load, loadtxt, sizeof(loadtxt));

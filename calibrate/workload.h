@@ -115,7 +115,9 @@ struct wl_counters {
 	__u64 wakeups_hog, hogs;        /* CPU-bound residents (WL_F_HOG) */
 	__u64 wakeups_parent, parents;  /* forking tasks (WL_F_PARENT) */
 	__u64 oncpu_ns;                 /* tasks' (not idle's) time on CPU,
-					   added at their switch-out */
+					   added at their switch-out: the
+					   part inside the window
+					   (oncpu_from, oncpu_to) */
 	__u64 new_local, new_away;      /* new tasks first run on their
 					   parent's CPU / on another */
 	__u64 wake_stay, wake_moved;    /* wake-ups whose previous CPU was
