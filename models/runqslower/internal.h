@@ -256,7 +256,8 @@ struct rq_run {
 	const struct rq_cfg *cfg;
 	struct sim *s;
 	struct cpu *cpu;       /* cfg->cpus */
-	struct task *task;     /* indexed by pid */
+	struct task *task;     /* indexed by pid: 64-byte aligned in task_mem */
+	void *task_mem;        /* the allocation (world.c grow_tasks) */
 	uint32_t ntask;        /* allocated entries of task[] */
 	struct hrt_base *hrt;  /* per CPU: residents' armed timers (hrtimer.h;
 				  NULL without a slack) */

@@ -73,7 +73,7 @@ static void rq_fini(void *p)
 	place_fini(R);
 	free(R->cpu);
 	hrt_fini(R);
-	free(R->task);
+	free(R->task_mem);
 	spawner_fini(R);
 	stat_tally_fini(&R->wait);
 	stat_tally_fini(&R->probe_wait);

@@ -197,13 +197,21 @@ static int grow_tasks(struct rq_run *R, uint32_t need)
 		n *= 2;
 	if (n > R->cfg->pid_max)
 		n = R->cfg->pid_max;
-	/* realloc would not keep the records on cache-line boundaries */
-	struct task *t = aligned_alloc(_Alignof(struct task), n * sizeof(*t));
-	if (!t)
+	/* realloc, for its move without a copy (a big block is remapped),
+	 * with a line's slack: the records start at the block's first
+	 * 64-byte boundary, and are moved there when a copying realloc
+	 * left them off it. */
+	const size_t line = _Alignof(struct task);
+	size_t old_off = R->task_mem ? (size_t)((char *)R->task -
+						(char *)R->task_mem) : 0;
+	char *mem = realloc(R->task_mem, n * sizeof(struct task) + line - 1);
+	if (!mem)
 		return -1;
-	if (R->ntask)
-		memcpy(t, R->task, R->ntask * sizeof(*t));
-	free(R->task);
+	size_t off = (size_t)(-(uintptr_t)mem & (line - 1));
+	if (off != old_off && R->ntask)
+		memmove(mem + off, mem + old_off, R->ntask * sizeof(struct task));
+	struct task *t = (struct task *)(mem + off);
+	R->task_mem = mem;
 	memset(t + R->ntask, 0, (n - R->ntask) * sizeof(*t));
 	R->task = t;
 	R->ntask = (uint32_t)n;
