@@ -638,6 +638,60 @@ static void test_ws_tracker(void **state)
 	gsl_rng_free(rnd);
 }
 
+/* Keys in the caller's records (storage_ws_init_in, as the hash map keeps
+ * them in its entries): the same W, bit for bit, as keys of its own, and
+ * the record's other bytes - the key's tag among them - left alone. */
+struct ws_rec {
+	uint64_t before;
+	struct storage_ws_key key;
+	uint64_t after;
+};
+
+static void test_ws_keys_in_records(void **state)
+{
+	(void)state;
+	enum { NK = 64, NC = 4 };
+	struct ws_rec *rec = calloc(NK, sizeof(*rec));
+	assert_non_null(rec);
+	for (int k = 0; k < NK; k++) {
+		rec[k].before = rec[k].after = 0x5a5a5a5a5a5a5a5aull + (uint64_t)k;
+		rec[k].key.tag = 1000u + (uint32_t)k;
+	}
+	struct storage_ws own, in;
+	assert_int_equal(storage_ws_init(&own, NC, NK, 3000.0, &ws_on, &ws_off), 0);
+	assert_int_equal(storage_ws_init_in(&in, NC, NK, 3000.0, &ws_on, &ws_off,
+					    &rec[0].key, sizeof(*rec)), 0);
+	uint64_t seed = test_seed(4);
+	gsl_rng *rnd = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rnd, (unsigned long)seed);
+	uint64_t now = 0;
+	for (int step = 0; step < 4000; step++) {
+		now += gsl_rng_uniform_int(rnd, 300);
+		uint32_t k = (uint32_t)gsl_rng_uniform_int(rnd, NK);
+		uint32_t cpu = (uint32_t)gsl_rng_uniform_int(rnd, NC);
+		double a = storage_ws_touch(&own, k, cpu, now);
+		double b = storage_ws_touch(&in, k, cpu, now);
+		if (memcmp(&a, &b, sizeof(a)))
+			fail_msg("step %d: W %.17g with keys of its own, %.17g in "
+				 "records (seed %llu)", step, a, b,
+				 (unsigned long long)seed);
+		assert_int_equal(rec[k].key.t, now);
+		assert_int_equal(rec[k].key.cpu1, cpu + 1);
+	}
+	for (uint32_t c = 0; c < NC; c++)
+		assert_true(storage_ws_get(&own, c, now) ==
+			    storage_ws_get(&in, c, now));
+	for (int k = 0; k < NK; k++) {
+		assert_int_equal(rec[k].before, 0x5a5a5a5a5a5a5a5aull + (uint64_t)k);
+		assert_int_equal(rec[k].after, 0x5a5a5a5a5a5a5a5aull + (uint64_t)k);
+		assert_int_equal(rec[k].key.tag, 1000u + (uint32_t)k);
+	}
+	storage_ws_fini(&own);
+	storage_ws_fini(&in);   /* frees nothing of the caller's */
+	free(rec);
+	gsl_rng_free(rnd);
+}
+
 /* Mean wake-side cost of cycling through `keys` distinct pids for `rounds`
  * rounds, one touch every `gap` ns, after `idle` other keys were inserted
  * long before (held, never touched again). */
@@ -1099,6 +1153,7 @@ int main(void)
 		cmocka_unit_test(test_hash_classes),
 		cmocka_unit_test(test_task_classes),
 		cmocka_unit_test(test_ws_tracker),
+		cmocka_unit_test(test_ws_keys_in_records),
 		cmocka_unit_test(test_ws_factor),
 		cmocka_unit_test(test_ws_defaults),
 		cmocka_unit_test(test_lru),
