@@ -204,7 +204,7 @@ check: check-deps
 	$(Q)$(MAKE) --no-print-directory MPI=1 $(BUILD)/bpfsim-mpi
 	$(Q)ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	BPFSIM_MPI=$(BUILD)/bpfsim-mpi \
+	BPFSIM_MPI=$(BUILD)/bpfsim-mpi BPFSIM_PLAIN=./bpfsim \
 	sh tests/run-tests.sh $(BUILD)/bpfsim-asan $(TESTS) $(REPLAYS)
 
 bench: deps
