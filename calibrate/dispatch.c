@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <gsl/gsl_sort.h>
@@ -17,20 +16,13 @@
 #include "calibrate/live.h"
 #include "dispatch.skel.h"
 
-static double now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 /* ns per getppid over DISPATCH_CALLS calls. */
 static double time_calls(void)
 {
-	double t0 = now_ns();
+	double t0 = (double)live_now_ns();
 	for (int i = 0; i < DISPATCH_CALLS; i++)
 		syscall(SYS_getppid);
-	return (now_ns() - t0) / DISPATCH_CALLS;
+	return ((double)live_now_ns() - t0) / DISPATCH_CALLS;
 }
 
 static void progs_of(struct dispatch_bpf *s, int type,

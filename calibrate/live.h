@@ -140,6 +140,9 @@ typedef int (*live_tick_fn)(void *ctx);
 int live_wait(const struct calib_opts *o, double seconds, const char *what,
 	      live_tick_fn tick, void *ctx);
 double live_now(void);   /* CLOCK_MONOTONIC, s */
+/* CLOCK_MONOTONIC, ns: bpf_ktime_get_ns's clock, for times the programs
+ * compare with theirs. */
+uint64_t live_now_ns(void);
 
 /* ---- CPU time from /proc -------------------------------------------------- */
 /* Host CPU time from /proc/stat's "cpu" line, in ns summed over CPUs (the

@@ -51,7 +51,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -144,7 +143,6 @@ static void wl_stop(struct wl_run *w)
 static int wl_start(struct wl_run *w, int raw_tp, struct err *e)
 {
 	struct workload_bpf *s = workload_bpf__open();
-	struct timespec now;
 	if (!s)
 		return err_set(e, ERR_RUNTIME, "bpfsim calibrate", 0, 0,
 			       "cannot open the workload probes: %s",
@@ -166,9 +164,7 @@ static int wl_start(struct wl_run *w, int raw_tp, struct err *e)
 		w->prog[i] = raw_tp ? raw[i] : tp[i];
 	}
 	bpf_map__set_max_entries(s->maps.tasks, TASKS_MAX);
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	s->rodata->cfg.start_ns = (uint64_t)now.tv_sec * 1000000000ull +
-				  (uint64_t)now.tv_nsec;
+	s->rodata->cfg.start_ns = live_now_ns();
 	s->rodata->cfg.hog_burst_ns = (uint64_t)HOG_BURST_NS;
 	int ncpus = libbpf_num_possible_cpus();
 	s->rodata->cfg.ncpus = ncpus > 0 ? (uint32_t)ncpus : 0;
@@ -233,14 +229,6 @@ static size_t busy_threads(const struct live_threads *a,
 		}
 	}
 	return n;
-}
-
-/* CLOCK_MONOTONIC in ns: bpf_ktime_get_ns's clock. */
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* window_ns: the CPUs' wall time over the probes' busy-share window (the
@@ -358,7 +346,6 @@ struct workload_session {
 	int it_vectors;        /* ... with the x86 system vectors */
 	char it_why[160];
 	double t0;
-	uint64_t oncpu_from;   /* the busy share's window: ktime ns */
 };
 
 void workload_free(struct workload_session *ws)
@@ -393,7 +380,7 @@ int workload_begin(const struct live_features *f, int raw_tp, const char *why,
 	for (int i = 0; i < NPROGS; i++)
 		live_prog_stat(bpf_program__fd(ws->w.prog[i]), &ws->a[i]);
 	live_prog_stat(floor_fd, &ws->fa);
-	ws->w.skel->bss->oncpu_from = ws->oncpu_from = mono_ns();
+	ws->w.skel->bss->oncpu_from = live_now_ns();
 	live_cpustat_read(&ws->cs0);
 	ws->t0 = live_now();
 	*out = ws;
@@ -465,8 +452,9 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 	memset(c, 0, sizeof(c));
 	memset(&cnt, 0, sizeof(cnt));
 	double el = live_now() - ws->t0;
-	uint64_t oncpu_to = mono_ns();
-	ws->w.skel->bss->oncpu_to = oncpu_to;
+	ws->w.skel->bss->oncpu_to = live_now_ns();
+	/* read while the programs are loaded (wl_stop frees their maps) */
+	uint64_t window = ws->w.skel->bss->oncpu_to - ws->w.skel->bss->oncpu_from;
 	live_cpustat_read(&cs1);
 	struct irq_counts ic1;
 	int ic_ok = !irq_counts_read(&ic1) && ws->ic0.intr > 0;
@@ -509,7 +497,7 @@ int workload_end(struct workload_session *ws, const struct calib_opts *o,
 	long cpus = ws->f.cpus > 0 ? ws->f.cpus : 1;
 	struct wl_derived dv;
 	derive(&dv, &cnt, c, el, &ws->th0, &th1, &ws->cs0, &cs1, hogs, nhog,
-	       (double)cpus * (double)(oncpu_to - ws->oncpu_from));
+	       (double)cpus * (double)window);
 	free(hogs);
 	char loadtxt[160];
 	loadgen_format(&o->load, loadtxt, sizeof(loadtxt));
