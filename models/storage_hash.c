@@ -49,6 +49,7 @@
 
 #include "models/factor.h"
 #include "models/storage.h"
+#include "sim/align.h"
 #include "sim/cfg.h"
 #include "sim/check.h"
 #include "sim/dist.h"
@@ -286,10 +287,7 @@ static void *hash_init(const void *cfgp, struct sim *s,
 	h->stats = stats;
 	h->s = s;
 	h->e_mem = calloc((size_t)env->pid_max + 1, sizeof(*h->e));
-	h->e = h->e_mem ? (struct entry *)(((uintptr_t)h->e_mem +
-					     sizeof(*h->e) - 1) &
-					    ~(uintptr_t)(sizeof(*h->e) - 1))
-			: NULL;
+	h->e = h->e_mem ? align_up(h->e_mem, sizeof(*h->e)) : NULL;
 	h->r_update = sim_rng(s, "storage.update");
 	h->r_lookup = sim_rng(s, "storage.lookup");
 	h->r_delete = sim_rng(s, "storage.delete");

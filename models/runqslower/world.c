@@ -40,6 +40,7 @@
 #include "models/runqslower/tools.h"
 #include "models/runqslower/topo.h"
 #include "models/runqslower/world.h"
+#include "sim/align.h"
 #include "sim/cfg.h"
 
 /* The CPU where the wake-up hook of task pid, placed on CPU c, runs.
@@ -207,10 +208,10 @@ static int grow_tasks(struct rq_run *R, uint32_t need)
 	char *mem = realloc(R->task_mem, n * sizeof(struct task) + line - 1);
 	if (!mem)
 		return -1;
-	size_t off = (size_t)(-(uintptr_t)mem & (line - 1));
+	struct task *t = align_up(mem, line);
+	size_t off = (size_t)((char *)t - mem);
 	if (off != old_off && R->ntask)
-		memmove(mem + off, mem + old_off, R->ntask * sizeof(struct task));
-	struct task *t = (struct task *)(mem + off);
+		memmove(t, mem + old_off, R->ntask * sizeof(struct task));
 	R->task_mem = mem;
 	memset(t + R->ntask, 0, (n - R->ntask) * sizeof(*t));
 	R->task = t;
