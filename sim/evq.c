@@ -148,6 +148,9 @@ struct evq_radix {
 					    reach (the FIFO check) */
 	struct evq_chunk *spare;         /* free chunks */
 	size_t nspare, nchunks;          /* free; allocated in all */
+	uint64_t pf_until;               /* events before it were handed to
+					    the prefetch hook at a refill
+					    (radix_refill_prefetch) */
 	struct evq_bucket b[EVQ_BUCKETS];
 };
 
@@ -554,11 +557,40 @@ static inline void radix_append(struct evq_radix *R, unsigned k,
  * exceed ceil(n / EVQ_CHUNK) + resv (radix_need).  A bucket of level 0 holds
  * one time (every digit fixed), and so does a bucket of one event: its
  * chunks become bucket 0 as they are. */
-static void radix_refill(struct evq_radix *R, unsigned k)
+/* Whether the events of bucket k (>= 1), about to be emptied with base
+ * moving to its least time, go to the prefetch hook as they move: once
+ * per event, at the first refill whose bucket holds at most EVQ_PF_BATCH
+ * events.  They all pop before any later event, so their lines (a task's
+ * record, its entity and map entry, in the runqslower model) have the
+ * time of up to a few thousand events to arrive - where the look-ahead
+ * gives one event's lines the time of a few events, too little for a
+ * world that outgrows the caches (in the 256-CPU fleet, a level-3
+ * bucket, 262 us of simulated time: ~670 wake-ups).  Then it covers the
+ * bucket's whole time range, so the refills below it skip. */
+static int radix_refill_prefetch(struct evq *q, struct evq_radix *R,
+				 unsigned k, uint64_t base)
+{
+	const struct evq_chunk *c = R->b[k].head;
+	uint32_t n = 0;
+
+	if (!q->prefetch || base < R->pf_until)
+		return 0;
+	for (; c && n <= EVQ_PF_BATCH; c = c->next)
+		n += c->n;
+	if (n > EVQ_PF_BATCH)
+		return 0;
+	unsigned shift = radix_level(k) * EVQ_RBITS;
+	uint64_t start = base >> shift << shift, span = (uint64_t)1 << shift;
+	R->pf_until = start > UINT64_MAX - span ? UINT64_MAX : start + span;
+	return 1;
+}
+
+static void radix_refill(struct evq *q, struct evq_radix *R, unsigned k)
 {
 	struct evq_bucket *src = &R->b[k];
 	struct evq_chunk *c = src->head, *tail = src->tail;
 	uint64_t base = src->min;
+	int pf = k > EVQ_DIGITS && radix_refill_prefetch(q, R, k, base);
 
 	src->head = src->tail = NULL;
 	src->min = UINT64_MAX;
@@ -578,6 +610,8 @@ static void radix_refill(struct evq_radix *R, unsigned k)
 			unsigned j = radix_index(c->ev[i].time, base);
 			SIM_CHECK(j < k);
 			radix_append(R, j, &c->ev[i]);
+			if (pf)
+				q->prefetch(q->pctx, &c->ev[i]);
 		}
 		chunk_give(R, c);
 		c = next;
@@ -600,6 +634,7 @@ static void radix_reset(struct evq_radix *R)
 	R->pos = 0;
 	R->resv = 0;
 	R->next_sk = 0;
+	R->pf_until = 0;
 }
 
 /* The heap becomes the radix heap.  base is the last popped time, or the
@@ -708,7 +743,7 @@ static __attribute__((noinline)) int radix_pop(struct evq *q,
 			unsigned k = radix_lowest(R);
 			if (bound && R->b[k].min > bound->time)
 				return 0;
-			radix_refill(R, k);
+			radix_refill(q, R, k);
 		}
 		c = b0->head;
 		if (bound && !ev_less(&c->ev[R->pos], bound))

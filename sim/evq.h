@@ -155,15 +155,24 @@ void evq_clear(struct evq *q);
  * allocation failure (the queue unchanged). */
 int evq_timers(struct evq *q, uint32_t n);
 
-/* Ask for a look ahead: while timers are pending (evq_timers), at each
- * pop, whenever the queue's next event is known without a long search (the
- * radix heap's bucket of events at its base, or the least of a lowest
- * bucket that is one chunk, searched once per change; the heap's root),
- * fn(ctx, ev) is called once for it, so the model can prefetch what
- * handling it will read; the queue prefetches its generation entry.
- * ev is the queue's next event only if nothing earlier is pushed before it
- * pops, and may be stale: a hint, never part of the order.  fn must not
- * touch the queue.  NULL: off (the default). */
+/* Ask for hints of the events that will pop soon: fn(ctx, ev), so the
+ * model can prefetch what handling ev will read.  Two kinds of call, each
+ * once per event as a rule (a push before the next event, or a change of
+ * representation, can repeat one), always before ev pops:
+ *  - the look-ahead: while timers are pending (evq_timers), at each pop,
+ *    whenever the queue's next event is known without a long search (the
+ *    radix heap's bucket of events at its base, or the least of a lowest
+ *    bucket that is one chunk, searched once per change; the heap's
+ *    root); the queue prefetches its generation entry.  These come in pop
+ *    order, one event ahead.
+ *  - batches, in the radix heap: every event of a bucket of at most
+ *    EVQ_PF_BATCH events as the bucket is emptied into those below it,
+ *    in no particular order - they all pop before any event after them,
+ *    within the next few thousand pops (evq.c, radix_refill_prefetch).
+ * ev pops only if nothing earlier is pushed before it, and may be stale:
+ * a hint, never part of the order.  fn must not touch the queue.  NULL:
+ * off (the default). */
+#define EVQ_PF_BATCH 1024
 void evq_set_prefetch(struct evq *q,
 		      void (*fn)(void *ctx, const struct evq_event *ev),
 		      void *ctx);

@@ -356,20 +356,50 @@ static void test_timers(void **state)
 	timers_mix(test_seed(1815), 20, 37);
 }
 
-/* evq_set_prefetch: while timers pop, the hook sees the queue's next
- * event once each, before it pops, and never changes the order.  A queue
- * of events every 100 ns between timers every 10 ns, both as a heap and
- * as a radix heap (switch points 48/16, 200 pending). */
+/* evq_set_prefetch: the hook sees an event at most twice (the look-ahead
+ * and a batch), always before it pops, and never changes the order.  A
+ * queue of events every 100 ns between timers every 10 ns, both as a heap
+ * (the look-ahead alone: every event once, in pop order) and as a radix
+ * heap (switch points 48/16, 200 pending; batches too). */
 struct la_log {
 	uint64_t sk[4096];
-	size_t n;
+	size_t at[4096];     /* queued events popped when the hint came */
+	size_t n, npop;
 };
 
 static void la_hook(void *ctx, const struct evq_event *ev)
 {
 	struct la_log *l = ctx;
-	if (l->n < 4096)
+	if (l->n < 4096) {
+		l->at[l->n] = l->npop;
 		l->sk[l->n++] = ev->seqkind;
+	}
+}
+
+/* Each hint names an event popped later (index >= the pops before the
+ * hint), at most `most` times; returns how many events were hinted. */
+static size_t check_hints(const struct la_log *log, const uint64_t *popped,
+			  size_t np, int most)
+{
+	size_t hinted = 0;
+	for (size_t j = 0; j < np; j++) {
+		int times = 0;
+		for (size_t i = 0; i < log->n; i++) {
+			if (log->sk[i] != popped[j])
+				continue;
+			assert_true(log->at[i] <= j);
+			times++;
+		}
+		assert_true(times <= most);
+		hinted += times > 0;
+	}
+	for (size_t i = 0; i < log->n; i++) {
+		size_t j = 0;
+		while (j < np && popped[j] != log->sk[i])
+			j++;
+		assert_true(j < np);   /* a hint for an event never popped */
+	}
+	return hinted;
 }
 
 static void test_look_ahead(void **state)
@@ -378,10 +408,11 @@ static void test_look_ahead(void **state)
 	for (int big = 0; big < 2; big++) {
 		struct evq q;
 		struct evq_event ev;
-		struct la_log log = { .n = 0 };
+		static struct la_log log;
 		uint64_t popped[4096];
-		size_t np = 0, seen = 0;
+		size_t np = 0;
 
+		memset(&log, 0, sizeof(log));
 		assert_int_equal(evq_init(&q, 0), 0);
 		if (big)
 			evq_tune(&q, 48, 16);
@@ -396,28 +427,92 @@ static void test_look_ahead(void **state)
 		while (evq_pop(&q, &ev)) {
 			assert_true(ev.time >= prev);
 			prev = ev.time;
-			if (ev.target >= 10)
+			if (ev.target >= 10) {
 				popped[np++] = ev.seqkind;
-			else if (ev.time < 20000)   /* the timer comes back */
+				log.npop = np;
+			} else if (ev.time < 20000) {   /* the timer comes back */
 				assert_int_equal(evq_push(&q, ev.time + 10, 2,
 							  0, 0), 0);
+			}
 		}
 		assert_int_equal(np, 200);
-		/* Every hinted event popped later, in order, once. */
-		for (size_t i = 0; i < log.n; i++) {
-			while (seen < np && popped[seen] != log.sk[i])
-				seen++;
-			assert_true(seen < np);
-			seen++;
-		}
+		size_t hinted = check_hints(&log, popped, np, big ? 2 : 1);
 		fprintf(stderr, "# look-ahead (%s): %zu of %zu queued events "
-			"hinted\n", big ? "radix heap" : "heap", log.n, np);
-		/* The heap's root is always known; the radix heap's next
-		 * event only when it is in bucket 0 or in a lowest bucket of
-		 * at most EVQ_LOOK_AHEAD events (196 of 200 here). */
-		assert_true(big ? log.n >= 150 : log.n == np);
+			"hinted, %zu hints\n", big ? "radix heap" : "heap",
+			hinted, np, log.n);
+		if (!big) {
+			/* The heap's root is always known: every event once,
+			 * in pop order. */
+			assert_int_equal(log.n, np);
+			for (size_t i = 0; i < np; i++)
+				assert_true(log.sk[i] == popped[i]);
+		} else {
+			/* The radix heap's next event is known when it is in
+			 * bucket 0 or in a lowest bucket of at most
+			 * EVQ_LOOK_AHEAD events (196 of 200 here); the
+			 * batches cover the rest. */
+			assert_int_equal(hinted, np);
+		}
 		evq_fini(&q);
 	}
+}
+
+/* The radix heap's batches, without timers (so without the look-ahead):
+ * a bucket of at most EVQ_PF_BATCH events is hinted whole as it is
+ * emptied, once; a bigger one is not, and its events are hinted with the
+ * smaller buckets it is emptied into - once, not again with theirs. */
+static void test_prefetch_batch(void **state)
+{
+	(void)state;
+	static struct la_log log;
+	static uint64_t popped[4096];
+	struct evq q;
+	struct evq_event ev;
+	const uint64_t at = UINT64_C(1) << 20;   /* 4096-aligned */
+
+	/* 500 events 8 ns apart: one bucket (level 3: they differ from
+	 * base 0 at bit 20), hinted whole at the first pop. */
+	memset(&log, 0, sizeof(log));
+	assert_int_equal(evq_init(&q, 0), 0);
+	evq_tune(&q, 48, 16);
+	evq_set_prefetch(&q, la_hook, &log);
+	for (uint32_t i = 0; i < 500; i++)
+		assert_int_equal(evq_push(&q, at + 8 * i, 1, i, i), 0);
+	assert_int_equal(q.big, 1);
+	size_t np = 0;
+	while (evq_pop(&q, &ev)) {
+		if (np == 0)
+			assert_int_equal(log.n, 500);
+		popped[np++] = ev.seqkind;
+		log.npop = np;
+	}
+	assert_int_equal(np, 500);
+	assert_int_equal(log.n, 500);
+	assert_int_equal(check_hints(&log, popped, np, 1), 500);
+
+	/* 3000 events 1 ns apart: a bucket past EVQ_PF_BATCH, emptied
+	 * into buckets of 64 ns (level 1), each hinted as it is emptied;
+	 * the first 64 (base's own window, single times at level 0) are
+	 * never moved as a batch. */
+	memset(&log, 0, sizeof(log));
+	evq_clear(&q);
+	evq_tune(&q, 48, 16);
+	for (uint32_t i = 0; i < 3000; i++)
+		assert_int_equal(evq_push(&q, at + i, 1, i, i), 0);
+	assert_true(3000 > EVQ_PF_BATCH);
+	np = 0;
+	while (evq_pop(&q, &ev)) {
+		if (np == 0)
+			assert_int_equal(log.n, 0);
+		popped[np++] = ev.seqkind;
+		log.npop = np;
+	}
+	assert_int_equal(np, 3000);
+	assert_int_equal(check_hints(&log, popped, np, 1), 3000 - 64);
+	assert_int_equal(log.n, 3000 - 64);
+	fprintf(stderr, "# batches: 500 of 500 hinted at the first pop; "
+		"%zu of 3000 in buckets of 64 ns\n", log.n);
+	evq_fini(&q);
 }
 
 static void test_fifo_ties(void **state)
@@ -774,6 +869,7 @@ int main(void)
 		cmocka_unit_test(test_differential_past),
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_look_ahead),
+		cmocka_unit_test(test_prefetch_batch),
 		cmocka_unit_test(test_twin),
 		cmocka_unit_test(test_twin_levels),
 		cmocka_unit_test(test_ten_million),
