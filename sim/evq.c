@@ -548,15 +548,6 @@ static inline void radix_append(struct evq_radix *R, unsigned k,
 		b->min = ev->time;
 }
 
-/* Bucket 0 is empty and events are pending: empty the lowest non-empty
- * bucket k into the buckets below it, base moving to its least time.  Every
- * event lands below k: its time shares base's digits above k's level and,
- * at that level, base's digit (the bucket's), so it differs from the new
- * base at a lower level, or not at all (bucket 0).  Spare chunks suffice:
- * each source chunk is given back once copied, and the chunks in use never
- * exceed ceil(n / EVQ_CHUNK) + resv (radix_need).  A bucket of level 0 holds
- * one time (every digit fixed), and so does a bucket of one event: its
- * chunks become bucket 0 as they are. */
 /* Whether the events of bucket k (>= 1), about to be emptied with base
  * moving to its least time, go to the prefetch hook as they move: once
  * per event, at the first refill whose bucket holds at most EVQ_PF_BATCH
@@ -585,6 +576,15 @@ static int radix_refill_prefetch(struct evq *q, struct evq_radix *R,
 	return 1;
 }
 
+/* Bucket 0 is empty and events are pending: empty the lowest non-empty
+ * bucket k into the buckets below it, base moving to its least time.  Every
+ * event lands below k: its time shares base's digits above k's level and,
+ * at that level, base's digit (the bucket's), so it differs from the new
+ * base at a lower level, or not at all (bucket 0).  Spare chunks suffice:
+ * each source chunk is given back once copied, and the chunks in use never
+ * exceed ceil(n / EVQ_CHUNK) + resv (radix_need).  A bucket of level 0 holds
+ * one time (every digit fixed), and so does a bucket of one event: its
+ * chunks become bucket 0 as they are. */
 static void radix_refill(struct evq *q, struct evq_radix *R, unsigned k)
 {
 	struct evq_bucket *src = &R->b[k];
