@@ -118,7 +118,9 @@ static void *rq_init(struct sim *s, const void *cfgp, struct err *e)
 		rq_fini(R);
 		return NULL;
 	}
-	R->cpu = calloc(c->cpus, sizeof(*R->cpu));
+	R->cpu = aligned_alloc(64, c->cpus * sizeof(*R->cpu));
+	if (R->cpu)
+		memset(R->cpu, 0, c->cpus * sizeof(*R->cpu));
 	/* Each CPU's one pending EV_CPU event (target = its index, cpu.h) is
 	 * a timer: cpu_resched moves it at every overhead insertion, which in
 	 * the queue left a stale entry each time (evq.h). */
