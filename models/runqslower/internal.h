@@ -224,7 +224,8 @@ struct runq_ent {
  * aligned): what every event of the CPU reads and writes first (its state
  * and times), then its program clock and the time it charged, then what
  * only the FIFO and fair runqueues use.  At 256 CPUs and more, the CPUs'
- * state outgrows L1; a CPU's event then costs two misses, not four. */
+ * state outgrows L1: a CPU's event reads two lines of it, not up to four
+ * (in an array aligned to 16 bytes, 192 bytes can span four). */
 struct cpu {
 	uint8_t mode;          /* CPU_* */
 	uint8_t cut;           /* RUN: segment cut short by a wake-up */
