@@ -9,15 +9,17 @@
 # Pins: summary.json's wait_p99 [ci_low, ci_high] contains 40,498 and
 # wait_p50's contains 5,290 (GSL's P^2, which this replaced, gave p99
 # 43,579 +- 2,710 here: the CI excluded the exact value); every
-# replication's wait_p99 within 5% of 40,498 (P^2 had one at 79,930,
+# replication's wait_p99 within 8% of 40,498 (P^2 had one at 79,930,
 # +97%).  That needs long replications, which the scenario has (4,000,000
 # customers): the exact sample p99 of one replication of 200,000
 # autocorrelated waits itself varies -17% .. +31% (sd ~9%, from sorting the
-# waits of 200 replications of Lindley's recursion); with 4,000,000 seed 1
-# gives 38,527 .. 42,111.  The histogram's own error (< 0.4% of the
-# replication's order statistic) is pinned by tests/test_hist.c.
-# The CI checks are random like run_mmc.sh's: seed 1 gives p99 40,421 +-
-# 311; a correct engine misses for ~5% of seeds.
+# waits of 200 replications of Lindley's recursion); with 4,000,000 the
+# 40 replications' p99 have sd 2.0% (seed 1: -3.6% .. +5.3%), so 8% is 4
+# sd: a correct engine fails it for ~0.3% of seeds by the normal
+# approximation (5%, 2.5 sd: ~40%).  The histogram's own error (< 0.4% of the replication's order
+# statistic) is pinned by tests/test_hist.c.
+# The CI checks are random like run_mmc.sh's: seed 1 gives p99 40,562 +-
+# 263; a correct engine misses for ~5% of seeds.
 # Does not pin: the digits printed, quantiles of other models.
 # Usage: BPFSIM=build/bpfsim-asan sh tests/cli/mmc_quantiles.sh (repo root)
 set -u
@@ -57,11 +59,11 @@ done
 # Per replication: the wait_p99 column of replications.csv, found by name.
 bad=$(awk -F, -v x=40498 '
 	NR == 1 { for (i = 1; i <= NF; i++) if ($i == "wait_p99") c = i; next }
-	c && ($c < 0.95 * x || $c > 1.05 * x) { printf " rep %s: %s", $2, $c }
+	c && ($c < 0.92 * x || $c > 1.08 * x) { printf " rep %s: %s", $2, $c }
 	END { if (!c) print " no wait_p99 column" }' "$out/replications.csv")
-[ -z "$bad" ] || fail "wait_p99 outside [0.95, 1.05] x 40498:$bad"
+[ -z "$bad" ] || fail "wait_p99 outside [0.92, 1.08] x 40498:$bad"
 n=$(awk 'END { print NR - 1 }' "$out/replications.csv")
 [ "$n" -eq 40 ] || fail "replications.csv has $n rows, want 40"
 
 [ "$fails" -eq 0 ] || exit 1
-echo "ok: run scenarios/mmc.yaml --reps 40 (wait_p99 CI contains 40498, every replication's within 5%; wait_p50 CI contains 5290)"
+echo "ok: run scenarios/mmc.yaml --reps 40 (wait_p99 CI contains 40498, every replication's within 8%; wait_p50 CI contains 5290)"
