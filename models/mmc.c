@@ -40,10 +40,10 @@ struct mmc_cfg {
 	 * draws exp_ns() repeats bit for bit (exp_fast), else 0: the hot
 	 * loop then skips the distribution's dispatch (dist_sample_ns). */
 	double arr_mean, svc_mean;
-	/* Those exponentials draw U inline (rng_mt_uniform_pos: GSL's
-	 * mt19937 bit for bit, checked by rng_mt_inline_ok), else through
-	 * GSL's calls. */
-	int mt_inline;
+	/* Those exponentials draw U inline (rng_inline_uniform_pos: GSL's
+	 * taus2 bit for bit, checked by rng_inline_ok), else through GSL's
+	 * calls. */
+	int fast;
 	double wait_exact;    /* NAN when no closed form applies */
 };
 
@@ -119,13 +119,13 @@ double mmc_wait_mg1(double lambda, double mean_s, double var_s)
 	return lambda * (var_s + mean_s * mean_s) / (2.0 * (1.0 - rho));
 }
 
-/* gsl_rng_uniform_pos, inline: the same draws without the call (mt:
- * without the generator's calls either, rng_mt_uniform_pos). */
-static inline double uniform_pos(gsl_rng *r, int mt)
+/* gsl_rng_uniform_pos, inline: the same draws without the call (fast:
+ * without the generator's calls either, rng_inline_uniform_pos). */
+static inline double uniform_pos(gsl_rng *r, int fast)
 {
 	double x;
-	if (mt)
-		return rng_mt_uniform_pos(r);
+	if (fast)
+		return rng_inline_uniform_pos(r);
 	do
 		x = r->type->get_double(r->state);
 	while (x == 0);
@@ -135,9 +135,9 @@ static inline double uniform_pos(gsl_rng *r, int mt)
 /* dist_sample_ns of an exponential(mean): sim/dist_exponential.c's draw
  * (-mean log U) rounded as dist_sample_ns rounds it (the draw is > 0, so
  * never resampled). */
-static inline uint64_t exp_ns(double mean, gsl_rng *r, int mt)
+static inline uint64_t exp_ns(double mean, gsl_rng *r, int fast)
 {
-	double v = -mean * log(uniform_pos(r, mt));
+	double v = -mean * log(uniform_pos(r, fast));
 	if (!(v < (double)DIST_NS_MAX))
 		return DIST_NS_MAX;
 	return (uint64_t)(v + 0.5);
@@ -147,7 +147,7 @@ static inline uint64_t exp_ns(double mean, gsl_rng *r, int mt)
  * else 0.  Checked, not assumed: 64 draws from a scratch stream against
  * dist_sample_ns, so the fast path turns itself off (and the model stays
  * right, only slower) if the family ever draws otherwise. */
-static double exp_fast(const struct dist *d, int mt)
+static double exp_fast(const struct dist *d, int fast)
 {
 	double mean = dist_mean(d);
 	gsl_rng *a, *b;
@@ -160,7 +160,7 @@ static double exp_fast(const struct dist *d, int mt)
 	if (!a || !b)
 		same = 0;
 	for (int i = 0; same && i < 64; i++)
-		same = dist_sample_ns(d, a) == exp_ns(mean, b, mt);
+		same = dist_sample_ns(d, a) == exp_ns(mean, b, fast);
 	gsl_rng_free(a);
 	gsl_rng_free(b);
 	return same ? mean : 0;
@@ -170,7 +170,7 @@ static double exp_fast(const struct dist *d, int mt)
 static inline uint64_t draw_ns(const struct mmc_cfg *c, const struct dist *d,
 			       double mean, gsl_rng *r)
 {
-	return mean > 0 ? exp_ns(mean, r, c->mt_inline) : dist_sample_ns(d, r);
+	return mean > 0 ? exp_ns(mean, r, c->fast) : dist_sample_ns(d, r);
 }
 
 static void mmc_config_free(void *p)
@@ -223,9 +223,9 @@ static void *mmc_configure(struct ynode *root, struct err *e)
 			  "time per server", b, arr ? "arrive" : "end");
 		goto fail;
 	}
-	c->mt_inline = rng_mt_inline_ok();
-	c->arr_mean = exp_fast(c->arrival, c->mt_inline);
-	c->svc_mean = exp_fast(c->service, c->mt_inline);
+	c->fast = rng_inline_ok();
+	c->arr_mean = exp_fast(c->arrival, c->fast);
+	c->svc_mean = exp_fast(c->service, c->fast);
 	double lambda = 1.0 / ma, rho = lambda * ms / (double)c->servers;
 	c->wait_exact = NAN;
 	if (rho < 1) {

@@ -3,6 +3,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include "sim/dist_family.h"
+#include "sim/rng.h"
 
 extern const struct dist_family dist_family_exponential;
 
@@ -12,7 +13,7 @@ static double exponential_sample(const double *p, gsl_rng *r)
 	 * (0,1) instead of log1p(-U) on [0,1): the same distribution, and
 	 * glibc's log is ~3x cheaper than log1p (this draw is the hottest
 	 * call of M/M/c; see BENCHMARKS.md). */
-	return -p[0] * log(gsl_rng_uniform_pos(r));
+	return -p[0] * log(rng_uniform_pos(r));
 }
 
 static double exponential_mean(const double *p)

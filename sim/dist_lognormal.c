@@ -11,12 +11,13 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include "sim/dist_family.h"
+#include "sim/rng.h"
 
 extern const struct dist_family dist_family_lognormal;
 
 static double lognormal_sample(const double *p, gsl_rng *r)
 {
-	return p[0] * exp(p[1] * gsl_ran_gaussian_ziggurat(r, 1.0));
+	return p[0] * exp(p[1] * rng_gaussian(r, 1.0));
 }
 
 static double lognormal_mean(const double *p)

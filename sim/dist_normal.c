@@ -1,8 +1,10 @@
-/* dist_normal.c - normal(mean, sd): mean + gsl_ran_gaussian_ziggurat(sd).
+/* dist_normal.c - normal(mean, sd): mean + gsl_ran_gaussian_ziggurat(sd)
+ * (rng_gaussian: its fast path inline on the streams' taus2, the same
+ * draws).
  *
  * The ziggurat (Marsaglia and Tsang, in GSL) is exact like GSL's default
- * polar Box-Muller but needs no log or sqrt on ~99% of its draws: one
- * 32-bit word of mt19937 and a table look-up (about half the time of
+ * polar Box-Muller but needs no log or sqrt on ~97% of its draws: one
+ * 32-bit word of the generator and a table look-up (about half the time of
  * gsl_ran_gaussian in the runqslower model, whose costs are normal and
  * lognormal draws).  tests/test_dist.c test_ziggurat_same_law checks its
  * draws against gsl_ran_gaussian's.
@@ -17,12 +19,13 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include "sim/dist_family.h"
+#include "sim/rng.h"
 
 extern const struct dist_family dist_family_normal;
 
 static double normal_sample(const double *p, gsl_rng *r)
 {
-	return p[0] + gsl_ran_gaussian_ziggurat(r, p[1]);
+	return p[0] + rng_gaussian(r, p[1]);
 }
 
 static double normal_mean(const double *p)

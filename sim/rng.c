@@ -13,19 +13,22 @@
  * a zero state.  Every step is a bijection of x for fixed other inputs, so
  * distinct (seed, rep) pairs for one name give distinct 64-bit seeds.
  *
- * Trade-off, stated honestly: GSL's mt19937 takes only 32 bits of seed
- * (gsl_rng_set masks to 0xffffffff), so the 64-bit hash is folded hi ^ lo.
+ * Trade-off, stated honestly: GSL's taus2 takes only 32 bits of seed (its
+ * seeding LCG works modulo 2^32), so the 64-bit hash is folded hi ^ lo.
  * Two different streams collide with probability 2^-32 per pair; with S
  * streams in play the chance of any collision is about S^2 / 2^33 (1e-3 at
  * S = 3000).  A collision makes two quantities correlated, not wrong.  A
- * folded seed of 0 is fine: GSL maps 0 to its default seed 4357, so 0 and 4357
+ * folded seed of 0 is fine: GSL maps 0 to its default seed 1, so 0 and 1
  * give the same stream (one more 2^-32 coincidence, nothing worse).
  *
  * rng_hash_str(s, h) continues a running FNV-1a hash from state h; h == 0
  * means "start a new hash" and uses the standard FNV offset basis (a running
  * state of exactly 0 is a 2^-64 event, so the shortcut costs nothing).
  */
+#include <pthread.h>
 #include <stdint.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include "sim/rng.h"
 
@@ -61,51 +64,135 @@ uint64_t rng_stream_seed(uint64_t seed, uint64_t replication, const char *name)
 
 gsl_rng *rng_stream_new(uint64_t seed, uint64_t replication, const char *name)
 {
-	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
 	if (!r)
 		return NULL;
 	uint64_t x = rng_stream_seed(seed, replication, name);
-	/* mt19937 uses 32 seed bits: fold so every hash bit counts. */
+	/* taus2 uses 32 seed bits: fold so every hash bit counts. */
 	gsl_rng_set(r, (unsigned long)((x ^ (x >> 32)) & 0xffffffffULL));
 	return r;
 }
 
-/* MT19937's twist: word i from words i, i + 1 and i + 397 (mod 624), as
- * gsl/rng/mt.c's mt_get refills its state. */
-#define MT_M 397
-#define MT_UPPER 0x80000000UL
-#define MT_LOWER 0x7fffffffUL
-static inline unsigned long mt_twist(unsigned long a, unsigned long b,
-				     unsigned long m)
+/* ---- GSL's ziggurat tables, read out of it -----------------------------
+ *
+ * A generator of ours (GSL lets a program define its own gsl_rng_type)
+ * that returns one chosen 32-bit word, then 0s, and 0.0 from every
+ * uniform, counting the calls.  One draw of gsl_ran_gaussian_ziggurat on
+ * it tells which path the word took: the fast path makes one call to get
+ * and none to get_double; the slow path always draws a uniform (and ends:
+ * the 0s and 0.0s it gets next are accepted at once).  Strip i's bound is
+ * the least j whose word (j << 8 | i) takes the slow path (the fast path
+ * takes j exactly while j < bound: a binary search); its width is the
+ * draw for j = 1 with the sign bit set at sigma 1, which is 1 x width
+ * exactly.  A strip whose bound is <= 1 draws only j = 0 fast, as 0
+ * whatever the width. */
+struct zig_probe {
+	unsigned long word;
+	int gets, doubles;
+};
+
+static void zig_probe_set(void *state, unsigned long seed)
 {
-	unsigned long y = (a & MT_UPPER) | (b & MT_LOWER);
-	/* (y & 1) ? 0x9908b0df : 0 without a branch (a coin flip). */
-	return m ^ (y >> 1) ^ (-(y & 1) & 0x9908b0dfUL);
+	(void)seed;
+	memset(state, 0, sizeof(struct zig_probe));
 }
 
-void rng_mt_refill(struct rng_mt_state *st)
+static unsigned long zig_probe_get(void *state)
 {
-	unsigned long *mt = st->mt;
-	int k;
-
-	for (k = 0; k < RNG_MT_N - MT_M; k++)
-		mt[k] = mt_twist(mt[k], mt[k + 1], mt[k + MT_M]);
-	for (; k < RNG_MT_N - 1; k++)
-		mt[k] = mt_twist(mt[k], mt[k + 1], mt[k + (MT_M - RNG_MT_N)]);
-	mt[RNG_MT_N - 1] = mt_twist(mt[RNG_MT_N - 1], mt[0], mt[MT_M - 1]);
-	st->mti = 0;
+	struct zig_probe *p = state;
+	return p->gets++ == 0 ? p->word : 0;
 }
 
-int rng_mt_inline_ok(void)
+static double zig_probe_get_double(void *state)
 {
-	gsl_rng *a = rng_stream_new(1, 0, "rng-mt-check");
-	gsl_rng *b = rng_stream_new(1, 0, "rng-mt-check");
-	int same = a && b && gsl_rng_size(a) == sizeof(struct rng_mt_state);
+	((struct zig_probe *)state)->doubles++;
+	return 0.0;
+}
 
-	for (int i = 0; same && i < 1000; i++)
-		same = gsl_rng_get(a) == rng_mt_get(b) &&
-		       gsl_rng_uniform_pos(a) == rng_mt_uniform_pos(b);
+static const gsl_rng_type zig_probe_type = {
+	"bpfsim-ziggurat-probe", 0xffffffffUL, 0, sizeof(struct zig_probe),
+	zig_probe_set, zig_probe_get, zig_probe_get_double
+};
+
+/* The draw for `word`; *fast = 1 when it took the fast path. */
+static double zig_probe_draw(gsl_rng *r, unsigned long word, int *fast)
+{
+	struct zig_probe *p = r->state;
+	p->word = word;
+	p->gets = p->doubles = 0;
+	double x = gsl_ran_gaussian_ziggurat(r, 1.0);
+	*fast = p->gets == 1 && p->doubles == 0;
+	return x;
+}
+
+#define ZIG_J_END (1UL << 24)
+
+static int zig_read_tables(struct rng_zig_strips *z)
+{
+	gsl_rng *r = gsl_rng_alloc(&zig_probe_type);
+	int fast;
+	if (!r)
+		return 0;
+	for (unsigned long i = 0; i < 128; i++) {
+		unsigned long lo = 0, hi = ZIG_J_END;   /* bound in [lo, hi] */
+		while (lo < hi) {
+			unsigned long mid = lo + (hi - lo) / 2;
+			zig_probe_draw(r, mid << 8 | i, &fast);
+			if (fast)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		z->bound[i] = (uint32_t)lo;
+		z->width[i] = 0.0;
+		if (lo > 1)
+			z->width[i] = zig_probe_draw(r, 1UL << 8 | 0x80 | i,
+						     &fast);
+	}
+	gsl_rng_free(r);
+	return 1;
+}
+
+struct rng_zig_strips rng_zig;
+int rng_inline_ready;
+
+/* Twin streams, one drawn through GSL and one inline, interleaved: every
+ * draw equal, bit for bit. */
+#define CHECK_WORDS 2000
+#define CHECK_NORMALS 20000
+static int same_as_gsl(void)
+{
+	static const double sigmas[] = { 1.0, 10.0, 0.37 };
+	gsl_rng *a = rng_stream_new(1, 0, "rng-inline-check");
+	gsl_rng *b = rng_stream_new(1, 0, "rng-inline-check");
+	int same = a && b && gsl_rng_size(a) == sizeof(struct rng_taus_state);
+
+	for (int i = 0; same && i < CHECK_WORDS; i++)
+		same = gsl_rng_get(a) == rng_inline_get(b) &&
+		       gsl_rng_uniform_pos(a) == rng_inline_uniform_pos(b);
+	for (int s = 0; same && s < 3; s++)
+		for (int i = 0; same && i < CHECK_NORMALS; i++) {
+			double x = gsl_ran_gaussian_ziggurat(a, sigmas[s]);
+			double y = rng_inline_gaussian(b, sigmas[s]);
+			same = memcmp(&x, &y, sizeof(x)) == 0;
+			if (same && i % 7 == 0)
+				same = gsl_rng_uniform_pos(a) ==
+				       rng_inline_uniform_pos(b);
+		}
 	gsl_rng_free(a);
 	gsl_rng_free(b);
 	return same;
+}
+
+static void inline_init_once(void)
+{
+	if (zig_read_tables(&rng_zig) && same_as_gsl())
+		__atomic_store_n(&rng_inline_ready, 1, __ATOMIC_RELEASE);
+}
+
+int rng_inline_ok(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, inline_init_once);
+	return __atomic_load_n(&rng_inline_ready, __ATOMIC_ACQUIRE);
 }

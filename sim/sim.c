@@ -34,6 +34,7 @@ int sim_init(struct sim *s, const struct model *model, uint64_t seed,
 	if (caps)
 		s->caps = *caps;
 	err_init(&s->err);
+	rng_inline_ok();   /* the inline draws (rng.h), checked once */
 	return evq_init(&s->q, 64);
 }
 

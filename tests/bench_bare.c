@@ -7,8 +7,10 @@
  * exponential(7200ns) service, rho = 0.9, 2,000,000 customers - as the
  * shortest C a person would write for it: a 4-ary min-heap of (time, seq)
  * events of its own, a FIFO ring of waiting arrival times, exponential
- * draws as -mean log(U) on GSL's mt19937 (as sim/dist_exponential.c draws
- * them), and the mean wait as a plain sum.  No statistics beyond that, no
+ * draws as -mean log(U) on GSL's mt19937 through GSL's calls (as
+ * sim/dist_exponential.c draws them, there on taus2 streams, inline: the
+ * baseline keeps the generator it was first measured with; on taus2 it
+ * runs ~1.2x faster, BENCHMARKS.md), and the mean wait as a plain sum.  No statistics beyond that, no
  * caps, no series, no model interface: what is left is the cost of the
  * events themselves.  Prints
  *

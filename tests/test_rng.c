@@ -7,12 +7,13 @@
  * experiment's numbers, so it must be deliberate); a first-order independence
  * check (sample correlation of 1e5 uniforms from two streams within
  * 4/sqrt(n), about 4 standard errors, of 0).  Does not test the statistical
- * quality of mt19937 itself (that is GSL's job), nor independence beyond
+ * quality of taus2 itself (that is GSL's job), nor independence beyond
  * linear correlation.
- * Also pins the inline mt19937 (rng_mt_get, rng_mt_uniform_pos): on by
- * rng_mt_inline_ok in this build, and draw for draw GSL's over 10^5 draws
- * of three streams (160 refills), mixed with GSL's own calls on the same
- * state.
+ * Also pins the inline draws (rng_inline_get, rng_inline_uniform_pos,
+ * rng_inline_gaussian): on by rng_inline_ok in this build, and draw for
+ * draw GSL's over 10^5 draws of three streams, mixed with GSL's own calls
+ * on the same state; the normal draws at four scales, ~2,800 of them down
+ * GSL's slow path.
  */
 #include "test_util.h"
 #include <string.h>
@@ -24,8 +25,8 @@ static uint64_t seed;
 
 /* rng_stream_seed(42, 0, "arrivals") and that stream's first two draws. */
 #define GOLDEN_SEED 0x43766408f4c887c6ULL
-#define GOLDEN_DRAW0 2741964228UL
-#define GOLDEN_DRAW1 4242855928UL
+#define GOLDEN_DRAW0 4206615372UL
+#define GOLDEN_DRAW1 2375957671UL
 
 static void test_vectors(void **state)
 {
@@ -49,7 +50,7 @@ static void test_same_triple_same_stream(void **state)
 	gsl_rng *b = rng_stream_new(seed, 3, "arrivals");
 	assert_non_null(a);
 	assert_non_null(b);
-	assert_string_equal(gsl_rng_name(a), "mt19937");
+	assert_string_equal(gsl_rng_name(a), "taus2");
 	assert_true(rng_stream_seed(seed, 3, "arrivals") ==
 		    rng_stream_seed(seed, 3, "arrivals"));
 	for (int i = 0; i < 1000; i++)
@@ -156,23 +157,23 @@ static void test_golden(void **state)
 static void test_gsl_zero_seed(void **state)
 {
 	(void)state;
-	/* The fold can yield 0; GSL's mt19937 maps seed 0 to 4357, which
-	 * rng.c relies on (0 is a valid, if aliased, seed). */
-	gsl_rng *a = gsl_rng_alloc(gsl_rng_mt19937);
-	gsl_rng *b = gsl_rng_alloc(gsl_rng_mt19937);
+	/* The fold can yield 0; GSL's taus2 maps seed 0 to 1, which rng.c
+	 * relies on (0 is a valid, if aliased, seed). */
+	gsl_rng *a = gsl_rng_alloc(gsl_rng_taus2);
+	gsl_rng *b = gsl_rng_alloc(gsl_rng_taus2);
 	gsl_rng_set(a, 0);
-	gsl_rng_set(b, 4357);
+	gsl_rng_set(b, 1);
 	for (int i = 0; i < 10; i++)
 		assert_true(gsl_rng_get(a) == gsl_rng_get(b));
 	gsl_rng_free(a);
 	gsl_rng_free(b);
 }
 
-static void test_mt_inline(void **state)
+static void test_inline(void **state)
 {
 	(void)state;
 	static const char *const names[] = { "arrivals", "service", "x" };
-	assert_int_equal(rng_mt_inline_ok(), 1);
+	assert_int_equal(rng_inline_ok(), 1);
 	for (int n = 0; n < 3; n++) {
 		gsl_rng *a = rng_stream_new(seed, (uint64_t)n, names[n]);
 		gsl_rng *b = rng_stream_new(seed, (uint64_t)n, names[n]);
@@ -181,10 +182,11 @@ static void test_mt_inline(void **state)
 		for (int i = 0; i < 100000; i++) {
 			/* b: inline and GSL's calls in turn, one state. */
 			if (i % 3 == 0)
-				assert_true(gsl_rng_get(a) == rng_mt_get(b));
+				assert_true(gsl_rng_get(a) ==
+					    rng_inline_get(b));
 			else if (i % 3 == 1)
 				assert_true(gsl_rng_uniform_pos(a) ==
-					    rng_mt_uniform_pos(b));
+					    rng_inline_uniform_pos(b));
 			else
 				assert_true(gsl_rng_uniform(a) ==
 					    gsl_rng_uniform(b));
@@ -192,6 +194,56 @@ static void test_mt_inline(void **state)
 		gsl_rng_free(a);
 		gsl_rng_free(b);
 	}
+}
+
+/* The inline ziggurat: GSL's draws bit for bit, its slow path included
+ * (GSL's own: the state left for it), and the dispatching rng_gaussian
+ * and rng_uniform_pos inline on a taus2 and GSL's calls on another
+ * generator. */
+static void test_inline_gaussian(void **state)
+{
+	(void)state;
+	static const double sigmas[] = { 1.0, 3.5, 1e-3, 250.0 };
+	size_t slow = 0;
+	assert_int_equal(rng_inline_ok(), 1);
+	for (int s = 0; s < 4; s++) {
+		gsl_rng *a = rng_stream_new(seed, (uint64_t)s, "normal");
+		gsl_rng *b = rng_stream_new(seed, (uint64_t)s, "normal");
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_true(rng_fast(b));
+		for (int i = 0; i < 25000; i++) {
+			/* A draw that moved b's state by more than one step
+			 * went down GSL's slow path. */
+			struct rng_taus_state before =
+				*(struct rng_taus_state *)b->state;
+			double x = gsl_ran_gaussian_ziggurat(a, sigmas[s]);
+			double y = (i & 1) ? rng_inline_gaussian(b, sigmas[s])
+					   : rng_gaussian(b, sigmas[s]);
+			assert_memory_equal(&x, &y, sizeof(x));
+			struct rng_taus_state one;
+			rng_taus_step(&before, &one);
+			if (memcmp(&one, b->state, sizeof(one)) != 0)
+				slow++;
+		}
+		gsl_rng_free(a);
+		gsl_rng_free(b);
+	}
+	fprintf(stderr, "# inline ziggurat: %zu of 100000 draws took GSL's "
+		"slow path\n", slow);
+	assert_true(slow > 2000 && slow < 3600);   /* ~2.8% */
+
+	gsl_rng *m = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng *m2 = gsl_rng_alloc(gsl_rng_mt19937);
+	assert_false(rng_fast(m));
+	for (int i = 0; i < 1000; i++) {
+		double x = rng_gaussian(m, 2.0);
+		double y = gsl_ran_gaussian_ziggurat(m2, 2.0);
+		assert_memory_equal(&x, &y, sizeof(x));
+		assert_true(rng_uniform_pos(m) == gsl_rng_uniform_pos(m2));
+	}
+	gsl_rng_free(m);
+	gsl_rng_free(m2);
 }
 
 int main(void)
@@ -203,7 +255,8 @@ int main(void)
 		cmocka_unit_test(test_independence),
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_gsl_zero_seed),
-		cmocka_unit_test(test_mt_inline),
+		cmocka_unit_test(test_inline),
+		cmocka_unit_test(test_inline_gaussian),
 	};
 	gsl_set_error_handler_off();
 	seed = test_seed(12345);
