@@ -457,6 +457,22 @@ static void test_look_ahead(void **state)
 	}
 }
 
+/* Pop q empty into popped[] (their seqkinds), keeping log.npop; log
+ * held `first` hints when the first event popped.  Returns the pops. */
+static size_t pop_logged(struct evq *q, struct la_log *log, uint64_t *popped,
+			 size_t first)
+{
+	struct evq_event ev;
+	size_t np = 0;
+	while (evq_pop(q, &ev)) {
+		if (np == 0)
+			assert_int_equal(log->n, first);
+		popped[np++] = ev.seqkind;
+		log->npop = np;
+	}
+	return np;
+}
+
 /* The radix heap's batches, without timers (so without the look-ahead):
  * a bucket of at most EVQ_PF_BATCH events is hinted whole as it is
  * emptied, once; a bigger one is not, and its events are hinted with the
@@ -467,7 +483,6 @@ static void test_prefetch_batch(void **state)
 	static struct la_log log;
 	static uint64_t popped[4096];
 	struct evq q;
-	struct evq_event ev;
 	const uint64_t at = UINT64_C(1) << 20;   /* 4096-aligned */
 
 	/* 500 events 8 ns apart: one bucket (level 3: they differ from
@@ -479,13 +494,7 @@ static void test_prefetch_batch(void **state)
 	for (uint32_t i = 0; i < 500; i++)
 		assert_int_equal(evq_push(&q, at + 8 * i, 1, i, i), 0);
 	assert_int_equal(q.big, 1);
-	size_t np = 0;
-	while (evq_pop(&q, &ev)) {
-		if (np == 0)
-			assert_int_equal(log.n, 500);
-		popped[np++] = ev.seqkind;
-		log.npop = np;
-	}
+	size_t np = pop_logged(&q, &log, popped, 500);
 	assert_int_equal(np, 500);
 	assert_int_equal(log.n, 500);
 	assert_int_equal(check_hints(&log, popped, np, 1), 500);
@@ -500,13 +509,7 @@ static void test_prefetch_batch(void **state)
 	for (uint32_t i = 0; i < 3000; i++)
 		assert_int_equal(evq_push(&q, at + i, 1, i, i), 0);
 	assert_true(3000 > EVQ_PF_BATCH);
-	np = 0;
-	while (evq_pop(&q, &ev)) {
-		if (np == 0)
-			assert_int_equal(log.n, 0);
-		popped[np++] = ev.seqkind;
-		log.npop = np;
-	}
+	np = pop_logged(&q, &log, popped, 0);
 	assert_int_equal(np, 3000);
 	assert_int_equal(check_hints(&log, popped, np, 1), 3000 - 64);
 	assert_int_equal(log.n, 3000 - 64);
