@@ -40,10 +40,6 @@ struct mmc_cfg {
 	 * draws exp_ns() repeats bit for bit (exp_fast), else 0: the hot
 	 * loop then skips the distribution's dispatch (dist_sample_ns). */
 	double arr_mean, svc_mean;
-	/* Those exponentials draw U inline (rng_inline_uniform_pos: GSL's
-	 * taus2 bit for bit, checked by rng_inline_ok), else through GSL's
-	 * calls. */
-	int fast;
 	double wait_exact;    /* NAN when no closed form applies */
 };
 
@@ -119,25 +115,12 @@ double mmc_wait_mg1(double lambda, double mean_s, double var_s)
 	return lambda * (var_s + mean_s * mean_s) / (2.0 * (1.0 - rho));
 }
 
-/* gsl_rng_uniform_pos, inline: the same draws without the call (fast:
- * without the generator's calls either, rng_inline_uniform_pos). */
-static inline double uniform_pos(gsl_rng *r, int fast)
-{
-	double x;
-	if (fast)
-		return rng_inline_uniform_pos(r);
-	do
-		x = r->type->get_double(r->state);
-	while (x == 0);
-	return x;
-}
-
 /* dist_sample_ns of an exponential(mean): sim/dist_exponential.c's draw
  * (-mean log U) rounded as dist_sample_ns rounds it (the draw is > 0, so
  * never resampled). */
-static inline uint64_t exp_ns(double mean, gsl_rng *r, int fast)
+static inline uint64_t exp_ns(double mean, gsl_rng *r)
 {
-	double v = -mean * log(uniform_pos(r, fast));
+	double v = -mean * log(rng_uniform_pos(r));
 	if (!(v < (double)DIST_NS_MAX))
 		return DIST_NS_MAX;
 	return (uint64_t)(v + 0.5);
@@ -147,7 +130,7 @@ static inline uint64_t exp_ns(double mean, gsl_rng *r, int fast)
  * else 0.  Checked, not assumed: 64 draws from a scratch stream against
  * dist_sample_ns, so the fast path turns itself off (and the model stays
  * right, only slower) if the family ever draws otherwise. */
-static double exp_fast(const struct dist *d, int fast)
+static double exp_fast(const struct dist *d)
 {
 	double mean = dist_mean(d);
 	gsl_rng *a, *b;
@@ -160,17 +143,16 @@ static double exp_fast(const struct dist *d, int fast)
 	if (!a || !b)
 		same = 0;
 	for (int i = 0; same && i < 64; i++)
-		same = dist_sample_ns(d, a) == exp_ns(mean, b, fast);
+		same = dist_sample_ns(d, a) == exp_ns(mean, b);
 	gsl_rng_free(a);
 	gsl_rng_free(b);
 	return same ? mean : 0;
 }
 
 /* A draw of `arrival` (mean: its arr_mean) or `service` (svc_mean). */
-static inline uint64_t draw_ns(const struct mmc_cfg *c, const struct dist *d,
-			       double mean, gsl_rng *r)
+static inline uint64_t draw_ns(const struct dist *d, double mean, gsl_rng *r)
 {
-	return mean > 0 ? exp_ns(mean, r, c->fast) : dist_sample_ns(d, r);
+	return mean > 0 ? exp_ns(mean, r) : dist_sample_ns(d, r);
 }
 
 static void mmc_config_free(void *p)
@@ -223,9 +205,8 @@ static void *mmc_configure(struct ynode *root, struct err *e)
 			  "time per server", b, arr ? "arrive" : "end");
 		goto fail;
 	}
-	c->fast = rng_inline_ok();
-	c->arr_mean = exp_fast(c->arrival, c->fast);
-	c->svc_mean = exp_fast(c->service, c->fast);
+	c->arr_mean = exp_fast(c->arrival);
+	c->svc_mean = exp_fast(c->service);
 	double lambda = 1.0 / ma, rho = lambda * ms / (double)c->servers;
 	c->wait_exact = NAN;
 	if (rho < 1) {
@@ -378,7 +359,7 @@ serve(struct sim *s, struct mmc_run *r, int own, uint64_t srv, uint64_t t,
 			lhist_add(&r->wait,
 				  w < UINT64_C(1) << 53 ? w : (uint64_t)wd);
 	}
-	uint64_t svc = draw_ns(c, c->service, c->svc_mean, r->r_svc);
+	uint64_t svc = draw_ns(c->service, c->svc_mean, r->r_svc);
 	schedule(s, r, own, svc, EV_DEPARTURE, (uint32_t)srv);
 }
 
@@ -409,7 +390,7 @@ on_arrival(struct sim *s, struct mmc_run *r, int own)
 			stat_gauge_set(&r->queue_g, s->now, (double)r->len);
 	}
 	if (r->arrived < c->warmup + c->customers) {
-		uint64_t gap = draw_ns(c, c->arrival, c->arr_mean, r->r_arr);
+		uint64_t gap = draw_ns(c->arrival, c->arr_mean, r->r_arr);
 		schedule(s, r, own, gap, EV_ARRIVAL, 0);
 	} else {
 		r->t_end = s->now;
